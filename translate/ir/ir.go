@@ -1,0 +1,386 @@
+// Package ir is dc's backend-neutral kernel IR: a small, typed, structured
+// representation of the kernels of one Go package and every device function
+// they reach. The front end (package translate) builds it from type-checked Go;
+// one printer per target (CUDA C, MSL, OpenCL C, Go) turns it into source text.
+//
+// The IR is deliberately close to the source: structured control flow, typed
+// expressions, named variables. What it fixes is everything a printer must not
+// have to work out from Go: every expression's exact type (untyped constants are
+// already converted), the address space of every pointer, which slice
+// parameters a function writes, which shared arrays a function needs, and the
+// Go source position of every statement.
+//
+// Printers never look at go/ast or go/types; they read only this package.
+package ir
+
+import (
+	"go/constant"
+	"go/token"
+)
+
+// Program is every kernel of one Go package, with the device functions and
+// struct types they use, in an order C needs (a struct or function before its
+// first use).
+type Program struct {
+	Package string    // Go package name
+	Structs []*Struct // every struct type used, dependencies first
+	Funcs   []*Func   // every device function reached, callees first
+	Kernels []*Kernel // in source order, generic kernels once per type argument
+	Files   []string  // base names of the Go files positions refer to, sorted
+}
+
+// Pos is a Go source position: the base name of the file and a 1-based line
+// and column. The zero Pos means unknown.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// IsValid reports whether p names a position.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Kernel is one entry point: a //dc:kernel function, or one instantiation of a
+// generic one.
+type Kernel struct {
+	Name     string     // target entry-point name: Go name, plus "_" + type args for generic kernels ("Reduce_float32")
+	GoName   string     // Go function name ("Reduce")
+	TypeArgs []Type     // type arguments of this instantiation, nil if not generic
+	Pos      Pos        // position of the func keyword
+	Thread   *Var       // the dc.Thread parameter; Name may be "_"
+	Params   []*Var     // remaining parameters, in order
+	Shared   []*Shared  // every group-shared array this kernel and its callees use
+	Body     *Block     //
+	FastMath bool       // //dc:kernel fastmath
+	Barrier  bool       // the kernel or a callee calls Barrier
+	Uses     ThreadUses // thread builtins used directly in Body (not by callees)
+	Calls    []*Func    // device functions reached (transitively), callees first
+}
+
+// Func is a device function: a same-package function called (directly or not)
+// from a kernel. A generic function appears once per instantiation.
+type Func struct {
+	Name     string // target name, unique in the Program ("dot", "dot_float32")
+	GoName   string // Go name ("dot")
+	TypeArgs []Type
+	Pos      Pos
+	Thread   *Var      // the dc.Thread parameter, nil if the function takes none
+	Params   []*Var    // parameters in order, excluding Thread
+	Shared   []*Shared // group-shared arrays the function or its callees use; callers pass them as trailing pointer arguments in this order
+	Results  []Type    // zero, one or more results
+	Body     *Block
+	Barrier  bool       // the function or a callee calls Barrier
+	Uses     ThreadUses // thread builtins used directly in Body
+}
+
+// Shared is one group-shared array: one dc.Shared call site (per
+// instantiation). Every thread of a group that evaluates that call, from
+// wherever, gets the same array.
+type Shared struct {
+	Name string // unique in the Program: "sh0", "sh1", ...
+	Type *Array // the array type A of dc.Shared[A]
+	Pos  Pos
+}
+
+// Bytes returns the size of the shared array in bytes.
+func (s *Shared) Bytes() int64 { return s.Type.Size() }
+
+// VarKind says where a variable lives.
+type VarKind int
+
+// Variable kinds.
+const (
+	Local VarKind = iota // a local variable (or a result temporary)
+	Param                // a kernel or function parameter
+)
+
+// Var is a named variable. Names are the Go names; they are unique within a
+// function only up to Go's scoping (an inner block may shadow an outer
+// variable). Printers rename names that clash with target keywords.
+type Var struct {
+	Name    string
+	Type    Type
+	Kind    VarKind
+	Written bool // for slice parameters: the function or a callee writes through it (or uses it in an atomic)
+	Pos     Pos
+}
+
+// ThreadUses records which dc.Thread builtins a body uses directly.
+type ThreadUses uint32
+
+// Has reports whether u includes the builtin b.
+func (u ThreadUses) Has(b Builtin) bool { return b < 32 && u&(1<<b) != 0 }
+
+// With returns u with b added.
+func (u ThreadUses) With(b Builtin) ThreadUses {
+	if b >= 32 {
+		return u
+	}
+	return u | 1<<b
+}
+
+// Stmt is a statement.
+type Stmt interface {
+	StmtPos() Pos
+	stmt()
+}
+
+// Block is a sequence of statements in a new scope.
+type Block struct {
+	Pos   Pos
+	Stmts []Stmt
+}
+
+// DeclStmt declares a local variable, initialised to Init or, if Init is nil,
+// to the zero value of its type.
+type DeclStmt struct {
+	Pos  Pos
+	Var  *Var
+	Init Expr
+}
+
+// AssignStmt stores Value into the location Target (a *VarRef, *Index or
+// *FieldRef). Compound assignments and ++/-- are lowered to plain ones; Go's
+// tuple assignments are lowered to temporaries by the front end, so every
+// AssignStmt is a single store.
+type AssignStmt struct {
+	Pos    Pos
+	Target Expr
+	Value  Expr
+}
+
+// CallStmt assigns the results of a multi-result call to Targets in order
+// (a nil target discards that result). A call whose results are all
+// discarded is an ExprStmt.
+type CallStmt struct {
+	Pos     Pos
+	Targets []Expr
+	Call    *Call
+}
+
+// ExprStmt evaluates an expression for its effects: a call, an atomic, a
+// barrier.
+type ExprStmt struct {
+	Pos Pos
+	X   Expr
+}
+
+// IfStmt is if/else. Else is nil, a *Block, or a *Block holding one *IfStmt
+// for else-if chains.
+type IfStmt struct {
+	Pos  Pos
+	Cond Expr
+	Then *Block
+	Else *Block
+}
+
+// ForStmt is every Go loop after lowering: Init; Cond; Post with a body.
+// Cond is nil for an infinite loop. Init and Post may be nil. A range loop
+// over an int or a slice is lowered to this form (ranging a slice binds the
+// element in the body's first statement).
+type ForStmt struct {
+	Pos   Pos
+	Label string // Go label, "" if none
+	Init  Stmt
+	Cond  Expr
+	Post  Stmt
+	Body  *Block
+}
+
+// SwitchStmt is a Go switch after lowering: each case compares Tag (nil for
+// a tagless switch, where case values are conditions) with its values.
+// Cases do not fall through; at most one case is Default. Break inside a
+// case with Target == the switch leaves it.
+type SwitchStmt struct {
+	Pos   Pos
+	Label string
+	Tag   Expr // nil: tagless switch
+	Cases []*Case
+	// Simple reports whether Tag is an integer and every case value a
+	// distinct integer constant, so a C switch can print it.
+	Simple bool
+}
+
+// Case is one case clause. Values is empty for default.
+type Case struct {
+	Pos    Pos
+	Values []Expr
+	Body   *Block
+}
+
+// BranchKind is break or continue.
+type BranchKind int
+
+// Branch kinds.
+const (
+	Break BranchKind = iota
+	Continue
+)
+
+// BranchStmt is break or continue. Target is the *ForStmt or *SwitchStmt it
+// leaves or continues. Labelled reports whether the source named a label;
+// Innermost reports whether Target is the innermost enclosing for or
+// switch, so a plain C break/continue does the same thing.
+type BranchStmt struct {
+	Pos       Pos
+	Kind      BranchKind
+	Target    Stmt
+	Labelled  bool
+	Innermost bool
+}
+
+// ReturnStmt returns from a function (Results, possibly several) or ends the
+// thread when in a kernel body (no results).
+type ReturnStmt struct {
+	Pos     Pos
+	Results []Expr
+}
+
+func (s *Block) StmtPos() Pos      { return s.Pos }
+func (s *DeclStmt) StmtPos() Pos   { return s.Pos }
+func (s *AssignStmt) StmtPos() Pos { return s.Pos }
+func (s *CallStmt) StmtPos() Pos   { return s.Pos }
+func (s *ExprStmt) StmtPos() Pos   { return s.Pos }
+func (s *IfStmt) StmtPos() Pos     { return s.Pos }
+func (s *ForStmt) StmtPos() Pos    { return s.Pos }
+func (s *SwitchStmt) StmtPos() Pos { return s.Pos }
+func (s *BranchStmt) StmtPos() Pos { return s.Pos }
+func (s *ReturnStmt) StmtPos() Pos { return s.Pos }
+
+func (*Block) stmt()      {}
+func (*DeclStmt) stmt()   {}
+func (*AssignStmt) stmt() {}
+func (*CallStmt) stmt()   {}
+func (*ExprStmt) stmt()   {}
+func (*IfStmt) stmt()     {}
+func (*ForStmt) stmt()    {}
+func (*SwitchStmt) stmt() {}
+func (*BranchStmt) stmt() {}
+func (*ReturnStmt) stmt() {}
+
+// Expr is a typed expression.
+type Expr interface {
+	Type() Type
+	expr()
+}
+
+// Const is a constant of a basic type; Value is exact (go/constant), already
+// representable in Type. Printers format it per target (a float32 constant is
+// a float literal of single precision: 0.5f in C).
+type Const struct {
+	T     *Basic
+	Value constant.Value
+}
+
+// VarRef reads (or, as an assignment target, names) a variable.
+type VarRef struct{ Var *Var }
+
+// SharedRef is the pointer to a group-shared array, the value of a dc.Shared
+// call. Its type is *Pointer{Elem: Shared.Type, Space: SpaceShared}.
+type SharedRef struct {
+	Shared *Shared
+	T      *Pointer
+}
+
+// Unary is -X, +X, !X or ^X (bitwise complement).
+type Unary struct {
+	Op token.Token // token.SUB, token.ADD, token.NOT, token.XOR
+	X  Expr
+	T  Type
+}
+
+// Binary is X Op Y. Arithmetic ops have operands and result of type T;
+// comparisons have operands of one type and T bool; shifts have X of type T
+// and an unsigned or non-negative integer Y of any integer type.
+type Binary struct {
+	Op   token.Token // ADD SUB MUL QUO REM AND OR XOR SHL SHR AND_NOT LAND LOR EQL NEQ LSS LEQ GTR GEQ
+	X, Y Expr
+	T    Type
+}
+
+// Convert is the Go conversion T(X) between basic types (or between named and
+// unnamed versions of the same type).
+type Convert struct {
+	X Expr
+	T Type
+}
+
+// Index is X[Index] where X is a slice, an array, or a pointer to an array
+// (indexing through it, as Go does automatically). T is the element type.
+type Index struct {
+	X     Expr
+	Index Expr
+	T     Type
+}
+
+// FieldRef is X.Field of a struct value.
+type FieldRef struct {
+	X     Expr
+	Field int // index into the struct's Fields
+	T     Type
+}
+
+// Len is len(X) of a slice (an int). Arrays have constant lengths and become
+// *Const.
+type Len struct{ X Expr }
+
+// StructLit is a struct value with every field given, in field order.
+type StructLit struct {
+	T      *Struct
+	Fields []Expr
+}
+
+// Call calls a device function. Args are the ordinary arguments in order;
+// the thread (when Func.Thread != nil) and shared arrays (Func.Shared) are
+// passed implicitly and printers add them. A call with several results
+// appears only in a *CallStmt.
+type Call struct {
+	Func *Func
+	Args []Expr
+}
+
+// BuiltinCall is a call of a dc.Thread method, a dc math function, a math
+// package function, min/max, or an atomic. T is the result type (nil for
+// Barrier). For atomics Args[0] is the target location (an *Index whose
+// root is a slice or shared array), the rest the operands.
+type BuiltinCall struct {
+	Op   Builtin
+	Args []Expr
+	T    Type
+}
+
+func (e *Const) Type() Type       { return e.T }
+func (e *VarRef) Type() Type      { return e.Var.Type }
+func (e *SharedRef) Type() Type   { return e.T }
+func (e *Unary) Type() Type       { return e.T }
+func (e *Binary) Type() Type      { return e.T }
+func (e *Convert) Type() Type     { return e.T }
+func (e *Index) Type() Type       { return e.T }
+func (e *FieldRef) Type() Type    { return e.T }
+func (e *Len) Type() Type         { return IntType }
+func (e *StructLit) Type() Type   { return e.T }
+func (e *BuiltinCall) Type() Type { return e.T }
+
+// Type returns the single result type of the call, or nil if it has none; a
+// multi-result call returns a *Tuple.
+func (e *Call) Type() Type {
+	switch len(e.Func.Results) {
+	case 0:
+		return nil
+	case 1:
+		return e.Func.Results[0]
+	}
+	return &Tuple{Types: e.Func.Results}
+}
+
+func (*Const) expr()       {}
+func (*VarRef) expr()      {}
+func (*SharedRef) expr()   {}
+func (*Unary) expr()       {}
+func (*Binary) expr()      {}
+func (*Convert) expr()     {}
+func (*Index) expr()       {}
+func (*FieldRef) expr()    {}
+func (*Len) expr()         {}
+func (*StructLit) expr()   {}
+func (*Call) expr()        {}
+func (*BuiltinCall) expr() {}
