@@ -1,0 +1,226 @@
+// Package cpu is dc's CPU backend: kernels run as the Go code dckgen
+// generates for them, over host memory, with the groups of a grid spread
+// over GOMAXPROCS goroutines. It registers itself as "cpu" with the lowest
+// priority, so Open picks it when no GPU backend opens:
+//
+//	import _ "github.com/dotcompute/dc/backends/cpu"
+//
+// Run and RunGroups are the helpers generated CPU kernel bodies call.
+package cpu
+
+import (
+	"errors"
+	"fmt"
+	goruntime "runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/runtime"
+)
+
+func init() {
+	runtime.Register("cpu", runtime.PriorityCPU, driver{})
+}
+
+type driver struct{}
+
+// Open opens the CPU; it never fails.
+func (driver) Open() (runtime.Backend, error) { return backend{}, nil }
+
+// backend is the CPU device. Its memory is host memory, so the runtime
+// never asks it to allocate or copy.
+type backend struct{}
+
+func (backend) Info() runtime.DeviceInfo {
+	return runtime.DeviceInfo{
+		Name:              fmt.Sprintf("%s CPU, %d cores", goruntime.GOARCH, goruntime.NumCPU()),
+		Backend:           "cpu",
+		Float64:           true,
+		MaxGroupSize:      1024,
+		MaxGroupDims:      dc.Dim3{X: 1024, Y: 1024, Z: 64},
+		SharedMemoryBytes: 65536,
+		HostMemory:        true,
+	}
+}
+
+func (backend) Alloc(size int64) (runtime.Memory, error) {
+	return nil, errors.New("cpu: Alloc: the CPU backend works on host memory")
+}
+
+// Launch runs the kernel's generated Go body, which returns once every
+// group has run.
+func (backend) Launch(c *runtime.Call) (err error) {
+	if c.CPU == nil {
+		return errors.New("cpu: kernel has no CPU body")
+	}
+	defer func() {
+		// Generated bodies recover panics in Run and RunGroups; this
+		// catches any outside them.
+		if v := recover(); v != nil {
+			err = &launchError{&PanicError{Kernel: c.Kernel.Name, Value: v, Stack: debug.Stack()}}
+		}
+	}()
+	if err := c.CPU(); err != nil {
+		var ke kernelError
+		if errors.As(err, &ke) && ke.kernel() == c.Kernel.Name {
+			// The runtime's KernelError names the kernel already.
+			return &launchError{ke}
+		}
+		return err
+	}
+	return nil
+}
+
+func (backend) Sync() error  { return nil }
+func (backend) Close() error { return nil }
+
+// kernelError is an error of Run or RunGroups, which names its kernel.
+type kernelError interface {
+	error
+	kernel() string
+	detail() string // the message after "cpu: kernel K: "
+}
+
+// launchError is a kernelError returned through runtime.Device.Launch,
+// whose *runtime.KernelError already names the kernel.
+type launchError struct{ err kernelError }
+
+func (e *launchError) Error() string { return "cpu: " + e.err.detail() }
+func (e *launchError) Unwrap() error { return e.err }
+
+// PanicError is a Go run-time panic (index out of range, division by zero,
+// ...) in a CPU kernel, recovered.
+type PanicError struct {
+	Kernel string // the kernel's name
+	Value  any    // the value passed to panic
+	Stack  []byte // the panicking goroutine's stack
+}
+
+// Error formats the error as "cpu: kernel Saxpy: <panic value>".
+func (e *PanicError) Error() string { return "cpu: kernel " + e.Kernel + ": " + e.detail() }
+
+func (e *PanicError) kernel() string { return e.Kernel }
+func (e *PanicError) detail() string { return fmt.Sprint(e.Value) }
+
+// Unwrap returns the panic value if it is an error (a runtime.Error, say).
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// inlineThreads is the size of a grid, in threads, below which Run runs
+// every group on the calling goroutine: starting goroutines costs more
+// than such a grid's work.
+const inlineThreads = 1 << 12
+
+// Run runs the groups of g: it splits the linear group range
+// [0, Groups.X*Groups.Y*Groups.Z), where group (gx, gy, gz) has index
+// gx + Groups.X*(gy + Groups.Y*gz), into contiguous chunks of nearly equal
+// size, one per worker goroutine (min(GOMAXPROCS, groups) of them; small
+// grids run on the calling goroutine), and calls body(g0, g1) for each chunk
+// [g0, g1). It returns after every worker has finished. A panic in body is
+// recovered and returned as a *PanicError ("cpu: kernel Saxpy: runtime
+// error: index out of range [4] with length 4"); if several workers panic,
+// the one with the lowest groups wins.
+func Run(kernel string, g dc.Grid, body func(g0, g1 int)) error {
+	n, err := groupCount(kernel, g)
+	if err != nil {
+		return err
+	}
+	workers := min(goruntime.GOMAXPROCS(0), n)
+	if workers <= 1 || threads(g, n) < inlineThreads {
+		return runChunk(kernel, body, 0, n)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	q, r := n/workers, n%workers
+	g0 := 0
+	for w := range workers {
+		g1 := g0 + q
+		if w < r {
+			g1++
+		}
+		wg.Go(func() { errs[w] = runChunk(kernel, body, g0, g1) })
+		g0 = g1
+	}
+	wg.Wait()
+	return firstError(errs)
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runChunk calls body(g0, g1), recovering a panic.
+func runChunk(kernel string, body func(g0, g1 int), g0, g1 int) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Kernel: kernel, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	body(g0, g1)
+	return nil
+}
+
+// groupCount returns the number of groups of g, or an error naming the
+// kernel if g is invalid (see dc.Grid.Validate).
+func groupCount(kernel string, g dc.Grid) (int, error) {
+	if err := g.Validate(); err != nil {
+		return 0, &Error{Kernel: kernel, Err: err}
+	}
+	return g.Groups.X * g.Groups.Y * g.Groups.Z, nil
+}
+
+// threads returns the number of threads of the n groups of g, or a number
+// above inlineThreads.
+func threads(g dc.Grid, n int) int {
+	t := n
+	for _, s := range []int{g.GroupSize.X, g.GroupSize.Y, g.GroupSize.Z} {
+		if t > inlineThreads {
+			return t
+		}
+		t *= s
+	}
+	return t
+}
+
+// RunGroups runs g with full group semantics — barriers and group-shared
+// memory — for kernels that use them, by running body once per thread with
+// dc.EmulateKernel. Its errors (an invalid grid, a divergent barrier, a
+// panic) are *Error values naming the kernel, like Run's: "cpu: kernel
+// Reduce: ...".
+func RunGroups(kernel string, g dc.Grid, body func(t dc.Thread)) error {
+	if err := dc.EmulateKernel(kernel, g, body); err != nil {
+		return &Error{Kernel: kernel, Err: err}
+	}
+	return nil
+}
+
+// Error is a failure of Run or RunGroups other than a panic in Run: an
+// invalid grid, or an error dc.EmulateKernel reported.
+type Error struct {
+	Kernel string
+	Err    error // the dc package's error
+}
+
+// Error formats the error as "cpu: kernel Reduce: <what went wrong>".
+func (e *Error) Error() string { return "cpu: kernel " + e.Kernel + ": " + e.detail() }
+
+// Unwrap returns the dc package's error.
+func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) kernel() string { return e.Kernel }
+
+// detail returns e.Err's message without its "dc: " and "kernel K: "
+// prefixes.
+func (e *Error) detail() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "dc: ")
+	return strings.TrimPrefix(msg, "kernel "+e.Kernel+": ")
+}

@@ -1,0 +1,364 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"unsafe"
+)
+
+// BufferState says where the current contents of a Buffer live. Buffers on a
+// host-memory device (the CPU) are always HostOnly.
+type BufferState int
+
+// The states of a buffer's host and device copies.
+const (
+	HostOnly     BufferState = iota // only the host copy exists
+	DeviceOnly                      // only the device copy exists
+	Synchronized                    // both exist and are equal
+	HostDirty                       // both exist; the host copy is newer
+	DeviceDirty                     // both exist; the device copy is newer
+)
+
+var stateNames = [...]string{
+	HostOnly:     "host-only",
+	DeviceOnly:   "device-only",
+	Synchronized: "synchronized",
+	HostDirty:    "host-dirty",
+	DeviceDirty:  "device-dirty",
+}
+
+// String returns the state's name, e.g. "device-dirty".
+func (s BufferState) String() string {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("BufferState(%d)", int(s))
+}
+
+// buffer is the element-type independent part of a Buffer.
+type buffer struct {
+	dev    *Device
+	n      int    // elements
+	elem   int64  // element size in bytes
+	host   []byte // the host copy viewed as bytes; nil while there is none
+	mem    Memory // the device copy; nil while there is none (always on host-memory devices)
+	state  BufferState
+	closed bool
+}
+
+func (b *buffer) bytes() int64 { return int64(b.n) * b.elem }
+
+// checkLocked reports why b cannot be used, or nil. d.mu must be held.
+func (b *buffer) checkLocked() error {
+	if b.dev.closed {
+		return ErrDeviceClosed
+	}
+	if b.closed {
+		return ErrBufferClosed
+	}
+	return nil
+}
+
+// toDevice makes the device copy current: allocating it and copying the
+// host copy over if needed.
+func (b *buffer) toDevice() error {
+	d := b.dev
+	if d.info.HostMemory {
+		return nil
+	}
+	switch b.state {
+	case HostOnly:
+		if b.mem == nil {
+			m, err := d.backend.Alloc(b.bytes())
+			if err != nil {
+				return err
+			}
+			d.stats.Allocs++
+			b.mem = m
+		}
+		fallthrough
+	case HostDirty:
+		if len(b.host) > 0 {
+			if err := b.mem.Write(0, b.host); err != nil {
+				return err
+			}
+			d.stats.HostToDevice++
+			d.stats.BytesHostToDevice += int64(len(b.host))
+		}
+		b.state = Synchronized
+	}
+	return nil
+}
+
+// toHost makes the host copy current. The host copy must exist (it may be
+// stale).
+func (b *buffer) toHost() error {
+	d := b.dev
+	if b.state != DeviceOnly && b.state != DeviceDirty {
+		return nil
+	}
+	if err := d.syncLocked(); err != nil {
+		return err
+	}
+	if len(b.host) > 0 {
+		if err := b.mem.Read(0, b.host); err != nil {
+			return fmt.Errorf("runtime: copy to host: %w", err)
+		}
+		d.stats.DeviceToHost++
+		d.stats.BytesDeviceToHost += int64(len(b.host))
+	}
+	b.state = Synchronized
+	return nil
+}
+
+// written records that the host copy was overwritten.
+func (b *buffer) written() {
+	switch b.state {
+	case DeviceOnly, Synchronized, DeviceDirty:
+		b.state = HostDirty
+	}
+}
+
+// launched records that a kernel may have written the device copy.
+func (b *buffer) launched() {
+	if b.state == Synchronized {
+		b.state = DeviceDirty
+	}
+}
+
+// free releases the device copy, waiting for launched work first.
+func (b *buffer) free() error {
+	if b.mem == nil {
+		return nil
+	}
+	var err error
+	if b.dev.pending {
+		err = b.dev.syncLocked()
+	}
+	if ferr := b.mem.Free(); ferr != nil && err == nil {
+		err = fmt.Errorf("runtime: free: %w", ferr)
+	}
+	b.mem = nil
+	return err
+}
+
+// Buffer is an array of n elements of type T on a device, with a host copy
+// kept lazily in sync: data moves between host and device only when a
+// launch or a Read needs it (see State). T is any element type kernels
+// accept: numbers, bools, and structs and arrays of them; never pointers.
+//
+// A Buffer is safe for concurrent use.
+type Buffer[T any] struct {
+	b    buffer
+	host []T
+}
+
+// NewBuffer allocates a buffer of n zeroed elements on dev. On a device with
+// separate memory only the device copy exists until it is needed on the
+// host.
+func NewBuffer[T any](dev *Device, n int) (*Buffer[T], error) {
+	buf, err := newBuffer[T](dev, n, "NewBuffer")
+	if err != nil {
+		return nil, err
+	}
+	d := dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil, fmt.Errorf("runtime: NewBuffer: %w", ErrDeviceClosed)
+	}
+	if d.info.HostMemory {
+		buf.setHost(make([]T, n))
+		buf.b.state = HostOnly
+	} else {
+		m, err := d.backend.Alloc(buf.b.bytes())
+		if err != nil {
+			return nil, fmt.Errorf("runtime: NewBuffer: %w", err)
+		}
+		d.stats.Allocs++
+		buf.b.mem = m
+		buf.b.state = DeviceOnly
+	}
+	d.buffers[&buf.b] = struct{}{}
+	return buf, nil
+}
+
+// BufferOf allocates a buffer on dev holding a copy of src. The copy to
+// device memory happens at the first launch that uses the buffer.
+func BufferOf[T any](dev *Device, src []T) (*Buffer[T], error) {
+	buf, err := newBuffer[T](dev, len(src), "BufferOf")
+	if err != nil {
+		return nil, err
+	}
+	host := make([]T, len(src))
+	copy(host, src)
+	d := dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil, fmt.Errorf("runtime: BufferOf: %w", ErrDeviceClosed)
+	}
+	buf.setHost(host)
+	buf.b.state = HostOnly
+	d.buffers[&buf.b] = struct{}{}
+	return buf, nil
+}
+
+// newBuffer checks the arguments of NewBuffer and BufferOf.
+func newBuffer[T any](dev *Device, n int, op string) (*Buffer[T], error) {
+	if dev == nil {
+		return nil, fmt.Errorf("runtime: %s: nil device", op)
+	}
+	var zero T
+	t := reflect.TypeOf(&zero).Elem()
+	if err := plainData(t); err != nil {
+		return nil, fmt.Errorf("runtime: %s: element type %v %v", op, t, err)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("runtime: %s: negative length %d", op, n)
+	}
+	elem := int64(unsafe.Sizeof(zero))
+	if elem > 0 && int64(n) > math.MaxInt64/elem {
+		return nil, fmt.Errorf("runtime: %s: %d elements of %d bytes overflow", op, n, elem)
+	}
+	return &Buffer[T]{b: buffer{dev: dev, n: n, elem: elem}}, nil
+}
+
+// plainData reports why values of t cannot be copied to a device as bytes,
+// or nil.
+func plainData(t reflect.Type) error {
+	switch t.Kind() {
+	case reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return nil
+	case reflect.Array:
+		return plainData(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if err := plainData(t.Field(i).Type); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("cannot live in device memory: it holds a %v", t.Kind())
+}
+
+func (buf *Buffer[T]) setHost(host []T) {
+	buf.host = host
+	buf.b.host = nil
+	if size := buf.b.bytes(); size > 0 {
+		buf.b.host = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(host))), size)
+	}
+	if buf.b.host == nil {
+		buf.b.host = []byte{} // an empty host copy exists
+	}
+}
+
+// Len returns the number of elements.
+func (buf *Buffer[T]) Len() int {
+	if buf == nil {
+		return 0
+	}
+	return buf.b.n
+}
+
+// Device returns the device the buffer lives on.
+func (buf *Buffer[T]) Device() *Device {
+	if buf == nil {
+		return nil
+	}
+	return buf.b.dev
+}
+
+// State returns where the buffer's current contents live.
+func (buf *Buffer[T]) State() BufferState {
+	d := buf.b.dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return buf.b.state
+}
+
+// Read waits for launched work that may write the buffer, then copies the
+// buffer into dst, transferring from the device only if the host copy is
+// stale. len(dst) must equal Len.
+func (buf *Buffer[T]) Read(dst []T) error {
+	if buf == nil {
+		return fmt.Errorf("runtime: Read: nil buffer")
+	}
+	d := buf.b.dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := buf.b.checkLocked(); err != nil {
+		return fmt.Errorf("runtime: Read: %w", err)
+	}
+	if len(dst) != buf.b.n {
+		return fmt.Errorf("runtime: Read: destination has %d elements, buffer has %d", len(dst), buf.b.n)
+	}
+	if buf.host == nil {
+		buf.setHost(make([]T, buf.b.n))
+	}
+	if err := buf.b.toHost(); err != nil {
+		return err
+	}
+	copy(dst, buf.host)
+	return nil
+}
+
+// Write copies src into the buffer's host copy; the device copy is updated
+// at the next launch that uses the buffer. len(src) must equal Len.
+func (buf *Buffer[T]) Write(src []T) error {
+	if buf == nil {
+		return fmt.Errorf("runtime: Write: nil buffer")
+	}
+	d := buf.b.dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := buf.b.checkLocked(); err != nil {
+		return fmt.Errorf("runtime: Write: %w", err)
+	}
+	if len(src) != buf.b.n {
+		return fmt.Errorf("runtime: Write: source has %d elements, buffer has %d", len(src), buf.b.n)
+	}
+	if buf.host == nil {
+		buf.setHost(make([]T, buf.b.n))
+	}
+	copy(buf.host, src)
+	buf.b.written()
+	return nil
+}
+
+// HostSlice returns the host copy of the buffer's elements on a host-memory
+// device (the CPU backend), and nil on any other device or after Close. It
+// is meant for generated CPU kernel bodies, which run while Device.Launch
+// holds the buffer: the slice is valid, and its contents current, while a
+// CPU launch runs. Other code uses Read and Write.
+func (buf *Buffer[T]) HostSlice() []T {
+	if buf == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
+		return nil
+	}
+	return buf.host
+}
+
+// Close frees the buffer, waiting for launched work that may still use it.
+// Closing again, or after the device was closed, returns nil.
+func (buf *Buffer[T]) Close() error {
+	if buf == nil {
+		return nil
+	}
+	d := buf.b.dev
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if buf.b.closed {
+		return nil
+	}
+	buf.b.closed = true
+	err := buf.b.free()
+	buf.b.host = nil
+	buf.host = nil
+	delete(d.buffers, &buf.b)
+	return err
+}

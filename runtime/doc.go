@@ -1,0 +1,89 @@
+// Package runtime is dc's host API: it opens a compute device, holds buffers
+// on it, and launches the kernels dckgen generated.
+//
+// # Opening a device
+//
+// Backends register themselves when their package is imported, like
+// database/sql drivers:
+//
+//	import (
+//		_ "github.com/dotcompute/dc/backends/cpu"
+//		_ "github.com/dotcompute/dc/backends/cuda"
+//	)
+//
+//	dev, err := runtime.Open()
+//	if err != nil { ... }
+//	defer dev.Close()
+//
+// Open uses the backend named by WithBackend, else the one named by the
+// DC_BACKEND environment variable, else the best one that opens, by
+// priority: cuda > metal > opencl > cpu. A backend whose native library or
+// device is missing is skipped; if none opens, the error lists why each
+// failed. Device.Info tells what the device can do (Float64, MaxGroupSize,
+// SharedMemoryBytes, ...), so callers and tests can skip what it cannot.
+//
+// # Buffers
+//
+// A Buffer[T] is an array on the device, with a host copy:
+//
+//	x, err := runtime.BufferOf(dev, xs)          // a copy of xs
+//	y, err := runtime.NewBuffer[float32](dev, n) // n zeros
+//	err = kernels.LaunchSaxpy(dev, dc.Grid1D(n), 2, x, y)
+//	err = y.Read(ys)                             // waits, copies back
+//
+// T may be any number or bool type, or an array or struct of them; its
+// layout is Go's (unsafe.Sizeof), which dckgen checks the device code
+// matches.
+//
+// Copies between host and device are lazy. A buffer is in one of five
+// states (Buffer.State): HostOnly (BufferOf: nothing on the device yet),
+// DeviceOnly (NewBuffer: zeroed device memory, no host copy), Synchronized,
+// HostDirty (after Write) and DeviceDirty (after a launch that may write
+// it). A launch copies host data to the device only for HostOnly and
+// HostDirty buffers; Read copies back only from DeviceOnly and DeviceDirty
+// ones. Device.Stats counts launches and transfers. On the CPU backend the
+// device memory is the host memory: buffers stay HostOnly and nothing is
+// ever copied.
+//
+// # Launching
+//
+// Generated launchers (LaunchSaxpy above) are typed wrappers around
+// Device.Launch, which takes a Kernel description, a dc.Grid, one Arg per
+// parameter (a *Buffer[T] or Scalar(v)) and the kernel's generated CPU body.
+// Launches are asynchronous on GPUs: Device.Sync waits for them, and
+// Buffer.Read waits before copying results back.
+//
+// # Errors
+//
+// Errors are values, never panics or crashes. Launch checks its arguments
+// before anything runs — nil, closed or foreign buffers, argument count,
+// kinds and sizes, grids with an empty dimension or groups larger than the
+// device allows, too much shared memory, a closed device — and returns a
+// *KernelError naming the kernel and argument:
+//
+//	runtime: kernel Saxpy: argument x: buffer is closed
+//
+// Failures inside a backend (compilation, a native call, a panic in a CPU
+// kernel) are *KernelError values too, wrapping the backend's own error
+// ("cuda: cuLaunchKernel: CUDA_ERROR_INVALID_VALUE"), which errors.Is and
+// errors.As reach. ErrDeviceClosed, ErrBufferClosed and ErrOtherDevice are
+// the sentinels for misuse.
+//
+// # Writing a backend
+//
+// A backend is a package that implements Driver and Backend (and Memory,
+// unless its memory is host memory) and registers itself in init:
+//
+//	func init() { runtime.Register("mybackend", runtime.PriorityOpenCL+1, driver{}) }
+//
+// Driver.Open returns an error when the native library or device is missing,
+// so Open falls back to the next backend. Backend.Info reports the device's
+// limits; the runtime validates every launch against them, so Backend.Launch
+// only compiles (once per *Module, cached), binds the arguments (Call.Args:
+// device Memory and element count per buffer, raw bytes per scalar) and
+// enqueues the kernel. A backend whose kernels work on host memory sets
+// DeviceInfo.HostMemory; it then gets host bytes instead of device Memory,
+// and runs Call.CPU, the generated Go body. The runtime calls a Backend from
+// one goroutine at a time. See package github.com/dotcompute/dc/backends/cpu
+// for a complete backend.
+package runtime

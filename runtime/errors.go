@@ -1,0 +1,34 @@
+package runtime
+
+import "errors"
+
+// Errors that the runtime's errors wrap; test for them with errors.Is.
+var (
+	ErrDeviceClosed = errors.New("device is closed")
+	ErrBufferClosed = errors.New("buffer is closed")
+	ErrOtherDevice  = errors.New("buffer belongs to another device")
+)
+
+// KernelError is a failed launch of a kernel: an invalid argument, grid or
+// shared-memory size found before anything ran, or a failure the backend
+// reported (compilation, the native launch call, a panic in a CPU kernel).
+// Err is the cause; errors.Is and errors.As see through it to the backend's
+// own error types.
+type KernelError struct {
+	Kernel string // the kernel's Name
+	Arg    string // the parameter the error is about; empty if none
+	Err    error
+}
+
+// Error formats the error as "runtime: kernel Saxpy: argument x: buffer is
+// closed".
+func (e *KernelError) Error() string {
+	s := "runtime: kernel " + e.Kernel + ": "
+	if e.Arg != "" {
+		s += "argument " + e.Arg + ": "
+	}
+	return s + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *KernelError) Unwrap() error { return e.Err }

@@ -1,0 +1,189 @@
+package runtime_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/runtime"
+)
+
+// The fake backend has device memory separate from host memory, and runs
+// launches only at Sync, like an asynchronous GPU queue, so tests can see
+// every transfer and check the runtime syncs before copying back.
+//
+// Its kernels work on float32 buffers:
+//
+//	Scale(a float32, x, y []float32): y[i] = a*x[i]
+//	Add(x, y []float32):              y[i] += x[i]
+const (
+	fakeName     = "fake-test"
+	failName     = "fail-test"
+	fakePriority = runtime.PriorityCUDA + 1000 // above every real backend
+)
+
+var errFakeMissing = errors.New("fail-test: libfake.so: not found")
+
+func init() {
+	runtime.Register(fakeName, fakePriority, fakeDriver{})
+	runtime.Register(failName, fakePriority+1, failDriver{})
+}
+
+type failDriver struct{}
+
+func (failDriver) Open() (runtime.Backend, error) { return nil, errFakeMissing }
+
+type fakeDriver struct{}
+
+func (fakeDriver) Open() (runtime.Backend, error) { return &fakeBackend{}, nil }
+
+type fakeBackend struct {
+	mu      sync.Mutex
+	queue   []*runtime.Call
+	mems    []*fakeMemory
+	closed  bool
+	syncErr error // returned by the next Sync
+}
+
+var fakeInfo = runtime.DeviceInfo{
+	Name:              "fake device",
+	Backend:           "wrong", // the runtime must replace it
+	Float64:           false,
+	MaxGroupSize:      256,
+	MaxGroupDims:      dc.Dim3{X: 256, Y: 256, Z: 16},
+	MaxGroups:         dc.Dim3{X: 1 << 20, Y: 100, Z: 100},
+	SharedMemoryBytes: 1024,
+}
+
+func (f *fakeBackend) Info() runtime.DeviceInfo { return fakeInfo }
+
+func (f *fakeBackend) Alloc(size int64) (runtime.Memory, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := &fakeMemory{f: f, data: make([]byte, size)}
+	f.mems = append(f.mems, m)
+	return m, nil
+}
+
+func (f *fakeBackend) Launch(c *runtime.Call) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, a := range c.Args {
+		if c.Kernel.Params[i].Kind == runtime.BufferParam && (a.Memory == nil || a.Host != nil) {
+			return fmt.Errorf("fake: argument %d: want device memory only", i)
+		}
+	}
+	switch c.Kernel.Name {
+	case "Scale", "Add":
+	default:
+		return fmt.Errorf("fake: no kernel %s", c.Kernel.Name)
+	}
+	f.queue = append(f.queue, c)
+	return nil
+}
+
+func (f *fakeBackend) Sync() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.queue {
+		run(c)
+	}
+	f.queue = nil
+	err := f.syncErr
+	f.syncErr = nil
+	return err
+}
+
+func (f *fakeBackend) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range f.mems {
+		if !m.freed {
+			return errors.New("fake: Close with live memory")
+		}
+	}
+	f.closed = true
+	return nil
+}
+
+func (f *fakeBackend) pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.queue)
+}
+
+// run executes a queued call on device memory.
+func run(c *runtime.Call) {
+	f32 := func(a runtime.CallArg) []byte { return a.Memory.(*fakeMemory).data }
+	get := func(b []byte, i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])) }
+	set := func(b []byte, i int, v float32) { binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v)) }
+	switch c.Kernel.Name {
+	case "Scale":
+		a := math.Float32frombits(binary.LittleEndian.Uint32(c.Args[0].Scalar))
+		x, y := f32(c.Args[1]), f32(c.Args[2])
+		for i := range c.Args[2].Len {
+			set(y, i, a*get(x, i))
+		}
+	case "Add":
+		x, y := f32(c.Args[0]), f32(c.Args[1])
+		for i := range c.Args[1].Len {
+			set(y, i, get(y, i)+get(x, i))
+		}
+	}
+}
+
+type fakeMemory struct {
+	f     *fakeBackend
+	data  []byte
+	freed bool
+}
+
+func (m *fakeMemory) Write(off int64, src []byte) error {
+	if m.freed {
+		return errors.New("fake: write to freed memory")
+	}
+	copy(m.data[off:], src)
+	return nil
+}
+
+func (m *fakeMemory) Read(off int64, dst []byte) error {
+	if m.freed {
+		return errors.New("fake: read of freed memory")
+	}
+	if m.f.pending() > 0 {
+		return errors.New("fake: read while kernels are pending")
+	}
+	copy(dst, m.data[off:])
+	return nil
+}
+
+func (m *fakeMemory) Free() error {
+	if m.f.pending() > 0 {
+		return errors.New("fake: free while kernels are pending")
+	}
+	m.freed = true
+	return nil
+}
+
+var (
+	scaleKernel = &runtime.Kernel{
+		Module: &runtime.Module{Package: "example.com/k"},
+		Name:   "Scale",
+		Params: []runtime.Param{
+			{Name: "a", Kind: runtime.ScalarParam, Size: 4},
+			{Name: "x", Kind: runtime.BufferParam, Size: 4},
+			{Name: "y", Kind: runtime.BufferParam, Size: 4, Written: true},
+		},
+	}
+	addKernel = &runtime.Kernel{
+		Module: scaleKernel.Module,
+		Name:   "Add",
+		Params: []runtime.Param{
+			{Name: "x", Kind: runtime.BufferParam, Size: 4},
+			{Name: "y", Kind: runtime.BufferParam, Size: 4, Written: true},
+		},
+	}
+)

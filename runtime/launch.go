@@ -1,0 +1,244 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unsafe"
+
+	"github.com/dotcompute/dc"
+)
+
+// Module holds the device sources of the kernels of one Go package, as
+// dckgen generated them. Each backend compiles the source it needs once per
+// device and caches the result by the *Module pointer, so generated code
+// declares one Module variable per package.
+type Module struct {
+	Package string // Go import path of the package
+	CUDA    string // CUDA C, compiled with NVRTC
+	MSL     string // Metal Shading Language
+	OpenCL  string // OpenCL C
+}
+
+// Kernel describes one kernel entry point of a Module. Generated launchers
+// declare one per kernel (and per instantiation of a generic kernel).
+type Kernel struct {
+	Module      *Module
+	Name        string  // device entry-point name, e.g. "Saxpy" or "Reduce_float32"
+	Params      []Param // the kernel's parameters after the dc.Thread, in order
+	SharedBytes int64   // group-shared memory one group uses
+	Barrier     bool    // the kernel calls Thread.Barrier (directly or not)
+	FastMath    bool    // compiled with fast-math (//dc:kernel fastmath)
+}
+
+// Param describes one kernel parameter.
+type Param struct {
+	Name    string    // Go parameter name, used in error messages
+	Kind    ParamKind // scalar or slice (buffer)
+	Written bool      // the kernel may write the buffer
+	Size    int64     // size in bytes of the scalar, or of one buffer element
+}
+
+// ParamKind says whether a parameter is a scalar or a buffer.
+type ParamKind int
+
+// The kinds of parameters. The zero ParamKind is invalid.
+const (
+	ScalarParam ParamKind = iota + 1 // a value passed by copy: Scalar(v)
+	BufferParam                      // a slice parameter: a *Buffer[T]
+)
+
+// String returns "scalar" or "buffer".
+func (k ParamKind) String() string {
+	switch k {
+	case ScalarParam:
+		return "scalar"
+	case BufferParam:
+		return "buffer"
+	}
+	return fmt.Sprintf("ParamKind(%d)", int(k))
+}
+
+// Arg is a kernel argument: a *Buffer[T], or a scalar made with Scalar.
+type Arg interface {
+	arg() argValue
+}
+
+type argValue struct {
+	isBuffer bool
+	buf      *buffer // nil for a nil *Buffer[T]
+	scalar   []byte
+	err      error // why the scalar cannot be passed
+}
+
+func (buf *Buffer[T]) arg() argValue {
+	if buf == nil {
+		return argValue{isBuffer: true}
+	}
+	return argValue{isBuffer: true, buf: &buf.b}
+}
+
+type scalarArg argValue
+
+func (s *scalarArg) arg() argValue { return argValue(*s) }
+
+// Scalar returns a scalar kernel argument holding the bytes of v
+// (unsafe.Sizeof(v) of them, in Go's memory layout).
+func Scalar[T any](v T) Arg {
+	size := unsafe.Sizeof(v)
+	s := &scalarArg{scalar: make([]byte, size)}
+	if t := reflect.TypeOf(&v).Elem(); t.Kind() > reflect.Complex128 || t.Kind() == reflect.Invalid {
+		// Not a number or bool: check arrays and structs field by field.
+		if err := plainData(t); err != nil {
+			s.err = fmt.Errorf("scalar of type %v %v", t, err)
+			return s
+		}
+	}
+	if size > 0 {
+		copy(s.scalar, unsafe.Slice((*byte)(unsafe.Pointer(&v)), size))
+	}
+	return s
+}
+
+// Launch runs kernel k over grid g with args, one per k.Params element.
+// It is what generated launchers call; cpu is the kernel's generated Go
+// body, which only host-memory backends run.
+//
+// Before anything runs, Launch checks the device is open, the arguments
+// match k.Params (count, kind, scalar and element sizes; buffers non-nil,
+// open and of this device), every dimension of g is at least 1 and the
+// group size and shared memory fit the device; each failure is a
+// *KernelError naming the kernel and, if any, the argument. It then makes
+// the device copy of every buffer argument current, hands the launch to
+// the backend, and marks the buffers of written parameters device-dirty.
+// The kernel may still be running when Launch returns; Sync and
+// Buffer.Read wait for it.
+func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) error {
+	if k == nil {
+		return errors.New("runtime: Launch: nil kernel")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fail := func(arg string, err error) error {
+		return &KernelError{Kernel: k.Name, Arg: arg, Err: err}
+	}
+	if d.closed {
+		return fail("", ErrDeviceClosed)
+	}
+	if len(args) != len(k.Params) {
+		return fail("", fmt.Errorf("got %d arguments, want %d", len(args), len(k.Params)))
+	}
+	call := &Call{Kernel: k, Grid: g, Args: make([]CallArg, len(args)), CPU: cpu}
+	bufs := make([]*buffer, len(args))
+	for i, p := range k.Params {
+		if args[i] == nil {
+			return fail(p.Name, errors.New("missing (nil Arg)"))
+		}
+		v := args[i].arg()
+		switch p.Kind {
+		case BufferParam:
+			if !v.isBuffer {
+				return fail(p.Name, errors.New("got a scalar, want a buffer"))
+			}
+			b := v.buf
+			switch {
+			case b == nil:
+				return fail(p.Name, errors.New("nil buffer"))
+			case b.dev != d:
+				return fail(p.Name, ErrOtherDevice)
+			case b.closed:
+				return fail(p.Name, ErrBufferClosed)
+			case b.elem != p.Size:
+				return fail(p.Name, fmt.Errorf("buffer elements have %d bytes, want %d", b.elem, p.Size))
+			}
+			bufs[i] = b
+			call.Args[i].Len = b.n
+		case ScalarParam:
+			switch {
+			case v.isBuffer:
+				return fail(p.Name, errors.New("got a buffer, want a scalar"))
+			case v.err != nil:
+				return fail(p.Name, v.err)
+			case int64(len(v.scalar)) != p.Size:
+				return fail(p.Name, fmt.Errorf("scalar has %d bytes, want %d", len(v.scalar), p.Size))
+			}
+			call.Args[i].Scalar = v.scalar
+		default:
+			return fail(p.Name, fmt.Errorf("parameter has invalid kind %v", p.Kind))
+		}
+	}
+	if err := checkGrid(g, &d.info); err != nil {
+		return fail("", err)
+	}
+	switch {
+	case k.SharedBytes < 0:
+		return fail("", fmt.Errorf("negative shared memory size %d", k.SharedBytes))
+	case k.SharedBytes > int64(d.info.SharedMemoryBytes):
+		return fail("", fmt.Errorf("needs %d bytes of shared memory, the device has %d", k.SharedBytes, d.info.SharedMemoryBytes))
+	}
+
+	for i, b := range bufs {
+		if b == nil {
+			continue
+		}
+		if err := b.toDevice(); err != nil {
+			return fail(k.Params[i].Name, err)
+		}
+		if d.info.HostMemory {
+			call.Args[i].Host = b.host
+		} else {
+			call.Args[i].Memory = b.mem
+		}
+	}
+	d.stats.Launches++
+	err := d.backend.Launch(call)
+	if !d.info.HostMemory {
+		// Even a failed launch may have written some of the memory.
+		d.pending = true
+		for i, b := range bufs {
+			if b != nil && k.Params[i].Written {
+				b.launched()
+			}
+		}
+	}
+	if err != nil {
+		return fail("", err)
+	}
+	return nil
+}
+
+// checkGrid reports why g cannot run on a device described by info, or nil.
+func checkGrid(g dc.Grid, info *DeviceInfo) error {
+	if err := g.Validate(); err != nil {
+		// "dc: grid has 0 groups in Y": KernelError adds its own prefix.
+		return errors.New(strings.TrimPrefix(err.Error(), "dc: "))
+	}
+	if err := checkDims("group size", g.GroupSize, info.MaxGroupDims); err != nil {
+		return err
+	}
+	if err := checkDims("groups", g.Groups, info.MaxGroups); err != nil {
+		return err
+	}
+	// Validate made sure the products fit an int.
+	if n := g.GroupSize.X * g.GroupSize.Y * g.GroupSize.Z; info.MaxGroupSize > 0 && n > info.MaxGroupSize {
+		return fmt.Errorf("grid group size %s has %d threads, the device allows at most %d", dims(g.GroupSize), n, info.MaxGroupSize)
+	}
+	return nil
+}
+
+// checkDims checks each dimension of d against max; a 0 in max means no
+// limit.
+func checkDims(what string, d, max dc.Dim3) error {
+	for _, c := range []struct {
+		axis   string
+		v, max int
+	}{{"X", d.X, max.X}, {"Y", d.Y, max.Y}, {"Z", d.Z, max.Z}} {
+		if c.max > 0 && c.v > c.max {
+			return fmt.Errorf("grid %s %s has %d in %s, the device allows at most %d", what, dims(d), c.v, c.axis, c.max)
+		}
+	}
+	return nil
+}
+
+func dims(d dc.Dim3) string { return fmt.Sprintf("%dx%dx%d", d.X, d.Y, d.Z) }

@@ -1,0 +1,371 @@
+package translate
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// constExpr returns the IR constant for a Go constant of type gt.
+func (f *fnState) constExpr(tv types.TypeAndValue, pos token.Pos) ir.Expr {
+	gt := f.ctx.resolve(tv.Type)
+	if b, ok := gt.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		gt = types.Default(b)
+	}
+	typ := f.t.irType(f.ctx, gt, pos, false)
+	b := ir.BasicOf(typ)
+	if b == nil {
+		if typ != nil {
+			f.t.errorf(pos, "unsupported: constant of type %s", typ)
+		}
+		return badExpr
+	}
+	return makeConst(b, tv.Value)
+}
+
+// makeConst converts v to the representation of kind b.
+func makeConst(b *ir.Basic, v constant.Value) *ir.Const {
+	switch {
+	case b.Kind.IsFloat():
+		v = constant.ToFloat(v)
+	case b.Kind.IsInteger():
+		v = constant.ToInt(v)
+	}
+	return &ir.Const{T: b, Value: v}
+}
+
+// typeOf returns the IR type of a Go expression (nil and a diagnostic if it
+// is not allowed).
+func (f *fnState) typeOf(e ast.Expr) ir.Type {
+	tv, ok := f.t.in.Info.Types[e]
+	if !ok || tv.Type == nil {
+		return nil
+	}
+	return f.t.irType(f.ctx, tv.Type, e.Pos(), true)
+}
+
+func (f *fnState) expr(e ast.Expr) ir.Expr {
+	t := f.t
+	info := t.in.Info
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		return f.constExpr(tv, e.Pos())
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return f.expr(e.X)
+	case *ast.Ident:
+		return f.ident(e)
+	case *ast.BasicLit:
+		return badExpr // unreachable: literals are constants
+	case *ast.BinaryExpr:
+		return f.binary(e)
+	case *ast.UnaryExpr:
+		return f.unary(e)
+	case *ast.CallExpr:
+		x := f.call(e, false)
+		if c, ok := x.(*ir.Call); ok && len(c.Func.Results) != 1 {
+			if len(c.Func.Results) == 0 {
+				t.errorf(e.Pos(), "%s has no result", c.Func.GoName)
+			} else {
+				t.errorf(e.Pos(), "unsupported: a call returning several values can only be assigned (a, b := f())")
+			}
+			return badExpr
+		}
+		if x == nil {
+			return badExpr
+		}
+		return x
+	case *ast.IndexExpr:
+		return f.index(e)
+	case *ast.IndexListExpr:
+		t.errorf(e.Pos(), "unsupported: function values cannot be used in kernels")
+	case *ast.SelectorExpr:
+		return f.selector(e)
+	case *ast.StarExpr:
+		t.errorf(e.Pos(), "unsupported: dereferencing pointers (copying a shared array); index it instead: (*p)[i] or p[i]")
+	case *ast.CompositeLit:
+		return f.composite(e)
+	case *ast.FuncLit:
+		t.errorf(e.Pos(), "unsupported: closures (function literals) cannot be used in kernels")
+	case *ast.SliceExpr:
+		t.errorf(e.Pos(), "unsupported: slice expressions (s[i:j]) cannot be used in kernels; pass the bounds as integers")
+	case *ast.TypeAssertExpr:
+		t.errorf(e.Pos(), "unsupported: type assertions cannot be used in kernels (interfaces are not supported)")
+	case *ast.KeyValueExpr:
+		t.errorf(e.Pos(), "unexpected key: value")
+	default:
+		t.errorf(e.Pos(), "unsupported expression %T", e)
+	}
+	return badExpr
+}
+
+func (f *fnState) ident(e *ast.Ident) ir.Expr {
+	t := f.t
+	obj := t.in.Info.Uses[e]
+	switch obj := obj.(type) {
+	case *types.Var:
+		if v, ok := f.vars[obj]; ok {
+			if v == f.thread {
+				t.errorf(e.Pos(), "unsupported: dc.Thread can only be used to call its methods or be passed to device functions")
+				return badExpr
+			}
+			if v.Type == nil {
+				return badExpr
+			}
+			return &ir.VarRef{Var: v}
+		}
+		if obj.Parent() == t.in.Pkg.Scope() {
+			t.errorf(e.Pos(), "unsupported: package-level variable %s cannot be used in kernels; pass it as a parameter or declare it const", e.Name)
+			return badExpr
+		}
+		// A variable whose declaration was rejected: already reported.
+		return badExpr
+	case *types.Nil:
+		t.errorf(e.Pos(), "unsupported: nil cannot be used in kernels")
+	case *types.Func:
+		t.errorf(e.Pos(), "unsupported: function values cannot be used in kernels; call %s instead", e.Name)
+	case *types.Builtin:
+		t.errorf(e.Pos(), "unsupported: built-in %s used as a value", e.Name)
+	default:
+		t.errorf(e.Pos(), "unsupported use of %s", e.Name)
+	}
+	return badExpr
+}
+
+func (f *fnState) binary(e *ast.BinaryExpr) ir.Expr {
+	t := f.t
+	typ := f.typeOf(e)
+	if typ == nil {
+		return badExpr
+	}
+	x, y := f.expr(e.X), f.expr(e.Y)
+	if x == badExpr || y == badExpr {
+		return badExpr
+	}
+	switch e.Op {
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		if ir.BasicOf(x.Type()) == nil {
+			t.errorf(e.Pos(), "unsupported: comparing %s values; compare the fields", x.Type())
+			return badExpr
+		}
+		return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ}
+	}
+	if ir.BasicOf(typ) == nil {
+		t.errorf(e.Pos(), "unsupported: operator %s on %s", e.Op, typ)
+		return badExpr
+	}
+	return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ}
+}
+
+func (f *fnState) unary(e *ast.UnaryExpr) ir.Expr {
+	t := f.t
+	switch e.Op {
+	case token.AND:
+		t.errorf(e.Pos(), "unsupported: taking addresses (&) is only allowed as the first argument of an atomic: dc.AtomicAdd(&x[i], v)")
+		return badExpr
+	case token.ARROW:
+		t.errorf(e.Pos(), "unsupported: channels cannot be used in kernels")
+		return badExpr
+	}
+	typ := f.typeOf(e)
+	x := f.expr(e.X)
+	if typ == nil || x == badExpr {
+		return badExpr
+	}
+	return &ir.Unary{Op: e.Op, X: x, T: typ}
+}
+
+// index lowers x[i] of a slice, an array or a pointer to an array.
+func (f *fnState) index(e *ast.IndexExpr) ir.Expr {
+	t := f.t
+	if tv, ok := t.in.Info.Types[e.X]; ok {
+		switch tv.Type.Underlying().(type) {
+		case *types.Map:
+			t.errorf(e.Pos(), "unsupported: maps cannot be used in kernels")
+			return badExpr
+		case *types.Signature:
+			t.errorf(e.Pos(), "unsupported: function values cannot be used in kernels")
+			return badExpr
+		}
+		if b, ok := tv.Type.Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+			t.errorf(e.Pos(), "unsupported: strings cannot be used in kernels")
+			return badExpr
+		}
+	}
+	base := f.indexBase(e.X)
+	idx := f.expr(e.Index)
+	if base == badExpr || idx == badExpr {
+		return badExpr
+	}
+	et := elemType(base.Type())
+	if et == nil {
+		t.errorf(e.Pos(), "unsupported: indexing %s", base.Type())
+		return badExpr
+	}
+	return &ir.Index{X: base, Index: idx, T: et}
+}
+
+// indexBase lowers the operand of an index expression, allowing (*p)[i].
+func (f *fnState) indexBase(x ast.Expr) ir.Expr {
+	if st, ok := ast.Unparen(x).(*ast.StarExpr); ok {
+		return f.expr(st.X)
+	}
+	return f.expr(x)
+}
+
+func (f *fnState) selector(e *ast.SelectorExpr) ir.Expr {
+	t := f.t
+	sel := t.in.Info.Selections[e]
+	if sel == nil {
+		// A qualified identifier: constants were handled by the caller.
+		obj := t.in.Info.Uses[e.Sel]
+		if obj != nil && obj.Pkg() != nil {
+			switch obj.(type) {
+			case *types.Var:
+				t.errorf(e.Pos(), "unsupported: package-level variable %s.%s cannot be used in kernels", obj.Pkg().Name(), obj.Name())
+				return badExpr
+			case *types.Func:
+				t.errorf(e.Pos(), "unsupported: function values cannot be used in kernels")
+				return badExpr
+			}
+		}
+		t.errorf(e.Pos(), "unsupported use of %s", e.Sel.Name)
+		return badExpr
+	}
+	switch sel.Kind() {
+	case types.FieldVal:
+		x := f.expr(e.X)
+		if x == badExpr {
+			return badExpr
+		}
+		for _, i := range sel.Index() {
+			st, ok := x.Type().(*ir.Struct)
+			if !ok || i >= len(st.Fields) {
+				t.errorf(e.Pos(), "unsupported field selection")
+				return badExpr
+			}
+			x = &ir.FieldRef{X: x, Field: i, T: st.Fields[i].Type}
+		}
+		return x
+	}
+	t.errorf(e.Pos(), "unsupported: method values cannot be used in kernels; call the method")
+	return badExpr
+}
+
+func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
+	t := f.t
+	typ := f.typeOf(e)
+	st, ok := typ.(*ir.Struct)
+	if !ok {
+		if typ != nil {
+			switch typ.(type) {
+			case *ir.Array:
+				t.errorf(e.Pos(), "unsupported: array literals cannot be used in kernels; declare the array and assign its elements")
+			case *ir.Slice:
+				t.errorf(e.Pos(), "unsupported: slice literals allocate and cannot be used in kernels")
+			default:
+				t.errorf(e.Pos(), "unsupported: composite literal of %s", typ)
+			}
+		}
+		return badExpr
+	}
+	fields := make([]ir.Expr, len(st.Fields))
+	for i, el := range e.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			name := kv.Key.(*ast.Ident).Name
+			for j, fl := range st.Fields {
+				if fl.Name == name {
+					fields[j] = f.expr(kv.Value)
+				}
+			}
+			continue
+		}
+		if i < len(fields) {
+			fields[i] = f.expr(el)
+		}
+	}
+	for i, fl := range st.Fields {
+		if fields[i] == nil {
+			z := f.zero(fl.Type)
+			if z == nil {
+				t.errorf(e.Pos(), "unsupported: struct literal of %s must set array field %s", st.Name, fl.Name)
+				return badExpr
+			}
+			fields[i] = z
+		}
+	}
+	return &ir.StructLit{T: st, Fields: fields}
+}
+
+// zero returns the zero value of a basic or struct type, or nil for types
+// that have no IR literal (arrays).
+func (f *fnState) zero(typ ir.Type) ir.Expr {
+	switch typ := typ.(type) {
+	case *ir.Basic:
+		if typ.Kind == ir.Bool {
+			return &ir.Const{T: typ, Value: constant.MakeBool(false)}
+		}
+		return makeConst(typ, constant.MakeInt64(0))
+	case *ir.Struct:
+		lit := &ir.StructLit{T: typ}
+		for _, fl := range typ.Fields {
+			z := f.zero(fl.Type)
+			if z == nil {
+				return nil
+			}
+			lit.Fields = append(lit.Fields, z)
+		}
+		return lit
+	}
+	return nil
+}
+
+// lvalue lowers an assignment target and records writes through slices.
+func (f *fnState) lvalue(e ast.Expr) ir.Expr {
+	t := f.t
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		obj := t.in.Info.Uses[x]
+		if v, ok := obj.(*types.Var); ok {
+			if iv, ok := f.vars[v]; ok {
+				if iv == f.thread {
+					t.errorf(e.Pos(), "unsupported: assigning to the dc.Thread parameter")
+					return nil
+				}
+				if iv.Type == nil {
+					return nil
+				}
+				return &ir.VarRef{Var: iv}
+			}
+			if v.Parent() == t.in.Pkg.Scope() {
+				t.errorf(e.Pos(), "unsupported: package-level variable %s cannot be used in kernels; pass it as a parameter or declare it const", x.Name)
+				return nil
+			}
+		}
+		return nil
+	case *ast.IndexExpr, *ast.SelectorExpr:
+		lv := f.expr(x)
+		if lv == badExpr {
+			return nil
+		}
+		f.recordWrite(lv)
+		return lv
+	case *ast.StarExpr:
+		t.errorf(e.Pos(), "unsupported: assigning through a pointer; index the shared array instead")
+		return nil
+	}
+	t.errorf(e.Pos(), "unsupported assignment target")
+	return nil
+}
+
+// recordWrite notes that the slice an lvalue is rooted at is written.
+func (f *fnState) recordWrite(lv ir.Expr) {
+	if r := rootVar(lv); r != nil {
+		if _, ok := r.Type.(*ir.Slice); ok {
+			f.writes[r] = true
+		}
+	}
+}

@@ -1,0 +1,205 @@
+// Package gocpu prints dc's kernel IR as Go: the CPU fallback of every
+// kernel, compiled into the user's own package next to the kernels.
+//
+// A device function f becomes func dc_f, taking the dc.Thread first when f
+// uses it and a pointer per group-shared array last. A kernel K becomes
+// func dc_cpu_K in one of two forms:
+//
+//   - Without barriers and shared memory, a tight loop over a chunk of the
+//     launch's groups and every thread in them, with the thread builtins as
+//     loop variables. A 1-D launch takes a single flat loop. Run drives it
+//     with cpu.Run, which splits the groups among goroutines.
+//   - With barriers or shared memory, a per-thread function taking a
+//     dc.Thread, driven by cpu.RunGroups, which gives every thread of a
+//     group a goroutine, real barriers and dc.Shared arrays.
+//
+// The output is ordinary Go in the user's package: struct and named types
+// print by name, constants as exact typed literals, and every name the
+// printer introduces starts with "dc_". All text goes through jennifer.
+package gocpu
+
+import (
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// Import paths of the packages the generated code uses.
+const (
+	dcPath      = "github.com/dotcompute/dc"
+	cpuPath     = "github.com/dotcompute/dc/backends/cpu"
+	runtimePath = "github.com/dotcompute/dc/runtime"
+)
+
+// Names the printer introduces.
+const (
+	threadName = "dc_t"      // the dc.Thread value
+	gridName   = "dc_g"      // the launch grid in a loop-form kernel
+	chunkLo    = "dc_g0"     // first linear group of the chunk
+	chunkHi    = "dc_g1"     // end of the chunk
+	threadLoop = "dc_thread" // label of the innermost thread loop
+)
+
+// FuncName returns the Go name of device function f in generated code.
+func FuncName(f *ir.Func) string { return "dc_" + f.Name }
+
+// KernelName returns the Go name of kernel k's CPU body in generated code.
+func KernelName(k *ir.Kernel) string { return "dc_cpu_" + k.Name }
+
+// SharedName returns the Go name of the pointer to shared array s in
+// generated code.
+func SharedName(s *ir.Shared) string { return "dc_" + s.Name }
+
+// Loop reports whether kernel k prints in loop form (driven by cpu.Run):
+// it has no barrier and uses no shared memory, directly or in a callee.
+// Otherwise it prints as a per-thread function driven by cpu.RunGroups.
+func Loop(k *ir.Kernel) bool {
+	if k.Barrier || len(k.Shared) > 0 {
+		return false
+	}
+	in := analyze(k.Body)
+	return !in.barrier && len(in.shared) == 0
+}
+
+// Func returns device function f as a Go function declaration:
+//
+//	func dc_<f.Name>(dc_t dc.Thread, params..., dc_sh0 *[N]T, ...) (results)
+//
+// with the thread only when f takes one and one pointer per f.Shared.
+func Func(f *ir.Func) jen.Code {
+	in := analyze(f.Body)
+	p := newPrinter(in, f.Params, f.Results)
+	p.thread = threadName
+	var params []jen.Code
+	if f.Thread != nil {
+		params = append(params, jen.Id(threadName).Qual(dcPath, "Thread"))
+	}
+	for _, v := range f.Params {
+		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
+	}
+	for _, s := range f.Shared {
+		params = append(params, jen.Id(SharedName(s)).Add(typeCode(&ir.Pointer{Elem: s.Type, Space: ir.SpaceShared})))
+	}
+	var results jen.Code = jen.Null()
+	switch len(f.Results) {
+	case 0:
+	case 1:
+		results = typeCode(f.Results[0])
+	default:
+		var list []jen.Code
+		for _, t := range f.Results {
+			list = append(list, typeCode(t))
+		}
+		results = jen.Parens(jen.List(list...))
+	}
+	body := p.block(f.Body, 0)
+	if len(f.Results) > 0 && !terminates(f.Body, in) {
+		body = append(body, jen.Panic(jen.Lit("unreachable")))
+	}
+	return jen.Commentf("%s is device function %s.", FuncName(f), f.Name).Line().
+		Func().Id(FuncName(f)).Params(params...).Add(results).Block(body...)
+}
+
+// Kernel returns the CPU body of kernel k as a Go function declaration: the
+// loop form (see Loop)
+//
+//	func dc_cpu_<k.Name>(dc_g dc.Grid, dc_g0, dc_g1 int, params...)
+//
+// running every thread of linear groups [dc_g0, dc_g1), or the per-thread
+// form
+//
+//	func dc_cpu_<k.Name>(dc_t dc.Thread, params...)
+func Kernel(k *ir.Kernel) jen.Code {
+	in := analyze(k.Body)
+	p := newPrinter(in, k.Params, nil)
+	p.kernel = true
+	var params []jen.Code
+	for _, v := range k.Params {
+		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
+	}
+	if !Loop(k) {
+		return p.threadKernel(k, params)
+	}
+	return p.loopKernel(k, params)
+}
+
+// threadKernel prints the per-thread form of kernel k.
+func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
+	p.thread = threadName
+	var body []jen.Code
+	for _, s := range k.Shared {
+		body = append(body, jen.Id(SharedName(s)).Op(":=").
+			Qual(dcPath, "Shared").Index(typeCode(s.Type)).Call(jen.Id(threadName)))
+		if !p.in.shared[s] {
+			body = append(body, jen.Id("_").Op("=").Id(SharedName(s)))
+		}
+	}
+	body = append(body, p.block(k.Body, 0)...)
+	return jen.Commentf("%s runs one thread of kernel %s.", KernelName(k), k.Name).Line().
+		Func().Id(KernelName(k)).
+		Params(append([]jen.Code{jen.Id(threadName).Qual(dcPath, "Thread")}, params...)...).
+		Block(body...)
+}
+
+// Run returns the function literal a generated launcher hands the runtime
+// to run kernel k on the CPU:
+//
+//	func() error { return cpu.Run("<k.Name>", grid, func(dc_g0, dc_g1 int) { dc_cpu_K(grid, dc_g0, dc_g1, ...) }) }
+//
+// or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread).
+// grid is the launcher's dc.Grid expression and args[i] the launcher's
+// parameter name for k.Params[i], a *runtime.Buffer[T] for a slice
+// parameter: its host slice is taken once, before the launch.
+func Run(k *ir.Kernel, grid string, args []string) jen.Code {
+	var stmts, pass []jen.Code
+	for i, v := range k.Params {
+		arg := jen.Id("dc_missing_argument_" + strconv.Itoa(i))
+		if i < len(args) {
+			arg = jen.Id(args[i])
+		}
+		if _, ok := v.Type.(*ir.Slice); ok {
+			name := "dc_s" + strconv.Itoa(i)
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(arg).Dot("HostSlice").Call())
+			arg = jen.Id(name)
+		}
+		pass = append(pass, arg)
+	}
+	var call jen.Code
+	if Loop(k) {
+		call = jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
+			jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
+				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi)}, pass...)...),
+			))
+	} else {
+		call = jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
+			jen.Func().Params(jen.Id(threadName).Qual(dcPath, "Thread")).Block(
+				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
+			))
+	}
+	stmts = append(stmts, jen.Return(call))
+	return jen.Func().Params().Error().Block(stmts...)
+}
+
+// typeCode returns the Go spelling of t.
+func typeCode(t ir.Type) *jen.Statement {
+	switch t := t.(type) {
+	case *ir.Array:
+		return jen.Index(jen.Id(strconv.FormatInt(t.Len, 10))).Add(typeCode(t.Elem))
+	case *ir.Slice:
+		if t.Name != "" {
+			return jen.Id(t.Name)
+		}
+		return jen.Index().Add(typeCode(t.Elem))
+	case *ir.Pointer:
+		return jen.Op("*").Add(typeCode(t.Elem))
+	case *ir.Tuple:
+		var list []jen.Code
+		for _, e := range t.Types {
+			list = append(list, typeCode(e))
+		}
+		return jen.Parens(jen.List(list...))
+	}
+	return jen.Id(t.String())
+}
