@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -459,5 +460,62 @@ func TestClose(t *testing.T) {
 	}
 	if got := dev.Info().Name; got != "fake device" {
 		t.Errorf("Info().Name after Close = %q", got)
+	}
+}
+
+// TestConcurrentUse launches, writes and reads from several goroutines, for
+// the race detector.
+func TestConcurrentUse(t *testing.T) {
+	for _, name := range []string{"cpu", fakeName} {
+		t.Run(name, func(t *testing.T) {
+			dev := open(t, name)
+			k := addKernel
+			done := make(chan error)
+			for w := range 4 {
+				go func() {
+					x, err := runtime.BufferOf(dev, []float32{1, 1, 1})
+					if err != nil {
+						done <- err
+						return
+					}
+					y, err := runtime.NewBuffer[float32](dev, 3)
+					if err != nil {
+						done <- err
+						return
+					}
+					cpuBody := func() error {
+						xs, ys := x.HostSlice(), y.HostSlice()
+						for i := range ys {
+							ys[i] += xs[i]
+						}
+						return nil
+					}
+					for range 10 + w {
+						if err := dev.Launch(k, dc.Grid1D(3), []runtime.Arg{x, y}, cpuBody); err != nil {
+							done <- err
+							return
+						}
+					}
+					got := make([]float32, 3)
+					if err := y.Read(got); err != nil {
+						done <- err
+						return
+					}
+					if want := float32(10 + w); got[0] != want || got[2] != want {
+						done <- fmt.Errorf("worker %d: got %v, want %v", w, got, want)
+						return
+					}
+					done <- errors.Join(x.Close(), y.Close())
+				}()
+			}
+			for range 4 {
+				if err := <-done; err != nil {
+					t.Error(err)
+				}
+			}
+			if got, want := dev.Stats().Launches, int64(10+11+12+13); got != want {
+				t.Errorf("Stats().Launches = %d, want %d", got, want)
+			}
+		})
 	}
 }

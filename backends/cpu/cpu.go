@@ -136,14 +136,14 @@ func Run(kernel string, g dc.Grid, body func(g0, g1 int)) error {
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	q, r := n/workers, n%workers
-	g0 := 0
 	for w := range workers {
+		// Worker w runs q groups, plus one if w < r.
+		g0 := w*q + min(w, r)
 		g1 := g0 + q
 		if w < r {
 			g1++
 		}
 		wg.Go(func() { errs[w] = runChunk(kernel, body, g0, g1) })
-		g0 = g1
 	}
 	wg.Wait()
 	return firstError(errs)

@@ -1,0 +1,287 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"path/filepath"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/dotcompute/dc/translate"
+	"github.com/dotcompute/dc/translate/cuda"
+	"github.com/dotcompute/dc/translate/gocpu"
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+const (
+	dcPath      = translate.DCPath
+	runtimePath = "github.com/dotcompute/dc/runtime"
+)
+
+// Generate translates the kernels of one package and returns the files to
+// write: the Go file (launchers, CPU fallback, device sources) and the
+// device sources named in emit. A package without kernels gives no files.
+func Generate(p *Package, emit []string) ([]File, error) {
+	prog, err := translate.Translate(p.Input)
+	if err != nil {
+		return nil, err
+	}
+	if len(prog.Kernels) == 0 {
+		return nil, nil
+	}
+	cu := cuda.Print(prog)
+	goSrc, err := GoSource(p, prog, cu)
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{Path: filepath.Join(p.Dir, GoFile), Content: goSrc}}
+	base := strings.TrimSuffix(GoFile, ".go")
+	for _, e := range emit {
+		switch e {
+		case "cuda":
+			files = append(files, File{Path: filepath.Join(p.Dir, base+emitExt[e]), Content: []byte(cu)})
+		default:
+			return nil, fmt.Errorf("dckgen: -emit=%s: the %s printer is not available yet", e, e)
+		}
+	}
+	return files, nil
+}
+
+// GoSource returns the generated Go file of a translated package.
+func GoSource(p *Package, prog *ir.Program, cudaSrc string) ([]byte, error) {
+	f := jen.NewFilePathName(p.Path, p.Name)
+	f.HeaderComment(Header)
+	f.ImportName(dcPath, "dc")
+	f.ImportName(runtimePath, "runtime")
+	f.ImportName("github.com/dotcompute/dc/backends/cpu", "cpu")
+
+	f.Comment("dcModule holds the device sources of this package's kernels; each")
+	f.Comment("backend compiles it once per device.")
+	f.Var().Id("dcModule").Op("=").Op("&").Qual(runtimePath, "Module").Values(jen.Dict{
+		jen.Id("Package"): jen.Lit(p.Path),
+		jen.Id("CUDA"):    jen.Id("dcCUDA"),
+	})
+	f.Line()
+	f.Comment("dcCUDA is the CUDA C source of this package's kernels (compiled at run time by NVRTC).")
+	f.Const().Id("dcCUDA").Op("=").Add(rawString(cudaSrc))
+
+	decls := map[string]*ast.FuncDecl{}
+	for _, file := range p.Input.Files {
+		for _, d := range file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				decls[fd.Name.Name] = fd
+			}
+		}
+	}
+	// Kernel descriptors, in source order.
+	for _, k := range prog.Kernels {
+		f.Line()
+		f.Var().Id(kernelVar(k)).Op("=").Op("&").Qual(runtimePath, "Kernel").Values(kernelDict(k))
+	}
+	// Launchers: one per Go kernel, generic ones dispatching on T.
+	done := map[string]bool{}
+	for _, k := range prog.Kernels {
+		if done[k.GoName] {
+			continue
+		}
+		done[k.GoName] = true
+		var insts []*ir.Kernel
+		for _, k2 := range prog.Kernels {
+			if k2.GoName == k.GoName {
+				insts = append(insts, k2)
+			}
+		}
+		fd := decls[k.GoName]
+		obj, _ := p.Input.Info.Defs[fd.Name].(*types.Func)
+		if obj == nil {
+			return nil, fmt.Errorf("dckgen: kernel %s: no type information", k.GoName)
+		}
+		f.Line()
+		f.Add(launcher(p, obj, insts))
+	}
+	// CPU fallback.
+	for _, k := range prog.Kernels {
+		f.Line()
+		f.Add(gocpu.Kernel(k))
+	}
+	for _, fn := range prog.Funcs {
+		f.Line()
+		f.Add(gocpu.Func(fn))
+	}
+	// Layout guards: a change of a struct breaks the build, not the GPU.
+	if len(prog.Structs) > 0 {
+		f.Line()
+		f.Comment("The device sources assume these layouts; if a struct changes, this no longer")
+		f.Comment("compiles: run go generate again.")
+		var body []jen.Code
+		body = append(body, jen.Var().Id("x").Index(jen.Lit(1)).Struct())
+		for _, s := range prog.Structs {
+			body = append(body, jen.Id("_").Op("=").Id("x").Index(jen.Qual("unsafe", "Sizeof").Call(jen.Id(s.Name).Values()).Op("-").Lit(int(s.Size))))
+			for _, fl := range s.Fields {
+				body = append(body, jen.Id("_").Op("=").Id("x").Index(jen.Qual("unsafe", "Offsetof").Call(jen.Id(s.Name).Values().Dot(fl.Name)).Op("-").Lit(int(fl.Offset))))
+			}
+		}
+		f.Func().Id("_").Params().Block(body...)
+	}
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, fmt.Errorf("dckgen: %s: rendering Go: %w", p.Path, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// rawString returns a Go raw string literal when s allows one (readable
+// device sources), else a quoted one.
+func rawString(s string) jen.Code {
+	if !strings.Contains(s, "`") && !strings.Contains(s, "\r") {
+		return jen.Op("`" + s + "`")
+	}
+	return jen.Lit(s)
+}
+
+func kernelVar(k *ir.Kernel) string { return "dcKernel" + k.Name }
+
+func kernelDict(k *ir.Kernel) jen.Dict {
+	var params []jen.Code
+	for _, p := range k.Params {
+		d := jen.Dict{jen.Id("Name"): jen.Lit(p.Name)}
+		switch t := p.Type.(type) {
+		case *ir.Slice:
+			d[jen.Id("Kind")] = jen.Qual(runtimePath, "BufferParam")
+			d[jen.Id("Size")] = jen.Lit(int(ir.SizeOf(t.Elem)))
+			if p.Written {
+				d[jen.Id("Written")] = jen.True()
+			}
+		default:
+			d[jen.Id("Kind")] = jen.Qual(runtimePath, "ScalarParam")
+			d[jen.Id("Size")] = jen.Lit(int(ir.SizeOf(t)))
+		}
+		params = append(params, jen.Values(d))
+	}
+	var shared int64
+	for _, s := range k.Shared {
+		shared += s.Bytes()
+	}
+	d := jen.Dict{
+		jen.Id("Module"): jen.Id("dcModule"),
+		jen.Id("Name"):   jen.Lit(k.Name),
+		jen.Id("Params"): jen.Index().Qual(runtimePath, "Param").Values(params...),
+	}
+	if shared > 0 {
+		d[jen.Id("SharedBytes")] = jen.Lit(int(shared))
+	}
+	if k.Barrier {
+		d[jen.Id("Barrier")] = jen.True()
+	}
+	if k.FastMath {
+		d[jen.Id("FastMath")] = jen.True()
+	}
+	return d
+}
+
+// launcher returns LaunchK for a kernel and its instantiations.
+func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
+	sig := obj.Type().(*types.Signature)
+	qual := types.RelativeTo(p.Input.Pkg)
+	names := map[string]bool{}
+	for i := 1; i < sig.Params().Len(); i++ {
+		names[sig.Params().At(i).Name()] = true
+	}
+	pick := func(n string) string {
+		for names[n] {
+			n += "_"
+		}
+		names[n] = true
+		return n
+	}
+	dev, grid := pick("dev"), pick("g")
+	// Parameter names: the IR's (unique, never "_").
+	k0 := insts[0]
+	params := []jen.Code{
+		jen.Id(dev).Op("*").Qual(runtimePath, "Device"),
+		jen.Id(grid).Qual(dcPath, "Grid"),
+	}
+	for i := 1; i < sig.Params().Len(); i++ {
+		pt := sig.Params().At(i).Type()
+		name := k0.Params[i-1].Name
+		if s, ok := pt.Underlying().(*types.Slice); ok {
+			params = append(params, jen.Id(name).Op("*").Qual(runtimePath, "Buffer").Types(jen.Id(types.TypeString(s.Elem(), qual))))
+		} else {
+			params = append(params, jen.Id(name).Id(types.TypeString(pt, qual)))
+		}
+	}
+	name := "Launch" + obj.Name()
+	doc := fmt.Sprintf("%s launches kernel %s over the grid %s on %s. Buffers stand for the kernel's\nslices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.", name, obj.Name(), grid, dev)
+	fn := jen.Comment(doc).Line().Func().Id(name)
+	tps := sig.TypeParams()
+	if tps.Len() == 0 {
+		return fn.Params(params...).Error().Block(
+			jen.Return(launchCall(insts[0], dev, grid)),
+		)
+	}
+	// Generic: T constrained to the instantiated types; dispatch on T.
+	tp := tps.At(0)
+	var union []jen.Code
+	var cases []jen.Code
+	for _, k := range insts {
+		ta := k.TypeArgs[0].String()
+		union = append(union, jen.Id(ta))
+		var conv []jen.Code
+		for i := 1; i < sig.Params().Len(); i++ {
+			pt := sig.Params().At(i).Type()
+			pn := k.Params[i-1].Name
+			if !mentions(pt, tp) {
+				continue
+			}
+			var target jen.Code
+			if s, ok := pt.Underlying().(*types.Slice); ok {
+				target = jen.Op("*").Qual(runtimePath, "Buffer").Types(jen.Id(k.Params[i-1].Type.(*ir.Slice).Elem.String()))
+				_ = s
+			} else {
+				target = jen.Id(k.Params[i-1].Type.String())
+			}
+			conv = append(conv, jen.Id(pn).Op(":=").Any().Parens(jen.Id(pn)).Assert(target))
+		}
+		body := append(conv, jen.Return(launchCall(k, dev, grid)))
+		cases = append(cases, jen.Case(jen.Id(ta)).Block(body...))
+	}
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(name+": no instantiation for type %T"), jen.Op("*").New(jen.Id(tp.Obj().Name()))))))
+	return fn.Types(jen.Id(tp.Obj().Name()).Union(union...)).Params(params...).Error().Block(
+		jen.Switch(jen.Any().Parens(jen.Op("*").New(jen.Id(tp.Obj().Name()))).Assert(jen.Type())).Block(cases...),
+	)
+}
+
+// mentions reports whether type t refers to the type parameter tp.
+func mentions(t types.Type, tp *types.TypeParam) bool {
+	switch t := t.(type) {
+	case *types.TypeParam:
+		return t == tp
+	case *types.Slice:
+		return mentions(t.Elem(), tp)
+	case *types.Array:
+		return mentions(t.Elem(), tp)
+	}
+	return false
+}
+
+func launchCall(k *ir.Kernel, dev, grid string) jen.Code {
+	var args []jen.Code
+	var names []string
+	for _, p := range k.Params {
+		names = append(names, p.Name)
+		if _, ok := p.Type.(*ir.Slice); ok {
+			args = append(args, jen.Id(p.Name))
+		} else {
+			args = append(args, jen.Qual(runtimePath, "Scalar").Call(jen.Id(p.Name)))
+		}
+	}
+	return jen.Id(dev).Dot("Launch").Call(
+		jen.Id(kernelVar(k)),
+		jen.Id(grid),
+		jen.Index().Qual(runtimePath, "Arg").Values(args...),
+		gocpu.Run(k, grid, names),
+	)
+}
