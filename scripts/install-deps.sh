@@ -15,7 +15,12 @@ set -euo pipefail
 
 cache="${DC_CACHE:-$HOME/.cache/dc}"
 nvrtc_root="$cache/nvrtc"
-nvrtc_lib="$nvrtc_root/usr/lib/x86_64-linux-gnu"
+case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
+arm64 | aarch64) multiarch=aarch64-linux-gnu ;;
+ppc64el | ppc64le) multiarch=powerpc64le-linux-gnu ;;
+*) multiarch=x86_64-linux-gnu ;;
+esac
+nvrtc_lib="$nvrtc_root/usr/lib/$multiarch"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
@@ -31,8 +36,8 @@ install_nvrtc() {
 		log "nvrtc already in $nvrtc_lib"
 		return
 	fi
-	if [ "$(dpkg --print-architecture 2>/dev/null || true)" != amd64 ]; then
-		log "nvrtc: Debian ships libnvrtc11.2 for amd64 only; skipped on this machine"
+	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+		log "nvrtc: apt-get and dpkg are needed to fetch Debian's libnvrtc11.2; set DC_NVRTC_DIR to a folder with libnvrtc.so.* instead"
 		return
 	fi
 	local apt="$cache/apt"
@@ -55,16 +60,15 @@ SRC
 	)
 	log "nvrtc: updating the private non-free package list"
 	apt-get "${opts[@]}" update >/dev/null
-	local tmp
-	tmp="$(mktemp -d)"
-	trap 'rm -rf "$tmp"' RETURN
+	local tmp="$apt/download" deb
+	rm -rf "$tmp" && mkdir -p "$tmp"
 	log "nvrtc: downloading libnvrtc11.2 libnvrtc-builtins11.8"
 	(cd "$tmp" && apt-get "${opts[@]}" download libnvrtc11.2 libnvrtc-builtins11.8 >/dev/null)
-	local deb
 	for deb in "$tmp"/*.deb; do
 		dpkg -x "$deb" "$nvrtc_root"
 		log "nvrtc: unpacked $(basename "$deb")"
 	done
+	rm -rf "$tmp"
 	if [ ! -e "$nvrtc_lib/libnvrtc.so.11.2" ] || [ ! -e "$nvrtc_lib/libnvrtc-builtins.so.11.8" ]; then
 		log "nvrtc: the packages did not contain the expected libraries in $nvrtc_lib" >&2
 		exit 1
