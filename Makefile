@@ -2,20 +2,42 @@
 
 GO ?= go
 
-.PHONY: deps build test
+.PHONY: deps build generate check-generated demo test bench
 
 # deps installs NVRTC into ${DC_CACHE:-$HOME/.cache/dc}/nvrtc (no root
 # needed) and, as root, PoCL, the OpenCL ICD loader and clang-16.
 deps:
 	bash scripts/install-deps.sh
 
-# build checks that everything builds without cgo.
+# build checks that everything builds without cgo, here and for macOS.
 build:
 	CGO_ENABLED=0 $(GO) build ./...
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
-# test installs the dependencies first when run as root, then vets and tests.
+# generate regenerates the standard kernel library (kernels/).
+generate:
+	$(GO) generate ./kernels
+
+# check-generated fails if kernels/ differs from what dckgen writes now.
+check-generated:
+	@$(GO) run ./cmd/dckgen -emit=cuda ./kernels
+	@git diff --exit-code -- kernels || { echo "kernels/ is stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- kernels)" || { git status --porcelain -- kernels; echo "kernels/ has untracked generated files"; exit 1; }
+
+# demo runs the standard kernels on the best backend present.
+demo:
+	$(GO) run ./examples/demo
+
+# test installs the dependencies first when run as root, then builds,
+# vets and runs every test, the golden cases' end-to-end tests included.
 test:
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
-	else echo "make test: not root, skipping deps (run 'make deps' for NVRTC)"; fi
-	$(GO) vet ./...
-	$(GO) test ./...
+	else echo "make test: not root, skipping deps (run 'make deps' for NVRTC; PoCL and clang-16 need root)"; fi
+	$(MAKE) --no-print-directory build
+	$(GO) vet ./... ./testdata/golden/...
+	$(MAKE) --no-print-directory check-generated
+	$(GO) test ./... ./testdata/golden/...
+
+# bench prints the performance report (times and ratios measured in one run).
+bench:
+	$(GO) run ./cmd/dcbench

@@ -123,7 +123,7 @@ func Load(cfg Config) ([]*Package, error) {
 		patterns = []string{"."}
 	}
 	lcfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax | packages.NeedTypes |
 			packages.NeedTypesInfo | packages.NeedTypesSizes,
 		Dir:     cfg.Dir,
 		Overlay: map[string][]byte{},

@@ -426,7 +426,7 @@ func (f *fnState) independent(r ast.Expr, lhs []ast.Expr) bool {
 				ok = false
 			}
 		case *ast.CallExpr:
-			if tv, isType := f.t.in.Info.Types[n.Fun]; !isType || !tv.IsType() {
+			if !f.pureCall(n) {
 				ok = false
 			}
 		}
@@ -849,4 +849,32 @@ func (f *fnState) returnStmt(s *ast.ReturnStmt) []ir.Stmt {
 		r.Results = append(r.Results, x)
 	}
 	return []ir.Stmt{r}
+}
+
+// pureCall reports whether a call has no effects that a tuple assignment
+// could observe: conversions, dc.Thread methods, math and min/max/len.
+func (f *fnState) pureCall(c *ast.CallExpr) bool {
+	info := f.t.in.Info
+	if tv, ok := info.Types[c.Fun]; ok && tv.IsType() {
+		return true
+	}
+	if se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+		if sel := info.Selections[se]; sel != nil {
+			return isThread(sel.Recv()) && se.Sel.Name != "Barrier"
+		}
+	}
+	id := calleeIdent(c.Fun)
+	if id == nil {
+		return false
+	}
+	switch obj := info.Uses[id].(type) {
+	case *types.Builtin:
+		return obj.Name() == "len" || obj.Name() == "min" || obj.Name() == "max"
+	case *types.Func:
+		if obj.Pkg() == nil {
+			return false
+		}
+		return obj.Pkg().Path() == "math" || (obj.Pkg().Path() == DCPath && dcMath[obj.Name()])
+	}
+	return false
 }

@@ -1,0 +1,233 @@
+// Dcbench measures dc's performance goals in one run and prints a report
+// of times and ratios (make bench):
+//
+//   - translation time per kernel (translate + every printer), median;
+//   - dckgen wall time on a synthetic package of 100 kernels;
+//   - CPU Saxpy through the generated launcher against a hand-written
+//     goroutine-parallel Go loop, both measured here, as a ratio.
+//
+// Run it from the repository root.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/gen"
+	"github.com/dotcompute/dc/kernels"
+	dcrt "github.com/dotcompute/dc/runtime"
+	"github.com/dotcompute/dc/translate"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("dcbench: ")
+	reps := flag.Int("reps", 15, "repetitions of each measurement")
+	flag.Parse()
+	fmt.Printf("dc benchmark report — %s/%s, %d CPUs, GOMAXPROCS=%d, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+	ok := true
+	ok = translation(*reps) && ok
+	ok = dckgen100() && ok
+	ok = saxpy(*reps) && ok
+	if !ok {
+		fmt.Println("\nresult: some goals were missed")
+		os.Exit(1)
+	}
+	fmt.Println("\nresult: every goal met")
+}
+
+func verdict(good bool) string {
+	if good {
+		return "ok"
+	}
+	return "MISSED"
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// translation times translate.Translate and every printer (gen.Generate)
+// per kernel over the standard library and every golden case.
+func translation(reps int) bool {
+	pkgs, err := gen.Load(gen.Config{Patterns: []string{"./kernels", "./testdata/golden/..."}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var front, full []time.Duration
+	kernelsTotal := 0
+	for _, p := range pkgs {
+		prog, err := translate.Translate(p.Input)
+		if err != nil {
+			log.Fatal(err)
+		}
+		n := len(prog.Kernels)
+		if n == 0 {
+			continue
+		}
+		kernelsTotal += n
+		for range reps {
+			start := time.Now()
+			if _, err := translate.Translate(p.Input); err != nil {
+				log.Fatal(err)
+			}
+			front = append(front, time.Since(start)/time.Duration(n))
+			start = time.Now()
+			if _, err := gen.Generate(p, []string{"cuda"}); err != nil {
+				log.Fatal(err)
+			}
+			full = append(full, time.Since(start)/time.Duration(n))
+		}
+	}
+	m := median(full)
+	good := m <= 500*time.Microsecond
+	fmt.Printf("translation (%d kernels in %d packages, %d reps)\n", kernelsTotal, len(pkgs), reps)
+	fmt.Printf("  front end only, median per kernel      %10v\n", median(front))
+	fmt.Printf("  front end + all printers, median/kernel %9v   goal <= 500µs   %s\n\n", m, verdict(good))
+	return good
+}
+
+// dckgen100 times the dckgen command on a generated package of 100 kernels.
+func dckgen100() bool {
+	root, err := os.Getwd()
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "dcbench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "dckgen")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/dckgen")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		log.Fatal(err)
+	}
+	mod := filepath.Join(dir, "synthetic")
+	must(os.MkdirAll(mod, 0o755))
+	gomod := fmt.Sprintf("module synthetic\n\ngo 1.26\n\nrequire github.com/dotcompute/dc v0.0.0\n\nreplace github.com/dotcompute/dc => %s\n", root)
+	must(os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644))
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	must(err)
+	must(os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644))
+	var src strings.Builder
+	src.WriteString("package synthetic\n\nimport \"github.com/dotcompute/dc\"\n")
+	for i := range 100 {
+		fmt.Fprintf(&src, `
+//dc:kernel
+func K%d(t dc.Thread, a float32, x, y []float32, n int) {
+	sh := dc.Shared[[256]float32](t)
+	i := t.GlobalX()
+	var v float32
+	if i < n {
+		v = a*x[i] + float32(%d)
+	}
+	sh[t.LocalX()] = v
+	t.Barrier()
+	if i < n {
+		y[i] = sh[t.LocalX()] + sh[(t.LocalX()+1)%%256]*0.5
+	}
+}
+`, i, i)
+	}
+	must(os.WriteFile(filepath.Join(mod, "k.go"), []byte(src.String()), 0o644))
+	run := func() time.Duration {
+		cmd := exec.Command(bin, "-emit=cuda")
+		cmd.Dir = mod
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("dckgen on the synthetic package: %v", err)
+		}
+		return time.Since(start)
+	}
+	cold := run() // fills the go command's build cache for dc's packages
+	var warm []time.Duration
+	for range 5 {
+		warm = append(warm, run())
+	}
+	m := median(warm)
+	good := m <= 1500*time.Millisecond
+	fmt.Printf("dckgen on a synthetic package of 100 kernels (wall clock, go list included)\n")
+	fmt.Printf("  first run (cold build cache)           %10v\n", cold.Round(time.Millisecond))
+	fmt.Printf("  median of 5 runs                       %10v   goal <= 1.5s    %s\n\n", m.Round(time.Millisecond), verdict(good))
+	return good
+}
+
+// saxpy compares the generated launcher on the CPU backend with the loop a
+// Go programmer would write by hand.
+func saxpy(reps int) bool {
+	const n = 1 << 22
+	dev, err := dcrt.Open(dcrt.WithBackend("cpu"))
+	must(err)
+	defer dev.Close()
+	xs, ys := make([]float32, n), make([]float32, n)
+	for i := range xs {
+		xs[i], ys[i] = float32(i%1000)*0.001, 1
+	}
+	x, err := dcrt.BufferOf(dev, xs)
+	must(err)
+	y, err := dcrt.BufferOf(dev, ys)
+	must(err)
+	hx, hy := slices.Clone(xs), slices.Clone(ys)
+	hand := func() {
+		workers := runtime.GOMAXPROCS(0)
+		var wg sync.WaitGroup
+		chunk := (n + workers - 1) / workers
+		for w := range workers {
+			lo, hi := w*chunk, min((w+1)*chunk, n)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				xx, yy := hx[lo:hi], hy[lo:hi]
+				for i := range yy {
+					yy[i] = 2*xx[i] + yy[i]
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	launch := func() {
+		must(kernels.LaunchSaxpy(dev, dc.Grid1D(n), 2, x, y))
+		must(dev.Sync())
+	}
+	hand()
+	launch()
+	var th, tl []time.Duration
+	for range reps * 2 {
+		start := time.Now()
+		hand()
+		th = append(th, time.Since(start))
+		start = time.Now()
+		launch()
+		tl = append(tl, time.Since(start))
+	}
+	mh, ml := median(th), median(tl)
+	ratio := float64(mh) / float64(ml)
+	good := ratio >= 0.9
+	gbs := func(d time.Duration) float64 { return float64(3*4*n) / d.Seconds() / 1e9 }
+	fmt.Printf("CPU Saxpy, n=%d (median of %d)\n", n, len(th))
+	fmt.Printf("  hand-written goroutine-parallel loop    %10v  (%.1f GB/s)\n", mh.Round(time.Microsecond), gbs(mh))
+	fmt.Printf("  kernels.LaunchSaxpy on the cpu backend %10v  (%.1f GB/s)\n", ml.Round(time.Microsecond), gbs(ml))
+	fmt.Printf("  ratio launcher speed / hand speed       %10.2f   goal >= 0.90    %s\n", ratio, verdict(good))
+	return good
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
