@@ -94,7 +94,7 @@ func Func(f *ir.Func) jen.Code {
 		}
 		results = jen.Parens(jen.List(list...))
 	}
-	body := p.block(f.Body, 0)
+	body := p.block(f.Body)
 	if len(f.Results) > 0 && !terminates(f.Body, in) {
 		body = append(body, jen.Panic(jen.Lit("unreachable")))
 	}
@@ -129,14 +129,25 @@ func Kernel(k *ir.Kernel) jen.Code {
 func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	p.thread = threadName
 	var body []jen.Code
-	for _, s := range k.Shared {
+	shared := append([]*ir.Shared(nil), k.Shared...)
+	seen := map[*ir.Shared]bool{}
+	for _, s := range shared {
+		seen[s] = true
+	}
+	for _, s := range p.in.sharedList {
+		if !seen[s] {
+			// Not in k.Shared, yet the body needs it: declare it too.
+			shared = append(shared, s)
+		}
+	}
+	for _, s := range shared {
 		body = append(body, jen.Id(SharedName(s)).Op(":=").
 			Qual(dcPath, "Shared").Index(typeCode(s.Type)).Call(jen.Id(threadName)))
 		if !p.in.shared[s] {
 			body = append(body, jen.Id("_").Op("=").Id(SharedName(s)))
 		}
 	}
-	body = append(body, p.block(k.Body, 0)...)
+	body = append(body, p.block(k.Body)...)
 	return jen.Commentf("%s runs one thread of kernel %s.", KernelName(k), k.Name).Line().
 		Func().Id(KernelName(k)).
 		Params(append([]jen.Code{jen.Id(threadName).Qual(dcPath, "Thread")}, params...)...).
@@ -151,7 +162,9 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 // or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread).
 // grid is the launcher's dc.Grid expression and args[i] the launcher's
 // parameter name for k.Params[i], a *runtime.Buffer[T] for a slice
-// parameter: its host slice is taken once, before the launch.
+// parameter: its host slice is taken once, before the groups run. args
+// must have one name per parameter; a missing one prints as the undefined
+// dc_missing_argument_<i>, so that the mistake fails to build.
 func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 	var stmts, pass []jen.Code
 	for i, v := range k.Params {

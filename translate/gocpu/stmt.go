@@ -13,7 +13,7 @@ import (
 type printer struct {
 	in       *info
 	reserved map[string]bool // names a variable must not take
-	thread   string          // the dc.Thread value; "" in a loop-form kernel
+	thread   string          // the dc.Thread value
 	loop     bool            // loop-form kernel: thread builtins are loop variables
 	kernel   bool            // a kernel body: return ends the thread
 	copy     int             // which copy of a loop-form body is printing (labels differ)
@@ -54,11 +54,6 @@ func (p *printer) name(v *ir.Var) string {
 	return v.Name
 }
 
-// label returns the label of a loop or switch a branch names.
-func (p *printer) label(s ir.Stmt) string {
-	return p.copyLabel(p.in.labels[s])
-}
-
 // copyLabel returns the label base in the current copy of the body: Go
 // labels are per function, and a loop-form kernel prints its body twice.
 func (p *printer) copyLabel(base string) string {
@@ -72,7 +67,7 @@ func (p *printer) copyLabel(base string) string {
 }
 
 // block returns the statements of b.
-func (p *printer) block(b *ir.Block, _ int) []jen.Code {
+func (p *printer) block(b *ir.Block) []jen.Code {
 	if b == nil {
 		return nil
 	}
@@ -87,7 +82,7 @@ func (p *printer) block(b *ir.Block, _ int) []jen.Code {
 func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 	switch s := s.(type) {
 	case *ir.Block:
-		return append(out, jen.Block(p.block(s, 0)...))
+		return append(out, jen.Block(p.block(s)...))
 	case *ir.DeclStmt:
 		out = append(out, p.decl(s, false))
 		if v := s.Var; v.Name != "_" && !p.in.read[v] {
@@ -138,7 +133,13 @@ func (p *printer) decl(s *ir.DeclStmt, simple bool) jen.Code {
 	sameType := init != nil && init.Type() != nil && init.Type().String() == v.Type.String()
 	_, isConst := init.(*ir.Const)
 	switch {
-	case v.Name == "_" && !simple:
+	case v.Name == "_" && simple:
+		// A for statement's init cannot declare _: assign it.
+		if init == nil {
+			return jen.Id("_").Op("=").Add(zero(v.Type))
+		}
+		return jen.Id("_").Op("=").Add(p.expr(init))
+	case v.Name == "_":
 		if init == nil {
 			return jen.Var().Id("_").Add(typeCode(v.Type))
 		}
@@ -246,10 +247,7 @@ func (p *printer) compound(s *ir.AssignStmt) jen.Code {
 		}
 		return jen.Id(p.name(v.Var)).Op("--")
 	}
-	if b.Op == token.SHL || b.Op == token.SHR {
-		return jen.Id(p.name(v.Var)).Op(op).Add(p.expr(b.Y))
-	}
-	return jen.Id(p.name(v.Var)).Op(op).Add(p.operand(b.Y, b.T))
+	return jen.Id(p.name(v.Var)).Op(op).Add(p.expr(b.Y))
 }
 
 // target returns an assignment target.
@@ -261,7 +259,7 @@ func (p *printer) target(e ir.Expr) *jen.Statement {
 }
 
 func (p *printer) ifStmt(s *ir.IfStmt) *jen.Statement {
-	st := jen.If(p.headerExpr(s.Cond)).Block(p.block(s.Then, 0)...)
+	st := jen.If(p.headerExpr(s.Cond)).Block(p.block(s.Then)...)
 	if s.Else == nil {
 		return st
 	}
@@ -270,7 +268,7 @@ func (p *printer) ifStmt(s *ir.IfStmt) *jen.Statement {
 			return st.Else().Add(p.ifStmt(elif))
 		}
 	}
-	return st.Else().Block(p.block(s.Else, 0)...)
+	return st.Else().Block(p.block(s.Else)...)
 }
 
 // headerExpr prints e in an if, for or switch header, where a struct
@@ -280,6 +278,14 @@ func (p *printer) headerExpr(e ir.Expr) jen.Code {
 	p.header = true
 	defer func() { p.header = old }()
 	return p.expr(e)
+}
+
+// flat returns the statements of s, those of a block without the block.
+func (p *printer) flat(s ir.Stmt) []jen.Code {
+	if b, ok := s.(*ir.Block); ok {
+		return p.block(b)
+	}
+	return p.stmt(nil, s)
 }
 
 // isSimple reports whether s prints as a Go simple statement.
@@ -301,7 +307,7 @@ func (p *printer) forStmt(s *ir.ForStmt) jen.Code {
 			init = p.simple(s.Init)
 		} else {
 			p.header = old
-			pre = p.stmt(nil, s.Init)
+			pre = p.flat(s.Init)
 			p.header = true
 		}
 	}
@@ -312,7 +318,7 @@ func (p *printer) forStmt(s *ir.ForStmt) jen.Code {
 			// A post statement that is not simple runs as a call of a
 			// function literal, which is one.
 			p.header = old
-			post = jen.Func().Params().Block(p.stmt(nil, s.Post)...).Call()
+			post = jen.Func().Params().Block(p.flat(s.Post)...).Call()
 			p.header = true
 		}
 	}
@@ -326,7 +332,7 @@ func (p *printer) forStmt(s *ir.ForStmt) jen.Code {
 	if d, ok := s.Init.(*ir.DeclStmt); ok && d.Var.Name != "_" && !p.in.read[d.Var] {
 		body = append(body, jen.Id("_").Op("=").Id(p.name(d.Var)))
 	}
-	body = append(body, p.block(s.Body, 0)...)
+	body = append(body, p.block(s.Body)...)
 
 	var st *jen.Statement
 	switch {
@@ -368,7 +374,7 @@ func (p *printer) switchStmt(s *ir.SwitchStmt) jen.Code {
 	}
 	var cases []jen.Code
 	for _, c := range s.Cases {
-		body := p.block(c.Body, 0)
+		body := p.block(c.Body)
 		if len(c.Values) == 0 {
 			cases = append(cases, jen.Default().Block(body...))
 			continue

@@ -9,16 +9,17 @@ import (
 
 // info is what printing a body needs to know about it beforehand.
 type info struct {
-	read       map[*ir.Var]bool     // variables read (not only assigned)
-	uses       ir.ThreadUses        // thread builtins used directly
-	barrier    bool                 // a barrier, directly or in a callee
-	threadCall bool                 // a direct call passes the thread
-	returns    bool                 // a return statement
-	shared     map[*ir.Shared]bool  // shared arrays referenced or passed on
-	labels     map[ir.Stmt]string   // loops and switches a branch must name, with their base label
-	breaks     map[ir.Stmt]bool     // loops and switches a break leaves
-	typeNames  map[string]bool      // names of the types the body mentions
-	nlabel     int                  // labels invented so far
+	read       map[*ir.Var]bool    // variables read (not only assigned)
+	uses       ir.ThreadUses       // thread builtins used directly
+	barrier    bool                // a barrier, directly or in a callee
+	threadCall bool                // a direct call passes the thread
+	returns    bool                // a return statement
+	shared     map[*ir.Shared]bool // shared arrays referenced or passed on
+	sharedList []*ir.Shared        // the same, in the order found
+	labels     map[ir.Stmt]string  // loops and switches a branch must name, with their base label
+	breaks     map[ir.Stmt]bool    // loops and switches a break leaves
+	typeNames  map[string]bool     // names of the types the body mentions
+	nlabel     int                 // labels invented so far
 }
 
 // analyze walks body once and records what the printer needs.
@@ -97,6 +98,14 @@ func (in *info) stmt(s ir.Stmt) {
 	}
 }
 
+// useShared records that the body needs shared array s.
+func (in *info) useShared(s *ir.Shared) {
+	if !in.shared[s] {
+		in.shared[s] = true
+		in.sharedList = append(in.sharedList, s)
+	}
+}
+
 // newLabel returns the base label of target: its Go label, or an invented
 // one.
 func (in *info) newLabel(target ir.Stmt) string {
@@ -132,7 +141,7 @@ func (in *info) expr(e ir.Expr) {
 	case *ir.VarRef:
 		in.read[e.Var] = true
 	case *ir.SharedRef:
-		in.shared[e.Shared] = true
+		in.useShared(e.Shared)
 	case *ir.Unary:
 		in.expr(e.X)
 	case *ir.Binary:
@@ -162,7 +171,7 @@ func (in *info) expr(e ir.Expr) {
 			in.barrier = true
 		}
 		for _, s := range e.Func.Shared {
-			in.shared[s] = true
+			in.useShared(s)
 		}
 		for _, t := range e.Func.Results {
 			in.typ(t)
