@@ -50,7 +50,6 @@ func emulate(name string, g Grid, body func(t Thread)) error {
 		body:     body,
 		name:     name,
 		explicit: name != "",
-		abort:    make(chan struct{}),
 	}
 	if f := runtime.FuncForPC(reflect.ValueOf(body).Pointer()); f != nil {
 		l.bodyFunc = f.Name()
@@ -63,11 +62,14 @@ func emulate(name string, g Grid, body func(t Thread)) error {
 	}
 	total := g.Groups.Size()
 	workers := min(runtime.GOMAXPROCS(0), total)
+	l.groups = make([]*group, workers)
+	for w := range l.groups {
+		l.groups[w] = newGroup(l)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for _, gr := range l.groups {
 		wg.Go(func() {
-			gr := newGroup(l)
 			for !l.aborted.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= total {
@@ -78,6 +80,10 @@ func emulate(name string, g Grid, body func(t Thread)) error {
 		})
 	}
 	wg.Wait()
+	for _, gr := range l.groups {
+		close(gr.jobs)
+		gr.pool.Wait()
+	}
 	return l.err
 }
 
@@ -89,10 +95,11 @@ type launch struct {
 	name     string // kernel name for errors
 	explicit bool   // name was given to EmulateKernel
 
+	groups []*group // one per worker
+
 	failOnce sync.Once
 	err      error
-	aborted  atomic.Bool
-	abort    chan struct{} // closed on the first error
+	aborted  atomic.Bool // set on the first error
 }
 
 // fail records err as the launch's error if it is the first, and stops the
@@ -101,7 +108,11 @@ func (l *launch) fail(err error) {
 	l.failOnce.Do(func() {
 		l.err = err
 		l.aborted.Store(true)
-		close(l.abort)
+		for _, gr := range l.groups {
+			gr.mu.Lock()
+			gr.wake()
+			gr.mu.Unlock()
+		}
 	})
 }
 
@@ -144,31 +155,28 @@ var dcPrefix = reflect.TypeFor[Dim3]().PkgPath() + "."
 // The thread wrapper recovers it.
 var abortSignal = new(int)
 
-// Thread states in a group.
-const (
-	running uint8 = iota // running or not started
-	waiting              // waiting at a barrier
-	exited               // returned
-)
-
 // group runs the threads of one group at a time; a worker reuses it.
 type group struct {
 	l      *launch
 	id     Dim3
-	n      int    // threads per group
-	thread Thread // template: geometry and group index, local index 0
-	wg     sync.WaitGroup
+	n      int            // threads per group
+	thread Thread         // template: geometry and group index, local index 0
+	wg     sync.WaitGroup // runFrom calls running this group
+	jobs   chan int       // idle runners receive the first thread to run
+	pool   sync.WaitGroup // runner goroutines
 
 	// handedOff[j] reports whether thread j has started the runner of
 	// threads j+1...; only thread j's goroutine touches it.
 	handedOff []bool
 
 	mu       sync.Mutex
-	state    []uint8   // per thread
-	site     []uintptr // per thread: the barrier it waits at
-	waiting  int
-	exited   int
-	release  chan struct{} // closed when the current barrier completes
+	exited   []bool        // per thread: it returned
+	site     []uintptr     // per thread: the barrier it waits at, if it waits
+	waiting  int           // threads waiting at the barrier
+	nexited  int           // threads that returned
+	first    uintptr       // the barrier the first waiting thread waits at
+	mixed    bool          // threads wait at different barriers
+	release  chan struct{} // closed to release the threads waiting at the barrier
 	diverged string        // set, with reporter, when the barrier can never complete
 	reporter int           // the thread that reports diverged
 	arrays   map[*sharedSite]any
@@ -182,8 +190,10 @@ func newGroup(l *launch) *group {
 		n:         n,
 		thread:    ThreadAt(g, Dim3{}, Dim3{}),
 		handedOff: make([]bool, n),
-		state:     make([]uint8, n),
+		exited:    make([]bool, n),
 		site:      make([]uintptr, n),
+		release:   make(chan struct{}),
+		jobs:      make(chan int),
 		arrays:    make(map[*sharedSite]any),
 	}
 	gr.thread.g = gr
@@ -193,15 +203,16 @@ func newGroup(l *launch) *group {
 // run runs group number i (X fastest) to completion.
 func (gr *group) run(i int) {
 	g := gr.l.grid.Groups
+	gr.mu.Lock()
 	gr.id = Dim3{i % g.X, i / g.X % g.Y, i / (g.X * g.Y)}
 	gr.thread.group = [3]int32{int32(gr.id.X), int32(gr.id.Y), int32(gr.id.Z)}
 	clear(gr.handedOff)
-	clear(gr.state)
+	clear(gr.exited)
 	clear(gr.site)
 	clear(gr.arrays)
-	gr.waiting, gr.exited = 0, 0
-	gr.release = make(chan struct{})
+	gr.waiting, gr.nexited = 0, 0
 	gr.diverged, gr.reporter = "", 0
+	gr.mu.Unlock()
 
 	gr.wg.Add(1)
 	gr.runFrom(0)
@@ -225,6 +236,25 @@ func (gr *group) runFrom(j int) {
 	}
 }
 
+// startRunner runs threads j, j+1, ... on an idle runner goroutine of the
+// pool, or on a new one. Reusing goroutines across groups saves creating
+// them and growing their stacks.
+func (gr *group) startRunner(j int) {
+	gr.wg.Add(1)
+	select {
+	case gr.jobs <- j:
+	default:
+		gr.pool.Go(func() { gr.runner(j) })
+	}
+}
+
+// runner runs threads from j, then more jobs until jobs is closed.
+func (gr *group) runner(j int) {
+	for ok := true; ok; j, ok = <-gr.jobs {
+		gr.runFrom(j)
+	}
+}
+
 // local returns the local index of thread j.
 func (gr *group) local(j int) Dim3 {
 	s := gr.l.grid.GroupSize
@@ -237,29 +267,34 @@ func (gr *group) runThread(j int) {
 	t := gr.thread
 	loc := gr.local(j)
 	t.local = [3]int32{int32(loc.X), int32(loc.Y), int32(loc.Z)}
+	returned := false
 	defer func() {
 		r := recover()
-		if r == nil || r == abortSignal {
+		if returned || r == abortSignal {
 			return
 		}
 		var pcs [64]uintptr
 		n := runtime.Callers(1, pcs[:])
-		if err, ok := r.(error); ok {
-			gr.l.fail(gr.l.errorf(pcs[:n], "thread %v of group %v: %w", loc, gr.id, err))
-		} else {
+		switch r := r.(type) {
+		case nil: // runtime.Goexit, as from t.FailNow
+			gr.l.fail(gr.l.errorf(pcs[:n], "thread %v of group %v: runtime.Goexit called", loc, gr.id))
+		case error:
+			gr.l.fail(gr.l.errorf(pcs[:n], "thread %v of group %v: %w", loc, gr.id, r))
+		default:
 			gr.l.fail(gr.l.errorf(pcs[:n], "thread %v of group %v: %v", loc, gr.id, r))
 		}
 	}()
 	gr.l.body(t)
+	returned = true
 	gr.exit(j)
 }
 
 // exit records that thread j returned.
 func (gr *group) exit(j int) {
 	gr.mu.Lock()
-	gr.state[j] = exited
-	gr.exited++
-	if gr.waiting > 0 && gr.waiting+gr.exited == gr.n {
+	gr.exited[j] = true
+	gr.nexited++
+	if gr.waiting > 0 && gr.waiting+gr.nexited == gr.n {
 		gr.settle()
 	}
 	gr.mu.Unlock()
@@ -273,8 +308,7 @@ func (gr *group) barrier(j int, pc uintptr) {
 		// the threads after j on a new one.
 		gr.handedOff[j] = true
 		if j+1 < gr.n {
-			gr.wg.Add(1)
-			go gr.runFrom(j + 1)
+			gr.startRunner(j + 1)
 		}
 	}
 	gr.mu.Lock()
@@ -282,74 +316,96 @@ func (gr *group) barrier(j int, pc uintptr) {
 		gr.mu.Unlock()
 		panic(abortSignal)
 	}
-	gr.state[j] = waiting
 	gr.site[j] = pc
+	if gr.waiting == 0 {
+		gr.first, gr.mixed = pc, false
+	} else if pc != gr.first {
+		gr.mixed = true
+	}
 	gr.waiting++
 	release := gr.release
-	if gr.waiting+gr.exited == gr.n {
+	if gr.waiting+gr.nexited == gr.n {
 		gr.settle()
 	}
 	gr.mu.Unlock()
 
-	select {
-	case <-release:
-	case <-gr.l.abort:
+	<-release
+	if gr.l.aborted.Load() {
 		panic(abortSignal)
 	}
 	// diverged and reporter were written before release was closed.
 	if gr.diverged != "" {
 		if j == gr.reporter {
-			var pcs [64]uintptr
-			n := runtime.Callers(1, pcs[:])
-			gr.l.fail(gr.l.errorf(pcs[:n], "divergent barrier: %s", gr.diverged))
+			gr.reportDivergence()
 		}
 		panic(abortSignal)
 	}
+}
+
+// reportDivergence fails the launch with the divergence settle found; the
+// reporting thread calls it, so that its stack names the kernel.
+//
+//go:noinline
+func (gr *group) reportDivergence() {
+	var pcs [64]uintptr
+	n := runtime.Callers(2, pcs[:])
+	gr.l.fail(gr.l.errorf(pcs[:n], "divergent barrier: %s", gr.diverged))
 }
 
 // settle is called, with mu held, when every thread of the group waits at a
 // barrier or has returned, and some wait: it releases them, or records why
 // they can never be released.
 func (gr *group) settle() {
+	if gr.nexited == 0 && !gr.mixed {
+		gr.waiting = 0
+		gr.wake()
+		return
+	}
+	// Every thread that has not returned waits. Describe the divergence by
+	// the first threads in index order, so the message does not depend on
+	// timing.
 	first := -1 // the first waiting thread
 	odd := -1   // the first thread waiting at another barrier than first
 	ret := -1   // the first thread that returned
 	atFirst := 0
-	for j, s := range gr.state {
-		switch s {
-		case waiting:
-			if first < 0 {
-				first = j
-			}
-			if gr.site[j] == gr.site[first] {
-				atFirst++
-			} else if odd < 0 {
-				odd = j
-			}
-		case exited:
+	for j, ex := range gr.exited {
+		switch {
+		case ex:
 			if ret < 0 {
 				ret = j
 			}
+		case first < 0:
+			first = j
+			atFirst++
+		case gr.site[j] == gr.site[first]:
+			atFirst++
+		case odd < 0:
+			odd = j
 		}
 	}
-	switch {
-	case ret >= 0:
-		gr.diverged = fmt.Sprintf("thread %v of group %v returned while %d threads wait at barrier (%s)",
-			gr.local(ret), gr.id, gr.waiting, siteName(gr.site[first]))
-	case odd >= 0:
-		gr.diverged = fmt.Sprintf("thread %v of group %v waits at barrier (%s) while %d threads wait at barrier (%s)",
-			gr.local(odd), gr.id, siteName(gr.site[odd]), atFirst, siteName(gr.site[first]))
-	default:
-		for j := range gr.state {
-			gr.state[j] = running
-		}
-		gr.waiting = 0
-		close(gr.release)
-		gr.release = make(chan struct{})
-		return
+	if ret >= 0 {
+		gr.diverged = fmt.Sprintf("thread %v of group %v returned while %s at barrier (%s)",
+			gr.local(ret), gr.id, threadsWait(gr.waiting), siteName(gr.site[first]))
+	} else {
+		gr.diverged = fmt.Sprintf("thread %v of group %v waits at barrier (%s) while %s at barrier (%s)",
+			gr.local(odd), gr.id, siteName(gr.site[odd]), threadsWait(atFirst), siteName(gr.site[first]))
 	}
 	gr.reporter = first
+	gr.wake()
+}
+
+// wake, called with mu held, releases the threads waiting at the barrier.
+func (gr *group) wake() {
 	close(gr.release)
+	gr.release = make(chan struct{})
+}
+
+// threadsWait returns "n threads wait", or "1 thread waits".
+func threadsWait(n int) string {
+	if n == 1 {
+		return "1 thread waits"
+	}
+	return fmt.Sprintf("%d threads wait", n)
 }
 
 // shared returns the group's array for the dc.Shared[A] call at pc, where typ
@@ -368,7 +424,6 @@ func (gr *group) shared(pc uintptr, typ reflect.Type) any {
 
 // sharedSite is one dc.Shared call in the source.
 type sharedSite struct {
-	key     siteKey
 	pc      uintptr // the first pc seen
 	entry   uintptr // entry of the compiled function holding pc
 	inlined bool    // the call is in an inlined function
@@ -403,6 +458,13 @@ func lookupSite(pc uintptr, typ reflect.Type) *sharedSite {
 	if s, ok := sitesByPC.Load(pcType{pc, typ}); ok {
 		return s.(*sharedSite)
 	}
+	return resolveSite(pc, typ)
+}
+
+// resolveSite is lookupSite for a pc not seen before.
+//
+//go:noinline
+func resolveSite(pc uintptr, typ reflect.Type) *sharedSite {
 	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
 	where := fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
 	if typ.Kind() != reflect.Array {
@@ -414,7 +476,7 @@ func lookupSite(pc uintptr, typ reflect.Type) *sharedSite {
 	s := sites[key]
 	switch {
 	case s == nil:
-		s = &sharedSite{key: key, pc: pc, entry: f.Entry, inlined: f.Func == nil}
+		s = &sharedSite{pc: pc, entry: f.Entry, inlined: f.Func == nil}
 		sites[key] = s
 	case s.pc != pc && !s.inlined && f.Func != nil && s.entry == f.Entry:
 		panic(fmt.Sprintf("dc: two dc.Shared[%v] calls on one line (%s) would share one array in Emulate; put them on separate lines", typ, where))

@@ -277,6 +277,14 @@ func TestDivergence(t *testing.T) {
 			"dc: kernel earlyReturn: divergent barrier: thread (3,2,1) of group (0,0,0) returned while 31 threads wait at barrier (" + site(t, "early return") + ")",
 		},
 		{
+			"one thread waits", grid(dc.Dim3{1, 1, 1}, dc.Dim3{3, 1, 1}), func(th dc.Thread) {
+				if th.LocalX() == 1 {
+					th.Barrier() // site: one waits
+				}
+			},
+			"dc: kernel TestDivergence: divergent barrier: thread (0,0,0) of group (0,0,0) returned while 1 thread waits at barrier (" + site(t, "one waits") + ")",
+		},
+		{
 			"explicit name", one, nil,
 			"dc: kernel Reduce: divergent barrier: thread (7,0,0) of group (0,0,0) returned while 255 threads wait at barrier (" + site(t, "early return") + ")",
 		},
@@ -407,6 +415,30 @@ func TestPanicReleasesBarriers(t *testing.T) {
 	checkNoLeak(t, before)
 }
 
+func TestGoexitInKernel(t *testing.T) {
+	// Thread 32 runs on a worker goroutine, thread 40 on a runner.
+	for _, c := range []struct {
+		global int
+		want   string
+	}{
+		{32, "dc: kernel TestGoexitInKernel: thread (0,0,0) of group (1,0,0): runtime.Goexit called"},
+		{40, "dc: kernel TestGoexitInKernel: thread (8,0,0) of group (1,0,0): runtime.Goexit called"},
+	} {
+		before := runtime.NumGoroutine()
+		g := grid(dc.Dim3{4, 1, 1}, dc.Dim3{32, 1, 1})
+		err := emulate(t, g, func(th dc.Thread) {
+			if th.GlobalX() == c.global {
+				runtime.Goexit()
+			}
+			th.Barrier()
+		})
+		if diff := cmp.Diff(c.want, errText(err)); diff != "" {
+			t.Errorf("error mismatch (-want +got):\n%s", diff)
+		}
+		checkNoLeak(t, before)
+	}
+}
+
 func TestEmulateInvalidGrid(t *testing.T) {
 	tests := []struct {
 		g    dc.Grid
@@ -450,6 +482,30 @@ func TestEmulateSaxpy(t *testing.T) {
 	for i, v := range y {
 		if want := 2*float32(i) + 1; v != want {
 			t.Fatalf("y[%d] = %v, want %v", i, v, want)
+		}
+	}
+}
+
+func BenchmarkEmulateSaxpy(b *testing.B) {
+	const n = 1 << 20
+	x := make([]float32, n)
+	y := make([]float32, n)
+	for b.Loop() {
+		if err := dc.Emulate(dc.Grid1D(n), func(th dc.Thread) { saxpy(th, 2, x, y) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEmulateBlockSum(b *testing.B) {
+	const n = 1 << 20
+	in := make([]int32, n)
+	g := dc.Grid1D(n)
+	partial := make([]int32, g.Groups.X)
+	out := make([]int32, 1)
+	for b.Loop() {
+		if err := dc.Emulate(g, func(th dc.Thread) { blockSum(th, in, partial, out) }); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -98,8 +98,11 @@ func (g Grid) check() string {
 			return fmt.Sprintf("grid has %d groups in %s, more than %d", groups[i], name, math.MaxInt32)
 		}
 	}
-	// Each factor is below 2^31, so the per-dimension products fit in int64;
-	// check the products of three.
+	for i := range 3 {
+		if groups[i] > math.MaxInt/size[i] {
+			return fmt.Sprintf("grid has too many threads (%d groups of %d) in %s", groups[i], size[i], [3]string{"X", "Y", "Z"}[i])
+		}
+	}
 	if _, ok := mul3(size); !ok {
 		return fmt.Sprintf("grid group size %v has too many threads", g.GroupSize)
 	}

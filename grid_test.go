@@ -2,6 +2,7 @@ package dc_test
 
 import (
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/dotcompute/dc"
@@ -66,10 +67,26 @@ func TestGridValidate(t *testing.T) {
 		{grid(dc.Dim3{1, 1, 1}, dc.Dim3{0, 1, 1}), "dc: grid has group size 0 in X"},
 		{grid(dc.Dim3{0, 0, 0}, dc.Dim3{1, 1, 0}), "dc: grid has group size 0 in Z"},
 		{dc.Grid{}, "dc: grid has group size 0 in X"},
-		{grid(dc.Dim3{1 << 31, 1, 1}, dc.Dim3{1, 1, 1}), "dc: grid has 2147483648 groups in X, more than 2147483647"},
-		{grid(dc.Dim3{1, 1, 1}, dc.Dim3{1 << 31, 1, 1}), "dc: grid has group size 2147483648 in X, more than 2147483647"},
 		{grid(dc.Dim3{1 << 30, 1 << 30, 1 << 30}, dc.Dim3{1, 1, 1}), "dc: grid has too many groups ((1073741824,1073741824,1073741824))"},
-		{grid(dc.Dim3{1 << 30, 1 << 30, 1}, dc.Dim3{8, 8, 1}), "dc: grid has too many threads ((8589934592,8589934592,1))"},
+	}
+	if strconv.IntSize == 64 {
+		var one int64 = 1
+		big := int(one << 31)
+		tests = append(tests, []struct {
+			g    dc.Grid
+			want string
+		}{
+			{grid(dc.Dim3{big, 1, 1}, dc.Dim3{1, 1, 1}), "dc: grid has 2147483648 groups in X, more than 2147483647"},
+			{grid(dc.Dim3{1, 1, 1}, dc.Dim3{big, 1, 1}), "dc: grid has group size 2147483648 in X, more than 2147483647"},
+			{grid(dc.Dim3{1 << 30, 1 << 30, 1}, dc.Dim3{8, 8, 1}), "dc: grid has too many threads ((8589934592,8589934592,1))"},
+		}...)
+	} else {
+		tests = append(tests, []struct {
+			g    dc.Grid
+			want string
+		}{
+			{grid(dc.Dim3{1 << 30, 1, 1}, dc.Dim3{8, 1, 1}), "dc: grid has too many threads (1073741824 groups of 8) in X"},
+		}...)
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, errText(tt.g.Validate())); diff != "" {

@@ -76,22 +76,28 @@ func Trunc[T Float](x T) T { return T(math.Trunc(float64(x))) }
 // FMA returns x*y+z computed with one rounding to T, as math.FMA does for
 // float64 (C's fma and fmaf).
 func FMA[T Float](x, y, z T) T {
-	if unsafe.Sizeof(x) == 4 {
-		return T(fma32(float32(x), float32(y), float32(z)))
-	}
-	return T(math.FMA(float64(x), float64(y), float64(z)))
+	return T(fma(float64(x), float64(y), float64(z), unsafe.Sizeof(x)))
 }
 
-// fma32 returns x*y+z rounded once to float32. The product is exact in
-// float64; the sum is rounded to float64 with round-to-odd (from its exact
-// error), which makes the final rounding to float32 correct (Boldo and
-// Melquiond, "Emulation of FMA and correctly rounded sums", 2008).
-func fma32(x, y, z float32) float32 {
-	p := float64(x) * float64(y)
-	zz := float64(z)
+// fma returns x*y+z rounded once to a float of size bytes.
+//
+//go:noinline
+func fma(x, y, z float64, size uintptr) float64 {
+	if size == 4 {
+		return fma32(x*y, z)
+	}
+	return math.FMA(x, y, z)
+}
+
+// fma32 returns p+zz rounded once to float32, where p is the product of two
+// float32 values (exact in float64) and zz a float32 value. The sum is
+// rounded to float64 with round-to-odd (from its exact error), which makes
+// the final rounding to float32 correct (Boldo and Melquiond, "Emulation of
+// FMA and correctly rounded sums", 2008).
+func fma32(p, zz float64) float64 {
 	s := p + zz
 	if math.IsInf(s, 0) || math.IsNaN(s) || s == 0 {
-		return float32(s)
+		return float64(float32(s))
 	}
 	// TwoSum: e is the exact error s - (p + zz).
 	bp := s - zz
@@ -104,5 +110,5 @@ func fma32(x, y, z float32) float32 {
 		}
 		s = math.Float64frombits(b)
 	}
-	return float32(s)
+	return float64(float32(s))
 }

@@ -519,27 +519,24 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32) {
-	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 {
-		for dc_x := dc_g0 * dc_g.GroupSize.X; dc_x < dc_g1*dc_g.GroupSize.X; dc_x++ {
-			{
-				i := dc_x
-				if i < len(y) {
-					y[i] = a*x[i] + y[i]
-				}
-			}
-		}
-		return
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
 	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
-		dc_gx := dc_gi % dc_g.Groups.X
-		for dc_lz := 0; dc_lz < dc_g.GroupSize.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_g.GroupSize.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_g.GroupSize.X; dc_lx++ {
-					dc_x := dc_gx*dc_g.GroupSize.X + dc_lx
-					{
-						i := dc_x
-						if i < len(y) {
-							y[i] = a*x[i] + y[i]
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							if i < len(y) {
+								y[i] = a*x[i] + y[i]
+							}
 						}
 					}
 				}
@@ -550,27 +547,24 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 
 // dc_cpu_Scale_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float32.
 func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32) {
-	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 {
-		for dc_x := dc_g0 * dc_g.GroupSize.X; dc_x < dc_g1*dc_g.GroupSize.X; dc_x++ {
-			{
-				i := dc_x
-				if i < len(x) {
-					x[i] = x[i] * a
-				}
-			}
-		}
-		return
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
 	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
-		dc_gx := dc_gi % dc_g.Groups.X
-		for dc_lz := 0; dc_lz < dc_g.GroupSize.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_g.GroupSize.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_g.GroupSize.X; dc_lx++ {
-					dc_x := dc_gx*dc_g.GroupSize.X + dc_lx
-					{
-						i := dc_x
-						if i < len(x) {
-							x[i] = x[i] * a
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							if i < len(x) {
+								x[i] = x[i] * a
+							}
 						}
 					}
 				}
@@ -581,27 +575,24 @@ func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32
 
 // dc_cpu_Scale_float64 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float64.
 func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64) {
-	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 {
-		for dc_x := dc_g0 * dc_g.GroupSize.X; dc_x < dc_g1*dc_g.GroupSize.X; dc_x++ {
-			{
-				i := dc_x
-				if i < len(x) {
-					x[i] = x[i] * a
-				}
-			}
-		}
-		return
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
 	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
-		dc_gx := dc_gi % dc_g.Groups.X
-		for dc_lz := 0; dc_lz < dc_g.GroupSize.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_g.GroupSize.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_g.GroupSize.X; dc_lx++ {
-					dc_x := dc_gx*dc_g.GroupSize.X + dc_lx
-					{
-						i := dc_x
-						if i < len(x) {
-							x[i] = x[i] * a
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							if i < len(x) {
+								x[i] = x[i] * a
+							}
 						}
 					}
 				}

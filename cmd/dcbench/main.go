@@ -144,6 +144,12 @@ func K%d(t dc.Thread, a float32, x, y []float32, n int) {
 `, i, i)
 	}
 	must(os.WriteFile(filepath.Join(mod, "k.go"), []byte(src.String()), 0o644))
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = mod
+	tidy.Stderr = os.Stderr
+	if err := tidy.Run(); err != nil {
+		log.Fatalf("go mod tidy in the synthetic module: %v", err)
+	}
 	run := func() time.Duration {
 		cmd := exec.Command(bin, "-emit=cuda")
 		cmd.Dir = mod
@@ -215,11 +221,13 @@ func saxpy(reps int) bool {
 		launch()
 		tl = append(tl, time.Since(start))
 	}
-	mh, ml := median(th), median(tl)
+	// The ratio uses each side's best time: on a shared machine interference
+	// only ever adds time, so the minimum is the steadiest estimate.
+	mh, ml := slices.Min(th), slices.Min(tl)
 	ratio := float64(mh) / float64(ml)
 	good := ratio >= 0.9
 	gbs := func(d time.Duration) float64 { return float64(3*4*n) / d.Seconds() / 1e9 }
-	fmt.Printf("CPU Saxpy, n=%d (median of %d)\n", n, len(th))
+	fmt.Printf("CPU Saxpy, n=%d (best of %d, alternating; medians %v and %v)\n", n, len(th), median(th).Round(time.Microsecond), median(tl).Round(time.Microsecond))
 	fmt.Printf("  hand-written goroutine-parallel loop    %10v  (%.1f GB/s)\n", mh.Round(time.Microsecond), gbs(mh))
 	fmt.Printf("  kernels.LaunchSaxpy on the cpu backend %10v  (%.1f GB/s)\n", ml.Round(time.Microsecond), gbs(ml))
 	fmt.Printf("  ratio launcher speed / hand speed       %10.2f   goal >= 0.90    %s\n", ratio, verdict(good))

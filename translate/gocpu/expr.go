@@ -304,9 +304,15 @@ var (
 	groupVar  = [3]string{"dc_gx", "dc_gy", "dc_gz"}
 )
 
-// gridField returns dc_g.<field>.<X|Y|Z>.
+// gridField returns <field>.<X|Y|Z> of the launch grid, read from the loop
+// form's local copies dc_gs (GroupSize) and dc_ng (Groups): a dc.Dim3 local
+// lives in registers, the six-field dc.Grid parameter does not.
 func gridField(field string, d int) *jen.Statement {
-	return jen.Id(gridName).Dot(field).Dot(dimNames[d])
+	v := "dc_gs"
+	if field == "Groups" {
+		v = "dc_ng"
+	}
+	return jen.Id(v).Dot(dimNames[d])
 }
 
 // constOf returns e as a constant if it is one or a conversion of one that

@@ -6,9 +6,13 @@ import (
 	"github.com/dotcompute/dc/translate/ir"
 )
 
-// loopKernel prints the loop form of kernel k. The body is printed twice:
-// once in a flat loop for 1-D launches, once in the nested loops of the
-// general case.
+// loopKernel prints the loop form of kernel k: the chunk's groups, and in
+// each group every thread, x innermost, with the thread builtins as loop
+// variables. The innermost loop walks the global x index of a run of
+// threads: one row of one group in general, or, for a 1-D launch, every
+// thread of the chunk at once (a 1-D chunk is contiguous in x), so simple
+// kernels become one tight loop. The grid's dimensions are copied into
+// dc.Dim3 locals first so the loops keep them in registers.
 func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	p.loop = true
 	p.thread = threadName
@@ -16,56 +20,13 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	threadAt := p.in.threadCall
 	has := func(b ir.Builtin, d int) bool { return uses.Has(b + ir.Builtin(d)) }
 
-	// 1-D: one flat loop over the global X index of the chunk's threads.
-	p.copy = 0
-	var flat []jen.Code
-	for d := 1; d < 3; d++ {
-		for _, v := range []struct {
-			b    ir.Builtin
-			name string
-		}{{ir.GlobalX, globalVar[d]}, {ir.LocalX, localVar[d]}, {ir.GroupX, groupVar[d]}} {
-			if has(v.b, d) {
-				flat = append(flat, jen.Id(v.name).Op(":=").Lit(0))
-			}
-		}
-	}
-	size := gridField("GroupSize", 0)
-	var perThread []jen.Code
+	// Per thread: LocalX and GroupX follow from the global x index.
+	var inner []jen.Code
 	if has(ir.LocalX, 0) || threadAt {
-		perThread = append(perThread, jen.Id(localVar[0]).Op(":=").Id(globalVar[0]).Op("%").Add(size))
+		inner = append(inner, jen.Id(localVar[0]).Op(":=").Id(globalVar[0]).Op("%").Add(gridField("GroupSize", 0)))
 	}
 	if has(ir.GroupX, 0) || threadAt {
-		perThread = append(perThread, jen.Id(groupVar[0]).Op(":=").Id(globalVar[0]).Op("/").Add(size))
-	}
-	if threadAt {
-		perThread = append(perThread, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
-			jen.Id(gridName),
-			jen.Qual(dcPath, "Dim3").Values(jen.Id("X").Op(":").Id(groupVar[0])),
-			jen.Qual(dcPath, "Dim3").Values(jen.Id("X").Op(":").Id(localVar[0])),
-		))
-	}
-	perThread = append(perThread, p.block(k.Body)...)
-	loop := jen.For(
-		jen.Id(globalVar[0]).Op(":=").Id(chunkLo).Op("*").Add(size),
-		jen.Id(globalVar[0]).Op("<").Id(chunkHi).Op("*").Add(size),
-		jen.Id(globalVar[0]).Op("++"),
-	).Block(perThread...)
-	if p.in.returns {
-		loop = jen.Id(p.copyLabel(threadLoop)).Op(":").Add(loop)
-	}
-	flat = append(flat, loop, jen.Return())
-	oneD := jen.If(
-		gridField("Groups", 1).Op("==").Lit(1).Op("&&").
-			Add(gridField("Groups", 2)).Op("==").Lit(1).Op("&&").
-			Add(gridField("GroupSize", 1)).Op("==").Lit(1).Op("&&").
-			Add(gridField("GroupSize", 2)).Op("==").Lit(1),
-	).Block(flat...)
-
-	// General: every group of the chunk, every thread of the group.
-	p.copy = 1
-	var inner []jen.Code
-	if has(ir.GlobalX, 0) {
-		inner = append(inner, globalIndex(0))
+		inner = append(inner, jen.Id(groupVar[0]).Op(":=").Id(globalVar[0]).Op("/").Add(gridField("GroupSize", 0)))
 	}
 	if threadAt {
 		inner = append(inner, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
@@ -75,10 +36,19 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 		))
 	}
 	inner = append(inner, p.block(k.Body)...)
-	var st jen.Code = threadFor(0, inner)
+	var st jen.Code = jen.For(
+		jen.Id(globalVar[0]).Op(":=").Id("dc_xa"),
+		jen.Id(globalVar[0]).Op("<").Id("dc_xb"),
+		jen.Id(globalVar[0]).Op("++"),
+	).Block(inner...)
 	if p.in.returns {
 		st = jen.Id(p.copyLabel(threadLoop)).Op(":").Add(st)
 	}
+	st = jen.Block(
+		jen.Id("dc_xa").Op(":=").Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)),
+		jen.Id("dc_xb").Op(":=").Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0)),
+		st,
+	)
 	for d := 1; d < 3; d++ {
 		body := []jen.Code{}
 		if has(ir.GlobalX, d) {
@@ -88,9 +58,6 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	}
 	var group []jen.Code
 	gi := jen.Id("dc_gi")
-	if has(ir.GlobalX, 0) || has(ir.GroupX, 0) || threadAt {
-		group = append(group, jen.Id(groupVar[0]).Op(":=").Add(gi).Op("%").Add(gridField("Groups", 0)))
-	}
 	if has(ir.GlobalX, 1) || has(ir.GroupX, 1) || threadAt {
 		group = append(group, jen.Id(groupVar[1]).Op(":=").Add(gi).Op("/").Add(gridField("Groups", 0)).
 			Op("%").Add(gridField("Groups", 1)))
@@ -100,19 +67,26 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 			Parens(gridField("Groups", 0).Op("*").Add(gridField("Groups", 1))))
 	}
 	group = append(group, st)
-	general := jen.For(
-		jen.Id("dc_gi").Op(":=").Id(chunkLo),
-		jen.Id("dc_gi").Op("<").Id(chunkHi),
-		jen.Id("dc_gi").Op("++"),
-	).Block(group...)
-
 	return jen.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", KernelName(k), chunkLo, chunkHi, k.Name).Line().
 		Func().Id(KernelName(k)).
 		Params(append([]jen.Code{
 			jen.Id(gridName).Qual(dcPath, "Grid"),
 			jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int(),
 		}, params...)...).
-		Block(oneD, general)
+		Block(
+			jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Op(":=").Id(gridName).Dot("GroupSize").Op(",").Id(gridName).Dot("Groups"),
+			jen.Comment("A 1-D chunk is one run of contiguous x; otherwise each group is a run."),
+			jen.Id("dc_run").Op(":=").Lit(1),
+			jen.If(gridField("Groups", 1).Op("==").Lit(1).Op("&&").Add(gridField("Groups", 2)).Op("==").Lit(1).Op("&&").
+				Add(gridField("GroupSize", 1)).Op("==").Lit(1).Op("&&").Add(gridField("GroupSize", 2)).Op("==").Lit(1)).Block(
+				jen.Id("dc_run").Op("=").Id(chunkHi).Op("-").Id(chunkLo),
+			),
+			jen.For(
+				jen.Id("dc_gi").Op(":=").Id(chunkLo),
+				jen.Id("dc_gi").Op("<").Id(chunkHi),
+				jen.Id("dc_gi").Op("+=").Id("dc_run"),
+			).Block(group...),
+		)
 }
 
 // threadFor returns the loop over the local index of dimension d.
