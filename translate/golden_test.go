@@ -147,7 +147,7 @@ func TestGoldenNVRTC(t *testing.T) {
 func CompileAll(t *testing.T, n *cuda.NVRTC, src, name string) {
 	t.Helper()
 	for _, arch := range cudaArchs {
-		c, err := n.Compile(src, name, "-arch="+arch, "-default-device")
+		c, err := n.Compile(src, name, "-arch="+arch, "-std=c++17")
 		if err != nil {
 			t.Fatalf("%s: %v", arch, err)
 		}

@@ -176,7 +176,9 @@ func K%d(t dc.Thread, a float32, x, y []float32, n int) {
 // saxpy compares the generated launcher on the CPU backend with the loop a
 // Go programmer would write by hand.
 func saxpy(reps int) bool {
-	const n = 1 << 22
+	// 16M elements: three 64 MiB streams, beyond any CPU cache, the size at
+	// which one offloads Saxpy to a GPU.
+	const n = 1 << 24
 	dev, err := dcrt.Open(dcrt.WithBackend("cpu"))
 	must(err)
 	defer dev.Close()
@@ -189,6 +191,7 @@ func saxpy(reps int) bool {
 	y, err := dcrt.BufferOf(dev, ys)
 	must(err)
 	hx, hy := slices.Clone(xs), slices.Clone(ys)
+	a := float32(2) // both sides get the scalar at run time
 	hand := func() {
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
@@ -200,14 +203,14 @@ func saxpy(reps int) bool {
 				defer wg.Done()
 				xx, yy := hx[lo:hi], hy[lo:hi]
 				for i := range yy {
-					yy[i] = 2*xx[i] + yy[i]
+					yy[i] = a*xx[i] + yy[i]
 				}
 			}()
 		}
 		wg.Wait()
 	}
 	launch := func() {
-		must(kernels.LaunchSaxpy(dev, dc.Grid1D(n), 2, x, y))
+		must(kernels.LaunchSaxpy(dev, dc.Grid1D(n), a, x, y))
 		must(dev.Sync())
 	}
 	hand()

@@ -24,6 +24,10 @@ type Dialect struct {
 	// Name names the target in messages ("cuda").
 	Name string
 
+	// Prologue is written after the header, before everything else
+	// (a check of the language version, say); "" for none.
+	Prologue string
+
 	// Types is the C spelling of each basic kind.
 	Types [ir.Float64 + 1]string
 
@@ -67,9 +71,8 @@ type Dialect struct {
 	// ("static_assert", "_Static_assert"); "" leaves the layout checks out.
 	StaticAssert string
 
-	// OffsetOf returns a constant expression for the byte offset of field
-	// in struct typ, for the layout checks.
-	OffsetOf func(typ, field string) string
+	// AlignOf is the alignment operator ("alignof") the layout checks use.
+	AlignOf string
 
 	// ZeroAggregate is the initialiser of a zero struct or array ("{}").
 	ZeroAggregate string
@@ -94,9 +97,9 @@ type Dialect struct {
 	// kind k; the call prints as name(&loc, args...).
 	Atomic func(op ir.Builtin, k ir.Kind) string
 
-	// Helpers holds definitions of dialect helper functions, by name. When
-	// a name returned by Math or Atomic is a key, the printer puts its
-	// definition into the prelude.
+	// Helpers holds definitions of dialect helpers (functions or macros),
+	// by name. The prelude holds those whose name the printed text uses
+	// (as "name("), for instance through Math, Atomic or OffsetOf.
 	Helpers map[string]string
 
 	// Reserved lists the dialect's keywords and predefined names (builtin

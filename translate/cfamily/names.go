@@ -57,28 +57,36 @@ func reservedSet(d *Dialect) map[string]bool {
 	return m
 }
 
-// cIdent turns a Go identifier into a C one: non-ASCII letters become
-// _uXXXX escapes. It does not check for reserved names.
+// cIdent turns a Go name into a C identifier: ASCII letters, digits and '_'
+// stay, other ASCII characters (as in "Pair[float32]") become '_', and
+// non-ASCII letters become _uXXXX escapes. It does not check for reserved
+// names.
 func cIdent(name string) string {
-	ascii := true
-	for i := 0; i < len(name); i++ {
-		if name[i] >= 0x80 {
-			ascii = false
-			break
-		}
+	ok := name != ""
+	for i := 0; i < len(name) && ok; i++ {
+		ok = isIdentByte(name[i]) && !(i == 0 && name[i] >= '0' && name[i] <= '9')
 	}
-	if ascii {
+	if ok {
 		return name
 	}
 	var b strings.Builder
-	for _, r := range name {
-		if r < 0x80 {
-			b.WriteRune(r)
-		} else {
+	for i, r := range name {
+		switch {
+		case r >= 0x80:
 			fmt.Fprintf(&b, "_u%04x", r)
+		case i == 0 && r >= '0' && r <= '9':
+			b.WriteString("_" + string(r))
+		case isIdentByte(byte(r)):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
 		}
 	}
 	return b.String()
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }
 
 // implReserved reports whether C reserves name for the implementation (a

@@ -1,0 +1,593 @@
+package cfamily
+
+import (
+	"fmt"
+	"go/constant"
+	"go/token"
+	"strings"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// C operator precedences, higher binds tighter.
+const (
+	precCond    = 3
+	precLOr     = 4
+	precLAnd    = 5
+	precOr      = 6
+	precXor     = 7
+	precAnd     = 8
+	precEq      = 9
+	precRel     = 10
+	precShift   = 11
+	precAdd     = 12
+	precMul     = 13
+	precUnary   = 15 // unary operators and casts
+	precPrimary = 16 // names, literals, calls, indexing, field selection, (...)
+)
+
+// cexpr is printed C expression text with what is needed to nest it
+// correctly in another expression.
+type cexpr struct {
+	s    string
+	prec int
+	op   string // the binary operator at the top, "" if none
+	cast bool   // a cast "(T)x"
+	neg  bool   // text starts with '-'
+	// wrap is, for the result of wrapping arithmetic of 32 or 64 bits
+	// "(T)(u)", the unsigned expression u of C type wrapType: converting
+	// back to that type gives u itself.
+	wrap     *cexpr
+	wrapType string
+}
+
+func primary(s string) cexpr { return cexpr{s: s, prec: precPrimary} }
+
+// paren returns e's text, parenthesised unless it is primary.
+func (e cexpr) paren() string {
+	if e.prec >= precPrimary {
+		return e.s
+	}
+	return "(" + e.s + ")"
+}
+
+// unambiguous reports whether binary child, an operand of binary operator
+// parentOp (precedence parentPrec), reads unambiguously without
+// parentheses (given that precedence already allows it).
+func unambiguous(child cexpr, parentOp string, parentPrec int) bool {
+	if child.op == "" || child.op == parentOp {
+		return true
+	}
+	arith := child.prec == precMul || child.prec == precAdd
+	switch parentPrec {
+	case precMul, precAdd, precRel, precEq:
+		return arith
+	case precLAnd, precLOr:
+		return arith || child.prec == precRel || child.prec == precEq
+	}
+	return false
+}
+
+// binop joins l and r with a binary operator.
+func binop(op string, prec int, l, r cexpr) cexpr {
+	ls := l.s
+	if l.prec < prec || !unambiguous(l, op, prec) {
+		ls = "(" + ls + ")"
+	}
+	rs := r.s
+	if r.prec <= prec || r.neg || !unambiguous(r, op, prec) {
+		rs = "(" + rs + ")"
+	}
+	return cexpr{s: ls + " " + op + " " + rs, prec: prec, op: op}
+}
+
+// unop applies a prefix operator ("-", "!", "~", "&").
+func unop(op string, x cexpr) cexpr {
+	s := x.s
+	if x.prec < precUnary || (x.neg && op == "-") {
+		s = "(" + s + ")"
+	}
+	return cexpr{s: op + s, prec: precUnary, neg: op == "-"}
+}
+
+// castTo casts x to the C type t.
+func castTo(t string, x cexpr) cexpr {
+	s := x.s
+	if x.prec < precPrimary && !x.cast {
+		s = "(" + s + ")"
+	}
+	return cexpr{s: "(" + t + ")" + s, prec: precUnary, cast: true}
+}
+
+// call prints name(args...).
+func call(name string, args ...string) cexpr {
+	return primary(name + "(" + strings.Join(args, ", ") + ")")
+}
+
+// kindKey is the helper-name suffix of a kind (int and int64 share i64).
+func kindKey(k ir.Kind) string {
+	switch k {
+	case ir.Int, ir.Int64:
+		return "i64"
+	case ir.Uint, ir.Uint64:
+		return "u64"
+	case ir.Float32:
+		return "f32"
+	case ir.Float64:
+		return "f64"
+	case ir.Bool:
+		return "bool"
+	}
+	if k.IsSigned() {
+		return fmt.Sprintf("i%d", k.Bits())
+	}
+	return fmt.Sprintf("u%d", k.Bits())
+}
+
+// unsignedOf returns the C type arithmetic of kind k wraps in: the
+// unsigned type of the same width, or unsigned int for narrower kinds.
+func (p *printer) unsignedOf(k ir.Kind) string {
+	switch k.Bits() {
+	case 64:
+		return p.d.Types[ir.Uint64]
+	}
+	return p.d.Types[ir.Uint32]
+}
+
+// expr prints e.
+func (f *fn) expr(e ir.Expr) cexpr {
+	p := f.p
+	switch e := e.(type) {
+	case *ir.Const:
+		return p.literal(e)
+	case *ir.VarRef:
+		return primary(f.varRef(e.Var))
+	case *ir.SharedRef:
+		return primary(f.sharedName(e.Shared))
+	case *ir.Unary:
+		return f.unary(e)
+	case *ir.Binary:
+		return f.binary(e)
+	case *ir.Convert:
+		return f.convert(e)
+	case *ir.Index:
+		return f.index(e)
+	case *ir.FieldRef:
+		s, ok := e.X.Type().(*ir.Struct)
+		if !ok {
+			return f.bad("field of non-struct type %s", e.X.Type())
+		}
+		return primary(f.expr(e.X).paren() + "." + p.fieldName(s, e.Field))
+	case *ir.Len:
+		_, n, _ := f.slice(e.X)
+		return primary(n)
+	case *ir.StructLit:
+		return f.structLit(e)
+	case *ir.Call:
+		if wrapped(e.Func) {
+			return f.bad("call of %s, whose results C returns in a struct, used as an operand", e.Func.Name)
+		}
+		return call(p.funcName(e.Func), f.args(e)...)
+	case *ir.BuiltinCall:
+		return f.builtin(e)
+	}
+	return f.bad("unknown expression %T", e)
+}
+
+// varRef returns the C text that reads v.
+func (f *fn) varRef(v *ir.Var) string {
+	n := f.name(v)
+	if f.wrappedParams[v] {
+		return n + ".v"
+	}
+	return n
+}
+
+// bad records an unsupported construct and returns a placeholder.
+func (f *fn) bad(format string, args ...any) cexpr {
+	f.problemf(format, args...)
+	return primary("0")
+}
+
+func (f *fn) unary(e *ir.Unary) cexpr {
+	x := f.expr(e.X)
+	b := ir.BasicOf(e.T)
+	switch e.Op {
+	case token.ADD:
+		return x
+	case token.NOT:
+		return unop("!", x)
+	case token.SUB:
+		if b == nil || b.Kind.IsFloat() || (b.Kind.IsUnsigned() && b.Kind.Bits() >= 32) {
+			return unop("-", x)
+		}
+		// -x wraps: negate in the unsigned type and cast back.
+		return f.p.wrapped32(b.Kind, unop("-", f.toUnsigned(e.X, x, b.Kind)))
+	case token.XOR:
+		if b != nil && b.Kind.IsUnsigned() && b.Kind.Bits() < 32 {
+			return castTo(f.p.basic(b), unop("~", x))
+		}
+		return unop("~", x)
+	}
+	return f.bad("unary operator %s", e.Op)
+}
+
+var binOps = map[token.Token]struct {
+	op   string
+	prec int
+}{
+	token.ADD: {"+", precAdd}, token.SUB: {"-", precAdd},
+	token.MUL: {"*", precMul}, token.QUO: {"/", precMul}, token.REM: {"%", precMul},
+	token.AND: {"&", precAnd}, token.OR: {"|", precOr}, token.XOR: {"^", precXor},
+	token.SHL: {"<<", precShift}, token.SHR: {">>", precShift},
+	token.LAND: {"&&", precLAnd}, token.LOR: {"||", precLOr},
+	token.EQL: {"==", precEq}, token.NEQ: {"!=", precEq},
+	token.LSS: {"<", precRel}, token.LEQ: {"<=", precRel},
+	token.GTR: {">", precRel}, token.GEQ: {">=", precRel},
+}
+
+func (f *fn) binary(e *ir.Binary) cexpr {
+	p := f.p
+	switch e.Op {
+	case token.EQL, token.NEQ:
+		switch t := e.X.Type().(type) {
+		case *ir.Struct:
+			eq := call(p.structEq(t), f.expr(e.X).s, f.expr(e.Y).s)
+			if e.Op == token.NEQ {
+				return unop("!", eq)
+			}
+			return eq
+		case *ir.Array:
+			return f.bad("comparison of arrays (%s)", t)
+		}
+	case token.AND_NOT:
+		return binop("&", precAnd, f.expr(e.X), unop("~", f.expr(e.Y)))
+	case token.SHL, token.SHR:
+		return f.shift(e)
+	}
+	o, ok := binOps[e.Op]
+	if !ok {
+		return f.bad("binary operator %s", e.Op)
+	}
+	x, y := f.expr(e.X), f.expr(e.Y)
+	b := ir.BasicOf(e.T)
+	if b == nil || !b.Kind.IsInteger() {
+		return binop(o.op, o.prec, x, y)
+	}
+	k := b.Kind
+	narrow := k.Bits() < 32
+	switch e.Op {
+	case token.ADD, token.SUB, token.MUL:
+		if k.IsUnsigned() && !narrow {
+			return binop(o.op, o.prec, x, y)
+		}
+		// Wrap: compute in the unsigned type, cast back.
+		return p.wrapped32(k, binop(o.op, o.prec, f.toUnsigned(e.X, x, k), f.toUnsigned(e.Y, y, k)))
+	case token.QUO, token.REM:
+		switch {
+		case narrow:
+			// Promoted to int; MinInt8/-1 = 128 casts back to MinInt8.
+			return castTo(p.basic(b), binop(o.op, o.prec, x, y))
+		case k.IsSigned():
+			name := "dc_div_" + kindKey(k)
+			if e.Op == token.REM {
+				name = "dc_rem_" + kindKey(k)
+			}
+			p.need(name)
+			return call(name, x.s, y.s)
+		}
+	}
+	return binop(o.op, o.prec, x, y)
+}
+
+// wrapped32 casts u, computed in the unsigned type kind k's arithmetic
+// wraps in, back to the C type t of k.
+func (p *printer) wrapped32(k ir.Kind, u cexpr) cexpr {
+	e := castTo(p.d.Types[k], u)
+	if k.Bits() >= 32 {
+		e.wrap, e.wrapType = &u, p.d.Types[unsignedKind(k)]
+	}
+	return e
+}
+
+// toUnsigned converts operand e (printed as x) of kind k to the unsigned
+// type k's arithmetic wraps in; a non-negative constant becomes an unsigned
+// literal.
+func (f *fn) toUnsigned(e ir.Expr, x cexpr, k ir.Kind) cexpr {
+	uk := unsignedKind(k)
+	if c, ok := e.(*ir.Const); ok && constant.Sign(c.Value) >= 0 {
+		return f.p.literal(&ir.Const{T: &ir.Basic{Kind: uk}, Value: c.Value})
+	}
+	if x.wrap != nil && x.wrapType == f.p.d.Types[uk] {
+		return *x.wrap
+	}
+	return castTo(f.p.d.Types[uk], x)
+}
+
+// shift prints x << y or x >> y with Go's results for every count.
+func (f *fn) shift(e *ir.Binary) cexpr {
+	p := f.p
+	b := ir.BasicOf(e.T)
+	if b == nil || !b.Kind.IsInteger() {
+		return f.bad("shift of %s", e.T)
+	}
+	k := b.Kind
+	x := f.expr(e.X)
+	if c, ok := e.Y.(*ir.Const); ok {
+		if n, exact := constant.Uint64Val(constant.ToInt(c.Value)); exact && constant.Sign(c.Value) >= 0 && n < uint64(k.Bits()) {
+			cnt := primary(fmt.Sprint(n))
+			if e.Op == token.SHR {
+				return binop(">>", precShift, x, cnt)
+			}
+			if k.IsUnsigned() && k.Bits() >= 32 {
+				return binop("<<", precShift, x, cnt)
+			}
+			return castTo(p.basic(b), binop("<<", precShift, f.toUnsigned(e.X, x, k), cnt))
+		}
+	}
+	name := "dc_shl_" + kindKey(k)
+	if e.Op == token.SHR {
+		name = "dc_shr_" + kindKey(k)
+	}
+	p.need(name)
+	y := f.expr(e.Y)
+	if c, ok := e.Y.(*ir.Const); ok && constant.Sign(c.Value) >= 0 {
+		y = p.literal(&ir.Const{T: &ir.Basic{Kind: ir.Uint64}, Value: c.Value})
+	} else if yb := ir.BasicOf(e.Y.Type()); yb == nil || (yb.Kind != ir.Uint64 && yb.Kind != ir.Uint) {
+		y = castTo(p.d.Types[ir.Uint64], y)
+	}
+	return call(name, x.s, y.s)
+}
+
+func (f *fn) convert(e *ir.Convert) cexpr {
+	x := f.expr(e.X)
+	to, from := ir.BasicOf(e.T), ir.BasicOf(e.X.Type())
+	if to == nil || from == nil {
+		if e.T.String() == e.X.Type().String() || ir.Underlying(e.T) == ir.Underlying(e.X.Type()) {
+			return x
+		}
+		return f.bad("conversion from %s to %s", e.X.Type(), e.T)
+	}
+	if f.p.basic(to) == f.p.basic(from) {
+		return x
+	}
+	return castTo(f.p.basic(to), x)
+}
+
+func (f *fn) index(e *ir.Index) cexpr {
+	i := f.expr(e.Index).s
+	if c, ok := e.Index.(*ir.Const); ok {
+		// A small index reads better without its suffix ("x[0]").
+		if v, exact := constant.Int64Val(constant.ToInt(c.Value)); exact && v >= 0 && v <= 1<<31-1 {
+			i = fmt.Sprint(v)
+		}
+	}
+	switch e.X.Type().(type) {
+	case *ir.Slice:
+		ptr, _, _ := f.slice(e.X)
+		return primary(ptr + "[" + i + "]")
+	case *ir.Array, *ir.Pointer:
+		if c, ok := e.X.(*ir.Call); ok {
+			return f.bad("indexing the array result of %s", c.Func.Name)
+		}
+		return primary(f.expr(e.X).paren() + "[" + i + "]")
+	}
+	return f.bad("indexing %s", e.X.Type())
+}
+
+// slice returns the pointer and length of the slice expression e, and
+// whether the pointer is to read-only (const) memory.
+func (f *fn) slice(e ir.Expr) (ptr, n string, readOnly bool) {
+	v, ok := e.(*ir.VarRef)
+	if !ok {
+		f.problemf("slice expression %T (only slice variables are supported)", e)
+		return "0", "0", false
+	}
+	if _, ok := v.Var.Type.(*ir.Slice); !ok {
+		f.problemf("%s is not a slice", v.Var.Name)
+		return "0", "0", false
+	}
+	return f.name(v.Var), f.lenName(v.Var), v.Var.Kind == ir.Param && !v.Var.Written
+}
+
+// args prints the arguments of a device function call: slices as pointer
+// and length, then the caller's shared arrays in callee.Shared order.
+func (f *fn) args(c *ir.Call) []string {
+	var out []string
+	for i, a := range c.Args {
+		if _, ok := a.Type().(*ir.Tuple); ok {
+			f.problemf("a multi-result call as an argument of %s", c.Func.Name)
+			out = append(out, "0")
+			continue
+		}
+		if st, ok := a.Type().(*ir.Slice); ok {
+			ptr, n, ro := f.slice(a)
+			if ro && i < len(c.Func.Params) && c.Func.Params[i].Written {
+				ptr = castTo(f.p.elemPtr(st), primary(ptr)).s
+			}
+			out = append(out, ptr, n)
+			continue
+		}
+		out = append(out, f.expr(a).s)
+	}
+	for _, s := range c.Func.Shared {
+		out = append(out, f.sharedName(s))
+	}
+	return out
+}
+
+// structLit prints a struct value: a brace literal or, when a field is an
+// array (which C cannot initialise from another array), a call of the
+// struct's dc_make_ helper.
+func (f *fn) structLit(e *ir.StructLit) cexpr {
+	hasArray := false
+	for _, x := range e.Fields {
+		if _, ok := x.Type().(*ir.Array); ok {
+			hasArray = true
+		}
+	}
+	var fields []string
+	for _, x := range e.Fields {
+		switch {
+		case !hasArray:
+			fields = append(fields, f.braceValue(x))
+		case isWrappedCall(x):
+			fields = append(fields, f.bad("array result of %s in a struct literal", x.(*ir.Call).Func.Name).s)
+		default:
+			fields = append(fields, f.expr(x).s)
+		}
+	}
+	if hasArray {
+		return call(f.p.structMake(e.T), fields...)
+	}
+	return f.p.compound(f.p.structName(e.T), fields)
+}
+
+// compound prints a struct value of C type t from its field values.
+func (p *printer) compound(t string, fields []string) cexpr {
+	body := "{" + strings.Join(fields, ", ") + "}"
+	if p.d.CompoundLiteral {
+		return cexpr{s: "(" + t + ")" + body, prec: precUnary, cast: true}
+	}
+	return primary(t + body)
+}
+
+// braceValue prints x as an element of a brace initialiser, where C++
+// rejects narrowing conversions: an operation on a type narrower than int
+// (which C computes in int) or a builtin returning bool gets a cast.
+func (f *fn) braceValue(x ir.Expr) string {
+	c := f.expr(x)
+	b := ir.BasicOf(x.Type())
+	if b == nil || c.cast {
+		return c.s
+	}
+	switch x.(type) {
+	case *ir.Unary, *ir.Binary, *ir.BuiltinCall:
+		if b.Kind.IsInteger() && b.Kind.Bits() < 32 {
+			return castTo(f.p.basic(b), c).s
+		}
+	}
+	if _, ok := x.(*ir.BuiltinCall); ok && b.Kind == ir.Bool {
+		// isnan and isinf may return int.
+		return castTo(f.p.basic(b), c).s
+	}
+	return c.s
+}
+
+func (f *fn) builtin(e *ir.BuiltinCall) cexpr {
+	p := f.p
+	op := e.Op
+	switch {
+	case op.IsThread():
+		return cexpr{s: p.d.Thread(op), prec: precUnary, cast: true}
+	case op == ir.Barrier:
+		return primary(p.d.Barrier)
+	case op.IsAtomic():
+		return f.atomic(e)
+	case op == ir.Min || op == ir.Max:
+		return f.minMax(e)
+	}
+	if len(e.Args) == 0 {
+		return f.bad("%s without arguments", op)
+	}
+	var args []string
+	for _, a := range e.Args {
+		args = append(args, f.expr(a).s)
+	}
+	k := ir.Float64
+	if b := ir.BasicOf(e.Args[0].Type()); b != nil {
+		k = b.Kind
+	}
+	switch op {
+	case ir.Float32Bits, ir.Float32From, ir.Float64Bits, ir.Float64From:
+		return cexpr{s: p.d.BitCast(op, args[0]), prec: precUnary, cast: true}
+	case ir.IsInf:
+		return f.isInf(e, k, args)
+	}
+	if !k.IsFloat() {
+		return f.bad("%s of %s", op, k)
+	}
+	name := p.d.Math(op, k)
+	if name == "" {
+		return f.bad("%s has no %s equivalent", op, p.d.Name)
+	}
+	return call(name, args...)
+}
+
+// isInf prints Go's math.IsInf(x, sign).
+func (f *fn) isInf(e *ir.BuiltinCall, k ir.Kind, args []string) cexpr {
+	p := f.p
+	if len(args) != 2 || !k.IsFloat() {
+		return f.bad("IsInf with %d arguments of %s", len(args), k)
+	}
+	if c, ok := e.Args[1].(*ir.Const); ok {
+		x := f.expr(e.Args[0])
+		max := primary(maxFloat(k))
+		switch constant.Sign(c.Value) {
+		case 1:
+			return binop(">", precRel, x, max)
+		case -1:
+			return binop("<", precRel, x, unop("-", max))
+		}
+		name := p.d.Math(ir.IsInf, k)
+		return call(name, args[0])
+	}
+	name := "dc_isinf_" + kindKey(k)
+	p.need(name)
+	sign := f.expr(e.Args[1])
+	if b := ir.BasicOf(e.Args[1].Type()); b == nil || (b.Kind != ir.Int && b.Kind != ir.Int64) {
+		sign = castTo(p.d.Types[ir.Int64], sign)
+	}
+	return call(name, args[0], sign.s)
+}
+
+// minMax prints Go's min or max of two or more operands through
+// per-type helpers.
+func (f *fn) minMax(e *ir.BuiltinCall) cexpr {
+	b := ir.BasicOf(e.T)
+	if b == nil || b.Kind == ir.Bool || len(e.Args) == 0 {
+		return f.bad("%s of %d operands of type %v", e.Op, len(e.Args), e.T)
+	}
+	name := "dc_min_" + kindKey(b.Kind)
+	if e.Op == ir.Max {
+		name = "dc_max_" + kindKey(b.Kind)
+	}
+	acc := f.expr(e.Args[0])
+	if len(e.Args) == 1 {
+		return acc
+	}
+	f.p.need(name)
+	for _, a := range e.Args[1:] {
+		acc = call(name, acc.s, f.expr(a).s)
+	}
+	return acc
+}
+
+// atomic prints an atomic read-modify-write on the location Args[0].
+func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
+	p := f.p
+	want := 2
+	if e.Op == ir.AtomicCAS {
+		want = 3
+	}
+	if len(e.Args) != want {
+		return f.bad("%s with %d arguments", e.Op, len(e.Args))
+	}
+	loc, ok := e.Args[0].(*ir.Index)
+	if !ok {
+		return f.bad("%s on a %T, not an indexed location", e.Op, e.Args[0])
+	}
+	b := ir.BasicOf(loc.T)
+	if b == nil {
+		return f.bad("%s on %s", e.Op, loc.T)
+	}
+	name := p.d.Atomic(e.Op, b.Kind)
+	if name == "" {
+		return f.bad("%s on %s has no %s equivalent", e.Op, b.Kind, p.d.Name)
+	}
+	args := []string{unop("&", f.index(loc)).s}
+	for _, a := range e.Args[1:] {
+		args = append(args, f.expr(a).s)
+	}
+	return call(name, args...)
+}

@@ -1,0 +1,282 @@
+package cfamily
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// fn holds the state of printing one kernel or device function.
+type fn struct {
+	p      *printer
+	kernel *ir.Kernel // nil in a device function
+	fn     *ir.Func   // nil in a kernel
+	pos    ir.Pos     // the current statement's position
+	b      strings.Builder
+	depth  int
+
+	names         map[*ir.Var]string
+	lens          map[*ir.Var]string
+	origNames     map[string]bool // the C forms of all Go names of the function
+	renamed       map[string]bool // names given by renaming
+	blanks        int
+	wrappedParams map[*ir.Var]bool        // kernel array params: read as name.v
+	shared        map[*ir.Shared]bool     // the shared arrays in scope
+	plan          map[ir.Stmt]*targetPlan // loops and switches
+	plain         map[*ir.BranchStmt]bool // branches printed as plain break/continue
+	labels        int
+	temps         int
+	tags          int
+}
+
+func (p *printer) newFn(pos ir.Pos) *fn {
+	f := &fn{
+		p:             p,
+		pos:           pos,
+		names:         make(map[*ir.Var]string),
+		lens:          make(map[*ir.Var]string),
+		origNames:     make(map[string]bool),
+		renamed:       make(map[string]bool),
+		wrappedParams: make(map[*ir.Var]bool),
+		shared:        make(map[*ir.Shared]bool),
+	}
+	p.cur = f
+	return f
+}
+
+func (f *fn) problemf(format string, args ...any) { f.p.problemf(f.pos, format, args...) }
+
+// indent returns the indentation of the current depth.
+func (f *fn) indent() string { return strings.Repeat("\t", f.depth) }
+
+// linef writes one indented line.
+func (f *fn) linef(format string, args ...any) {
+	f.b.WriteString(f.indent())
+	fmt.Fprintf(&f.b, format, args...)
+	f.b.WriteString("\n")
+}
+
+// collectNames records the Go names of params and of every variable the
+// body declares, so that renamed names never meet one of them.
+func (f *fn) collectNames(params []*ir.Var, body *ir.Block) {
+	for _, v := range params {
+		f.origNames[cIdent(v.Name)] = true
+	}
+	walkStmts(body, func(s ir.Stmt) {
+		if d, ok := s.(*ir.DeclStmt); ok && d.Var != nil {
+			f.origNames[cIdent(d.Var.Name)] = true
+		}
+	})
+}
+
+// name returns the C name of v, naming it on first use.
+func (f *fn) name(v *ir.Var) string {
+	if n, ok := f.names[v]; ok {
+		return n
+	}
+	var n string
+	switch base := cIdent(v.Name); {
+	case v.Name == "_" || v.Name == "":
+		f.blanks++
+		n = fmt.Sprintf("dc_blank%d", f.blanks)
+	case !implReserved(base) && !f.p.varReserved[base]:
+		n = base
+	case implReserved(base):
+		n = f.fresh("u" + base)
+	default:
+		n = f.fresh(base)
+	}
+	f.names[v] = n
+	return n
+}
+
+// fresh returns base with "_" appended until no variable, reserved or
+// global name has it.
+func (f *fn) fresh(base string) string {
+	for f.p.varReserved[base] || f.origNames[base] || f.renamed[base] {
+		base += "_"
+	}
+	f.renamed[base] = true
+	return base
+}
+
+// lenName returns the name of the length of slice variable v.
+func (f *fn) lenName(v *ir.Var) string {
+	if n, ok := f.lens[v]; ok {
+		return n
+	}
+	n := f.fresh(f.name(v) + "_len")
+	f.lens[v] = n
+	return n
+}
+
+// sharedName returns the name of shared array s in this function.
+func (f *fn) sharedName(s *ir.Shared) string {
+	if !f.shared[s] {
+		owner := "function"
+		if f.kernel != nil {
+			owner = "kernel"
+		}
+		f.problemf("shared array %s is not in the %s's Shared list", s.Name, owner)
+		f.shared[s] = true
+	}
+	return f.p.sharedNames[s]
+}
+
+// sharedParam declares the decayed pointer parameter of shared array s.
+func (p *printer) sharedParam(s *ir.Shared) string {
+	return p.ptrDecl(&ir.Pointer{Elem: s.Type, Space: ir.SpaceShared}, p.sharedNames[s])
+}
+
+// kernel returns the text of a kernel.
+func (p *printer) kernel(k *ir.Kernel) string {
+	f := p.newFn(k.Pos)
+	defer func() { p.cur = nil }()
+	f.kernel = k
+	f.collectNames(k.Params, k.Body)
+	f.planBranches(k.Body)
+	var params []string
+	for _, v := range k.Params {
+		switch t := v.Type.(type) {
+		case *ir.Slice:
+			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, true), p.lenType()+" "+f.lenName(v))
+		case *ir.Array:
+			f.wrappedParams[v] = true
+			params = append(params, p.arrayWrapper(t)+" "+f.name(v))
+		default:
+			params = append(params, p.decl(v.Type, f.name(v)))
+		}
+	}
+	var head strings.Builder
+	if k.FastMath {
+		head.WriteString("// dc: fastmath\n")
+	}
+	p.line(&head, k.Pos, true)
+	fmt.Fprintf(&head, "%s void %s(%s) {\n", p.d.Kernel, k.Name, strings.Join(params, ", "))
+	f.depth = 1
+	for _, s := range k.Shared {
+		f.shared[s] = true
+		p.line(&f.b, s.Pos, false)
+		q := p.d.SharedVar
+		if q != "" {
+			q += " "
+		}
+		f.linef("%s%s;", q, p.decl(s.Type, p.sharedNames[s]))
+	}
+	f.stmts(k.Body.Stmts)
+	f.b.WriteString("}\n")
+	return head.String() + f.b.String()
+}
+
+// function returns the text of a device function.
+func (p *printer) function(fu *ir.Func) string {
+	f := p.newFn(fu.Pos)
+	defer func() { p.cur = nil }()
+	f.fn = fu
+	f.collectNames(fu.Params, fu.Body)
+	f.planBranches(fu.Body)
+	written := writtenArrays(fu)
+	var params []string
+	var copies []*ir.Var
+	inNames := make(map[*ir.Var]string)
+	for i, v := range fu.Params {
+		switch t := v.Type.(type) {
+		case *ir.Slice:
+			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, false), p.lenType()+" "+f.lenName(v))
+		case *ir.Array:
+			if written[i] {
+				// Go passes arrays by value; C passes a pointer. A
+				// function that writes its array parameter gets a copy.
+				copies = append(copies, v)
+				inNames[v] = f.fresh("dc_in_" + f.name(v))
+				params = append(params, p.decl(t, inNames[v]))
+				continue
+			}
+			params = append(params, p.decl(t, f.name(v)))
+		default:
+			params = append(params, p.decl(v.Type, f.name(v)))
+		}
+	}
+	for _, s := range fu.Shared {
+		f.shared[s] = true
+		params = append(params, p.sharedParam(s))
+	}
+	sig := p.funcName(fu) + "(" + strings.Join(params, ", ") + ")"
+	switch {
+	case len(fu.Results) == 0:
+		sig = "void " + sig
+	case wrapped(fu):
+		sig = p.retStructName(fu) + " " + sig
+	default:
+		sig = p.decl(fu.Results[0], sig)
+	}
+	if p.d.Func != "" {
+		sig = p.d.Func + " " + sig
+	}
+	var head strings.Builder
+	p.line(&head, fu.Pos, true)
+	head.WriteString(sig + " {\n")
+	f.depth = 1
+	for _, v := range copies {
+		f.linef("%s;", p.decl(v.Type, f.name(v)))
+		f.copyArray(v.Type.(*ir.Array), f.name(v), inNames[v])
+	}
+	f.stmts(fu.Body.Stmts)
+	f.b.WriteString("}\n")
+	return head.String() + f.b.String()
+}
+
+// writtenArrays reports, per parameter of f, whether it is an array that
+// f's body assigns to (wholly or an element of it).
+func writtenArrays(f *ir.Func) []bool {
+	out := make([]bool, len(f.Params))
+	idx := make(map[*ir.Var]int)
+	for i, v := range f.Params {
+		if _, ok := v.Type.(*ir.Array); ok {
+			idx[v] = i
+		}
+	}
+	if len(idx) == 0 {
+		return out
+	}
+	mark := func(target ir.Expr) {
+		if v := rootVar(target); v != nil {
+			if i, ok := idx[v]; ok {
+				out[i] = true
+			}
+		}
+	}
+	walkStmts(f.Body, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.AssignStmt:
+			mark(s.Target)
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				mark(t)
+			}
+		}
+		walkExprs(s, func(e ir.Expr) {
+			if b, ok := e.(*ir.BuiltinCall); ok && b.Op.IsAtomic() && len(b.Args) > 0 {
+				mark(b.Args[0])
+			}
+		})
+	})
+	return out
+}
+
+// rootVar returns the variable at the root of an lvalue (x in x[i].f[j]).
+func rootVar(e ir.Expr) *ir.Var {
+	for {
+		switch x := e.(type) {
+		case *ir.VarRef:
+			return x.Var
+		case *ir.Index:
+			e = x.X
+		case *ir.FieldRef:
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package cfamily
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// printer holds the state of printing one program.
+type printer struct {
+	d *Dialect
+	p *ir.Program
+
+	reserved    map[string]bool // user names must avoid these
+	keywords    map[string]bool // C and C++ keywords only (for fields)
+	globals     map[string]bool // file-scope names in use
+	varReserved map[string]bool // reserved, globals and shared-array names
+
+	structNames  map[*ir.Struct]string
+	fieldNames   map[*ir.Struct][]string
+	funcNames    map[*ir.Func]string
+	sharedNames  map[*ir.Shared]string
+	wrappers     map[string]string // array type -> wrapper struct name
+	wrapperOrder []*ir.Array
+	helpers      map[string]string     // prelude helper name -> definition
+	eqHelpers    map[*ir.Struct]string // struct equality helpers
+	makeHelpers  map[*ir.Struct]string // struct constructors (array fields)
+	problems     []error               // unsupported constructs, positioned
+	unsupported  map[string]bool       // dedups problems
+	last         ir.Pos                // the last #line emitted
+	cur          *fn                   // the function being printed, if any
+	funcText     map[*ir.Func]string   // printed device functions
+	kernelText   map[*ir.Kernel]string // printed kernels
+}
+
+// Print returns the source of every kernel and device function of prog in
+// dialect d. The error lists IR constructs the dialect cannot express, each
+// with its Go position; the text then carries an #error line for each, so
+// it never compiles silently wrong.
+func Print(d *Dialect, prog *ir.Program) (string, error) {
+	p := &printer{
+		d:           d,
+		p:           prog,
+		reserved:    reservedSet(d),
+		keywords:    make(map[string]bool),
+		globals:     make(map[string]bool),
+		structNames: make(map[*ir.Struct]string),
+		fieldNames:  make(map[*ir.Struct][]string),
+		funcNames:   make(map[*ir.Func]string),
+		sharedNames: make(map[*ir.Shared]string),
+		wrappers:    make(map[string]string),
+		helpers:     make(map[string]string),
+		eqHelpers:   make(map[*ir.Struct]string),
+		makeHelpers: make(map[*ir.Struct]string),
+		funcText:    make(map[*ir.Func]string),
+		kernelText:  make(map[*ir.Kernel]string),
+		unsupported: make(map[string]bool),
+	}
+	for _, k := range keywords {
+		p.keywords[k] = true
+	}
+	p.nameGlobals()
+
+	for _, f := range prog.Funcs {
+		p.funcText[f] = p.function(f)
+	}
+	for _, k := range prog.Kernels {
+		p.kernelText[k] = p.kernel(k)
+	}
+
+	// Everything after the prelude, in order.
+	var parts []string
+	for _, s := range prog.Structs {
+		var sb strings.Builder
+		p.structDecl(&sb, s)
+		parts = append(parts, sb.String())
+	}
+	for _, s := range prog.Structs {
+		parts = append(parts, p.eqHelpers[s], p.makeHelpers[s])
+	}
+	for _, t := range p.wrapperOrder {
+		var sb strings.Builder
+		p.arrayWrapperDecl(&sb, t)
+		parts = append(parts, sb.String())
+	}
+	for _, f := range prog.Funcs {
+		if wrapped(f) {
+			var sb strings.Builder
+			p.retStructDecl(&sb, f)
+			parts = append(parts, sb.String())
+		}
+	}
+	for _, f := range prog.Funcs {
+		parts = append(parts, p.funcText[f])
+	}
+	for _, k := range prog.Kernels {
+		parts = append(parts, p.kernelText[k])
+	}
+	for _, s := range parts {
+		p.needDialect(s)
+	}
+	for _, def := range p.helpers {
+		p.needDialect(def)
+	}
+
+	var b strings.Builder
+	b.WriteString(Header + "\n")
+	for _, s := range append([]string{d.Prologue, p.prelude()}, parts...) {
+		if s != "" {
+			b.WriteString("\n" + s)
+		}
+	}
+	return b.String(), errors.Join(p.problems...)
+}
+
+// nameGlobals names structs, functions, kernels and shared arrays.
+func (p *printer) nameGlobals() {
+	for _, k := range p.p.Kernels {
+		// Kernel names are the entry points the runtime looks up: never
+		// renamed.
+		if p.reserved[k.Name] || implReserved(k.Name) {
+			p.problemf(k.Pos, "kernel name %s is reserved in %s", k.Name, p.d.Name)
+		}
+		p.globals[k.Name] = true
+	}
+	for _, s := range p.p.Structs {
+		n := safeName(s.Name, p.reserved, p.globals)
+		p.structNames[s] = n
+		p.globals[n] = true
+	}
+	for _, f := range p.p.Funcs {
+		n := safeName(f.Name, p.reserved, p.globals)
+		p.funcNames[f] = n
+		p.globals[n] = true
+	}
+	p.varReserved = make(map[string]bool)
+	for n := range p.reserved {
+		p.varReserved[n] = true
+	}
+	for n := range p.globals {
+		p.varReserved[n] = true
+	}
+	addShared := func(list []*ir.Shared) {
+		for _, s := range list {
+			if _, ok := p.sharedNames[s]; ok {
+				continue
+			}
+			n := safeName(s.Name, p.reserved, p.globals)
+			p.sharedNames[s] = n
+			p.varReserved[n] = true
+		}
+	}
+	for _, f := range p.p.Funcs {
+		addShared(f.Shared)
+	}
+	for _, k := range p.p.Kernels {
+		addShared(k.Shared)
+	}
+}
+
+// funcName returns the C name of a device function.
+func (p *printer) funcName(f *ir.Func) string {
+	if n, ok := p.funcNames[f]; ok {
+		return n
+	}
+	n := safeName(f.Name, p.reserved, p.globals)
+	p.globals[n] = true
+	p.funcNames[f] = n
+	p.problemf(f.Pos, "function %s is called but not in Program.Funcs", f.Name)
+	return n
+}
+
+// problemf records an unsupported construct at pos. Inside a function it
+// also writes an #error line at the current place.
+func (p *printer) problemf(pos ir.Pos, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if p.cur != nil {
+		if !pos.IsValid() {
+			pos = p.cur.pos
+		}
+		p.cur.b.WriteString("#error \"dc: unsupported: " + strings.ReplaceAll(msg, `"`, `'`) + "\"\n")
+	}
+	where := ""
+	if pos.IsValid() {
+		where = fmt.Sprintf("%s:%d:%d: ", pos.File, pos.Line, pos.Col)
+	}
+	key := where + msg
+	if p.unsupported[key] {
+		return
+	}
+	p.unsupported[key] = true
+	p.problems = append(p.problems, fmt.Errorf("%s%s: unsupported: %s", where, p.d.Name, msg))
+}
+
+// line writes a #line directive for pos unless it names the line of the
+// last one. force writes it anyway.
+func (p *printer) line(b *strings.Builder, pos ir.Pos, force bool) {
+	if !pos.IsValid() || (!force && pos.File == p.last.File && pos.Line == p.last.Line) {
+		return
+	}
+	p.last = pos
+	file := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(pos.File)
+	fmt.Fprintf(b, "#line %d \"%s\"\n", pos.Line, file)
+}
