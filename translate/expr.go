@@ -272,12 +272,6 @@ func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
 		}
 		return badExpr
 	}
-	for _, fl := range st.Fields {
-		if _, ok := fl.Type.(*ir.Array); ok {
-			t.errorf(e.Pos(), "unsupported: struct literal of %s, which has the array field %s; declare a variable and assign its fields", st.Name, fl.Name)
-			return badExpr
-		}
-	}
 	fields := make([]ir.Expr, len(st.Fields))
 	for i, el := range e.Elts {
 		if kv, ok := el.(*ast.KeyValueExpr); ok {

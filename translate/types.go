@@ -111,6 +111,10 @@ func (t *translator) irType(c *typeCtx, gt types.Type, pos token.Pos, ptrOK bool
 			return nil
 		}
 	case *types.Array:
+		if u.Len() == 0 {
+			t.errorf(pos, "unsupported: zero-length arrays cannot be used in kernels")
+			return nil
+		}
 		elem := t.elemType(c, u.Elem(), pos)
 		if elem == nil {
 			return nil
@@ -196,6 +200,11 @@ func (t *translator) structType(c *typeCtx, n *types.Named, pos token.Pos) ir.Ty
 		s.Fields = append(s.Fields, &ir.Field{Name: f.Name(), Type: ft})
 	}
 	if !ok {
+		delete(t.structs, obj.Name())
+		return nil
+	}
+	if len(s.Fields) == 0 {
+		t.errorf(pos, "unsupported: struct %s has no fields (zero-size types cannot be used in kernels)", obj.Name())
 		delete(t.structs, obj.Name())
 		return nil
 	}

@@ -281,7 +281,7 @@ func (f *fn) binary(e *ir.Binary) cexpr {
 }
 
 // wrapped32 casts u, computed in the unsigned type kind k's arithmetic
-// wraps in, back to the C type t of k.
+// wraps in, back to the C type of k, remembering u for 32 and 64 bits.
 func (p *printer) wrapped32(k ir.Kind, u cexpr) cexpr {
 	e := castTo(p.d.Types[k], u)
 	if k.Bits() >= 32 {

@@ -141,8 +141,8 @@ func (f *fn) stmts(list []ir.Stmt) {
 	}
 }
 
-// block prints "{", the statements of b one level deeper, and "}" (the
-// braces are written by the caller).
+// body prints the statements of b one level deeper (the caller writes the
+// braces).
 func (f *fn) body(b *ir.Block) {
 	f.depth++
 	if b != nil {

@@ -76,6 +76,19 @@ static_assert(alignof(Stats) == 4, "dc: alignment of Stats differs from Go");
 static_assert((0 + sizeof(float) + alignof(Vec3) - 1) / alignof(Vec3) * alignof(Vec3) == 4, "dc: offset of Stats.Momentum differs from Go");
 static_assert((4 + sizeof(Vec3) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 16, "dc: offset of Stats.Bright differs from Go");
 
+__device__ Particle dc_make_Particle(Vec3 dc_f0, Vec3 dc_f1, const float dc_f2[3], float dc_f3, int dc_f4, bool dc_f5) {
+	Particle dc_v = {};
+	dc_v.Pos = dc_f0;
+	dc_v.Vel = dc_f1;
+	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+		dc_v.Color[dc_i0] = dc_f2[dc_i0];
+	}
+	dc_v.Mass = dc_f3;
+	dc_v.Age = dc_f4;
+	dc_v.Alive = dc_f5;
+	return dc_v;
+}
+
 #line 14 "particles.go"
 __device__ Vec3 Vec3_Add(Vec3 v, Vec3 w) {
 #line 15 "particles.go"
@@ -171,20 +184,12 @@ extern "C" __global__ void Respawn(Particle* ps, long long ps_len, Vec3 origin, 
 #line 107 "particles.go"
 		return;
 	}
-#line 111 "particles.go"
-	Particle p = ps[i];
-#line 112 "particles.go"
-	p.Pos = origin;
-#line 113 "particles.go"
-	p.Vel = Vec3_Scale(dir, (float)dc_rem_i64(i, 7LL) + 1.0f);
-#line 114 "particles.go"
-	p.Mass = 1.0f;
-#line 115 "particles.go"
-	p.Alive = true;
-#line 116 "particles.go"
-	p.Color[0] = 1.0f;
+#line 109 "particles.go"
+	Particle old = ps[i];
+#line 110 "particles.go"
+	ps[i] = dc_make_Particle(origin, Vec3_Scale(dir, (float)dc_rem_i64(i, 7LL) + 1.0f), old.Color, 1.0f, 0, true);
 #line 117 "particles.go"
-	ps[i] = p;
+	ps[i].Color[0] = 1.0f;
 }
 
 #line 128 "particles.go"

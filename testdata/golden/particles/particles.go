@@ -106,15 +106,15 @@ func Respawn(t dc.Thread, ps []Particle, origin, dir Vec3) {
 	if i >= len(ps) || ps[i].Alive {
 		return
 	}
-	// Particle has an array field, so it is built field by field (struct
-	// literals of such types are rejected).
-	p := ps[i]
-	p.Pos = origin
-	p.Vel = dir.Scale(float32(i%7) + 1)
-	p.Mass = 1
-	p.Alive = true
-	p.Color[0] = 1
-	ps[i] = p
+	old := ps[i]
+	ps[i] = Particle{
+		Pos:   origin,
+		Vel:   dir.Scale(float32(i%7) + 1),
+		Color: old.Color,
+		Mass:  1,
+		Alive: true,
+	}
+	ps[i].Color[0] = 1
 }
 
 // maxGroup is the largest group size Moments supports.
