@@ -81,6 +81,12 @@ type Dialect struct {
 	// a thread geometry builtin (ir.GlobalX ... ir.GridSizeZ).
 	Thread func(b ir.Builtin) string
 
+	// RoundedMul returns the function that multiplies two floats of kind k
+	// with one rounding and is never contracted into an FMA ("__fmul_rn"),
+	// for products under an explicit conversion, which Go's spec says must
+	// round; "" when the dialect has none.
+	RoundedMul func(k ir.Kind) string
+
 	// Barrier is the group barrier with a group-memory fence, as an
 	// expression ("__syncthreads()").
 	Barrier string

@@ -348,6 +348,13 @@ func (f *fn) convert(e *ir.Convert) cexpr {
 		}
 		return f.bad("conversion from %s to %s", e.X.Type(), e.T)
 	}
+	if b, ok := e.X.(*ir.Binary); ok && b.Op == token.MUL && from.Kind.IsFloat() && to.Kind.IsFloat() && f.p.d.RoundedMul != nil {
+		// Go: an explicit conversion rounds, so the product must not be
+		// fused with an operation outside the conversion.
+		if name := f.p.d.RoundedMul(from.Kind); name != "" {
+			x = call(name, f.expr(b.X).s, f.expr(b.Y).s)
+		}
+	}
 	if f.p.basic(to) == f.p.basic(from) {
 		return x
 	}

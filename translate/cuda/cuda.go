@@ -47,10 +47,16 @@ var Dialect = &cfamily.Dialect{
 	ZeroAggregate: "{}",
 	Thread:        thread,
 	Barrier:       "__syncthreads()",
-	Math:          mathName,
-	BitCast:       bitCast,
-	Atomic:        atomic,
-	Reserved:      reserved,
+	RoundedMul: func(k ir.Kind) string {
+		if k == ir.Float32 {
+			return "__fmul_rn"
+		}
+		return "__dmul_rn"
+	},
+	Math:     mathName,
+	BitCast:  bitCast,
+	Atomic:   atomic,
+	Reserved: reserved,
 }
 
 // Print returns the CUDA C++ source of every kernel and device function of

@@ -30,7 +30,7 @@ __device__ long long dc_max_i64(long long a, long long b) {
 #line 42 "named.go"
 __device__ float Celsius_F(float c) {
 #line 43 "named.go"
-	return c * 1.8f + 32.0f;
+	return __fmul_rn(c, 1.8f) + 32.0f;
 }
 
 #line 47 "named.go"
