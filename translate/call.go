@@ -299,6 +299,15 @@ func (f *fnState) sharedCall(e *ast.CallExpr, id *ast.Ident) ir.Expr {
 	if !ok {
 		return badExpr
 	}
+	// dc.Emulate tells shared arrays apart by file and line, so each call
+	// site needs a line of its own.
+	line := t.in.Fset.Position(e.Pos())
+	key := line.Filename + ":" + itoa(line.Line)
+	if prev, ok := t.sharedLines[key]; ok && prev != e.Pos() {
+		t.errorf(e.Pos(), "unsupported: two dc.Shared calls on one line; put each on a line of its own")
+		return badExpr
+	}
+	t.sharedLines[key] = e.Pos()
 	s := f.sites[e.Pos()]
 	if s == nil {
 		s = &ir.Shared{Name: "sh" + itoa(t.nshared), Type: arr, Pos: t.pos(e.Pos())}

@@ -88,8 +88,10 @@ type translator struct {
 	funcs   map[string]*fnState
 	names   map[string]bool // target names taken (kernels, functions)
 	nshared int
-	decls   map[*types.Func]*ast.FuncDecl
-	files   map[string]bool
+	// sharedLines maps file:line to the one dc.Shared call on it.
+	sharedLines map[string]token.Pos
+	decls       map[*types.Func]*ast.FuncDecl
+	files       map[string]bool
 }
 
 func newTranslator(in *Input) *translator {
@@ -107,6 +109,8 @@ func newTranslator(in *Input) *translator {
 		names:   map[string]bool{},
 		decls:   map[*types.Func]*ast.FuncDecl{},
 		files:   map[string]bool{},
+
+		sharedLines: map[string]token.Pos{},
 	}
 	return t
 }

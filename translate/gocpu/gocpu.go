@@ -122,7 +122,14 @@ func Kernel(k *ir.Kernel) jen.Code {
 	if !Loop(k) {
 		return p.threadKernel(k, params)
 	}
-	return p.loopKernel(k, params)
+	// The loop form bounds the x loop by the kernel's x guard, if any; the
+	// body is analysed again without it.
+	body, bound, _ := xGuard(k)
+	if bound != nil {
+		p = newPrinter(analyze(body), k.Params, nil)
+		p.kernel = true
+	}
+	return p.loopKernel(k, body, bound, params)
 }
 
 // threadKernel prints the per-thread form of kernel k.

@@ -13,7 +13,7 @@ import (
 // thread of the chunk at once (a 1-D chunk is contiguous in x), so simple
 // kernels become one tight loop. The grid's dimensions are copied into
 // dc.Dim3 locals first so the loops keep them in registers.
-func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
+func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params []jen.Code) jen.Code {
 	p.loop = true
 	p.thread = threadName
 	uses := p.in.uses
@@ -35,7 +35,7 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 			dim3(localVar),
 		))
 	}
-	inner = append(inner, p.block(k.Body)...)
+	inner = append(inner, p.block(body)...)
 	var st jen.Code = jen.For(
 		jen.Id(globalVar[0]).Op(":=").Id("dc_xa"),
 		jen.Id(globalVar[0]).Op("<").Id("dc_xb"),
@@ -44,9 +44,14 @@ func (p *printer) loopKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	if p.in.returns {
 		st = jen.Id(p.copyLabel(threadLoop)).Op(":").Add(st)
 	}
+	xb := jen.Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0))
+	if bound != nil {
+		// The kernel's x guard (see xGuard) bounds the loop instead.
+		xb = jen.Min(xb, p.expr(bound))
+	}
 	st = jen.Block(
 		jen.Id("dc_xa").Op(":=").Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)),
-		jen.Id("dc_xb").Op(":=").Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0)),
+		jen.Id("dc_xb").Op(":=").Add(xb),
 		st,
 	)
 	for d := 1; d < 3; d++ {

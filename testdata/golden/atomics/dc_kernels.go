@@ -664,13 +664,9 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						v := xs[i]
 						old := dc.AtomicAdd(&acc[0], 0)
 						for {

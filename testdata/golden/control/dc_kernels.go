@@ -544,13 +544,10 @@ func dc_cpu_Collatz(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32) {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						x := int64(xs[i])
 						if x <= 0 {
 							steps[i] = -1
@@ -586,13 +583,9 @@ func dc_cpu_Classify(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []int32, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						x := xs[i]
 						var kind int32
 						switch {
@@ -638,13 +631,9 @@ func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(scores) {
-							continue dc_thread
-						}
 						s := scores[i]
 						var g int32
 						if s >= 90 {
@@ -735,13 +724,9 @@ func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						x := xs[i]
 						v := int32(0)
 						p := int32(1)
@@ -786,13 +771,9 @@ func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32) {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						var count int32
 						var total int32
 					loop:

@@ -455,13 +455,9 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(xs) {
-							continue dc_thread
-						}
 						x := xs[i]
 						y := ys[i]
 						base := i * 5
@@ -499,13 +495,11 @@ func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32)
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) {
-								out[i] = dc.Log(1 + dc.Exp(x[i]))
-							}
+							out[i] = dc.Log(1 + dc.Exp(x[i]))
 						}
 					}
 				}

@@ -294,13 +294,9 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(in) {
-							continue dc_thread
-						}
 						c := in[i]
 						out[i] = dc_Celsius_F(c)
 						levels[i] = dc_Celsius_Level(c)
@@ -337,13 +333,9 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, fact
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(ts) {
-							continue dc_thread
-						}
 						ts[i] = ts[i]*factor + offset
 						levels[i] = levels[i]*3 - 2
 					}
@@ -366,13 +358,11 @@ func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Ce
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(xs) {
-								xs[i] = xs[i] + delta
-							}
+							xs[i] = xs[i] + delta
 						}
 					}
 				}
@@ -394,13 +384,11 @@ func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, de
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(xs) {
-								xs[i] = xs[i] + delta
-							}
+							xs[i] = xs[i] + delta
 						}
 					}
 				}

@@ -437,13 +437,9 @@ func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats) 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ps))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						if i >= len(ps) {
-							continue dc_thread
-						}
 						p := ps[i]
 						var lum float32
 						for i_1 := 0; i_1 < 3; i_1++ {

@@ -127,13 +127,11 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(y) {
-								y[i] = a*x[i] + y[i]
-							}
+							y[i] = a*x[i] + y[i]
 						}
 					}
 				}
