@@ -113,42 +113,43 @@ func WriteIfChanged(path string, content []byte) (bool, error) {
 	return true, nil
 }
 
-// Load loads the packages of cfg with full type information. A package's
-// own previously generated file is replaced by an empty one while loading,
-// so a stale output never stops regeneration. Packages with errors are
-// refused, with every error in the message.
+// Load loads the packages of cfg with full type information. Packages with
+// errors are refused, with every error in the message. A package's own
+// previously generated file is left out of what is translated; if the
+// packages do not type-check, Load tries once more with those files
+// replaced by empty ones, so a stale output never stops regeneration.
 func Load(cfg Config) ([]*Package, error) {
 	patterns := cfg.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
 	lcfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax | packages.NeedTypes |
-			packages.NeedTypesInfo | packages.NeedTypesSizes,
-		Dir:     cfg.Dir,
-		Overlay: map[string][]byte{},
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
+			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedTypesSizes,
+		Dir: cfg.Dir,
 	}
 	if len(cfg.Tags) > 0 {
 		lcfg.BuildFlags = []string{"-tags=" + strings.Join(cfg.Tags, ",")}
 	}
-	// First pass: find the packages' directories to blank their old output.
-	probe := *lcfg
-	probe.Mode = packages.NeedName | packages.NeedFiles
-	probe.Overlay = nil
-	listed, err := packages.Load(&probe, patterns...)
-	if err != nil {
-		return nil, fmt.Errorf("dckgen: %w", err)
-	}
-	for _, p := range listed {
-		for _, f := range p.GoFiles {
-			if filepath.Base(f) == GoFile && isOurs(f) {
-				lcfg.Overlay[f] = []byte("package " + p.Name + "\n")
-			}
-		}
-	}
 	pkgs, err := packages.Load(lcfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("dckgen: %w", err)
+	}
+	if hasErrors(pkgs) {
+		overlay := map[string][]byte{}
+		for _, p := range pkgs {
+			for _, f := range p.GoFiles {
+				if filepath.Base(f) == GoFile && isOurs(f) {
+					overlay[f] = []byte("package " + p.Name + "\n")
+				}
+			}
+		}
+		if len(overlay) > 0 {
+			lcfg.Overlay = overlay
+			if pkgs, err = packages.Load(lcfg, patterns...); err != nil {
+				return nil, fmt.Errorf("dckgen: %w", err)
+			}
+		}
 	}
 	var msgs []string
 	var out []*Package
@@ -161,7 +162,7 @@ func Load(cfg Config) ([]*Package, error) {
 		}
 		var files []*ast.File
 		for i, f := range p.Syntax {
-			if i < len(p.CompiledGoFiles) && filepath.Base(p.CompiledGoFiles[i]) == GoFile && lcfg.Overlay[p.CompiledGoFiles[i]] != nil {
+			if i < len(p.CompiledGoFiles) && filepath.Base(p.CompiledGoFiles[i]) == GoFile && isOurs(p.CompiledGoFiles[i]) {
 				continue
 			}
 			files = append(files, f)
@@ -184,6 +185,15 @@ func Load(cfg Config) ([]*Package, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+func hasErrors(pkgs []*packages.Package) bool {
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // isOurs reports whether the file at path was written by dckgen.
