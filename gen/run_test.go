@@ -213,6 +213,7 @@ func Triple(t dc.Thread, x []float32) {
 // be blanked as the generator's own output.
 func TestRunTypeErrors(t *testing.T) {
 	t.Parallel()
+	hand := "package hand\n\n// N is not a string.\nvar N int = \"three\"\n"
 	dir := newModule(t, map[string]string{
 		"bad/bad.go": `package bad
 
@@ -224,7 +225,7 @@ func K(t dc.Thread, x []float32) {
 }
 `,
 		"hand/k.go":          strings.ReplaceAll(addSrc, "package k", "package hand"),
-		"hand/dc_kernels.go": "package hand\n\n// N is not a string.\nvar N int = \"three\"\n",
+		"hand/dc_kernels.go": hand,
 	})
 	_, err := gen.Run(gen.Config{Dir: dir, Patterns: []string{"./bad", "./hand"}})
 	if err == nil {
@@ -244,10 +245,18 @@ func K(t dc.Thread, x []float32) {
 			t.Errorf("error does not contain %q:\n%s", want, msg)
 		}
 	}
-	for _, f := range []string{"bad/" + gen.GoFile, "hand/dc_kernels.cu"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("stat %s: got %v, want it not written", f, err)
+	// Each error once: not again as the compiler's output that go list
+	// reports ("-: # tmpmod/bad ...").
+	for _, e := range []string{"undefined: nosuch", `cannot use "three"`} {
+		if n := strings.Count(msg, e); n != 1 {
+			t.Errorf("error reports %q %d times, want once:\n%s", e, n, msg)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad", gen.GoFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stat bad/%s: got %v, want it not written", gen.GoFile, err)
+	}
+	if got := readFile(t, filepath.Join(dir, "hand", gen.GoFile)); got != hand {
+		t.Errorf("hand/%s changed:\n%s", gen.GoFile, got)
 	}
 }
 
@@ -388,7 +397,7 @@ func TestRunTags(t *testing.T) {
 func TestRunUnknownEmit(t *testing.T) {
 	t.Parallel()
 	written, err := gen.Run(gen.Config{Dir: filepath.Join(t.TempDir(), "missing"), Emit: []string{"cuda", "bogus"}})
-	want := `dckgen: unknown -emit target "bogus" (known: cuda, msl, opencl)`
+	want := `dckgen: unknown -emit target "bogus" (available: cuda)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q", err, want)
 	}

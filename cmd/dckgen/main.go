@@ -61,10 +61,10 @@ func main() {
 	if *emit != "" {
 		for _, e := range strings.Split(*emit, ",") {
 			switch e {
-			case "cuda", "msl", "opencl":
+			case "cuda":
 				cfg.Emit = append(cfg.Emit, e)
 			default:
-				log.Printf("unknown -emit target %q (known: cuda, msl, opencl)", e)
+				log.Printf("unknown -emit target %q (available: cuda)", e)
 				flag.Usage()
 				os.Exit(2)
 			}

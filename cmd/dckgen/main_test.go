@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// dckgen is the path of the command, built once by TestMain.
+var dckgen string
+
+func TestMain(m *testing.M) {
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "dckgen-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	dckgen = filepath.Join(dir, "dckgen")
+	if out, err := exec.Command("go", "build", "-o", dckgen, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building dckgen: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// result is what one run of dckgen did.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs dckgen with args in dir.
+func run(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(dckgen, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running dckgen %q: %v", args, err)
+	}
+	return r
+}
+
+// repoRoot returns the root of this repository, above the working directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.HasPrefix(mod, []byte("module github.com/dotcompute/dc\n")) {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod of github.com/dotcompute/dc above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// newModule creates the module tmpmod in a temporary directory, using this
+// repository through a replace directive, with the given files (paths
+// relative to the module root, slash-separated), and returns its root.
+func newModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := repoRoot(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go directive of this repository: a lower one would need go mod tidy.
+	goLine := regexp.MustCompile(`(?m)^go [0-9.]+$`).Find(mod)
+	if goLine == nil {
+		t.Fatal("no go directive in this repository's go.mod")
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]string{
+		"go.mod": "module tmpmod\n\n" + string(goLine) + "\n\nrequire github.com/dotcompute/dc v0.0.0\n\nreplace github.com/dotcompute/dc => " + root + "\n",
+		"go.sum": string(sum),
+	}
+	for name, src := range files {
+		all[name] = src
+	}
+	for name, src := range all {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// posOf returns "path:line:col" of the first occurrence of sub in the file.
+func posOf(t *testing.T, path, sub string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	i := strings.Index(src, sub)
+	if i < 0 {
+		t.Fatalf("%s does not contain %q", path, sub)
+	}
+	return fmt.Sprintf("%s:%d:%d", path, strings.Count(src[:i], "\n")+1, i-strings.LastIndex(src[:i], "\n"))
+}
+
+const usage = "usage: dckgen [flags] [packages]\n"
+
+func TestMisuse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		msg  string // first line of stderr
+	}{
+		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"-emit=bogus"}, `dckgen: unknown -emit target "bogus" (available: cuda)`},
+		{[]string{"-emit", "cuda,", "."}, `dckgen: unknown -emit target "" (available: cuda)`},
+	} {
+		r := run(t, dir, c.args...)
+		if r.code != 2 {
+			t.Errorf("dckgen %q: exit %d, want 2; stderr:\n%s", c.args, r.code, r.stderr)
+		}
+		if want := c.msg + "\n" + usage; !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("dckgen %q: stderr does not start with %q:\n%s", c.args, want, r.stderr)
+		}
+		for _, flag := range []string{"-emit", "-tags", "-v"} {
+			if !regexp.MustCompile(`\n  ` + flag + `[ \t\n]`).MatchString(r.stderr) {
+				t.Errorf("dckgen %q: usage does not describe %s:\n%s", c.args, flag, r.stderr)
+			}
+		}
+		if r.stdout != "" {
+			t.Errorf("dckgen %q: stdout %q, want nothing", c.args, r.stdout)
+		}
+	}
+}
+
+// TestDiagnostics runs dckgen on a package with rejected constructs: every
+// diagnostic is printed as file:line:col: message, and the exit status is 1.
+func TestDiagnostics(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, map[string]string{"p/p.go": `package p
+
+import "github.com/dotcompute/dc"
+
+func work(x []float32) {}
+
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	go work(x)
+	defer work(x)
+	ch := make(chan int)
+	_ = ch
+}
+`})
+	file := filepath.Join(dir, "p", "p.go")
+	r := run(t, dir, "./p")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	want := posOf(t, file, "go work") + ": unsupported: go statements (goroutines) cannot be used in kernels\n" +
+		posOf(t, file, "defer work") + ": unsupported: defer cannot be used in kernels\n" +
+		posOf(t, file, "make(") + ": unsupported: built-in make: make allocates; kernels cannot allocate memory (use dc.Shared or a local array)\n"
+	if diff := cmp.Diff(want, r.stderr); diff != "" {
+		t.Errorf("stderr mismatch (-want +got):\n%s", diff)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p", "dc_kernels.go")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stat dc_kernels.go: got %v, want it not written", err)
+	}
+}
+
+// TestTypeErrors runs dckgen on a package that does not type-check: exit
+// status 1 and the type error, with its position, after the dckgen prefix.
+func TestTypeErrors(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, map[string]string{"p/p.go": `package p
+
+import "github.com/dotcompute/dc"
+
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	x[0] = nosuch
+}
+`})
+	r := run(t, dir, "./p")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	want := "dckgen: packages have errors:\n" + posOf(t, filepath.Join(dir, "p", "p.go"), "nosuch") + ": undefined: nosuch\n"
+	if diff := cmp.Diff(want, r.stderr); diff != "" {
+		t.Errorf("stderr mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestGenerate runs dckgen on a good package: with -v it prints the files
+// it wrote, one per line; run again it writes and prints nothing; without
+// packages it works on the current directory; -tags reaches the go command.
+func TestGenerate(t *testing.T) {
+	t.Parallel()
+	kernel := func(constraint, name string) string {
+		return constraint + "package k\n\nimport \"github.com/dotcompute/dc\"\n\n// " + name + " zeroes x.\n//\n//dc:kernel\nfunc " + name + "(t dc.Thread, x []int32) {\n\tif i := t.GlobalX(); i < len(x) {\n\t\tx[i] = 0\n\t}\n}\n"
+	}
+	dir := newModule(t, map[string]string{
+		"k/k.go":       kernel("", "Zero"),
+		"k/special.go": kernel("//go:build special\n\n", "Special"),
+	})
+	pkg := filepath.Join(dir, "k")
+	goFile, cuFile := filepath.Join(pkg, "dc_kernels.go"), filepath.Join(pkg, "dc_kernels.cu")
+
+	check := func(what string, r result, stdout string) {
+		t.Helper()
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("%s: exit %d, want 0; stderr:\n%s", what, r.code, r.stderr)
+		}
+		if diff := cmp.Diff(stdout, r.stdout); diff != "" {
+			t.Errorf("%s: stdout mismatch (-want +got):\n%s", what, diff)
+		}
+	}
+	check("first run", run(t, dir, "-v", "-emit=cuda", "./k"), goFile+"\n"+cuFile+"\n")
+	first := map[string][]byte{}
+	for _, f := range []string{goFile, cuFile} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("// Code generated by dckgen. DO NOT EDIT.\n")) {
+			t.Errorf("%s does not start with the dckgen header:\n%.200s", f, b)
+		}
+		first[f] = b
+	}
+	if !bytes.Contains(first[goFile], []byte("\nfunc LaunchZero(")) || bytes.Contains(first[goFile], []byte("Special")) {
+		t.Errorf("%s: want LaunchZero and no Special:\n%s", goFile, first[goFile])
+	}
+
+	// Nothing changed: nothing written, nothing printed, same bytes.
+	check("second run in the package directory", run(t, pkg, "-v", "-emit=cuda"), "")
+	for f, b := range first {
+		got, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, got) {
+			t.Errorf("%s changed on the second run", f)
+		}
+	}
+
+	// Without -v nothing is printed; the tag brings in Special.
+	check("run with -tags", run(t, dir, "-tags=other,special", "./k"), "")
+	got, err := os.ReadFile(goFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(got, []byte("\nfunc LaunchSpecial(")) {
+		t.Errorf("-tags=other,special: %s has no LaunchSpecial:\n%s", goFile, got)
+	}
+}
