@@ -4,10 +4,6 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-__device__ long long dc_div_i64(long long a, long long b) {
-	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
-}
-
 #line 21 "kernels.go"
 extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
 	{
@@ -64,7 +60,7 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
-	for (long long s = 128LL; s > 0LL; s = dc_div_i64(s, 2LL)) {
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
@@ -100,7 +96,7 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
-	for (long long s = 128LL; s > 0LL; s = dc_div_i64(s, 2LL)) {
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
@@ -136,7 +132,7 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
-	for (long long s = 128LL; s > 0LL; s = dc_div_i64(s, 2LL)) {
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
@@ -172,7 +168,7 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
-	for (long long s = 128LL; s > 0LL; s = dc_div_i64(s, 2LL)) {
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"

@@ -268,7 +268,7 @@ func (f *fn) binary(e *ir.Binary) cexpr {
 		case narrow:
 			// Promoted to int; MinInt8/-1 = 128 casts back to MinInt8.
 			return castTo(p.basic(b), binop(o.op, o.prec, x, y))
-		case k.IsSigned():
+		case k.IsSigned() && !minusOneFree(e.Y):
 			name := "dc_div_" + kindKey(k)
 			if e.Op == token.REM {
 				name = "dc_rem_" + kindKey(k)
@@ -597,4 +597,16 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 		args = append(args, f.expr(a).s)
 	}
 	return call(name, args...)
+}
+
+// minusOneFree reports whether y is a constant other than -1 (and 0), so a
+// signed C division by it already gives Go's result: C and Go both
+// truncate toward zero, and only MinInt / -1 overflows.
+func minusOneFree(y ir.Expr) bool {
+	c, ok := y.(*ir.Const)
+	if !ok {
+		return false
+	}
+	v, exact := constant.Int64Val(constant.ToInt(c.Value))
+	return exact && v != -1 && v != 0
 }

@@ -4,22 +4,6 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-__device__ int dc_div_i32(int a, int b) {
-	return b == -1 ? (int)(0u - (unsigned int)a) : a / b;
-}
-
-__device__ long long dc_div_i64(long long a, long long b) {
-	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
-}
-
-__device__ int dc_rem_i32(int a, int b) {
-	return b == -1 ? 0 : a % b;
-}
-
-__device__ long long dc_rem_i64(long long a, long long b) {
-	return b == -1 ? 0 : a % b;
-}
-
 #line 26 "control.go"
 extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len) {
 #line 27 "control.go"
@@ -43,9 +27,9 @@ extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len,
 #line 37 "control.go"
 	for (; x != 1LL && n < 500; ) {
 #line 38 "control.go"
-		if (dc_rem_i64(x, 2LL) == 0LL) {
+		if (x % 2LL == 0LL) {
 #line 39 "control.go"
-			x = dc_div_i64(x, 2LL);
+			x = x / 2LL;
 		} else {
 #line 41 "control.go"
 			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
@@ -80,7 +64,7 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 	} else if (x > 1000000 || x < (-1000000)) {
 #line 65 "control.go"
 		kind = 4;
-	} else if (dc_rem_i32(x, 2) == 0) {
+	} else if (x % 2 == 0) {
 #line 67 "control.go"
 		kind = 2;
 	} else {
@@ -101,13 +85,13 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 	case 1:
 	case 4: {
 #line 76 "control.go"
-		codes[i] = (int)(200u + (unsigned int)dc_rem_i32(x, 7));
+		codes[i] = (int)(200u + (unsigned int)(x % 7));
 		break;
 	}
 #line 77 "control.go"
 	case 2: {
 #line 78 "control.go"
-		codes[i] = dc_div_i32(x, 2);
+		codes[i] = x / 2;
 		break;
 	}
 #line 79 "control.go"
@@ -249,9 +233,9 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 #line 169 "control.go"
 	for (;;) {
 #line 170 "control.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_rem_i32(a, 10));
+		sum = (int)((unsigned int)sum + (unsigned int)(a % 10));
 #line 171 "control.go"
-		a = dc_div_i32(a, 10);
+		a = a / 10;
 #line 172 "control.go"
 		if (a == 0) {
 #line 173 "control.go"
@@ -277,7 +261,7 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 #line 191 "control.go"
 	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 192 "control.go"
-		int v = dc_rem_i32((int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u), 50);
+		int v = (int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u) % 50;
 #line 194 "control.go"
 		if (v < 5) {
 #line 195 "control.go"
@@ -295,7 +279,7 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 #line 202 "control.go"
 		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 203 "control.go"
-			if (j == dc_rem_i64((long long)v, 3LL)) {
+			if (j == (long long)v % 3LL) {
 #line 204 "control.go"
 				continue;
 			}

@@ -92,7 +92,7 @@ __device__ float treeSum(float* s) {
 #line 61 "helpers.go"
 	long long lx = (long long)threadIdx.x;
 #line 62 "helpers.go"
-	for (long long stride = dc_div_i64((long long)blockDim.x, 2LL); stride > 0LL; stride = stride >> 1) {
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride >> 1) {
 #line 63 "helpers.go"
 		if (lx < stride) {
 #line 64 "helpers.go"
@@ -188,7 +188,7 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 #line 106 "helpers.go"
 		long long qq = 0;
 		long long rr = 0;
-		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)dc_div_i64(n, 2LL)), 10LL);
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"

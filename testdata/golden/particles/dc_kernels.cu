@@ -4,10 +4,6 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-__device__ long long dc_div_i64(long long a, long long b) {
-	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
-}
-
 __device__ float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -26,10 +22,6 @@ __device__ float dc_min_f32(float a, float b) {
 		return __uint_as_float(__float_as_uint(a) | __float_as_uint(b));
 	}
 	return a < b ? a : b;
-}
-
-__device__ long long dc_rem_i64(long long a, long long b) {
-	return b == -1 ? 0 : a % b;
 }
 
 struct Vec3 {
@@ -187,7 +179,7 @@ extern "C" __global__ void Respawn(Particle* ps, long long ps_len, Vec3 origin, 
 #line 109 "particles.go"
 	Particle old = ps[i];
 #line 110 "particles.go"
-	ps[i] = dc_make_Particle(origin, Vec3_Scale(dir, (float)dc_rem_i64(i, 7LL) + 1.0f), old.Color, 1.0f, 0, true);
+	ps[i] = dc_make_Particle(origin, Vec3_Scale(dir, (float)(i % 7LL) + 1.0f), old.Color, 1.0f, 0, true);
 #line 117 "particles.go"
 	ps[i].Color[0] = 1.0f;
 }
@@ -214,7 +206,7 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 #line 136 "particles.go"
 	__syncthreads();
 #line 137 "particles.go"
-	for (long long stride = dc_div_i64((long long)blockDim.x, 2LL); stride > 0LL; stride = dc_div_i64(stride, 2LL)) {
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
 #line 138 "particles.go"
 		if (lx < stride) {
 #line 139 "particles.go"

@@ -4,10 +4,6 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-__device__ long long dc_div_i64(long long a, long long b) {
-	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
-}
-
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n) {
 #line 19 "reduce.go"
@@ -27,7 +23,7 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
-	for (long long stride = dc_div_i64((long long)blockDim.x, 2LL); stride > 0LL; stride = dc_div_i64(stride, 2LL)) {
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
@@ -62,7 +58,7 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
-	for (long long stride = dc_div_i64((long long)blockDim.x, 2LL); stride > 0LL; stride = dc_div_i64(stride, 2LL)) {
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
