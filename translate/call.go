@@ -355,6 +355,9 @@ func (f *fnState) atomic(e *ast.CallExpr, op ir.Builtin) ir.Expr {
 	for _, a := range e.Args[1:] {
 		call.Args = append(call.Args, f.expr(a))
 	}
+	if !f.orderedArgs(e.Pos(), "dc."+op.String(), call.Args) {
+		return badExpr
+	}
 	return call
 }
 
@@ -461,6 +464,9 @@ func (f *fnState) deviceCall(e *ast.CallExpr, obj *types.Func, targs []types.Typ
 			f.recordWrite(x)
 		}
 		pi++
+	}
+	if !f.orderedArgs(e.Pos(), obj.Name(), call.Args) {
+		return badExpr
 	}
 	if callee.barrier {
 		f.barrier = true

@@ -145,6 +145,10 @@ func (f *fnState) binary(e *ast.BinaryExpr) ir.Expr {
 	if x == badExpr || y == badExpr {
 		return badExpr
 	}
+	if e.Op != token.LAND && e.Op != token.LOR && effectful(x) && effectful(y) {
+		t.errorf(e.Pos(), "unsupported: both operands of %s call something with effects (an atomic or a device function that writes memory); C does not fix their order as Go does: assign one to a variable first", e.Op)
+		return badExpr
+	}
 	switch e.Op {
 	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 		if ir.BasicOf(x.Type()) == nil {
@@ -368,4 +372,73 @@ func (f *fnState) recordWrite(lv ir.Expr) {
 			f.writes[r] = true
 		}
 	}
+}
+
+// effectful reports whether evaluating x may write memory or synchronise:
+// an atomic, or a call of a device function that writes through a slice,
+// uses shared memory or waits at a barrier. The order of two such
+// evaluations is fixed in Go but not in C.
+func effectful(x ir.Expr) bool {
+	switch e := x.(type) {
+	case *ir.Call:
+		if e.Func.Barrier || len(e.Func.Shared) > 0 {
+			return true
+		}
+		for _, p := range e.Func.Params {
+			if p.Written {
+				return true
+			}
+		}
+		for _, a := range e.Args {
+			if effectful(a) {
+				return true
+			}
+		}
+	case *ir.BuiltinCall:
+		if e.Op.IsAtomic() || e.Op == ir.Barrier {
+			return true
+		}
+		for _, a := range e.Args {
+			if effectful(a) {
+				return true
+			}
+		}
+	case *ir.Unary:
+		return effectful(e.X)
+	case *ir.Binary:
+		return effectful(e.X) || effectful(e.Y)
+	case *ir.Convert:
+		return effectful(e.X)
+	case *ir.Index:
+		return effectful(e.X) || effectful(e.Index)
+	case *ir.FieldRef:
+		return effectful(e.X)
+	case *ir.Len:
+		return effectful(e.X)
+	case *ir.StructLit:
+		n := 0
+		for _, a := range e.Fields {
+			if effectful(a) {
+				n++
+			}
+		}
+		return n > 0
+	}
+	return false
+}
+
+// orderedArgs reports an error if more than one of args has effects: C
+// does not fix the order in which arguments are evaluated.
+func (f *fnState) orderedArgs(pos token.Pos, what string, args []ir.Expr) bool {
+	n := 0
+	for _, a := range args {
+		if effectful(a) {
+			n++
+		}
+	}
+	if n > 1 {
+		f.t.errorf(pos, "unsupported: several arguments of %s call something with effects (an atomic or a device function that writes memory); C does not fix their order as Go does: assign them to variables first", what)
+		return false
+	}
+	return true
 }

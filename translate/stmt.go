@@ -272,7 +272,13 @@ func (f *fnState) store(pos token.Pos, lhs, rhs ast.Expr) []ir.Stmt {
 	if r, ok := target.(*ir.VarRef); ok {
 		f.alias(r.Var, x)
 	}
-	return []ir.Stmt{&ir.AssignStmt{Pos: f.t.pos(pos), Target: target, Value: x}}
+	var pre []ir.Stmt
+	if effectful(x) && effectful(target) {
+		// Go evaluates the index operands on the left first; C++17 the
+		// right-hand side first.
+		target = f.hoistOperands(target, pos, nil, &pre)
+	}
+	return append(pre, &ir.AssignStmt{Pos: f.t.pos(pos), Target: target, Value: x})
 }
 
 // opAssign lowers x op= y (and x++, x--) to x = x op y, hoisting index
@@ -369,9 +375,18 @@ func (f *fnState) tuple(pos token.Pos, lhs, rhs []ast.Expr, define bool) []ir.St
 		t.errorf(pos, "assignment mismatch")
 		return nil
 	}
+	// Go evaluates the index operands on the left and every right-hand side
+	// before it assigns anything. Assigning one by one is the same unless a
+	// right-hand side or a left index reads a variable assigned here, or
+	// calls something.
 	simple := true
 	for _, r := range rhs {
 		if !f.independent(r, lhs) {
+			simple = false
+		}
+	}
+	for _, l := range lhs {
+		if _, isIdent := l.(*ast.Ident); !isIdent && !f.independent(l, plainTargets(lhs)) {
 			simple = false
 		}
 	}
@@ -382,6 +397,24 @@ func (f *fnState) tuple(pos token.Pos, lhs, rhs []ast.Expr, define bool) []ir.St
 		}
 		return out
 	}
+	// Phase one: left index operands, then right-hand sides, in order.
+	assignedVars := map[*ir.Var]bool{}
+	for _, l := range plainTargets(lhs) {
+		if obj := t.in.Info.Uses[l.(*ast.Ident)]; obj != nil {
+			if v, ok := f.vars[obj]; ok {
+				assignedVars[v] = true
+			}
+		}
+	}
+	targets := make([]ir.Expr, len(lhs))
+	for i, l := range lhs {
+		if _, isIdent := l.(*ast.Ident); isIdent {
+			continue
+		}
+		if target := f.lvalue(l); target != nil {
+			targets[i] = f.hoistOperands(target, pos, assignedVars, &out)
+		}
+	}
 	vals := make([]ir.Expr, len(rhs))
 	for i, r := range rhs {
 		x := f.expr(r)
@@ -390,15 +423,63 @@ func (f *fnState) tuple(pos token.Pos, lhs, rhs []ast.Expr, define bool) []ir.St
 		}
 		tmp := f.temp(x.Type(), pos)
 		out = append(out, &ir.DeclStmt{Pos: t.pos(pos), Var: tmp, Init: x})
+		f.alias(tmp, x)
 		vals[i] = &ir.VarRef{Var: tmp}
 	}
+	// Phase two: the assignments, left to right.
 	for i, l := range lhs {
 		if vals[i] == nil {
+			continue
+		}
+		if targets[i] != nil {
+			out = append(out, &ir.AssignStmt{Pos: t.pos(pos), Target: targets[i], Value: vals[i]})
 			continue
 		}
 		out = append(out, f.assignValue(pos, l, vals[i], define)...)
 	}
 	return out
+}
+
+// plainTargets returns the left-hand sides that are plain identifiers.
+func plainTargets(lhs []ast.Expr) []ast.Expr {
+	var out []ast.Expr
+	for _, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// hoistOperands evaluates the non-constant index operands of an lvalue, and
+// a slice it indexes if that slice is one of the assigned variables, into
+// temporaries declared in pre.
+func (f *fnState) hoistOperands(x ir.Expr, pos token.Pos, assigned map[*ir.Var]bool, pre *[]ir.Stmt) ir.Expr {
+	tempOf := func(e ir.Expr) ir.Expr {
+		tmp := f.temp(e.Type(), pos)
+		*pre = append(*pre, &ir.DeclStmt{Pos: f.t.pos(pos), Var: tmp, Init: e})
+		f.alias(tmp, e)
+		return &ir.VarRef{Var: tmp}
+	}
+	switch e := x.(type) {
+	case *ir.Index:
+		base := e.X
+		if r, ok := base.(*ir.VarRef); ok {
+			if _, isSlice := r.Var.Type.(*ir.Slice); isSlice && assigned[r.Var] {
+				base = tempOf(base)
+			}
+		} else {
+			base = f.hoistOperands(base, pos, assigned, pre)
+		}
+		idx := e.Index
+		if _, isConst := idx.(*ir.Const); !isConst {
+			idx = tempOf(idx)
+		}
+		return &ir.Index{X: base, Index: idx, T: e.T}
+	case *ir.FieldRef:
+		return &ir.FieldRef{X: f.hoistOperands(e.X, pos, assigned, pre), Field: e.Field, T: e.T}
+	}
+	return x
 }
 
 // independent reports whether evaluating r cannot observe an assignment to
@@ -666,8 +747,9 @@ func (f *fnState) rangeStmt(s *ast.RangeStmt, label string) []ir.Stmt {
 	if assignKey != nil {
 		head = append(head, assignKey)
 	}
+	var elem *ir.Index
 	if s.Value != nil && elemOf != nil {
-		elem := &ir.Index{X: elemOf, Index: &ir.VarRef{Var: idx}, T: elemType(elemOf.Type())}
+		elem = &ir.Index{X: elemOf, Index: &ir.VarRef{Var: idx}, T: elemType(elemOf.Type())}
 		vid, _ := s.Value.(*ast.Ident)
 		switch {
 		case vid != nil && vid.Name == "_":
@@ -687,6 +769,31 @@ func (f *fnState) rangeStmt(s *ast.RangeStmt, label string) []ir.Stmt {
 	f.push(st, label, true)
 	st.Body = f.block(s.Body.List, s.Body.Lbrace)
 	f.pop()
+	// Go evaluates the range expression once: ranging an array value ranges
+	// over a copy, and a slice variable reassigned in the body keeps its
+	// old length and elements. Bind the expression to a temporary when the
+	// body could tell the difference.
+	if root := rootVar(elemOf); root != nil {
+		rebind := false
+		switch elemOf.Type().(type) {
+		case *ir.Array:
+			rebind = elem != nil && storesInto(st.Body, root, false)
+		case *ir.Slice:
+			rebind = storesInto(st.Body, root, true)
+		}
+		if rebind {
+			tmp := f.temp(elemOf.Type(), s.X.Pos())
+			pre = append(pre, &ir.DeclStmt{Pos: pos, Var: tmp, Init: elemOf})
+			f.alias(tmp, elemOf)
+			ref := &ir.VarRef{Var: tmp}
+			if elem != nil {
+				elem.X = ref
+			}
+			if l, ok := limit.(*ir.Len); ok {
+				l.X = ref
+			}
+		}
+	}
 	st.Body.Stmts = append(head, st.Body.Stmts...)
 	if pre != nil {
 		return []ir.Stmt{&ir.Block{Pos: pos, Stmts: append(pre, st)}}
@@ -877,4 +984,63 @@ func (f *fnState) pureCall(c *ast.CallExpr) bool {
 		return obj.Pkg().Path() == "math" || (obj.Pkg().Path() == DCPath && dcMath[obj.Name()])
 	}
 	return false
+}
+
+// storesInto reports whether a statement in b assigns to v itself (whole)
+// or, if !whole, to v or anything inside it (an element, a field).
+func storesInto(b *ir.Block, v *ir.Var, whole bool) bool {
+	hit := func(target ir.Expr) bool {
+		if target == nil {
+			return false
+		}
+		if whole {
+			r, ok := target.(*ir.VarRef)
+			return ok && r.Var == v
+		}
+		return rootVar(target) == v
+	}
+	found := false
+	walkStmts(b, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.AssignStmt:
+			found = found || hit(s.Target)
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				found = found || hit(t)
+			}
+		}
+	})
+	return found
+}
+
+// walkStmts calls visit for every statement in b, nested ones included.
+func walkStmts(b *ir.Block, visit func(ir.Stmt)) {
+	if b == nil {
+		return
+	}
+	for _, s := range b.Stmts {
+		walkStmt(s, visit)
+	}
+}
+
+func walkStmt(s ir.Stmt, visit func(ir.Stmt)) {
+	if s == nil {
+		return
+	}
+	visit(s)
+	switch s := s.(type) {
+	case *ir.Block:
+		walkStmts(s, visit)
+	case *ir.IfStmt:
+		walkStmts(s.Then, visit)
+		walkStmts(s.Else, visit)
+	case *ir.ForStmt:
+		walkStmt(s.Init, visit)
+		walkStmt(s.Post, visit)
+		walkStmts(s.Body, visit)
+	case *ir.SwitchStmt:
+		for _, c := range s.Cases {
+			walkStmts(c.Body, visit)
+		}
+	}
 }
