@@ -142,6 +142,18 @@ func TestGoldenNVRTC(t *testing.T) {
 	}
 }
 
+// TestKernelsNVRTC compiles the CUDA source of the standard kernel library
+// (kernels/, as generated) with the real NVRTC for every architecture.
+func TestKernelsNVRTC(t *testing.T) {
+	n := nvrtcOrSkip(t)
+	path := filepath.Join("..", "kernels", strings.TrimSuffix(gen.GoFile, ".go")+".cu")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	CompileAll(t, n, string(src), "kernels.cu")
+}
+
 // CompileAll compiles src for every architecture in cudaArchs and checks
 // the PTX and CUBIN.
 func CompileAll(t *testing.T, n *cuda.NVRTC, src, name string) {
