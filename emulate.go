@@ -19,8 +19,10 @@ import (
 // particular order between barriers. A thread of a group can not rely on
 // another thread of its group making progress except through barriers.
 //
-// Emulate returns an error, naming the kernel, for an invalid grid, for a Go
-// run-time panic in a thread, and for divergent barriers: a thread that
+// Emulate returns an error, naming the kernel, for an invalid grid or one
+// whose groups have more than 65536 threads (GPUs allow at most a few
+// thousand), for a Go run-time panic in a thread (a Shared array of more
+// than 64 MiB is one too), and for divergent barriers: a thread that
 // returned while others of its group wait at a barrier, or threads of a
 // group waiting at different barriers. It never hangs on divergence, and
 // returns only when every thread it started has stopped. The kernel name is
@@ -60,6 +62,9 @@ func emulate(name string, g Grid, body func(t Thread)) error {
 	if msg := g.check(); msg != "" {
 		return fmt.Errorf("dc: kernel %s: %s", l.name, msg)
 	}
+	if n := g.GroupSize.Size(); n > maxGroupThreads {
+		return fmt.Errorf("dc: kernel %s: grid group size %v has %d threads, more than Emulate runs (%d)", l.name, g.GroupSize, n, maxGroupThreads)
+	}
 	total := g.Groups.Size()
 	workers := min(runtime.GOMAXPROCS(0), total)
 	l.groups = make([]*group, workers)
@@ -86,6 +91,13 @@ func emulate(name string, g Grid, body func(t Thread)) error {
 	}
 	return l.err
 }
+
+// Limits of Emulate, far above any GPU's, so that an absurd group size or
+// Shared array is an error instead of exhausting memory.
+const (
+	maxGroupThreads = 1 << 16 // threads per group
+	maxSharedBytes  = 1 << 26 // bytes of one Shared array
+)
 
 // launch is the state of one Emulate call.
 type launch struct {
@@ -469,6 +481,9 @@ func resolveSite(pc uintptr, typ reflect.Type) *sharedSite {
 	where := fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
 	if typ.Kind() != reflect.Array {
 		panic(fmt.Sprintf("dc: Shared[%v] at %s: the type argument must be a fixed-size array type", typ, where))
+	}
+	if typ.Size() > maxSharedBytes {
+		panic(fmt.Sprintf("dc: Shared[%v] at %s: the array has %d bytes, more than Emulate allows (%d)", typ, where, typ.Size(), maxSharedBytes))
 	}
 	key := siteKey{f.File, f.Line, typ}
 	sitesMu.Lock()

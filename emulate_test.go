@@ -192,6 +192,20 @@ func TestSharedNotArray(t *testing.T) {
 	}
 }
 
+func hugeShared(t dc.Thread) {
+	p := dc.Shared[[1 << 40]byte](t) // site: huge shared
+	p[0] = 1
+}
+
+func TestSharedTooLarge(t *testing.T) {
+	err := emulate(t, grid(dc.Dim3{1, 1, 1}, dc.Dim3{1, 1, 1}), func(th dc.Thread) { hugeShared(th) })
+	want := "dc: kernel hugeShared: thread (0,0,0) of group (0,0,0): dc: Shared[[1099511627776]uint8] at " +
+		site(t, "huge shared") + ": the array has 1099511627776 bytes, more than Emulate allows (67108864)"
+	if diff := cmp.Diff(want, errText(err)); diff != "" {
+		t.Errorf("error mismatch (-want +got):\n%s", diff)
+	}
+}
+
 // The divergent kernels below run on one group of 256 threads unless said.
 
 func earlyReturn(t dc.Thread, skip int) {
@@ -456,6 +470,24 @@ func TestEmulateInvalidGrid(t *testing.T) {
 		}
 		if ran {
 			t.Errorf("EmulateKernel(%+v) ran the kernel", tt.g)
+		}
+	}
+	// A group too large to emulate is an error, not a failed allocation.
+	for _, c := range []struct {
+		size dc.Dim3
+		want string
+	}{
+		{dc.Dim3{1<<31 - 1, 1<<31 - 1, 1}, "dc: kernel saxpy: grid group size (2147483647,2147483647,1) has 4611686014132420609 threads, more than Emulate runs (65536)"},
+		{dc.Dim3{1 << 10, 1 << 10, 1}, "dc: kernel saxpy: grid group size (1024,1024,1) has 1048576 threads, more than Emulate runs (65536)"},
+	} {
+		ran := false
+		g := dc.Grid{Groups: dc.Dim3{1, 1, 1}, GroupSize: c.size}
+		err := dc.EmulateKernel("saxpy", g, func(dc.Thread) { ran = true })
+		if diff := cmp.Diff(c.want, errText(err)); diff != "" {
+			t.Errorf("EmulateKernel(%+v) mismatch (-want +got):\n%s", g, diff)
+		}
+		if ran {
+			t.Errorf("EmulateKernel(%+v) ran the kernel", g)
 		}
 	}
 	err := dc.Emulate(dc.Grid1D(0), namedKernel)

@@ -121,7 +121,8 @@ func (t Thread) Barrier() {
 // Emulate tells call sites apart by source file and line (and A), so keep
 // two Shared calls of one array type on separate lines.
 //
-// Shared panics if A is not an array type, and on a Thread from ThreadAt.
+// Shared panics if A is not an array type or has more than 64 MiB (Emulate's
+// limit), and on a Thread from ThreadAt.
 //
 //go:noinline
 func Shared[A any](t Thread) *A {

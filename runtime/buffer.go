@@ -282,12 +282,24 @@ func (buf *Buffer[T]) State() BufferState {
 	return buf.b.state
 }
 
+// usable reports why buf cannot be used by op, when it is nil or a zero
+// Buffer, or nil.
+func (buf *Buffer[T]) usable(op string) error {
+	switch {
+	case buf == nil:
+		return fmt.Errorf("runtime: %s: nil buffer", op)
+	case buf.b.dev == nil:
+		return fmt.Errorf("runtime: %s: %w", op, errZeroBuffer)
+	}
+	return nil
+}
+
 // Read waits for launched work that may write the buffer, then copies the
 // buffer into dst, transferring from the device only if the host copy is
 // stale. len(dst) must equal Len.
 func (buf *Buffer[T]) Read(dst []T) error {
-	if buf == nil {
-		return fmt.Errorf("runtime: Read: nil buffer")
+	if err := buf.usable("Read"); err != nil {
+		return err
 	}
 	d := buf.b.dev
 	d.mu.Lock()
@@ -311,8 +323,8 @@ func (buf *Buffer[T]) Read(dst []T) error {
 // Write copies src into the buffer's host copy; the device copy is updated
 // at the next launch that uses the buffer. len(src) must equal Len.
 func (buf *Buffer[T]) Write(src []T) error {
-	if buf == nil {
-		return fmt.Errorf("runtime: Write: nil buffer")
+	if err := buf.usable("Write"); err != nil {
+		return err
 	}
 	d := buf.b.dev
 	d.mu.Lock()
@@ -337,16 +349,17 @@ func (buf *Buffer[T]) Write(src []T) error {
 // holds the buffer: the slice is valid, and its contents current, while a
 // CPU launch runs. Other code uses Read and Write.
 func (buf *Buffer[T]) HostSlice() []T {
-	if buf == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
+	if buf == nil || buf.b.dev == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
 		return nil
 	}
 	return buf.host
 }
 
 // Close frees the buffer, waiting for launched work that may still use it.
-// Closing again, or after the device was closed, returns nil.
+// Closing again, after the device was closed, or a nil or zero Buffer,
+// returns nil.
 func (buf *Buffer[T]) Close() error {
-	if buf == nil {
+	if buf == nil || buf.b.dev == nil {
 		return nil
 	}
 	d := buf.b.dev

@@ -73,7 +73,7 @@ func Open(opts ...Option) (*Device, error) {
 		if !ok {
 			return nil, fmt.Errorf("runtime: unknown backend %q (registered: %s)", name, registeredList())
 		}
-		b, err := r.driver.Open()
+		b, err := openDriver(r.driver)
 		if err != nil {
 			return nil, fmt.Errorf("runtime: open backend %s: %w", name, err)
 		}
@@ -85,13 +85,23 @@ func Open(opts ...Option) (*Device, error) {
 	}
 	var failed []error
 	for _, r := range regs {
-		b, err := r.driver.Open()
+		b, err := openDriver(r.driver)
 		if err == nil {
 			return newDevice(r.name, b), nil
 		}
 		failed = append(failed, &backendError{name: r.name, err: err})
 	}
 	return nil, &openError{failed: failed}
+}
+
+// openDriver opens d, turning a driver that returns neither a backend nor
+// an error into an error.
+func openDriver(d Driver) (Backend, error) {
+	b, err := d.Open()
+	if err == nil && b == nil {
+		err = errors.New("driver returned no backend and no error")
+	}
+	return b, err
 }
 
 func registeredList() string {
@@ -158,6 +168,9 @@ func (d *Device) Stats() Stats {
 // Sync waits until all work launched on the device has finished and returns
 // the first error it produced.
 func (d *Device) Sync() error {
+	if d == nil {
+		return fmt.Errorf("runtime: sync: %w", errNilDevice)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -179,8 +192,11 @@ func (d *Device) syncLocked() error {
 
 // Close waits for launched work, frees every buffer of the device and
 // releases it. The buffers and the device are unusable afterwards (their
-// methods return errors); closing again returns nil.
+// methods return errors); closing again, or a nil Device, returns nil.
 func (d *Device) Close() error {
+	if d == nil {
+		return nil
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {

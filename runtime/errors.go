@@ -9,6 +9,12 @@ var (
 	ErrOtherDevice  = errors.New("buffer belongs to another device")
 )
 
+// Errors for misuse that has no sentinel of its own.
+var (
+	errNilDevice  = errors.New("nil device")
+	errZeroBuffer = errors.New("buffer was not made by NewBuffer or BufferOf")
+)
+
 // KernelError is a failed launch of a kernel: an invalid argument, grid or
 // shared-memory size found before anything ran, or a failure the backend
 // reported (compilation, the native launch call, a panic in a CPU kernel).

@@ -105,9 +105,9 @@ func Scalar[T any](v T) Arg {
 // It is what generated launchers call; cpu is the kernel's generated Go
 // body, which only host-memory backends run.
 //
-// Before anything runs, Launch checks the device is open, the arguments
-// match k.Params (count, kind, scalar and element sizes; buffers non-nil,
-// open and of this device), every dimension of g is at least 1 and the
+// Before anything runs, Launch checks the device is non-nil and open, the
+// arguments match k.Params (count, kind, scalar and element sizes; buffers
+// non-nil, open and of this device), every dimension of g is at least 1 and the
 // group size and shared memory fit the device; each failure is a
 // *KernelError naming the kernel and, if any, the argument. It then makes
 // the device copy of every buffer argument current, hands the launch to
@@ -117,6 +117,9 @@ func Scalar[T any](v T) Arg {
 func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) error {
 	if k == nil {
 		return errors.New("runtime: Launch: nil kernel")
+	}
+	if d == nil {
+		return &KernelError{Kernel: k.Name, Err: errNilDevice}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -145,6 +148,8 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) erro
 			switch {
 			case b == nil:
 				return fail(p.Name, errors.New("nil buffer"))
+			case b.dev == nil:
+				return fail(p.Name, errZeroBuffer)
 			case b.dev != d:
 				return fail(p.Name, ErrOtherDevice)
 			case b.closed:

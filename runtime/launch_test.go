@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -156,5 +157,47 @@ func TestLaunchDeviceLimits(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestNilDeviceAndZeroBuffer checks that a nil *Device and a zero Buffer
+// (not made by NewBuffer or BufferOf) give errors, not nil-pointer panics.
+func TestNilDeviceAndZeroBuffer(t *testing.T) {
+	dev := open(t, "cpu")
+	x, _ := runtime.NewBuffer[float32](dev, 8)
+	var nilDev *runtime.Device
+	var zero runtime.Buffer[float32]
+	ran := false
+	body := func() error { ran = true; return nil }
+	errLaunch := nilDev.Launch(saxpyKernel, dc.Grid1D(8), []runtime.Arg{runtime.Scalar(float32(2)), x, x}, body)
+	got := []string{
+		errText(errLaunch),
+		errText(nilDev.Sync()),
+		errText(nilDev.Close()),
+		errText(dev.Launch(saxpyKernel, dc.Grid1D(8), []runtime.Arg{runtime.Scalar(float32(2)), &zero, x}, body)),
+		errText(zero.Read(nil)),
+		errText(zero.Write(nil)),
+		errText(zero.Close()),
+		fmt.Sprint(zero.HostSlice() == nil),
+	}
+	want := []string{
+		"runtime: kernel Saxpy: nil device",
+		"runtime: sync: nil device",
+		"<nil>",
+		"runtime: kernel Saxpy: argument x: buffer was not made by NewBuffer or BufferOf",
+		"runtime: Read: buffer was not made by NewBuffer or BufferOf",
+		"runtime: Write: buffer was not made by NewBuffer or BufferOf",
+		"<nil>",
+		"true",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors mismatch (-want +got):\n%s", diff)
+	}
+	var ke *runtime.KernelError
+	if !errors.As(errLaunch, &ke) || ke.Kernel != "Saxpy" {
+		t.Errorf("errors.As(%v, *KernelError) = %+v", errLaunch, ke)
+	}
+	if ran {
+		t.Error("the kernel body ran")
 	}
 }
