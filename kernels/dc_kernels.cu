@@ -5,10 +5,11 @@
 #endif
 
 #line 21 "kernels.go"
-extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float* y, long long y_len) {
 	{
 #line 22 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
 		if (i < y_len) {
 #line 23 "kernels.go"
 			y[i] = a * x[i] + y[i];
@@ -21,6 +22,7 @@ extern "C" __global__ void Scale_float32(float a, float* x, long long x_len) {
 	{
 #line 31 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "kernels.go"
 		if (i < x_len) {
 #line 32 "kernels.go"
 			x[i] = x[i] * a;
@@ -33,6 +35,7 @@ extern "C" __global__ void Scale_float64(double a, double* x, long long x_len) {
 	{
 #line 31 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "kernels.go"
 		if (i < x_len) {
 #line 32 "kernels.go"
 			x[i] = x[i] * a;
@@ -41,12 +44,14 @@ extern "C" __global__ void Scale_float64(double a, double* x, long long x_len) {
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float32(const float* in, long long in_len, float* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ float sh0[256];
+#line 43 "kernels.go"
 	float* sh = sh0;
 #line 44 "kernels.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
 	long long l = (long long)threadIdx.x;
 #line 45 "kernels.go"
 	float v = 0.0f;
@@ -77,12 +82,14 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float64(const double* in, long long in_len, double* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ double sh1[256];
+#line 43 "kernels.go"
 	double* sh = sh1;
 #line 44 "kernels.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
 	long long l = (long long)threadIdx.x;
 #line 45 "kernels.go"
 	double v = 0.0;
@@ -113,12 +120,14 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long in_len, int* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int32(const int* in, long long in_len, int* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ int sh2[256];
+#line 43 "kernels.go"
 	int* sh = sh2;
 #line 44 "kernels.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
 	long long l = (long long)threadIdx.x;
 #line 45 "kernels.go"
 	int v = 0;
@@ -149,12 +158,14 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int64(const long long* in, long long in_len, long long* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ long long sh3[256];
+#line 43 "kernels.go"
 	long long* sh = sh3;
 #line 44 "kernels.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
 	long long l = (long long)threadIdx.x;
 #line 45 "kernels.go"
 	long long v = 0;
@@ -185,7 +196,7 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 }
 
 #line 67 "kernels.go"
-extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
 #line 68 "kernels.go"
 	__shared__ float sh4[16][16];
 #line 69 "kernels.go"
@@ -196,9 +207,11 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 	float (*tb)[16] = sh5;
 #line 70 "kernels.go"
 	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
 	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 71 "kernels.go"
 	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
 	long long lx = (long long)threadIdx.x;
 #line 72 "kernels.go"
 	float acc = 0.0f;
@@ -206,6 +219,7 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
 #line 75 "kernels.go"
 		float av = 0.0f;
+#line 75 "kernels.go"
 		float bv = 0.0f;
 #line 76 "kernels.go"
 		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {

@@ -55,8 +55,9 @@ type Dialect struct {
 	// "__global" in OpenCL C).
 	GlobalPtr string
 
-	// Restrict is the restrict qualifier put on read-only slice parameters
-	// ("__restrict__"); "" for none.
+	// Restrict is the restrict qualifier put on read-only kernel slice
+	// parameters ("__restrict__"); "" for none. It is only correct where no
+	// two slice arguments of a launch can share memory, which Go allows.
 	Restrict string
 
 	// CompoundLiteral selects the C99 struct-literal syntax (T){a, b}
@@ -112,4 +113,11 @@ type Dialect struct {
 	// variables, functions, types) that user names must not take. C and C++
 	// keywords are always reserved.
 	Reserved []string
+
+	// ReservedPrefixes are prefixes of the names of the dialect's
+	// predefined macros, types and enumerators, too many to list ("cuda",
+	// "CUDART"): a user name that starts with one is printed with a "u"
+	// prefix, as one that C reserves is. Kernel names are exempt (they are
+	// never renamed; Reserved is checked for them).
+	ReservedPrefixes []string
 }

@@ -110,11 +110,13 @@ _Static_assert((0 + sizeof(float) + _Alignof(float) - 1) / _Alignof(float) * _Al
 
 #line 3 "c.go"
 P scaleP(P p, float s) {
+#line 3 "c.go"
 	return (P){p.X * s, p.Y * s};
 }
 
 #line 4 "c.go"
 float sum(__local float* sh) {
+#line 4 "c.go"
 	return sh[0] + sh[63];
 }
 

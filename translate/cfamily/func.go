@@ -76,13 +76,14 @@ func (f *fn) name(v *ir.Var) string {
 		return n
 	}
 	var n string
+	pre := f.p.d.ReservedPrefixes
 	switch base := cIdent(v.Name); {
 	case v.Name == "_" || v.Name == "":
 		f.blanks++
 		n = fmt.Sprintf("dc_blank%d", f.blanks)
-	case !implReserved(base) && !f.p.varReserved[base]:
+	case !implReserved(base, pre...) && !f.p.varReserved[base]:
 		n = base
-	case implReserved(base):
+	case implReserved(base, pre...):
 		n = f.fresh("u" + base)
 	default:
 		n = f.fresh(base)

@@ -72,3 +72,17 @@ func TestSafeName(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeNamePrefixes(t *testing.T) {
+	prefixes := []string{"cuda", "CU_"}
+	for _, c := range []struct{ in, want string }{
+		{"cudaStreamDefault", "ucudaStreamDefault"},
+		{"CU_X", "uCU_X"},
+		{"CUX", "CUX"},
+		{"xcuda", "xcuda"},
+	} {
+		if got := safeName(c.in, nil, nil, prefixes...); got != c.want {
+			t.Errorf("safeName(%q, %q) = %q, want %q", c.in, prefixes, got, c.want)
+		}
+	}
+}

@@ -90,20 +90,26 @@ func isIdentByte(c byte) bool {
 }
 
 // implReserved reports whether C reserves name for the implementation (a
-// leading "__", or "_" and an upper-case letter) or it is in the printer's
-// own dc_ name space.
-func implReserved(name string) bool {
+// leading "__", or "_" and an upper-case letter), it is in the printer's
+// own dc_ name space, or it starts with one of the dialect's prefixes.
+func implReserved(name string, prefixes ...string) bool {
 	if strings.HasPrefix(name, "__") || strings.HasPrefix(name, "dc_") {
 		return true
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
 	}
 	return len(name) > 1 && name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z'
 }
 
 // safeName returns the C spelling of the Go name: cIdent'ed, prefixed with
-// "u" if implReserved, with "_" appended while it is reserved or taken.
-func safeName(name string, reserved, taken map[string]bool) string {
+// "u" if implReserved (with the dialect's prefixes), with "_" appended
+// while it is reserved or taken.
+func safeName(name string, reserved, taken map[string]bool, prefixes ...string) string {
 	n := cIdent(name)
-	if implReserved(n) {
+	if implReserved(n, prefixes...) {
 		n = "u" + n
 	}
 	for reserved[n] || taken[n] {

@@ -30,6 +30,8 @@ type printer struct {
 	problems     []error               // unsupported constructs, positioned
 	unsupported  map[string]bool       // dedups problems
 	last         ir.Pos                // the last #line emitted
+	lastB        *strings.Builder      // the builder it went to
+	lastAt       int                   // lastB's length just after it
 	cur          *fn                   // the function being printed, if any
 	funcText     map[*ir.Func]string   // printed device functions
 	kernelText   map[*ir.Kernel]string // printed kernels
@@ -126,12 +128,12 @@ func (p *printer) nameGlobals() {
 		p.globals[k.Name] = true
 	}
 	for _, s := range p.p.Structs {
-		n := safeName(s.Name, p.reserved, p.globals)
+		n := safeName(s.Name, p.reserved, p.globals, p.d.ReservedPrefixes...)
 		p.structNames[s] = n
 		p.globals[n] = true
 	}
 	for _, f := range p.p.Funcs {
-		n := safeName(f.Name, p.reserved, p.globals)
+		n := safeName(f.Name, p.reserved, p.globals, p.d.ReservedPrefixes...)
 		p.funcNames[f] = n
 		p.globals[n] = true
 	}
@@ -147,7 +149,7 @@ func (p *printer) nameGlobals() {
 			if _, ok := p.sharedNames[s]; ok {
 				continue
 			}
-			n := safeName(s.Name, p.reserved, p.globals)
+			n := safeName(s.Name, p.reserved, p.globals, p.d.ReservedPrefixes...)
 			p.sharedNames[s] = n
 			p.varReserved[n] = true
 		}
@@ -165,7 +167,7 @@ func (p *printer) funcName(f *ir.Func) string {
 	if n, ok := p.funcNames[f]; ok {
 		return n
 	}
-	n := safeName(f.Name, p.reserved, p.globals)
+	n := safeName(f.Name, p.reserved, p.globals, p.d.ReservedPrefixes...)
 	p.globals[n] = true
 	p.funcNames[f] = n
 	p.problemf(f.Pos, "function %s is called but not in Program.Funcs", f.Name)
@@ -194,13 +196,19 @@ func (p *printer) problemf(pos ir.Pos, format string, args ...any) {
 	p.problems = append(p.problems, fmt.Errorf("%s%s: unsupported: %s", where, p.d.Name, msg))
 }
 
-// line writes a #line directive for pos unless it names the line of the
-// last one. force writes it anyway.
+// line writes a #line directive for pos, unless it would repeat the last
+// one with nothing after it. (A directive names the line of the line after
+// it, so a second statement on the same Go line needs one again.) force
+// writes it anyway.
 func (p *printer) line(b *strings.Builder, pos ir.Pos, force bool) {
-	if !pos.IsValid() || (!force && pos.File == p.last.File && pos.Line == p.last.Line) {
+	if !pos.IsValid() {
+		return
+	}
+	if !force && b == p.lastB && b.Len() == p.lastAt && pos.File == p.last.File && pos.Line == p.last.Line {
 		return
 	}
 	p.last = pos
 	file := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(pos.File)
 	fmt.Fprintf(b, "#line %d \"%s\"\n", pos.Line, file)
+	p.lastB, p.lastAt = b, b.Len()
 }

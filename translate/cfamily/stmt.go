@@ -365,11 +365,16 @@ func (f *fn) callStmt(s *ir.CallStmt) {
 	}
 }
 
-// ifStmt prints an if statement; elseIf continues an "} else " line.
+// ifStmt prints an if statement; elseIf prints it as the "} else if"
+// of the enclosing one.
 func (f *fn) ifStmt(s *ir.IfStmt, elseIf bool) {
+	if elseIf {
+		// Before the condition, which may write an #error line.
+		f.p.line(&f.b, s.Pos, false)
+	}
 	cond := f.expr(s.Cond).s
 	if elseIf {
-		f.b.WriteString("if (" + cond + ") {\n")
+		f.linef("} else if (%s) {", cond)
 	} else {
 		f.linef("if (%s) {", cond)
 	}
@@ -380,7 +385,6 @@ func (f *fn) ifStmt(s *ir.IfStmt, elseIf bool) {
 	}
 	if len(s.Else.Stmts) == 1 {
 		if next, ok := s.Else.Stmts[0].(*ir.IfStmt); ok {
-			f.b.WriteString(f.indent() + "} else ")
 			if next.Pos.IsValid() {
 				f.pos = next.Pos
 			}
@@ -402,6 +406,7 @@ func (f *fn) forStmt(s *ir.ForStmt) {
 		f.linef("{")
 		f.depth++
 		f.stmt(s.Init)
+		f.p.line(&f.b, s.Pos, false)
 	}
 	init, post := "", ""
 	if s.Init != nil && !tp.hoistInit {
@@ -537,6 +542,7 @@ func (f *fn) chainSwitch(s *ir.SwitchStmt) {
 		if c.Pos.IsValid() {
 			f.pos = c.Pos
 		}
+		f.p.line(&f.b, c.Pos, false) // before an #error a value may write
 		var conds []cexpr
 		for _, v := range c.Values {
 			if s.Tag == nil {
@@ -550,7 +556,6 @@ func (f *fn) chainSwitch(s *ir.SwitchStmt) {
 			cond = binop("||", precLOr, cond, c)
 		}
 		if i == 0 {
-			f.p.line(&f.b, c.Pos, false)
 			f.linef("if (%s) {", cond.s)
 		} else {
 			f.linef("} else if (%s) {", cond.s)

@@ -104,7 +104,7 @@ func (p *printer) structName(s *ir.Struct) string {
 		return n
 	}
 	// A struct missing from Program.Structs: name it anyway, and say so.
-	n := safeName(s.Name, p.reserved, p.globals)
+	n := safeName(s.Name, p.reserved, p.globals, p.d.ReservedPrefixes...)
 	p.globals[n] = true
 	p.structNames[s] = n
 	p.problemf(ir.Pos{}, "struct %s is used but not in Program.Structs", s.Name)
@@ -118,7 +118,7 @@ func (p *printer) fieldName(s *ir.Struct, i int) string {
 		taken := make(map[string]bool)
 		for _, f := range s.Fields {
 			n := cIdent(f.Name)
-			if f.Name == "_" || implReserved(n) || p.keywords[n] {
+			if f.Name == "_" || implReserved(n, p.d.ReservedPrefixes...) || p.keywords[n] {
 				continue
 			}
 			taken[n] = true
@@ -128,8 +128,8 @@ func (p *printer) fieldName(s *ir.Struct, i int) string {
 			switch {
 			case f.Name == "_":
 				n = fmt.Sprintf("dc_pad%d", j)
-			case implReserved(n) || p.keywords[n]:
-				n = safeName(f.Name, p.keywords, taken)
+			case implReserved(n, p.d.ReservedPrefixes...) || p.keywords[n]:
+				n = safeName(f.Name, p.keywords, taken, p.d.ReservedPrefixes...)
 				taken[n] = true
 			}
 			names = append(names, n)

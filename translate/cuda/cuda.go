@@ -12,6 +12,7 @@ package cuda
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dotcompute/dc/translate/cfamily"
 	"github.com/dotcompute/dc/translate/ir"
@@ -38,10 +39,13 @@ var Dialect = &cfamily.Dialect{
 	IntSuffix: [ir.Float64 + 1]string{
 		ir.Int: "LL", ir.Int64: "LL", ir.Uint: "ULL", ir.Uint64: "ULL", ir.Uint32: "u",
 	},
+	// Restrict stays empty: Go lets the host pass one buffer as several
+	// arguments, and a __restrict__ pointer into memory the kernel writes
+	// through another is undefined (NVRTC reads it through the non-coherent
+	// ld.global.nc path and reuses its loads across barriers).
 	Kernel:        `extern "C" __global__`,
 	Func:          "__device__",
 	SharedVar:     "__shared__",
-	Restrict:      "__restrict__",
 	StaticAssert:  "static_assert",
 	AlignOf:       "alignof",
 	ZeroAggregate: "{}",
@@ -57,6 +61,11 @@ var Dialect = &cfamily.Dialect{
 	BitCast:  bitCast,
 	Atomic:   atomic,
 	Reserved: reserved,
+	// NVRTC's built-in headers define hundreds of macros, typedefs and
+	// enumerators with these prefixes (CUDART_VERSION, cudaStreamDefault,
+	// cudaError_t, CU_UUID_HAS_BEEN_DEFINED): a variable or field with such
+	// a name would be macro-expanded.
+	ReservedPrefixes: []string{"cuda", "CUDA_", "CUDART", "CU_"},
 }
 
 // Print returns the CUDA C++ source of every kernel and device function of
@@ -176,7 +185,28 @@ var reserved = func() []string {
 		"atomicInc", "atomicDec", "atomicCAS", "atomicAnd", "atomicOr", "atomicXor",
 		"clock", "clock64", "umin", "umax", "llmin", "llmax", "ullmin", "ullmax",
 		"saturate", "half", "half2", "nv_bfloat16", "texture", "surface",
+		// Typedefs, namespaces and macros of NVRTC's built-in headers.
+		"size_t", "ptrdiff_t", "clock_t", "va_list", "std", "CUuuid",
+		"va_start", "va_arg", "va_copy", "va_end", "alloca",
+		"NOMINMAX", "STD", "THROWBADALLOC",
 	}
+	// Device functions of NVRTC's built-in headers (CUDA 11.8) that the
+	// common C library names (package cfamily) leave out: a user function
+	// of the same name and parameters would redefine them.
+	r = append(r, strings.Fields(`
+		all any ballot dadd dmul dsub fdivide fdividef mul24 umul24 mul64hi mulhi
+		double2int double2ll double2uint double2ull float2double float2int float2uint
+		float_as_int float_as_uint int2double int2float int_as_float ll2double
+		uint2double uint2float uint_as_float ull2double
+		rnorm3d rnorm3df rnorm4d rnorm4df syncthreads_and syncthreads_count syncthreads_or
+		surf1Dread surf1Dwrite surf1DLayeredread surf1DLayeredwrite surf2Dread surf2Dwrite
+		surf2DLayeredread surf2DLayeredwrite surf3Dread surf3Dwrite surfCubemapread
+		surfCubemapwrite surfCubemapLayeredread surfCubemapLayeredwrite
+		tex1D tex1DGrad tex1DLayered tex1DLayeredGrad tex1DLayeredLod tex1DLod tex1Dfetch
+		tex2D tex2DGrad tex2DLayered tex2DLayeredGrad tex2DLayeredLod tex2DLod tex2Dgather
+		tex3D tex3DGrad tex3DLod texCubemap texCubemapGrad texCubemapLayered
+		texCubemapLayeredGrad texCubemapLayeredLod texCubemapLod
+	`)...)
 	for _, base := range []string{"char", "uchar", "short", "ushort", "int", "uint", "long", "ulong", "longlong", "ulonglong", "float", "double"} {
 		for n := 1; n <= 4; n++ {
 			r = append(r, fmt.Sprintf("%s%d", base, n), fmt.Sprintf("make_%s%d", base, n))

@@ -20,10 +20,11 @@ var printCases = []struct {
 #endif
 
 #line 4 "k.go"
-extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float* y, long long y_len) {
 	{
 #line 5 "k.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 5 "k.go"
 		if (i < y_len) {
 #line 6 "k.go"
 			y[i] = a * x[i] + y[i];
@@ -54,7 +55,7 @@ __device__ float first(float* p, long long n) {
 }
 
 #line 19 "k.go"
-extern "C" __global__ void Sum(const float* __restrict__ in, long long in_len, float* out, long long out_len) {
+extern "C" __global__ void Sum(const float* in, long long in_len, float* out, long long out_len) {
 #line 20 "k.go"
 	__shared__ float sh0[256];
 #line 11 "k.go"
@@ -100,20 +101,23 @@ struct dc_ret_low {
 
 #line 3 "k.go"
 __device__ dc_ret_divmod divmod(int a, int b) {
+#line 3 "k.go"
 	return dc_ret_divmod{dc_div_i32(a, b), dc_rem_i32(a, b)};
 }
 
 #line 4 "k.go"
 __device__ dc_ret_low low(int v) {
+#line 4 "k.go"
 	return dc_ret_low{(signed char)((signed char)v & 7), v > 0};
 }
 
 #line 6 "k.go"
-extern "C" __global__ void DivMod(const int* __restrict__ x, long long x_len, int* q, long long q_len, int* r, long long r_len, bool* ok, long long ok_len) {
+extern "C" __global__ void DivMod(const int* x, long long x_len, int* q, long long q_len, int* r, long long r_len, bool* ok, long long ok_len) {
 #line 7 "k.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 8 "k.go"
 	int a = 0;
+#line 8 "k.go"
 	int b = 0;
 #line 9 "k.go"
 	dc_ret_divmod dc_t1 = divmod(x[i], 3);
@@ -121,6 +125,7 @@ extern "C" __global__ void DivMod(const int* __restrict__ x, long long x_len, in
 	b = dc_t1.r1;
 #line 10 "k.go"
 	q[i] = a;
+#line 10 "k.go"
 	r[i] = b;
 #line 11 "k.go"
 	dc_ret_low dc_t2 = low(x[i]);
@@ -419,7 +424,7 @@ extern "C" __global__ void Move(Particle* ps, long long ps_len, Vec g) {
 #endif
 
 #line 1 "k.go"
-extern "C" __global__ void Loops(const long long* __restrict__ x, long long x_len, long long* o, long long o_len, long long n) {
+extern "C" __global__ void Loops(const long long* x, long long x_len, long long* o, long long o_len, long long n) {
 #line 2 "k.go"
 	long long sum = 0;
 #line 4 "k.go"
@@ -429,18 +434,22 @@ extern "C" __global__ void Loops(const long long* __restrict__ x, long long x_le
 			for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 6 "k.go"
 				if (x[j] < 0LL) {
+#line 6 "k.go"
 					goto dc_continue_1;
 				}
 #line 7 "k.go"
 				if (x[j] > 100LL) {
+#line 7 "k.go"
 					goto dc_break_1;
 				}
 #line 8 "k.go"
 				if (x[j] == 5LL) {
+#line 8 "k.go"
 					break;
 				}
 #line 9 "k.go"
 				if (x[j] == 6LL) {
+#line 9 "k.go"
 					continue;
 				}
 #line 10 "k.go"
@@ -453,10 +462,12 @@ dc_break_1:;
 	{
 #line 13 "k.go"
 		long long m = 1LL;
+#line 13 "k.go"
 		for (long long k = 0LL; k < n; ) {
 			{
 #line 14 "k.go"
 				if (m > 64LL) {
+#line 14 "k.go"
 					goto dc_continue_2;
 				}
 #line 15 "k.go"
@@ -466,7 +477,9 @@ dc_break_1:;
 			{
 #line 13 "k.go"
 				long long m2 = (long long)((unsigned long long)m * 2ULL);
+#line 13 "k.go"
 				k = (long long)((unsigned long long)k + 1ULL);
+#line 13 "k.go"
 				m = m2;
 			}
 		}
@@ -492,10 +505,12 @@ extern "C" __global__ void Switch(int* x, long long x_len, int lim) {
 			if (dc_tag_1 == lim || dc_tag_1 == (int)((unsigned int)lim + 1u)) {
 #line 6 "k.go"
 				if (i == 0LL) {
+#line 6 "k.go"
 					goto dc_break_1;
 				}
 #line 7 "k.go"
 				x[i] = 0;
+#line 8 "k.go"
 			} else if (dc_tag_1 == 3) {
 #line 9 "k.go"
 				x[i] = 1;
@@ -532,6 +547,7 @@ dc_break_2:;
 
 #line 2 "k.go"
 __device__ float sqrt_(float float_) {
+#line 2 "k.go"
 	return float_ * float_;
 }
 
@@ -596,9 +612,12 @@ __device__ dc_ret_scale scale(float dc_in_v[4], float s) {
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		v[dc_i0] = dc_in_v[dc_i0];
 	}
+#line 3 "k.go"
 	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 3 "k.go"
 		v[i] = v[i] * s;
 	}
+#line 3 "k.go"
 	{
 		dc_ret_scale dc_r;
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
@@ -610,12 +629,13 @@ __device__ dc_ret_scale scale(float dc_in_v[4], float s) {
 
 #line 4 "k.go"
 __device__ dc_ret_tail tail(const float* xs, long long xs_len, long long n) {
+#line 4 "k.go"
 	return dc_ret_tail{(float*)xs, xs_len, (long long)((unsigned long long)xs_len - (unsigned long long)n)};
 }
 
 // dc: fastmath
 #line 6 "k.go"
-extern "C" __global__ void Misc(dc_arr0 m, const float* __restrict__ xs, long long xs_len, float c, Box a, Box b, float* out, long long out_len) {
+extern "C" __global__ void Misc(dc_arr0 m, const float* xs, long long xs_len, float c, Box a, Box b, float* out, long long out_len) {
 #line 7 "k.go"
 	dc_ret_scale dc_t1 = scale(m.v, 2.0f);
 	float w[4];
@@ -625,6 +645,7 @@ extern "C" __global__ void Misc(dc_arr0 m, const float* __restrict__ xs, long lo
 #line 8 "k.go"
 	float* ys = 0;
 	long long ys_len = 0;
+#line 8 "k.go"
 	long long cnt = 0;
 #line 9 "k.go"
 	dc_ret_tail dc_t2 = tail(xs, xs_len, 1LL);
@@ -639,6 +660,7 @@ extern "C" __global__ void Misc(dc_arr0 m, const float* __restrict__ xs, long lo
 	if (dc_eq_Box(a, b)) {
 #line 12 "k.go"
 		out[0] = c;
+#line 13 "k.go"
 	} else if (cnt > 2LL) {
 #line 14 "k.go"
 		out[0] = ys[2];
@@ -685,22 +707,30 @@ struct dc_ret_ones {
 
 #line 2 "k.go"
 __device__ dc_ret_pick pick(const float* a, long long a_len, const float* b, long long b_len, bool first) {
+#line 2 "k.go"
 	if (first) {
+#line 2 "k.go"
 		return dc_ret_pick{(float*)a, a_len};
 	}
+#line 2 "k.go"
 	return dc_ret_pick{(float*)b, b_len};
 }
 
 #line 3 "k.go"
 __device__ void zero(float* d, long long d_len) {
+#line 3 "k.go"
 	d[0] = 0.0f;
 }
 
 #line 4 "k.go"
 __device__ dc_ret_ones ones() {
+#line 4 "k.go"
 	int one[2] = {};
+#line 4 "k.go"
 	one[0] = 1;
+#line 4 "k.go"
 	one[1] = 1;
+#line 4 "k.go"
 	{
 		dc_ret_ones dc_r;
 		for (int dc_i0 = 0; dc_i0 < 2; dc_i0++) {
@@ -711,19 +741,26 @@ __device__ dc_ret_ones ones() {
 }
 
 #line 6 "k.go"
-extern "C" __global__ void Slices(int dc_blank1, const float* __restrict__ src, long long src_len, float* dst, long long dst_len, Rec r, double* out, long long out_len) {
+extern "C" __global__ void Slices(int dc_blank1, const float* src, long long src_len, float* dst, long long dst_len, Rec r, double* out, long long out_len) {
 #line 7 "k.go"
 	float* s = (float*)src;
 	long long s_len = src_len;
 #line 8 "k.go"
 	double f = 0.0;
+#line 8 "k.go"
 	bool ok = false;
+#line 8 "k.go"
 	Rec pr = {};
+#line 8 "k.go"
 	float* p = 0;
+#line 8 "k.go"
 	int two[2] = {};
+#line 8 "k.go"
 	long long i = 0;
+#line 8 "k.go"
 	float* s2 = 0;
 	long long s2_len = 0;
+#line 8 "k.go"
 	long long j = 0;
 #line 9 "k.go"
 	s = dst;
@@ -743,12 +780,15 @@ extern "C" __global__ void Slices(int dc_blank1, const float* __restrict__ src, 
 	{
 #line 14 "k.go"
 		{
+#line 14 "k.go"
 			dc_ret_pick dc_t2 = pick(src, src_len, dst, dst_len, false);
 			s2 = dc_t2.r0;
 			s2_len = dc_t2.r0_len;
+#line 14 "k.go"
 			for (; j < s2_len; j = (long long)((unsigned long long)j + 2ULL)) {
 #line 15 "k.go"
 				if (!ok && s2[j] > 0.0f) {
+#line 15 "k.go"
 					continue;
 				}
 #line 16 "k.go"

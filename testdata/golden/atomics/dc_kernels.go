@@ -39,12 +39,14 @@ __device__ unsigned int orderedKey(unsigned int bits) {
 }
 
 #line 20 "atomics.go"
-extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
+extern "C" __global__ void Histogram(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
 	unsigned int* h = sh0;
 #line 22 "atomics.go"
 	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
 	long long gs = (long long)blockDim.x;
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
@@ -56,6 +58,7 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 	{
 #line 27 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
 			atomicAdd(&h[data[i] % (unsigned int)nbins], 1u);
@@ -74,10 +77,11 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 }
 
 #line 43 "atomics.go"
-extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
+extern "C" __global__ void Compact(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
 	{
 #line 44 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
 #line 45 "atomics.go"
 			int slot = atomicAdd(&count[0], 1);
@@ -88,9 +92,10 @@ extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 55 "atomics.go"
-extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
+extern "C" __global__ void Extremes(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
 #line 56 "atomics.go"
 	__shared__ int sh1[2];
+#line 56 "atomics.go"
 	int* s = sh1;
 #line 57 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
@@ -104,6 +109,7 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 	{
 #line 62 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
 		if (i < xs_len) {
 #line 63 "atomics.go"
 			atomicMin(&s[0], xs[i]);
@@ -127,9 +133,10 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 }
 
 #line 78 "atomics.go"
-extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len) {
+extern "C" __global__ void SumFloat(const float* xs, long long xs_len, float* total, long long total_len) {
 #line 79 "atomics.go"
 	__shared__ float sh2[1];
+#line 79 "atomics.go"
 	float* s = sh2;
 #line 80 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
@@ -141,6 +148,7 @@ extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_l
 	{
 #line 84 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
 		if (i < xs_len) {
 #line 85 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
@@ -159,6 +167,7 @@ extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_l
 extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n) {
 #line 100 "atomics.go"
 	__shared__ unsigned int sh3[1];
+#line 100 "atomics.go"
 	unsigned int* s = sh3;
 #line 101 "atomics.go"
 	long long lx = (long long)threadIdx.x;
@@ -172,6 +181,7 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	{
 #line 106 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 106 "atomics.go"
 		if (i < n) {
 #line 107 "atomics.go"
 			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
@@ -191,7 +201,7 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 }
 
 #line 121 "atomics.go"
-extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit) {
+extern "C" __global__ void CappedSum(const int* xs, long long xs_len, int* acc, long long acc_len, int limit) {
 #line 122 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 123 "atomics.go"
@@ -220,9 +230,10 @@ extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_le
 }
 
 #line 143 "atomics.go"
-extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
+extern "C" __global__ void MaxFloat(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
 #line 144 "atomics.go"
 	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
 	unsigned int* s = sh4;
 #line 145 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
@@ -234,6 +245,7 @@ extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_l
 	{
 #line 149 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
 		if (i < xs_len) {
 #line 150 "atomics.go"
 			float v = xs[i];

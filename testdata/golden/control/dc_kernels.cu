@@ -5,7 +5,7 @@
 #endif
 
 #line 26 "control.go"
-extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len) {
+extern "C" __global__ void Collatz(const int* xs, long long xs_len, int* steps, long long steps_len) {
 #line 27 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 28 "control.go"
@@ -42,7 +42,7 @@ extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 52 "control.go"
-extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len) {
+extern "C" __global__ void Classify(const int* xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len) {
 #line 53 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 54 "control.go"
@@ -58,12 +58,15 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 	if (x == 0) {
 #line 61 "control.go"
 		kind = 0;
+#line 62 "control.go"
 	} else if (x > (-10) && x < 10) {
 #line 63 "control.go"
 		kind = 1;
+#line 64 "control.go"
 	} else if (x > 1000000 || x < (-1000000)) {
 #line 65 "control.go"
 		kind = 4;
+#line 66 "control.go"
 	} else if (x % 2 == 0) {
 #line 67 "control.go"
 		kind = 2;
@@ -104,7 +107,7 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 }
 
 #line 87 "control.go"
-extern "C" __global__ void Grade(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len) {
+extern "C" __global__ void Grade(const float* scores, long long scores_len, int* grades, long long grades_len) {
 #line 88 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 89 "control.go"
@@ -120,12 +123,15 @@ extern "C" __global__ void Grade(const float* __restrict__ scores, long long sco
 	if (s >= 90.0f) {
 #line 95 "control.go"
 		g = 4;
+#line 96 "control.go"
 	} else if (s >= 80.0f) {
 #line 97 "control.go"
 		g = 3;
+#line 98 "control.go"
 	} else if (s >= 70.0f) {
 #line 99 "control.go"
 		g = 2;
+#line 100 "control.go"
 	} else if (s >= 60.0f) {
 #line 101 "control.go"
 		g = 1;
@@ -138,7 +144,7 @@ extern "C" __global__ void Grade(const float* __restrict__ scores, long long sco
 }
 
 #line 115 "control.go"
-extern "C" __global__ void FindFirst(const int* __restrict__ grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len) {
+extern "C" __global__ void FindFirst(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len) {
 #line 116 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 117 "control.go"
@@ -169,11 +175,13 @@ dc_break_1:;
 	{
 #line 133 "control.go"
 		long long tmp = h;
+#line 133 "control.go"
 		for (long long y_1 = 0LL; y_1 < tmp; y_1 = (long long)((unsigned long long)y_1 + 1ULL)) {
 			{
 				{
 #line 134 "control.go"
 					long long tmp_1 = w;
+#line 134 "control.go"
 					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
 #line 135 "control.go"
 						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
@@ -195,7 +203,7 @@ dc_break_1:;
 }
 
 #line 150 "control.go"
-extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len) {
+extern "C" __global__ void Poly(const int* xs, long long xs_len, const int* coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len) {
 #line 151 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "control.go"
@@ -207,9 +215,11 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 	int x = xs[i];
 #line 156 "control.go"
 	int v = 0;
+#line 156 "control.go"
 	int p = 1;
 #line 157 "control.go"
 	for (long long k = 0LL; k < coef_len; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 157 "control.go"
 		int c = coef[k];
 #line 158 "control.go"
 		if (k > 0LL) {
@@ -247,7 +257,7 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 }
 
 #line 184 "control.go"
-extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, int* out, long long out_len) {
+extern "C" __global__ void Scan(const int* xs, long long xs_len, int* out, long long out_len) {
 #line 185 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 186 "control.go"
@@ -257,6 +267,7 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 	}
 #line 189 "control.go"
 	int count = 0;
+#line 189 "control.go"
 	int total = 0;
 #line 191 "control.go"
 	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
@@ -266,6 +277,7 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 		if (v < 5) {
 #line 195 "control.go"
 			goto dc_break_1;
+#line 196 "control.go"
 		} else if (v > 45) {
 #line 197 "control.go"
 			break;

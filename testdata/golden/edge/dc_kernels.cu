@@ -5,7 +5,7 @@
 #endif
 
 #line 12 "edge.go"
-extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Shadow(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 13 "edge.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 14 "edge.go"
@@ -26,6 +26,7 @@ extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_l
 	{
 #line 23 "edge.go"
 		long long x_2 = (long long)((unsigned long long)x * 3ULL);
+#line 23 "edge.go"
 		if (x_2 > 0LL) {
 #line 24 "edge.go"
 			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;

@@ -50,8 +50,11 @@ __device__ long long abs_(long long x) {
 __device__ float3_ template_(float3_ v) {
 #line 24 "edge3.go"
 	long long tmp = v.new_;
+#line 24 "edge3.go"
 	long long tmp_1 = v.class_;
+#line 24 "edge3.go"
 	v.class_ = tmp;
+#line 24 "edge3.go"
 	v.new_ = tmp_1;
 #line 25 "edge3.go"
 	v.this_[1] = v.delete_;
@@ -60,7 +63,7 @@ __device__ float3_ template_(float3_ v) {
 }
 
 #line 33 "edge3.go"
-extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len_, long long a_len, long long* out, long long out_len_) {
+extern "C" __global__ void Lens(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_) {
 #line 34 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "edge3.go"
@@ -75,7 +78,7 @@ extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len
 }
 
 #line 45 "edge3.go"
-extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void TypeShadow(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 46 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 47 "edge3.go"
@@ -87,7 +90,9 @@ extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long
 	float3_ p = {};
 #line 51 "edge3.go"
 	p.class_ = a[i];
+#line 51 "edge3.go"
 	p.new_ = 2LL;
+#line 51 "edge3.go"
 	p.delete_ = 3LL;
 #line 52 "edge3.go"
 	p.this_[0] = abs_(a[i]);

@@ -86,7 +86,7 @@ __device__ long long b2i(bool b) {
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -100,21 +100,27 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 	long long w = a[i];
 #line 30 "edge4.go"
 	unsigned char x = (unsigned char)w;
+#line 30 "edge4.go"
 	unsigned char y = (unsigned char)(w >> 8);
 #line 31 "edge4.go"
 	signed char s8 = (signed char)w;
+#line 31 "edge4.go"
 	signed char t8 = (signed char)(w >> 8);
 #line 32 "edge4.go"
 	unsigned short u16 = (unsigned short)w;
+#line 32 "edge4.go"
 	unsigned short v16 = (unsigned short)(w >> 16);
 #line 33 "edge4.go"
 	short s16 = (short)w;
+#line 33 "edge4.go"
 	short t16 = (short)(w >> 16);
 #line 34 "edge4.go"
 	unsigned int u32 = (unsigned int)w;
+#line 34 "edge4.go"
 	unsigned int v32 = (unsigned int)(w >> 32);
 #line 35 "edge4.go"
 	int s32 = (int)w;
+#line 35 "edge4.go"
 	int t32 = (int)(w >> 32);
 #line 36 "edge4.go"
 	long long k = 0LL;
@@ -249,7 +255,7 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -354,7 +360,7 @@ extern "C" __global__ void Const(const long long* __restrict__ a, long long a_le
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"

@@ -95,31 +95,37 @@ __device__ Vec bump(Vec v) {
 
 #line 33 "edge5.go"
 __device__ dc_ret_twice_int32 twice_int32(int x) {
+#line 33 "edge5.go"
 	return dc_ret_twice_int32{(int)((unsigned int)x + (unsigned int)x), (int)((unsigned int)x * (unsigned int)x)};
 }
 
 #line 33 "edge5.go"
 __device__ dc_ret_twice_float32 twice_float32(float x) {
+#line 33 "edge5.go"
 	return dc_ret_twice_float32{x + x, x * x};
 }
 
 #line 33 "edge5.go"
 __device__ dc_ret_twice_uint8 twice_uint8(unsigned char x) {
+#line 33 "edge5.go"
 	return dc_ret_twice_uint8{(unsigned char)((unsigned int)x + (unsigned int)x), (unsigned char)((unsigned int)x * (unsigned int)x)};
 }
 
 #line 33 "edge5.go"
 __device__ dc_ret_twice_Bits twice_Bits(unsigned short x) {
+#line 33 "edge5.go"
 	return dc_ret_twice_Bits{(unsigned short)((unsigned int)x + (unsigned int)x), (unsigned short)((unsigned int)x * (unsigned int)x)};
 }
 
 #line 18 "edge5.go"
 __device__ unsigned short Bits_Rot(unsigned short b, long long k) {
+#line 18 "edge5.go"
 	return dc_shl_u16(b, (unsigned long long)(k & 15LL)) | dc_shr_u16(b, (unsigned long long)(long long)(16ULL - (unsigned long long)(k & 15LL)));
 }
 
 #line 21 "edge5.go"
 __device__ unsigned short Bits_Flip(unsigned short b) {
+#line 21 "edge5.go"
 	return (unsigned short)(~b);
 }
 
@@ -181,6 +187,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 		if (old < 0) {
 #line 54 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 1u);
+#line 55 "edge5.go"
 		} else if (old % 4 == 0) {
 #line 56 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 2u);
@@ -195,6 +202,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 		if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 2ULL)], 1) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 100u);
+#line 62 "edge5.go"
 		} else if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 3ULL)], 1) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 200u);
@@ -203,7 +211,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 }
 
 #line 70 "edge5.go"
-extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len) {
+extern "C" __global__ void Floats(const float* a, long long a_len, float* out, long long out_len, double* out64, long long out64_len) {
 #line 71 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 72 "edge5.go"
@@ -242,7 +250,7 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 }
 
 #line 96 "edge5.go"
-extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len) {
+extern "C" __global__ void Structs(const int* a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len) {
 #line 97 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "edge5.go"
@@ -264,20 +272,25 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	unsigned short b = (unsigned short)a[i];
 #line 107 "edge5.go"
 	int s = 0;
+#line 107 "edge5.go"
 	int p = 0;
+#line 107 "edge5.go"
 	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
 	s = dc_t1.r0;
 	p = dc_t1.r1;
 #line 108 "edge5.go"
 	float f = 0.0f;
+#line 108 "edge5.go"
 	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
 	f = dc_t2.r0;
 #line 109 "edge5.go"
 	unsigned char q = 0;
+#line 109 "edge5.go"
 	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
 	q = dc_t3.r1;
 #line 110 "edge5.go"
 	unsigned short bs = 0;
+#line 110 "edge5.go"
 	unsigned short bp = 0;
 #line 111 "edge5.go"
 	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
@@ -298,7 +311,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 }
 
 #line 137 "edge5.go"
-extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedA(const int* a, long long a_len, int* out, long long out_len) {
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 138 "edge5.go"
@@ -310,7 +323,7 @@ extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, i
 }
 
 #line 146 "edge5.go"
-extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedB(const int* a, long long a_len, int* out, long long out_len) {
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 147 "edge5.go"

@@ -15,9 +15,13 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 	long long j = 0LL;
 #line 16 "evalorder.go"
 	long long tmp = j;
+#line 16 "evalorder.go"
 	long long tmp_1 = 1LL;
+#line 16 "evalorder.go"
 	long long tmp_2 = 7LL;
+#line 16 "evalorder.go"
 	j = tmp_1;
+#line 16 "evalorder.go"
 	out[tmp] = tmp_2;
 #line 17 "evalorder.go"
 	out[2] = j;
@@ -27,18 +31,22 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 #line 19 "evalorder.go"
 	long long* tmp_3 = s;
 	long long tmp_3_len = s_len;
+#line 19 "evalorder.go"
 	long long* tmp_4 = other;
 	long long tmp_4_len = other_len;
+#line 19 "evalorder.go"
 	long long tmp_5 = 9LL;
+#line 19 "evalorder.go"
 	s = tmp_4;
 	s_len = tmp_4_len;
+#line 19 "evalorder.go"
 	tmp_3[1] = tmp_5;
 #line 20 "evalorder.go"
 	s[0] = 5LL;
 }
 
 #line 27 "evalorder.go"
-extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeArray(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 28 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "evalorder.go"
@@ -50,7 +58,9 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 	long long arr[3] = {};
 #line 33 "evalorder.go"
 	arr[0] = a[i];
+#line 33 "evalorder.go"
 	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
 	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
 #line 34 "evalorder.go"
 	long long s = 0;
@@ -60,7 +70,9 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
 			tmp[dc_i0] = arr[dc_i0];
 		}
+#line 35 "evalorder.go"
 		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
 			long long v = tmp[k];
 #line 36 "evalorder.go"
 			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
@@ -76,7 +88,7 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 }
 
 #line 48 "evalorder.go"
-extern "C" __global__ void RangeReassign(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeReassign(const long long* a, long long a_len, const long long* b, long long b_len, long long* out, long long out_len) {
 #line 49 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 50 "evalorder.go"
@@ -93,7 +105,9 @@ extern "C" __global__ void RangeReassign(const long long* __restrict__ a, long l
 #line 55 "evalorder.go"
 		long long* tmp_1 = s;
 		long long tmp_1_len = s_len;
+#line 55 "evalorder.go"
 		for (long long i_1 = 0LL; i_1 < tmp_1_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 55 "evalorder.go"
 			long long v = tmp_1[i_1];
 #line 56 "evalorder.go"
 			s = (long long*)b;

@@ -48,7 +48,9 @@ __device__ long long index(long long width) {
 
 #line 18 "helpers.go"
 __device__ dc_ret_order order(float a, float b) {
+#line 18 "helpers.go"
 	float lo = 0.0f;
+#line 18 "helpers.go"
 	float hi = 0.0f;
 #line 19 "helpers.go"
 	if (a <= b) {
@@ -93,6 +95,7 @@ __device__ float lerp(float a, float b, float w) {
 __device__ dc_ret_divmod divmod(long long a, long long b) {
 #line 28 "helpers.go"
 	long long q = dc_div_i64(a, b);
+#line 28 "helpers.go"
 	long long r = dc_rem_i64(a, b);
 #line 29 "helpers.go"
 	if (r < 0LL) {
@@ -170,7 +173,7 @@ __device__ double clamp_float64(double x, double lo, double hi) {
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -180,19 +183,22 @@ extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, c
 	long long i = index(width);
 #line 91 "helpers.go"
 	float l = 0.0f;
+#line 91 "helpers.go"
 	float h = 0.0f;
+#line 91 "helpers.go"
 	dc_ret_order dc_t1 = order(a[i], b[i]);
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
 	lo[i] = l;
+#line 92 "helpers.go"
 	hi[i] = h;
 #line 93 "helpers.go"
 	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"
@@ -205,12 +211,15 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 		v = xs[i];
 #line 106 "helpers.go"
 		long long qq = 0;
+#line 106 "helpers.go"
 		long long rr = 0;
+#line 106 "helpers.go"
 		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
 		q[i] = (int)qq;
+#line 107 "helpers.go"
 		r[i] = (int)rr;
 	}
 #line 109 "helpers.go"

@@ -85,7 +85,7 @@ __device__ unsigned char dc_shr_u8(unsigned char x, unsigned long long n) {
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len) {
+extern "C" __global__ void Arith_int8(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -97,7 +97,9 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 	}
 #line 42 "intsem.go"
 	signed char x = a[i];
+#line 42 "intsem.go"
 	signed char y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
@@ -145,7 +147,7 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len) {
+extern "C" __global__ void Arith_int16(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -157,7 +159,9 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 	}
 #line 42 "intsem.go"
 	short x = a[i];
+#line 42 "intsem.go"
 	short y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
@@ -205,7 +209,7 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len) {
+extern "C" __global__ void Arith_int32(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -217,7 +221,9 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 	}
 #line 42 "intsem.go"
 	int x = a[i];
+#line 42 "intsem.go"
 	int y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
@@ -265,7 +271,7 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int64(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -277,7 +283,9 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 	}
 #line 42 "intsem.go"
 	long long x = a[i];
+#line 42 "intsem.go"
 	long long y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
@@ -325,7 +333,7 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len) {
+extern "C" __global__ void Arith_uint8(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -337,7 +345,9 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 	}
 #line 42 "intsem.go"
 	unsigned char x = a[i];
+#line 42 "intsem.go"
 	unsigned char y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
@@ -385,7 +395,7 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len) {
+extern "C" __global__ void Arith_uint16(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -397,7 +407,9 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 	}
 #line 42 "intsem.go"
 	unsigned short x = a[i];
+#line 42 "intsem.go"
 	unsigned short y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
@@ -445,7 +457,7 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len) {
+extern "C" __global__ void Arith_uint32(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -457,7 +469,9 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 	}
 #line 42 "intsem.go"
 	unsigned int x = a[i];
+#line 42 "intsem.go"
 	unsigned int y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
@@ -505,7 +519,7 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint64(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -517,7 +531,9 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 	}
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
+#line 42 "intsem.go"
 	unsigned long long y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
@@ -565,7 +581,7 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -577,7 +593,9 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 	}
 #line 42 "intsem.go"
 	long long x = a[i];
+#line 42 "intsem.go"
 	long long y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
@@ -625,7 +643,7 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -637,7 +655,9 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 	}
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
+#line 42 "intsem.go"
 	unsigned long long y = b[i];
+#line 42 "intsem.go"
 	unsigned int c = s[i];
 #line 43 "intsem.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
@@ -685,7 +705,7 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 }
 
 #line 71 "intsem.go"
-extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
+extern "C" __global__ void Edges(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
 #line 72 "intsem.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 73 "intsem.go"
@@ -693,6 +713,7 @@ extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len,
 	}
 #line 75 "intsem.go"
 	int m = m32[0];
+#line 75 "intsem.go"
 	int d = d32[0];
 #line 76 "intsem.go"
 	out32[0] = dc_div_i32(m, d);
@@ -710,6 +731,7 @@ extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len,
 	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
 #line 83 "intsem.go"
 	long long mm = m64[0];
+#line 83 "intsem.go"
 	long long dd = d64[0];
 #line 84 "intsem.go"
 	out64[0] = dc_div_i64(mm, dd);
@@ -726,7 +748,7 @@ extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len,
 }
 
 #line 96 "intsem.go"
-extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
+extern "C" __global__ void Shifts(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -738,6 +760,7 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 	}
 #line 102 "intsem.go"
 	long long x = a[i];
+#line 102 "intsem.go"
 	long long c = s[i];
 #line 103 "intsem.go"
 	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
@@ -758,7 +781,7 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 }
 
 #line 120 "intsem.go"
-extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len) {
+extern "C" __global__ void Narrow(const long long* xs, long long xs_len, long long* out, long long out_len) {
 #line 121 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 122 "intsem.go"
@@ -795,7 +818,7 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 }
 
 #line 153 "intsem.go"
-extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
+extern "C" __global__ void IntFloat(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
 #line 154 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 155 "intsem.go"

@@ -25,7 +25,7 @@ __device__ double dc_min_f64(double a, double b) {
 }
 
 #line 38 "mathfn.go"
-extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, float* out, long long out_len) {
+extern "C" __global__ void Math32(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len) {
 #line 39 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "mathfn.go"
@@ -37,7 +37,9 @@ extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, 
 	}
 #line 44 "mathfn.go"
 	float a = x[i];
+#line 44 "mathfn.go"
 	float b = y[i];
+#line 44 "mathfn.go"
 	float c = z[i];
 #line 45 "mathfn.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
@@ -76,7 +78,7 @@ extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, 
 }
 
 #line 67 "mathfn.go"
-extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len, const double* __restrict__ y, long long y_len, const double* __restrict__ z, long long z_len, double* out, long long out_len) {
+extern "C" __global__ void Math64(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len) {
 #line 68 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 69 "mathfn.go"
@@ -88,7 +90,9 @@ extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len,
 	}
 #line 73 "mathfn.go"
 	double a = x[i];
+#line 73 "mathfn.go"
 	double b = y[i];
+#line 73 "mathfn.go"
 	double c = z[i];
 #line 74 "mathfn.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
@@ -127,7 +131,7 @@ extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len,
 }
 
 #line 109 "mathfn.go"
-extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius) {
+extern "C" __global__ void Geometry64(const double* xs, long long xs_len, const double* ys, long long ys_len, double* out, long long out_len, double radius) {
 #line 110 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 111 "mathfn.go"
@@ -137,6 +141,7 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 	}
 #line 114 "mathfn.go"
 	double x = xs[i];
+#line 114 "mathfn.go"
 	double y = ys[i];
 #line 115 "mathfn.go"
 	long long base = (long long)((unsigned long long)i * 5ULL);
@@ -148,6 +153,7 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
 #line 119 "mathfn.go"
 	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
+#line 119 "mathfn.go"
 	double far = __longlong_as_double((long long)(18442240474082181120ULL));
 #line 120 "mathfn.go"
 	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
@@ -169,10 +175,11 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 
 // dc: fastmath
 #line 134 "mathfn.go"
-extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len, float* out, long long out_len) {
+extern "C" __global__ void Softplus(const float* x, long long x_len, float* out, long long out_len) {
 	{
 #line 135 "mathfn.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "mathfn.go"
 		if (i < x_len) {
 #line 136 "mathfn.go"
 			out[i] = logf(1.0f + expf(x[i]));

@@ -5,7 +5,7 @@
 #endif
 
 #line 16 "matmul.go"
-extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
 #line 17 "matmul.go"
 	__shared__ float sh0[16][16];
 #line 18 "matmul.go"
@@ -16,6 +16,7 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 	float (*bs)[16] = sh1;
 #line 19 "matmul.go"
 	long long tx = (long long)threadIdx.x;
+#line 19 "matmul.go"
 	long long ty = (long long)threadIdx.y;
 #line 20 "matmul.go"
 	long long row = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ty);

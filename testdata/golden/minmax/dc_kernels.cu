@@ -69,7 +69,7 @@ __device__ unsigned char dc_min_u8(unsigned char a, unsigned char b) {
 }
 
 #line 21 "minmax.go"
-extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* out, long long out_len) {
+extern "C" __global__ void Float32(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len) {
 #line 22 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 23 "minmax.go"
@@ -81,7 +81,9 @@ extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len,
 	}
 #line 27 "minmax.go"
 	float x = a[i];
+#line 27 "minmax.go"
 	float y = b[i];
+#line 27 "minmax.go"
 	float z = c[i];
 #line 28 "minmax.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
@@ -96,7 +98,7 @@ extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len,
 }
 
 #line 38 "minmax.go"
-extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, const double* __restrict__ c, long long c_len, double* out, long long out_len) {
+extern "C" __global__ void Float64(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len) {
 #line 39 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "minmax.go"
@@ -108,7 +110,9 @@ extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len
 	}
 #line 44 "minmax.go"
 	double x = a[i];
+#line 44 "minmax.go"
 	double y = b[i];
+#line 44 "minmax.go"
 	double z = c[i];
 #line 45 "minmax.go"
 	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
@@ -123,7 +127,7 @@ extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len
 }
 
 #line 55 "minmax.go"
-extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const int* __restrict__ c, long long c_len, const unsigned char* __restrict__ ua, long long ua_len, const unsigned char* __restrict__ ub, long long ub_len, const unsigned char* __restrict__ uc, long long uc_len, const long long* __restrict__ la, long long la_len, const long long* __restrict__ lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len) {
+extern "C" __global__ void Ints(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len) {
 #line 56 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 57 "minmax.go"
@@ -155,6 +159,7 @@ extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, cons
 	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
 #line 71 "minmax.go"
 	long long x = la[i];
+#line 71 "minmax.go"
 	long long y = lb[i];
 #line 72 "minmax.go"
 	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);

@@ -20,6 +20,7 @@ __device__ signed char Celsius_Level(float c) {
 	if (c <= 0.0f) {
 #line 51 "named.go"
 		return -1;
+#line 52 "named.go"
 	} else if (c >= 25.0f) {
 #line 53 "named.go"
 		return 2;
@@ -29,7 +30,7 @@ __device__ signed char Celsius_Level(float c) {
 }
 
 #line 64 "named.go"
-extern "C" __global__ void Convert(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
+extern "C" __global__ void Convert(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
 #line 66 "named.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 67 "named.go"
@@ -88,6 +89,7 @@ extern "C" __global__ void Shift_Celsius(float* xs, long long xs_len, float delt
 	{
 #line 107 "named.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "named.go"
 		if (i < xs_len) {
 #line 108 "named.go"
 			xs[i] = xs[i] + delta;
@@ -100,6 +102,7 @@ extern "C" __global__ void Shift_Fahrenheit(float* xs, long long xs_len, float d
 	{
 #line 107 "named.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "named.go"
 		if (i < xs_len) {
 #line 108 "named.go"
 			xs[i] = xs[i] + delta;

@@ -145,7 +145,7 @@ extern "C" __global__ void Step(Particle* ps, long long ps_len, float dt, Vec3 g
 }
 
 #line 83 "particles.go"
-extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps_len, Stats* out, long long out_len) {
+extern "C" __global__ void Measure(const Particle* ps, long long ps_len, Stats* out, long long out_len) {
 #line 84 "particles.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 85 "particles.go"
@@ -159,6 +159,7 @@ extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps
 	float lum = 0.0f;
 #line 90 "particles.go"
 	for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 90 "particles.go"
 		float c = p.Color[i_1];
 #line 91 "particles.go"
 		lum = lum + c;
@@ -185,9 +186,10 @@ extern "C" __global__ void Respawn(Particle* ps, long long ps_len, Vec3 origin, 
 }
 
 #line 128 "particles.go"
-extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps_len, Vec3* moments, long long moments_len) {
+extern "C" __global__ void Moments(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len) {
 #line 129 "particles.go"
 	__shared__ Vec3 sh0[64];
+#line 129 "particles.go"
 	Vec3* s = sh0;
 #line 130 "particles.go"
 	long long lx = (long long)threadIdx.x;
@@ -196,6 +198,7 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 	{
 #line 132 "particles.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 132 "particles.go"
 		if (i < ps_len && ps[i].Alive) {
 #line 133 "particles.go"
 			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);

@@ -5,9 +5,10 @@
 #endif
 
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float32(const float* in, long long in_len, float* partial, long long partial_len, long long n) {
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
+#line 19 "reduce.go"
 	float* s = sh0;
 #line 20 "reduce.go"
 	long long lx = (long long)threadIdx.x;
@@ -40,9 +41,10 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 }
 
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float64(const double* in, long long in_len, double* partial, long long partial_len, long long n) {
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
+#line 19 "reduce.go"
 	double* s = sh1;
 #line 20 "reduce.go"
 	long long lx = (long long)threadIdx.x;

@@ -5,12 +5,14 @@
 #endif
 
 #line 16 "scan.go"
-extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_int32(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n) {
 #line 17 "scan.go"
 	__shared__ int sh0[256];
+#line 17 "scan.go"
 	int* s = sh0;
 #line 18 "scan.go"
 	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 19 "scan.go"
 	int v = 0;
@@ -52,12 +54,14 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 }
 
 #line 16 "scan.go"
-extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_float32(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n) {
 #line 17 "scan.go"
 	__shared__ float sh1[256];
+#line 17 "scan.go"
 	float* s = sh1;
 #line 18 "scan.go"
 	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 19 "scan.go"
 	float v = 0.0f;
@@ -99,12 +103,13 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 }
 
 #line 46 "scan.go"
-extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n) {
+extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* offsets, long long offsets_len, long long n) {
 #line 47 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 	{
 #line 48 "scan.go"
 		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
 		if (i < n && g > 0LL) {
 #line 49 "scan.go"
 			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
@@ -113,12 +118,13 @@ extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const i
 }
 
 #line 46 "scan.go"
-extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n) {
+extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* offsets, long long offsets_len, long long n) {
 #line 47 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 	{
 #line 48 "scan.go"
 		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
 		if (i < n && g > 0LL) {
 #line 49 "scan.go"
 			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];

@@ -5,10 +5,12 @@
 #endif
 
 #line 12 "stencil3d.go"
-extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
+extern "C" __global__ void Stencil7(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
 #line 13 "stencil3d.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
 #line 14 "stencil3d.go"
 	if (x >= nx || y >= ny || z >= nz) {
@@ -36,7 +38,9 @@ extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_l
 extern "C" __global__ void Geometry(int* out, long long out_len) {
 #line 35 "stencil3d.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencil3d.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 35 "stencil3d.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
 #line 36 "stencil3d.go"
 	long long i = (long long)((((unsigned long long)z * (unsigned long long)((long long)gridDim.y * (long long)blockDim.y) + (unsigned long long)y) * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + (unsigned long long)x) * 18ULL);

@@ -5,12 +5,14 @@
 #endif
 
 #line 16 "transpose.go"
-extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Transpose(const float* in, long long in_len, float* out, long long out_len, long long w, long long h) {
 #line 17 "transpose.go"
 	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
 	float (*s)[17] = sh0;
 #line 18 "transpose.go"
 	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
 	long long ly = (long long)threadIdx.y;
 #line 19 "transpose.go"
 	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
@@ -35,9 +37,10 @@ extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_
 }
 
 #line 37 "transpose.go"
-extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void TransposeInt(const int* in, long long in_len, int* out, long long out_len, long long w, long long h) {
 #line 38 "transpose.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 39 "transpose.go"
 	if (x < w && y < h) {

@@ -1,0 +1,76 @@
+package cuda
+
+import (
+	"go/token"
+	"strings"
+	"testing"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// aliasProgram reads in[0] again after a barrier. Go lets the host pass one
+// buffer as both in and out, and then the second read sees what thread 0
+// stored through out before the barrier.
+//
+//	func Alias(t dc.Thread, in, out, o2 []float32) {
+//		i := t.LocalX()
+//		x := in[0]
+//		if i == 0 { out[0] = x + 1 }
+//		t.Barrier()
+//		o2[i] = in[0]
+//	}
+func aliasProgram() *ir.Program {
+	in, o, o2 := param("in", sliceOf(tF32)), out("out", sliceOf(tF32)), out("o2", sliceOf(tF32))
+	i, x := local("i", tInt), local("x", tF32)
+	k := kernel("Alias", 1, []*ir.Var{in, o, o2},
+		decl(2, i, th(ir.LocalX)),
+		decl(3, x, idx(ref(in), cnst(tInt, 0))),
+		ifStmt(4, bin(token.EQL, ref(i), cnst(tInt, 0)), block(
+			assign(4, idx(ref(o), cnst(tInt, 0)), bin(token.ADD, ref(x), cnst(tF32, 1.0))),
+		), nil),
+		exprStmt(5, &ir.BuiltinCall{Op: ir.Barrier}),
+		assign(6, idx(ref(o2), ref(i)), idx(ref(in), cnst(tInt, 0))),
+	)
+	k.Barrier = true
+	return program(k)
+}
+
+// TestNoRestrict checks that read-only slice parameters are not declared
+// __restrict__: Go allows the same buffer in several parameters, and
+// restrict would make that undefined.
+func TestNoRestrict(t *testing.T) {
+	src := Print(aliasProgram())
+	const want = `extern "C" __global__ void Alias(const float* in, long long in_len, float* out, long long out_len, float* o2, long long o2_len) {`
+	if !strings.Contains(src, want) {
+		t.Errorf("source lacks %q:\n%s", want, src)
+	}
+}
+
+// TestNVRTCAliasReload shows in PTX that in[0] is loaded again after the
+// barrier, from coherent memory (not through the read-only ld.global.nc
+// path), so that an aliased launch sees thread 0's store as Go does.
+func TestNVRTCAliasReload(t *testing.T) {
+	n := loadNVRTC(t)
+	res, err := compile(n, Print(aliasProgram()), "k.cu", "sm_80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptx := string(res.PTX)
+	barrier := false
+	reload := false
+	for _, l := range strings.Split(ptx, "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) == 0:
+		case strings.HasPrefix(f[0], "bar.sync") || strings.HasPrefix(f[0], "barrier.sync"):
+			barrier = true
+		case strings.HasPrefix(f[0], "ld.global.nc"):
+			t.Errorf("read-only load of a buffer the kernel may write: %s", strings.TrimSpace(l))
+		case strings.HasPrefix(f[0], "ld.global.") && barrier:
+			reload = true
+		}
+	}
+	if !barrier || !reload {
+		t.Errorf("no load from global memory after the barrier:\n%s", ptx)
+	}
+}
