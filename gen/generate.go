@@ -11,6 +11,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/dotcompute/dc/translate"
+	"github.com/dotcompute/dc/translate/cfamily"
 	"github.com/dotcompute/dc/translate/cuda"
 	"github.com/dotcompute/dc/translate/gocpu"
 	"github.com/dotcompute/dc/translate/ir"
@@ -178,6 +179,9 @@ func kernelDict(k *ir.Kernel) jen.Dict {
 	}
 	if k.FastMath {
 		d[jen.Id("FastMath")] = jen.True()
+	}
+	if cfamily.HasAliasedVariant(cuda.Dialect, k) {
+		d[jen.Id("Aliased")] = jen.Lit(cfamily.AliasedName(k))
 	}
 	return d
 }

@@ -5,7 +5,20 @@
 #endif
 
 #line 21 "kernels.go"
-extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+	{
+#line 22 "kernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
+extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len) {
 	{
 #line 22 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -44,7 +57,7 @@ extern "C" __global__ void Scale_float64(double a, double* x, long long x_len) {
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float32(const float* in, long long in_len, float* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ float sh0[256];
 #line 43 "kernels.go"
@@ -82,7 +95,45 @@ extern "C" __global__ void ReduceSum_float32(const float* in, long long in_len, 
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float64(const double* in, long long in_len, double* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len) {
+#line 43 "kernels.go"
+	__shared__ float sh0[256];
+#line 43 "kernels.go"
+	float* sh = sh0;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ double sh1[256];
 #line 43 "kernels.go"
@@ -120,7 +171,45 @@ extern "C" __global__ void ReduceSum_float64(const double* in, long long in_len,
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int32(const int* in, long long in_len, int* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len) {
+#line 43 "kernels.go"
+	__shared__ double sh1[256];
+#line 43 "kernels.go"
+	double* sh = sh1;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long in_len, int* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ int sh2[256];
 #line 43 "kernels.go"
@@ -158,7 +247,83 @@ extern "C" __global__ void ReduceSum_int32(const int* in, long long in_len, int*
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int64(const long long* in, long long in_len, long long* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_len, int* partial, long long partial_len) {
+#line 43 "kernels.go"
+	__shared__ int sh2[256];
+#line 43 "kernels.go"
+	int* sh = sh2;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len) {
+#line 43 "kernels.go"
+	__shared__ long long sh3[256];
+#line 43 "kernels.go"
+	long long* sh = sh3;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	long long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long long in_len, long long* partial, long long partial_len) {
 #line 43 "kernels.go"
 	__shared__ long long sh3[256];
 #line 43 "kernels.go"
@@ -196,7 +361,64 @@ extern "C" __global__ void ReduceSum_int64(const long long* in, long long in_len
 }
 
 #line 67 "kernels.go"
-extern "C" __global__ void MatMul(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+#line 68 "kernels.go"
+	__shared__ float sh4[16][16];
+#line 69 "kernels.go"
+	__shared__ float sh5[16][16];
+#line 68 "kernels.go"
+	float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "kernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		__syncthreads();
+#line 85 "kernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		__syncthreads();
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
+
+#line 67 "kernels.go"
+extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
 #line 68 "kernels.go"
 	__shared__ float sh4[16][16];
 #line 69 "kernels.go"

@@ -110,7 +110,10 @@ type DeviceInfo struct {
 // validating it.
 type Call struct {
 	Kernel *Kernel
-	Grid   dc.Grid
+	// Entry is the device entry point to launch: Kernel.Name, or
+	// Kernel.Aliased when buffers of this launch overlap.
+	Entry string
+	Grid  dc.Grid
 	// Args holds one entry per Kernel.Params element, in order.
 	Args []CallArg
 	// CPU is the generated Go body of the kernel, nil if it has none. It

@@ -30,6 +30,12 @@ type Kernel struct {
 	SharedBytes int64   // group-shared memory one group uses
 	Barrier     bool    // the kernel calls Thread.Barrier (directly or not)
 	FastMath    bool    // compiled with fast-math (//dc:kernel fastmath)
+	// Aliased is the entry point to launch instead of Name when one buffer
+	// is passed both to a parameter the kernel only reads and to one it
+	// writes: Name declares read-only slices restrict (no aliasing), which
+	// such a launch would break. "" if the device code has no restrict
+	// pointers.
+	Aliased string
 }
 
 // Param describes one kernel parameter.
@@ -196,6 +202,7 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) erro
 			call.Args[i].Memory = b.mem
 		}
 	}
+	call.Entry = entry(k, bufs)
 	d.stats.Launches++
 	err := d.backend.Launch(call)
 	if !d.info.HostMemory {
@@ -247,3 +254,23 @@ func checkDims(what string, d, max dc.Dim3) error {
 }
 
 func dims(d dc.Dim3) string { return fmt.Sprintf("%dx%dx%d", d.X, d.Y, d.Z) }
+
+// entry returns the device entry point for a launch of k with these
+// buffers (nil for scalars): k.Aliased if a buffer passed to a read-only
+// parameter is also passed to a written one, else k.Name.
+func entry(k *Kernel, bufs []*buffer) string {
+	if k.Aliased == "" {
+		return k.Name
+	}
+	for i, b := range bufs {
+		if b == nil || k.Params[i].Written {
+			continue
+		}
+		for j, c := range bufs {
+			if c == b && k.Params[j].Written {
+				return k.Aliased
+			}
+		}
+	}
+	return k.Name
+}

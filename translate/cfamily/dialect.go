@@ -56,8 +56,12 @@ type Dialect struct {
 	GlobalPtr string
 
 	// Restrict is the restrict qualifier put on read-only kernel slice
-	// parameters ("__restrict__"); "" for none. It is only correct where no
-	// two slice arguments of a launch can share memory, which Go allows.
+	// parameters ("__restrict__"); "" for none. Restrict is only correct
+	// when no buffer the kernel reads through such a pointer is also passed
+	// to a parameter it writes, which Go allows: so a kernel with both kinds
+	// of slice parameter is printed twice, with restrict under its own name
+	// and without it as AliasedName(k), for the runtime to launch when the
+	// buffers of a launch overlap.
 	Restrict string
 
 	// CompoundLiteral selects the C99 struct-literal syntax (T){a, b}
@@ -121,3 +125,27 @@ type Dialect struct {
 	// never renamed; Reserved is checked for them).
 	ReservedPrefixes []string
 }
+
+// HasAliasedVariant reports whether the printed source holds a second entry
+// point AliasedName(k) for kernel k: the dialect has a restrict qualifier
+// and k has both read-only and written slice parameters.
+func HasAliasedVariant(d *Dialect, k *ir.Kernel) bool {
+	if d.Restrict == "" {
+		return false
+	}
+	var ro, rw bool
+	for _, v := range k.Params {
+		if _, ok := v.Type.(*ir.Slice); ok {
+			if v.Written {
+				rw = true
+			} else {
+				ro = true
+			}
+		}
+	}
+	return ro && rw
+}
+
+// AliasedName is the entry point of kernel k without restrict pointers,
+// safe when one buffer is passed to several of its slice parameters.
+func AliasedName(k *ir.Kernel) string { return k.Name + "_aliased" }

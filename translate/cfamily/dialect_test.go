@@ -137,6 +137,24 @@ __kernel void K(__global P* ps, long ps_len, __global const float* restrict xs, 
 #line 12 "c.go"
 	dc_atomic_add_f32(&acc[0], sum(sh));
 }
+
+#line 6 "c.go"
+__kernel void K_aliased(__global P* ps, long ps_len, __global const float* xs, long xs_len, float s, __global float* acc, long acc_len) {
+#line 8 "c.go"
+	__local float sh0[64];
+#line 7 "c.go"
+	long i = (long)get_global_id(0);
+#line 8 "c.go"
+	__local float* sh = sh0;
+#line 9 "c.go"
+	sh[(long)get_local_id(0)] = xs[i];
+#line 10 "c.go"
+	barrier(CLK_LOCAL_MEM_FENCE);
+#line 11 "c.go"
+	ps[i] = scaleP(ps[i], s);
+#line 12 "c.go"
+	dc_atomic_add_f32(&acc[0], sum(sh));
+}
 `
 	got, err := Print(c99, prog)
 	if err != nil {

@@ -130,8 +130,9 @@ func (p *printer) sharedParam(s *ir.Shared) string {
 	return p.ptrDecl(&ir.Pointer{Elem: s.Type, Space: ir.SpaceShared}, p.sharedNames[s])
 }
 
-// kernel returns the text of a kernel.
-func (p *printer) kernel(k *ir.Kernel) string {
+// kernel returns the text of a kernel: the entry point name, with
+// restrict read-only slices if restrict is set.
+func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
 	f := p.newFn(k.Pos)
 	defer func() { p.cur = nil }()
 	f.kernel = k
@@ -141,7 +142,7 @@ func (p *printer) kernel(k *ir.Kernel) string {
 	for _, v := range k.Params {
 		switch t := v.Type.(type) {
 		case *ir.Slice:
-			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, true), p.lenType()+" "+f.lenName(v))
+			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, restrict), p.lenType()+" "+f.lenName(v))
 		case *ir.Array:
 			f.wrappedParams[v] = true
 			params = append(params, p.arrayWrapper(t)+" "+f.name(v))
@@ -154,7 +155,7 @@ func (p *printer) kernel(k *ir.Kernel) string {
 		head.WriteString("// dc: fastmath\n")
 	}
 	p.line(&head, k.Pos, true)
-	fmt.Fprintf(&head, "%s void %s(%s) {\n", p.d.Kernel, k.Name, strings.Join(params, ", "))
+	fmt.Fprintf(&head, "%s void %s(%s) {\n", p.d.Kernel, name, strings.Join(params, ", "))
 	f.depth = 1
 	for _, s := range k.Shared {
 		f.shared[s] = true

@@ -69,7 +69,11 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		p.funcText[f] = p.function(f)
 	}
 	for _, k := range prog.Kernels {
-		p.kernelText[k] = p.kernel(k)
+		if HasAliasedVariant(d, k) {
+			p.kernelText[k] = p.kernel(k, k.Name, true) + "\n" + p.kernel(k, AliasedName(k), false)
+			continue
+		}
+		p.kernelText[k] = p.kernel(k, k.Name, false)
 	}
 
 	// Everything after the prelude, in order.

@@ -39,10 +39,12 @@ var Dialect = &cfamily.Dialect{
 	IntSuffix: [ir.Float64 + 1]string{
 		ir.Int: "LL", ir.Int64: "LL", ir.Uint: "ULL", ir.Uint64: "ULL", ir.Uint32: "u",
 	},
-	// Restrict stays empty: Go lets the host pass one buffer as several
-	// arguments, and a __restrict__ pointer into memory the kernel writes
-	// through another is undefined (NVRTC reads it through the non-coherent
-	// ld.global.nc path and reuses its loads across barriers).
+	// Read-only slices are __restrict__ (NVRTC then loads them through the
+	// read-only ld.global.nc path). Go lets the host pass one buffer as
+	// several arguments, where that would be undefined, so such kernels are
+	// also printed without restrict (cfamily.AliasedName), and the runtime
+	// launches that entry point when the buffers of a launch overlap.
+	Restrict:      "__restrict__",
 	Kernel:        `extern "C" __global__`,
 	Func:          "__device__",
 	SharedVar:     "__shared__",

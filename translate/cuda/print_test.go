@@ -20,7 +20,20 @@ var printCases = []struct {
 #endif
 
 #line 4 "k.go"
-extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+	{
+#line 5 "k.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 5 "k.go"
+		if (i < y_len) {
+#line 6 "k.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 4 "k.go"
+extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len) {
 	{
 #line 5 "k.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -55,7 +68,28 @@ __device__ float first(float* p, long long n) {
 }
 
 #line 19 "k.go"
-extern "C" __global__ void Sum(const float* in, long long in_len, float* out, long long out_len) {
+extern "C" __global__ void Sum(const float* __restrict__ in, long long in_len, float* out, long long out_len) {
+#line 20 "k.go"
+	__shared__ float sh0[256];
+#line 11 "k.go"
+	__shared__ float sh1[16][16];
+#line 20 "k.go"
+	float* sh = sh0;
+#line 21 "k.go"
+	sh[(long long)threadIdx.x] = in[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)];
+#line 22 "k.go"
+	fill(in, in_len, sh1);
+#line 23 "k.go"
+	__syncthreads();
+#line 24 "k.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 25 "k.go"
+		out[(long long)blockIdx.x] = first(sh, (long long)blockDim.x);
+	}
+}
+
+#line 19 "k.go"
+extern "C" __global__ void Sum_aliased(const float* in, long long in_len, float* out, long long out_len) {
 #line 20 "k.go"
 	__shared__ float sh0[256];
 #line 11 "k.go"
@@ -112,7 +146,28 @@ __device__ dc_ret_low low(int v) {
 }
 
 #line 6 "k.go"
-extern "C" __global__ void DivMod(const int* x, long long x_len, int* q, long long q_len, int* r, long long r_len, bool* ok, long long ok_len) {
+extern "C" __global__ void DivMod(const int* __restrict__ x, long long x_len, int* q, long long q_len, int* r, long long r_len, bool* ok, long long ok_len) {
+#line 7 "k.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 8 "k.go"
+	int a = 0;
+#line 8 "k.go"
+	int b = 0;
+#line 9 "k.go"
+	dc_ret_divmod dc_t1 = divmod(x[i], 3);
+	a = dc_t1.r0;
+	b = dc_t1.r1;
+#line 10 "k.go"
+	q[i] = a;
+#line 10 "k.go"
+	r[i] = b;
+#line 11 "k.go"
+	dc_ret_low dc_t2 = low(x[i]);
+	ok[i] = dc_t2.r1;
+}
+
+#line 6 "k.go"
+extern "C" __global__ void DivMod_aliased(const int* x, long long x_len, int* q, long long q_len, int* r, long long r_len, bool* ok, long long ok_len) {
 #line 7 "k.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 8 "k.go"
@@ -424,7 +479,72 @@ extern "C" __global__ void Move(Particle* ps, long long ps_len, Vec g) {
 #endif
 
 #line 1 "k.go"
-extern "C" __global__ void Loops(const long long* x, long long x_len, long long* o, long long o_len, long long n) {
+extern "C" __global__ void Loops(const long long* __restrict__ x, long long x_len, long long* o, long long o_len, long long n) {
+#line 2 "k.go"
+	long long sum = 0;
+#line 4 "k.go"
+	for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		{
+#line 5 "k.go"
+			for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 6 "k.go"
+				if (x[j] < 0LL) {
+#line 6 "k.go"
+					goto dc_continue_1;
+				}
+#line 7 "k.go"
+				if (x[j] > 100LL) {
+#line 7 "k.go"
+					goto dc_break_1;
+				}
+#line 8 "k.go"
+				if (x[j] == 5LL) {
+#line 8 "k.go"
+					break;
+				}
+#line 9 "k.go"
+				if (x[j] == 6LL) {
+#line 9 "k.go"
+					continue;
+				}
+#line 10 "k.go"
+				sum = (long long)((unsigned long long)sum + (unsigned long long)x[j]);
+			}
+		}
+	dc_continue_1:;
+	}
+dc_break_1:;
+	{
+#line 13 "k.go"
+		long long m = 1LL;
+#line 13 "k.go"
+		for (long long k = 0LL; k < n; ) {
+			{
+#line 14 "k.go"
+				if (m > 64LL) {
+#line 14 "k.go"
+					goto dc_continue_2;
+				}
+#line 15 "k.go"
+				sum = (long long)((unsigned long long)sum + (unsigned long long)m);
+			}
+		dc_continue_2:;
+			{
+#line 13 "k.go"
+				long long m2 = (long long)((unsigned long long)m * 2ULL);
+#line 13 "k.go"
+				k = (long long)((unsigned long long)k + 1ULL);
+#line 13 "k.go"
+				m = m2;
+			}
+		}
+	}
+#line 17 "k.go"
+	o[0] = sum;
+}
+
+#line 1 "k.go"
+extern "C" __global__ void Loops_aliased(const long long* x, long long x_len, long long* o, long long o_len, long long n) {
 #line 2 "k.go"
 	long long sum = 0;
 #line 4 "k.go"
@@ -635,7 +755,54 @@ __device__ dc_ret_tail tail(const float* xs, long long xs_len, long long n) {
 
 // dc: fastmath
 #line 6 "k.go"
-extern "C" __global__ void Misc(dc_arr0 m, const float* xs, long long xs_len, float c, Box a, Box b, float* out, long long out_len) {
+extern "C" __global__ void Misc(dc_arr0 m, const float* __restrict__ xs, long long xs_len, float c, Box a, Box b, float* out, long long out_len) {
+#line 7 "k.go"
+	dc_ret_scale dc_t1 = scale(m.v, 2.0f);
+	float w[4];
+	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+		w[dc_i0] = dc_t1.r0[dc_i0];
+	}
+#line 8 "k.go"
+	float* ys = 0;
+	long long ys_len = 0;
+#line 8 "k.go"
+	long long cnt = 0;
+#line 9 "k.go"
+	dc_ret_tail dc_t2 = tail(xs, xs_len, 1LL);
+	ys = dc_t2.r0;
+	ys_len = dc_t2.r0_len;
+	cnt = dc_t2.r1;
+#line 10 "k.go"
+	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+		w[dc_i0] = m.v[dc_i0];
+	}
+#line 11 "k.go"
+	if (dc_eq_Box(a, b)) {
+#line 12 "k.go"
+		out[0] = c;
+#line 13 "k.go"
+	} else if (cnt > 2LL) {
+#line 14 "k.go"
+		out[0] = ys[2];
+	} else {
+#line 16 "k.go"
+		out[0] = w[3];
+	}
+#line 18 "k.go"
+	short h = (short)((unsigned int)a.Lo[1] * (unsigned int)b.Hi[0]);
+#line 20 "k.go"
+	if (h < 0) {
+#line 21 "k.go"
+		out[1] = -1.0f;
+	} else {
+#line 23 "k.go"
+		out[1] = (float)h;
+	}
+}
+
+// dc: fastmath
+#line 6 "k.go"
+extern "C" __global__ void Misc_aliased(dc_arr0 m, const float* xs, long long xs_len, float c, Box a, Box b, float* out, long long out_len) {
 #line 7 "k.go"
 	dc_ret_scale dc_t1 = scale(m.v, 2.0f);
 	float w[4];
@@ -741,7 +908,75 @@ __device__ dc_ret_ones ones() {
 }
 
 #line 6 "k.go"
-extern "C" __global__ void Slices(int dc_blank1, const float* src, long long src_len, float* dst, long long dst_len, Rec r, double* out, long long out_len) {
+extern "C" __global__ void Slices(int dc_blank1, const float* __restrict__ src, long long src_len, float* dst, long long dst_len, Rec r, double* out, long long out_len) {
+#line 7 "k.go"
+	float* s = (float*)src;
+	long long s_len = src_len;
+#line 8 "k.go"
+	double f = 0.0;
+#line 8 "k.go"
+	bool ok = false;
+#line 8 "k.go"
+	Rec pr = {};
+#line 8 "k.go"
+	float* p = 0;
+#line 8 "k.go"
+	int two[2] = {};
+#line 8 "k.go"
+	long long i = 0;
+#line 8 "k.go"
+	float* s2 = 0;
+	long long s2_len = 0;
+#line 8 "k.go"
+	long long j = 0;
+#line 9 "k.go"
+	s = dst;
+	s_len = dst_len;
+#line 10 "k.go"
+	zero(s, s_len);
+#line 11 "k.go"
+	s = (float*)src;
+	s_len = src_len;
+#line 12 "k.go"
+	zero(s, s_len);
+#line 13 "k.go"
+	dc_ret_ones dc_t1 = ones();
+	for (int dc_i0 = 0; dc_i0 < 2; dc_i0++) {
+		two[dc_i0] = dc_t1.r0[dc_i0];
+	}
+	{
+#line 14 "k.go"
+		{
+#line 14 "k.go"
+			dc_ret_pick dc_t2 = pick(src, src_len, dst, dst_len, false);
+			s2 = dc_t2.r0;
+			s2_len = dc_t2.r0_len;
+#line 14 "k.go"
+			for (; j < s2_len; j = (long long)((unsigned long long)j + 2ULL)) {
+#line 15 "k.go"
+				if (!ok && s2[j] > 0.0f) {
+#line 15 "k.go"
+					continue;
+				}
+#line 16 "k.go"
+				f = f + (double)s2[j];
+			}
+		}
+	}
+#line 17 "k.go"
+	pr = r;
+#line 18 "k.go"
+	pr.class_ = (int)((unsigned int)r.class_ * (unsigned int)two[1]);
+#line 19 "k.go"
+	out[0] = f + pr.W + (double)pr.class_;
+#line 20 "k.go"
+	out[1] = (double)(long long)((unsigned long long)i + (unsigned long long)(long long)dc_blank1);
+#line 21 "k.go"
+	out[2] = (double)((unsigned long long)i * 3ULL);
+}
+
+#line 6 "k.go"
+extern "C" __global__ void Slices_aliased(int dc_blank1, const float* src, long long src_len, float* dst, long long dst_len, Rec r, double* out, long long out_len) {
 #line 7 "k.go"
 	float* s = (float*)src;
 	long long s_len = src_len;

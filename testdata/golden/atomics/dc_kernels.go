@@ -39,7 +39,45 @@ __device__ unsigned int orderedKey(unsigned int bits) {
 }
 
 #line 20 "atomics.go"
-extern "C" __global__ void Histogram(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
+extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
+#line 21 "atomics.go"
+	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
+	unsigned int* h = sh0;
+#line 22 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
+	long long gs = (long long)blockDim.x;
+#line 23 "atomics.go"
+	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
+#line 24 "atomics.go"
+		h[b] = 0u;
+	}
+#line 26 "atomics.go"
+	__syncthreads();
+	{
+#line 27 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			atomicAdd(&h[data[i] % (unsigned int)nbins], 1u);
+		}
+	}
+#line 30 "atomics.go"
+	__syncthreads();
+#line 31 "atomics.go"
+	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
+#line 32 "atomics.go"
+		if (h[b_1] != 0u) {
+#line 33 "atomics.go"
+			atomicAdd(&bins[b_1], h[b_1]);
+		}
+	}
+}
+
+#line 20 "atomics.go"
+extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -77,7 +115,22 @@ extern "C" __global__ void Histogram(const unsigned int* data, long long data_le
 }
 
 #line 43 "atomics.go"
-extern "C" __global__ void Compact(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
+extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomicAdd(&count[0], 1);
+#line 46 "atomics.go"
+			out[slot] = xs[i];
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
 	{
 #line 44 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -92,7 +145,48 @@ extern "C" __global__ void Compact(const int* xs, long long xs_len, int* out, lo
 }
 
 #line 55 "atomics.go"
-extern "C" __global__ void Extremes(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
+extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
+#line 56 "atomics.go"
+	__shared__ int sh1[2];
+#line 56 "atomics.go"
+	int* s = sh1;
+#line 57 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	__syncthreads();
+	{
+#line 62 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomicMin(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomicMax(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomicMin(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomicMax(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	__syncthreads();
+#line 69 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 70 "atomics.go"
+		atomicMin(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomicMax(&ext[1], s[1]);
+	}
+}
+
+#line 55 "atomics.go"
+extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
 #line 56 "atomics.go"
 	__shared__ int sh1[2];
 #line 56 "atomics.go"
@@ -133,7 +227,38 @@ extern "C" __global__ void Extremes(const int* xs, long long xs_len, const unsig
 }
 
 #line 78 "atomics.go"
-extern "C" __global__ void SumFloat(const float* xs, long long xs_len, float* total, long long total_len) {
+extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len) {
+#line 79 "atomics.go"
+	__shared__ float sh2[1];
+#line 79 "atomics.go"
+	float* s = sh2;
+#line 80 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	__syncthreads();
+	{
+#line 84 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			atomicAdd(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	__syncthreads();
+#line 88 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 89 "atomics.go"
+		atomicAdd(&total[0], s[0]);
+	}
+}
+
+#line 78 "atomics.go"
+extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len) {
 #line 79 "atomics.go"
 	__shared__ float sh2[1];
 #line 79 "atomics.go"
@@ -201,7 +326,36 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 }
 
 #line 121 "atomics.go"
-extern "C" __global__ void CappedSum(const int* xs, long long xs_len, int* acc, long long acc_len, int limit) {
+extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit) {
+#line 122 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 130 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
+extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit) {
 #line 122 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 123 "atomics.go"
@@ -230,7 +384,52 @@ extern "C" __global__ void CappedSum(const int* xs, long long xs_len, int* acc, 
 }
 
 #line 143 "atomics.go"
-extern "C" __global__ void MaxFloat(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
+extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
+#line 144 "atomics.go"
+	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
+	unsigned int* s = sh4;
+#line 145 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 146 "atomics.go"
+		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
+	}
+#line 148 "atomics.go"
+	__syncthreads();
+	{
+#line 149 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			unsigned int old = atomicAdd(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; __uint_as_float(old) < v; ) {
+#line 153 "atomics.go"
+				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	__syncthreads();
+#line 161 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 162 "atomics.go"
+		atomicMax(&maxKey[0], orderedKey(s[0]));
+	}
+}
+
+#line 143 "atomics.go"
+extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
 #line 144 "atomics.go"
 	__shared__ unsigned int sh4[1];
 #line 144 "atomics.go"
@@ -276,6 +475,7 @@ extern "C" __global__ void MaxFloat(const float* xs, long long xs_len, unsigned 
 `
 
 var dcKernelHistogram = &runtime.Kernel{
+	Aliased: "Histogram_aliased",
 	Barrier: true,
 	Module:  dcModule,
 	Name:    "Histogram",
@@ -297,8 +497,9 @@ var dcKernelHistogram = &runtime.Kernel{
 }
 
 var dcKernelCompact = &runtime.Kernel{
-	Module: dcModule,
-	Name:   "Compact",
+	Aliased: "Compact_aliased",
+	Module:  dcModule,
+	Name:    "Compact",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -317,6 +518,7 @@ var dcKernelCompact = &runtime.Kernel{
 }
 
 var dcKernelExtremes = &runtime.Kernel{
+	Aliased: "Extremes_aliased",
 	Barrier: true,
 	Module:  dcModule,
 	Name:    "Extremes",
@@ -343,6 +545,7 @@ var dcKernelExtremes = &runtime.Kernel{
 }
 
 var dcKernelSumFloat = &runtime.Kernel{
+	Aliased: "SumFloat_aliased",
 	Barrier: true,
 	Module:  dcModule,
 	Name:    "SumFloat",
@@ -402,8 +605,9 @@ var dcKernelExchange = &runtime.Kernel{
 }
 
 var dcKernelCappedSum = &runtime.Kernel{
-	Module: dcModule,
-	Name:   "CappedSum",
+	Aliased: "CappedSum_aliased",
+	Module:  dcModule,
+	Name:    "CappedSum",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -421,6 +625,7 @@ var dcKernelCappedSum = &runtime.Kernel{
 }
 
 var dcKernelMaxFloat = &runtime.Kernel{
+	Aliased: "MaxFloat_aliased",
 	Barrier: true,
 	Module:  dcModule,
 	Name:    "MaxFloat",

@@ -68,7 +68,176 @@ __device__ long long b2i(bool b) {
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+#line 24 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 25 "edge4.go"
+	long long n = a_len;
+#line 26 "edge4.go"
+	if (i >= n) {
+#line 27 "edge4.go"
+		return;
+	}
+#line 29 "edge4.go"
+	long long w = a[i];
+#line 30 "edge4.go"
+	unsigned char x = (unsigned char)w;
+#line 30 "edge4.go"
+	unsigned char y = (unsigned char)(w >> 8);
+#line 31 "edge4.go"
+	signed char s8 = (signed char)w;
+#line 31 "edge4.go"
+	signed char t8 = (signed char)(w >> 8);
+#line 32 "edge4.go"
+	unsigned short u16 = (unsigned short)w;
+#line 32 "edge4.go"
+	unsigned short v16 = (unsigned short)(w >> 16);
+#line 33 "edge4.go"
+	short s16 = (short)w;
+#line 33 "edge4.go"
+	short t16 = (short)(w >> 16);
+#line 34 "edge4.go"
+	unsigned int u32 = (unsigned int)w;
+#line 34 "edge4.go"
+	unsigned int v32 = (unsigned int)(w >> 32);
+#line 35 "edge4.go"
+	int s32 = (int)w;
+#line 35 "edge4.go"
+	int t32 = (int)(w >> 32);
+#line 36 "edge4.go"
+	long long k = 0LL;
+#line 37 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+#line 38 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 39 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+#line 40 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 41 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+#line 42 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 43 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)(~x) >> 4);
+#line 44 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 45 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+#line 46 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 47 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+#line 48 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 49 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+#line 50 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 51 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+#line 52 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 53 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((signed char)(-(unsigned int)s8) < 0);
+#line 54 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 55 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+#line 56 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 57 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+#line 58 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 59 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)(~u16) >> 8);
+#line 60 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 61 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+#line 62 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 63 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+#line 64 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 65 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+#line 66 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 67 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((short)(-(unsigned int)s16) >> 1);
+#line 68 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 69 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+#line 70 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 71 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 * v32) >> 3);
+#line 72 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 73 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 + v32) / 7u);
+#line 74 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 75 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+#line 76 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 77 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+#line 78 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 79 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+#line 80 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 81 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(x % (y | 1));
+#line 82 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 83 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+#line 84 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 85 "edge4.go"
+	unsigned char z = x;
+#line 86 "edge4.go"
+	z = (unsigned char)((unsigned int)z + 200u);
+#line 87 "edge4.go"
+	z = (unsigned char)((unsigned int)z * 3u);
+#line 88 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(z / 2);
+#line 89 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 90 "edge4.go"
+	x = (unsigned char)((unsigned int)x + 1u);
+#line 91 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i(x == 0);
+#line 92 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 93 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+#line 94 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 95 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+#line 96 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 97 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+#line 98 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 99 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+#line 100 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+}
+
+#line 23 "edge4.go"
+extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -237,7 +406,112 @@ extern "C" __global__ void Mid(const long long* a, long long a_len, long long* o
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+#line 111 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "edge4.go"
+	long long n = a_len;
+#line 113 "edge4.go"
+	if (i >= n) {
+#line 114 "edge4.go"
+		return;
+	}
+#line 116 "edge4.go"
+	long long w = a[i];
+#line 117 "edge4.go"
+	unsigned long long u = (unsigned long long)w;
+#line 118 "edge4.go"
+	int s32 = (int)w;
+#line 119 "edge4.go"
+	signed char s8 = (signed char)w;
+#line 120 "edge4.go"
+	unsigned char u8 = (unsigned char)w;
+#line 121 "edge4.go"
+	long long k = 0LL;
+#line 122 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u << 63);
+#line 123 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 124 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u >> 63);
+#line 125 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 126 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 63;
+#line 127 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 128 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)w << 63);
+#line 129 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 130 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 62;
+#line 131 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 132 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned int)u8 << 7);
+#line 133 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 134 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(s8 >> 7);
+#line 135 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 136 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)((unsigned int)s32 << 31);
+#line 137 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 138 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(w, -1LL);
+#line 139 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 140 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(w, -1LL);
+#line 141 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 142 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_div_i32(s32, -1);
+#line 143 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 144 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_rem_i32(s32, -1);
+#line 145 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 146 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 / (-1));
+#line 147 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 148 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 % (-1));
+#line 149 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 150 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / 8LL;
+#line 151 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 152 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w % 8LL;
+#line 153 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 154 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / (-8LL);
+#line 155 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 156 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u / 3ULL);
+#line 157 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 158 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+#line 159 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+#line 160 "edge4.go"
+	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+#line 161 "edge4.go"
+	k = (long long)((unsigned long long)k + 1ULL);
+}
+
+#line 110 "edge4.go"
+extern "C" __global__ void Const_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -342,7 +616,44 @@ extern "C" __global__ void Const(const long long* a, long long a_len, long long*
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+#line 171 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 172 "edge4.go"
+	long long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long long w = a[i];
+#line 177 "edge4.go"
+	signed char c8 = (signed char)(w & 127LL);
+#line 178 "edge4.go"
+	long long c = w & 255LL;
+#line 179 "edge4.go"
+	long long c64 = w & 1023LL;
+#line 180 "edge4.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+#line 181 "edge4.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+#line 182 "edge4.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+#line 183 "edge4.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+#line 184 "edge4.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+#line 185 "edge4.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+#line 186 "edge4.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+#line 187 "edge4.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+}
+
+#line 170 "edge4.go"
+extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"

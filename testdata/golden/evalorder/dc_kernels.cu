@@ -46,7 +46,49 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 }
 
 #line 27 "evalorder.go"
-extern "C" __global__ void RangeArray(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+#line 28 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long long arr[3] = {};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
+	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
+#line 34 "evalorder.go"
+	long long s = 0;
+	{
+#line 35 "evalorder.go"
+		long long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
+			long long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
+#line 37 "evalorder.go"
+				arr[(long long)((unsigned long long)k + 1ULL)] = (long long)((unsigned long long)arr[(long long)((unsigned long long)k + 1ULL)] + (unsigned long long)v * 10ULL);
+			}
+#line 39 "evalorder.go"
+			s = (long long)((unsigned long long)s * 1000ULL + (unsigned long long)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+}
+
+#line 27 "evalorder.go"
+extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
 #line 28 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "evalorder.go"
@@ -88,7 +130,40 @@ extern "C" __global__ void RangeArray(const long long* a, long long a_len, long 
 }
 
 #line 48 "evalorder.go"
-extern "C" __global__ void RangeReassign(const long long* a, long long a_len, const long long* b, long long b_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeReassign(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, long long* out, long long out_len) {
+#line 49 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 50 "evalorder.go"
+	if (i >= out_len) {
+#line 51 "evalorder.go"
+		return;
+	}
+#line 53 "evalorder.go"
+	long long* s = (long long*)a;
+	long long s_len = a_len;
+#line 54 "evalorder.go"
+	long long sum = 0;
+	{
+#line 55 "evalorder.go"
+		long long* tmp_1 = s;
+		long long tmp_1_len = s_len;
+#line 55 "evalorder.go"
+		for (long long i_1 = 0LL; i_1 < tmp_1_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 55 "evalorder.go"
+			long long v = tmp_1[i_1];
+#line 56 "evalorder.go"
+			s = (long long*)b;
+			s_len = b_len;
+#line 57 "evalorder.go"
+			sum = (long long)((unsigned long long)sum * 10ULL + (unsigned long long)v);
+		}
+	}
+#line 59 "evalorder.go"
+	out[i] = (long long)((unsigned long long)sum + (unsigned long long)s_len);
+}
+
+#line 48 "evalorder.go"
+extern "C" __global__ void RangeReassign_aliased(const long long* a, long long a_len, const long long* b, long long b_len, long long* out, long long out_len) {
 #line 49 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 50 "evalorder.go"

@@ -155,7 +155,32 @@ __device__ double clamp_float64(double x, double lo, double hi) {
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+#line 87 "helpers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
+#line 88 "helpers.go"
+		return;
+	}
+#line 90 "helpers.go"
+	long long i = index(width);
+#line 91 "helpers.go"
+	float l = 0.0f;
+#line 91 "helpers.go"
+	float h = 0.0f;
+#line 91 "helpers.go"
+	dc_ret_order dc_t1 = order(a[i], b[i]);
+	l = dc_t1.r0;
+	h = dc_t1.r1;
+#line 92 "helpers.go"
+	lo[i] = l;
+#line 92 "helpers.go"
+	hi[i] = h;
+#line 93 "helpers.go"
+	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+}
+
+#line 86 "helpers.go"
+extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -180,7 +205,45 @@ extern "C" __global__ void Blend(const float* a, long long a_len, const float* b
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+#line 74 "helpers.go"
+	__shared__ float sh0[128];
+#line 102 "helpers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long long qq = 0;
+#line 106 "helpers.go"
+		long long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0);
+#line 111 "helpers.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 112 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+#line 113 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+	}
+}
+
+#line 101 "helpers.go"
+extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"

@@ -49,7 +49,47 @@ __device__ signed char Celsius_Level(float c) {
 }
 
 #line 64 "named.go"
-extern "C" __global__ void Convert(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
+extern "C" __global__ void Convert(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
+#line 66 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0LL) {
+#line 75 "named.go"
+		prev = in[(long long)((unsigned long long)i - 1ULL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	unsigned int n = 2147483648u;
+#line 79 "named.go"
+	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 80 "named.go"
+		if (in[k] >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
+#line 64 "named.go"
+extern "C" __global__ void Convert_aliased(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
 #line 66 "named.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 67 "named.go"
@@ -131,8 +171,9 @@ extern "C" __global__ void Shift_Fahrenheit(float* xs, long long xs_len, float d
 `
 
 var dcKernelConvert = &runtime.Kernel{
-	Module: dcModule,
-	Name:   "Convert",
+	Aliased: "Convert_aliased",
+	Module:  dcModule,
+	Name:    "Convert",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",

@@ -5,7 +5,20 @@
 #endif
 
 #line 10 "saxpy.go"
-extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+	{
+#line 11 "saxpy.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
+extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len) {
 	{
 #line 11 "saxpy.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -18,7 +31,16 @@ extern "C" __global__ void Saxpy(float a, const float* x, long long x_len, float
 }
 
 #line 20 "saxpy.go"
-extern "C" __global__ void SaxpyStride(float a, const float* x, long long x_len, float* y, long long y_len, long long n) {
+extern "C" __global__ void SaxpyStride(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n) {
+#line 21 "saxpy.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
+
+#line 20 "saxpy.go"
+extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long long x_len, float* y, long long y_len, long long n) {
 #line 21 "saxpy.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 22 "saxpy.go"

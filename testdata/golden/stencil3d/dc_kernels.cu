@@ -5,7 +5,37 @@
 #endif
 
 #line 12 "stencil3d.go"
-extern "C" __global__ void Stencil7(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
+extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = in[(long long)((unsigned long long)i - 1ULL)] + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
+}
+
+#line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
 #line 13 "stencil3d.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 13 "stencil3d.go"

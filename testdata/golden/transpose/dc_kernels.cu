@@ -5,7 +5,39 @@
 #endif
 
 #line 16 "transpose.go"
-extern "C" __global__ void Transpose(const float* in, long long in_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h) {
+#line 17 "transpose.go"
+	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
+	float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
+	long long ly = (long long)threadIdx.y;
+#line 19 "transpose.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
+#line 20 "transpose.go"
+	long long y = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+	}
+#line 24 "transpose.go"
+	__syncthreads();
+#line 26 "transpose.go"
+	x = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)lx);
+#line 27 "transpose.go"
+	y = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		out[(long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x)] = s[lx][ly];
+	}
+}
+
+#line 16 "transpose.go"
+extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h) {
 #line 17 "transpose.go"
 	__shared__ float sh0[16][17];
 #line 17 "transpose.go"
@@ -37,7 +69,20 @@ extern "C" __global__ void Transpose(const float* in, long long in_len, float* o
 }
 
 #line 37 "transpose.go"
-extern "C" __global__ void TransposeInt(const int* in, long long in_len, int* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h) {
+#line 38 "transpose.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+	}
+}
+
+#line 37 "transpose.go"
+extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, long long h) {
 #line 38 "transpose.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "transpose.go"
