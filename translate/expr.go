@@ -301,6 +301,9 @@ func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
 			fields[i] = z
 		}
 	}
+	if !f.orderedArgs(e.Pos(), "the "+st.Name+" literal", fields) {
+		return badExpr
+	}
 	return &ir.StructLit{T: st, Fields: fields}
 }
 
@@ -437,7 +440,7 @@ func (f *fnState) orderedArgs(pos token.Pos, what string, args []ir.Expr) bool {
 		}
 	}
 	if n > 1 {
-		f.t.errorf(pos, "unsupported: several arguments of %s call something with effects (an atomic or a device function that writes memory); C does not fix their order as Go does: assign them to variables first", what)
+		f.t.errorf(pos, "unsupported: several operands of %s call something with effects (an atomic or a device function that writes memory); C does not fix their order as Go does: assign them to variables first", what)
 		return false
 	}
 	return true
