@@ -199,27 +199,16 @@ func within(g, w, rel, abs float64) (string, bool) {
 // NaN matches NaN; +0 and -0 are 0 ulp apart.
 func ULP32(t testing.TB, name string, got, want []float32, maxULP uint64) bool {
 	t.Helper()
-	if !sameLen(t, name, len(got), len(want)) {
-		return false
-	}
-	r := reporter{name: name}
-	for i := range got {
-		g, w := got[i], want[i]
-		if g != g || w != w {
-			if !(g != g && w != w) {
-				r.add(i, g, w, "NaN")
-			}
-			continue
-		}
-		if d := ulpDist(ordered32(g), ordered32(w)); d > maxULP {
-			r.add(i, g, w, fmt.Sprintf("%d ulp > %d", d, maxULP))
-		}
-	}
-	return r.report(t, len(got))
+	return ulps(t, name, got, want, maxULP, ordered32)
 }
 
 // ULP64 is ULP32 for float64.
 func ULP64(t testing.TB, name string, got, want []float64, maxULP uint64) bool {
+	t.Helper()
+	return ulps(t, name, got, want, maxULP, ordered64)
+}
+
+func ulps[F float32 | float64](t testing.TB, name string, got, want []F, maxULP uint64, ordered func(F) int64) bool {
 	t.Helper()
 	if !sameLen(t, name, len(got), len(want)) {
 		return false
@@ -233,7 +222,7 @@ func ULP64(t testing.TB, name string, got, want []float64, maxULP uint64) bool {
 			}
 			continue
 		}
-		if d := ulpDist(ordered64(g), ordered64(w)); d > maxULP {
+		if d := ulpDist(ordered(g), ordered(w)); d > maxULP {
 			r.add(i, g, w, fmt.Sprintf("%d ulp > %d", d, maxULP))
 		}
 	}
