@@ -36,7 +36,7 @@ func (m mapImporter) Import(path string) (*types.Package, error) {
 	return importer.Default().Import(path)
 }
 
-func loadDeps(t *testing.T) mapImporter {
+func loadDeps(t testing.TB) mapImporter {
 	t.Helper()
 	depsOnce.Do(func() {
 		cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes}
