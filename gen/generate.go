@@ -33,7 +33,13 @@ func Generate(p *Package, emit []string) ([]File, error) {
 	if len(prog.Kernels) == 0 {
 		return nil, nil
 	}
-	cu := cuda.Print(prog)
+	// The front end should reject whatever a printer cannot express; if a
+	// printer still finds something, that is an error, never an #error
+	// line in a written file.
+	cu, err := cuda.PrintChecked(prog)
+	if err != nil {
+		return nil, fmt.Errorf("dckgen: %s: %w", p.Path, err)
+	}
 	goSrc, err := GoSource(p, prog, cu)
 	if err != nil {
 		return nil, err
