@@ -21,7 +21,8 @@ import (
 
 // FuzzTranslate feeds arbitrary Go sources that type-check to the front end
 // and every printer: whatever the input, translation returns a Program or
-// diagnostics with positions, and printing never panics. The seed corpus is
+// diagnostics with positions, printing never panics, and the CUDA printer
+// can express everything the front end accepts. The seed corpus is
 // every golden case and every negative case.
 func FuzzTranslate(f *testing.F) {
 	seeds, _ := filepath.Glob("../testdata/errors/*.go")
@@ -79,7 +80,10 @@ func FuzzTranslate(f *testing.F) {
 			}
 			return
 		}
-		_ = cuda.Print(prog)
+		// What the front end accepts, the CUDA printer must express.
+		if _, err := cuda.PrintChecked(prog); err != nil {
+			t.Fatalf("accepted by the front end, but the CUDA printer says: %v", err)
+		}
 		jf := jen.NewFile(pkg.Name())
 		for _, k := range prog.Kernels {
 			jf.Add(gocpu.Kernel(k))
