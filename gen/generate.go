@@ -224,8 +224,10 @@ func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
 		}
 	}
 	name := "Launch" + obj.Name()
-	doc := fmt.Sprintf("%s launches kernel %s over the grid %s on %s. Buffers stand for the kernel's\nslices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.", name, obj.Name(), grid, dev)
-	fn := jen.Comment(doc).Line().Func().Id(name)
+	fn := jen.Commentf("%s launches kernel %s over the grid %s on %s. Buffers stand for", name, obj.Name(), grid, dev).Line().
+		Comment("the kernel's slices; the launch is asynchronous: Read a buffer or Sync the").Line().
+		Comment("device to wait for it.").Line().
+		Func().Id(name)
 	tps := sig.TypeParams()
 	if tps.Len() == 0 {
 		return fn.Params(params...).Error().Block(

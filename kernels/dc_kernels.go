@@ -650,10 +650,9 @@ var dcKernelMatMul = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
-/*
-LaunchSaxpy launches kernel Saxpy over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSaxpy launches kernel Saxpy over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, func() error {
 		dc_s1 := x.HostSlice()
@@ -664,10 +663,9 @@ func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[fl
 	})
 }
 
-/*
-LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchScale[T float32 | float64](dev *runtime.Device, g dc.Grid, a T, x *runtime.Buffer[T]) error {
 	switch any(*new(T)).(type) {
 	case float32:
@@ -693,10 +691,9 @@ func LaunchScale[T float32 | float64](dev *runtime.Device, g dc.Grid, a T, x *ru
 	}
 }
 
-/*
-LaunchReduceSum launches kernel ReduceSum over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchReduceSum launches kernel ReduceSum over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g dc.Grid, in *runtime.Buffer[T], partial *runtime.Buffer[T]) error {
 	switch any(*new(T)).(type) {
 	case float32:
@@ -744,10 +741,9 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 	}
 }
 
-/*
-LaunchMatMul launches kernel MatMul over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMatMul launches kernel MatMul over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
 	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func() error {
 		dc_s0 := a.HostSlice()

@@ -642,10 +642,9 @@ var dcKernelMaxFloat = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
-/*
-LaunchHistogram launches kernel Histogram over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchHistogram launches kernel Histogram over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32], bins *runtime.Buffer[uint32], nbins int) error {
 	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{data, bins, runtime.Scalar(nbins)}, func() error {
 		dc_s0 := data.HostSlice()
@@ -656,10 +655,9 @@ func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32
 	})
 }
 
-/*
-LaunchCompact launches kernel Compact over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchCompact launches kernel Compact over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchCompact(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32], count *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelCompact, g, []runtime.Arg{xs, out, count}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -671,10 +669,9 @@ func LaunchCompact(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ou
 	})
 }
 
-/*
-LaunchExtremes launches kernel Extremes over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchExtremes launches kernel Extremes over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], us *runtime.Buffer[uint32], ext *runtime.Buffer[int32], uext *runtime.Buffer[uint32]) error {
 	return dev.Launch(dcKernelExtremes, g, []runtime.Arg{xs, us, ext, uext}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -687,10 +684,9 @@ func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], u
 	})
 }
 
-/*
-LaunchSumFloat launches kernel SumFloat over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSumFloat launches kernel SumFloat over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], total *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelSumFloat, g, []runtime.Arg{xs, total}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -701,10 +697,9 @@ func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 	})
 }
 
-/*
-LaunchExchange launches kernel Exchange over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchExchange launches kernel Exchange over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32], olds *runtime.Buffer[int32], fcell *runtime.Buffer[float32], folds *runtime.Buffer[float32], uolds *runtime.Buffer[uint32], ufinal *runtime.Buffer[uint32], n int) error {
 	return dev.Launch(dcKernelExchange, g, []runtime.Arg{cell, olds, fcell, folds, uolds, ufinal, runtime.Scalar(n)}, func() error {
 		dc_s0 := cell.HostSlice()
@@ -719,10 +714,9 @@ func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32],
 	})
 }
 
-/*
-LaunchCappedSum launches kernel CappedSum over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchCappedSum launches kernel CappedSum over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchCappedSum(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], acc *runtime.Buffer[int32], limit int32) error {
 	return dev.Launch(dcKernelCappedSum, g, []runtime.Arg{xs, acc, runtime.Scalar(limit)}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -733,10 +727,9 @@ func LaunchCappedSum(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], 
 	})
 }
 
-/*
-LaunchMaxFloat launches kernel MaxFloat over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMaxFloat launches kernel MaxFloat over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], maxKey *runtime.Buffer[uint32]) error {
 	return dev.Launch(dcKernelMaxFloat, g, []runtime.Arg{xs, maxKey}, func() error {
 		dc_s0 := xs.HostSlice()

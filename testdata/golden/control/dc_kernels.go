@@ -747,10 +747,9 @@ var dcKernelScan = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchCollatz launches kernel Collatz over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchCollatz launches kernel Collatz over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchCollatz(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], steps *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelCollatz, g, []runtime.Arg{xs, steps}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -761,10 +760,9 @@ func LaunchCollatz(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], st
 	})
 }
 
-/*
-LaunchClassify launches kernel Classify over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchClassify launches kernel Classify over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchClassify(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], kinds *runtime.Buffer[int32], codes *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelClassify, g, []runtime.Arg{xs, kinds, codes}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -776,10 +774,9 @@ func LaunchClassify(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], k
 	})
 }
 
-/*
-LaunchGrade launches kernel Grade over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchGrade launches kernel Grade over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchGrade(dev *runtime.Device, g dc.Grid, scores *runtime.Buffer[float32], grades *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelGrade, g, []runtime.Arg{scores, grades}, func() error {
 		dc_s0 := scores.HostSlice()
@@ -790,10 +787,9 @@ func LaunchGrade(dev *runtime.Device, g dc.Grid, scores *runtime.Buffer[float32]
 	})
 }
 
-/*
-LaunchFindFirst launches kernel FindFirst over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchFindFirst launches kernel FindFirst over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchFindFirst(dev *runtime.Device, g dc.Grid, grid *runtime.Buffer[int32], w int, h int, target int32, found *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelFindFirst, g, []runtime.Arg{grid, runtime.Scalar(w), runtime.Scalar(h), runtime.Scalar(target), found}, func() error {
 		dc_s0 := grid.HostSlice()
@@ -804,10 +800,9 @@ func LaunchFindFirst(dev *runtime.Device, g dc.Grid, grid *runtime.Buffer[int32]
 	})
 }
 
-/*
-LaunchPoly launches kernel Poly over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchPoly launches kernel Poly over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchPoly(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], coef *runtime.Buffer[int32], vals *runtime.Buffer[int32], digits *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelPoly, g, []runtime.Arg{xs, coef, vals, digits}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -820,10 +815,9 @@ func LaunchPoly(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], coef 
 	})
 }
 
-/*
-LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelScan, g, []runtime.Arg{xs, out}, func() error {
 		dc_s0 := xs.HostSlice()

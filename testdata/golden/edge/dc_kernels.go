@@ -115,10 +115,9 @@ var dcKernelShadow = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchShadow launches kernel Shadow over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchShadow launches kernel Shadow over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelShadow, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()

@@ -423,10 +423,9 @@ var dcKernelSwitchLoop = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchKeywords launches kernel Keywords over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchKeywords launches kernel Keywords over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchKeywords(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelKeywords, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -437,10 +436,9 @@ func LaunchKeywords(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], ou
 	})
 }
 
-/*
-LaunchShadowed launches kernel Shadowed over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchShadowed launches kernel Shadowed over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchShadowed(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelShadowed, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -451,10 +449,9 @@ func LaunchShadowed(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], ou
 	})
 }
 
-/*
-LaunchSwitchLoop launches kernel SwitchLoop over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSwitchLoop launches kernel SwitchLoop over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSwitchLoop(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelSwitchLoop, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()

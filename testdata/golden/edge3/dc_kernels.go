@@ -191,10 +191,9 @@ var dcKernelTypeShadow = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchLens launches kernel Lens over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchLens launches kernel Lens over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchLens(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], a_len int64, out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelLens, g, []runtime.Arg{a, runtime.Scalar(a_len), out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -205,10 +204,9 @@ func LaunchLens(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], a_len 
 	})
 }
 
-/*
-LaunchTypeShadow launches kernel TypeShadow over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchTypeShadow launches kernel TypeShadow over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchTypeShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelTypeShadow, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()

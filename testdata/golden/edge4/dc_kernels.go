@@ -756,10 +756,9 @@ var dcKernelSigned = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchMid launches kernel Mid over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMid launches kernel Mid over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -770,10 +769,9 @@ func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *ru
 	})
 }
 
-/*
-LaunchConst launches kernel Const over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchConst launches kernel Const over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -784,10 +782,9 @@ func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *
 	})
 }
 
-/*
-LaunchSigned launches kernel Signed over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSigned launches kernel Signed over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()

@@ -568,10 +568,9 @@ var dcKernelSharedB = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-/*
-LaunchSwitchTag launches kernel SwitchTag over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSwitchTag launches kernel SwitchTag over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSwitchTag(dev *runtime.Device, g dc.Grid, ctr *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelSwitchTag, g, []runtime.Arg{ctr, out}, func() error {
 		dc_s0 := ctr.HostSlice()
@@ -582,10 +581,9 @@ func LaunchSwitchTag(dev *runtime.Device, g dc.Grid, ctr *runtime.Buffer[int32],
 	})
 }
 
-/*
-LaunchFloats launches kernel Floats over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchFloats launches kernel Floats over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchFloats(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], out *runtime.Buffer[float32], out64 *runtime.Buffer[float64]) error {
 	return dev.Launch(dcKernelFloats, g, []runtime.Arg{a, out, out64}, func() error {
 		dc_s0 := a.HostSlice()
@@ -597,10 +595,9 @@ func LaunchFloats(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], ou
 	})
 }
 
-/*
-LaunchStructs launches kernel Structs over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchStructs launches kernel Structs over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchStructs(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], vs *runtime.Buffer[Vec], out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelStructs, g, []runtime.Arg{a, vs, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -612,10 +609,9 @@ func LaunchStructs(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], vs 
 	})
 }
 
-/*
-LaunchSharedA launches kernel SharedA over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSharedA launches kernel SharedA over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelSharedA, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -626,10 +622,9 @@ func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 	})
 }
 
-/*
-LaunchSharedB launches kernel SharedB over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSharedB launches kernel SharedB over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelSharedB, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()

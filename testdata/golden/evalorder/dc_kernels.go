@@ -266,10 +266,9 @@ var dcKernelRangeReassign = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchTupleIndex launches kernel TupleIndex over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchTupleIndex launches kernel TupleIndex over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchTupleIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int64], other *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelTupleIndex, g, []runtime.Arg{out, other}, func() error {
 		dc_s0 := out.HostSlice()
@@ -280,10 +279,9 @@ func LaunchTupleIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int64]
 	})
 }
 
-/*
-LaunchRangeArray launches kernel RangeArray over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchRangeArray launches kernel RangeArray over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchRangeArray(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelRangeArray, g, []runtime.Arg{a, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -294,10 +292,9 @@ func LaunchRangeArray(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 	})
 }
 
-/*
-LaunchRangeReassign launches kernel RangeReassign over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchRangeReassign launches kernel RangeReassign over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchRangeReassign(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], b *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelRangeReassign, g, []runtime.Arg{a, b, out}, func() error {
 		dc_s0 := a.HostSlice()

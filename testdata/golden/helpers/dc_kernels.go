@@ -409,10 +409,9 @@ var dcKernelClamp = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchBlend launches kernel Blend over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchBlend launches kernel Blend over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], lo *runtime.Buffer[float32], hi *runtime.Buffer[float32], out *runtime.Buffer[float32], width int, height int) error {
 	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, func() error {
 		dc_s0 := a.HostSlice()
@@ -426,10 +425,9 @@ func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *
 	})
 }
 
-/*
-LaunchGroupStats launches kernel GroupStats over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchGroupStats launches kernel GroupStats over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], sums *runtime.Buffer[float32], q *runtime.Buffer[int32], r *runtime.Buffer[int32], n int) error {
 	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -442,10 +440,9 @@ func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32
 	})
 }
 
-/*
-LaunchClamp launches kernel Clamp over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchClamp launches kernel Clamp over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *runtime.Buffer[float64], lo int32, hi int32) error {
 	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, func() error {
 		dc_s0 := xs.HostSlice()

@@ -2012,10 +2012,9 @@ var dcKernelIntFloat = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchArith launches kernel Arith over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchArith launches kernel Arith over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | int | uint](dev *runtime.Device, g dc.Grid, a *runtime.Buffer[T], b *runtime.Buffer[T], s *runtime.Buffer[uint32], out *runtime.Buffer[T]) error {
 	switch any(*new(T)).(type) {
 	case int8:
@@ -2153,10 +2152,9 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 	}
 }
 
-/*
-LaunchEdges launches kernel Edges over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchEdges launches kernel Edges over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32 *runtime.Buffer[int32], m64 *runtime.Buffer[int64], d64 *runtime.Buffer[int64], out32 *runtime.Buffer[int32], out64 *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, func() error {
 		dc_s0 := m32.HostSlice()
@@ -2171,10 +2169,9 @@ func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32
 	})
 }
 
-/*
-LaunchShifts launches kernel Shifts over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchShifts launches kernel Shifts over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *runtime.Buffer[int], out *runtime.Buffer[int64], uout *runtime.Buffer[uint64], bout *runtime.Buffer[uint8]) error {
 	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, func() error {
 		dc_s0 := a.HostSlice()
@@ -2188,10 +2185,9 @@ func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *r
 	})
 }
 
-/*
-LaunchNarrow launches kernel Narrow over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchNarrow launches kernel Narrow over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -2202,10 +2198,9 @@ func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out
 	})
 }
 
-/*
-LaunchIntFloat launches kernel IntFloat over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchIntFloat launches kernel IntFloat over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], us *runtime.Buffer[uint64], fs *runtime.Buffer[float64], ufs *runtime.Buffer[float64], f32s *runtime.Buffer[float32], small *runtime.Buffer[float32], toF *runtime.Buffer[float64], toI *runtime.Buffer[int64]) error {
 	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, func() error {
 		dc_s0 := is.HostSlice()

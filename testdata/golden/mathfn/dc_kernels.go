@@ -459,10 +459,9 @@ var dcKernelSoftplus = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchMath32 launches kernel Math32 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMath32 launches kernel Math32 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMath32(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y *runtime.Buffer[float32], z *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelMath32, g, []runtime.Arg{x, y, z, out}, func() error {
 		dc_s0 := x.HostSlice()
@@ -475,10 +474,9 @@ func LaunchMath32(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y 
 	})
 }
 
-/*
-LaunchMath64 launches kernel Math64 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMath64 launches kernel Math64 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMath64(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float64], y *runtime.Buffer[float64], z *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
 	return dev.Launch(dcKernelMath64, g, []runtime.Arg{x, y, z, out}, func() error {
 		dc_s0 := x.HostSlice()
@@ -491,10 +489,9 @@ func LaunchMath64(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float64], y 
 	})
 }
 
-/*
-LaunchGeometry64 launches kernel Geometry64 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchGeometry64 launches kernel Geometry64 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchGeometry64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], ys *runtime.Buffer[float64], out *runtime.Buffer[float64], radius float64) error {
 	return dev.Launch(dcKernelGeometry64, g, []runtime.Arg{xs, ys, out, runtime.Scalar(radius)}, func() error {
 		dc_s0 := xs.HostSlice()
@@ -506,10 +503,9 @@ func LaunchGeometry64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64
 	})
 }
 
-/*
-LaunchSoftplus launches kernel Softplus over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSoftplus launches kernel Softplus over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelSoftplus, g, []runtime.Arg{x, out}, func() error {
 		dc_s0 := x.HostSlice()

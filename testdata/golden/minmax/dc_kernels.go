@@ -399,10 +399,9 @@ var dcKernelInts = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchFloat32 launches kernel Float32 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchFloat32 launches kernel Float32 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -415,10 +414,9 @@ func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b
 	})
 }
 
-/*
-LaunchFloat64 launches kernel Float64 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchFloat64 launches kernel Float64 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b *runtime.Buffer[float64], c *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
 	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, func() error {
 		dc_s0 := a.HostSlice()
@@ -431,10 +429,9 @@ func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b
 	})
 }
 
-/*
-LaunchInts launches kernel Ints over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchInts launches kernel Ints over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *runtime.Buffer[int32], c *runtime.Buffer[int32], ua *runtime.Buffer[uint8], ub *runtime.Buffer[uint8], uc *runtime.Buffer[uint8], la *runtime.Buffer[int64], lb *runtime.Buffer[int64], out *runtime.Buffer[int32], uout *runtime.Buffer[uint8], lout *runtime.Buffer[int]) error {
 	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, func() error {
 		dc_s0 := a.HostSlice()

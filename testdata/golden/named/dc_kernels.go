@@ -264,10 +264,9 @@ var dcKernelShift_Fahrenheit = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchConvert launches kernel Convert over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchConvert launches kernel Convert over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchConvert(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[Celsius], out *runtime.Buffer[Fahrenheit], levels *runtime.Buffer[Level], smooth *runtime.Buffer[Celsius], counts *runtime.Buffer[Count], alarms *runtime.Buffer[Alarm], threshold Celsius) error {
 	return dev.Launch(dcKernelConvert, g, []runtime.Arg{in, out, levels, smooth, counts, alarms, runtime.Scalar(threshold)}, func() error {
 		dc_s0 := in.HostSlice()
@@ -282,10 +281,9 @@ func LaunchConvert(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[Celsius], 
 	})
 }
 
-/*
-LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchScale(dev *runtime.Device, g dc.Grid, ts *runtime.Buffer[Celsius], levels *runtime.Buffer[Level], factor Celsius, offset Celsius) error {
 	return dev.Launch(dcKernelScale, g, []runtime.Arg{ts, levels, runtime.Scalar(factor), runtime.Scalar(offset)}, func() error {
 		dc_s0 := ts.HostSlice()
@@ -296,10 +294,9 @@ func LaunchScale(dev *runtime.Device, g dc.Grid, ts *runtime.Buffer[Celsius], le
 	})
 }
 
-/*
-LaunchShift launches kernel Shift over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchShift launches kernel Shift over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[T], delta T) error {
 	switch any(*new(T)).(type) {
 	case Celsius:

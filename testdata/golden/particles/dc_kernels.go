@@ -385,10 +385,9 @@ var dcKernelMoments = &runtime.Kernel{
 	SharedBytes: 768,
 }
 
-/*
-LaunchStep launches kernel Step over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchStep launches kernel Step over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchStep(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], dt float32, gravity Vec3, box Box) error {
 	return dev.Launch(dcKernelStep, g, []runtime.Arg{ps, runtime.Scalar(dt), runtime.Scalar(gravity), runtime.Scalar(box)}, func() error {
 		dc_s0 := ps.HostSlice()
@@ -398,10 +397,9 @@ func LaunchStep(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], dt
 	})
 }
 
-/*
-LaunchMeasure launches kernel Measure over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMeasure launches kernel Measure over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMeasure(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], out *runtime.Buffer[Stats]) error {
 	return dev.Launch(dcKernelMeasure, g, []runtime.Arg{ps, out}, func() error {
 		dc_s0 := ps.HostSlice()
@@ -412,10 +410,9 @@ func LaunchMeasure(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 	})
 }
 
-/*
-LaunchRespawn launches kernel Respawn over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchRespawn launches kernel Respawn over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchRespawn(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], origin Vec3, dir Vec3) error {
 	return dev.Launch(dcKernelRespawn, g, []runtime.Arg{ps, runtime.Scalar(origin), runtime.Scalar(dir)}, func() error {
 		dc_s0 := ps.HostSlice()
@@ -425,10 +422,9 @@ func LaunchRespawn(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 	})
 }
 
-/*
-LaunchMoments launches kernel Moments over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchMoments launches kernel Moments over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], moments *runtime.Buffer[Vec3]) error {
 	return dev.Launch(dcKernelMoments, g, []runtime.Arg{ps, moments}, func() error {
 		dc_s0 := ps.HostSlice()

@@ -212,10 +212,9 @@ var dcKernelReduce_float64 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
-/*
-LaunchReduce launches kernel Reduce over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchReduce launches kernel Reduce over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runtime.Buffer[T], partial *runtime.Buffer[T], n int) error {
 	switch any(*new(T)).(type) {
 	case float32:

@@ -111,10 +111,9 @@ var dcKernelSaxpyStride = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchSaxpy launches kernel Saxpy over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSaxpy launches kernel Saxpy over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
 	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, func() error {
 		dc_s1 := x.HostSlice()
@@ -125,10 +124,9 @@ func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[fl
 	})
 }
 
-/*
-LaunchSaxpyStride launches kernel SaxpyStride over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchSaxpyStride launches kernel SaxpyStride over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchSaxpyStride(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
 	return dev.Launch(dcKernelSaxpyStride, g, []runtime.Arg{runtime.Scalar(a), x, y, runtime.Scalar(n)}, func() error {
 		dc_s1 := x.HostSlice()

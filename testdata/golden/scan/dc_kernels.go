@@ -374,10 +374,9 @@ var dcKernelAddOffsets_float32 = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.Buffer[T], out *runtime.Buffer[T], sums *runtime.Buffer[T], n int) error {
 	switch any(*new(T)).(type) {
 	case int32:
@@ -409,10 +408,9 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 	}
 }
 
-/*
-LaunchAddOffsets launches kernel AddOffsets over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchAddOffsets launches kernel AddOffsets over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *runtime.Buffer[T], offsets *runtime.Buffer[T], n int) error {
 	switch any(*new(T)).(type) {
 	case int32:

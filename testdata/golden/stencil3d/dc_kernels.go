@@ -178,10 +178,9 @@ var dcKernelGeometry = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchStencil7 launches kernel Stencil7 over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchStencil7 launches kernel Stencil7 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchStencil7(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int, c0 float32, c1 float32) error {
 	return dev.Launch(dcKernelStencil7, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz), runtime.Scalar(c0), runtime.Scalar(c1)}, func() error {
 		dc_s0 := in.HostSlice()
@@ -192,10 +191,9 @@ func LaunchStencil7(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32],
 	})
 }
 
-/*
-LaunchGeometry launches kernel Geometry over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchGeometry launches kernel Geometry over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) error {
 	return dev.Launch(dcKernelGeometry, g, []runtime.Arg{out}, func() error {
 		dc_s0 := out.HostSlice()

@@ -163,10 +163,9 @@ var dcKernelTransposeInt = &runtime.Kernel{
 	}},
 }
 
-/*
-LaunchTranspose launches kernel Transpose over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchTranspose launches kernel Transpose over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
 	return dev.Launch(dcKernelTranspose, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func() error {
 		dc_s0 := in.HostSlice()
@@ -177,10 +176,9 @@ func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32]
 	})
 }
 
-/*
-LaunchTransposeInt launches kernel TransposeInt over the grid g on dev. Buffers stand for the kernel's
-slices; the launch is asynchronous: Read a buffer or Sync the device to wait for it.
-*/
+// LaunchTransposeInt launches kernel TransposeInt over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
 func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], w int, h int) error {
 	return dev.Launch(dcKernelTransposeInt, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func() error {
 		dc_s0 := in.HostSlice()
