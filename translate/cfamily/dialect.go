@@ -100,6 +100,13 @@ type Dialect struct {
 	// ir.Copysign, ir.IsNaN) on floats of kind k.
 	Math func(op ir.Builtin, k ir.Kind) string
 
+	// FastMath returns the faster, less accurate function a kernel marked
+	// fastmath uses for the math builtin op on floats of kind k (CUDA's
+	// __sinf, __expf, ...), or "" to keep Math's. It applies to the
+	// kernel's own body; device functions are shared between kernels and
+	// keep the accurate functions. nil for none.
+	FastMath func(op ir.Builtin, k ir.Kind) string
+
 	// BitCast returns the expression reinterpreting x for op, one of
 	// ir.Float32Bits, ir.Float32From, ir.Float64Bits, ir.Float64From.
 	BitCast func(op ir.Builtin, x string) string

@@ -515,6 +515,11 @@ func (f *fn) builtin(e *ir.BuiltinCall) cexpr {
 		return f.bad("%s of %s", op, k)
 	}
 	name := p.d.Math(op, k)
+	if f.kernel != nil && f.kernel.FastMath && p.d.FastMath != nil {
+		if fast := p.d.FastMath(op, k); fast != "" {
+			name = fast
+		}
+	}
 	if name == "" {
 		return f.bad("%s has no %s equivalent", op, p.d.Name)
 	}

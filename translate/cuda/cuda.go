@@ -60,6 +60,7 @@ var Dialect = &cfamily.Dialect{
 		return "__dmul_rn"
 	},
 	Math:     mathName,
+	FastMath: fastMathName,
 	BitCast:  bitCast,
 	Atomic:   atomic,
 	Reserved: reserved,
@@ -216,3 +217,30 @@ var reserved = func() []string {
 	}
 	return r
 }()
+
+// fastMathName returns CUDA's fast intrinsic for op on float32 in a
+// fastmath kernel (the functions --use_fast_math would substitute), or "".
+func fastMathName(op ir.Builtin, k ir.Kind) string {
+	if k != ir.Float32 {
+		return ""
+	}
+	switch op {
+	case ir.Sin:
+		return "__sinf"
+	case ir.Cos:
+		return "__cosf"
+	case ir.Tan:
+		return "__tanf"
+	case ir.Exp:
+		return "__expf"
+	case ir.Log:
+		return "__logf"
+	case ir.Log2:
+		return "__log2f"
+	case ir.Log10:
+		return "__log10f"
+	case ir.Pow:
+		return "__powf"
+	}
+	return ""
+}

@@ -331,7 +331,7 @@ extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len
 #line 135 "mathfn.go"
 		if (i < x_len) {
 #line 136 "mathfn.go"
-			out[i] = logf(1.0f + expf(x[i]));
+			out[i] = __logf(1.0f + __expf(x[i]));
 		}
 	}
 }
@@ -345,7 +345,7 @@ extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, flo
 #line 135 "mathfn.go"
 		if (i < x_len) {
 #line 136 "mathfn.go"
-			out[i] = logf(1.0f + expf(x[i]));
+			out[i] = __logf(1.0f + __expf(x[i]));
 		}
 	}
 }
