@@ -121,6 +121,16 @@ func TestMath64(t *testing.T) {
 				t.Fatal(err)
 			}
 			for f := range numFuncs {
+				if f == fLog2 {
+					// Go's math.Log2 computes Log(frac)/Ln2 + exp and loses
+					// up to ~6 bits to cancellation just above 1: its error is
+					// absolute, about 2 ulp of 1.0, not relative. Measured on
+					// an H100: Go was 37 ulp off the exact value at
+					// x = 1.0104, the GPU 0.0 ulp. So Log2 gets an absolute
+					// bound of 4 ulp of 1.0 on top of the relative one.
+					kerneltest.Close64(t, name+": "+names[f], got[f*n:(f+1)*n], want[f*n:(f+1)*n], float64(ulp64[f])*0x1p-52, 4*0x1p-52)
+					continue
+				}
 				kerneltest.ULP64(t, name+": "+names[f], got[f*n:(f+1)*n], want[f*n:(f+1)*n], ulp64[f])
 			}
 		}
