@@ -267,7 +267,7 @@ func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
 		if typ != nil {
 			switch typ.(type) {
 			case *ir.Array:
-				t.errorf(e.Pos(), "unsupported: array literals cannot be used in kernels; declare the array and assign its elements")
+				t.errorf(e.Pos(), "unsupported: array literals are only allowed as the initial value of a variable (w := [3]float32{1, 2, 1})")
 			case *ir.Slice:
 				t.errorf(e.Pos(), "unsupported: slice literals allocate and cannot be used in kernels")
 			default:
@@ -419,13 +419,17 @@ func effectful(x ir.Expr) bool {
 	case *ir.Len:
 		return effectful(e.X)
 	case *ir.StructLit:
-		n := 0
 		for _, a := range e.Fields {
 			if effectful(a) {
-				n++
+				return true
 			}
 		}
-		return n > 0
+	case *ir.ArrayLit:
+		for _, a := range e.Elems {
+			if effectful(a) {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -444,4 +448,85 @@ func (f *fnState) orderedArgs(pos token.Pos, what string, args []ir.Expr) bool {
 		return false
 	}
 	return true
+}
+
+// arrayLit lowers an array composite literal (the initial value of a
+// variable) to an ArrayLit with every element, zeros where the source
+// leaves them out.
+func (f *fnState) arrayLit(e *ast.CompositeLit, typ *ir.Array) ir.Expr {
+	t := f.t
+	if n := scalarCount(typ); n > 4096 {
+		t.errorf(e.Pos(), "unsupported: array literal of %d elements; the limit is 4096 (fill larger arrays in a loop)", n)
+		return badExpr
+	}
+	elems := make([]ir.Expr, typ.Len)
+	next := int64(0)
+	for _, el := range e.Elts {
+		val := el
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			tv := t.in.Info.Types[kv.Key]
+			k, exact := constant.Int64Val(constant.ToInt(tv.Value))
+			if tv.Value == nil || !exact {
+				t.errorf(kv.Key.Pos(), "unsupported: array literal index must be a constant")
+				return badExpr
+			}
+			next, val = k, kv.Value
+		}
+		if next < 0 || next >= typ.Len {
+			t.errorf(el.Pos(), "array literal index %d out of range", next)
+			return badExpr
+		}
+		var x ir.Expr
+		if inner, ok := ast.Unparen(val).(*ast.CompositeLit); ok {
+			if at, ok := typ.Elem.(*ir.Array); ok {
+				x = f.arrayLit(inner, at)
+			}
+		}
+		if x == nil {
+			x = f.expr(val)
+		}
+		if x == badExpr {
+			return badExpr
+		}
+		elems[next] = x
+		next++
+	}
+	for i, x := range elems {
+		if x == nil {
+			z := f.zeroOf(typ.Elem)
+			if z == nil {
+				t.errorf(e.Pos(), "unsupported: array literal of %s", typ)
+				return badExpr
+			}
+			elems[i] = z
+		}
+	}
+	if !f.orderedArgs(e.Pos(), "the array literal", elems) {
+		return badExpr
+	}
+	return &ir.ArrayLit{T: typ, Elems: elems}
+}
+
+// zeroOf is zero extended to arrays.
+func (f *fnState) zeroOf(typ ir.Type) ir.Expr {
+	if at, ok := typ.(*ir.Array); ok {
+		lit := &ir.ArrayLit{T: at}
+		for range at.Len {
+			z := f.zeroOf(at.Elem)
+			if z == nil {
+				return nil
+			}
+			lit.Elems = append(lit.Elems, z)
+		}
+		return lit
+	}
+	return f.zero(typ)
+}
+
+// scalarCount returns how many non-array elements an array type holds.
+func scalarCount(t ir.Type) int64 {
+	if at, ok := t.(*ir.Array); ok {
+		return at.Len * scalarCount(at.Elem)
+	}
+	return 1
 }

@@ -164,7 +164,7 @@ func (f *fnState) define(id *ast.Ident, init ast.Expr) []ir.Stmt {
 	}
 	var x ir.Expr
 	if init != nil {
-		x = f.expr(init)
+		x = f.initExpr(init, obj.Type())
 		if x == badExpr {
 			return nil // already reported
 		}
@@ -358,6 +358,12 @@ func hasCall(x ir.Expr) bool {
 		return hasCall(e.X)
 	case *ir.StructLit:
 		for _, a := range e.Fields {
+			if hasCall(a) {
+				return true
+			}
+		}
+	case *ir.ArrayLit:
+		for _, a := range e.Elems {
 			if hasCall(a) {
 				return true
 			}
@@ -1043,4 +1049,18 @@ func walkStmt(s ir.Stmt, visit func(ir.Stmt)) {
 			walkStmts(c.Body, visit)
 		}
 	}
+}
+
+// initExpr lowers the initial value of a new variable of Go type gt: any
+// expression, or an array literal, which only a declaration may hold.
+func (f *fnState) initExpr(init ast.Expr, gt types.Type) ir.Expr {
+	if lit, ok := ast.Unparen(init).(*ast.CompositeLit); ok {
+		if _, isArray := f.ctx.resolve(gt).Underlying().(*types.Array); isArray {
+			if at, ok := f.typeOf(lit).(*ir.Array); ok {
+				return f.arrayLit(lit, at)
+			}
+			return badExpr
+		}
+	}
+	return f.expr(init)
 }

@@ -163,6 +163,8 @@ func (f *fn) expr(e ir.Expr) cexpr {
 		return primary(n)
 	case *ir.StructLit:
 		return f.structLit(e)
+	case *ir.ArrayLit:
+		return f.bad("array literal outside a variable declaration")
 	case *ir.Call:
 		if wrapped(e.Func) {
 			return f.bad("call of %s, whose results C returns in a struct, used as an operand", e.Func.Name)

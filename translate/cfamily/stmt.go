@@ -241,6 +241,10 @@ func (f *fn) decl(s *ir.DeclStmt) {
 			f.linef("%s = %s;", f.p.decl(t, f.name(v)), f.p.zeroValue(t))
 			return
 		}
+		if lit, ok := s.Init.(*ir.ArrayLit); ok {
+			f.linef("%s = %s;", f.p.decl(t, f.name(v)), f.initList(lit))
+			return
+		}
 		src := f.arraySource(s.Init)
 		f.linef("%s;", f.p.decl(t, f.name(v)))
 		f.copyArray(t, f.name(v), src)
@@ -674,4 +678,17 @@ func (f *fn) ret(s *ir.ReturnStmt) {
 	f.linef("return dc_r;")
 	f.depth--
 	f.linef("}")
+}
+
+// initList returns the C initializer list of an array literal.
+func (f *fn) initList(lit *ir.ArrayLit) string {
+	parts := make([]string, len(lit.Elems))
+	for i, e := range lit.Elems {
+		if inner, ok := e.(*ir.ArrayLit); ok {
+			parts[i] = f.initList(inner)
+			continue
+		}
+		parts[i] = f.expr(e).s
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }

@@ -93,6 +93,10 @@ func walkExpr(e ir.Expr, visit func(ir.Expr)) {
 		for _, x := range e.Fields {
 			walkExpr(x, visit)
 		}
+	case *ir.ArrayLit:
+		for _, x := range e.Elems {
+			walkExpr(x, visit)
+		}
 	case *ir.Call:
 		for _, x := range e.Args {
 			walkExpr(x, visit)

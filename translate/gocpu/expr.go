@@ -45,6 +45,12 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 		return jen.Len(p.inner(e.X, false))
 	case *ir.StructLit:
 		return p.structLit(e)
+	case *ir.ArrayLit:
+		var vals []jen.Code
+		for _, v := range e.Elems {
+			vals = append(vals, p.inner(v, false))
+		}
+		return typeCode(e.T).Values(vals...)
 	case *ir.Call:
 		return p.call(e)
 	case *ir.BuiltinCall:

@@ -160,6 +160,11 @@ func (in *info) expr(e ir.Expr) {
 		for _, f := range e.Fields {
 			in.expr(f)
 		}
+	case *ir.ArrayLit:
+		in.typ(e.T)
+		for _, f := range e.Elems {
+			in.expr(f)
+		}
 	case *ir.Call:
 		for _, a := range e.Args {
 			in.expr(a)

@@ -329,6 +329,14 @@ type StructLit struct {
 	Fields []Expr
 }
 
+// ArrayLit is an array value with every element given, in order (nested
+// arrays as nested ArrayLits). The front end allows it only as the
+// initial value of a local variable (a DeclStmt's Init).
+type ArrayLit struct {
+	T     *Array
+	Elems []Expr
+}
+
 // Call calls a device function. Args are the ordinary arguments in order;
 // the thread (when Func.Thread != nil) and shared arrays (Func.Shared) are
 // passed implicitly and printers add them. A call with several results
@@ -358,6 +366,7 @@ func (e *Index) Type() Type       { return e.T }
 func (e *FieldRef) Type() Type    { return e.T }
 func (e *Len) Type() Type         { return IntType }
 func (e *StructLit) Type() Type   { return e.T }
+func (e *ArrayLit) Type() Type    { return e.T }
 func (e *BuiltinCall) Type() Type { return e.T }
 
 // Type returns the single result type of the call, or nil if it has none; a
@@ -382,5 +391,6 @@ func (*Index) expr()       {}
 func (*FieldRef) expr()    {}
 func (*Len) expr()         {}
 func (*StructLit) expr()   {}
+func (*ArrayLit) expr()    {}
 func (*Call) expr()        {}
 func (*BuiltinCall) expr() {}
