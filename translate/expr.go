@@ -91,7 +91,7 @@ func (f *fnState) expr(e ast.Expr) ir.Expr {
 	case *ast.FuncLit:
 		t.errorf(e.Pos(), "unsupported: closures (function literals) cannot be used in kernels")
 	case *ast.SliceExpr:
-		t.errorf(e.Pos(), "unsupported: slice expressions (s[i:j]) cannot be used in kernels; pass the bounds as integers")
+		return f.sliceExpr(e)
 	case *ast.TypeAssertExpr:
 		t.errorf(e.Pos(), "unsupported: type assertions cannot be used in kernels (interfaces are not supported)")
 	case *ast.KeyValueExpr:
@@ -430,6 +430,8 @@ func effectful(x ir.Expr) bool {
 				return true
 			}
 		}
+	case *ir.SliceExpr:
+		return effectful(e.X)
 	}
 	return false
 }
@@ -529,4 +531,44 @@ func scalarCount(t ir.Type) int64 {
 		return at.Len * scalarCount(at.Elem)
 	}
 	return 1
+}
+
+// sliceExpr lowers s[lo:hi] of a slice s.
+func (f *fnState) sliceExpr(e *ast.SliceExpr) ir.Expr {
+	t := f.t
+	if e.Slice3 {
+		t.errorf(e.Pos(), "unsupported: three-index slice expressions (s[i:j:k]) cannot be used in kernels")
+		return badExpr
+	}
+	x := f.expr(e.X)
+	if x == badExpr {
+		return badExpr
+	}
+	st, ok := x.Type().(*ir.Slice)
+	if !ok {
+		t.errorf(e.Pos(), "unsupported: slicing %s; only slices can be sliced in kernels", x.Type())
+		return badExpr
+	}
+	out := &ir.SliceExpr{X: x, T: st}
+	if res, ok := f.typeOf(e).(*ir.Slice); ok {
+		out.T = res
+	}
+	for _, b := range []struct {
+		src ast.Expr
+		dst *ir.Expr
+	}{{e.Low, &out.Lo}, {e.High, &out.Hi}} {
+		if b.src == nil {
+			continue
+		}
+		v := f.expr(b.src)
+		if v == badExpr {
+			return badExpr
+		}
+		if hasCall(v) {
+			t.errorf(b.src.Pos(), "unsupported: a slice bound that calls a function; assign it to a variable first")
+			return badExpr
+		}
+		*b.dst = v
+	}
+	return out
 }

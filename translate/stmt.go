@@ -205,6 +205,8 @@ func rootVar(x ir.Expr) *ir.Var {
 			x = e.X
 		case *ir.FieldRef:
 			x = e.X
+		case *ir.SliceExpr:
+			x = e.X
 		default:
 			return nil
 		}
@@ -368,6 +370,8 @@ func hasCall(x ir.Expr) bool {
 				return true
 			}
 		}
+	case *ir.SliceExpr:
+		return hasCall(e.X)
 	}
 	return false
 }

@@ -165,6 +165,8 @@ func (f *fn) expr(e ir.Expr) cexpr {
 		return f.structLit(e)
 	case *ir.ArrayLit:
 		return f.bad("array literal outside a variable declaration")
+	case *ir.SliceExpr:
+		return f.bad("slice expression used as a value outside a slice context")
 	case *ir.Call:
 		if wrapped(e.Func) {
 			return f.bad("call of %s, whose results C returns in a struct, used as an operand", e.Func.Name)
@@ -387,6 +389,22 @@ func (f *fn) index(e *ir.Index) cexpr {
 // slice returns the pointer and length of the slice expression e, and
 // whether the pointer is to read-only (const) memory.
 func (f *fn) slice(e ir.Expr) (ptr, n string, readOnly bool) {
+	if se, ok := e.(*ir.SliceExpr); ok {
+		// x[lo:hi]: the pointer moves by lo, the length is hi-lo.
+		ptr, n, readOnly = f.slice(se.X)
+		lo := "0"
+		if se.Lo != nil {
+			lo = f.expr(se.Lo).paren()
+			ptr = "(" + ptr + " + " + lo + ")"
+		}
+		if se.Hi != nil {
+			n = f.expr(se.Hi).paren()
+		}
+		if se.Lo != nil {
+			n = "(" + n + " - " + lo + ")"
+		}
+		return ptr, n, readOnly
+	}
 	v, ok := e.(*ir.VarRef)
 	if !ok {
 		f.problemf("slice expression %T (only slice variables are supported)", e)

@@ -97,6 +97,14 @@ func walkExpr(e ir.Expr, visit func(ir.Expr)) {
 		for _, x := range e.Elems {
 			walkExpr(x, visit)
 		}
+	case *ir.SliceExpr:
+		walkExpr(e.X, visit)
+		if e.Lo != nil {
+			walkExpr(e.Lo, visit)
+		}
+		if e.Hi != nil {
+			walkExpr(e.Hi, visit)
+		}
 	case *ir.Call:
 		for _, x := range e.Args {
 			walkExpr(x, visit)

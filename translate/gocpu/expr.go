@@ -45,6 +45,15 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 		return jen.Len(p.inner(e.X, false))
 	case *ir.StructLit:
 		return p.structLit(e)
+	case *ir.SliceExpr:
+		lo, hi := jen.Empty(), jen.Empty()
+		if e.Lo != nil {
+			lo = p.inner(e.Lo, false)
+		}
+		if e.Hi != nil {
+			hi = p.inner(e.Hi, false)
+		}
+		return p.primary(e.X).Index(lo, hi)
 	case *ir.ArrayLit:
 		var vals []jen.Code
 		for _, v := range e.Elems {

@@ -165,6 +165,14 @@ func (in *info) expr(e ir.Expr) {
 		for _, f := range e.Elems {
 			in.expr(f)
 		}
+	case *ir.SliceExpr:
+		in.expr(e.X)
+		if e.Lo != nil {
+			in.expr(e.Lo)
+		}
+		if e.Hi != nil {
+			in.expr(e.Hi)
+		}
 	case *ir.Call:
 		for _, a := range e.Args {
 			in.expr(a)

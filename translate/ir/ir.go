@@ -329,6 +329,15 @@ type StructLit struct {
 	Fields []Expr
 }
 
+// SliceExpr is X[Lo:Hi] of a slice X: the same memory from Lo, Hi-Lo
+// elements long. Lo and Hi are nil when left out (0 and len(X)); they have
+// no effects, so printers may evaluate them more than once.
+type SliceExpr struct {
+	X      Expr
+	Lo, Hi Expr
+	T      *Slice
+}
+
 // ArrayLit is an array value with every element given, in order (nested
 // arrays as nested ArrayLits). The front end allows it only as the
 // initial value of a local variable (a DeclStmt's Init).
@@ -367,6 +376,7 @@ func (e *FieldRef) Type() Type    { return e.T }
 func (e *Len) Type() Type         { return IntType }
 func (e *StructLit) Type() Type   { return e.T }
 func (e *ArrayLit) Type() Type    { return e.T }
+func (e *SliceExpr) Type() Type   { return e.T }
 func (e *BuiltinCall) Type() Type { return e.T }
 
 // Type returns the single result type of the call, or nil if it has none; a
@@ -392,5 +402,6 @@ func (*FieldRef) expr()    {}
 func (*Len) expr()         {}
 func (*StructLit) expr()   {}
 func (*ArrayLit) expr()    {}
+func (*SliceExpr) expr()   {}
 func (*Call) expr()        {}
 func (*BuiltinCall) expr() {}
