@@ -93,7 +93,7 @@ install_system() {
 	export DEBIAN_FRONTEND=noninteractive
 	if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
 		apt-get update -q >/dev/null
-		apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+		apt-get install -y --no-install-recommends "${missing[@]}"
 	fi
 	log "installed ${missing[*]}"
 }
