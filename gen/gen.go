@@ -13,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
@@ -218,15 +216,9 @@ func hasErrors(pkgs []*packages.Package) bool {
 	return false
 }
 
-// isOurs reports whether the file at path was written by dckgen.
+// isOurs reports whether the file at path was written by dckgen: it starts
+// with the generated-code header.
 func isOurs(path string) bool {
 	src, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), path, src, parser.PackageClauseOnly|parser.ParseComments)
-	if err != nil {
-		return bytes.HasPrefix(src, []byte(Header))
-	}
-	return ast.IsGenerated(f) && bytes.HasPrefix(src, []byte(Header))
+	return err == nil && bytes.HasPrefix(src, []byte(Header+"\n"))
 }

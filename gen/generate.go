@@ -249,9 +249,8 @@ func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
 				continue
 			}
 			var target jen.Code
-			if s, ok := pt.Underlying().(*types.Slice); ok {
+			if _, ok := pt.Underlying().(*types.Slice); ok {
 				target = jen.Op("*").Qual(runtimePath, "Buffer").Types(jen.Id(k.Params[i-1].Type.(*ir.Slice).Elem.String()))
-				_ = s
 			} else {
 				target = jen.Id(k.Params[i-1].Type.String())
 			}

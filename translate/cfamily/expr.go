@@ -344,20 +344,21 @@ func (f *fn) shift(e *ir.Binary) cexpr {
 }
 
 func (f *fn) convert(e *ir.Convert) cexpr {
-	x := f.expr(e.X)
 	to, from := ir.BasicOf(e.T), ir.BasicOf(e.X.Type())
+	var x cexpr
+	if b, ok := e.X.(*ir.Binary); ok && b.Op == token.MUL && from != nil && to != nil &&
+		from.Kind.IsFloat() && to.Kind.IsFloat() && f.p.d.RoundedMul != nil && f.p.d.RoundedMul(from.Kind) != "" {
+		// Go: an explicit conversion rounds, so the product must not be
+		// fused with an operation outside the conversion.
+		x = call(f.p.d.RoundedMul(from.Kind), f.expr(b.X).s, f.expr(b.Y).s)
+	} else {
+		x = f.expr(e.X)
+	}
 	if to == nil || from == nil {
 		if e.T.String() == e.X.Type().String() || ir.Underlying(e.T) == ir.Underlying(e.X.Type()) {
 			return x
 		}
 		return f.bad("conversion from %s to %s", e.X.Type(), e.T)
-	}
-	if b, ok := e.X.(*ir.Binary); ok && b.Op == token.MUL && from.Kind.IsFloat() && to.Kind.IsFloat() && f.p.d.RoundedMul != nil {
-		// Go: an explicit conversion rounds, so the product must not be
-		// fused with an operation outside the conversion.
-		if name := f.p.d.RoundedMul(from.Kind); name != "" {
-			x = call(name, f.expr(b.X).s, f.expr(b.Y).s)
-		}
 	}
 	if f.p.basic(to) == f.p.basic(from) {
 		return x

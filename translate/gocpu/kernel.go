@@ -42,7 +42,7 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 		jen.Id(globalVar[0]).Op("++"),
 	).Block(inner...)
 	if p.in.returns {
-		st = jen.Id(p.copyLabel(threadLoop)).Op(":").Add(st)
+		st = jen.Id(threadLoop).Op(":").Add(st)
 	}
 	xb := jen.Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0))
 	if bound != nil {

@@ -16,7 +16,6 @@ type printer struct {
 	thread   string          // the dc.Thread value
 	loop     bool            // loop-form kernel: thread builtins are loop variables
 	kernel   bool            // a kernel body: return ends the thread
-	copy     int             // which copy of a loop-form body is printing (labels differ)
 	header   bool            // printing an if, for or switch header
 }
 
@@ -52,18 +51,6 @@ func (p *printer) name(v *ir.Var) string {
 		return "dc_v_" + v.Name
 	}
 	return v.Name
-}
-
-// copyLabel returns the label base in the current copy of the body: Go
-// labels are per function, and a loop-form kernel prints its body twice.
-func (p *printer) copyLabel(base string) string {
-	if p.copy == 0 {
-		return base
-	}
-	if !strings.HasPrefix(base, "dc_") {
-		base = "dc_" + base
-	}
-	return base + "_3d"
 }
 
 // block returns the statements of b.
@@ -105,12 +92,12 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 			st = jen.Continue()
 		}
 		if l, ok := p.in.labels[s.Target]; ok {
-			st.Id(p.copyLabel(l))
+			st.Id(l)
 		}
 		return append(out, st)
 	case *ir.ReturnStmt:
 		if p.kernel && p.loop {
-			return append(out, jen.Continue().Id(p.copyLabel(threadLoop)))
+			return append(out, jen.Continue().Id(threadLoop))
 		}
 		var rs []jen.Code
 		for _, r := range s.Results {
@@ -354,7 +341,7 @@ func (p *printer) forStmt(s *ir.ForStmt) jen.Code {
 	}
 	st.Block(body...)
 	if l, ok := p.in.labels[s]; ok {
-		st = jen.Id(p.copyLabel(l)).Op(":").Add(st)
+		st = jen.Id(l).Op(":").Add(st)
 	}
 	if pre != nil {
 		return jen.Block(append(pre, st)...)
@@ -387,7 +374,7 @@ func (p *printer) switchStmt(s *ir.SwitchStmt) jen.Code {
 	}
 	st.Block(cases...)
 	if l, ok := p.in.labels[s]; ok {
-		st = jen.Id(p.copyLabel(l)).Op(":").Add(st)
+		st = jen.Id(l).Op(":").Add(st)
 	}
 	return st
 }
