@@ -15,6 +15,7 @@ import (
 	"github.com/dotcompute/dc/translate/cuda"
 	"github.com/dotcompute/dc/translate/gocpu"
 	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/opencl"
 )
 
 const (
@@ -36,29 +37,43 @@ func Generate(p *Package, emit []string) ([]File, error) {
 	// The front end should reject whatever a printer cannot express; if a
 	// printer still finds something, that is an error, never an #error
 	// line in a written file.
-	cu, err := cuda.PrintChecked(prog)
-	if err != nil {
+	var src Sources
+	if src.CUDA, err = cuda.PrintChecked(prog); err != nil {
 		return nil, fmt.Errorf("dckgen: %s: %w", p.Path, err)
 	}
-	goSrc, err := GoSource(p, prog, cu)
+	if src.OpenCL, err = opencl.PrintChecked(prog); err != nil {
+		return nil, fmt.Errorf("dckgen: %s: %w", p.Path, err)
+	}
+	goSrc, err := GoSource(p, prog, src)
 	if err != nil {
 		return nil, err
 	}
 	files := []File{{Path: filepath.Join(p.Dir, GoFile), Content: goSrc}}
 	base := strings.TrimSuffix(GoFile, ".go")
 	for _, e := range emit {
+		var text string
 		switch e {
 		case "cuda":
-			files = append(files, File{Path: filepath.Join(p.Dir, base+emitExt[e]), Content: []byte(cu)})
+			text = src.CUDA
+		case "opencl":
+			text = src.OpenCL
 		default:
 			return nil, fmt.Errorf("dckgen: -emit=%s: the %s printer is not available yet", e, e)
 		}
+		files = append(files, File{Path: filepath.Join(p.Dir, base+emitExt[e]), Content: []byte(text)})
 	}
 	return files, nil
 }
 
-// GoSource returns the generated Go file of a translated package.
-func GoSource(p *Package, prog *ir.Program, cudaSrc string) ([]byte, error) {
+// Sources holds the device sources of one package, one per target.
+type Sources struct {
+	CUDA   string // CUDA C++ for NVRTC
+	OpenCL string // OpenCL C 1.2
+}
+
+// GoSource returns the generated Go file of a translated package, which
+// embeds the device sources src.
+func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 	f := jen.NewFilePathName(p.Path, p.Name)
 	f.HeaderComment(Header)
 	f.ImportName(dcPath, "dc")
@@ -70,10 +85,14 @@ func GoSource(p *Package, prog *ir.Program, cudaSrc string) ([]byte, error) {
 	f.Var().Id("dcModule").Op("=").Op("&").Qual(runtimePath, "Module").Values(jen.Dict{
 		jen.Id("Package"): jen.Lit(p.Path),
 		jen.Id("CUDA"):    jen.Id("dcCUDA"),
+		jen.Id("OpenCL"):  jen.Id("dcOpenCL"),
 	})
 	f.Line()
 	f.Comment("dcCUDA is the CUDA C source of this package's kernels (compiled at run time by NVRTC).")
-	f.Const().Id("dcCUDA").Op("=").Add(rawString(cudaSrc))
+	f.Const().Id("dcCUDA").Op("=").Add(rawString(src.CUDA))
+	f.Line()
+	f.Comment("dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).")
+	f.Const().Id("dcOpenCL").Op("=").Add(rawString(src.OpenCL))
 
 	decls := map[string]*ast.FuncDecl{}
 	for _, file := range p.Input.Files {
@@ -185,6 +204,9 @@ func kernelDict(k *ir.Kernel) jen.Dict {
 	}
 	if k.FastMath {
 		d[jen.Id("FastMath")] = jen.True()
+	}
+	if cfamily.KernelUsesFloat64(k) {
+		d[jen.Id("Float64")] = jen.True()
 	}
 	if cfamily.HasAliasedVariant(cuda.Dialect, k) {
 		d[jen.Id("Aliased")] = jen.Lit(cfamily.AliasedName(k))

@@ -32,7 +32,7 @@ func Add(t dc.Thread, x, y []float32) {
 
 // TestRunWritesOnlyChanges runs the generator three times over a module
 // with a kernel package and a package without kernels: the first run
-// writes the Go file and the CUDA source, the second writes nothing and
+// writes the Go file and the CUDA and OpenCL sources, the second writes nothing and
 // leaves the files untouched, and a third run after deleting them writes
 // the same bytes again. The generated package must pass go vet.
 func TestRunWritesOnlyChanges(t *testing.T) {
@@ -41,10 +41,11 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 		"k/k.go":     addSrc,
 		"nok/nok.go": "package nok\n\n// Twice returns 2x.\nfunc Twice(x int) int { return 2 * x }\n",
 	})
-	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}, Emit: []string{"cuda"}}
+	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}, Emit: []string{"cuda", "opencl"}}
 	goFile := filepath.Join(dir, "k", gen.GoFile)
 	cuFile := filepath.Join(dir, "k", "dc_kernels.cu")
-	files := []string{goFile, cuFile}
+	clFile := filepath.Join(dir, "k", "dc_kernels.cl")
+	files := []string{goFile, cuFile, clFile}
 
 	written, err := gen.Run(cfg)
 	if err != nil {
@@ -397,7 +398,7 @@ func TestRunTags(t *testing.T) {
 func TestRunUnknownEmit(t *testing.T) {
 	t.Parallel()
 	written, err := gen.Run(gen.Config{Dir: filepath.Join(t.TempDir(), "missing"), Emit: []string{"cuda", "bogus"}})
-	want := `dckgen: unknown -emit target "bogus" (available: cuda)`
+	want := `dckgen: unknown -emit target "bogus" (available: cuda, opencl)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q", err, want)
 	}

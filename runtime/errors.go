@@ -7,6 +7,9 @@ var (
 	ErrDeviceClosed = errors.New("device is closed")
 	ErrBufferClosed = errors.New("buffer is closed")
 	ErrOtherDevice  = errors.New("buffer belongs to another device")
+	// ErrNoFloat64 is the cause of a launch of a float64 kernel on a device
+	// without float64 support (an OpenCL device without cl_khr_fp64, say).
+	ErrNoFloat64 = errors.New("device does not support float64")
 )
 
 // Errors for misuse that has no sentinel of its own.

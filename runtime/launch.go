@@ -30,6 +30,9 @@ type Kernel struct {
 	SharedBytes int64   // group-shared memory one group uses
 	Barrier     bool    // the kernel calls Thread.Barrier (directly or not)
 	FastMath    bool    // compiled with fast-math (//dc:kernel fastmath)
+	// Float64 says the kernel computes with float64; Launch refuses it on a
+	// device whose DeviceInfo.Float64 is false.
+	Float64 bool
 	// Aliased is the entry point to launch instead of Name when one buffer
 	// is passed both to a parameter the kernel only reads and to one it
 	// writes: Name declares read-only slices restrict (no aliasing), which
@@ -181,6 +184,9 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) erro
 	}
 	if err := checkGrid(g, &d.info); err != nil {
 		return fail("", err)
+	}
+	if k.Float64 && !d.info.Float64 {
+		return fail("", fmt.Errorf("%w: the kernel uses float64 and %s has none", ErrNoFloat64, d.info.Name))
 	}
 	switch {
 	case k.SharedBytes < 0:

@@ -160,6 +160,32 @@ func TestLaunchDeviceLimits(t *testing.T) {
 	}
 }
 
+// TestLaunchFloat64 checks that a float64 kernel is refused, before
+// anything runs, on a device without float64, and that a float32 kernel of
+// the same module still launches.
+func TestLaunchFloat64(t *testing.T) {
+	dev := open(t, fakeName)
+	x, _ := runtime.NewBuffer[float32](dev, 8)
+	y, _ := runtime.NewBuffer[float32](dev, 8)
+	args := []runtime.Arg{runtime.Scalar(float32(1)), x, y}
+	k64 := *scaleKernel
+	k64.Float64 = true
+	err := dev.Launch(&k64, dc.Grid1D(8), args, nil)
+	if !errors.Is(err, runtime.ErrNoFloat64) {
+		t.Errorf("float64 kernel: got %v, want ErrNoFloat64", err)
+	}
+	want := "runtime: kernel Scale: device does not support float64: the kernel uses float64 and fake device has none"
+	if got := errText(err); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := dev.Stats().Launches; got != 0 {
+		t.Errorf("refused launch counted: %d launches", got)
+	}
+	if err := dev.Launch(scaleKernel, dc.Grid1D(8), args, nil); err != nil {
+		t.Errorf("float32 kernel: %v", err)
+	}
+}
+
 // TestNilDeviceAndZeroBuffer checks that a nil *Device and a zero Buffer
 // (not made by NewBuffer or BufferOf) give errors, not nil-pointer panics.
 func TestNilDeviceAndZeroBuffer(t *testing.T) {

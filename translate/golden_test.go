@@ -75,14 +75,14 @@ func TestGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("case %s did not load as a package", name)
 			}
-			files, err := gen.Generate(p, []string{"cuda"})
+			files, err := gen.Generate(p, []string{"cuda", "opencl"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(files) != 2 {
-				t.Fatalf("generated %d files, want the Go file and the CUDA source", len(files))
+			if len(files) != 3 {
+				t.Fatalf("generated %d files, want the Go file, the CUDA and the OpenCL source", len(files))
 			}
-			again, err := gen.Generate(p, []string{"cuda"})
+			again, err := gen.Generate(p, []string{"cuda", "opencl"})
 			if err != nil {
 				t.Fatal(err)
 			}

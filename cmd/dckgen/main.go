@@ -23,7 +23,8 @@
 //
 //	-tags list   comma-separated build tags passed to the go command
 //	-emit list   also write the device sources beside the Go file, for
-//	             inspection and external tools: cuda (dc_kernels.cu)
+//	             inspection and external tools: cuda (dc_kernels.cu),
+//	             opencl (dc_kernels.cl)
 //	-v           print the files written
 //
 // Every problem in a kernel is reported as file:line:col: message, all of
@@ -37,6 +38,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/dotcompute/dc/gen"
@@ -47,7 +49,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dckgen: ")
 	tags := flag.String("tags", "", "comma-separated build tags")
-	emit := flag.String("emit", "", "device sources to write beside the Go file: cuda")
+	emit := flag.String("emit", "", "device sources to write beside the Go file: "+strings.Join(gen.EmitTargets(), ","))
 	verbose := flag.Bool("v", false, "print the files written")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: dckgen [flags] [packages]\n")
@@ -60,14 +62,12 @@ func main() {
 	}
 	if *emit != "" {
 		for _, e := range strings.Split(*emit, ",") {
-			switch e {
-			case "cuda":
-				cfg.Emit = append(cfg.Emit, e)
-			default:
-				log.Printf("unknown -emit target %q (available: cuda)", e)
+			if !slices.Contains(gen.EmitTargets(), e) {
+				log.Printf("unknown -emit target %q (available: %s)", e, strings.Join(gen.EmitTargets(), ", "))
 				flag.Usage()
 				os.Exit(2)
 			}
+			cfg.Emit = append(cfg.Emit, e)
 		}
 	}
 	written, err := gen.Run(cfg)

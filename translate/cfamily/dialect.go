@@ -112,8 +112,24 @@ type Dialect struct {
 	BitCast func(op ir.Builtin, x string) string
 
 	// Atomic returns the function name of the atomic op on a location of
-	// kind k; the call prints as name(&loc, args...).
-	Atomic func(op ir.Builtin, k ir.Kind) string
+	// kind k in address space space (OpenCL C's atomics and helpers differ
+	// between __global and __local pointers); the call prints as
+	// name(&loc, args...). "" means the dialect has no such atomic.
+	Atomic func(op ir.Builtin, k ir.Kind, space ir.Space) string
+
+	// Float64Guard is the macro a compiler defines when the device supports
+	// float64 ("cl_khr_fp64"); "" when float64 is always available. With a
+	// guard, every struct, helper, function and kernel that uses float64
+	// (itself or through what it calls) is printed between #ifdef Guard and
+	// #endif, so a program whose float32 kernels share a module with
+	// float64 ones still builds on a device without float64. The runtime
+	// refuses to launch a float64 kernel there (Kernel.Float64).
+	Float64Guard string
+
+	// Float64Enable is written after the prologue when the program uses
+	// float64 (OpenCL C's #pragma OPENCL EXTENSION cl_khr_fp64 : enable,
+	// under the guard); "" for none.
+	Float64Enable string
 
 	// Helpers holds definitions of dialect helpers (functions or macros),
 	// by name. The prelude holds those whose name the printed text uses

@@ -42,7 +42,7 @@ var c99 = &Dialect{
 	Barrier: "barrier(CLK_LOCAL_MEM_FENCE)",
 	Math:    func(op ir.Builtin, k ir.Kind) string { return "sqrt" },
 	BitCast: func(op ir.Builtin, x string) string { return "as_uint(" + x + ")" },
-	Atomic: func(op ir.Builtin, k ir.Kind) string {
+	Atomic: func(op ir.Builtin, k ir.Kind, _ ir.Space) string {
 		if k == ir.Float32 {
 			return "dc_atomic_add_f32"
 		}

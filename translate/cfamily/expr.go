@@ -596,7 +596,8 @@ func (f *fn) minMax(e *ir.BuiltinCall) cexpr {
 	return acc
 }
 
-// atomic prints an atomic read-modify-write on the location Args[0].
+// atomic prints an atomic read-modify-write on the location Args[0]: an
+// element of a slice or shared array, or a field of one.
 func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 	p := f.p
 	want := 2
@@ -606,23 +607,46 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 	if len(e.Args) != want {
 		return f.bad("%s with %d arguments", e.Op, len(e.Args))
 	}
-	loc, ok := e.Args[0].(*ir.Index)
+	loc := e.Args[0]
+	space, ok := memSpace(loc)
 	if !ok {
-		return f.bad("%s on a %T, not an indexed location", e.Op, e.Args[0])
+		return f.bad("%s on a %T, not an element of a slice or shared array", e.Op, loc)
 	}
-	b := ir.BasicOf(loc.T)
+	b := ir.BasicOf(loc.Type())
 	if b == nil {
-		return f.bad("%s on %s", e.Op, loc.T)
+		return f.bad("%s on %s", e.Op, loc.Type())
 	}
-	name := p.d.Atomic(e.Op, b.Kind)
+	name := p.d.Atomic(e.Op, b.Kind, space)
 	if name == "" {
 		return f.bad("%s on %s has no %s equivalent", e.Op, b.Kind, p.d.Name)
 	}
-	args := []string{unop("&", f.index(loc)).s}
+	args := []string{unop("&", f.expr(loc)).s}
 	for _, a := range e.Args[1:] {
 		args = append(args, f.expr(a).s)
 	}
 	return call(name, args...)
+}
+
+// memSpace returns the address space of the memory lvalue e lives in: it
+// is an element of a slice (global) or of a shared array, or a field or
+// element of one. ok is false for other expressions.
+func memSpace(e ir.Expr) (space ir.Space, ok bool) {
+	for {
+		switch x := e.(type) {
+		case *ir.Index:
+			switch t := x.X.Type().(type) {
+			case *ir.Slice:
+				return ir.SpaceGlobal, true
+			case *ir.Pointer:
+				return t.Space, true
+			}
+			e = x.X
+		case *ir.FieldRef:
+			e = x.X
+		default:
+			return 0, false
+		}
+	}
 }
 
 // minusOneFree reports whether y is a constant other than -1 (and 0), so a

@@ -38,21 +38,14 @@ func (p *printer) needDialect(text string) {
 	}
 }
 
-// prelude returns the used helpers, sorted by name. No helper uses another.
-func (p *printer) prelude() string {
-	names := make([]string, 0, len(p.helpers))
-	for n := range p.helpers {
-		names = append(names, n)
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(p.helpers[n])
-	}
-	return b.String()
+	sort.Strings(keys)
+	return keys
 }
 
 // helperDef returns the definition of the core helper name

@@ -3,6 +3,7 @@ package cfamily
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/dotcompute/dc/translate/ir"
@@ -35,6 +36,7 @@ type printer struct {
 	cur          *fn                   // the function being printed, if any
 	funcText     map[*ir.Func]string   // printed device functions
 	kernelText   map[*ir.Kernel]string // printed kernels
+	f64word      *regexp.Regexp        // matches the float64 type name
 }
 
 // Print returns the source of every kernel and device function of prog in
@@ -76,49 +78,91 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		p.kernelText[k] = p.kernel(k, k.Name, false)
 	}
 
-	// Everything after the prelude, in order.
-	var parts []string
+	// Everything after the prelude, in order, each with whether it uses
+	// float64.
+	uses := newF64()
+	var parts []part
+	add := func(text string, f64 bool) {
+		if text != "" {
+			parts = append(parts, part{text, f64})
+		}
+	}
 	for _, s := range prog.Structs {
 		var sb strings.Builder
 		p.structDecl(&sb, s)
-		parts = append(parts, sb.String())
+		add(sb.String(), typeUsesF64(s))
 	}
 	for _, s := range prog.Structs {
-		parts = append(parts, p.eqHelpers[s], p.makeHelpers[s])
+		add(p.eqHelpers[s], typeUsesF64(s))
+		add(p.makeHelpers[s], typeUsesF64(s))
 	}
 	for _, t := range p.wrapperOrder {
 		var sb strings.Builder
 		p.arrayWrapperDecl(&sb, t)
-		parts = append(parts, sb.String())
+		add(sb.String(), typeUsesF64(t))
 	}
 	for _, f := range prog.Funcs {
 		if wrapped(f) {
 			var sb strings.Builder
 			p.retStructDecl(&sb, f)
-			parts = append(parts, sb.String())
+			add(sb.String(), uses.function(f))
 		}
 	}
 	for _, f := range prog.Funcs {
-		parts = append(parts, p.funcText[f])
+		add(p.funcText[f], uses.function(f))
 	}
 	for _, k := range prog.Kernels {
-		parts = append(parts, p.kernelText[k])
+		add(p.kernelText[k], uses.kernel(k))
 	}
 	for _, s := range parts {
-		p.needDialect(s)
+		p.needDialect(s.text)
 	}
 	for _, def := range p.helpers {
 		p.needDialect(def)
 	}
+	var all []part
+	for _, name := range sortedKeys(p.helpers) {
+		all = append(all, part{p.helpers[name], p.textUsesF64(p.helpers[name])})
+	}
+	all = append(all, parts...)
 
 	var b strings.Builder
 	b.WriteString(Header + "\n")
-	for _, s := range append([]string{d.Prologue, p.prelude()}, parts...) {
-		if s != "" {
-			b.WriteString("\n" + s)
+	if d.Prologue != "" {
+		b.WriteString("\n" + d.Prologue)
+	}
+	anyF64 := false
+	for _, s := range all {
+		anyF64 = anyF64 || s.f64
+	}
+	if anyF64 && d.Float64Enable != "" {
+		b.WriteString("\n" + d.Float64Enable)
+	}
+	// Consecutive float64 parts share one guard.
+	guarded := false
+	for _, s := range all {
+		g := s.f64 && d.Float64Guard != ""
+		switch {
+		case g && !guarded:
+			b.WriteString("\n#ifdef " + d.Float64Guard + "\n")
+		case !g && guarded:
+			b.WriteString("#endif // " + d.Float64Guard + "\n\n")
+		default:
+			b.WriteString("\n")
 		}
+		guarded = g
+		b.WriteString(s.text)
+	}
+	if guarded {
+		b.WriteString("#endif // " + d.Float64Guard + "\n")
 	}
 	return b.String(), errors.Join(p.problems...)
+}
+
+// part is one top-level declaration of the output.
+type part struct {
+	text string
+	f64  bool // it uses float64
 }
 
 // nameGlobals names structs, functions, kernels and shared arrays.

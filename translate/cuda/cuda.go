@@ -150,8 +150,9 @@ func bitCast(op ir.Builtin, x string) string {
 }
 
 // atomic names CUDA's atomic functions: 32-bit integers for all of them,
-// float for add and exchange.
-func atomic(op ir.Builtin, k ir.Kind) string {
+// float for add and exchange. CUDA's pointers are generic: the same
+// function serves global and shared memory.
+func atomic(op ir.Builtin, k ir.Kind, _ ir.Space) string {
 	switch k {
 	case ir.Int32, ir.Uint32:
 	case ir.Float32:
