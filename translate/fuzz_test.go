@@ -15,6 +15,7 @@ import (
 	"github.com/dotcompute/dc/translate"
 	"github.com/dotcompute/dc/translate/cuda"
 	"github.com/dotcompute/dc/translate/gocpu"
+	"github.com/dotcompute/dc/translate/opencl"
 
 	"github.com/dave/jennifer/jen"
 )
@@ -80,9 +81,12 @@ func FuzzTranslate(f *testing.F) {
 			}
 			return
 		}
-		// What the front end accepts, the CUDA printer must express.
+		// What the front end accepts, every printer must express.
 		if _, err := cuda.PrintChecked(prog); err != nil {
 			t.Fatalf("accepted by the front end, but the CUDA printer says: %v", err)
+		}
+		if _, err := opencl.PrintChecked(prog); err != nil {
+			t.Fatalf("accepted by the front end, but the OpenCL printer says: %v", err)
 		}
 		jf := jen.NewFile(pkg.Name())
 		for _, k := range prog.Kernels {
