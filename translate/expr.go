@@ -277,34 +277,85 @@ func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
 		return badExpr
 	}
 	fields := make([]ir.Expr, len(st.Fields))
+	// field lowers the value of field j: an array literal is allowed there,
+	// as in a variable's initial value.
+	field := func(j int, val ast.Expr) ir.Expr {
+		if lit, ok := ast.Unparen(val).(*ast.CompositeLit); ok {
+			if at, ok := st.Fields[j].Type.(*ir.Array); ok {
+				return f.arrayLit(lit, at)
+			}
+		}
+		return f.expr(val)
+	}
 	for i, el := range e.Elts {
 		if kv, ok := el.(*ast.KeyValueExpr); ok {
 			name := kv.Key.(*ast.Ident).Name
 			for j, fl := range st.Fields {
 				if fl.Name == name {
-					fields[j] = f.expr(kv.Value)
+					fields[j] = field(j, kv.Value)
 				}
 			}
 			continue
 		}
 		if i < len(fields) {
-			fields[i] = f.expr(el)
+			fields[i] = field(i, el)
 		}
 	}
 	for i, fl := range st.Fields {
+		if fields[i] == badExpr {
+			return badExpr
+		}
 		if fields[i] == nil {
-			z := f.zero(fl.Type)
+			if n := scalarCount(fl.Type); n > 4096 {
+				t.errorf(e.Pos(), "unsupported: struct literal of %s leaves out array field %s of %d elements; the limit is 4096 (declare a variable and set the fields)", st.Name, fl.Name, n)
+				return badExpr
+			}
+			z := f.zeroOf(fl.Type)
 			if z == nil {
-				t.errorf(e.Pos(), "unsupported: struct literal of %s must set array field %s", st.Name, fl.Name)
+				t.errorf(e.Pos(), "unsupported: struct literal of %s: no zero value for field %s", st.Name, fl.Name)
 				return badExpr
 			}
 			fields[i] = z
 		}
 	}
+	// C initialises array fields from literals in place, but an array
+	// value from elsewhere needs a helper call, whose other array
+	// arguments must then be constant.
+	var arrayValue, varLit bool
+	for _, x := range fields {
+		if _, ok := x.Type().(*ir.Array); !ok {
+			continue
+		}
+		if lit, ok := x.(*ir.ArrayLit); !ok {
+			arrayValue = true
+		} else if !constArrayLit(lit) {
+			varLit = true
+		}
+	}
+	if arrayValue && varLit {
+		t.errorf(e.Pos(), "unsupported: struct literal of %s sets one array field from an array value and another from an array literal with non-constant elements; set that field after the literal", st.Name)
+		return badExpr
+	}
 	if !f.orderedArgs(e.Pos(), "the "+st.Name+" literal", fields) {
 		return badExpr
 	}
 	return &ir.StructLit{T: st, Fields: fields}
+}
+
+// constArrayLit reports whether every element of lit is a constant.
+func constArrayLit(lit *ir.ArrayLit) bool {
+	for _, e := range lit.Elems {
+		switch e := e.(type) {
+		case *ir.Const:
+		case *ir.ArrayLit:
+			if !constArrayLit(e) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // zero returns the zero value of a basic or struct type, or nil for types

@@ -448,17 +448,35 @@ func (f *fn) args(c *ir.Call) []string {
 // array (which C cannot initialise from another array), a call of the
 // struct's dc_make_ helper.
 func (f *fn) structLit(e *ir.StructLit) cexpr {
+	// Array fields given as literals print as nested initialiser lists;
+	// other array values need the helper.
 	hasArray := false
 	for _, x := range e.Fields {
 		if _, ok := x.Type().(*ir.Array); ok {
-			hasArray = true
+			if _, lit := x.(*ir.ArrayLit); !lit {
+				hasArray = true
+			}
 		}
 	}
 	var fields []string
 	for _, x := range e.Fields {
+		lit, isLit := x.(*ir.ArrayLit)
 		switch {
+		case !hasArray && isLit:
+			fields = append(fields, f.initList(lit))
 		case !hasArray:
 			fields = append(fields, f.braceValue(x))
+		case isLit:
+			// The front end makes sure such a literal is constant, so it
+			// may be evaluated first, into a temporary.
+			if !pure(lit) {
+				fields = append(fields, f.bad("array literal with effects beside an array value in a struct literal").s)
+				continue
+			}
+			f.temps++
+			tmp := fmt.Sprintf("dc_t%d", f.temps)
+			f.linef("%s = %s;", f.p.decl(lit.T, tmp), f.initList(lit))
+			fields = append(fields, tmp)
 		case isWrappedCall(x):
 			fields = append(fields, f.bad("array result of %s in a struct literal", x.(*ir.Call).Func.Name).s)
 		default:

@@ -688,7 +688,7 @@ func (f *fn) initList(lit *ir.ArrayLit) string {
 			parts[i] = f.initList(inner)
 			continue
 		}
-		parts[i] = f.expr(e).s
+		parts[i] = f.braceValue(e)
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
