@@ -34,6 +34,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/dotcompute/dc/internal/dl"
 	"github.com/ebitengine/purego"
 )
 
@@ -227,7 +228,7 @@ func openNVRTC(dirs []string, system bool) (*NVRTC, error) {
 				// it first by full path, globally, lets that dlopen find it
 				// without LD_LIBRARY_PATH.
 				if b := builtinsFor(d, name); b != "" {
-					if _, err := dlopen(b, rtldNow|rtldGlobal); err != nil {
+					if _, err := dl.OpenGlobal(b); err != nil {
 						failures = append(failures, err.Error())
 						continue
 					}
@@ -295,29 +296,29 @@ func builtinsFor(dir, name string) string {
 
 // bindNVRTC opens the NVRTC library at path and resolves its functions.
 func bindNVRTC(path string) (*NVRTC, error) {
-	h, err := dlopen(path, rtldNow|rtldLocal)
+	l, err := dl.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	l := &library{path: path, handle: h}
+	l.Prefix = "cuda"
 	n := &NVRTC{
 		path:                 path,
-		getErrorString:       l.sym("nvrtcGetErrorString"),
-		version:              l.sym("nvrtcVersion"),
-		createProgram:        l.sym("nvrtcCreateProgram"),
-		destroyProgram:       l.sym("nvrtcDestroyProgram"),
-		compileProgram:       l.sym("nvrtcCompileProgram"),
-		getPTXSize:           l.sym("nvrtcGetPTXSize"),
-		getPTX:               l.sym("nvrtcGetPTX"),
-		getProgramLogSize:    l.sym("nvrtcGetProgramLogSize"),
-		getProgramLog:        l.sym("nvrtcGetProgramLog"),
-		getCUBINSize:         l.optSym("nvrtcGetCUBINSize"),
-		getCUBIN:             l.optSym("nvrtcGetCUBIN"),
-		getNumSupportedArchs: l.optSym("nvrtcGetNumSupportedArchs"),
-		getSupportedArchs:    l.optSym("nvrtcGetSupportedArchs"),
+		getErrorString:       l.Sym("nvrtcGetErrorString"),
+		version:              l.Sym("nvrtcVersion"),
+		createProgram:        l.Sym("nvrtcCreateProgram"),
+		destroyProgram:       l.Sym("nvrtcDestroyProgram"),
+		compileProgram:       l.Sym("nvrtcCompileProgram"),
+		getPTXSize:           l.Sym("nvrtcGetPTXSize"),
+		getPTX:               l.Sym("nvrtcGetPTX"),
+		getProgramLogSize:    l.Sym("nvrtcGetProgramLogSize"),
+		getProgramLog:        l.Sym("nvrtcGetProgramLog"),
+		getCUBINSize:         l.OptSym("nvrtcGetCUBINSize"),
+		getCUBIN:             l.OptSym("nvrtcGetCUBIN"),
+		getNumSupportedArchs: l.OptSym("nvrtcGetNumSupportedArchs"),
+		getSupportedArchs:    l.OptSym("nvrtcGetSupportedArchs"),
 	}
-	if l.err != nil {
-		return nil, l.err
+	if err := l.Err(); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -342,7 +343,7 @@ func (n *NVRTC) check(fn string, r uintptr) error {
 // Reference: https://docs.nvidia.com/cuda/nvrtc/index.html#_CPPv419nvrtcGetErrorString11nvrtcResult
 func (n *NVRTC) errorString(r nvrtcResult) string {
 	p, _, _ := purego.SyscallN(n.getErrorString, uintptr(r))
-	return goString(p)
+	return dl.GoString(p)
 }
 
 // Version returns the NVRTC version, e.g. 11, 8.
@@ -404,8 +405,8 @@ func (n *NVRTC) SupportedArchs() ([]int, error) {
 // Reference: https://docs.nvidia.com/cuda/nvrtc/index.html#_CPPv419nvrtcCompileProgram12nvrtcProgramiPPCKc
 // Reference: https://docs.nvidia.com/cuda/nvrtc/index.html#_CPPv419nvrtcDestroyProgramP12nvrtcProgram
 func (n *NVRTC) Compile(src, name string, opts ...string) (*Compiled, error) {
-	cSrc := cString(src)
-	cName := cString(name)
+	cSrc := dl.CString(src)
+	cName := dl.CString(name)
 	var prog uintptr
 	r, _, _ := purego.SyscallN(n.createProgram,
 		uintptr(unsafe.Pointer(&prog)),
@@ -421,7 +422,7 @@ func (n *NVRTC) Compile(src, name string, opts ...string) (*Compiled, error) {
 
 	cOpts := make([]*byte, len(opts))
 	for i, o := range opts {
-		cOpts[i] = &cString(o)[0]
+		cOpts[i] = &dl.CString(o)[0]
 	}
 	var optsPtr *(*byte)
 	if len(cOpts) > 0 {

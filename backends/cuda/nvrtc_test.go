@@ -306,31 +306,6 @@ func TestOpenNotALibrary(t *testing.T) {
 	}
 }
 
-func TestMissingSymbolIsSticky(t *testing.T) {
-	n := loadOrSkip(t)
-	h, err := dlopen(n.Path(), rtldNow|rtldLocal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &library{path: n.Path(), handle: h}
-	if p := l.sym("nvrtcVersion"); p == 0 || l.err != nil {
-		t.Fatalf("sym(nvrtcVersion) = %#x, err %v", p, l.err)
-	}
-	if p := l.optSym("nvrtcNoSuchFunction"); p != 0 || l.err != nil {
-		t.Errorf("optSym(nvrtcNoSuchFunction) = %#x, err %v; want 0, nil", p, l.err)
-	}
-	if p := l.sym("nvrtcNoSuchFunction"); p != 0 {
-		t.Errorf("sym(nvrtcNoSuchFunction) = %#x, want 0", p)
-	}
-	if p := l.sym("nvrtcVersion"); p != 0 {
-		t.Errorf("sym(nvrtcVersion) after a missing symbol = %#x, want 0", p)
-	}
-	want := "cuda: nvrtcNoSuchFunction is missing in " + n.Path()
-	if l.err == nil || l.err.Error() != want {
-		t.Errorf("err = %v, want %q", l.err, want)
-	}
-}
-
 func TestArchOption(t *testing.T) {
 	for _, tc := range []struct {
 		opts []string

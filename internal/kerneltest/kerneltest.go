@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -24,6 +25,7 @@ import (
 
 	// Every backend package of the module, so that Devices tries them all.
 	_ "github.com/dotcompute/dc/backends/cpu"
+	_ "github.com/dotcompute/dc/backends/opencl"
 )
 
 // MaxReported is how many mismatches a failed comparison lists.
@@ -32,14 +34,25 @@ const MaxReported = 8
 // Devices opens every registered backend (runtime.Backends) that opens on
 // this machine and returns the devices, closed by t.Cleanup. Backends that
 // cannot be opened are named in the test log with the reason. Devices fails
-// the test if no backend opens at all.
+// the test if no backend opens at all, or if a backend named in the
+// environment variable DC_REQUIRE_BACKENDS (comma-separated, e.g.
+// "opencl" in CI) does not open.
 func Devices(t testing.TB) []*runtime.Device {
 	t.Helper()
 	var devs []*runtime.Device
 	var failed []string
+	required := map[string]bool{}
+	for _, name := range strings.Split(os.Getenv("DC_REQUIRE_BACKENDS"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			required[name] = true
+		}
+	}
 	for _, name := range runtime.Backends() {
 		dev, err := runtime.Open(runtime.WithBackend(name))
 		if err != nil {
+			if required[name] {
+				t.Fatalf("kerneltest: DC_REQUIRE_BACKENDS names %s, which does not open: %v", name, err)
+			}
 			failed = append(failed, fmt.Sprintf("%s (%v)", name, err))
 			continue
 		}
