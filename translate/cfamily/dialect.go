@@ -172,3 +172,14 @@ func HasAliasedVariant(d *Dialect, k *ir.Kernel) bool {
 // AliasedName is the entry point of kernel k without restrict pointers,
 // safe when one buffer is passed to several of its slice parameters.
 func AliasedName(k *ir.Kernel) string { return k.Name + "_aliased" }
+
+// CMathNames are the C99 <math.h> names of the math builtins on double
+// (the float forms add an f in C and CUDA; OpenCL C overloads these names).
+var CMathNames = map[ir.Builtin]string{
+	ir.Sqrt: "sqrt", ir.Rsqrt: "rsqrt", ir.Exp: "exp", ir.Exp2: "exp2", ir.Log: "log",
+	ir.Log2: "log2", ir.Log10: "log10", ir.Sin: "sin", ir.Cos: "cos", ir.Tan: "tan",
+	ir.Asin: "asin", ir.Acos: "acos", ir.Atan: "atan", ir.Sinh: "sinh", ir.Cosh: "cosh",
+	ir.Tanh: "tanh", ir.Atan2: "atan2", ir.Pow: "pow", ir.Abs: "fabs", ir.Floor: "floor",
+	ir.Ceil: "ceil", ir.Trunc: "trunc", ir.Round: "round", ir.RoundToEven: "rint",
+	ir.FMA: "fma", ir.Mod: "fmod", ir.Hypot: "hypot", ir.Cbrt: "cbrt", ir.Copysign: "copysign",
+}

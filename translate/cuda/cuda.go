@@ -107,17 +107,6 @@ func thread(b ir.Builtin) string {
 	return ""
 }
 
-// mathNames are the float64 names of the math builtins; the float32 name
-// adds an f.
-var mathNames = map[ir.Builtin]string{
-	ir.Sqrt: "sqrt", ir.Rsqrt: "rsqrt", ir.Exp: "exp", ir.Exp2: "exp2", ir.Log: "log",
-	ir.Log2: "log2", ir.Log10: "log10", ir.Sin: "sin", ir.Cos: "cos", ir.Tan: "tan",
-	ir.Asin: "asin", ir.Acos: "acos", ir.Atan: "atan", ir.Sinh: "sinh", ir.Cosh: "cosh",
-	ir.Tanh: "tanh", ir.Atan2: "atan2", ir.Pow: "pow", ir.Abs: "fabs", ir.Floor: "floor",
-	ir.Ceil: "ceil", ir.Trunc: "trunc", ir.Round: "round", ir.RoundToEven: "rint",
-	ir.FMA: "fma", ir.Mod: "fmod", ir.Hypot: "hypot", ir.Cbrt: "cbrt", ir.Copysign: "copysign",
-}
-
 func mathName(op ir.Builtin, k ir.Kind) string {
 	switch op {
 	case ir.IsNaN:
@@ -125,7 +114,7 @@ func mathName(op ir.Builtin, k ir.Kind) string {
 	case ir.IsInf:
 		return "isinf"
 	}
-	n, ok := mathNames[op]
+	n, ok := cfamily.CMathNames[op]
 	if !ok {
 		return ""
 	}

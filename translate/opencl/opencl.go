@@ -125,18 +125,17 @@ func thread(b ir.Builtin) string {
 	return ""
 }
 
-// mathNames are OpenCL C's math functions, overloaded for float and double.
-var mathNames = map[ir.Builtin]string{
-	ir.Sqrt: "sqrt", ir.Rsqrt: "rsqrt", ir.Exp: "exp", ir.Exp2: "exp2", ir.Log: "log",
-	ir.Log2: "log2", ir.Log10: "log10", ir.Sin: "sin", ir.Cos: "cos", ir.Tan: "tan",
-	ir.Asin: "asin", ir.Acos: "acos", ir.Atan: "atan", ir.Sinh: "sinh", ir.Cosh: "cosh",
-	ir.Tanh: "tanh", ir.Atan2: "atan2", ir.Pow: "pow", ir.Abs: "fabs", ir.Floor: "floor",
-	ir.Ceil: "ceil", ir.Trunc: "trunc", ir.Round: "round", ir.RoundToEven: "rint",
-	ir.FMA: "fma", ir.Mod: "fmod", ir.Hypot: "hypot", ir.Cbrt: "cbrt", ir.Copysign: "copysign",
-	ir.IsNaN: "isnan", ir.IsInf: "isinf",
+// mathName returns OpenCL C's name of the math builtin op: the C99 name,
+// overloaded for float and double.
+func mathName(op ir.Builtin, _ ir.Kind) string {
+	switch op {
+	case ir.IsNaN:
+		return "isnan"
+	case ir.IsInf:
+		return "isinf"
+	}
+	return cfamily.CMathNames[op]
 }
-
-func mathName(op ir.Builtin, _ ir.Kind) string { return mathNames[op] }
 
 // fastMathName returns OpenCL's native_ function for op on float32 in a
 // fastmath kernel (the functions CUDA's fast intrinsics correspond to), or "".
@@ -146,7 +145,7 @@ func fastMathName(op ir.Builtin, k ir.Kind) string {
 	}
 	switch op {
 	case ir.Sin, ir.Cos, ir.Tan, ir.Exp, ir.Log, ir.Log2, ir.Log10:
-		return "native_" + mathNames[op]
+		return "native_" + cfamily.CMathNames[op]
 	case ir.Pow:
 		return "native_powr"
 	}
