@@ -64,6 +64,15 @@ type Dialect struct {
 	// buffers of a launch overlap.
 	Restrict string
 
+	// ArrayArgsByValue passes array arguments of device functions and of
+	// struct constructors as wrapper structs, by value: Go's semantics,
+	// and needed where pointers carry an address space (OpenCL C), so
+	// that an array in device or group-shared memory can be passed to a
+	// parameter in private memory. Without it an array argument is passed
+	// as a pointer, and a function that writes its array parameter copies
+	// it first.
+	ArrayArgsByValue bool
+
 	// CompoundLiteral selects the C99 struct-literal syntax (T){a, b}
 	// instead of C++'s T{a, b}.
 	CompoundLiteral bool

@@ -436,12 +436,43 @@ func (f *fn) args(c *ir.Call) []string {
 			out = append(out, ptr, n)
 			continue
 		}
+		if at, ok := a.Type().(*ir.Array); ok && f.p.d.ArrayArgsByValue {
+			out = append(out, f.arrayValue(a, at))
+			continue
+		}
 		out = append(out, f.expr(a).s)
 	}
 	for _, s := range c.Func.Shared {
 		out = append(out, f.sharedName(s))
 	}
 	return out
+}
+
+// arrayValue prints array value a as its wrapper struct (for a parameter
+// passed by value, Dialect.ArrayArgsByValue): the array reinterpreted in
+// place, in its own address space, and copied by the call.
+func (f *fn) arrayValue(a ir.Expr, t *ir.Array) string {
+	q := ""
+	if space, ok := memSpace(a); ok {
+		q = f.p.d.GlobalPtr
+		if space == ir.SpaceShared {
+			q = f.p.d.SharedPtr
+		}
+	}
+	src := f.expr(a).s // an rvalue's array (f(x).V) lives to the end of the statement
+	if isWrappedCall(a) {
+		src = f.arraySource(a)
+	}
+	return f.p.wrapArray(src, t, q)
+}
+
+// wrapArray reinterprets the array lvalue src of type t, in the address
+// space qualified by q, as its wrapper struct.
+func (p *printer) wrapArray(src string, t *ir.Array, q string) string {
+	if q != "" {
+		q += " "
+	}
+	return "*(const " + q + p.arrayWrapper(t) + "*)(" + src + ")"
 }
 
 // structLit prints a struct value: a brace literal or, when a field is an
@@ -476,10 +507,17 @@ func (f *fn) structLit(e *ir.StructLit) cexpr {
 			f.temps++
 			tmp := fmt.Sprintf("dc_t%d", f.temps)
 			f.linef("%s = %s;", f.p.decl(lit.T, tmp), f.initList(lit))
+			if f.p.d.ArrayArgsByValue {
+				tmp = f.p.wrapArray(tmp, lit.T, "")
+			}
 			fields = append(fields, tmp)
 		case isWrappedCall(x):
 			fields = append(fields, f.bad("array result of %s in a struct literal", x.(*ir.Call).Func.Name).s)
 		default:
+			if at, ok := x.Type().(*ir.Array); ok && f.p.d.ArrayArgsByValue {
+				fields = append(fields, f.arrayValue(x, at))
+				continue
+			}
 			fields = append(fields, f.expr(x).s)
 		}
 	}

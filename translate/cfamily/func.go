@@ -21,7 +21,7 @@ type fn struct {
 	origNames     map[string]bool // the C forms of all Go names of the function
 	renamed       map[string]bool // names given by renaming
 	blanks        int
-	wrappedParams map[*ir.Var]bool        // kernel array params: read as name.v
+	wrappedParams map[*ir.Var]bool        // array params passed in a wrapper struct: read as name.v
 	shared        map[*ir.Shared]bool     // the shared arrays in scope
 	plan          map[ir.Stmt]*targetPlan // loops and switches
 	plain         map[*ir.BranchStmt]bool // branches printed as plain break/continue
@@ -187,15 +187,21 @@ func (p *printer) function(fu *ir.Func) string {
 		case *ir.Slice:
 			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, false), p.lenType()+" "+f.lenName(v))
 		case *ir.Array:
-			if written[i] {
-				// Go passes arrays by value; C passes a pointer. A
-				// function that writes its array parameter gets a copy.
-				copies = append(copies, v)
-				inNames[v] = f.fresh("dc_in_" + f.name(v))
-				params = append(params, p.decl(t, inNames[v]))
+			if p.d.ArrayArgsByValue {
+				f.wrappedParams[v] = true
+				params = append(params, p.arrayWrapper(t)+" "+f.name(v))
 				continue
 			}
-			params = append(params, p.decl(t, f.name(v)))
+			// Go passes arrays by value; C passes a pointer, to const
+			// since the caller's array may be read-only. A function that
+			// writes its array parameter gets a copy.
+			if written[i] {
+				copies = append(copies, v)
+				inNames[v] = f.fresh("dc_in_" + f.name(v))
+				params = append(params, "const "+p.decl(t, inNames[v]))
+				continue
+			}
+			params = append(params, "const "+p.decl(t, f.name(v)))
 		default:
 			params = append(params, p.decl(v.Type, f.name(v)))
 		}

@@ -221,7 +221,11 @@ func (p *printer) structMake(s *ir.Struct) string {
 	var params []string
 	for i, fl := range s.Fields {
 		arg := fmt.Sprintf("dc_f%d", i)
-		if _, ok := fl.Type.(*ir.Array); ok {
+		if at, ok := fl.Type.(*ir.Array); ok {
+			if p.d.ArrayArgsByValue {
+				params = append(params, p.arrayWrapper(at)+" "+arg)
+				continue
+			}
 			params = append(params, "const "+p.decl(fl.Type, arg))
 			continue
 		}
@@ -232,6 +236,9 @@ func (p *printer) structMake(s *ir.Struct) string {
 	for i, fl := range s.Fields {
 		dst, src := "dc_v."+p.fieldName(s, i), fmt.Sprintf("dc_f%d", i)
 		if at, ok := fl.Type.(*ir.Array); ok {
+			if p.d.ArrayArgsByValue {
+				src += ".v"
+			}
 			p.arrayCopy(&b, at, dst, src, 0)
 			continue
 		}

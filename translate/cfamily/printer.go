@@ -92,14 +92,14 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		p.structDecl(&sb, s)
 		add(sb.String(), typeUsesF64(s))
 	}
-	for _, s := range prog.Structs {
-		add(p.eqHelpers[s], typeUsesF64(s))
-		add(p.makeHelpers[s], typeUsesF64(s))
-	}
 	for _, t := range p.wrapperOrder {
 		var sb strings.Builder
 		p.arrayWrapperDecl(&sb, t)
 		add(sb.String(), typeUsesF64(t))
+	}
+	for _, s := range prog.Structs {
+		add(p.eqHelpers[s], typeUsesF64(s))
+		add(p.makeHelpers[s], typeUsesF64(s))
 	}
 	for _, f := range prog.Funcs {
 		if wrapped(f) {

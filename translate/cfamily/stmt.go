@@ -274,9 +274,44 @@ func (f *fn) arraySource(e ir.Expr) string {
 		return f.wrappedCall(e.(*ir.Call)) + ".r0"
 	}
 	if !pure(e) {
+		// An array field of a function's struct result (f(x).V, or a
+		// row of one): the call goes to a temporary first.
+		if path, c := callRoot(e); c != nil && pure(path(&ir.VarRef{Var: &ir.Var{Type: c.Type()}})) {
+			f.temps++
+			tmp := &ir.Var{Name: fmt.Sprintf("dc_t%d", f.temps), Type: c.Type()}
+			f.names[tmp] = tmp.Name // dc_ names are the printer's own
+			f.linef("%s = %s;", f.p.decl(tmp.Type, tmp.Name), f.expr(c).s)
+			return f.expr(path(&ir.VarRef{Var: tmp})).s
+		}
 		f.problemf("copying an array from an expression with calls")
 	}
 	return f.expr(e).s
+}
+
+// callRoot returns, for an lvalue path of fields and indices rooted in a
+// call (f(x).V[i]), the call and a function that rebuilds the path on
+// another root; c is nil for other expressions.
+func callRoot(e ir.Expr) (path func(root ir.Expr) ir.Expr, c *ir.Call) {
+	switch x := e.(type) {
+	case *ir.Call:
+		if isWrappedCall(x) {
+			return nil, nil
+		}
+		return func(root ir.Expr) ir.Expr { return root }, x
+	case *ir.FieldRef:
+		inner, c := callRoot(x.X)
+		if c == nil {
+			return nil, nil
+		}
+		return func(root ir.Expr) ir.Expr { return &ir.FieldRef{X: inner(root), Field: x.Field, T: x.T} }, c
+	case *ir.Index:
+		inner, c := callRoot(x.X)
+		if c == nil {
+			return nil, nil
+		}
+		return func(root ir.Expr) ir.Expr { return &ir.Index{X: inner(root), Index: x.Index, T: x.T} }, c
+	}
+	return nil, nil
 }
 
 // copyArray copies array src into array dst element by element.

@@ -68,7 +68,8 @@ func (p *printer) ptrDecl(t *ir.Pointer, name string) string {
 
 // sliceDecl declares the pointer of a slice: "float* x", or with readOnly
 // "const float* __restrict__ x" (restrict only where the dialect has it and
-// restrict is set).
+// restrict is set). A slice of arrays is a pointer to arrays:
+// "const float (*__restrict__ x)[4]".
 func (p *printer) sliceDecl(t *ir.Slice, name string, readOnly, restrict bool) string {
 	var b strings.Builder
 	if p.d.GlobalPtr != "" {
@@ -77,11 +78,15 @@ func (p *printer) sliceDecl(t *ir.Slice, name string, readOnly, restrict bool) s
 	if readOnly {
 		b.WriteString("const ")
 	}
-	b.WriteString(p.decl(t.Elem, "*"))
+	d := "*"
 	if readOnly && restrict && p.d.Restrict != "" {
-		b.WriteString(" " + p.d.Restrict)
+		d += p.d.Restrict + " "
 	}
-	b.WriteString(" " + name)
+	d += name
+	if _, ok := t.Elem.(*ir.Array); ok {
+		d = "(" + d + ")"
+	}
+	b.WriteString(p.decl(t.Elem, d))
 	return b.String()
 }
 
@@ -89,9 +94,13 @@ func (p *printer) sliceDecl(t *ir.Slice, name string, readOnly, restrict bool) s
 func (p *printer) lenType() string { return p.d.Types[ir.Int] }
 
 // elemPtr returns the C type of a mutable pointer to a slice's elements,
-// for casts ("float*").
+// for casts ("float*", "float (*)[4]").
 func (p *printer) elemPtr(t *ir.Slice) string {
-	s := p.decl(t.Elem, "*")
+	d := "*"
+	if _, ok := t.Elem.(*ir.Array); ok {
+		d = "(*)"
+	}
+	s := p.decl(t.Elem, d)
 	if p.d.GlobalPtr != "" {
 		s = p.d.GlobalPtr + " " + s
 	}

@@ -697,6 +697,11 @@ static_assert(sizeof(Box) == 8, "dc: size of Box differs from Go");
 static_assert(alignof(Box) == 2, "dc: alignment of Box differs from Go");
 static_assert((0 + sizeof(short[2]) + alignof(short[2]) - 1) / alignof(short[2]) * alignof(short[2]) == 4, "dc: offset of Box.Hi differs from Go");
 
+struct dc_arr0 {
+	float v[4];
+};
+static_assert(sizeof(dc_arr0) == 16, "dc: size of [4]float32 differs from Go");
+
 __device__ bool dc_eq_Box(Box a, Box b) {
 	for (int dc_i0 = 0; dc_i0 < 2; dc_i0++) {
 		if (!(a.Lo[dc_i0] == b.Lo[dc_i0])) {
@@ -711,11 +716,6 @@ __device__ bool dc_eq_Box(Box a, Box b) {
 	return true;
 }
 
-struct dc_arr0 {
-	float v[4];
-};
-static_assert(sizeof(dc_arr0) == 16, "dc: size of [4]float32 differs from Go");
-
 struct dc_ret_scale {
 	float r0[4];
 };
@@ -727,7 +727,7 @@ struct dc_ret_tail {
 };
 
 #line 3 "k.go"
-__device__ dc_ret_scale scale(float dc_in_v[4], float s) {
+__device__ dc_ret_scale scale(const float dc_in_v[4], float s) {
 	float v[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		v[dc_i0] = dc_in_v[dc_i0];

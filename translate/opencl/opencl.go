@@ -60,18 +60,19 @@ var Dialect = &cfamily.Dialect{
 	// As in CUDA, read-only slices are restrict, and kernels that also
 	// write a slice get a second entry point without it for launches
 	// whose buffers overlap.
-	Restrict:        "restrict",
-	Kernel:          "__kernel",
-	SharedVar:       "__local",
-	SharedPtr:       "__local",
-	GlobalPtr:       "__global",
-	CompoundLiteral: true,
-	TypedefStructs:  true,
-	StaticAssert:    "_Static_assert",
-	AlignOf:         "__alignof__",
-	ZeroAggregate:   "{0}",
-	Thread:          thread,
-	Barrier:         Barrier,
+	Restrict:         "restrict",
+	Kernel:           "__kernel",
+	SharedVar:        "__local",
+	SharedPtr:        "__local",
+	GlobalPtr:        "__global",
+	ArrayArgsByValue: true,
+	CompoundLiteral:  true,
+	TypedefStructs:   true,
+	StaticAssert:     "_Static_assert",
+	AlignOf:          "__alignof__",
+	ZeroAggregate:    "{0}",
+	Thread:           thread,
+	Barrier:          Barrier,
 	RoundedMul: func(k ir.Kind) string {
 		if k == ir.Float32 {
 			return "dc_rmul_f32"

@@ -377,12 +377,17 @@ _Static_assert(__alignof__(Stats) == 4, "dc: alignment of Stats differs from Go"
 _Static_assert((0 + sizeof(float) + __alignof__(Vec3) - 1) / __alignof__(Vec3) * __alignof__(Vec3) == 4, "dc: offset of Stats.Momentum differs from Go");
 _Static_assert((4 + sizeof(Vec3) + __alignof__(uchar) - 1) / __alignof__(uchar) * __alignof__(uchar) == 16, "dc: offset of Stats.Bright differs from Go");
 
-Particle dc_make_Particle(Vec3 dc_f0, Vec3 dc_f1, const float dc_f2[3], float dc_f3, int dc_f4, uchar dc_f5) {
+typedef struct dc_arr0 {
+	float v[3];
+} dc_arr0;
+_Static_assert(sizeof(dc_arr0) == 12, "dc: size of [3]float32 differs from Go");
+
+Particle dc_make_Particle(Vec3 dc_f0, Vec3 dc_f1, dc_arr0 dc_f2, float dc_f3, int dc_f4, uchar dc_f5) {
 	Particle dc_v = {0};
 	dc_v.Pos = dc_f0;
 	dc_v.Vel = dc_f1;
 	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
-		dc_v.Color[dc_i0] = dc_f2[dc_i0];
+		dc_v.Color[dc_i0] = dc_f2.v[dc_i0];
 	}
 	dc_v.Mass = dc_f3;
 	dc_v.Age = dc_f4;
@@ -513,7 +518,7 @@ __kernel void Respawn(__global Particle* ps, long ps_len, Vec3 origin, Vec3 dir)
 #line 109 "particles.go"
 	Particle old = ps[i];
 #line 110 "particles.go"
-	ps[i] = dc_make_Particle(origin, Vec3_Scale(dir, (float)(i % 7L) + 1.0f), old.Color, 1.0f, 0, true);
+	ps[i] = dc_make_Particle(origin, Vec3_Scale(dir, (float)(i % 7L) + 1.0f), *(const dc_arr0*)(old.Color), 1.0f, 0, true);
 #line 117 "particles.go"
 	ps[i].Color[0] = 1.0f;
 }

@@ -46,14 +46,24 @@ _Static_assert(__alignof__(Cell) == 4, "dc: alignment of Cell differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 4, "dc: offset of Cell.Sum differs from Go");
 _Static_assert((4 + sizeof(float) + __alignof__(uint[2]) - 1) / __alignof__(uint[2]) * __alignof__(uint[2]) == 8, "dc: offset of Cell.Max differs from Go");
 
-Two dc_make_Two(const int dc_f0[2], int dc_f1, const float dc_f2[3]) {
+typedef struct dc_arr0 {
+	int v[2];
+} dc_arr0;
+_Static_assert(sizeof(dc_arr0) == 8, "dc: size of [2]int32 differs from Go");
+
+typedef struct dc_arr1 {
+	float v[3];
+} dc_arr1;
+_Static_assert(sizeof(dc_arr1) == 12, "dc: size of [3]float32 differs from Go");
+
+Two dc_make_Two(dc_arr0 dc_f0, int dc_f1, dc_arr1 dc_f2) {
 	Two dc_v = {0};
 	for (int dc_i0 = 0; dc_i0 < 2; dc_i0++) {
-		dc_v.A[dc_i0] = dc_f0[dc_i0];
+		dc_v.A[dc_i0] = dc_f0.v[dc_i0];
 	}
 	dc_v.N = dc_f1;
 	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
-		dc_v.B[dc_i0] = dc_f2[dc_i0];
+		dc_v.B[dc_i0] = dc_f2.v[dc_i0];
 	}
 	return dc_v;
 }
@@ -65,10 +75,10 @@ float sum(Two t) {
 }
 
 #line 18 "structlits.go"
-Two mk(int a[2]) {
+Two mk(dc_arr0 a) {
 #line 18 "structlits.go"
 	float dc_t1[3] = {0.0f, 0.0f, 0.0f};
-	return dc_make_Two(a, 1, dc_t1);
+	return dc_make_Two(*(const dc_arr0*)(a.v), 1, *(const dc_arr1*)(dc_t1));
 }
 
 #line 24 "structlits.go"
@@ -84,7 +94,7 @@ __kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_
 	int arr[2] = {(int)i, 2};
 #line 30 "structlits.go"
 	float dc_t1[3] = {1.0f, 2.0f, 3.0f};
-	Two x = dc_make_Two(arr, 0, dc_t1);
+	Two x = dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t1));
 #line 31 "structlits.go"
 	Two y = (Two){{0, 0}, (int)i, {(float)i, 0.0f, 1.0f}};
 #line 32 "structlits.go"
@@ -93,18 +103,18 @@ __kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_
 	float s = 0.0f;
 #line 34 "structlits.go"
 	float dc_t2[3] = {0.0f, 0.0f, 0.0f};
-	for (long j = 0L; sum(dc_make_Two(arr, 0, dc_t2)) > s && j < 3L; j = (long)((ulong)j + 1UL)) {
+	for (long j = 0L; sum(dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t2))) > s && j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 35 "structlits.go"
 		s = s + 1.0f;
 	}
 #line 37 "structlits.go"
 	float dc_t3[3] = {0.0f, 0.0f, 0.0f};
-	if (sum(dc_make_Two(arr, 2, dc_t3)) > 0.0f) {
+	if (sum(dc_make_Two(*(const dc_arr0*)(arr), 2, *(const dc_arr1*)(dc_t3))) > 0.0f) {
 #line 38 "structlits.go"
 		s = s + 10.0f;
 	}
 #line 40 "structlits.go"
-	ts[i] = mk(arr);
+	ts[i] = mk(*(const dc_arr0*)(arr));
 #line 41 "structlits.go"
 	if (i % 2L == 1L) {
 #line 42 "structlits.go"

@@ -47,7 +47,7 @@ __device__ float sum(Two t) {
 }
 
 #line 18 "structlits.go"
-__device__ Two mk(int a[2]) {
+__device__ Two mk(const int a[2]) {
 #line 18 "structlits.go"
 	float dc_t1[3] = {0.0f, 0.0f, 0.0f};
 	return dc_make_Two(a, 1, dc_t1);

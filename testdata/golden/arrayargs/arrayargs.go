@@ -1,0 +1,58 @@
+// Package arrayargs is a golden case: arrays passed by value (Go's
+// semantics) from every kind of memory — a slice of arrays, an array field
+// of a slice element, a row of a shared 2D array, a private array, a
+// struct field of a function's result — to device functions and struct literals, and
+// a function that writes its array parameter without changing the
+// caller's array.
+package arrayargs
+
+import "github.com/dotcompute/dc"
+
+// P holds an array field.
+type P struct {
+	V [4]float32
+	N int32
+}
+
+func sum4(a [4]float32) float32 { return a[0] + a[1] + a[2] + a[3] }
+
+// bump writes its copy of a and returns the sum; the caller's array stays.
+func bump(a [4]float32) float32 {
+	for i := range a {
+		a[i] += 1
+	}
+	return sum4(a)
+}
+
+func corner(a [2][4]float32) float32 { return a[1][0] - a[0][3] }
+
+func rev(a [4]float32) P {
+	w := [4]float32{a[3], a[2], a[1], a[0]}
+	return P{V: w, N: -1}
+}
+
+// Args reads arrays from global, shared and private memory through device
+// functions that take them by value.
+//
+//dc:kernel
+func Args(t dc.Thread, ps []P, rows [][4]float32, out []float32, made []P) {
+	s := dc.Shared[[8][4]float32](t)
+	l := t.LocalX()
+	if l < 8 {
+		v := [4]float32{1, 2, 3, float32(l)}
+		s[l] = v
+	}
+	t.Barrier()
+	if i := t.GlobalX(); i < len(out) {
+		var m [2][4]float32
+		m[1] = rows[i]
+		m[0] = s[l%8]
+		r := rev(ps[i].V).V
+		b := bump(r)
+		out[i] = sum4(ps[i].V) + 2*sum4(rows[i]) + 4*sum4(s[l%8]) + 8*corner(m) + 16*b + 32*r[0]
+		made[i] = P{V: rows[i], N: ps[i].N + 1}
+		if i%3 == 0 {
+			made[i] = rev(s[l%8])
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package arrayargs
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/internal/kerneltest"
+	"github.com/dotcompute/dc/runtime"
+)
+
+// Inputs are small integers, so every sum and product is exact in
+// float32 in any order: results compare exactly.
+
+func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
+	t.Helper()
+	out := make([]T, b.Len())
+	if err := b.Read(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestArgs(t *testing.T) {
+	for _, dev := range kerneltest.Devices(t) {
+		for si, s := range []struct{ n, group int }{{1, 64}, {100, 64}, {1000, 256}} {
+			name := fmt.Sprintf("%s n=%d group=%d", dev.Backend(), s.n, s.group)
+			ints := kerneltest.RandInts(uint64(si), 8*s.n, -50, 50)
+			ps := make([]P, s.n)
+			rows := make([][4]float32, s.n)
+			for i := range s.n {
+				for j := range 4 {
+					ps[i].V[j] = float32(ints[8*i+j])
+					rows[i][j] = float32(ints[8*i+4+j])
+				}
+				ps[i].N = int32(i)
+			}
+			g := kerneltest.Grid1D(s.n, s.group)
+			wOut, wMade := make([]float32, s.n), make([]P, s.n)
+			if err := dc.Emulate(g, func(t dc.Thread) { Args(t, ps, rows, wOut, wMade) }); err != nil {
+				t.Fatal(err)
+			}
+			pb, _ := runtime.BufferOf(dev, ps)
+			rb, _ := runtime.BufferOf(dev, rows)
+			ob, _ := runtime.NewBuffer[float32](dev, s.n)
+			mb, _ := runtime.NewBuffer[P](dev, s.n)
+			if err := LaunchArgs(dev, g, pb, rb, ob, mb); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			kerneltest.Equal(t, name+": out", read(t, ob), wOut)
+			kerneltest.Equal(t, name+": made", read(t, mb), wMade)
+			// bump must not have changed the arrays it was given.
+			kerneltest.Equal(t, name+": ps", read(t, pb), ps)
+		}
+	}
+}
