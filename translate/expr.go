@@ -381,8 +381,40 @@ func (f *fnState) zero(typ ir.Type) ir.Expr {
 	return nil
 }
 
-// lvalue lowers an assignment target and records writes through slices.
+// lvalue lowers an assignment target and records writes through slices
+// and assignments to parameters.
 func (f *fnState) lvalue(e ast.Expr) ir.Expr {
+	lv := f.lvalueExpr(e)
+	if lv != nil {
+		if v := assignedVar(lv); v != nil && v.Kind == ir.Param {
+			f.assigns[v] = true
+		}
+	}
+	return lv
+}
+
+// assignedVar returns the variable an assignment to lv changes, or nil
+// when lv is memory a slice or pointer refers to.
+func assignedVar(lv ir.Expr) *ir.Var {
+	for {
+		switch x := lv.(type) {
+		case *ir.VarRef:
+			return x.Var
+		case *ir.FieldRef:
+			lv = x.X
+		case *ir.Index:
+			switch x.X.Type().(type) {
+			case *ir.Slice, *ir.Pointer:
+				return nil
+			}
+			lv = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+func (f *fnState) lvalueExpr(e ast.Expr) ir.Expr {
 	t := f.t
 	switch x := ast.Unparen(e).(type) {
 	case *ast.Ident:

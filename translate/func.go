@@ -35,6 +35,7 @@ type fnState struct {
 
 	frames  []*frame
 	writes  map[*ir.Var]bool
+	assigns map[*ir.Var]bool // parameters assigned to (Var.Assigned)
 	aliases map[*ir.Var][]*ir.Var
 
 	inProgress bool
@@ -62,6 +63,7 @@ func (t *translator) newFn(decl *ast.FuncDecl, obj *types.Func, typeArgs []types
 		used:    map[string]bool{},
 		sites:   map[token.Pos]*ir.Shared{},
 		writes:  map[*ir.Var]bool{},
+		assigns: map[*ir.Var]bool{},
 		aliases: map[*ir.Var][]*ir.Var{},
 	}
 	sig := obj.Type().(*types.Signature)
@@ -247,6 +249,7 @@ func (f *fnState) finish() {
 		if _, ok := p.Type.(*ir.Slice); ok {
 			p.Written = f.writes[p]
 		}
+		p.Assigned = f.assigns[p]
 	}
 }
 

@@ -139,13 +139,28 @@ func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
 	f.collectNames(k.Params, k.Body)
 	f.planBranches(k.Body)
 	var params []string
+	// Struct and array parameters the kernel assigns to are copied into
+	// locals first: some implementations pass aggregates by reference to
+	// one copy that every work-item shares (PoCL does), while Go gives each
+	// thread its own.
+	var copies []string
+	byValue := func(v *ir.Var, typ string) string {
+		if !v.Assigned {
+			return typ + " " + f.name(v)
+		}
+		in := f.fresh("dc_in_" + f.name(v))
+		copies = append(copies, fmt.Sprintf("%s %s = %s;", typ, f.name(v), in))
+		return typ + " " + in
+	}
 	for _, v := range k.Params {
 		switch t := v.Type.(type) {
 		case *ir.Slice:
 			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, restrict), p.lenType()+" "+f.lenName(v))
 		case *ir.Array:
 			f.wrappedParams[v] = true
-			params = append(params, p.arrayWrapper(t)+" "+f.name(v))
+			params = append(params, byValue(v, p.arrayWrapper(t)))
+		case *ir.Struct:
+			params = append(params, byValue(v, p.structName(t)))
 		default:
 			params = append(params, p.decl(v.Type, f.name(v)))
 		}
@@ -157,6 +172,9 @@ func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
 	p.line(&head, k.Pos, true)
 	fmt.Fprintf(&head, "%s void %s(%s) {\n", p.d.Kernel, name, strings.Join(params, ", "))
 	f.depth = 1
+	for _, c := range copies {
+		f.linef("%s", c)
+	}
 	for _, s := range k.Shared {
 		f.shared[s] = true
 		p.line(&f.b, s.Pos, false)

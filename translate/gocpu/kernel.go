@@ -35,6 +35,16 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 			dim3(localVar),
 		))
 	}
+	// Go gives each thread its own copy of the parameters; here the
+	// threads of a chunk share them, so those the body assigns are copied
+	// per thread.
+	for _, v := range k.Params {
+		if v.Assigned {
+			inner = append(inner,
+				jen.Id(p.name(v)).Op(":=").Id(p.name(v)),
+				jen.Id("_").Op("=").Id(p.name(v)))
+		}
+	}
 	inner = append(inner, p.block(body)...)
 	var st jen.Code = jen.For(
 		jen.Id(globalVar[0]).Op(":=").Id("dc_xa"),

@@ -101,6 +101,12 @@ type Var struct {
 	Type    Type
 	Kind    VarKind
 	Written bool // for slice parameters: the function or a callee writes through it (or uses it in an atomic)
+	// Assigned is true for a parameter the body assigns to: the variable
+	// itself, or a field or element of a struct or array parameter (not
+	// memory a slice points to). Go gives each call, and so each thread of
+	// a kernel, its own copy; a printer whose threads share the parameter
+	// must copy it per thread.
+	Assigned bool
 	Pos     Pos
 }
 
