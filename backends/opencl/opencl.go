@@ -47,6 +47,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -97,6 +98,11 @@ func open() (*backend, error) {
 	}
 	return &backend{dev: dev, queue: q, kernels: map[kernelKey]*kernel{}}, nil
 }
+
+// EnvBuildOptions is the environment variable whose value is appended to
+// the clBuildProgram options of every program (for instance
+// "-cl-opt-disable" to tell a compiler problem from a kernel's).
+const EnvBuildOptions = "DC_OPENCL_BUILD_OPTIONS"
 
 // device is one OpenCL device with its context and built programs, shared
 // by every Open of the device in the process, like CUDA's primary context.
@@ -197,6 +203,9 @@ func (d *device) query(desc DeviceDesc) error {
 		SharedMemoryBytes: clampInt(local),
 	}
 	d.options = buildOptions(cVersion, single)
+	if extra := strings.TrimSpace(os.Getenv(EnvBuildOptions)); extra != "" {
+		d.options = strings.TrimSpace(d.options + " " + extra)
+	}
 	return nil
 }
 
