@@ -107,7 +107,7 @@ type Var struct {
 	// a kernel, its own copy; a printer whose threads share the parameter
 	// must copy it per thread.
 	Assigned bool
-	Pos     Pos
+	Pos      Pos
 }
 
 // ThreadUses records which dc.Thread builtins a body uses directly.

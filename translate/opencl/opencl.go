@@ -128,14 +128,31 @@ func thread(b ir.Builtin) string {
 
 // mathName returns OpenCL C's name of the math builtin op: the C99 name,
 // overloaded for float and double.
-func mathName(op ir.Builtin, _ ir.Kind) string {
+func mathName(op ir.Builtin, k ir.Kind) string {
 	switch op {
 	case ir.IsNaN:
 		return "isnan"
 	case ir.IsInf:
 		return "isinf"
+	case ir.RoundToEven:
+		if k == ir.Float32 {
+			return "dc_rint_f32"
+		}
+		return "dc_rint_f64"
 	}
 	return cfamily.CMathNames[op]
+}
+
+// roundToEven is Go's math.RoundToEven through rint, except for values
+// that are already integers (|x| >= 2^52, or 2^23 for float) and for
+// infinities and NaNs, which it returns unchanged: PoCL 3.1's double rint
+// of such values makes the whole kernel silently not run (found by
+// internal/smith; reduced to rint(+Inf) computed at run time).
+func roundToEven(t, key, limit string) string {
+	return fmt.Sprintf(`%[1]s dc_rint_%[2]s(%[1]s x) {
+	return fabs(x) < %[3]s ? rint(x) : x;
+}
+`, t, key, limit)
 }
 
 // fastMathName returns OpenCL's native_ function for op on float32 in a
@@ -234,6 +251,8 @@ var helpers = map[string]string{
 	"dc_atomic_add_f32_local":  atomicAddF32("__local"),
 	"dc_rmul_f32":              roundedMul("float", "f32"),
 	"dc_rmul_f64":              roundedMul("double", "f64"),
+	"dc_rint_f32":              roundToEven("float", "f32", "8388608.0f"),
+	"dc_rint_f64":              roundToEven("double", "f64", "4503599627370496.0"),
 }
 
 // reservedPrefixes are prefixes of OpenCL C's families of built-in
