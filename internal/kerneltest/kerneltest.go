@@ -365,3 +365,13 @@ func RandInts[T dc.Integer](seed uint64, n int, lo, hi T) []T {
 func Rand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
+
+// Read returns the contents of buffer b, failing the test on error.
+func Read[T any](t testing.TB, b *runtime.Buffer[T]) []T {
+	t.Helper()
+	out := make([]T, b.Len())
+	if err := b.Read(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

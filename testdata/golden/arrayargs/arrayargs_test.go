@@ -12,15 +12,6 @@ import (
 // Inputs are small integers, so every sum and product is exact in
 // float32 in any order: results compare exactly.
 
-func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
-	t.Helper()
-	out := make([]T, b.Len())
-	if err := b.Read(out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestArgs(t *testing.T) {
 	for _, dev := range kerneltest.Devices(t) {
 		for si, s := range []struct{ n, group int }{{1, 64}, {100, 64}, {1000, 256}} {
@@ -47,10 +38,10 @@ func TestArgs(t *testing.T) {
 			if err := LaunchArgs(dev, g, pb, rb, ob, mb); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			kerneltest.Equal(t, name+": out", read(t, ob), wOut)
-			kerneltest.Equal(t, name+": made", read(t, mb), wMade)
+			kerneltest.Equal(t, name+": out", kerneltest.Read(t, ob), wOut)
+			kerneltest.Equal(t, name+": made", kerneltest.Read(t, mb), wMade)
 			// bump must not have changed the arrays it was given.
-			kerneltest.Equal(t, name+": ps", read(t, pb), ps)
+			kerneltest.Equal(t, name+": ps", kerneltest.Read(t, pb), ps)
 		}
 	}
 }

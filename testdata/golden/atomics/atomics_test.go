@@ -29,16 +29,6 @@ var sizes = []struct {
 
 func grid(n, group int) dc.Grid { return kerneltest.Grid1D(n, group) }
 
-// read returns the contents of a buffer, failing the test on error.
-func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
-	t.Helper()
-	out := make([]T, b.Len())
-	if err := b.Read(out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func emulate(t *testing.T, g dc.Grid, body func(t dc.Thread)) {
 	t.Helper()
 	if err := dc.Emulate(g, body); err != nil {
@@ -71,7 +61,7 @@ func TestHistogram(t *testing.T) {
 				db, _ := runtime.BufferOf(dev, data)
 				bb, _ := runtime.NewBuffer[uint32](dev, nbins)
 				launched(t, name, LaunchHistogram(dev, g, db, bb, nbins))
-				kerneltest.Equal(t, name+": bins", read(t, bb), want)
+				kerneltest.Equal(t, name+": bins", kerneltest.Read(t, bb), want)
 			}
 		}
 	}
@@ -91,12 +81,12 @@ func TestCompact(t *testing.T) {
 			ob, _ := runtime.NewBuffer[int32](dev, s.n)
 			cb, _ := runtime.NewBuffer[int32](dev, 1)
 			launched(t, name, LaunchCompact(dev, g, xb, ob, cb))
-			gotCount := read(t, cb)
+			gotCount := kerneltest.Read(t, cb)
 			if !kerneltest.Equal(t, name+": count", gotCount, wantCount) {
 				continue
 			}
 			k := int(wantCount[0])
-			got := read(t, ob)[:k]
+			got := kerneltest.Read(t, ob)[:k]
 			want := wantOut[:k]
 			slices.Sort(got)
 			slices.Sort(want)
@@ -133,8 +123,8 @@ func TestExtremes(t *testing.T) {
 			eb, _ := runtime.BufferOf(dev, ext0)
 			ueb, _ := runtime.BufferOf(dev, uext0)
 			launched(t, name, LaunchExtremes(dev, g, xb, ub, eb, ueb))
-			kerneltest.Equal(t, name+": ext", read(t, eb), want)
-			kerneltest.Equal(t, name+": uext", read(t, ueb), uwant)
+			kerneltest.Equal(t, name+": ext", kerneltest.Read(t, eb), want)
+			kerneltest.Equal(t, name+": uext", kerneltest.Read(t, ueb), uwant)
 		}
 	}
 }
@@ -159,7 +149,7 @@ func TestSumFloat(t *testing.T) {
 			xb, _ := runtime.BufferOf(dev, xs)
 			tb, _ := runtime.NewBuffer[float32](dev, 1)
 			launched(t, name, LaunchSumFloat(dev, g, xb, tb))
-			kerneltest.Equal(t, name+": total", read(t, tb), want)
+			kerneltest.Equal(t, name+": total", kerneltest.Read(t, tb), want)
 		}
 	}
 }
@@ -197,7 +187,7 @@ func TestExchange(t *testing.T) {
 			uob, _ := runtime.NewBuffer[uint32](dev, s.n)
 			ufb, _ := runtime.NewBuffer[uint32](dev, groups)
 			launched(t, name, LaunchExchange(dev, g, cb, ob, fcb, fob, uob, ufb, s.n))
-			got := result{read(t, cb), read(t, ob), read(t, fcb), read(t, fob), read(t, uob), read(t, ufb)}
+			got := result{kerneltest.Read(t, cb), kerneltest.Read(t, ob), kerneltest.Read(t, fcb), kerneltest.Read(t, fob), kerneltest.Read(t, uob), kerneltest.Read(t, ufb)}
 
 			// Global cells: the tokens 0..n, each once.
 			seq := make([]int32, s.n+1)
@@ -242,7 +232,7 @@ func TestCappedSum(t *testing.T) {
 				xb, _ := runtime.BufferOf(dev, xs)
 				ab, _ := runtime.NewBuffer[int32](dev, 1)
 				launched(t, name, LaunchCappedSum(dev, g, xb, ab, limit))
-				kerneltest.Equal(t, name+": acc", read(t, ab), want)
+				kerneltest.Equal(t, name+": acc", kerneltest.Read(t, ab), want)
 			}
 		}
 	}
@@ -270,7 +260,7 @@ func TestMaxFloat(t *testing.T) {
 				xb, _ := runtime.BufferOf(dev, xs)
 				kb, _ := runtime.NewBuffer[uint32](dev, 1)
 				launched(t, name, LaunchMaxFloat(dev, g, xb, kb))
-				kerneltest.Equal(t, name+": max", []float32{fromKey(read(t, kb)[0])}, []float32{fromKey(want[0])})
+				kerneltest.Equal(t, name+": max", []float32{fromKey(kerneltest.Read(t, kb)[0])}, []float32{fromKey(want[0])})
 			}
 		}
 	}

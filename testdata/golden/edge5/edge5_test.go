@@ -10,15 +10,6 @@ import (
 )
 
 // read copies b into a new slice.
-func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
-	t.Helper()
-	out := make([]T, b.Len())
-	if err := b.Read(out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // buf copies xs to dev.
 func buf[T any](t *testing.T, dev *runtime.Device, xs []T) *runtime.Buffer[T] {
 	t.Helper()
@@ -42,8 +33,8 @@ func TestSwitchTag(t *testing.T) {
 		if err := LaunchSwitchTag(dev, g, cb, ob); err != nil {
 			t.Fatal(err)
 		}
-		kerneltest.Equal(t, dev.Backend()+": ctr", read(t, cb), wc)
-		kerneltest.Equal(t, dev.Backend()+": out", read(t, ob), wo)
+		kerneltest.Equal(t, dev.Backend()+": ctr", kerneltest.Read(t, cb), wc)
+		kerneltest.Equal(t, dev.Backend()+": out", kerneltest.Read(t, ob), wo)
 	}
 }
 
@@ -62,8 +53,8 @@ func TestFloats(t *testing.T) {
 		if err := LaunchFloats(dev, g, ab, ob, o64); err != nil {
 			t.Fatal(err)
 		}
-		kerneltest.Equal(t, dev.Backend()+": float32", read(t, ob), w32)
-		kerneltest.Equal(t, dev.Backend()+": float64", read(t, o64), w64)
+		kerneltest.Equal(t, dev.Backend()+": float32", kerneltest.Read(t, ob), w32)
+		kerneltest.Equal(t, dev.Backend()+": float64", kerneltest.Read(t, o64), w64)
 	}
 }
 
@@ -85,8 +76,8 @@ func TestStructs(t *testing.T) {
 		if err := LaunchStructs(dev, g, ab, vb, ob); err != nil {
 			t.Fatal(err)
 		}
-		kerneltest.Equal(t, dev.Backend()+": vs", read(t, vb), wv)
-		kerneltest.Equal(t, dev.Backend()+": out", read(t, ob), wo)
+		kerneltest.Equal(t, dev.Backend()+": vs", kerneltest.Read(t, vb), wv)
+		kerneltest.Equal(t, dev.Backend()+": out", kerneltest.Read(t, ob), wo)
 	}
 }
 
@@ -107,7 +98,7 @@ func TestShared(t *testing.T) {
 			if err := k.launch(dev, g, ab, ob); err != nil {
 				t.Fatal(err)
 			}
-			kerneltest.Equal(t, fmt.Sprintf("%s: kernel %d", dev.Backend(), ki), read(t, ob), want)
+			kerneltest.Equal(t, fmt.Sprintf("%s: kernel %d", dev.Backend(), ki), kerneltest.Read(t, ob), want)
 		}
 	}
 }

@@ -11,15 +11,6 @@ import (
 
 // Integers only: everything compares exactly.
 
-func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
-	t.Helper()
-	out := make([]T, b.Len())
-	if err := b.Read(out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestMutate(t *testing.T) {
 	p := P{A: [2]int32{1, 2}, N: 3}
 	xs := []int32{7, 8, 9}
@@ -36,7 +27,7 @@ func TestMutate(t *testing.T) {
 			if err := LaunchMutate(dev, g, 7, p, xb, ob); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			kerneltest.Equal(t, name, read(t, ob), want)
+			kerneltest.Equal(t, name, kerneltest.Read(t, ob), want)
 		}
 	}
 }
@@ -55,7 +46,7 @@ func TestGrouped(t *testing.T) {
 			if err := LaunchGrouped(dev, g, 5, p, ob); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			kerneltest.Equal(t, name, read(t, ob), want)
+			kerneltest.Equal(t, name, kerneltest.Read(t, ob), want)
 		}
 	}
 }

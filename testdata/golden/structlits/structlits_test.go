@@ -14,15 +14,6 @@ import (
 
 var sizes = []struct{ n, group int }{{1, 256}, {1000, 256}, {5000, 128}}
 
-func read[T any](t *testing.T, b *runtime.Buffer[T]) []T {
-	t.Helper()
-	out := make([]T, b.Len())
-	if err := b.Read(out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestLits(t *testing.T) {
 	for _, dev := range kerneltest.Devices(t) {
 		for _, s := range sizes {
@@ -37,8 +28,8 @@ func TestLits(t *testing.T) {
 			if err := LaunchLits(dev, g, out, ts); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			kerneltest.Equal(t, name+": out", read(t, out), wOut)
-			kerneltest.Equal(t, name+": ts", read(t, ts), wTs)
+			kerneltest.Equal(t, name+": out", kerneltest.Read(t, out), wOut)
+			kerneltest.Equal(t, name+": ts", kerneltest.Read(t, ts), wTs)
 		}
 	}
 }
@@ -62,7 +53,7 @@ func TestCountCells(t *testing.T) {
 				if err := LaunchCountCells(dev, g, cb, xb); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				kerneltest.Equal(t, name, read(t, cb), want)
+				kerneltest.Equal(t, name, kerneltest.Read(t, cb), want)
 				if want[0].N == 0 || want[0].Max[0] == 0 && s.n > 1 {
 					t.Errorf("%s: reference looks empty: %+v", name, want[0])
 				}
