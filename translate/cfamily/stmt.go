@@ -283,6 +283,32 @@ func (f *fn) arraySource(e ir.Expr) string {
 			f.linef("%s = %s;", f.p.decl(tmp.Type, tmp.Name), f.expr(c).s)
 			return f.expr(path(&ir.VarRef{Var: tmp})).s
 		}
+		// An lvalue whose indices call functions (s[f(i)].V): its address
+		// is computed once, into a pointer the copy reads through.
+		if at, ok := e.Type().(*ir.Array); ok {
+			q := ""
+			if space, ok := memSpace(e); ok {
+				q = f.p.d.GlobalPtr
+				if space == ir.SpaceShared {
+					q = f.p.d.SharedPtr
+				}
+			} else if rootVar(e) == nil {
+				f.problemf("copying an array from an expression with calls")
+				return f.expr(e).s
+			}
+			f.temps++
+			name := fmt.Sprintf("dc_t%d", f.temps)
+			d := "*" + name
+			if _, ok := at.Elem.(*ir.Array); ok {
+				d = "(*" + name + ")"
+			}
+			decl := "const " + f.p.decl(at.Elem, d)
+			if q != "" {
+				decl = q + " " + decl
+			}
+			f.linef("%s = %s;", decl, f.expr(e).s)
+			return name
+		}
 		f.problemf("copying an array from an expression with calls")
 	}
 	return f.expr(e).s

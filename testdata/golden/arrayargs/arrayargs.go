@@ -26,6 +26,9 @@ func bump(a [4]float32) float32 {
 
 func corner(a [2][4]float32) float32 { return a[1][0] - a[0][3] }
 
+// wrap picks another row: an index computed by a call.
+func wrap(i, n int) int { return (i*7 + 3) % n }
+
 func rev(a [4]float32) P {
 	w := [4]float32{a[3], a[2], a[1], a[0]}
 	return P{V: w, N: -1}
@@ -47,9 +50,13 @@ func Args(t dc.Thread, ps []P, rows [][4]float32, out []float32, made []P) {
 		var m [2][4]float32
 		m[1] = rows[i]
 		m[0] = s[l%8]
+		q := rows[wrap(i, len(rows))]
+		if i%2 == 0 {
+			m[1] = rows[wrap(i+1, len(rows))]
+		}
 		r := rev(ps[i].V).V
 		b := bump(r)
-		out[i] = sum4(ps[i].V) + 2*sum4(rows[i]) + 4*sum4(s[l%8]) + 8*corner(m) + 16*b + 32*r[0]
+		out[i] = sum4(ps[i].V) + 2*sum4(rows[i]) + 4*sum4(s[l%8]) + 8*corner(m) + 16*b + 32*r[0] + 64*q[1]
 		made[i] = P{V: rows[i], N: ps[i].N + 1}
 		if i%3 == 0 {
 			made[i] = rev(s[l%8])

@@ -4,6 +4,10 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ long long dc_rem_i64(long long a, long long b) {
+	return b == -1 ? 0 : a % b;
+}
+
 struct P {
 	float V[4];
 	int N;
@@ -21,11 +25,17 @@ __device__ P dc_make_P(const float dc_f0[4], int dc_f1) {
 	return dc_v;
 }
 
-#line 29 "arrayargs.go"
-__device__ P rev(const float a[4]) {
 #line 30 "arrayargs.go"
+__device__ long long wrap(long long i, long long n) {
+#line 30 "arrayargs.go"
+	return dc_rem_i64((long long)((unsigned long long)i * 7ULL + 3ULL), n);
+}
+
+#line 32 "arrayargs.go"
+__device__ P rev(const float a[4]) {
+#line 33 "arrayargs.go"
 	float w[4] = {a[3], a[2], a[1], a[0]};
-#line 31 "arrayargs.go"
+#line 34 "arrayargs.go"
 	return dc_make_P(w, -1);
 }
 
@@ -56,110 +66,138 @@ __device__ float corner(const float a[2][4]) {
 	return a[1][0] - a[0][3];
 }
 
-#line 38 "arrayargs.go"
-extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
-#line 39 "arrayargs.go"
-	__shared__ float sh0[8][4];
-#line 39 "arrayargs.go"
-	float (*s)[4] = sh0;
-#line 40 "arrayargs.go"
-	long long l = (long long)threadIdx.x;
 #line 41 "arrayargs.go"
-	if (l < 8LL) {
+extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
 #line 42 "arrayargs.go"
-		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
 #line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			s[l][dc_i0] = v[dc_i0];
 		}
 	}
-#line 45 "arrayargs.go"
+#line 48 "arrayargs.go"
 	__syncthreads();
 	{
-#line 46 "arrayargs.go"
+#line 49 "arrayargs.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 46 "arrayargs.go"
+#line 49 "arrayargs.go"
 		if (i < out_len) {
-#line 47 "arrayargs.go"
+#line 50 "arrayargs.go"
 			float m[2][4] = {};
-#line 48 "arrayargs.go"
+#line 51 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[1][dc_i0] = rows[i][dc_i0];
 			}
-#line 49 "arrayargs.go"
+#line 52 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[0][dc_i0] = s[l % 8LL][dc_i0];
 			}
-#line 50 "arrayargs.go"
-			P dc_t1 = rev(ps[i].V);
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[wrap(i, rows_len)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[wrap((long long)((unsigned long long)i + 1ULL), rows_len)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
 			float r[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-				r[dc_i0] = dc_t1.V[dc_i0];
+				r[dc_i0] = dc_t3.V[dc_i0];
 			}
-#line 51 "arrayargs.go"
+#line 58 "arrayargs.go"
 			float b = bump(r);
-#line 52 "arrayargs.go"
-			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0];
-#line 53 "arrayargs.go"
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
 			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
-#line 54 "arrayargs.go"
+#line 61 "arrayargs.go"
 			if (i % 3LL == 0LL) {
-#line 55 "arrayargs.go"
+#line 62 "arrayargs.go"
 				made[i] = rev(s[l % 8LL]);
 			}
 		}
 	}
 }
 
-#line 38 "arrayargs.go"
-extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
-#line 39 "arrayargs.go"
-	__shared__ float sh0[8][4];
-#line 39 "arrayargs.go"
-	float (*s)[4] = sh0;
-#line 40 "arrayargs.go"
-	long long l = (long long)threadIdx.x;
 #line 41 "arrayargs.go"
-	if (l < 8LL) {
+extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
 #line 42 "arrayargs.go"
-		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
 #line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			s[l][dc_i0] = v[dc_i0];
 		}
 	}
-#line 45 "arrayargs.go"
+#line 48 "arrayargs.go"
 	__syncthreads();
 	{
-#line 46 "arrayargs.go"
+#line 49 "arrayargs.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 46 "arrayargs.go"
+#line 49 "arrayargs.go"
 		if (i < out_len) {
-#line 47 "arrayargs.go"
+#line 50 "arrayargs.go"
 			float m[2][4] = {};
-#line 48 "arrayargs.go"
+#line 51 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[1][dc_i0] = rows[i][dc_i0];
 			}
-#line 49 "arrayargs.go"
+#line 52 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[0][dc_i0] = s[l % 8LL][dc_i0];
 			}
-#line 50 "arrayargs.go"
-			P dc_t1 = rev(ps[i].V);
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[wrap(i, rows_len)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[wrap((long long)((unsigned long long)i + 1ULL), rows_len)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
 			float r[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-				r[dc_i0] = dc_t1.V[dc_i0];
+				r[dc_i0] = dc_t3.V[dc_i0];
 			}
-#line 51 "arrayargs.go"
+#line 58 "arrayargs.go"
 			float b = bump(r);
-#line 52 "arrayargs.go"
-			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0];
-#line 53 "arrayargs.go"
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
 			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
-#line 54 "arrayargs.go"
+#line 61 "arrayargs.go"
 			if (i % 3LL == 0LL) {
-#line 55 "arrayargs.go"
+#line 62 "arrayargs.go"
 				made[i] = rev(s[l % 8LL]);
 			}
 		}
