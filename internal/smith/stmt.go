@@ -297,6 +297,13 @@ func (f *fgen) loop(depth int) {
 	f.stmts(1+f.g.intn(4), depth-1)
 	f.popScope()
 	body.WriteString("}\n")
+	f.endTarget(w, saved, head, body, tg)
+}
+
+// endTarget finishes a loop or switch statement: it pops its branch
+// target, restores the output, and writes the statement to w (labelled if
+// a branch used the label).
+func (f *fgen) endTarget(w, saved *strings.Builder, head string, body *strings.Builder, tg *target) {
 	f.targets = f.targets[:len(f.targets)-1]
 	f.out = saved
 	if tg.used {
@@ -363,13 +370,7 @@ func (f *fgen) switchStmt(depth int) {
 		f.caseBody(depth)
 	}
 	body.WriteString("}\n")
-	f.targets = f.targets[:len(f.targets)-1]
-	f.out = saved
-	if tg.used {
-		fmt.Fprintf(w, "%s:\n", tg.label)
-	}
-	w.WriteString(head)
-	w.WriteString(body.String())
+	f.endTarget(w, saved, head, body, tg)
 }
 
 func (f *fgen) caseBody(depth int) {
