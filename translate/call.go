@@ -363,20 +363,8 @@ func (f *fnState) atomic(e *ast.CallExpr, op ir.Builtin) ir.Expr {
 
 // inMemory reports whether an lvalue lives in a slice or shared array.
 func inMemory(x ir.Expr) bool {
-	for {
-		switch e := x.(type) {
-		case *ir.Index:
-			switch e.X.Type().(type) {
-			case *ir.Slice, *ir.Pointer:
-				return true
-			}
-			x = e.X
-		case *ir.FieldRef:
-			x = e.X
-		default:
-			return false
-		}
-	}
+	_, mem := lvalueRoot(x)
+	return mem
 }
 
 func (f *fnState) mathBuiltin(e *ast.CallExpr, op ir.Builtin) ir.Expr {

@@ -396,20 +396,28 @@ func (f *fnState) lvalue(e ast.Expr) ir.Expr {
 // assignedVar returns the variable an assignment to lv changes, or nil
 // when lv is memory a slice or pointer refers to.
 func assignedVar(lv ir.Expr) *ir.Var {
+	v, _ := lvalueRoot(lv)
+	return v
+}
+
+// lvalueRoot follows the fields and array elements of lv down to the
+// variable it belongs to (v), or to the slice or shared array whose memory
+// it is in (inMemory true, v nil).
+func lvalueRoot(lv ir.Expr) (v *ir.Var, inMemory bool) {
 	for {
 		switch x := lv.(type) {
 		case *ir.VarRef:
-			return x.Var
+			return x.Var, false
 		case *ir.FieldRef:
 			lv = x.X
 		case *ir.Index:
 			switch x.X.Type().(type) {
 			case *ir.Slice, *ir.Pointer:
-				return nil
+				return nil, true
 			}
 			lv = x.X
 		default:
-			return nil
+			return nil, false
 		}
 	}
 }

@@ -165,27 +165,23 @@ func Equal[T comparable](t testing.TB, name string, got, want []T) bool {
 // and an infinity only the same infinity.
 func Close32(t testing.TB, name string, got, want []float32, rel, abs float64) bool {
 	t.Helper()
-	if !sameLen(t, name, len(got), len(want)) {
-		return false
-	}
-	r := reporter{name: name}
-	for i := range got {
-		if why, ok := within(float64(got[i]), float64(want[i]), rel, abs); !ok {
-			r.add(i, got[i], want[i], why)
-		}
-	}
-	return r.report(t, len(got))
+	return closeTo(t, name, got, want, rel, abs)
 }
 
 // Close64 is Close32 for float64.
 func Close64(t testing.TB, name string, got, want []float64, rel, abs float64) bool {
+	t.Helper()
+	return closeTo(t, name, got, want, rel, abs)
+}
+
+func closeTo[T float32 | float64](t testing.TB, name string, got, want []T, rel, abs float64) bool {
 	t.Helper()
 	if !sameLen(t, name, len(got), len(want)) {
 		return false
 	}
 	r := reporter{name: name}
 	for i := range got {
-		if why, ok := within(got[i], want[i], rel, abs); !ok {
+		if why, ok := within(float64(got[i]), float64(want[i]), rel, abs); !ok {
 			r.add(i, got[i], want[i], why)
 		}
 	}

@@ -452,13 +452,7 @@ func (f *fn) args(c *ir.Call) []string {
 // passed by value, Dialect.ArrayArgsByValue): the array reinterpreted in
 // place, in its own address space, and copied by the call.
 func (f *fn) arrayValue(a ir.Expr, t *ir.Array) string {
-	q := ""
-	if space, ok := memSpace(a); ok {
-		q = f.p.d.GlobalPtr
-		if space == ir.SpaceShared {
-			q = f.p.d.SharedPtr
-		}
-	}
+	q, _ := f.p.spaceQualifier(a)
 	src := f.expr(a).s // an rvalue's array (f(x).V) lives to the end of the statement
 	if isWrappedCall(a) {
 		src = f.arraySource(a)
@@ -681,6 +675,20 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 		args = append(args, f.expr(a).s)
 	}
 	return call(name, args...)
+}
+
+// spaceQualifier returns the dialect's pointer qualifier for the memory
+// lvalue e lives in ("__global", "__local", or "" where pointers are
+// generic); ok is false for private lvalues, whose qualifier is "".
+func (p *printer) spaceQualifier(e ir.Expr) (q string, ok bool) {
+	space, ok := memSpace(e)
+	switch {
+	case !ok:
+		return "", false
+	case space == ir.SpaceShared:
+		return p.d.SharedPtr, true
+	}
+	return p.d.GlobalPtr, true
 }
 
 // memSpace returns the address space of the memory lvalue e lives in: it

@@ -286,13 +286,8 @@ func (f *fn) arraySource(e ir.Expr) string {
 		// An lvalue whose indices call functions (s[f(i)].V): its address
 		// is computed once, into a pointer the copy reads through.
 		if at, ok := e.Type().(*ir.Array); ok {
-			q := ""
-			if space, ok := memSpace(e); ok {
-				q = f.p.d.GlobalPtr
-				if space == ir.SpaceShared {
-					q = f.p.d.SharedPtr
-				}
-			} else if rootVar(e) == nil {
+			q, inMemory := f.p.spaceQualifier(e)
+			if !inMemory && rootVar(e) == nil {
 				f.problemf("copying an array from an expression with calls")
 				return f.expr(e).s
 			}
