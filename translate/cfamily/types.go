@@ -151,19 +151,11 @@ func (p *printer) fieldName(s *ir.Struct, i int) string {
 // structDecl writes the declaration of s and its layout checks.
 func (p *printer) structDecl(b *strings.Builder, s *ir.Struct) {
 	name := p.structName(s)
-	if p.d.TypedefStructs {
-		fmt.Fprintf(b, "typedef struct %s {\n", name)
-	} else {
-		fmt.Fprintf(b, "struct %s {\n", name)
-	}
+	p.structOpen(b, name)
 	for i, f := range s.Fields {
 		fmt.Fprintf(b, "\t%s;\n", p.decl(f.Type, p.fieldName(s, i)))
 	}
-	if p.d.TypedefStructs {
-		fmt.Fprintf(b, "} %s;\n", name)
-	} else {
-		b.WriteString("};\n")
-	}
+	p.structClose(b, name)
 	if p.d.StaticAssert == "" {
 		return
 	}
@@ -224,11 +216,7 @@ func (p *printer) retStructName(f *ir.Func) string { return "dc_ret_" + p.funcNa
 // retStructDecl writes the result struct of f.
 func (p *printer) retStructDecl(b *strings.Builder, f *ir.Func) {
 	name := p.retStructName(f)
-	if p.d.TypedefStructs {
-		fmt.Fprintf(b, "typedef struct %s {\n", name)
-	} else {
-		fmt.Fprintf(b, "struct %s {\n", name)
-	}
+	p.structOpen(b, name)
 	for i, t := range f.Results {
 		r := fmt.Sprintf("r%d", i)
 		if s, ok := t.(*ir.Slice); ok {
@@ -237,11 +225,7 @@ func (p *printer) retStructDecl(b *strings.Builder, f *ir.Func) {
 		}
 		fmt.Fprintf(b, "\t%s;\n", p.decl(t, r))
 	}
-	if p.d.TypedefStructs {
-		fmt.Fprintf(b, "} %s;\n", name)
-	} else {
-		b.WriteString("};\n")
-	}
+	p.structClose(b, name)
 }
 
 // arrayWrapper returns the name of the struct that carries a kernel
@@ -261,12 +245,28 @@ func (p *printer) arrayWrapper(t *ir.Array) string {
 // arrayWrapperDecl writes the wrapper struct of array type t.
 func (p *printer) arrayWrapperDecl(b *strings.Builder, t *ir.Array) {
 	name := p.wrappers[t.String()]
-	if p.d.TypedefStructs {
-		fmt.Fprintf(b, "typedef struct %s {\n\t%s;\n} %s;\n", name, p.decl(t, "v"), name)
-	} else {
-		fmt.Fprintf(b, "struct %s {\n\t%s;\n};\n", name, p.decl(t, "v"))
-	}
+	p.structOpen(b, name)
+	fmt.Fprintf(b, "\t%s;\n", p.decl(t, "v"))
+	p.structClose(b, name)
 	if p.d.StaticAssert != "" {
 		fmt.Fprintf(b, "%s(sizeof(%s) == %d, \"dc: size of %s differs from Go\");\n", p.d.StaticAssert, name, t.Size(), t)
 	}
+}
+
+// structOpen begins the declaration of struct name ("struct name {", or
+// "typedef struct name {" where the dialect typedefs structs).
+func (p *printer) structOpen(b *strings.Builder, name string) {
+	if p.d.TypedefStructs {
+		b.WriteString("typedef ")
+	}
+	fmt.Fprintf(b, "struct %s {\n", name)
+}
+
+// structClose ends the declaration structOpen began.
+func (p *printer) structClose(b *strings.Builder, name string) {
+	if p.d.TypedefStructs {
+		fmt.Fprintf(b, "} %s;\n", name)
+		return
+	}
+	b.WriteString("};\n")
 }
