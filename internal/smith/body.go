@@ -536,14 +536,18 @@ func (f *fgen) expr(t *typ, depth int) expr {
 	return f.intOp(t, depth)
 }
 
-func (f *fgen) binary(t *typ, op string, depth int) expr {
-	a := f.expr(t, depth-1)
-	var b expr
+// operands returns the two operands of a binary operation on t, never
+// both constant (Go would fold, or reject, a constant operation).
+func (f *fgen) operands(t *typ, depth int) (a, b expr) {
+	a = f.expr(t, depth-1)
 	if a.isConst {
-		b = f.nonConst(t, depth-1)
-	} else {
-		b = f.expr(t, depth-1)
+		return a, f.nonConst(t, depth-1)
 	}
+	return a, f.expr(t, depth-1)
+}
+
+func (f *fgen) binary(t *typ, op string, depth int) expr {
+	a, b := f.operands(t, depth)
 	return expr{s: "(" + a.s + " " + op + " " + b.s + ")"}
 }
 
@@ -631,13 +635,7 @@ func (f *fgen) floatExpr(t *typ, depth int) expr {
 	switch f.g.intn(13) {
 	case 0, 1, 2, 3:
 		op := pick(f.g, []string{"+", "-", "*", "*", "/"})
-		a := f.expr(t, depth-1)
-		var b expr
-		if a.isConst {
-			b = f.nonConst(t, depth-1)
-		} else {
-			b = f.expr(t, depth-1)
-		}
+		a, b := f.operands(t, depth)
 		if op == "+" || op == "-" {
 			a, b = noFuse(a, t), noFuse(b, t)
 		}
