@@ -82,11 +82,29 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 
 	f.Comment("dcModule holds the device sources of this package's kernels; each")
 	f.Comment("backend compiles it once per device.")
-	f.Var().Id("dcModule").Op("=").Op("&").Qual(runtimePath, "Module").Values(jen.Dict{
+	mod := jen.Dict{
 		jen.Id("Package"): jen.Lit(p.Path),
 		jen.Id("CUDA"):    jen.Id("dcCUDA"),
 		jen.Id("OpenCL"):  jen.Id("dcOpenCL"),
-	})
+	}
+	if len(prog.Checks) > 0 {
+		var sites []jen.Code
+		for _, c := range prog.Checks {
+			sites = append(sites, jen.Values(jen.Dict{
+				jen.Id("Kind"): jen.Qual(runtimePath, checkKinds[c.Kind]),
+				jen.Id("File"): jen.Lit(c.Pos.File),
+				jen.Id("Line"): jen.Lit(c.Pos.Line),
+				jen.Id("Col"):  jen.Lit(c.Pos.Col),
+			}))
+		}
+		mod[jen.Id("Checks")] = jen.Index().Qual(runtimePath, "CheckSite").ValuesFunc(func(g *jen.Group) {
+			for _, s := range sites {
+				g.Line().Add(s)
+			}
+			g.Line()
+		})
+	}
+	f.Var().Id("dcModule").Op("=").Op("&").Qual(runtimePath, "Module").Values(mod)
 	f.Line()
 	f.Comment("dcCUDA is the CUDA C source of this package's kernels (compiled at run time by NVRTC).")
 	f.Const().Id("dcCUDA").Op("=").Add(rawString(src.CUDA))
@@ -211,7 +229,17 @@ func kernelDict(k *ir.Kernel) jen.Dict {
 	if cfamily.HasAliasedVariant(cuda.Dialect, k) {
 		d[jen.Id("Aliased")] = jen.Lit(cfamily.AliasedName(k))
 	}
+	if k.Checked {
+		d[jen.Id("Checked")] = jen.True()
+	}
 	return d
+}
+
+// checkKinds names the runtime.FaultKind of each kind of check.
+var checkKinds = map[ir.CheckKind]string{
+	ir.CheckIndex:  "IndexOutOfRange",
+	ir.CheckSlice:  "SliceOutOfRange",
+	ir.CheckDivide: "DivideByZero",
 }
 
 // launcher returns LaunchK for a kernel and its instantiations.

@@ -4,28 +4,76 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
 #line 21 "kernels.go"
-__kernel void Saxpy(float a, __global const float* restrict x, long x_len, __global float* y, long y_len) {
+__kernel void Saxpy(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 22 "kernels.go"
 		long i = (long)get_global_id(0);
 #line 22 "kernels.go"
 		if (i < y_len) {
 #line 23 "kernels.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
 
 #line 21 "kernels.go"
-__kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len) {
+__kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 22 "kernels.go"
 		long i = (long)get_global_id(0);
 #line 22 "kernels.go"
 		if (i < y_len) {
 #line 23 "kernels.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
@@ -59,7 +107,10 @@ __kernel void Scale_float64(double a, __global double* x, long x_len) {
 #endif // cl_khr_fp64
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_float32(__global const float* restrict in, long in_len, __global float* partial, long partial_len) {
+__kernel void ReduceSum_float32(__global const float* restrict in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local float sh0[256];
 #line 43 "kernels.go"
@@ -76,7 +127,12 @@ __kernel void ReduceSum_float32(__global const float* restrict in, long in_len, 
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 1, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -84,7 +140,7 @@ __kernel void ReduceSum_float32(__global const float* restrict in, long in_len, 
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -97,7 +153,10 @@ __kernel void ReduceSum_float32(__global const float* restrict in, long in_len, 
 }
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len) {
+__kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local float sh0[256];
 #line 43 "kernels.go"
@@ -114,7 +173,12 @@ __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, _
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 1, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -122,7 +186,7 @@ __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, _
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -136,7 +200,10 @@ __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, _
 
 #ifdef cl_khr_fp64
 #line 42 "kernels.go"
-__kernel void ReduceSum_float64(__global const double* restrict in, long in_len, __global double* partial, long partial_len) {
+__kernel void ReduceSum_float64(__global const double* restrict in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local double (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local double sh1[256];
 #line 43 "kernels.go"
@@ -153,7 +220,12 @@ __kernel void ReduceSum_float64(__global const double* restrict in, long in_len,
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 3, &dc_b1)];
+	double dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -161,7 +233,7 @@ __kernel void ReduceSum_float64(__global const double* restrict in, long in_len,
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -174,7 +246,10 @@ __kernel void ReduceSum_float64(__global const double* restrict in, long in_len,
 }
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len) {
+__kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local double (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local double sh1[256];
 #line 43 "kernels.go"
@@ -191,7 +266,12 @@ __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, 
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 3, &dc_b1)];
+	double dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -199,7 +279,7 @@ __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, 
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -213,7 +293,10 @@ __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, 
 #endif // cl_khr_fp64
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __global int* partial, long partial_len) {
+__kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local int sh2[256];
 #line 43 "kernels.go"
@@ -230,7 +313,12 @@ __kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __gl
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 5, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -238,7 +326,7 @@ __kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __gl
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
+			sh[l] = (int)((uint)sh[l] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -251,7 +339,10 @@ __kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __gl
 }
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __global int* partial, long partial_len) {
+__kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local int sh2[256];
 #line 43 "kernels.go"
@@ -268,7 +359,12 @@ __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __glo
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 5, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -276,7 +372,7 @@ __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __glo
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
+			sh[l] = (int)((uint)sh[l] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -289,7 +385,10 @@ __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __glo
 }
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __global long* partial, long partial_len) {
+__kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local long (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local long sh3[256];
 #line 43 "kernels.go"
@@ -306,7 +405,12 @@ __kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __g
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 7, &dc_b1)];
+	long dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -314,7 +418,7 @@ __kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __g
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
+			sh[l] = (long)((ulong)sh[l] + (ulong)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -327,7 +431,10 @@ __kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __g
 }
 
 #line 42 "kernels.go"
-__kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __global long* partial, long partial_len) {
+__kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local long (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__local long sh3[256];
 #line 43 "kernels.go"
@@ -344,7 +451,12 @@ __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __gl
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 7, &dc_b1)];
+	long dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 51 "kernels.go"
@@ -352,7 +464,7 @@ __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __gl
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
+			sh[l] = (long)((ulong)sh[l] + (ulong)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -365,7 +477,17 @@ __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __gl
 }
 
 #line 67 "kernels.go"
-__kernel void MatMul(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k) {
+__kernel void MatMul(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__local float (*dc_p4);
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
 #line 68 "kernels.go"
 	__local float sh4[16][16];
 #line 69 "kernels.go"
@@ -393,23 +515,33 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 #line 76 "kernels.go"
 		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
 #line 77 "kernels.go"
-			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+			av = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx), a_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 		}
 #line 79 "kernels.go"
 		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
 #line 80 "kernels.go"
-			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+			bv = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col), b_len, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
 		}
 #line 82 "kernels.go"
-		ta[ly][lx] = av;
+		dc_b3 = 0;
+		dc_p4 = &ta[dc_ix(ly, 16, dc_fault, dc_tag, 11, &dc_b3)][dc_ix(lx, 16, dc_fault, dc_tag, 12, &dc_b3)];
+		float dc_t1 = av;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
 #line 83 "kernels.go"
-		tb[ly][lx] = bv;
+		dc_b5 = 0;
+		dc_p6 = &tb[dc_ix(ly, 16, dc_fault, dc_tag, 13, &dc_b5)][dc_ix(lx, 16, dc_fault, dc_tag, 14, &dc_b5)];
+		float dc_t2 = bv;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 84 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 85 "kernels.go"
 		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
 #line 86 "kernels.go"
-			acc = acc + ta[ly][j] * tb[j][lx];
+			acc = acc + dc_sel_f32((dc_b7 = 0, ta[dc_ix(ly, 16, dc_fault, dc_tag, 15, &dc_b7)][j]), &dc_b7) * dc_sel_f32((dc_b8 = 0, tb[j][dc_ix(lx, 16, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8);
 		}
 #line 88 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -417,12 +549,27 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 #line 90 "kernels.go"
 	if (row < m && col < n) {
 #line 91 "kernels.go"
-		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+		dc_b9 = 0;
+		dc_p10 = &c[dc_ix((long)((ulong)row * (ulong)n + (ulong)col), c_len, dc_fault, dc_tag, 17, &dc_b9)];
+		float dc_t3 = acc;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
 	}
 }
 
 #line 67 "kernels.go"
-__kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k) {
+__kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__local float (*dc_p4);
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
 #line 68 "kernels.go"
 	__local float sh4[16][16];
 #line 69 "kernels.go"
@@ -450,23 +597,33 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 #line 76 "kernels.go"
 		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
 #line 77 "kernels.go"
-			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+			av = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx), a_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 		}
 #line 79 "kernels.go"
 		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
 #line 80 "kernels.go"
-			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+			bv = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col), b_len, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
 		}
 #line 82 "kernels.go"
-		ta[ly][lx] = av;
+		dc_b3 = 0;
+		dc_p4 = &ta[dc_ix(ly, 16, dc_fault, dc_tag, 11, &dc_b3)][dc_ix(lx, 16, dc_fault, dc_tag, 12, &dc_b3)];
+		float dc_t1 = av;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
 #line 83 "kernels.go"
-		tb[ly][lx] = bv;
+		dc_b5 = 0;
+		dc_p6 = &tb[dc_ix(ly, 16, dc_fault, dc_tag, 13, &dc_b5)][dc_ix(lx, 16, dc_fault, dc_tag, 14, &dc_b5)];
+		float dc_t2 = bv;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 84 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 85 "kernels.go"
 		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
 #line 86 "kernels.go"
-			acc = acc + ta[ly][j] * tb[j][lx];
+			acc = acc + dc_sel_f32((dc_b7 = 0, ta[dc_ix(ly, 16, dc_fault, dc_tag, 15, &dc_b7)][j]), &dc_b7) * dc_sel_f32((dc_b8 = 0, tb[j][dc_ix(lx, 16, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8);
 		}
 #line 88 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -474,6 +631,11 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 #line 90 "kernels.go"
 	if (row < m && col < n) {
 #line 91 "kernels.go"
-		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+		dc_b9 = 0;
+		dc_p10 = &c[dc_ix((long)((ulong)row * (ulong)n + (ulong)col), c_len, dc_fault, dc_tag, 17, &dc_b9)];
+		float dc_t3 = acc;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
 	}
 }

@@ -4,28 +4,74 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
 #line 21 "kernels.go"
-extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 22 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 22 "kernels.go"
 		if (i < y_len) {
 #line 23 "kernels.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
 
 #line 21 "kernels.go"
-extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 22 "kernels.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 22 "kernels.go"
 		if (i < y_len) {
 #line 23 "kernels.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
@@ -57,7 +103,10 @@ extern "C" __global__ void Scale_float64(double a, double* x, long long x_len) {
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ float sh0[256];
 #line 43 "kernels.go"
@@ -74,7 +123,12 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 1, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -82,7 +136,7 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -95,7 +149,10 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ float sh0[256];
 #line 43 "kernels.go"
@@ -112,7 +169,12 @@ extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long 
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 1, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -120,7 +182,7 @@ extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long 
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -133,7 +195,10 @@ extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long 
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ double sh1[256];
 #line 43 "kernels.go"
@@ -150,7 +215,12 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 3, &dc_b1)];
+	double dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -158,7 +228,7 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -171,7 +241,10 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ double sh1[256];
 #line 43 "kernels.go"
@@ -188,7 +261,12 @@ extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 3, &dc_b1)];
+	double dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -196,7 +274,7 @@ extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -209,7 +287,10 @@ extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long in_len, int* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ int sh2[256];
 #line 43 "kernels.go"
@@ -226,7 +307,12 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 5, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -234,7 +320,7 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -247,7 +333,10 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_len, int* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ int sh2[256];
 #line 43 "kernels.go"
@@ -264,7 +353,12 @@ extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_l
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 5, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -272,7 +366,7 @@ extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_l
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -285,7 +379,10 @@ extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_l
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ long long sh3[256];
 #line 43 "kernels.go"
@@ -302,7 +399,12 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 7, &dc_b1)];
+	long long dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -310,7 +412,7 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -323,7 +425,10 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 }
 
 #line 42 "kernels.go"
-extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long long in_len, long long* partial, long long partial_len) {
+extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
 #line 43 "kernels.go"
 	__shared__ long long sh3[256];
 #line 43 "kernels.go"
@@ -340,7 +445,12 @@ extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long lon
 		v = in[i];
 	}
 #line 49 "kernels.go"
-	sh[l] = v;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 7, &dc_b1)];
+	long long dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 50 "kernels.go"
 	__syncthreads();
 #line 51 "kernels.go"
@@ -348,7 +458,7 @@ extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long lon
 #line 52 "kernels.go"
 		if (l < s) {
 #line 53 "kernels.go"
-			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -361,7 +471,17 @@ extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long lon
 }
 
 #line 67 "kernels.go"
-extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
 #line 68 "kernels.go"
 	__shared__ float sh4[16][16];
 #line 69 "kernels.go"
@@ -389,23 +509,33 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 #line 76 "kernels.go"
 		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
 #line 77 "kernels.go"
-			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+			av = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx), a_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 		}
 #line 79 "kernels.go"
 		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
 #line 80 "kernels.go"
-			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+			bv = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col), b_len, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
 		}
 #line 82 "kernels.go"
-		ta[ly][lx] = av;
+		dc_b3 = 0;
+		dc_p4 = &ta[dc_ix(ly, 16, dc_fault, dc_tag, 11, &dc_b3)][dc_ix(lx, 16, dc_fault, dc_tag, 12, &dc_b3)];
+		float dc_t1 = av;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
 #line 83 "kernels.go"
-		tb[ly][lx] = bv;
+		dc_b5 = 0;
+		dc_p6 = &tb[dc_ix(ly, 16, dc_fault, dc_tag, 13, &dc_b5)][dc_ix(lx, 16, dc_fault, dc_tag, 14, &dc_b5)];
+		float dc_t2 = bv;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 84 "kernels.go"
 		__syncthreads();
 #line 85 "kernels.go"
 		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 86 "kernels.go"
-			acc = acc + ta[ly][j] * tb[j][lx];
+			acc = acc + dc_sel_f32((dc_b7 = 0, ta[dc_ix(ly, 16, dc_fault, dc_tag, 15, &dc_b7)][j]), &dc_b7) * dc_sel_f32((dc_b8 = 0, tb[j][dc_ix(lx, 16, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8);
 		}
 #line 88 "kernels.go"
 		__syncthreads();
@@ -413,12 +543,27 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 #line 90 "kernels.go"
 	if (row < m && col < n) {
 #line 91 "kernels.go"
-		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+		dc_b9 = 0;
+		dc_p10 = &c[dc_ix((long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col), c_len, dc_fault, dc_tag, 17, &dc_b9)];
+		float dc_t3 = acc;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
 	}
 }
 
 #line 67 "kernels.go"
-extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
 #line 68 "kernels.go"
 	__shared__ float sh4[16][16];
 #line 69 "kernels.go"
@@ -446,23 +591,33 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 #line 76 "kernels.go"
 		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
 #line 77 "kernels.go"
-			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+			av = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx), a_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 		}
 #line 79 "kernels.go"
 		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
 #line 80 "kernels.go"
-			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+			bv = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col), b_len, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
 		}
 #line 82 "kernels.go"
-		ta[ly][lx] = av;
+		dc_b3 = 0;
+		dc_p4 = &ta[dc_ix(ly, 16, dc_fault, dc_tag, 11, &dc_b3)][dc_ix(lx, 16, dc_fault, dc_tag, 12, &dc_b3)];
+		float dc_t1 = av;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
 #line 83 "kernels.go"
-		tb[ly][lx] = bv;
+		dc_b5 = 0;
+		dc_p6 = &tb[dc_ix(ly, 16, dc_fault, dc_tag, 13, &dc_b5)][dc_ix(lx, 16, dc_fault, dc_tag, 14, &dc_b5)];
+		float dc_t2 = bv;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 84 "kernels.go"
 		__syncthreads();
 #line 85 "kernels.go"
 		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 86 "kernels.go"
-			acc = acc + ta[ly][j] * tb[j][lx];
+			acc = acc + dc_sel_f32((dc_b7 = 0, ta[dc_ix(ly, 16, dc_fault, dc_tag, 15, &dc_b7)][j]), &dc_b7) * dc_sel_f32((dc_b8 = 0, tb[j][dc_ix(lx, 16, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8);
 		}
 #line 88 "kernels.go"
 		__syncthreads();
@@ -470,6 +625,11 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 #line 90 "kernels.go"
 	if (row < m && col < n) {
 #line 91 "kernels.go"
-		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+		dc_b9 = 0;
+		dc_p10 = &c[dc_ix((long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col), c_len, dc_fault, dc_tag, 17, &dc_b9)];
+		float dc_t3 = acc;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
 	}
 }

@@ -116,10 +116,11 @@ type Call struct {
 	Grid  dc.Grid
 	// Args holds one entry per Kernel.Params element, in order.
 	Args []CallArg
-	// CPU is the generated Go body of the kernel, nil if it has none. It
-	// reads and writes buffers through Buffer.HostSlice. Only host-memory
-	// backends call it.
-	CPU func() error
+	// CPU is the generated Go body of the kernel, nil if it has none, to
+	// be called with the Call itself. It reads and writes buffers through
+	// Buffer.HostSlice (and a checked kernel its fault record through the
+	// Call). Only host-memory backends call it.
+	CPU func(c *Call) error
 }
 
 // CallArg is one argument of a Call.

@@ -70,7 +70,7 @@ func (b *buffer) toDevice() error {
 	switch b.state {
 	case HostOnly:
 		if b.mem == nil {
-			m, err := d.backend.Alloc(b.bytes())
+			m, err := d.backend.Alloc(b.allocBytes())
 			if err != nil {
 				return err
 			}
@@ -172,7 +172,7 @@ func NewBuffer[T any](dev *Device, n int) (*Buffer[T], error) {
 		buf.setHost(make([]T, n))
 		buf.b.state = HostOnly
 	} else {
-		m, err := d.backend.Alloc(buf.b.bytes())
+		m, err := d.backend.Alloc(buf.b.allocBytes())
 		if err != nil {
 			return nil, fmt.Errorf("runtime: NewBuffer: %w", err)
 		}
@@ -375,3 +375,9 @@ func (buf *Buffer[T]) Close() error {
 	delete(d.buffers, &buf.b)
 	return err
 }
+
+// allocBytes is the size of the device allocation of b: one element more
+// than b holds, so that a checked kernel's failed index, which it turns
+// into index 0 of the slice (see Fault), names memory of the allocation
+// even for an empty buffer or an empty slice at its end.
+func (b *buffer) allocBytes() int64 { return b.bytes() + b.elem }

@@ -39,6 +39,7 @@ type Device struct {
 	pending bool // launched work may not have finished
 	stats   Stats
 	buffers map[*buffer]struct{}
+	faults  faultState
 }
 
 // Stats counts what a Device did: launches and host/device transfers. Tests
@@ -181,13 +182,13 @@ func (d *Device) Sync() error {
 
 func (d *Device) syncLocked() error {
 	if !d.pending {
-		return nil
+		return d.takeFault()
 	}
 	d.pending = false
 	if err := d.backend.Sync(); err != nil {
 		return fmt.Errorf("runtime: sync: %w", err)
 	}
-	return nil
+	return d.takeFault()
 }
 
 // Close waits for launched work, frees every buffer of the device and
@@ -214,6 +215,9 @@ func (d *Device) Close() error {
 		b.closed = true
 	}
 	d.buffers = nil
+	if err := d.faults.free(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := d.backend.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("runtime: close %s: %w", d.name, err))
 	}

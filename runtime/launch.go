@@ -19,6 +19,9 @@ type Module struct {
 	CUDA    string // CUDA C, compiled with NVRTC
 	MSL     string // Metal Shading Language
 	OpenCL  string // OpenCL C
+	// Checks lists the run-time checks of the module's checked kernels; a
+	// fault record names one by its index.
+	Checks []CheckSite
 }
 
 // Kernel describes one kernel entry point of a Module. Generated launchers
@@ -39,6 +42,11 @@ type Kernel struct {
 	// such a launch would break. "" if the device code has no restrict
 	// pointers.
 	Aliased string
+	// Checked says the kernel takes a fault record (see Fault): the
+	// runtime passes the Device's record and the launch's tag after the
+	// kernel's own arguments, as a buffer of int32 and an int32 scalar,
+	// and reports the first fault at the next Sync.
+	Checked bool
 }
 
 // Param describes one kernel parameter.
@@ -112,7 +120,7 @@ func Scalar[T any](v T) Arg {
 
 // Launch runs kernel k over grid g with args, one per k.Params element.
 // It is what generated launchers call; cpu is the kernel's generated Go
-// body, which only host-memory backends run.
+// body, which only host-memory backends run, passing it the Call.
 //
 // Before anything runs, Launch checks the device is non-nil and open, the
 // arguments match k.Params (count, kind, scalar and element sizes; buffers
@@ -123,7 +131,7 @@ func Scalar[T any](v T) Arg {
 // the backend, and marks the buffers of written parameters device-dirty.
 // The kernel may still be running when Launch returns; Sync and
 // Buffer.Read wait for it.
-func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) error {
+func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) error) error {
 	if k == nil {
 		return errors.New("runtime: Launch: nil kernel")
 	}
@@ -209,6 +217,14 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func() error) erro
 		}
 	}
 	call.Entry = entry(k, bufs)
+	if k.Checked {
+		extra, err := d.faultArgs(k)
+		if err != nil {
+			return fail("", err)
+		}
+		call.Kernel = d.checkedKernel(k)
+		call.Args = append(call.Args, extra...)
+	}
 	d.stats.Launches++
 	err := d.backend.Launch(call)
 	if !d.info.HostMemory {

@@ -43,7 +43,7 @@ func TestLaunchValidation(t *testing.T) {
 	badKind.Params = []runtime.Param{{Name: "q", Size: 4}}
 
 	ran := 0
-	body := func() error { ran++; return nil }
+	body := func(*runtime.Call) error { ran++; return nil }
 	for _, tc := range []struct {
 		name string
 		k    *runtime.Kernel
@@ -194,7 +194,7 @@ func TestNilDeviceAndZeroBuffer(t *testing.T) {
 	var nilDev *runtime.Device
 	var zero runtime.Buffer[float32]
 	ran := false
-	body := func() error { ran = true; return nil }
+	body := func(*runtime.Call) error { ran = true; return nil }
 	errLaunch := nilDev.Launch(saxpyKernel, dc.Grid1D(8), []runtime.Arg{runtime.Scalar(float32(2)), x, x}, body)
 	got := []string{
 		errText(errLaunch),

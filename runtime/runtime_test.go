@@ -367,7 +367,7 @@ func TestCPUNoTransfers(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := &runtime.Kernel{Name: "Double", Params: []runtime.Param{{Name: "x", Kind: runtime.BufferParam, Size: 4, Written: true}}}
-	body := func() error {
+	body := func(*runtime.Call) error {
 		xs := x.HostSlice()
 		for i := range xs {
 			xs[i] *= 2
@@ -483,7 +483,7 @@ func TestConcurrentUse(t *testing.T) {
 						done <- err
 						return
 					}
-					cpuBody := func() error {
+					cpuBody := func(*runtime.Call) error {
 						xs, ys := x.HostSlice(), y.HostSlice()
 						for i := range ys {
 							ys[i] += xs[i]

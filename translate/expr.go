@@ -155,13 +155,13 @@ func (f *fnState) binary(e *ast.BinaryExpr) ir.Expr {
 			t.errorf(e.Pos(), "unsupported: comparing %s values; compare the fields", x.Type())
 			return badExpr
 		}
-		return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ}
+		return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ, Pos: t.pos(e.OpPos)}
 	}
 	if ir.BasicOf(typ) == nil {
 		t.errorf(e.Pos(), "unsupported: operator %s on %s", e.Op, typ)
 		return badExpr
 	}
-	return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ}
+	return &ir.Binary{Op: e.Op, X: x, Y: y, T: typ, Pos: t.pos(e.OpPos)}
 }
 
 func (f *fnState) unary(e *ast.UnaryExpr) ir.Expr {
@@ -209,7 +209,7 @@ func (f *fnState) index(e *ast.IndexExpr) ir.Expr {
 		t.errorf(e.Pos(), "unsupported: indexing %s", base.Type())
 		return badExpr
 	}
-	return &ir.Index{X: base, Index: idx, T: et}
+	return &ir.Index{X: base, Index: idx, T: et, Pos: t.pos(e.Pos())}
 }
 
 // indexBase lowers the operand of an index expression, allowing (*p)[i].
@@ -640,7 +640,7 @@ func (f *fnState) sliceExpr(e *ast.SliceExpr) ir.Expr {
 		t.errorf(e.Pos(), "unsupported: slicing %s; only slices can be sliced in kernels", x.Type())
 		return badExpr
 	}
-	out := &ir.SliceExpr{X: x, T: st}
+	out := &ir.SliceExpr{X: x, T: st, Pos: t.pos(e.Pos())}
 	if res, ok := f.typeOf(e).(*ir.Slice); ok {
 		out.T = res
 	}

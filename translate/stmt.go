@@ -309,7 +309,7 @@ func (f *fnState) opAssign(s ast.Stmt, lhs ast.Expr, op token.Token, rhs ast.Exp
 	} else {
 		y = f.expr(rhs)
 	}
-	val := &ir.Binary{Op: op, X: target, Y: y, T: typ}
+	val := &ir.Binary{Op: op, X: target, Y: y, T: typ, Pos: t.pos(s.Pos())}
 	return append(pre, &ir.AssignStmt{Pos: t.pos(s.Pos()), Target: target, Value: val})
 }
 
@@ -325,7 +325,7 @@ func (f *fnState) hoist(x ir.Expr, pos token.Pos, pre *[]ir.Stmt) ir.Expr {
 			*pre = append(*pre, &ir.DeclStmt{Pos: f.t.pos(pos), Var: tmp, Init: idx})
 			idx = &ir.VarRef{Var: tmp}
 		}
-		return &ir.Index{X: base, Index: idx, T: e.T}
+		return &ir.Index{X: base, Index: idx, T: e.T, Pos: e.Pos}
 	case *ir.FieldRef:
 		return &ir.FieldRef{X: f.hoist(e.X, pos, pre), Field: e.Field, T: e.T}
 	}
@@ -485,7 +485,7 @@ func (f *fnState) hoistOperands(x ir.Expr, pos token.Pos, assigned map[*ir.Var]b
 		if _, isConst := idx.(*ir.Const); !isConst {
 			idx = tempOf(idx)
 		}
-		return &ir.Index{X: base, Index: idx, T: e.T}
+		return &ir.Index{X: base, Index: idx, T: e.T, Pos: e.Pos}
 	case *ir.FieldRef:
 		return &ir.FieldRef{X: f.hoistOperands(e.X, pos, assigned, pre), Field: e.Field, T: e.T}
 	}
@@ -759,7 +759,7 @@ func (f *fnState) rangeStmt(s *ast.RangeStmt, label string) []ir.Stmt {
 	}
 	var elem *ir.Index
 	if s.Value != nil && elemOf != nil {
-		elem = &ir.Index{X: elemOf, Index: &ir.VarRef{Var: idx}, T: elemType(elemOf.Type())}
+		elem = &ir.Index{X: elemOf, Index: &ir.VarRef{Var: idx}, T: elemType(elemOf.Type()), Pos: pos}
 		vid, _ := s.Value.(*ast.Ident)
 		switch {
 		case vid != nil && vid.Name == "_":

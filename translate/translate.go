@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dotcompute/dc/translate/checks"
 	"github.com/dotcompute/dc/translate/ir"
 )
 
@@ -69,6 +70,7 @@ func Translate(in *Input) (*ir.Program, error) {
 	if len(t.errs) > 0 {
 		return nil, t.errorList()
 	}
+	checks.Insert(t.prog)
 	return t.prog, nil
 }
 
@@ -197,15 +199,16 @@ func (t *translator) run() {
 	// Kernel names are taken first so device functions never shadow an
 	// entry point.
 	type inst struct {
-		decl     *ast.FuncDecl
-		typeArgs []types.Type
-		name     string
-		fastmath bool
+		decl      *ast.FuncDecl
+		typeArgs  []types.Type
+		name      string
+		fastmath  bool
+		unchecked bool
 	}
 	var insts []inst
 	for _, fd := range kernels {
 		opts, dpos, _ := kernelDirective(fd)
-		fastmath := false
+		fastmath, unchecked := false, false
 		var typeList []string
 		var typePos token.Pos
 		for _, o := range opts {
@@ -213,11 +216,13 @@ func (t *translator) run() {
 			switch {
 			case key == "fastmath" && !hasVal:
 				fastmath = true
+			case key == "unchecked" && !hasVal:
+				unchecked = true
 			case key == "types" && hasVal && val != "":
 				typeList = strings.Split(val, ",")
 				typePos = dpos
 			default:
-				t.errorf(dpos, "unknown //dc:kernel option %q (known: fastmath, types=T1,T2,...)", o)
+				t.errorf(dpos, "unknown //dc:kernel option %q (known: fastmath, unchecked, types=T1,T2,...)", o)
 			}
 		}
 		obj, _ := t.in.Info.Defs[fd.Name].(*types.Func)
@@ -242,7 +247,7 @@ func (t *translator) run() {
 			continue
 		}
 		if tparams.Len() == 0 {
-			insts = append(insts, inst{decl: fd, name: fd.Name.Name, fastmath: fastmath})
+			insts = append(insts, inst{decl: fd, name: fd.Name.Name, fastmath: fastmath, unchecked: unchecked})
 			continue
 		}
 		seenT := map[string]bool{}
@@ -261,7 +266,7 @@ func (t *translator) run() {
 				t.errorf(typePos, "kernel %s: types=: %s does not satisfy %s", fd.Name.Name, name, tparams.At(0).Constraint())
 				continue
 			}
-			insts = append(insts, inst{decl: fd, typeArgs: []types.Type{ta}, name: fd.Name.Name + "_" + mangle(name), fastmath: fastmath})
+			insts = append(insts, inst{decl: fd, typeArgs: []types.Type{ta}, name: fd.Name.Name + "_" + mangle(name), fastmath: fastmath, unchecked: unchecked})
 		}
 	}
 	for _, k := range insts {
@@ -272,6 +277,7 @@ func (t *translator) run() {
 	}
 	for _, k := range insts {
 		if kern := t.kernel(k.decl, k.typeArgs, k.name, k.fastmath); kern != nil {
+			kern.Unchecked = k.unchecked
 			t.prog.Kernels = append(t.prog.Kernels, kern)
 		}
 	}

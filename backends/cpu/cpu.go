@@ -62,7 +62,7 @@ func (backend) Launch(c *runtime.Call) (err error) {
 			err = &launchError{&PanicError{Kernel: c.Kernel.Name, Value: v, Stack: debug.Stack()}}
 		}
 	}()
-	if err := c.CPU(); err != nil {
+	if err := c.CPU(c); err != nil {
 		var ke kernelError
 		if errors.As(err, &ke) && ke.kernel() == c.Kernel.Name {
 			// The runtime's KernelError names the kernel already.

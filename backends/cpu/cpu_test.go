@@ -272,7 +272,7 @@ var saxpyKernel = &runtime.Kernel{
 }
 
 func launchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x, y *runtime.Buffer[float32]) error {
-	return dev.Launch(saxpyKernel, g, []runtime.Arg{runtime.Scalar(a), x, y}, func() error {
+	return dev.Launch(saxpyKernel, g, []runtime.Arg{runtime.Scalar(a), x, y}, func(*runtime.Call) error {
 		xs, ys := x.HostSlice(), y.HostSlice()
 		return cpu.Run("Saxpy", g, func(g0, g1 int) {
 			for gi := g0; gi < g1; gi++ {
@@ -325,7 +325,7 @@ func TestLaunchSaxpy(t *testing.T) {
 	}
 
 	// A panic outside Run is recovered too.
-	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func() error {
+	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
 		panic("body bug")
 	})
 	want = "runtime: kernel Saxpy: cpu: body bug"
@@ -334,7 +334,7 @@ func TestLaunchSaxpy(t *testing.T) {
 	}
 
 	// RunGroups errors through Launch name the kernel once.
-	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func() error {
+	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
 		return cpu.RunGroups("Saxpy", dc.Grid1D(n), func(t dc.Thread) {
 			if t.GlobalX() == 5 {
 				panic("bad thread")

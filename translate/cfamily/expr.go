@@ -137,6 +137,12 @@ func (p *printer) unsignedOf(k ir.Kind) string {
 // expr prints e.
 func (f *fn) expr(e ir.Expr) cexpr {
 	p := f.p
+	if f.flag != "" && !isPath(e) {
+		// The index chain ends here: operands start chains of their own.
+		saved := f.flag
+		f.flag = ""
+		defer func() { f.flag = saved }()
+	}
 	switch e := e.(type) {
 	case *ir.Const:
 		return p.literal(e)
@@ -151,8 +157,14 @@ func (f *fn) expr(e ir.Expr) cexpr {
 	case *ir.Convert:
 		return f.convert(e)
 	case *ir.Index:
+		if f.flag == "" && chainChecked(e) {
+			return f.readChain(e)
+		}
 		return f.index(e)
 	case *ir.FieldRef:
+		if f.flag == "" && chainChecked(e) {
+			return f.readChain(e)
+		}
 		s, ok := e.X.Type().(*ir.Struct)
 		if !ok {
 			return f.bad("field of non-struct type %s", e.X.Type())
@@ -258,6 +270,23 @@ func (f *fn) binary(e *ir.Binary) cexpr {
 	if b == nil || !b.Kind.IsInteger() {
 		return binop(o.op, o.prec, x, y)
 	}
+	if e.Check != nil && (e.Op == token.QUO || e.Op == token.REM) {
+		// Divide by dc_nz(y), which records a zero divisor, and select 0.
+		flag := f.newFlag()
+		y = call(p.nzHelper(b.Kind), y.s, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)
+		q := f.intBinary(e, o.op, o.prec, b, x, y)
+		return call(p.selHelper(e.T), "("+flag+" = 0, "+q.s+")", "&"+flag)
+	}
+	return f.intBinary(e, o.op, o.prec, b, x, y)
+}
+
+// intBinary prints the integer operation e on its printed operands.
+func (f *fn) intBinary(e *ir.Binary, op string, prec int, b *ir.Basic, x, y cexpr) cexpr {
+	p := f.p
+	o := struct {
+		op   string
+		prec int
+	}{op, prec}
 	k := b.Kind
 	narrow := k.Bits() < 32
 	switch e.Op {
@@ -367,22 +396,32 @@ func (f *fn) convert(e *ir.Convert) cexpr {
 }
 
 func (f *fn) index(e *ir.Index) cexpr {
+	saved := f.flag
+	f.flag = ""
 	i := f.expr(e.Index).s
+	f.flag = saved
 	if c, ok := e.Index.(*ir.Const); ok {
 		// A small index reads better without its suffix ("x[0]").
 		if v, exact := constant.Int64Val(constant.ToInt(c.Value)); exact && v >= 0 && v <= 1<<31-1 {
 			i = fmt.Sprint(v)
 		}
 	}
-	switch e.X.Type().(type) {
+	switch t := e.X.Type().(type) {
 	case *ir.Slice:
-		ptr, _, _ := f.slice(e.X)
-		return primary(ptr + "[" + i + "]")
+		ptr, n, _ := f.slice(e.X)
+		return primary(ptr + "[" + f.checkedIndex(e, i, n) + "]")
 	case *ir.Array, *ir.Pointer:
 		if c, ok := e.X.(*ir.Call); ok {
 			return f.bad("indexing the array result of %s", c.Func.Name)
 		}
-		return primary(f.expr(e.X).paren() + "[" + i + "]")
+		n := "0"
+		if a, ok := t.(*ir.Array); ok {
+			n = fmt.Sprint(a.Len)
+		} else if a, ok := t.(*ir.Pointer).Elem.(*ir.Array); ok {
+			n = fmt.Sprint(a.Len)
+		}
+		x := f.expr(e.X).paren()
+		return primary(x + "[" + f.checkedIndex(e, i, n) + "]")
 	}
 	return f.bad("indexing %s", e.X.Type())
 }
@@ -393,6 +432,18 @@ func (f *fn) slice(e ir.Expr) (ptr, n string, readOnly bool) {
 	if se, ok := e.(*ir.SliceExpr); ok {
 		// x[lo:hi]: the pointer moves by lo, the length is hi-lo.
 		ptr, n, readOnly = f.slice(se.X)
+		if se.Check != nil {
+			// An empty slice at ptr when the bounds are wrong.
+			lo, hi := "0", n
+			if se.Lo != nil {
+				lo = f.expr(se.Lo).paren()
+			}
+			if se.Hi != nil {
+				hi = f.expr(se.Hi).paren()
+			}
+			ok := call(f.p.sokHelper(), lo, hi, n, faultArgs, fmt.Sprint(se.Check.ID)).s
+			return "(" + ptr + " + (" + ok + " ? " + lo + " : 0))", "(" + ok + " ? " + hi + " - " + lo + " : 0)", readOnly
+		}
 		lo := "0"
 		if se.Lo != nil {
 			lo = f.expr(se.Lo).paren()
@@ -444,6 +495,9 @@ func (f *fn) args(c *ir.Call) []string {
 	}
 	for _, s := range c.Func.Shared {
 		out = append(out, f.sharedName(s))
+	}
+	if c.Func.Checked {
+		out = append(out, faultArgs)
 	}
 	return out
 }
@@ -670,11 +724,14 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 	if name == "" {
 		return f.bad("%s on %s has no %s equivalent", e.Op, b.Kind, p.d.Name)
 	}
-	args := []string{unop("&", f.expr(loc)).s}
+	var args []string
 	for _, a := range e.Args[1:] {
 		args = append(args, f.expr(a).s)
 	}
-	return call(name, args...)
+	if chainChecked(loc) {
+		return f.checkedAtomic(name, loc, args, e.T)
+	}
+	return call(name, append([]string{unop("&", f.expr(loc)).s}, args...)...)
 }
 
 // spaceQualifier returns the dialect's pointer qualifier for the memory

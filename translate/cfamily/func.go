@@ -28,6 +28,10 @@ type fn struct {
 	labels        int
 	temps         int
 	tags          int
+
+	flag  string   // the flag of the index chain being printed (see chain)
+	flags int      // flags and pointers of checks declared so far
+	top   []string // declarations for the top of the body (check flags and pointers)
 }
 
 func (p *printer) newFn(pos ir.Pos) *fn {
@@ -165,6 +169,9 @@ func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
 			params = append(params, p.decl(v.Type, f.name(v)))
 		}
 	}
+	if k.Checked {
+		params = append(params, p.faultParams(true)...)
+	}
 	var head strings.Builder
 	if k.FastMath {
 		head.WriteString("// dc: fastmath\n")
@@ -186,7 +193,7 @@ func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
 	}
 	f.stmts(k.Body.Stmts)
 	f.b.WriteString("}\n")
-	return head.String() + f.b.String()
+	return head.String() + f.topDecls() + f.b.String()
 }
 
 // function returns the text of a device function.
@@ -228,6 +235,9 @@ func (p *printer) function(fu *ir.Func) string {
 		f.shared[s] = true
 		params = append(params, p.sharedParam(s))
 	}
+	if fu.Checked {
+		params = append(params, p.faultParams(false)...)
+	}
 	sig := p.funcName(fu) + "(" + strings.Join(params, ", ") + ")"
 	switch {
 	case len(fu.Results) == 0:
@@ -250,7 +260,7 @@ func (p *printer) function(fu *ir.Func) string {
 	}
 	f.stmts(fu.Body.Stmts)
 	f.b.WriteString("}\n")
-	return head.String() + f.b.String()
+	return head.String() + f.topDecls() + f.b.String()
 }
 
 // writtenArrays reports, per parameter of f, whether it is an array that
@@ -305,4 +315,13 @@ func rootVar(e ir.Expr) *ir.Var {
 			return nil
 		}
 	}
+}
+
+// topDecls returns the declarations the body's checks need, one per line.
+func (f *fn) topDecls() string {
+	var b strings.Builder
+	for _, d := range f.top {
+		b.WriteString("\t" + d + "\n")
+	}
+	return b.String()
 }

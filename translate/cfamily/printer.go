@@ -27,6 +27,7 @@ type printer struct {
 	wrapperOrder []*ir.Array
 	helpers      map[string]string     // prelude helper name -> definition
 	eqHelpers    map[*ir.Struct]string // struct equality helpers
+	selHelpers   map[*ir.Struct]string // struct selectors of checked reads
 	makeHelpers  map[*ir.Struct]string // struct constructors (array fields)
 	problems     []error               // unsupported constructs, positioned
 	unsupported  map[string]bool       // dedups problems
@@ -57,6 +58,7 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		wrappers:    make(map[string]string),
 		helpers:     make(map[string]string),
 		eqHelpers:   make(map[*ir.Struct]string),
+		selHelpers:  make(map[*ir.Struct]string),
 		makeHelpers: make(map[*ir.Struct]string),
 		funcText:    make(map[*ir.Func]string),
 		kernelText:  make(map[*ir.Kernel]string),
@@ -99,6 +101,7 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 	}
 	for _, s := range prog.Structs {
 		add(p.eqHelpers[s], typeUsesF64(s))
+		add(p.selHelpers[s], typeUsesF64(s))
 		add(p.makeHelpers[s], typeUsesF64(s))
 	}
 	for _, f := range prog.Funcs {

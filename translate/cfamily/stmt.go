@@ -211,6 +211,9 @@ func (f *fn) simple(s ir.Stmt) string {
 		init := f.expr(s.Init).s
 		return f.p.decl(s.Var.Type, f.name(s.Var)) + " = " + init
 	case *ir.AssignStmt:
+		if chainChecked(s.Target) {
+			f.problemf("a checked index in the assignment of a for statement's post statement; use unchecked or assign in the body")
+		}
 		v := f.expr(s.Value).s
 		return f.expr(s.Target).s + " = " + v
 	case *ir.ExprStmt:
@@ -330,7 +333,9 @@ func callRoot(e ir.Expr) (path func(root ir.Expr) ir.Expr, c *ir.Call) {
 		if c == nil {
 			return nil, nil
 		}
-		return func(root ir.Expr) ir.Expr { return &ir.Index{X: inner(root), Index: x.Index, T: x.T} }, c
+		return func(root ir.Expr) ir.Expr {
+			return &ir.Index{X: inner(root), Index: x.Index, T: x.T, Pos: x.Pos, Check: x.Check}
+		}, c
 	}
 	return nil, nil
 }
@@ -379,11 +384,24 @@ func (f *fn) assign(target, value ir.Expr) {
 		f.linef("%s = %s;", dn, n)
 		return
 	case *ir.Array:
+		if chainChecked(target) {
+			f.checkedStore(target, func() string { return f.arraySource(value) })
+			return
+		}
 		src := f.arraySource(value)
 		if !pure(target) {
 			f.problemf("assigning an array to a location computed with calls")
 		}
 		f.copyArray(t, f.expr(target).s, src)
+		return
+	}
+	if chainChecked(target) {
+		f.checkedStore(target, func() string {
+			if isWrappedCall(value) {
+				return f.wrappedCall(value.(*ir.Call)) + ".r0"
+			}
+			return f.expr(value).s
+		})
 		return
 	}
 	if isWrappedCall(value) {
@@ -418,8 +436,16 @@ func (f *fn) callStmt(s *ir.CallStmt) {
 			f.linef("%s = %s;", dp, r)
 			f.linef("%s = %s_len;", dn, r)
 		case *ir.Array:
+			if chainChecked(t) {
+				f.checkedStore(t, func() string { return r })
+				continue
+			}
 			f.copyArray(rt, f.expr(t).s, r)
 		default:
+			if chainChecked(t) {
+				f.checkedStore(t, func() string { return r })
+				continue
+			}
 			f.linef("%s = %s;", f.expr(t).s, r)
 		}
 	}

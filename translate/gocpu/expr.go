@@ -34,6 +34,9 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 		}
 		return typeCode(e.T).Parens(p.inner(e.X, true))
 	case *ir.Index:
+		if e.Check != nil {
+			return p.checkedIndex(e)
+		}
 		return p.primary(e.X).Index(p.inner(e.Index, false))
 	case *ir.FieldRef:
 		name := "F" + strconv.Itoa(e.Field)
@@ -46,6 +49,9 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 	case *ir.StructLit:
 		return p.structLit(e)
 	case *ir.SliceExpr:
+		if e.Check != nil {
+			return p.checkedSlice(e)
+		}
 		lo, hi := jen.Empty(), jen.Empty()
 		if e.Lo != nil {
 			lo = p.inner(e.Lo, false)
@@ -103,6 +109,9 @@ func (p *printer) unary(e *ir.Unary) *jen.Statement {
 }
 
 func (p *printer) binary(e *ir.Binary) *jen.Statement {
+	if e.Check != nil {
+		return p.checkedDiv(e)
+	}
 	prec := e.Op.Precedence()
 	_, xConst := p.constOf(e.X)
 	_, yConst := p.constOf(e.Y)
@@ -163,6 +172,9 @@ func (p *printer) call(e *ir.Call) *jen.Statement {
 	}
 	for _, s := range e.Func.Shared {
 		args = append(args, jen.Id(SharedName(s)))
+	}
+	if e.Func.Checked {
+		args = append(args, faultArgs()...)
 	}
 	return jen.Id(FuncName(e.Func)).Call(args...)
 }

@@ -82,6 +82,9 @@ func Func(f *ir.Func) jen.Code {
 	for _, s := range f.Shared {
 		params = append(params, jen.Id(SharedName(s)).Add(typeCode(&ir.Pointer{Elem: s.Type, Space: ir.SpaceShared})))
 	}
+	if f.Checked {
+		params = append(params, faultParams()...)
+	}
 	var results jen.Code = jen.Null()
 	switch len(f.Results) {
 	case 0:
@@ -119,6 +122,9 @@ func Kernel(k *ir.Kernel) jen.Code {
 	for _, v := range k.Params {
 		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
 	}
+	if k.Checked {
+		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
+	}
 	if !Loop(k) {
 		return p.threadKernel(k, params)
 	}
@@ -154,6 +160,13 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 			body = append(body, jen.Id("_").Op("=").Id(SharedName(s)))
 		}
 	}
+	if k.Checked {
+		// The thread's global index, for the fault record.
+		body = append(body,
+			jen.List(jen.Id(globalVar[0]), jen.Id(globalVar[1]), jen.Id(globalVar[2])).Op(":=").
+				List(jen.Id(threadName).Dot("GlobalX").Call(), jen.Id(threadName).Dot("GlobalY").Call(), jen.Id(threadName).Dot("GlobalZ").Call()),
+			jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(where()...))
+	}
 	body = append(body, p.block(k.Body)...)
 	return jen.Commentf("%s runs one thread of kernel %s.", KernelName(k), k.Name).Line().
 		Func().Id(KernelName(k)).
@@ -164,7 +177,7 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 // Run returns the function literal a generated launcher hands the runtime
 // to run kernel k on the CPU:
 //
-//	func() error { return cpu.Run("<k.Name>", grid, func(dc_g0, dc_g1 int) { dc_cpu_K(grid, dc_g0, dc_g1, ...) }) }
+//	func(*runtime.Call) error { return cpu.Run("<k.Name>", grid, func(dc_g0, dc_g1 int) { dc_cpu_K(grid, dc_g0, dc_g1, ...) }) }
 //
 // or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread).
 // grid is the launcher's dc.Grid expression and args[i] the launcher's
@@ -186,20 +199,27 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		}
 		pass = append(pass, arg)
 	}
-	var call jen.Code
+	call := jen.Id("_").Op("*").Qual(runtimePath, "Call")
+	if k.Checked {
+		call = jen.Id("dc_c").Op("*").Qual(runtimePath, "Call")
+		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
+		pass = append(pass, jen.Id(faultName))
+	}
+	params := call
+	var run jen.Code
 	if Loop(k) {
-		call = jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
+		run = jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
 			jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
 				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi)}, pass...)...),
 			))
 	} else {
-		call = jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
+		run = jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
 			jen.Func().Params(jen.Id(threadName).Qual(dcPath, "Thread")).Block(
 				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
 			))
 	}
-	stmts = append(stmts, jen.Return(call))
-	return jen.Func().Params().Error().Block(stmts...)
+	stmts = append(stmts, jen.Return(run))
+	return jen.Func().Params(params).Error().Block(stmts...)
 }
 
 // typeCode returns the Go spelling of t.

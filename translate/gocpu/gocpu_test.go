@@ -51,7 +51,7 @@ func runWrapper(k *ir.Kernel) jen.Code {
 		params = append(params, jen.Id(v.Name).Add(typeCode(v.Type)))
 	}
 	return jen.Commentf("dc_run_%s is what LaunchK hands the runtime.", k.Name).Line().
-		Func().Id("dc_run_" + k.Name).Params(params...).Func().Params().Error().
+		Func().Id("dc_run_" + k.Name).Params(params...).Func().Params(jen.Op("*").Qual(runtimePath, "Call")).Error().
 		Block(jen.Return(Run(k, "g", names)))
 }
 

@@ -18,7 +18,8 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 	p.thread = threadName
 	uses := p.in.uses
 	threadAt := p.in.threadCall
-	has := func(b ir.Builtin, d int) bool { return uses.Has(b + ir.Builtin(d)) }
+	// A checked kernel needs every global index for its fault record.
+	has := func(b ir.Builtin, d int) bool { return uses.Has(b+ir.Builtin(d)) || (k.Checked && b == ir.GlobalX) }
 
 	// Per thread: LocalX and GroupX follow from the global x index.
 	var inner []jen.Code

@@ -27,6 +27,32 @@ type Program struct {
 	Funcs   []*Func   // every device function reached, callees first
 	Kernels []*Kernel // in source order, generic kernels once per type argument
 	Files   []string  // base names of the Go files positions refer to, sorted
+	// Checks is every run-time check of the program, Checks[i].ID == i
+	// (see Check). The front end fills it after lowering.
+	Checks []*Check
+}
+
+// CheckKind says what a run-time check tests.
+type CheckKind int
+
+// The kinds of run-time checks, each where Go checks the same.
+const (
+	CheckIndex  CheckKind = iota + 1 // an index: 0 <= i < len
+	CheckSlice                       // slice bounds: 0 <= lo <= hi <= len
+	CheckDivide                      // an integer divisor: != 0
+)
+
+// Check is one run-time check of a checked kernel: an index, slice bounds
+// or a divisor that the program could not prove safe. A failed check
+// records the first fault of a launch (its ID names the check) and the
+// faulting operation does not happen: a read yields the zero value, a
+// write is dropped, a division yields 0, a slice expression yields an
+// empty slice. The check pass puts a *Check on the IR node it guards
+// (Index.Check, SliceExpr.Check, Binary.Check); printers print every one.
+type Check struct {
+	ID   int // index in Program.Checks
+	Kind CheckKind
+	Pos  Pos // the Go position of the checked expression
 }
 
 // Pos is a Go source position: the base name of the file and a 1-based line
@@ -54,6 +80,12 @@ type Kernel struct {
 	Barrier  bool       // the kernel or a callee calls Barrier
 	Uses     ThreadUses // thread builtins used directly in Body (not by callees)
 	Calls    []*Func    // device functions reached (transitively), callees first
+	// Unchecked is //dc:kernel unchecked: the kernel's body carries no
+	// run-time checks.
+	Unchecked bool
+	// Checked reports that the body or a callee carries run-time checks,
+	// so the kernel takes the fault record.
+	Checked bool
 }
 
 // Func is a device function: a same-package function called (directly or not)
@@ -70,6 +102,9 @@ type Func struct {
 	Body     *Block
 	Barrier  bool       // the function or a callee calls Barrier
 	Uses     ThreadUses // thread builtins used directly in Body
+	// Checked reports that the body or a callee carries run-time checks:
+	// callers pass the fault record (null from an unchecked kernel).
+	Checked bool
 }
 
 // Shared is one group-shared array: one dc.Shared call site (per
@@ -301,6 +336,10 @@ type Binary struct {
 	Op   token.Token // ADD SUB MUL QUO REM AND OR XOR SHL SHR AND_NOT LAND LOR EQL NEQ LSS LEQ GTR GEQ
 	X, Y Expr
 	T    Type
+	Pos  Pos // the operator's position
+	// Check is the divisor check of an integer QUO or REM, nil if none is
+	// needed (a non-zero constant) or the kernel is unchecked.
+	Check *Check
 }
 
 // Convert is the Go conversion T(X) between basic types (or between named and
@@ -316,6 +355,10 @@ type Index struct {
 	X     Expr
 	Index Expr
 	T     Type
+	Pos   Pos // the position of the index expression
+	// Check is the bounds check 0 <= Index < len(X), nil where the check
+	// pass proved it unnecessary or the kernel is unchecked.
+	Check *Check
 }
 
 // FieldRef is X.Field of a struct value.
@@ -342,6 +385,9 @@ type SliceExpr struct {
 	X      Expr
 	Lo, Hi Expr
 	T      *Slice
+	Pos    Pos // the position of the slice expression
+	// Check is the bounds check 0 <= Lo <= Hi <= len(X), nil if not needed.
+	Check *Check
 }
 
 // ArrayLit is an array value with every element given, in order (nested

@@ -4,8 +4,53 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 struct P {
@@ -26,9 +71,10 @@ __device__ P dc_make_P(const float dc_f0[4], int dc_f1) {
 }
 
 #line 30 "arrayargs.go"
-__device__ long long wrap(long long i, long long n) {
+__device__ long long wrap(long long i, long long n, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
 #line 30 "arrayargs.go"
-	return dc_rem_i64((long long)((unsigned long long)i * 7ULL + 3ULL), n);
+	return dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)i * 7ULL + 3ULL), dc_nz_i64(n, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1);
 }
 
 #line 32 "arrayargs.go"
@@ -67,7 +113,19 @@ __device__ float corner(const float a[2][4]) {
 }
 
 #line 41 "arrayargs.go"
-extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
+extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	P (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	P (*dc_p12);
 #line 42 "arrayargs.go"
 	__shared__ float sh0[8][4];
 #line 42 "arrayargs.go"
@@ -94,14 +152,14 @@ extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, cons
 			float m[2][4] = {};
 #line 51 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-				m[1][dc_i0] = rows[i][dc_i0];
+				m[1][dc_i0] = rows[dc_ix(i, rows_len, dc_fault, dc_tag, 1, &dc_b1)][dc_i0];
 			}
 #line 52 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[0][dc_i0] = s[l % 8LL][dc_i0];
 			}
 #line 53 "arrayargs.go"
-			const float* dc_t1 = rows[wrap(i, rows_len)];
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b2)];
 			float q[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				q[dc_i0] = dc_t1[dc_i0];
@@ -109,13 +167,13 @@ extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, cons
 #line 54 "arrayargs.go"
 			if (i % 2LL == 0LL) {
 #line 55 "arrayargs.go"
-				const float* dc_t2 = rows[wrap((long long)((unsigned long long)i + 1ULL), rows_len)];
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b3)];
 				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 					m[1][dc_i0] = dc_t2[dc_i0];
 				}
 			}
 #line 57 "arrayargs.go"
-			P dc_t3 = rev(ps[i].V);
+			P dc_t3 = rev(ps[dc_ix(i, ps_len, dc_fault, dc_tag, 4, &dc_b4)].V);
 			float r[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				r[dc_i0] = dc_t3.V[dc_i0];
@@ -123,20 +181,42 @@ extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, cons
 #line 58 "arrayargs.go"
 			float b = bump(r);
 #line 59 "arrayargs.go"
-			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+			out[i] = sum4(ps[dc_ix(i, ps_len, dc_fault, dc_tag, 5, &dc_b5)].V) + 2.0f * sum4(rows[dc_ix(i, rows_len, dc_fault, dc_tag, 6, &dc_b6)]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
 #line 60 "arrayargs.go"
-			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+			dc_b7 = 0;
+			dc_p8 = &made[dc_ix(i, made_len, dc_fault, dc_tag, 7, &dc_b7)];
+			P dc_t4 = dc_make_P(rows[dc_ix(i, rows_len, dc_fault, dc_tag, 8, &dc_b9)], (int)((unsigned int)dc_sel_i32((dc_b10 = 0, ps[dc_ix(i, ps_len, dc_fault, dc_tag, 9, &dc_b10)].N), &dc_b10) + 1u));
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 61 "arrayargs.go"
 			if (i % 3LL == 0LL) {
 #line 62 "arrayargs.go"
-				made[i] = rev(s[l % 8LL]);
+				dc_b11 = 0;
+				dc_p12 = &made[dc_ix(i, made_len, dc_fault, dc_tag, 10, &dc_b11)];
+				P dc_t5 = rev(s[l % 8LL]);
+				if (!dc_b11) {
+					*dc_p12 = dc_t5;
+				}
 			}
 		}
 	}
 }
 
 #line 41 "arrayargs.go"
-extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len) {
+extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	P (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	P (*dc_p12);
 #line 42 "arrayargs.go"
 	__shared__ float sh0[8][4];
 #line 42 "arrayargs.go"
@@ -163,14 +243,14 @@ extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const flo
 			float m[2][4] = {};
 #line 51 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-				m[1][dc_i0] = rows[i][dc_i0];
+				m[1][dc_i0] = rows[dc_ix(i, rows_len, dc_fault, dc_tag, 1, &dc_b1)][dc_i0];
 			}
 #line 52 "arrayargs.go"
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				m[0][dc_i0] = s[l % 8LL][dc_i0];
 			}
 #line 53 "arrayargs.go"
-			const float* dc_t1 = rows[wrap(i, rows_len)];
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b2)];
 			float q[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				q[dc_i0] = dc_t1[dc_i0];
@@ -178,13 +258,13 @@ extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const flo
 #line 54 "arrayargs.go"
 			if (i % 2LL == 0LL) {
 #line 55 "arrayargs.go"
-				const float* dc_t2 = rows[wrap((long long)((unsigned long long)i + 1ULL), rows_len)];
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b3)];
 				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 					m[1][dc_i0] = dc_t2[dc_i0];
 				}
 			}
 #line 57 "arrayargs.go"
-			P dc_t3 = rev(ps[i].V);
+			P dc_t3 = rev(ps[dc_ix(i, ps_len, dc_fault, dc_tag, 4, &dc_b4)].V);
 			float r[4];
 			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 				r[dc_i0] = dc_t3.V[dc_i0];
@@ -192,13 +272,23 @@ extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const flo
 #line 58 "arrayargs.go"
 			float b = bump(r);
 #line 59 "arrayargs.go"
-			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+			out[i] = sum4(ps[dc_ix(i, ps_len, dc_fault, dc_tag, 5, &dc_b5)].V) + 2.0f * sum4(rows[dc_ix(i, rows_len, dc_fault, dc_tag, 6, &dc_b6)]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
 #line 60 "arrayargs.go"
-			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+			dc_b7 = 0;
+			dc_p8 = &made[dc_ix(i, made_len, dc_fault, dc_tag, 7, &dc_b7)];
+			P dc_t4 = dc_make_P(rows[dc_ix(i, rows_len, dc_fault, dc_tag, 8, &dc_b9)], (int)((unsigned int)dc_sel_i32((dc_b10 = 0, ps[dc_ix(i, ps_len, dc_fault, dc_tag, 9, &dc_b10)].N), &dc_b10) + 1u));
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 61 "arrayargs.go"
 			if (i % 3LL == 0LL) {
 #line 62 "arrayargs.go"
-				made[i] = rev(s[l % 8LL]);
+				dc_b11 = 0;
+				dc_p12 = &made[dc_ix(i, made_len, dc_fault, dc_tag, 10, &dc_b11)];
+				P dc_t5 = rev(s[l % 8LL]);
+				if (!dc_b11) {
+					*dc_p12 = dc_t5;
+				}
 			}
 		}
 	}

@@ -26,8 +26,49 @@ float dc_atomic_add_f32_local(volatile __local float* p, float v) {
 	return as_float(old);
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 int dc_min_i32(int a, int b) {
 	return a < b ? a : b;
+}
+
+uint dc_nz_u32(uint y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 #line 168 "atomics.go"
@@ -42,7 +83,16 @@ uint orderedKey(uint bits) {
 }
 
 #line 20 "atomics.go"
-__kernel void Histogram(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins) {
+__kernel void Histogram(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -54,7 +104,12 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		h[b] = 0u;
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -64,7 +119,7 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			atomic_add(&h[data[i] % (uint)nbins], 1u);
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(dc_sel_u32((dc_b5 = 0, data[i] % dc_nz_u32((uint)nbins, dc_fault, dc_tag, 1, &dc_b5)), &dc_b5), 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -72,15 +127,24 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (h[b_1] != 0u) {
+		if (dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) != 0u) {
 #line 33 "atomics.go"
-			atomic_add(&bins[b_1], h[b_1]);
+			((dc_b8 = 0, dc_p9 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b8)]), dc_b8 ? (uint)0 : atomic_add(dc_p9, dc_sel_u32((dc_b7 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7)));
 		}
 	}
 }
 
 #line 20 "atomics.go"
-__kernel void Histogram_aliased(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins) {
+__kernel void Histogram_aliased(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -92,7 +156,12 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		h[b] = 0u;
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -102,7 +171,7 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			atomic_add(&h[data[i] % (uint)nbins], 1u);
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(dc_sel_u32((dc_b5 = 0, data[i] % dc_nz_u32((uint)nbins, dc_fault, dc_tag, 1, &dc_b5)), &dc_b5), 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -110,45 +179,73 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (h[b_1] != 0u) {
+		if (dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) != 0u) {
 #line 33 "atomics.go"
-			atomic_add(&bins[b_1], h[b_1]);
+			((dc_b8 = 0, dc_p9 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b8)]), dc_b8 ? (uint)0 : atomic_add(dc_p9, dc_sel_u32((dc_b7 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7)));
 		}
 	}
 }
 
 #line 43 "atomics.go"
-__kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len) {
+__kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
 	{
 #line 44 "atomics.go"
 		long i = (long)get_global_id(0);
 #line 44 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
 #line 45 "atomics.go"
-			int slot = atomic_add(&count[0], 1);
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 #line 46 "atomics.go"
-			out[slot] = xs[i];
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 43 "atomics.go"
-__kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len) {
+__kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
 	{
 #line 44 "atomics.go"
 		long i = (long)get_global_id(0);
 #line 44 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
 #line 45 "atomics.go"
-			int slot = atomic_add(&count[0], 1);
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 #line 46 "atomics.go"
-			out[slot] = xs[i];
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 55 "atomics.go"
-__kernel void Extremes(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len) {
+__kernel void Extremes(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
 #line 56 "atomics.go"
 	__local int sh1[2];
 #line 56 "atomics.go"
@@ -172,9 +269,9 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 #line 64 "atomics.go"
 			atomic_max(&s[1], xs[i]);
 #line 65 "atomics.go"
-			atomic_min(&uext[0], us[i]);
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
 #line 66 "atomics.go"
-			atomic_max(&uext[1], us[i]);
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
 		}
 	}
 #line 68 "atomics.go"
@@ -182,14 +279,24 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 #line 69 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 70 "atomics.go"
-		atomic_min(&ext[0], s[0]);
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
 #line 71 "atomics.go"
-		atomic_max(&ext[1], s[1]);
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
 #line 55 "atomics.go"
-__kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len) {
+__kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
 #line 56 "atomics.go"
 	__local int sh1[2];
 #line 56 "atomics.go"
@@ -213,9 +320,9 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 #line 64 "atomics.go"
 			atomic_max(&s[1], xs[i]);
 #line 65 "atomics.go"
-			atomic_min(&uext[0], us[i]);
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
 #line 66 "atomics.go"
-			atomic_max(&uext[1], us[i]);
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
 		}
 	}
 #line 68 "atomics.go"
@@ -223,14 +330,16 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 #line 69 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 70 "atomics.go"
-		atomic_min(&ext[0], s[0]);
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
 #line 71 "atomics.go"
-		atomic_max(&ext[1], s[1]);
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
 #line 78 "atomics.go"
-__kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len) {
+__kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
 #line 79 "atomics.go"
 	__local float sh2[1];
 #line 79 "atomics.go"
@@ -256,12 +365,14 @@ __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global 
 #line 88 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 89 "atomics.go"
-		dc_atomic_add_f32_global(&total[0], s[0]);
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
 #line 78 "atomics.go"
-__kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len) {
+__kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
 #line 79 "atomics.go"
 	__local float sh2[1];
 #line 79 "atomics.go"
@@ -287,12 +398,24 @@ __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global f
 #line 88 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 89 "atomics.go"
-		dc_atomic_add_f32_global(&total[0], s[0]);
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
 #line 99 "atomics.go"
-__kernel void Exchange(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n) {
+__kernel void Exchange(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global uint (*dc_p10);
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
 #line 100 "atomics.go"
 	__local uint sh3[1];
 #line 100 "atomics.go"
@@ -312,11 +435,26 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 #line 106 "atomics.go"
 		if (i < n) {
 #line 107 "atomics.go"
-			olds[i] = atomic_xchg(&cell[0], (int)(long)((ulong)i + 1UL));
+			dc_b1 = 0;
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, (int)(long)((ulong)i + 1UL)));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 108 "atomics.go"
-			folds[i] = atomic_xchg(&fcell[0], (float)(long)((ulong)i + 1UL));
+			dc_b5 = 0;
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomic_xchg(dc_p8, (float)(long)((ulong)i + 1UL)));
+			if (!dc_b5) {
+				*dc_p6 = dc_t2;
+			}
 #line 109 "atomics.go"
-			uolds[i] = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
+			dc_b9 = 0;
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			uint dc_t3 = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
+			if (!dc_b9) {
+				*dc_p10 = dc_t3;
+			}
 		}
 	}
 #line 111 "atomics.go"
@@ -324,12 +462,21 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 #line 112 "atomics.go"
 	if (lx == 0L) {
 #line 113 "atomics.go"
-		ufinal[(long)get_group_id(0)] = s[0];
+		dc_b11 = 0;
+		dc_p12 = &ufinal[dc_ix((long)get_group_id(0), ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		uint dc_t4 = s[0];
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
 	}
 }
 
 #line 121 "atomics.go"
-__kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit) {
+__kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
 #line 122 "atomics.go"
 	long i = (long)get_global_id(0);
 #line 123 "atomics.go"
@@ -340,13 +487,13 @@ __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global i
 #line 126 "atomics.go"
 	int v = xs[i];
 #line 127 "atomics.go"
-	int old = atomic_add(&acc[0], 0);
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
 #line 128 "atomics.go"
 	for (;;) {
 #line 129 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
 #line 130 "atomics.go"
-		int prev = atomic_cmpxchg(&acc[0], old, next);
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -358,7 +505,11 @@ __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global i
 }
 
 #line 121 "atomics.go"
-__kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit) {
+__kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
 #line 122 "atomics.go"
 	long i = (long)get_global_id(0);
 #line 123 "atomics.go"
@@ -369,13 +520,13 @@ __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global in
 #line 126 "atomics.go"
 	int v = xs[i];
 #line 127 "atomics.go"
-	int old = atomic_add(&acc[0], 0);
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
 #line 128 "atomics.go"
 	for (;;) {
 #line 129 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
 #line 130 "atomics.go"
-		int prev = atomic_cmpxchg(&acc[0], old, next);
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -388,7 +539,9 @@ __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global in
 
 #ifdef cl_khr_fp64
 #line 143 "atomics.go"
-__kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len) {
+__kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global uint (*dc_p2);
 #line 144 "atomics.go"
 	__local uint sh4[1];
 #line 144 "atomics.go"
@@ -428,12 +581,14 @@ __kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global 
 #line 161 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 162 "atomics.go"
-		atomic_max(&maxKey[0], orderedKey(s[0]));
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 
 #line 143 "atomics.go"
-__kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len) {
+__kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global uint (*dc_p2);
 #line 144 "atomics.go"
 	__local uint sh4[1];
 #line 144 "atomics.go"
@@ -473,7 +628,7 @@ __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global u
 #line 161 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 162 "atomics.go"
-		atomic_max(&maxKey[0], orderedKey(s[0]));
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 #endif // cl_khr_fp64

@@ -4,8 +4,49 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ int dc_min_i32(int a, int b) {
 	return a < b ? a : b;
+}
+
+__device__ unsigned int dc_nz_u32(unsigned int y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
 }
 
 #line 168 "atomics.go"
@@ -20,7 +61,16 @@ __device__ unsigned int orderedKey(unsigned int bits) {
 }
 
 #line 20 "atomics.go"
-extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
+extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -32,7 +82,12 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		h[b] = 0u;
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -42,7 +97,7 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			atomicAdd(&h[data[i] % (unsigned int)nbins], 1u);
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(dc_sel_u32((dc_b5 = 0, data[i] % dc_nz_u32((unsigned int)nbins, dc_fault, dc_tag, 1, &dc_b5)), &dc_b5), 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -50,15 +105,24 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (h[b_1] != 0u) {
+		if (dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) != 0u) {
 #line 33 "atomics.go"
-			atomicAdd(&bins[b_1], h[b_1]);
+			((dc_b8 = 0, dc_p9 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b8)]), dc_b8 ? (unsigned int)0 : atomicAdd(dc_p9, dc_sel_u32((dc_b7 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7)));
 		}
 	}
 }
 
 #line 20 "atomics.go"
-extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins) {
+extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -70,7 +134,12 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		h[b] = 0u;
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -80,7 +149,7 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			atomicAdd(&h[data[i] % (unsigned int)nbins], 1u);
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(dc_sel_u32((dc_b5 = 0, data[i] % dc_nz_u32((unsigned int)nbins, dc_fault, dc_tag, 1, &dc_b5)), &dc_b5), 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -88,45 +157,73 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (h[b_1] != 0u) {
+		if (dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) != 0u) {
 #line 33 "atomics.go"
-			atomicAdd(&bins[b_1], h[b_1]);
+			((dc_b8 = 0, dc_p9 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b8)]), dc_b8 ? (unsigned int)0 : atomicAdd(dc_p9, dc_sel_u32((dc_b7 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7)));
 		}
 	}
 }
 
 #line 43 "atomics.go"
-extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
+extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 	{
 #line 44 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 44 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
 #line 45 "atomics.go"
-			int slot = atomicAdd(&count[0], 1);
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 #line 46 "atomics.go"
-			out[slot] = xs[i];
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 43 "atomics.go"
-extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len) {
+extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 	{
 #line 44 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 44 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
 #line 45 "atomics.go"
-			int slot = atomicAdd(&count[0], 1);
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 #line 46 "atomics.go"
-			out[slot] = xs[i];
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 55 "atomics.go"
-extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
+extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
 #line 56 "atomics.go"
 	__shared__ int sh1[2];
 #line 56 "atomics.go"
@@ -150,9 +247,9 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 #line 64 "atomics.go"
 			atomicMax(&s[1], xs[i]);
 #line 65 "atomics.go"
-			atomicMin(&uext[0], us[i]);
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
 #line 66 "atomics.go"
-			atomicMax(&uext[1], us[i]);
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
 		}
 	}
 #line 68 "atomics.go"
@@ -160,14 +257,24 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 #line 69 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 70 "atomics.go"
-		atomicMin(&ext[0], s[0]);
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
 #line 71 "atomics.go"
-		atomicMax(&ext[1], s[1]);
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
 #line 55 "atomics.go"
-extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len) {
+extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
 #line 56 "atomics.go"
 	__shared__ int sh1[2];
 #line 56 "atomics.go"
@@ -191,9 +298,9 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 #line 64 "atomics.go"
 			atomicMax(&s[1], xs[i]);
 #line 65 "atomics.go"
-			atomicMin(&uext[0], us[i]);
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
 #line 66 "atomics.go"
-			atomicMax(&uext[1], us[i]);
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
 		}
 	}
 #line 68 "atomics.go"
@@ -201,14 +308,16 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 #line 69 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 70 "atomics.go"
-		atomicMin(&ext[0], s[0]);
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
 #line 71 "atomics.go"
-		atomicMax(&ext[1], s[1]);
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
 #line 78 "atomics.go"
-extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len) {
+extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 #line 79 "atomics.go"
 	__shared__ float sh2[1];
 #line 79 "atomics.go"
@@ -234,12 +343,14 @@ extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_l
 #line 88 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 89 "atomics.go"
-		atomicAdd(&total[0], s[0]);
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
 #line 78 "atomics.go"
-extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len) {
+extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 #line 79 "atomics.go"
 	__shared__ float sh2[1];
 #line 79 "atomics.go"
@@ -265,12 +376,24 @@ extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, f
 #line 88 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 89 "atomics.go"
-		atomicAdd(&total[0], s[0]);
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
 #line 99 "atomics.go"
-extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n) {
+extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
 #line 100 "atomics.go"
 	__shared__ unsigned int sh3[1];
 #line 100 "atomics.go"
@@ -290,11 +413,26 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 #line 106 "atomics.go"
 		if (i < n) {
 #line 107 "atomics.go"
-			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
+			dc_b1 = 0;
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, (int)(long long)((unsigned long long)i + 1ULL)));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 108 "atomics.go"
-			folds[i] = atomicExch(&fcell[0], (float)(long long)((unsigned long long)i + 1ULL));
+			dc_b5 = 0;
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomicExch(dc_p8, (float)(long long)((unsigned long long)i + 1ULL)));
+			if (!dc_b5) {
+				*dc_p6 = dc_t2;
+			}
 #line 109 "atomics.go"
-			uolds[i] = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
+			dc_b9 = 0;
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			unsigned int dc_t3 = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
+			if (!dc_b9) {
+				*dc_p10 = dc_t3;
+			}
 		}
 	}
 #line 111 "atomics.go"
@@ -302,12 +440,21 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 #line 112 "atomics.go"
 	if (lx == 0LL) {
 #line 113 "atomics.go"
-		ufinal[(long long)blockIdx.x] = s[0];
+		dc_b11 = 0;
+		dc_p12 = &ufinal[dc_ix((long long)blockIdx.x, ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		unsigned int dc_t4 = s[0];
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
 	}
 }
 
 #line 121 "atomics.go"
-extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit) {
+extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 122 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 123 "atomics.go"
@@ -318,13 +465,13 @@ extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_le
 #line 126 "atomics.go"
 	int v = xs[i];
 #line 127 "atomics.go"
-	int old = atomicAdd(&acc[0], 0);
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
 #line 128 "atomics.go"
 	for (;;) {
 #line 129 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
 #line 130 "atomics.go"
-		int prev = atomicCAS(&acc[0], old, next);
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -336,7 +483,11 @@ extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_le
 }
 
 #line 121 "atomics.go"
-extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit) {
+extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 122 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 123 "atomics.go"
@@ -347,13 +498,13 @@ extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, in
 #line 126 "atomics.go"
 	int v = xs[i];
 #line 127 "atomics.go"
-	int old = atomicAdd(&acc[0], 0);
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
 #line 128 "atomics.go"
 	for (;;) {
 #line 129 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
 #line 130 "atomics.go"
-		int prev = atomicCAS(&acc[0], old, next);
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -365,7 +516,9 @@ extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, in
 }
 
 #line 143 "atomics.go"
-extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
+extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
 #line 144 "atomics.go"
 	__shared__ unsigned int sh4[1];
 #line 144 "atomics.go"
@@ -405,12 +558,14 @@ extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_l
 #line 161 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 162 "atomics.go"
-		atomicMax(&maxKey[0], orderedKey(s[0]));
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }
 
 #line 143 "atomics.go"
-extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len) {
+extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
 #line 144 "atomics.go"
 	__shared__ unsigned int sh4[1];
 #line 144 "atomics.go"
@@ -450,6 +605,6 @@ extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, u
 #line 161 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 162 "atomics.go"
-		atomicMax(&maxKey[0], orderedKey(s[0]));
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }

@@ -4,45 +4,44 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-#line 26 "control.go"
-extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len) {
-#line 27 "control.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 28 "control.go"
-	if (i >= xs_len) {
-#line 29 "control.go"
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
 	}
-#line 31 "control.go"
-	long long x = (long long)xs[i];
-#line 32 "control.go"
-	if (x <= 0LL) {
-#line 33 "control.go"
-		steps[i] = -1;
-#line 34 "control.go"
-		return;
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
 	}
-#line 36 "control.go"
-	int n = 0;
-#line 37 "control.go"
-	for (; x != 1LL && n < 500; ) {
-#line 38 "control.go"
-		if (x % 2LL == 0LL) {
-#line 39 "control.go"
-			x = x / 2LL;
-		} else {
-#line 41 "control.go"
-			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
-		}
-#line 43 "control.go"
-		n = (int)((unsigned int)n + 1u);
-	}
-#line 45 "control.go"
-	steps[i] = n;
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
 }
 
 #line 26 "control.go"
-extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int* steps, long long steps_len) {
+extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 27 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 28 "control.go"
@@ -55,7 +54,12 @@ extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int*
 #line 32 "control.go"
 	if (x <= 0LL) {
 #line 33 "control.go"
-		steps[i] = -1;
+		dc_b1 = 0;
+		dc_p2 = &steps[dc_ix(i, steps_len, dc_fault, dc_tag, 0, &dc_b1)];
+		int dc_t1 = -1;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 #line 34 "control.go"
 		return;
 	}
@@ -75,11 +79,77 @@ extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int*
 		n = (int)((unsigned int)n + 1u);
 	}
 #line 45 "control.go"
-	steps[i] = n;
+	dc_b3 = 0;
+	dc_p4 = &steps[dc_ix(i, steps_len, dc_fault, dc_tag, 1, &dc_b3)];
+	int dc_t2 = n;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+}
+
+#line 26 "control.go"
+extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+#line 27 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long long x = (long long)xs[i];
+#line 32 "control.go"
+	if (x <= 0LL) {
+#line 33 "control.go"
+		dc_b1 = 0;
+		dc_p2 = &steps[dc_ix(i, steps_len, dc_fault, dc_tag, 0, &dc_b1)];
+		int dc_t1 = -1;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1LL && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2LL == 0LL) {
+#line 39 "control.go"
+			x = x / 2LL;
+		} else {
+#line 41 "control.go"
+			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
+		}
+#line 43 "control.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 45 "control.go"
+	dc_b3 = 0;
+	dc_p4 = &steps[dc_ix(i, steps_len, dc_fault, dc_tag, 1, &dc_b3)];
+	int dc_t2 = n;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 }
 
 #line 52 "control.go"
-extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len) {
+extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
 #line 53 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 54 "control.go"
@@ -112,39 +182,74 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 		kind = 3;
 	}
 #line 71 "control.go"
-	kinds[i] = kind;
+	dc_b1 = 0;
+	dc_p2 = &kinds[dc_ix(i, kinds_len, dc_fault, dc_tag, 2, &dc_b1)];
+	int dc_t1 = kind;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "control.go"
 	switch (kind) {
 #line 73 "control.go"
 	case 0: {
 #line 74 "control.go"
-		codes[i] = 100;
+		dc_b3 = 0;
+		dc_p4 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 3, &dc_b3)];
+		int dc_t2 = 100;
+		if (!dc_b3) {
+			*dc_p4 = dc_t2;
+		}
 		break;
 	}
 #line 75 "control.go"
 	case 1:
 	case 4: {
 #line 76 "control.go"
-		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		dc_b5 = 0;
+		dc_p6 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 4, &dc_b5)];
+		int dc_t3 = (int)(200u + (unsigned int)(x % 7));
+		if (!dc_b5) {
+			*dc_p6 = dc_t3;
+		}
 		break;
 	}
 #line 77 "control.go"
 	case 2: {
 #line 78 "control.go"
-		codes[i] = x / 2;
+		dc_b7 = 0;
+		dc_p8 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 5, &dc_b7)];
+		int dc_t4 = x / 2;
+		if (!dc_b7) {
+			*dc_p8 = dc_t4;
+		}
 		break;
 	}
 #line 79 "control.go"
 	default: {
 #line 80 "control.go"
-		codes[i] = (int)(-(unsigned int)x);
+		dc_b9 = 0;
+		dc_p10 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 6, &dc_b9)];
+		int dc_t5 = (int)(-(unsigned int)x);
+		if (!dc_b9) {
+			*dc_p10 = dc_t5;
+		}
 		break;
 	}
 	}
 }
 
 #line 52 "control.go"
-extern "C" __global__ void Classify_aliased(const int* xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len) {
+extern "C" __global__ void Classify_aliased(const int* xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
 #line 53 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 54 "control.go"
@@ -177,39 +282,66 @@ extern "C" __global__ void Classify_aliased(const int* xs, long long xs_len, int
 		kind = 3;
 	}
 #line 71 "control.go"
-	kinds[i] = kind;
+	dc_b1 = 0;
+	dc_p2 = &kinds[dc_ix(i, kinds_len, dc_fault, dc_tag, 2, &dc_b1)];
+	int dc_t1 = kind;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "control.go"
 	switch (kind) {
 #line 73 "control.go"
 	case 0: {
 #line 74 "control.go"
-		codes[i] = 100;
+		dc_b3 = 0;
+		dc_p4 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 3, &dc_b3)];
+		int dc_t2 = 100;
+		if (!dc_b3) {
+			*dc_p4 = dc_t2;
+		}
 		break;
 	}
 #line 75 "control.go"
 	case 1:
 	case 4: {
 #line 76 "control.go"
-		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		dc_b5 = 0;
+		dc_p6 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 4, &dc_b5)];
+		int dc_t3 = (int)(200u + (unsigned int)(x % 7));
+		if (!dc_b5) {
+			*dc_p6 = dc_t3;
+		}
 		break;
 	}
 #line 77 "control.go"
 	case 2: {
 #line 78 "control.go"
-		codes[i] = x / 2;
+		dc_b7 = 0;
+		dc_p8 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 5, &dc_b7)];
+		int dc_t4 = x / 2;
+		if (!dc_b7) {
+			*dc_p8 = dc_t4;
+		}
 		break;
 	}
 #line 79 "control.go"
 	default: {
 #line 80 "control.go"
-		codes[i] = (int)(-(unsigned int)x);
+		dc_b9 = 0;
+		dc_p10 = &codes[dc_ix(i, codes_len, dc_fault, dc_tag, 6, &dc_b9)];
+		int dc_t5 = (int)(-(unsigned int)x);
+		if (!dc_b9) {
+			*dc_p10 = dc_t5;
+		}
 		break;
 	}
 	}
 }
 
 #line 87 "control.go"
-extern "C" __global__ void Grade(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len) {
+extern "C" __global__ void Grade(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
 #line 88 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 89 "control.go"
@@ -242,11 +374,18 @@ extern "C" __global__ void Grade(const float* __restrict__ scores, long long sco
 		g = 0;
 	}
 #line 105 "control.go"
-	grades[i] = g;
+	dc_b1 = 0;
+	dc_p2 = &grades[dc_ix(i, grades_len, dc_fault, dc_tag, 7, &dc_b1)];
+	int dc_t1 = g;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 87 "control.go"
-extern "C" __global__ void Grade_aliased(const float* scores, long long scores_len, int* grades, long long grades_len) {
+extern "C" __global__ void Grade_aliased(const float* scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
 #line 88 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 89 "control.go"
@@ -279,11 +418,22 @@ extern "C" __global__ void Grade_aliased(const float* scores, long long scores_l
 		g = 0;
 	}
 #line 105 "control.go"
-	grades[i] = g;
+	dc_b1 = 0;
+	dc_p2 = &grades[dc_ix(i, grades_len, dc_fault, dc_tag, 7, &dc_b1)];
+	int dc_t1 = g;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 115 "control.go"
-extern "C" __global__ void FindFirst(const int* __restrict__ grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len) {
+extern "C" __global__ void FindFirst(const int* __restrict__ grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
 #line 116 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 117 "control.go"
@@ -300,7 +450,7 @@ extern "C" __global__ void FindFirst(const int* __restrict__ grid, long long gri
 #line 124 "control.go"
 		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 125 "control.go"
-			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+			if (dc_sel_i32((dc_b1 = 0, grid[dc_ix((long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x), grid_len, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) == target) {
 #line 126 "control.go"
 				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
 #line 127 "control.go"
@@ -323,7 +473,7 @@ dc_break_1:;
 #line 134 "control.go"
 					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
 #line 135 "control.go"
-						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+						if (dc_sel_i32((dc_b2 = 0, grid[dc_ix((long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1), grid_len, dc_fault, dc_tag, 9, &dc_b2)]), &dc_b2) < 0) {
 #line 136 "control.go"
 							goto dc_continue_2;
 						}
@@ -336,13 +486,29 @@ dc_break_1:;
 		}
 	}
 #line 141 "control.go"
-	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+	dc_b3 = 0;
+	dc_p4 = &found[dc_ix((long long)(2ULL * (unsigned long long)i), found_len, dc_fault, dc_tag, 10, &dc_b3)];
+	int dc_t1 = pos;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 142 "control.go"
-	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+	dc_b5 = 0;
+	dc_p6 = &found[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), found_len, dc_fault, dc_tag, 11, &dc_b5)];
+	int dc_t2 = clean;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 }
 
 #line 115 "control.go"
-extern "C" __global__ void FindFirst_aliased(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len) {
+extern "C" __global__ void FindFirst_aliased(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
 #line 116 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 117 "control.go"
@@ -359,7 +525,7 @@ extern "C" __global__ void FindFirst_aliased(const int* grid, long long grid_len
 #line 124 "control.go"
 		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 125 "control.go"
-			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+			if (dc_sel_i32((dc_b1 = 0, grid[dc_ix((long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x), grid_len, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) == target) {
 #line 126 "control.go"
 				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
 #line 127 "control.go"
@@ -382,7 +548,7 @@ dc_break_1:;
 #line 134 "control.go"
 					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
 #line 135 "control.go"
-						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+						if (dc_sel_i32((dc_b2 = 0, grid[dc_ix((long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1), grid_len, dc_fault, dc_tag, 9, &dc_b2)]), &dc_b2) < 0) {
 #line 136 "control.go"
 							goto dc_continue_2;
 						}
@@ -395,13 +561,27 @@ dc_break_1:;
 		}
 	}
 #line 141 "control.go"
-	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+	dc_b3 = 0;
+	dc_p4 = &found[dc_ix((long long)(2ULL * (unsigned long long)i), found_len, dc_fault, dc_tag, 10, &dc_b3)];
+	int dc_t1 = pos;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 142 "control.go"
-	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+	dc_b5 = 0;
+	dc_p6 = &found[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), found_len, dc_fault, dc_tag, 11, &dc_b5)];
+	int dc_t2 = clean;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 }
 
 #line 150 "control.go"
-extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len) {
+extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 151 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "control.go"
@@ -428,7 +608,12 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
 	}
 #line 163 "control.go"
-	vals[i] = v;
+	dc_b1 = 0;
+	dc_p2 = &vals[dc_ix(i, vals_len, dc_fault, dc_tag, 12, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 164 "control.go"
 	int sum = 0;
 #line 165 "control.go"
@@ -451,11 +636,20 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 		}
 	}
 #line 176 "control.go"
-	digits[i] = sum;
+	dc_b3 = 0;
+	dc_p4 = &digits[dc_ix(i, digits_len, dc_fault, dc_tag, 13, &dc_b3)];
+	int dc_t2 = sum;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 }
 
 #line 150 "control.go"
-extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const int* coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len) {
+extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const int* coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 151 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "control.go"
@@ -482,7 +676,12 @@ extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const i
 		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
 	}
 #line 163 "control.go"
-	vals[i] = v;
+	dc_b1 = 0;
+	dc_p2 = &vals[dc_ix(i, vals_len, dc_fault, dc_tag, 12, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 164 "control.go"
 	int sum = 0;
 #line 165 "control.go"
@@ -505,11 +704,20 @@ extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const i
 		}
 	}
 #line 176 "control.go"
-	digits[i] = sum;
+	dc_b3 = 0;
+	dc_p4 = &digits[dc_ix(i, digits_len, dc_fault, dc_tag, 13, &dc_b3)];
+	int dc_t2 = sum;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 }
 
 #line 184 "control.go"
-extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, int* out, long long out_len) {
+extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 185 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 186 "control.go"
@@ -552,13 +760,27 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 		}
 	}
 #line 209 "control.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = count;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = count;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 210 "control.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 15, &dc_b3)];
+	int dc_t2 = total;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 }
 
 #line 184 "control.go"
-extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* out, long long out_len) {
+extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
 #line 185 "control.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 186 "control.go"
@@ -601,7 +823,17 @@ extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* ou
 		}
 	}
 #line 209 "control.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = count;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = count;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 210 "control.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 15, &dc_b3)];
+	int dc_t2 = total;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 }

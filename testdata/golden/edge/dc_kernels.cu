@@ -4,8 +4,49 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
 #line 12 "edge.go"
-extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
 #line 13 "edge.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 14 "edge.go"
@@ -21,7 +62,12 @@ extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_l
 #line 20 "edge.go"
 		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
 #line 21 "edge.go"
-		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)(3ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+		long long dc_t1 = x_1;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 	{
 #line 23 "edge.go"
@@ -29,21 +75,45 @@ extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_l
 #line 23 "edge.go"
 		if (x_2 > 0LL) {
 #line 24 "edge.go"
-			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			long long dc_t2 = x_2;
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 		} else {
 #line 26 "edge.go"
-			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			long long dc_t3 = (long long)(-(unsigned long long)x_2);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 		}
 	}
 #line 28 "edge.go"
 	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
 #line 29 "edge.go"
-		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+		long long dc_t4 = (long long)((unsigned long long)dc_sel_i64((dc_b9 = 0, out[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 4, &dc_b9)]), &dc_b9) + 1ULL);
+		if (!dc_b7) {
+			*dc_p8 = dc_t4;
+		}
 	}
 }
 
 #line 12 "edge.go"
-extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
 #line 13 "edge.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 14 "edge.go"
@@ -59,7 +129,12 @@ extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, l
 #line 20 "edge.go"
 		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
 #line 21 "edge.go"
-		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)(3ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+		long long dc_t1 = x_1;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 	{
 #line 23 "edge.go"
@@ -67,15 +142,30 @@ extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, l
 #line 23 "edge.go"
 		if (x_2 > 0LL) {
 #line 24 "edge.go"
-			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			long long dc_t2 = x_2;
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 		} else {
 #line 26 "edge.go"
-			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			long long dc_t3 = (long long)(-(unsigned long long)x_2);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 		}
 	}
 #line 28 "edge.go"
 	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
 #line 29 "edge.go"
-		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+		long long dc_t4 = (long long)((unsigned long long)dc_sel_i64((dc_b9 = 0, out[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 4, &dc_b9)]), &dc_b9) + 1ULL);
+		if (!dc_b7) {
+			*dc_p8 = dc_t4;
+		}
 	}
 }

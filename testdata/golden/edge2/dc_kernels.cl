@@ -4,79 +4,38 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
-#line 11 "edge2.go"
-__kernel void Keywords(__global const long* restrict a, long a_len, __global long* out, long out_len) {
-#line 12 "edge2.go"
-	long threadIdx = (long)get_global_id(0);
-#line 13 "edge2.go"
-	if (threadIdx >= a_len) {
-#line 14 "edge2.go"
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
 	}
-#line 16 "edge2.go"
-	long blockIdx = a[threadIdx];
-#line 16 "edge2.go"
-	long blockDim = 2L;
-#line 16 "edge2.go"
-	long gridDim = 3L;
-#line 16 "edge2.go"
-	long warpSize = 4L;
-#line 17 "edge2.go"
-	long signed_ = (long)((ulong)blockIdx + 1UL);
-#line 17 "edge2.go"
-	long auto_ = (long)((ulong)blockDim * 2UL);
-#line 17 "edge2.go"
-	long restrict_ = (long)((ulong)gridDim * 3UL);
-#line 17 "edge2.go"
-	long register_ = (long)((ulong)warpSize * 4UL);
-#line 18 "edge2.go"
-	long new_ = (long)((ulong)signed_ * (ulong)auto_);
-#line 18 "edge2.go"
-	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
-#line 18 "edge2.go"
-	long class_ = 5L;
-#line 18 "edge2.go"
-	long template_ = 6L;
-#line 19 "edge2.go"
-	long this_ = (long)((ulong)new_ + (ulong)delete_);
-#line 19 "edge2.go"
-	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
-#line 19 "edge2.go"
-	long long_ = 1L;
-#line 19 "edge2.go"
-	long short_ = 2L;
-#line 19 "edge2.go"
-	long char_ = 3L;
-#line 19 "edge2.go"
-	long double_ = 4L;
-#line 20 "edge2.go"
-	long sqrt_ = 7L;
-#line 20 "edge2.go"
-	long sqrtf_ = 8L;
-#line 20 "edge2.go"
-	long printf_ = 9L;
-#line 20 "edge2.go"
-	long assert_ = 10L;
-#line 20 "edge2.go"
-	long isnan_ = 11L;
-#line 20 "edge2.go"
-	long abs_ = 12L;
-#line 21 "edge2.go"
-	long sh0 = 13L;
-#line 21 "edge2.go"
-	long i_1 = 14L;
-#line 21 "edge2.go"
-	long x_1 = 15L;
-#line 21 "edge2.go"
-	long NULL_ = 16L;
-#line 21 "edge2.go"
-	long main_ = 17L;
-#line 22 "edge2.go"
-	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
 }
 
 #line 11 "edge2.go"
-__kernel void Keywords_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Keywords(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
 #line 12 "edge2.go"
 	long threadIdx = (long)get_global_id(0);
 #line 13 "edge2.go"
@@ -143,12 +102,97 @@ __kernel void Keywords_aliased(__global const long* a, long a_len, __global long
 #line 21 "edge2.go"
 	long main_ = 17L;
 #line 22 "edge2.go"
-	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(threadIdx, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 11 "edge2.go"
+__kernel void Keywords_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+#line 12 "edge2.go"
+	long threadIdx = (long)get_global_id(0);
+#line 13 "edge2.go"
+	if (threadIdx >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long blockIdx = a[threadIdx];
+#line 16 "edge2.go"
+	long blockDim = 2L;
+#line 16 "edge2.go"
+	long gridDim = 3L;
+#line 16 "edge2.go"
+	long warpSize = 4L;
+#line 17 "edge2.go"
+	long signed_ = (long)((ulong)blockIdx + 1UL);
+#line 17 "edge2.go"
+	long auto_ = (long)((ulong)blockDim * 2UL);
+#line 17 "edge2.go"
+	long restrict_ = (long)((ulong)gridDim * 3UL);
+#line 17 "edge2.go"
+	long register_ = (long)((ulong)warpSize * 4UL);
+#line 18 "edge2.go"
+	long new_ = (long)((ulong)signed_ * (ulong)auto_);
+#line 18 "edge2.go"
+	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
+#line 18 "edge2.go"
+	long class_ = 5L;
+#line 18 "edge2.go"
+	long template_ = 6L;
+#line 19 "edge2.go"
+	long this_ = (long)((ulong)new_ + (ulong)delete_);
+#line 19 "edge2.go"
+	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
+#line 19 "edge2.go"
+	long long_ = 1L;
+#line 19 "edge2.go"
+	long short_ = 2L;
+#line 19 "edge2.go"
+	long char_ = 3L;
+#line 19 "edge2.go"
+	long double_ = 4L;
+#line 20 "edge2.go"
+	long sqrt_ = 7L;
+#line 20 "edge2.go"
+	long sqrtf_ = 8L;
+#line 20 "edge2.go"
+	long printf_ = 9L;
+#line 20 "edge2.go"
+	long assert_ = 10L;
+#line 20 "edge2.go"
+	long isnan_ = 11L;
+#line 20 "edge2.go"
+	long abs_ = 12L;
+#line 21 "edge2.go"
+	long sh0 = 13L;
+#line 21 "edge2.go"
+	long i_1 = 14L;
+#line 21 "edge2.go"
+	long x_1 = 15L;
+#line 21 "edge2.go"
+	long NULL_ = 16L;
+#line 21 "edge2.go"
+	long main_ = 17L;
+#line 22 "edge2.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(threadIdx, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #ifdef cl_khr_fp64
 #line 29 "edge2.go"
-__kernel void Shadowed(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Shadowed(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
 #line 30 "edge2.go"
 	long i = (long)get_global_id(0);
 #line 31 "edge2.go"
@@ -173,11 +217,18 @@ __kernel void Shadowed(__global const long* restrict a, long a_len, __global lon
 #line 40 "edge2.go"
 	long max_ = (long)((ulong)len + 1UL);
 #line 41 "edge2.go"
-	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 29 "edge2.go"
-__kernel void Shadowed_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Shadowed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
 #line 30 "edge2.go"
 	long i = (long)get_global_id(0);
 #line 31 "edge2.go"
@@ -202,12 +253,19 @@ __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long
 #line 40 "edge2.go"
 	long max_ = (long)((ulong)len + 1UL);
 #line 41 "edge2.go"
-	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 #endif // cl_khr_fp64
 
 #line 48 "edge2.go"
-__kernel void SwitchLoop(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void SwitchLoop(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
 #line 49 "edge2.go"
 	long i = (long)get_global_id(0);
 #line 50 "edge2.go"
@@ -279,11 +337,18 @@ __kernel void SwitchLoop(__global const long* restrict a, long a_len, __global l
 	dc_continue_2:;
 	}
 #line 85 "edge2.go"
-	out[i] = acc;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 2, &dc_b1)];
+	long dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 48 "edge2.go"
-__kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
 #line 49 "edge2.go"
 	long i = (long)get_global_id(0);
 #line 50 "edge2.go"
@@ -355,5 +420,10 @@ __kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global lo
 	dc_continue_2:;
 	}
 #line 85 "edge2.go"
-	out[i] = acc;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 2, &dc_b1)];
+	long dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

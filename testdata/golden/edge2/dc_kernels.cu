@@ -4,8 +4,38 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 #line 11 "edge2.go"
-extern "C" __global__ void Keywords(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Keywords(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 12 "edge2.go"
 	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 13 "edge2.go"
@@ -72,11 +102,18 @@ extern "C" __global__ void Keywords(const long long* __restrict__ a, long long a
 #line 21 "edge2.go"
 	long long main_ = 17LL;
 #line 22 "edge2.go"
-	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(threadIdx_, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 11 "edge2.go"
-extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 12 "edge2.go"
 	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 13 "edge2.go"
@@ -143,11 +180,18 @@ extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len,
 #line 21 "edge2.go"
 	long long main_ = 17LL;
 #line 22 "edge2.go"
-	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(threadIdx_, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 29 "edge2.go"
-extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 30 "edge2.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 31 "edge2.go"
@@ -172,11 +216,18 @@ extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a
 #line 40 "edge2.go"
 	long long max_ = (long long)((unsigned long long)len + 1ULL);
 #line 41 "edge2.go"
-	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 29 "edge2.go"
-extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 30 "edge2.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 31 "edge2.go"
@@ -201,11 +252,18 @@ extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len,
 #line 40 "edge2.go"
 	long long max_ = (long long)((unsigned long long)len + 1ULL);
 #line 41 "edge2.go"
-	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 48 "edge2.go"
-extern "C" __global__ void SwitchLoop(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void SwitchLoop(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 49 "edge2.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 50 "edge2.go"
@@ -277,11 +335,18 @@ extern "C" __global__ void SwitchLoop(const long long* __restrict__ a, long long
 	dc_continue_2:;
 	}
 #line 85 "edge2.go"
-	out[i] = acc;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 2, &dc_b1)];
+	long long dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 48 "edge2.go"
-extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 49 "edge2.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 50 "edge2.go"
@@ -353,5 +418,10 @@ extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_le
 	dc_continue_2:;
 	}
 #line 85 "edge2.go"
-	out[i] = acc;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 2, &dc_b1)];
+	long long dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

@@ -4,6 +4,34 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 struct float3_ {
 	long long class_;
 	long long new_;
@@ -44,7 +72,9 @@ __device__ float3_ template_(float3_ v) {
 }
 
 #line 33 "edge3.go"
-extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len_, long long a_len, long long* out, long long out_len_) {
+extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 34 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "edge3.go"
@@ -55,11 +85,18 @@ extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len
 #line 38 "edge3.go"
 	long long out_len = out_len_;
 #line 39 "edge3.go"
-	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len_, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 33 "edge3.go"
-extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_) {
+extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 34 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "edge3.go"
@@ -70,11 +107,18 @@ extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, lo
 #line 38 "edge3.go"
 	long long out_len = out_len_;
 #line 39 "edge3.go"
-	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len_, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 45 "edge3.go"
-extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 46 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 47 "edge3.go"
@@ -101,11 +145,18 @@ extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long
 #line 56 "edge3.go"
 	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
 #line 57 "edge3.go"
-	out[i] = abs__;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long long dc_t1 = abs__;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 45 "edge3.go"
-extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 46 "edge3.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 47 "edge3.go"
@@ -132,5 +183,10 @@ extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_le
 #line 56 "edge3.go"
 	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
 #line 57 "edge3.go"
-	out[i] = abs__;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	long long dc_t1 = abs__;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

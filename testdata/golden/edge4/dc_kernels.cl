@@ -8,6 +8,34 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 char dc_max_i8(char a, char b) {
 	return a > b ? a : b;
 }
@@ -16,12 +44,25 @@ uchar dc_min_u8(uchar a, uchar b) {
 	return a < b ? a : b;
 }
 
+uchar dc_nz_u8(uchar y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 int dc_shl_i32(int x, ulong n) {
@@ -64,7 +105,68 @@ long b2i(uchar b) {
 }
 
 #line 23 "edge4.go"
-__kernel void Mid(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Mid(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	__global long (*dc_p42);
+	int dc_b43 = 0;
+	__global long (*dc_p44);
+	int dc_b45 = 0;
+	__global long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	__global long (*dc_p49);
+	int dc_b50 = 0;
+	__global long (*dc_p51);
+	int dc_b52 = 0;
+	__global long (*dc_p53);
+	int dc_b54 = 0;
+	__global long (*dc_p55);
+	int dc_b56 = 0;
+	__global long (*dc_p57);
+	int dc_b58 = 0;
+	__global long (*dc_p59);
+	int dc_b60 = 0;
+	__global long (*dc_p61);
 #line 24 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 25 "edge4.go"
@@ -103,99 +205,219 @@ __kernel void Mid(__global const long* restrict a, long a_len, __global long* ou
 #line 36 "edge4.go"
 	long k = 0L;
 #line 37 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 39 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)((uint)x + (uint)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long dc_t2 = (long)((uchar)((uint)x + (uint)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 41 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x * (uint)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long dc_t3 = b2i((uchar)((uint)x * (uint)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 43 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long dc_t4 = (long)((uchar)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 45 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)(-(uint)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long dc_t5 = (long)(uchar)((uchar)(-(uint)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 47 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x + (uint)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long dc_t6 = b2i((uchar)((uint)x + (uint)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 49 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long dc_t7 = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 51 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long dc_t8 = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 53 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((char)(-(uint)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long dc_t9 = b2i((char)(-(uint)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 55 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)u16 * (uint)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long dc_t10 = (long)(ushort)((uint)u16 * (uint)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 57 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long dc_t11 = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 59 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long dc_t12 = (long)((ushort)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 61 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((ushort)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long dc_t13 = (long)(ushort)((ushort)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 63 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long dc_t14 = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 65 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long dc_t15 = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 67 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((short)(-(uint)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long dc_t16 = (long)((short)(-(uint)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 69 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((short)((uint)s16 * (uint)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long dc_t17 = b2i((short)((uint)s16 * (uint)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 71 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long dc_t18 = (long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 73 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long dc_t19 = (long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 75 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long dc_t20 = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 77 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((int)((uint)s32 + (uint)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long dc_t21 = b2i((int)((uint)s32 + (uint)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 79 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long dc_t22 = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 81 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long dc_t23 = (long)dc_sel_u8((dc_b47 = 0, (uchar)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 83 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long dc_t24 = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 85 "edge4.go"
@@ -205,35 +427,126 @@ __kernel void Mid(__global const long* restrict a, long a_len, __global long* ou
 #line 87 "edge4.go"
 	z = (uchar)((uint)z * 3u);
 #line 88 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long dc_t25 = (long)(uchar)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 90 "edge4.go"
 	x = (uchar)((uint)x + 1u);
 #line 91 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 93 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long dc_t27 = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 95 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long dc_t28 = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 97 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long dc_t29 = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 99 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long dc_t30 = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 23 "edge4.go"
-__kernel void Mid_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Mid_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	__global long (*dc_p42);
+	int dc_b43 = 0;
+	__global long (*dc_p44);
+	int dc_b45 = 0;
+	__global long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	__global long (*dc_p49);
+	int dc_b50 = 0;
+	__global long (*dc_p51);
+	int dc_b52 = 0;
+	__global long (*dc_p53);
+	int dc_b54 = 0;
+	__global long (*dc_p55);
+	int dc_b56 = 0;
+	__global long (*dc_p57);
+	int dc_b58 = 0;
+	__global long (*dc_p59);
+	int dc_b60 = 0;
+	__global long (*dc_p61);
 #line 24 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 25 "edge4.go"
@@ -272,99 +585,219 @@ __kernel void Mid_aliased(__global const long* a, long a_len, __global long* out
 #line 36 "edge4.go"
 	long k = 0L;
 #line 37 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 39 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)((uint)x + (uint)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long dc_t2 = (long)((uchar)((uint)x + (uint)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 41 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x * (uint)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long dc_t3 = b2i((uchar)((uint)x * (uint)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 43 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long dc_t4 = (long)((uchar)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 45 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)(-(uint)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long dc_t5 = (long)(uchar)((uchar)(-(uint)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 47 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x + (uint)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long dc_t6 = b2i((uchar)((uint)x + (uint)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 49 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long dc_t7 = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 51 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long dc_t8 = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 53 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((char)(-(uint)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long dc_t9 = b2i((char)(-(uint)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 55 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)u16 * (uint)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long dc_t10 = (long)(ushort)((uint)u16 * (uint)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 57 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long dc_t11 = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 59 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long dc_t12 = (long)((ushort)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 61 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((ushort)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long dc_t13 = (long)(ushort)((ushort)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 63 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long dc_t14 = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 65 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long dc_t15 = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 67 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((short)(-(uint)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long dc_t16 = (long)((short)(-(uint)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 69 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((short)((uint)s16 * (uint)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long dc_t17 = b2i((short)((uint)s16 * (uint)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 71 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long dc_t18 = (long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 73 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long dc_t19 = (long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 75 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long dc_t20 = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 77 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((int)((uint)s32 + (uint)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long dc_t21 = b2i((int)((uint)s32 + (uint)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 79 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long dc_t22 = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 81 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long dc_t23 = (long)dc_sel_u8((dc_b47 = 0, (uchar)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 83 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long dc_t24 = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 85 "edge4.go"
@@ -374,35 +807,105 @@ __kernel void Mid_aliased(__global const long* a, long a_len, __global long* out
 #line 87 "edge4.go"
 	z = (uchar)((uint)z * 3u);
 #line 88 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long dc_t25 = (long)(uchar)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 90 "edge4.go"
 	x = (uchar)((uint)x + 1u);
 #line 91 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 93 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long dc_t27 = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 95 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long dc_t28 = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 97 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long dc_t29 = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 99 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long dc_t30 = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 110 "edge4.go"
-__kernel void Const(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Const(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
 #line 111 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 112 "edge4.go"
@@ -425,89 +928,229 @@ __kernel void Const(__global const long* restrict a, long a_len, __global long* 
 #line 121 "edge4.go"
 	long k = 0L;
 #line 122 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long dc_t1 = (long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 124 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long dc_t2 = (long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 126 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 128 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long dc_t4 = (long)((ulong)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 130 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 132 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uint)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long dc_t6 = (long)(uchar)((uint)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 134 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long dc_t7 = (long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 136 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(int)((uint)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long dc_t8 = (long)(int)((uint)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 138 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_div_i64(w, -1L);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long dc_t9 = dc_div_i64(w, -1L);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 140 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_rem_i64(w, -1L);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long dc_t10 = dc_rem_i64(w, -1L);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 142 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long dc_t11 = (long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 144 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long dc_t12 = (long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 146 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long dc_t13 = (long)(char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 148 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long dc_t14 = (long)(char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 150 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / 8L;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long dc_t15 = w / 8L;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 152 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w % 8L;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long dc_t16 = w % 8L;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 154 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / (-8L);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long dc_t17 = w / (-8L);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 156 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u / 3UL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long dc_t18 = (long)(u / 3UL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 158 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(-(ulong)w * (ulong)(-1L));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long dc_t19 = (long)(-(ulong)w * (ulong)(-1L));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 160 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long dc_t20 = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 110 "edge4.go"
-__kernel void Const_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Const_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
 #line 111 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 112 "edge4.go"
@@ -530,89 +1173,205 @@ __kernel void Const_aliased(__global const long* a, long a_len, __global long* o
 #line 121 "edge4.go"
 	long k = 0L;
 #line 122 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long dc_t1 = (long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 124 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long dc_t2 = (long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 126 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 128 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long dc_t4 = (long)((ulong)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 130 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 132 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uint)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long dc_t6 = (long)(uchar)((uint)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 134 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long dc_t7 = (long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 136 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(int)((uint)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long dc_t8 = (long)(int)((uint)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 138 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_div_i64(w, -1L);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long dc_t9 = dc_div_i64(w, -1L);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 140 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_rem_i64(w, -1L);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long dc_t10 = dc_rem_i64(w, -1L);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 142 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long dc_t11 = (long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 144 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long dc_t12 = (long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 146 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long dc_t13 = (long)(char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 148 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long dc_t14 = (long)(char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 150 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / 8L;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long dc_t15 = w / 8L;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 152 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w % 8L;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long dc_t16 = w % 8L;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 154 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / (-8L);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long dc_t17 = w / (-8L);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 156 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u / 3UL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long dc_t18 = (long)(u / 3UL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 158 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(-(ulong)w * (ulong)(-1L));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long dc_t19 = (long)(-(ulong)w * (ulong)(-1L));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 160 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long dc_t20 = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 170 "edge4.go"
-__kernel void Signed(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Signed(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -631,25 +1390,81 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long dc_t2 = dc_shr_i64(w, (ulong)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 
 #line 170 "edge4.go"
-__kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -668,19 +1483,59 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long dc_t2 = dc_shr_i64(w, (ulong)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }

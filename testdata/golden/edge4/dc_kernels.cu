@@ -12,6 +12,34 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ signed char dc_max_i8(signed char a, signed char b) {
 	return a > b ? a : b;
 }
@@ -20,12 +48,25 @@ __device__ unsigned char dc_min_u8(unsigned char a, unsigned char b) {
 	return a < b ? a : b;
 }
 
+__device__ unsigned char dc_nz_u8(unsigned char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
+	return *bad ? (unsigned char)0 : v;
 }
 
 __device__ int dc_shl_i32(int x, unsigned long long n) {
@@ -68,7 +109,68 @@ __device__ long long b2i(bool b) {
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	long long (*dc_p42);
+	int dc_b43 = 0;
+	long long (*dc_p44);
+	int dc_b45 = 0;
+	long long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	long long (*dc_p49);
+	int dc_b50 = 0;
+	long long (*dc_p51);
+	int dc_b52 = 0;
+	long long (*dc_p53);
+	int dc_b54 = 0;
+	long long (*dc_p55);
+	int dc_b56 = 0;
+	long long (*dc_p57);
+	int dc_b58 = 0;
+	long long (*dc_p59);
+	int dc_b60 = 0;
+	long long (*dc_p61);
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -107,99 +209,219 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 #line 36 "edge4.go"
 	long long k = 0LL;
 #line 37 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 39 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long long dc_t2 = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 41 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long long dc_t3 = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 43 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned char)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 45 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 47 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long long dc_t6 = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 49 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 51 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long long dc_t8 = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 53 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((signed char)(-(unsigned int)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long long dc_t9 = b2i((signed char)(-(unsigned int)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 55 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long long dc_t10 = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 57 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 59 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long long dc_t12 = (long long)((unsigned short)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 61 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long long dc_t13 = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 63 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long long dc_t14 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 65 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long long dc_t15 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 67 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((short)(-(unsigned int)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long long dc_t16 = (long long)((short)(-(unsigned int)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 69 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long long dc_t17 = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 71 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long long dc_t18 = (long long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 73 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long long dc_t19 = (long long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 75 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long long dc_t20 = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 77 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long long dc_t21 = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 79 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long long dc_t22 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 81 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long long dc_t23 = (long long)dc_sel_u8((dc_b47 = 0, (unsigned char)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 83 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long long dc_t24 = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 85 "edge4.go"
@@ -209,35 +431,126 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 #line 87 "edge4.go"
 	z = (unsigned char)((unsigned int)z * 3u);
 #line 88 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long long dc_t25 = (long long)(unsigned char)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 90 "edge4.go"
 	x = (unsigned char)((unsigned int)x + 1u);
 #line 91 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 93 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long long dc_t27 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 95 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long long dc_t28 = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 97 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long long dc_t29 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 99 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long long dc_t30 = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	long long (*dc_p42);
+	int dc_b43 = 0;
+	long long (*dc_p44);
+	int dc_b45 = 0;
+	long long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	long long (*dc_p49);
+	int dc_b50 = 0;
+	long long (*dc_p51);
+	int dc_b52 = 0;
+	long long (*dc_p53);
+	int dc_b54 = 0;
+	long long (*dc_p55);
+	int dc_b56 = 0;
+	long long (*dc_p57);
+	int dc_b58 = 0;
+	long long (*dc_p59);
+	int dc_b60 = 0;
+	long long (*dc_p61);
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -276,99 +589,219 @@ extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long
 #line 36 "edge4.go"
 	long long k = 0LL;
 #line 37 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 39 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long long dc_t2 = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 41 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long long dc_t3 = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 43 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned char)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 45 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 47 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long long dc_t6 = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 49 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 51 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long long dc_t8 = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 53 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((signed char)(-(unsigned int)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long long dc_t9 = b2i((signed char)(-(unsigned int)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 55 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long long dc_t10 = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 57 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 59 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long long dc_t12 = (long long)((unsigned short)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 61 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long long dc_t13 = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 63 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long long dc_t14 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 65 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long long dc_t15 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 67 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((short)(-(unsigned int)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long long dc_t16 = (long long)((short)(-(unsigned int)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 69 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long long dc_t17 = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 71 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long long dc_t18 = (long long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 73 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long long dc_t19 = (long long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 75 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long long dc_t20 = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 77 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long long dc_t21 = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 79 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long long dc_t22 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 81 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long long dc_t23 = (long long)dc_sel_u8((dc_b47 = 0, (unsigned char)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 83 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long long dc_t24 = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 85 "edge4.go"
@@ -378,35 +811,105 @@ extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long
 #line 87 "edge4.go"
 	z = (unsigned char)((unsigned int)z * 3u);
 #line 88 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long long dc_t25 = (long long)(unsigned char)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 90 "edge4.go"
 	x = (unsigned char)((unsigned int)x + 1u);
 #line 91 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 93 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long long dc_t27 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 95 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long long dc_t28 = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 97 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long long dc_t29 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 99 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long long dc_t30 = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -429,89 +932,229 @@ extern "C" __global__ void Const(const long long* __restrict__ a, long long a_le
 #line 121 "edge4.go"
 	long long k = 0LL;
 #line 122 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long long dc_t1 = (long long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 124 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long long dc_t2 = (long long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 126 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 128 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned long long)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 130 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 132 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned int)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned char)((unsigned int)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 134 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long long dc_t7 = (long long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 136 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)((unsigned int)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long long dc_t8 = (long long)(int)((unsigned int)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 138 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(w, -1LL);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long long dc_t9 = dc_div_i64(w, -1LL);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 140 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(w, -1LL);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long long dc_t10 = dc_rem_i64(w, -1LL);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 142 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long long dc_t11 = (long long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 144 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long long dc_t12 = (long long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 146 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long long dc_t13 = (long long)(signed char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 148 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long long dc_t14 = (long long)(signed char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 150 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / 8LL;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long long dc_t15 = w / 8LL;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 152 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w % 8LL;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long long dc_t16 = w % 8LL;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 154 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / (-8LL);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long long dc_t17 = w / (-8LL);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 156 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u / 3ULL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long long dc_t18 = (long long)(u / 3ULL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 158 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long long dc_t19 = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 160 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long long dc_t20 = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -534,89 +1177,205 @@ extern "C" __global__ void Const_aliased(const long long* a, long long a_len, lo
 #line 121 "edge4.go"
 	long long k = 0LL;
 #line 122 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long long dc_t1 = (long long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 124 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long long dc_t2 = (long long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 126 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 128 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned long long)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 130 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 132 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned int)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned char)((unsigned int)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 134 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long long dc_t7 = (long long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 136 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)((unsigned int)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long long dc_t8 = (long long)(int)((unsigned int)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 138 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(w, -1LL);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long long dc_t9 = dc_div_i64(w, -1LL);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 140 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(w, -1LL);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long long dc_t10 = dc_rem_i64(w, -1LL);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 142 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long long dc_t11 = (long long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 144 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long long dc_t12 = (long long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 146 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long long dc_t13 = (long long)(signed char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 148 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long long dc_t14 = (long long)(signed char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 150 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / 8LL;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long long dc_t15 = w / 8LL;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 152 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w % 8LL;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long long dc_t16 = w % 8LL;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 154 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / (-8LL);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long long dc_t17 = w / (-8LL);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 156 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u / 3ULL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long long dc_t18 = (long long)(u / 3ULL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 158 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long long dc_t19 = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 160 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long long dc_t20 = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -635,25 +1394,81 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -672,19 +1487,59 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }

@@ -11,7 +11,363 @@ import (
 // dcModule holds the device sources of this package's kernels; each
 // backend compiles it once per device.
 var dcModule = &runtime.Module{
-	CUDA:    dcCUDA,
+	CUDA: dcCUDA,
+	Checks: []runtime.CheckSite{
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 37,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 39,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 59,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 61,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 63,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 65,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 67,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 69,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 71,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 77,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 79,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 81,
+		},
+		{
+			Col:  23,
+			File: "edge4.go",
+			Kind: runtime.DivideByZero,
+			Line: 81,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 88,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 91,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 93,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 95,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 97,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 99,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 122,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 126,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 130,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 132,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 134,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 136,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 138,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 140,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 142,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 144,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 146,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 148,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 150,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 152,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 154,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 156,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 160,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 180,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 181,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 182,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 183,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 184,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 185,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 186,
+		},
+		{
+			Col:  2,
+			File: "edge4.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/edge4",
 }
@@ -31,6 +387,34 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ signed char dc_max_i8(signed char a, signed char b) {
 	return a > b ? a : b;
 }
@@ -39,12 +423,25 @@ __device__ unsigned char dc_min_u8(unsigned char a, unsigned char b) {
 	return a < b ? a : b;
 }
 
+__device__ unsigned char dc_nz_u8(unsigned char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
+	return *bad ? (unsigned char)0 : v;
 }
 
 __device__ int dc_shl_i32(int x, unsigned long long n) {
@@ -87,7 +484,68 @@ __device__ long long b2i(bool b) {
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	long long (*dc_p42);
+	int dc_b43 = 0;
+	long long (*dc_p44);
+	int dc_b45 = 0;
+	long long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	long long (*dc_p49);
+	int dc_b50 = 0;
+	long long (*dc_p51);
+	int dc_b52 = 0;
+	long long (*dc_p53);
+	int dc_b54 = 0;
+	long long (*dc_p55);
+	int dc_b56 = 0;
+	long long (*dc_p57);
+	int dc_b58 = 0;
+	long long (*dc_p59);
+	int dc_b60 = 0;
+	long long (*dc_p61);
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -126,99 +584,219 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 #line 36 "edge4.go"
 	long long k = 0LL;
 #line 37 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 39 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long long dc_t2 = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 41 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long long dc_t3 = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 43 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned char)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 45 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 47 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long long dc_t6 = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 49 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 51 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long long dc_t8 = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 53 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((signed char)(-(unsigned int)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long long dc_t9 = b2i((signed char)(-(unsigned int)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 55 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long long dc_t10 = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 57 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 59 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long long dc_t12 = (long long)((unsigned short)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 61 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long long dc_t13 = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 63 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long long dc_t14 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 65 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long long dc_t15 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 67 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((short)(-(unsigned int)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long long dc_t16 = (long long)((short)(-(unsigned int)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 69 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long long dc_t17 = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 71 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long long dc_t18 = (long long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 73 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long long dc_t19 = (long long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 75 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long long dc_t20 = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 77 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long long dc_t21 = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 79 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long long dc_t22 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 81 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long long dc_t23 = (long long)dc_sel_u8((dc_b47 = 0, (unsigned char)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 83 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long long dc_t24 = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 85 "edge4.go"
@@ -228,35 +806,126 @@ extern "C" __global__ void Mid(const long long* __restrict__ a, long long a_len,
 #line 87 "edge4.go"
 	z = (unsigned char)((unsigned int)z * 3u);
 #line 88 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long long dc_t25 = (long long)(unsigned char)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 90 "edge4.go"
 	x = (unsigned char)((unsigned int)x + 1u);
 #line 91 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 93 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long long dc_t27 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 95 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long long dc_t28 = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 97 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long long dc_t29 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 99 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long long dc_t30 = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 23 "edge4.go"
-extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	long long (*dc_p42);
+	int dc_b43 = 0;
+	long long (*dc_p44);
+	int dc_b45 = 0;
+	long long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	long long (*dc_p49);
+	int dc_b50 = 0;
+	long long (*dc_p51);
+	int dc_b52 = 0;
+	long long (*dc_p53);
+	int dc_b54 = 0;
+	long long (*dc_p55);
+	int dc_b56 = 0;
+	long long (*dc_p57);
+	int dc_b58 = 0;
+	long long (*dc_p59);
+	int dc_b60 = 0;
+	long long (*dc_p61);
 #line 24 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 25 "edge4.go"
@@ -295,99 +964,219 @@ extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long
 #line 36 "edge4.go"
 	long long k = 0LL;
 #line 37 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = (long long)(unsigned char)((unsigned char)((unsigned int)x * (unsigned int)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 39 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long long dc_t2 = (long long)((unsigned char)((unsigned int)x + (unsigned int)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 41 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long long dc_t3 = b2i((unsigned char)((unsigned int)x * (unsigned int)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 43 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned char)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned char)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 45 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned char)((unsigned char)(-(unsigned int)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 47 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long long dc_t6 = b2i((unsigned char)((unsigned int)x + (unsigned int)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 49 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)(long long)(signed char)((unsigned int)s8 * (unsigned int)t8) + (unsigned long long)(long long)(signed char)((signed char)((unsigned int)s8 * (unsigned int)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 51 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long long dc_t8 = (long long)((signed char)((unsigned int)s8 + (unsigned int)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 53 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((signed char)(-(unsigned int)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long long dc_t9 = b2i((signed char)(-(unsigned int)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 55 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long long dc_t10 = (long long)(unsigned short)((unsigned int)u16 * (unsigned int)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 57 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned short)((unsigned int)u16 * (unsigned int)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 59 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned short)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long long dc_t12 = (long long)((unsigned short)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 61 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long long dc_t13 = (long long)(unsigned short)((unsigned short)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 63 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long long dc_t14 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 65 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long long dc_t15 = (long long)(short)((short)((unsigned int)s16 * (unsigned int)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 67 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((short)(-(unsigned int)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long long dc_t16 = (long long)((short)(-(unsigned int)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 69 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long long dc_t17 = b2i((short)((unsigned int)s16 * (unsigned int)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 71 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long long dc_t18 = (long long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 73 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long long dc_t19 = (long long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 75 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long long dc_t20 = (long long)((int)((unsigned int)s32 * (unsigned int)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 77 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long long dc_t21 = b2i((int)((unsigned int)s32 + (unsigned int)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 79 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long long dc_t22 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x << 4) + (unsigned long long)(long long)(unsigned short)((unsigned int)u16 << 12) + (unsigned long long)(long long)(signed char)((unsigned int)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 81 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long long dc_t23 = (long long)dc_sel_u8((dc_b47 = 0, (unsigned char)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 83 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long long dc_t24 = (long long)(unsigned short)((unsigned int)(unsigned short)((unsigned int)(unsigned short)x * (unsigned int)(unsigned short)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 85 "edge4.go"
@@ -397,35 +1186,105 @@ extern "C" __global__ void Mid_aliased(const long long* a, long long a_len, long
 #line 87 "edge4.go"
 	z = (unsigned char)((unsigned int)z * 3u);
 #line 88 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long long dc_t25 = (long long)(unsigned char)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 90 "edge4.go"
 	x = (unsigned char)((unsigned int)x + 1u);
 #line 91 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 93 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long long dc_t27 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)x * (unsigned int)x) * (unsigned long long)(long long)(unsigned char)((unsigned int)y - (unsigned int)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 95 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long long dc_t28 = (long long)((unsigned long long)(long long)((unsigned char)((unsigned int)(unsigned char)w << 7) >> 7) + (unsigned long long)(long long)((signed char)((unsigned int)(signed char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 97 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long long dc_t29 = (long long)((unsigned long long)(long long)(unsigned char)((unsigned int)((unsigned char)w >> 1) << 1) + (unsigned long long)(long long)(unsigned char)(~(unsigned char)w) + (unsigned long long)(long long)(~(signed char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 99 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long long dc_t30 = (long long)((unsigned long long)(long long)dc_min_u8((unsigned char)((unsigned int)x * (unsigned int)y), 100) + (unsigned long long)(long long)dc_max_i8((signed char)((unsigned int)s8 * (unsigned int)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -448,89 +1307,229 @@ extern "C" __global__ void Const(const long long* __restrict__ a, long long a_le
 #line 121 "edge4.go"
 	long long k = 0LL;
 #line 122 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long long dc_t1 = (long long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 124 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long long dc_t2 = (long long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 126 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 128 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned long long)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 130 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 132 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned int)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned char)((unsigned int)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 134 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long long dc_t7 = (long long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 136 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)((unsigned int)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long long dc_t8 = (long long)(int)((unsigned int)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 138 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(w, -1LL);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long long dc_t9 = dc_div_i64(w, -1LL);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 140 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(w, -1LL);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long long dc_t10 = dc_rem_i64(w, -1LL);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 142 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long long dc_t11 = (long long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 144 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long long dc_t12 = (long long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 146 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long long dc_t13 = (long long)(signed char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 148 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long long dc_t14 = (long long)(signed char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 150 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / 8LL;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long long dc_t15 = w / 8LL;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 152 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w % 8LL;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long long dc_t16 = w % 8LL;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 154 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / (-8LL);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long long dc_t17 = w / (-8LL);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 156 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u / 3ULL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long long dc_t18 = (long long)(u / 3ULL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 158 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long long dc_t19 = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 160 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long long dc_t20 = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 110 "edge4.go"
-extern "C" __global__ void Const_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Const_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	long long (*dc_p36);
+	int dc_b37 = 0;
+	long long (*dc_p38);
+	int dc_b39 = 0;
+	long long (*dc_p40);
 #line 111 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 112 "edge4.go"
@@ -553,89 +1552,205 @@ extern "C" __global__ void Const_aliased(const long long* a, long long a_len, lo
 #line 121 "edge4.go"
 	long long k = 0LL;
 #line 122 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long long dc_t1 = (long long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 124 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long long dc_t2 = (long long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 126 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 128 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long long dc_t4 = (long long)((unsigned long long)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 130 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 132 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)((unsigned int)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned char)((unsigned int)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 134 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long long dc_t7 = (long long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 136 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)((unsigned int)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long long dc_t8 = (long long)(int)((unsigned int)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 138 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(w, -1LL);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long long dc_t9 = dc_div_i64(w, -1LL);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 140 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(w, -1LL);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long long dc_t10 = dc_rem_i64(w, -1LL);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 142 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long long dc_t11 = (long long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 144 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long long dc_t12 = (long long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 146 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long long dc_t13 = (long long)(signed char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 148 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long long dc_t14 = (long long)(signed char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 150 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / 8LL;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long long dc_t15 = w / 8LL;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 152 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w % 8LL;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long long dc_t16 = w % 8LL;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 154 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = w / (-8LL);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long long dc_t17 = w / (-8LL);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 156 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(u / 3ULL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long long dc_t18 = (long long)(u / 3ULL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 158 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long long dc_t19 = (long long)(-(unsigned long long)w * (unsigned long long)(-1LL));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 #line 160 "edge4.go"
-	out[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i)] = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long long dc_t20 = (long long)(4611686018427387904ULL * (unsigned long long)(w & 3LL));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long long)((unsigned long long)k + 1ULL);
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -654,25 +1769,81 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 
 #line 170 "edge4.go"
-extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -691,21 +1862,61 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 `
 
@@ -720,6 +1931,34 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 char dc_max_i8(char a, char b) {
 	return a > b ? a : b;
 }
@@ -728,12 +1967,25 @@ uchar dc_min_u8(uchar a, uchar b) {
 	return a < b ? a : b;
 }
 
+uchar dc_nz_u8(uchar y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 int dc_shl_i32(int x, ulong n) {
@@ -776,7 +2028,68 @@ long b2i(uchar b) {
 }
 
 #line 23 "edge4.go"
-__kernel void Mid(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Mid(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	__global long (*dc_p42);
+	int dc_b43 = 0;
+	__global long (*dc_p44);
+	int dc_b45 = 0;
+	__global long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	__global long (*dc_p49);
+	int dc_b50 = 0;
+	__global long (*dc_p51);
+	int dc_b52 = 0;
+	__global long (*dc_p53);
+	int dc_b54 = 0;
+	__global long (*dc_p55);
+	int dc_b56 = 0;
+	__global long (*dc_p57);
+	int dc_b58 = 0;
+	__global long (*dc_p59);
+	int dc_b60 = 0;
+	__global long (*dc_p61);
 #line 24 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 25 "edge4.go"
@@ -815,99 +2128,219 @@ __kernel void Mid(__global const long* restrict a, long a_len, __global long* ou
 #line 36 "edge4.go"
 	long k = 0L;
 #line 37 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 39 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)((uint)x + (uint)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long dc_t2 = (long)((uchar)((uint)x + (uint)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 41 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x * (uint)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long dc_t3 = b2i((uchar)((uint)x * (uint)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 43 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long dc_t4 = (long)((uchar)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 45 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)(-(uint)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long dc_t5 = (long)(uchar)((uchar)(-(uint)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 47 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x + (uint)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long dc_t6 = b2i((uchar)((uint)x + (uint)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 49 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long dc_t7 = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 51 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long dc_t8 = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 53 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((char)(-(uint)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long dc_t9 = b2i((char)(-(uint)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 55 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)u16 * (uint)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long dc_t10 = (long)(ushort)((uint)u16 * (uint)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 57 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long dc_t11 = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 59 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long dc_t12 = (long)((ushort)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 61 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((ushort)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long dc_t13 = (long)(ushort)((ushort)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 63 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long dc_t14 = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 65 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long dc_t15 = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 67 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((short)(-(uint)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long dc_t16 = (long)((short)(-(uint)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 69 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((short)((uint)s16 * (uint)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long dc_t17 = b2i((short)((uint)s16 * (uint)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 71 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long dc_t18 = (long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 73 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long dc_t19 = (long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 75 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long dc_t20 = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 77 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((int)((uint)s32 + (uint)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long dc_t21 = b2i((int)((uint)s32 + (uint)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 79 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long dc_t22 = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 81 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long dc_t23 = (long)dc_sel_u8((dc_b47 = 0, (uchar)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 83 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long dc_t24 = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 85 "edge4.go"
@@ -917,35 +2350,126 @@ __kernel void Mid(__global const long* restrict a, long a_len, __global long* ou
 #line 87 "edge4.go"
 	z = (uchar)((uint)z * 3u);
 #line 88 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long dc_t25 = (long)(uchar)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 90 "edge4.go"
 	x = (uchar)((uint)x + 1u);
 #line 91 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 93 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long dc_t27 = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 95 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long dc_t28 = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 97 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long dc_t29 = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 99 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long dc_t30 = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 23 "edge4.go"
-__kernel void Mid_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Mid_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	__global long (*dc_p42);
+	int dc_b43 = 0;
+	__global long (*dc_p44);
+	int dc_b45 = 0;
+	__global long (*dc_p46);
+	int dc_b47 = 0;
+	int dc_b48 = 0;
+	__global long (*dc_p49);
+	int dc_b50 = 0;
+	__global long (*dc_p51);
+	int dc_b52 = 0;
+	__global long (*dc_p53);
+	int dc_b54 = 0;
+	__global long (*dc_p55);
+	int dc_b56 = 0;
+	__global long (*dc_p57);
+	int dc_b58 = 0;
+	__global long (*dc_p59);
+	int dc_b60 = 0;
+	__global long (*dc_p61);
 #line 24 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 25 "edge4.go"
@@ -984,99 +2508,219 @@ __kernel void Mid_aliased(__global const long* a, long a_len, __global long* out
 #line 36 "edge4.go"
 	long k = 0L;
 #line 37 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = (long)(uchar)((uchar)((uint)x * (uint)y) / 3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 39 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)((uint)x + (uint)y) >> 1);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long dc_t2 = (long)((uchar)((uint)x + (uint)y) >> 1);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 40 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 41 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x * (uint)y) > 200);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long dc_t3 = b2i((uchar)((uint)x * (uint)y) > 200);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 42 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 43 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((uchar)(~x) >> 4);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long dc_t4 = (long)((uchar)(~x) >> 4);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 44 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 45 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uchar)(-(uint)x) / 2);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+	long dc_t5 = (long)(uchar)((uchar)(-(uint)x) / 2);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 46 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 47 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((uchar)((uint)x + (uint)y) < x);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b11)];
+	long dc_t6 = b2i((uchar)((uint)x + (uint)y) < x);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 48 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 49 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b13)];
+	long dc_t7 = (long)((ulong)(long)(char)((uint)s8 * (uint)t8) + (ulong)(long)(char)((char)((uint)s8 * (uint)t8) / 3));
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 50 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 51 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b15)];
+	long dc_t8 = (long)((char)((uint)s8 + (uint)t8) >> 1);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 52 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 53 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((char)(-(uint)s8) < 0);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b17)];
+	long dc_t9 = b2i((char)(-(uint)s8) < 0);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 54 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 55 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)u16 * (uint)v16);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b19)];
+	long dc_t10 = (long)(ushort)((uint)u16 * (uint)v16);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 56 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 57 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b21)];
+	long dc_t11 = (long)((ushort)((uint)u16 * (uint)v16) >> 8);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 58 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 59 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ushort)(~u16) >> 8);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b23)];
+	long dc_t12 = (long)((ushort)(~u16) >> 8);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 60 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 61 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((ushort)(~u16) / 3);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b25)];
+	long dc_t13 = (long)(ushort)((ushort)(~u16) / 3);
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 62 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 63 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b27)];
+	long dc_t14 = (long)(short)((short)((uint)s16 * (uint)t16) / 7);
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 64 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 65 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b29)];
+	long dc_t15 = (long)(short)((short)((uint)s16 * (uint)t16) % 5);
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 66 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 67 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((short)(-(uint)s16) >> 1);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b31)];
+	long dc_t16 = (long)((short)(-(uint)s16) >> 1);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 68 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 69 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((short)((uint)s16 * (uint)t16) > 0);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b33)];
+	long dc_t17 = b2i((short)((uint)s16 * (uint)t16) > 0);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 70 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 71 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 * v32) >> 3);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b35)];
+	long dc_t18 = (long)((u32 * v32) >> 3);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 72 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 73 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((u32 + v32) / 7u);
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b37)];
+	long dc_t19 = (long)((u32 + v32) / 7u);
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 74 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 75 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b39)];
+	long dc_t20 = (long)((int)((uint)s32 * (uint)t32) >> 3);
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 76 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 77 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i((int)((uint)s32 + (uint)t32) < s32);
+	dc_b41 = 0;
+	dc_p42 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b41)];
+	long dc_t21 = b2i((int)((uint)s32 + (uint)t32) < s32);
+	if (!dc_b41) {
+		*dc_p42 = dc_t21;
+	}
 #line 78 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 79 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	dc_b43 = 0;
+	dc_p44 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b43)];
+	long dc_t22 = (long)((ulong)(long)(uchar)((uint)x << 4) + (ulong)(long)(ushort)((uint)u16 << 12) + (ulong)(long)(char)((uint)s8 << 3));
+	if (!dc_b43) {
+		*dc_p44 = dc_t22;
+	}
 #line 80 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 81 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(x % (y | 1));
+	dc_b45 = 0;
+	dc_p46 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b45)];
+	long dc_t23 = (long)dc_sel_u8((dc_b47 = 0, (uchar)(x % dc_nz_u8(y | 1, dc_fault, dc_tag, 23, &dc_b47))), &dc_b47);
+	if (!dc_b45) {
+		*dc_p46 = dc_t23;
+	}
 #line 82 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 83 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	dc_b48 = 0;
+	dc_p49 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b48)];
+	long dc_t24 = (long)(ushort)((uint)(ushort)((uint)(ushort)x * (uint)(ushort)y) * 3u);
+	if (!dc_b48) {
+		*dc_p49 = dc_t24;
+	}
 #line 84 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 85 "edge4.go"
@@ -1086,35 +2730,105 @@ __kernel void Mid_aliased(__global const long* a, long a_len, __global long* out
 #line 87 "edge4.go"
 	z = (uchar)((uint)z * 3u);
 #line 88 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)(z / 2);
+	dc_b50 = 0;
+	dc_p51 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 25, &dc_b50)];
+	long dc_t25 = (long)(uchar)(z / 2);
+	if (!dc_b50) {
+		*dc_p51 = dc_t25;
+	}
 #line 89 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 90 "edge4.go"
 	x = (uchar)((uint)x + 1u);
 #line 91 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = b2i(x == 0);
+	dc_b52 = 0;
+	dc_p53 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b52)];
+	long dc_t26 = b2i(x == 0);
+	if (!dc_b52) {
+		*dc_p53 = dc_t26;
+	}
 #line 92 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 93 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	dc_b54 = 0;
+	dc_p55 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 27, &dc_b54)];
+	long dc_t27 = (long)((ulong)(long)(uchar)((uint)x * (uint)x) * (ulong)(long)(uchar)((uint)y - (uint)x));
+	if (!dc_b54) {
+		*dc_p55 = dc_t27;
+	}
 #line 94 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 95 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	dc_b56 = 0;
+	dc_p57 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b56)];
+	long dc_t28 = (long)((ulong)(long)((uchar)((uint)(uchar)w << 7) >> 7) + (ulong)(long)((char)((uint)(char)w << 7) >> 7));
+	if (!dc_b56) {
+		*dc_p57 = dc_t28;
+	}
 #line 96 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 97 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	dc_b58 = 0;
+	dc_p59 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b58)];
+	long dc_t29 = (long)((ulong)(long)(uchar)((uint)((uchar)w >> 1) << 1) + (ulong)(long)(uchar)(~(uchar)w) + (ulong)(long)(~(char)w));
+	if (!dc_b58) {
+		*dc_p59 = dc_t29;
+	}
 #line 98 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 99 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	dc_b60 = 0;
+	dc_p61 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b60)];
+	long dc_t30 = (long)((ulong)(long)dc_min_u8((uchar)((uint)x * (uint)y), 100) + (ulong)(long)dc_max_i8((char)((uint)s8 * (uint)t8), -100));
+	if (!dc_b60) {
+		*dc_p61 = dc_t30;
+	}
 #line 100 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 110 "edge4.go"
-__kernel void Const(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Const(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
 #line 111 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 112 "edge4.go"
@@ -1137,89 +2851,229 @@ __kernel void Const(__global const long* restrict a, long a_len, __global long* 
 #line 121 "edge4.go"
 	long k = 0L;
 #line 122 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long dc_t1 = (long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 124 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long dc_t2 = (long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 126 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 128 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long dc_t4 = (long)((ulong)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 130 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 132 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uint)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long dc_t6 = (long)(uchar)((uint)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 134 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long dc_t7 = (long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 136 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(int)((uint)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long dc_t8 = (long)(int)((uint)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 138 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_div_i64(w, -1L);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long dc_t9 = dc_div_i64(w, -1L);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 140 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_rem_i64(w, -1L);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long dc_t10 = dc_rem_i64(w, -1L);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 142 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long dc_t11 = (long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 144 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long dc_t12 = (long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 146 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long dc_t13 = (long)(char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 148 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long dc_t14 = (long)(char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 150 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / 8L;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long dc_t15 = w / 8L;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 152 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w % 8L;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long dc_t16 = w % 8L;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 154 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / (-8L);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long dc_t17 = w / (-8L);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 156 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u / 3UL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long dc_t18 = (long)(u / 3UL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 158 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(-(ulong)w * (ulong)(-1L));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long dc_t19 = (long)(-(ulong)w * (ulong)(-1L));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 160 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long dc_t20 = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 110 "edge4.go"
-__kernel void Const_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Const_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	__global long (*dc_p36);
+	int dc_b37 = 0;
+	__global long (*dc_p38);
+	int dc_b39 = 0;
+	__global long (*dc_p40);
 #line 111 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 112 "edge4.go"
@@ -1242,89 +3096,205 @@ __kernel void Const_aliased(__global const long* a, long a_len, __global long* o
 #line 121 "edge4.go"
 	long k = 0L;
 #line 122 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u << 63);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b1)];
+	long dc_t1 = (long)(u << 63);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 123 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 124 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u >> 63);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b3)];
+	long dc_t2 = (long)(u >> 63);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 125 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 126 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 63;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b5)];
+	long dc_t3 = w >> 63;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 127 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 128 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)((ulong)w << 63);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b7)];
+	long dc_t4 = (long)((ulong)w << 63);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 129 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 130 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w >> 62;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b9)];
+	long dc_t5 = w >> 62;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 131 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 132 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(uchar)((uint)u8 << 7);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 36, &dc_b11)];
+	long dc_t6 = (long)(uchar)((uint)u8 << 7);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 134 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(s8 >> 7);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 37, &dc_b13)];
+	long dc_t7 = (long)(s8 >> 7);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 135 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 136 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(int)((uint)s32 << 31);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b15)];
+	long dc_t8 = (long)(int)((uint)s32 << 31);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 137 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 138 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_div_i64(w, -1L);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b17)];
+	long dc_t9 = dc_div_i64(w, -1L);
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 139 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 140 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = dc_rem_i64(w, -1L);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b19)];
+	long dc_t10 = dc_rem_i64(w, -1L);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 141 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 142 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_div_i32(s32, -1);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b21)];
+	long dc_t11 = (long)dc_div_i32(s32, -1);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 143 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 144 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)dc_rem_i32(s32, -1);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b23)];
+	long dc_t12 = (long)dc_rem_i32(s32, -1);
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 145 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 146 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 / (-1));
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 43, &dc_b25)];
+	long dc_t13 = (long)(char)(s8 / (-1));
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 147 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 148 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(char)(s8 % (-1));
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b27)];
+	long dc_t14 = (long)(char)(s8 % (-1));
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 149 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 150 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / 8L;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 45, &dc_b29)];
+	long dc_t15 = w / 8L;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 151 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 152 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w % 8L;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b31)];
+	long dc_t16 = w % 8L;
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 153 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 154 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = w / (-8L);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b33)];
+	long dc_t17 = w / (-8L);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 155 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 156 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(u / 3UL);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b35)];
+	long dc_t18 = (long)(u / 3UL);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 #line 157 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 158 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(-(ulong)w * (ulong)(-1L));
+	dc_b37 = 0;
+	dc_p38 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b37)];
+	long dc_t19 = (long)(-(ulong)w * (ulong)(-1L));
+	if (!dc_b37) {
+		*dc_p38 = dc_t19;
+	}
 #line 159 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 #line 160 "edge4.go"
-	out[(long)((ulong)k * (ulong)n + (ulong)i)] = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	dc_b39 = 0;
+	dc_p40 = &out[dc_ix((long)((ulong)k * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b39)];
+	long dc_t20 = (long)(4611686018427387904UL * (ulong)(w & 3L));
+	if (!dc_b39) {
+		*dc_p40 = dc_t20;
+	}
 #line 161 "edge4.go"
 	k = (long)((ulong)k + 1UL);
 }
 
 #line 170 "edge4.go"
-__kernel void Signed(__global const long* restrict a, long a_len, __global long* out, long out_len) {
+__kernel void Signed(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1343,25 +3313,81 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long dc_t2 = dc_shr_i64(w, (ulong)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 
 #line 170 "edge4.go"
-__kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len) {
+__kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1380,26 +3406,67 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
+	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
+	long dc_t2 = dc_shr_i64(w, (ulong)c8);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
+	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
+	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
+	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
+	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
+	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
+	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 }
 `
 
 var dcKernelMid = &runtime.Kernel{
 	Aliased: "Mid_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Mid",
 	Params: []runtime.Param{{
@@ -1416,6 +3483,7 @@ var dcKernelMid = &runtime.Kernel{
 
 var dcKernelConst = &runtime.Kernel{
 	Aliased: "Const_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Const",
 	Params: []runtime.Param{{
@@ -1432,6 +3500,7 @@ var dcKernelConst = &runtime.Kernel{
 
 var dcKernelSigned = &runtime.Kernel{
 	Aliased: "Signed_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Signed",
 	Params: []runtime.Param{{
@@ -1450,11 +3519,12 @@ var dcKernelSigned = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, func() error {
+	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Mid", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Mid(g, dc_g0, dc_g1, dc_s0, dc_s1)
+			dc_cpu_Mid(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
 	})
 }
@@ -1463,11 +3533,12 @@ func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *ru
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, func() error {
+	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Const", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Const(g, dc_g0, dc_g1, dc_s0, dc_s1)
+			dc_cpu_Const(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
 	})
 }
@@ -1476,17 +3547,18 @@ func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, func() error {
+	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Signed", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Signed(g, dc_g0, dc_g1, dc_s0, dc_s1)
+			dc_cpu_Signed(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
 	})
 }
 
 // dc_cpu_Mid runs every thread of groups [dc_g0, dc_g1) of kernel Mid.
-func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
+func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -1494,8 +3566,12 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -1520,69 +3596,69 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 						s32 := int32(w)
 						t32 := int32(w >> 32)
 						k := 0
-						out[k*n+i] = int64(x * y / 3)
+						(*cpu.Index(dc_f, 0, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x * y / 3)
 						k++
-						out[k*n+i] = int64((x + y) >> 1)
+						(*cpu.Index(dc_f, 1, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((x + y) >> 1)
 						k++
-						out[k*n+i] = dc_b2i(x*y > 200)
+						(*cpu.Index(dc_f, 2, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x*y > 200)
 						k++
-						out[k*n+i] = int64(^x >> 4)
+						(*cpu.Index(dc_f, 3, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^x >> 4)
 						k++
-						out[k*n+i] = int64(-x / 2)
+						(*cpu.Index(dc_f, 4, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-x / 2)
 						k++
-						out[k*n+i] = dc_b2i(x+y < x)
+						(*cpu.Index(dc_f, 5, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x+y < x)
 						k++
-						out[k*n+i] = int64(s8*t8) + int64(s8*t8/3)
+						(*cpu.Index(dc_f, 6, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8*t8) + int64(s8*t8/3)
 						k++
-						out[k*n+i] = int64((s8 + t8) >> 1)
+						(*cpu.Index(dc_f, 7, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((s8 + t8) >> 1)
 						k++
-						out[k*n+i] = dc_b2i(-s8 < 0)
+						(*cpu.Index(dc_f, 8, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(-s8 < 0)
 						k++
-						out[k*n+i] = int64(u16 * v16)
+						(*cpu.Index(dc_f, 9, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16)
 						k++
-						out[k*n+i] = int64(u16 * v16 >> 8)
+						(*cpu.Index(dc_f, 10, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16 >> 8)
 						k++
-						out[k*n+i] = int64(^u16 >> 8)
+						(*cpu.Index(dc_f, 11, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 >> 8)
 						k++
-						out[k*n+i] = int64(^u16 / 3)
+						(*cpu.Index(dc_f, 12, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 / 3)
 						k++
-						out[k*n+i] = int64(s16 * t16 / 7)
+						(*cpu.Index(dc_f, 13, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 / 7)
 						k++
-						out[k*n+i] = int64(s16 * t16 % 5)
+						(*cpu.Index(dc_f, 14, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 % 5)
 						k++
-						out[k*n+i] = int64(-s16 >> 1)
+						(*cpu.Index(dc_f, 15, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-s16 >> 1)
 						k++
-						out[k*n+i] = dc_b2i(s16*t16 > 0)
+						(*cpu.Index(dc_f, 16, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s16*t16 > 0)
 						k++
-						out[k*n+i] = int64(u32 * v32 >> 3)
+						(*cpu.Index(dc_f, 17, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u32 * v32 >> 3)
 						k++
-						out[k*n+i] = int64((u32 + v32) / 7)
+						(*cpu.Index(dc_f, 18, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((u32 + v32) / 7)
 						k++
-						out[k*n+i] = int64(s32 * t32 >> 3)
+						(*cpu.Index(dc_f, 19, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 * t32 >> 3)
 						k++
-						out[k*n+i] = dc_b2i(s32+t32 < s32)
+						(*cpu.Index(dc_f, 20, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s32+t32 < s32)
 						k++
-						out[k*n+i] = int64(x<<4) + int64(u16<<12) + int64(s8<<3)
+						(*cpu.Index(dc_f, 21, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x<<4) + int64(u16<<12) + int64(s8<<3)
 						k++
-						out[k*n+i] = int64(x % (y | 1))
+						(*cpu.Index(dc_f, 22, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Rem(dc_f, 23, x, y|1, dc_x, dc_y, dc_z))
 						k++
-						out[k*n+i] = int64(uint16(x) * uint16(y) * 3)
+						(*cpu.Index(dc_f, 24, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x) * uint16(y) * 3)
 						k++
 						z := x
 						z += 200
 						z *= 3
-						out[k*n+i] = int64(z / 2)
+						(*cpu.Index(dc_f, 25, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(z / 2)
 						k++
 						x++
-						out[k*n+i] = dc_b2i(x == 0)
+						(*cpu.Index(dc_f, 26, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x == 0)
 						k++
-						out[k*n+i] = int64(x*x) * int64(y-x)
+						(*cpu.Index(dc_f, 27, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x*x) * int64(y-x)
 						k++
-						out[k*n+i] = int64(uint8(w)<<7>>7) + int64(int8(w)<<7>>7)
+						(*cpu.Index(dc_f, 28, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)<<7>>7) + int64(int8(w)<<7>>7)
 						k++
-						out[k*n+i] = int64(uint8(w)>>1<<1) + int64(^uint8(w)) + int64(^int8(w))
+						(*cpu.Index(dc_f, 29, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)>>1<<1) + int64(^uint8(w)) + int64(^int8(w))
 						k++
-						out[k*n+i] = int64(min(x*y, 100)) + int64(max(s8*t8, -100))
+						(*cpu.Index(dc_f, 30, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(min(x*y, 100)) + int64(max(s8*t8, -100))
 						k++
 					}
 				}
@@ -1592,7 +3668,7 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 }
 
 // dc_cpu_Const runs every thread of groups [dc_g0, dc_g1) of kernel Const.
-func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
+func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -1600,8 +3676,12 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -1618,45 +3698,45 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 						s8 := int8(w)
 						u8 := uint8(w)
 						k := 0
-						out[k*n+i] = int64(u << 63)
+						(*cpu.Index(dc_f, 31, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u << 63)
 						k++
-						out[k*n+i] = int64(u >> 63)
+						(*cpu.Index(dc_f, 32, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u >> 63)
 						k++
-						out[k*n+i] = w >> 63
+						(*cpu.Index(dc_f, 33, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 63
 						k++
-						out[k*n+i] = w << 63
+						(*cpu.Index(dc_f, 34, out, int(k*n+i), dc_x, dc_y, dc_z)) = w << 63
 						k++
-						out[k*n+i] = w >> 62
+						(*cpu.Index(dc_f, 35, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 62
 						k++
-						out[k*n+i] = int64(u8 << 7)
+						(*cpu.Index(dc_f, 36, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u8 << 7)
 						k++
-						out[k*n+i] = int64(s8 >> 7)
+						(*cpu.Index(dc_f, 37, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 >> 7)
 						k++
-						out[k*n+i] = int64(s32 << 31)
+						(*cpu.Index(dc_f, 38, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 << 31)
 						k++
-						out[k*n+i] = w / -1
+						(*cpu.Index(dc_f, 39, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -1
 						k++
-						out[k*n+i] = w % -1
+						(*cpu.Index(dc_f, 40, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % -1
 						k++
-						out[k*n+i] = int64(s32 / -1)
+						(*cpu.Index(dc_f, 41, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 / -1)
 						k++
-						out[k*n+i] = int64(s32 % -1)
+						(*cpu.Index(dc_f, 42, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 % -1)
 						k++
-						out[k*n+i] = int64(s8 / -1)
+						(*cpu.Index(dc_f, 43, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 / -1)
 						k++
-						out[k*n+i] = int64(s8 % -1)
+						(*cpu.Index(dc_f, 44, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 % -1)
 						k++
-						out[k*n+i] = w / 8
+						(*cpu.Index(dc_f, 45, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / 8
 						k++
-						out[k*n+i] = w % 8
+						(*cpu.Index(dc_f, 46, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % 8
 						k++
-						out[k*n+i] = w / -8
+						(*cpu.Index(dc_f, 47, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -8
 						k++
-						out[k*n+i] = int64(u / 3)
+						(*cpu.Index(dc_f, 48, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u / 3)
 						k++
-						out[k*n+i] = -w * -1
+						(*cpu.Index(dc_f, 49, out, int(k*n+i), dc_x, dc_y, dc_z)) = -w * -1
 						k++
-						out[k*n+i] = 4611686018427387904 * (w & 3)
+						(*cpu.Index(dc_f, 50, out, int(k*n+i), dc_x, dc_y, dc_z)) = 4611686018427387904 * (w & 3)
 						k++
 					}
 				}
@@ -1666,7 +3746,7 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 }
 
 // dc_cpu_Signed runs every thread of groups [dc_g0, dc_g1) of kernel Signed.
-func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
+func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -1674,8 +3754,12 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -1690,14 +3774,14 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64) {
 						c8 := int8(w & 127)
 						c := int(w & 255)
 						c64 := w & 1023
-						out[0*n+i] = w << c8
-						out[1*n+i] = w >> c8
-						out[2*n+i] = int64(uint64(w) >> c)
-						out[3*n+i] = int64(int32(w) << c64)
-						out[4*n+i] = int64(uint16(w) >> c8)
-						out[5*n+i] = int64(int8(w) >> c)
-						out[6*n+i] = int64(uint8(w) << c64)
-						out[7*n+i] = int64(1) << (c & 63)
+						(*cpu.Index(dc_f, 51, out, int(0*n+i), dc_x, dc_y, dc_z)) = w << c8
+						(*cpu.Index(dc_f, 52, out, int(1*n+i), dc_x, dc_y, dc_z)) = w >> c8
+						(*cpu.Index(dc_f, 53, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(uint64(w) >> c)
+						(*cpu.Index(dc_f, 54, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int32(w) << c64)
+						(*cpu.Index(dc_f, 55, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(w) >> c8)
+						(*cpu.Index(dc_f, 56, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int8(w) >> c)
+						(*cpu.Index(dc_f, 57, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w) << c64)
+						(*cpu.Index(dc_f, 58, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(1) << (c & 63)
 					}
 				}
 			}

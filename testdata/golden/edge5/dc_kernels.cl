@@ -4,6 +4,34 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -60,6 +88,10 @@ double dc_rmul_f64(double a, double b) {
 }
 #endif // cl_khr_fp64
 
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 ushort dc_shl_u16(ushort x, ulong n) {
 	return n >= 16 ? 0 : (ushort)((uint)x << n);
 }
@@ -75,6 +107,14 @@ typedef struct Vec {
 _Static_assert(sizeof(Vec) == 20, "dc: size of Vec differs from Go");
 _Static_assert(__alignof__(Vec) == 4, "dc: alignment of Vec differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int[4]) - 1) / __alignof__(int[4]) * __alignof__(int[4]) == 4, "dc: offset of Vec.V differs from Go");
+
+Vec dc_sel_Vec(Vec v, const int* bad) {
+	if (*bad) {
+		Vec z = {0};
+		return z;
+	}
+	return v;
+}
 
 typedef struct dc_ret_twice_int32 {
 	int r0;
@@ -146,13 +186,20 @@ ushort Bits_Flip(ushort b) {
 }
 
 #line 124 "edge5.go"
-int share(int x, __local int* sh0) {
+int share(int x, __local int* sh0, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
 #line 125 "edge5.go"
 	__local int* sh = sh0;
 #line 126 "edge5.go"
 	long l = (long)get_local_id(0);
 #line 127 "edge5.go"
-	sh[l] = x;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "edge5.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 129 "edge5.go"
@@ -164,7 +211,15 @@ int share(int x, __local int* sh0) {
 }
 
 #line 38 "edge5.go"
-__kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long out_len) {
+__kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global int (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
 #line 39 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 40 "edge5.go"
@@ -175,7 +230,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 #line 43 "edge5.go"
 	long c = (long)(4UL * (ulong)i);
 #line 44 "edge5.go"
-	switch (atomic_add(&ctr[c], 1) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -198,7 +253,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = atomic_add(&ctr[(long)((ulong)c + 1UL)], 2);
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -215,11 +270,11 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 2UL)], 1) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((uint)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 3UL)], 1) * 0u)) {
+		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((uint)out[i] + 200u);
 		}
@@ -228,7 +283,31 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 
 #ifdef cl_khr_fp64
 #line 70 "edge5.go"
-__kernel void Floats(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len) {
+__kernel void Floats(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	__global float (*dc_p14);
+	int dc_b15 = 0;
+	__global float (*dc_p16);
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	__global double (*dc_p20);
+	int dc_b21 = 0;
+	__global double (*dc_p22);
+	int dc_b23 = 0;
+	__global double (*dc_p24);
 #line 71 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 72 "edge5.go"
@@ -239,35 +318,119 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 #line 75 "edge5.go"
 	float x = a[i];
 #line 77 "edge5.go"
-	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = 0.3f + x * 0.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 78 "edge5.go"
-	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 79 "edge5.go"
-	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 80 "edge5.go"
-	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 81 "edge5.go"
-	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	float dc_t5 = x * 4.611686e+18f;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 82 "edge5.go"
-	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 83 "edge5.go"
-	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	float dc_t7 = x / 3.0f * 3.0f;
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 84 "edge5.go"
-	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
-	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+	dc_b17 = 0;
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 87 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	dc_b19 = 0;
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 88 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 89 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+	dc_b23 = 0;
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	double dc_t12 = (double)(x + 1e-08f) - d;
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 }
 
 #line 70 "edge5.go"
-__kernel void Floats_aliased(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len) {
+__kernel void Floats_aliased(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	__global float (*dc_p14);
+	int dc_b15 = 0;
+	__global float (*dc_p16);
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	__global double (*dc_p20);
+	int dc_b21 = 0;
+	__global double (*dc_p22);
+	int dc_b23 = 0;
+	__global double (*dc_p24);
 #line 71 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 72 "edge5.go"
@@ -278,36 +441,111 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 #line 75 "edge5.go"
 	float x = a[i];
 #line 77 "edge5.go"
-	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = 0.3f + x * 0.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 78 "edge5.go"
-	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 79 "edge5.go"
-	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 80 "edge5.go"
-	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 81 "edge5.go"
-	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	float dc_t5 = x * 4.611686e+18f;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 82 "edge5.go"
-	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 83 "edge5.go"
-	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	float dc_t7 = x / 3.0f * 3.0f;
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 84 "edge5.go"
-	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
-	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+	dc_b17 = 0;
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 87 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	dc_b19 = 0;
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 88 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 89 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+	dc_b23 = 0;
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	double dc_t12 = (double)(x + 1e-08f) - d;
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 }
 #endif // cl_khr_fp64
 
 #line 96 "edge5.go"
-__kernel void Structs(__global const int* restrict a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len) {
+__kernel void Structs(__global const int* restrict a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+	int dc_b10 = 0;
+	__global int (*dc_p11);
+	int dc_b12 = 0;
+	__global int (*dc_p13);
+	int dc_b14 = 0;
+	__global int (*dc_p15);
 #line 97 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 98 "edge5.go"
@@ -316,7 +554,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = vs[i];
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -324,7 +562,12 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 #line 104 "edge5.go"
 	Vec u = bump(w);
 #line 105 "edge5.go"
-	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+	dc_b2 = 0;
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 106 "edge5.go"
 	ushort b = (ushort)a[i];
 #line 107 "edge5.go"
@@ -332,43 +575,88 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 #line 107 "edge5.go"
 	int p = 0;
 #line 107 "edge5.go"
-	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
-	s = dc_t1.r0;
-	p = dc_t1.r1;
+	dc_ret_twice_int32 dc_t2 = twice_int32(a[i]);
+	s = dc_t2.r0;
+	p = dc_t2.r1;
 #line 108 "edge5.go"
 	float f = 0.0f;
 #line 108 "edge5.go"
-	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
-	f = dc_t2.r0;
+	dc_ret_twice_float32 dc_t3 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t3.r0;
 #line 109 "edge5.go"
 	uchar q = 0;
 #line 109 "edge5.go"
-	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
-	q = dc_t3.r1;
+	dc_ret_twice_uint8 dc_t4 = twice_uint8((uchar)a[i]);
+	q = dc_t4.r1;
 #line 110 "edge5.go"
 	ushort bs = 0;
 #line 110 "edge5.go"
 	ushort bp = 0;
 #line 111 "edge5.go"
-	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
-	bs = dc_t4.r0;
-	bp = dc_t4.r1;
+	dc_ret_twice_Bits dc_t5 = twice_Bits(b);
+	bs = dc_t5.r0;
+	bp = dc_t5.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	if (!dc_b4) {
+		*dc_p5 = dc_t6;
+	}
 #line 113 "edge5.go"
-	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+	if (!dc_b6) {
+		*dc_p7 = dc_t7;
+	}
 #line 114 "edge5.go"
-	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	int dc_t8 = (int)((uint)s + (uint)p);
+	if (!dc_b8) {
+		*dc_p9 = dc_t8;
+	}
 #line 115 "edge5.go"
-	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	int dc_t9 = (int)(f / 4.0f);
+	if (!dc_b10) {
+		*dc_p11 = dc_t9;
+	}
 #line 116 "edge5.go"
-	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+	if (!dc_b12) {
+		*dc_p13 = dc_t10;
+	}
 #line 117 "edge5.go"
-	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+	dc_b14 = 0;
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
+	if (!dc_b14) {
+		*dc_p15 = dc_t11;
+	}
 }
 
 #line 96 "edge5.go"
-__kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len) {
+__kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+	int dc_b10 = 0;
+	__global int (*dc_p11);
+	int dc_b12 = 0;
+	__global int (*dc_p13);
+	int dc_b14 = 0;
+	__global int (*dc_p15);
 #line 97 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 98 "edge5.go"
@@ -377,7 +665,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = vs[i];
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -385,7 +673,12 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 #line 104 "edge5.go"
 	Vec u = bump(w);
 #line 105 "edge5.go"
-	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+	dc_b2 = 0;
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 106 "edge5.go"
 	ushort b = (ushort)a[i];
 #line 107 "edge5.go"
@@ -393,81 +686,145 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 #line 107 "edge5.go"
 	int p = 0;
 #line 107 "edge5.go"
-	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
-	s = dc_t1.r0;
-	p = dc_t1.r1;
+	dc_ret_twice_int32 dc_t2 = twice_int32(a[i]);
+	s = dc_t2.r0;
+	p = dc_t2.r1;
 #line 108 "edge5.go"
 	float f = 0.0f;
 #line 108 "edge5.go"
-	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
-	f = dc_t2.r0;
+	dc_ret_twice_float32 dc_t3 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t3.r0;
 #line 109 "edge5.go"
 	uchar q = 0;
 #line 109 "edge5.go"
-	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
-	q = dc_t3.r1;
+	dc_ret_twice_uint8 dc_t4 = twice_uint8((uchar)a[i]);
+	q = dc_t4.r1;
 #line 110 "edge5.go"
 	ushort bs = 0;
 #line 110 "edge5.go"
 	ushort bp = 0;
 #line 111 "edge5.go"
-	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
-	bs = dc_t4.r0;
-	bp = dc_t4.r1;
+	dc_ret_twice_Bits dc_t5 = twice_Bits(b);
+	bs = dc_t5.r0;
+	bp = dc_t5.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	if (!dc_b4) {
+		*dc_p5 = dc_t6;
+	}
 #line 113 "edge5.go"
-	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+	if (!dc_b6) {
+		*dc_p7 = dc_t7;
+	}
 #line 114 "edge5.go"
-	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	int dc_t8 = (int)((uint)s + (uint)p);
+	if (!dc_b8) {
+		*dc_p9 = dc_t8;
+	}
 #line 115 "edge5.go"
-	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	int dc_t9 = (int)(f / 4.0f);
+	if (!dc_b10) {
+		*dc_p11 = dc_t9;
+	}
 #line 116 "edge5.go"
-	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+	if (!dc_b12) {
+		*dc_p13 = dc_t10;
+	}
 #line 117 "edge5.go"
-	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+	dc_b14 = 0;
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
+	if (!dc_b14) {
+		*dc_p15 = dc_t11;
+	}
 }
 
 #line 137 "edge5.go"
-__kernel void SharedA(__global const int* restrict a, long a_len, __global int* out, long out_len) {
+__kernel void SharedA(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
 #line 125 "edge5.go"
 	__local int sh0[64];
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(a[i], sh0);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
-	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0));
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }
 
 #line 137 "edge5.go"
-__kernel void SharedA_aliased(__global const int* a, long a_len, __global int* out, long out_len) {
+__kernel void SharedA_aliased(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
 #line 125 "edge5.go"
 	__local int sh0[64];
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(a[i], sh0);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
-	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0));
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }
 
 #line 146 "edge5.go"
-__kernel void SharedB(__global const int* restrict a, long a_len, __global int* out, long out_len) {
+__kernel void SharedB(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
 #line 125 "edge5.go"
 	__local int sh0[64];
 #line 147 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
-	out[i] = share((int)(-(uint)a[i]), sh0);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 146 "edge5.go"
-__kernel void SharedB_aliased(__global const int* a, long a_len, __global int* out, long out_len) {
+__kernel void SharedB_aliased(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
 #line 125 "edge5.go"
 	__local int sh0[64];
 #line 147 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
-	out[i] = share((int)(-(uint)a[i]), sh0);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

@@ -4,6 +4,34 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -44,6 +72,10 @@ __device__ double dc_min_f64(double a, double b) {
 	return a < b ? a : b;
 }
 
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 __device__ unsigned short dc_shl_u16(unsigned short x, unsigned long long n) {
 	return n >= 16 ? 0 : (unsigned short)((unsigned int)x << n);
 }
@@ -59,6 +91,14 @@ struct Vec {
 static_assert(sizeof(Vec) == 20, "dc: size of Vec differs from Go");
 static_assert(alignof(Vec) == 4, "dc: alignment of Vec differs from Go");
 static_assert((0 + sizeof(int) + alignof(int[4]) - 1) / alignof(int[4]) * alignof(int[4]) == 4, "dc: offset of Vec.V differs from Go");
+
+__device__ Vec dc_sel_Vec(Vec v, const int* bad) {
+	if (*bad) {
+		Vec z = {};
+		return z;
+	}
+	return v;
+}
 
 struct dc_ret_twice_int32 {
 	int r0;
@@ -130,13 +170,20 @@ __device__ unsigned short Bits_Flip(unsigned short b) {
 }
 
 #line 124 "edge5.go"
-__device__ int share(int x, int* sh0) {
+__device__ int share(int x, int* sh0, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
 #line 125 "edge5.go"
 	int* sh = sh0;
 #line 126 "edge5.go"
 	long long l = (long long)threadIdx.x;
 #line 127 "edge5.go"
-	sh[l] = x;
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "edge5.go"
 	__syncthreads();
 #line 129 "edge5.go"
@@ -148,7 +195,15 @@ __device__ int share(int x, int* sh0) {
 }
 
 #line 38 "edge5.go"
-extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long long out_len) {
+extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
 #line 39 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "edge5.go"
@@ -159,7 +214,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 #line 43 "edge5.go"
 	long long c = (long long)(4ULL * (unsigned long long)i);
 #line 44 "edge5.go"
-	switch (atomicAdd(&ctr[c], 1) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -182,7 +237,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = atomicAdd(&ctr[(long long)((unsigned long long)c + 1ULL)], 2);
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long long)((unsigned long long)c + 1ULL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -199,11 +254,11 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 2ULL)], 1) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((unsigned int)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long long)((unsigned long long)c + 2ULL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 3ULL)], 1) * 0u)) {
+		} else if (dc_tag_1 == (int)((unsigned int)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long long)((unsigned long long)c + 3ULL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 200u);
 		}
@@ -211,7 +266,31 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 }
 
 #line 70 "edge5.go"
-extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len) {
+extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	float (*dc_p16);
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	double (*dc_p20);
+	int dc_b21 = 0;
+	double (*dc_p22);
+	int dc_b23 = 0;
+	double (*dc_p24);
 #line 71 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 72 "edge5.go"
@@ -222,35 +301,119 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 #line 75 "edge5.go"
 	float x = a[i];
 #line 77 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = 0.3f + x * 0.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 78 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 79 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 80 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 81 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	float dc_t5 = x * 4.611686e+18f;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 82 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 83 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	float dc_t7 = x / 3.0f * 3.0f;
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 84 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+	dc_b17 = 0;
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 87 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	dc_b19 = 0;
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 88 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 89 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
+	dc_b23 = 0;
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	double dc_t12 = (double)(x + 1e-08f) - d;
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 }
 
 #line 70 "edge5.go"
-extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float* out, long long out_len, double* out64, long long out64_len) {
+extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	float (*dc_p16);
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	double (*dc_p20);
+	int dc_b21 = 0;
+	double (*dc_p22);
+	int dc_b23 = 0;
+	double (*dc_p24);
 #line 71 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 72 "edge5.go"
@@ -261,35 +424,110 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 #line 75 "edge5.go"
 	float x = a[i];
 #line 77 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = 0.3f + x * 0.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 78 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 79 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 80 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 81 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	float dc_t5 = x * 4.611686e+18f;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 82 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 83 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	float dc_t7 = x / 3.0f * 3.0f;
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 84 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+	dc_b17 = 0;
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 87 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	dc_b19 = 0;
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 88 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 89 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
+	dc_b23 = 0;
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	double dc_t12 = (double)(x + 1e-08f) - d;
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 }
 
 #line 96 "edge5.go"
-extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len) {
+extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int (*dc_p9);
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int (*dc_p13);
+	int dc_b14 = 0;
+	int (*dc_p15);
 #line 97 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "edge5.go"
@@ -298,7 +536,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = vs[i];
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -306,7 +544,12 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 #line 104 "edge5.go"
 	Vec u = bump(w);
 #line 105 "edge5.go"
-	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+	dc_b2 = 0;
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 106 "edge5.go"
 	unsigned short b = (unsigned short)a[i];
 #line 107 "edge5.go"
@@ -314,43 +557,88 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 #line 107 "edge5.go"
 	int p = 0;
 #line 107 "edge5.go"
-	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
-	s = dc_t1.r0;
-	p = dc_t1.r1;
+	dc_ret_twice_int32 dc_t2 = twice_int32(a[i]);
+	s = dc_t2.r0;
+	p = dc_t2.r1;
 #line 108 "edge5.go"
 	float f = 0.0f;
 #line 108 "edge5.go"
-	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
-	f = dc_t2.r0;
+	dc_ret_twice_float32 dc_t3 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t3.r0;
 #line 109 "edge5.go"
 	unsigned char q = 0;
 #line 109 "edge5.go"
-	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
-	q = dc_t3.r1;
+	dc_ret_twice_uint8 dc_t4 = twice_uint8((unsigned char)a[i]);
+	q = dc_t4.r1;
 #line 110 "edge5.go"
 	unsigned short bs = 0;
 #line 110 "edge5.go"
 	unsigned short bp = 0;
 #line 111 "edge5.go"
-	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
-	bs = dc_t4.r0;
-	bp = dc_t4.r1;
+	dc_ret_twice_Bits dc_t5 = twice_Bits(b);
+	bs = dc_t5.r0;
+	bp = dc_t5.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	if (!dc_b4) {
+		*dc_p5 = dc_t6;
+	}
 #line 113 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+	if (!dc_b6) {
+		*dc_p7 = dc_t7;
+	}
 #line 114 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
+	if (!dc_b8) {
+		*dc_p9 = dc_t8;
+	}
 #line 115 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	int dc_t9 = (int)(f / 4.0f);
+	if (!dc_b10) {
+		*dc_p11 = dc_t9;
+	}
 #line 116 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+	if (!dc_b12) {
+		*dc_p13 = dc_t10;
+	}
 #line 117 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+	dc_b14 = 0;
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+	if (!dc_b14) {
+		*dc_p15 = dc_t11;
+	}
 }
 
 #line 96 "edge5.go"
-extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len) {
+extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int (*dc_p9);
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int (*dc_p13);
+	int dc_b14 = 0;
+	int (*dc_p15);
 #line 97 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "edge5.go"
@@ -359,7 +647,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = vs[i];
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -367,7 +655,12 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 #line 104 "edge5.go"
 	Vec u = bump(w);
 #line 105 "edge5.go"
-	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+	dc_b2 = 0;
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 106 "edge5.go"
 	unsigned short b = (unsigned short)a[i];
 #line 107 "edge5.go"
@@ -375,81 +668,145 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 #line 107 "edge5.go"
 	int p = 0;
 #line 107 "edge5.go"
-	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
-	s = dc_t1.r0;
-	p = dc_t1.r1;
+	dc_ret_twice_int32 dc_t2 = twice_int32(a[i]);
+	s = dc_t2.r0;
+	p = dc_t2.r1;
 #line 108 "edge5.go"
 	float f = 0.0f;
 #line 108 "edge5.go"
-	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
-	f = dc_t2.r0;
+	dc_ret_twice_float32 dc_t3 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t3.r0;
 #line 109 "edge5.go"
 	unsigned char q = 0;
 #line 109 "edge5.go"
-	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
-	q = dc_t3.r1;
+	dc_ret_twice_uint8 dc_t4 = twice_uint8((unsigned char)a[i]);
+	q = dc_t4.r1;
 #line 110 "edge5.go"
 	unsigned short bs = 0;
 #line 110 "edge5.go"
 	unsigned short bp = 0;
 #line 111 "edge5.go"
-	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
-	bs = dc_t4.r0;
-	bp = dc_t4.r1;
+	dc_ret_twice_Bits dc_t5 = twice_Bits(b);
+	bs = dc_t5.r0;
+	bp = dc_t5.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	if (!dc_b4) {
+		*dc_p5 = dc_t6;
+	}
 #line 113 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+	if (!dc_b6) {
+		*dc_p7 = dc_t7;
+	}
 #line 114 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
+	if (!dc_b8) {
+		*dc_p9 = dc_t8;
+	}
 #line 115 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	int dc_t9 = (int)(f / 4.0f);
+	if (!dc_b10) {
+		*dc_p11 = dc_t9;
+	}
 #line 116 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+	if (!dc_b12) {
+		*dc_p13 = dc_t10;
+	}
 #line 117 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+	dc_b14 = 0;
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+	if (!dc_b14) {
+		*dc_p15 = dc_t11;
+	}
 }
 
 #line 137 "edge5.go"
-extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(a[i], sh0);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
-	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0));
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }
 
 #line 137 "edge5.go"
-extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(a[i], sh0);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
-	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0));
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }
 
 #line 146 "edge5.go"
-extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 147 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
-	out[i] = share((int)(-(unsigned int)a[i]), sh0);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 146 "edge5.go"
-extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* out, long long out_len) {
+extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 125 "edge5.go"
 	__shared__ int sh0[64];
 #line 147 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
-	out[i] = share((int)(-(unsigned int)a[i]), sh0);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

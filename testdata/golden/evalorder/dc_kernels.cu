@@ -4,8 +4,44 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 #line 11 "evalorder.go"
-extern "C" __global__ void TupleIndex(long long* out, long long out_len, long long* other, long long other_len) {
+extern "C" __global__ void TupleIndex(long long* out, long long out_len, long long* other, long long other_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
 #line 12 "evalorder.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 13 "evalorder.go"
@@ -22,9 +58,19 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 #line 16 "evalorder.go"
 	j = tmp_1;
 #line 16 "evalorder.go"
-	out[tmp] = tmp_2;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(tmp, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = tmp_2;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 17 "evalorder.go"
-	out[2] = j;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix(2, out_len, dc_fault, dc_tag, 1, &dc_b3)];
+	long long dc_t2 = j;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 18 "evalorder.go"
 	long long* s = out;
 	long long s_len = out_len;
@@ -40,13 +86,25 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 	s = tmp_4;
 	s_len = tmp_4_len;
 #line 19 "evalorder.go"
-	tmp_3[1] = tmp_5;
+	dc_b5 = 0;
+	dc_p6 = &tmp_3[dc_ix(1, tmp_3_len, dc_fault, dc_tag, 2, &dc_b5)];
+	long long dc_t3 = tmp_5;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 20 "evalorder.go"
-	s[0] = 5LL;
+	dc_b7 = 0;
+	dc_p8 = &s[dc_ix(0, s_len, dc_fault, dc_tag, 3, &dc_b7)];
+	long long dc_t4 = 5LL;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 27 "evalorder.go"
-extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 28 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "evalorder.go"
@@ -84,11 +142,18 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 		}
 	}
 #line 41 "evalorder.go"
-	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 4, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 27 "evalorder.go"
-extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_len, long long* out, long long out_len) {
+extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
 #line 28 "evalorder.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "evalorder.go"
@@ -126,7 +191,12 @@ extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_le
 		}
 	}
 #line 41 "evalorder.go"
-	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 4, &dc_b1)];
+	long long dc_t1 = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 48 "evalorder.go"

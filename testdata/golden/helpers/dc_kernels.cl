@@ -8,8 +8,53 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 typedef struct dc_ret_order {
@@ -74,11 +119,13 @@ float lerp(float a, float b, float w) {
 }
 
 #line 27 "helpers.go"
-dc_ret_divmod divmod(long a, long b) {
+dc_ret_divmod divmod(long a, long b, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 28 "helpers.go"
-	long q = dc_div_i64(a, b);
+	long q = dc_sel_i64((dc_b1 = 0, dc_div_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1);
 #line 28 "helpers.go"
-	long r = dc_rem_i64(a, b);
+	long r = dc_sel_i64((dc_b2 = 0, dc_rem_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 #line 29 "helpers.go"
 	if (r < 0L) {
 #line 30 "helpers.go"
@@ -91,7 +138,11 @@ dc_ret_divmod divmod(long a, long b) {
 }
 
 #line 60 "helpers.go"
-float treeSum(__local float* s) {
+float treeSum(__local float* s, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 61 "helpers.go"
 	long lx = (long)get_local_id(0);
 #line 62 "helpers.go"
@@ -99,7 +150,12 @@ float treeSum(__local float* s) {
 #line 63 "helpers.go"
 		if (lx < stride) {
 #line 64 "helpers.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b1 = 0;
+			dc_p2 = &s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 128, dc_fault, dc_tag, 4, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 #line 66 "helpers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -109,17 +165,24 @@ float treeSum(__local float* s) {
 }
 
 #line 73 "helpers.go"
-float blockSum(float v, __local float* sh0) {
+float blockSum(float v, __local float* sh0, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
 #line 74 "helpers.go"
 	__local float* s = sh0;
 #line 75 "helpers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 76 "helpers.go"
-	s[(long)get_local_id(0)] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 77 "helpers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "helpers.go"
-	return treeSum(s);
+	return treeSum(s, dc_fault, dc_tag);
 }
 
 #line 37 "helpers.go"
@@ -157,7 +220,17 @@ double clamp_float64(double x, double lo, double hi) {
 #endif // cl_khr_fp64
 
 #line 86 "helpers.go"
-__kernel void Blend(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height) {
+__kernel void Blend(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if ((long)get_global_id(0) >= width || (long)get_global_id(1) >= height) {
 #line 88 "helpers.go"
@@ -170,19 +243,44 @@ __kernel void Blend(__global const float* restrict a, long a_len, __global const
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep_(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep_(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 86 "helpers.go"
-__kernel void Blend_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height) {
+__kernel void Blend_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if ((long)get_global_id(0) >= width || (long)get_global_id(1) >= height) {
 #line 88 "helpers.go"
@@ -195,19 +293,43 @@ __kernel void Blend_aliased(__global const float* a, long a_len, __global const 
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep_(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep_(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 101 "helpers.go"
-__kernel void GroupStats(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n) {
+__kernel void GroupStats(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 74 "helpers.go"
 	__local float sh0[128];
 #line 102 "helpers.go"
@@ -217,35 +339,64 @@ __kernel void GroupStats(__global const float* restrict xs, long xs_len, __globa
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long qq = 0;
 #line 106 "helpers.go"
 		long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L);
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 112 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0)), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0) + 1UL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
 #line 101 "helpers.go"
-__kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n) {
+__kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 74 "helpers.go"
 	__local float sh0[128];
 #line 102 "helpers.go"
@@ -255,30 +406,50 @@ __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long qq = 0;
 #line 106 "helpers.go"
 		long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L);
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 112 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0)), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0) + 1UL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 

@@ -8,8 +8,53 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 struct dc_ret_order {
@@ -74,11 +119,13 @@ __device__ float lerp(float a, float b, float w) {
 }
 
 #line 27 "helpers.go"
-__device__ dc_ret_divmod divmod(long long a, long long b) {
+__device__ dc_ret_divmod divmod(long long a, long long b, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 28 "helpers.go"
-	long long q = dc_div_i64(a, b);
+	long long q = dc_sel_i64((dc_b1 = 0, dc_div_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1);
 #line 28 "helpers.go"
-	long long r = dc_rem_i64(a, b);
+	long long r = dc_sel_i64((dc_b2 = 0, dc_rem_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 #line 29 "helpers.go"
 	if (r < 0LL) {
 #line 30 "helpers.go"
@@ -91,7 +138,11 @@ __device__ dc_ret_divmod divmod(long long a, long long b) {
 }
 
 #line 60 "helpers.go"
-__device__ float treeSum(float* s) {
+__device__ float treeSum(float* s, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 61 "helpers.go"
 	long long lx = (long long)threadIdx.x;
 #line 62 "helpers.go"
@@ -99,7 +150,12 @@ __device__ float treeSum(float* s) {
 #line 63 "helpers.go"
 		if (lx < stride) {
 #line 64 "helpers.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b1 = 0;
+			dc_p2 = &s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 128, dc_fault, dc_tag, 4, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 #line 66 "helpers.go"
 		__syncthreads();
@@ -109,17 +165,24 @@ __device__ float treeSum(float* s) {
 }
 
 #line 73 "helpers.go"
-__device__ float blockSum(float v, float* sh0) {
+__device__ float blockSum(float v, float* sh0, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 #line 74 "helpers.go"
 	float* s = sh0;
 #line 75 "helpers.go"
 	__syncthreads();
 #line 76 "helpers.go"
-	s[(long long)threadIdx.x] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 77 "helpers.go"
 	__syncthreads();
 #line 78 "helpers.go"
-	return treeSum(s);
+	return treeSum(s, dc_fault, dc_tag);
 }
 
 #line 37 "helpers.go"
@@ -155,7 +218,17 @@ __device__ double clamp_float64(double x, double lo, double hi) {
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -168,19 +241,44 @@ extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, c
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -193,19 +291,43 @@ extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const 
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"
@@ -215,35 +337,64 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long long qq = 0;
 #line 106 "helpers.go"
 		long long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 112 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"
@@ -253,30 +404,50 @@ extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len,
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long long qq = 0;
 #line 106 "helpers.go"
 		long long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 112 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 

@@ -11,7 +11,117 @@ import (
 // dcModule holds the device sources of this package's kernels; each
 // backend compiles it once per device.
 var dcModule = &runtime.Module{
-	CUDA:    dcCUDA,
+	CUDA: dcCUDA,
+	Checks: []runtime.CheckSite{
+		{
+			Col:  11,
+			File: "helpers.go",
+			Kind: runtime.DivideByZero,
+			Line: 28,
+		},
+		{
+			Col:  16,
+			File: "helpers.go",
+			Kind: runtime.DivideByZero,
+			Line: 28,
+		},
+		{
+			Col:  4,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  4,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  13,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  2,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 76,
+		},
+		{
+			Col:  16,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 91,
+		},
+		{
+			Col:  22,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 91,
+		},
+		{
+			Col:  2,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 92,
+		},
+		{
+			Col:  9,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 92,
+		},
+		{
+			Col:  2,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 93,
+		},
+		{
+			Col:  35,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 93,
+		},
+		{
+			Col:  41,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 93,
+		},
+		{
+			Col:  7,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 105,
+		},
+		{
+			Col:  3,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  9,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  3,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 112,
+		},
+		{
+			Col:  3,
+			File: "helpers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 113,
+		},
+	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/helpers",
 }
@@ -27,8 +137,53 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 struct dc_ret_order {
@@ -93,11 +248,13 @@ __device__ float lerp(float a, float b, float w) {
 }
 
 #line 27 "helpers.go"
-__device__ dc_ret_divmod divmod(long long a, long long b) {
+__device__ dc_ret_divmod divmod(long long a, long long b, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 28 "helpers.go"
-	long long q = dc_div_i64(a, b);
+	long long q = dc_sel_i64((dc_b1 = 0, dc_div_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1);
 #line 28 "helpers.go"
-	long long r = dc_rem_i64(a, b);
+	long long r = dc_sel_i64((dc_b2 = 0, dc_rem_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 #line 29 "helpers.go"
 	if (r < 0LL) {
 #line 30 "helpers.go"
@@ -110,7 +267,11 @@ __device__ dc_ret_divmod divmod(long long a, long long b) {
 }
 
 #line 60 "helpers.go"
-__device__ float treeSum(float* s) {
+__device__ float treeSum(float* s, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 61 "helpers.go"
 	long long lx = (long long)threadIdx.x;
 #line 62 "helpers.go"
@@ -118,7 +279,12 @@ __device__ float treeSum(float* s) {
 #line 63 "helpers.go"
 		if (lx < stride) {
 #line 64 "helpers.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b1 = 0;
+			dc_p2 = &s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 128, dc_fault, dc_tag, 4, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 #line 66 "helpers.go"
 		__syncthreads();
@@ -128,17 +294,24 @@ __device__ float treeSum(float* s) {
 }
 
 #line 73 "helpers.go"
-__device__ float blockSum(float v, float* sh0) {
+__device__ float blockSum(float v, float* sh0, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 #line 74 "helpers.go"
 	float* s = sh0;
 #line 75 "helpers.go"
 	__syncthreads();
 #line 76 "helpers.go"
-	s[(long long)threadIdx.x] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 77 "helpers.go"
 	__syncthreads();
 #line 78 "helpers.go"
-	return treeSum(s);
+	return treeSum(s, dc_fault, dc_tag);
 }
 
 #line 37 "helpers.go"
@@ -174,7 +347,17 @@ __device__ double clamp_float64(double x, double lo, double hi) {
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -187,19 +370,44 @@ extern "C" __global__ void Blend(const float* __restrict__ a, long long a_len, c
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 86 "helpers.go"
-extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height) {
+extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const float* b, long long b_len, float* lo, long long lo_len, float* hi, long long hi_len, float* out, long long out_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) >= width || ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y) >= height) {
 #line 88 "helpers.go"
@@ -212,19 +420,43 @@ extern "C" __global__ void Blend_aliased(const float* a, long long a_len, const 
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"
@@ -234,35 +466,64 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long long qq = 0;
 #line 106 "helpers.go"
 		long long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 112 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
 #line 101 "helpers.go"
-extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n) {
+extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 74 "helpers.go"
 	__shared__ float sh0[128];
 #line 102 "helpers.go"
@@ -272,30 +533,50 @@ extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len,
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long long qq = 0;
 #line 106 "helpers.go"
 		long long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL);
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long long)threadIdx.x == 0LL) {
 #line 112 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
@@ -327,8 +608,53 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 typedef struct dc_ret_order {
@@ -393,11 +719,13 @@ float lerp(float a, float b, float w) {
 }
 
 #line 27 "helpers.go"
-dc_ret_divmod divmod(long a, long b) {
+dc_ret_divmod divmod(long a, long b, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 28 "helpers.go"
-	long q = dc_div_i64(a, b);
+	long q = dc_sel_i64((dc_b1 = 0, dc_div_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1);
 #line 28 "helpers.go"
-	long r = dc_rem_i64(a, b);
+	long r = dc_sel_i64((dc_b2 = 0, dc_rem_i64(a, dc_nz_i64(b, dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 #line 29 "helpers.go"
 	if (r < 0L) {
 #line 30 "helpers.go"
@@ -410,7 +738,11 @@ dc_ret_divmod divmod(long a, long b) {
 }
 
 #line 60 "helpers.go"
-float treeSum(__local float* s) {
+float treeSum(__local float* s, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 61 "helpers.go"
 	long lx = (long)get_local_id(0);
 #line 62 "helpers.go"
@@ -418,7 +750,12 @@ float treeSum(__local float* s) {
 #line 63 "helpers.go"
 		if (lx < stride) {
 #line 64 "helpers.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b1 = 0;
+			dc_p2 = &s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, s[dc_ix(lx, 128, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 128, dc_fault, dc_tag, 4, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 #line 66 "helpers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -428,17 +765,24 @@ float treeSum(__local float* s) {
 }
 
 #line 73 "helpers.go"
-float blockSum(float v, __local float* sh0) {
+float blockSum(float v, __local float* sh0, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
 #line 74 "helpers.go"
 	__local float* s = sh0;
 #line 75 "helpers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 76 "helpers.go"
-	s[(long)get_local_id(0)] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 5, &dc_b1)];
+	float dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 77 "helpers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "helpers.go"
-	return treeSum(s);
+	return treeSum(s, dc_fault, dc_tag);
 }
 
 #line 37 "helpers.go"
@@ -476,7 +820,17 @@ double clamp_float64(double x, double lo, double hi) {
 #endif // cl_khr_fp64
 
 #line 86 "helpers.go"
-__kernel void Blend(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height) {
+__kernel void Blend(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if ((long)get_global_id(0) >= width || (long)get_global_id(1) >= height) {
 #line 88 "helpers.go"
@@ -489,19 +843,44 @@ __kernel void Blend(__global const float* restrict a, long a_len, __global const
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep_(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep_(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 86 "helpers.go"
-__kernel void Blend_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height) {
+__kernel void Blend_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* lo, long lo_len, __global float* hi, long hi_len, __global float* out, long out_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
 #line 87 "helpers.go"
 	if ((long)get_global_id(0) >= width || (long)get_global_id(1) >= height) {
 #line 88 "helpers.go"
@@ -514,19 +893,43 @@ __kernel void Blend_aliased(__global const float* a, long a_len, __global const 
 #line 91 "helpers.go"
 	float h = 0.0f;
 #line 91 "helpers.go"
-	dc_ret_order dc_t1 = order(a[i], b[i]);
+	dc_ret_order dc_t1 = order(dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2));
 	l = dc_t1.r0;
 	h = dc_t1.r1;
 #line 92 "helpers.go"
-	lo[i] = l;
+	dc_b3 = 0;
+	dc_p4 = &lo[dc_ix(i, lo_len, dc_fault, dc_tag, 8, &dc_b3)];
+	float dc_t2 = l;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 92 "helpers.go"
-	hi[i] = h;
+	dc_b5 = 0;
+	dc_p6 = &hi[dc_ix(i, hi_len, dc_fault, dc_tag, 9, &dc_b5)];
+	float dc_t3 = h;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 93 "helpers.go"
-	out[i] = smoothstep_(l, h + 1.0f, lerp(a[i], b[i], 0.25f));
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 10, &dc_b7)];
+	float dc_t4 = smoothstep_(l, h + 1.0f, lerp(dc_sel_f32((dc_b9 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 11, &dc_b9)]), &dc_b9), dc_sel_f32((dc_b10 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 12, &dc_b10)]), &dc_b10), 0.25f));
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 }
 
 #line 101 "helpers.go"
-__kernel void GroupStats(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n) {
+__kernel void GroupStats(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 74 "helpers.go"
 	__local float sh0[128];
 #line 102 "helpers.go"
@@ -536,35 +939,64 @@ __kernel void GroupStats(__global const float* restrict xs, long xs_len, __globa
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long qq = 0;
 #line 106 "helpers.go"
 		long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L);
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 112 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0)), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0) + 1UL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
 #line 101 "helpers.go"
-__kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n) {
+__kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 74 "helpers.go"
 	__local float sh0[128];
 #line 102 "helpers.go"
@@ -574,30 +1006,50 @@ __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global
 #line 104 "helpers.go"
 	if (i < n) {
 #line 105 "helpers.go"
-		v = xs[i];
+		v = dc_sel_f32((dc_b1 = 0, xs[dc_ix(i, xs_len, dc_fault, dc_tag, 13, &dc_b1)]), &dc_b1);
 #line 106 "helpers.go"
 		long qq = 0;
 #line 106 "helpers.go"
 		long rr = 0;
 #line 106 "helpers.go"
-		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L);
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
 		qq = dc_t1.r0;
 		rr = dc_t1.r1;
 #line 107 "helpers.go"
-		q[i] = (int)qq;
+		dc_b2 = 0;
+		dc_p3 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 14, &dc_b2)];
+		int dc_t2 = (int)qq;
+		if (!dc_b2) {
+			*dc_p3 = dc_t2;
+		}
 #line 107 "helpers.go"
-		r[i] = (int)rr;
+		dc_b4 = 0;
+		dc_p5 = &r[dc_ix(i, r_len, dc_fault, dc_tag, 15, &dc_b4)];
+		int dc_t3 = (int)rr;
+		if (!dc_b4) {
+			*dc_p5 = dc_t3;
+		}
 	}
 #line 109 "helpers.go"
-	float s1 = blockSum(v, sh0);
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
 #line 110 "helpers.go"
-	float s2 = blockSum(v * v, sh0);
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
 #line 111 "helpers.go"
 	if ((long)get_local_id(0) == 0L) {
 #line 112 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+		dc_b6 = 0;
+		dc_p7 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0)), sums_len, dc_fault, dc_tag, 16, &dc_b6)];
+		float dc_t4 = s1;
+		if (!dc_b6) {
+			*dc_p7 = dc_t4;
+		}
 #line 113 "helpers.go"
-		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)(2UL * (ulong)(long)get_group_id(0) + 1UL), sums_len, dc_fault, dc_tag, 17, &dc_b8)];
+		float dc_t5 = s2;
+		if (!dc_b8) {
+			*dc_p9 = dc_t5;
+		}
 	}
 }
 
@@ -622,6 +1074,7 @@ __kernel void Clamp(__global int* xs, long xs_len, __global double* ys, long ys_
 
 var dcKernelBlend = &runtime.Kernel{
 	Aliased: "Blend_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Blend",
 	Params: []runtime.Param{{
@@ -661,6 +1114,7 @@ var dcKernelBlend = &runtime.Kernel{
 var dcKernelGroupStats = &runtime.Kernel{
 	Aliased: "GroupStats_aliased",
 	Barrier: true,
+	Checked: true,
 	Module:  dcModule,
 	Name:    "GroupStats",
 	Params: []runtime.Param{{
@@ -719,14 +1173,15 @@ var dcKernelClamp = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], lo *runtime.Buffer[float32], hi *runtime.Buffer[float32], out *runtime.Buffer[float32], width int, height int) error {
-	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, func() error {
+	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := b.HostSlice()
 		dc_s2 := lo.HostSlice()
 		dc_s3 := hi.HostSlice()
 		dc_s4 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Blend", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Blend(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, width, height)
+			dc_cpu_Blend(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, width, height, dc_f)
 		})
 	})
 }
@@ -735,13 +1190,14 @@ func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], sums *runtime.Buffer[float32], q *runtime.Buffer[int32], r *runtime.Buffer[int32], n int) error {
-	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, func() error {
+	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
 		dc_s0 := xs.HostSlice()
 		dc_s1 := sums.HostSlice()
 		dc_s2 := q.HostSlice()
 		dc_s3 := r.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.RunGroups("GroupStats", g, func(dc_t dc.Thread) {
-			dc_cpu_GroupStats(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n)
+			dc_cpu_GroupStats(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
 		})
 	})
 }
@@ -750,7 +1206,7 @@ func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *runtime.Buffer[float64], lo int32, hi int32) error {
-	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, func() error {
+	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, func(_ *runtime.Call) error {
 		dc_s0 := xs.HostSlice()
 		dc_s1 := ys.HostSlice()
 		return cpu.Run("Clamp", g, func(dc_g0, dc_g1 int) {
@@ -760,7 +1216,7 @@ func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *
 }
 
 // dc_cpu_Blend runs every thread of groups [dc_g0, dc_g1) of kernel Blend.
-func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo []float32, hi []float32, out []float32, width int, height int) {
+func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo []float32, hi []float32, out []float32, width int, height int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -771,6 +1227,7 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
@@ -787,10 +1244,10 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 						i := dc_index(dc_t, width)
 						var l float32
 						var h float32
-						l, h = dc_order(a[i], b[i])
-						lo[i] = l
-						hi[i] = h
-						out[i] = dc_smoothstep(l, h+1, dc_lerp(a[i], b[i], 0.25))
+						l, h = dc_order((*cpu.Index(dc_f, 6, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 8, lo, int(i), dc_x, dc_y, dc_z)) = l
+						(*cpu.Index(dc_f, 9, hi, int(i), dc_x, dc_y, dc_z)) = h
+						(*cpu.Index(dc_f, 10, out, int(i), dc_x, dc_y, dc_z)) = dc_smoothstep(l, h+1, dc_lerp((*cpu.Index(dc_f, 11, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 12, b, int(i), dc_x, dc_y, dc_z)), 0.25))
 					}
 				}
 			}
@@ -799,23 +1256,25 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 }
 
 // dc_cpu_GroupStats runs one thread of kernel GroupStats.
-func dc_cpu_GroupStats(dc_t dc.Thread, xs []float32, sums []float32, q []int32, r []int32, n int) {
+func dc_cpu_GroupStats(dc_t dc.Thread, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[128]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
 	i := dc_t.GlobalX()
 	var v float32
 	if i < n {
-		v = xs[i]
+		v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
 		var qq int
 		var rr int
-		qq, rr = dc_divmod(i-n/2, 10)
-		q[i] = int32(qq)
-		r[i] = int32(rr)
+		qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
+		(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
 	}
-	s1 := dc_blockSum(dc_t, v, dc_sh0)
-	s2 := dc_blockSum(dc_t, v*v, dc_sh0)
+	s1 := dc_blockSum(dc_t, v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+	s2 := dc_blockSum(dc_t, v*v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
 	if dc_t.LocalX() == 0 {
-		sums[2*dc_t.GroupX()] = s1
-		sums[2*dc_t.GroupX()+1] = s2
+		(*cpu.Index(dc_f, 16, sums, int(2*dc_t.GroupX()), dc_x, dc_y, dc_z)) = s1
+		(*cpu.Index(dc_f, 17, sums, int(2*dc_t.GroupX()+1), dc_x, dc_y, dc_z)) = s2
 	}
 }
 
@@ -888,9 +1347,9 @@ func dc_lerp(a float32, b float32, w float32) float32 {
 }
 
 // dc_divmod is device function divmod.
-func dc_divmod(a int, b int) (int, int) {
-	q := a / b
-	r := a % b
+func dc_divmod(a int, b int, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) (int, int) {
+	q := cpu.Div(dc_f, 0, a, b, dc_x, dc_y, dc_z)
+	r := cpu.Rem(dc_f, 1, a, b, dc_x, dc_y, dc_z)
 	if r < 0 {
 		q--
 		r += b
@@ -899,11 +1358,11 @@ func dc_divmod(a int, b int) (int, int) {
 }
 
 // dc_treeSum is device function treeSum.
-func dc_treeSum(dc_t dc.Thread, s *[128]float32) float32 {
+func dc_treeSum(dc_t dc.Thread, s *[128]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
 	lx := dc_t.LocalX()
 	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride >>= 1 {
 		if lx < stride {
-			s[lx] = s[lx] + s[lx+stride]
+			(*cpu.Index(dc_f, 3, s[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s[:], int(lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z))
 		}
 		dc_t.Barrier()
 	}
@@ -911,12 +1370,12 @@ func dc_treeSum(dc_t dc.Thread, s *[128]float32) float32 {
 }
 
 // dc_blockSum is device function blockSum.
-func dc_blockSum(dc_t dc.Thread, v float32, dc_sh0 *[128]float32) float32 {
+func dc_blockSum(dc_t dc.Thread, v float32, dc_sh0 *[128]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
 	s := dc_sh0
 	dc_t.Barrier()
-	s[dc_t.LocalX()] = v
+	(*cpu.Index(dc_f, 5, s[:], int(dc_t.LocalX()), dc_x, dc_y, dc_z)) = v
 	dc_t.Barrier()
-	return dc_treeSum(dc_t, s)
+	return dc_treeSum(dc_t, s, dc_f, dc_x, dc_y, dc_z)
 }
 
 // dc_clamp_int32 is device function clamp_int32.

@@ -12,12 +12,154 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+short dc_nz_i16(short y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+int dc_nz_i32(int y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+char dc_nz_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+ushort dc_nz_u16(ushort y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+uint dc_nz_u32(uint y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+ulong dc_nz_u64(ulong y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+uchar dc_nz_u8(uchar y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+short dc_sel_i16(short v, const int* bad) {
+	return *bad ? (short)0 : v;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+char dc_sel_i8(char v, const int* bad) {
+	return *bad ? (char)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
+}
+
+ulong dc_sel_u64(ulong v, const int* bad) {
+	return *bad ? (ulong)0 : v;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 short dc_shl_i16(short x, ulong n) {
@@ -85,7 +227,39 @@ uchar dc_shr_u8(uchar x, ulong n) {
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int8(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len) {
+__kernel void Arith_int8(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global char (*dc_p4);
+	int dc_b5 = 0;
+	__global char (*dc_p6);
+	int dc_b7 = 0;
+	__global char (*dc_p8);
+	int dc_b9 = 0;
+	__global char (*dc_p10);
+	int dc_b11 = 0;
+	__global char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global char (*dc_p18);
+	int dc_b19 = 0;
+	__global char (*dc_p20);
+	int dc_b21 = 0;
+	__global char (*dc_p22);
+	int dc_b23 = 0;
+	__global char (*dc_p24);
+	int dc_b25 = 0;
+	__global char (*dc_p26);
+	int dc_b27 = 0;
+	__global char (*dc_p28);
+	int dc_b29 = 0;
+	__global char (*dc_p30);
+	int dc_b31 = 0;
+	__global char (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -98,38 +272,103 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 #line 42 "intsem.go"
 	char x = a[i];
 #line 42 "intsem.go"
-	char y = b[i];
+	char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	char dc_t1 = (char)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	char dc_t2 = (char)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	char dc_t3 = (char)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	char dc_t4 = (char)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		char dc_t5 = dc_sel_i8((dc_b13 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		char dc_t6 = dc_sel_i8((dc_b16 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	char dc_t12 = dc_shl_i8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	char dc_t13 = dc_shr_i8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	char z = x;
 #line 59 "intsem.go"
@@ -143,11 +382,48 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len) {
+__kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global char (*dc_p4);
+	int dc_b5 = 0;
+	__global char (*dc_p6);
+	int dc_b7 = 0;
+	__global char (*dc_p8);
+	int dc_b9 = 0;
+	__global char (*dc_p10);
+	int dc_b11 = 0;
+	__global char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global char (*dc_p18);
+	int dc_b19 = 0;
+	__global char (*dc_p20);
+	int dc_b21 = 0;
+	__global char (*dc_p22);
+	int dc_b23 = 0;
+	__global char (*dc_p24);
+	int dc_b25 = 0;
+	__global char (*dc_p26);
+	int dc_b27 = 0;
+	__global char (*dc_p28);
+	int dc_b29 = 0;
+	__global char (*dc_p30);
+	int dc_b31 = 0;
+	__global char (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -160,38 +436,103 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 #line 42 "intsem.go"
 	char x = a[i];
 #line 42 "intsem.go"
-	char y = b[i];
+	char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	char dc_t1 = (char)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	char dc_t2 = (char)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	char dc_t3 = (char)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	char dc_t4 = (char)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		char dc_t5 = dc_sel_i8((dc_b13 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		char dc_t6 = dc_sel_i8((dc_b16 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	char dc_t12 = dc_shl_i8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	char dc_t13 = dc_shr_i8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	char z = x;
 #line 59 "intsem.go"
@@ -205,11 +546,48 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int16(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len) {
+__kernel void Arith_int16(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global short (*dc_p4);
+	int dc_b5 = 0;
+	__global short (*dc_p6);
+	int dc_b7 = 0;
+	__global short (*dc_p8);
+	int dc_b9 = 0;
+	__global short (*dc_p10);
+	int dc_b11 = 0;
+	__global short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global short (*dc_p18);
+	int dc_b19 = 0;
+	__global short (*dc_p20);
+	int dc_b21 = 0;
+	__global short (*dc_p22);
+	int dc_b23 = 0;
+	__global short (*dc_p24);
+	int dc_b25 = 0;
+	__global short (*dc_p26);
+	int dc_b27 = 0;
+	__global short (*dc_p28);
+	int dc_b29 = 0;
+	__global short (*dc_p30);
+	int dc_b31 = 0;
+	__global short (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -222,38 +600,103 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -267,11 +710,48 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len) {
+__kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global short (*dc_p4);
+	int dc_b5 = 0;
+	__global short (*dc_p6);
+	int dc_b7 = 0;
+	__global short (*dc_p8);
+	int dc_b9 = 0;
+	__global short (*dc_p10);
+	int dc_b11 = 0;
+	__global short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global short (*dc_p18);
+	int dc_b19 = 0;
+	__global short (*dc_p20);
+	int dc_b21 = 0;
+	__global short (*dc_p22);
+	int dc_b23 = 0;
+	__global short (*dc_p24);
+	int dc_b25 = 0;
+	__global short (*dc_p26);
+	int dc_b27 = 0;
+	__global short (*dc_p28);
+	int dc_b29 = 0;
+	__global short (*dc_p30);
+	int dc_b31 = 0;
+	__global short (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -284,38 +764,103 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -329,11 +874,48 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int32(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len) {
+__kernel void Arith_int32(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global int (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	__global int (*dc_p22);
+	int dc_b23 = 0;
+	__global int (*dc_p24);
+	int dc_b25 = 0;
+	__global int (*dc_p26);
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	__global int (*dc_p30);
+	int dc_b31 = 0;
+	__global int (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -346,38 +928,103 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -391,11 +1038,48 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len) {
+__kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global int (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	__global int (*dc_p22);
+	int dc_b23 = 0;
+	__global int (*dc_p24);
+	int dc_b25 = 0;
+	__global int (*dc_p26);
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	__global int (*dc_p30);
+	int dc_b31 = 0;
+	__global int (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -408,38 +1092,103 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -453,11 +1202,48 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int64(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int64(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -470,38 +1256,103 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -515,11 +1366,48 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -532,38 +1420,103 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -577,11 +1530,48 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len) {
+__kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uchar (*dc_p4);
+	int dc_b5 = 0;
+	__global uchar (*dc_p6);
+	int dc_b7 = 0;
+	__global uchar (*dc_p8);
+	int dc_b9 = 0;
+	__global uchar (*dc_p10);
+	int dc_b11 = 0;
+	__global uchar (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	__global uchar (*dc_p20);
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	__global uchar (*dc_p24);
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	__global uchar (*dc_p28);
+	int dc_b29 = 0;
+	__global uchar (*dc_p30);
+	int dc_b31 = 0;
+	__global uchar (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -594,38 +1584,103 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	uchar x = a[i];
 #line 42 "intsem.go"
-	uchar y = b[i];
+	uchar y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	uchar dc_t1 = (uchar)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	uchar dc_t2 = (uchar)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	uchar dc_t3 = (uchar)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	uchar dc_t4 = (uchar)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (uchar)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		uchar dc_t5 = dc_sel_u8((dc_b13 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (uchar)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		uchar dc_t6 = dc_sel_u8((dc_b16 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	uchar dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	uchar dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	uchar dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	uchar dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	uchar dc_t11 = (uchar)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	uchar dc_t12 = dc_shl_u8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	uchar dc_t13 = dc_shr_u8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uchar z = x;
 #line 59 "intsem.go"
@@ -639,11 +1694,48 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	uchar dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len) {
+__kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uchar (*dc_p4);
+	int dc_b5 = 0;
+	__global uchar (*dc_p6);
+	int dc_b7 = 0;
+	__global uchar (*dc_p8);
+	int dc_b9 = 0;
+	__global uchar (*dc_p10);
+	int dc_b11 = 0;
+	__global uchar (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	__global uchar (*dc_p20);
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	__global uchar (*dc_p24);
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	__global uchar (*dc_p28);
+	int dc_b29 = 0;
+	__global uchar (*dc_p30);
+	int dc_b31 = 0;
+	__global uchar (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -656,38 +1748,103 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 #line 42 "intsem.go"
 	uchar x = a[i];
 #line 42 "intsem.go"
-	uchar y = b[i];
+	uchar y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	uchar dc_t1 = (uchar)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	uchar dc_t2 = (uchar)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	uchar dc_t3 = (uchar)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	uchar dc_t4 = (uchar)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (uchar)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		uchar dc_t5 = dc_sel_u8((dc_b13 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (uchar)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		uchar dc_t6 = dc_sel_u8((dc_b16 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	uchar dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	uchar dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	uchar dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	uchar dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	uchar dc_t11 = (uchar)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	uchar dc_t12 = dc_shl_u8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	uchar dc_t13 = dc_shr_u8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uchar z = x;
 #line 59 "intsem.go"
@@ -701,11 +1858,48 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	uchar dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len) {
+__kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ushort (*dc_p4);
+	int dc_b5 = 0;
+	__global ushort (*dc_p6);
+	int dc_b7 = 0;
+	__global ushort (*dc_p8);
+	int dc_b9 = 0;
+	__global ushort (*dc_p10);
+	int dc_b11 = 0;
+	__global ushort (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ushort (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ushort (*dc_p18);
+	int dc_b19 = 0;
+	__global ushort (*dc_p20);
+	int dc_b21 = 0;
+	__global ushort (*dc_p22);
+	int dc_b23 = 0;
+	__global ushort (*dc_p24);
+	int dc_b25 = 0;
+	__global ushort (*dc_p26);
+	int dc_b27 = 0;
+	__global ushort (*dc_p28);
+	int dc_b29 = 0;
+	__global ushort (*dc_p30);
+	int dc_b31 = 0;
+	__global ushort (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -718,38 +1912,103 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 #line 42 "intsem.go"
 	ushort x = a[i];
 #line 42 "intsem.go"
-	ushort y = b[i];
+	ushort y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	ushort dc_t1 = (ushort)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	ushort dc_t2 = (ushort)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	ushort dc_t3 = (ushort)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	ushort dc_t4 = (ushort)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (ushort)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		ushort dc_t5 = dc_sel_u16((dc_b13 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (ushort)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		ushort dc_t6 = dc_sel_u16((dc_b16 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	ushort dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	ushort dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	ushort dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	ushort dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	ushort dc_t11 = (ushort)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	ushort dc_t12 = dc_shl_u16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	ushort dc_t13 = dc_shr_u16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ushort z = x;
 #line 59 "intsem.go"
@@ -763,11 +2022,48 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	ushort dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len) {
+__kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ushort (*dc_p4);
+	int dc_b5 = 0;
+	__global ushort (*dc_p6);
+	int dc_b7 = 0;
+	__global ushort (*dc_p8);
+	int dc_b9 = 0;
+	__global ushort (*dc_p10);
+	int dc_b11 = 0;
+	__global ushort (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ushort (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ushort (*dc_p18);
+	int dc_b19 = 0;
+	__global ushort (*dc_p20);
+	int dc_b21 = 0;
+	__global ushort (*dc_p22);
+	int dc_b23 = 0;
+	__global ushort (*dc_p24);
+	int dc_b25 = 0;
+	__global ushort (*dc_p26);
+	int dc_b27 = 0;
+	__global ushort (*dc_p28);
+	int dc_b29 = 0;
+	__global ushort (*dc_p30);
+	int dc_b31 = 0;
+	__global ushort (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -780,38 +2076,103 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 #line 42 "intsem.go"
 	ushort x = a[i];
 #line 42 "intsem.go"
-	ushort y = b[i];
+	ushort y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	ushort dc_t1 = (ushort)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	ushort dc_t2 = (ushort)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	ushort dc_t3 = (ushort)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	ushort dc_t4 = (ushort)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (ushort)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		ushort dc_t5 = dc_sel_u16((dc_b13 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (ushort)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		ushort dc_t6 = dc_sel_u16((dc_b16 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	ushort dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	ushort dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	ushort dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	ushort dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	ushort dc_t11 = (ushort)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	ushort dc_t12 = dc_shl_u16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	ushort dc_t13 = dc_shr_u16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ushort z = x;
 #line 59 "intsem.go"
@@ -825,11 +2186,48 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	ushort dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len) {
+__kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+	__global uint (*dc_p10);
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uint (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uint (*dc_p18);
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	__global uint (*dc_p22);
+	int dc_b23 = 0;
+	__global uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	__global uint (*dc_p28);
+	int dc_b29 = 0;
+	__global uint (*dc_p30);
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -842,38 +2240,103 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	uint x = a[i];
 #line 42 "intsem.go"
-	uint y = b[i];
+	uint y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	uint dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	uint dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	uint dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	uint dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		uint dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		uint dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	uint dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	uint dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	uint dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	uint dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	uint dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	uint dc_t12 = dc_shl_u32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	uint dc_t13 = dc_shr_u32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uint z = x;
 #line 59 "intsem.go"
@@ -887,11 +2350,48 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	uint dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len) {
+__kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+	__global uint (*dc_p10);
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uint (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uint (*dc_p18);
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	__global uint (*dc_p22);
+	int dc_b23 = 0;
+	__global uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	__global uint (*dc_p28);
+	int dc_b29 = 0;
+	__global uint (*dc_p30);
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -904,38 +2404,103 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 #line 42 "intsem.go"
 	uint x = a[i];
 #line 42 "intsem.go"
-	uint y = b[i];
+	uint y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	uint dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	uint dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	uint dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	uint dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		uint dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		uint dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	uint dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	uint dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	uint dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	uint dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	uint dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	uint dc_t12 = dc_shl_u32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	uint dc_t13 = dc_shr_u32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uint z = x;
 #line 59 "intsem.go"
@@ -949,11 +2514,48 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	uint dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -966,38 +2568,103 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -1011,11 +2678,48 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1028,38 +2732,103 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -1073,11 +2842,48 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1090,38 +2896,103 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -1135,11 +3006,48 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1152,38 +3060,103 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -1197,11 +3170,48 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1214,38 +3224,103 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -1259,11 +3334,48 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1276,38 +3388,103 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -1321,97 +3498,313 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 71 "intsem.go"
-__kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len) {
+__kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
 #line 72 "intsem.go"
 	if ((long)get_global_id(0) != 0L) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(uint)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(uint)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((uint)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((uint)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((uint)m * (uint)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((uint)m * (uint)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((uint)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((uint)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (uint)d * (uint)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long mm = m64[0];
+	long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long dd = d64[0];
+	long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long)(-(ulong)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long dc_t10 = (long)(-(ulong)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long)((ulong)mm - 1UL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long dc_t11 = (long)((ulong)mm - 1UL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long)((ulong)mm * (ulong)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long dc_t12 = (long)((ulong)mm * (ulong)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long dc_t13 = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 71 "intsem.go"
-__kernel void Edges_aliased(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len) {
+__kernel void Edges_aliased(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
 #line 72 "intsem.go"
 	if ((long)get_global_id(0) != 0L) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(uint)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(uint)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((uint)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((uint)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((uint)m * (uint)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((uint)m * (uint)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((uint)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((uint)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (uint)d * (uint)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long mm = m64[0];
+	long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long dd = d64[0];
+	long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long)(-(ulong)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long dc_t10 = (long)(-(ulong)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long)((ulong)mm - 1UL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long dc_t11 = (long)((ulong)mm - 1UL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long)((ulong)mm * (ulong)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long dc_t12 = (long)((ulong)mm * (ulong)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long dc_t13 = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 96 "intsem.go"
-__kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len) {
+__kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global long (*dc_p3);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
+	__global ulong (*dc_p7);
+	int dc_b8 = 0;
+	__global ulong (*dc_p9);
+	int dc_b10 = 0;
+	__global uchar (*dc_p11);
+	int dc_b12 = 0;
+	__global uchar (*dc_p13);
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -1424,27 +3817,70 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 #line 102 "intsem.go"
 	long x = a[i];
 #line 102 "intsem.go"
-	long c = s[i];
+	long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long dc_t2 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 96 "intsem.go"
-__kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len) {
+__kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global long (*dc_p3);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
+	__global ulong (*dc_p7);
+	int dc_b8 = 0;
+	__global ulong (*dc_p9);
+	int dc_b10 = 0;
+	__global uchar (*dc_p11);
+	int dc_b12 = 0;
+	__global uchar (*dc_p13);
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -1457,27 +3893,79 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 #line 102 "intsem.go"
 	long x = a[i];
 #line 102 "intsem.go"
-	long c = s[i];
+	long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long dc_t2 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 120 "intsem.go"
-__kernel void Narrow(__global const long* restrict xs, long xs_len, __global long* out, long out_len) {
+__kernel void Narrow(__global const long* restrict xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
 #line 121 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 122 "intsem.go"
@@ -1490,31 +3978,108 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 #line 126 "intsem.go"
 	long x = xs[i];
 #line 127 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long dc_t1 = (long)(char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long dc_t2 = (long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long dc_t3 = (long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long dc_t4 = (long)(uchar)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long dc_t5 = (long)(ushort)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long dc_t6 = (long)(uint)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long dc_t7 = (long)((ulong)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long dc_t8 = (long)(char)(uchar)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long dc_t9 = (long)(uint)(char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long dc_t10 = (long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 120 "intsem.go"
-__kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len) {
+__kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
 #line 121 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 122 "intsem.go"
@@ -1527,32 +4092,129 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 #line 126 "intsem.go"
 	long x = xs[i];
 #line 127 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long dc_t1 = (long)(char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long dc_t2 = (long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long dc_t3 = (long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long dc_t4 = (long)(uchar)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long dc_t5 = (long)(ushort)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long dc_t6 = (long)(uint)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long dc_t7 = (long)((ulong)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long dc_t8 = (long)(char)(uchar)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long dc_t9 = (long)(uint)(char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long dc_t10 = (long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #ifdef cl_khr_fp64
 #line 153 "intsem.go"
-__kernel void IntFloat(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len) {
+__kernel void IntFloat(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global double (*dc_p7);
+	int dc_b8 = 0;
+	__global double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	__global long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 155 "intsem.go"
@@ -1563,37 +4225,149 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 
 #line 153 "intsem.go"
-__kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len) {
+__kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global double (*dc_p7);
+	int dc_b8 = 0;
+	__global double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	__global long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 155 "intsem.go"
@@ -1604,32 +4378,102 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 #endif // cl_khr_fp64

@@ -12,12 +12,152 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ short dc_nz_i16(short y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ int dc_nz_i32(int y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ signed char dc_nz_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned short dc_nz_u16(unsigned short y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned int dc_nz_u32(unsigned int y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned long long dc_nz_u64(unsigned long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned char dc_nz_u8(unsigned char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+__device__ short dc_sel_i16(short v, const int* bad) {
+	return *bad ? (short)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ signed char dc_sel_i8(signed char v, const int* bad) {
+	return *bad ? (signed char)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
+}
+
+__device__ unsigned long long dc_sel_u64(unsigned long long v, const int* bad) {
+	return *bad ? (unsigned long long)0 : v;
+}
+
+__device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
+	return *bad ? (unsigned char)0 : v;
 }
 
 __device__ short dc_shl_i16(short x, unsigned long long n) {
@@ -85,7 +225,39 @@ __device__ unsigned char dc_shr_u8(unsigned char x, unsigned long long n) {
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len) {
+extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	signed char (*dc_p6);
+	int dc_b7 = 0;
+	signed char (*dc_p8);
+	int dc_b9 = 0;
+	signed char (*dc_p10);
+	int dc_b11 = 0;
+	signed char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	signed char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	signed char (*dc_p18);
+	int dc_b19 = 0;
+	signed char (*dc_p20);
+	int dc_b21 = 0;
+	signed char (*dc_p22);
+	int dc_b23 = 0;
+	signed char (*dc_p24);
+	int dc_b25 = 0;
+	signed char (*dc_p26);
+	int dc_b27 = 0;
+	signed char (*dc_p28);
+	int dc_b29 = 0;
+	signed char (*dc_p30);
+	int dc_b31 = 0;
+	signed char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -98,38 +270,103 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 #line 42 "intsem.go"
 	signed char x = a[i];
 #line 42 "intsem.go"
-	signed char y = b[i];
+	signed char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	signed char dc_t1 = (signed char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	signed char dc_t2 = (signed char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	signed char dc_t3 = (signed char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	signed char dc_t4 = (signed char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		signed char dc_t5 = dc_sel_i8((dc_b13 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		signed char dc_t6 = dc_sel_i8((dc_b16 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	signed char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	signed char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	signed char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	signed char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	signed char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	signed char dc_t12 = dc_shl_i8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	signed char dc_t13 = dc_shr_i8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	signed char z = x;
 #line 59 "intsem.go"
@@ -143,11 +380,48 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	signed char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len) {
+extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	signed char (*dc_p6);
+	int dc_b7 = 0;
+	signed char (*dc_p8);
+	int dc_b9 = 0;
+	signed char (*dc_p10);
+	int dc_b11 = 0;
+	signed char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	signed char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	signed char (*dc_p18);
+	int dc_b19 = 0;
+	signed char (*dc_p20);
+	int dc_b21 = 0;
+	signed char (*dc_p22);
+	int dc_b23 = 0;
+	signed char (*dc_p24);
+	int dc_b25 = 0;
+	signed char (*dc_p26);
+	int dc_b27 = 0;
+	signed char (*dc_p28);
+	int dc_b29 = 0;
+	signed char (*dc_p30);
+	int dc_b31 = 0;
+	signed char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -160,38 +434,103 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 #line 42 "intsem.go"
 	signed char x = a[i];
 #line 42 "intsem.go"
-	signed char y = b[i];
+	signed char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	signed char dc_t1 = (signed char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	signed char dc_t2 = (signed char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	signed char dc_t3 = (signed char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	signed char dc_t4 = (signed char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		signed char dc_t5 = dc_sel_i8((dc_b13 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		signed char dc_t6 = dc_sel_i8((dc_b16 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	signed char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	signed char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	signed char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	signed char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	signed char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	signed char dc_t12 = dc_shl_i8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	signed char dc_t13 = dc_shr_i8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	signed char z = x;
 #line 59 "intsem.go"
@@ -205,11 +544,48 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	signed char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len) {
+extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	short (*dc_p4);
+	int dc_b5 = 0;
+	short (*dc_p6);
+	int dc_b7 = 0;
+	short (*dc_p8);
+	int dc_b9 = 0;
+	short (*dc_p10);
+	int dc_b11 = 0;
+	short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	short (*dc_p18);
+	int dc_b19 = 0;
+	short (*dc_p20);
+	int dc_b21 = 0;
+	short (*dc_p22);
+	int dc_b23 = 0;
+	short (*dc_p24);
+	int dc_b25 = 0;
+	short (*dc_p26);
+	int dc_b27 = 0;
+	short (*dc_p28);
+	int dc_b29 = 0;
+	short (*dc_p30);
+	int dc_b31 = 0;
+	short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -222,38 +598,103 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -267,11 +708,48 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len) {
+extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	short (*dc_p4);
+	int dc_b5 = 0;
+	short (*dc_p6);
+	int dc_b7 = 0;
+	short (*dc_p8);
+	int dc_b9 = 0;
+	short (*dc_p10);
+	int dc_b11 = 0;
+	short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	short (*dc_p18);
+	int dc_b19 = 0;
+	short (*dc_p20);
+	int dc_b21 = 0;
+	short (*dc_p22);
+	int dc_b23 = 0;
+	short (*dc_p24);
+	int dc_b25 = 0;
+	short (*dc_p26);
+	int dc_b27 = 0;
+	short (*dc_p28);
+	int dc_b29 = 0;
+	short (*dc_p30);
+	int dc_b31 = 0;
+	short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -284,38 +762,103 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -329,11 +872,48 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len) {
+extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int (*dc_p22);
+	int dc_b23 = 0;
+	int (*dc_p24);
+	int dc_b25 = 0;
+	int (*dc_p26);
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int (*dc_p30);
+	int dc_b31 = 0;
+	int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -346,38 +926,103 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -391,11 +1036,48 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len) {
+extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int (*dc_p22);
+	int dc_b23 = 0;
+	int (*dc_p24);
+	int dc_b25 = 0;
+	int (*dc_p26);
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int (*dc_p30);
+	int dc_b31 = 0;
+	int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -408,38 +1090,103 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -453,11 +1200,48 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -470,38 +1254,103 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -515,11 +1364,48 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -532,38 +1418,103 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -577,11 +1528,48 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len) {
+extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned char (*dc_p4);
+	int dc_b5 = 0;
+	unsigned char (*dc_p6);
+	int dc_b7 = 0;
+	unsigned char (*dc_p8);
+	int dc_b9 = 0;
+	unsigned char (*dc_p10);
+	int dc_b11 = 0;
+	unsigned char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	unsigned char (*dc_p20);
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	unsigned char (*dc_p24);
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	unsigned char (*dc_p28);
+	int dc_b29 = 0;
+	unsigned char (*dc_p30);
+	int dc_b31 = 0;
+	unsigned char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -594,38 +1582,103 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 #line 42 "intsem.go"
 	unsigned char x = a[i];
 #line 42 "intsem.go"
-	unsigned char y = b[i];
+	unsigned char y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	unsigned char dc_t1 = (unsigned char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	unsigned char dc_t2 = (unsigned char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	unsigned char dc_t3 = (unsigned char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	unsigned char dc_t4 = (unsigned char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		unsigned char dc_t5 = dc_sel_u8((dc_b13 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		unsigned char dc_t6 = dc_sel_u8((dc_b16 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	unsigned char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	unsigned char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	unsigned char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	unsigned char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	unsigned char dc_t11 = (unsigned char)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	unsigned char dc_t12 = dc_shl_u8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	unsigned char dc_t13 = dc_shr_u8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned char z = x;
 #line 59 "intsem.go"
@@ -639,11 +1692,48 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	unsigned char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len) {
+extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned char (*dc_p4);
+	int dc_b5 = 0;
+	unsigned char (*dc_p6);
+	int dc_b7 = 0;
+	unsigned char (*dc_p8);
+	int dc_b9 = 0;
+	unsigned char (*dc_p10);
+	int dc_b11 = 0;
+	unsigned char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	unsigned char (*dc_p20);
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	unsigned char (*dc_p24);
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	unsigned char (*dc_p28);
+	int dc_b29 = 0;
+	unsigned char (*dc_p30);
+	int dc_b31 = 0;
+	unsigned char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -656,38 +1746,103 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 #line 42 "intsem.go"
 	unsigned char x = a[i];
 #line 42 "intsem.go"
-	unsigned char y = b[i];
+	unsigned char y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	unsigned char dc_t1 = (unsigned char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	unsigned char dc_t2 = (unsigned char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	unsigned char dc_t3 = (unsigned char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	unsigned char dc_t4 = (unsigned char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		unsigned char dc_t5 = dc_sel_u8((dc_b13 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		unsigned char dc_t6 = dc_sel_u8((dc_b16 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	unsigned char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	unsigned char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	unsigned char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	unsigned char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	unsigned char dc_t11 = (unsigned char)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	unsigned char dc_t12 = dc_shl_u8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	unsigned char dc_t13 = dc_shr_u8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned char z = x;
 #line 59 "intsem.go"
@@ -701,11 +1856,48 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	unsigned char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len) {
+extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned short (*dc_p4);
+	int dc_b5 = 0;
+	unsigned short (*dc_p6);
+	int dc_b7 = 0;
+	unsigned short (*dc_p8);
+	int dc_b9 = 0;
+	unsigned short (*dc_p10);
+	int dc_b11 = 0;
+	unsigned short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned short (*dc_p18);
+	int dc_b19 = 0;
+	unsigned short (*dc_p20);
+	int dc_b21 = 0;
+	unsigned short (*dc_p22);
+	int dc_b23 = 0;
+	unsigned short (*dc_p24);
+	int dc_b25 = 0;
+	unsigned short (*dc_p26);
+	int dc_b27 = 0;
+	unsigned short (*dc_p28);
+	int dc_b29 = 0;
+	unsigned short (*dc_p30);
+	int dc_b31 = 0;
+	unsigned short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -718,38 +1910,103 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 #line 42 "intsem.go"
 	unsigned short x = a[i];
 #line 42 "intsem.go"
-	unsigned short y = b[i];
+	unsigned short y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	unsigned short dc_t1 = (unsigned short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	unsigned short dc_t2 = (unsigned short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	unsigned short dc_t3 = (unsigned short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	unsigned short dc_t4 = (unsigned short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		unsigned short dc_t5 = dc_sel_u16((dc_b13 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		unsigned short dc_t6 = dc_sel_u16((dc_b16 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	unsigned short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	unsigned short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	unsigned short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	unsigned short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	unsigned short dc_t11 = (unsigned short)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	unsigned short dc_t12 = dc_shl_u16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	unsigned short dc_t13 = dc_shr_u16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned short z = x;
 #line 59 "intsem.go"
@@ -763,11 +2020,48 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	unsigned short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len) {
+extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned short (*dc_p4);
+	int dc_b5 = 0;
+	unsigned short (*dc_p6);
+	int dc_b7 = 0;
+	unsigned short (*dc_p8);
+	int dc_b9 = 0;
+	unsigned short (*dc_p10);
+	int dc_b11 = 0;
+	unsigned short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned short (*dc_p18);
+	int dc_b19 = 0;
+	unsigned short (*dc_p20);
+	int dc_b21 = 0;
+	unsigned short (*dc_p22);
+	int dc_b23 = 0;
+	unsigned short (*dc_p24);
+	int dc_b25 = 0;
+	unsigned short (*dc_p26);
+	int dc_b27 = 0;
+	unsigned short (*dc_p28);
+	int dc_b29 = 0;
+	unsigned short (*dc_p30);
+	int dc_b31 = 0;
+	unsigned short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -780,38 +2074,103 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 #line 42 "intsem.go"
 	unsigned short x = a[i];
 #line 42 "intsem.go"
-	unsigned short y = b[i];
+	unsigned short y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	unsigned short dc_t1 = (unsigned short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	unsigned short dc_t2 = (unsigned short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	unsigned short dc_t3 = (unsigned short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	unsigned short dc_t4 = (unsigned short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		unsigned short dc_t5 = dc_sel_u16((dc_b13 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		unsigned short dc_t6 = dc_sel_u16((dc_b16 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	unsigned short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	unsigned short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	unsigned short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	unsigned short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	unsigned short dc_t11 = (unsigned short)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	unsigned short dc_t12 = dc_shl_u16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	unsigned short dc_t13 = dc_shr_u16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned short z = x;
 #line 59 "intsem.go"
@@ -825,11 +2184,48 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	unsigned short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len) {
+extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	unsigned int (*dc_p28);
+	int dc_b29 = 0;
+	unsigned int (*dc_p30);
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -842,38 +2238,103 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 #line 42 "intsem.go"
 	unsigned int x = a[i];
 #line 42 "intsem.go"
-	unsigned int y = b[i];
+	unsigned int y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	unsigned int dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	unsigned int dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	unsigned int dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	unsigned int dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		unsigned int dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		unsigned int dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	unsigned int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	unsigned int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	unsigned int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	unsigned int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	unsigned int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	unsigned int dc_t12 = dc_shl_u32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	unsigned int dc_t13 = dc_shr_u32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned int z = x;
 #line 59 "intsem.go"
@@ -887,11 +2348,48 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	unsigned int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len) {
+extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	unsigned int (*dc_p28);
+	int dc_b29 = 0;
+	unsigned int (*dc_p30);
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -904,38 +2402,103 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 #line 42 "intsem.go"
 	unsigned int x = a[i];
 #line 42 "intsem.go"
-	unsigned int y = b[i];
+	unsigned int y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	unsigned int dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	unsigned int dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	unsigned int dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	unsigned int dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		unsigned int dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		unsigned int dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	unsigned int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	unsigned int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	unsigned int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	unsigned int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	unsigned int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	unsigned int dc_t12 = dc_shl_u32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	unsigned int dc_t13 = dc_shr_u32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned int z = x;
 #line 59 "intsem.go"
@@ -949,11 +2512,48 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	unsigned int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -966,38 +2566,103 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1011,11 +2676,48 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1028,38 +2730,103 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1073,11 +2840,48 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1090,38 +2894,103 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -1135,11 +3004,48 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1152,38 +3058,103 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -1197,11 +3168,48 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1214,38 +3222,103 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1259,11 +3332,48 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1276,38 +3386,103 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1321,97 +3496,313 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 71 "intsem.go"
-extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
+extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
 #line 72 "intsem.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(unsigned int)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(unsigned int)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((unsigned int)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((unsigned int)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((unsigned int)m * (unsigned int)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((unsigned int)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((unsigned int)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long long mm = m64[0];
+	long long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long long dd = d64[0];
+	long long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long long)(-(unsigned long long)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long long dc_t10 = (long long)(-(unsigned long long)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long long dc_t11 = (long long)((unsigned long long)mm - 1ULL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long long dc_t12 = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long long dc_t13 = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 71 "intsem.go"
-extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
+extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
 #line 72 "intsem.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(unsigned int)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(unsigned int)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((unsigned int)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((unsigned int)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((unsigned int)m * (unsigned int)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((unsigned int)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((unsigned int)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long long mm = m64[0];
+	long long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long long dd = d64[0];
+	long long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long long)(-(unsigned long long)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long long dc_t10 = (long long)(-(unsigned long long)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long long dc_t11 = (long long)((unsigned long long)mm - 1ULL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long long dc_t12 = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long long dc_t13 = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 96 "intsem.go"
-extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
+extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	long long (*dc_p3);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
+	unsigned long long (*dc_p7);
+	int dc_b8 = 0;
+	unsigned long long (*dc_p9);
+	int dc_b10 = 0;
+	unsigned char (*dc_p11);
+	int dc_b12 = 0;
+	unsigned char (*dc_p13);
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -1424,27 +3815,70 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 #line 102 "intsem.go"
 	long long x = a[i];
 #line 102 "intsem.go"
-	long long c = s[i];
+	long long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 96 "intsem.go"
-extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
+extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	long long (*dc_p3);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
+	unsigned long long (*dc_p7);
+	int dc_b8 = 0;
+	unsigned long long (*dc_p9);
+	int dc_b10 = 0;
+	unsigned char (*dc_p11);
+	int dc_b12 = 0;
+	unsigned char (*dc_p13);
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -1457,27 +3891,79 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 #line 102 "intsem.go"
 	long long x = a[i];
 #line 102 "intsem.go"
-	long long c = s[i];
+	long long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 120 "intsem.go"
-extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len) {
+extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
 #line 121 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 122 "intsem.go"
@@ -1490,31 +3976,108 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 #line 126 "intsem.go"
 	long long x = xs[i];
 #line 127 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long long dc_t1 = (long long)(signed char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long long dc_t2 = (long long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long long dc_t3 = (long long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long long dc_t4 = (long long)(unsigned char)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned short)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned int)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long long dc_t8 = (long long)(signed char)(unsigned char)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long long dc_t9 = (long long)(unsigned int)(signed char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long long dc_t10 = (long long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 120 "intsem.go"
-extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len) {
+extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
 #line 121 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 122 "intsem.go"
@@ -1527,31 +4090,128 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 #line 126 "intsem.go"
 	long long x = xs[i];
 #line 127 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long long dc_t1 = (long long)(signed char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long long dc_t2 = (long long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long long dc_t3 = (long long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long long dc_t4 = (long long)(unsigned char)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned short)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned int)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long long dc_t8 = (long long)(signed char)(unsigned char)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long long dc_t9 = (long long)(unsigned int)(signed char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long long dc_t10 = (long long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 153 "intsem.go"
-extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
+extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	long long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	long long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 155 "intsem.go"
@@ -1562,37 +4222,149 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 
 #line 153 "intsem.go"
-extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
+extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	long long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	long long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 155 "intsem.go"
@@ -1603,31 +4375,101 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }

@@ -12,7 +12,1491 @@ import (
 // dcModule holds the device sources of this package's kernels; each
 // backend compiles it once per device.
 var dcModule = &runtime.Module{
-	CUDA:    dcCUDA,
+	CUDA: dcCUDA,
+	Checks: []runtime.CheckSite{
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  19,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 48,
+		},
+		{
+			Col:  3,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  22,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 51,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 52,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 53,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 55,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 56,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 57,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  10,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  18,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 76,
+		},
+		{
+			Col:  15,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 76,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 77,
+		},
+		{
+			Col:  15,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 77,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 78,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 79,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 80,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 81,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 82,
+		},
+		{
+			Col:  12,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  20,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 84,
+		},
+		{
+			Col:  16,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 84,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 85,
+		},
+		{
+			Col:  16,
+			File: "intsem.go",
+			Kind: runtime.DivideByZero,
+			Line: 85,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 87,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 88,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 89,
+		},
+		{
+			Col:  16,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 102,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 103,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 104,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 106,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 109,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 110,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 127,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 129,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 130,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 131,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 132,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 133,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 134,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 135,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 136,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 137,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 160,
+		},
+		{
+			Col:  23,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 160,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 161,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 162,
+		},
+		{
+			Col:  31,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 162,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 163,
+		},
+		{
+			Col:  31,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 163,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 164,
+		},
+		{
+			Col:  23,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 164,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 165,
+		},
+		{
+			Col:  27,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 165,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 166,
+		},
+		{
+			Col:  30,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 166,
+		},
+		{
+			Col:  60,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 166,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  21,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 168,
+		},
+		{
+			Col:  28,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 168,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 169,
+		},
+		{
+			Col:  27,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 169,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 170,
+		},
+		{
+			Col:  26,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 170,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 171,
+		},
+		{
+			Col:  27,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 171,
+		},
+		{
+			Col:  2,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+		{
+			Col:  25,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+		{
+			Col:  40,
+			File: "intsem.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/intsem",
 }
@@ -32,12 +1516,152 @@ __device__ long long dc_div_i64(long long a, long long b) {
 	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ short dc_nz_i16(short y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ int dc_nz_i32(int y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ signed char dc_nz_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned short dc_nz_u16(unsigned short y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned int dc_nz_u32(unsigned int y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned long long dc_nz_u64(unsigned long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+__device__ unsigned char dc_nz_u8(unsigned char y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+__device__ short dc_sel_i16(short v, const int* bad) {
+	return *bad ? (short)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ signed char dc_sel_i8(signed char v, const int* bad) {
+	return *bad ? (signed char)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
+}
+
+__device__ unsigned long long dc_sel_u64(unsigned long long v, const int* bad) {
+	return *bad ? (unsigned long long)0 : v;
+}
+
+__device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
+	return *bad ? (unsigned char)0 : v;
 }
 
 __device__ short dc_shl_i16(short x, unsigned long long n) {
@@ -105,7 +1729,39 @@ __device__ unsigned char dc_shr_u8(unsigned char x, unsigned long long n) {
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len) {
+extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	signed char (*dc_p6);
+	int dc_b7 = 0;
+	signed char (*dc_p8);
+	int dc_b9 = 0;
+	signed char (*dc_p10);
+	int dc_b11 = 0;
+	signed char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	signed char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	signed char (*dc_p18);
+	int dc_b19 = 0;
+	signed char (*dc_p20);
+	int dc_b21 = 0;
+	signed char (*dc_p22);
+	int dc_b23 = 0;
+	signed char (*dc_p24);
+	int dc_b25 = 0;
+	signed char (*dc_p26);
+	int dc_b27 = 0;
+	signed char (*dc_p28);
+	int dc_b29 = 0;
+	signed char (*dc_p30);
+	int dc_b31 = 0;
+	signed char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -118,38 +1774,103 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 #line 42 "intsem.go"
 	signed char x = a[i];
 #line 42 "intsem.go"
-	signed char y = b[i];
+	signed char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	signed char dc_t1 = (signed char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	signed char dc_t2 = (signed char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	signed char dc_t3 = (signed char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	signed char dc_t4 = (signed char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		signed char dc_t5 = dc_sel_i8((dc_b13 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		signed char dc_t6 = dc_sel_i8((dc_b16 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	signed char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	signed char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	signed char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	signed char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	signed char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	signed char dc_t12 = dc_shl_i8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	signed char dc_t13 = dc_shr_i8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	signed char z = x;
 #line 59 "intsem.go"
@@ -163,11 +1884,48 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	signed char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len) {
+extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	signed char (*dc_p6);
+	int dc_b7 = 0;
+	signed char (*dc_p8);
+	int dc_b9 = 0;
+	signed char (*dc_p10);
+	int dc_b11 = 0;
+	signed char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	signed char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	signed char (*dc_p18);
+	int dc_b19 = 0;
+	signed char (*dc_p20);
+	int dc_b21 = 0;
+	signed char (*dc_p22);
+	int dc_b23 = 0;
+	signed char (*dc_p24);
+	int dc_b25 = 0;
+	signed char (*dc_p26);
+	int dc_b27 = 0;
+	signed char (*dc_p28);
+	int dc_b29 = 0;
+	signed char (*dc_p30);
+	int dc_b31 = 0;
+	signed char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -180,38 +1938,103 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 #line 42 "intsem.go"
 	signed char x = a[i];
 #line 42 "intsem.go"
-	signed char y = b[i];
+	signed char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	signed char dc_t1 = (signed char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	signed char dc_t2 = (signed char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	signed char dc_t3 = (signed char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	signed char dc_t4 = (signed char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		signed char dc_t5 = dc_sel_i8((dc_b13 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		signed char dc_t6 = dc_sel_i8((dc_b16 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	signed char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	signed char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	signed char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	signed char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	signed char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	signed char dc_t12 = dc_shl_i8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	signed char dc_t13 = dc_shr_i8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	signed char z = x;
 #line 59 "intsem.go"
@@ -225,11 +2048,48 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	signed char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len) {
+extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	short (*dc_p4);
+	int dc_b5 = 0;
+	short (*dc_p6);
+	int dc_b7 = 0;
+	short (*dc_p8);
+	int dc_b9 = 0;
+	short (*dc_p10);
+	int dc_b11 = 0;
+	short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	short (*dc_p18);
+	int dc_b19 = 0;
+	short (*dc_p20);
+	int dc_b21 = 0;
+	short (*dc_p22);
+	int dc_b23 = 0;
+	short (*dc_p24);
+	int dc_b25 = 0;
+	short (*dc_p26);
+	int dc_b27 = 0;
+	short (*dc_p28);
+	int dc_b29 = 0;
+	short (*dc_p30);
+	int dc_b31 = 0;
+	short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -242,38 +2102,103 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -287,11 +2212,48 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len) {
+extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	short (*dc_p4);
+	int dc_b5 = 0;
+	short (*dc_p6);
+	int dc_b7 = 0;
+	short (*dc_p8);
+	int dc_b9 = 0;
+	short (*dc_p10);
+	int dc_b11 = 0;
+	short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	short (*dc_p18);
+	int dc_b19 = 0;
+	short (*dc_p20);
+	int dc_b21 = 0;
+	short (*dc_p22);
+	int dc_b23 = 0;
+	short (*dc_p24);
+	int dc_b25 = 0;
+	short (*dc_p26);
+	int dc_b27 = 0;
+	short (*dc_p28);
+	int dc_b29 = 0;
+	short (*dc_p30);
+	int dc_b31 = 0;
+	short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -304,38 +2266,103 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -349,11 +2376,48 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len) {
+extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int (*dc_p22);
+	int dc_b23 = 0;
+	int (*dc_p24);
+	int dc_b25 = 0;
+	int (*dc_p26);
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int (*dc_p30);
+	int dc_b31 = 0;
+	int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -366,38 +2430,103 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -411,11 +2540,48 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len) {
+extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int (*dc_p22);
+	int dc_b23 = 0;
+	int (*dc_p24);
+	int dc_b25 = 0;
+	int (*dc_p26);
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int (*dc_p30);
+	int dc_b31 = 0;
+	int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -428,38 +2594,103 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -473,11 +2704,48 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -490,38 +2758,103 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -535,11 +2868,48 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -552,38 +2922,103 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -597,11 +3032,48 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len) {
+extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned char (*dc_p4);
+	int dc_b5 = 0;
+	unsigned char (*dc_p6);
+	int dc_b7 = 0;
+	unsigned char (*dc_p8);
+	int dc_b9 = 0;
+	unsigned char (*dc_p10);
+	int dc_b11 = 0;
+	unsigned char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	unsigned char (*dc_p20);
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	unsigned char (*dc_p24);
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	unsigned char (*dc_p28);
+	int dc_b29 = 0;
+	unsigned char (*dc_p30);
+	int dc_b31 = 0;
+	unsigned char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -614,38 +3086,103 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 #line 42 "intsem.go"
 	unsigned char x = a[i];
 #line 42 "intsem.go"
-	unsigned char y = b[i];
+	unsigned char y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	unsigned char dc_t1 = (unsigned char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	unsigned char dc_t2 = (unsigned char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	unsigned char dc_t3 = (unsigned char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	unsigned char dc_t4 = (unsigned char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		unsigned char dc_t5 = dc_sel_u8((dc_b13 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		unsigned char dc_t6 = dc_sel_u8((dc_b16 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	unsigned char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	unsigned char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	unsigned char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	unsigned char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	unsigned char dc_t11 = (unsigned char)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	unsigned char dc_t12 = dc_shl_u8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	unsigned char dc_t13 = dc_shr_u8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned char z = x;
 #line 59 "intsem.go"
@@ -659,11 +3196,48 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	unsigned char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len) {
+extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned char (*dc_p4);
+	int dc_b5 = 0;
+	unsigned char (*dc_p6);
+	int dc_b7 = 0;
+	unsigned char (*dc_p8);
+	int dc_b9 = 0;
+	unsigned char (*dc_p10);
+	int dc_b11 = 0;
+	unsigned char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	unsigned char (*dc_p20);
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	unsigned char (*dc_p24);
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	unsigned char (*dc_p28);
+	int dc_b29 = 0;
+	unsigned char (*dc_p30);
+	int dc_b31 = 0;
+	unsigned char (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -676,38 +3250,103 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 #line 42 "intsem.go"
 	unsigned char x = a[i];
 #line 42 "intsem.go"
-	unsigned char y = b[i];
+	unsigned char y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	unsigned char dc_t1 = (unsigned char)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	unsigned char dc_t2 = (unsigned char)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	unsigned char dc_t3 = (unsigned char)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	unsigned char dc_t4 = (unsigned char)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		unsigned char dc_t5 = dc_sel_u8((dc_b13 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		unsigned char dc_t6 = dc_sel_u8((dc_b16 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	unsigned char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	unsigned char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	unsigned char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	unsigned char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	unsigned char dc_t11 = (unsigned char)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	unsigned char dc_t12 = dc_shl_u8(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	unsigned char dc_t13 = dc_shr_u8(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned char z = x;
 #line 59 "intsem.go"
@@ -721,11 +3360,48 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	unsigned char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len) {
+extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned short (*dc_p4);
+	int dc_b5 = 0;
+	unsigned short (*dc_p6);
+	int dc_b7 = 0;
+	unsigned short (*dc_p8);
+	int dc_b9 = 0;
+	unsigned short (*dc_p10);
+	int dc_b11 = 0;
+	unsigned short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned short (*dc_p18);
+	int dc_b19 = 0;
+	unsigned short (*dc_p20);
+	int dc_b21 = 0;
+	unsigned short (*dc_p22);
+	int dc_b23 = 0;
+	unsigned short (*dc_p24);
+	int dc_b25 = 0;
+	unsigned short (*dc_p26);
+	int dc_b27 = 0;
+	unsigned short (*dc_p28);
+	int dc_b29 = 0;
+	unsigned short (*dc_p30);
+	int dc_b31 = 0;
+	unsigned short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -738,38 +3414,103 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 #line 42 "intsem.go"
 	unsigned short x = a[i];
 #line 42 "intsem.go"
-	unsigned short y = b[i];
+	unsigned short y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	unsigned short dc_t1 = (unsigned short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	unsigned short dc_t2 = (unsigned short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	unsigned short dc_t3 = (unsigned short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	unsigned short dc_t4 = (unsigned short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		unsigned short dc_t5 = dc_sel_u16((dc_b13 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		unsigned short dc_t6 = dc_sel_u16((dc_b16 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	unsigned short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	unsigned short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	unsigned short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	unsigned short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	unsigned short dc_t11 = (unsigned short)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	unsigned short dc_t12 = dc_shl_u16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	unsigned short dc_t13 = dc_shr_u16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned short z = x;
 #line 59 "intsem.go"
@@ -783,11 +3524,48 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	unsigned short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len) {
+extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned short (*dc_p4);
+	int dc_b5 = 0;
+	unsigned short (*dc_p6);
+	int dc_b7 = 0;
+	unsigned short (*dc_p8);
+	int dc_b9 = 0;
+	unsigned short (*dc_p10);
+	int dc_b11 = 0;
+	unsigned short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned short (*dc_p18);
+	int dc_b19 = 0;
+	unsigned short (*dc_p20);
+	int dc_b21 = 0;
+	unsigned short (*dc_p22);
+	int dc_b23 = 0;
+	unsigned short (*dc_p24);
+	int dc_b25 = 0;
+	unsigned short (*dc_p26);
+	int dc_b27 = 0;
+	unsigned short (*dc_p28);
+	int dc_b29 = 0;
+	unsigned short (*dc_p30);
+	int dc_b31 = 0;
+	unsigned short (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -800,38 +3578,103 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 #line 42 "intsem.go"
 	unsigned short x = a[i];
 #line 42 "intsem.go"
-	unsigned short y = b[i];
+	unsigned short y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	unsigned short dc_t1 = (unsigned short)((unsigned int)x + (unsigned int)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	unsigned short dc_t2 = (unsigned short)((unsigned int)x - (unsigned int)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	unsigned short dc_t3 = (unsigned short)((unsigned int)x * (unsigned int)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	unsigned short dc_t4 = (unsigned short)(-(unsigned int)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		unsigned short dc_t5 = dc_sel_u16((dc_b13 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		unsigned short dc_t6 = dc_sel_u16((dc_b16 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	unsigned short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	unsigned short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	unsigned short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	unsigned short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	unsigned short dc_t11 = (unsigned short)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	unsigned short dc_t12 = dc_shl_u16(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	unsigned short dc_t13 = dc_shr_u16(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned short z = x;
 #line 59 "intsem.go"
@@ -845,11 +3688,48 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	unsigned short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len) {
+extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	unsigned int (*dc_p28);
+	int dc_b29 = 0;
+	unsigned int (*dc_p30);
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -862,38 +3742,103 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 #line 42 "intsem.go"
 	unsigned int x = a[i];
 #line 42 "intsem.go"
-	unsigned int y = b[i];
+	unsigned int y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	unsigned int dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	unsigned int dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	unsigned int dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	unsigned int dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		unsigned int dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		unsigned int dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	unsigned int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	unsigned int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	unsigned int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	unsigned int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	unsigned int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	unsigned int dc_t12 = dc_shl_u32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	unsigned int dc_t13 = dc_shr_u32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned int z = x;
 #line 59 "intsem.go"
@@ -907,11 +3852,48 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	unsigned int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len) {
+extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	unsigned int (*dc_p28);
+	int dc_b29 = 0;
+	unsigned int (*dc_p30);
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -924,38 +3906,103 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 #line 42 "intsem.go"
 	unsigned int x = a[i];
 #line 42 "intsem.go"
-	unsigned int y = b[i];
+	unsigned int y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	unsigned int dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	unsigned int dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	unsigned int dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	unsigned int dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		unsigned int dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		unsigned int dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	unsigned int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	unsigned int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	unsigned int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	unsigned int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	unsigned int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	unsigned int dc_t12 = dc_shl_u32(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	unsigned int dc_t13 = dc_shr_u32(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned int z = x;
 #line 59 "intsem.go"
@@ -969,11 +4016,48 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	unsigned int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -986,38 +4070,103 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1031,11 +4180,48 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1048,38 +4234,103 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1093,11 +4344,48 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1110,38 +4398,103 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -1155,11 +4508,48 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len) {
+extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	long long (*dc_p24);
+	int dc_b25 = 0;
+	long long (*dc_p26);
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1172,38 +4562,103 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 #line 42 "intsem.go"
 	long long x = a[i];
 #line 42 "intsem.go"
-	long long y = b[i];
+	long long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long long dc_t1 = (long long)((unsigned long long)x + (unsigned long long)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long long dc_t2 = (long long)((unsigned long long)x - (unsigned long long)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long long dc_t3 = (long long)((unsigned long long)x * (unsigned long long)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long long dc_t4 = (long long)(-(unsigned long long)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0LL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long long dc_t12 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long long dc_t13 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long long z = x;
 #line 59 "intsem.go"
@@ -1217,11 +4672,48 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1234,38 +4726,103 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1279,11 +4836,48 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len) {
+extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned long long (*dc_p4);
+	int dc_b5 = 0;
+	unsigned long long (*dc_p6);
+	int dc_b7 = 0;
+	unsigned long long (*dc_p8);
+	int dc_b9 = 0;
+	unsigned long long (*dc_p10);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned long long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned long long (*dc_p18);
+	int dc_b19 = 0;
+	unsigned long long (*dc_p20);
+	int dc_b21 = 0;
+	unsigned long long (*dc_p22);
+	int dc_b23 = 0;
+	unsigned long long (*dc_p24);
+	int dc_b25 = 0;
+	unsigned long long (*dc_p26);
+	int dc_b27 = 0;
+	unsigned long long (*dc_p28);
+	int dc_b29 = 0;
+	unsigned long long (*dc_p30);
+	int dc_b31 = 0;
+	unsigned long long (*dc_p32);
 #line 37 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "intsem.go"
@@ -1296,38 +4890,103 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 #line 42 "intsem.go"
 	unsigned long long x = a[i];
 #line 42 "intsem.go"
-	unsigned long long y = b[i];
+	unsigned long long y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	unsigned int c = s[i];
+	unsigned int c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	unsigned long long dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	unsigned long long dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	unsigned long long dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	unsigned long long dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0ULL) {
 #line 48 "intsem.go"
-		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		unsigned long long dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		unsigned long long dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	unsigned long long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	unsigned long long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	unsigned long long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	unsigned long long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	unsigned long long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	unsigned long long dc_t12 = dc_shl_u64(x, (unsigned long long)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	unsigned long long dc_t13 = dc_shr_u64(x, (unsigned long long)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	unsigned long long z = x;
 #line 59 "intsem.go"
@@ -1341,97 +5000,313 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
 #line 64 "intsem.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	unsigned long long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 71 "intsem.go"
-extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
+extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
 #line 72 "intsem.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(unsigned int)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(unsigned int)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((unsigned int)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((unsigned int)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((unsigned int)m * (unsigned int)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((unsigned int)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((unsigned int)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long long mm = m64[0];
+	long long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long long dd = d64[0];
+	long long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long long)(-(unsigned long long)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long long dc_t10 = (long long)(-(unsigned long long)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long long dc_t11 = (long long)((unsigned long long)mm - 1ULL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long long dc_t12 = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long long dc_t13 = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 71 "intsem.go"
-extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len) {
+extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	long long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	long long (*dc_p30);
+	int dc_b31 = 0;
+	long long (*dc_p32);
+	int dc_b33 = 0;
+	long long (*dc_p34);
 #line 72 "intsem.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(unsigned int)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(unsigned int)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((unsigned int)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((unsigned int)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((unsigned int)m * (unsigned int)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((unsigned int)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((unsigned int)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long long mm = m64[0];
+	long long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long long dd = d64[0];
+	long long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long long)(-(unsigned long long)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long long dc_t10 = (long long)(-(unsigned long long)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long long dc_t11 = (long long)((unsigned long long)mm - 1ULL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long long dc_t12 = (long long)((unsigned long long)mm * (unsigned long long)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long long dc_t13 = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 96 "intsem.go"
-extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
+extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	long long (*dc_p3);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
+	unsigned long long (*dc_p7);
+	int dc_b8 = 0;
+	unsigned long long (*dc_p9);
+	int dc_b10 = 0;
+	unsigned char (*dc_p11);
+	int dc_b12 = 0;
+	unsigned char (*dc_p13);
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -1444,27 +5319,70 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 #line 102 "intsem.go"
 	long long x = a[i];
 #line 102 "intsem.go"
-	long long c = s[i];
+	long long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 96 "intsem.go"
-extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len) {
+extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	long long (*dc_p3);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
+	unsigned long long (*dc_p7);
+	int dc_b8 = 0;
+	unsigned long long (*dc_p9);
+	int dc_b10 = 0;
+	unsigned char (*dc_p11);
+	int dc_b12 = 0;
+	unsigned char (*dc_p13);
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -1477,27 +5395,79 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 #line 102 "intsem.go"
 	long long x = a[i];
 #line 102 "intsem.go"
-	long long c = s[i];
+	long long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 120 "intsem.go"
-extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len) {
+extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
 #line 121 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 122 "intsem.go"
@@ -1510,31 +5480,108 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 #line 126 "intsem.go"
 	long long x = xs[i];
 #line 127 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long long dc_t1 = (long long)(signed char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long long dc_t2 = (long long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long long dc_t3 = (long long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long long dc_t4 = (long long)(unsigned char)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned short)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned int)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long long dc_t8 = (long long)(signed char)(unsigned char)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long long dc_t9 = (long long)(unsigned int)(signed char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long long dc_t10 = (long long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 120 "intsem.go"
-extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len) {
+extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
+	long long (*dc_p8);
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	long long (*dc_p12);
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	long long (*dc_p16);
+	int dc_b17 = 0;
+	long long (*dc_p18);
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	long long (*dc_p22);
 #line 121 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 122 "intsem.go"
@@ -1547,31 +5594,128 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 #line 126 "intsem.go"
 	long long x = xs[i];
 #line 127 "intsem.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long long dc_t1 = (long long)(signed char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long long dc_t2 = (long long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long long dc_t3 = (long long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long long dc_t4 = (long long)(unsigned char)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long long dc_t5 = (long long)(unsigned short)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long long dc_t6 = (long long)(unsigned int)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long long dc_t7 = (long long)((unsigned long long)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long long dc_t8 = (long long)(signed char)(unsigned char)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long long dc_t9 = (long long)(unsigned int)(signed char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long long dc_t10 = (long long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 153 "intsem.go"
-extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
+extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	long long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	long long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 155 "intsem.go"
@@ -1582,37 +5726,149 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 
 #line 153 "intsem.go"
-extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len) {
+extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	long long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	long long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	long long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	long long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	long long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	long long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 155 "intsem.go"
@@ -1623,33 +5879,103 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 `
 
@@ -1668,12 +5994,154 @@ long dc_div_i64(long a, long b) {
 	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+short dc_nz_i16(short y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+int dc_nz_i32(int y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+char dc_nz_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+ushort dc_nz_u16(ushort y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+uint dc_nz_u32(uint y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+ulong dc_nz_u64(ulong y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
+uchar dc_nz_u8(uchar y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 int dc_rem_i32(int a, int b) {
 	return b == -1 ? 0 : a % b;
 }
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+short dc_sel_i16(short v, const int* bad) {
+	return *bad ? (short)0 : v;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+char dc_sel_i8(char v, const int* bad) {
+	return *bad ? (char)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
+}
+
+ulong dc_sel_u64(ulong v, const int* bad) {
+	return *bad ? (ulong)0 : v;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 short dc_shl_i16(short x, ulong n) {
@@ -1741,7 +6209,39 @@ uchar dc_shr_u8(uchar x, ulong n) {
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int8(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len) {
+__kernel void Arith_int8(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global char (*dc_p4);
+	int dc_b5 = 0;
+	__global char (*dc_p6);
+	int dc_b7 = 0;
+	__global char (*dc_p8);
+	int dc_b9 = 0;
+	__global char (*dc_p10);
+	int dc_b11 = 0;
+	__global char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global char (*dc_p18);
+	int dc_b19 = 0;
+	__global char (*dc_p20);
+	int dc_b21 = 0;
+	__global char (*dc_p22);
+	int dc_b23 = 0;
+	__global char (*dc_p24);
+	int dc_b25 = 0;
+	__global char (*dc_p26);
+	int dc_b27 = 0;
+	__global char (*dc_p28);
+	int dc_b29 = 0;
+	__global char (*dc_p30);
+	int dc_b31 = 0;
+	__global char (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1754,38 +6254,103 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 #line 42 "intsem.go"
 	char x = a[i];
 #line 42 "intsem.go"
-	char y = b[i];
+	char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	char dc_t1 = (char)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	char dc_t2 = (char)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	char dc_t3 = (char)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	char dc_t4 = (char)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		char dc_t5 = dc_sel_i8((dc_b13 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		char dc_t6 = dc_sel_i8((dc_b16 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	char dc_t12 = dc_shl_i8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	char dc_t13 = dc_shr_i8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	char z = x;
 #line 59 "intsem.go"
@@ -1799,11 +6364,48 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len) {
+__kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global char (*dc_p4);
+	int dc_b5 = 0;
+	__global char (*dc_p6);
+	int dc_b7 = 0;
+	__global char (*dc_p8);
+	int dc_b9 = 0;
+	__global char (*dc_p10);
+	int dc_b11 = 0;
+	__global char (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global char (*dc_p18);
+	int dc_b19 = 0;
+	__global char (*dc_p20);
+	int dc_b21 = 0;
+	__global char (*dc_p22);
+	int dc_b23 = 0;
+	__global char (*dc_p24);
+	int dc_b25 = 0;
+	__global char (*dc_p26);
+	int dc_b27 = 0;
+	__global char (*dc_p28);
+	int dc_b29 = 0;
+	__global char (*dc_p30);
+	int dc_b31 = 0;
+	__global char (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1816,38 +6418,103 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 #line 42 "intsem.go"
 	char x = a[i];
 #line 42 "intsem.go"
-	char y = b[i];
+	char y = dc_sel_i8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	char dc_t1 = (char)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	char dc_t2 = (char)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	char dc_t3 = (char)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	char dc_t4 = (char)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (char)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+		char dc_t5 = dc_sel_i8((dc_b13 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (char)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 8, &dc_b14)];
+		char dc_t6 = dc_sel_i8((dc_b16 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b17)];
+	char dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b19)];
+	char dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b21)];
+	char dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b23)];
+	char dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b25)];
+	char dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 15, &dc_b27)];
+	char dc_t12 = dc_shl_i8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b29)];
+	char dc_t13 = dc_shr_i8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	char z = x;
 #line 59 "intsem.go"
@@ -1861,11 +6528,48 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 17, &dc_b31)];
+	char dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int16(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len) {
+__kernel void Arith_int16(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global short (*dc_p4);
+	int dc_b5 = 0;
+	__global short (*dc_p6);
+	int dc_b7 = 0;
+	__global short (*dc_p8);
+	int dc_b9 = 0;
+	__global short (*dc_p10);
+	int dc_b11 = 0;
+	__global short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global short (*dc_p18);
+	int dc_b19 = 0;
+	__global short (*dc_p20);
+	int dc_b21 = 0;
+	__global short (*dc_p22);
+	int dc_b23 = 0;
+	__global short (*dc_p24);
+	int dc_b25 = 0;
+	__global short (*dc_p26);
+	int dc_b27 = 0;
+	__global short (*dc_p28);
+	int dc_b29 = 0;
+	__global short (*dc_p30);
+	int dc_b31 = 0;
+	__global short (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1878,38 +6582,103 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -1923,11 +6692,48 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len) {
+__kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global short (*dc_p4);
+	int dc_b5 = 0;
+	__global short (*dc_p6);
+	int dc_b7 = 0;
+	__global short (*dc_p8);
+	int dc_b9 = 0;
+	__global short (*dc_p10);
+	int dc_b11 = 0;
+	__global short (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global short (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global short (*dc_p18);
+	int dc_b19 = 0;
+	__global short (*dc_p20);
+	int dc_b21 = 0;
+	__global short (*dc_p22);
+	int dc_b23 = 0;
+	__global short (*dc_p24);
+	int dc_b25 = 0;
+	__global short (*dc_p26);
+	int dc_b27 = 0;
+	__global short (*dc_p28);
+	int dc_b29 = 0;
+	__global short (*dc_p30);
+	int dc_b31 = 0;
+	__global short (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -1940,38 +6746,103 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 #line 42 "intsem.go"
 	short x = a[i];
 #line 42 "intsem.go"
-	short y = b[i];
+	short y = dc_sel_i16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 20, &dc_b3)];
+	short dc_t1 = (short)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b5)];
+	short dc_t2 = (short)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 22, &dc_b7)];
+	short dc_t3 = (short)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 23, &dc_b9)];
+	short dc_t4 = (short)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (short)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b11)];
+		short dc_t5 = dc_sel_i16((dc_b13 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (short)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 26, &dc_b14)];
+		short dc_t6 = dc_sel_i16((dc_b16 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	short dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	short dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	short dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	short dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	short dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	short dc_t12 = dc_shl_i16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	short dc_t13 = dc_shr_i16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	short z = x;
 #line 59 "intsem.go"
@@ -1985,11 +6856,48 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_i16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	short dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int32(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len) {
+__kernel void Arith_int32(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global int (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	__global int (*dc_p22);
+	int dc_b23 = 0;
+	__global int (*dc_p24);
+	int dc_b25 = 0;
+	__global int (*dc_p26);
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	__global int (*dc_p30);
+	int dc_b31 = 0;
+	__global int (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2002,38 +6910,103 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -2047,11 +7020,48 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len) {
+__kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	__global int (*dc_p6);
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global int (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	__global int (*dc_p22);
+	int dc_b23 = 0;
+	__global int (*dc_p24);
+	int dc_b25 = 0;
+	__global int (*dc_p26);
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	__global int (*dc_p30);
+	int dc_b31 = 0;
+	__global int (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2064,38 +7074,103 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 #line 42 "intsem.go"
 	int x = a[i];
 #line 42 "intsem.go"
-	int y = b[i];
+	int y = dc_sel_i32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 38, &dc_b3)];
+	int dc_t1 = (int)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 39, &dc_b5)];
+	int dc_t2 = (int)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 40, &dc_b7)];
+	int dc_t3 = (int)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 41, &dc_b9)];
+	int dc_t4 = (int)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i32(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 42, &dc_b11)];
+		int dc_t5 = dc_sel_i32((dc_b13 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i32(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 44, &dc_b14)];
+		int dc_t6 = dc_sel_i32((dc_b16 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 46, &dc_b17)];
+	int dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 47, &dc_b19)];
+	int dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 48, &dc_b21)];
+	int dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 49, &dc_b23)];
+	int dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 50, &dc_b25)];
+	int dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b27)];
+	int dc_t12 = dc_shl_i32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b29)];
+	int dc_t13 = dc_shr_i32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	int z = x;
 #line 59 "intsem.go"
@@ -2109,11 +7184,48 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b31)];
+	int dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int64(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int64(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2126,38 +7238,103 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -2171,11 +7348,48 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2188,38 +7402,103 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 54, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 55, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 60, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 62, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 64, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 66, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 67, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 68, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 69, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 70, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -2233,11 +7512,48 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 71, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len) {
+__kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uchar (*dc_p4);
+	int dc_b5 = 0;
+	__global uchar (*dc_p6);
+	int dc_b7 = 0;
+	__global uchar (*dc_p8);
+	int dc_b9 = 0;
+	__global uchar (*dc_p10);
+	int dc_b11 = 0;
+	__global uchar (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	__global uchar (*dc_p20);
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	__global uchar (*dc_p24);
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	__global uchar (*dc_p28);
+	int dc_b29 = 0;
+	__global uchar (*dc_p30);
+	int dc_b31 = 0;
+	__global uchar (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2250,38 +7566,103 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	uchar x = a[i];
 #line 42 "intsem.go"
-	uchar y = b[i];
+	uchar y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	uchar dc_t1 = (uchar)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	uchar dc_t2 = (uchar)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	uchar dc_t3 = (uchar)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	uchar dc_t4 = (uchar)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (uchar)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		uchar dc_t5 = dc_sel_u8((dc_b13 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (uchar)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		uchar dc_t6 = dc_sel_u8((dc_b16 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	uchar dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	uchar dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	uchar dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	uchar dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	uchar dc_t11 = (uchar)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	uchar dc_t12 = dc_shl_u8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	uchar dc_t13 = dc_shr_u8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uchar z = x;
 #line 59 "intsem.go"
@@ -2295,11 +7676,48 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	uchar dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len) {
+__kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uchar (*dc_p4);
+	int dc_b5 = 0;
+	__global uchar (*dc_p6);
+	int dc_b7 = 0;
+	__global uchar (*dc_p8);
+	int dc_b9 = 0;
+	__global uchar (*dc_p10);
+	int dc_b11 = 0;
+	__global uchar (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	__global uchar (*dc_p20);
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	__global uchar (*dc_p24);
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	__global uchar (*dc_p28);
+	int dc_b29 = 0;
+	__global uchar (*dc_p30);
+	int dc_b31 = 0;
+	__global uchar (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2312,38 +7730,103 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 #line 42 "intsem.go"
 	uchar x = a[i];
 #line 42 "intsem.go"
-	uchar y = b[i];
+	uchar y = dc_sel_u8((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 74, &dc_b3)];
+	uchar dc_t1 = (uchar)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 75, &dc_b5)];
+	uchar dc_t2 = (uchar)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 76, &dc_b7)];
+	uchar dc_t3 = (uchar)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 77, &dc_b9)];
+	uchar dc_t4 = (uchar)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (uchar)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 78, &dc_b11)];
+		uchar dc_t5 = dc_sel_u8((dc_b13 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (uchar)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 80, &dc_b14)];
+		uchar dc_t6 = dc_sel_u8((dc_b16 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 82, &dc_b17)];
+	uchar dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 83, &dc_b19)];
+	uchar dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 84, &dc_b21)];
+	uchar dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 85, &dc_b23)];
+	uchar dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 86, &dc_b25)];
+	uchar dc_t11 = (uchar)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 87, &dc_b27)];
+	uchar dc_t12 = dc_shl_u8(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 88, &dc_b29)];
+	uchar dc_t13 = dc_shr_u8(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uchar z = x;
 #line 59 "intsem.go"
@@ -2357,11 +7840,48 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u8(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 89, &dc_b31)];
+	uchar dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len) {
+__kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ushort (*dc_p4);
+	int dc_b5 = 0;
+	__global ushort (*dc_p6);
+	int dc_b7 = 0;
+	__global ushort (*dc_p8);
+	int dc_b9 = 0;
+	__global ushort (*dc_p10);
+	int dc_b11 = 0;
+	__global ushort (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ushort (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ushort (*dc_p18);
+	int dc_b19 = 0;
+	__global ushort (*dc_p20);
+	int dc_b21 = 0;
+	__global ushort (*dc_p22);
+	int dc_b23 = 0;
+	__global ushort (*dc_p24);
+	int dc_b25 = 0;
+	__global ushort (*dc_p26);
+	int dc_b27 = 0;
+	__global ushort (*dc_p28);
+	int dc_b29 = 0;
+	__global ushort (*dc_p30);
+	int dc_b31 = 0;
+	__global ushort (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2374,38 +7894,103 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 #line 42 "intsem.go"
 	ushort x = a[i];
 #line 42 "intsem.go"
-	ushort y = b[i];
+	ushort y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	ushort dc_t1 = (ushort)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	ushort dc_t2 = (ushort)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	ushort dc_t3 = (ushort)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	ushort dc_t4 = (ushort)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (ushort)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		ushort dc_t5 = dc_sel_u16((dc_b13 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (ushort)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		ushort dc_t6 = dc_sel_u16((dc_b16 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	ushort dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	ushort dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	ushort dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	ushort dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	ushort dc_t11 = (ushort)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	ushort dc_t12 = dc_shl_u16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	ushort dc_t13 = dc_shr_u16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ushort z = x;
 #line 59 "intsem.go"
@@ -2419,11 +8004,48 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	ushort dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len) {
+__kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ushort (*dc_p4);
+	int dc_b5 = 0;
+	__global ushort (*dc_p6);
+	int dc_b7 = 0;
+	__global ushort (*dc_p8);
+	int dc_b9 = 0;
+	__global ushort (*dc_p10);
+	int dc_b11 = 0;
+	__global ushort (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ushort (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ushort (*dc_p18);
+	int dc_b19 = 0;
+	__global ushort (*dc_p20);
+	int dc_b21 = 0;
+	__global ushort (*dc_p22);
+	int dc_b23 = 0;
+	__global ushort (*dc_p24);
+	int dc_b25 = 0;
+	__global ushort (*dc_p26);
+	int dc_b27 = 0;
+	__global ushort (*dc_p28);
+	int dc_b29 = 0;
+	__global ushort (*dc_p30);
+	int dc_b31 = 0;
+	__global ushort (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2436,38 +8058,103 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 #line 42 "intsem.go"
 	ushort x = a[i];
 #line 42 "intsem.go"
-	ushort y = b[i];
+	ushort y = dc_sel_u16((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 92, &dc_b3)];
+	ushort dc_t1 = (ushort)((uint)x + (uint)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 93, &dc_b5)];
+	ushort dc_t2 = (ushort)((uint)x - (uint)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 94, &dc_b7)];
+	ushort dc_t3 = (ushort)((uint)x * (uint)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 95, &dc_b9)];
+	ushort dc_t4 = (ushort)(-(uint)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = (ushort)(x / y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 96, &dc_b11)];
+		ushort dc_t5 = dc_sel_u16((dc_b13 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = (ushort)(x % y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 98, &dc_b14)];
+		ushort dc_t6 = dc_sel_u16((dc_b16 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 100, &dc_b17)];
+	ushort dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 101, &dc_b19)];
+	ushort dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 102, &dc_b21)];
+	ushort dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 103, &dc_b23)];
+	ushort dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 104, &dc_b25)];
+	ushort dc_t11 = (ushort)(~x);
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 105, &dc_b27)];
+	ushort dc_t12 = dc_shl_u16(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 106, &dc_b29)];
+	ushort dc_t13 = dc_shr_u16(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ushort z = x;
 #line 59 "intsem.go"
@@ -2481,11 +8168,48 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 #line 63 "intsem.go"
 	z = dc_shl_u16(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 107, &dc_b31)];
+	ushort dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len) {
+__kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+	__global uint (*dc_p10);
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uint (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uint (*dc_p18);
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	__global uint (*dc_p22);
+	int dc_b23 = 0;
+	__global uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	__global uint (*dc_p28);
+	int dc_b29 = 0;
+	__global uint (*dc_p30);
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2498,38 +8222,103 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 #line 42 "intsem.go"
 	uint x = a[i];
 #line 42 "intsem.go"
-	uint y = b[i];
+	uint y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	uint dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	uint dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	uint dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	uint dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		uint dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		uint dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	uint dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	uint dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	uint dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	uint dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	uint dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	uint dc_t12 = dc_shl_u32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	uint dc_t13 = dc_shr_u32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uint z = x;
 #line 59 "intsem.go"
@@ -2543,11 +8332,48 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	uint dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len) {
+__kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+	__global uint (*dc_p10);
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uint (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uint (*dc_p18);
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	__global uint (*dc_p22);
+	int dc_b23 = 0;
+	__global uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	__global uint (*dc_p28);
+	int dc_b29 = 0;
+	__global uint (*dc_p30);
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2560,38 +8386,103 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 #line 42 "intsem.go"
 	uint x = a[i];
 #line 42 "intsem.go"
-	uint y = b[i];
+	uint y = dc_sel_u32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 108, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 109, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 110, &dc_b3)];
+	uint dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 111, &dc_b5)];
+	uint dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 112, &dc_b7)];
+	uint dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 113, &dc_b9)];
+	uint dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0u) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 114, &dc_b11)];
+		uint dc_t5 = dc_sel_u32((dc_b13 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 116, &dc_b14)];
+		uint dc_t6 = dc_sel_u32((dc_b16 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 118, &dc_b17)];
+	uint dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 119, &dc_b19)];
+	uint dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 120, &dc_b21)];
+	uint dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 121, &dc_b23)];
+	uint dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 122, &dc_b25)];
+	uint dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 123, &dc_b27)];
+	uint dc_t12 = dc_shl_u32(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 124, &dc_b29)];
+	uint dc_t13 = dc_shr_u32(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	uint z = x;
 #line 59 "intsem.go"
@@ -2605,11 +8496,48 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u32(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 125, &dc_b31)];
+	uint dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2622,38 +8550,103 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -2667,11 +8660,48 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2684,38 +8714,103 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 126, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 127, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 128, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 129, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 130, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 131, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 132, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 134, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 136, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 137, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 138, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 139, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 140, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 141, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 142, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -2729,11 +8824,48 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 143, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2746,38 +8878,103 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -2791,11 +8988,48 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len) {
+__kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global long (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	__global long (*dc_p24);
+	int dc_b25 = 0;
+	__global long (*dc_p26);
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2808,38 +9042,103 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 #line 42 "intsem.go"
 	long x = a[i];
 #line 42 "intsem.go"
-	long y = b[i];
+	long y = dc_sel_i64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 145, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 146, &dc_b3)];
+	long dc_t1 = (long)((ulong)x + (ulong)y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 147, &dc_b5)];
+	long dc_t2 = (long)((ulong)x - (ulong)y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 148, &dc_b7)];
+	long dc_t3 = (long)((ulong)x * (ulong)y);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 149, &dc_b9)];
+	long dc_t4 = (long)(-(ulong)x);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0L) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_div_i64(x, y);
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 150, &dc_b11)];
+		long dc_t5 = dc_sel_i64((dc_b13 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b13))), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_rem_i64(x, y);
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 152, &dc_b14)];
+		long dc_t6 = dc_sel_i64((dc_b16 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b16))), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 154, &dc_b17)];
+	long dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 155, &dc_b19)];
+	long dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 156, &dc_b21)];
+	long dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 157, &dc_b23)];
+	long dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 158, &dc_b25)];
+	long dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 159, &dc_b27)];
+	long dc_t12 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 160, &dc_b29)];
+	long dc_t13 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	long z = x;
 #line 59 "intsem.go"
@@ -2853,11 +9152,48 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 #line 63 "intsem.go"
 	z = dc_shl_i64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 161, &dc_b31)];
+	long dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2870,38 +9206,103 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -2915,11 +9316,48 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 36 "intsem.go"
-__kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len) {
+__kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global ulong (*dc_p4);
+	int dc_b5 = 0;
+	__global ulong (*dc_p6);
+	int dc_b7 = 0;
+	__global ulong (*dc_p8);
+	int dc_b9 = 0;
+	__global ulong (*dc_p10);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global ulong (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global ulong (*dc_p18);
+	int dc_b19 = 0;
+	__global ulong (*dc_p20);
+	int dc_b21 = 0;
+	__global ulong (*dc_p22);
+	int dc_b23 = 0;
+	__global ulong (*dc_p24);
+	int dc_b25 = 0;
+	__global ulong (*dc_p26);
+	int dc_b27 = 0;
+	__global ulong (*dc_p28);
+	int dc_b29 = 0;
+	__global ulong (*dc_p30);
+	int dc_b31 = 0;
+	__global ulong (*dc_p32);
 #line 37 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 38 "intsem.go"
@@ -2932,38 +9370,103 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 #line 42 "intsem.go"
 	ulong x = a[i];
 #line 42 "intsem.go"
-	ulong y = b[i];
+	ulong y = dc_sel_u64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
 #line 42 "intsem.go"
-	uint c = s[i];
+	uint c = dc_sel_u32((dc_b2 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 163, &dc_b2)]), &dc_b2);
 #line 43 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 164, &dc_b3)];
+	ulong dc_t1 = x + y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 44 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 165, &dc_b5)];
+	ulong dc_t2 = x - y;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 45 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 166, &dc_b7)];
+	ulong dc_t3 = x * y;
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 46 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 167, &dc_b9)];
+	ulong dc_t4 = -x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 47 "intsem.go"
 	if (y != 0UL) {
 #line 48 "intsem.go"
-		out[(long)(4UL * (ulong)n + (ulong)i)] = x / y;
+		dc_b11 = 0;
+		dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 168, &dc_b11)];
+		ulong dc_t5 = dc_sel_u64((dc_b13 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b13)), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t5;
+		}
 #line 49 "intsem.go"
-		out[(long)(5UL * (ulong)n + (ulong)i)] = x % y;
+		dc_b14 = 0;
+		dc_p15 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 170, &dc_b14)];
+		ulong dc_t6 = dc_sel_u64((dc_b16 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b16)), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t6;
+		}
 	}
 #line 51 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 172, &dc_b17)];
+	ulong dc_t7 = x & y;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 52 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 173, &dc_b19)];
+	ulong dc_t8 = x | y;
+	if (!dc_b19) {
+		*dc_p20 = dc_t8;
+	}
 #line 53 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 174, &dc_b21)];
+	ulong dc_t9 = x ^ y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t9;
+	}
 #line 54 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 175, &dc_b23)];
+	ulong dc_t10 = x & ~y;
+	if (!dc_b23) {
+		*dc_p24 = dc_t10;
+	}
 #line 55 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 176, &dc_b25)];
+	ulong dc_t11 = ~x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t11;
+	}
 #line 56 "intsem.go"
-	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long)(11UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 177, &dc_b27)];
+	ulong dc_t12 = dc_shl_u64(x, (ulong)c);
+	if (!dc_b27) {
+		*dc_p28 = dc_t12;
+	}
 #line 57 "intsem.go"
-	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long)(12UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 178, &dc_b29)];
+	ulong dc_t13 = dc_shr_u64(x, (ulong)c);
+	if (!dc_b29) {
+		*dc_p30 = dc_t13;
+	}
 #line 58 "intsem.go"
 	ulong z = x;
 #line 59 "intsem.go"
@@ -2977,97 +9480,313 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 #line 63 "intsem.go"
 	z = dc_shl_u64(z, (ulong)(c % 8u));
 #line 64 "intsem.go"
-	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long)(13UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 179, &dc_b31)];
+	ulong dc_t14 = z;
+	if (!dc_b31) {
+		*dc_p32 = dc_t14;
+	}
 }
 
 #line 71 "intsem.go"
-__kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len) {
+__kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
 #line 72 "intsem.go"
 	if ((long)get_global_id(0) != 0L) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(uint)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(uint)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((uint)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((uint)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((uint)m * (uint)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((uint)m * (uint)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((uint)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((uint)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (uint)d * (uint)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long mm = m64[0];
+	long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long dd = d64[0];
+	long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long)(-(ulong)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long dc_t10 = (long)(-(ulong)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long)((ulong)mm - 1UL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long dc_t11 = (long)((ulong)mm - 1UL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long)((ulong)mm * (ulong)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long dc_t12 = (long)((ulong)mm * (ulong)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long dc_t13 = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 71 "intsem.go"
-__kernel void Edges_aliased(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len) {
+__kernel void Edges_aliased(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global int (*dc_p10);
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global long (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	__global long (*dc_p30);
+	int dc_b31 = 0;
+	__global long (*dc_p32);
+	int dc_b33 = 0;
+	__global long (*dc_p34);
 #line 72 "intsem.go"
 	if ((long)get_global_id(0) != 0L) {
 #line 73 "intsem.go"
 		return;
 	}
 #line 75 "intsem.go"
-	int m = m32[0];
+	int m = dc_sel_i32((dc_b1 = 0, m32[dc_ix(0, m32_len, dc_fault, dc_tag, 180, &dc_b1)]), &dc_b1);
 #line 75 "intsem.go"
-	int d = d32[0];
+	int d = dc_sel_i32((dc_b2 = 0, d32[dc_ix(0, d32_len, dc_fault, dc_tag, 181, &dc_b2)]), &dc_b2);
 #line 76 "intsem.go"
-	out32[0] = dc_div_i32(m, d);
+	dc_b3 = 0;
+	dc_p4 = &out32[dc_ix(0, out32_len, dc_fault, dc_tag, 182, &dc_b3)];
+	int dc_t1 = dc_sel_i32((dc_b5 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b5))), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 77 "intsem.go"
-	out32[1] = dc_rem_i32(m, d);
+	dc_b6 = 0;
+	dc_p7 = &out32[dc_ix(1, out32_len, dc_fault, dc_tag, 184, &dc_b6)];
+	int dc_t2 = dc_sel_i32((dc_b8 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b8))), &dc_b8);
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
 #line 78 "intsem.go"
-	out32[2] = (int)(-(uint)m);
+	dc_b9 = 0;
+	dc_p10 = &out32[dc_ix(2, out32_len, dc_fault, dc_tag, 186, &dc_b9)];
+	int dc_t3 = (int)(-(uint)m);
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
 #line 79 "intsem.go"
-	out32[3] = (int)((uint)m - 1u);
+	dc_b11 = 0;
+	dc_p12 = &out32[dc_ix(3, out32_len, dc_fault, dc_tag, 187, &dc_b11)];
+	int dc_t4 = (int)((uint)m - 1u);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 80 "intsem.go"
-	out32[4] = (int)((uint)m * (uint)d);
+	dc_b13 = 0;
+	dc_p14 = &out32[dc_ix(4, out32_len, dc_fault, dc_tag, 188, &dc_b13)];
+	int dc_t5 = (int)((uint)m * (uint)d);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
 #line 81 "intsem.go"
-	out32[5] = (int)((uint)m - 1u + 2u);
+	dc_b15 = 0;
+	dc_p16 = &out32[dc_ix(5, out32_len, dc_fault, dc_tag, 189, &dc_b15)];
+	int dc_t6 = (int)((uint)m - 1u + 2u);
+	if (!dc_b15) {
+		*dc_p16 = dc_t6;
+	}
 #line 82 "intsem.go"
-	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+	dc_b17 = 0;
+	dc_p18 = &out32[dc_ix(6, out32_len, dc_fault, dc_tag, 190, &dc_b17)];
+	int dc_t7 = (int)(2147483647u + (uint)d * (uint)m);
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 83 "intsem.go"
-	long mm = m64[0];
+	long mm = dc_sel_i64((dc_b19 = 0, m64[dc_ix(0, m64_len, dc_fault, dc_tag, 191, &dc_b19)]), &dc_b19);
 #line 83 "intsem.go"
-	long dd = d64[0];
+	long dd = dc_sel_i64((dc_b20 = 0, d64[dc_ix(0, d64_len, dc_fault, dc_tag, 192, &dc_b20)]), &dc_b20);
 #line 84 "intsem.go"
-	out64[0] = dc_div_i64(mm, dd);
+	dc_b21 = 0;
+	dc_p22 = &out64[dc_ix(0, out64_len, dc_fault, dc_tag, 193, &dc_b21)];
+	long dc_t8 = dc_sel_i64((dc_b23 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b23))), &dc_b23);
+	if (!dc_b21) {
+		*dc_p22 = dc_t8;
+	}
 #line 85 "intsem.go"
-	out64[1] = dc_rem_i64(mm, dd);
+	dc_b24 = 0;
+	dc_p25 = &out64[dc_ix(1, out64_len, dc_fault, dc_tag, 195, &dc_b24)];
+	long dc_t9 = dc_sel_i64((dc_b26 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b26))), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 86 "intsem.go"
-	out64[2] = (long)(-(ulong)mm);
+	dc_b27 = 0;
+	dc_p28 = &out64[dc_ix(2, out64_len, dc_fault, dc_tag, 197, &dc_b27)];
+	long dc_t10 = (long)(-(ulong)mm);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 87 "intsem.go"
-	out64[3] = (long)((ulong)mm - 1UL);
+	dc_b29 = 0;
+	dc_p30 = &out64[dc_ix(3, out64_len, dc_fault, dc_tag, 198, &dc_b29)];
+	long dc_t11 = (long)((ulong)mm - 1UL);
+	if (!dc_b29) {
+		*dc_p30 = dc_t11;
+	}
 #line 88 "intsem.go"
-	out64[4] = (long)((ulong)mm * (ulong)dd);
+	dc_b31 = 0;
+	dc_p32 = &out64[dc_ix(4, out64_len, dc_fault, dc_tag, 199, &dc_b31)];
+	long dc_t12 = (long)((ulong)mm * (ulong)dd);
+	if (!dc_b31) {
+		*dc_p32 = dc_t12;
+	}
 #line 89 "intsem.go"
-	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	dc_b33 = 0;
+	dc_p34 = &out64[dc_ix(5, out64_len, dc_fault, dc_tag, 200, &dc_b33)];
+	long dc_t13 = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+	if (!dc_b33) {
+		*dc_p34 = dc_t13;
+	}
 }
 
 #line 96 "intsem.go"
-__kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len) {
+__kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global long (*dc_p3);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
+	__global ulong (*dc_p7);
+	int dc_b8 = 0;
+	__global ulong (*dc_p9);
+	int dc_b10 = 0;
+	__global uchar (*dc_p11);
+	int dc_b12 = 0;
+	__global uchar (*dc_p13);
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -3080,27 +9799,70 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 #line 102 "intsem.go"
 	long x = a[i];
 #line 102 "intsem.go"
-	long c = s[i];
+	long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long dc_t2 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 96 "intsem.go"
-__kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len) {
+__kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global long (*dc_p3);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
+	__global ulong (*dc_p7);
+	int dc_b8 = 0;
+	__global ulong (*dc_p9);
+	int dc_b10 = 0;
+	__global uchar (*dc_p11);
+	int dc_b12 = 0;
+	__global uchar (*dc_p13);
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -3113,27 +9875,79 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 #line 102 "intsem.go"
 	long x = a[i];
 #line 102 "intsem.go"
-	long c = s[i];
+	long c = dc_sel_i64((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 201, &dc_b1)]), &dc_b1);
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
+	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
+	long dc_t2 = dc_shr_i64(x, (ulong)c);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	dc_b6 = 0;
+	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
+	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
+	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	dc_b10 = 0;
+	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
+	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	dc_b12 = 0;
+	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
+	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 120 "intsem.go"
-__kernel void Narrow(__global const long* restrict xs, long xs_len, __global long* out, long out_len) {
+__kernel void Narrow(__global const long* restrict xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
 #line 121 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 122 "intsem.go"
@@ -3146,31 +9960,108 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 #line 126 "intsem.go"
 	long x = xs[i];
 #line 127 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long dc_t1 = (long)(char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long dc_t2 = (long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long dc_t3 = (long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long dc_t4 = (long)(uchar)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long dc_t5 = (long)(ushort)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long dc_t6 = (long)(uint)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long dc_t7 = (long)((ulong)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long dc_t8 = (long)(char)(uchar)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long dc_t9 = (long)(uint)(char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long dc_t10 = (long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #line 120 "intsem.go"
-__kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len) {
+__kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
+	__global long (*dc_p8);
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	__global long (*dc_p12);
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	__global long (*dc_p16);
+	int dc_b17 = 0;
+	__global long (*dc_p18);
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	__global long (*dc_p22);
 #line 121 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 122 "intsem.go"
@@ -3183,32 +10074,129 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 #line 126 "intsem.go"
 	long x = xs[i];
 #line 127 "intsem.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	long dc_t1 = (long)(char)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 128 "intsem.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	long dc_t2 = (long)(short)x;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 129 "intsem.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	long dc_t3 = (long)(int)x;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 130 "intsem.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	long dc_t4 = (long)(uchar)x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 131 "intsem.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	long dc_t5 = (long)(ushort)x;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 132 "intsem.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	long dc_t6 = (long)(uint)x;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 133 "intsem.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	long dc_t7 = (long)((ulong)x >> 1);
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 134 "intsem.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	long dc_t8 = (long)(char)(uchar)x;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 135 "intsem.go"
-	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	long dc_t9 = (long)(uint)(char)x;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 136 "intsem.go"
-	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	long dc_t10 = (long)(int)x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 137 "intsem.go"
-	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 }
 
 #ifdef cl_khr_fp64
 #line 153 "intsem.go"
-__kernel void IntFloat(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len) {
+__kernel void IntFloat(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global double (*dc_p7);
+	int dc_b8 = 0;
+	__global double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	__global long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 155 "intsem.go"
@@ -3219,37 +10207,149 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 
 #line 153 "intsem.go"
-__kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len) {
+__kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global double (*dc_p7);
+	int dc_b8 = 0;
+	__global double (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global double (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global double (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global double (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global double (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__global long (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global long (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global long (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	__global long (*dc_p34);
+	int dc_b35 = 0;
+	int dc_b36 = 0;
+	__global long (*dc_p37);
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	__global long (*dc_p40);
+	int dc_b41 = 0;
+	int dc_b42 = 0;
 #line 154 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 155 "intsem.go"
@@ -3260,39 +10360,110 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 		return;
 	}
 #line 159 "intsem.go"
-	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+	dc_b1 = 0;
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	double dc_t1 = (double)is[i];
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 160 "intsem.go"
-	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+	dc_b3 = 0;
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 161 "intsem.go"
-	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+	dc_b6 = 0;
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	double dc_t3 = (double)(float)is[i];
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 162 "intsem.go"
-	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+	dc_b8 = 0;
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 163 "intsem.go"
-	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+	dc_b11 = 0;
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 164 "intsem.go"
-	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+	dc_b14 = 0;
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t6;
+	}
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	dc_b17 = 0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	if (!dc_b17) {
+		*dc_p18 = dc_t7;
+	}
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	dc_b20 = 0;
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	if (!dc_b20) {
+		*dc_p21 = dc_t8;
+	}
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	dc_b24 = 0;
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	if (!dc_b24) {
+		*dc_p25 = dc_t9;
+	}
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	dc_b27 = 0;
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	if (!dc_b27) {
+		*dc_p28 = dc_t10;
+	}
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	dc_b30 = 0;
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	if (!dc_b30) {
+		*dc_p31 = dc_t11;
+	}
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	dc_b33 = 0;
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	if (!dc_b33) {
+		*dc_p34 = dc_t12;
+	}
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	dc_b36 = 0;
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	if (!dc_b36) {
+		*dc_p37 = dc_t13;
+	}
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	dc_b39 = 0;
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	if (!dc_b39) {
+		*dc_p40 = dc_t14;
+	}
 }
 #endif // cl_khr_fp64
 `
 
 var dcKernelArith_int8 = &runtime.Kernel{
 	Aliased: "Arith_int8_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_int8",
 	Params: []runtime.Param{{
@@ -3317,6 +10488,7 @@ var dcKernelArith_int8 = &runtime.Kernel{
 
 var dcKernelArith_int16 = &runtime.Kernel{
 	Aliased: "Arith_int16_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_int16",
 	Params: []runtime.Param{{
@@ -3341,6 +10513,7 @@ var dcKernelArith_int16 = &runtime.Kernel{
 
 var dcKernelArith_int32 = &runtime.Kernel{
 	Aliased: "Arith_int32_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_int32",
 	Params: []runtime.Param{{
@@ -3365,6 +10538,7 @@ var dcKernelArith_int32 = &runtime.Kernel{
 
 var dcKernelArith_int64 = &runtime.Kernel{
 	Aliased: "Arith_int64_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_int64",
 	Params: []runtime.Param{{
@@ -3389,6 +10563,7 @@ var dcKernelArith_int64 = &runtime.Kernel{
 
 var dcKernelArith_uint8 = &runtime.Kernel{
 	Aliased: "Arith_uint8_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_uint8",
 	Params: []runtime.Param{{
@@ -3413,6 +10588,7 @@ var dcKernelArith_uint8 = &runtime.Kernel{
 
 var dcKernelArith_uint16 = &runtime.Kernel{
 	Aliased: "Arith_uint16_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_uint16",
 	Params: []runtime.Param{{
@@ -3437,6 +10613,7 @@ var dcKernelArith_uint16 = &runtime.Kernel{
 
 var dcKernelArith_uint32 = &runtime.Kernel{
 	Aliased: "Arith_uint32_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_uint32",
 	Params: []runtime.Param{{
@@ -3461,6 +10638,7 @@ var dcKernelArith_uint32 = &runtime.Kernel{
 
 var dcKernelArith_uint64 = &runtime.Kernel{
 	Aliased: "Arith_uint64_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_uint64",
 	Params: []runtime.Param{{
@@ -3485,6 +10663,7 @@ var dcKernelArith_uint64 = &runtime.Kernel{
 
 var dcKernelArith_int = &runtime.Kernel{
 	Aliased: "Arith_int_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_int",
 	Params: []runtime.Param{{
@@ -3509,6 +10688,7 @@ var dcKernelArith_int = &runtime.Kernel{
 
 var dcKernelArith_uint = &runtime.Kernel{
 	Aliased: "Arith_uint_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Arith_uint",
 	Params: []runtime.Param{{
@@ -3533,6 +10713,7 @@ var dcKernelArith_uint = &runtime.Kernel{
 
 var dcKernelEdges = &runtime.Kernel{
 	Aliased: "Edges_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Edges",
 	Params: []runtime.Param{{
@@ -3566,6 +10747,7 @@ var dcKernelEdges = &runtime.Kernel{
 
 var dcKernelShifts = &runtime.Kernel{
 	Aliased: "Shifts_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Shifts",
 	Params: []runtime.Param{{
@@ -3596,6 +10778,7 @@ var dcKernelShifts = &runtime.Kernel{
 
 var dcKernelNarrow = &runtime.Kernel{
 	Aliased: "Narrow_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Narrow",
 	Params: []runtime.Param{{
@@ -3612,6 +10795,7 @@ var dcKernelNarrow = &runtime.Kernel{
 
 var dcKernelIntFloat = &runtime.Kernel{
 	Aliased: "IntFloat_aliased",
+	Checked: true,
 	Float64: true,
 	Module:  dcModule,
 	Name:    "IntFloat",
@@ -3661,130 +10845,140 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 		a := any(a).(*runtime.Buffer[int8])
 		b := any(b).(*runtime.Buffer[int8])
 		out := any(out).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelArith_int8, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_int8, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_int8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case int16:
 		a := any(a).(*runtime.Buffer[int16])
 		b := any(b).(*runtime.Buffer[int16])
 		out := any(out).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelArith_int16, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_int16, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_int16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case int32:
 		a := any(a).(*runtime.Buffer[int32])
 		b := any(b).(*runtime.Buffer[int32])
 		out := any(out).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelArith_int32, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_int32, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_int32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case int64:
 		a := any(a).(*runtime.Buffer[int64])
 		b := any(b).(*runtime.Buffer[int64])
 		out := any(out).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelArith_int64, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_int64, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_int64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case uint8:
 		a := any(a).(*runtime.Buffer[uint8])
 		b := any(b).(*runtime.Buffer[uint8])
 		out := any(out).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelArith_uint8, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_uint8, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_uint8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case uint16:
 		a := any(a).(*runtime.Buffer[uint16])
 		b := any(b).(*runtime.Buffer[uint16])
 		out := any(out).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelArith_uint16, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_uint16, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_uint16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case uint32:
 		a := any(a).(*runtime.Buffer[uint32])
 		b := any(b).(*runtime.Buffer[uint32])
 		out := any(out).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelArith_uint32, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_uint32, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_uint32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case uint64:
 		a := any(a).(*runtime.Buffer[uint64])
 		b := any(b).(*runtime.Buffer[uint64])
 		out := any(out).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelArith_uint64, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_uint64, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_uint64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case int:
 		a := any(a).(*runtime.Buffer[int])
 		b := any(b).(*runtime.Buffer[int])
 		out := any(out).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelArith_int, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_int, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_int", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	case uint:
 		a := any(a).(*runtime.Buffer[uint])
 		b := any(b).(*runtime.Buffer[uint])
 		out := any(out).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelArith_uint, g, []runtime.Arg{a, b, s, out}, func() error {
+		return dev.Launch(dcKernelArith_uint, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
 			dc_s0 := a.HostSlice()
 			dc_s1 := b.HostSlice()
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
+			dc_f := cpu.NewFaults(dc_c)
 			return cpu.Run("Arith_uint", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+				dc_cpu_Arith_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
 		})
 	default:
@@ -3796,15 +10990,16 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32 *runtime.Buffer[int32], m64 *runtime.Buffer[int64], d64 *runtime.Buffer[int64], out32 *runtime.Buffer[int32], out64 *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, func() error {
+	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, func(dc_c *runtime.Call) error {
 		dc_s0 := m32.HostSlice()
 		dc_s1 := d32.HostSlice()
 		dc_s2 := m64.HostSlice()
 		dc_s3 := d64.HostSlice()
 		dc_s4 := out32.HostSlice()
 		dc_s5 := out64.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Edges", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Edges(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5)
+			dc_cpu_Edges(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_f)
 		})
 	})
 }
@@ -3813,14 +11008,15 @@ func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *runtime.Buffer[int], out *runtime.Buffer[int64], uout *runtime.Buffer[uint64], bout *runtime.Buffer[uint8]) error {
-	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, func() error {
+	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := s.HostSlice()
 		dc_s2 := out.HostSlice()
 		dc_s3 := uout.HostSlice()
 		dc_s4 := bout.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Shifts", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Shifts(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4)
+			dc_cpu_Shifts(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
 		})
 	})
 }
@@ -3829,11 +11025,12 @@ func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *r
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, func() error {
+	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := xs.HostSlice()
 		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Narrow", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Narrow(g, dc_g0, dc_g1, dc_s0, dc_s1)
+			dc_cpu_Narrow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
 	})
 }
@@ -3842,7 +11039,7 @@ func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], us *runtime.Buffer[uint64], fs *runtime.Buffer[float64], ufs *runtime.Buffer[float64], f32s *runtime.Buffer[float32], small *runtime.Buffer[float32], toF *runtime.Buffer[float64], toI *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, func() error {
+	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, func(dc_c *runtime.Call) error {
 		dc_s0 := is.HostSlice()
 		dc_s1 := us.HostSlice()
 		dc_s2 := fs.HostSlice()
@@ -3851,14 +11048,15 @@ func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], u
 		dc_s5 := small.HostSlice()
 		dc_s6 := toF.HostSlice()
 		dc_s7 := toI.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("IntFloat", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_IntFloat(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7)
+			dc_cpu_IntFloat(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_f)
 		})
 	})
 }
 
 // dc_cpu_Arith_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int8.
-func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []uint32, out []int8) {
+func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []uint32, out []int8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -3866,8 +11064,12 @@ func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []u
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -3879,30 +11081,30 @@ func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []u
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 1, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 8, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 10, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 11, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 12, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 13, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 14, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 15, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 16, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 17, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -3911,7 +11113,7 @@ func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []u
 }
 
 // dc_cpu_Arith_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int16.
-func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s []uint32, out []int16) {
+func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s []uint32, out []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -3919,8 +11121,12 @@ func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -3932,30 +11138,30 @@ func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 18, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 19, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 20, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 21, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 22, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 23, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 26, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 28, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 29, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 30, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 31, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 32, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 33, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 34, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 35, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -3964,7 +11170,7 @@ func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s 
 }
 
 // dc_cpu_Arith_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int32.
-func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32) {
+func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -3972,8 +11178,12 @@ func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -3985,30 +11195,30 @@ func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 36, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 37, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 38, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 39, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 40, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 41, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 42, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 44, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 46, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 47, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 48, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 49, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 50, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 51, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 52, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 53, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4017,7 +11227,7 @@ func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s 
 }
 
 // dc_cpu_Arith_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int64.
-func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s []uint32, out []int64) {
+func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s []uint32, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4025,8 +11235,12 @@ func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4038,30 +11252,30 @@ func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 54, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 55, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 56, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 57, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 58, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 59, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 60, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 62, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 64, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 66, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 67, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 68, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 69, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 70, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 71, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4070,7 +11284,7 @@ func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s 
 }
 
 // dc_cpu_Arith_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint8.
-func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8) {
+func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4078,8 +11292,12 @@ func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4091,30 +11309,30 @@ func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 72, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 73, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 74, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 75, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 76, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 77, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 78, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 80, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 82, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 83, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 84, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 85, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 86, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 87, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 88, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 89, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4123,7 +11341,7 @@ func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s 
 }
 
 // dc_cpu_Arith_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint16.
-func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16, s []uint32, out []uint16) {
+func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16, s []uint32, out []uint16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4131,8 +11349,12 @@ func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16,
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4144,30 +11366,30 @@ func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16,
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 90, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 91, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 92, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 93, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 94, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 95, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 96, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 98, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 100, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 101, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 102, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 103, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 104, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 105, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 106, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 107, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4176,7 +11398,7 @@ func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16,
 }
 
 // dc_cpu_Arith_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint32.
-func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32) {
+func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4184,8 +11406,12 @@ func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32,
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4197,30 +11423,30 @@ func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32,
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 108, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 109, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 110, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 111, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 112, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 113, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 114, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 116, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 118, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 119, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 120, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 121, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 122, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 123, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 124, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 125, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4229,7 +11455,7 @@ func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32,
 }
 
 // dc_cpu_Arith_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint64.
-func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64, s []uint32, out []uint64) {
+func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64, s []uint32, out []uint64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4237,8 +11463,12 @@ func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64,
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4250,30 +11480,30 @@ func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64,
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 126, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 127, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 128, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 129, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 130, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 131, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 132, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 134, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 136, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 137, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 138, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 139, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 140, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 141, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 142, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 143, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4282,7 +11512,7 @@ func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64,
 }
 
 // dc_cpu_Arith_int runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int.
-func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int) {
+func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4290,8 +11520,12 @@ func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4303,30 +11537,30 @@ func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 144, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 145, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 146, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 147, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 148, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 149, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 150, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 152, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 154, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 155, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 156, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 157, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 158, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 159, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 160, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 161, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4335,7 +11569,7 @@ func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint
 }
 
 // dc_cpu_Arith_uint runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint.
-func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []uint32, out []uint) {
+func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []uint32, out []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4343,8 +11577,12 @@ func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []u
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4356,30 +11594,30 @@ func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []u
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
+						y := (*cpu.Index(dc_f, 162, b, int(i), dc_x, dc_y, dc_z))
+						c := (*cpu.Index(dc_f, 163, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 164, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+						(*cpu.Index(dc_f, 165, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+						(*cpu.Index(dc_f, 166, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+						(*cpu.Index(dc_f, 167, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
 						if y != 0 {
-							out[4*n+i] = x / y
-							out[5*n+i] = x % y
+							(*cpu.Index(dc_f, 168, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 170, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
 						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
+						(*cpu.Index(dc_f, 172, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+						(*cpu.Index(dc_f, 173, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+						(*cpu.Index(dc_f, 174, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+						(*cpu.Index(dc_f, 175, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+						(*cpu.Index(dc_f, 176, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+						(*cpu.Index(dc_f, 177, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 178, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
 						z := x
 						z++
 						z += y
 						z *= 3
 						z -= x << 1
 						z <<= c % 8
-						out[13*n+i] = z
+						(*cpu.Index(dc_f, 179, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
 					}
 				}
 			}
@@ -4388,7 +11626,7 @@ func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []u
 }
 
 // dc_cpu_Edges runs every thread of groups [dc_g0, dc_g1) of kernel Edges.
-func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64) {
+func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4396,8 +11634,12 @@ func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4406,23 +11648,23 @@ func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 
 						if dc_x != 0 {
 							continue dc_thread
 						}
-						m := m32[0]
-						d := d32[0]
-						out32[0] = m / d
-						out32[1] = m % d
-						out32[2] = -m
-						out32[3] = m - 1
-						out32[4] = m * d
-						out32[5] = m - 1 + 2
-						out32[6] = 2147483647 + d*m
-						mm := m64[0]
-						dd := d64[0]
-						out64[0] = mm / dd
-						out64[1] = mm % dd
-						out64[2] = -mm
-						out64[3] = mm - 1
-						out64[4] = mm * dd
-						out64[5] = 9223372036854775807 + dd*mm
+						m := (*cpu.Index(dc_f, 180, m32, int(0), dc_x, dc_y, dc_z))
+						d := (*cpu.Index(dc_f, 181, d32, int(0), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 182, out32, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 184, out32, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 186, out32, int(2), dc_x, dc_y, dc_z)) = -m
+						(*cpu.Index(dc_f, 187, out32, int(3), dc_x, dc_y, dc_z)) = m - 1
+						(*cpu.Index(dc_f, 188, out32, int(4), dc_x, dc_y, dc_z)) = m * d
+						(*cpu.Index(dc_f, 189, out32, int(5), dc_x, dc_y, dc_z)) = m - 1 + 2
+						(*cpu.Index(dc_f, 190, out32, int(6), dc_x, dc_y, dc_z)) = 2147483647 + d*m
+						mm := (*cpu.Index(dc_f, 191, m64, int(0), dc_x, dc_y, dc_z))
+						dd := (*cpu.Index(dc_f, 192, d64, int(0), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 193, out64, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 195, out64, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 197, out64, int(2), dc_x, dc_y, dc_z)) = -mm
+						(*cpu.Index(dc_f, 198, out64, int(3), dc_x, dc_y, dc_z)) = mm - 1
+						(*cpu.Index(dc_f, 199, out64, int(4), dc_x, dc_y, dc_z)) = mm * dd
+						(*cpu.Index(dc_f, 200, out64, int(5), dc_x, dc_y, dc_z)) = 9223372036854775807 + dd*mm
 					}
 				}
 			}
@@ -4431,7 +11673,7 @@ func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 
 }
 
 // dc_cpu_Shifts runs every thread of groups [dc_g0, dc_g1) of kernel Shifts.
-func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8) {
+func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4439,8 +11681,12 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4452,15 +11698,15 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 							continue dc_thread
 						}
 						x := a[i]
-						c := s[i]
-						out[2*i] = x << c
-						out[2*i+1] = x >> c
+						c := (*cpu.Index(dc_f, 201, s, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 202, out, int(2*i), dc_x, dc_y, dc_z)) = x << c
+						(*cpu.Index(dc_f, 203, out, int(2*i+1), dc_x, dc_y, dc_z)) = x >> c
 						u := uint64(x)
-						uout[2*i] = u << c
-						uout[2*i+1] = u >> c
+						(*cpu.Index(dc_f, 204, uout, int(2*i), dc_x, dc_y, dc_z)) = u << c
+						(*cpu.Index(dc_f, 205, uout, int(2*i+1), dc_x, dc_y, dc_z)) = u >> c
 						b := uint8(x)
-						bout[2*i] = b << c
-						bout[2*i+1] = b >> c
+						(*cpu.Index(dc_f, 206, bout, int(2*i), dc_x, dc_y, dc_z)) = b << c
+						(*cpu.Index(dc_f, 207, bout, int(2*i+1), dc_x, dc_y, dc_z)) = b >> c
 					}
 				}
 			}
@@ -4469,7 +11715,7 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 }
 
 // dc_cpu_Narrow runs every thread of groups [dc_g0, dc_g1) of kernel Narrow.
-func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64) {
+func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4477,8 +11723,12 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64) {
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4490,17 +11740,17 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64) {
 							continue dc_thread
 						}
 						x := xs[i]
-						out[0*n+i] = int64(int8(x))
-						out[1*n+i] = int64(int16(x))
-						out[2*n+i] = int64(int32(x))
-						out[3*n+i] = int64(uint8(x))
-						out[4*n+i] = int64(uint16(x))
-						out[5*n+i] = int64(uint32(x))
-						out[6*n+i] = int64(uint64(x) >> 1)
-						out[7*n+i] = int64(int8(uint8(x)))
-						out[8*n+i] = int64(uint32(int8(x)))
-						out[9*n+i] = int64(int(int32(x)))
-						out[10*n+i] = int64(uint(uint16(x)) + uint(int16(x)))
+						(*cpu.Index(dc_f, 208, out, int(0*n+i), dc_x, dc_y, dc_z)) = int64(int8(x))
+						(*cpu.Index(dc_f, 209, out, int(1*n+i), dc_x, dc_y, dc_z)) = int64(int16(x))
+						(*cpu.Index(dc_f, 210, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32(x))
+						(*cpu.Index(dc_f, 211, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(uint8(x))
+						(*cpu.Index(dc_f, 212, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x))
+						(*cpu.Index(dc_f, 213, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(uint32(x))
+						(*cpu.Index(dc_f, 214, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint64(x) >> 1)
+						(*cpu.Index(dc_f, 215, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(int8(uint8(x)))
+						(*cpu.Index(dc_f, 216, out, int(8*n+i), dc_x, dc_y, dc_z)) = int64(uint32(int8(x)))
+						(*cpu.Index(dc_f, 217, out, int(9*n+i), dc_x, dc_y, dc_z)) = int64(int(int32(x)))
+						(*cpu.Index(dc_f, 218, out, int(10*n+i), dc_x, dc_y, dc_z)) = int64(uint(uint16(x)) + uint(int16(x)))
 					}
 				}
 			}
@@ -4509,7 +11759,7 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64) {
 }
 
 // dc_cpu_IntFloat runs every thread of groups [dc_g0, dc_g1) of kernel IntFloat.
-func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64) {
+func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -4517,8 +11767,12 @@ func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4529,20 +11783,20 @@ func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs
 						if i >= n {
 							continue dc_thread
 						}
-						toF[0*n+i] = float64(is[i])
-						toF[1*n+i] = float64(us[i])
-						toF[2*n+i] = float64(float32(is[i]))
-						toF[3*n+i] = float64(float32(us[i]))
-						toF[4*n+i] = float64(float32(fs[i]))
-						toF[5*n+i] = float64(f32s[i])
-						toF[6*n+i] = float64(int(small[i])) / 2
-						toF[7*n+i] = float64(uint32(ufs[i]/10000000000)) + float64(int16(small[i]*200))
-						toI[0*n+i] = int64(fs[i])
-						toI[1*n+i] = int64(uint64(ufs[i]))
-						toI[2*n+i] = int64(int32(f32s[i]))
-						toI[3*n+i] = int64(int8(small[i]))
-						toI[4*n+i] = int64(uint8(small[i] + 128))
-						toI[5*n+i] = int64(int(fs[i]/3) - int(f32s[i]))
+						(*cpu.Index(dc_f, 219, toF, int(0*n+i), dc_x, dc_y, dc_z)) = float64(is[i])
+						(*cpu.Index(dc_f, 220, toF, int(1*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 221, us, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 222, toF, int(2*n+i), dc_x, dc_y, dc_z)) = float64(float32(is[i]))
+						(*cpu.Index(dc_f, 223, toF, int(3*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 224, us, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 225, toF, int(4*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 226, fs, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 227, toF, int(5*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 228, f32s, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 229, toF, int(6*n+i), dc_x, dc_y, dc_z)) = float64(int((*cpu.Index(dc_f, 230, small, int(i), dc_x, dc_y, dc_z)))) / 2
+						(*cpu.Index(dc_f, 231, toF, int(7*n+i), dc_x, dc_y, dc_z)) = float64(uint32((*cpu.Index(dc_f, 232, ufs, int(i), dc_x, dc_y, dc_z))/10000000000)) + float64(int16((*cpu.Index(dc_f, 233, small, int(i), dc_x, dc_y, dc_z))*200))
+						(*cpu.Index(dc_f, 234, toI, int(0*n+i), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 235, fs, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 236, toI, int(1*n+i), dc_x, dc_y, dc_z)) = int64(uint64((*cpu.Index(dc_f, 237, ufs, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 238, toI, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32((*cpu.Index(dc_f, 239, f32s, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 240, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 241, small, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 242, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 243, small, int(i), dc_x, dc_y, dc_z)) + 128))
+						(*cpu.Index(dc_f, 244, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 245, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 246, f32s, int(i), dc_x, dc_y, dc_z))))
 					}
 				}
 			}

@@ -4,6 +4,34 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ double dc_max_f64(double a, double b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -24,8 +52,52 @@ __device__ double dc_min_f64(double a, double b) {
 	return a < b ? a : b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
 #line 38 "mathfn.go"
-extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, float* out, long long out_len) {
+extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	float (*dc_p16);
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	float (*dc_p20);
+	int dc_b21 = 0;
+	float (*dc_p22);
+	int dc_b23 = 0;
+	float (*dc_p24);
+	int dc_b25 = 0;
+	float (*dc_p26);
+	int dc_b27 = 0;
+	float (*dc_p28);
+	int dc_b29 = 0;
+	float (*dc_p30);
+	int dc_b31 = 0;
+	float (*dc_p32);
+	int dc_b33 = 0;
+	float (*dc_p34);
+	int dc_b35 = 0;
+	float (*dc_p36);
 #line 39 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "mathfn.go"
@@ -38,47 +110,168 @@ extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, 
 #line 44 "mathfn.go"
 	float a = x[i];
 #line 44 "mathfn.go"
-	float b = y[i];
+	float b = dc_sel_f32((dc_b1 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 44 "mathfn.go"
-	float c = z[i];
+	float c = dc_sel_f32((dc_b2 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 45 "mathfn.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = sqrtf(a);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "mathfn.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = rsqrtf(a);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "mathfn.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = expf(b);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "mathfn.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = exp2f(b);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "mathfn.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = logf(a);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 50 "mathfn.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b13)];
+	float dc_t6 = log2f(a);
+	if (!dc_b13) {
+		*dc_p14 = dc_t6;
+	}
 #line 51 "mathfn.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b15)];
+	float dc_t7 = sinf(b);
+	if (!dc_b15) {
+		*dc_p16 = dc_t7;
+	}
 #line 52 "mathfn.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b17)];
+	float dc_t8 = cosf(b);
+	if (!dc_b17) {
+		*dc_p18 = dc_t8;
+	}
 #line 53 "mathfn.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b19)];
+	float dc_t9 = tanf(c);
+	if (!dc_b19) {
+		*dc_p20 = dc_t9;
+	}
 #line 54 "mathfn.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b21)];
+	float dc_t10 = tanhf(b);
+	if (!dc_b21) {
+		*dc_p22 = dc_t10;
+	}
 #line 55 "mathfn.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b23)];
+	float dc_t11 = atan2f(b, c);
+	if (!dc_b23) {
+		*dc_p24 = dc_t11;
+	}
 #line 56 "mathfn.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b25)];
+	float dc_t12 = powf(a, b);
+	if (!dc_b25) {
+		*dc_p26 = dc_t12;
+	}
 #line 57 "mathfn.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b27)];
+	float dc_t13 = fabsf(b);
+	if (!dc_b27) {
+		*dc_p28 = dc_t13;
+	}
 #line 58 "mathfn.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b29)];
+	float dc_t14 = floorf(b);
+	if (!dc_b29) {
+		*dc_p30 = dc_t14;
+	}
 #line 59 "mathfn.go"
-	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(14ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b31)];
+	float dc_t15 = ceilf(b);
+	if (!dc_b31) {
+		*dc_p32 = dc_t15;
+	}
 #line 60 "mathfn.go"
-	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)(15ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b33)];
+	float dc_t16 = truncf(b);
+	if (!dc_b33) {
+		*dc_p34 = dc_t16;
+	}
 #line 61 "mathfn.go"
-	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)(16ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b35)];
+	float dc_t17 = fmaf(a, b, c);
+	if (!dc_b35) {
+		*dc_p36 = dc_t17;
+	}
 }
 
 #line 38 "mathfn.go"
-extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len) {
+extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	float (*dc_p16);
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	float (*dc_p20);
+	int dc_b21 = 0;
+	float (*dc_p22);
+	int dc_b23 = 0;
+	float (*dc_p24);
+	int dc_b25 = 0;
+	float (*dc_p26);
+	int dc_b27 = 0;
+	float (*dc_p28);
+	int dc_b29 = 0;
+	float (*dc_p30);
+	int dc_b31 = 0;
+	float (*dc_p32);
+	int dc_b33 = 0;
+	float (*dc_p34);
+	int dc_b35 = 0;
+	float (*dc_p36);
 #line 39 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "mathfn.go"
@@ -91,47 +284,168 @@ extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const
 #line 44 "mathfn.go"
 	float a = x[i];
 #line 44 "mathfn.go"
-	float b = y[i];
+	float b = dc_sel_f32((dc_b1 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 44 "mathfn.go"
-	float c = z[i];
+	float c = dc_sel_f32((dc_b2 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 45 "mathfn.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = sqrtf(a);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "mathfn.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = rsqrtf(a);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "mathfn.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = expf(b);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "mathfn.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = exp2f(b);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "mathfn.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = logf(a);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 50 "mathfn.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b13)];
+	float dc_t6 = log2f(a);
+	if (!dc_b13) {
+		*dc_p14 = dc_t6;
+	}
 #line 51 "mathfn.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 8, &dc_b15)];
+	float dc_t7 = sinf(b);
+	if (!dc_b15) {
+		*dc_p16 = dc_t7;
+	}
 #line 52 "mathfn.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b17)];
+	float dc_t8 = cosf(b);
+	if (!dc_b17) {
+		*dc_p18 = dc_t8;
+	}
 #line 53 "mathfn.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b19)];
+	float dc_t9 = tanf(c);
+	if (!dc_b19) {
+		*dc_p20 = dc_t9;
+	}
 #line 54 "mathfn.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b21)];
+	float dc_t10 = tanhf(b);
+	if (!dc_b21) {
+		*dc_p22 = dc_t10;
+	}
 #line 55 "mathfn.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b23)];
+	float dc_t11 = atan2f(b, c);
+	if (!dc_b23) {
+		*dc_p24 = dc_t11;
+	}
 #line 56 "mathfn.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b25)];
+	float dc_t12 = powf(a, b);
+	if (!dc_b25) {
+		*dc_p26 = dc_t12;
+	}
 #line 57 "mathfn.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b27)];
+	float dc_t13 = fabsf(b);
+	if (!dc_b27) {
+		*dc_p28 = dc_t13;
+	}
 #line 58 "mathfn.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 15, &dc_b29)];
+	float dc_t14 = floorf(b);
+	if (!dc_b29) {
+		*dc_p30 = dc_t14;
+	}
 #line 59 "mathfn.go"
-	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(14ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b31)];
+	float dc_t15 = ceilf(b);
+	if (!dc_b31) {
+		*dc_p32 = dc_t15;
+	}
 #line 60 "mathfn.go"
-	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)(15ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 17, &dc_b33)];
+	float dc_t16 = truncf(b);
+	if (!dc_b33) {
+		*dc_p34 = dc_t16;
+	}
 #line 61 "mathfn.go"
-	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)(16ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b35)];
+	float dc_t17 = fmaf(a, b, c);
+	if (!dc_b35) {
+		*dc_p36 = dc_t17;
+	}
 }
 
 #line 67 "mathfn.go"
-extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len, const double* __restrict__ y, long long y_len, const double* __restrict__ z, long long z_len, double* out, long long out_len) {
+extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len, const double* __restrict__ y, long long y_len, const double* __restrict__ z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	double (*dc_p14);
+	int dc_b15 = 0;
+	double (*dc_p16);
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	double (*dc_p20);
+	int dc_b21 = 0;
+	double (*dc_p22);
+	int dc_b23 = 0;
+	double (*dc_p24);
+	int dc_b25 = 0;
+	double (*dc_p26);
+	int dc_b27 = 0;
+	double (*dc_p28);
+	int dc_b29 = 0;
+	double (*dc_p30);
+	int dc_b31 = 0;
+	double (*dc_p32);
+	int dc_b33 = 0;
+	double (*dc_p34);
+	int dc_b35 = 0;
+	double (*dc_p36);
 #line 68 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 69 "mathfn.go"
@@ -144,47 +458,168 @@ extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len,
 #line 73 "mathfn.go"
 	double a = x[i];
 #line 73 "mathfn.go"
-	double b = y[i];
+	double b = dc_sel_f64((dc_b1 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 73 "mathfn.go"
-	double c = z[i];
+	double c = dc_sel_f64((dc_b2 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 #line 74 "mathfn.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b3)];
+	double dc_t1 = sqrt(a);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 75 "mathfn.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b5)];
+	double dc_t2 = rsqrt(a);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 76 "mathfn.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b7)];
+	double dc_t3 = exp(b);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 77 "mathfn.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b9)];
+	double dc_t4 = exp2(b);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 78 "mathfn.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b11)];
+	double dc_t5 = log(a);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 79 "mathfn.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b13)];
+	double dc_t6 = log2(a);
+	if (!dc_b13) {
+		*dc_p14 = dc_t6;
+	}
 #line 80 "mathfn.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b15)];
+	double dc_t7 = sin(b);
+	if (!dc_b15) {
+		*dc_p16 = dc_t7;
+	}
 #line 81 "mathfn.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	double dc_t8 = cos(b);
+	if (!dc_b17) {
+		*dc_p18 = dc_t8;
+	}
 #line 82 "mathfn.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	double dc_t9 = tan(c);
+	if (!dc_b19) {
+		*dc_p20 = dc_t9;
+	}
 #line 83 "mathfn.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	double dc_t10 = tanh(b);
+	if (!dc_b21) {
+		*dc_p22 = dc_t10;
+	}
 #line 84 "mathfn.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	double dc_t11 = atan2(b, c);
+	if (!dc_b23) {
+		*dc_p24 = dc_t11;
+	}
 #line 85 "mathfn.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	double dc_t12 = pow(a, b);
+	if (!dc_b25) {
+		*dc_p26 = dc_t12;
+	}
 #line 86 "mathfn.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	double dc_t13 = fabs(b);
+	if (!dc_b27) {
+		*dc_p28 = dc_t13;
+	}
 #line 87 "mathfn.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	double dc_t14 = floor(b);
+	if (!dc_b29) {
+		*dc_p30 = dc_t14;
+	}
 #line 88 "mathfn.go"
-	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(14ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	double dc_t15 = ceil(b);
+	if (!dc_b31) {
+		*dc_p32 = dc_t15;
+	}
 #line 89 "mathfn.go"
-	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)(15ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b33)];
+	double dc_t16 = trunc(b);
+	if (!dc_b33) {
+		*dc_p34 = dc_t16;
+	}
 #line 90 "mathfn.go"
-	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)(16ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b35)];
+	double dc_t17 = fma(a, b, c);
+	if (!dc_b35) {
+		*dc_p36 = dc_t17;
+	}
 }
 
 #line 67 "mathfn.go"
-extern "C" __global__ void Math64_aliased(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len) {
+extern "C" __global__ void Math64_aliased(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
+	int dc_b11 = 0;
+	double (*dc_p12);
+	int dc_b13 = 0;
+	double (*dc_p14);
+	int dc_b15 = 0;
+	double (*dc_p16);
+	int dc_b17 = 0;
+	double (*dc_p18);
+	int dc_b19 = 0;
+	double (*dc_p20);
+	int dc_b21 = 0;
+	double (*dc_p22);
+	int dc_b23 = 0;
+	double (*dc_p24);
+	int dc_b25 = 0;
+	double (*dc_p26);
+	int dc_b27 = 0;
+	double (*dc_p28);
+	int dc_b29 = 0;
+	double (*dc_p30);
+	int dc_b31 = 0;
+	double (*dc_p32);
+	int dc_b33 = 0;
+	double (*dc_p34);
+	int dc_b35 = 0;
+	double (*dc_p36);
 #line 68 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 69 "mathfn.go"
@@ -197,47 +632,143 @@ extern "C" __global__ void Math64_aliased(const double* x, long long x_len, cons
 #line 73 "mathfn.go"
 	double a = x[i];
 #line 73 "mathfn.go"
-	double b = y[i];
+	double b = dc_sel_f64((dc_b1 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 73 "mathfn.go"
-	double c = z[i];
+	double c = dc_sel_f64((dc_b2 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 #line 74 "mathfn.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b3)];
+	double dc_t1 = sqrt(a);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 75 "mathfn.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 22, &dc_b5)];
+	double dc_t2 = rsqrt(a);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 76 "mathfn.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 23, &dc_b7)];
+	double dc_t3 = exp(b);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 77 "mathfn.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b9)];
+	double dc_t4 = exp2(b);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 78 "mathfn.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 25, &dc_b11)];
+	double dc_t5 = log(a);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 #line 79 "mathfn.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 26, &dc_b13)];
+	double dc_t6 = log2(a);
+	if (!dc_b13) {
+		*dc_p14 = dc_t6;
+	}
 #line 80 "mathfn.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 27, &dc_b15)];
+	double dc_t7 = sin(b);
+	if (!dc_b15) {
+		*dc_p16 = dc_t7;
+	}
 #line 81 "mathfn.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 28, &dc_b17)];
+	double dc_t8 = cos(b);
+	if (!dc_b17) {
+		*dc_p18 = dc_t8;
+	}
 #line 82 "mathfn.go"
-	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 29, &dc_b19)];
+	double dc_t9 = tan(c);
+	if (!dc_b19) {
+		*dc_p20 = dc_t9;
+	}
 #line 83 "mathfn.go"
-	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 30, &dc_b21)];
+	double dc_t10 = tanh(b);
+	if (!dc_b21) {
+		*dc_p22 = dc_t10;
+	}
 #line 84 "mathfn.go"
-	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 31, &dc_b23)];
+	double dc_t11 = atan2(b, c);
+	if (!dc_b23) {
+		*dc_p24 = dc_t11;
+	}
 #line 85 "mathfn.go"
-	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)(11ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 32, &dc_b25)];
+	double dc_t12 = pow(a, b);
+	if (!dc_b25) {
+		*dc_p26 = dc_t12;
+	}
 #line 86 "mathfn.go"
-	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)(12ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 33, &dc_b27)];
+	double dc_t13 = fabs(b);
+	if (!dc_b27) {
+		*dc_p28 = dc_t13;
+	}
 #line 87 "mathfn.go"
-	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)(13ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 34, &dc_b29)];
+	double dc_t14 = floor(b);
+	if (!dc_b29) {
+		*dc_p30 = dc_t14;
+	}
 #line 88 "mathfn.go"
-	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)(14ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 35, &dc_b31)];
+	double dc_t15 = ceil(b);
+	if (!dc_b31) {
+		*dc_p32 = dc_t15;
+	}
 #line 89 "mathfn.go"
-	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)(15ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 36, &dc_b33)];
+	double dc_t16 = trunc(b);
+	if (!dc_b33) {
+		*dc_p34 = dc_t16;
+	}
 #line 90 "mathfn.go"
-	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)(16ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 37, &dc_b35)];
+	double dc_t17 = fma(a, b, c);
+	if (!dc_b35) {
+		*dc_p36 = dc_t17;
+	}
 }
 
 #line 109 "mathfn.go"
-extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius) {
+extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	double (*dc_p3);
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	double (*dc_p11);
 #line 110 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 111 "mathfn.go"
@@ -248,15 +779,30 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 #line 114 "mathfn.go"
 	double x = xs[i];
 #line 114 "mathfn.go"
-	double y = ys[i];
+	double y = dc_sel_f64((dc_b1 = 0, ys[dc_ix(i, ys_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 #line 115 "mathfn.go"
 	long long base = (long long)((unsigned long long)i * 5ULL);
 #line 116 "mathfn.go"
-	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)((unsigned long long)base + 0ULL), out_len, dc_fault, dc_tag, 39, &dc_b2)];
+	double dc_t1 = sqrt(x * x + y * y);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 117 "mathfn.go"
-	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)((unsigned long long)base + 1ULL), out_len, dc_fault, dc_tag, 40, &dc_b4)];
+	double dc_t2 = hypot(x, y);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 118 "mathfn.go"
-	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long long)((unsigned long long)base + 2ULL), out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	double dc_t3 = fmod(atan2(y, x), 1.0);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 119 "mathfn.go"
 	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
 #line 119 "mathfn.go"
@@ -274,13 +820,34 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 		far = dc_max_f64(far, d);
 	}
 #line 127 "mathfn.go"
-	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long long)((unsigned long long)base + 3ULL), out_len, dc_fault, dc_tag, 42, &dc_b8)];
+	double dc_t4 = nearest;
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 128 "mathfn.go"
-	out[(long long)((unsigned long long)base + 4ULL)] = far;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)((unsigned long long)base + 4ULL), out_len, dc_fault, dc_tag, 43, &dc_b10)];
+	double dc_t5 = far;
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 }
 
 #line 109 "mathfn.go"
-extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len, const double* ys, long long ys_len, double* out, long long out_len, double radius) {
+extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len, const double* ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	double (*dc_p3);
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	double (*dc_p7);
+	int dc_b8 = 0;
+	double (*dc_p9);
+	int dc_b10 = 0;
+	double (*dc_p11);
 #line 110 "mathfn.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 111 "mathfn.go"
@@ -291,15 +858,30 @@ extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len
 #line 114 "mathfn.go"
 	double x = xs[i];
 #line 114 "mathfn.go"
-	double y = ys[i];
+	double y = dc_sel_f64((dc_b1 = 0, ys[dc_ix(i, ys_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 #line 115 "mathfn.go"
 	long long base = (long long)((unsigned long long)i * 5ULL);
 #line 116 "mathfn.go"
-	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix((long long)((unsigned long long)base + 0ULL), out_len, dc_fault, dc_tag, 39, &dc_b2)];
+	double dc_t1 = sqrt(x * x + y * y);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 117 "mathfn.go"
-	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)((unsigned long long)base + 1ULL), out_len, dc_fault, dc_tag, 40, &dc_b4)];
+	double dc_t2 = hypot(x, y);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 118 "mathfn.go"
-	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix((long long)((unsigned long long)base + 2ULL), out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	double dc_t3 = fmod(atan2(y, x), 1.0);
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 119 "mathfn.go"
 	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
 #line 119 "mathfn.go"
@@ -317,35 +899,59 @@ extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len
 		far = dc_max_f64(far, d);
 	}
 #line 127 "mathfn.go"
-	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix((long long)((unsigned long long)base + 3ULL), out_len, dc_fault, dc_tag, 42, &dc_b8)];
+	double dc_t4 = nearest;
+	if (!dc_b8) {
+		*dc_p9 = dc_t4;
+	}
 #line 128 "mathfn.go"
-	out[(long long)((unsigned long long)base + 4ULL)] = far;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)((unsigned long long)base + 4ULL), out_len, dc_fault, dc_tag, 43, &dc_b10)];
+	double dc_t5 = far;
+	if (!dc_b10) {
+		*dc_p11 = dc_t5;
+	}
 }
 
 // dc: fastmath
 #line 134 "mathfn.go"
-extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len, float* out, long long out_len) {
+extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 	{
 #line 135 "mathfn.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 135 "mathfn.go"
 		if (i < x_len) {
 #line 136 "mathfn.go"
-			out[i] = __logf(1.0f + __expf(x[i]));
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b1)];
+			float dc_t1 = __logf(1.0f + __expf(x[i]));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }
 
 // dc: fastmath
 #line 134 "mathfn.go"
-extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, float* out, long long out_len) {
+extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
 	{
 #line 135 "mathfn.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 135 "mathfn.go"
 		if (i < x_len) {
 #line 136 "mathfn.go"
-			out[i] = __logf(1.0f + __expf(x[i]));
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b1)];
+			float dc_t1 = __logf(1.0f + __expf(x[i]));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }

@@ -4,8 +4,54 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 #line 16 "matmul.go"
-extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
 #line 17 "matmul.go"
 	__shared__ float sh0[16][16];
 #line 18 "matmul.go"
@@ -29,25 +75,45 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 #line 24 "matmul.go"
 		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
 #line 25 "matmul.go"
-			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 0, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 1, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx), a_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		} else {
 #line 27 "matmul.go"
-			as[ty][tx] = 0.0f;
+			dc_b4 = 0;
+			dc_p5 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 3, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 4, &dc_b4)];
+			float dc_t2 = 0.0f;
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 29 "matmul.go"
 		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
 #line 30 "matmul.go"
-			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+			dc_b6 = 0;
+			dc_p7 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 5, &dc_b6)][dc_ix(tx, 16, dc_fault, dc_tag, 6, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col), b_len, dc_fault, dc_tag, 7, &dc_b8)]), &dc_b8);
+			if (!dc_b6) {
+				*dc_p7 = dc_t3;
+			}
 		} else {
 #line 32 "matmul.go"
-			bs[ty][tx] = 0.0f;
+			dc_b9 = 0;
+			dc_p10 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 8, &dc_b9)][dc_ix(tx, 16, dc_fault, dc_tag, 9, &dc_b9)];
+			float dc_t4 = 0.0f;
+			if (!dc_b9) {
+				*dc_p10 = dc_t4;
+			}
 		}
 #line 34 "matmul.go"
 		__syncthreads();
 #line 35 "matmul.go"
 		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
 #line 36 "matmul.go"
-			sum = sum + as[ty][kk] * bs[kk][tx];
+			sum = sum + dc_sel_f32((dc_b11 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 10, &dc_b11)][kk]), &dc_b11) * dc_sel_f32((dc_b12 = 0, bs[kk][dc_ix(tx, 16, dc_fault, dc_tag, 11, &dc_b12)]), &dc_b12);
 		}
 #line 38 "matmul.go"
 		__syncthreads();
@@ -55,12 +121,31 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 #line 40 "matmul.go"
 	if (row < m && col < n) {
 #line 41 "matmul.go"
-		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
+		dc_b13 = 0;
+		dc_p14 = &c[dc_ix((long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col), c_len, dc_fault, dc_tag, 12, &dc_b13)];
+		float dc_t5 = sum;
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
 	}
 }
 
 #line 16 "matmul.go"
-extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k) {
+extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
 #line 17 "matmul.go"
 	__shared__ float sh0[16][16];
 #line 18 "matmul.go"
@@ -84,25 +169,45 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 #line 24 "matmul.go"
 		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
 #line 25 "matmul.go"
-			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 0, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 1, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx), a_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		} else {
 #line 27 "matmul.go"
-			as[ty][tx] = 0.0f;
+			dc_b4 = 0;
+			dc_p5 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 3, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 4, &dc_b4)];
+			float dc_t2 = 0.0f;
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 29 "matmul.go"
 		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
 #line 30 "matmul.go"
-			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+			dc_b6 = 0;
+			dc_p7 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 5, &dc_b6)][dc_ix(tx, 16, dc_fault, dc_tag, 6, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col), b_len, dc_fault, dc_tag, 7, &dc_b8)]), &dc_b8);
+			if (!dc_b6) {
+				*dc_p7 = dc_t3;
+			}
 		} else {
 #line 32 "matmul.go"
-			bs[ty][tx] = 0.0f;
+			dc_b9 = 0;
+			dc_p10 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 8, &dc_b9)][dc_ix(tx, 16, dc_fault, dc_tag, 9, &dc_b9)];
+			float dc_t4 = 0.0f;
+			if (!dc_b9) {
+				*dc_p10 = dc_t4;
+			}
 		}
 #line 34 "matmul.go"
 		__syncthreads();
 #line 35 "matmul.go"
 		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
 #line 36 "matmul.go"
-			sum = sum + as[ty][kk] * bs[kk][tx];
+			sum = sum + dc_sel_f32((dc_b11 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 10, &dc_b11)][kk]), &dc_b11) * dc_sel_f32((dc_b12 = 0, bs[kk][dc_ix(tx, 16, dc_fault, dc_tag, 11, &dc_b12)]), &dc_b12);
 		}
 #line 38 "matmul.go"
 		__syncthreads();
@@ -110,6 +215,11 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 #line 40 "matmul.go"
 	if (row < m && col < n) {
 #line 41 "matmul.go"
-		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
+		dc_b13 = 0;
+		dc_p14 = &c[dc_ix((long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col), c_len, dc_fault, dc_tag, 12, &dc_b13)];
+		float dc_t5 = sum;
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
 	}
 }

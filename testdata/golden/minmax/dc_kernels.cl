@@ -4,6 +4,34 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -72,37 +100,42 @@ uchar dc_min_u8(uchar a, uchar b) {
 	return a < b ? a : b;
 }
 
-#line 21 "minmax.go"
-__kernel void Float32(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len) {
-#line 22 "minmax.go"
-	long i = (long)get_global_id(0);
-#line 23 "minmax.go"
-	long n = a_len;
-#line 24 "minmax.go"
-	if (i >= n) {
-#line 25 "minmax.go"
-		return;
-	}
-#line 27 "minmax.go"
-	float x = a[i];
-#line 27 "minmax.go"
-	float y = b[i];
-#line 27 "minmax.go"
-	float z = c[i];
-#line 28 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
-#line 29 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
-#line 30 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
-#line 31 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
-#line 32 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 #line 21 "minmax.go"
-__kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len) {
+__kernel void Float32(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
 #line 22 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 23 "minmax.go"
@@ -115,24 +148,127 @@ __kernel void Float32_aliased(__global const float* a, long a_len, __global cons
 #line 27 "minmax.go"
 	float x = a[i];
 #line 27 "minmax.go"
-	float y = b[i];
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 27 "minmax.go"
-	float z = c[i];
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 28 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 29 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 30 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 31 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 32 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
+}
+
+#line 21 "minmax.go"
+__kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+#line 27 "minmax.go"
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+#line 28 "minmax.go"
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+#line 29 "minmax.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 30 "minmax.go"
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 31 "minmax.go"
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
+#line 32 "minmax.go"
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #ifdef cl_khr_fp64
 #line 38 "minmax.go"
-__kernel void Float64(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len) {
+__kernel void Float64(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	__global double (*dc_p12);
 #line 39 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 40 "minmax.go"
@@ -145,23 +281,60 @@ __kernel void Float64(__global const double* restrict a, long a_len, __global co
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 38 "minmax.go"
-__kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len) {
+__kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	__global double (*dc_p12);
 #line 39 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 40 "minmax.go"
@@ -174,24 +347,98 @@ __kernel void Float64_aliased(__global const double* a, long a_len, __global con
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 #endif // cl_khr_fp64
 
 #line 55 "minmax.go"
-__kernel void Ints(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len) {
+__kernel void Ints(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global uchar (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	__global uchar (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	__global long (*dc_p41);
+	int dc_b42 = 0;
+	__global long (*dc_p43);
+	int dc_b44 = 0;
+	__global long (*dc_p45);
+	int dc_b46 = 0;
+	__global long (*dc_p47);
+	int dc_b48 = 0;
+	__global long (*dc_p49);
 #line 56 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 57 "minmax.go"
@@ -202,43 +449,167 @@ __kernel void Ints(__global const int* restrict a, long a_len, __global const in
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long)(0UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	uchar dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long)(1UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	uchar dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long)(2UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	uchar dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long)(3UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	uchar dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long)(4UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	uchar dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long x = la[i];
+	long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long y = lb[i];
+	long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long)(0UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long)(1UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long)(2UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0L);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long)(3UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0L);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long)(4UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long dc_t15 = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }
 
 #line 55 "minmax.go"
-__kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len) {
+__kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global uchar (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	__global uchar (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	__global long (*dc_p41);
+	int dc_b42 = 0;
+	__global long (*dc_p43);
+	int dc_b44 = 0;
+	__global long (*dc_p45);
+	int dc_b46 = 0;
+	__global long (*dc_p47);
+	int dc_b48 = 0;
+	__global long (*dc_p49);
 #line 56 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 57 "minmax.go"
@@ -249,37 +620,112 @@ __kernel void Ints_aliased(__global const int* a, long a_len, __global const int
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long)(0UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	uchar dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long)(1UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	uchar dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long)(2UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	uchar dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long)(3UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	uchar dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long)(4UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	uchar dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long x = la[i];
+	long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long y = lb[i];
+	long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long)(0UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long)(1UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long)(2UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0L);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long)(3UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0L);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long)(4UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long dc_t15 = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }

@@ -11,7 +11,297 @@ import (
 // dcModule holds the device sources of this package's kernels; each
 // backend compiles it once per device.
 var dcModule = &runtime.Module{
-	CUDA:    dcCUDA,
+	CUDA: dcCUDA,
+	Checks: []runtime.CheckSite{
+		{
+			Col:  19,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 27,
+		},
+		{
+			Col:  25,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 27,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 28,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 29,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 30,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 31,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 32,
+		},
+		{
+			Col:  19,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  25,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 49,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 61,
+		},
+		{
+			Col:  29,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 61,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  29,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 63,
+		},
+		{
+			Col:  29,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 63,
+		},
+		{
+			Col:  35,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 63,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  29,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  35,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 64,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 65,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 66,
+		},
+		{
+			Col:  24,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 66,
+		},
+		{
+			Col:  31,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 66,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 67,
+		},
+		{
+			Col:  24,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 67,
+		},
+		{
+			Col:  31,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 67,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 68,
+		},
+		{
+			Col:  24,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 68,
+		},
+		{
+			Col:  31,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 68,
+		},
+		{
+			Col:  38,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 68,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 69,
+		},
+		{
+			Col:  24,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 69,
+		},
+		{
+			Col:  31,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 69,
+		},
+		{
+			Col:  38,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 69,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 70,
+		},
+		{
+			Col:  25,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 70,
+		},
+		{
+			Col:  14,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 71,
+		},
+		{
+			Col:  26,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 71,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 72,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 74,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  2,
+			File: "minmax.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 76,
+		},
+	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/minmax",
 }
@@ -22,6 +312,34 @@ const dcCUDA = `// Code generated by dckgen. DO NOT EDIT.
 #if __cplusplus < 201103L
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
+
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
 
 __device__ float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
@@ -87,8 +405,40 @@ __device__ unsigned char dc_min_u8(unsigned char a, unsigned char b) {
 	return a < b ? a : b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
+	return *bad ? (unsigned char)0 : v;
+}
+
 #line 21 "minmax.go"
-extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* out, long long out_len) {
+extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
 #line 22 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 23 "minmax.go"
@@ -101,23 +451,60 @@ extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len,
 #line 27 "minmax.go"
 	float x = a[i];
 #line 27 "minmax.go"
-	float y = b[i];
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 27 "minmax.go"
-	float z = c[i];
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 28 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 29 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 30 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 31 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 32 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 21 "minmax.go"
-extern "C" __global__ void Float32_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len) {
+extern "C" __global__ void Float32_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	float (*dc_p10);
+	int dc_b11 = 0;
+	float (*dc_p12);
 #line 22 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 23 "minmax.go"
@@ -130,23 +517,60 @@ extern "C" __global__ void Float32_aliased(const float* a, long long a_len, cons
 #line 27 "minmax.go"
 	float x = a[i];
 #line 27 "minmax.go"
-	float y = b[i];
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 27 "minmax.go"
-	float z = c[i];
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 28 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 29 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 30 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 31 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 32 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 38 "minmax.go"
-extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, const double* __restrict__ c, long long c_len, double* out, long long out_len) {
+extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, const double* __restrict__ c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
+	int dc_b11 = 0;
+	double (*dc_p12);
 #line 39 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "minmax.go"
@@ -159,23 +583,60 @@ extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 38 "minmax.go"
-extern "C" __global__ void Float64_aliased(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len) {
+extern "C" __global__ void Float64_aliased(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
+	int dc_b11 = 0;
+	double (*dc_p12);
 #line 39 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "minmax.go"
@@ -188,23 +649,97 @@ extern "C" __global__ void Float64_aliased(const double* a, long long a_len, con
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 55 "minmax.go"
-extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const int* __restrict__ c, long long c_len, const unsigned char* __restrict__ ua, long long ua_len, const unsigned char* __restrict__ ub, long long ub_len, const unsigned char* __restrict__ uc, long long uc_len, const long long* __restrict__ la, long long la_len, const long long* __restrict__ lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len) {
+extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const int* __restrict__ c, long long c_len, const unsigned char* __restrict__ ua, long long ua_len, const unsigned char* __restrict__ ub, long long ub_len, const unsigned char* __restrict__ uc, long long uc_len, const long long* __restrict__ la, long long la_len, const long long* __restrict__ lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	unsigned char (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	unsigned char (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	long long (*dc_p41);
+	int dc_b42 = 0;
+	long long (*dc_p43);
+	int dc_b44 = 0;
+	long long (*dc_p45);
+	int dc_b46 = 0;
+	long long (*dc_p47);
+	int dc_b48 = 0;
+	long long (*dc_p49);
 #line 56 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 57 "minmax.go"
@@ -215,43 +750,167 @@ extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, cons
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	unsigned char dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	unsigned char dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	unsigned char dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	unsigned char dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	unsigned char dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long long x = la[i];
+	long long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long long y = lb[i];
+	long long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0LL);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0LL);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long long dc_t15 = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }
 
 #line 55 "minmax.go"
-extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len) {
+extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	unsigned char (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	unsigned char (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	unsigned char (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	unsigned char (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	long long (*dc_p41);
+	int dc_b42 = 0;
+	long long (*dc_p43);
+	int dc_b44 = 0;
+	long long (*dc_p45);
+	int dc_b46 = 0;
+	long long (*dc_p47);
+	int dc_b48 = 0;
+	long long (*dc_p49);
 #line 56 "minmax.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 57 "minmax.go"
@@ -262,39 +921,114 @@ extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	unsigned char dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	unsigned char dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	unsigned char dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	unsigned char dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	unsigned char dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long long x = la[i];
+	long long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long long y = lb[i];
+	long long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0LL);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0LL);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long long dc_t15 = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }
 `
 
@@ -304,6 +1038,34 @@ const dcOpenCL = `// Code generated by dckgen. DO NOT EDIT.
 #ifdef cl_khr_fp64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
+
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
 
 float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
@@ -373,37 +1135,42 @@ uchar dc_min_u8(uchar a, uchar b) {
 	return a < b ? a : b;
 }
 
-#line 21 "minmax.go"
-__kernel void Float32(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len) {
-#line 22 "minmax.go"
-	long i = (long)get_global_id(0);
-#line 23 "minmax.go"
-	long n = a_len;
-#line 24 "minmax.go"
-	if (i >= n) {
-#line 25 "minmax.go"
-		return;
-	}
-#line 27 "minmax.go"
-	float x = a[i];
-#line 27 "minmax.go"
-	float y = b[i];
-#line 27 "minmax.go"
-	float z = c[i];
-#line 28 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
-#line 29 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
-#line 30 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
-#line 31 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
-#line 32 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
 }
 
 #line 21 "minmax.go"
-__kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len) {
+__kernel void Float32(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
 #line 22 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 23 "minmax.go"
@@ -416,24 +1183,127 @@ __kernel void Float32_aliased(__global const float* a, long a_len, __global cons
 #line 27 "minmax.go"
 	float x = a[i];
 #line 27 "minmax.go"
-	float y = b[i];
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 27 "minmax.go"
-	float z = c[i];
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 #line 28 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 29 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 30 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 31 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 32 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
+}
+
+#line 21 "minmax.go"
+__kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+#line 27 "minmax.go"
+	float z = dc_sel_f32((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+#line 28 "minmax.go"
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	float dc_t1 = dc_min_f32(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+#line 29 "minmax.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	float dc_t2 = dc_max_f32(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 30 "minmax.go"
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	float dc_t3 = dc_min_f32(dc_min_f32(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 31 "minmax.go"
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	float dc_t4 = dc_max_f32(dc_max_f32(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
+#line 32 "minmax.go"
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 6, &dc_b11)];
+	float dc_t5 = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #ifdef cl_khr_fp64
 #line 38 "minmax.go"
-__kernel void Float64(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len) {
+__kernel void Float64(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	__global double (*dc_p12);
 #line 39 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 40 "minmax.go"
@@ -446,23 +1316,60 @@ __kernel void Float64(__global const double* restrict a, long a_len, __global co
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 38 "minmax.go"
-__kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len) {
+__kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	__global double (*dc_p12);
 #line 39 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 40 "minmax.go"
@@ -475,24 +1382,98 @@ __kernel void Float64_aliased(__global const double* a, long a_len, __global con
 #line 44 "minmax.go"
 	double x = a[i];
 #line 44 "minmax.go"
-	double y = b[i];
+	double y = dc_sel_f64((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 7, &dc_b1)]), &dc_b1);
 #line 44 "minmax.go"
-	double z = c[i];
+	double z = dc_sel_f64((dc_b2 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 8, &dc_b2)]), &dc_b2);
 #line 45 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 9, &dc_b3)];
+	double dc_t1 = dc_min_f64(x, y);
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
 #line 46 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 10, &dc_b5)];
+	double dc_t2 = dc_max_f64(x, y);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
 #line 47 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 11, &dc_b7)];
+	double dc_t3 = dc_min_f64(dc_min_f64(x, y), z);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 48 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 12, &dc_b9)];
+	double dc_t4 = dc_max_f64(dc_max_f64(x, y), z);
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 49 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 13, &dc_b11)];
+	double dc_t5 = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 #endif // cl_khr_fp64
 
 #line 55 "minmax.go"
-__kernel void Ints(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len) {
+__kernel void Ints(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global uchar (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	__global uchar (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	__global long (*dc_p41);
+	int dc_b42 = 0;
+	__global long (*dc_p43);
+	int dc_b44 = 0;
+	__global long (*dc_p45);
+	int dc_b46 = 0;
+	__global long (*dc_p47);
+	int dc_b48 = 0;
+	__global long (*dc_p49);
 #line 56 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 57 "minmax.go"
@@ -503,43 +1484,167 @@ __kernel void Ints(__global const int* restrict a, long a_len, __global const in
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long)(0UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	uchar dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long)(1UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	uchar dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long)(2UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	uchar dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long)(3UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	uchar dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long)(4UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	uchar dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long x = la[i];
+	long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long y = lb[i];
+	long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long)(0UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long)(1UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long)(2UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0L);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long)(3UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0L);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long)(4UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long dc_t15 = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }
 
 #line 55 "minmax.go"
-__kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len) {
+__kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	__global int (*dc_p16);
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int dc_b21 = 0;
+	__global uchar (*dc_p22);
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int dc_b25 = 0;
+	__global uchar (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	__global uchar (*dc_p31);
+	int dc_b32 = 0;
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int dc_b35 = 0;
+	__global uchar (*dc_p36);
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int dc_b39 = 0;
+	int dc_b40 = 0;
+	__global long (*dc_p41);
+	int dc_b42 = 0;
+	__global long (*dc_p43);
+	int dc_b44 = 0;
+	__global long (*dc_p45);
+	int dc_b46 = 0;
+	__global long (*dc_p47);
+	int dc_b48 = 0;
+	__global long (*dc_p49);
 #line 56 "minmax.go"
 	long i = (long)get_global_id(0);
 #line 57 "minmax.go"
@@ -550,44 +1655,120 @@ __kernel void Ints_aliased(__global const int* a, long a_len, __global const int
 		return;
 	}
 #line 61 "minmax.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b1)];
+	int dc_t1 = dc_min_i32(a[i], dc_sel_i32((dc_b3 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 62 "minmax.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 16, &dc_b4)];
+	int dc_t2 = dc_max_i32(a[i], dc_sel_i32((dc_b6 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6));
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 63 "minmax.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 18, &dc_b7)];
+	int dc_t3 = dc_min_i32(dc_min_i32(a[i], dc_sel_i32((dc_b9 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 19, &dc_b9)]), &dc_b9)), dc_sel_i32((dc_b10 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 20, &dc_b10)]), &dc_b10));
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
 #line 64 "minmax.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b11)];
+	int dc_t4 = dc_max_i32(dc_max_i32(a[i], dc_sel_i32((dc_b13 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 22, &dc_b13)]), &dc_b13)), dc_sel_i32((dc_b14 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 23, &dc_b14)]), &dc_b14));
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
+	}
 #line 65 "minmax.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 24, &dc_b15)];
+	int dc_t5 = dc_max_i32(dc_min_i32(a[i], 100), -100);
+	if (!dc_b15) {
+		*dc_p16 = dc_t5;
+	}
 #line 66 "minmax.go"
-	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+	dc_b17 = 0;
+	dc_p18 = &uout[dc_ix((long)(0UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 25, &dc_b17)];
+	uchar dc_t6 = dc_min_u8(dc_sel_u8((dc_b19 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 26, &dc_b19)]), &dc_b19), dc_sel_u8((dc_b20 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 27, &dc_b20)]), &dc_b20));
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
+	}
 #line 67 "minmax.go"
-	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+	dc_b21 = 0;
+	dc_p22 = &uout[dc_ix((long)(1UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 28, &dc_b21)];
+	uchar dc_t7 = dc_max_u8(dc_sel_u8((dc_b23 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 29, &dc_b23)]), &dc_b23), dc_sel_u8((dc_b24 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 30, &dc_b24)]), &dc_b24));
+	if (!dc_b21) {
+		*dc_p22 = dc_t7;
+	}
 #line 68 "minmax.go"
-	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+	dc_b25 = 0;
+	dc_p26 = &uout[dc_ix((long)(2UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 31, &dc_b25)];
+	uchar dc_t8 = dc_min_u8(dc_min_u8(dc_sel_u8((dc_b27 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 32, &dc_b27)]), &dc_b27), dc_sel_u8((dc_b28 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 33, &dc_b28)]), &dc_b28)), dc_sel_u8((dc_b29 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 34, &dc_b29)]), &dc_b29));
+	if (!dc_b25) {
+		*dc_p26 = dc_t8;
+	}
 #line 69 "minmax.go"
-	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+	dc_b30 = 0;
+	dc_p31 = &uout[dc_ix((long)(3UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 35, &dc_b30)];
+	uchar dc_t9 = dc_max_u8(dc_max_u8(dc_sel_u8((dc_b32 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 36, &dc_b32)]), &dc_b32), dc_sel_u8((dc_b33 = 0, ub[dc_ix(i, ub_len, dc_fault, dc_tag, 37, &dc_b33)]), &dc_b33)), dc_sel_u8((dc_b34 = 0, uc[dc_ix(i, uc_len, dc_fault, dc_tag, 38, &dc_b34)]), &dc_b34));
+	if (!dc_b30) {
+		*dc_p31 = dc_t9;
+	}
 #line 70 "minmax.go"
-	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+	dc_b35 = 0;
+	dc_p36 = &uout[dc_ix((long)(4UL * (ulong)n + (ulong)i), uout_len, dc_fault, dc_tag, 39, &dc_b35)];
+	uchar dc_t10 = dc_max_u8(dc_sel_u8((dc_b37 = 0, ua[dc_ix(i, ua_len, dc_fault, dc_tag, 40, &dc_b37)]), &dc_b37), 200);
+	if (!dc_b35) {
+		*dc_p36 = dc_t10;
+	}
 #line 71 "minmax.go"
-	long x = la[i];
+	long x = dc_sel_i64((dc_b38 = 0, la[dc_ix(i, la_len, dc_fault, dc_tag, 41, &dc_b38)]), &dc_b38);
 #line 71 "minmax.go"
-	long y = lb[i];
+	long y = dc_sel_i64((dc_b39 = 0, lb[dc_ix(i, lb_len, dc_fault, dc_tag, 42, &dc_b39)]), &dc_b39);
 #line 72 "minmax.go"
-	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+	dc_b40 = 0;
+	dc_p41 = &lout[dc_ix((long)(0UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 43, &dc_b40)];
+	long dc_t11 = dc_min_i64(x, y);
+	if (!dc_b40) {
+		*dc_p41 = dc_t11;
+	}
 #line 73 "minmax.go"
-	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+	dc_b42 = 0;
+	dc_p43 = &lout[dc_ix((long)(1UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 44, &dc_b42)];
+	long dc_t12 = dc_max_i64(x, y);
+	if (!dc_b42) {
+		*dc_p43 = dc_t12;
+	}
 #line 74 "minmax.go"
-	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+	dc_b44 = 0;
+	dc_p45 = &lout[dc_ix((long)(2UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 45, &dc_b44)];
+	long dc_t13 = dc_min_i64(dc_min_i64(x, y), 0L);
+	if (!dc_b44) {
+		*dc_p45 = dc_t13;
+	}
 #line 75 "minmax.go"
-	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+	dc_b46 = 0;
+	dc_p47 = &lout[dc_ix((long)(3UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 46, &dc_b46)];
+	long dc_t14 = dc_max_i64(dc_max_i64(x, y), 0L);
+	if (!dc_b46) {
+		*dc_p47 = dc_t14;
+	}
 #line 76 "minmax.go"
-	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	dc_b48 = 0;
+	dc_p49 = &lout[dc_ix((long)(4UL * (ulong)n + (ulong)i), lout_len, dc_fault, dc_tag, 47, &dc_b48)];
+	long dc_t15 = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+	if (!dc_b48) {
+		*dc_p49 = dc_t15;
+	}
 }
 `
 
 var dcKernelFloat32 = &runtime.Kernel{
 	Aliased: "Float32_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Float32",
 	Params: []runtime.Param{{
@@ -612,6 +1793,7 @@ var dcKernelFloat32 = &runtime.Kernel{
 
 var dcKernelFloat64 = &runtime.Kernel{
 	Aliased: "Float64_aliased",
+	Checked: true,
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Float64",
@@ -637,6 +1819,7 @@ var dcKernelFloat64 = &runtime.Kernel{
 
 var dcKernelInts = &runtime.Kernel{
 	Aliased: "Ints_aliased",
+	Checked: true,
 	Module:  dcModule,
 	Name:    "Ints",
 	Params: []runtime.Param{{
@@ -693,13 +1876,14 @@ var dcKernelInts = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, func() error {
+	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
 		dc_s3 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Float32", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Float32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+			dc_cpu_Float32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
 	})
 }
@@ -708,13 +1892,14 @@ func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b *runtime.Buffer[float64], c *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, func() error {
+	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
 		dc_s3 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Float64", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Float64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3)
+			dc_cpu_Float64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
 	})
 }
@@ -723,7 +1908,7 @@ func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *runtime.Buffer[int32], c *runtime.Buffer[int32], ua *runtime.Buffer[uint8], ub *runtime.Buffer[uint8], uc *runtime.Buffer[uint8], la *runtime.Buffer[int64], lb *runtime.Buffer[int64], out *runtime.Buffer[int32], uout *runtime.Buffer[uint8], lout *runtime.Buffer[int]) error {
-	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, func() error {
+	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, func(dc_c *runtime.Call) error {
 		dc_s0 := a.HostSlice()
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
@@ -735,14 +1920,15 @@ func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *run
 		dc_s8 := out.HostSlice()
 		dc_s9 := uout.HostSlice()
 		dc_s10 := lout.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
 		return cpu.Run("Ints", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Ints(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10)
+			dc_cpu_Ints(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10, dc_f)
 		})
 	})
 }
 
 // dc_cpu_Float32 runs every thread of groups [dc_g0, dc_g1) of kernel Float32.
-func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, out []float32) {
+func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -750,8 +1936,12 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -763,13 +1953,13 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						z := c[i]
-						out[0*n+i] = min(x, y)
-						out[1*n+i] = max(x, y)
-						out[2*n+i] = min(x, y, z)
-						out[3*n+i] = max(x, y, z)
-						out[4*n+i] = max(min(x, 0.5), -0.25)
+						y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
+						z := (*cpu.Index(dc_f, 1, c, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+						(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+						(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
+						(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
+						(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
 					}
 				}
 			}
@@ -778,7 +1968,7 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 }
 
 // dc_cpu_Float64 runs every thread of groups [dc_g0, dc_g1) of kernel Float64.
-func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64) {
+func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -786,8 +1976,12 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -799,13 +1993,13 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 							continue dc_thread
 						}
 						x := a[i]
-						y := b[i]
-						z := c[i]
-						out[0*n+i] = min(x, y)
-						out[1*n+i] = max(x, y)
-						out[2*n+i] = min(x, y, z)
-						out[3*n+i] = max(x, y, z)
-						out[4*n+i] = max(min(x, 0.5), -0.25)
+						y := (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z))
+						z := (*cpu.Index(dc_f, 8, c, int(i), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 9, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+						(*cpu.Index(dc_f, 10, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+						(*cpu.Index(dc_f, 11, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
+						(*cpu.Index(dc_f, 12, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
+						(*cpu.Index(dc_f, 13, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
 					}
 				}
 			}
@@ -814,7 +2008,7 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 }
 
 // dc_cpu_Ints runs every thread of groups [dc_g0, dc_g1) of kernel Ints.
-func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int) {
+func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
 	dc_run := 1
@@ -822,8 +2016,12 @@ func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32
 		dc_run = dc_g1 - dc_g0
 	}
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := dc_gi % dc_ng.X * dc_gs.X
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -834,23 +2032,23 @@ func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32
 						if i >= n {
 							continue dc_thread
 						}
-						out[0*n+i] = min(a[i], b[i])
-						out[1*n+i] = max(a[i], b[i])
-						out[2*n+i] = min(a[i], b[i], c[i])
-						out[3*n+i] = max(a[i], b[i], c[i])
-						out[4*n+i] = max(min(a[i], 100), -100)
-						uout[0*n+i] = min(ua[i], ub[i])
-						uout[1*n+i] = max(ua[i], ub[i])
-						uout[2*n+i] = min(ua[i], ub[i], uc[i])
-						uout[3*n+i] = max(ua[i], ub[i], uc[i])
-						uout[4*n+i] = max(ua[i], 200)
-						x := int(la[i])
-						y := int(lb[i])
-						lout[0*n+i] = min(x, y)
-						lout[1*n+i] = max(x, y)
-						lout[2*n+i] = min(x, y, 0)
-						lout[3*n+i] = max(x, y, 0)
-						lout[4*n+i] = min(max(x, -1000), 1000)
+						(*cpu.Index(dc_f, 14, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 15, b, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 16, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 17, b, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 18, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 19, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 20, c, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 21, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 22, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 23, c, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(a[i], 100), -100)
+						(*cpu.Index(dc_f, 25, uout, int(0*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 26, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 27, ub, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 28, uout, int(1*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 29, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 30, ub, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 31, uout, int(2*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 32, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 33, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 34, uc, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 35, uout, int(3*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 36, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 38, uc, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 39, uout, int(4*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 40, ua, int(i), dc_x, dc_y, dc_z)), 200)
+						x := int((*cpu.Index(dc_f, 41, la, int(i), dc_x, dc_y, dc_z)))
+						y := int((*cpu.Index(dc_f, 42, lb, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 43, lout, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+						(*cpu.Index(dc_f, 44, lout, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+						(*cpu.Index(dc_f, 45, lout, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, 0)
+						(*cpu.Index(dc_f, 46, lout, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, 0)
+						(*cpu.Index(dc_f, 47, lout, int(4*n+i), dc_x, dc_y, dc_z)) = min(max(x, -1000), 1000)
 					}
 				}
 			}

@@ -4,8 +4,44 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ long long dc_max_i64(long long a, long long b) {
 	return a > b ? a : b;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ signed char dc_sel_i8(signed char v, const int* bad) {
+	return *bad ? (signed char)0 : v;
 }
 
 #line 42 "named.go"
@@ -30,7 +66,19 @@ __device__ signed char Celsius_Level(float c) {
 }
 
 #line 64 "named.go"
-extern "C" __global__ void Convert(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
+extern "C" __global__ void Convert(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	bool (*dc_p12);
 #line 66 "named.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 67 "named.go"
@@ -41,36 +89,73 @@ extern "C" __global__ void Convert(const float* __restrict__ in, long long in_le
 #line 70 "named.go"
 	float c = in[i];
 #line 71 "named.go"
-	out[i] = Celsius_F(c);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	float dc_t1 = Celsius_F(c);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "named.go"
-	levels[i] = Celsius_Level(c);
+	dc_b3 = 0;
+	dc_p4 = &levels[dc_ix(i, levels_len, dc_fault, dc_tag, 1, &dc_b3)];
+	signed char dc_t2 = Celsius_Level(c);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 73 "named.go"
 	float prev = c;
 #line 74 "named.go"
 	if (i > 0LL) {
 #line 75 "named.go"
-		prev = in[(long long)((unsigned long long)i - 1ULL)];
+		prev = dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5);
 	}
 #line 77 "named.go"
-	smooth[i] = 0.25f * c + 0.75f * prev;
+	dc_b6 = 0;
+	dc_p7 = &smooth[dc_ix(i, smooth_len, dc_fault, dc_tag, 3, &dc_b6)];
+	float dc_t3 = 0.25f * c + 0.75f * prev;
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 78 "named.go"
 	unsigned int n = 2147483648u;
 #line 79 "named.go"
 	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 80 "named.go"
-		if (in[k] >= threshold) {
+		if (dc_sel_f32((dc_b8 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b8)]), &dc_b8) >= threshold) {
 #line 81 "named.go"
 			n = n + 1u;
 		}
 	}
 #line 84 "named.go"
-	counts[i] = n;
+	dc_b9 = 0;
+	dc_p10 = &counts[dc_ix(i, counts_len, dc_fault, dc_tag, 5, &dc_b9)];
+	unsigned int dc_t4 = n;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 85 "named.go"
-	alarms[i] = c > 100.0f;
+	dc_b11 = 0;
+	dc_p12 = &alarms[dc_ix(i, alarms_len, dc_fault, dc_tag, 6, &dc_b11)];
+	bool dc_t5 = c > 100.0f;
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 64 "named.go"
-extern "C" __global__ void Convert_aliased(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold) {
+extern "C" __global__ void Convert_aliased(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	signed char (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	bool (*dc_p12);
 #line 66 "named.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 67 "named.go"
@@ -81,36 +166,64 @@ extern "C" __global__ void Convert_aliased(const float* in, long long in_len, fl
 #line 70 "named.go"
 	float c = in[i];
 #line 71 "named.go"
-	out[i] = Celsius_F(c);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	float dc_t1 = Celsius_F(c);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "named.go"
-	levels[i] = Celsius_Level(c);
+	dc_b3 = 0;
+	dc_p4 = &levels[dc_ix(i, levels_len, dc_fault, dc_tag, 1, &dc_b3)];
+	signed char dc_t2 = Celsius_Level(c);
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 73 "named.go"
 	float prev = c;
 #line 74 "named.go"
 	if (i > 0LL) {
 #line 75 "named.go"
-		prev = in[(long long)((unsigned long long)i - 1ULL)];
+		prev = dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5);
 	}
 #line 77 "named.go"
-	smooth[i] = 0.25f * c + 0.75f * prev;
+	dc_b6 = 0;
+	dc_p7 = &smooth[dc_ix(i, smooth_len, dc_fault, dc_tag, 3, &dc_b6)];
+	float dc_t3 = 0.25f * c + 0.75f * prev;
+	if (!dc_b6) {
+		*dc_p7 = dc_t3;
+	}
 #line 78 "named.go"
 	unsigned int n = 2147483648u;
 #line 79 "named.go"
 	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 80 "named.go"
-		if (in[k] >= threshold) {
+		if (dc_sel_f32((dc_b8 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b8)]), &dc_b8) >= threshold) {
 #line 81 "named.go"
 			n = n + 1u;
 		}
 	}
 #line 84 "named.go"
-	counts[i] = n;
+	dc_b9 = 0;
+	dc_p10 = &counts[dc_ix(i, counts_len, dc_fault, dc_tag, 5, &dc_b9)];
+	unsigned int dc_t4 = n;
+	if (!dc_b9) {
+		*dc_p10 = dc_t4;
+	}
 #line 85 "named.go"
-	alarms[i] = c > 100.0f;
+	dc_b11 = 0;
+	dc_p12 = &alarms[dc_ix(i, alarms_len, dc_fault, dc_tag, 6, &dc_b11)];
+	bool dc_t5 = c > 100.0f;
+	if (!dc_b11) {
+		*dc_p12 = dc_t5;
+	}
 }
 
 #line 92 "named.go"
-extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset) {
+extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	signed char (*dc_p2);
+	int dc_b3 = 0;
 #line 94 "named.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 95 "named.go"
@@ -121,7 +234,12 @@ extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* level
 #line 98 "named.go"
 	ts[i] = ts[i] * factor + offset;
 #line 99 "named.go"
-	levels[i] = (signed char)((unsigned int)(signed char)((unsigned int)levels[i] * 3u) - 2u);
+	dc_b1 = 0;
+	dc_p2 = &levels[dc_ix(i, levels_len, dc_fault, dc_tag, 7, &dc_b1)];
+	signed char dc_t1 = (signed char)((unsigned int)(signed char)((unsigned int)dc_sel_i8((dc_b3 = 0, levels[dc_ix(i, levels_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3) * 3u) - 2u);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 106 "named.go"

@@ -4,8 +4,61 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
+	if ((unsigned long long)hi <= (unsigned long long)n && (unsigned long long)lo <= (unsigned long long)hi) {
+		return 1;
+	}
+	dc_fault(f, tag, site, lo, hi, n);
+	return 0;
 }
 
 struct P {
@@ -17,7 +70,20 @@ static_assert(alignof(P) == 4, "dc: alignment of P differs from Go");
 static_assert((0 + sizeof(int[2]) + alignof(int) - 1) / alignof(int) * alignof(int) == 8, "dc: offset of P.N differs from Go");
 
 #line 20 "params.go"
-extern "C" __global__ void Mutate(int s, P dc_in_p, const int* __restrict__ xs, long long xs_len, int* out, long long out_len) {
+extern "C" __global__ void Mutate(int s, P dc_in_p, const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int (*dc_p13);
 	P p = dc_in_p;
 #line 21 "params.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -35,25 +101,68 @@ extern "C" __global__ void Mutate(int s, P dc_in_p, const int* __restrict__ xs, 
 #line 28 "params.go"
 		p.N = (int)((unsigned int)p.N + 1u);
 #line 29 "params.go"
-		xs = (int*)(xs + 1LL);
-		xs_len = (xs_len - 1LL);
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
 	}
 #line 31 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = s;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	int dc_t1 = s;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 32 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	int dc_t2 = p.A[1];
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 33 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	int dc_t3 = p.N;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 34 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	int dc_t4 = p.A[0];
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 35 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = xs[0];
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	int dc_t5 = dc_sel_i32((dc_b11 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b11)]), &dc_b11);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 36 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 7, &dc_b12)];
+	int dc_t6 = (int)xs_len;
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 20 "params.go"
-extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len) {
+extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int (*dc_p13);
 	P p = dc_in_p;
 #line 21 "params.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -71,25 +180,59 @@ extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long 
 #line 28 "params.go"
 		p.N = (int)((unsigned int)p.N + 1u);
 #line 29 "params.go"
-		xs = (int*)(xs + 1LL);
-		xs_len = (xs_len - 1LL);
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
 	}
 #line 31 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = s;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 1, &dc_b1)];
+	int dc_t1 = s;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 32 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 2, &dc_b3)];
+	int dc_t2 = p.A[1];
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 33 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 3, &dc_b5)];
+	int dc_t3 = p.N;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 34 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 4, &dc_b7)];
+	int dc_t4 = p.A[0];
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 35 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = xs[0];
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 5, &dc_b9)];
+	int dc_t5 = dc_sel_i32((dc_b11 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b11)]), &dc_b11);
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 36 "params.go"
-	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+	dc_b12 = 0;
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 7, &dc_b12)];
+	int dc_t6 = (int)xs_len;
+	if (!dc_b12) {
+		*dc_p13 = dc_t6;
+	}
 }
 
 #line 43 "params.go"
-extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len) {
+extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 	P p = dc_in_p;
 #line 44 "params.go"
 	__shared__ int sh0[64];
@@ -105,7 +248,12 @@ extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len
 		p.A[0] = s;
 	}
 #line 50 "params.go"
-	sh[l] = (int)((unsigned int)s + (unsigned int)p.A[0]);
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
+	int dc_t1 = (int)((unsigned int)s + (unsigned int)p.A[0]);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 51 "params.go"
 	__syncthreads();
 	{
@@ -114,7 +262,7 @@ extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len
 #line 52 "params.go"
 		if (i < out_len) {
 #line 53 "params.go"
-			out[i] = sh[dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x)];
+			out[i] = dc_sel_i32((dc_b3 = 0, sh[dc_ix(dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b4))), &dc_b4), 64, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3);
 		}
 	}
 }

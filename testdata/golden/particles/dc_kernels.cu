@@ -4,6 +4,34 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ float dc_max_f32(float a, float b) {
 	if (a != a || b != b) {
 		return a + b;
@@ -67,6 +95,14 @@ static_assert(sizeof(Stats) == 20, "dc: size of Stats differs from Go");
 static_assert(alignof(Stats) == 4, "dc: alignment of Stats differs from Go");
 static_assert((0 + sizeof(float) + alignof(Vec3) - 1) / alignof(Vec3) * alignof(Vec3) == 4, "dc: offset of Stats.Momentum differs from Go");
 static_assert((4 + sizeof(Vec3) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 16, "dc: offset of Stats.Bright differs from Go");
+
+__device__ Vec3 dc_sel_Vec3(Vec3 v, const int* bad) {
+	if (*bad) {
+		Vec3 z = {};
+		return z;
+	}
+	return v;
+}
 
 __device__ Particle dc_make_Particle(Vec3 dc_f0, Vec3 dc_f1, const float dc_f2[3], float dc_f3, int dc_f4, bool dc_f5) {
 	Particle dc_v = {};
@@ -145,7 +181,9 @@ extern "C" __global__ void Step(Particle* ps, long long ps_len, float dt, Vec3 g
 }
 
 #line 83 "particles.go"
-extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps_len, Stats* out, long long out_len) {
+extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Stats (*dc_p2);
 #line 84 "particles.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 85 "particles.go"
@@ -165,11 +203,18 @@ extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps
 		lum = lum + c;
 	}
 #line 93 "particles.go"
-	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	Stats dc_t1 = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 83 "particles.go"
-extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len, Stats* out, long long out_len) {
+extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Stats (*dc_p2);
 #line 84 "particles.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 85 "particles.go"
@@ -189,7 +234,12 @@ extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len,
 		lum = lum + c;
 	}
 #line 93 "particles.go"
-	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	Stats dc_t1 = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 104 "particles.go"
@@ -210,7 +260,15 @@ extern "C" __global__ void Respawn(Particle* ps, long long ps_len, Vec3 origin, 
 }
 
 #line 128 "particles.go"
-extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps_len, Vec3* moments, long long moments_len) {
+extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Vec3 (*dc_p2);
+	int dc_b3 = 0;
+	Vec3 (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	Vec3 (*dc_p8);
 #line 129 "particles.go"
 	__shared__ Vec3 sh0[64];
 #line 129 "particles.go"
@@ -229,7 +287,12 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 		}
 	}
 #line 135 "particles.go"
-	s[lx] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix(lx, 64, dc_fault, dc_tag, 1, &dc_b1)];
+	Vec3 dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 136 "particles.go"
 	__syncthreads();
 #line 137 "particles.go"
@@ -237,7 +300,12 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 #line 138 "particles.go"
 		if (lx < stride) {
 #line 139 "particles.go"
-			s[lx] = Vec3_Add(s[lx], s[(long long)((unsigned long long)lx + (unsigned long long)stride)]);
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(lx, 64, dc_fault, dc_tag, 2, &dc_b3)];
+			Vec3 dc_t2 = Vec3_Add(dc_sel_Vec3((dc_b5 = 0, s[dc_ix(lx, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5), dc_sel_Vec3((dc_b6 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6));
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 		}
 #line 141 "particles.go"
 		__syncthreads();
@@ -245,12 +313,25 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 #line 143 "particles.go"
 	if (lx == 0LL) {
 #line 144 "particles.go"
-		moments[(long long)blockIdx.x] = s[0];
+		dc_b7 = 0;
+		dc_p8 = &moments[dc_ix((long long)blockIdx.x, moments_len, dc_fault, dc_tag, 5, &dc_b7)];
+		Vec3 dc_t3 = s[0];
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
 	}
 }
 
 #line 128 "particles.go"
-extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len) {
+extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Vec3 (*dc_p2);
+	int dc_b3 = 0;
+	Vec3 (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	Vec3 (*dc_p8);
 #line 129 "particles.go"
 	__shared__ Vec3 sh0[64];
 #line 129 "particles.go"
@@ -269,7 +350,12 @@ extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len,
 		}
 	}
 #line 135 "particles.go"
-	s[lx] = v;
+	dc_b1 = 0;
+	dc_p2 = &s[dc_ix(lx, 64, dc_fault, dc_tag, 1, &dc_b1)];
+	Vec3 dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 136 "particles.go"
 	__syncthreads();
 #line 137 "particles.go"
@@ -277,7 +363,12 @@ extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len,
 #line 138 "particles.go"
 		if (lx < stride) {
 #line 139 "particles.go"
-			s[lx] = Vec3_Add(s[lx], s[(long long)((unsigned long long)lx + (unsigned long long)stride)]);
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(lx, 64, dc_fault, dc_tag, 2, &dc_b3)];
+			Vec3 dc_t2 = Vec3_Add(dc_sel_Vec3((dc_b5 = 0, s[dc_ix(lx, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5), dc_sel_Vec3((dc_b6 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6));
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 		}
 #line 141 "particles.go"
 		__syncthreads();
@@ -285,6 +376,11 @@ extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len,
 #line 143 "particles.go"
 	if (lx == 0LL) {
 #line 144 "particles.go"
-		moments[(long long)blockIdx.x] = s[0];
+		dc_b7 = 0;
+		dc_p8 = &moments[dc_ix((long long)blockIdx.x, moments_len, dc_fault, dc_tag, 5, &dc_b7)];
+		Vec3 dc_t3 = s[0];
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
 	}
 }

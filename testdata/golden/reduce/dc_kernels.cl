@@ -4,8 +4,55 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
 #line 18 "reduce.go"
-__kernel void Reduce_float32(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n) {
+__kernel void Reduce_float32(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -17,10 +64,15 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 27 "reduce.go"
@@ -28,7 +80,12 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -36,12 +93,26 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 #line 33 "reduce.go"
 	if (lx == 0L) {
 #line 34 "reduce.go"
-		partial[(long)get_group_id(0)] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long)get_group_id(0), partial_len, dc_fault, dc_tag, 5, &dc_b8)];
+		float dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #line 18 "reduce.go"
-__kernel void Reduce_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, long n) {
+__kernel void Reduce_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -53,10 +124,15 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 27 "reduce.go"
@@ -64,7 +140,12 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -72,13 +153,27 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 #line 33 "reduce.go"
 	if (lx == 0L) {
 #line 34 "reduce.go"
-		partial[(long)get_group_id(0)] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long)get_group_id(0), partial_len, dc_fault, dc_tag, 5, &dc_b8)];
+		float dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #ifdef cl_khr_fp64
 #line 18 "reduce.go"
-__kernel void Reduce_float64(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n) {
+__kernel void Reduce_float64(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local double (*dc_p3);
+	int dc_b4 = 0;
+	__local double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global double (*dc_p9);
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -90,10 +185,15 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 7, &dc_b2)];
+	double dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 27 "reduce.go"
@@ -101,7 +201,12 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) + dc_sel_f64((dc_b7 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -109,12 +214,26 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 #line 33 "reduce.go"
 	if (lx == 0L) {
 #line 34 "reduce.go"
-		partial[(long)get_group_id(0)] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long)get_group_id(0), partial_len, dc_fault, dc_tag, 11, &dc_b8)];
+		double dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #line 18 "reduce.go"
-__kernel void Reduce_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, long n) {
+__kernel void Reduce_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local double (*dc_p3);
+	int dc_b4 = 0;
+	__local double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global double (*dc_p9);
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -126,10 +245,15 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 7, &dc_b2)];
+	double dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 27 "reduce.go"
@@ -137,7 +261,12 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long)((ulong)lx + (ulong)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) + dc_sel_f64((dc_b7 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -145,7 +274,12 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 #line 33 "reduce.go"
 	if (lx == 0L) {
 #line 34 "reduce.go"
-		partial[(long)get_group_id(0)] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long)get_group_id(0), partial_len, dc_fault, dc_tag, 11, &dc_b8)];
+		double dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 #endif // cl_khr_fp64

@@ -4,8 +4,53 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -17,10 +62,15 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
@@ -28,7 +78,12 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -36,12 +91,26 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 33 "reduce.go"
 	if (lx == 0LL) {
 #line 34 "reduce.go"
-		partial[(long long)blockIdx.x] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long long)blockIdx.x, partial_len, dc_fault, dc_tag, 5, &dc_b8)];
+		float dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -53,10 +122,15 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
@@ -64,7 +138,12 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -72,12 +151,26 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 #line 33 "reduce.go"
 	if (lx == 0LL) {
 #line 34 "reduce.go"
-		partial[(long long)blockIdx.x] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long long)blockIdx.x, partial_len, dc_fault, dc_tag, 5, &dc_b8)];
+		float dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	double (*dc_p3);
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	double (*dc_p9);
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -89,10 +182,15 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 7, &dc_b2)];
+	double dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
@@ -100,7 +198,12 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) + dc_sel_f64((dc_b7 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -108,12 +211,26 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 33 "reduce.go"
 	if (lx == 0LL) {
 #line 34 "reduce.go"
-		partial[(long long)blockIdx.x] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long long)blockIdx.x, partial_len, dc_fault, dc_tag, 11, &dc_b8)];
+		double dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }
 
 #line 18 "reduce.go"
-extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, long long n) {
+extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	double (*dc_p3);
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	double (*dc_p9);
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -125,10 +242,15 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + in[i];
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 25 "reduce.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 7, &dc_b2)];
+	double dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 26 "reduce.go"
 	__syncthreads();
 #line 27 "reduce.go"
@@ -136,7 +258,12 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + s[(long long)((unsigned long long)lx + (unsigned long long)stride)];
+			dc_b4 = 0;
+			dc_p5 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) + dc_sel_f64((dc_b7 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -144,6 +271,11 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 #line 33 "reduce.go"
 	if (lx == 0LL) {
 #line 34 "reduce.go"
-		partial[(long long)blockIdx.x] = s[0];
+		dc_b8 = 0;
+		dc_p9 = &partial[dc_ix((long long)blockIdx.x, partial_len, dc_fault, dc_tag, 11, &dc_b8)];
+		double dc_t3 = s[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 }

@@ -4,8 +4,45 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 long dc_min_i64(long a, long b) {
 	return a < b ? a : b;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
 }
 
 long dc_rem_i64(long a, long b) {
@@ -17,6 +54,20 @@ double dc_rint_f64(double x) {
 	return fabs(x) < 4503599627370496.0 ? rint(x) : x;
 }
 
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+#ifdef cl_khr_fp64
 typedef struct S {
 	double F0;
 	ushort F1;
@@ -35,8 +86,26 @@ _Static_assert(sizeof(V) == 40, "dc: size of V differs from Go");
 _Static_assert(__alignof__(V) == 8, "dc: alignment of V differs from Go");
 _Static_assert((0 + sizeof(float) + __alignof__(double[4]) - 1) / __alignof__(double[4]) * __alignof__(double[4]) == 8, "dc: offset of V.F1 differs from Go");
 
+S dc_sel_S(S v, const int* bad) {
+	if (*bad) {
+		S z = {0};
+		return z;
+	}
+	return v;
+}
+
 #line 16 "rounding.go"
-__kernel void Round64(__global const double* restrict xs, long xs_len, __global double* out, long out_len) {
+__kernel void Round64(__global const double* restrict xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
 	{
 #line 17 "rounding.go"
 		long i = (long)get_global_id(0);
@@ -45,21 +114,56 @@ __kernel void Round64(__global const double* restrict xs, long xs_len, __global 
 #line 18 "rounding.go"
 			double x = xs[i];
 #line 19 "rounding.go"
-			out[(long)(5UL * (ulong)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long)(5UL * (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+			double dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 20 "rounding.go"
-			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long)(5UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			double dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 21 "rounding.go"
-			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long)(5UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			double dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 22 "rounding.go"
-			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long)(5UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+			double dc_t4 = round(x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 23 "rounding.go"
-			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+			dc_b9 = 0;
+			dc_p10 = &out[dc_ix((long)(5UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+			double dc_t5 = dc_rint_f64(x);
+			if (!dc_b9) {
+				*dc_p10 = dc_t5;
+			}
 		}
 	}
 }
 
 #line 16 "rounding.go"
-__kernel void Round64_aliased(__global const double* xs, long xs_len, __global double* out, long out_len) {
+__kernel void Round64_aliased(__global const double* xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	__global double (*dc_p4);
+	int dc_b5 = 0;
+	__global double (*dc_p6);
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
 	{
 #line 17 "rounding.go"
 		long i = (long)get_global_id(0);
@@ -68,21 +172,54 @@ __kernel void Round64_aliased(__global const double* xs, long xs_len, __global d
 #line 18 "rounding.go"
 			double x = xs[i];
 #line 19 "rounding.go"
-			out[(long)(5UL * (ulong)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long)(5UL * (ulong)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+			double dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 20 "rounding.go"
-			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long)(5UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			double dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 21 "rounding.go"
-			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long)(5UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			double dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 22 "rounding.go"
-			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long)(5UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+			double dc_t4 = round(x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 23 "rounding.go"
-			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+			dc_b9 = 0;
+			dc_p10 = &out[dc_ix((long)(5UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+			double dc_t5 = dc_rint_f64(x);
+			if (!dc_b9) {
+				*dc_p10 = dc_t5;
+			}
 		}
 	}
 }
 
 #line 32 "rounding.go"
-__kernel void Round32(__global const float* restrict xs, long xs_len, __global float* out, long out_len) {
+__kernel void Round32(__global const float* restrict xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
 	{
 #line 33 "rounding.go"
 		long i = (long)get_global_id(0);
@@ -91,19 +228,47 @@ __kernel void Round32(__global const float* restrict xs, long xs_len, __global f
 #line 34 "rounding.go"
 			float x = xs[i];
 #line 35 "rounding.go"
-			out[(long)(4UL * (ulong)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long)(4UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+			float dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 36 "rounding.go"
-			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long)(4UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+			float dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 37 "rounding.go"
-			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long)(4UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+			float dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 38 "rounding.go"
-			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long)(4UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+			float dc_t4 = (float)dc_rint_f64((double)x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 		}
 	}
 }
 
 #line 32 "rounding.go"
-__kernel void Round32_aliased(__global const float* xs, long xs_len, __global float* out, long out_len) {
+__kernel void Round32_aliased(__global const float* xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+	int dc_b7 = 0;
+	__global float (*dc_p8);
 	{
 #line 33 "rounding.go"
 		long i = (long)get_global_id(0);
@@ -112,19 +277,47 @@ __kernel void Round32_aliased(__global const float* xs, long xs_len, __global fl
 #line 34 "rounding.go"
 			float x = xs[i];
 #line 35 "rounding.go"
-			out[(long)(4UL * (ulong)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long)(4UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+			float dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 36 "rounding.go"
-			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long)(4UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+			float dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 37 "rounding.go"
-			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long)(4UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+			float dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 38 "rounding.go"
-			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long)(4UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+			float dc_t4 = (float)dc_rint_f64((double)x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 		}
 	}
 }
 
 #line 60 "rounding.go"
-__kernel void Shared(__global const S* restrict is, long is_len, __global int* out, long out_len) {
+__kernel void Shared(__global const S* restrict is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local S (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local S (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 70 "rounding.go"
 	__local S sh0[128];
 #line 76 "rounding.go"
@@ -149,13 +342,23 @@ __kernel void Shared(__global const S* restrict is, long is_len, __global int* o
 #line 70 "rounding.go"
 	__local S* sh = sh0;
 #line 71 "rounding.go"
-	sh[l] = (S){1.0 / v.F1[j & 3L], 1, {1, 2, 3, 4}};
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 9, &dc_b1)];
+	S dc_t1 = (S){1.0 / dc_sel_f64((dc_b3 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3), 1, {1, 2, 3, 4}};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 73 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 74 "rounding.go"
-	sh[l] = is[j];
+	dc_b4 = 0;
+	dc_p5 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 11, &dc_b4)];
+	S dc_t2 = dc_sel_S((dc_b6 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 75 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 76 "rounding.go"
@@ -168,7 +371,7 @@ __kernel void Shared(__global const S* restrict is, long is_len, __global int* o
 #line 80 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 81 "rounding.go"
-	atomic_add(&sa[0], (uint)sh[dc_rem_i64((long)((ulong)l + 39UL), gs)].F2[1]);
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long)((ulong)l + 39UL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
 #line 82 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 83 "rounding.go"
@@ -179,7 +382,15 @@ __kernel void Shared(__global const S* restrict is, long is_len, __global int* o
 }
 
 #line 60 "rounding.go"
-__kernel void Shared_aliased(__global const S* is, long is_len, __global int* out, long out_len) {
+__kernel void Shared_aliased(__global const S* is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local S (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local S (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 70 "rounding.go"
 	__local S sh0[128];
 #line 76 "rounding.go"
@@ -204,13 +415,23 @@ __kernel void Shared_aliased(__global const S* is, long is_len, __global int* ou
 #line 70 "rounding.go"
 	__local S* sh = sh0;
 #line 71 "rounding.go"
-	sh[l] = (S){1.0 / v.F1[j & 3L], 1, {1, 2, 3, 4}};
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 9, &dc_b1)];
+	S dc_t1 = (S){1.0 / dc_sel_f64((dc_b3 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3), 1, {1, 2, 3, 4}};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 73 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 74 "rounding.go"
-	sh[l] = is[j];
+	dc_b4 = 0;
+	dc_p5 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 11, &dc_b4)];
+	S dc_t2 = dc_sel_S((dc_b6 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 75 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 76 "rounding.go"
@@ -223,7 +444,7 @@ __kernel void Shared_aliased(__global const S* is, long is_len, __global int* ou
 #line 80 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 81 "rounding.go"
-	atomic_add(&sa[0], (uint)sh[dc_rem_i64((long)((ulong)l + 39UL), gs)].F2[1]);
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long)((ulong)l + 39UL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
 #line 82 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 83 "rounding.go"

@@ -4,12 +4,61 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ long long dc_min_i64(long long a, long long b) {
 	return a < b ? a : b;
 }
 
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
 }
 
 struct S {
@@ -30,8 +79,26 @@ static_assert(sizeof(V) == 40, "dc: size of V differs from Go");
 static_assert(alignof(V) == 8, "dc: alignment of V differs from Go");
 static_assert((0 + sizeof(float) + alignof(double[4]) - 1) / alignof(double[4]) * alignof(double[4]) == 8, "dc: offset of V.F1 differs from Go");
 
+__device__ S dc_sel_S(S v, const int* bad) {
+	if (*bad) {
+		S z = {};
+		return z;
+	}
+	return v;
+}
+
 #line 16 "rounding.go"
-extern "C" __global__ void Round64(const double* __restrict__ xs, long long xs_len, double* out, long long out_len) {
+extern "C" __global__ void Round64(const double* __restrict__ xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
 	{
 #line 17 "rounding.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -40,21 +107,56 @@ extern "C" __global__ void Round64(const double* __restrict__ xs, long long xs_l
 #line 18 "rounding.go"
 			double x = xs[i];
 #line 19 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long long)(5ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+			double dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 20 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			double dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 21 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			double dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 22 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+			double dc_t4 = round(x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 23 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+			dc_b9 = 0;
+			dc_p10 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+			double dc_t5 = rint(x);
+			if (!dc_b9) {
+				*dc_p10 = dc_t5;
+			}
 		}
 	}
 }
 
 #line 16 "rounding.go"
-extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, double* out, long long out_len) {
+extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	double (*dc_p4);
+	int dc_b5 = 0;
+	double (*dc_p6);
+	int dc_b7 = 0;
+	double (*dc_p8);
+	int dc_b9 = 0;
+	double (*dc_p10);
 	{
 #line 17 "rounding.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -63,21 +165,54 @@ extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, d
 #line 18 "rounding.go"
 			double x = xs[i];
 #line 19 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long long)(5ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 0, &dc_b1)];
+			double dc_t1 = floor(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 20 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 1, &dc_b3)];
+			double dc_t2 = ceil(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 21 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 2, &dc_b5)];
+			double dc_t3 = trunc(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 22 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 3, &dc_b7)];
+			double dc_t4 = round(x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 #line 23 "rounding.go"
-			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+			dc_b9 = 0;
+			dc_p10 = &out[dc_ix((long long)(5ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 4, &dc_b9)];
+			double dc_t5 = rint(x);
+			if (!dc_b9) {
+				*dc_p10 = dc_t5;
+			}
 		}
 	}
 }
 
 #line 32 "rounding.go"
-extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_len, float* out, long long out_len) {
+extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
 	{
 #line 33 "rounding.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -86,19 +221,47 @@ extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_le
 #line 34 "rounding.go"
 			float x = xs[i];
 #line 35 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long long)(4ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+			float dc_t1 = floorf(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 36 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+			float dc_t2 = ceilf(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 37 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+			float dc_t3 = truncf(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 38 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+			float dc_t4 = (float)rint((double)x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 		}
 	}
 }
 
 #line 32 "rounding.go"
-extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, float* out, long long out_len) {
+extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	float (*dc_p8);
 	{
 #line 33 "rounding.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
@@ -107,19 +270,47 @@ extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, fl
 #line 34 "rounding.go"
 			float x = xs[i];
 #line 35 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix((long long)(4ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+			float dc_t1 = floorf(x);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 #line 36 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+			float dc_t2 = ceilf(x);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
 #line 37 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+			dc_b5 = 0;
+			dc_p6 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+			float dc_t3 = truncf(x);
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
 #line 38 "rounding.go"
-			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
+			dc_b7 = 0;
+			dc_p8 = &out[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+			float dc_t4 = (float)rint((double)x);
+			if (!dc_b7) {
+				*dc_p8 = dc_t4;
+			}
 		}
 	}
 }
 
 #line 60 "rounding.go"
-extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, int* out, long long out_len) {
+extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	S (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	S (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 70 "rounding.go"
 	__shared__ S sh0[128];
 #line 76 "rounding.go"
@@ -144,13 +335,23 @@ extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, in
 #line 70 "rounding.go"
 	S* sh = sh0;
 #line 71 "rounding.go"
-	sh[l] = S{1.0 / v.F1[j & 3LL], 1, {1, 2, 3, 4}};
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 9, &dc_b1)];
+	S dc_t1 = S{1.0 / dc_sel_f64((dc_b3 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3), 1, {1, 2, 3, 4}};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "rounding.go"
 	__syncthreads();
 #line 73 "rounding.go"
 	__syncthreads();
 #line 74 "rounding.go"
-	sh[l] = is[j];
+	dc_b4 = 0;
+	dc_p5 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 11, &dc_b4)];
+	S dc_t2 = dc_sel_S((dc_b6 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 75 "rounding.go"
 	__syncthreads();
 #line 76 "rounding.go"
@@ -163,7 +364,7 @@ extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, in
 #line 80 "rounding.go"
 	__syncthreads();
 #line 81 "rounding.go"
-	atomicAdd(&sa[0], (unsigned int)sh[dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs)].F2[1]);
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long long)((unsigned long long)l + 39ULL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
 #line 82 "rounding.go"
 	__syncthreads();
 #line 83 "rounding.go"
@@ -174,7 +375,15 @@ extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, in
 }
 
 #line 60 "rounding.go"
-extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* out, long long out_len) {
+extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	S (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	S (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 70 "rounding.go"
 	__shared__ S sh0[128];
 #line 76 "rounding.go"
@@ -199,13 +408,23 @@ extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* ou
 #line 70 "rounding.go"
 	S* sh = sh0;
 #line 71 "rounding.go"
-	sh[l] = S{1.0 / v.F1[j & 3LL], 1, {1, 2, 3, 4}};
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 9, &dc_b1)];
+	S dc_t1 = S{1.0 / dc_sel_f64((dc_b3 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3), 1, {1, 2, 3, 4}};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 72 "rounding.go"
 	__syncthreads();
 #line 73 "rounding.go"
 	__syncthreads();
 #line 74 "rounding.go"
-	sh[l] = is[j];
+	dc_b4 = 0;
+	dc_p5 = &sh[dc_ix(l, 128, dc_fault, dc_tag, 11, &dc_b4)];
+	S dc_t2 = dc_sel_S((dc_b6 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 #line 75 "rounding.go"
 	__syncthreads();
 #line 76 "rounding.go"
@@ -218,7 +437,7 @@ extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* ou
 #line 80 "rounding.go"
 	__syncthreads();
 #line 81 "rounding.go"
-	atomicAdd(&sa[0], (unsigned int)sh[dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs)].F2[1]);
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long long)((unsigned long long)l + 39ULL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
 #line 82 "rounding.go"
 	__syncthreads();
 #line 83 "rounding.go"

@@ -4,46 +4,98 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 #line 10 "saxpy.go"
-extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 11 "saxpy.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 11 "saxpy.go"
 		if (i < y_len) {
 #line 12 "saxpy.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
 
 #line 10 "saxpy.go"
-extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len) {
+extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 	{
 #line 11 "saxpy.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 11 "saxpy.go"
 		if (i < y_len) {
 #line 12 "saxpy.go"
-			y[i] = a * x[i] + y[i];
+			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
 		}
 	}
 }
 
 #line 20 "saxpy.go"
-extern "C" __global__ void SaxpyStride(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n) {
+extern "C" __global__ void SaxpyStride(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 21 "saxpy.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 22 "saxpy.go"
-		y[i] = a * x[i] + y[i];
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 1, &dc_b1)];
+		float dc_t1 = a * dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 }
 
 #line 20 "saxpy.go"
-extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long long x_len, float* y, long long y_len, long long n) {
+extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 21 "saxpy.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 22 "saxpy.go"
-		y[i] = a * x[i] + y[i];
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 1, &dc_b1)];
+		float dc_t1 = a * dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 }

@@ -4,8 +4,57 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 #line 16 "scan.go"
-extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -19,10 +68,15 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 #line 20 "scan.go"
 	if (i < n) {
 #line 21 "scan.go"
-		v = in[i];
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 23 "scan.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	int dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 24 "scan.go"
 	__syncthreads();
 #line 25 "scan.go"
@@ -32,29 +86,57 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
+			add = dc_sel_i32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b4)]), &dc_b4);
 		}
 #line 30 "scan.go"
 		__syncthreads();
 #line 31 "scan.go"
-		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+		dc_b5 = 0;
+		dc_p6 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 4, &dc_b5)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b7 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7) + (unsigned int)add);
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 32 "scan.go"
 		__syncthreads();
 	}
 #line 34 "scan.go"
 	if (i < n) {
 #line 35 "scan.go"
-		out[i] = s[lx];
+		dc_b8 = 0;
+		dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 5, &dc_b8)];
+		int dc_t3 = dc_sel_i32((dc_b10 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 6, &dc_b10)]), &dc_b10);
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 #line 37 "scan.go"
 	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
 #line 38 "scan.go"
-		sums[(long long)blockIdx.x] = s[lx];
+		dc_b11 = 0;
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 7, &dc_b11)];
+		int dc_t4 = dc_sel_i32((dc_b13 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 8, &dc_b13)]), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
 	}
 }
 
 #line 16 "scan.go"
-extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -68,10 +150,15 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 #line 20 "scan.go"
 	if (i < n) {
 #line 21 "scan.go"
-		v = in[i];
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 23 "scan.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 1, &dc_b2)];
+	int dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 24 "scan.go"
 	__syncthreads();
 #line 25 "scan.go"
@@ -81,29 +168,57 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
+			add = dc_sel_i32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b4)]), &dc_b4);
 		}
 #line 30 "scan.go"
 		__syncthreads();
 #line 31 "scan.go"
-		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+		dc_b5 = 0;
+		dc_p6 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 4, &dc_b5)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b7 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7) + (unsigned int)add);
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 32 "scan.go"
 		__syncthreads();
 	}
 #line 34 "scan.go"
 	if (i < n) {
 #line 35 "scan.go"
-		out[i] = s[lx];
+		dc_b8 = 0;
+		dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 5, &dc_b8)];
+		int dc_t3 = dc_sel_i32((dc_b10 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 6, &dc_b10)]), &dc_b10);
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 #line 37 "scan.go"
 	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
 #line 38 "scan.go"
-		sums[(long long)blockIdx.x] = s[lx];
+		dc_b11 = 0;
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 7, &dc_b11)];
+		int dc_t4 = dc_sel_i32((dc_b13 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 8, &dc_b13)]), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
 	}
 }
 
 #line 16 "scan.go"
-extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -117,10 +232,15 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 #line 20 "scan.go"
 	if (i < n) {
 #line 21 "scan.go"
-		v = in[i];
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 	}
 #line 23 "scan.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 10, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 24 "scan.go"
 	__syncthreads();
 #line 25 "scan.go"
@@ -130,29 +250,57 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
+			add = dc_sel_f32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4);
 		}
 #line 30 "scan.go"
 		__syncthreads();
 #line 31 "scan.go"
-		s[lx] = s[lx] + add;
+		dc_b5 = 0;
+		dc_p6 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 13, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7) + add;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 32 "scan.go"
 		__syncthreads();
 	}
 #line 34 "scan.go"
 	if (i < n) {
 #line 35 "scan.go"
-		out[i] = s[lx];
+		dc_b8 = 0;
+		dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b8)];
+		float dc_t3 = dc_sel_f32((dc_b10 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 15, &dc_b10)]), &dc_b10);
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 #line 37 "scan.go"
 	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
 #line 38 "scan.go"
-		sums[(long long)blockIdx.x] = s[lx];
+		dc_b11 = 0;
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 16, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 17, &dc_b13)]), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
 	}
 }
 
 #line 16 "scan.go"
-extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n) {
+extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -166,10 +314,15 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 #line 20 "scan.go"
 	if (i < n) {
 #line 21 "scan.go"
-		v = in[i];
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1);
 	}
 #line 23 "scan.go"
-	s[lx] = v;
+	dc_b2 = 0;
+	dc_p3 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 10, &dc_b2)];
+	float dc_t1 = v;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 #line 24 "scan.go"
 	__syncthreads();
 #line 25 "scan.go"
@@ -179,44 +332,48 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
+			add = dc_sel_f32((dc_b4 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4);
 		}
 #line 30 "scan.go"
 		__syncthreads();
 #line 31 "scan.go"
-		s[lx] = s[lx] + add;
+		dc_b5 = 0;
+		dc_p6 = &s[dc_ix(lx, 256, dc_fault, dc_tag, 13, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7) + add;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
 #line 32 "scan.go"
 		__syncthreads();
 	}
 #line 34 "scan.go"
 	if (i < n) {
 #line 35 "scan.go"
-		out[i] = s[lx];
+		dc_b8 = 0;
+		dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b8)];
+		float dc_t3 = dc_sel_f32((dc_b10 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 15, &dc_b10)]), &dc_b10);
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
 	}
 #line 37 "scan.go"
 	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
 #line 38 "scan.go"
-		sums[(long long)blockIdx.x] = s[lx];
-	}
-}
-
-#line 46 "scan.go"
-extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n) {
-#line 47 "scan.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-	{
-#line 48 "scan.go"
-		long long g = (long long)blockIdx.x;
-#line 48 "scan.go"
-		if (i < n && g > 0LL) {
-#line 49 "scan.go"
-			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
+		dc_b11 = 0;
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 16, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, s[dc_ix(lx, 256, dc_fault, dc_tag, 17, &dc_b13)]), &dc_b13);
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
 		}
 	}
 }
 
 #line 46 "scan.go"
-extern "C" __global__ void AddOffsets_int32_aliased(int* out, long long out_len, const int* offsets, long long offsets_len, long long n) {
+extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 47 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 	{
@@ -225,13 +382,22 @@ extern "C" __global__ void AddOffsets_int32_aliased(int* out, long long out_len,
 #line 48 "scan.go"
 		if (i < n && g > 0LL) {
 #line 49 "scan.go"
-			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, offsets[dc_ix((long long)((unsigned long long)g - 1ULL), offsets_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 46 "scan.go"
-extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n) {
+extern "C" __global__ void AddOffsets_int32_aliased(int* out, long long out_len, const int* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 47 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 	{
@@ -240,13 +406,22 @@ extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, con
 #line 48 "scan.go"
 		if (i < n && g > 0LL) {
 #line 49 "scan.go"
-			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, offsets[dc_ix((long long)((unsigned long long)g - 1ULL), offsets_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }
 
 #line 46 "scan.go"
-extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_len, const float* offsets, long long offsets_len, long long n) {
+extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 47 "scan.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 	{
@@ -255,7 +430,36 @@ extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_
 #line 48 "scan.go"
 		if (i < n && g > 0LL) {
 #line 49 "scan.go"
-			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, offsets[dc_ix((long long)((unsigned long long)g - 1ULL), offsets_len, dc_fault, dc_tag, 23, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_len, const float* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, offsets[dc_ix((long long)((unsigned long long)g - 1ULL), offsets_len, dc_fault, dc_tag, 23, &dc_b4)]), &dc_b4);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }

@@ -4,38 +4,52 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
-#line 12 "stencil3d.go"
-extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
-#line 13 "stencil3d.go"
-	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 13 "stencil3d.go"
-	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 13 "stencil3d.go"
-	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 14 "stencil3d.go"
-	if (x >= nx || y >= ny || z >= nz) {
-#line 15 "stencil3d.go"
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
 	}
-#line 17 "stencil3d.go"
-	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
-#line 18 "stencil3d.go"
-	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
-#line 19 "stencil3d.go"
-		out[i] = in[i];
-#line 20 "stencil3d.go"
-		return;
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
 	}
-#line 22 "stencil3d.go"
-	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 23 "stencil3d.go"
-	float nb = in[(long long)((unsigned long long)i - 1ULL)] + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
-#line 24 "stencil3d.go"
-	out[i] = c0 * in[i] + c1 * nb;
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
 }
 
 #line 12 "stencil3d.go"
-extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1) {
+extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
 #line 13 "stencil3d.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 13 "stencil3d.go"
@@ -52,20 +66,118 @@ extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, f
 #line 18 "stencil3d.go"
 	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
 #line 19 "stencil3d.go"
-		out[i] = in[i];
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 #line 20 "stencil3d.go"
 		return;
 	}
 #line 22 "stencil3d.go"
 	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
 #line 23 "stencil3d.go"
-	float nb = in[(long long)((unsigned long long)i - 1ULL)] + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+	float nb = dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)i + 1ULL), in_len, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)i - (unsigned long long)nx), in_len, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)i + (unsigned long long)nx), in_len, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)i - (unsigned long long)plane), in_len, dc_fault, dc_tag, 6, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, in[dc_ix((long long)((unsigned long long)i + (unsigned long long)plane), in_len, dc_fault, dc_tag, 7, &dc_b9)]), &dc_b9);
 #line 24 "stencil3d.go"
-	out[i] = c0 * in[i] + c1 * nb;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b10)];
+	float dc_t2 = c0 * dc_sel_f32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b12)]), &dc_b12) + c1 * nb;
+	if (!dc_b10) {
+		*dc_p11 = dc_t2;
+	}
+}
+
+#line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)i + 1ULL), in_len, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)i - (unsigned long long)nx), in_len, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)i + (unsigned long long)nx), in_len, dc_fault, dc_tag, 5, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)i - (unsigned long long)plane), in_len, dc_fault, dc_tag, 6, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, in[dc_ix((long long)((unsigned long long)i + (unsigned long long)plane), in_len, dc_fault, dc_tag, 7, &dc_b9)]), &dc_b9);
+#line 24 "stencil3d.go"
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b10)];
+	float dc_t2 = c0 * dc_sel_f32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b12)]), &dc_b12) + c1 * nb;
+	if (!dc_b10) {
+		*dc_p11 = dc_t2;
+	}
 }
 
 #line 34 "stencil3d.go"
-extern "C" __global__ void Geometry(int* out, long long out_len) {
+extern "C" __global__ void Geometry(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int (*dc_p8);
+	int dc_b9 = 0;
+	int (*dc_p10);
+	int dc_b11 = 0;
+	int (*dc_p12);
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int (*dc_p16);
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int (*dc_p22);
+	int dc_b23 = 0;
+	int (*dc_p24);
+	int dc_b25 = 0;
+	int (*dc_p26);
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int (*dc_p30);
+	int dc_b31 = 0;
+	int (*dc_p32);
+	int dc_b33 = 0;
+	int (*dc_p34);
+	int dc_b35 = 0;
+	int (*dc_p36);
 #line 35 "stencil3d.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "stencil3d.go"
@@ -75,39 +187,129 @@ extern "C" __global__ void Geometry(int* out, long long out_len) {
 #line 36 "stencil3d.go"
 	long long i = (long long)((((unsigned long long)z * (unsigned long long)((long long)gridDim.y * (long long)blockDim.y) + (unsigned long long)y) * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + (unsigned long long)x) * 18ULL);
 #line 37 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 0ULL)] = (int)x;
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long long)((unsigned long long)i + 0ULL), out_len, dc_fault, dc_tag, 10, &dc_b1)];
+	int dc_t1 = (int)x;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 #line 38 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 1ULL)] = (int)y;
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long long)((unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 11, &dc_b3)];
+	int dc_t2 = (int)y;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
 #line 39 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 2ULL)] = (int)z;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)((unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 12, &dc_b5)];
+	int dc_t3 = (int)z;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
 #line 40 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 3ULL)] = (int)(long long)threadIdx.x;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)((unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 13, &dc_b7)];
+	int dc_t4 = (int)(long long)threadIdx.x;
+	if (!dc_b7) {
+		*dc_p8 = dc_t4;
+	}
 #line 41 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 4ULL)] = (int)(long long)threadIdx.y;
+	dc_b9 = 0;
+	dc_p10 = &out[dc_ix((long long)((unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 14, &dc_b9)];
+	int dc_t5 = (int)(long long)threadIdx.y;
+	if (!dc_b9) {
+		*dc_p10 = dc_t5;
+	}
 #line 42 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 5ULL)] = (int)(long long)threadIdx.z;
+	dc_b11 = 0;
+	dc_p12 = &out[dc_ix((long long)((unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 15, &dc_b11)];
+	int dc_t6 = (int)(long long)threadIdx.z;
+	if (!dc_b11) {
+		*dc_p12 = dc_t6;
+	}
 #line 43 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 6ULL)] = (int)(long long)blockIdx.x;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)((unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 16, &dc_b13)];
+	int dc_t7 = (int)(long long)blockIdx.x;
+	if (!dc_b13) {
+		*dc_p14 = dc_t7;
+	}
 #line 44 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 7ULL)] = (int)(long long)blockIdx.y;
+	dc_b15 = 0;
+	dc_p16 = &out[dc_ix((long long)((unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 17, &dc_b15)];
+	int dc_t8 = (int)(long long)blockIdx.y;
+	if (!dc_b15) {
+		*dc_p16 = dc_t8;
+	}
 #line 45 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 8ULL)] = (int)(long long)blockIdx.z;
+	dc_b17 = 0;
+	dc_p18 = &out[dc_ix((long long)((unsigned long long)i + 8ULL), out_len, dc_fault, dc_tag, 18, &dc_b17)];
+	int dc_t9 = (int)(long long)blockIdx.z;
+	if (!dc_b17) {
+		*dc_p18 = dc_t9;
+	}
 #line 46 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 9ULL)] = (int)(long long)blockDim.x;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)((unsigned long long)i + 9ULL), out_len, dc_fault, dc_tag, 19, &dc_b19)];
+	int dc_t10 = (int)(long long)blockDim.x;
+	if (!dc_b19) {
+		*dc_p20 = dc_t10;
+	}
 #line 47 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 10ULL)] = (int)(long long)blockDim.y;
+	dc_b21 = 0;
+	dc_p22 = &out[dc_ix((long long)((unsigned long long)i + 10ULL), out_len, dc_fault, dc_tag, 20, &dc_b21)];
+	int dc_t11 = (int)(long long)blockDim.y;
+	if (!dc_b21) {
+		*dc_p22 = dc_t11;
+	}
 #line 48 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 11ULL)] = (int)(long long)blockDim.z;
+	dc_b23 = 0;
+	dc_p24 = &out[dc_ix((long long)((unsigned long long)i + 11ULL), out_len, dc_fault, dc_tag, 21, &dc_b23)];
+	int dc_t12 = (int)(long long)blockDim.z;
+	if (!dc_b23) {
+		*dc_p24 = dc_t12;
+	}
 #line 49 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 12ULL)] = (int)(long long)gridDim.x;
+	dc_b25 = 0;
+	dc_p26 = &out[dc_ix((long long)((unsigned long long)i + 12ULL), out_len, dc_fault, dc_tag, 22, &dc_b25)];
+	int dc_t13 = (int)(long long)gridDim.x;
+	if (!dc_b25) {
+		*dc_p26 = dc_t13;
+	}
 #line 50 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 13ULL)] = (int)(long long)gridDim.y;
+	dc_b27 = 0;
+	dc_p28 = &out[dc_ix((long long)((unsigned long long)i + 13ULL), out_len, dc_fault, dc_tag, 23, &dc_b27)];
+	int dc_t14 = (int)(long long)gridDim.y;
+	if (!dc_b27) {
+		*dc_p28 = dc_t14;
+	}
 #line 51 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 14ULL)] = (int)(long long)gridDim.z;
+	dc_b29 = 0;
+	dc_p30 = &out[dc_ix((long long)((unsigned long long)i + 14ULL), out_len, dc_fault, dc_tag, 24, &dc_b29)];
+	int dc_t15 = (int)(long long)gridDim.z;
+	if (!dc_b29) {
+		*dc_p30 = dc_t15;
+	}
 #line 52 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 15ULL)] = (int)((long long)gridDim.x * (long long)blockDim.x);
+	dc_b31 = 0;
+	dc_p32 = &out[dc_ix((long long)((unsigned long long)i + 15ULL), out_len, dc_fault, dc_tag, 25, &dc_b31)];
+	int dc_t16 = (int)((long long)gridDim.x * (long long)blockDim.x);
+	if (!dc_b31) {
+		*dc_p32 = dc_t16;
+	}
 #line 53 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 16ULL)] = (int)((long long)gridDim.y * (long long)blockDim.y);
+	dc_b33 = 0;
+	dc_p34 = &out[dc_ix((long long)((unsigned long long)i + 16ULL), out_len, dc_fault, dc_tag, 26, &dc_b33)];
+	int dc_t17 = (int)((long long)gridDim.y * (long long)blockDim.y);
+	if (!dc_b33) {
+		*dc_p34 = dc_t17;
+	}
 #line 54 "stencil3d.go"
-	out[(long long)((unsigned long long)i + 17ULL)] = (int)((long long)gridDim.z * (long long)blockDim.z);
+	dc_b35 = 0;
+	dc_p36 = &out[dc_ix((long long)((unsigned long long)i + 17ULL), out_len, dc_fault, dc_tag, 27, &dc_b35)];
+	int dc_t18 = (int)((long long)gridDim.z * (long long)blockDim.z);
+	if (!dc_b35) {
+		*dc_p36 = dc_t18;
+	}
 }

@@ -22,8 +22,49 @@ float dc_atomic_add_f32_local(volatile __local float* p, float v) {
 	return as_float(old);
 }
 
+void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
+	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long)get_local_id(0);
+	f[9] = (int)(long)get_local_id(1);
+	f[10] = (int)(long)get_local_id(2);
+	f[11] = (int)(long)get_group_id(0);
+	f[12] = (int)(long)get_group_id(1);
+	f[13] = (int)(long)get_group_id(2);
+}
+
+long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
+	if ((ulong)i < (ulong)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 typedef struct Two {
@@ -82,7 +123,11 @@ Two mk(dc_arr0 a) {
 }
 
 #line 24 "structlits.go"
-__kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_len) {
+__kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global Two (*dc_p2);
+	int dc_b3 = 0;
+	__global Two (*dc_p4);
 #line 25 "structlits.go"
 	long i = (long)get_global_id(0);
 #line 26 "structlits.go"
@@ -114,18 +159,35 @@ __kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_
 		s = s + 10.0f;
 	}
 #line 40 "structlits.go"
-	ts[i] = mk(*(const dc_arr0*)(arr));
+	dc_b1 = 0;
+	dc_p2 = &ts[dc_ix(i, ts_len, dc_fault, dc_tag, 0, &dc_b1)];
+	Two dc_t4 = mk(*(const dc_arr0*)(arr));
+	if (!dc_b1) {
+		*dc_p2 = dc_t4;
+	}
 #line 41 "structlits.go"
 	if (i % 2L == 1L) {
 #line 42 "structlits.go"
-		ts[i] = (Two){{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+		dc_b3 = 0;
+		dc_p4 = &ts[dc_ix(i, ts_len, dc_fault, dc_tag, 1, &dc_b3)];
+		Two dc_t5 = (Two){{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+		if (!dc_b3) {
+			*dc_p4 = dc_t5;
+		}
 	}
 #line 44 "structlits.go"
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
 #line 58 "structlits.go"
-__kernel void CountCells(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len) {
+__kernel void CountCells(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	__global uint (*dc_p7);
 #line 59 "structlits.go"
 	__local Cell sh0[1];
 #line 59 "structlits.go"
@@ -143,13 +205,13 @@ __kernel void CountCells(__global Cell* cells, long cells_len, __global const fl
 #line 64 "structlits.go"
 		if (i < xs_len) {
 #line 65 "structlits.go"
-			long c = dc_rem_i64(i, cells_len);
+			long c = dc_sel_i64((dc_b1 = 0, dc_rem_i64(i, dc_nz_i64(cells_len, dc_fault, dc_tag, 2, &dc_b1))), &dc_b1);
 #line 66 "structlits.go"
-			atomic_add(&cells[c].N, 1);
+			((dc_b2 = 0, dc_p3 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b2)].N), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
 #line 67 "structlits.go"
-			dc_atomic_add_f32_global(&cells[c].Sum, xs[i]);
+			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : dc_atomic_add_f32_global(dc_p5, xs[i]));
 #line 68 "structlits.go"
-			atomic_max(&cells[c].Max[1], (uint)i);
+			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (uint)0 : atomic_max(dc_p7, (uint)i));
 #line 69 "structlits.go"
 			atomic_max(&s[0].Max[0], (uint)i);
 #line 70 "structlits.go"
@@ -168,7 +230,14 @@ __kernel void CountCells(__global Cell* cells, long cells_len, __global const fl
 }
 
 #line 58 "structlits.go"
-__kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global const float* xs, long xs_len) {
+__kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global const float* xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	__global uint (*dc_p7);
 #line 59 "structlits.go"
 	__local Cell sh0[1];
 #line 59 "structlits.go"
@@ -186,13 +255,13 @@ __kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global 
 #line 64 "structlits.go"
 		if (i < xs_len) {
 #line 65 "structlits.go"
-			long c = dc_rem_i64(i, cells_len);
+			long c = dc_sel_i64((dc_b1 = 0, dc_rem_i64(i, dc_nz_i64(cells_len, dc_fault, dc_tag, 2, &dc_b1))), &dc_b1);
 #line 66 "structlits.go"
-			atomic_add(&cells[c].N, 1);
+			((dc_b2 = 0, dc_p3 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b2)].N), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
 #line 67 "structlits.go"
-			dc_atomic_add_f32_global(&cells[c].Sum, xs[i]);
+			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : dc_atomic_add_f32_global(dc_p5, xs[i]));
 #line 68 "structlits.go"
-			atomic_max(&cells[c].Max[1], (uint)i);
+			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (uint)0 : atomic_max(dc_p7, (uint)i));
 #line 69 "structlits.go"
 			atomic_max(&s[0].Max[0], (uint)i);
 #line 70 "structlits.go"

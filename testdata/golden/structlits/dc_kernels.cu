@@ -4,8 +4,49 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y != 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 1;
+}
+
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 struct Two {
@@ -54,7 +95,11 @@ __device__ Two mk(const int a[2]) {
 }
 
 #line 24 "structlits.go"
-extern "C" __global__ void Lits(float* out, long long out_len, Two* ts, long long ts_len) {
+extern "C" __global__ void Lits(float* out, long long out_len, Two* ts, long long ts_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Two (*dc_p2);
+	int dc_b3 = 0;
+	Two (*dc_p4);
 #line 25 "structlits.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 26 "structlits.go"
@@ -86,18 +131,35 @@ extern "C" __global__ void Lits(float* out, long long out_len, Two* ts, long lon
 		s = s + 10.0f;
 	}
 #line 40 "structlits.go"
-	ts[i] = mk(arr);
+	dc_b1 = 0;
+	dc_p2 = &ts[dc_ix(i, ts_len, dc_fault, dc_tag, 0, &dc_b1)];
+	Two dc_t4 = mk(arr);
+	if (!dc_b1) {
+		*dc_p2 = dc_t4;
+	}
 #line 41 "structlits.go"
 	if (i % 2LL == 1LL) {
 #line 42 "structlits.go"
-		ts[i] = Two{{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+		dc_b3 = 0;
+		dc_p4 = &ts[dc_ix(i, ts_len, dc_fault, dc_tag, 1, &dc_b3)];
+		Two dc_t5 = Two{{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+		if (!dc_b3) {
+			*dc_p4 = dc_t5;
+		}
 	}
 #line 44 "structlits.go"
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
 #line 58 "structlits.go"
-extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len) {
+extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
 #line 59 "structlits.go"
 	__shared__ Cell sh0[1];
 #line 59 "structlits.go"
@@ -115,13 +177,13 @@ extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const fl
 #line 64 "structlits.go"
 		if (i < xs_len) {
 #line 65 "structlits.go"
-			long long c = dc_rem_i64(i, cells_len);
+			long long c = dc_sel_i64((dc_b1 = 0, dc_rem_i64(i, dc_nz_i64(cells_len, dc_fault, dc_tag, 2, &dc_b1))), &dc_b1);
 #line 66 "structlits.go"
-			atomicAdd(&cells[c].N, 1);
+			((dc_b2 = 0, dc_p3 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b2)].N), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
 #line 67 "structlits.go"
-			atomicAdd(&cells[c].Sum, xs[i]);
+			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : atomicAdd(dc_p5, xs[i]));
 #line 68 "structlits.go"
-			atomicMax(&cells[c].Max[1], (unsigned int)i);
+			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (unsigned int)0 : atomicMax(dc_p7, (unsigned int)i));
 #line 69 "structlits.go"
 			atomicMax(&s[0].Max[0], (unsigned int)i);
 #line 70 "structlits.go"
@@ -140,7 +202,14 @@ extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const fl
 }
 
 #line 58 "structlits.go"
-extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, const float* xs, long long xs_len) {
+extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, const float* xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
 #line 59 "structlits.go"
 	__shared__ Cell sh0[1];
 #line 59 "structlits.go"
@@ -158,13 +227,13 @@ extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, 
 #line 64 "structlits.go"
 		if (i < xs_len) {
 #line 65 "structlits.go"
-			long long c = dc_rem_i64(i, cells_len);
+			long long c = dc_sel_i64((dc_b1 = 0, dc_rem_i64(i, dc_nz_i64(cells_len, dc_fault, dc_tag, 2, &dc_b1))), &dc_b1);
 #line 66 "structlits.go"
-			atomicAdd(&cells[c].N, 1);
+			((dc_b2 = 0, dc_p3 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b2)].N), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
 #line 67 "structlits.go"
-			atomicAdd(&cells[c].Sum, xs[i]);
+			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : atomicAdd(dc_p5, xs[i]));
 #line 68 "structlits.go"
-			atomicMax(&cells[c].Max[1], (unsigned int)i);
+			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (unsigned int)0 : atomicMax(dc_p7, (unsigned int)i));
 #line 69 "structlits.go"
 			atomicMax(&s[0].Max[0], (unsigned int)i);
 #line 70 "structlits.go"

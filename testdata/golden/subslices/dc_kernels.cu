@@ -4,12 +4,53 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ long long dc_min_i64(long long a, long long b) {
 	return a < b ? a : b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
+	if ((unsigned long long)hi <= (unsigned long long)n && (unsigned long long)lo <= (unsigned long long)hi) {
+		return 1;
+	}
+	dc_fault(f, tag, site, lo, hi, n);
+	return 0;
+}
+
 #line 8 "subslices.go"
-__device__ float dot(const float* a, long long a_len, const float* b, long long b_len) {
+__device__ float dot(const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
 #line 9 "subslices.go"
 	float s = 0.0f;
 #line 10 "subslices.go"
@@ -17,23 +58,24 @@ __device__ float dot(const float* a, long long a_len, const float* b, long long 
 #line 10 "subslices.go"
 		float v = a[i];
 #line 11 "subslices.go"
-		s = s + v * b[i];
+		s = s + v * dc_sel_f32((dc_b1 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 	}
 #line 13 "subslices.go"
 	return s;
 }
 
 #line 17 "subslices.go"
-__device__ void scaleInto(float* dst, long long dst_len, const float* src, long long src_len, float k) {
+__device__ void scaleInto(float* dst, long long dst_len, const float* src, long long src_len, float k, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
 #line 18 "subslices.go"
 	for (long long i = 0LL; i < dst_len; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 19 "subslices.go"
-		dst[i] = k * src[i];
+		dst[i] = k * dc_sel_f32((dc_b1 = 0, src[dc_ix(i, src_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
 	}
 }
 
 #line 27 "subslices.go"
-extern "C" __global__ void MatVec(const float* __restrict__ m, long long m_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n) {
+extern "C" __global__ void MatVec(const float* __restrict__ m, long long m_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 28 "subslices.go"
 	long long r = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "subslices.go"
@@ -42,11 +84,11 @@ extern "C" __global__ void MatVec(const float* __restrict__ m, long long m_len, 
 		return;
 	}
 #line 32 "subslices.go"
-	y[r] = dot((m + ((long long)((unsigned long long)r * (unsigned long long)n))), (((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n))), x, x_len);
+	y[r] = dot((m + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 2) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0)), (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 2) ? ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0), x, x_len, dc_fault, dc_tag);
 }
 
 #line 27 "subslices.go"
-extern "C" __global__ void MatVec_aliased(const float* m, long long m_len, const float* x, long long x_len, float* y, long long y_len, long long n) {
+extern "C" __global__ void MatVec_aliased(const float* m, long long m_len, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 28 "subslices.go"
 	long long r = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "subslices.go"
@@ -55,11 +97,11 @@ extern "C" __global__ void MatVec_aliased(const float* m, long long m_len, const
 		return;
 	}
 #line 32 "subslices.go"
-	y[r] = dot((m + ((long long)((unsigned long long)r * (unsigned long long)n))), (((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n))), x, x_len);
+	y[r] = dot((m + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 2) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0)), (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 2) ? ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0), x, x_len, dc_fault, dc_tag);
 }
 
 #line 39 "subslices.go"
-extern "C" __global__ void RowScale(const float* __restrict__ m, long long m_len, float* out, long long out_len, long long n) {
+extern "C" __global__ void RowScale(const float* __restrict__ m, long long m_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 40 "subslices.go"
 	long long r = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 41 "subslices.go"
@@ -68,14 +110,14 @@ extern "C" __global__ void RowScale(const float* __restrict__ m, long long m_len
 		return;
 	}
 #line 44 "subslices.go"
-	float* row = (out + ((long long)((unsigned long long)r * (unsigned long long)n)));
-	long long row_len = (out_len - ((long long)((unsigned long long)r * (unsigned long long)n)));
+	float* row = (out + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), out_len, out_len, dc_fault, dc_tag, 3) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0));
+	long long row_len = (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), out_len, out_len, dc_fault, dc_tag, 3) ? out_len - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0);
 #line 45 "subslices.go"
-	scaleInto(row, n, (m + ((long long)((unsigned long long)r * (unsigned long long)n))), (((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n))), (float)(long long)((unsigned long long)r + 1ULL));
+	scaleInto((row + (dc_sok(0, n, row_len, dc_fault, dc_tag, 4) ? 0 : 0)), (dc_sok(0, n, row_len, dc_fault, dc_tag, 4) ? n - 0 : 0), (m + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 5) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0)), (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 5) ? ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0), (float)(long long)((unsigned long long)r + 1ULL), dc_fault, dc_tag);
 }
 
 #line 39 "subslices.go"
-extern "C" __global__ void RowScale_aliased(const float* m, long long m_len, float* out, long long out_len, long long n) {
+extern "C" __global__ void RowScale_aliased(const float* m, long long m_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 40 "subslices.go"
 	long long r = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 41 "subslices.go"
@@ -84,14 +126,16 @@ extern "C" __global__ void RowScale_aliased(const float* m, long long m_len, flo
 		return;
 	}
 #line 44 "subslices.go"
-	float* row = (out + ((long long)((unsigned long long)r * (unsigned long long)n)));
-	long long row_len = (out_len - ((long long)((unsigned long long)r * (unsigned long long)n)));
+	float* row = (out + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), out_len, out_len, dc_fault, dc_tag, 3) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0));
+	long long row_len = (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), out_len, out_len, dc_fault, dc_tag, 3) ? out_len - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0);
 #line 45 "subslices.go"
-	scaleInto(row, n, (m + ((long long)((unsigned long long)r * (unsigned long long)n))), (((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n))), (float)(long long)((unsigned long long)r + 1ULL));
+	scaleInto((row + (dc_sok(0, n, row_len, dc_fault, dc_tag, 4) ? 0 : 0)), (dc_sok(0, n, row_len, dc_fault, dc_tag, 4) ? n - 0 : 0), (m + (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 5) ? ((long long)((unsigned long long)r * (unsigned long long)n)) : 0)), (dc_sok(((long long)((unsigned long long)r * (unsigned long long)n)), ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)), m_len, dc_fault, dc_tag, 5) ? ((long long)(((unsigned long long)r + 1ULL) * (unsigned long long)n)) - ((long long)((unsigned long long)r * (unsigned long long)n)) : 0), (float)(long long)((unsigned long long)r + 1ULL), dc_fault, dc_tag);
 }
 
 #line 52 "subslices.go"
-extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w) {
+extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
 #line 53 "subslices.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 54 "subslices.go"
@@ -100,11 +144,11 @@ extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, 
 		return;
 	}
 #line 57 "subslices.go"
-	int* rest = (int*)(in + i);
-	long long rest_len = (in_len - i);
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
 #line 58 "subslices.go"
-	int* win = rest;
-	long long win_len = dc_min_i64(w, rest_len);
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
 #line 59 "subslices.go"
 	int s = 0;
 #line 60 "subslices.go"
@@ -115,11 +159,18 @@ extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, 
 		s = (int)((unsigned int)s + (unsigned int)v);
 	}
 #line 63 "subslices.go"
-	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+	int dc_t1 = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }
 
 #line 52 "subslices.go"
-extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* out, long long out_len, long long w) {
+extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
 #line 53 "subslices.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 54 "subslices.go"
@@ -128,11 +179,11 @@ extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* 
 		return;
 	}
 #line 57 "subslices.go"
-	int* rest = (int*)(in + i);
-	long long rest_len = (in_len - i);
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
 #line 58 "subslices.go"
-	int* win = rest;
-	long long win_len = dc_min_i64(w, rest_len);
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
 #line 59 "subslices.go"
 	int s = 0;
 #line 60 "subslices.go"
@@ -143,5 +194,10 @@ extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* 
 		s = (int)((unsigned int)s + (unsigned int)v);
 	}
 #line 63 "subslices.go"
-	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+	int dc_t1 = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
 }

@@ -4,6 +4,34 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
 __device__ long long dc_max_i64(long long a, long long b) {
 	return a > b ? a : b;
 }
@@ -12,8 +40,18 @@ __device__ long long dc_min_i64(long long a, long long b) {
 	return a < b ? a : b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ unsigned long long dc_sel_u64(unsigned long long v, const int* bad) {
+	return *bad ? (unsigned long long)0 : v;
+}
+
 #line 10 "tables.go"
-extern "C" __global__ void Blur3(const float* __restrict__ in, long long in_len, float* out, long long out_len) {
+extern "C" __global__ void Blur3(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 11 "tables.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 12 "tables.go"
@@ -30,14 +68,16 @@ extern "C" __global__ void Blur3(const float* __restrict__ in, long long in_len,
 #line 18 "tables.go"
 		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
 #line 19 "tables.go"
-		s = s + w[(long long)((unsigned long long)k + 1ULL)] * in[j];
+		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long long)((unsigned long long)k + 1ULL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 	}
 #line 21 "tables.go"
 	out[i] = s;
 }
 
 #line 10 "tables.go"
-extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, float* out, long long out_len) {
+extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 11 "tables.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 12 "tables.go"
@@ -54,14 +94,19 @@ extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, floa
 #line 18 "tables.go"
 		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
 #line 19 "tables.go"
-		s = s + w[(long long)((unsigned long long)k + 1ULL)] * in[j];
+		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long long)((unsigned long long)k + 1ULL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
 	}
 #line 21 "tables.go"
 	out[i] = s;
 }
 
 #line 28 "tables.go"
-extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
 #line 29 "tables.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "tables.go"
@@ -74,7 +119,12 @@ extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_le
 #line 33 "tables.go"
 	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
 #line 34 "tables.go"
-		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), out_len, dc_fault, dc_tag, 2, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 #line 35 "tables.go"
 		return;
 	}
@@ -87,15 +137,25 @@ extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_le
 #line 44 "tables.go"
 		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
 #line 45 "tables.go"
-			s = s + k[dy][dx] * img[(long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL)];
+			s = s + k[dy][dx] * dc_sel_f32((dc_b3 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3);
 		}
 	}
 #line 48 "tables.go"
-	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), out_len, dc_fault, dc_tag, 4, &dc_b4)];
+	float dc_t2 = s;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 }
 
 #line 28 "tables.go"
-extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
 #line 29 "tables.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 29 "tables.go"
@@ -108,7 +168,12 @@ extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, fl
 #line 33 "tables.go"
 	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
 #line 34 "tables.go"
-		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), out_len, dc_fault, dc_tag, 2, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 #line 35 "tables.go"
 		return;
 	}
@@ -121,15 +186,23 @@ extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, fl
 #line 44 "tables.go"
 		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
 #line 45 "tables.go"
-			s = s + k[dy][dx] * img[(long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL)];
+			s = s + k[dy][dx] * dc_sel_f32((dc_b3 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3);
 		}
 	}
 #line 48 "tables.go"
-	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), out_len, dc_fault, dc_tag, 4, &dc_b4)];
+	float dc_t2 = s;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
 }
 
 #line 55 "tables.go"
-extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len) {
+extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
 #line 56 "tables.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 57 "tables.go"
@@ -142,16 +215,24 @@ extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long
 #line 62 "tables.go"
 	int n = 1;
 #line 63 "tables.go"
-	for (; n < 10 && (unsigned long long)in[i] >= pow_[n]; ) {
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
 #line 64 "tables.go"
 		n = (int)((unsigned int)n + 1u);
 	}
 #line 66 "tables.go"
-	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }
 
 #line 55 "tables.go"
-extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_len, int* out, long long out_len) {
+extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
 #line 56 "tables.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 57 "tables.go"
@@ -164,10 +245,15 @@ extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_l
 #line 62 "tables.go"
 	int n = 1;
 #line 63 "tables.go"
-	for (; n < 10 && (unsigned long long)in[i] >= pow_[n]; ) {
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
 #line 64 "tables.go"
 		n = (int)((unsigned int)n + 1u);
 	}
 #line 66 "tables.go"
-	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+	dc_b2 = 0;
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
 }

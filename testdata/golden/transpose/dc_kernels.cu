@@ -4,8 +4,50 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
+	if (atomicCAS(&f[0], 0, tag) != 0) {
+		return;
+	}
+	f[1] = site;
+	f[2] = (int)a;
+	f[3] = (int)(a >> 32);
+	f[4] = (int)b;
+	f[5] = (int)(b >> 32);
+	f[6] = (int)c;
+	f[7] = (int)(c >> 32);
+	f[8] = (int)(long long)threadIdx.x;
+	f[9] = (int)(long long)threadIdx.y;
+	f[10] = (int)(long long)threadIdx.z;
+	f[11] = (int)(long long)blockIdx.x;
+	f[12] = (int)(long long)blockIdx.y;
+	f[13] = (int)(long long)blockIdx.z;
+}
+
+__device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, int* bad) {
+	if ((unsigned long long)i < (unsigned long long)n) {
+		return i;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, i, n, 0);
+	return 0;
+}
+
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 #line 16 "transpose.go"
-extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
 #line 17 "transpose.go"
 	__shared__ float sh0[16][17];
 #line 17 "transpose.go"
@@ -21,7 +63,12 @@ extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_
 #line 21 "transpose.go"
 	if (x < w && y < h) {
 #line 22 "transpose.go"
-		s[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(ly, 16, dc_fault, dc_tag, 0, &dc_b1)][dc_ix(lx, 17, dc_fault, dc_tag, 1, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 24 "transpose.go"
 	__syncthreads();
@@ -32,12 +79,23 @@ extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_
 #line 28 "transpose.go"
 	if (x < h && y < w) {
 #line 29 "transpose.go"
-		out[(long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x)] = s[lx][ly];
+		dc_b4 = 0;
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 16, dc_fault, dc_tag, 4, &dc_b6)][dc_ix(ly, 17, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
 	}
 }
 
 #line 16 "transpose.go"
-extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
 #line 17 "transpose.go"
 	__shared__ float sh0[16][17];
 #line 17 "transpose.go"
@@ -53,7 +111,12 @@ extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, 
 #line 21 "transpose.go"
 	if (x < w && y < h) {
 #line 22 "transpose.go"
-		s[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(ly, 16, dc_fault, dc_tag, 0, &dc_b1)][dc_ix(lx, 17, dc_fault, dc_tag, 1, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 #line 24 "transpose.go"
 	__syncthreads();
@@ -64,12 +127,20 @@ extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, 
 #line 28 "transpose.go"
 	if (x < h && y < w) {
 #line 29 "transpose.go"
-		out[(long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x)] = s[lx][ly];
+		dc_b4 = 0;
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, s[dc_ix(lx, 16, dc_fault, dc_tag, 4, &dc_b6)][dc_ix(ly, 17, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
 	}
 }
 
 #line 37 "transpose.go"
-extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 38 "transpose.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "transpose.go"
@@ -77,12 +148,20 @@ extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in
 #line 39 "transpose.go"
 	if (x < w && y < h) {
 #line 40 "transpose.go"
-		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y), out_len, dc_fault, dc_tag, 6, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 7, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 }
 
 #line 37 "transpose.go"
-extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, long long h) {
+extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
 #line 38 "transpose.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 38 "transpose.go"
@@ -90,6 +169,11 @@ extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len,
 #line 39 "transpose.go"
 	if (x < w && y < h) {
 #line 40 "transpose.go"
-		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix((long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y), out_len, dc_fault, dc_tag, 6, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 7, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
 	}
 }

@@ -44,7 +44,7 @@ func open(t *testing.T) *runtime.Device {
 	return dev
 }
 
-func launch(t *testing.T, dev *runtime.Device, name string, g dc.Grid, cpu func() error, args ...arg) {
+func launch(t *testing.T, dev *runtime.Device, name string, g dc.Grid, cpu func(*runtime.Call) error, args ...arg) {
 	t.Helper()
 	k := &runtime.Kernel{Name: name}
 	var as []runtime.Arg

@@ -11,7 +11,7 @@ import (
 
 func length(dot, half float32) float32 { return dot*dot + half }
 
-//dc:kernel
+//dc:kernel unchecked
 func Names(t dc.Thread, out []float32, flags []bool, flag bool) {
 	s := dc.Shared[[64]float32](t)
 	local := t.LocalX()
@@ -29,7 +29,7 @@ func Names(t dc.Thread, out []float32, flags []bool, flag bool) {
 	}
 }
 
-//dc:kernel fastmath
+//dc:kernel fastmath unchecked
 func Fast(t dc.Thread, xs []float32, ys []float64) {
 	if i := t.GlobalX(); i < len(xs) {
 		xs[i] = dc.Sin(xs[i]) + float32(math.Sin(ys[i]))

@@ -1,0 +1,847 @@
+// Package checks is the IR pass that makes kernels as safe as Go: it puts
+// a run-time check (an *ir.Check) on every slice and array index, every
+// slice expression and every integer division and remainder of a checked
+// kernel, exactly where Go checks them, except where it can prove the
+// check cannot fail. Printers print every check they find; a kernel marked
+// //dc:kernel unchecked gets none.
+//
+// The proofs are deliberately simple and local, covering what kernels are
+// written with:
+//
+//   - the kernel's own guard: inside if i < len(x) { ... }, or after
+//     if i >= len(x) { return } (or continue, or break), x[i] needs no
+//     check when i cannot be negative;
+//   - the same through variables that are never reassigned: n := len(x);
+//     if i >= n { return };
+//   - loop counters: for j := 0; j < len(s); j++ { s[j] } and
+//     for j := range N over arrays of length N or more;
+//   - constant indexes into arrays, indexes bounded by constants
+//     (for s := 128; s > 0; s /= 2 { if l < s { sh[l] } } with sh of length
+//     at least 128), and divisions by non-zero constants.
+//
+// A guard that ties two slices together (if i < len(y) { y[i] = x[i] })
+// proves only the slice it names: nothing relies on the caller passing
+// equal lengths.
+package checks
+
+import (
+	"fmt"
+	"go/constant"
+	"go/token"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// Insert adds the run-time checks of every checked kernel of p and of the
+// device functions they reach, numbering them in p.Checks, and sets
+// Kernel.Checked and Func.Checked. A device function reached only from
+// unchecked kernels gets no checks.
+func Insert(p *ir.Program) {
+	ins := &inserter{prog: p}
+	checkedFuncs := map[*ir.Func]bool{}
+	for _, k := range p.Kernels {
+		if k.Unchecked {
+			continue
+		}
+		for _, f := range k.Calls {
+			checkedFuncs[f] = true
+		}
+	}
+	// Program.Funcs lists callees first, so a function's Checked is final
+	// before its callers are looked at.
+	for _, f := range p.Funcs {
+		if checkedFuncs[f] {
+			ins.function(f.Params, f.Body)
+		}
+	}
+	hasChecks := map[*ir.Func]bool{}
+	for _, f := range p.Funcs {
+		if checkedFuncs[f] && (containsCheck(f.Body) || callsChecked(f.Body, hasChecks)) {
+			f.Checked = true
+			hasChecks[f] = true
+		}
+	}
+	for _, k := range p.Kernels {
+		if !k.Unchecked {
+			ins.function(k.Params, k.Body)
+			k.Checked = containsCheck(k.Body) || callsChecked(k.Body, hasChecks)
+		} else {
+			k.Checked = callsChecked(k.Body, hasChecks)
+		}
+	}
+}
+
+type inserter struct {
+	prog *ir.Program
+}
+
+func (ins *inserter) newCheck(kind ir.CheckKind, pos ir.Pos) *ir.Check {
+	c := &ir.Check{ID: len(ins.prog.Checks), Kind: kind, Pos: pos}
+	ins.prog.Checks = append(ins.prog.Checks, c)
+	return c
+}
+
+// function inserts the checks of one body.
+func (ins *inserter) function(params []*ir.Var, body *ir.Block) {
+	w := &walker{ins: ins, assigns: map[*ir.Var]int{}, defs: map[*ir.Var]ir.Expr{}}
+	for _, p := range params {
+		if p.Assigned {
+			w.assigns[p]++
+		}
+	}
+	countAssigns(body, w.assigns)
+	w.block(body, nil)
+}
+
+// fact is "x < y" for two terms (canonical texts of invariant expressions).
+type fact struct{ lt, of string }
+
+// walker walks one body, keeping the facts that hold at each point.
+type walker struct {
+	ins     *inserter
+	assigns map[*ir.Var]int     // assignments after declaration (any, for params)
+	defs    map[*ir.Var]ir.Expr // initial value of variables assigned only there
+	facts   []fact
+	pos     ir.Pos // position of the statement being walked
+	// loopVars are counters of enclosing loops that their bodies do not
+	// assign: invariant terms inside the body.
+	loopVars map[*ir.Var]bool
+	// nonneg holds loop counters known not to be negative in the body.
+	nonneg map[*ir.Var]bool
+}
+
+func (w *walker) block(b *ir.Block, extra []fact) {
+	if b == nil {
+		return
+	}
+	saved := len(w.facts)
+	w.facts = append(w.facts, extra...)
+	for _, s := range b.Stmts {
+		w.stmt(s)
+		// if cond { return } (or break/continue): cond is false below.
+		if st, ok := s.(*ir.IfStmt); ok && st.Else == nil && exits(st.Then) {
+			w.facts = append(w.facts, w.factsOf(st.Cond, false)...)
+		}
+	}
+	w.facts = w.facts[:saved]
+}
+
+// exits reports whether b always ends in return, break or continue.
+func exits(b *ir.Block) bool {
+	if b == nil || len(b.Stmts) == 0 {
+		return false
+	}
+	switch s := b.Stmts[len(b.Stmts)-1].(type) {
+	case *ir.ReturnStmt, *ir.BranchStmt:
+		return true
+	case *ir.Block:
+		return exits(s)
+	}
+	return false
+}
+
+func (w *walker) stmt(s ir.Stmt) {
+	if p := s.StmtPos(); p.IsValid() {
+		w.pos = p
+	}
+	switch s := s.(type) {
+	case *ir.Block:
+		w.block(s, nil)
+	case *ir.DeclStmt:
+		if s.Init != nil {
+			w.expr(s.Init)
+			if w.assigns[s.Var] == 0 {
+				w.defs[s.Var] = s.Init
+			}
+		}
+	case *ir.AssignStmt:
+		w.expr(s.Target)
+		w.expr(s.Value)
+	case *ir.CallStmt:
+		for _, t := range s.Targets {
+			if t != nil {
+				w.expr(t)
+			}
+		}
+		w.expr(s.Call)
+	case *ir.ExprStmt:
+		w.expr(s.X)
+	case *ir.IfStmt:
+		w.expr(s.Cond)
+		w.block(s.Then, w.factsOf(s.Cond, true))
+		w.block(s.Else, w.factsOf(s.Cond, false))
+	case *ir.ForStmt:
+		w.forStmt(s)
+	case *ir.SwitchStmt:
+		if s.Tag != nil {
+			w.expr(s.Tag)
+		}
+		for _, c := range s.Cases {
+			for _, v := range c.Values {
+				w.expr(v)
+			}
+			w.block(c.Body, nil)
+		}
+	case *ir.ReturnStmt:
+		for _, r := range s.Results {
+			w.expr(r)
+		}
+	}
+}
+
+// forStmt walks a loop. A counter the body does not assign, stepped by
+// Post in one direction, gives facts inside the body: for i := a; i < n;
+// i += c (c > 0) keeps i < n, and i >= 0 when a >= 0; for s := C; s > 0;
+// s /= c (or s >>= c, s -= c) keeps 0 < s <= C.
+func (w *walker) forStmt(s *ir.ForStmt) {
+	saved := len(w.facts)
+	if s.Init != nil {
+		w.stmt(s.Init)
+	}
+	if s.Cond != nil {
+		w.expr(s.Cond)
+	}
+	var extra []fact
+	if v, init := loopCounter(s); v != nil && w.assigns[v] == 1 && !assignsVar(s.Body, v) {
+		// The counter is assigned only by Post.
+		if w.loopVars == nil {
+			w.loopVars, w.nonneg = map[*ir.Var]bool{}, map[*ir.Var]bool{}
+		}
+		dir := stepDirection(s.Post, v)
+		switch {
+		case dir > 0:
+			w.loopVars[v] = true
+			if w.nonNegative(init) {
+				w.nonneg[v] = true
+			}
+			if s.Cond != nil {
+				extra = append(extra, w.factsOf(s.Cond, true)...)
+			}
+			defer delete(w.loopVars, v)
+			defer delete(w.nonneg, v)
+		case dir < 0:
+			if c, ok := intConst(init); ok && s.Cond != nil {
+				w.loopVars[v] = true
+				fs := w.factsOf(s.Cond, true)
+				extra = append(extra, fs...)
+				extra = append(extra, fact{lt: w.term(&ir.VarRef{Var: v}), of: fmt.Sprint(c + 1)})
+				for _, f := range fs {
+					if f.lt == "0" && f.of == w.term(&ir.VarRef{Var: v}) {
+						w.nonneg[v] = true
+					}
+				}
+				defer delete(w.loopVars, v)
+				defer delete(w.nonneg, v)
+			}
+		}
+	}
+	w.facts = append(w.facts, extra...)
+	w.block(s.Body, nil)
+	w.facts = w.facts[:len(w.facts)-len(extra)]
+	if s.Post != nil {
+		w.stmt(s.Post)
+	}
+	w.facts = w.facts[:saved]
+}
+
+// loopCounter returns the variable Init declares and its initial value.
+func loopCounter(s *ir.ForStmt) (*ir.Var, ir.Expr) {
+	d, ok := s.Init.(*ir.DeclStmt)
+	if !ok || d.Init == nil || ir.BasicOf(d.Var.Type) == nil || !ir.BasicOf(d.Var.Type).Kind.IsInteger() {
+		return nil, nil
+	}
+	return d.Var, d.Init
+}
+
+// stepDirection returns 1 if post is v = v + c or v = v | ... (c > 0
+// constant), -1 if it is v = v / c, v = v >> c (c > 0) or v = v - c, and 0
+// otherwise.
+func stepDirection(post ir.Stmt, v *ir.Var) int {
+	a, ok := post.(*ir.AssignStmt)
+	if !ok {
+		return 0
+	}
+	if r, ok := a.Target.(*ir.VarRef); !ok || r.Var != v {
+		return 0
+	}
+	b, ok := a.Value.(*ir.Binary)
+	if !ok {
+		return 0
+	}
+	if r, ok := b.X.(*ir.VarRef); !ok || r.Var != v {
+		return 0
+	}
+	c, ok := intConst(b.Y)
+	if !ok || c <= 0 {
+		return 0
+	}
+	switch b.Op {
+	case token.ADD:
+		return 1
+	case token.SHL:
+		if c >= 1 {
+			return 1
+		}
+	case token.QUO:
+		if c >= 2 {
+			return -1
+		}
+	case token.SHR, token.SUB:
+		return -1
+	}
+	return 0
+}
+
+// factsOf returns what holds where cond is true (or false, when truth
+// is false): comparisons x < y between terms, through && (and || when
+// false) and !.
+func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
+	switch e := cond.(type) {
+	case *ir.Unary:
+		if e.Op == token.NOT {
+			return w.factsOf(e.X, !truth)
+		}
+	case *ir.Binary:
+		switch {
+		case e.Op == token.LAND && truth, e.Op == token.LOR && !truth:
+			return append(w.factsOf(e.X, truth), w.factsOf(e.Y, truth)...)
+		}
+		var lo, hi ir.Expr // lo < hi
+		switch {
+		case e.Op == token.LSS && truth, e.Op == token.GEQ && !truth:
+			lo, hi = e.X, e.Y
+		case e.Op == token.GTR && truth, e.Op == token.LEQ && !truth:
+			lo, hi = e.Y, e.X
+		case e.Op == token.LEQ && truth, e.Op == token.GTR && !truth:
+			// x <= c is x < c+1 for a constant c.
+			if c, ok := intConst(e.Y); ok {
+				if t := w.term(e.X); t != "" {
+					return []fact{{lt: t, of: fmt.Sprint(c + 1)}}
+				}
+			}
+		case e.Op == token.GEQ && truth, e.Op == token.LSS && !truth:
+			// x >= c is c-1 < x.
+			if c, ok := intConst(e.Y); ok {
+				if t := w.term(e.X); t != "" {
+					return []fact{{lt: fmt.Sprint(c - 1), of: t}}
+				}
+			}
+		}
+		if lo == nil || !isInt(lo.Type()) || !isInt(hi.Type()) {
+			return nil
+		}
+		l, h := w.term(lo), w.term(hi)
+		if l == "" || h == "" {
+			return nil
+		}
+		return []fact{{lt: l, of: h}}
+	}
+	return nil
+}
+
+func isInt(t ir.Type) bool {
+	b := ir.BasicOf(t)
+	return b != nil && b.Kind.IsInteger()
+}
+
+// term returns the canonical text of e if e is invariant where it is
+// used: built from constants, thread builtins, parameters and variables
+// never assigned after their declaration, lengths of such slices, and
+// the counters of enclosing loops; "" otherwise. A variable assigned only
+// at its declaration stands for its initial value when that is a term,
+// so n := len(x) and len(x) are the same term.
+func (w *walker) term(e ir.Expr) string {
+	return w.termDepth(e, 0)
+}
+
+func (w *walker) termDepth(e ir.Expr, depth int) string {
+	if depth > 16 {
+		return ""
+	}
+	switch e := e.(type) {
+	case *ir.Const:
+		if c, ok := intConst(e); ok {
+			return fmt.Sprint(c)
+		}
+	case *ir.VarRef:
+		v := e.Var
+		if w.loopVars[v] {
+			return fmt.Sprintf("%s#%p", v.Name, v)
+		}
+		if w.assigns[v] != 0 {
+			return ""
+		}
+		if def, ok := w.defs[v]; ok {
+			if t := w.termDepth(def, depth+1); t != "" {
+				return t
+			}
+		}
+		return fmt.Sprintf("%s#%p", v.Name, v)
+	case *ir.Len:
+		if x := w.termDepth(e.X, depth+1); x != "" {
+			return "len(" + x + ")"
+		}
+	case *ir.BuiltinCall:
+		if e.Op.IsThread() {
+			return e.Op.String() + "()"
+		}
+	case *ir.Convert:
+		// Conversions between int kinds of a value that fits keep it.
+		if isInt(e.T) && isInt(e.X.Type()) && ir.BasicOf(e.T).Kind.Bits() >= 64 && ir.BasicOf(e.X.Type()).Kind.Bits() < 64 {
+			return w.termDepth(e.X, depth+1)
+		}
+	case *ir.Binary:
+		if e.Op == token.ADD || e.Op == token.MUL || e.Op == token.SUB || e.Op == token.QUO || e.Op == token.REM {
+			x, y := w.termDepth(e.X, depth+1), w.termDepth(e.Y, depth+1)
+			if x != "" && y != "" {
+				return "(" + x + e.Op.String() + y + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// nonNegative reports whether integer e cannot be negative.
+func (w *walker) nonNegative(e ir.Expr) bool {
+	_, ok := w.bits(e, 0)
+	return ok
+}
+
+// bits returns a bound b with 0 <= e < 2^b for b <= 62, or ok false.
+func (w *walker) bits(e ir.Expr, depth int) (b int, ok bool) {
+	if depth > 16 {
+		return 0, false
+	}
+	switch e := e.(type) {
+	case *ir.Const:
+		c, ok := intConst(e)
+		if !ok || c < 0 {
+			return 0, false
+		}
+		n := 0
+		for c > 0 {
+			n++
+			c >>= 1
+		}
+		return n, true
+	case *ir.Len:
+		return 48, true
+	case *ir.BuiltinCall:
+		if e.Op.IsThread() {
+			return 42, true
+		}
+	case *ir.VarRef:
+		v := e.Var
+		if w.nonneg[v] {
+			if u, ok := w.upper(w.term(e), 0); ok && u > 0 {
+				return bitsOf(u), true
+			}
+			return 62, true
+		}
+		if w.assigns[v] == 0 {
+			if def, ok := w.defs[v]; ok {
+				return w.bits(def, depth+1)
+			}
+		}
+	case *ir.Convert:
+		if isInt(e.T) && isInt(e.X.Type()) && ir.BasicOf(e.T).Kind.Bits() >= 64 {
+			return w.bits(e.X, depth+1)
+		}
+	case *ir.Binary:
+		x, okx := w.bits(e.X, depth+1)
+		if c, ok := intConst(e.Y); ok && c > 0 && okx && e.Op == token.REM {
+			// x % c < c for x >= 0.
+			return min(x, bitsOf(c-1)), true
+		}
+		y, oky := w.bits(e.Y, depth+1)
+		if !okx || !oky {
+			return 0, false
+		}
+		var n int
+		switch e.Op {
+		case token.ADD:
+			n = max(x, y) + 1
+		case token.MUL:
+			n = x + y
+		case token.QUO, token.SHR:
+			n = x
+		case token.REM, token.AND:
+			n = min(x, y)
+		default:
+			return 0, false
+		}
+		if n > 62 {
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, false
+}
+
+func bitsOf(c int64) int {
+	n := 0
+	for c > 0 {
+		n++
+		c >>= 1
+	}
+	return n
+}
+
+// upper returns an exclusive upper bound of term t from the facts and
+// constants: t < result.
+func (w *walker) upper(t string, depth int) (int64, bool) {
+	if c, ok := constOf(t); ok {
+		return c + 1, true
+	}
+	if depth > 8 {
+		return 0, false
+	}
+	best, found := int64(0), false
+	for _, f := range w.facts {
+		if f.lt != t {
+			continue
+		}
+		var u int64
+		if c, ok := constOf(f.of); ok {
+			u = c
+		} else if b, ok := w.upper(f.of, depth+1); ok {
+			u = b - 1
+		} else {
+			continue
+		}
+		if !found || u < best {
+			best, found = u, true
+		}
+	}
+	return best, found
+}
+
+// below reports whether the facts prove term t < term n.
+func (w *walker) below(t, n string) bool {
+	for _, f := range w.facts {
+		if f.lt == t && f.of == n {
+			return true
+		}
+	}
+	return false
+}
+
+func constOf(t string) (int64, bool) {
+	var c int64
+	_, err := fmt.Sscan(t, &c)
+	if err != nil || fmt.Sprint(c) != t {
+		return 0, false
+	}
+	return c, true
+}
+
+func intConst(e ir.Expr) (int64, bool) {
+	c, ok := e.(*ir.Const)
+	if !ok || c.Value.Kind() != constant.Int {
+		return 0, false
+	}
+	return constant.Int64Val(c.Value)
+}
+
+// expr inserts the checks of e and its operands.
+func (w *walker) expr(e ir.Expr) {
+	switch e := e.(type) {
+	case *ir.Unary:
+		w.expr(e.X)
+	case *ir.Binary:
+		w.expr(e.X)
+		if e.Op == token.LAND || e.Op == token.LOR {
+			// The right operand runs only where the left one allows.
+			saved := len(w.facts)
+			w.facts = append(w.facts, w.factsOf(e.X, e.Op == token.LAND)...)
+			w.expr(e.Y)
+			w.facts = w.facts[:saved]
+			return
+		}
+		w.expr(e.Y)
+		if (e.Op == token.QUO || e.Op == token.REM) && isInt(e.T) && !w.nonZero(e.Y) {
+			e.Check = w.ins.newCheck(ir.CheckDivide, w.at(e.Pos))
+		}
+	case *ir.Convert:
+		w.expr(e.X)
+	case *ir.Index:
+		w.expr(e.X)
+		w.expr(e.Index)
+		if !w.inRange(e) {
+			e.Check = w.ins.newCheck(ir.CheckIndex, w.at(e.Pos))
+		}
+	case *ir.FieldRef:
+		w.expr(e.X)
+	case *ir.Len:
+		w.expr(e.X)
+	case *ir.StructLit:
+		for _, f := range e.Fields {
+			w.expr(f)
+		}
+	case *ir.ArrayLit:
+		for _, x := range e.Elems {
+			w.expr(x)
+		}
+	case *ir.SliceExpr:
+		w.expr(e.X)
+		if e.Lo != nil {
+			w.expr(e.Lo)
+		}
+		if e.Hi != nil {
+			w.expr(e.Hi)
+		}
+		if e.Lo != nil || e.Hi != nil {
+			e.Check = w.ins.newCheck(ir.CheckSlice, w.at(e.Pos))
+		}
+	case *ir.Call:
+		for _, a := range e.Args {
+			w.expr(a)
+		}
+	case *ir.BuiltinCall:
+		for _, a := range e.Args {
+			w.expr(a)
+		}
+	}
+}
+
+func (w *walker) at(p ir.Pos) ir.Pos {
+	if p.IsValid() {
+		return p
+	}
+	return w.pos
+}
+
+// nonZero reports whether divisor y is provably not zero.
+func (w *walker) nonZero(y ir.Expr) bool {
+	if c, ok := y.(*ir.Const); ok {
+		return constant.Sign(c.Value) != 0
+	}
+	t := w.term(y)
+	if t == "" {
+		return false
+	}
+	for _, f := range w.facts {
+		// c < y with c >= 0.
+		if c, ok := constOf(f.lt); ok && c >= 0 && f.of == t {
+			return true
+		}
+	}
+	return false
+}
+
+// inRange reports whether index e provably stays within its operand.
+func (w *walker) inRange(e *ir.Index) bool {
+	if !w.nonNegative(e.Index) {
+		return false
+	}
+	var n int64 = -1
+	switch t := e.X.Type().(type) {
+	case *ir.Array:
+		n = t.Len
+	case *ir.Pointer:
+		if a, ok := t.Elem.(*ir.Array); ok {
+			n = a.Len
+		}
+	case *ir.Slice:
+		i, x := w.term(e.Index), w.term(e.X)
+		return i != "" && x != "" && w.below(i, "len("+x+")")
+	}
+	if n < 0 {
+		return false
+	}
+	if c, ok := intConst(e.Index); ok {
+		return c < n
+	}
+	if b, ok := w.bits(e.Index, 0); ok && b < 62 && int64(1)<<b <= n {
+		return true
+	}
+	i := w.term(e.Index)
+	if i == "" {
+		return false
+	}
+	u, ok := w.upper(i, 0)
+	return ok && u <= n
+}
+
+// countAssigns counts, per variable, the assignments after declaration:
+// the variable itself or (for arrays and structs) part of it.
+func countAssigns(b *ir.Block, n map[*ir.Var]int) {
+	walkStmts(b, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.AssignStmt:
+			if v := rootVar(s.Target); v != nil {
+				n[v]++
+			}
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				if v := rootVar(t); v != nil {
+					n[v]++
+				}
+			}
+		}
+	})
+}
+
+// assignsVar reports whether b assigns v.
+func assignsVar(b *ir.Block, v *ir.Var) bool {
+	n := map[*ir.Var]int{}
+	countAssigns(b, n)
+	return n[v] > 0
+}
+
+// rootVar returns the variable an lvalue assigns (part of), or nil for
+// memory reached through a slice or pointer.
+func rootVar(e ir.Expr) *ir.Var {
+	for {
+		switch x := e.(type) {
+		case *ir.VarRef:
+			return x.Var
+		case *ir.FieldRef:
+			e = x.X
+		case *ir.Index:
+			if _, ok := x.X.Type().(*ir.Array); !ok {
+				return nil
+			}
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+// walkStmts calls fn for every statement in b, nested ones included.
+func walkStmts(b *ir.Block, fn func(ir.Stmt)) {
+	if b == nil {
+		return
+	}
+	for _, s := range b.Stmts {
+		walkStmt(s, fn)
+	}
+}
+
+func walkStmt(s ir.Stmt, fn func(ir.Stmt)) {
+	if s == nil {
+		return
+	}
+	fn(s)
+	switch s := s.(type) {
+	case *ir.Block:
+		walkStmts(s, fn)
+	case *ir.IfStmt:
+		walkStmts(s.Then, fn)
+		walkStmts(s.Else, fn)
+	case *ir.ForStmt:
+		walkStmt(s.Init, fn)
+		walkStmt(s.Post, fn)
+		walkStmts(s.Body, fn)
+	case *ir.SwitchStmt:
+		for _, c := range s.Cases {
+			walkStmts(c.Body, fn)
+		}
+	}
+}
+
+// containsCheck reports whether b carries a check.
+func containsCheck(b *ir.Block) bool {
+	found := false
+	walkExprs(b, func(e ir.Expr) {
+		switch e := e.(type) {
+		case *ir.Index:
+			found = found || e.Check != nil
+		case *ir.SliceExpr:
+			found = found || e.Check != nil
+		case *ir.Binary:
+			found = found || e.Check != nil
+		}
+	})
+	return found
+}
+
+// callsChecked reports whether b calls a function in checked.
+func callsChecked(b *ir.Block, checked map[*ir.Func]bool) bool {
+	found := false
+	walkExprs(b, func(e ir.Expr) {
+		if c, ok := e.(*ir.Call); ok && checked[c.Func] {
+			found = true
+		}
+	})
+	return found
+}
+
+// walkExprs calls fn for every expression in b, nested ones included.
+func walkExprs(b *ir.Block, fn func(ir.Expr)) {
+	var expr func(e ir.Expr)
+	expr = func(e ir.Expr) {
+		if e == nil {
+			return
+		}
+		fn(e)
+		switch e := e.(type) {
+		case *ir.Unary:
+			expr(e.X)
+		case *ir.Binary:
+			expr(e.X)
+			expr(e.Y)
+		case *ir.Convert:
+			expr(e.X)
+		case *ir.Index:
+			expr(e.X)
+			expr(e.Index)
+		case *ir.FieldRef:
+			expr(e.X)
+		case *ir.Len:
+			expr(e.X)
+		case *ir.StructLit:
+			for _, f := range e.Fields {
+				expr(f)
+			}
+		case *ir.ArrayLit:
+			for _, x := range e.Elems {
+				expr(x)
+			}
+		case *ir.SliceExpr:
+			expr(e.X)
+			expr(e.Lo)
+			expr(e.Hi)
+		case *ir.Call:
+			for _, a := range e.Args {
+				expr(a)
+			}
+		case *ir.BuiltinCall:
+			for _, a := range e.Args {
+				expr(a)
+			}
+		}
+	}
+	walkStmts(b, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.DeclStmt:
+			expr(s.Init)
+		case *ir.AssignStmt:
+			expr(s.Target)
+			expr(s.Value)
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				expr(t)
+			}
+			expr(s.Call)
+		case *ir.ExprStmt:
+			expr(s.X)
+		case *ir.IfStmt:
+			expr(s.Cond)
+		case *ir.ForStmt:
+			expr(s.Cond)
+		case *ir.SwitchStmt:
+			expr(s.Tag)
+			for _, c := range s.Cases {
+				for _, v := range c.Values {
+					expr(v)
+				}
+			}
+		case *ir.ReturnStmt:
+			for _, r := range s.Results {
+				expr(r)
+			}
+		}
+	})
+}

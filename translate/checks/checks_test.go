@@ -1,0 +1,221 @@
+package checks_test
+
+import (
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dotcompute/dc/translate"
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+var (
+	depsOnce sync.Once
+	deps     map[string]*types.Package
+	depsErr  error
+)
+
+type mapImporter map[string]*types.Package
+
+func (m mapImporter) Import(path string) (*types.Package, error) {
+	if p, ok := m[path]; ok {
+		return p, nil
+	}
+	return importer.Default().Import(path)
+}
+
+// program type-checks src as package k and translates it.
+func program(t *testing.T, src string) *ir.Program {
+	t.Helper()
+	depsOnce.Do(func() {
+		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, translate.DCPath, "math")
+		if err != nil {
+			depsErr = err
+			return
+		}
+		deps = map[string]*types.Package{}
+		for _, p := range pkgs {
+			deps[p.PkgPath] = p.Types
+		}
+	})
+	if depsErr != nil {
+		t.Fatal(depsErr)
+	}
+	src = "package k\n\nimport \"github.com/dotcompute/dc\"\n\n" + src
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "k.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Instances:  map[*ast.Ident]types.Instance{},
+	}
+	pkg, err := (&types.Config{Importer: mapImporter(deps)}).Check("k", fset, []*ast.File{file}, info)
+	if err != nil {
+		t.Fatalf("type-check: %v\n%s", err, src)
+	}
+	p, err := translate.Translate(&translate.Input{Fset: fset, Files: []*ast.File{file}, Pkg: pkg, Info: info})
+	if err != nil {
+		t.Fatalf("translate: %v", err)
+	}
+	return p
+}
+
+var kindNames = map[ir.CheckKind]string{ir.CheckIndex: "index", ir.CheckSlice: "slice", ir.CheckDivide: "divide"}
+
+// checked lists the program's checks as "line:col kind" (lines counted in
+// the kernel source, without the 5 lines program adds).
+func checked(p *ir.Program) []string {
+	var out []string
+	for i, c := range p.Checks {
+		if c.ID != i {
+			out = append(out, fmt.Sprintf("check %d has ID %d", i, c.ID))
+		}
+		out = append(out, fmt.Sprintf("%d:%d %s", c.Pos.Line-5, c.Pos.Col, kindNames[c.Kind]))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestInsert(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"saxpy: the guard proves y only", `
+//dc:kernel
+func K(t dc.Thread, a float32, x, y []float32) {
+	if i := t.GlobalX(); i < len(y) {
+		y[i] = a*x[i] + y[i]
+	}
+}`, []string{"4:12 index"}},
+		{"early return through n := len(x)", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	n := len(x)
+	i := t.GlobalX()
+	if i >= n {
+		return
+	}
+	x[i] *= 2
+}`, nil},
+		{"no guard", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	x[t.GlobalX()] = 1
+}`, []string{"3:2 index"}},
+		{"guard by a parameter proves nothing", `
+//dc:kernel
+func K(t dc.Thread, x []float32, n int) {
+	if i := t.GlobalX(); i < n {
+		x[i] = 1
+	}
+}`, []string{"4:3 index"}},
+		{"reassigned index", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	i := t.GlobalX()
+	if i < len(x) {
+		i++
+		x[i] = 1
+	}
+}`, []string{"6:3 index"}},
+		{"loop over len", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	var s float32
+	for j := 0; j < len(x); j++ {
+		s += x[j]
+	}
+	for j := range x {
+		s += x[j]
+	}
+	for _, v := range x {
+		s += v
+	}
+	x[0] = s
+}`, []string{"13:2 index"}},
+		{"constant indexes and range over arrays", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	var a [4]float32
+	a[3] = 1
+	for j := range 4 {
+		a[j] += 1
+	}
+	for j := range a {
+		a[j] += 1
+	}
+	if i := t.GlobalX(); i < len(x) {
+		x[i] = a[i%4] + a[i&3]
+	}
+}`, nil},
+		{"shared memory by thread id is checked, tree reduction bound by constant", `
+//dc:kernel
+func K(t dc.Thread, in []float32) {
+	sh := dc.Shared[[256]float32](t)
+	l := t.LocalX()
+	sh[l] = 0
+	t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] += sh[l+s]
+		}
+		t.Barrier()
+	}
+}`, []string{"5:2 index", "9:13 index"}},
+		{"division", `
+//dc:kernel
+func K(t dc.Thread, x []int32, d int32) {
+	if i := t.GlobalX(); i < len(x) {
+		x[i] = x[i] / d + x[i] % 7 + x[i] / 2
+		if d > 0 {
+			x[i] = x[i] / d
+		}
+	}
+}`, []string{"4:15 divide"}},
+		{"sub-slice and device function", `
+func at(s []float32, i int) float32 { return s[i] }
+
+//dc:kernel
+func K(t dc.Thread, x []float32, lo, hi int) {
+	if i := t.GlobalX(); i < len(x) {
+		x[i] = at(x[lo:hi], 0)
+	}
+}`, []string{"1:46 index", "6:13 slice"}},
+		{"unchecked", `
+//dc:kernel unchecked
+func K(t dc.Thread, x []float32) {
+	x[t.GlobalX()] = 1 / x[0]
+}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := program(t, tc.src)
+			if diff := cmp.Diff(tc.want, checked(p)); diff != "" {
+				t.Errorf("checks (-want +got):\n%s", diff)
+			}
+			for _, k := range p.Kernels {
+				if k.Checked != (len(tc.want) > 0) {
+					t.Errorf("%s.Checked = %v", k.Name, k.Checked)
+				}
+			}
+			if strings.Contains(tc.name, "device function") && !p.Funcs[0].Checked {
+				t.Errorf("%s.Checked = false", p.Funcs[0].Name)
+			}
+		})
+	}
+}
