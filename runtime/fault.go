@@ -55,8 +55,8 @@ type Fault struct {
 	// Index and Len are the index and the length for IndexOutOfRange;
 	// Lo, Hi and Len the bounds and the length for SliceOutOfRange.
 	Index, Lo, Hi, Len int64
-	Thread dc.Dim3 // the faulting thread's index in its group (LocalX, LocalY, LocalZ)
-	Group  dc.Dim3 // its group's index (GroupX, GroupY, GroupZ)
+	Thread             dc.Dim3 // the faulting thread's index in its group (LocalX, LocalY, LocalZ)
+	Group              dc.Dim3 // its group's index (GroupX, GroupY, GroupZ)
 }
 
 // Error formats the fault as Go reports the same panic, with the Go
