@@ -296,7 +296,9 @@ func (buf *Buffer[T]) usable(op string) error {
 
 // Read waits for launched work that may write the buffer, then copies the
 // buffer into dst, transferring from the device only if the host copy is
-// stale. len(dst) must equal Len.
+// stale. len(dst) must equal Len. After a launch of a checked kernel it
+// waits for all launched work, and returns the first fault a checked
+// kernel recorded (a *KernelError wrapping a *Fault) instead of copying.
 func (buf *Buffer[T]) Read(dst []T) error {
 	if err := buf.usable("Read"); err != nil {
 		return err
@@ -312,6 +314,12 @@ func (buf *Buffer[T]) Read(dst []T) error {
 	}
 	if buf.host == nil {
 		buf.setHost(make([]T, buf.b.n))
+	}
+	if len(d.faults.launched) > 0 {
+		// A checked kernel ran: its fault, if any, comes back here.
+		if err := d.syncLocked(); err != nil {
+			return err
+		}
 	}
 	if err := buf.b.toHost(); err != nil {
 		return err
