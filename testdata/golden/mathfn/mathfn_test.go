@@ -237,12 +237,15 @@ func TestMathErrors(t *testing.T) {
 			t.Errorf("%s: nil y: got error %v, want a *runtime.KernelError for Math32, argument y", dev.Backend(), err)
 		}
 		// Too short an output: the kernel indexes out of range, which
-		// the CPU backend reports as an error naming the kernel. (GPUs do
-		// not check bounds, so this runs on host-memory devices only.)
-		if dev.Info().HostMemory {
+		// every backend reports as a fault naming the kernel.
+		{
 			short, _ := runtime.NewBuffer[float32](dev, 2)
 			err = LaunchMath32(dev, dc.Grid1D(2), xb, xb, xb, short)
-			if !errors.As(err, &ke) || ke.Kernel != "Math32" {
+			if err == nil {
+				err = dev.Sync()
+			}
+			var f *runtime.Fault
+			if !errors.As(err, &ke) || ke.Kernel != "Math32" || !errors.As(err, &f) {
 				t.Errorf("%s: short out: got error %v, want a *runtime.KernelError for Math32", dev.Backend(), err)
 			}
 		}

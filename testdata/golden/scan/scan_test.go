@@ -151,12 +151,16 @@ func TestScanErrors(t *testing.T) {
 		if !errors.As(err, &ke) || ke.Kernel != "Scan_int32" || ke.Arg != "sums" {
 			t.Errorf("%s: nil sums: got error %v, want a *runtime.KernelError for Scan_int32, argument sums", dev.Backend(), err)
 		}
-		// Groups larger than the shared array: an index panic that the CPU
-		// backend reports naming the kernel (GPUs do not check bounds).
-		if dev.Info().HostMemory {
+		// Groups larger than the shared array: an index fault that every
+		// backend reports naming the kernel.
+		{
 			sb, _ := runtime.NewBuffer[int32](dev, 1)
 			err = LaunchScan(dev, kerneltest.Grid1D(3, 2*maxGroup), ib, ob, sb, 3)
-			if !errors.As(err, &ke) || ke.Kernel != "Scan_int32" {
+			if err == nil {
+				err = dev.Sync()
+			}
+			var f *runtime.Fault
+			if !errors.As(err, &ke) || ke.Kernel != "Scan_int32" || !errors.As(err, &f) {
 				t.Errorf("%s: group of %d: got error %v, want a *runtime.KernelError for Scan_int32", dev.Backend(), 2*maxGroup, err)
 			}
 		}

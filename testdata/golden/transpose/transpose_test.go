@@ -97,18 +97,21 @@ func TestTransposeErrors(t *testing.T) {
 		if !errors.As(err, &ke) || ke.Kernel != "Transpose" || ke.Arg != "out" {
 			t.Errorf("%s: nil out: got error %v, want a *runtime.KernelError for Transpose, argument out", dev.Backend(), err)
 		}
-		// Groups of 32x32 index past the 16x17 tile: Emulate and the CPU
-		// backend report the index panic as an error naming the kernel.
-		// GPUs do not check bounds, so this runs on host-memory devices.
+		// Groups of 32x32 index past the 16x17 tile: Emulate reports the
+		// index panic, every backend the fault, naming the kernel.
 		g := dc.Grid2D(32, 32).WithGroupSize(32, 32, 1)
 		in := make([]float32, 32*32)
 		if err := dc.Emulate(g, func(t dc.Thread) { Transpose(t, in, make([]float32, 32*32), 32, 32) }); err == nil || !strings.Contains(err.Error(), "Transpose") {
 			t.Errorf("Emulate: 32x32 groups: got error %v, want one naming Transpose", err)
 		}
-		if dev.Info().HostMemory {
+		{
 			ob, _ := runtime.NewBuffer[float32](dev, 32*32)
 			err = LaunchTranspose(dev, g, ib, ob, 32, 32)
-			if !errors.As(err, &ke) || ke.Kernel != "Transpose" {
+			if err == nil {
+				err = dev.Sync()
+			}
+			var f *runtime.Fault
+			if !errors.As(err, &ke) || ke.Kernel != "Transpose" || !errors.As(err, &f) {
 				t.Errorf("%s: 32x32 groups: got error %v, want a *runtime.KernelError for Transpose", dev.Backend(), err)
 			}
 		}
