@@ -47,7 +47,65 @@ func (f *fnState) typeOf(e ast.Expr) ir.Type {
 	return f.t.irType(f.ctx, tv.Type, e.Pos(), true)
 }
 
+// MaxExprDepth is the deepest expression tree, counted in IR nodes, that a
+// kernel or device function may hold. Go has no such limit, but a C
+// compiler may: clang, which builds OpenCL C, stops at 256 nested
+// brackets, and the C printers add up to two per level (wrapping
+// arithmetic: (int)((uint)a + (uint)b)), with room left for the
+// enclosing statements.
+const MaxExprDepth = 100
+
+// expr lowers e and, for an outermost expression, checks its depth.
 func (f *fnState) expr(e ast.Expr) ir.Expr {
+	f.depth++
+	x := f.lowerExpr(e)
+	f.depth--
+	if f.depth == 0 && x != badExpr {
+		if d := exprDepth(x); d > MaxExprDepth {
+			f.t.errorf(e.Pos(), "expression nested too deeply (depth %d, at most %d): split it with temporary variables", d, MaxExprDepth)
+		}
+	}
+	return x
+}
+
+// exprDepth returns the height of the expression tree x: 1 for a leaf.
+func exprDepth(x ir.Expr) int {
+	h := 0
+	sub := func(xs ...ir.Expr) {
+		for _, x := range xs {
+			if x != nil {
+				h = max(h, exprDepth(x))
+			}
+		}
+	}
+	switch x := x.(type) {
+	case *ir.Unary:
+		sub(x.X)
+	case *ir.Binary:
+		sub(x.X, x.Y)
+	case *ir.Convert:
+		sub(x.X)
+	case *ir.Index:
+		sub(x.X, x.Index)
+	case *ir.FieldRef:
+		sub(x.X)
+	case *ir.Len:
+		sub(x.X)
+	case *ir.StructLit:
+		sub(x.Fields...)
+	case *ir.ArrayLit:
+		sub(x.Elems...)
+	case *ir.SliceExpr:
+		sub(x.X, x.Lo, x.Hi)
+	case *ir.Call:
+		sub(x.Args...)
+	case *ir.BuiltinCall:
+		sub(x.Args...)
+	}
+	return h + 1
+}
+
+func (f *fnState) lowerExpr(e ast.Expr) ir.Expr {
 	t := f.t
 	info := t.in.Info
 	if tv, ok := info.Types[e]; ok && tv.Value != nil {

@@ -41,6 +41,8 @@ type fnState struct {
 	inProgress bool
 	fn         *ir.Func
 	body       *ir.Block
+
+	depth int // nesting of expr calls: 0 outside any expression
 }
 
 // frame is an enclosing for or switch, for break and continue.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/dotcompute/dc/translate/checks"
 	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/uniform"
 )
 
 // DCPath is the import path of the kernel dialect package.
@@ -67,11 +68,31 @@ const Directive = "//dc:kernel"
 func Translate(in *Input) (*ir.Program, error) {
 	t := newTranslator(in)
 	t.run()
+	if len(t.errs) == 0 {
+		t.uniformity()
+	}
 	if len(t.errs) > 0 {
 		return nil, t.errorList()
 	}
 	checks.Insert(t.prog)
 	return t.prog, nil
+}
+
+// uniformity reports every barrier that not every thread of a group
+// reaches (package uniform).
+func (t *translator) uniformity() {
+	files := map[string]string{} // base name -> name in the file set
+	for _, f := range t.in.Files {
+		name := t.in.Fset.Position(f.Pos()).Filename
+		files[filepath.Base(name)] = name
+	}
+	for _, d := range uniform.Check(t.prog) {
+		name, ok := files[d.Pos.File]
+		if !ok {
+			name = d.Pos.File
+		}
+		t.errs = append(t.errs, &Error{Pos: token.Position{Filename: name, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: d.Msg})
+	}
 }
 
 // Kernel describes a //dc:kernel function found by Find.

@@ -8,8 +8,8 @@ var counter int
 
 //dc:kernel
 func K(t dc.Thread, x []int) {
-	x[0] = counter // ERROR: package-level variable counter
-	defer done() // ERROR: defer
+	x[0] = counter       // ERROR: package-level variable counter
+	defer done()         // ERROR: defer
 	ch := make(chan int) // ERROR: unsupported: built-in make
 	_ = ch
 }

@@ -1,8 +1,8 @@
 package p
 
 import (
-	"github.com/dotcompute/dc"
 	"fmt"
+	"github.com/dotcompute/dc"
 )
 
 //dc:kernel
