@@ -71,6 +71,15 @@ const (
 type api struct {
 	path string
 
+	// The platforms' devices, enumerated once: the ICD loader and drivers
+	// such as PoCL initialise themselves lazily and unsafely on the first
+	// clGetPlatformIDs and clGetDeviceIDs calls of the process, so
+	// concurrent first calls crash or see no device.
+	enumOnce sync.Once
+	descs    []DeviceDesc
+	ids      []uintptr // cl_device_id of descs[i]
+	enumErr  error
+
 	getPlatformIDs          uintptr
 	getPlatformInfo         uintptr
 	getDeviceIDs            uintptr
@@ -102,8 +111,10 @@ var (
 )
 
 // loadAPI loads the OpenCL library named by DC_OPENCL_LIBRARY, or else the
-// system's. A success is cached; a failure is not, so a later call sees a
-// library installed meanwhile.
+// system's. It is safe for concurrent use: loading is serialized, and a
+// success is cached. A failure is not, so a later call sees a library
+// installed meanwhile; callers that race all try in turn and get the same
+// error.
 func loadAPI() (*api, error) {
 	paths := defaultLibraries
 	hint := installHint

@@ -129,23 +129,38 @@ type deviceKey struct {
 	id  uintptr
 }
 
+// deviceEntry is the outcome of the first deviceFor of one device: its
+// shared state, or the error every later call returns too.
+type deviceEntry struct {
+	dev *device
+	err error
+}
+
 var (
 	devicesMu sync.Mutex
-	devices   = map[deviceKey]*device{}
+	devices   = map[deviceKey]*deviceEntry{}
 
 	// builds counts clBuildProgram calls, for tests.
 	builds atomic.Int64
 )
 
-// deviceFor returns the shared state of device id, creating its context
-// on first use.
+// deviceFor returns the shared state of device id, querying it and
+// creating its context on first use. Concurrent first calls are
+// serialized; a failure is remembered and returned to every later caller.
 func deviceFor(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 	devicesMu.Lock()
 	defer devicesMu.Unlock()
 	key := deviceKey{a, id}
-	if d := devices[key]; d != nil {
-		return d, nil
+	if e := devices[key]; e != nil {
+		return e.dev, e.err
 	}
+	d, err := newDevice(a, id, desc)
+	devices[key] = &deviceEntry{dev: d, err: err}
+	return d, err
+}
+
+// newDevice queries device id and creates its context.
+func newDevice(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 	d := &device{api: a, id: id, programs: map[*runtime.Module]*program{}}
 	if err := d.query(desc); err != nil {
 		return nil, err
@@ -155,7 +170,6 @@ func deviceFor(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 		return nil, err
 	}
 	d.ctx = ctx
-	devices[key] = d
 	return d, nil
 }
 
