@@ -242,6 +242,9 @@ func TestMathErrors(t *testing.T) {
 		if dev.Info().HostMemory {
 			short, _ := runtime.NewBuffer[float32](dev, 2)
 			err = LaunchMath32(dev, dc.Grid1D(2), xb, xb, xb, short)
+			if err == nil {
+				err = dev.Sync() // CPU launches are asynchronous
+			}
 			if !errors.As(err, &ke) || ke.Kernel != "Math32" {
 				t.Errorf("%s: short out: got error %v, want a *runtime.KernelError for Math32", dev.Backend(), err)
 			}

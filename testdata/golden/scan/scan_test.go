@@ -156,6 +156,9 @@ func TestScanErrors(t *testing.T) {
 		if dev.Info().HostMemory {
 			sb, _ := runtime.NewBuffer[int32](dev, 1)
 			err = LaunchScan(dev, kerneltest.Grid1D(3, 2*maxGroup), ib, ob, sb, 3)
+			if err == nil {
+				err = dev.Sync() // CPU launches are asynchronous
+			}
 			if !errors.As(err, &ke) || ke.Kernel != "Scan_int32" {
 				t.Errorf("%s: group of %d: got error %v, want a *runtime.KernelError for Scan_int32", dev.Backend(), 2*maxGroup, err)
 			}

@@ -98,7 +98,8 @@ func TestTransposeErrors(t *testing.T) {
 			t.Errorf("%s: nil out: got error %v, want a *runtime.KernelError for Transpose, argument out", dev.Backend(), err)
 		}
 		// Groups of 32x32 index past the 16x17 tile: Emulate and the CPU
-		// backend report the index panic as an error naming the kernel.
+		// backend report the index panic as an error naming the kernel (at
+		// Sync: CPU launches are asynchronous).
 		// GPUs do not check bounds, so this runs on host-memory devices.
 		g := dc.Grid2D(32, 32).WithGroupSize(32, 32, 1)
 		in := make([]float32, 32*32)
@@ -108,6 +109,9 @@ func TestTransposeErrors(t *testing.T) {
 		if dev.Info().HostMemory {
 			ob, _ := runtime.NewBuffer[float32](dev, 32*32)
 			err = LaunchTranspose(dev, g, ib, ob, 32, 32)
+			if err == nil {
+				err = dev.Sync() // CPU launches are asynchronous
+			}
 			if !errors.As(err, &ke) || ke.Kernel != "Transpose" {
 				t.Errorf("%s: 32x32 groups: got error %v, want a *runtime.KernelError for Transpose", dev.Backend(), err)
 			}
