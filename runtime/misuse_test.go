@@ -199,6 +199,18 @@ func TestSyncContextCPU(t *testing.T) {
 	if done.Load() {
 		t.Fatal("the kernel ended before it was released")
 	}
+	// The CPU backend stops waiting at the deadline too: the device is
+	// free for other calls while the kernel runs.
+	statsDone := make(chan struct{})
+	go func() {
+		dev.Stats()
+		close(statsDone)
+	}()
+	select {
+	case <-statsDone:
+	case <-time.After(2 * time.Second):
+		t.Error("the device stayed busy after SyncContext returned")
+	}
 
 	// While a Read holds the device waiting for the kernel, SyncContext
 	// still returns at its deadline.

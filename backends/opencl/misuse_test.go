@@ -150,6 +150,18 @@ func TestSyncContext(t *testing.T) {
 	if took > timeout+500*time.Millisecond {
 		t.Errorf("SyncContext took %v with a %v timeout", took, timeout)
 	}
+	// The wait stopped at the deadline: the device is free for other
+	// calls while the kernel runs.
+	statsDone := make(chan struct{})
+	go func() {
+		dev.Stats()
+		close(statsDone)
+	}()
+	select {
+	case <-statsDone:
+	case <-time.After(time.Second):
+		t.Error("the device stayed busy after SyncContext returned")
+	}
 	began = time.Now()
 	if err := dev.Sync(); err != nil {
 		t.Errorf("Sync after the deadline: %v", err)
