@@ -65,11 +65,14 @@ type Backend interface {
 	// kernel of one Go package), then look up the entry point
 	// c.Kernel.Name. A compile error carries the compiler log.
 	//
-	// A host-memory backend (the CPU) runs c.CPU, the generated Go body.
+	// A host-memory backend (the CPU) runs c.CPU, the generated Go body,
+	// possibly after Launch returned: the runtime calls Sync before the
+	// host copies of buffers are read, written or freed.
 	Launch(c *Call) error
 
 	// Sync waits until all launched work has finished and reports any
-	// error it produced.
+	// error it produced. A backend that knows which kernel failed may
+	// return a *KernelError naming it; the runtime returns that as is.
 	Sync() error
 
 	// Close releases the device. The runtime frees every Memory it

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"unsafe"
 )
@@ -148,7 +147,9 @@ func (b *buffer) free() error {
 // launch or a Read needs it (see State). T is any element type kernels
 // accept: numbers, bools, and structs and arrays of them; never pointers.
 //
-// A Buffer is safe for concurrent use.
+// A Buffer is safe for concurrent use. Every method accepts a nil *Buffer
+// and a zero Buffer (one not made by NewBuffer or BufferOf): it returns an
+// error, or a zero value where it has no error result, and never panics.
 type Buffer[T any] struct {
 	b    buffer
 	host []T
@@ -157,19 +158,35 @@ type Buffer[T any] struct {
 // NewBuffer allocates a buffer of n zeroed elements on dev. On a device with
 // separate memory only the device copy exists until it is needed on the
 // host.
+//
+// A negative n is an error. A buffer larger than the device can hold is an
+// error wrapping ErrOutOfMemory, never a crash: on a host-memory device (the
+// CPU) when its bytes overflow or exceed the memory the operating system
+// reports available (on Linux MemAvailable plus free swap; on macOS the
+// physical memory), on other devices when the backend's allocation fails
+// (OpenCL checks CL_DEVICE_MAX_MEM_ALLOC_SIZE and CL_DEVICE_GLOBAL_MEM_SIZE
+// first). The host copy that Read or Write later makes on such a device is
+// checked the same way.
 func NewBuffer[T any](dev *Device, n int) (*Buffer[T], error) {
 	buf, err := newBuffer[T](dev, n, "NewBuffer")
 	if err != nil {
 		return nil, err
 	}
 	d := dev
+	var host []T
+	if d.info.HostMemory {
+		// Allocated before taking the lock: zeroing gigabytes takes time.
+		if host, err = makeHost[T]("NewBuffer", n); err != nil {
+			return nil, err
+		}
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return nil, fmt.Errorf("runtime: NewBuffer: %w", ErrDeviceClosed)
 	}
 	if d.info.HostMemory {
-		buf.setHost(make([]T, n))
+		buf.setHost(host)
 		buf.b.state = HostOnly
 	} else {
 		m, err := d.backend.Alloc(buf.b.allocBytes())
@@ -185,13 +202,18 @@ func NewBuffer[T any](dev *Device, n int) (*Buffer[T], error) {
 }
 
 // BufferOf allocates a buffer on dev holding a copy of src. The copy to
-// device memory happens at the first launch that uses the buffer.
+// device memory happens at the first launch that uses the buffer. The host
+// copy of src is checked like NewBuffer's allocation: when the host cannot
+// hold it the error wraps ErrOutOfMemory.
 func BufferOf[T any](dev *Device, src []T) (*Buffer[T], error) {
 	buf, err := newBuffer[T](dev, len(src), "BufferOf")
 	if err != nil {
 		return nil, err
 	}
-	host := make([]T, len(src))
+	host, err := makeHost[T]("BufferOf", len(src))
+	if err != nil {
+		return nil, err
+	}
 	copy(host, src)
 	d := dev
 	d.mu.Lock()
@@ -207,8 +229,8 @@ func BufferOf[T any](dev *Device, src []T) (*Buffer[T], error) {
 
 // newBuffer checks the arguments of NewBuffer and BufferOf.
 func newBuffer[T any](dev *Device, n int, op string) (*Buffer[T], error) {
-	if dev == nil {
-		return nil, fmt.Errorf("runtime: %s: nil device", op)
+	if err := dev.usable(); err != nil {
+		return nil, fmt.Errorf("runtime: %s: %w", op, err)
 	}
 	var zero T
 	t := reflect.TypeOf(&zero).Elem()
@@ -219,8 +241,8 @@ func newBuffer[T any](dev *Device, n int, op string) (*Buffer[T], error) {
 		return nil, fmt.Errorf("runtime: %s: negative length %d", op, n)
 	}
 	elem := int64(unsafe.Sizeof(zero))
-	if elem > 0 && int64(n) > math.MaxInt64/elem {
-		return nil, fmt.Errorf("runtime: %s: %d elements of %d bytes overflow", op, n, elem)
+	if _, err := checkedSize(op, n, elem); err != nil {
+		return nil, err
 	}
 	return &Buffer[T]{b: buffer{dev: dev, n: n, elem: elem}}, nil
 }
@@ -274,8 +296,12 @@ func (buf *Buffer[T]) Device() *Device {
 	return buf.b.dev
 }
 
-// State returns where the buffer's current contents live.
+// State returns where the buffer's current contents live; HostOnly for a
+// nil or zero Buffer.
 func (buf *Buffer[T]) State() BufferState {
+	if buf == nil || buf.b.dev == nil {
+		return HostOnly
+	}
 	d := buf.b.dev
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -296,9 +322,12 @@ func (buf *Buffer[T]) usable(op string) error {
 
 // Read waits for launched work that may write the buffer, then copies the
 // buffer into dst, transferring from the device only if the host copy is
-// stale. len(dst) must equal Len. After a launch of a checked kernel it
-// waits for all launched work, and returns the first fault a checked
-// kernel recorded (a *KernelError wrapping a *Fault) instead of copying.
+// stale. len(dst) must equal Len. On a host-memory device (the CPU) it
+// waits for every launched kernel and returns the first failure, a
+// *KernelError naming the kernel, as Sync does. After a launch of a
+// checked kernel it waits for all launched work, and returns the first
+// fault a checked kernel recorded (a *KernelError wrapping a *Fault)
+// instead of copying.
 func (buf *Buffer[T]) Read(dst []T) error {
 	if err := buf.usable("Read"); err != nil {
 		return err
@@ -312,8 +341,18 @@ func (buf *Buffer[T]) Read(dst []T) error {
 	if len(dst) != buf.b.n {
 		return fmt.Errorf("runtime: Read: destination has %d elements, buffer has %d", len(dst), buf.b.n)
 	}
+	if d.info.HostMemory {
+		// CPU kernels run asynchronously on the host copy itself.
+		if err := d.syncLocked(); err != nil {
+			return err
+		}
+	}
 	if buf.host == nil {
-		buf.setHost(make([]T, buf.b.n))
+		host, err := makeHost[T]("Read", buf.b.n)
+		if err != nil {
+			return err
+		}
+		buf.setHost(host)
 	}
 	if len(d.faults.launched) > 0 {
 		// A checked kernel ran: its fault, if any, comes back here.
@@ -329,7 +368,9 @@ func (buf *Buffer[T]) Read(dst []T) error {
 }
 
 // Write copies src into the buffer's host copy; the device copy is updated
-// at the next launch that uses the buffer. len(src) must equal Len.
+// at the next launch that uses the buffer. len(src) must equal Len. On a
+// host-memory device (the CPU) it first waits for launched kernels, which
+// work on the host copy; their failures are left for Sync or Read.
 func (buf *Buffer[T]) Write(src []T) error {
 	if err := buf.usable("Write"); err != nil {
 		return err
@@ -343,8 +384,17 @@ func (buf *Buffer[T]) Write(src []T) error {
 	if len(src) != buf.b.n {
 		return fmt.Errorf("runtime: Write: source has %d elements, buffer has %d", len(src), buf.b.n)
 	}
+	if d.info.HostMemory {
+		// Launched CPU kernels may still use the host copy; their errors
+		// are reported by the next Sync or Read.
+		d.waitLocked()
+	}
 	if buf.host == nil {
-		buf.setHost(make([]T, buf.b.n))
+		host, err := makeHost[T]("Write", buf.b.n)
+		if err != nil {
+			return err
+		}
+		buf.setHost(host)
 	}
 	copy(buf.host, src)
 	buf.b.written()
@@ -352,10 +402,13 @@ func (buf *Buffer[T]) Write(src []T) error {
 }
 
 // HostSlice returns the host copy of the buffer's elements on a host-memory
-// device (the CPU backend), and nil on any other device or after Close. It
-// is meant for generated CPU kernel bodies, which run while Device.Launch
-// holds the buffer: the slice is valid, and its contents current, while a
-// CPU launch runs. Other code uses Read and Write.
+// device (the CPU backend), and nil on any other device, after Close, or
+// for a nil or zero Buffer. It is meant for generated CPU kernel bodies,
+// which call it when they run, on the CPU backend's worker goroutine: the
+// slice is valid, and its contents current, while a CPU launch runs.
+// Unlike Read, it does not wait for launched kernels (a kernel body would
+// wait for itself), so other code calls Device.Sync before using it, or
+// uses Read and Write.
 func (buf *Buffer[T]) HostSlice() []T {
 	if buf == nil || buf.b.dev == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
 		return nil
@@ -375,6 +428,11 @@ func (buf *Buffer[T]) Close() error {
 	defer d.mu.Unlock()
 	if buf.b.closed {
 		return nil
+	}
+	if d.info.HostMemory && !d.closed {
+		// Launched CPU kernels may still use the host copy; their
+		// errors are left for Sync or Read.
+		d.waitLocked()
 	}
 	buf.b.closed = true
 	err := buf.b.free()

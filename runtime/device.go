@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -28,7 +29,9 @@ func WithBackend(name string) Option {
 
 // Device is an open compute device of one backend. Its methods and those of
 // its buffers are safe for concurrent use; launches on one Device run one at
-// a time.
+// a time. Every method accepts a nil *Device and a zero Device (one not made
+// by Open): it returns an error, or a zero value where it has no error
+// result, and never panics.
 type Device struct {
 	name    string
 	backend Backend
@@ -36,7 +39,8 @@ type Device struct {
 
 	mu      sync.Mutex
 	closed  bool
-	pending bool // launched work may not have finished
+	pending bool  // launched work may not have finished (on host-memory devices the backend is always asked)
+	syncErr error // the failure of launched work that was waited for but not yet reported
 	stats   Stats
 	buffers map[*buffer]struct{}
 	faults  faultState
@@ -150,27 +154,61 @@ func newDevice(name string, b Backend) *Device {
 	return &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
 }
 
-// Backend returns the name of the device's backend ("cuda", "cpu", ...).
-func (d *Device) Backend() string { return d.name }
+// usable reports why d cannot be used, when d is nil or a zero Device, or
+// nil.
+func (d *Device) usable() error {
+	switch {
+	case d == nil:
+		return errNilDevice
+	case d.backend == nil:
+		return errZeroDevice
+	}
+	return nil
+}
 
-// Info describes the device. It stays valid after Close.
-func (d *Device) Info() DeviceInfo { return d.info }
+// Backend returns the name of the device's backend ("cuda", "cpu", ...),
+// or "" for a nil or zero Device.
+func (d *Device) Backend() string {
+	if d == nil {
+		return ""
+	}
+	return d.name
+}
+
+// Info describes the device. It stays valid after Close. It is the zero
+// DeviceInfo for a nil or zero Device.
+func (d *Device) Info() DeviceInfo {
+	if d == nil {
+		return DeviceInfo{}
+	}
+	return d.info
+}
 
 // String returns the backend and device name.
-func (d *Device) String() string { return d.name + ": " + d.info.Name }
+func (d *Device) String() string {
+	if d.usable() != nil {
+		return "<no device>"
+	}
+	return d.name + ": " + d.info.Name
+}
 
 // Stats returns the device's counters so far.
 func (d *Device) Stats() Stats {
+	if d == nil {
+		return Stats{}
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.stats
 }
 
 // Sync waits until all work launched on the device has finished and returns
-// the first error it produced.
+// the first error it produced. A kernel that failed on the CPU backend,
+// whose launches run asynchronously too, is reported here (or by the next
+// Buffer.Read) as a *KernelError naming the kernel.
 func (d *Device) Sync() error {
-	if d == nil {
-		return fmt.Errorf("runtime: sync: %w", errNilDevice)
+	if err := d.usable(); err != nil {
+		return fmt.Errorf("runtime: sync: %w", err)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -180,22 +218,172 @@ func (d *Device) Sync() error {
 	return d.syncLocked()
 }
 
+// syncLocked waits for launched work and returns its first unreported
+// error. d.mu must be held.
 func (d *Device) syncLocked() error {
-	if !d.pending {
-		return d.takeFault()
-	}
-	d.pending = false
-	if err := d.backend.Sync(); err != nil {
-		return fmt.Errorf("runtime: sync: %w", err)
+	d.waitLocked()
+	err := d.syncErr
+	d.syncErr = nil
+	if err != nil {
+		return err
 	}
 	return d.takeFault()
 }
 
+// waitLocked waits for launched work, keeping its error for the next
+// syncLocked. Host-memory backends are always asked: the runtime does not
+// track their launches as pending, and their kernels work on the host
+// copies that the caller is about to use. d.mu must be held.
+func (d *Device) waitLocked() {
+	if !d.pending && !d.info.HostMemory {
+		return
+	}
+	d.pending = false
+	d.recordLocked(d.backend.Sync())
+}
+
+// recordLocked keeps err, the failure of launched work, for the next
+// syncLocked, unless an earlier failure is still unreported. d.mu must be
+// held.
+func (d *Device) recordLocked(err error) {
+	if err == nil || d.syncErr != nil {
+		return
+	}
+	var ke *KernelError
+	if errors.As(err, &ke) {
+		// A backend that knows the failing kernel (the CPU) names it
+		// itself: "runtime: kernel Saxpy: cpu: ...".
+		d.syncErr = err
+		return
+	}
+	d.syncErr = fmt.Errorf("runtime: sync: %w", err)
+}
+
+// ContextSyncer is implemented by a Backend that can wait for launched work
+// with cancellation; Device.SyncContext uses it when present. SyncContext
+// returns ctx.Err(), or an error wrapping it, when ctx ends first; the work
+// keeps running, and a later Sync or SyncContext waits for it and reports
+// its errors. Like every Backend method it is called with no other method
+// of the backend running.
+//
+// A backend without it still supports Device.SyncContext: the runtime then
+// runs Backend.Sync on a goroutine of its own and stops waiting for it when
+// ctx ends, while the device stays busy (its other methods wait) until Sync
+// returns.
+type ContextSyncer interface {
+	SyncContext(ctx context.Context) error
+}
+
+// SyncContext is Sync with cancellation: it waits until all work launched
+// on the device has finished and returns its first error, or, when ctx
+// ends first, an error wrapping ctx.Err() (errors.Is(err,
+// context.DeadlineExceeded) reports a deadline). It also returns at the
+// deadline when another goroutine holds the device, for instance in a Read
+// waiting for a long kernel.
+//
+// Work that is still running when ctx ends is not cancelled: no backend
+// can stop a running kernel. A later Sync, SyncContext or Buffer.Read
+// waits for it and reports its errors; Close waits for it too.
+//
+//   - cpu: the kernel keeps running on the device's worker goroutine until
+//     its Go body returns; launches queued behind it run after it, and new
+//     launches are accepted.
+//   - opencl: the command queue stays busy (clFinish cannot be cancelled);
+//     new launches are queued behind the running kernel.
+//   - a backend without ContextSyncer: the device stays busy until the
+//     backend's Sync returns; its methods wait until then.
+func (d *Device) SyncContext(ctx context.Context) error {
+	if err := d.usable(); err != nil {
+		return fmt.Errorf("runtime: sync: %w", err)
+	}
+	if ctx == nil {
+		return errors.New("runtime: sync: nil Context")
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("runtime: sync: %w", err)
+	}
+	w := &syncWait{done: make(chan struct{})}
+	go func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		w.finish(d, d.syncContextLocked(ctx))
+	}()
+	select {
+	case <-w.done:
+		return w.err
+	case <-ctx.Done():
+		return w.abandon(ctx)
+	}
+}
+
+// syncContextLocked is SyncContext once d.mu is held.
+func (d *Device) syncContextLocked(ctx context.Context) error {
+	if d.closed {
+		return fmt.Errorf("runtime: sync: %w", ErrDeviceClosed)
+	}
+	cs, ok := d.backend.(ContextSyncer)
+	if !ok {
+		return d.syncLocked()
+	}
+	if d.pending || d.info.HostMemory {
+		err := cs.SyncContext(ctx)
+		if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+			// The work is still running: it stays pending.
+			return fmt.Errorf("runtime: sync: %w", err)
+		}
+		d.pending = false
+		d.recordLocked(err)
+	}
+	err := d.syncErr
+	d.syncErr = nil
+	return err
+}
+
+// syncWait is one SyncContext waiting for the goroutine that syncs.
+type syncWait struct {
+	mu        sync.Mutex
+	done      chan struct{} // closed by finish
+	err       error
+	abandoned bool // the caller returned before finish
+}
+
+// finish reports the sync's result to the waiting caller or, if it has
+// returned already, keeps a failure of the work for the next Sync. d.mu
+// must be held.
+func (w *syncWait) finish(d *Device, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case !w.abandoned:
+		w.err = err
+	case err != nil && d.syncErr == nil && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrDeviceClosed):
+		// The caller is gone: the next Sync reports the work's failure.
+		d.syncErr = err
+	}
+	close(w.done)
+}
+
+// abandon returns the result of the sync if it finished meanwhile, or else
+// marks w abandoned and returns ctx's error.
+func (w *syncWait) abandon(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-w.done:
+		return w.err
+	default:
+	}
+	w.abandoned = true
+	return fmt.Errorf("runtime: sync: %w", ctx.Err())
+}
+
 // Close waits for launched work, frees every buffer of the device and
 // releases it. The buffers and the device are unusable afterwards (their
-// methods return errors); closing again, or a nil Device, returns nil.
+// methods return errors); closing again, or a nil or zero Device, returns
+// nil.
 func (d *Device) Close() error {
-	if d == nil {
+	if d.usable() != nil {
 		return nil
 	}
 	d.mu.Lock()

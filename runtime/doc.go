@@ -50,8 +50,11 @@
 // Generated launchers (LaunchSaxpy above) are typed wrappers around
 // Device.Launch, which takes a Kernel description, a dc.Grid, one Arg per
 // parameter (a *Buffer[T] or Scalar(v)) and the kernel's generated CPU body.
-// Launches are asynchronous on GPUs: Device.Sync waits for them, and
-// Buffer.Read waits before copying results back.
+// Launches are asynchronous on every backend, the CPU included: Device.Sync
+// waits for them, Device.SyncContext waits until a context ends, and
+// Buffer.Read waits before copying results back. A kernel is never
+// cancelled: after SyncContext gave up, the next Sync, Read or Close waits
+// for it (see SyncContext for what each backend does meanwhile).
 //
 // # Errors
 //
@@ -66,8 +69,11 @@
 // Failures inside a backend (compilation, a native call, a panic in a CPU
 // kernel) are *KernelError values too, wrapping the backend's own error
 // ("cuda: cuLaunchKernel: CUDA_ERROR_INVALID_VALUE"), which errors.Is and
-// errors.As reach. ErrDeviceClosed, ErrBufferClosed and ErrOtherDevice are
-// the sentinels for misuse.
+// errors.As reach; a failing CPU kernel is reported by Sync or Read. A
+// buffer larger than the device or host can hold is an error wrapping
+// ErrOutOfMemory. ErrDeviceClosed, ErrBufferClosed and ErrOtherDevice are
+// the sentinels for misuse; nil and zero Buffer and Device values give
+// errors too.
 //
 // # Writing a backend
 //
@@ -84,6 +90,7 @@
 // enqueues the kernel. A backend whose kernels work on host memory sets
 // DeviceInfo.HostMemory; it then gets host bytes instead of device Memory,
 // and runs Call.CPU, the generated Go body. The runtime calls a Backend from
-// one goroutine at a time. See package github.com/dotcompute/dc/backends/cpu
+// one goroutine at a time. A backend that can wait with cancellation also
+// implements ContextSyncer. See package github.com/dotcompute/dc/backends/cpu
 // for a complete backend.
 package runtime

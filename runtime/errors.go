@@ -10,11 +10,18 @@ var (
 	// ErrNoFloat64 is the cause of a launch of a float64 kernel on a device
 	// without float64 support (an OpenCL device without cl_khr_fp64, say).
 	ErrNoFloat64 = errors.New("device does not support float64")
+	// ErrOutOfMemory is the cause of a NewBuffer or BufferOf (or a copy
+	// they need) larger than the device or the host can allocate: the size
+	// overflows, exceeds the memory the system reports available, or the
+	// backend's allocation failed for lack of memory. The error names the
+	// bytes requested and, where known, available.
+	ErrOutOfMemory = errors.New("out of memory")
 )
 
 // Errors for misuse that has no sentinel of its own.
 var (
 	errNilDevice  = errors.New("nil device")
+	errZeroDevice = errors.New("device was not made by Open")
 	errZeroBuffer = errors.New("buffer was not made by NewBuffer or BufferOf")
 )
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/runtime"
@@ -85,7 +86,14 @@ func (f *fakeBackend) Launch(c *runtime.Call) error {
 	return nil
 }
 
+// fakeSyncGate, when set, makes the fake backend's Sync wait until the
+// channel is closed, like a device running a long kernel.
+var fakeSyncGate atomic.Pointer[chan struct{}]
+
 func (f *fakeBackend) Sync() error {
+	if gate := fakeSyncGate.Load(); gate != nil {
+		<-*gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, c := range f.queue {

@@ -135,8 +135,8 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 	if k == nil {
 		return errors.New("runtime: Launch: nil kernel")
 	}
-	if d == nil {
-		return &KernelError{Kernel: k.Name, Err: errNilDevice}
+	if err := d.usable(); err != nil {
+		return &KernelError{Kernel: k.Name, Err: err}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

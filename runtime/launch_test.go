@@ -120,9 +120,12 @@ func TestLaunchValidation(t *testing.T) {
 		t.Errorf("Stats().Launches = %d after failed validation, want 0", got)
 	}
 
-	// The valid launch runs.
-	if err := dev.Launch(saxpyKernel, g, []runtime.Arg{a, x, y}, body); err != nil || ran != 1 {
-		t.Errorf("valid launch: err %v, body ran %d times", err, ran)
+	// The valid launch runs (asynchronously: Sync waits for it).
+	if err := dev.Launch(saxpyKernel, g, []runtime.Arg{a, x, y}, body); err != nil {
+		t.Errorf("valid launch: %v", err)
+	}
+	if err := dev.Sync(); err != nil || ran != 1 {
+		t.Errorf("valid launch: Sync: %v, body ran %d times", err, ran)
 	}
 
 	err := dev.Launch(nil, g, nil, body)

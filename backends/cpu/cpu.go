@@ -5,10 +5,20 @@
 //
 //	import _ "github.com/dotcompute/dc/backends/cpu"
 //
+// Launches are asynchronous, as on the GPU backends: each open device has a
+// worker goroutine (started by a launch, gone when the device is idle) that
+// runs the launched kernels one after another, in launch order. A failing
+// kernel is reported by runtime.Device.Sync, SyncContext or the next
+// Buffer.Read as a *runtime.KernelError naming it, wrapping a *PanicError
+// or an *Error. SyncContext stops waiting when its context ends; the kernel
+// keeps running until its Go body returns, and Sync, Read and Close wait
+// for it.
+//
 // Run and RunGroups are the helpers generated CPU kernel bodies call.
 package cpu
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	goruntime "runtime"
@@ -27,13 +37,25 @@ func init() {
 type driver struct{}
 
 // Open opens the CPU; it never fails.
-func (driver) Open() (runtime.Backend, error) { return backend{}, nil }
+func (driver) Open() (runtime.Backend, error) { return &backend{}, nil }
 
 // backend is the CPU device. Its memory is host memory, so the runtime
 // never asks it to allocate or copy.
-type backend struct{}
+//
+// Launches are asynchronous, as on a GPU queue: Launch queues the kernel's
+// Go body for the device's worker goroutine, which runs queued kernels one
+// after another, in launch order, and exits when the queue is empty (the
+// next Launch starts a new one). Sync waits for the queue to drain.
+type backend struct {
+	mu      sync.Mutex
+	queue   []*runtime.Call
+	running bool          // a worker goroutine is draining queue
+	idle    chan struct{} // closed by the worker when it exits
+	err     error         // the first failure since the last Sync
+	closed  bool
+}
 
-func (backend) Info() runtime.DeviceInfo {
+func (*backend) Info() runtime.DeviceInfo {
 	return runtime.DeviceInfo{
 		Name:              fmt.Sprintf("%s CPU, %d cores", goruntime.GOARCH, goruntime.NumCPU()),
 		Backend:           "cpu",
@@ -45,36 +67,120 @@ func (backend) Info() runtime.DeviceInfo {
 	}
 }
 
-func (backend) Alloc(size int64) (runtime.Memory, error) {
+func (*backend) Alloc(size int64) (runtime.Memory, error) {
 	return nil, errors.New("cpu: Alloc: the CPU backend works on host memory")
 }
 
-// Launch runs the kernel's generated Go body, which returns once every
-// group has run.
-func (backend) Launch(c *runtime.Call) (err error) {
+// Launch queues the kernel's generated Go body for the device's worker
+// goroutine and returns; Sync waits for it and reports its failure.
+func (b *backend) Launch(c *runtime.Call) error {
 	if c.CPU == nil {
 		return errors.New("cpu: kernel has no CPU body")
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errors.New("cpu: Launch: device is closed")
+	}
+	b.queue = append(b.queue, c)
+	if !b.running {
+		b.running = true
+		b.idle = make(chan struct{})
+		go b.work(b.idle)
+	}
+	return nil
+}
+
+// work runs queued kernels in order until the queue is empty, then closes
+// idle.
+func (b *backend) work(idle chan struct{}) {
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.running = false
+			close(idle)
+			b.mu.Unlock()
+			return
+		}
+		c := b.queue[0]
+		b.queue[0] = nil
+		b.queue = b.queue[1:]
+		b.mu.Unlock()
+
+		err := run(c)
+		if err != nil {
+			b.mu.Lock()
+			if b.err == nil {
+				b.err = err
+			}
+			b.mu.Unlock()
+		}
+	}
+}
+
+// run runs the Go body of c and returns its failure as a
+// *runtime.KernelError naming the kernel.
+func run(c *runtime.Call) (err error) {
 	defer func() {
 		// Generated bodies recover panics in Run and RunGroups; this
 		// catches any outside them.
 		if v := recover(); v != nil {
-			err = &launchError{&PanicError{Kernel: c.Kernel.Name, Value: v, Stack: debug.Stack()}}
+			err = &runtime.KernelError{Kernel: c.Kernel.Name,
+				Err: &launchError{&PanicError{Kernel: c.Kernel.Name, Value: v, Stack: debug.Stack()}}}
 		}
 	}()
 	if err := c.CPU(c); err != nil {
 		var ke kernelError
 		if errors.As(err, &ke) && ke.kernel() == c.Kernel.Name {
-			// The runtime's KernelError names the kernel already.
-			return &launchError{ke}
+			// The KernelError names the kernel already.
+			err = &launchError{ke}
 		}
-		return err
+		return &runtime.KernelError{Kernel: c.Kernel.Name, Err: err}
 	}
 	return nil
 }
 
-func (backend) Sync() error  { return nil }
-func (backend) Close() error { return nil }
+// Sync waits until every queued kernel has run and returns the first
+// failure since the last Sync, a *runtime.KernelError wrapping a *Error or
+// a *PanicError, or the kernel body's own error.
+func (b *backend) Sync() error {
+	return b.SyncContext(context.Background())
+}
+
+// SyncContext is Sync with cancellation: when ctx ends first it returns
+// ctx.Err(), and the kernels keep running on the worker goroutine (a Go
+// function cannot be stopped); the next Sync waits for them.
+func (b *backend) SyncContext(ctx context.Context) error {
+	b.mu.Lock()
+	idle := b.idle
+	running := b.running
+	b.mu.Unlock()
+	if running {
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	err := b.err
+	b.err = nil
+	return err
+}
+
+// Close waits for the queued kernels; the runtime has reported their
+// failures with Sync before.
+func (b *backend) Close() error {
+	b.mu.Lock()
+	idle, running := b.idle, b.running
+	b.closed = true
+	b.mu.Unlock()
+	if running {
+		<-idle
+	}
+	return nil
+}
 
 // kernelError is an error of Run or RunGroups, which names its kernel.
 type kernelError interface {
@@ -83,8 +189,8 @@ type kernelError interface {
 	detail() string // the message after "cpu: kernel K: "
 }
 
-// launchError is a kernelError returned through runtime.Device.Launch,
-// whose *runtime.KernelError already names the kernel.
+// launchError is a kernelError wrapped in a *runtime.KernelError, which
+// already names the kernel.
 type launchError struct{ err kernelError }
 
 func (e *launchError) Error() string { return "cpu: " + e.err.detail() }

@@ -286,6 +286,15 @@ func launchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x, y *runtime.Buffer
 	})
 }
 
+// syncAfter returns the error of a launch, or else that of the Sync after
+// it.
+func syncAfter(dev *runtime.Device, launchErr error) error {
+	if launchErr != nil {
+		return launchErr
+	}
+	return dev.Sync()
+}
+
 func TestLaunchSaxpy(t *testing.T) {
 	dev, err := runtime.Open(runtime.WithBackend("cpu"))
 	if err != nil {
@@ -312,9 +321,13 @@ func TestLaunchSaxpy(t *testing.T) {
 		}
 	}
 
-	// A short x the kernel does not guard: a panic, returned as an error.
+	// A short x the kernel does not guard: a panic, returned as an error
+	// by the next Read (launches are asynchronous).
 	short, _ := runtime.NewBuffer[float32](dev, 3)
-	err = launchSaxpy(dev, dc.Grid1D(n), 2, short, y)
+	if err := launchSaxpy(dev, dc.Grid1D(n), 2, short, y); err != nil {
+		t.Fatalf("launch: %v", err)
+	}
+	err = y.Read(got)
 	want := "runtime: kernel Saxpy: cpu: runtime error: index out of range [3] with length 3"
 	if diff := cmp.Diff(want, errText(err)); diff != "" {
 		t.Errorf("error mismatch (-want +got):\n%s", diff)
@@ -324,23 +337,27 @@ func TestLaunchSaxpy(t *testing.T) {
 		t.Errorf("errors.As(*cpu.PanicError) = %+v", pe)
 	}
 
-	// A panic outside Run is recovered too.
-	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
+	if err := y.Read(got); err != nil {
+		t.Errorf("Read after the failure was reported: %v", err)
+	}
+
+	// A panic outside Run is recovered too, and reported by Sync.
+	err = syncAfter(dev, dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
 		panic("body bug")
-	})
+	}))
 	want = "runtime: kernel Saxpy: cpu: body bug"
 	if diff := cmp.Diff(want, errText(err)); diff != "" {
 		t.Errorf("error mismatch (-want +got):\n%s", diff)
 	}
 
 	// RunGroups errors through Launch name the kernel once.
-	err = dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
+	err = syncAfter(dev, dev.Launch(saxpyKernel, dc.Grid1D(n), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, func(*runtime.Call) error {
 		return cpu.RunGroups("Saxpy", dc.Grid1D(n), func(t dc.Thread) {
 			if t.GlobalX() == 5 {
 				panic("bad thread")
 			}
 		})
-	})
+	}))
 	want = "runtime: kernel Saxpy: cpu: thread (5,0,0) of group (0,0,0): bad thread"
 	if diff := cmp.Diff(want, errText(err)); diff != "" {
 		t.Errorf("error mismatch (-want +got):\n%s", diff)

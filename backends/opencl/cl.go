@@ -38,9 +38,12 @@ func (e *unavailableError) Unwrap() error        { return e.err }
 const (
 	clSuccess                = 0
 	clDeviceNotFound         = -1
+	clMemObjectAllocFailure  = -4
 	clOutOfResources         = -5
+	clOutOfHostMemory        = -6
 	clBuildProgramFailure    = -11
 	clInvalidWorkGroupSize   = -54
+	clInvalidBufferSize      = -61
 	clInvalidGlobalWorkSize  = -63
 	clPlatformNotFoundKHR    = -1001
 	clTrue                   = 1
@@ -53,6 +56,8 @@ const (
 	clDeviceMaxWorkItemDims  = 0x1003
 	clDeviceMaxWorkGroupSize = 0x1004
 	clDeviceMaxWorkItemSizes = 0x1005
+	clDeviceMaxMemAllocSize  = 0x1010
+	clDeviceGlobalMemSize    = 0x101F
 	clDeviceSingleFPConfig   = 0x101B
 	clDeviceLocalMemSize     = 0x1023
 	clDeviceName             = 0x102B
@@ -64,12 +69,23 @@ const (
 	clProgramBuildLog        = 0x1183
 	clKernelWorkGroupSize    = 0x11B0
 	clKernelLocalMemSize     = 0x11B2
+	clEventExecutionStatus   = 0x11D3 // CL_EVENT_COMMAND_EXECUTION_STATUS
+	clComplete               = 0x0
 )
 
 // api is a loaded OpenCL library: the ICD loader, or a driver named by
 // DC_OPENCL_LIBRARY.
 type api struct {
 	path string
+
+	// The platforms' devices, enumerated once: the ICD loader and drivers
+	// such as PoCL initialise themselves lazily and unsafely on the first
+	// clGetPlatformIDs and clGetDeviceIDs calls of the process, so
+	// concurrent first calls crash or see no device.
+	enumOnce sync.Once
+	descs    []DeviceDesc
+	ids      []uintptr // cl_device_id of descs[i]
+	enumErr  error
 
 	getPlatformIDs          uintptr
 	getPlatformInfo         uintptr
@@ -89,6 +105,11 @@ type api struct {
 	enqueueReadBuffer       uintptr
 	enqueueFillBuffer       uintptr // optional: OpenCL 1.2
 	finish                  uintptr
+	flush                   uintptr
+	enqueueMarkerWaitList   uintptr // optional: OpenCL 1.2
+	enqueueMarker           uintptr // optional: deprecated in OpenCL 1.2
+	getEventInfo            uintptr
+	releaseEvent            uintptr
 	releaseMemObject        uintptr
 	releaseKernel           uintptr
 	releaseProgram          uintptr
@@ -102,8 +123,10 @@ var (
 )
 
 // loadAPI loads the OpenCL library named by DC_OPENCL_LIBRARY, or else the
-// system's. A success is cached; a failure is not, so a later call sees a
-// library installed meanwhile.
+// system's. It is safe for concurrent use: loading is serialized, and a
+// success is cached. A failure is not, so a later call sees a library
+// installed meanwhile; callers that race all try in turn and get the same
+// error.
 func loadAPI() (*api, error) {
 	paths := defaultLibraries
 	hint := installHint
@@ -156,6 +179,11 @@ func bind(lib *dl.Library) (*api, error) {
 		enqueueReadBuffer:       lib.Sym("clEnqueueReadBuffer"),
 		enqueueFillBuffer:       lib.OptSym("clEnqueueFillBuffer"),
 		finish:                  lib.Sym("clFinish"),
+		flush:                   lib.Sym("clFlush"),
+		enqueueMarkerWaitList:   lib.OptSym("clEnqueueMarkerWithWaitList"),
+		enqueueMarker:           lib.OptSym("clEnqueueMarker"),
+		getEventInfo:            lib.Sym("clGetEventInfo"),
+		releaseEvent:            lib.Sym("clReleaseEvent"),
 		releaseMemObject:        lib.Sym("clReleaseMemObject"),
 		releaseKernel:           lib.Sym("clReleaseKernel"),
 		releaseProgram:          lib.Sym("clReleaseProgram"),
@@ -466,6 +494,43 @@ func (a *api) read(q, m uintptr, offset int64, dst []byte) error {
 func (a *api) finishQueue(q uintptr) error {
 	r, _, _ := purego.SyscallN(a.finish, q)
 	return check("clFinish", r)
+}
+
+// flushQueue submits the commands of queue q to the device.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clFlush.html
+func (a *api) flushQueue(q uintptr) error {
+	r, _, _ := purego.SyscallN(a.flush, q)
+	return check("clFlush", r)
+}
+
+// marker enqueues a marker on queue q, an event that completes once every
+// command enqueued before it has.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clEnqueueMarkerWithWaitList.html
+// Reference: https://registry.khronos.org/OpenCL/sdk/1.1/docs/man/xhtml/clEnqueueMarker.html
+func (a *api) marker(q uintptr) (uintptr, error) {
+	var ev uintptr
+	switch {
+	case a.enqueueMarkerWaitList != 0:
+		r, _, _ := purego.SyscallN(a.enqueueMarkerWaitList, q, 0, 0, uintptr(unsafe.Pointer(&ev)))
+		return ev, check("clEnqueueMarkerWithWaitList", r)
+	case a.enqueueMarker != 0:
+		r, _, _ := purego.SyscallN(a.enqueueMarker, q, uintptr(unsafe.Pointer(&ev)))
+		return ev, check("clEnqueueMarker", r)
+	}
+	return 0, errors.New("opencl: neither clEnqueueMarkerWithWaitList nor clEnqueueMarker is in " + a.path)
+}
+
+// eventStatus returns the CL_EVENT_COMMAND_EXECUTION_STATUS of event e:
+// CL_COMPLETE (0) once it has completed, a negative error code if it
+// failed, a positive value while it is queued, submitted or running.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clGetEventInfo.html
+func (a *api) eventStatus(e uintptr) (int32, error) {
+	var status int32
+	r, _, _ := purego.SyscallN(a.getEventInfo, e, clEventExecutionStatus, unsafe.Sizeof(status), uintptr(unsafe.Pointer(&status)), 0)
+	return status, check("clGetEventInfo", r)
 }
 
 // release calls the clRelease function fn (one of a's release fields),

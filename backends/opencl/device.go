@@ -3,6 +3,7 @@ package opencl
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -42,8 +43,16 @@ func Devices() ([]DeviceDesc, error) {
 	return descs, err
 }
 
-// enumerate returns the devices of every platform and their ids.
+// enumerate returns the devices of every platform and their ids. The
+// platforms are queried once per loaded library, by the first caller, while
+// the others wait; every caller then gets the same result, error included.
 func enumerate(a *api) ([]DeviceDesc, []uintptr, error) {
+	a.enumOnce.Do(func() { a.descs, a.ids, a.enumErr = a.enumerate() })
+	return slices.Clone(a.descs), a.ids, a.enumErr
+}
+
+// enumerate queries the devices of every platform and their ids.
+func (a *api) enumerate() ([]DeviceDesc, []uintptr, error) {
 	platforms, err := a.platformIDs()
 	if err != nil {
 		return nil, nil, err

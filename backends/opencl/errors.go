@@ -3,6 +3,8 @@ package opencl
 import (
 	"strconv"
 	"strings"
+
+	"github.com/dotcompute/dc/runtime"
 )
 
 // Error is a failed OpenCL call: the function and the cl_int status code
@@ -25,8 +27,13 @@ func (e *Error) Error() string {
 
 // Is reports whether target is an *Error with e's code and either no call
 // or e's call, so errors.Is(err, &opencl.Error{Code: -54}) matches any
-// CL_INVALID_WORK_GROUP_SIZE.
+// CL_INVALID_WORK_GROUP_SIZE. The codes that say memory ran out
+// (CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES,
+// CL_OUT_OF_HOST_MEMORY) also match runtime.ErrOutOfMemory.
 func (e *Error) Is(target error) bool {
+	if target == runtime.ErrOutOfMemory {
+		return e.Code == clMemObjectAllocFailure || e.Code == clOutOfResources || e.Code == clOutOfHostMemory
+	}
 	t, ok := target.(*Error)
 	return ok && t.Code == e.Code && (t.Call == "" || t.Call == e.Call)
 }

@@ -36,6 +36,13 @@
 // and the status code ("opencl: clEnqueueNDRangeKernel:
 // CL_INVALID_WORK_GROUP_SIZE").
 //
+// Launches are asynchronous. runtime.Device.SyncContext waits by polling a
+// marker event; when its context ends first the queue stays busy with the
+// running kernel (OpenCL cannot cancel one), and later Syncs wait for it.
+// Buffers larger than CL_DEVICE_MAX_MEM_ALLOC_SIZE or
+// CL_DEVICE_GLOBAL_MEM_SIZE, and OpenCL's out-of-memory codes, are errors
+// matching runtime.ErrOutOfMemory.
+//
 // Kernel ABI: the kernel's arguments are its runtime.Params in order; a
 // buffer is two arguments, its cl_mem and its length in elements as an
 // OpenCL long, and a scalar is one argument holding its bytes (structs in
@@ -44,6 +51,7 @@
 package opencl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -52,6 +60,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/dotcompute/dc"
@@ -112,6 +121,8 @@ type device struct {
 	ctx      uintptr // cl_context, never released
 	info     runtime.DeviceInfo
 	localMem uint64 // CL_DEVICE_LOCAL_MEM_SIZE
+	maxAlloc uint64 // CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer
+	global   uint64 // CL_DEVICE_GLOBAL_MEM_SIZE
 	options  string // clBuildProgram options
 
 	mu       sync.Mutex
@@ -129,23 +140,38 @@ type deviceKey struct {
 	id  uintptr
 }
 
+// deviceEntry is the outcome of the first deviceFor of one device: its
+// shared state, or the error every later call returns too.
+type deviceEntry struct {
+	dev *device
+	err error
+}
+
 var (
 	devicesMu sync.Mutex
-	devices   = map[deviceKey]*device{}
+	devices   = map[deviceKey]*deviceEntry{}
 
 	// builds counts clBuildProgram calls, for tests.
 	builds atomic.Int64
 )
 
-// deviceFor returns the shared state of device id, creating its context
-// on first use.
+// deviceFor returns the shared state of device id, querying it and
+// creating its context on first use. Concurrent first calls are
+// serialized; a failure is remembered and returned to every later caller.
 func deviceFor(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 	devicesMu.Lock()
 	defer devicesMu.Unlock()
 	key := deviceKey{a, id}
-	if d := devices[key]; d != nil {
-		return d, nil
+	if e := devices[key]; e != nil {
+		return e.dev, e.err
 	}
+	d, err := newDevice(a, id, desc)
+	devices[key] = &deviceEntry{dev: d, err: err}
+	return d, err
+}
+
+// newDevice queries device id and creates its context.
+func newDevice(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 	d := &device{api: a, id: id, programs: map[*runtime.Module]*program{}}
 	if err := d.query(desc); err != nil {
 		return nil, err
@@ -155,7 +181,6 @@ func deviceFor(a *api, id uintptr, desc DeviceDesc) (*device, error) {
 		return nil, err
 	}
 	d.ctx = ctx
-	devices[key] = d
 	return d, nil
 }
 
@@ -178,6 +203,14 @@ func (d *device) query(desc DeviceDesc) error {
 	if err != nil {
 		return err
 	}
+	maxAlloc, err := a.deviceUint64(d.id, clDeviceMaxMemAllocSize)
+	if err != nil {
+		return err
+	}
+	global, err := a.deviceUint64(d.id, clDeviceGlobalMemSize)
+	if err != nil {
+		return err
+	}
 	single, err := a.deviceUint64(d.id, clDeviceSingleFPConfig)
 	if err != nil {
 		return err
@@ -194,6 +227,7 @@ func (d *device) query(desc DeviceDesc) error {
 		return err
 	}
 	d.localMem = local
+	d.maxAlloc, d.global = maxAlloc, global
 	d.info = runtime.DeviceInfo{
 		Name:              desc.Name + " (" + desc.PlatformName + ")",
 		Backend:           "opencl",
@@ -301,7 +335,10 @@ var errClosed = errors.New("device is closed")
 // Info describes the device.
 func (b *backend) Info() runtime.DeviceInfo { return b.dev.info }
 
-// Alloc allocates size bytes of zeroed device memory.
+// Alloc allocates size bytes of zeroed device memory. A size above
+// CL_DEVICE_MAX_MEM_ALLOC_SIZE or CL_DEVICE_GLOBAL_MEM_SIZE is refused
+// before clCreateBuffer, with an error matching runtime.ErrOutOfMemory, as
+// are the OpenCL errors that say memory ran out.
 func (b *backend) Alloc(size int64) (runtime.Memory, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -310,6 +347,9 @@ func (b *backend) Alloc(size int64) (runtime.Memory, error) {
 	}
 	if size < 0 || uint64(size) > uint64(^uintptr(0)) {
 		return nil, fmt.Errorf("opencl: Alloc: invalid size %d", size)
+	}
+	if err := b.dev.checkAlloc(uint64(size)); err != nil {
+		return nil, err
 	}
 	a := b.dev.api
 	id, err := a.newBuffer(b.dev.ctx, uintptr(max(size, 1)))
@@ -327,6 +367,18 @@ func (b *backend) Alloc(size int64) (runtime.Memory, error) {
 		}
 	}
 	return m, nil
+}
+
+// checkAlloc reports, as an error wrapping runtime.ErrOutOfMemory, whether
+// a buffer of size bytes exceeds what the device allows.
+func (d *device) checkAlloc(size uint64) error {
+	switch {
+	case d.maxAlloc > 0 && size > d.maxAlloc:
+		return fmt.Errorf("opencl: Alloc: %w: %d bytes requested, CL_DEVICE_MAX_MEM_ALLOC_SIZE of %s is %d", runtime.ErrOutOfMemory, size, d.info.Name, d.maxAlloc)
+	case d.global > 0 && size > d.global:
+		return fmt.Errorf("opencl: Alloc: %w: %d bytes requested, CL_DEVICE_GLOBAL_MEM_SIZE of %s is %d", runtime.ErrOutOfMemory, size, d.info.Name, d.global)
+	}
+	return nil
 }
 
 // Launch enqueues the kernel c describes on the backend's queue.
@@ -482,6 +534,49 @@ func (b *backend) Sync() error {
 		return fmt.Errorf("opencl: Sync: %w", errClosed)
 	}
 	return b.dev.api.finishQueue(b.queue)
+}
+
+// SyncContext is Sync with cancellation. clFinish cannot be interrupted,
+// so it enqueues a marker, flushes the queue and polls the marker's status
+// (every 100µs at first, backing off to every 5ms) until it completes or
+// ctx ends. When ctx ends first it returns ctx.Err(): the queue stays busy
+// with the running kernel, commands enqueued later run after it, and the
+// next Sync waits for it.
+func (b *backend) SyncContext(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.queue == 0 {
+		return fmt.Errorf("opencl: Sync: %w", errClosed)
+	}
+	a := b.dev.api
+	ev, err := a.marker(b.queue)
+	if err != nil {
+		return err
+	}
+	defer a.release("clReleaseEvent", a.releaseEvent, ev)
+	if err := a.flushQueue(b.queue); err != nil {
+		return err
+	}
+	wait := 100 * time.Microsecond
+	for {
+		status, err := a.eventStatus(ev)
+		switch {
+		case err != nil:
+			return err
+		case status < clComplete:
+			return &Error{Call: "clGetEventInfo", Code: status, Detail: "a queued command failed"}
+		case status == clComplete:
+			// clFinish reports what failed, if anything did; it
+			// returns at once now.
+			return a.finishQueue(b.queue)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Millisecond)
+	}
 }
 
 // Close waits for the queue, then releases it and the backend's kernel

@@ -1,0 +1,4 @@
+package runtime
+
+// HostMemory exposes hostMemory to the tests of package runtime_test.
+var HostMemory = hostMemory
