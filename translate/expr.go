@@ -52,7 +52,9 @@ func (f *fnState) typeOf(e ast.Expr) ir.Type {
 // compiler may: clang, which builds OpenCL C, stops at 256 nested
 // brackets, and the C printers add up to two per level (wrapping
 // arithmetic: (int)((uint)a + (uint)b)), with room left for the
-// enclosing statements.
+// enclosing statements. An index counts four levels and an integer
+// division three: a checked one prints through nested helper calls
+// (dc_sel_f32((dc_b1 = 0, x[dc_ix(i, ...)]), &dc_b1)).
 const MaxExprDepth = 100
 
 // expr lowers e and, for an outermost expression, checks its depth.
@@ -68,7 +70,8 @@ func (f *fnState) expr(e ast.Expr) ir.Expr {
 	return x
 }
 
-// exprDepth returns the height of the expression tree x: 1 for a leaf.
+// exprDepth returns the height of the expression tree x, 1 for a leaf,
+// counting an index 4 and an integer division 3.
 func exprDepth(x ir.Expr) int {
 	h := 0
 	sub := func(xs ...ir.Expr) {
@@ -78,15 +81,20 @@ func exprDepth(x ir.Expr) int {
 			}
 		}
 	}
+	self := 1
 	switch x := x.(type) {
 	case *ir.Unary:
 		sub(x.X)
 	case *ir.Binary:
 		sub(x.X, x.Y)
+		if x.Op == token.QUO || x.Op == token.REM {
+			self = 3
+		}
 	case *ir.Convert:
 		sub(x.X)
 	case *ir.Index:
 		sub(x.X, x.Index)
+		self = 4
 	case *ir.FieldRef:
 		sub(x.X)
 	case *ir.Len:
@@ -102,7 +110,7 @@ func exprDepth(x ir.Expr) int {
 	case *ir.BuiltinCall:
 		sub(x.Args...)
 	}
-	return h + 1
+	return h + self
 }
 
 func (f *fnState) lowerExpr(e ast.Expr) ir.Expr {
