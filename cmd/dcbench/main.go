@@ -5,7 +5,10 @@
 //     the whole generation of the Go file beside it;
 //   - dckgen wall time on a synthetic package of 100 kernels;
 //   - CPU Saxpy through the generated launcher against a hand-written
-//     goroutine-parallel Go loop, both measured here, as a ratio.
+//     goroutine-parallel Go loop, both measured here, as a ratio;
+//   - the cost of run-time checks: Saxpy, a 2D stencil, a shared-memory
+//     reduction and a tiled matmul, checked against unchecked, on every
+//     backend that opens.
 //
 // Run it from the repository root.
 package main
@@ -24,6 +27,7 @@ import (
 	"time"
 
 	"github.com/dotcompute/dc"
+	_ "github.com/dotcompute/dc/backends/opencl"
 	"github.com/dotcompute/dc/gen"
 	"github.com/dotcompute/dc/kernels"
 	dcrt "github.com/dotcompute/dc/runtime"
@@ -41,6 +45,7 @@ func main() {
 	ok = translation(*reps) && ok
 	ok = dckgen100() && ok
 	ok = saxpy(*reps) && ok
+	ok = checkCost(*reps) && ok
 	if !ok {
 		fmt.Println("\nresult: some goals were missed")
 		os.Exit(1)
