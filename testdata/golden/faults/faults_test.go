@@ -231,7 +231,7 @@ func TestFaults(t *testing.T) {
 			c, same := canary(t, dev)
 			defer c.Close()
 			out, _ := runtime.NewBuffer[int32](dev, 65)
-			if err := LaunchSharedIndex(dev, dc.Grid1D(65).WithGroupSize(65, 1, 1), out); err != nil {
+			if err := LaunchSharedIndex(dev, dc.Grid{Groups: dc.Dim3{X: 1, Y: 1, Z: 1}, GroupSize: dc.Dim3{X: 65, Y: 1, Z: 1}}, out); err != nil {
 				t.Fatal(err)
 			}
 			f := fault(t, dev.Sync())
