@@ -58,7 +58,7 @@ func (u *f64) shared(ss []*ir.Shared) bool {
 
 func (u *f64) body(b *ir.Block) bool {
 	found := false
-	walkBlock(b, func(s ir.Stmt) {
+	ir.WalkStmts(b, func(s ir.Stmt) {
 		if found {
 			return
 		}
@@ -66,7 +66,7 @@ func (u *f64) body(b *ir.Block) bool {
 			found = true
 			return
 		}
-		walkExprs(s, func(e ir.Expr) {
+		ir.WalkStmtExprs(s, func(e ir.Expr) {
 			if found {
 				return
 			}

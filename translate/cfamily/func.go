@@ -67,7 +67,7 @@ func (f *fn) collectNames(params []*ir.Var, body *ir.Block) {
 	for _, v := range params {
 		f.origNames[cIdent(v.Name)] = true
 	}
-	walkStmts(body, func(s ir.Stmt) {
+	ir.WalkStmts(body, func(s ir.Stmt) {
 		if d, ok := s.(*ir.DeclStmt); ok && d.Var != nil {
 			f.origNames[cIdent(d.Var.Name)] = true
 		}
@@ -283,7 +283,7 @@ func writtenArrays(f *ir.Func) []bool {
 			}
 		}
 	}
-	walkStmts(f.Body, func(s ir.Stmt) {
+	ir.WalkStmts(f.Body, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
 			mark(s.Target)
@@ -292,7 +292,7 @@ func writtenArrays(f *ir.Func) []bool {
 				mark(t)
 			}
 		}
-		walkExprs(s, func(e ir.Expr) {
+		ir.WalkStmtExprs(s, func(e ir.Expr) {
 			if b, ok := e.(*ir.BuiltinCall); ok && b.Op.IsAtomic() && len(b.Args) > 0 {
 				mark(b.Args[0])
 			}

@@ -418,12 +418,7 @@ func (w *walker) bits(e ir.Expr, depth int) (b int, ok bool) {
 		if !ok || c < 0 {
 			return 0, false
 		}
-		n := 0
-		for c > 0 {
-			n++
-			c >>= 1
-		}
-		return n, true
+		return bitsOf(c), true
 	case *ir.Len:
 		return 48, true
 	case *ir.BuiltinCall:
@@ -666,7 +661,7 @@ func (w *walker) inRange(e *ir.Index) bool {
 // countAssigns counts, per variable, the assignments after declaration:
 // the variable itself or (for arrays and structs) part of it.
 func countAssigns(b *ir.Block, n map[*ir.Var]int) {
-	walkStmts(b, func(s ir.Stmt) {
+	ir.WalkStmts(b, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
 			if v := rootVar(s.Target); v != nil {
@@ -709,38 +704,6 @@ func rootVar(e ir.Expr) *ir.Var {
 	}
 }
 
-// walkStmts calls fn for every statement in b, nested ones included.
-func walkStmts(b *ir.Block, fn func(ir.Stmt)) {
-	if b == nil {
-		return
-	}
-	for _, s := range b.Stmts {
-		walkStmt(s, fn)
-	}
-}
-
-func walkStmt(s ir.Stmt, fn func(ir.Stmt)) {
-	if s == nil {
-		return
-	}
-	fn(s)
-	switch s := s.(type) {
-	case *ir.Block:
-		walkStmts(s, fn)
-	case *ir.IfStmt:
-		walkStmts(s.Then, fn)
-		walkStmts(s.Else, fn)
-	case *ir.ForStmt:
-		walkStmt(s.Init, fn)
-		walkStmt(s.Post, fn)
-		walkStmts(s.Body, fn)
-	case *ir.SwitchStmt:
-		for _, c := range s.Cases {
-			walkStmts(c.Body, fn)
-		}
-	}
-}
-
 // containsCheck reports whether b carries a check.
 func containsCheck(b *ir.Block) bool {
 	found := false
@@ -770,78 +733,5 @@ func callsChecked(b *ir.Block, checked map[*ir.Func]bool) bool {
 
 // walkExprs calls fn for every expression in b, nested ones included.
 func walkExprs(b *ir.Block, fn func(ir.Expr)) {
-	var expr func(e ir.Expr)
-	expr = func(e ir.Expr) {
-		if e == nil {
-			return
-		}
-		fn(e)
-		switch e := e.(type) {
-		case *ir.Unary:
-			expr(e.X)
-		case *ir.Binary:
-			expr(e.X)
-			expr(e.Y)
-		case *ir.Convert:
-			expr(e.X)
-		case *ir.Index:
-			expr(e.X)
-			expr(e.Index)
-		case *ir.FieldRef:
-			expr(e.X)
-		case *ir.Len:
-			expr(e.X)
-		case *ir.StructLit:
-			for _, f := range e.Fields {
-				expr(f)
-			}
-		case *ir.ArrayLit:
-			for _, x := range e.Elems {
-				expr(x)
-			}
-		case *ir.SliceExpr:
-			expr(e.X)
-			expr(e.Lo)
-			expr(e.Hi)
-		case *ir.Call:
-			for _, a := range e.Args {
-				expr(a)
-			}
-		case *ir.BuiltinCall:
-			for _, a := range e.Args {
-				expr(a)
-			}
-		}
-	}
-	walkStmts(b, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.DeclStmt:
-			expr(s.Init)
-		case *ir.AssignStmt:
-			expr(s.Target)
-			expr(s.Value)
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				expr(t)
-			}
-			expr(s.Call)
-		case *ir.ExprStmt:
-			expr(s.X)
-		case *ir.IfStmt:
-			expr(s.Cond)
-		case *ir.ForStmt:
-			expr(s.Cond)
-		case *ir.SwitchStmt:
-			expr(s.Tag)
-			for _, c := range s.Cases {
-				for _, v := range c.Values {
-					expr(v)
-				}
-			}
-		case *ir.ReturnStmt:
-			for _, r := range s.Results {
-				expr(r)
-			}
-		}
-	})
+	ir.WalkStmts(b, func(s ir.Stmt) { ir.WalkStmtExprs(s, fn) })
 }
