@@ -100,6 +100,7 @@ type faultState struct {
 	mem      Memory              // the fault record in device memory
 	tag      int32               // tag of the last checked launch
 	launched map[int32]*Kernel   // checked launches since the record was last read, by tag
+	read     []byte              // the device record's host copy, made once
 }
 
 // free releases the fault record's device memory.
@@ -119,16 +120,15 @@ var faultParams = []Param{
 	{Name: "dc_tag", Kind: ScalarParam, Size: 4},
 }
 
-// decodeFault returns the fault in record rec, or nil if there is none,
-// with the tag of the launch that recorded it.
-func decodeFault(m *Module, rec []byte) (f *Fault, tag int32) {
+// decodeFault returns the fault in record rec, or nil if there is none;
+// m holds the check sites.
+func decodeFault(m *Module, rec []byte) *Fault {
 	w := func(i int) int32 { return int32(binary.LittleEndian.Uint32(rec[4*i:])) }
-	tag = w(0)
-	if tag == 0 {
-		return nil, 0
+	if w(0) == 0 {
+		return nil
 	}
 	wide := func(i int) int64 { return int64(uint32(w(i))) | int64(w(i+1))<<32 }
-	f = &Fault{
+	f := &Fault{
 		Thread: dc.Dim3{X: int(w(8)), Y: int(w(9)), Z: int(w(10))},
 		Group:  dc.Dim3{X: int(w(11)), Y: int(w(12)), Z: int(w(13))},
 	}
@@ -145,7 +145,7 @@ func decodeFault(m *Module, rec []byte) (f *Fault, tag int32) {
 	case SliceOutOfRange:
 		f.Lo, f.Hi, f.Len = wide(2), wide(4), wide(6)
 	}
-	return f, tag
+	return f
 }
 
 // checkedKernel returns k with the fault parameters appended, made once
@@ -202,33 +202,29 @@ func (d *Device) takeFault() error {
 	d.faults.launched = nil
 	rec := d.faults.host
 	if d.faults.mem != nil {
-		rec = make([]byte, FaultRecordBytes)
+		if d.faults.read == nil {
+			d.faults.read = make([]byte, FaultRecordBytes)
+		}
+		rec = d.faults.read
 		if err := d.faults.mem.Read(0, rec); err != nil {
 			return fmt.Errorf("runtime: read fault record: %w", err)
 		}
 	}
-	k := (*Kernel)(nil)
-	var tag int32
-	if len(rec) >= FaultRecordBytes {
-		tag = int32(binary.LittleEndian.Uint32(rec))
-	}
-	if tag == 0 {
-		return nil
-	}
-	k = launched[tag]
+	k := launched[int32(binary.LittleEndian.Uint32(rec))]
 	var m *Module
 	name := "?"
 	if k != nil {
 		m, name = k.Module, k.Name
 	}
-	f, _ := decodeFault(m, rec)
-	zero := make([]byte, FaultRecordBytes)
+	f := decodeFault(m, rec)
+	if f == nil {
+		return nil
+	}
+	clear(rec)
 	if d.faults.mem != nil {
-		if err := d.faults.mem.Write(0, zero); err != nil {
+		if err := d.faults.mem.Write(0, rec); err != nil {
 			return fmt.Errorf("runtime: clear fault record: %w", err)
 		}
-	} else {
-		copy(d.faults.host, zero)
 	}
 	return &KernelError{Kernel: name, Err: f}
 }

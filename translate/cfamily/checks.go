@@ -41,11 +41,7 @@ const faultArgs = "dc_fault, dc_tag"
 // faultParams returns the extra parameters of a checked kernel (the fault
 // record as a slice, and the launch's tag) or device function.
 func (p *printer) faultParams(kernel bool) []string {
-	g := p.d.GlobalPtr
-	if g != "" {
-		g += " "
-	}
-	ps := []string{g + p.d.Types[ir.Int32] + "* dc_fault"}
+	ps := []string{p.globalQ() + p.d.Types[ir.Int32] + "* dc_fault"}
 	if kernel {
 		ps = append(ps, p.lenType()+" dc_fault_len")
 	}
@@ -61,10 +57,7 @@ func (p *printer) faultHelper() {
 	}
 	fq := p.funcQualifier()
 	i32, i64 := p.d.Types[ir.Int32], p.d.Types[ir.Int64]
-	g := p.d.GlobalPtr
-	if g != "" {
-		g += " "
-	}
+	g := p.globalQ()
 	cas := p.d.Atomic(ir.AtomicCAS, ir.Int32, ir.SpaceGlobal)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%svoid %s(%s%s* f, %s tag, %s site, %s a, %s b, %s c) {\n", fq, name, g, i32, i32, i32, i64, i64, i64)
@@ -171,22 +164,16 @@ func (f *fn) newFlag() string {
 	return name
 }
 
-// newPtr declares a fresh pointer to a t in space (private when !mem) and
-// returns its name.
-func (f *fn) newPtr(t ir.Type, space ir.Space, mem bool) string {
+// newPtr declares a fresh pointer to the lvalue e's type, in e's address
+// space, and returns its name.
+func (f *fn) newPtr(e ir.Expr) string {
 	f.flags++
 	name := fmt.Sprintf("dc_p%d", f.flags)
-	q := ""
-	if mem {
-		q = f.p.d.GlobalPtr
-		if space == ir.SpaceShared {
-			q = f.p.d.SharedPtr
-		}
-		if q != "" {
-			q += " "
-		}
+	q, _ := f.p.spaceQualifier(e)
+	if q != "" {
+		q += " "
 	}
-	f.top = append(f.top, q+f.p.decl(t, "(*"+name+")")+";")
+	f.top = append(f.top, q+f.p.decl(e.Type(), "(*"+name+")")+";")
 	return name
 }
 
@@ -262,8 +249,7 @@ func (f *fn) checkedIndex(e *ir.Index, i, n string) string {
 // the flag.
 func (f *fn) checkedTarget(target ir.Expr) (ptr, flag string) {
 	flag = f.newFlag()
-	space, mem := memSpace(target)
-	ptr = f.newPtr(target.Type(), space, mem)
+	ptr = f.newPtr(target)
 	c := f.chain(target, flag)
 	f.linef("%s = 0;", flag)
 	f.linef("%s = &%s;", ptr, c.paren())
@@ -296,8 +282,7 @@ func (f *fn) checkedStore(target ir.Expr, value func() string) {
 // other arguments args: skipped, yielding 0, when a check fails.
 func (f *fn) checkedAtomic(name string, loc ir.Expr, args []string, t ir.Type) cexpr {
 	flag := f.newFlag()
-	space, mem := memSpace(loc)
-	ptr := f.newPtr(loc.Type(), space, mem)
+	ptr := f.newPtr(loc)
 	c := f.chain(loc, flag)
 	zero := "0"
 	if b := ir.BasicOf(t); b != nil {

@@ -1,6 +1,8 @@
 package gocpu
 
 import (
+	"go/token"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/dotcompute/dc/translate/ir"
@@ -78,7 +80,7 @@ func addressable(e ir.Expr) bool {
 // checkedDiv prints the checked integer division or remainder e.
 func (p *printer) checkedDiv(e *ir.Binary) *jen.Statement {
 	name := "Div"
-	if e.Op.String() == "%" {
+	if e.Op == token.REM {
 		name = "Rem"
 	}
 	x := p.typed(e.X, false)
