@@ -1,6 +1,5 @@
-// Package cuda is dc's CUDA backend. The runtime backend proper, built on the
-// CUDA driver API, arrives in a later issue; for now the package provides
-// NVRTC, NVIDIA's run-time CUDA C++ compiler, which turns the CUDA C that
+// Package cuda is dc's CUDA backend. The runtime backend, built on the
+// CUDA driver API, does not exist yet; the package provides NVRTC, NVIDIA's run-time CUDA C++ compiler, which turns the CUDA C that
 // dckgen prints into PTX and CUBIN.
 //
 // Every native library is loaded with purego, so the package builds with
