@@ -21,7 +21,7 @@ const faultName = "dc_f"
 // faultArgs are the arguments a checked function passes to a checked
 // callee: the record and the thread's global index.
 func faultArgs() []jen.Code {
-	return []jen.Code{jen.Id(faultName), jen.Id(globalVar[0]), jen.Id(globalVar[1]), jen.Id(globalVar[2])}
+	return append([]jen.Code{jen.Id(faultName)}, where()...)
 }
 
 // faultParams are the matching parameters of a checked device function.
