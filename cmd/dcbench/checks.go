@@ -55,9 +55,14 @@ func checkCases(dev *dcrt.Device) []checkCase {
 	must(err)
 	out, err := dcrt.NewBuffer[float32](dev, w*h)
 	must(err)
-	partial, err := dcrt.NewBuffer[float32](dev, n/256)
+	// The CPU runs barrier kernels with a goroutine per thread: smaller
+	// sizes keep its runs short.
+	nr, m := n, 256
+	if dev.Info().HostMemory {
+		nr, m = 1<<16, 64
+	}
+	partial, err := dcrt.NewBuffer[float32](dev, nr/256)
 	must(err)
-	const m = 256
 	a, err := dcrt.BufferOf(dev, make([]float32, m*m))
 	must(err)
 	b, err := dcrt.BufferOf(dev, make([]float32, m*m))
@@ -71,9 +76,9 @@ func checkCases(dev *dcrt.Device) []checkCase {
 		{fmt.Sprintf("5-point stencil %dx%d", w, h),
 			func() { sync(benchkernels.LaunchStencil(dev, dc.Grid2D(w, h), in, out, w, h)) },
 			func() { sync(benchkernels.LaunchStencilUnchecked(dev, dc.Grid2D(w, h), in, out, w, h)) }},
-		{fmt.Sprintf("shared-memory reduction n=%d", n),
-			func() { sync(benchkernels.LaunchReduce(dev, dc.Grid1D(n), x, partial)) },
-			func() { sync(benchkernels.LaunchReduceUnchecked(dev, dc.Grid1D(n), x, partial)) }},
+		{fmt.Sprintf("shared-memory reduction n=%d", nr),
+			func() { sync(benchkernels.LaunchReduce(dev, dc.Grid1D(nr), x, partial)) },
+			func() { sync(benchkernels.LaunchReduceUnchecked(dev, dc.Grid1D(nr), x, partial)) }},
 		{fmt.Sprintf("tiled matmul %dx%d", m, m),
 			func() { sync(benchkernels.LaunchMatMul(dev, dc.Grid2D(m, m), a, b, c, m, m, m)) },
 			func() { sync(benchkernels.LaunchMatMulUnchecked(dev, dc.Grid2D(m, m), a, b, c, m, m, m)) }},

@@ -39,13 +39,25 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
+	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks")
 	flag.Parse()
+	want := func(section string) bool {
+		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
+	}
 	fmt.Printf("dc benchmark report — %s/%s, %d CPUs, GOMAXPROCS=%d, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 	ok := true
-	ok = translation(*reps) && ok
-	ok = dckgen100() && ok
-	ok = saxpy(*reps) && ok
-	ok = checkCost(*reps) && ok
+	if want("translation") {
+		ok = translation(*reps) && ok
+	}
+	if want("dckgen") {
+		ok = dckgen100() && ok
+	}
+	if want("saxpy") {
+		ok = saxpy(*reps) && ok
+	}
+	if want("checks") {
+		ok = checkCost(*reps) && ok
+	}
 	if !ok {
 		fmt.Println("\nresult: some goals were missed")
 		os.Exit(1)
