@@ -232,7 +232,33 @@ func kernelDict(k *ir.Kernel) jen.Dict {
 	if k.Checked {
 		d[jen.Id("Checked")] = jen.True()
 	}
+	if conds := ir.FastConditions(k); conds != nil {
+		if ir.FastChecked(k) {
+			d[jen.Id("FastChecked")] = jen.True()
+		}
+		d[jen.Id("FastIf")] = jen.Index().Qual(runtimePath, "LaunchExpr").ValuesFunc(func(g *jen.Group) {
+			for _, c := range conds {
+				var ops []jen.Code
+				for _, o := range c {
+					ops = append(ops, jen.Values(
+						jen.Id("Code").Op(":").Qual(runtimePath, launchCodes[o.Code]),
+						jen.Id("Arg").Op(":").Lit(int(o.Arg)),
+					))
+				}
+				g.Line().Values(ops...)
+			}
+			g.Line()
+		})
+	}
 	return d
+}
+
+// launchCodes names the runtime.LaunchCode of each ir.LaunchCode.
+var launchCodes = map[ir.LaunchCode]string{
+	ir.LaunchConst: "LaunchConst", ir.LaunchLen: "LaunchLen", ir.LaunchInt: "LaunchInt",
+	ir.LaunchUint: "LaunchUint", ir.LaunchGeometry: "LaunchGeometry", ir.LaunchAdd: "LaunchAdd",
+	ir.LaunchSub: "LaunchSub", ir.LaunchMul: "LaunchMul", ir.LaunchMin: "LaunchMin",
+	ir.LaunchMax: "LaunchMax", ir.LaunchDiv: "LaunchDiv",
 }
 
 // checkKinds names the runtime.FaultKind of each kind of check.

@@ -65,6 +65,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 21 "kernels.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long i = (long)get_global_id(0);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -74,6 +87,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 23 "kernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long i = (long)get_global_id(0);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -153,6 +179,44 @@ __kernel void ReduceSum_float32(__global const float* restrict in, long in_len, 
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local float sh0[256];
+#line 43 "kernels.go"
+	__local float* sh = sh0;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -187,6 +251,44 @@ __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, _
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local float sh0[256];
+#line 43 "kernels.go"
+	__local float* sh = sh0;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -246,6 +348,44 @@ __kernel void ReduceSum_float64(__global const double* restrict in, long in_len,
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local double sh1[256];
+#line 43 "kernels.go"
+	__local double* sh = sh1;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local double (*dc_p2);
@@ -280,6 +420,44 @@ __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, 
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local double sh1[256];
+#line 43 "kernels.go"
+	__local double* sh = sh1;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -339,6 +517,44 @@ __kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __gl
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_int32_fast(__global const int* restrict in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local int sh2[256];
+#line 43 "kernels.go"
+	__local int* sh = sh2;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -373,6 +589,44 @@ __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __glo
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (int)((uint)sh[l] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_int32_aliased_fast(__global const int* in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local int sh2[256];
+#line 43 "kernels.go"
+	__local int* sh = sh2;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -431,6 +685,44 @@ __kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __g
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_int64_fast(__global const long* restrict in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local long sh3[256];
+#line 43 "kernels.go"
+	__local long* sh = sh3;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local long (*dc_p2);
@@ -465,6 +757,44 @@ __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __gl
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (long)((ulong)sh[l] + (ulong)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_int64_aliased_fast(__global const long* in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local long sh3[256];
+#line 43 "kernels.go"
+	__local long* sh = sh3;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -559,6 +889,63 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 67 "kernels.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__local float sh4[16][16];
+#line 69 "kernels.go"
+	__local float sh5[16][16];
+#line 68 "kernels.go"
+	__local float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	__local float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long row = (long)get_global_id(1);
+#line 70 "kernels.go"
+	long col = (long)get_global_id(0);
+#line 71 "kernels.go"
+	long ly = (long)get_local_id(1);
+#line 71 "kernels.go"
+	long lx = (long)get_local_id(0);
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 85 "kernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+	}
+}
+
+#line 67 "kernels.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -637,5 +1024,62 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 67 "kernels.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__local float sh4[16][16];
+#line 69 "kernels.go"
+	__local float sh5[16][16];
+#line 68 "kernels.go"
+	__local float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	__local float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long row = (long)get_global_id(1);
+#line 70 "kernels.go"
+	long col = (long)get_global_id(0);
+#line 71 "kernels.go"
+	long ly = (long)get_local_id(1);
+#line 71 "kernels.go"
+	long lx = (long)get_local_id(0);
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 85 "kernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
 	}
 }

@@ -63,6 +63,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 21 "kernels.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -72,6 +85,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 23 "kernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -149,6 +175,44 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ float sh0[256];
+#line 43 "kernels.go"
+	float* sh = sh0;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -183,6 +247,44 @@ extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long 
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ float sh0[256];
+#line 43 "kernels.go"
+	float* sh = sh0;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -241,6 +343,44 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ double sh1[256];
+#line 43 "kernels.go"
+	double* sh = sh1;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -275,6 +415,44 @@ extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ double sh1[256];
+#line 43 "kernels.go"
+	double* sh = sh1;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -333,6 +511,44 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int32_fast(const int* __restrict__ in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ int sh2[256];
+#line 43 "kernels.go"
+	int* sh = sh2;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -367,6 +583,44 @@ extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_l
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int32_aliased_fast(const int* in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ int sh2[256];
+#line 43 "kernels.go"
+	int* sh = sh2;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -425,6 +679,44 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64_fast(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ long long sh3[256];
+#line 43 "kernels.go"
+	long long* sh = sh3;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	long long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -459,6 +751,44 @@ extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long lon
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64_aliased_fast(const long long* in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ long long sh3[256];
+#line 43 "kernels.go"
+	long long* sh = sh3;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	long long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -553,6 +883,63 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 67 "kernels.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__shared__ float sh4[16][16];
+#line 69 "kernels.go"
+	__shared__ float sh5[16][16];
+#line 68 "kernels.go"
+	float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "kernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		__syncthreads();
+#line 85 "kernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		__syncthreads();
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
+
+#line 67 "kernels.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -631,5 +1018,62 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 67 "kernels.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__shared__ float sh4[16][16];
+#line 69 "kernels.go"
+	__shared__ float sh5[16][16];
+#line 68 "kernels.go"
+	float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "kernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		__syncthreads();
+#line 85 "kernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		__syncthreads();
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
 	}
 }

@@ -193,6 +193,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 21 "kernels.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -202,6 +215,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 23 "kernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -279,6 +305,44 @@ extern "C" __global__ void ReduceSum_float32(const float* __restrict__ in, long 
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ float sh0[256];
+#line 43 "kernels.go"
+	float* sh = sh0;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -313,6 +377,44 @@ extern "C" __global__ void ReduceSum_float32_aliased(const float* in, long long 
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ float sh0[256];
+#line 43 "kernels.go"
+	float* sh = sh0;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -371,6 +473,44 @@ extern "C" __global__ void ReduceSum_float64(const double* __restrict__ in, long
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ double sh1[256];
+#line 43 "kernels.go"
+	double* sh = sh1;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -405,6 +545,44 @@ extern "C" __global__ void ReduceSum_float64_aliased(const double* in, long long
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ double sh1[256];
+#line 43 "kernels.go"
+	double* sh = sh1;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -463,6 +641,44 @@ extern "C" __global__ void ReduceSum_int32(const int* __restrict__ in, long long
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int32_fast(const int* __restrict__ in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ int sh2[256];
+#line 43 "kernels.go"
+	int* sh = sh2;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -497,6 +713,44 @@ extern "C" __global__ void ReduceSum_int32_aliased(const int* in, long long in_l
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int32_aliased_fast(const int* in, long long in_len, int* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ int sh2[256];
+#line 43 "kernels.go"
+	int* sh = sh2;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((unsigned int)sh[l] + (unsigned int)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -555,6 +809,44 @@ extern "C" __global__ void ReduceSum_int64(const long long* __restrict__ in, lon
 }
 
 #line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64_fast(const long long* __restrict__ in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ long long sh3[256];
+#line 43 "kernels.go"
+	long long* sh = sh3;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	long long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -589,6 +881,44 @@ extern "C" __global__ void ReduceSum_int64_aliased(const long long* in, long lon
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		__syncthreads();
+	}
+#line 57 "kernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 58 "kernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+extern "C" __global__ void ReduceSum_int64_aliased_fast(const long long* in, long long in_len, long long* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__shared__ long long sh3[256];
+#line 43 "kernels.go"
+	long long* sh = sh3;
+#line 44 "kernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "kernels.go"
+	long long l = (long long)threadIdx.x;
+#line 45 "kernels.go"
+	long long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	__syncthreads();
+#line 51 "kernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long long)((unsigned long long)sh[l] + (unsigned long long)sh[(long long)((unsigned long long)l + (unsigned long long)s)]);
 		}
 #line 55 "kernels.go"
 		__syncthreads();
@@ -683,6 +1013,63 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 67 "kernels.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__shared__ float sh4[16][16];
+#line 69 "kernels.go"
+	__shared__ float sh5[16][16];
+#line 68 "kernels.go"
+	float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "kernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		__syncthreads();
+#line 85 "kernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		__syncthreads();
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
+
+#line 67 "kernels.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -763,6 +1150,63 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		}
 	}
 }
+
+#line 67 "kernels.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__shared__ float sh4[16][16];
+#line 69 "kernels.go"
+	__shared__ float sh5[16][16];
+#line 68 "kernels.go"
+	float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "kernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "kernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 71 "kernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		__syncthreads();
+#line 85 "kernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		__syncthreads();
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -833,6 +1277,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 21 "kernels.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long i = (long)get_global_id(0);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -842,6 +1299,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 23 "kernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 21 "kernels.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 22 "kernels.go"
+		long i = (long)get_global_id(0);
+#line 22 "kernels.go"
+		if (i < y_len) {
+#line 23 "kernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -921,6 +1391,44 @@ __kernel void ReduceSum_float32(__global const float* restrict in, long in_len, 
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local float sh0[256];
+#line 43 "kernels.go"
+	__local float* sh = sh0;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -955,6 +1463,44 @@ __kernel void ReduceSum_float32_aliased(__global const float* in, long in_len, _
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local float sh0[256];
+#line 43 "kernels.go"
+	__local float* sh = sh0;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	float v = 0.0f;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1014,6 +1560,44 @@ __kernel void ReduceSum_float64(__global const double* restrict in, long in_len,
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local double sh1[256];
+#line 43 "kernels.go"
+	__local double* sh = sh1;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local double (*dc_p2);
@@ -1048,6 +1632,44 @@ __kernel void ReduceSum_float64_aliased(__global const double* in, long in_len, 
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = sh[l] + dc_sel_f64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 4, &dc_b3)]), &dc_b3);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local double sh1[256];
+#line 43 "kernels.go"
+	__local double* sh = sh1;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	double v = 0.0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1107,6 +1729,44 @@ __kernel void ReduceSum_int32(__global const int* restrict in, long in_len, __gl
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_int32_fast(__global const int* restrict in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local int sh2[256];
+#line 43 "kernels.go"
+	__local int* sh = sh2;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1141,6 +1801,44 @@ __kernel void ReduceSum_int32_aliased(__global const int* in, long in_len, __glo
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (int)((uint)sh[l] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_int32_aliased_fast(__global const int* in, long in_len, __global int* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local int sh2[256];
+#line 43 "kernels.go"
+	__local int* sh = sh2;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	int v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (int)((uint)sh[l] + (uint)sh[(long)((ulong)l + (ulong)s)]);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1199,6 +1897,44 @@ __kernel void ReduceSum_int64(__global const long* restrict in, long in_len, __g
 }
 
 #line 42 "kernels.go"
+__kernel void ReduceSum_int64_fast(__global const long* restrict in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local long sh3[256];
+#line 43 "kernels.go"
+	__local long* sh = sh3;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
 __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local long (*dc_p2);
@@ -1233,6 +1969,44 @@ __kernel void ReduceSum_int64_aliased(__global const long* in, long in_len, __gl
 		if (l < s) {
 #line 53 "kernels.go"
 			sh[l] = (long)((ulong)sh[l] + (ulong)dc_sel_i64((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3));
+		}
+#line 55 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 57 "kernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 58 "kernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 42 "kernels.go"
+__kernel void ReduceSum_int64_aliased_fast(__global const long* in, long in_len, __global long* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "kernels.go"
+	__local long sh3[256];
+#line 43 "kernels.go"
+	__local long* sh = sh3;
+#line 44 "kernels.go"
+	long i = (long)get_global_id(0);
+#line 44 "kernels.go"
+	long l = (long)get_local_id(0);
+#line 45 "kernels.go"
+	long v = 0;
+#line 46 "kernels.go"
+	if (i < in_len) {
+#line 47 "kernels.go"
+		v = in[i];
+	}
+#line 49 "kernels.go"
+	sh[l] = v;
+#line 50 "kernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 51 "kernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 52 "kernels.go"
+		if (l < s) {
+#line 53 "kernels.go"
+			sh[l] = (long)((ulong)sh[l] + (ulong)sh[(long)((ulong)l + (ulong)s)]);
 		}
 #line 55 "kernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1327,6 +2101,63 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 67 "kernels.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__local float sh4[16][16];
+#line 69 "kernels.go"
+	__local float sh5[16][16];
+#line 68 "kernels.go"
+	__local float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	__local float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long row = (long)get_global_id(1);
+#line 70 "kernels.go"
+	long col = (long)get_global_id(0);
+#line 71 "kernels.go"
+	long ly = (long)get_local_id(1);
+#line 71 "kernels.go"
+	long lx = (long)get_local_id(0);
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 85 "kernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+	}
+}
+
+#line 67 "kernels.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1407,13 +2238,73 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		}
 	}
 }
+
+#line 67 "kernels.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "kernels.go"
+	__local float sh4[16][16];
+#line 69 "kernels.go"
+	__local float sh5[16][16];
+#line 68 "kernels.go"
+	__local float (*ta)[16] = sh4;
+#line 69 "kernels.go"
+	__local float (*tb)[16] = sh5;
+#line 70 "kernels.go"
+	long row = (long)get_global_id(1);
+#line 70 "kernels.go"
+	long col = (long)get_global_id(0);
+#line 71 "kernels.go"
+	long ly = (long)get_local_id(1);
+#line 71 "kernels.go"
+	long lx = (long)get_local_id(0);
+#line 72 "kernels.go"
+	float acc = 0.0f;
+#line 73 "kernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 75 "kernels.go"
+		float av = 0.0f;
+#line 75 "kernels.go"
+		float bv = 0.0f;
+#line 76 "kernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 77 "kernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 79 "kernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 80 "kernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 82 "kernels.go"
+		ta[ly][lx] = av;
+#line 83 "kernels.go"
+		tb[ly][lx] = bv;
+#line 84 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 85 "kernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 86 "kernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 88 "kernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 90 "kernels.go"
+	if (row < m && col < n) {
+#line 91 "kernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+	}
+}
 `
 
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Saxpy",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Saxpy",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "a",
@@ -1465,8 +2356,12 @@ var dcKernelReduceSum_float32 = &runtime.Kernel{
 	Aliased: "ReduceSum_float32_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "ReduceSum_float32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "ReduceSum_float32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1484,6 +2379,10 @@ var dcKernelReduceSum_float64 = &runtime.Kernel{
 	Aliased: "ReduceSum_float64_aliased",
 	Barrier: true,
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "ReduceSum_float64",
@@ -1504,8 +2403,12 @@ var dcKernelReduceSum_int32 = &runtime.Kernel{
 	Aliased: "ReduceSum_int32_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "ReduceSum_int32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "ReduceSum_int32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1523,8 +2426,12 @@ var dcKernelReduceSum_int64 = &runtime.Kernel{
 	Aliased: "ReduceSum_int64_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "ReduceSum_int64",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "ReduceSum_int64",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1542,8 +2449,17 @@ var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "MatMul",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MatMul",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1581,6 +2497,11 @@ func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[fl
 		dc_s1 := x.HostSlice()
 		dc_s2 := y.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
 		})
@@ -1627,6 +2548,11 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("ReduceSum_float32", g, func(dc_t dc.Thread) {
+					dc_cpu_ReduceSum_float32_fast(dc_t, dc_s0, dc_s1, dc_f)
+				})
+			}
 			return cpu.RunGroups("ReduceSum_float32", g, func(dc_t dc.Thread) {
 				dc_cpu_ReduceSum_float32(dc_t, dc_s0, dc_s1, dc_f)
 			})
@@ -1638,6 +2564,11 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("ReduceSum_float64", g, func(dc_t dc.Thread) {
+					dc_cpu_ReduceSum_float64_fast(dc_t, dc_s0, dc_s1, dc_f)
+				})
+			}
 			return cpu.RunGroups("ReduceSum_float64", g, func(dc_t dc.Thread) {
 				dc_cpu_ReduceSum_float64(dc_t, dc_s0, dc_s1, dc_f)
 			})
@@ -1649,6 +2580,11 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("ReduceSum_int32", g, func(dc_t dc.Thread) {
+					dc_cpu_ReduceSum_int32_fast(dc_t, dc_s0, dc_s1, dc_f)
+				})
+			}
 			return cpu.RunGroups("ReduceSum_int32", g, func(dc_t dc.Thread) {
 				dc_cpu_ReduceSum_int32(dc_t, dc_s0, dc_s1, dc_f)
 			})
@@ -1660,6 +2596,11 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("ReduceSum_int64", g, func(dc_t dc.Thread) {
+					dc_cpu_ReduceSum_int64_fast(dc_t, dc_s0, dc_s1, dc_f)
+				})
+			}
 			return cpu.RunGroups("ReduceSum_int64", g, func(dc_t dc.Thread) {
 				dc_cpu_ReduceSum_int64(dc_t, dc_s0, dc_s1, dc_f)
 			})
@@ -1678,6 +2619,11 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
+				dc_cpu_MatMul_fast(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			})
+		}
 		return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
 			dc_cpu_MatMul(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
 		})
@@ -1706,6 +2652,32 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 						{
 							i := dc_x
 							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
+func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							y[i] = a*x[i] + y[i]
 						}
 					}
 				}
@@ -1791,6 +2763,31 @@ func dc_cpu_ReduceSum_float32(dc_t dc.Thread, in []float32, partial []float32, d
 	}
 }
 
+// dc_cpu_ReduceSum_float32_fast runs one thread of kernel ReduceSum_float32.
+func dc_cpu_ReduceSum_float32_fast(dc_t dc.Thread, in []float32, partial []float32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v float32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] = sh[l] + sh[l+s]
+		}
+		dc_t.Barrier()
+	}
+	if l == 0 && dc_t.GroupX() < len(partial) {
+		partial[dc_t.GroupX()] = sh[0]
+	}
+}
+
 // dc_cpu_ReduceSum_float64 runs one thread of kernel ReduceSum_float64.
 func dc_cpu_ReduceSum_float64(dc_t dc.Thread, in []float64, partial []float64, dc_f *cpu.Faults) {
 	dc_sh1 := dc.Shared[[256]float64](dc_t)
@@ -1808,6 +2805,31 @@ func dc_cpu_ReduceSum_float64(dc_t dc.Thread, in []float64, partial []float64, d
 	for s := 128; s > 0; s /= 2 {
 		if l < s {
 			sh[l] = sh[l] + (*cpu.Index(dc_f, 4, sh[:], int(l+s), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	if l == 0 && dc_t.GroupX() < len(partial) {
+		partial[dc_t.GroupX()] = sh[0]
+	}
+}
+
+// dc_cpu_ReduceSum_float64_fast runs one thread of kernel ReduceSum_float64.
+func dc_cpu_ReduceSum_float64_fast(dc_t dc.Thread, in []float64, partial []float64, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[256]float64](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh1
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v float64
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] = sh[l] + sh[l+s]
 		}
 		dc_t.Barrier()
 	}
@@ -1841,6 +2863,31 @@ func dc_cpu_ReduceSum_int32(dc_t dc.Thread, in []int32, partial []int32, dc_f *c
 	}
 }
 
+// dc_cpu_ReduceSum_int32_fast runs one thread of kernel ReduceSum_int32.
+func dc_cpu_ReduceSum_int32_fast(dc_t dc.Thread, in []int32, partial []int32, dc_f *cpu.Faults) {
+	dc_sh2 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh2
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v int32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] = sh[l] + sh[l+s]
+		}
+		dc_t.Barrier()
+	}
+	if l == 0 && dc_t.GroupX() < len(partial) {
+		partial[dc_t.GroupX()] = sh[0]
+	}
+}
+
 // dc_cpu_ReduceSum_int64 runs one thread of kernel ReduceSum_int64.
 func dc_cpu_ReduceSum_int64(dc_t dc.Thread, in []int64, partial []int64, dc_f *cpu.Faults) {
 	dc_sh3 := dc.Shared[[256]int64](dc_t)
@@ -1858,6 +2905,31 @@ func dc_cpu_ReduceSum_int64(dc_t dc.Thread, in []int64, partial []int64, dc_f *c
 	for s := 128; s > 0; s /= 2 {
 		if l < s {
 			sh[l] = sh[l] + (*cpu.Index(dc_f, 8, sh[:], int(l+s), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	if l == 0 && dc_t.GroupX() < len(partial) {
+		partial[dc_t.GroupX()] = sh[0]
+	}
+}
+
+// dc_cpu_ReduceSum_int64_fast runs one thread of kernel ReduceSum_int64.
+func dc_cpu_ReduceSum_int64_fast(dc_t dc.Thread, in []int64, partial []int64, dc_f *cpu.Faults) {
+	dc_sh3 := dc.Shared[[256]int64](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh3
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v int64
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] = sh[l] + sh[l+s]
 		}
 		dc_t.Barrier()
 	}
@@ -1898,5 +2970,40 @@ func dc_cpu_MatMul(dc_t dc.Thread, a []float32, b []float32, c []float32, m int,
 	}
 	if row < m && col < n {
 		(*cpu.Index(dc_f, 17, c, int(row*n+col), dc_x, dc_y, dc_z)) = acc
+	}
+}
+
+// dc_cpu_MatMul_fast runs one thread of kernel MatMul.
+func dc_cpu_MatMul_fast(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_sh4 := dc.Shared[[16][16]float32](dc_t)
+	dc_sh5 := dc.Shared[[16][16]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	ta := dc_sh4
+	tb := dc_sh5
+	row := dc_t.GlobalY()
+	col := dc_t.GlobalX()
+	ly := dc_t.LocalY()
+	lx := dc_t.LocalX()
+	var acc float32
+	for k0 := 0; k0 < k; k0 += 16 {
+		var av float32
+		var bv float32
+		if row < m && k0+lx < k {
+			av = a[row*k+k0+lx]
+		}
+		if col < n && k0+ly < k {
+			bv = b[(k0+ly)*n+col]
+		}
+		ta[ly][lx] = av
+		tb[ly][lx] = bv
+		dc_t.Barrier()
+		for j := 0; j < 16; j++ {
+			acc += ta[ly][j] * tb[j][lx]
+		}
+		dc_t.Barrier()
+	}
+	if row < m && col < n {
+		c[row*n+col] = acc
 	}
 }

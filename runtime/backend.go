@@ -114,9 +114,13 @@ type DeviceInfo struct {
 type Call struct {
 	Kernel *Kernel
 	// Entry is the device entry point to launch: Kernel.Name, or
-	// Kernel.Aliased when buffers of this launch overlap.
+	// Kernel.Aliased when buffers of this launch overlap, with FastSuffix
+	// when Fast is set.
 	Entry string
-	Grid  dc.Grid
+	// Fast says the launch runs the kernel's fast entry point: every one
+	// of Kernel.FastIf holds, so the checks they prove are left out.
+	Fast bool
+	Grid dc.Grid
 	// Args holds one entry per Kernel.Params element, in order.
 	Args []CallArg
 	// CPU is the generated Go body of the kernel, nil if it has none, to

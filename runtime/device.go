@@ -50,6 +50,7 @@ type Device struct {
 // use it to check that transfers happen only when needed.
 type Stats struct {
 	Launches          int64 // kernels handed to the backend
+	FastLaunches      int64 // launches whose launch conditions let them run without some checks (Kernel.FastIf)
 	HostToDevice      int64 // copies from host to device memory
 	DeviceToHost      int64 // copies from device to host memory
 	BytesHostToDevice int64

@@ -164,8 +164,10 @@ func (d *Device) checkedKernel(k *Kernel) *Kernel {
 }
 
 // faultArgs returns the fault record and tag arguments of the next
-// checked launch of kernel k, allocating the record on first use.
-func (d *Device) faultArgs(k *Kernel) ([]CallArg, error) {
+// checked launch of kernel k, allocating the record on first use. A launch
+// that runs no checks (a fast entry point without any left) does not
+// record: the next sync then need not read the record.
+func (d *Device) faultArgs(k *Kernel, records bool) ([]CallArg, error) {
 	if d.faults.host == nil && d.faults.mem == nil {
 		if d.info.HostMemory {
 			d.faults.host = make([]byte, FaultRecordBytes)
@@ -184,7 +186,9 @@ func (d *Device) faultArgs(k *Kernel) ([]CallArg, error) {
 	if d.faults.launched == nil {
 		d.faults.launched = map[int32]*Kernel{}
 	}
-	d.faults.launched[d.faults.tag] = k
+	if records {
+		d.faults.launched[d.faults.tag] = k
+	}
 	tag := make([]byte, 4)
 	binary.LittleEndian.PutUint32(tag, uint32(d.faults.tag))
 	rec := CallArg{Memory: d.faults.mem, Host: d.faults.host, Len: FaultRecordBytes / 4}

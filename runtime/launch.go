@@ -47,6 +47,15 @@ type Kernel struct {
 	// kernel's own arguments, as a buffer of int32 and an int32 scalar,
 	// and reports the first fault at the next Sync.
 	Checked bool
+	// FastIf lists the launch conditions of the kernel's fast entry
+	// points (see FastSuffix): a launch where every one holds runs the
+	// entry point without the checks they prove. Nil if the device code
+	// has no fast entry points.
+	FastIf []LaunchExpr
+	// FastChecked says the fast entry points still carry checks (device
+	// functions', or ones without launch conditions), so a fast launch
+	// still records faults.
+	FastChecked bool
 }
 
 // Param describes one kernel parameter.
@@ -217,8 +226,13 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 		}
 	}
 	call.Entry = entry(k, bufs)
+	if fast(k, g, call.Args) {
+		call.Entry += FastSuffix
+		call.Fast = true
+		d.stats.FastLaunches++
+	}
 	if k.Checked {
-		extra, err := d.faultArgs(k)
+		extra, err := d.faultArgs(k, !call.Fast || k.FastChecked)
 		if err != nil {
 			return fail("", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/dotcompute/dc/gen"
 	"github.com/dotcompute/dc/translate"
 	"github.com/dotcompute/dc/translate/cfamily"
+	"github.com/dotcompute/dc/translate/ir"
 	"github.com/dotcompute/dc/translate/opencl"
 )
 
@@ -58,9 +59,16 @@ func TestGoldenOpenCLNoFloat64(t *testing.T) {
 			}
 			want := map[bool][]string{} // kernels present without, with fp64
 			for _, k := range prog.Kernels {
-				names := []string{k.Name}
+				entries := []string{k.Name}
 				if cfamily.HasAliasedVariant(opencl.Dialect, k) {
-					names = append(names, cfamily.AliasedName(k))
+					entries = append(entries, cfamily.AliasedName(k))
+				}
+				var names []string
+				for _, n := range entries {
+					names = append(names, n)
+					if ir.FastConditions(k) != nil {
+						names = append(names, ir.FastName(n))
+					}
 				}
 				if !cfamily.KernelUsesFloat64(k) {
 					want[false] = append(want[false], names...)

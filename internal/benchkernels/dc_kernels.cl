@@ -47,6 +47,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 13 "benchkernels.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long i = (long)get_global_id(0);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -56,6 +69,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 15 "benchkernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long i = (long)get_global_id(0);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -114,6 +140,21 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 }
 
 #line 31 "benchkernels.go"
+__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long x = (long)get_global_id(0);
+#line 32 "benchkernels.go"
+	long y = (long)get_global_id(1);
+#line 33 "benchkernels.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 34 "benchkernels.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
+	}
+}
+
+#line 31 "benchkernels.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -137,6 +178,21 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 31 "benchkernels.go"
+__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long x = (long)get_global_id(0);
+#line 32 "benchkernels.go"
+	long y = (long)get_global_id(1);
+#line 33 "benchkernels.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 34 "benchkernels.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
@@ -217,6 +273,44 @@ __kernel void Reduce(__global const float* restrict in, long in_len, __global fl
 }
 
 #line 53 "benchkernels.go"
+__kernel void Reduce_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__local float sh0[256];
+#line 54 "benchkernels.go"
+	__local float* sh = sh0;
+#line 55 "benchkernels.go"
+	long i = (long)get_global_id(0);
+#line 55 "benchkernels.go"
+	long l = (long)get_local_id(0);
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 62 "benchkernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 66 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 68 "benchkernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
 __kernel void Reduce_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -251,6 +345,44 @@ __kernel void Reduce_aliased(__global const float* in, long in_len, __global flo
 		if (l < s) {
 #line 64 "benchkernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+#line 66 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 68 "benchkernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
+__kernel void Reduce_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__local float sh0[256];
+#line 54 "benchkernels.go"
+	__local float* sh = sh0;
+#line 55 "benchkernels.go"
+	long i = (long)get_global_id(0);
+#line 55 "benchkernels.go"
+	long l = (long)get_local_id(0);
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 62 "benchkernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 66 "benchkernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -421,6 +553,63 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 99 "benchkernels.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__local float sh2[16][16];
+#line 101 "benchkernels.go"
+	__local float sh3[16][16];
+#line 100 "benchkernels.go"
+	__local float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	__local float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long row = (long)get_global_id(1);
+#line 102 "benchkernels.go"
+	long col = (long)get_global_id(0);
+#line 103 "benchkernels.go"
+	long ly = (long)get_local_id(1);
+#line 103 "benchkernels.go"
+	long lx = (long)get_local_id(0);
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 116 "benchkernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+	}
+}
+
+#line 99 "benchkernels.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -499,6 +688,63 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 99 "benchkernels.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__local float sh2[16][16];
+#line 101 "benchkernels.go"
+	__local float sh3[16][16];
+#line 100 "benchkernels.go"
+	__local float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	__local float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long row = (long)get_global_id(1);
+#line 102 "benchkernels.go"
+	long col = (long)get_global_id(0);
+#line 103 "benchkernels.go"
+	long ly = (long)get_local_id(1);
+#line 103 "benchkernels.go"
+	long lx = (long)get_local_id(0);
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 116 "benchkernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
 	}
 }
 

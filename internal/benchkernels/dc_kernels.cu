@@ -51,6 +51,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 13 "benchkernels.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -60,6 +73,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 15 "benchkernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -118,6 +144,21 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 }
 
 #line 31 "benchkernels.go"
+extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 32 "benchkernels.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 33 "benchkernels.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "benchkernels.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
+	}
+}
+
+#line 31 "benchkernels.go"
 extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -141,6 +182,21 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 31 "benchkernels.go"
+extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 32 "benchkernels.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 33 "benchkernels.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "benchkernels.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
@@ -221,6 +277,44 @@ extern "C" __global__ void Reduce(const float* __restrict__ in, long long in_len
 }
 
 #line 53 "benchkernels.go"
+extern "C" __global__ void Reduce_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__shared__ float sh0[256];
+#line 54 "benchkernels.go"
+	float* sh = sh0;
+#line 55 "benchkernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 55 "benchkernels.go"
+	long long l = (long long)threadIdx.x;
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	__syncthreads();
+#line 62 "benchkernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 66 "benchkernels.go"
+		__syncthreads();
+	}
+#line 68 "benchkernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
 extern "C" __global__ void Reduce_aliased(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -255,6 +349,44 @@ extern "C" __global__ void Reduce_aliased(const float* in, long long in_len, flo
 		if (l < s) {
 #line 64 "benchkernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+#line 66 "benchkernels.go"
+		__syncthreads();
+	}
+#line 68 "benchkernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
+extern "C" __global__ void Reduce_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__shared__ float sh0[256];
+#line 54 "benchkernels.go"
+	float* sh = sh0;
+#line 55 "benchkernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 55 "benchkernels.go"
+	long long l = (long long)threadIdx.x;
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	__syncthreads();
+#line 62 "benchkernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 66 "benchkernels.go"
 		__syncthreads();
@@ -425,6 +557,63 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 99 "benchkernels.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__shared__ float sh2[16][16];
+#line 101 "benchkernels.go"
+	__shared__ float sh3[16][16];
+#line 100 "benchkernels.go"
+	float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 102 "benchkernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "benchkernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 103 "benchkernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		__syncthreads();
+#line 116 "benchkernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		__syncthreads();
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
+
+#line 99 "benchkernels.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -503,6 +692,63 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 99 "benchkernels.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__shared__ float sh2[16][16];
+#line 101 "benchkernels.go"
+	__shared__ float sh3[16][16];
+#line 100 "benchkernels.go"
+	float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 102 "benchkernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "benchkernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 103 "benchkernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		__syncthreads();
+#line 116 "benchkernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		__syncthreads();
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
 	}
 }
 

@@ -180,6 +180,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 13 "benchkernels.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -189,6 +202,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 15 "benchkernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -247,6 +273,21 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 }
 
 #line 31 "benchkernels.go"
+extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 32 "benchkernels.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 33 "benchkernels.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "benchkernels.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
+	}
+}
+
+#line 31 "benchkernels.go"
 extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -270,6 +311,21 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 31 "benchkernels.go"
+extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 32 "benchkernels.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 33 "benchkernels.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "benchkernels.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
@@ -350,6 +406,44 @@ extern "C" __global__ void Reduce(const float* __restrict__ in, long long in_len
 }
 
 #line 53 "benchkernels.go"
+extern "C" __global__ void Reduce_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__shared__ float sh0[256];
+#line 54 "benchkernels.go"
+	float* sh = sh0;
+#line 55 "benchkernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 55 "benchkernels.go"
+	long long l = (long long)threadIdx.x;
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	__syncthreads();
+#line 62 "benchkernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
+		}
+#line 66 "benchkernels.go"
+		__syncthreads();
+	}
+#line 68 "benchkernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
 extern "C" __global__ void Reduce_aliased(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -384,6 +478,44 @@ extern "C" __global__ void Reduce_aliased(const float* in, long long in_len, flo
 		if (l < s) {
 #line 64 "benchkernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+#line 66 "benchkernels.go"
+		__syncthreads();
+	}
+#line 68 "benchkernels.go"
+	if (l == 0LL && (long long)blockIdx.x < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long long)blockIdx.x] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
+extern "C" __global__ void Reduce_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__shared__ float sh0[256];
+#line 54 "benchkernels.go"
+	float* sh = sh0;
+#line 55 "benchkernels.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 55 "benchkernels.go"
+	long long l = (long long)threadIdx.x;
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	__syncthreads();
+#line 62 "benchkernels.go"
+	for (long long s = 128LL; s > 0LL; s = s / 2LL) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long long)((unsigned long long)l + (unsigned long long)s)];
 		}
 #line 66 "benchkernels.go"
 		__syncthreads();
@@ -554,6 +686,63 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 99 "benchkernels.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__shared__ float sh2[16][16];
+#line 101 "benchkernels.go"
+	__shared__ float sh3[16][16];
+#line 100 "benchkernels.go"
+	float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 102 "benchkernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "benchkernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 103 "benchkernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		__syncthreads();
+#line 116 "benchkernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		__syncthreads();
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
+	}
+}
+
+#line 99 "benchkernels.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -632,6 +821,63 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 99 "benchkernels.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__shared__ float sh2[16][16];
+#line 101 "benchkernels.go"
+	__shared__ float sh3[16][16];
+#line 100 "benchkernels.go"
+	float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long long row = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 102 "benchkernels.go"
+	long long col = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "benchkernels.go"
+	long long ly = (long long)threadIdx.y;
+#line 103 "benchkernels.go"
+	long long lx = (long long)threadIdx.x;
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long long)(((unsigned long long)k0 + (unsigned long long)ly) * (unsigned long long)n + (unsigned long long)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		__syncthreads();
+#line 116 "benchkernels.go"
+		for (long long j = 0LL; j < 16LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		__syncthreads();
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = acc;
 	}
 }
 
@@ -800,6 +1046,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 13 "benchkernels.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long i = (long)get_global_id(0);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -809,6 +1068,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 15 "benchkernels.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 13 "benchkernels.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "benchkernels.go"
+		long i = (long)get_global_id(0);
+#line 14 "benchkernels.go"
+		if (i < y_len) {
+#line 15 "benchkernels.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -867,6 +1139,21 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 }
 
 #line 31 "benchkernels.go"
+__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long x = (long)get_global_id(0);
+#line 32 "benchkernels.go"
+	long y = (long)get_global_id(1);
+#line 33 "benchkernels.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 34 "benchkernels.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
+	}
+}
+
+#line 31 "benchkernels.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -890,6 +1177,21 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 31 "benchkernels.go"
+__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 32 "benchkernels.go"
+	long x = (long)get_global_id(0);
+#line 32 "benchkernels.go"
+	long y = (long)get_global_id(1);
+#line 33 "benchkernels.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 34 "benchkernels.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 35 "benchkernels.go"
+		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
@@ -970,6 +1272,44 @@ __kernel void Reduce(__global const float* restrict in, long in_len, __global fl
 }
 
 #line 53 "benchkernels.go"
+__kernel void Reduce_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__local float sh0[256];
+#line 54 "benchkernels.go"
+	__local float* sh = sh0;
+#line 55 "benchkernels.go"
+	long i = (long)get_global_id(0);
+#line 55 "benchkernels.go"
+	long l = (long)get_local_id(0);
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 62 "benchkernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
+		}
+#line 66 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 68 "benchkernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
 __kernel void Reduce_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1004,6 +1344,44 @@ __kernel void Reduce_aliased(__global const float* in, long in_len, __global flo
 		if (l < s) {
 #line 64 "benchkernels.go"
 			sh[l] = sh[l] + dc_sel_f32((dc_b3 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 256, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+#line 66 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 68 "benchkernels.go"
+	if (l == 0L && (long)get_group_id(0) < partial_len) {
+#line 69 "benchkernels.go"
+		partial[(long)get_group_id(0)] = sh[0];
+	}
+}
+
+#line 53 "benchkernels.go"
+__kernel void Reduce_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 54 "benchkernels.go"
+	__local float sh0[256];
+#line 54 "benchkernels.go"
+	__local float* sh = sh0;
+#line 55 "benchkernels.go"
+	long i = (long)get_global_id(0);
+#line 55 "benchkernels.go"
+	long l = (long)get_local_id(0);
+#line 56 "benchkernels.go"
+	float v = 0.0f;
+#line 57 "benchkernels.go"
+	if (i < in_len) {
+#line 58 "benchkernels.go"
+		v = in[i];
+	}
+#line 60 "benchkernels.go"
+	sh[l] = v;
+#line 61 "benchkernels.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 62 "benchkernels.go"
+	for (long s = 128L; s > 0L; s = s / 2L) {
+#line 63 "benchkernels.go"
+		if (l < s) {
+#line 64 "benchkernels.go"
+			sh[l] = sh[l] + sh[(long)((ulong)l + (ulong)s)];
 		}
 #line 66 "benchkernels.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1174,6 +1552,63 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 99 "benchkernels.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__local float sh2[16][16];
+#line 101 "benchkernels.go"
+	__local float sh3[16][16];
+#line 100 "benchkernels.go"
+	__local float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	__local float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long row = (long)get_global_id(1);
+#line 102 "benchkernels.go"
+	long col = (long)get_global_id(0);
+#line 103 "benchkernels.go"
+	long ly = (long)get_local_id(1);
+#line 103 "benchkernels.go"
+	long lx = (long)get_local_id(0);
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 116 "benchkernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
+	}
+}
+
+#line 99 "benchkernels.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1252,6 +1687,63 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
+	}
+}
+
+#line 99 "benchkernels.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "benchkernels.go"
+	__local float sh2[16][16];
+#line 101 "benchkernels.go"
+	__local float sh3[16][16];
+#line 100 "benchkernels.go"
+	__local float (*ta)[16] = sh2;
+#line 101 "benchkernels.go"
+	__local float (*tb)[16] = sh3;
+#line 102 "benchkernels.go"
+	long row = (long)get_global_id(1);
+#line 102 "benchkernels.go"
+	long col = (long)get_global_id(0);
+#line 103 "benchkernels.go"
+	long ly = (long)get_local_id(1);
+#line 103 "benchkernels.go"
+	long lx = (long)get_local_id(0);
+#line 104 "benchkernels.go"
+	float acc = 0.0f;
+#line 105 "benchkernels.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 106 "benchkernels.go"
+		float av = 0.0f;
+#line 106 "benchkernels.go"
+		float bv = 0.0f;
+#line 107 "benchkernels.go"
+		if (row < m && (long)((ulong)k0 + (ulong)lx) < k) {
+#line 108 "benchkernels.go"
+			av = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)lx)];
+		}
+#line 110 "benchkernels.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ly) < k) {
+#line 111 "benchkernels.go"
+			bv = b[(long)(((ulong)k0 + (ulong)ly) * (ulong)n + (ulong)col)];
+		}
+#line 113 "benchkernels.go"
+		ta[ly][lx] = av;
+#line 114 "benchkernels.go"
+		tb[ly][lx] = bv;
+#line 115 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 116 "benchkernels.go"
+		for (long j = 0L; j < 16L; j = (long)((ulong)j + 1UL)) {
+#line 117 "benchkernels.go"
+			acc = acc + ta[ly][j] * tb[j][lx];
+		}
+#line 119 "benchkernels.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 121 "benchkernels.go"
+	if (row < m && col < n) {
+#line 122 "benchkernels.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = acc;
 	}
 }
 
@@ -1373,8 +1865,11 @@ __kernel void MatMulUnchecked_aliased(__global const float* a, long a_len, __glo
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Saxpy",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Saxpy",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "a",
@@ -1414,8 +1909,22 @@ var dcKernelSaxpyUnchecked = &runtime.Kernel{
 var dcKernelStencil = &runtime.Kernel{
 	Aliased: "Stencil_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Stencil",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Stencil",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1464,8 +1973,12 @@ var dcKernelReduce = &runtime.Kernel{
 	Aliased: "Reduce_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Reduce",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Reduce",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1501,8 +2014,19 @@ var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "MatMul",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MatMul",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1574,6 +2098,11 @@ func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[fl
 		dc_s1 := x.HostSlice()
 		dc_s2 := y.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
 		})
@@ -1601,6 +2130,11 @@ func LaunchStencil(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], 
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Stencil_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
+			})
+		}
 		return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Stencil(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
 		})
@@ -1628,6 +2162,11 @@ func LaunchReduce(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], p
 		dc_s0 := in.HostSlice()
 		dc_s1 := partial.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Reduce", g, func(dc_t dc.Thread) {
+				dc_cpu_Reduce_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("Reduce", g, func(dc_t dc.Thread) {
 			dc_cpu_Reduce(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -1656,6 +2195,11 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
+				dc_cpu_MatMul_fast(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			})
+		}
 		return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
 			dc_cpu_MatMul(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
 		})
@@ -1698,6 +2242,32 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 						{
 							i := dc_x
 							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
+func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							y[i] = a*x[i] + y[i]
 						}
 					}
 				}
@@ -1764,6 +2334,36 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 	}
 }
 
+// dc_cpu_Stencil_fast runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
+func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
+							c := y*w + x
+							out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_StencilUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel StencilUnchecked.
 func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1811,6 +2411,31 @@ func dc_cpu_Reduce(dc_t dc.Thread, in []float32, partial []float32, dc_f *cpu.Fa
 	for s := 128; s > 0; s /= 2 {
 		if l < s {
 			sh[l] = sh[l] + (*cpu.Index(dc_f, 8, sh[:], int(l+s), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	if l == 0 && dc_t.GroupX() < len(partial) {
+		partial[dc_t.GroupX()] = sh[0]
+	}
+}
+
+// dc_cpu_Reduce_fast runs one thread of kernel Reduce.
+func dc_cpu_Reduce_fast(dc_t dc.Thread, in []float32, partial []float32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v float32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 128; s > 0; s /= 2 {
+		if l < s {
+			sh[l] = sh[l] + sh[l+s]
 		}
 		dc_t.Barrier()
 	}
@@ -1874,6 +2499,41 @@ func dc_cpu_MatMul(dc_t dc.Thread, a []float32, b []float32, c []float32, m int,
 	}
 	if row < m && col < n {
 		(*cpu.Index(dc_f, 17, c, int(row*n+col), dc_x, dc_y, dc_z)) = acc
+	}
+}
+
+// dc_cpu_MatMul_fast runs one thread of kernel MatMul.
+func dc_cpu_MatMul_fast(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_sh2 := dc.Shared[[16][16]float32](dc_t)
+	dc_sh3 := dc.Shared[[16][16]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	ta := dc_sh2
+	tb := dc_sh3
+	row := dc_t.GlobalY()
+	col := dc_t.GlobalX()
+	ly := dc_t.LocalY()
+	lx := dc_t.LocalX()
+	var acc float32
+	for k0 := 0; k0 < k; k0 += 16 {
+		var av float32
+		var bv float32
+		if row < m && k0+lx < k {
+			av = a[row*k+k0+lx]
+		}
+		if col < n && k0+ly < k {
+			bv = b[(k0+ly)*n+col]
+		}
+		ta[ly][lx] = av
+		tb[ly][lx] = bv
+		dc_t.Barrier()
+		for j := 0; j < 16; j++ {
+			acc += ta[ly][j] * tb[j][lx]
+		}
+		dc_t.Barrier()
+	}
+	if row < m && col < n {
+		c[row*n+col] = acc
 	}
 }
 

@@ -177,6 +177,13 @@ func (f *fn) newPtr(e ir.Expr) string {
 	return name
 }
 
+// active reports whether check c is printed: it exists, and this is not
+// a kernel's fast entry point where c's launch conditions make it
+// unnecessary.
+func (f *fn) active(c *ir.Check) bool {
+	return c != nil && !(f.fast && c.When != nil)
+}
+
 // isPath reports whether e continues an index chain: an index or a field
 // selection.
 func isPath(e ir.Expr) bool {
@@ -188,11 +195,11 @@ func isPath(e ir.Expr) bool {
 }
 
 // chainChecked reports whether the index chain ending at e carries a check.
-func chainChecked(e ir.Expr) bool {
+func (f *fn) chainChecked(e ir.Expr) bool {
 	for {
 		switch x := e.(type) {
 		case *ir.Index:
-			if x.Check != nil {
+			if f.active(x.Check) {
 				return true
 			}
 			if _, ok := x.X.Type().(*ir.Slice); ok {
@@ -232,7 +239,7 @@ func (f *fn) readChain(e ir.Expr) cexpr {
 // checkedIndex returns the index text of e, through dc_ix when e carries a
 // check; n is the length of e.X.
 func (f *fn) checkedIndex(e *ir.Index, i, n string) string {
-	if e.Check == nil {
+	if !f.active(e.Check) {
 		return i
 	}
 	flag := f.flag

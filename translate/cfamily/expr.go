@@ -157,12 +157,12 @@ func (f *fn) expr(e ir.Expr) cexpr {
 	case *ir.Convert:
 		return f.convert(e)
 	case *ir.Index:
-		if f.flag == "" && chainChecked(e) {
+		if f.flag == "" && f.chainChecked(e) {
 			return f.readChain(e)
 		}
 		return f.index(e)
 	case *ir.FieldRef:
-		if f.flag == "" && chainChecked(e) {
+		if f.flag == "" && f.chainChecked(e) {
 			return f.readChain(e)
 		}
 		s, ok := e.X.Type().(*ir.Struct)
@@ -270,7 +270,7 @@ func (f *fn) binary(e *ir.Binary) cexpr {
 	if b == nil || !b.Kind.IsInteger() {
 		return binop(o.op, o.prec, x, y)
 	}
-	if e.Check != nil && (e.Op == token.QUO || e.Op == token.REM) {
+	if f.active(e.Check) && (e.Op == token.QUO || e.Op == token.REM) {
 		// Divide by dc_nz(y), which records a zero divisor, and select 0.
 		flag := f.newFlag()
 		y = call(p.nzHelper(b.Kind), y.s, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)
@@ -432,7 +432,7 @@ func (f *fn) slice(e ir.Expr) (ptr, n string, readOnly bool) {
 	if se, ok := e.(*ir.SliceExpr); ok {
 		// x[lo:hi]: the pointer moves by lo, the length is hi-lo.
 		ptr, n, readOnly = f.slice(se.X)
-		if se.Check != nil {
+		if f.active(se.Check) {
 			// An empty slice at ptr when the bounds are wrong.
 			lo, hi := "0", n
 			if se.Lo != nil {
@@ -728,7 +728,7 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 	for _, a := range e.Args[1:] {
 		args = append(args, f.expr(a).s)
 	}
-	if chainChecked(loc) {
+	if f.chainChecked(loc) {
 		return f.checkedAtomic(name, loc, args, e.T)
 	}
 	return call(name, append([]string{unop("&", f.expr(loc)).s}, args...)...)

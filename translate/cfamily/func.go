@@ -29,6 +29,7 @@ type fn struct {
 	temps         int
 	tags          int
 
+	fast  bool     // the kernel's fast entry point (see ir.FastConditions)
 	flag  string   // the flag of the index chain being printed (see chain)
 	flags int      // flags and pointers of checks declared so far
 	top   []string // declarations for the top of the body (check flags and pointers)
@@ -137,7 +138,18 @@ func (p *printer) sharedParam(s *ir.Shared) string {
 // kernel returns the text of a kernel: the entry point name, with
 // restrict read-only slices if restrict is set.
 func (p *printer) kernel(k *ir.Kernel, name string, restrict bool) string {
+	text := p.kernelVariant(k, name, restrict, false)
+	if ir.FastConditions(k) != nil {
+		text += "\n" + p.kernelVariant(k, ir.FastName(name), restrict, true)
+	}
+	return text
+}
+
+// kernelVariant returns the text of one entry point of k; fast leaves out
+// the checks that the kernel's launch conditions prove.
+func (p *printer) kernelVariant(k *ir.Kernel, name string, restrict, fast bool) string {
 	f := p.newFn(k.Pos)
+	f.fast = fast
 	defer func() { p.cur = nil }()
 	f.kernel = k
 	f.collectNames(k.Params, k.Body)

@@ -211,7 +211,7 @@ func (f *fn) simple(s ir.Stmt) string {
 		init := f.expr(s.Init).s
 		return f.p.decl(s.Var.Type, f.name(s.Var)) + " = " + init
 	case *ir.AssignStmt:
-		if chainChecked(s.Target) {
+		if f.chainChecked(s.Target) {
 			f.problemf("a checked index in the assignment of a for statement's post statement; use unchecked or assign in the body")
 		}
 		v := f.expr(s.Value).s
@@ -384,7 +384,7 @@ func (f *fn) assign(target, value ir.Expr) {
 		f.linef("%s = %s;", dn, n)
 		return
 	case *ir.Array:
-		if chainChecked(target) {
+		if f.chainChecked(target) {
 			f.checkedStore(target, func() string { return f.arraySource(value) })
 			return
 		}
@@ -395,7 +395,7 @@ func (f *fn) assign(target, value ir.Expr) {
 		f.copyArray(t, f.expr(target).s, src)
 		return
 	}
-	if chainChecked(target) {
+	if f.chainChecked(target) {
 		f.checkedStore(target, func() string {
 			if isWrappedCall(value) {
 				return f.wrappedCall(value.(*ir.Call)) + ".r0"
@@ -436,13 +436,13 @@ func (f *fn) callStmt(s *ir.CallStmt) {
 			f.linef("%s = %s;", dp, r)
 			f.linef("%s = %s_len;", dn, r)
 		case *ir.Array:
-			if chainChecked(t) {
+			if f.chainChecked(t) {
 				f.checkedStore(t, func() string { return r })
 				continue
 			}
 			f.copyArray(rt, f.expr(t).s, r)
 		default:
-			if chainChecked(t) {
+			if f.chainChecked(t) {
 				f.checkedStore(t, func() string { return r })
 				continue
 			}

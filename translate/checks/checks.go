@@ -51,7 +51,7 @@ func Insert(p *ir.Program) {
 	// before its callers are looked at.
 	for _, f := range p.Funcs {
 		if checkedFuncs[f] {
-			ins.function(f.Params, f.Body)
+			ins.function(f.Params, f.Body, false)
 		}
 	}
 	hasChecks := map[*ir.Func]bool{}
@@ -63,7 +63,7 @@ func Insert(p *ir.Program) {
 	}
 	for _, k := range p.Kernels {
 		if !k.Unchecked {
-			ins.function(k.Params, k.Body)
+			ins.function(k.Params, k.Body, true)
 			k.Checked = containsCheck(k.Body) || callsChecked(k.Body, hasChecks)
 		} else {
 			k.Checked = callsChecked(k.Body, hasChecks)
@@ -82,19 +82,29 @@ func (ins *inserter) newCheck(kind ir.CheckKind, pos ir.Pos) *ir.Check {
 }
 
 // function inserts the checks of one body.
-func (ins *inserter) function(params []*ir.Var, body *ir.Block) {
-	w := &walker{ins: ins, assigns: map[*ir.Var]int{}, defs: map[*ir.Var]ir.Expr{}}
-	for _, p := range params {
+func (ins *inserter) function(params []*ir.Var, body *ir.Block, kernel bool) {
+	w := &walker{ins: ins, assigns: map[*ir.Var]int{}, defs: map[*ir.Var]ir.Expr{}, loopInit: map[*ir.Var]ir.Expr{}}
+	if kernel {
+		w.params = map[*ir.Var]int{}
+	}
+	for i, p := range params {
 		if p.Assigned {
 			w.assigns[p]++
+		}
+		if kernel {
+			w.params[p] = i
 		}
 	}
 	countAssigns(body, w.assigns)
 	w.block(body, nil)
 }
 
-// fact is "x < y" for two terms (canonical texts of invariant expressions).
-type fact struct{ lt, of string }
+// fact is "x < y" for two terms (canonical texts of invariant
+// expressions), with the expressions when they are not constants.
+type fact struct {
+	lt, of   string
+	ltE, ofE ir.Expr
+}
 
 // walker walks one body, keeping the facts that hold at each point.
 type walker struct {
@@ -108,6 +118,11 @@ type walker struct {
 	loopVars map[*ir.Var]bool
 	// nonneg holds loop counters known not to be negative in the body.
 	nonneg map[*ir.Var]bool
+	// loopInit holds the initial value of counters of increasing loops.
+	loopInit map[*ir.Var]ir.Expr
+	// params maps a kernel's parameters to their index, nil in a device
+	// function (whose checks get no launch conditions).
+	params map[*ir.Var]int
 }
 
 func (w *walker) block(b *ir.Block, extra []fact) {
@@ -211,6 +226,8 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 		switch {
 		case dir > 0:
 			w.loopVars[v] = true
+			w.loopInit[v] = init
+			defer delete(w.loopInit, v)
 			if w.nonNegative(init) {
 				w.nonneg[v] = true
 			}
@@ -224,7 +241,7 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 				w.loopVars[v] = true
 				fs := w.factsOf(s.Cond, true)
 				extra = append(extra, fs...)
-				extra = append(extra, fact{lt: w.term(&ir.VarRef{Var: v}), of: fmt.Sprint(c + 1)})
+				extra = append(extra, fact{lt: w.term(&ir.VarRef{Var: v}), of: fmt.Sprint(c + 1), ltE: &ir.VarRef{Var: v}})
 				for _, f := range fs {
 					if f.lt == "0" && f.of == w.term(&ir.VarRef{Var: v}) {
 						w.nonneg[v] = true
@@ -316,14 +333,14 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 			// x <= c is x < c+1 for a constant c.
 			if c, ok := intConst(e.Y); ok {
 				if t := w.term(e.X); t != "" {
-					return []fact{{lt: t, of: fmt.Sprint(c + 1)}}
+					return []fact{{lt: t, of: fmt.Sprint(c + 1), ltE: e.X}}
 				}
 			}
 		case e.Op == token.GEQ && truth, e.Op == token.LSS && !truth:
 			// x >= c is c-1 < x.
 			if c, ok := intConst(e.Y); ok {
 				if t := w.term(e.X); t != "" {
-					return []fact{{lt: fmt.Sprint(c - 1), of: t}}
+					return []fact{{lt: fmt.Sprint(c - 1), of: t, ofE: e.X}}
 				}
 			}
 		}
@@ -334,7 +351,7 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 		if l == "" || h == "" {
 			return nil
 		}
-		return []fact{{lt: l, of: h}}
+		return []fact{{lt: l, of: h, ltE: lo, ofE: hi}}
 	}
 	return nil
 }
@@ -556,6 +573,7 @@ func (w *walker) expr(e ir.Expr) {
 		w.expr(e.Y)
 		if (e.Op == token.QUO || e.Op == token.REM) && isInt(e.T) && !w.nonZero(e.Y) {
 			e.Check = w.ins.newCheck(ir.CheckDivide, w.at(e.Pos))
+			e.Check.When = w.divideWhen(e.Y)
 		}
 	case *ir.Convert:
 		w.expr(e.X)
@@ -564,6 +582,7 @@ func (w *walker) expr(e ir.Expr) {
 		w.expr(e.Index)
 		if !w.inRange(e) {
 			e.Check = w.ins.newCheck(ir.CheckIndex, w.at(e.Pos))
+			e.Check.When = w.indexWhen(e)
 		}
 	case *ir.FieldRef:
 		w.expr(e.X)

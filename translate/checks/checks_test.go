@@ -219,3 +219,121 @@ func K(t dc.Thread, x []float32) {
 		})
 	}
 }
+
+// infix prints a launch condition for reading: p0 is kernel parameter 0,
+// len(p1) the length of parameter 1, GridSizeX a grid quantity.
+func infix(e ir.LaunchExpr) string {
+	geom := []string{"GroupSizeX", "GroupSizeY", "GroupSizeZ", "NumGroupsX", "NumGroupsY", "NumGroupsZ", "GridSizeX", "GridSizeY", "GridSizeZ"}
+	ops := map[ir.LaunchCode]string{ir.LaunchAdd: "+", ir.LaunchSub: "-", ir.LaunchMul: "*", ir.LaunchDiv: "/"}
+	var stack []string
+	for _, o := range e {
+		switch o.Code {
+		case ir.LaunchConst:
+			stack = append(stack, fmt.Sprint(o.Arg))
+		case ir.LaunchLen:
+			stack = append(stack, fmt.Sprintf("len(p%d)", o.Arg))
+		case ir.LaunchInt, ir.LaunchUint:
+			stack = append(stack, fmt.Sprintf("p%d", o.Arg))
+		case ir.LaunchGeometry:
+			stack = append(stack, geom[o.Arg])
+		default:
+			x, y := stack[len(stack)-2], stack[len(stack)-1]
+			stack = stack[:len(stack)-2]
+			switch o.Code {
+			case ir.LaunchMin:
+				stack = append(stack, "min("+x+", "+y+")")
+			case ir.LaunchMax:
+				stack = append(stack, "max("+x+", "+y+")")
+			default:
+				stack = append(stack, "("+x+" "+ops[o.Code]+" "+y+")")
+			}
+		}
+	}
+	return strings.Join(stack, " ")
+}
+
+// TestWhen checks the launch conditions of checks the pass cannot prove
+// at generate time.
+func TestWhen(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string // per check, in order: its conditions joined by " && "
+	}{
+		{"saxpy: x at least as long as the threads that pass the guard", `
+//dc:kernel
+func K(t dc.Thread, a float32, x, y []float32) {
+	if i := t.GlobalX(); i < len(y) {
+		y[i] = a*x[i] + y[i]
+	}
+}`, []string{"((len(p1) - 1) - min((GridSizeX - 1), (len(p2) - 1)))"}},
+		{"no guard: the grid", `
+//dc:kernel
+func K(t dc.Thread, x []float32) {
+	x[t.GlobalX()] = 1
+}`, []string{"((len(p0) - 1) - (GridSizeX - 1))"}},
+		{"shared memory by the group size", `
+//dc:kernel
+func K(t dc.Thread, out []float32) {
+	sh := dc.Shared[[64]float32](t)
+	sh[t.LocalX()] = 1
+	t.Barrier()
+	if i := t.GlobalX(); i < len(out) {
+		out[i] = sh[t.LocalX()]
+	}
+}`, []string{"(63 - (GroupSizeX - 1))", "(63 - (GroupSizeX - 1))"}},
+		{"stencil: products need non-negative factors", `
+//dc:kernel
+func K(t dc.Thread, in, out []float32, w, h int) {
+	x, y := t.GlobalX(), t.GlobalY()
+	if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
+		out[y*w+x] = in[y*w+x-1]
+	}
+}`, []string{
+			"p2 && (p2 + 1) && ((len(p1) - 1) - ((min((GridSizeY - 1), ((p3 - 1) - 1)) * p2) + min((GridSizeX - 1), ((p2 - 1) - 1))))",
+			"p2 && ((p2 + 1) - 1) && ((len(p0) - 1) - (((min((GridSizeY - 1), ((p3 - 1) - 1)) * p2) + min((GridSizeX - 1), ((p2 - 1) - 1))) - 1))",
+		}},
+		{"a fact about part of a sum", `
+//dc:kernel
+func K(t dc.Thread, a, out []float32, m, k int) {
+	row, lx := t.GlobalY(), t.LocalX()
+	var acc float32
+	for k0 := 0; k0 < k; k0 += 16 {
+		if row < m && k0+lx < k {
+			acc += a[row*k+k0+lx]
+		}
+	}
+	if i := t.GlobalX(); i < len(out) {
+		out[i] = acc
+	}
+}`, []string{"p3 && ((len(p0) - 1) - min((((min((GridSizeY - 1), (p2 - 1)) * p3) + (p3 - 1)) + (GroupSizeX - 1)), ((p3 - 1) + (min((GridSizeY - 1), (p2 - 1)) * p3))))"}},
+		{"divisor: a positive parameter", `
+//dc:kernel
+func K(t dc.Thread, x []int32, d int32) {
+	if i := t.GlobalX(); i < len(x) {
+		x[i] = x[i] / d
+	}
+}`, []string{"(p1 - 1)"}},
+		{"an index read from memory has no condition", `
+//dc:kernel
+func K(t dc.Thread, x, idx []int32) {
+	if i := t.GlobalX(); i < len(idx) {
+		x[idx[i]] = 1
+	}
+}`, []string{""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := program(t, tc.src)
+			var got []string
+			for _, c := range p.Checks {
+				var cs []string
+				for _, w := range c.When {
+					cs = append(cs, infix(w))
+				}
+				got = append(got, strings.Join(cs, " && "))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("conditions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

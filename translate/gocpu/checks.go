@@ -101,3 +101,38 @@ func (p *printer) checkedSlice(e *ir.SliceExpr) *jen.Statement {
 	args := append([]jen.Code{jen.Id(faultName), jen.Lit(e.Check.ID), p.inner(e.X, false), lo, hi}, where()...)
 	return jen.Qual(cpuPath, "Slice").Call(args...)
 }
+
+// active reports whether check c is printed: it exists, and this is not a
+// fast body whose launch conditions make it unnecessary.
+func (p *printer) active(c *ir.Check) bool {
+	return c != nil && !(p.fast && c.When != nil)
+}
+
+// kernelName returns the name of the kernel body being printed.
+func (p *printer) kernelName(k *ir.Kernel) string {
+	if p.fast {
+		return FastKernelName(k)
+	}
+	return KernelName(k)
+}
+
+// usesFaults reports whether body, as printed, records faults: it has an
+// active check or calls a checked device function.
+func (p *printer) usesFaults(body *ir.Block) bool {
+	found := false
+	ir.WalkStmts(body, func(s ir.Stmt) {
+		ir.WalkStmtExprs(s, func(e ir.Expr) {
+			switch e := e.(type) {
+			case *ir.Index:
+				found = found || p.active(e.Check)
+			case *ir.SliceExpr:
+				found = found || p.active(e.Check)
+			case *ir.Binary:
+				found = found || p.active(e.Check)
+			case *ir.Call:
+				found = found || e.Func.Checked
+			}
+		})
+	})
+	return found
+}

@@ -34,7 +34,7 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 		}
 		return typeCode(e.T).Parens(p.inner(e.X, true))
 	case *ir.Index:
-		if e.Check != nil {
+		if p.active(e.Check) {
 			return p.checkedIndex(e)
 		}
 		return p.primary(e.X).Index(p.inner(e.Index, false))
@@ -49,7 +49,7 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 	case *ir.StructLit:
 		return p.structLit(e)
 	case *ir.SliceExpr:
-		if e.Check != nil {
+		if p.active(e.Check) {
 			return p.checkedSlice(e)
 		}
 		lo, hi := jen.Empty(), jen.Empty()
@@ -109,7 +109,7 @@ func (p *printer) unary(e *ir.Unary) *jen.Statement {
 }
 
 func (p *printer) binary(e *ir.Binary) *jen.Statement {
-	if e.Check != nil {
+	if p.active(e.Check) {
 		return p.checkedDiv(e)
 	}
 	prec := e.Op.Precedence()

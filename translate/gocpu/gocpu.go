@@ -114,10 +114,25 @@ func Func(f *ir.Func) jen.Code {
 // form
 //
 //	func dc_cpu_<k.Name>(dc_t dc.Thread, params...)
+//
+// A kernel with launch conditions (ir.FastConditions) gets a second
+// function, FastKernelName(k), without the checks they prove.
 func Kernel(k *ir.Kernel) jen.Code {
+	if ir.FastConditions(k) == nil {
+		return kernelVariant(k, false)
+	}
+	return jen.Add(kernelVariant(k, false)).Line().Line().Add(kernelVariant(k, true))
+}
+
+// FastKernelName returns the Go name of kernel k's fast CPU body.
+func FastKernelName(k *ir.Kernel) string { return KernelName(k) + "_fast" }
+
+// kernelVariant returns one CPU body of k; fast leaves out the checks the
+// launch conditions prove.
+func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
 	in := analyze(k.Body)
 	p := newPrinter(in, k.Params, nil)
-	p.kernel = true
+	p.kernel, p.fast = true, fast
 	var params []jen.Code
 	for _, v := range k.Params {
 		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
@@ -133,7 +148,7 @@ func Kernel(k *ir.Kernel) jen.Code {
 	body, bound, _ := xGuard(k)
 	if bound != nil {
 		p = newPrinter(analyze(body), k.Params, nil)
-		p.kernel = true
+		p.kernel, p.fast = true, fast
 	}
 	return p.loopKernel(k, body, bound, params)
 }
@@ -168,8 +183,8 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 			jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(where()...))
 	}
 	body = append(body, p.block(k.Body)...)
-	return jen.Commentf("%s runs one thread of kernel %s.", KernelName(k), k.Name).Line().
-		Func().Id(KernelName(k)).
+	return jen.Commentf("%s runs one thread of kernel %s.", p.kernelName(k), k.Name).Line().
+		Func().Id(p.kernelName(k)).
 		Params(append([]jen.Code{jen.Id(threadName).Qual(dcPath, "Thread")}, params...)...).
 		Block(body...)
 }
@@ -205,21 +220,24 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
 	}
-	params := call
-	var run jen.Code
-	if Loop(k) {
-		run = jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
-			jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
-				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi)}, pass...)...),
-			))
-	} else {
-		run = jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
+	runs := func(name string) jen.Code {
+		if Loop(k) {
+			return jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
+				jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
+					jen.Id(name).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi)}, pass...)...),
+				))
+		}
+		return jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
 			jen.Func().Params(jen.Id(threadName).Qual(dcPath, "Thread")).Block(
-				jen.Id(KernelName(k)).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
+				jen.Id(name).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
 			))
 	}
+	if ir.FastConditions(k) != nil { // the kernel is checked: dc_c is named
+		stmts = append(stmts, jen.If(jen.Id("dc_c").Dot("Fast")).Block(jen.Return(runs(FastKernelName(k)))))
+	}
+	run := runs(KernelName(k))
 	stmts = append(stmts, jen.Return(run))
-	return jen.Func().Params(params).Error().Block(stmts...)
+	return jen.Func().Params(call).Error().Block(stmts...)
 }
 
 // typeCode returns the Go spelling of t.

@@ -19,7 +19,8 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 	uses := p.in.uses
 	threadAt := p.in.threadCall
 	// A checked kernel needs every global index for its fault record.
-	has := func(b ir.Builtin, d int) bool { return uses.Has(b+ir.Builtin(d)) || (k.Checked && b == ir.GlobalX) }
+	where := p.usesFaults(body)
+	has := func(b ir.Builtin, d int) bool { return uses.Has(b+ir.Builtin(d)) || (where && b == ir.GlobalX) }
 
 	// Per thread: LocalX and GroupX follow from the global x index.
 	var inner []jen.Code
@@ -83,8 +84,8 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 			Parens(gridField("Groups", 0).Op("*").Add(gridField("Groups", 1))))
 	}
 	group = append(group, st)
-	return jen.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", KernelName(k), chunkLo, chunkHi, k.Name).Line().
-		Func().Id(KernelName(k)).
+	return jen.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
+		Func().Id(p.kernelName(k)).
 		Params(append([]jen.Code{
 			jen.Id(gridName).Qual(dcPath, "Grid"),
 			jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int(),

@@ -16,6 +16,7 @@ type printer struct {
 	thread   string          // the dc.Thread value
 	loop     bool            // loop-form kernel: thread builtins are loop variables
 	kernel   bool            // a kernel body: return ends the thread
+	fast     bool            // a kernel's fast body (see Kernel)
 	header   bool            // printing an if, for or switch header
 }
 

@@ -53,6 +53,11 @@ type Check struct {
 	ID   int // index in Program.Checks
 	Kind CheckKind
 	Pos  Pos // the Go position of the checked expression
+	// When lists conditions under which the check cannot fail, for a
+	// check in a kernel's body: a launch where every one holds may run
+	// the kernel's fast entry point, which leaves the check out (see
+	// LaunchExpr). Nil if the pass found none.
+	When []LaunchExpr
 }
 
 // Pos is a Go source position: the base name of the file and a 1-based line

@@ -206,6 +206,77 @@ __kernel void Args(__global const P* restrict ps, long ps_len, __global const fl
 }
 
 #line 41 "arrayargs.go"
+__kernel void Args_fast(__global const P* restrict ps, long ps_len, __global const float (*restrict rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__local float sh0[8][4];
+#line 42 "arrayargs.go"
+	__local float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long l = (long)get_local_id(0);
+#line 44 "arrayargs.go"
+	if (l < 8L) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 49 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {0};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8L][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			__global const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2L == 0L) {
+#line 55 "arrayargs.go"
+				__global const float* dc_t2 = rows[dc_ix(wrap((long)((ulong)i + 1UL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(*(const __global dc_arr0*)(ps[i].V));
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(*(const dc_arr0*)(r));
+#line 59 "arrayargs.go"
+			out[i] = sum4(*(const __global dc_arr0*)(ps[i].V)) + 2.0f * sum4(*(const __global dc_arr0*)(rows[i])) + 4.0f * sum4(*(const __local dc_arr0*)(s[l % 8L])) + 8.0f * corner(*(const dc_arr1*)(m)) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(*(const __global dc_arr0*)(rows[i]), (int)((uint)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3L == 0L) {
+#line 62 "arrayargs.go"
+				made[i] = rev(*(const __local dc_arr0*)(s[l % 8L]));
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
 __kernel void Args_aliased(__global const P* ps, long ps_len, __global const float (*rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -291,6 +362,77 @@ __kernel void Args_aliased(__global const P* ps, long ps_len, __global const flo
 				if (!dc_b11) {
 					*dc_p12 = dc_t5;
 				}
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
+__kernel void Args_aliased_fast(__global const P* ps, long ps_len, __global const float (*rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__local float sh0[8][4];
+#line 42 "arrayargs.go"
+	__local float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long l = (long)get_local_id(0);
+#line 44 "arrayargs.go"
+	if (l < 8L) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 49 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {0};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8L][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			__global const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2L == 0L) {
+#line 55 "arrayargs.go"
+				__global const float* dc_t2 = rows[dc_ix(wrap((long)((ulong)i + 1UL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(*(const __global dc_arr0*)(ps[i].V));
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(*(const dc_arr0*)(r));
+#line 59 "arrayargs.go"
+			out[i] = sum4(*(const __global dc_arr0*)(ps[i].V)) + 2.0f * sum4(*(const __global dc_arr0*)(rows[i])) + 4.0f * sum4(*(const __local dc_arr0*)(s[l % 8L])) + 8.0f * corner(*(const dc_arr1*)(m)) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(*(const __global dc_arr0*)(rows[i]), (int)((uint)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3L == 0L) {
+#line 62 "arrayargs.go"
+				made[i] = rev(*(const __local dc_arr0*)(s[l % 8L]));
 			}
 		}
 	}

@@ -204,6 +204,77 @@ extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, cons
 }
 
 #line 41 "arrayargs.go"
+extern "C" __global__ void Args_fast(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	__syncthreads();
+	{
+#line 49 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8LL][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(r);
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3LL == 0LL) {
+#line 62 "arrayargs.go"
+				made[i] = rev(s[l % 8LL]);
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
 extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -289,6 +360,77 @@ extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const flo
 				if (!dc_b11) {
 					*dc_p12 = dc_t5;
 				}
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
+extern "C" __global__ void Args_aliased_fast(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	__syncthreads();
+	{
+#line 49 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8LL][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(r);
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3LL == 0LL) {
+#line 62 "arrayargs.go"
+				made[i] = rev(s[l % 8LL]);
 			}
 		}
 	}

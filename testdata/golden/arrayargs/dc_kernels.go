@@ -292,6 +292,77 @@ extern "C" __global__ void Args(const P* __restrict__ ps, long long ps_len, cons
 }
 
 #line 41 "arrayargs.go"
+extern "C" __global__ void Args_fast(const P* __restrict__ ps, long long ps_len, const float (*__restrict__ rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	__syncthreads();
+	{
+#line 49 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8LL][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(r);
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3LL == 0LL) {
+#line 62 "arrayargs.go"
+				made[i] = rev(s[l % 8LL]);
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
 extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -377,6 +448,77 @@ extern "C" __global__ void Args_aliased(const P* ps, long long ps_len, const flo
 				if (!dc_b11) {
 					*dc_p12 = dc_t5;
 				}
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
+extern "C" __global__ void Args_aliased_fast(const P* ps, long long ps_len, const float (*rows)[4], long long rows_len, float* out, long long out_len, P* made, long long made_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__shared__ float sh0[8][4];
+#line 42 "arrayargs.go"
+	float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long long l = (long long)threadIdx.x;
+#line 44 "arrayargs.go"
+	if (l < 8LL) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	__syncthreads();
+	{
+#line 49 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8LL][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2LL == 0LL) {
+#line 55 "arrayargs.go"
+				const float* dc_t2 = rows[dc_ix(wrap((long long)((unsigned long long)i + 1ULL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(ps[i].V);
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(r);
+#line 59 "arrayargs.go"
+			out[i] = sum4(ps[i].V) + 2.0f * sum4(rows[i]) + 4.0f * sum4(s[l % 8LL]) + 8.0f * corner(m) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(rows[i], (int)((unsigned int)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3LL == 0LL) {
+#line 62 "arrayargs.go"
+				made[i] = rev(s[l % 8LL]);
 			}
 		}
 	}
@@ -592,6 +734,77 @@ __kernel void Args(__global const P* restrict ps, long ps_len, __global const fl
 }
 
 #line 41 "arrayargs.go"
+__kernel void Args_fast(__global const P* restrict ps, long ps_len, __global const float (*restrict rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__local float sh0[8][4];
+#line 42 "arrayargs.go"
+	__local float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long l = (long)get_local_id(0);
+#line 44 "arrayargs.go"
+	if (l < 8L) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 49 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {0};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8L][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			__global const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2L == 0L) {
+#line 55 "arrayargs.go"
+				__global const float* dc_t2 = rows[dc_ix(wrap((long)((ulong)i + 1UL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(*(const __global dc_arr0*)(ps[i].V));
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(*(const dc_arr0*)(r));
+#line 59 "arrayargs.go"
+			out[i] = sum4(*(const __global dc_arr0*)(ps[i].V)) + 2.0f * sum4(*(const __global dc_arr0*)(rows[i])) + 4.0f * sum4(*(const __local dc_arr0*)(s[l % 8L])) + 8.0f * corner(*(const dc_arr1*)(m)) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(*(const __global dc_arr0*)(rows[i]), (int)((uint)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3L == 0L) {
+#line 62 "arrayargs.go"
+				made[i] = rev(*(const __local dc_arr0*)(s[l % 8L]));
+			}
+		}
+	}
+}
+
+#line 41 "arrayargs.go"
 __kernel void Args_aliased(__global const P* ps, long ps_len, __global const float (*rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -681,14 +894,91 @@ __kernel void Args_aliased(__global const P* ps, long ps_len, __global const flo
 		}
 	}
 }
+
+#line 41 "arrayargs.go"
+__kernel void Args_aliased_fast(__global const P* ps, long ps_len, __global const float (*rows)[4], long rows_len, __global float* out, long out_len, __global P* made, long made_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 42 "arrayargs.go"
+	__local float sh0[8][4];
+#line 42 "arrayargs.go"
+	__local float (*s)[4] = sh0;
+#line 43 "arrayargs.go"
+	long l = (long)get_local_id(0);
+#line 44 "arrayargs.go"
+	if (l < 8L) {
+#line 45 "arrayargs.go"
+		float v[4] = {1.0f, 2.0f, 3.0f, (float)l};
+#line 46 "arrayargs.go"
+		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+			s[l][dc_i0] = v[dc_i0];
+		}
+	}
+#line 48 "arrayargs.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 49 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 49 "arrayargs.go"
+		if (i < out_len) {
+#line 50 "arrayargs.go"
+			float m[2][4] = {0};
+#line 51 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[1][dc_i0] = rows[i][dc_i0];
+			}
+#line 52 "arrayargs.go"
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				m[0][dc_i0] = s[l % 8L][dc_i0];
+			}
+#line 53 "arrayargs.go"
+			__global const float* dc_t1 = rows[dc_ix(wrap(i, rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 2, &dc_b1)];
+			float q[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				q[dc_i0] = dc_t1[dc_i0];
+			}
+#line 54 "arrayargs.go"
+			if (i % 2L == 0L) {
+#line 55 "arrayargs.go"
+				__global const float* dc_t2 = rows[dc_ix(wrap((long)((ulong)i + 1UL), rows_len, dc_fault, dc_tag), rows_len, dc_fault, dc_tag, 3, &dc_b2)];
+				for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+					m[1][dc_i0] = dc_t2[dc_i0];
+				}
+			}
+#line 57 "arrayargs.go"
+			P dc_t3 = rev(*(const __global dc_arr0*)(ps[i].V));
+			float r[4];
+			for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
+				r[dc_i0] = dc_t3.V[dc_i0];
+			}
+#line 58 "arrayargs.go"
+			float b = bump(*(const dc_arr0*)(r));
+#line 59 "arrayargs.go"
+			out[i] = sum4(*(const __global dc_arr0*)(ps[i].V)) + 2.0f * sum4(*(const __global dc_arr0*)(rows[i])) + 4.0f * sum4(*(const __local dc_arr0*)(s[l % 8L])) + 8.0f * corner(*(const dc_arr1*)(m)) + 16.0f * b + 32.0f * r[0] + 64.0f * q[1];
+#line 60 "arrayargs.go"
+			made[i] = dc_make_P(*(const __global dc_arr0*)(rows[i]), (int)((uint)ps[i].N + 1u));
+#line 61 "arrayargs.go"
+			if (i % 3L == 0L) {
+#line 62 "arrayargs.go"
+				made[i] = rev(*(const __local dc_arr0*)(s[l % 8L]));
+			}
+		}
+	}
+}
 `
 
 var dcKernelArgs = &runtime.Kernel{
-	Aliased: "Args_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Args",
+	Aliased:     "Args_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Args",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "ps",
@@ -721,6 +1011,11 @@ func LaunchArgs(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[P], rows *run
 		dc_s2 := out.HostSlice()
 		dc_s3 := made.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Args", g, func(dc_t dc.Thread) {
+				dc_cpu_Args_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.RunGroups("Args", g, func(dc_t dc.Thread) {
 			dc_cpu_Args(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -755,6 +1050,39 @@ func dc_cpu_Args(dc_t dc.Thread, ps []P, rows [][4]float32, out []float32, made 
 			(*cpu.Index(dc_f, 7, made, int(i), dc_x, dc_y, dc_z)) = P{V: (*cpu.Index(dc_f, 8, rows, int(i), dc_x, dc_y, dc_z)), N: (*cpu.Index(dc_f, 9, ps, int(i), dc_x, dc_y, dc_z)).N + 1}
 			if i%3 == 0 {
 				(*cpu.Index(dc_f, 10, made, int(i), dc_x, dc_y, dc_z)) = dc_rev(s[l%8])
+			}
+		}
+	}
+}
+
+// dc_cpu_Args_fast runs one thread of kernel Args.
+func dc_cpu_Args_fast(dc_t dc.Thread, ps []P, rows [][4]float32, out []float32, made []P, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[8][4]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	l := dc_t.LocalX()
+	if l < 8 {
+		v := [4]float32{1, 2, 3, float32(l)}
+		s[l] = v
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(out) {
+			var m [2][4]float32
+			m[1] = rows[i]
+			m[0] = s[l%8]
+			q := (*cpu.Index(dc_f, 2, rows, int(dc_wrap(i, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+			if i%2 == 0 {
+				m[1] = (*cpu.Index(dc_f, 3, rows, int(dc_wrap(i+1, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+			}
+			r := dc_rev(ps[i].V).V
+			b := dc_bump(r)
+			out[i] = dc_sum4(ps[i].V) + 2*dc_sum4(rows[i]) + 4*dc_sum4(s[l%8]) + 8*dc_corner(m) + 16*b + 32*r[0] + 64*q[1]
+			made[i] = P{V: rows[i], N: ps[i].N + 1}
+			if i%3 == 0 {
+				made[i] = dc_rev(s[l%8])
 			}
 		}
 	}

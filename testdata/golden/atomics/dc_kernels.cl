@@ -135,6 +135,57 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 }
 
 #line 20 "atomics.go"
+__kernel void Histogram_fast(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+#line 21 "atomics.go"
+	__local uint sh0[64];
+#line 21 "atomics.go"
+	__local uint* h = sh0;
+#line 22 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 22 "atomics.go"
+	long gs = (long)get_local_size(0);
+#line 23 "atomics.go"
+	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 27 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "atomics.go"
+	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
+#line 20 "atomics.go"
 __kernel void Histogram_aliased(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -186,6 +237,57 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 	}
 }
 
+#line 20 "atomics.go"
+__kernel void Histogram_aliased_fast(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+#line 21 "atomics.go"
+	__local uint sh0[64];
+#line 21 "atomics.go"
+	__local uint* h = sh0;
+#line 22 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 22 "atomics.go"
+	long gs = (long)get_local_size(0);
+#line 23 "atomics.go"
+	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 27 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "atomics.go"
+	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
 #line 43 "atomics.go"
 __kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -211,6 +313,28 @@ __kernel void Compact(__global const int* restrict xs, long xs_len, __global int
 }
 
 #line 43 "atomics.go"
+__kernel void Compact_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomic_add(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
 __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -229,6 +353,28 @@ __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int*
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomic_add(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
 			}
 		}
 	}
@@ -286,6 +432,47 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 }
 
 #line 55 "atomics.go"
+__kernel void Extremes_fast(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__local int sh1[2];
+#line 56 "atomics.go"
+	__local int* s = sh1;
+#line 57 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 62 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomic_min(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomic_max(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomic_min(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomic_max(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 69 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 70 "atomics.go"
+		atomic_min(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomic_max(&ext[1], s[1]);
+	}
+}
+
+#line 55 "atomics.go"
 __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -336,6 +523,47 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 	}
 }
 
+#line 55 "atomics.go"
+__kernel void Extremes_aliased_fast(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__local int sh1[2];
+#line 56 "atomics.go"
+	__local int* s = sh1;
+#line 57 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 62 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomic_min(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomic_max(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomic_min(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomic_max(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 69 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 70 "atomics.go"
+		atomic_min(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomic_max(&ext[1], s[1]);
+	}
+}
+
 #line 78 "atomics.go"
 __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -370,6 +598,37 @@ __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global 
 }
 
 #line 78 "atomics.go"
+__kernel void SumFloat_fast(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__local float sh2[1];
+#line 79 "atomics.go"
+	__local float* s = sh2;
+#line 80 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 84 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			dc_atomic_add_f32_local(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 88 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 89 "atomics.go"
+		dc_atomic_add_f32_global(&total[0], s[0]);
+	}
+}
+
+#line 78 "atomics.go"
 __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -399,6 +658,37 @@ __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global f
 	if ((long)get_local_id(0) == 0L) {
 #line 89 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+	}
+}
+
+#line 78 "atomics.go"
+__kernel void SumFloat_aliased_fast(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__local float sh2[1];
+#line 79 "atomics.go"
+	__local float* s = sh2;
+#line 80 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 84 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			dc_atomic_add_f32_local(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 88 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 89 "atomics.go"
+		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
@@ -471,6 +761,43 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	}
 }
 
+#line 99 "atomics.go"
+__kernel void Exchange_fast(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "atomics.go"
+	__local uint sh3[1];
+#line 100 "atomics.go"
+	__local uint* s = sh3;
+#line 101 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 102 "atomics.go"
+	if (lx == 0L) {
+#line 103 "atomics.go"
+		s[0] = 0u;
+	}
+#line 105 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 106 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 106 "atomics.go"
+		if (i < n) {
+#line 107 "atomics.go"
+			olds[i] = atomic_xchg(&cell[0], (int)(long)((ulong)i + 1UL));
+#line 108 "atomics.go"
+			folds[i] = atomic_xchg(&fcell[0], (float)(long)((ulong)i + 1UL));
+#line 109 "atomics.go"
+			uolds[i] = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
+		}
+	}
+#line 111 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 112 "atomics.go"
+	if (lx == 0L) {
+#line 113 "atomics.go"
+		ufinal[(long)get_group_id(0)] = s[0];
+	}
+}
+
 #line 121 "atomics.go"
 __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -505,6 +832,35 @@ __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global i
 }
 
 #line 121 "atomics.go"
+__kernel void CappedSum_fast(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long i = (long)get_global_id(0);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomic_add(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
+#line 130 "atomics.go"
+		int prev = atomic_cmpxchg(&acc[0], old, next);
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
 __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -527,6 +883,35 @@ __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global in
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
 #line 130 "atomics.go"
 		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
+__kernel void CappedSum_aliased_fast(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long i = (long)get_global_id(0);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomic_add(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
+#line 130 "atomics.go"
+		int prev = atomic_cmpxchg(&acc[0], old, next);
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -586,6 +971,51 @@ __kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global 
 }
 
 #line 143 "atomics.go"
+__kernel void MaxFloat_fast(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__local uint sh4[1];
+#line 144 "atomics.go"
+	__local uint* s = sh4;
+#line 145 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 146 "atomics.go"
+		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
+	}
+#line 148 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 149 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			uint old = atomic_add(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; as_float(old) < v; ) {
+#line 153 "atomics.go"
+				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 161 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 162 "atomics.go"
+		atomic_max(&maxKey[0], orderedKey(s[0]));
+	}
+}
+
+#line 143 "atomics.go"
 __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
@@ -629,6 +1059,51 @@ __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global u
 	if ((long)get_local_id(0) == 0L) {
 #line 162 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
+	}
+}
+
+#line 143 "atomics.go"
+__kernel void MaxFloat_aliased_fast(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__local uint sh4[1];
+#line 144 "atomics.go"
+	__local uint* s = sh4;
+#line 145 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 146 "atomics.go"
+		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
+	}
+#line 148 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 149 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			uint old = atomic_add(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; as_float(old) < v; ) {
+#line 153 "atomics.go"
+				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 161 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 162 "atomics.go"
+		atomic_max(&maxKey[0], orderedKey(s[0]));
 	}
 }
 #endif // cl_khr_fp64

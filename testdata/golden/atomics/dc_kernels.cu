@@ -113,6 +113,57 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 }
 
 #line 20 "atomics.go"
+extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+#line 21 "atomics.go"
+	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
+	unsigned int* h = sh0;
+#line 22 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
+	long long gs = (long long)blockDim.x;
+#line 23 "atomics.go"
+	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	__syncthreads();
+	{
+#line 27 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	__syncthreads();
+#line 31 "atomics.go"
+	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
+#line 20 "atomics.go"
 extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -164,6 +215,57 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 	}
 }
 
+#line 20 "atomics.go"
+extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+#line 21 "atomics.go"
+	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
+	unsigned int* h = sh0;
+#line 22 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
+	long long gs = (long long)blockDim.x;
+#line 23 "atomics.go"
+	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	__syncthreads();
+	{
+#line 27 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	__syncthreads();
+#line 31 "atomics.go"
+	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
 #line 43 "atomics.go"
 extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -189,6 +291,28 @@ extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 43 "atomics.go"
+extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomicAdd(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
 extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -207,6 +331,28 @@ extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int*
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomicAdd(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
 			}
 		}
 	}
@@ -264,6 +410,47 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 }
 
 #line 55 "atomics.go"
+extern "C" __global__ void Extremes_fast(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__shared__ int sh1[2];
+#line 56 "atomics.go"
+	int* s = sh1;
+#line 57 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	__syncthreads();
+	{
+#line 62 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomicMin(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomicMax(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomicMin(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomicMax(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	__syncthreads();
+#line 69 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 70 "atomics.go"
+		atomicMin(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomicMax(&ext[1], s[1]);
+	}
+}
+
+#line 55 "atomics.go"
 extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -314,6 +501,47 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 	}
 }
 
+#line 55 "atomics.go"
+extern "C" __global__ void Extremes_aliased_fast(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__shared__ int sh1[2];
+#line 56 "atomics.go"
+	int* s = sh1;
+#line 57 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	__syncthreads();
+	{
+#line 62 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomicMin(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomicMax(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomicMin(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomicMax(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	__syncthreads();
+#line 69 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 70 "atomics.go"
+		atomicMin(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomicMax(&ext[1], s[1]);
+	}
+}
+
 #line 78 "atomics.go"
 extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -348,6 +576,37 @@ extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_l
 }
 
 #line 78 "atomics.go"
+extern "C" __global__ void SumFloat_fast(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__shared__ float sh2[1];
+#line 79 "atomics.go"
+	float* s = sh2;
+#line 80 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	__syncthreads();
+	{
+#line 84 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			atomicAdd(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	__syncthreads();
+#line 88 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 89 "atomics.go"
+		atomicAdd(&total[0], s[0]);
+	}
+}
+
+#line 78 "atomics.go"
 extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -377,6 +636,37 @@ extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, f
 	if ((long long)threadIdx.x == 0LL) {
 #line 89 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+	}
+}
+
+#line 78 "atomics.go"
+extern "C" __global__ void SumFloat_aliased_fast(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__shared__ float sh2[1];
+#line 79 "atomics.go"
+	float* s = sh2;
+#line 80 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	__syncthreads();
+	{
+#line 84 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			atomicAdd(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	__syncthreads();
+#line 88 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 89 "atomics.go"
+		atomicAdd(&total[0], s[0]);
 	}
 }
 
@@ -449,6 +739,43 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	}
 }
 
+#line 99 "atomics.go"
+extern "C" __global__ void Exchange_fast(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "atomics.go"
+	__shared__ unsigned int sh3[1];
+#line 100 "atomics.go"
+	unsigned int* s = sh3;
+#line 101 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 102 "atomics.go"
+	if (lx == 0LL) {
+#line 103 "atomics.go"
+		s[0] = 0u;
+	}
+#line 105 "atomics.go"
+	__syncthreads();
+	{
+#line 106 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 106 "atomics.go"
+		if (i < n) {
+#line 107 "atomics.go"
+			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
+#line 108 "atomics.go"
+			folds[i] = atomicExch(&fcell[0], (float)(long long)((unsigned long long)i + 1ULL));
+#line 109 "atomics.go"
+			uolds[i] = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
+		}
+	}
+#line 111 "atomics.go"
+	__syncthreads();
+#line 112 "atomics.go"
+	if (lx == 0LL) {
+#line 113 "atomics.go"
+		ufinal[(long long)blockIdx.x] = s[0];
+	}
+}
+
 #line 121 "atomics.go"
 extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -483,6 +810,35 @@ extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_le
 }
 
 #line 121 "atomics.go"
+extern "C" __global__ void CappedSum_fast(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 130 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
 extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -505,6 +861,35 @@ extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, in
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
 #line 130 "atomics.go"
 		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
+extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 130 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -563,6 +948,51 @@ extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_l
 }
 
 #line 143 "atomics.go"
+extern "C" __global__ void MaxFloat_fast(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
+	unsigned int* s = sh4;
+#line 145 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 146 "atomics.go"
+		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
+	}
+#line 148 "atomics.go"
+	__syncthreads();
+	{
+#line 149 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			unsigned int old = atomicAdd(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; __uint_as_float(old) < v; ) {
+#line 153 "atomics.go"
+				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	__syncthreads();
+#line 161 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 162 "atomics.go"
+		atomicMax(&maxKey[0], orderedKey(s[0]));
+	}
+}
+
+#line 143 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -606,5 +1036,50 @@ extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, u
 	if ((long long)threadIdx.x == 0LL) {
 #line 162 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+	}
+}
+
+#line 143 "atomics.go"
+extern "C" __global__ void MaxFloat_aliased_fast(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
+	unsigned int* s = sh4;
+#line 145 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 146 "atomics.go"
+		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
+	}
+#line 148 "atomics.go"
+	__syncthreads();
+	{
+#line 149 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			unsigned int old = atomicAdd(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; __uint_as_float(old) < v; ) {
+#line 153 "atomics.go"
+				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	__syncthreads();
+#line 161 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 162 "atomics.go"
+		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }

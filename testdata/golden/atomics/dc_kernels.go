@@ -279,6 +279,57 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 }
 
 #line 20 "atomics.go"
+extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+#line 21 "atomics.go"
+	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
+	unsigned int* h = sh0;
+#line 22 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
+	long long gs = (long long)blockDim.x;
+#line 23 "atomics.go"
+	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	__syncthreads();
+	{
+#line 27 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	__syncthreads();
+#line 31 "atomics.go"
+	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
+#line 20 "atomics.go"
 extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -330,6 +381,57 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 	}
 }
 
+#line 20 "atomics.go"
+extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+#line 21 "atomics.go"
+	__shared__ unsigned int sh0[64];
+#line 21 "atomics.go"
+	unsigned int* h = sh0;
+#line 22 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 22 "atomics.go"
+	long long gs = (long long)blockDim.x;
+#line 23 "atomics.go"
+	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	__syncthreads();
+	{
+#line 27 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	__syncthreads();
+#line 31 "atomics.go"
+	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
 #line 43 "atomics.go"
 extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -355,6 +457,28 @@ extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 43 "atomics.go"
+extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomicAdd(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
 extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -373,6 +497,28 @@ extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int*
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomicAdd(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
 			}
 		}
 	}
@@ -430,6 +576,47 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 }
 
 #line 55 "atomics.go"
+extern "C" __global__ void Extremes_fast(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__shared__ int sh1[2];
+#line 56 "atomics.go"
+	int* s = sh1;
+#line 57 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	__syncthreads();
+	{
+#line 62 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomicMin(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomicMax(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomicMin(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomicMax(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	__syncthreads();
+#line 69 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 70 "atomics.go"
+		atomicMin(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomicMax(&ext[1], s[1]);
+	}
+}
+
+#line 55 "atomics.go"
 extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -480,6 +667,47 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 	}
 }
 
+#line 55 "atomics.go"
+extern "C" __global__ void Extremes_aliased_fast(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__shared__ int sh1[2];
+#line 56 "atomics.go"
+	int* s = sh1;
+#line 57 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	__syncthreads();
+	{
+#line 62 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomicMin(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomicMax(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomicMin(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomicMax(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	__syncthreads();
+#line 69 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 70 "atomics.go"
+		atomicMin(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomicMax(&ext[1], s[1]);
+	}
+}
+
 #line 78 "atomics.go"
 extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -514,6 +742,37 @@ extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_l
 }
 
 #line 78 "atomics.go"
+extern "C" __global__ void SumFloat_fast(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__shared__ float sh2[1];
+#line 79 "atomics.go"
+	float* s = sh2;
+#line 80 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	__syncthreads();
+	{
+#line 84 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			atomicAdd(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	__syncthreads();
+#line 88 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 89 "atomics.go"
+		atomicAdd(&total[0], s[0]);
+	}
+}
+
+#line 78 "atomics.go"
 extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -543,6 +802,37 @@ extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, f
 	if ((long long)threadIdx.x == 0LL) {
 #line 89 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+	}
+}
+
+#line 78 "atomics.go"
+extern "C" __global__ void SumFloat_aliased_fast(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__shared__ float sh2[1];
+#line 79 "atomics.go"
+	float* s = sh2;
+#line 80 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	__syncthreads();
+	{
+#line 84 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			atomicAdd(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	__syncthreads();
+#line 88 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 89 "atomics.go"
+		atomicAdd(&total[0], s[0]);
 	}
 }
 
@@ -615,6 +905,43 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	}
 }
 
+#line 99 "atomics.go"
+extern "C" __global__ void Exchange_fast(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 100 "atomics.go"
+	__shared__ unsigned int sh3[1];
+#line 100 "atomics.go"
+	unsigned int* s = sh3;
+#line 101 "atomics.go"
+	long long lx = (long long)threadIdx.x;
+#line 102 "atomics.go"
+	if (lx == 0LL) {
+#line 103 "atomics.go"
+		s[0] = 0u;
+	}
+#line 105 "atomics.go"
+	__syncthreads();
+	{
+#line 106 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 106 "atomics.go"
+		if (i < n) {
+#line 107 "atomics.go"
+			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
+#line 108 "atomics.go"
+			folds[i] = atomicExch(&fcell[0], (float)(long long)((unsigned long long)i + 1ULL));
+#line 109 "atomics.go"
+			uolds[i] = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
+		}
+	}
+#line 111 "atomics.go"
+	__syncthreads();
+#line 112 "atomics.go"
+	if (lx == 0LL) {
+#line 113 "atomics.go"
+		ufinal[(long long)blockIdx.x] = s[0];
+	}
+}
+
 #line 121 "atomics.go"
 extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -649,6 +976,35 @@ extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_le
 }
 
 #line 121 "atomics.go"
+extern "C" __global__ void CappedSum_fast(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 130 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
 extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -671,6 +1027,35 @@ extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, in
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
 #line 130 "atomics.go"
 		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
+extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 130 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -729,6 +1114,51 @@ extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_l
 }
 
 #line 143 "atomics.go"
+extern "C" __global__ void MaxFloat_fast(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
+	unsigned int* s = sh4;
+#line 145 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 146 "atomics.go"
+		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
+	}
+#line 148 "atomics.go"
+	__syncthreads();
+	{
+#line 149 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			unsigned int old = atomicAdd(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; __uint_as_float(old) < v; ) {
+#line 153 "atomics.go"
+				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	__syncthreads();
+#line 161 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 162 "atomics.go"
+		atomicMax(&maxKey[0], orderedKey(s[0]));
+	}
+}
+
+#line 143 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -772,6 +1202,51 @@ extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, u
 	if ((long long)threadIdx.x == 0LL) {
 #line 162 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+	}
+}
+
+#line 143 "atomics.go"
+extern "C" __global__ void MaxFloat_aliased_fast(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__shared__ unsigned int sh4[1];
+#line 144 "atomics.go"
+	unsigned int* s = sh4;
+#line 145 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 146 "atomics.go"
+		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
+	}
+#line 148 "atomics.go"
+	__syncthreads();
+	{
+#line 149 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			unsigned int old = atomicAdd(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; __uint_as_float(old) < v; ) {
+#line 153 "atomics.go"
+				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	__syncthreads();
+#line 161 "atomics.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 162 "atomics.go"
+		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }
 `
@@ -914,6 +1389,57 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 }
 
 #line 20 "atomics.go"
+__kernel void Histogram_fast(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+#line 21 "atomics.go"
+	__local uint sh0[64];
+#line 21 "atomics.go"
+	__local uint* h = sh0;
+#line 22 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 22 "atomics.go"
+	long gs = (long)get_local_size(0);
+#line 23 "atomics.go"
+	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 27 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "atomics.go"
+	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
+#line 20 "atomics.go"
 __kernel void Histogram_aliased(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -965,6 +1491,57 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 	}
 }
 
+#line 20 "atomics.go"
+__kernel void Histogram_aliased_fast(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	__local uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+#line 21 "atomics.go"
+	__local uint sh0[64];
+#line 21 "atomics.go"
+	__local uint* h = sh0;
+#line 22 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 22 "atomics.go"
+	long gs = (long)get_local_size(0);
+#line 23 "atomics.go"
+	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
+#line 24 "atomics.go"
+		dc_b1 = 0;
+		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 26 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 27 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 27 "atomics.go"
+		if (i < data_len) {
+#line 28 "atomics.go"
+			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+		}
+	}
+#line 30 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "atomics.go"
+	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
+#line 32 "atomics.go"
+		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+#line 33 "atomics.go"
+			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+		}
+	}
+}
+
 #line 43 "atomics.go"
 __kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -990,6 +1567,28 @@ __kernel void Compact(__global const int* restrict xs, long xs_len, __global int
 }
 
 #line 43 "atomics.go"
+__kernel void Compact_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomic_add(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
 __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1008,6 +1607,28 @@ __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int*
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 45 "atomics.go"
+			int slot = atomic_add(&count[0], 1);
+#line 46 "atomics.go"
+			dc_b1 = 0;
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			int dc_t1 = xs[i];
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
 			}
 		}
 	}
@@ -1065,6 +1686,47 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 }
 
 #line 55 "atomics.go"
+__kernel void Extremes_fast(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__local int sh1[2];
+#line 56 "atomics.go"
+	__local int* s = sh1;
+#line 57 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 62 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomic_min(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomic_max(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomic_min(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomic_max(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 69 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 70 "atomics.go"
+		atomic_min(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomic_max(&ext[1], s[1]);
+	}
+}
+
+#line 55 "atomics.go"
 __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1115,6 +1777,47 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 	}
 }
 
+#line 55 "atomics.go"
+__kernel void Extremes_aliased_fast(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "atomics.go"
+	__local int sh1[2];
+#line 56 "atomics.go"
+	__local int* s = sh1;
+#line 57 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 58 "atomics.go"
+		s[0] = 2147483647;
+#line 59 "atomics.go"
+		s[1] = (-2147483647 - 1);
+	}
+#line 61 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 62 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 62 "atomics.go"
+		if (i < xs_len) {
+#line 63 "atomics.go"
+			atomic_min(&s[0], xs[i]);
+#line 64 "atomics.go"
+			atomic_max(&s[1], xs[i]);
+#line 65 "atomics.go"
+			atomic_min(&uext[0], us[i]);
+#line 66 "atomics.go"
+			atomic_max(&uext[1], us[i]);
+		}
+	}
+#line 68 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 69 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 70 "atomics.go"
+		atomic_min(&ext[0], s[0]);
+#line 71 "atomics.go"
+		atomic_max(&ext[1], s[1]);
+	}
+}
+
 #line 78 "atomics.go"
 __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1149,6 +1852,37 @@ __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global 
 }
 
 #line 78 "atomics.go"
+__kernel void SumFloat_fast(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__local float sh2[1];
+#line 79 "atomics.go"
+	__local float* s = sh2;
+#line 80 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 84 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			dc_atomic_add_f32_local(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 88 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 89 "atomics.go"
+		dc_atomic_add_f32_global(&total[0], s[0]);
+	}
+}
+
+#line 78 "atomics.go"
 __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1178,6 +1912,37 @@ __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global f
 	if ((long)get_local_id(0) == 0L) {
 #line 89 "atomics.go"
 		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+	}
+}
+
+#line 78 "atomics.go"
+__kernel void SumFloat_aliased_fast(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "atomics.go"
+	__local float sh2[1];
+#line 79 "atomics.go"
+	__local float* s = sh2;
+#line 80 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 81 "atomics.go"
+		s[0] = 0.0f;
+	}
+#line 83 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 84 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 84 "atomics.go"
+		if (i < xs_len) {
+#line 85 "atomics.go"
+			dc_atomic_add_f32_local(&s[0], xs[i]);
+		}
+	}
+#line 87 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 88 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 89 "atomics.go"
+		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
@@ -1250,6 +2015,43 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	}
 }
 
+#line 99 "atomics.go"
+__kernel void Exchange_fast(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 100 "atomics.go"
+	__local uint sh3[1];
+#line 100 "atomics.go"
+	__local uint* s = sh3;
+#line 101 "atomics.go"
+	long lx = (long)get_local_id(0);
+#line 102 "atomics.go"
+	if (lx == 0L) {
+#line 103 "atomics.go"
+		s[0] = 0u;
+	}
+#line 105 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 106 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 106 "atomics.go"
+		if (i < n) {
+#line 107 "atomics.go"
+			olds[i] = atomic_xchg(&cell[0], (int)(long)((ulong)i + 1UL));
+#line 108 "atomics.go"
+			folds[i] = atomic_xchg(&fcell[0], (float)(long)((ulong)i + 1UL));
+#line 109 "atomics.go"
+			uolds[i] = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
+		}
+	}
+#line 111 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 112 "atomics.go"
+	if (lx == 0L) {
+#line 113 "atomics.go"
+		ufinal[(long)get_group_id(0)] = s[0];
+	}
+}
+
 #line 121 "atomics.go"
 __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1284,6 +2086,35 @@ __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global i
 }
 
 #line 121 "atomics.go"
+__kernel void CappedSum_fast(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long i = (long)get_global_id(0);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomic_add(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
+#line 130 "atomics.go"
+		int prev = atomic_cmpxchg(&acc[0], old, next);
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
 __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1306,6 +2137,35 @@ __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global in
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
 #line 130 "atomics.go"
 		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 131 "atomics.go"
+		if (prev == old) {
+#line 132 "atomics.go"
+			break;
+		}
+#line 134 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 121 "atomics.go"
+__kernel void CappedSum_aliased_fast(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 122 "atomics.go"
+	long i = (long)get_global_id(0);
+#line 123 "atomics.go"
+	if (i >= xs_len) {
+#line 124 "atomics.go"
+		return;
+	}
+#line 126 "atomics.go"
+	int v = xs[i];
+#line 127 "atomics.go"
+	int old = atomic_add(&acc[0], 0);
+#line 128 "atomics.go"
+	for (;;) {
+#line 129 "atomics.go"
+		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
+#line 130 "atomics.go"
+		int prev = atomic_cmpxchg(&acc[0], old, next);
 #line 131 "atomics.go"
 		if (prev == old) {
 #line 132 "atomics.go"
@@ -1365,6 +2225,51 @@ __kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global 
 }
 
 #line 143 "atomics.go"
+__kernel void MaxFloat_fast(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__local uint sh4[1];
+#line 144 "atomics.go"
+	__local uint* s = sh4;
+#line 145 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 146 "atomics.go"
+		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
+	}
+#line 148 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 149 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			uint old = atomic_add(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; as_float(old) < v; ) {
+#line 153 "atomics.go"
+				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 161 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 162 "atomics.go"
+		atomic_max(&maxKey[0], orderedKey(s[0]));
+	}
+}
+
+#line 143 "atomics.go"
 __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
@@ -1410,15 +2315,66 @@ __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global u
 		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
+
+#line 143 "atomics.go"
+__kernel void MaxFloat_aliased_fast(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "atomics.go"
+	__local uint sh4[1];
+#line 144 "atomics.go"
+	__local uint* s = sh4;
+#line 145 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 146 "atomics.go"
+		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
+	}
+#line 148 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 149 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 149 "atomics.go"
+		if (i < xs_len) {
+#line 150 "atomics.go"
+			float v = xs[i];
+#line 151 "atomics.go"
+			uint old = atomic_add(&s[0], 0u);
+#line 152 "atomics.go"
+			for (; as_float(old) < v; ) {
+#line 153 "atomics.go"
+				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
+#line 154 "atomics.go"
+				if (prev == old) {
+#line 155 "atomics.go"
+					break;
+				}
+#line 157 "atomics.go"
+				old = prev;
+			}
+		}
+	}
+#line 160 "atomics.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 161 "atomics.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 162 "atomics.go"
+		atomic_max(&maxKey[0], orderedKey(s[0]));
+	}
+}
 #endif // cl_khr_fp64
 `
 
 var dcKernelHistogram = &runtime.Kernel{
-	Aliased: "Histogram_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Histogram",
+	Aliased:     "Histogram_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Histogram",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "data",
@@ -1437,10 +2393,14 @@ var dcKernelHistogram = &runtime.Kernel{
 }
 
 var dcKernelCompact = &runtime.Kernel{
-	Aliased: "Compact_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Compact",
+	Aliased:     "Compact_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Compact",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1462,8 +2422,15 @@ var dcKernelExtremes = &runtime.Kernel{
 	Aliased: "Extremes_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Extremes",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Extremes",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1490,8 +2457,11 @@ var dcKernelSumFloat = &runtime.Kernel{
 	Aliased: "SumFloat_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "SumFloat",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SumFloat",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1508,8 +2478,16 @@ var dcKernelSumFloat = &runtime.Kernel{
 var dcKernelExchange = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Exchange",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Exchange",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "cell",
@@ -1551,8 +2529,11 @@ var dcKernelExchange = &runtime.Kernel{
 var dcKernelCappedSum = &runtime.Kernel{
 	Aliased: "CappedSum_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "CappedSum",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CappedSum",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1573,6 +2554,9 @@ var dcKernelMaxFloat = &runtime.Kernel{
 	Aliased: "MaxFloat_aliased",
 	Barrier: true,
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "MaxFloat",
@@ -1597,6 +2581,11 @@ func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32
 		dc_s0 := data.HostSlice()
 		dc_s1 := bins.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
+				dc_cpu_Histogram_fast(dc_t, dc_s0, dc_s1, nbins, dc_f)
+			})
+		}
 		return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
 			dc_cpu_Histogram(dc_t, dc_s0, dc_s1, nbins, dc_f)
 		})
@@ -1612,6 +2601,11 @@ func LaunchCompact(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ou
 		dc_s1 := out.HostSlice()
 		dc_s2 := count.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Compact", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Compact_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Compact", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Compact(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
 		})
@@ -1628,6 +2622,11 @@ func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], u
 		dc_s2 := ext.HostSlice()
 		dc_s3 := uext.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Extremes", g, func(dc_t dc.Thread) {
+				dc_cpu_Extremes_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.RunGroups("Extremes", g, func(dc_t dc.Thread) {
 			dc_cpu_Extremes(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -1642,6 +2641,11 @@ func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 		dc_s0 := xs.HostSlice()
 		dc_s1 := total.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("SumFloat", g, func(dc_t dc.Thread) {
+				dc_cpu_SumFloat_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("SumFloat", g, func(dc_t dc.Thread) {
 			dc_cpu_SumFloat(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -1660,6 +2664,11 @@ func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32],
 		dc_s4 := uolds.HostSlice()
 		dc_s5 := ufinal.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Exchange", g, func(dc_t dc.Thread) {
+				dc_cpu_Exchange_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
+			})
+		}
 		return cpu.RunGroups("Exchange", g, func(dc_t dc.Thread) {
 			dc_cpu_Exchange(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
 		})
@@ -1674,6 +2683,11 @@ func LaunchCappedSum(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], 
 		dc_s0 := xs.HostSlice()
 		dc_s1 := acc.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("CappedSum", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_CappedSum_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, limit, dc_f)
+			})
+		}
 		return cpu.Run("CappedSum", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_CappedSum(g, dc_g0, dc_g1, dc_s0, dc_s1, limit, dc_f)
 		})
@@ -1688,6 +2702,11 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 		dc_s0 := xs.HostSlice()
 		dc_s1 := maxKey.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("MaxFloat", g, func(dc_t dc.Thread) {
+				dc_cpu_MaxFloat_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("MaxFloat", g, func(dc_t dc.Thread) {
 			dc_cpu_MaxFloat(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -1710,6 +2729,32 @@ func dc_cpu_Histogram(dc_t dc.Thread, data []uint32, bins []uint32, nbins int, d
 		i := dc_t.GlobalX()
 		if i < len(data) {
 			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+		}
+	}
+	dc_t.Barrier()
+	for b_1 := lx; b_1 < nbins; b_1 += gs {
+		if (*cpu.Index(dc_f, 3, h[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h[:], int(b_1), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast runs one thread of kernel Histogram.
+func dc_cpu_Histogram_fast(dc_t dc.Thread, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]uint32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	h := dc_sh0
+	lx := dc_t.LocalX()
+	gs := dc_t.GroupSizeX()
+	for b := lx; b < nbins; b += gs {
+		(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(data) {
+			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
 		}
 	}
 	dc_t.Barrier()
@@ -1753,6 +2798,39 @@ func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, cou
 	}
 }
 
+// dc_cpu_Compact_fast runs every thread of groups [dc_g0, dc_g1) of kernel Compact.
+func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							if i < len(xs) && xs[i] > 0 {
+								slot := dc.AtomicAdd(&count[0], 1)
+								(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Extremes runs one thread of kernel Extremes.
 func dc_cpu_Extremes(dc_t dc.Thread, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
 	dc_sh1 := dc.Shared[[2]int32](dc_t)
@@ -1780,6 +2858,33 @@ func dc_cpu_Extremes(dc_t dc.Thread, xs []int32, us []uint32, ext []int32, uext 
 	}
 }
 
+// dc_cpu_Extremes_fast runs one thread of kernel Extremes.
+func dc_cpu_Extremes_fast(dc_t dc.Thread, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[2]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh1
+	if dc_t.LocalX() == 0 {
+		s[0] = 2147483647
+		s[1] = -2147483648
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(xs) {
+			dc.AtomicMin(&s[0], xs[i])
+			dc.AtomicMax(&s[1], xs[i])
+			dc.AtomicMin(&uext[0], us[i])
+			dc.AtomicMax(&uext[1], us[i])
+		}
+	}
+	dc_t.Barrier()
+	if dc_t.LocalX() == 0 {
+		dc.AtomicMin(&ext[0], s[0])
+		dc.AtomicMax(&ext[1], s[1])
+	}
+}
+
 // dc_cpu_SumFloat runs one thread of kernel SumFloat.
 func dc_cpu_SumFloat(dc_t dc.Thread, xs []float32, total []float32, dc_f *cpu.Faults) {
 	dc_sh2 := dc.Shared[[1]float32](dc_t)
@@ -1799,6 +2904,28 @@ func dc_cpu_SumFloat(dc_t dc.Thread, xs []float32, total []float32, dc_f *cpu.Fa
 	dc_t.Barrier()
 	if dc_t.LocalX() == 0 {
 		dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s[0])
+	}
+}
+
+// dc_cpu_SumFloat_fast runs one thread of kernel SumFloat.
+func dc_cpu_SumFloat_fast(dc_t dc.Thread, xs []float32, total []float32, dc_f *cpu.Faults) {
+	dc_sh2 := dc.Shared[[1]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh2
+	if dc_t.LocalX() == 0 {
+		s[0] = 0
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(xs) {
+			dc.AtomicAdd(&s[0], xs[i])
+		}
+	}
+	dc_t.Barrier()
+	if dc_t.LocalX() == 0 {
+		dc.AtomicAdd(&total[0], s[0])
 	}
 }
 
@@ -1824,6 +2951,31 @@ func dc_cpu_Exchange(dc_t dc.Thread, cell []int32, olds []int32, fcell []float32
 	dc_t.Barrier()
 	if lx == 0 {
 		(*cpu.Index(dc_f, 20, ufinal, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+	}
+}
+
+// dc_cpu_Exchange_fast runs one thread of kernel Exchange.
+func dc_cpu_Exchange_fast(dc_t dc.Thread, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
+	dc_sh3 := dc.Shared[[1]uint32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh3
+	lx := dc_t.LocalX()
+	if lx == 0 {
+		s[0] = 0
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < n {
+			olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
+			folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
+			uolds[i] = dc.AtomicExchange(&s[0], uint32(lx+1))
+		}
+	}
+	dc_t.Barrier()
+	if lx == 0 {
+		ufinal[dc_t.GroupX()] = s[0]
 	}
 }
 
@@ -1864,6 +3016,39 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 	}
 }
 
+// dc_cpu_CappedSum_fast runs every thread of groups [dc_g0, dc_g1) of kernel CappedSum.
+func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						v := xs[i]
+						old := dc.AtomicAdd(&acc[0], 0)
+						for {
+							next := min(old+v, limit)
+							prev := dc.AtomicCAS(&acc[0], old, next)
+							if prev == old {
+								break
+							}
+							old = prev
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MaxFloat runs one thread of kernel MaxFloat.
 func dc_cpu_MaxFloat(dc_t dc.Thread, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
 	dc_sh4 := dc.Shared[[1]uint32](dc_t)
@@ -1891,6 +3076,36 @@ func dc_cpu_MaxFloat(dc_t dc.Thread, xs []float32, maxKey []uint32, dc_f *cpu.Fa
 	dc_t.Barrier()
 	if dc_t.LocalX() == 0 {
 		dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s[0]))
+	}
+}
+
+// dc_cpu_MaxFloat_fast runs one thread of kernel MaxFloat.
+func dc_cpu_MaxFloat_fast(dc_t dc.Thread, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
+	dc_sh4 := dc.Shared[[1]uint32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh4
+	if dc_t.LocalX() == 0 {
+		s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(xs) {
+			v := xs[i]
+			old := dc.AtomicAdd(&s[0], 0)
+			for math.Float32frombits(old) < v {
+				prev := dc.AtomicCAS(&s[0], old, math.Float32bits(v))
+				if prev == old {
+					break
+				}
+				old = prev
+			}
+		}
+	}
+	dc_t.Barrier()
+	if dc_t.LocalX() == 0 {
+		dc.AtomicMax(&maxKey[0], dc_orderedKey(s[0]))
 	}
 }
 

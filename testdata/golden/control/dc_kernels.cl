@@ -84,6 +84,43 @@ __kernel void Collatz(__global const int* restrict xs, long xs_len, __global int
 }
 
 #line 26 "control.go"
+__kernel void Collatz_fast(__global const int* restrict xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long i = (long)get_global_id(0);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long x = (long)xs[i];
+#line 32 "control.go"
+	if (x <= 0L) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1L && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2L == 0L) {
+#line 39 "control.go"
+			x = x / 2L;
+		} else {
+#line 41 "control.go"
+			x = (long)(3UL * (ulong)x + 1UL);
+		}
+#line 43 "control.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
+}
+
+#line 26 "control.go"
 __kernel void Collatz_aliased(__global const int* xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -132,6 +169,43 @@ __kernel void Collatz_aliased(__global const int* xs, long xs_len, __global int*
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 26 "control.go"
+__kernel void Collatz_aliased_fast(__global const int* xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long i = (long)get_global_id(0);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long x = (long)xs[i];
+#line 32 "control.go"
+	if (x <= 0L) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1L && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2L == 0L) {
+#line 39 "control.go"
+			x = x / 2L;
+		} else {
+#line 41 "control.go"
+			x = (long)(3UL * (ulong)x + 1UL);
+		}
+#line 43 "control.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
 }
 
 #line 52 "control.go"
@@ -229,6 +303,71 @@ __kernel void Classify(__global const int* restrict xs, long xs_len, __global in
 		if (!dc_b9) {
 			*dc_p10 = dc_t5;
 		}
+		break;
+	}
+	}
+}
+
+#line 52 "control.go"
+__kernel void Classify_fast(__global const int* restrict xs, long xs_len, __global int* kinds, long kinds_len, __global int* codes, long codes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long i = (long)get_global_id(0);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (uint)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(uint)x);
 		break;
 	}
 	}
@@ -334,6 +473,71 @@ __kernel void Classify_aliased(__global const int* xs, long xs_len, __global int
 	}
 }
 
+#line 52 "control.go"
+__kernel void Classify_aliased_fast(__global const int* xs, long xs_len, __global int* kinds, long kinds_len, __global int* codes, long codes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long i = (long)get_global_id(0);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (uint)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(uint)x);
+		break;
+	}
+	}
+}
+
 #line 87 "control.go"
 __kernel void Grade(__global const float* restrict scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -379,6 +583,43 @@ __kernel void Grade(__global const float* restrict scores, long scores_len, __gl
 }
 
 #line 87 "control.go"
+__kernel void Grade_fast(__global const float* restrict scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long i = (long)get_global_id(0);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
+}
+
+#line 87 "control.go"
 __kernel void Grade_aliased(__global const float* scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -420,6 +661,43 @@ __kernel void Grade_aliased(__global const float* scores, long scores_len, __glo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 87 "control.go"
+__kernel void Grade_aliased_fast(__global const float* scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long i = (long)get_global_id(0);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
 }
 
 #line 115 "control.go"
@@ -498,6 +776,65 @@ dc_break_1:;
 }
 
 #line 115 "control.go"
+__kernel void FindFirst_fast(__global const int* restrict grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long i = (long)get_global_id(0);
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (grid[(long)((ulong)base + (ulong)y * (ulong)w + (ulong)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			{
+				{
+#line 134 "control.go"
+					long tmp_1 = w;
+#line 134 "control.go"
+					for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+						if (grid[(long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((uint)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long)(2UL * (ulong)i)] = pos;
+#line 142 "control.go"
+	found[(long)(2UL * (ulong)i + 1UL)] = clean;
+}
+
+#line 115 "control.go"
 __kernel void FindFirst_aliased(__global const int* grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -572,6 +909,65 @@ dc_break_1:;
 	}
 }
 
+#line 115 "control.go"
+__kernel void FindFirst_aliased_fast(__global const int* grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long i = (long)get_global_id(0);
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (grid[(long)((ulong)base + (ulong)y * (ulong)w + (ulong)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			{
+				{
+#line 134 "control.go"
+					long tmp_1 = w;
+#line 134 "control.go"
+					for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+						if (grid[(long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((uint)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long)(2UL * (ulong)i)] = pos;
+#line 142 "control.go"
+	found[(long)(2UL * (ulong)i + 1UL)] = clean;
+}
+
 #line 150 "control.go"
 __kernel void Poly(__global const int* restrict xs, long xs_len, __global const int* restrict coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -638,6 +1034,60 @@ __kernel void Poly(__global const int* restrict xs, long xs_len, __global const 
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 150 "control.go"
+__kernel void Poly_fast(__global const int* restrict xs, long xs_len, __global const int* restrict coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long i = (long)get_global_id(0);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long k = 0L; k < coef_len; k = (long)((ulong)k + 1UL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0L) {
+#line 159 "control.go"
+			p = (int)((uint)p * (uint)x);
+		}
+#line 161 "control.go"
+		v = (int)((uint)v + (uint)c * (uint)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(uint)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((uint)sum + (uint)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
 }
 
 #line 150 "control.go"
@@ -708,6 +1158,60 @@ __kernel void Poly_aliased(__global const int* xs, long xs_len, __global const i
 	}
 }
 
+#line 150 "control.go"
+__kernel void Poly_aliased_fast(__global const int* xs, long xs_len, __global const int* coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long i = (long)get_global_id(0);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long k = 0L; k < coef_len; k = (long)((ulong)k + 1UL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0L) {
+#line 159 "control.go"
+			p = (int)((uint)p * (uint)x);
+		}
+#line 161 "control.go"
+		v = (int)((uint)v + (uint)c * (uint)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(uint)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((uint)sum + (uint)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
+}
+
 #line 184 "control.go"
 __kernel void Scan(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -772,6 +1276,55 @@ __kernel void Scan(__global const int* restrict xs, long xs_len, __global int* o
 }
 
 #line 184 "control.go"
+__kernel void Scan_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long i = (long)get_global_id(0);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((uint)total + (uint)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long)(2UL * (ulong)i)] = count;
+#line 210 "control.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = total;
+}
+
+#line 184 "control.go"
 __kernel void Scan_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -832,4 +1385,53 @@ __kernel void Scan_aliased(__global const int* xs, long xs_len, __global int* ou
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 184 "control.go"
+__kernel void Scan_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long i = (long)get_global_id(0);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((uint)total + (uint)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long)(2UL * (ulong)i)] = count;
+#line 210 "control.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = total;
 }

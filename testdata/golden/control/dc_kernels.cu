@@ -88,6 +88,43 @@ extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 26 "control.go"
+extern "C" __global__ void Collatz_fast(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long long x = (long long)xs[i];
+#line 32 "control.go"
+	if (x <= 0LL) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1LL && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2LL == 0LL) {
+#line 39 "control.go"
+			x = x / 2LL;
+		} else {
+#line 41 "control.go"
+			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
+		}
+#line 43 "control.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
+}
+
+#line 26 "control.go"
 extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -136,6 +173,43 @@ extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int*
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 26 "control.go"
+extern "C" __global__ void Collatz_aliased_fast(const int* xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long long x = (long long)xs[i];
+#line 32 "control.go"
+	if (x <= 0LL) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1LL && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2LL == 0LL) {
+#line 39 "control.go"
+			x = x / 2LL;
+		} else {
+#line 41 "control.go"
+			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
+		}
+#line 43 "control.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
 }
 
 #line 52 "control.go"
@@ -233,6 +307,71 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 		if (!dc_b9) {
 			*dc_p10 = dc_t5;
 		}
+		break;
+	}
+	}
+}
+
+#line 52 "control.go"
+extern "C" __global__ void Classify_fast(const int* __restrict__ xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(unsigned int)x);
 		break;
 	}
 	}
@@ -338,6 +477,71 @@ extern "C" __global__ void Classify_aliased(const int* xs, long long xs_len, int
 	}
 }
 
+#line 52 "control.go"
+extern "C" __global__ void Classify_aliased_fast(const int* xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(unsigned int)x);
+		break;
+	}
+	}
+}
+
 #line 87 "control.go"
 extern "C" __global__ void Grade(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -383,6 +587,43 @@ extern "C" __global__ void Grade(const float* __restrict__ scores, long long sco
 }
 
 #line 87 "control.go"
+extern "C" __global__ void Grade_fast(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
+}
+
+#line 87 "control.go"
 extern "C" __global__ void Grade_aliased(const float* scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -424,6 +665,43 @@ extern "C" __global__ void Grade_aliased(const float* scores, long long scores_l
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 87 "control.go"
+extern "C" __global__ void Grade_aliased_fast(const float* scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
 }
 
 #line 115 "control.go"
@@ -502,6 +780,65 @@ dc_break_1:;
 }
 
 #line 115 "control.go"
+extern "C" __global__ void FindFirst_fast(const int* __restrict__ grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 117 "control.go"
+	if ((long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long long base = (long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long long y = 0LL; y < h; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 124 "control.go"
+		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 125 "control.go"
+			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long long tmp = h;
+#line 133 "control.go"
+		for (long long y_1 = 0LL; y_1 < tmp; y_1 = (long long)((unsigned long long)y_1 + 1ULL)) {
+			{
+				{
+#line 134 "control.go"
+					long long tmp_1 = w;
+#line 134 "control.go"
+					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
+#line 135 "control.go"
+						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((unsigned int)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+#line 142 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+}
+
+#line 115 "control.go"
 extern "C" __global__ void FindFirst_aliased(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -576,6 +913,65 @@ dc_break_1:;
 	}
 }
 
+#line 115 "control.go"
+extern "C" __global__ void FindFirst_aliased_fast(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 117 "control.go"
+	if ((long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long long base = (long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long long y = 0LL; y < h; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 124 "control.go"
+		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 125 "control.go"
+			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long long tmp = h;
+#line 133 "control.go"
+		for (long long y_1 = 0LL; y_1 < tmp; y_1 = (long long)((unsigned long long)y_1 + 1ULL)) {
+			{
+				{
+#line 134 "control.go"
+					long long tmp_1 = w;
+#line 134 "control.go"
+					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
+#line 135 "control.go"
+						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((unsigned int)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+#line 142 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+}
+
 #line 150 "control.go"
 extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -642,6 +1038,60 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 150 "control.go"
+extern "C" __global__ void Poly_fast(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long long k = 0LL; k < coef_len; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0LL) {
+#line 159 "control.go"
+			p = (int)((unsigned int)p * (unsigned int)x);
+		}
+#line 161 "control.go"
+		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(unsigned int)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((unsigned int)sum + (unsigned int)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
 }
 
 #line 150 "control.go"
@@ -712,6 +1162,60 @@ extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const i
 	}
 }
 
+#line 150 "control.go"
+extern "C" __global__ void Poly_aliased_fast(const int* xs, long long xs_len, const int* coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long long k = 0LL; k < coef_len; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0LL) {
+#line 159 "control.go"
+			p = (int)((unsigned int)p * (unsigned int)x);
+		}
+#line 161 "control.go"
+		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(unsigned int)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((unsigned int)sum + (unsigned int)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
+}
+
 #line 184 "control.go"
 extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -776,6 +1280,55 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 }
 
 #line 184 "control.go"
+extern "C" __global__ void Scan_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 192 "control.go"
+		int v = (int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((unsigned int)total + (unsigned int)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((unsigned int)count + 1u);
+#line 202 "control.go"
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 203 "control.go"
+			if (j == (long long)v % 3LL) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((unsigned int)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = count;
+#line 210 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
+}
+
+#line 184 "control.go"
 extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -836,4 +1389,53 @@ extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* ou
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 184 "control.go"
+extern "C" __global__ void Scan_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 192 "control.go"
+		int v = (int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((unsigned int)total + (unsigned int)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((unsigned int)count + 1u);
+#line 202 "control.go"
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 203 "control.go"
+			if (j == (long long)v % 3LL) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((unsigned int)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = count;
+#line 210 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
 }

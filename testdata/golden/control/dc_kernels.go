@@ -205,6 +205,43 @@ extern "C" __global__ void Collatz(const int* __restrict__ xs, long long xs_len,
 }
 
 #line 26 "control.go"
+extern "C" __global__ void Collatz_fast(const int* __restrict__ xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long long x = (long long)xs[i];
+#line 32 "control.go"
+	if (x <= 0LL) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1LL && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2LL == 0LL) {
+#line 39 "control.go"
+			x = x / 2LL;
+		} else {
+#line 41 "control.go"
+			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
+		}
+#line 43 "control.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
+}
+
+#line 26 "control.go"
 extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -253,6 +290,43 @@ extern "C" __global__ void Collatz_aliased(const int* xs, long long xs_len, int*
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 26 "control.go"
+extern "C" __global__ void Collatz_aliased_fast(const int* xs, long long xs_len, int* steps, long long steps_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long long x = (long long)xs[i];
+#line 32 "control.go"
+	if (x <= 0LL) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1LL && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2LL == 0LL) {
+#line 39 "control.go"
+			x = x / 2LL;
+		} else {
+#line 41 "control.go"
+			x = (long long)(3ULL * (unsigned long long)x + 1ULL);
+		}
+#line 43 "control.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
 }
 
 #line 52 "control.go"
@@ -350,6 +424,71 @@ extern "C" __global__ void Classify(const int* __restrict__ xs, long long xs_len
 		if (!dc_b9) {
 			*dc_p10 = dc_t5;
 		}
+		break;
+	}
+	}
+}
+
+#line 52 "control.go"
+extern "C" __global__ void Classify_fast(const int* __restrict__ xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(unsigned int)x);
 		break;
 	}
 	}
@@ -455,6 +594,71 @@ extern "C" __global__ void Classify_aliased(const int* xs, long long xs_len, int
 	}
 }
 
+#line 52 "control.go"
+extern "C" __global__ void Classify_aliased_fast(const int* xs, long long xs_len, int* kinds, long long kinds_len, int* codes, long long codes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (unsigned int)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(unsigned int)x);
+		break;
+	}
+	}
+}
+
 #line 87 "control.go"
 extern "C" __global__ void Grade(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -500,6 +704,43 @@ extern "C" __global__ void Grade(const float* __restrict__ scores, long long sco
 }
 
 #line 87 "control.go"
+extern "C" __global__ void Grade_fast(const float* __restrict__ scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
+}
+
+#line 87 "control.go"
 extern "C" __global__ void Grade_aliased(const float* scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -541,6 +782,43 @@ extern "C" __global__ void Grade_aliased(const float* scores, long long scores_l
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 87 "control.go"
+extern "C" __global__ void Grade_aliased_fast(const float* scores, long long scores_len, int* grades, long long grades_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
 }
 
 #line 115 "control.go"
@@ -619,6 +897,65 @@ dc_break_1:;
 }
 
 #line 115 "control.go"
+extern "C" __global__ void FindFirst_fast(const int* __restrict__ grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 117 "control.go"
+	if ((long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long long base = (long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long long y = 0LL; y < h; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 124 "control.go"
+		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 125 "control.go"
+			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long long tmp = h;
+#line 133 "control.go"
+		for (long long y_1 = 0LL; y_1 < tmp; y_1 = (long long)((unsigned long long)y_1 + 1ULL)) {
+			{
+				{
+#line 134 "control.go"
+					long long tmp_1 = w;
+#line 134 "control.go"
+					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
+#line 135 "control.go"
+						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((unsigned int)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+#line 142 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+}
+
+#line 115 "control.go"
 extern "C" __global__ void FindFirst_aliased(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -693,6 +1030,65 @@ dc_break_1:;
 	}
 }
 
+#line 115 "control.go"
+extern "C" __global__ void FindFirst_aliased_fast(const int* grid, long long grid_len, long long w, long long h, int target, int* found, long long found_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 117 "control.go"
+	if ((long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long long base = (long long)((unsigned long long)i * (unsigned long long)w * (unsigned long long)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long long y = 0LL; y < h; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 124 "control.go"
+		for (long long x = 0LL; x < w; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 125 "control.go"
+			if (grid[(long long)((unsigned long long)base + (unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long long tmp = h;
+#line 133 "control.go"
+		for (long long y_1 = 0LL; y_1 < tmp; y_1 = (long long)((unsigned long long)y_1 + 1ULL)) {
+			{
+				{
+#line 134 "control.go"
+					long long tmp_1 = w;
+#line 134 "control.go"
+					for (long long x_1 = 0LL; x_1 < tmp_1; x_1 = (long long)((unsigned long long)x_1 + 1ULL)) {
+#line 135 "control.go"
+						if (grid[(long long)((unsigned long long)base + (unsigned long long)y_1 * (unsigned long long)w + (unsigned long long)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((unsigned int)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i)] = pos;
+#line 142 "control.go"
+	found[(long long)(2ULL * (unsigned long long)i + 1ULL)] = clean;
+}
+
 #line 150 "control.go"
 extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -759,6 +1155,60 @@ extern "C" __global__ void Poly(const int* __restrict__ xs, long long xs_len, co
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 150 "control.go"
+extern "C" __global__ void Poly_fast(const int* __restrict__ xs, long long xs_len, const int* __restrict__ coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long long k = 0LL; k < coef_len; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0LL) {
+#line 159 "control.go"
+			p = (int)((unsigned int)p * (unsigned int)x);
+		}
+#line 161 "control.go"
+		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(unsigned int)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((unsigned int)sum + (unsigned int)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
 }
 
 #line 150 "control.go"
@@ -829,6 +1279,60 @@ extern "C" __global__ void Poly_aliased(const int* xs, long long xs_len, const i
 	}
 }
 
+#line 150 "control.go"
+extern "C" __global__ void Poly_aliased_fast(const int* xs, long long xs_len, const int* coef, long long coef_len, int* vals, long long vals_len, int* digits, long long digits_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long long k = 0LL; k < coef_len; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0LL) {
+#line 159 "control.go"
+			p = (int)((unsigned int)p * (unsigned int)x);
+		}
+#line 161 "control.go"
+		v = (int)((unsigned int)v + (unsigned int)c * (unsigned int)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(unsigned int)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((unsigned int)sum + (unsigned int)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
+}
+
 #line 184 "control.go"
 extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -893,6 +1397,55 @@ extern "C" __global__ void Scan(const int* __restrict__ xs, long long xs_len, in
 }
 
 #line 184 "control.go"
+extern "C" __global__ void Scan_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 192 "control.go"
+		int v = (int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((unsigned int)total + (unsigned int)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((unsigned int)count + 1u);
+#line 202 "control.go"
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 203 "control.go"
+			if (j == (long long)v % 3LL) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((unsigned int)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = count;
+#line 210 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
+}
+
+#line 184 "control.go"
 extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -953,6 +1506,55 @@ extern "C" __global__ void Scan_aliased(const int* xs, long long xs_len, int* ou
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 184 "control.go"
+extern "C" __global__ void Scan_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 192 "control.go"
+		int v = (int)((unsigned int)xs[i] + (unsigned int)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((unsigned int)total + (unsigned int)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((unsigned int)count + 1u);
+#line 202 "control.go"
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 203 "control.go"
+			if (j == (long long)v % 3LL) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((unsigned int)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = count;
+#line 210 "control.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
 }
 `
 
@@ -1043,6 +1645,43 @@ __kernel void Collatz(__global const int* restrict xs, long xs_len, __global int
 }
 
 #line 26 "control.go"
+__kernel void Collatz_fast(__global const int* restrict xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long i = (long)get_global_id(0);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long x = (long)xs[i];
+#line 32 "control.go"
+	if (x <= 0L) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1L && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2L == 0L) {
+#line 39 "control.go"
+			x = x / 2L;
+		} else {
+#line 41 "control.go"
+			x = (long)(3UL * (ulong)x + 1UL);
+		}
+#line 43 "control.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
+}
+
+#line 26 "control.go"
 __kernel void Collatz_aliased(__global const int* xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1091,6 +1730,43 @@ __kernel void Collatz_aliased(__global const int* xs, long xs_len, __global int*
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 26 "control.go"
+__kernel void Collatz_aliased_fast(__global const int* xs, long xs_len, __global int* steps, long steps_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "control.go"
+	long i = (long)get_global_id(0);
+#line 28 "control.go"
+	if (i >= xs_len) {
+#line 29 "control.go"
+		return;
+	}
+#line 31 "control.go"
+	long x = (long)xs[i];
+#line 32 "control.go"
+	if (x <= 0L) {
+#line 33 "control.go"
+		steps[i] = -1;
+#line 34 "control.go"
+		return;
+	}
+#line 36 "control.go"
+	int n = 0;
+#line 37 "control.go"
+	for (; x != 1L && n < 500; ) {
+#line 38 "control.go"
+		if (x % 2L == 0L) {
+#line 39 "control.go"
+			x = x / 2L;
+		} else {
+#line 41 "control.go"
+			x = (long)(3UL * (ulong)x + 1UL);
+		}
+#line 43 "control.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 45 "control.go"
+	steps[i] = n;
 }
 
 #line 52 "control.go"
@@ -1188,6 +1864,71 @@ __kernel void Classify(__global const int* restrict xs, long xs_len, __global in
 		if (!dc_b9) {
 			*dc_p10 = dc_t5;
 		}
+		break;
+	}
+	}
+}
+
+#line 52 "control.go"
+__kernel void Classify_fast(__global const int* restrict xs, long xs_len, __global int* kinds, long kinds_len, __global int* codes, long codes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long i = (long)get_global_id(0);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (uint)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(uint)x);
 		break;
 	}
 	}
@@ -1293,6 +2034,71 @@ __kernel void Classify_aliased(__global const int* xs, long xs_len, __global int
 	}
 }
 
+#line 52 "control.go"
+__kernel void Classify_aliased_fast(__global const int* xs, long xs_len, __global int* kinds, long kinds_len, __global int* codes, long codes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "control.go"
+	long i = (long)get_global_id(0);
+#line 54 "control.go"
+	if (i >= xs_len) {
+#line 55 "control.go"
+		return;
+	}
+#line 57 "control.go"
+	int x = xs[i];
+#line 58 "control.go"
+	int kind = 0;
+#line 60 "control.go"
+	if (x == 0) {
+#line 61 "control.go"
+		kind = 0;
+#line 62 "control.go"
+	} else if (x > (-10) && x < 10) {
+#line 63 "control.go"
+		kind = 1;
+#line 64 "control.go"
+	} else if (x > 1000000 || x < (-1000000)) {
+#line 65 "control.go"
+		kind = 4;
+#line 66 "control.go"
+	} else if (x % 2 == 0) {
+#line 67 "control.go"
+		kind = 2;
+	} else {
+#line 69 "control.go"
+		kind = 3;
+	}
+#line 71 "control.go"
+	kinds[i] = kind;
+#line 72 "control.go"
+	switch (kind) {
+#line 73 "control.go"
+	case 0: {
+#line 74 "control.go"
+		codes[i] = 100;
+		break;
+	}
+#line 75 "control.go"
+	case 1:
+	case 4: {
+#line 76 "control.go"
+		codes[i] = (int)(200u + (uint)(x % 7));
+		break;
+	}
+#line 77 "control.go"
+	case 2: {
+#line 78 "control.go"
+		codes[i] = x / 2;
+		break;
+	}
+#line 79 "control.go"
+	default: {
+#line 80 "control.go"
+		codes[i] = (int)(-(uint)x);
+		break;
+	}
+	}
+}
+
 #line 87 "control.go"
 __kernel void Grade(__global const float* restrict scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1338,6 +2144,43 @@ __kernel void Grade(__global const float* restrict scores, long scores_len, __gl
 }
 
 #line 87 "control.go"
+__kernel void Grade_fast(__global const float* restrict scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long i = (long)get_global_id(0);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
+}
+
+#line 87 "control.go"
 __kernel void Grade_aliased(__global const float* scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1379,6 +2222,43 @@ __kernel void Grade_aliased(__global const float* scores, long scores_len, __glo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 87 "control.go"
+__kernel void Grade_aliased_fast(__global const float* scores, long scores_len, __global int* grades, long grades_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 88 "control.go"
+	long i = (long)get_global_id(0);
+#line 89 "control.go"
+	if (i >= scores_len) {
+#line 90 "control.go"
+		return;
+	}
+#line 92 "control.go"
+	float s = scores[i];
+#line 93 "control.go"
+	int g = 0;
+#line 94 "control.go"
+	if (s >= 90.0f) {
+#line 95 "control.go"
+		g = 4;
+#line 96 "control.go"
+	} else if (s >= 80.0f) {
+#line 97 "control.go"
+		g = 3;
+#line 98 "control.go"
+	} else if (s >= 70.0f) {
+#line 99 "control.go"
+		g = 2;
+#line 100 "control.go"
+	} else if (s >= 60.0f) {
+#line 101 "control.go"
+		g = 1;
+	} else {
+#line 103 "control.go"
+		g = 0;
+	}
+#line 105 "control.go"
+	grades[i] = g;
 }
 
 #line 115 "control.go"
@@ -1457,6 +2337,65 @@ dc_break_1:;
 }
 
 #line 115 "control.go"
+__kernel void FindFirst_fast(__global const int* restrict grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long i = (long)get_global_id(0);
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (grid[(long)((ulong)base + (ulong)y * (ulong)w + (ulong)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			{
+				{
+#line 134 "control.go"
+					long tmp_1 = w;
+#line 134 "control.go"
+					for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+						if (grid[(long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((uint)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long)(2UL * (ulong)i)] = pos;
+#line 142 "control.go"
+	found[(long)(2UL * (ulong)i + 1UL)] = clean;
+}
+
+#line 115 "control.go"
 __kernel void FindFirst_aliased(__global const int* grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1531,6 +2470,65 @@ dc_break_1:;
 	}
 }
 
+#line 115 "control.go"
+__kernel void FindFirst_aliased_fast(__global const int* grid, long grid_len, long w, long h, int target, __global int* found, long found_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 116 "control.go"
+	long i = (long)get_global_id(0);
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (grid[(long)((ulong)base + (ulong)y * (ulong)w + (ulong)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				goto dc_break_1;
+			}
+		}
+	}
+dc_break_1:;
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			{
+				{
+#line 134 "control.go"
+					long tmp_1 = w;
+#line 134 "control.go"
+					for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+						if (grid[(long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1)] < 0) {
+#line 136 "control.go"
+							goto dc_continue_2;
+						}
+					}
+				}
+#line 139 "control.go"
+				clean = (int)((uint)clean + 1u);
+			}
+		dc_continue_2:;
+		}
+	}
+#line 141 "control.go"
+	found[(long)(2UL * (ulong)i)] = pos;
+#line 142 "control.go"
+	found[(long)(2UL * (ulong)i + 1UL)] = clean;
+}
+
 #line 150 "control.go"
 __kernel void Poly(__global const int* restrict xs, long xs_len, __global const int* restrict coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1597,6 +2595,60 @@ __kernel void Poly(__global const int* restrict xs, long xs_len, __global const 
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
+}
+
+#line 150 "control.go"
+__kernel void Poly_fast(__global const int* restrict xs, long xs_len, __global const int* restrict coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long i = (long)get_global_id(0);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long k = 0L; k < coef_len; k = (long)((ulong)k + 1UL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0L) {
+#line 159 "control.go"
+			p = (int)((uint)p * (uint)x);
+		}
+#line 161 "control.go"
+		v = (int)((uint)v + (uint)c * (uint)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(uint)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((uint)sum + (uint)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
 }
 
 #line 150 "control.go"
@@ -1667,6 +2719,60 @@ __kernel void Poly_aliased(__global const int* xs, long xs_len, __global const i
 	}
 }
 
+#line 150 "control.go"
+__kernel void Poly_aliased_fast(__global const int* xs, long xs_len, __global const int* coef, long coef_len, __global int* vals, long vals_len, __global int* digits, long digits_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "control.go"
+	long i = (long)get_global_id(0);
+#line 152 "control.go"
+	if (i >= xs_len) {
+#line 153 "control.go"
+		return;
+	}
+#line 155 "control.go"
+	int x = xs[i];
+#line 156 "control.go"
+	int v = 0;
+#line 156 "control.go"
+	int p = 1;
+#line 157 "control.go"
+	for (long k = 0L; k < coef_len; k = (long)((ulong)k + 1UL)) {
+#line 157 "control.go"
+		int c = coef[k];
+#line 158 "control.go"
+		if (k > 0L) {
+#line 159 "control.go"
+			p = (int)((uint)p * (uint)x);
+		}
+#line 161 "control.go"
+		v = (int)((uint)v + (uint)c * (uint)p);
+	}
+#line 163 "control.go"
+	vals[i] = v;
+#line 164 "control.go"
+	int sum = 0;
+#line 165 "control.go"
+	int a = x;
+#line 166 "control.go"
+	if (a < 0) {
+#line 167 "control.go"
+		a = (int)(-(uint)a);
+	}
+#line 169 "control.go"
+	for (;;) {
+#line 170 "control.go"
+		sum = (int)((uint)sum + (uint)(a % 10));
+#line 171 "control.go"
+		a = a / 10;
+#line 172 "control.go"
+		if (a == 0) {
+#line 173 "control.go"
+			break;
+		}
+	}
+#line 176 "control.go"
+	digits[i] = sum;
+}
+
 #line 184 "control.go"
 __kernel void Scan(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1731,6 +2837,55 @@ __kernel void Scan(__global const int* restrict xs, long xs_len, __global int* o
 }
 
 #line 184 "control.go"
+__kernel void Scan_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long i = (long)get_global_id(0);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((uint)total + (uint)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long)(2UL * (ulong)i)] = count;
+#line 210 "control.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = total;
+}
+
+#line 184 "control.go"
 __kernel void Scan_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1792,13 +2947,65 @@ __kernel void Scan_aliased(__global const int* xs, long xs_len, __global int* ou
 		*dc_p4 = dc_t2;
 	}
 }
+
+#line 184 "control.go"
+__kernel void Scan_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 185 "control.go"
+	long i = (long)get_global_id(0);
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+#line 194 "control.go"
+		if (v < 5) {
+#line 195 "control.go"
+			goto dc_break_1;
+#line 196 "control.go"
+		} else if (v > 45) {
+#line 197 "control.go"
+			break;
+		} else {
+#line 199 "control.go"
+			total = (int)((uint)total + (uint)v);
+		}
+	dc_break_1:;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long)(2UL * (ulong)i)] = count;
+#line 210 "control.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = total;
+}
 `
 
 var dcKernelCollatz = &runtime.Kernel{
 	Aliased: "Collatz_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Collatz",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Collatz",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1814,8 +3021,12 @@ var dcKernelCollatz = &runtime.Kernel{
 var dcKernelClassify = &runtime.Kernel{
 	Aliased: "Classify_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Classify",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Classify",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1836,8 +3047,11 @@ var dcKernelClassify = &runtime.Kernel{
 var dcKernelGrade = &runtime.Kernel{
 	Aliased: "Grade_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Grade",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Grade",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "scores",
@@ -1853,8 +3067,15 @@ var dcKernelGrade = &runtime.Kernel{
 var dcKernelFindFirst = &runtime.Kernel{
 	Aliased: "FindFirst_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "FindFirst",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "FindFirst",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "grid",
@@ -1882,8 +3103,12 @@ var dcKernelFindFirst = &runtime.Kernel{
 var dcKernelPoly = &runtime.Kernel{
 	Aliased: "Poly_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Poly",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Poly",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1908,8 +3133,12 @@ var dcKernelPoly = &runtime.Kernel{
 var dcKernelScan = &runtime.Kernel{
 	Aliased: "Scan_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Scan",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Scan",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1930,6 +3159,11 @@ func LaunchCollatz(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], st
 		dc_s0 := xs.HostSlice()
 		dc_s1 := steps.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Collatz", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Collatz_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Collatz", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Collatz(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1945,6 +3179,11 @@ func LaunchClassify(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], k
 		dc_s1 := kinds.HostSlice()
 		dc_s2 := codes.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Classify", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Classify_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Classify", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Classify(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
 		})
@@ -1959,6 +3198,11 @@ func LaunchGrade(dev *runtime.Device, g dc.Grid, scores *runtime.Buffer[float32]
 		dc_s0 := scores.HostSlice()
 		dc_s1 := grades.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Grade", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Grade_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Grade", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Grade(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1973,6 +3217,11 @@ func LaunchFindFirst(dev *runtime.Device, g dc.Grid, grid *runtime.Buffer[int32]
 		dc_s0 := grid.HostSlice()
 		dc_s4 := found.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("FindFirst", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_FindFirst_fast(g, dc_g0, dc_g1, dc_s0, w, h, target, dc_s4, dc_f)
+			})
+		}
 		return cpu.Run("FindFirst", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_FindFirst(g, dc_g0, dc_g1, dc_s0, w, h, target, dc_s4, dc_f)
 		})
@@ -1989,6 +3238,11 @@ func LaunchPoly(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], coef 
 		dc_s2 := vals.HostSlice()
 		dc_s3 := digits.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Poly", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Poly_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Poly", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Poly(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -2003,6 +3257,11 @@ func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *
 		dc_s0 := xs.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Scan", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Scan_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Scan", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Scan(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -2045,6 +3304,45 @@ func dc_cpu_Collatz(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32, d
 							n++
 						}
 						(*cpu.Index(dc_f, 1, steps, int(i), dc_x, dc_y, dc_z)) = n
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Collatz_fast runs every thread of groups [dc_g0, dc_g1) of kernel Collatz.
+func dc_cpu_Collatz_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := int64(xs[i])
+						if x <= 0 {
+							steps[i] = -1
+							continue dc_thread
+						}
+						var n int32
+						for x != 1 && n < 500 {
+							if x%2 == 0 {
+								x /= 2
+							} else {
+								x = 3*x + 1
+							}
+							n++
+						}
+						steps[i] = n
 					}
 				}
 			}
@@ -2104,6 +3402,54 @@ func dc_cpu_Classify(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []int32, 
 	}
 }
 
+// dc_cpu_Classify_fast runs every thread of groups [dc_g0, dc_g1) of kernel Classify.
+func dc_cpu_Classify_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []int32, codes []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := xs[i]
+						var kind int32
+						switch {
+						case x == 0:
+							kind = 0
+						case x > -10 && x < 10:
+							kind = 1
+						case x > 1000000 || x < -1000000:
+							kind = 4
+						case x%2 == 0:
+							kind = 2
+						default:
+							kind = 3
+						}
+						kinds[i] = kind
+						switch kind {
+						case 0:
+							codes[i] = 100
+						case 1, 4:
+							codes[i] = 200 + x%7
+						case 2:
+							codes[i] = x / 2
+						default:
+							codes[i] = -x
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Grade runs every thread of groups [dc_g0, dc_g1) of kernel Grade.
 func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2138,6 +3484,43 @@ func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int
 							g = 0
 						}
 						(*cpu.Index(dc_f, 7, grades, int(i), dc_x, dc_y, dc_z)) = g
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Grade_fast runs every thread of groups [dc_g0, dc_g1) of kernel Grade.
+func dc_cpu_Grade_fast(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						s := scores[i]
+						var g int32
+						if s >= 90 {
+							g = 4
+						} else if s >= 80 {
+							g = 3
+						} else if s >= 70 {
+							g = 2
+						} else if s >= 60 {
+							g = 1
+						} else {
+							g = 0
+						}
+						grades[i] = g
 					}
 				}
 			}
@@ -2205,6 +3588,62 @@ func dc_cpu_FindFirst(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, h int
 	}
 }
 
+// dc_cpu_FindFirst_fast runs every thread of groups [dc_g0, dc_g1) of kernel FindFirst.
+func dc_cpu_FindFirst_fast(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						if i*w*h >= len(grid) {
+							continue dc_thread
+						}
+						base := i * w * h
+						pos := int32(-1)
+					search:
+						for y := 0; y < h; y++ {
+							for x := 0; x < w; x++ {
+								if grid[base+y*w+x] == target {
+									pos = int32(y*w + x)
+									break search
+								}
+							}
+						}
+						var clean int32
+						{
+							tmp := h
+						rows:
+							for y_1 := 0; y_1 < tmp; y_1++ {
+								{
+									tmp_1 := w
+									for x_1 := 0; x_1 < tmp_1; x_1++ {
+										if grid[base+y_1*w+x_1] < 0 {
+											continue rows
+										}
+									}
+								}
+								clean++
+							}
+						}
+						found[2*i] = pos
+						found[2*i+1] = clean
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Poly runs every thread of groups [dc_g0, dc_g1) of kernel Poly.
 func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2256,6 +3695,53 @@ func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals 
 	}
 }
 
+// dc_cpu_Poly_fast runs every thread of groups [dc_g0, dc_g1) of kernel Poly.
+func dc_cpu_Poly_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := xs[i]
+						v := int32(0)
+						p := int32(1)
+						for k := 0; k < len(coef); k++ {
+							c := coef[k]
+							if k > 0 {
+								p *= x
+							}
+							v += c * p
+						}
+						vals[i] = v
+						var sum int32
+						a := x
+						if a < 0 {
+							a = -a
+						}
+						for {
+							sum += a % 10
+							a /= 10
+							if a == 0 {
+								break
+							}
+						}
+						digits[i] = sum
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Scan runs every thread of groups [dc_g0, dc_g1) of kernel Scan.
 func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2299,6 +3785,52 @@ func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *
 						}
 						(*cpu.Index(dc_f, 14, out, int(2*i), dc_x, dc_y, dc_z)) = count
 						(*cpu.Index(dc_f, 15, out, int(2*i+1), dc_x, dc_y, dc_z)) = total
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_fast runs every thread of groups [dc_g0, dc_g1) of kernel Scan.
+func dc_cpu_Scan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						var count int32
+						var total int32
+					loop:
+						for k := 0; k < 16; k++ {
+							v := (xs[i] + int32(k)*7) % 50
+							switch {
+							case v < 5:
+								break
+							case v > 45:
+								break loop
+							default:
+								total += v
+							}
+							count++
+							for j := 0; j < 3; j++ {
+								if j == int(v)%3 {
+									continue
+								}
+								total++
+							}
+						}
+						out[2*i] = count
+						out[2*i+1] = total
 					}
 				}
 			}

@@ -100,6 +100,44 @@ __kernel void Shadow(__global const long* restrict a, long a_len, __global long*
 }
 
 #line 12 "edge.go"
+__kernel void Shadow_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long i = (long)get_global_id(0);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long x = a[i];
+	{
+#line 19 "edge.go"
+		long x_1 = (long)((ulong)x + 1UL);
+#line 20 "edge.go"
+		x_1 = (long)((ulong)x_1 * 2UL);
+#line 21 "edge.go"
+		out[(long)(3UL * (ulong)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long x_2 = (long)((ulong)x * 3UL);
+#line 23 "edge.go"
+		if (x_2 > 0L) {
+#line 24 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = (long)(-(ulong)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long x_3 = x; x_3 > 0L; x_3 = x_3 / 2L) {
+#line 29 "edge.go"
+		out[(long)(3UL * (ulong)i + 2UL)] = (long)((ulong)out[(long)(3UL * (ulong)i + 2UL)] + 1UL);
+	}
+}
+
+#line 12 "edge.go"
 __kernel void Shadow_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -163,5 +201,43 @@ __kernel void Shadow_aliased(__global const long* a, long a_len, __global long* 
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
 		}
+	}
+}
+
+#line 12 "edge.go"
+__kernel void Shadow_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long i = (long)get_global_id(0);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long x = a[i];
+	{
+#line 19 "edge.go"
+		long x_1 = (long)((ulong)x + 1UL);
+#line 20 "edge.go"
+		x_1 = (long)((ulong)x_1 * 2UL);
+#line 21 "edge.go"
+		out[(long)(3UL * (ulong)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long x_2 = (long)((ulong)x * 3UL);
+#line 23 "edge.go"
+		if (x_2 > 0L) {
+#line 24 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = (long)(-(ulong)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long x_3 = x; x_3 > 0L; x_3 = x_3 / 2L) {
+#line 29 "edge.go"
+		out[(long)(3UL * (ulong)i + 2UL)] = (long)((ulong)out[(long)(3UL * (ulong)i + 2UL)] + 1UL);
 	}
 }

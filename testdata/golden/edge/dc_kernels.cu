@@ -104,6 +104,44 @@ extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_l
 }
 
 #line 12 "edge.go"
+extern "C" __global__ void Shadow_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long long x = a[i];
+	{
+#line 19 "edge.go"
+		long long x_1 = (long long)((unsigned long long)x + 1ULL);
+#line 20 "edge.go"
+		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
+#line 21 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long long x_2 = (long long)((unsigned long long)x * 3ULL);
+#line 23 "edge.go"
+		if (x_2 > 0LL) {
+#line 24 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
+#line 29 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
+	}
+}
+
+#line 12 "edge.go"
 extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -167,5 +205,43 @@ extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, l
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
 		}
+	}
+}
+
+#line 12 "edge.go"
+extern "C" __global__ void Shadow_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long long x = a[i];
+	{
+#line 19 "edge.go"
+		long long x_1 = (long long)((unsigned long long)x + 1ULL);
+#line 20 "edge.go"
+		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
+#line 21 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long long x_2 = (long long)((unsigned long long)x * 3ULL);
+#line 23 "edge.go"
+		if (x_2 > 0LL) {
+#line 24 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
+#line 29 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
 	}
 }

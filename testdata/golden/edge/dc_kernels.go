@@ -155,6 +155,44 @@ extern "C" __global__ void Shadow(const long long* __restrict__ a, long long a_l
 }
 
 #line 12 "edge.go"
+extern "C" __global__ void Shadow_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long long x = a[i];
+	{
+#line 19 "edge.go"
+		long long x_1 = (long long)((unsigned long long)x + 1ULL);
+#line 20 "edge.go"
+		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
+#line 21 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long long x_2 = (long long)((unsigned long long)x * 3ULL);
+#line 23 "edge.go"
+		if (x_2 > 0LL) {
+#line 24 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
+#line 29 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
+	}
+}
+
+#line 12 "edge.go"
 extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -218,6 +256,44 @@ extern "C" __global__ void Shadow_aliased(const long long* a, long long a_len, l
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
 		}
+	}
+}
+
+#line 12 "edge.go"
+extern "C" __global__ void Shadow_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long long x = a[i];
+	{
+#line 19 "edge.go"
+		long long x_1 = (long long)((unsigned long long)x + 1ULL);
+#line 20 "edge.go"
+		x_1 = (long long)((unsigned long long)x_1 * 2ULL);
+#line 21 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long long x_2 = (long long)((unsigned long long)x * 3ULL);
+#line 23 "edge.go"
+		if (x_2 > 0LL) {
+#line 24 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long long)(3ULL * (unsigned long long)i + 1ULL)] = (long long)(-(unsigned long long)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long long x_3 = x; x_3 > 0LL; x_3 = x_3 / 2LL) {
+#line 29 "edge.go"
+		out[(long long)(3ULL * (unsigned long long)i + 2ULL)] = (long long)((unsigned long long)out[(long long)(3ULL * (unsigned long long)i + 2ULL)] + 1ULL);
 	}
 }
 `
@@ -325,6 +401,44 @@ __kernel void Shadow(__global const long* restrict a, long a_len, __global long*
 }
 
 #line 12 "edge.go"
+__kernel void Shadow_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long i = (long)get_global_id(0);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long x = a[i];
+	{
+#line 19 "edge.go"
+		long x_1 = (long)((ulong)x + 1UL);
+#line 20 "edge.go"
+		x_1 = (long)((ulong)x_1 * 2UL);
+#line 21 "edge.go"
+		out[(long)(3UL * (ulong)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long x_2 = (long)((ulong)x * 3UL);
+#line 23 "edge.go"
+		if (x_2 > 0L) {
+#line 24 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = (long)(-(ulong)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long x_3 = x; x_3 > 0L; x_3 = x_3 / 2L) {
+#line 29 "edge.go"
+		out[(long)(3UL * (ulong)i + 2UL)] = (long)((ulong)out[(long)(3UL * (ulong)i + 2UL)] + 1UL);
+	}
+}
+
+#line 12 "edge.go"
 __kernel void Shadow_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -390,13 +504,56 @@ __kernel void Shadow_aliased(__global const long* a, long a_len, __global long* 
 		}
 	}
 }
+
+#line 12 "edge.go"
+__kernel void Shadow_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "edge.go"
+	long i = (long)get_global_id(0);
+#line 14 "edge.go"
+	if (i >= a_len) {
+#line 15 "edge.go"
+		return;
+	}
+#line 17 "edge.go"
+	long x = a[i];
+	{
+#line 19 "edge.go"
+		long x_1 = (long)((ulong)x + 1UL);
+#line 20 "edge.go"
+		x_1 = (long)((ulong)x_1 * 2UL);
+#line 21 "edge.go"
+		out[(long)(3UL * (ulong)i)] = x_1;
+	}
+	{
+#line 23 "edge.go"
+		long x_2 = (long)((ulong)x * 3UL);
+#line 23 "edge.go"
+		if (x_2 > 0L) {
+#line 24 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = x_2;
+		} else {
+#line 26 "edge.go"
+			out[(long)(3UL * (ulong)i + 1UL)] = (long)(-(ulong)x_2);
+		}
+	}
+#line 28 "edge.go"
+	for (long x_3 = x; x_3 > 0L; x_3 = x_3 / 2L) {
+#line 29 "edge.go"
+		out[(long)(3UL * (ulong)i + 2UL)] = (long)((ulong)out[(long)(3UL * (ulong)i + 2UL)] + 1UL);
+	}
+}
 `
 
 var dcKernelShadow = &runtime.Kernel{
 	Aliased: "Shadow_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Shadow",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Shadow",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -417,6 +574,11 @@ func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out 
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Shadow", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Shadow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Shadow", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Shadow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -459,6 +621,46 @@ func dc_cpu_Shadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 						}
 						for x_3 := x; x_3 > 0; x_3 /= 2 {
 							(*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) + 1
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shadow_fast runs every thread of groups [dc_g0, dc_g1) of kernel Shadow.
+func dc_cpu_Shadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := a[i]
+						{
+							x_1 := x + 1
+							x_1 *= 2
+							out[3*i] = x_1
+						}
+						{
+							x_2 := x * 3
+							if x_2 > 0 {
+								out[3*i+1] = x_2
+							} else {
+								out[3*i+1] = -x_2
+							}
+						}
+						for x_3 := x; x_3 > 0; x_3 /= 2 {
+							out[3*i+2] = out[3*i+2] + 1
 						}
 					}
 				}

@@ -111,6 +111,77 @@ __kernel void Keywords(__global const long* restrict a, long a_len, __global lon
 }
 
 #line 11 "edge2.go"
+__kernel void Keywords_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long threadIdx = (long)get_global_id(0);
+#line 13 "edge2.go"
+	if (threadIdx >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long blockIdx = a[threadIdx];
+#line 16 "edge2.go"
+	long blockDim = 2L;
+#line 16 "edge2.go"
+	long gridDim = 3L;
+#line 16 "edge2.go"
+	long warpSize = 4L;
+#line 17 "edge2.go"
+	long signed_ = (long)((ulong)blockIdx + 1UL);
+#line 17 "edge2.go"
+	long auto_ = (long)((ulong)blockDim * 2UL);
+#line 17 "edge2.go"
+	long restrict_ = (long)((ulong)gridDim * 3UL);
+#line 17 "edge2.go"
+	long register_ = (long)((ulong)warpSize * 4UL);
+#line 18 "edge2.go"
+	long new_ = (long)((ulong)signed_ * (ulong)auto_);
+#line 18 "edge2.go"
+	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
+#line 18 "edge2.go"
+	long class_ = 5L;
+#line 18 "edge2.go"
+	long template_ = 6L;
+#line 19 "edge2.go"
+	long this_ = (long)((ulong)new_ + (ulong)delete_);
+#line 19 "edge2.go"
+	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
+#line 19 "edge2.go"
+	long long_ = 1L;
+#line 19 "edge2.go"
+	long short_ = 2L;
+#line 19 "edge2.go"
+	long char_ = 3L;
+#line 19 "edge2.go"
+	long double_ = 4L;
+#line 20 "edge2.go"
+	long sqrt_ = 7L;
+#line 20 "edge2.go"
+	long sqrtf_ = 8L;
+#line 20 "edge2.go"
+	long printf_ = 9L;
+#line 20 "edge2.go"
+	long assert_ = 10L;
+#line 20 "edge2.go"
+	long isnan_ = 11L;
+#line 20 "edge2.go"
+	long abs_ = 12L;
+#line 21 "edge2.go"
+	long sh0 = 13L;
+#line 21 "edge2.go"
+	long i_1 = 14L;
+#line 21 "edge2.go"
+	long x_1 = 15L;
+#line 21 "edge2.go"
+	long NULL_ = 16L;
+#line 21 "edge2.go"
+	long main_ = 17L;
+#line 22 "edge2.go"
+	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+}
+
+#line 11 "edge2.go"
 __kernel void Keywords_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -188,6 +259,77 @@ __kernel void Keywords_aliased(__global const long* a, long a_len, __global long
 	}
 }
 
+#line 11 "edge2.go"
+__kernel void Keywords_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long threadIdx = (long)get_global_id(0);
+#line 13 "edge2.go"
+	if (threadIdx >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long blockIdx = a[threadIdx];
+#line 16 "edge2.go"
+	long blockDim = 2L;
+#line 16 "edge2.go"
+	long gridDim = 3L;
+#line 16 "edge2.go"
+	long warpSize = 4L;
+#line 17 "edge2.go"
+	long signed_ = (long)((ulong)blockIdx + 1UL);
+#line 17 "edge2.go"
+	long auto_ = (long)((ulong)blockDim * 2UL);
+#line 17 "edge2.go"
+	long restrict_ = (long)((ulong)gridDim * 3UL);
+#line 17 "edge2.go"
+	long register_ = (long)((ulong)warpSize * 4UL);
+#line 18 "edge2.go"
+	long new_ = (long)((ulong)signed_ * (ulong)auto_);
+#line 18 "edge2.go"
+	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
+#line 18 "edge2.go"
+	long class_ = 5L;
+#line 18 "edge2.go"
+	long template_ = 6L;
+#line 19 "edge2.go"
+	long this_ = (long)((ulong)new_ + (ulong)delete_);
+#line 19 "edge2.go"
+	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
+#line 19 "edge2.go"
+	long long_ = 1L;
+#line 19 "edge2.go"
+	long short_ = 2L;
+#line 19 "edge2.go"
+	long char_ = 3L;
+#line 19 "edge2.go"
+	long double_ = 4L;
+#line 20 "edge2.go"
+	long sqrt_ = 7L;
+#line 20 "edge2.go"
+	long sqrtf_ = 8L;
+#line 20 "edge2.go"
+	long printf_ = 9L;
+#line 20 "edge2.go"
+	long assert_ = 10L;
+#line 20 "edge2.go"
+	long isnan_ = 11L;
+#line 20 "edge2.go"
+	long abs_ = 12L;
+#line 21 "edge2.go"
+	long sh0 = 13L;
+#line 21 "edge2.go"
+	long i_1 = 14L;
+#line 21 "edge2.go"
+	long x_1 = 15L;
+#line 21 "edge2.go"
+	long NULL_ = 16L;
+#line 21 "edge2.go"
+	long main_ = 17L;
+#line 22 "edge2.go"
+	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+}
+
 #ifdef cl_khr_fp64
 #line 29 "edge2.go"
 __kernel void Shadowed(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
@@ -226,6 +368,35 @@ __kernel void Shadowed(__global const long* restrict a, long a_len, __global lon
 }
 
 #line 29 "edge2.go"
+__kernel void Shadowed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long int_ = (long)((ulong)a[i] * 2UL);
+#line 37 "edge2.go"
+	long float32 = (long)((ulong)int_ + 1UL);
+#line 38 "edge2.go"
+	long float64 = (long)((ulong)float32 * 2UL);
+#line 39 "edge2.go"
+	long len = (long)((ulong)float64 + 1UL);
+#line 40 "edge2.go"
+	long min_ = (long)((ulong)len - 1UL);
+#line 40 "edge2.go"
+	long max_ = (long)((ulong)len + 1UL);
+#line 41 "edge2.go"
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+}
+
+#line 29 "edge2.go"
 __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -259,6 +430,35 @@ __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 29 "edge2.go"
+__kernel void Shadowed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long int_ = (long)((ulong)a[i] * 2UL);
+#line 37 "edge2.go"
+	long float32 = (long)((ulong)int_ + 1UL);
+#line 38 "edge2.go"
+	long float64 = (long)((ulong)float32 * 2UL);
+#line 39 "edge2.go"
+	long len = (long)((ulong)float64 + 1UL);
+#line 40 "edge2.go"
+	long min_ = (long)((ulong)len - 1UL);
+#line 40 "edge2.go"
+	long max_ = (long)((ulong)len + 1UL);
+#line 41 "edge2.go"
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
 }
 #endif // cl_khr_fp64
 
@@ -346,6 +546,82 @@ __kernel void SwitchLoop(__global const long* restrict a, long a_len, __global l
 }
 
 #line 48 "edge2.go"
+__kernel void SwitchLoop_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+				long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5L) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1L: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3L: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
+
+#line 48 "edge2.go"
 __kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -426,4 +702,80 @@ __kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 48 "edge2.go"
+__kernel void SwitchLoop_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+				long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5L) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1L: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3L: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
 }

@@ -111,6 +111,77 @@ extern "C" __global__ void Keywords(const long long* __restrict__ a, long long a
 }
 
 #line 11 "edge2.go"
+extern "C" __global__ void Keywords_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "edge2.go"
+	if (threadIdx_ >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long long blockIdx_ = a[threadIdx_];
+#line 16 "edge2.go"
+	long long blockDim_ = 2LL;
+#line 16 "edge2.go"
+	long long gridDim_ = 3LL;
+#line 16 "edge2.go"
+	long long warpSize_ = 4LL;
+#line 17 "edge2.go"
+	long long signed_ = (long long)((unsigned long long)blockIdx_ + 1ULL);
+#line 17 "edge2.go"
+	long long auto_ = (long long)((unsigned long long)blockDim_ * 2ULL);
+#line 17 "edge2.go"
+	long long restrict_ = (long long)((unsigned long long)gridDim_ * 3ULL);
+#line 17 "edge2.go"
+	long long register_ = (long long)((unsigned long long)warpSize_ * 4ULL);
+#line 18 "edge2.go"
+	long long new_ = (long long)((unsigned long long)signed_ * (unsigned long long)auto_);
+#line 18 "edge2.go"
+	long long delete_ = (long long)((unsigned long long)restrict_ - (unsigned long long)register_);
+#line 18 "edge2.go"
+	long long class_ = 5LL;
+#line 18 "edge2.go"
+	long long template_ = 6LL;
+#line 19 "edge2.go"
+	long long this_ = (long long)((unsigned long long)new_ + (unsigned long long)delete_);
+#line 19 "edge2.go"
+	long long unsigned_ = (long long)((unsigned long long)class_ * (unsigned long long)template_);
+#line 19 "edge2.go"
+	long long long_ = 1LL;
+#line 19 "edge2.go"
+	long long short_ = 2LL;
+#line 19 "edge2.go"
+	long long char_ = 3LL;
+#line 19 "edge2.go"
+	long long double_ = 4LL;
+#line 20 "edge2.go"
+	long long sqrt_ = 7LL;
+#line 20 "edge2.go"
+	long long sqrtf_ = 8LL;
+#line 20 "edge2.go"
+	long long printf_ = 9LL;
+#line 20 "edge2.go"
+	long long assert_ = 10LL;
+#line 20 "edge2.go"
+	long long isnan_ = 11LL;
+#line 20 "edge2.go"
+	long long abs_ = 12LL;
+#line 21 "edge2.go"
+	long long sh0 = 13LL;
+#line 21 "edge2.go"
+	long long i_1 = 14LL;
+#line 21 "edge2.go"
+	long long x_1 = 15LL;
+#line 21 "edge2.go"
+	long long NULL_ = 16LL;
+#line 21 "edge2.go"
+	long long main_ = 17LL;
+#line 22 "edge2.go"
+	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+}
+
+#line 11 "edge2.go"
 extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -188,6 +259,77 @@ extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len,
 	}
 }
 
+#line 11 "edge2.go"
+extern "C" __global__ void Keywords_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "edge2.go"
+	if (threadIdx_ >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long long blockIdx_ = a[threadIdx_];
+#line 16 "edge2.go"
+	long long blockDim_ = 2LL;
+#line 16 "edge2.go"
+	long long gridDim_ = 3LL;
+#line 16 "edge2.go"
+	long long warpSize_ = 4LL;
+#line 17 "edge2.go"
+	long long signed_ = (long long)((unsigned long long)blockIdx_ + 1ULL);
+#line 17 "edge2.go"
+	long long auto_ = (long long)((unsigned long long)blockDim_ * 2ULL);
+#line 17 "edge2.go"
+	long long restrict_ = (long long)((unsigned long long)gridDim_ * 3ULL);
+#line 17 "edge2.go"
+	long long register_ = (long long)((unsigned long long)warpSize_ * 4ULL);
+#line 18 "edge2.go"
+	long long new_ = (long long)((unsigned long long)signed_ * (unsigned long long)auto_);
+#line 18 "edge2.go"
+	long long delete_ = (long long)((unsigned long long)restrict_ - (unsigned long long)register_);
+#line 18 "edge2.go"
+	long long class_ = 5LL;
+#line 18 "edge2.go"
+	long long template_ = 6LL;
+#line 19 "edge2.go"
+	long long this_ = (long long)((unsigned long long)new_ + (unsigned long long)delete_);
+#line 19 "edge2.go"
+	long long unsigned_ = (long long)((unsigned long long)class_ * (unsigned long long)template_);
+#line 19 "edge2.go"
+	long long long_ = 1LL;
+#line 19 "edge2.go"
+	long long short_ = 2LL;
+#line 19 "edge2.go"
+	long long char_ = 3LL;
+#line 19 "edge2.go"
+	long long double_ = 4LL;
+#line 20 "edge2.go"
+	long long sqrt_ = 7LL;
+#line 20 "edge2.go"
+	long long sqrtf_ = 8LL;
+#line 20 "edge2.go"
+	long long printf_ = 9LL;
+#line 20 "edge2.go"
+	long long assert_ = 10LL;
+#line 20 "edge2.go"
+	long long isnan_ = 11LL;
+#line 20 "edge2.go"
+	long long abs_ = 12LL;
+#line 21 "edge2.go"
+	long long sh0 = 13LL;
+#line 21 "edge2.go"
+	long long i_1 = 14LL;
+#line 21 "edge2.go"
+	long long x_1 = 15LL;
+#line 21 "edge2.go"
+	long long NULL_ = 16LL;
+#line 21 "edge2.go"
+	long long main_ = 17LL;
+#line 22 "edge2.go"
+	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+}
+
 #line 29 "edge2.go"
 extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -225,6 +367,35 @@ extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a
 }
 
 #line 29 "edge2.go"
+extern "C" __global__ void Shadowed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long long int_ = (long long)((unsigned long long)a[i] * 2ULL);
+#line 37 "edge2.go"
+	long long float32 = (long long)((unsigned long long)int_ + 1ULL);
+#line 38 "edge2.go"
+	long long float64 = (long long)((unsigned long long)float32 * 2ULL);
+#line 39 "edge2.go"
+	long long len = (long long)((unsigned long long)float64 + 1ULL);
+#line 40 "edge2.go"
+	long long min_ = (long long)((unsigned long long)len - 1ULL);
+#line 40 "edge2.go"
+	long long max_ = (long long)((unsigned long long)len + 1ULL);
+#line 41 "edge2.go"
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+}
+
+#line 29 "edge2.go"
 extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -258,6 +429,35 @@ extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len,
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 29 "edge2.go"
+extern "C" __global__ void Shadowed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long long int_ = (long long)((unsigned long long)a[i] * 2ULL);
+#line 37 "edge2.go"
+	long long float32 = (long long)((unsigned long long)int_ + 1ULL);
+#line 38 "edge2.go"
+	long long float64 = (long long)((unsigned long long)float32 * 2ULL);
+#line 39 "edge2.go"
+	long long len = (long long)((unsigned long long)float64 + 1ULL);
+#line 40 "edge2.go"
+	long long min_ = (long long)((unsigned long long)len - 1ULL);
+#line 40 "edge2.go"
+	long long max_ = (long long)((unsigned long long)len + 1ULL);
+#line 41 "edge2.go"
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
 }
 
 #line 48 "edge2.go"
@@ -344,6 +544,82 @@ extern "C" __global__ void SwitchLoop(const long long* __restrict__ a, long long
 }
 
 #line 48 "edge2.go"
+extern "C" __global__ void SwitchLoop_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long long x = a[i];
+#line 54 "edge2.go"
+	long long acc = 0;
+#line 56 "edge2.go"
+	for (long long k = 0LL; k < 10LL; k = (long long)((unsigned long long)k + 1ULL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2LL) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3LL && x < 0LL) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4LL) {
+#line 63 "edge2.go"
+				for (long long j = 0LL; j < a_len; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 63 "edge2.go"
+					long long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2LL) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long long)((unsigned long long)acc + (unsigned long long)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7LL) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long long j_1 = 0LL; j_1 < a_len; j_1 = (long long)((unsigned long long)j_1 + 1ULL)) {
+#line 72 "edge2.go"
+				long long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5LL) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1LL: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3LL: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long long)((unsigned long long)acc * 3ULL + (unsigned long long)k * (unsigned long long)j_1 + (unsigned long long)x + (unsigned long long)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
+
+#line 48 "edge2.go"
 extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -424,4 +700,80 @@ extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 48 "edge2.go"
+extern "C" __global__ void SwitchLoop_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long long x = a[i];
+#line 54 "edge2.go"
+	long long acc = 0;
+#line 56 "edge2.go"
+	for (long long k = 0LL; k < 10LL; k = (long long)((unsigned long long)k + 1ULL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2LL) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3LL && x < 0LL) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4LL) {
+#line 63 "edge2.go"
+				for (long long j = 0LL; j < a_len; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 63 "edge2.go"
+					long long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2LL) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long long)((unsigned long long)acc + (unsigned long long)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7LL) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long long j_1 = 0LL; j_1 < a_len; j_1 = (long long)((unsigned long long)j_1 + 1ULL)) {
+#line 72 "edge2.go"
+				long long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5LL) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1LL: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3LL: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long long)((unsigned long long)acc * 3ULL + (unsigned long long)k * (unsigned long long)j_1 + (unsigned long long)x + (unsigned long long)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
 }

@@ -150,6 +150,77 @@ extern "C" __global__ void Keywords(const long long* __restrict__ a, long long a
 }
 
 #line 11 "edge2.go"
+extern "C" __global__ void Keywords_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "edge2.go"
+	if (threadIdx_ >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long long blockIdx_ = a[threadIdx_];
+#line 16 "edge2.go"
+	long long blockDim_ = 2LL;
+#line 16 "edge2.go"
+	long long gridDim_ = 3LL;
+#line 16 "edge2.go"
+	long long warpSize_ = 4LL;
+#line 17 "edge2.go"
+	long long signed_ = (long long)((unsigned long long)blockIdx_ + 1ULL);
+#line 17 "edge2.go"
+	long long auto_ = (long long)((unsigned long long)blockDim_ * 2ULL);
+#line 17 "edge2.go"
+	long long restrict_ = (long long)((unsigned long long)gridDim_ * 3ULL);
+#line 17 "edge2.go"
+	long long register_ = (long long)((unsigned long long)warpSize_ * 4ULL);
+#line 18 "edge2.go"
+	long long new_ = (long long)((unsigned long long)signed_ * (unsigned long long)auto_);
+#line 18 "edge2.go"
+	long long delete_ = (long long)((unsigned long long)restrict_ - (unsigned long long)register_);
+#line 18 "edge2.go"
+	long long class_ = 5LL;
+#line 18 "edge2.go"
+	long long template_ = 6LL;
+#line 19 "edge2.go"
+	long long this_ = (long long)((unsigned long long)new_ + (unsigned long long)delete_);
+#line 19 "edge2.go"
+	long long unsigned_ = (long long)((unsigned long long)class_ * (unsigned long long)template_);
+#line 19 "edge2.go"
+	long long long_ = 1LL;
+#line 19 "edge2.go"
+	long long short_ = 2LL;
+#line 19 "edge2.go"
+	long long char_ = 3LL;
+#line 19 "edge2.go"
+	long long double_ = 4LL;
+#line 20 "edge2.go"
+	long long sqrt_ = 7LL;
+#line 20 "edge2.go"
+	long long sqrtf_ = 8LL;
+#line 20 "edge2.go"
+	long long printf_ = 9LL;
+#line 20 "edge2.go"
+	long long assert_ = 10LL;
+#line 20 "edge2.go"
+	long long isnan_ = 11LL;
+#line 20 "edge2.go"
+	long long abs_ = 12LL;
+#line 21 "edge2.go"
+	long long sh0 = 13LL;
+#line 21 "edge2.go"
+	long long i_1 = 14LL;
+#line 21 "edge2.go"
+	long long x_1 = 15LL;
+#line 21 "edge2.go"
+	long long NULL_ = 16LL;
+#line 21 "edge2.go"
+	long long main_ = 17LL;
+#line 22 "edge2.go"
+	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+}
+
+#line 11 "edge2.go"
 extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -227,6 +298,77 @@ extern "C" __global__ void Keywords_aliased(const long long* a, long long a_len,
 	}
 }
 
+#line 11 "edge2.go"
+extern "C" __global__ void Keywords_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long long threadIdx_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "edge2.go"
+	if (threadIdx_ >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long long blockIdx_ = a[threadIdx_];
+#line 16 "edge2.go"
+	long long blockDim_ = 2LL;
+#line 16 "edge2.go"
+	long long gridDim_ = 3LL;
+#line 16 "edge2.go"
+	long long warpSize_ = 4LL;
+#line 17 "edge2.go"
+	long long signed_ = (long long)((unsigned long long)blockIdx_ + 1ULL);
+#line 17 "edge2.go"
+	long long auto_ = (long long)((unsigned long long)blockDim_ * 2ULL);
+#line 17 "edge2.go"
+	long long restrict_ = (long long)((unsigned long long)gridDim_ * 3ULL);
+#line 17 "edge2.go"
+	long long register_ = (long long)((unsigned long long)warpSize_ * 4ULL);
+#line 18 "edge2.go"
+	long long new_ = (long long)((unsigned long long)signed_ * (unsigned long long)auto_);
+#line 18 "edge2.go"
+	long long delete_ = (long long)((unsigned long long)restrict_ - (unsigned long long)register_);
+#line 18 "edge2.go"
+	long long class_ = 5LL;
+#line 18 "edge2.go"
+	long long template_ = 6LL;
+#line 19 "edge2.go"
+	long long this_ = (long long)((unsigned long long)new_ + (unsigned long long)delete_);
+#line 19 "edge2.go"
+	long long unsigned_ = (long long)((unsigned long long)class_ * (unsigned long long)template_);
+#line 19 "edge2.go"
+	long long long_ = 1LL;
+#line 19 "edge2.go"
+	long long short_ = 2LL;
+#line 19 "edge2.go"
+	long long char_ = 3LL;
+#line 19 "edge2.go"
+	long long double_ = 4LL;
+#line 20 "edge2.go"
+	long long sqrt_ = 7LL;
+#line 20 "edge2.go"
+	long long sqrtf_ = 8LL;
+#line 20 "edge2.go"
+	long long printf_ = 9LL;
+#line 20 "edge2.go"
+	long long assert_ = 10LL;
+#line 20 "edge2.go"
+	long long isnan_ = 11LL;
+#line 20 "edge2.go"
+	long long abs_ = 12LL;
+#line 21 "edge2.go"
+	long long sh0 = 13LL;
+#line 21 "edge2.go"
+	long long i_1 = 14LL;
+#line 21 "edge2.go"
+	long long x_1 = 15LL;
+#line 21 "edge2.go"
+	long long NULL_ = 16LL;
+#line 21 "edge2.go"
+	long long main_ = 17LL;
+#line 22 "edge2.go"
+	out[threadIdx_] = (long long)((unsigned long long)this_ + (unsigned long long)unsigned_ + (unsigned long long)long_ + (unsigned long long)short_ + (unsigned long long)char_ + (unsigned long long)double_ + (unsigned long long)sqrt_ + (unsigned long long)sqrtf_ + (unsigned long long)printf_ + (unsigned long long)assert_ + (unsigned long long)isnan_ + (unsigned long long)abs_ + (unsigned long long)sh0 + (unsigned long long)i_1 + (unsigned long long)x_1 + (unsigned long long)NULL_ + (unsigned long long)main_);
+}
+
 #line 29 "edge2.go"
 extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -264,6 +406,35 @@ extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a
 }
 
 #line 29 "edge2.go"
+extern "C" __global__ void Shadowed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long long int_ = (long long)((unsigned long long)a[i] * 2ULL);
+#line 37 "edge2.go"
+	long long float32 = (long long)((unsigned long long)int_ + 1ULL);
+#line 38 "edge2.go"
+	long long float64 = (long long)((unsigned long long)float32 * 2ULL);
+#line 39 "edge2.go"
+	long long len = (long long)((unsigned long long)float64 + 1ULL);
+#line 40 "edge2.go"
+	long long min_ = (long long)((unsigned long long)len - 1ULL);
+#line 40 "edge2.go"
+	long long max_ = (long long)((unsigned long long)len + 1ULL);
+#line 41 "edge2.go"
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+}
+
+#line 29 "edge2.go"
 extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -297,6 +468,35 @@ extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len,
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 29 "edge2.go"
+extern "C" __global__ void Shadowed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long long int_ = (long long)((unsigned long long)a[i] * 2ULL);
+#line 37 "edge2.go"
+	long long float32 = (long long)((unsigned long long)int_ + 1ULL);
+#line 38 "edge2.go"
+	long long float64 = (long long)((unsigned long long)float32 * 2ULL);
+#line 39 "edge2.go"
+	long long len = (long long)((unsigned long long)float64 + 1ULL);
+#line 40 "edge2.go"
+	long long min_ = (long long)((unsigned long long)len - 1ULL);
+#line 40 "edge2.go"
+	long long max_ = (long long)((unsigned long long)len + 1ULL);
+#line 41 "edge2.go"
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
 }
 
 #line 48 "edge2.go"
@@ -383,6 +583,82 @@ extern "C" __global__ void SwitchLoop(const long long* __restrict__ a, long long
 }
 
 #line 48 "edge2.go"
+extern "C" __global__ void SwitchLoop_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long long x = a[i];
+#line 54 "edge2.go"
+	long long acc = 0;
+#line 56 "edge2.go"
+	for (long long k = 0LL; k < 10LL; k = (long long)((unsigned long long)k + 1ULL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2LL) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3LL && x < 0LL) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4LL) {
+#line 63 "edge2.go"
+				for (long long j = 0LL; j < a_len; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 63 "edge2.go"
+					long long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2LL) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long long)((unsigned long long)acc + (unsigned long long)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7LL) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long long j_1 = 0LL; j_1 < a_len; j_1 = (long long)((unsigned long long)j_1 + 1ULL)) {
+#line 72 "edge2.go"
+				long long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5LL) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1LL: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3LL: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long long)((unsigned long long)acc * 3ULL + (unsigned long long)k * (unsigned long long)j_1 + (unsigned long long)x + (unsigned long long)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
+
+#line 48 "edge2.go"
 extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -463,6 +739,82 @@ extern "C" __global__ void SwitchLoop_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 48 "edge2.go"
+extern "C" __global__ void SwitchLoop_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long long x = a[i];
+#line 54 "edge2.go"
+	long long acc = 0;
+#line 56 "edge2.go"
+	for (long long k = 0LL; k < 10LL; k = (long long)((unsigned long long)k + 1ULL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2LL) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3LL && x < 0LL) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4LL) {
+#line 63 "edge2.go"
+				for (long long j = 0LL; j < a_len; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 63 "edge2.go"
+					long long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2LL) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long long)((unsigned long long)acc + (unsigned long long)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7LL) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long long j_1 = 0LL; j_1 < a_len; j_1 = (long long)((unsigned long long)j_1 + 1ULL)) {
+#line 72 "edge2.go"
+				long long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5LL) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1LL: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3LL: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long long)((unsigned long long)acc * 3ULL + (unsigned long long)k * (unsigned long long)j_1 + (unsigned long long)x + (unsigned long long)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
 }
 `
 
@@ -580,6 +932,77 @@ __kernel void Keywords(__global const long* restrict a, long a_len, __global lon
 }
 
 #line 11 "edge2.go"
+__kernel void Keywords_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long threadIdx = (long)get_global_id(0);
+#line 13 "edge2.go"
+	if (threadIdx >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long blockIdx = a[threadIdx];
+#line 16 "edge2.go"
+	long blockDim = 2L;
+#line 16 "edge2.go"
+	long gridDim = 3L;
+#line 16 "edge2.go"
+	long warpSize = 4L;
+#line 17 "edge2.go"
+	long signed_ = (long)((ulong)blockIdx + 1UL);
+#line 17 "edge2.go"
+	long auto_ = (long)((ulong)blockDim * 2UL);
+#line 17 "edge2.go"
+	long restrict_ = (long)((ulong)gridDim * 3UL);
+#line 17 "edge2.go"
+	long register_ = (long)((ulong)warpSize * 4UL);
+#line 18 "edge2.go"
+	long new_ = (long)((ulong)signed_ * (ulong)auto_);
+#line 18 "edge2.go"
+	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
+#line 18 "edge2.go"
+	long class_ = 5L;
+#line 18 "edge2.go"
+	long template_ = 6L;
+#line 19 "edge2.go"
+	long this_ = (long)((ulong)new_ + (ulong)delete_);
+#line 19 "edge2.go"
+	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
+#line 19 "edge2.go"
+	long long_ = 1L;
+#line 19 "edge2.go"
+	long short_ = 2L;
+#line 19 "edge2.go"
+	long char_ = 3L;
+#line 19 "edge2.go"
+	long double_ = 4L;
+#line 20 "edge2.go"
+	long sqrt_ = 7L;
+#line 20 "edge2.go"
+	long sqrtf_ = 8L;
+#line 20 "edge2.go"
+	long printf_ = 9L;
+#line 20 "edge2.go"
+	long assert_ = 10L;
+#line 20 "edge2.go"
+	long isnan_ = 11L;
+#line 20 "edge2.go"
+	long abs_ = 12L;
+#line 21 "edge2.go"
+	long sh0 = 13L;
+#line 21 "edge2.go"
+	long i_1 = 14L;
+#line 21 "edge2.go"
+	long x_1 = 15L;
+#line 21 "edge2.go"
+	long NULL_ = 16L;
+#line 21 "edge2.go"
+	long main_ = 17L;
+#line 22 "edge2.go"
+	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+}
+
+#line 11 "edge2.go"
 __kernel void Keywords_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -657,6 +1080,77 @@ __kernel void Keywords_aliased(__global const long* a, long a_len, __global long
 	}
 }
 
+#line 11 "edge2.go"
+__kernel void Keywords_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 12 "edge2.go"
+	long threadIdx = (long)get_global_id(0);
+#line 13 "edge2.go"
+	if (threadIdx >= a_len) {
+#line 14 "edge2.go"
+		return;
+	}
+#line 16 "edge2.go"
+	long blockIdx = a[threadIdx];
+#line 16 "edge2.go"
+	long blockDim = 2L;
+#line 16 "edge2.go"
+	long gridDim = 3L;
+#line 16 "edge2.go"
+	long warpSize = 4L;
+#line 17 "edge2.go"
+	long signed_ = (long)((ulong)blockIdx + 1UL);
+#line 17 "edge2.go"
+	long auto_ = (long)((ulong)blockDim * 2UL);
+#line 17 "edge2.go"
+	long restrict_ = (long)((ulong)gridDim * 3UL);
+#line 17 "edge2.go"
+	long register_ = (long)((ulong)warpSize * 4UL);
+#line 18 "edge2.go"
+	long new_ = (long)((ulong)signed_ * (ulong)auto_);
+#line 18 "edge2.go"
+	long delete_ = (long)((ulong)restrict_ - (ulong)register_);
+#line 18 "edge2.go"
+	long class_ = 5L;
+#line 18 "edge2.go"
+	long template_ = 6L;
+#line 19 "edge2.go"
+	long this_ = (long)((ulong)new_ + (ulong)delete_);
+#line 19 "edge2.go"
+	long unsigned_ = (long)((ulong)class_ * (ulong)template_);
+#line 19 "edge2.go"
+	long long_ = 1L;
+#line 19 "edge2.go"
+	long short_ = 2L;
+#line 19 "edge2.go"
+	long char_ = 3L;
+#line 19 "edge2.go"
+	long double_ = 4L;
+#line 20 "edge2.go"
+	long sqrt_ = 7L;
+#line 20 "edge2.go"
+	long sqrtf_ = 8L;
+#line 20 "edge2.go"
+	long printf_ = 9L;
+#line 20 "edge2.go"
+	long assert_ = 10L;
+#line 20 "edge2.go"
+	long isnan_ = 11L;
+#line 20 "edge2.go"
+	long abs_ = 12L;
+#line 21 "edge2.go"
+	long sh0 = 13L;
+#line 21 "edge2.go"
+	long i_1 = 14L;
+#line 21 "edge2.go"
+	long x_1 = 15L;
+#line 21 "edge2.go"
+	long NULL_ = 16L;
+#line 21 "edge2.go"
+	long main_ = 17L;
+#line 22 "edge2.go"
+	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
+}
+
 #ifdef cl_khr_fp64
 #line 29 "edge2.go"
 __kernel void Shadowed(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
@@ -695,6 +1189,35 @@ __kernel void Shadowed(__global const long* restrict a, long a_len, __global lon
 }
 
 #line 29 "edge2.go"
+__kernel void Shadowed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long int_ = (long)((ulong)a[i] * 2UL);
+#line 37 "edge2.go"
+	long float32 = (long)((ulong)int_ + 1UL);
+#line 38 "edge2.go"
+	long float64 = (long)((ulong)float32 * 2UL);
+#line 39 "edge2.go"
+	long len = (long)((ulong)float64 + 1UL);
+#line 40 "edge2.go"
+	long min_ = (long)((ulong)len - 1UL);
+#line 40 "edge2.go"
+	long max_ = (long)((ulong)len + 1UL);
+#line 41 "edge2.go"
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+}
+
+#line 29 "edge2.go"
 __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -728,6 +1251,35 @@ __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 29 "edge2.go"
+__kernel void Shadowed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 31 "edge2.go"
+	if (i >= a_len) {
+#line 32 "edge2.go"
+		return;
+	}
+#line 34 "edge2.go"
+	float f = (float)a[i] * 0.5f;
+#line 35 "edge2.go"
+	double g = (double)a[i] / 3.0;
+#line 36 "edge2.go"
+	long int_ = (long)((ulong)a[i] * 2UL);
+#line 37 "edge2.go"
+	long float32 = (long)((ulong)int_ + 1UL);
+#line 38 "edge2.go"
+	long float64 = (long)((ulong)float32 * 2UL);
+#line 39 "edge2.go"
+	long len = (long)((ulong)float64 + 1UL);
+#line 40 "edge2.go"
+	long min_ = (long)((ulong)len - 1UL);
+#line 40 "edge2.go"
+	long max_ = (long)((ulong)len + 1UL);
+#line 41 "edge2.go"
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
 }
 #endif // cl_khr_fp64
 
@@ -815,6 +1367,82 @@ __kernel void SwitchLoop(__global const long* restrict a, long a_len, __global l
 }
 
 #line 48 "edge2.go"
+__kernel void SwitchLoop_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+				long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5L) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1L: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3L: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
+
+#line 48 "edge2.go"
 __kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -896,13 +1524,92 @@ __kernel void SwitchLoop_aliased(__global const long* a, long a_len, __global lo
 		*dc_p2 = dc_t1;
 	}
 }
+
+#line 48 "edge2.go"
+__kernel void SwitchLoop_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 49 "edge2.go"
+	long i = (long)get_global_id(0);
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		{
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				continue;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				goto dc_break_1;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				break;
+			}
+		dc_break_1:;
+#line 72 "edge2.go"
+			for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+				long v_1 = a[j_1];
+#line 73 "edge2.go"
+				if (j_1 >= 5L) {
+#line 74 "edge2.go"
+					break;
+				}
+#line 76 "edge2.go"
+				switch (j_1) {
+#line 77 "edge2.go"
+				case 1L: {
+#line 78 "edge2.go"
+					continue;
+				}
+#line 79 "edge2.go"
+				case 3L: {
+#line 80 "edge2.go"
+					goto dc_continue_2;
+				}
+				}
+#line 82 "edge2.go"
+				acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+			}
+		}
+	dc_continue_2:;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
 `
 
 var dcKernelKeywords = &runtime.Kernel{
 	Aliased: "Keywords_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Keywords",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Keywords",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -918,6 +1625,9 @@ var dcKernelKeywords = &runtime.Kernel{
 var dcKernelShadowed = &runtime.Kernel{
 	Aliased: "Shadowed_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Shadowed",
@@ -936,8 +1646,11 @@ var dcKernelShadowed = &runtime.Kernel{
 var dcKernelSwitchLoop = &runtime.Kernel{
 	Aliased: "SwitchLoop_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "SwitchLoop",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SwitchLoop",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -958,6 +1671,11 @@ func LaunchKeywords(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], ou
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Keywords", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Keywords_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Keywords", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Keywords(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -972,6 +1690,11 @@ func LaunchShadowed(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], ou
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Shadowed", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Shadowed_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Shadowed", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Shadowed(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -986,6 +1709,11 @@ func LaunchSwitchLoop(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("SwitchLoop", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_SwitchLoop_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("SwitchLoop", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_SwitchLoop(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1049,6 +1777,59 @@ func dc_cpu_Keywords(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 	}
 }
 
+// dc_cpu_Keywords_fast runs every thread of groups [dc_g0, dc_g1) of kernel Keywords.
+func dc_cpu_Keywords_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						threadIdx := dc_x
+						blockIdx := a[threadIdx]
+						blockDim := int64(2)
+						gridDim := int64(3)
+						warpSize := int64(4)
+						signed := blockIdx + 1
+						auto := blockDim * 2
+						restrict := gridDim * 3
+						register := warpSize * 4
+						dc_v_new := signed * auto
+						dc_v_delete := restrict - register
+						class := int64(5)
+						template := int64(6)
+						this := dc_v_new + dc_v_delete
+						unsigned := class * template
+						long := int64(1)
+						short := int64(2)
+						char := int64(3)
+						double := int64(4)
+						sqrt := int64(7)
+						sqrtf := int64(8)
+						printf := int64(9)
+						assert := int64(10)
+						isnan := int64(11)
+						abs := int64(12)
+						sh0 := int64(13)
+						i_1 := int64(14)
+						x_1 := int64(15)
+						NULL := int64(16)
+						main := int64(17)
+						out[threadIdx] = this + unsigned + long + short + char + double + sqrt + sqrtf + printf + assert + isnan + abs + sh0 + i_1 + x_1 + NULL + main
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Shadowed runs every thread of groups [dc_g0, dc_g1) of kernel Shadowed.
 func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1078,6 +1859,38 @@ func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 						dc_v_min := dc_v_len - 1
 						dc_v_max := dc_v_len + 1
 						(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shadowed_fast runs every thread of groups [dc_g0, dc_g1) of kernel Shadowed.
+func dc_cpu_Shadowed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						f := float32(a[i]) * 0.5
+						g := float64(a[i]) / 3
+						dc_v_int := a[i] * 2
+						dc_v_float32 := dc_v_int + 1
+						dc_v_float64 := dc_v_float32 * 2
+						dc_v_len := dc_v_float64 + 1
+						dc_v_min := dc_v_len - 1
+						dc_v_max := dc_v_len + 1
+						out[i] = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
 					}
 				}
 			}
@@ -1140,6 +1953,64 @@ func dc_cpu_SwitchLoop(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 							}
 						}
 						(*cpu.Index(dc_f, 2, out, int(i), dc_x, dc_y, dc_z)) = acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SwitchLoop_fast runs every thread of groups [dc_g0, dc_g1) of kernel SwitchLoop.
+func dc_cpu_SwitchLoop_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := a[i]
+						var acc int64
+					outer:
+						for k := 0; k < 10; k++ {
+							switch {
+							case k == 2:
+								continue outer
+							case k == 3 && x < 0:
+								break
+							case k == 4:
+								for j := 0; j < len(a); j++ {
+									v := a[j]
+									if j > 2 {
+										break
+									}
+									acc += v
+								}
+							case k == 7:
+								break outer
+							}
+							for j_1 := 0; j_1 < len(a); j_1++ {
+								v_1 := a[j_1]
+								if j_1 >= 5 {
+									break
+								}
+								switch j_1 {
+								case 1:
+									continue
+								case 3:
+									continue outer
+								}
+								acc = acc*3 + int64(k*j_1) + x + v_1
+							}
+						}
+						out[i] = acc
 					}
 				}
 			}

@@ -90,6 +90,21 @@ __kernel void Lens(__global const long* restrict a, long a_len_, long a_len, __g
 }
 
 #line 33 "edge3.go"
+__kernel void Lens_fast(__global const long* restrict a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long)((ulong)a[i] + (ulong)a_len * 1000UL + (ulong)out_len * 1000000UL);
+}
+
+#line 33 "edge3.go"
 __kernel void Lens_aliased(__global const long* a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -109,6 +124,21 @@ __kernel void Lens_aliased(__global const long* a, long a_len_, long a_len, __gl
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 33 "edge3.go"
+__kernel void Lens_aliased_fast(__global const long* a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long)((ulong)a[i] + (ulong)a_len * 1000UL + (ulong)out_len * 1000000UL);
 }
 
 #line 45 "edge3.go"
@@ -150,6 +180,37 @@ __kernel void TypeShadow(__global const long* restrict a, long a_len, __global l
 }
 
 #line 45 "edge3.go"
+__kernel void TypeShadow_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {0};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2L;
+#line 51 "edge3.go"
+	p.delete_ = 3L;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long float3__ = 7L;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long abs__ = (long)((ulong)q.class_ + (ulong)q.new_ * 10UL + (ulong)q.delete_ * 100UL + (ulong)q.this_[0] * 1000UL + (ulong)q.this_[1] * 100000UL + (ulong)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
+}
+
+#line 45 "edge3.go"
 __kernel void TypeShadow_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -185,4 +246,35 @@ __kernel void TypeShadow_aliased(__global const long* a, long a_len, __global lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 45 "edge3.go"
+__kernel void TypeShadow_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {0};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2L;
+#line 51 "edge3.go"
+	p.delete_ = 3L;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long float3__ = 7L;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long abs__ = (long)((ulong)q.class_ + (ulong)q.new_ * 10UL + (ulong)q.delete_ * 100UL + (ulong)q.this_[0] * 1000UL + (ulong)q.this_[1] * 100000UL + (ulong)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
 }

@@ -94,6 +94,21 @@ extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len
 }
 
 #line 33 "edge3.go"
+extern "C" __global__ void Lens_fast(const long long* __restrict__ a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+}
+
+#line 33 "edge3.go"
 extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -113,6 +128,21 @@ extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 33 "edge3.go"
+extern "C" __global__ void Lens_aliased_fast(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
 }
 
 #line 45 "edge3.go"
@@ -154,6 +184,37 @@ extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long
 }
 
 #line 45 "edge3.go"
+extern "C" __global__ void TypeShadow_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2LL;
+#line 51 "edge3.go"
+	p.delete_ = 3LL;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long long float3__ = 7LL;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
+}
+
+#line 45 "edge3.go"
 extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -189,4 +250,35 @@ extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 45 "edge3.go"
+extern "C" __global__ void TypeShadow_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2LL;
+#line 51 "edge3.go"
+	p.delete_ = 3LL;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long long float3__ = 7LL;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
 }

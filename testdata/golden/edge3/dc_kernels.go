@@ -128,6 +128,21 @@ extern "C" __global__ void Lens(const long long* __restrict__ a, long long a_len
 }
 
 #line 33 "edge3.go"
+extern "C" __global__ void Lens_fast(const long long* __restrict__ a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
+}
+
+#line 33 "edge3.go"
 extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -147,6 +162,21 @@ extern "C" __global__ void Lens_aliased(const long long* a, long long a_len_, lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 33 "edge3.go"
+extern "C" __global__ void Lens_aliased_fast(const long long* a, long long a_len_, long long a_len, long long* out, long long out_len_, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long long)((unsigned long long)a[i] + (unsigned long long)a_len * 1000ULL + (unsigned long long)out_len * 1000000ULL);
 }
 
 #line 45 "edge3.go"
@@ -188,6 +218,37 @@ extern "C" __global__ void TypeShadow(const long long* __restrict__ a, long long
 }
 
 #line 45 "edge3.go"
+extern "C" __global__ void TypeShadow_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2LL;
+#line 51 "edge3.go"
+	p.delete_ = 3LL;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long long float3__ = 7LL;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
+}
+
+#line 45 "edge3.go"
 extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -223,6 +284,37 @@ extern "C" __global__ void TypeShadow_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 45 "edge3.go"
+extern "C" __global__ void TypeShadow_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2LL;
+#line 51 "edge3.go"
+	p.delete_ = 3LL;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long long float3__ = 7LL;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long long abs__ = (long long)((unsigned long long)q.class_ + (unsigned long long)q.new_ * 10ULL + (unsigned long long)q.delete_ * 100ULL + (unsigned long long)q.this_[0] * 1000ULL + (unsigned long long)q.this_[1] * 100000ULL + (unsigned long long)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
 }
 `
 
@@ -319,6 +411,21 @@ __kernel void Lens(__global const long* restrict a, long a_len_, long a_len, __g
 }
 
 #line 33 "edge3.go"
+__kernel void Lens_fast(__global const long* restrict a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long)((ulong)a[i] + (ulong)a_len * 1000UL + (ulong)out_len * 1000000UL);
+}
+
+#line 33 "edge3.go"
 __kernel void Lens_aliased(__global const long* a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -338,6 +445,21 @@ __kernel void Lens_aliased(__global const long* a, long a_len_, long a_len, __gl
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 33 "edge3.go"
+__kernel void Lens_aliased_fast(__global const long* a, long a_len_, long a_len, __global long* out, long out_len_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 34 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 35 "edge3.go"
+	if (i >= a_len_) {
+#line 36 "edge3.go"
+		return;
+	}
+#line 38 "edge3.go"
+	long out_len = out_len_;
+#line 39 "edge3.go"
+	out[i] = (long)((ulong)a[i] + (ulong)a_len * 1000UL + (ulong)out_len * 1000000UL);
 }
 
 #line 45 "edge3.go"
@@ -379,6 +501,37 @@ __kernel void TypeShadow(__global const long* restrict a, long a_len, __global l
 }
 
 #line 45 "edge3.go"
+__kernel void TypeShadow_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {0};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2L;
+#line 51 "edge3.go"
+	p.delete_ = 3L;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long float3__ = 7L;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long abs__ = (long)((ulong)q.class_ + (ulong)q.new_ * 10UL + (ulong)q.delete_ * 100UL + (ulong)q.this_[0] * 1000UL + (ulong)q.this_[1] * 100000UL + (ulong)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
+}
+
+#line 45 "edge3.go"
 __kernel void TypeShadow_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -415,13 +568,47 @@ __kernel void TypeShadow_aliased(__global const long* a, long a_len, __global lo
 		*dc_p2 = dc_t1;
 	}
 }
+
+#line 45 "edge3.go"
+__kernel void TypeShadow_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 46 "edge3.go"
+	long i = (long)get_global_id(0);
+#line 47 "edge3.go"
+	if (i >= a_len) {
+#line 48 "edge3.go"
+		return;
+	}
+#line 50 "edge3.go"
+	float3_ p = {0};
+#line 51 "edge3.go"
+	p.class_ = a[i];
+#line 51 "edge3.go"
+	p.new_ = 2L;
+#line 51 "edge3.go"
+	p.delete_ = 3L;
+#line 52 "edge3.go"
+	p.this_[0] = abs_(a[i]);
+#line 53 "edge3.go"
+	long float3__ = 7L;
+#line 54 "edge3.go"
+	float3_ q = p;
+#line 55 "edge3.go"
+	q = template_(q);
+#line 56 "edge3.go"
+	long abs__ = (long)((ulong)q.class_ + (ulong)q.new_ * 10UL + (ulong)q.delete_ * 100UL + (ulong)q.this_[0] * 1000UL + (ulong)q.this_[1] * 100000UL + (ulong)float3__);
+#line 57 "edge3.go"
+	out[i] = abs__;
+}
 `
 
 var dcKernelLens = &runtime.Kernel{
 	Aliased: "Lens_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Lens",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Lens",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -441,8 +628,11 @@ var dcKernelLens = &runtime.Kernel{
 var dcKernelTypeShadow = &runtime.Kernel{
 	Aliased: "TypeShadow_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "TypeShadow",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "TypeShadow",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -463,6 +653,11 @@ func LaunchLens(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], a_len 
 		dc_s0 := a.HostSlice()
 		dc_s2 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Lens", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Lens_fast(g, dc_g0, dc_g1, dc_s0, a_len, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Lens", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Lens(g, dc_g0, dc_g1, dc_s0, a_len, dc_s2, dc_f)
 		})
@@ -477,6 +672,11 @@ func LaunchTypeShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("TypeShadow", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_TypeShadow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("TypeShadow", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_TypeShadow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -505,6 +705,31 @@ func dc_cpu_Lens(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, out []i
 						i := dc_x
 						out_len := int64(len(out))
 						(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = a[i] + a_len*1000 + out_len*1000000
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Lens_fast runs every thread of groups [dc_g0, dc_g1) of kernel Lens.
+func dc_cpu_Lens_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						out_len := int64(len(out))
+						out[i] = a[i] + a_len*1000 + out_len*1000000
 					}
 				}
 			}
@@ -542,6 +767,39 @@ func dc_cpu_TypeShadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 						q = dc_template(q)
 						abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
 						(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = abs
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_TypeShadow_fast runs every thread of groups [dc_g0, dc_g1) of kernel TypeShadow.
+func dc_cpu_TypeShadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						var p float3
+						p.class = a[i]
+						p.new = 2
+						p.delete = 3
+						p.this[0] = dc_abs(a[i])
+						dc_v_float3 := int64(7)
+						q := p
+						q = dc_template(q)
+						abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
+						out[i] = abs
 					}
 				}
 			}

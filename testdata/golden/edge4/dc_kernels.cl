@@ -1448,6 +1448,43 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 }
 
 #line 170 "edge4.go"
+__kernel void Signed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long i = (long)get_global_id(0);
+#line 172 "edge4.go"
+	long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long w = a[i];
+#line 177 "edge4.go"
+	char c8 = (char)(w & 127L);
+#line 178 "edge4.go"
+	long c = w & 255L;
+#line 179 "edge4.go"
+	long c64 = w & 1023L;
+#line 180 "edge4.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+#line 181 "edge4.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+#line 182 "edge4.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+#line 183 "edge4.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+#line 184 "edge4.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+#line 185 "edge4.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+#line 186 "edge4.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+#line 187 "edge4.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+}
+
+#line 170 "edge4.go"
 __kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -1538,4 +1575,41 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
+}
+
+#line 170 "edge4.go"
+__kernel void Signed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long i = (long)get_global_id(0);
+#line 172 "edge4.go"
+	long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long w = a[i];
+#line 177 "edge4.go"
+	char c8 = (char)(w & 127L);
+#line 178 "edge4.go"
+	long c = w & 255L;
+#line 179 "edge4.go"
+	long c64 = w & 1023L;
+#line 180 "edge4.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+#line 181 "edge4.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+#line 182 "edge4.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+#line 183 "edge4.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+#line 184 "edge4.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+#line 185 "edge4.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+#line 186 "edge4.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+#line 187 "edge4.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
 }

@@ -1452,6 +1452,43 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 }
 
 #line 170 "edge4.go"
+extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 172 "edge4.go"
+	long long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long long w = a[i];
+#line 177 "edge4.go"
+	signed char c8 = (signed char)(w & 127LL);
+#line 178 "edge4.go"
+	long long c = w & 255LL;
+#line 179 "edge4.go"
+	long long c64 = w & 1023LL;
+#line 180 "edge4.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+#line 181 "edge4.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+#line 182 "edge4.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+#line 183 "edge4.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+#line 184 "edge4.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+#line 185 "edge4.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+#line 186 "edge4.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+#line 187 "edge4.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+}
+
+#line 170 "edge4.go"
 extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -1542,4 +1579,41 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
+}
+
+#line 170 "edge4.go"
+extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 172 "edge4.go"
+	long long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long long w = a[i];
+#line 177 "edge4.go"
+	signed char c8 = (signed char)(w & 127LL);
+#line 178 "edge4.go"
+	long long c = w & 255LL;
+#line 179 "edge4.go"
+	long long c64 = w & 1023LL;
+#line 180 "edge4.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+#line 181 "edge4.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+#line 182 "edge4.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+#line 183 "edge4.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+#line 184 "edge4.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+#line 185 "edge4.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+#line 186 "edge4.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+#line 187 "edge4.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
 }

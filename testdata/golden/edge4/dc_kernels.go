@@ -1827,6 +1827,43 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 }
 
 #line 170 "edge4.go"
+extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 172 "edge4.go"
+	long long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long long w = a[i];
+#line 177 "edge4.go"
+	signed char c8 = (signed char)(w & 127LL);
+#line 178 "edge4.go"
+	long long c = w & 255LL;
+#line 179 "edge4.go"
+	long long c64 = w & 1023LL;
+#line 180 "edge4.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+#line 181 "edge4.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+#line 182 "edge4.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+#line 183 "edge4.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+#line 184 "edge4.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+#line 185 "edge4.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+#line 186 "edge4.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+#line 187 "edge4.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+}
+
+#line 170 "edge4.go"
 extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -1917,6 +1954,43 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
+}
+
+#line 170 "edge4.go"
+extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 172 "edge4.go"
+	long long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long long w = a[i];
+#line 177 "edge4.go"
+	signed char c8 = (signed char)(w & 127LL);
+#line 178 "edge4.go"
+	long long c = w & 255LL;
+#line 179 "edge4.go"
+	long long c64 = w & 1023LL;
+#line 180 "edge4.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+#line 181 "edge4.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+#line 182 "edge4.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+#line 183 "edge4.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+#line 184 "edge4.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+#line 185 "edge4.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+#line 186 "edge4.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+#line 187 "edge4.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
 }
 `
 
@@ -3371,6 +3445,43 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 }
 
 #line 170 "edge4.go"
+__kernel void Signed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long i = (long)get_global_id(0);
+#line 172 "edge4.go"
+	long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long w = a[i];
+#line 177 "edge4.go"
+	char c8 = (char)(w & 127L);
+#line 178 "edge4.go"
+	long c = w & 255L;
+#line 179 "edge4.go"
+	long c64 = w & 1023L;
+#line 180 "edge4.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+#line 181 "edge4.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+#line 182 "edge4.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+#line 183 "edge4.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+#line 184 "edge4.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+#line 185 "edge4.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+#line 186 "edge4.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+#line 187 "edge4.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+}
+
+#line 170 "edge4.go"
 __kernel void Signed_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -3462,6 +3573,43 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 		*dc_p16 = dc_t8;
 	}
 }
+
+#line 170 "edge4.go"
+__kernel void Signed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 171 "edge4.go"
+	long i = (long)get_global_id(0);
+#line 172 "edge4.go"
+	long n = a_len;
+#line 173 "edge4.go"
+	if (i >= n) {
+#line 174 "edge4.go"
+		return;
+	}
+#line 176 "edge4.go"
+	long w = a[i];
+#line 177 "edge4.go"
+	char c8 = (char)(w & 127L);
+#line 178 "edge4.go"
+	long c = w & 255L;
+#line 179 "edge4.go"
+	long c64 = w & 1023L;
+#line 180 "edge4.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+#line 181 "edge4.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+#line 182 "edge4.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+#line 183 "edge4.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+#line 184 "edge4.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+#line 185 "edge4.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+#line 186 "edge4.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+#line 187 "edge4.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+}
 `
 
 var dcKernelMid = &runtime.Kernel{
@@ -3501,8 +3649,25 @@ var dcKernelConst = &runtime.Kernel{
 var dcKernelSigned = &runtime.Kernel{
 	Aliased: "Signed_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Signed",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Signed",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -3551,6 +3716,11 @@ func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out 
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Signed", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Signed_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Signed", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Signed(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -3782,6 +3952,46 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 						(*cpu.Index(dc_f, 56, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int8(w) >> c)
 						(*cpu.Index(dc_f, 57, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w) << c64)
 						(*cpu.Index(dc_f, 58, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(1) << (c & 63)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Signed_fast runs every thread of groups [dc_g0, dc_g1) of kernel Signed.
+func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						w := a[i]
+						c8 := int8(w & 127)
+						c := int(w & 255)
+						c64 := w & 1023
+						out[0*n+i] = w << c8
+						out[1*n+i] = w >> c8
+						out[2*n+i] = int64(uint64(w) >> c)
+						out[3*n+i] = int64(int32(w) << c64)
+						out[4*n+i] = int64(uint16(w) >> c8)
+						out[5*n+i] = int64(int8(w) >> c)
+						out[6*n+i] = int64(uint8(w) << c64)
+						out[7*n+i] = int64(1) << (c & 63)
 					}
 				}
 			}

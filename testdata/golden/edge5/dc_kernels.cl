@@ -281,6 +281,69 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	}
 }
 
+#line 38 "edge5.go"
+__kernel void SwitchTag_fast(__global int* ctr, long ctr_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 40 "edge5.go"
+	if (i >= out_len) {
+#line 41 "edge5.go"
+		return;
+	}
+#line 43 "edge5.go"
+	long c = (long)(4UL * (ulong)i);
+#line 44 "edge5.go"
+	switch (atomic_add(&ctr[c], 1) % 4) {
+#line 45 "edge5.go"
+	case 0: {
+#line 46 "edge5.go"
+		out[i] = 10;
+		break;
+	}
+#line 47 "edge5.go"
+	case 1:
+	case 2: {
+#line 48 "edge5.go"
+		out[i] = 20;
+		break;
+	}
+#line 49 "edge5.go"
+	default: {
+#line 50 "edge5.go"
+		out[i] = 30;
+		break;
+	}
+	}
+	{
+#line 52 "edge5.go"
+		int old = atomic_add(&ctr[(long)((ulong)c + 1UL)], 2);
+#line 53 "edge5.go"
+		if (old < 0) {
+#line 54 "edge5.go"
+			out[i] = (int)((uint)out[i] + 1u);
+#line 55 "edge5.go"
+		} else if (old % 4 == 0) {
+#line 56 "edge5.go"
+			out[i] = (int)((uint)out[i] + 2u);
+		}
+	}
+#line 58 "edge5.go"
+	int v = (int)(i % 5L);
+#line 59 "edge5.go"
+	{
+		int dc_tag_1 = v;
+#line 60 "edge5.go"
+		if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 2UL)], 1) + 1u) || dc_tag_1 == 3) {
+#line 61 "edge5.go"
+			out[i] = (int)((uint)out[i] + 100u);
+#line 62 "edge5.go"
+		} else if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 3UL)], 1) * 0u)) {
+#line 63 "edge5.go"
+			out[i] = (int)((uint)out[i] + 200u);
+		}
+	}
+}
+
 #ifdef cl_khr_fp64
 #line 70 "edge5.go"
 __kernel void Floats(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
@@ -406,6 +469,45 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 }
 
 #line 70 "edge5.go"
+__kernel void Floats_fast(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+}
+
+#line 70 "edge5.go"
 __kernel void Floats_aliased(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -527,6 +629,45 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 		*dc_p24 = dc_t12;
 	}
 }
+
+#line 70 "edge5.go"
+__kernel void Floats_aliased_fast(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+}
 #endif // cl_khr_fp64
 
 #line 96 "edge5.go"
@@ -641,6 +782,67 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 }
 
 #line 96 "edge5.go"
+__kernel void Structs_fast(__global const int* restrict a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+#line 106 "edge5.go"
+	ushort b = (ushort)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	uchar q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	ushort bs = 0;
+#line 110 "edge5.go"
+	ushort bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+#line 114 "edge5.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+#line 115 "edge5.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+#line 117 "edge5.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+}
+
+#line 96 "edge5.go"
 __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -751,6 +953,67 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	}
 }
 
+#line 96 "edge5.go"
+__kernel void Structs_aliased_fast(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+#line 106 "edge5.go"
+	ushort b = (ushort)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	uchar q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	ushort bs = 0;
+#line 110 "edge5.go"
+	ushort bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+#line 114 "edge5.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+#line 115 "edge5.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+#line 117 "edge5.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+}
+
 #line 137 "edge5.go"
 __kernel void SharedA(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -770,6 +1033,18 @@ __kernel void SharedA(__global const int* restrict a, long a_len, __global int* 
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 137 "edge5.go"
+__kernel void SharedA_fast(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 138 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0, dc_fault, dc_tag));
 }
 
 #line 137 "edge5.go"
@@ -793,6 +1068,18 @@ __kernel void SharedA_aliased(__global const int* a, long a_len, __global int* o
 	}
 }
 
+#line 137 "edge5.go"
+__kernel void SharedA_aliased_fast(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 138 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0, dc_fault, dc_tag));
+}
+
 #line 146 "edge5.go"
 __kernel void SharedB(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -812,6 +1099,16 @@ __kernel void SharedB(__global const int* restrict a, long a_len, __global int* 
 }
 
 #line 146 "edge5.go"
+__kernel void SharedB_fast(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 147 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(uint)a[i]), sh0, dc_fault, dc_tag);
+}
+
+#line 146 "edge5.go"
 __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -827,4 +1124,14 @@ __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* o
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 146 "edge5.go"
+__kernel void SharedB_aliased_fast(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 147 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(uint)a[i]), sh0, dc_fault, dc_tag);
 }

@@ -265,6 +265,69 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	}
 }
 
+#line 38 "edge5.go"
+extern "C" __global__ void SwitchTag_fast(int* ctr, long long ctr_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "edge5.go"
+	if (i >= out_len) {
+#line 41 "edge5.go"
+		return;
+	}
+#line 43 "edge5.go"
+	long long c = (long long)(4ULL * (unsigned long long)i);
+#line 44 "edge5.go"
+	switch (atomicAdd(&ctr[c], 1) % 4) {
+#line 45 "edge5.go"
+	case 0: {
+#line 46 "edge5.go"
+		out[i] = 10;
+		break;
+	}
+#line 47 "edge5.go"
+	case 1:
+	case 2: {
+#line 48 "edge5.go"
+		out[i] = 20;
+		break;
+	}
+#line 49 "edge5.go"
+	default: {
+#line 50 "edge5.go"
+		out[i] = 30;
+		break;
+	}
+	}
+	{
+#line 52 "edge5.go"
+		int old = atomicAdd(&ctr[(long long)((unsigned long long)c + 1ULL)], 2);
+#line 53 "edge5.go"
+		if (old < 0) {
+#line 54 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 1u);
+#line 55 "edge5.go"
+		} else if (old % 4 == 0) {
+#line 56 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 2u);
+		}
+	}
+#line 58 "edge5.go"
+	int v = (int)(i % 5LL);
+#line 59 "edge5.go"
+	{
+		int dc_tag_1 = v;
+#line 60 "edge5.go"
+		if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 2ULL)], 1) + 1u) || dc_tag_1 == 3) {
+#line 61 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 100u);
+#line 62 "edge5.go"
+		} else if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 3ULL)], 1) * 0u)) {
+#line 63 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 200u);
+		}
+	}
+}
+
 #line 70 "edge5.go"
 extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -386,6 +449,45 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
 	}
+}
+
+#line 70 "edge5.go"
+extern "C" __global__ void Floats_fast(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
 }
 
 #line 70 "edge5.go"
@@ -511,6 +613,45 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	}
 }
 
+#line 70 "edge5.go"
+extern "C" __global__ void Floats_aliased_fast(const float* a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
+}
+
 #line 96 "edge5.go"
 extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -620,6 +761,67 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
 	}
+}
+
+#line 96 "edge5.go"
+extern "C" __global__ void Structs_fast(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+#line 106 "edge5.go"
+	unsigned short b = (unsigned short)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	unsigned char q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	unsigned short bs = 0;
+#line 110 "edge5.go"
+	unsigned short bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+#line 114 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+#line 115 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+#line 117 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 }
 
 #line 96 "edge5.go"
@@ -733,6 +935,67 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	}
 }
 
+#line 96 "edge5.go"
+extern "C" __global__ void Structs_aliased_fast(const int* a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+#line 106 "edge5.go"
+	unsigned short b = (unsigned short)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	unsigned char q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	unsigned short bs = 0;
+#line 110 "edge5.go"
+	unsigned short bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+#line 114 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+#line 115 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+#line 117 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+}
+
 #line 137 "edge5.go"
 extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -752,6 +1015,18 @@ extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, i
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 137 "edge5.go"
+extern "C" __global__ void SharedA_fast(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 138 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0, dc_fault, dc_tag));
 }
 
 #line 137 "edge5.go"
@@ -775,6 +1050,18 @@ extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* o
 	}
 }
 
+#line 137 "edge5.go"
+extern "C" __global__ void SharedA_aliased_fast(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 138 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0, dc_fault, dc_tag));
+}
+
 #line 146 "edge5.go"
 extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -794,6 +1081,16 @@ extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, i
 }
 
 #line 146 "edge5.go"
+extern "C" __global__ void SharedB_fast(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 147 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(unsigned int)a[i]), sh0, dc_fault, dc_tag);
+}
+
+#line 146 "edge5.go"
 extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -809,4 +1106,14 @@ extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* o
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 146 "edge5.go"
+extern "C" __global__ void SharedB_aliased_fast(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 147 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(unsigned int)a[i]), sh0, dc_fault, dc_tag);
 }

@@ -467,6 +467,69 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	}
 }
 
+#line 38 "edge5.go"
+extern "C" __global__ void SwitchTag_fast(int* ctr, long long ctr_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "edge5.go"
+	if (i >= out_len) {
+#line 41 "edge5.go"
+		return;
+	}
+#line 43 "edge5.go"
+	long long c = (long long)(4ULL * (unsigned long long)i);
+#line 44 "edge5.go"
+	switch (atomicAdd(&ctr[c], 1) % 4) {
+#line 45 "edge5.go"
+	case 0: {
+#line 46 "edge5.go"
+		out[i] = 10;
+		break;
+	}
+#line 47 "edge5.go"
+	case 1:
+	case 2: {
+#line 48 "edge5.go"
+		out[i] = 20;
+		break;
+	}
+#line 49 "edge5.go"
+	default: {
+#line 50 "edge5.go"
+		out[i] = 30;
+		break;
+	}
+	}
+	{
+#line 52 "edge5.go"
+		int old = atomicAdd(&ctr[(long long)((unsigned long long)c + 1ULL)], 2);
+#line 53 "edge5.go"
+		if (old < 0) {
+#line 54 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 1u);
+#line 55 "edge5.go"
+		} else if (old % 4 == 0) {
+#line 56 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 2u);
+		}
+	}
+#line 58 "edge5.go"
+	int v = (int)(i % 5LL);
+#line 59 "edge5.go"
+	{
+		int dc_tag_1 = v;
+#line 60 "edge5.go"
+		if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 2ULL)], 1) + 1u) || dc_tag_1 == 3) {
+#line 61 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 100u);
+#line 62 "edge5.go"
+		} else if (dc_tag_1 == (int)((unsigned int)atomicAdd(&ctr[(long long)((unsigned long long)c + 3ULL)], 1) * 0u)) {
+#line 63 "edge5.go"
+			out[i] = (int)((unsigned int)out[i] + 200u);
+		}
+	}
+}
+
 #line 70 "edge5.go"
 extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -588,6 +651,45 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
 	}
+}
+
+#line 70 "edge5.go"
+extern "C" __global__ void Floats_fast(const float* __restrict__ a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
 }
 
 #line 70 "edge5.go"
@@ -713,6 +815,45 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	}
 }
 
+#line 70 "edge5.go"
+extern "C" __global__ void Floats_aliased_fast(const float* a, long long a_len, float* out, long long out_len, double* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 1ULL)] = __fmul_rn(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 2ULL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 3ULL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 4ULL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 5ULL)] = (float)__dmul_rn((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i)] = __dmul_rn(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
+}
+
 #line 96 "edge5.go"
 extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -822,6 +963,67 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
 	}
+}
+
+#line 96 "edge5.go"
+extern "C" __global__ void Structs_fast(const int* __restrict__ a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+#line 106 "edge5.go"
+	unsigned short b = (unsigned short)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	unsigned char q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	unsigned short bs = 0;
+#line 110 "edge5.go"
+	unsigned short bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+#line 114 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+#line 115 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+#line 117 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 }
 
 #line 96 "edge5.go"
@@ -935,6 +1137,67 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	}
 }
 
+#line 96 "edge5.go"
+extern "C" __global__ void Structs_aliased_fast(const int* a, long long a_len, Vec* vs, long long vs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
+#line 106 "edge5.go"
+	unsigned short b = (unsigned short)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	unsigned char q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((unsigned char)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	unsigned short bs = 0;
+#line 110 "edge5.go"
+	unsigned short bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
+#line 114 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
+#line 115 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
+#line 117 "edge5.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
+}
+
 #line 137 "edge5.go"
 extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -954,6 +1217,18 @@ extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, i
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 137 "edge5.go"
+extern "C" __global__ void SharedA_fast(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 138 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0, dc_fault, dc_tag));
 }
 
 #line 137 "edge5.go"
@@ -977,6 +1252,18 @@ extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* o
 	}
 }
 
+#line 137 "edge5.go"
+extern "C" __global__ void SharedA_aliased_fast(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 138 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)a[i] * 2u), sh0, dc_fault, dc_tag));
+}
+
 #line 146 "edge5.go"
 extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -996,6 +1283,16 @@ extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, i
 }
 
 #line 146 "edge5.go"
+extern "C" __global__ void SharedB_fast(const int* __restrict__ a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 147 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(unsigned int)a[i]), sh0, dc_fault, dc_tag);
+}
+
+#line 146 "edge5.go"
 extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1011,6 +1308,16 @@ extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* o
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 146 "edge5.go"
+extern "C" __global__ void SharedB_aliased_fast(const int* a, long long a_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__shared__ int sh0[64];
+#line 147 "edge5.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(unsigned int)a[i]), sh0, dc_fault, dc_tag);
 }
 `
 
@@ -1298,6 +1605,69 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	}
 }
 
+#line 38 "edge5.go"
+__kernel void SwitchTag_fast(__global int* ctr, long ctr_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 40 "edge5.go"
+	if (i >= out_len) {
+#line 41 "edge5.go"
+		return;
+	}
+#line 43 "edge5.go"
+	long c = (long)(4UL * (ulong)i);
+#line 44 "edge5.go"
+	switch (atomic_add(&ctr[c], 1) % 4) {
+#line 45 "edge5.go"
+	case 0: {
+#line 46 "edge5.go"
+		out[i] = 10;
+		break;
+	}
+#line 47 "edge5.go"
+	case 1:
+	case 2: {
+#line 48 "edge5.go"
+		out[i] = 20;
+		break;
+	}
+#line 49 "edge5.go"
+	default: {
+#line 50 "edge5.go"
+		out[i] = 30;
+		break;
+	}
+	}
+	{
+#line 52 "edge5.go"
+		int old = atomic_add(&ctr[(long)((ulong)c + 1UL)], 2);
+#line 53 "edge5.go"
+		if (old < 0) {
+#line 54 "edge5.go"
+			out[i] = (int)((uint)out[i] + 1u);
+#line 55 "edge5.go"
+		} else if (old % 4 == 0) {
+#line 56 "edge5.go"
+			out[i] = (int)((uint)out[i] + 2u);
+		}
+	}
+#line 58 "edge5.go"
+	int v = (int)(i % 5L);
+#line 59 "edge5.go"
+	{
+		int dc_tag_1 = v;
+#line 60 "edge5.go"
+		if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 2UL)], 1) + 1u) || dc_tag_1 == 3) {
+#line 61 "edge5.go"
+			out[i] = (int)((uint)out[i] + 100u);
+#line 62 "edge5.go"
+		} else if (dc_tag_1 == (int)((uint)atomic_add(&ctr[(long)((ulong)c + 3UL)], 1) * 0u)) {
+#line 63 "edge5.go"
+			out[i] = (int)((uint)out[i] + 200u);
+		}
+	}
+}
+
 #ifdef cl_khr_fp64
 #line 70 "edge5.go"
 __kernel void Floats(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
@@ -1423,6 +1793,45 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 }
 
 #line 70 "edge5.go"
+__kernel void Floats_fast(__global const float* restrict a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+}
+
+#line 70 "edge5.go"
 __kernel void Floats_aliased(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1544,6 +1953,45 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 		*dc_p24 = dc_t12;
 	}
 }
+
+#line 70 "edge5.go"
+__kernel void Floats_aliased_fast(__global const float* a, long a_len, __global float* out, long out_len, __global double* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 72 "edge5.go"
+	if (i >= a_len) {
+#line 73 "edge5.go"
+		return;
+	}
+#line 75 "edge5.go"
+	float x = a[i];
+#line 77 "edge5.go"
+	out[(long)(8UL * (ulong)i)] = 0.3f + x * 0.0f;
+#line 78 "edge5.go"
+	out[(long)(8UL * (ulong)i + 1UL)] = dc_rmul_f32(x, 0.1f) + 0.2f;
+#line 79 "edge5.go"
+	out[(long)(8UL * (ulong)i + 2UL)] = dc_min_f32(dc_min_f32(x, 1.5f), -x);
+#line 80 "edge5.go"
+	out[(long)(8UL * (ulong)i + 3UL)] = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
+#line 81 "edge5.go"
+	out[(long)(8UL * (ulong)i + 4UL)] = x * 4.611686e+18f;
+#line 82 "edge5.go"
+	out[(long)(8UL * (ulong)i + 5UL)] = (float)dc_rmul_f64((double)x, 0.1);
+#line 83 "edge5.go"
+	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
+#line 84 "edge5.go"
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+#line 85 "edge5.go"
+	double d = (double)x;
+#line 86 "edge5.go"
+	out64[(long)(4UL * (ulong)i)] = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
+#line 87 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
+#line 88 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+#line 89 "edge5.go"
+	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
+}
 #endif // cl_khr_fp64
 
 #line 96 "edge5.go"
@@ -1658,6 +2106,67 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 }
 
 #line 96 "edge5.go"
+__kernel void Structs_fast(__global const int* restrict a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+#line 106 "edge5.go"
+	ushort b = (ushort)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	uchar q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	ushort bs = 0;
+#line 110 "edge5.go"
+	ushort bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+#line 114 "edge5.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+#line 115 "edge5.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+#line 117 "edge5.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+}
+
+#line 96 "edge5.go"
 __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1768,6 +2277,67 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	}
 }
 
+#line 96 "edge5.go"
+__kernel void Structs_aliased_fast(__global const int* a, long a_len, __global Vec* vs, long vs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 98 "edge5.go"
+	if (i >= a_len) {
+#line 99 "edge5.go"
+		return;
+	}
+#line 101 "edge5.go"
+	Vec v = vs[i];
+#line 102 "edge5.go"
+	Vec w = v;
+#line 103 "edge5.go"
+	w.V[0] = 99;
+#line 104 "edge5.go"
+	Vec u = bump(w);
+#line 105 "edge5.go"
+	vs[i].V[1] = (int)((uint)u.V[0] + (uint)v.V[0]);
+#line 106 "edge5.go"
+	ushort b = (ushort)a[i];
+#line 107 "edge5.go"
+	int s = 0;
+#line 107 "edge5.go"
+	int p = 0;
+#line 107 "edge5.go"
+	dc_ret_twice_int32 dc_t1 = twice_int32(a[i]);
+	s = dc_t1.r0;
+	p = dc_t1.r1;
+#line 108 "edge5.go"
+	float f = 0.0f;
+#line 108 "edge5.go"
+	dc_ret_twice_float32 dc_t2 = twice_float32((float)a[i] / 2.0f);
+	f = dc_t2.r0;
+#line 109 "edge5.go"
+	uchar q = 0;
+#line 109 "edge5.go"
+	dc_ret_twice_uint8 dc_t3 = twice_uint8((uchar)a[i]);
+	q = dc_t3.r1;
+#line 110 "edge5.go"
+	ushort bs = 0;
+#line 110 "edge5.go"
+	ushort bp = 0;
+#line 111 "edge5.go"
+	dc_ret_twice_Bits dc_t4 = twice_Bits(b);
+	bs = dc_t4.r0;
+	bp = dc_t4.r1;
+#line 112 "edge5.go"
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+#line 113 "edge5.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
+#line 114 "edge5.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
+#line 115 "edge5.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+#line 116 "edge5.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
+#line 117 "edge5.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)((uint)u.V[3] - (uint)v.V[3]);
+}
+
 #line 137 "edge5.go"
 __kernel void SharedA(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1787,6 +2357,18 @@ __kernel void SharedA(__global const int* restrict a, long a_len, __global int* 
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 137 "edge5.go"
+__kernel void SharedA_fast(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 138 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0, dc_fault, dc_tag));
 }
 
 #line 137 "edge5.go"
@@ -1810,6 +2392,18 @@ __kernel void SharedA_aliased(__global const int* a, long a_len, __global int* o
 	}
 }
 
+#line 137 "edge5.go"
+__kernel void SharedA_aliased_fast(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 138 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 139 "edge5.go"
+	int first = share(a[i], sh0, dc_fault, dc_tag);
+#line 140 "edge5.go"
+	out[i] = (int)((uint)first + (uint)share((int)((uint)a[i] * 2u), sh0, dc_fault, dc_tag));
+}
+
 #line 146 "edge5.go"
 __kernel void SharedB(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1829,6 +2423,16 @@ __kernel void SharedB(__global const int* restrict a, long a_len, __global int* 
 }
 
 #line 146 "edge5.go"
+__kernel void SharedB_fast(__global const int* restrict a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 147 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(uint)a[i]), sh0, dc_fault, dc_tag);
+}
+
+#line 146 "edge5.go"
 __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1845,12 +2449,28 @@ __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* o
 		*dc_p2 = dc_t1;
 	}
 }
+
+#line 146 "edge5.go"
+__kernel void SharedB_aliased_fast(__global const int* a, long a_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 125 "edge5.go"
+	__local int sh0[64];
+#line 147 "edge5.go"
+	long i = (long)get_global_id(0);
+#line 148 "edge5.go"
+	out[i] = share((int)(-(uint)a[i]), sh0, dc_fault, dc_tag);
+}
 `
 
 var dcKernelSwitchTag = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "SwitchTag",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SwitchTag",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "ctr",
@@ -1867,6 +2487,20 @@ var dcKernelSwitchTag = &runtime.Kernel{
 var dcKernelFloats = &runtime.Kernel{
 	Aliased: "Floats_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Floats",
@@ -1890,8 +2524,17 @@ var dcKernelFloats = &runtime.Kernel{
 var dcKernelStructs = &runtime.Kernel{
 	Aliased: "Structs_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Structs",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Structs",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1910,11 +2553,16 @@ var dcKernelStructs = &runtime.Kernel{
 }
 
 var dcKernelSharedA = &runtime.Kernel{
-	Aliased: "SharedA_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "SharedA",
+	Aliased:     "SharedA_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SharedA",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1929,11 +2577,16 @@ var dcKernelSharedA = &runtime.Kernel{
 }
 
 var dcKernelSharedB = &runtime.Kernel{
-	Aliased: "SharedB_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "SharedB",
+	Aliased:     "SharedB_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SharedB",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1955,6 +2608,11 @@ func LaunchSwitchTag(dev *runtime.Device, g dc.Grid, ctr *runtime.Buffer[int32],
 		dc_s0 := ctr.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("SwitchTag", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_SwitchTag_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("SwitchTag", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_SwitchTag(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1970,6 +2628,11 @@ func LaunchFloats(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], ou
 		dc_s1 := out.HostSlice()
 		dc_s2 := out64.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Floats", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Floats_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Floats", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Floats(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
 		})
@@ -1985,6 +2648,11 @@ func LaunchStructs(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], vs 
 		dc_s1 := vs.HostSlice()
 		dc_s2 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Structs", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Structs_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Structs", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Structs(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
 		})
@@ -1999,6 +2667,11 @@ func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("SharedA", g, func(dc_t dc.Thread) {
+				dc_cpu_SharedA_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("SharedA", g, func(dc_t dc.Thread) {
 			dc_cpu_SharedA(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -2013,6 +2686,11 @@ func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("SharedB", g, func(dc_t dc.Thread) {
+				dc_cpu_SharedB_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("SharedB", g, func(dc_t dc.Thread) {
 			dc_cpu_SharedB(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -2071,6 +2749,54 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 	}
 }
 
+// dc_cpu_SwitchTag_fast runs every thread of groups [dc_g0, dc_g1) of kernel SwitchTag.
+func dc_cpu_SwitchTag_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						c := 4 * i
+						switch dc.AtomicAdd(&ctr[c], 1) % 4 {
+						case 0:
+							out[i] = 10
+						case 1, 2:
+							out[i] = 20
+						default:
+							out[i] = 30
+						}
+						{
+							old := dc.AtomicAdd(&ctr[c+1], 2)
+							switch {
+							case old < 0:
+								out[i] = out[i] + 1
+							case old%4 == 0:
+								out[i] = out[i] + 2
+							}
+						}
+						v := int32(i % 5)
+						switch v {
+						case dc.AtomicAdd(&ctr[c+2], 1) + 1, 3:
+							out[i] = out[i] + 100
+						case dc.AtomicAdd(&ctr[c+3], 1) * 0:
+							out[i] = out[i] + 200
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Floats runs every thread of groups [dc_g0, dc_g1) of kernel Floats.
 func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2105,6 +2831,43 @@ func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, o
 						(*cpu.Index(dc_f, 14, out64, int(4*i+1), dc_x, dc_y, dc_z)) = min(d, 4611686018427388000, -1e+300)
 						(*cpu.Index(dc_f, 15, out64, int(4*i+2), dc_x, dc_y, dc_z)) = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
 						(*cpu.Index(dc_f, 16, out64, int(4*i+3), dc_x, dc_y, dc_z)) = float64(x+1e-08) - d
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Floats_fast runs every thread of groups [dc_g0, dc_g1) of kernel Floats.
+func dc_cpu_Floats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := a[i]
+						out[8*i] = 0.3 + x*0
+						out[8*i+1] = float32(x*0.1) + 0.2
+						out[8*i+2] = min(x, 1.5, -x)
+						out[8*i+3] = max(x, 0) + min(2, x)
+						out[8*i+4] = x * 4611686000000000000
+						out[8*i+5] = float32(float64(x) * 0.1)
+						out[8*i+6] = x / 3 * 3
+						out[8*i+7] = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
+						d := float64(x)
+						out64[4*i] = float64(d*0.1) + 0.10000000149011612
+						out64[4*i+1] = min(d, 4611686018427388000, -1e+300)
+						out64[4*i+2] = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
+						out64[4*i+3] = float64(x+1e-08) - d
 					}
 				}
 			}
@@ -2161,6 +2924,51 @@ func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []i
 	}
 }
 
+// dc_cpu_Structs_fast runs every thread of groups [dc_g0, dc_g1) of kernel Structs.
+func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						v := vs[i]
+						w := v
+						w.V[0] = 99
+						u := dc_bump(w)
+						vs[i].V[1] = u.V[0] + v.V[0]
+						b := Bits(a[i])
+						var s int32
+						var p int32
+						s, p = dc_twice_int32(a[i])
+						var f float32
+						f, _ = dc_twice_float32(float32(a[i]) / 2)
+						var q uint8
+						_, q = dc_twice_uint8(uint8(a[i]))
+						var bs Bits
+						var bp Bits
+						bs, bp = dc_twice_Bits(b)
+						out[6*i] = int32(dc_Bits_Rot(b, 3)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i))
+						out[6*i+1] = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
+						out[6*i+2] = s + p
+						out[6*i+3] = int32(f / 4)
+						out[6*i+4] = int32(q) + int32(bs) + int32(bp)
+						out[6*i+5] = u.V[3] - v.V[3]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_SharedA runs one thread of kernel SharedA.
 func dc_cpu_SharedA(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[64]int32](dc_t)
@@ -2171,6 +2979,16 @@ func dc_cpu_SharedA(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
 	(*cpu.Index(dc_f, 26, out, int(i), dc_x, dc_y, dc_z)) = first + dc_share(dc_t, (*cpu.Index(dc_f, 27, a, int(i), dc_x, dc_y, dc_z))*2, dc_sh0, dc_f, dc_x, dc_y, dc_z)
 }
 
+// dc_cpu_SharedA_fast runs one thread of kernel SharedA.
+func dc_cpu_SharedA_fast(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	i := dc_t.GlobalX()
+	first := dc_share(dc_t, a[i], dc_sh0, dc_f, dc_x, dc_y, dc_z)
+	out[i] = first + dc_share(dc_t, a[i]*2, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+}
+
 // dc_cpu_SharedB runs one thread of kernel SharedB.
 func dc_cpu_SharedB(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[64]int32](dc_t)
@@ -2178,6 +2996,15 @@ func dc_cpu_SharedB(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _ = dc_x, dc_y, dc_z
 	i := dc_t.GlobalX()
 	(*cpu.Index(dc_f, 28, out, int(i), dc_x, dc_y, dc_z)) = dc_share(dc_t, -(*cpu.Index(dc_f, 29, a, int(i), dc_x, dc_y, dc_z)), dc_sh0, dc_f, dc_x, dc_y, dc_z)
+}
+
+// dc_cpu_SharedB_fast runs one thread of kernel SharedB.
+func dc_cpu_SharedB_fast(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	i := dc_t.GlobalX()
+	out[i] = dc_share(dc_t, -a[i], dc_sh0, dc_f, dc_x, dc_y, dc_z)
 }
 
 // dc_bump is device function bump.

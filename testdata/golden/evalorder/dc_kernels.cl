@@ -97,6 +97,68 @@ __kernel void TupleIndex(__global long* out, long out_len, __global long* other,
 	}
 }
 
+#line 11 "evalorder.go"
+__kernel void TupleIndex_fast(__global long* out, long out_len, __global long* other, long other_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+#line 12 "evalorder.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 13 "evalorder.go"
+		return;
+	}
+#line 15 "evalorder.go"
+	long j = 0L;
+#line 16 "evalorder.go"
+	long tmp = j;
+#line 16 "evalorder.go"
+	long tmp_1 = 1L;
+#line 16 "evalorder.go"
+	long tmp_2 = 7L;
+#line 16 "evalorder.go"
+	j = tmp_1;
+#line 16 "evalorder.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(tmp, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = tmp_2;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 17 "evalorder.go"
+	out[2] = j;
+#line 18 "evalorder.go"
+	__global long* s = out;
+	long s_len = out_len;
+#line 19 "evalorder.go"
+	__global long* tmp_3 = s;
+	long tmp_3_len = s_len;
+#line 19 "evalorder.go"
+	__global long* tmp_4 = other;
+	long tmp_4_len = other_len;
+#line 19 "evalorder.go"
+	long tmp_5 = 9L;
+#line 19 "evalorder.go"
+	s = tmp_4;
+	s_len = tmp_4_len;
+#line 19 "evalorder.go"
+	dc_b3 = 0;
+	dc_p4 = &tmp_3[dc_ix(1, tmp_3_len, dc_fault, dc_tag, 2, &dc_b3)];
+	long dc_t2 = tmp_5;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+#line 20 "evalorder.go"
+	dc_b5 = 0;
+	dc_p6 = &s[dc_ix(0, s_len, dc_fault, dc_tag, 3, &dc_b5)];
+	long dc_t3 = 5L;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
+}
+
 #line 27 "evalorder.go"
 __kernel void RangeArray(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -147,6 +209,48 @@ __kernel void RangeArray(__global const long* restrict a, long a_len, __global l
 }
 
 #line 27 "evalorder.go"
+__kernel void RangeArray_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long i = (long)get_global_id(0);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long arr[3] = {0};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long)((ulong)a[i] + 1UL);
+#line 33 "evalorder.go"
+	arr[2] = (long)((ulong)a[i] + 2UL);
+#line 34 "evalorder.go"
+	long s = 0;
+	{
+#line 35 "evalorder.go"
+		long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 35 "evalorder.go"
+			long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long)((ulong)k + 1UL) < 3L) {
+#line 37 "evalorder.go"
+				arr[(long)((ulong)k + 1UL)] = (long)((ulong)arr[(long)((ulong)k + 1UL)] + (ulong)v * 10UL);
+			}
+#line 39 "evalorder.go"
+			s = (long)((ulong)s * 1000UL + (ulong)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long)((ulong)s + (ulong)arr[2]);
+}
+
+#line 27 "evalorder.go"
 __kernel void RangeArray_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -193,6 +297,48 @@ __kernel void RangeArray_aliased(__global const long* a, long a_len, __global lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 27 "evalorder.go"
+__kernel void RangeArray_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long i = (long)get_global_id(0);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long arr[3] = {0};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long)((ulong)a[i] + 1UL);
+#line 33 "evalorder.go"
+	arr[2] = (long)((ulong)a[i] + 2UL);
+#line 34 "evalorder.go"
+	long s = 0;
+	{
+#line 35 "evalorder.go"
+		long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 35 "evalorder.go"
+			long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long)((ulong)k + 1UL) < 3L) {
+#line 37 "evalorder.go"
+				arr[(long)((ulong)k + 1UL)] = (long)((ulong)arr[(long)((ulong)k + 1UL)] + (ulong)v * 10UL);
+			}
+#line 39 "evalorder.go"
+			s = (long)((ulong)s * 1000UL + (ulong)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long)((ulong)s + (ulong)arr[2]);
 }
 
 #line 48 "evalorder.go"

@@ -101,6 +101,68 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 	}
 }
 
+#line 11 "evalorder.go"
+extern "C" __global__ void TupleIndex_fast(long long* out, long long out_len, long long* other, long long other_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+#line 12 "evalorder.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 13 "evalorder.go"
+		return;
+	}
+#line 15 "evalorder.go"
+	long long j = 0LL;
+#line 16 "evalorder.go"
+	long long tmp = j;
+#line 16 "evalorder.go"
+	long long tmp_1 = 1LL;
+#line 16 "evalorder.go"
+	long long tmp_2 = 7LL;
+#line 16 "evalorder.go"
+	j = tmp_1;
+#line 16 "evalorder.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(tmp, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = tmp_2;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 17 "evalorder.go"
+	out[2] = j;
+#line 18 "evalorder.go"
+	long long* s = out;
+	long long s_len = out_len;
+#line 19 "evalorder.go"
+	long long* tmp_3 = s;
+	long long tmp_3_len = s_len;
+#line 19 "evalorder.go"
+	long long* tmp_4 = other;
+	long long tmp_4_len = other_len;
+#line 19 "evalorder.go"
+	long long tmp_5 = 9LL;
+#line 19 "evalorder.go"
+	s = tmp_4;
+	s_len = tmp_4_len;
+#line 19 "evalorder.go"
+	dc_b3 = 0;
+	dc_p4 = &tmp_3[dc_ix(1, tmp_3_len, dc_fault, dc_tag, 2, &dc_b3)];
+	long long dc_t2 = tmp_5;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+#line 20 "evalorder.go"
+	dc_b5 = 0;
+	dc_p6 = &s[dc_ix(0, s_len, dc_fault, dc_tag, 3, &dc_b5)];
+	long long dc_t3 = 5LL;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
+}
+
 #line 27 "evalorder.go"
 extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -151,6 +213,48 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 }
 
 #line 27 "evalorder.go"
+extern "C" __global__ void RangeArray_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long long arr[3] = {};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
+	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
+#line 34 "evalorder.go"
+	long long s = 0;
+	{
+#line 35 "evalorder.go"
+		long long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
+			long long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
+#line 37 "evalorder.go"
+				arr[(long long)((unsigned long long)k + 1ULL)] = (long long)((unsigned long long)arr[(long long)((unsigned long long)k + 1ULL)] + (unsigned long long)v * 10ULL);
+			}
+#line 39 "evalorder.go"
+			s = (long long)((unsigned long long)s * 1000ULL + (unsigned long long)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+}
+
+#line 27 "evalorder.go"
 extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -197,6 +301,48 @@ extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 27 "evalorder.go"
+extern "C" __global__ void RangeArray_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long long arr[3] = {};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
+	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
+#line 34 "evalorder.go"
+	long long s = 0;
+	{
+#line 35 "evalorder.go"
+		long long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
+			long long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
+#line 37 "evalorder.go"
+				arr[(long long)((unsigned long long)k + 1ULL)] = (long long)((unsigned long long)arr[(long long)((unsigned long long)k + 1ULL)] + (unsigned long long)v * 10ULL);
+			}
+#line 39 "evalorder.go"
+			s = (long long)((unsigned long long)s * 1000ULL + (unsigned long long)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
 }
 
 #line 48 "evalorder.go"

@@ -152,6 +152,68 @@ extern "C" __global__ void TupleIndex(long long* out, long long out_len, long lo
 	}
 }
 
+#line 11 "evalorder.go"
+extern "C" __global__ void TupleIndex_fast(long long* out, long long out_len, long long* other, long long other_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	long long (*dc_p2);
+	int dc_b3 = 0;
+	long long (*dc_p4);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+#line 12 "evalorder.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 13 "evalorder.go"
+		return;
+	}
+#line 15 "evalorder.go"
+	long long j = 0LL;
+#line 16 "evalorder.go"
+	long long tmp = j;
+#line 16 "evalorder.go"
+	long long tmp_1 = 1LL;
+#line 16 "evalorder.go"
+	long long tmp_2 = 7LL;
+#line 16 "evalorder.go"
+	j = tmp_1;
+#line 16 "evalorder.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(tmp, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long long dc_t1 = tmp_2;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 17 "evalorder.go"
+	out[2] = j;
+#line 18 "evalorder.go"
+	long long* s = out;
+	long long s_len = out_len;
+#line 19 "evalorder.go"
+	long long* tmp_3 = s;
+	long long tmp_3_len = s_len;
+#line 19 "evalorder.go"
+	long long* tmp_4 = other;
+	long long tmp_4_len = other_len;
+#line 19 "evalorder.go"
+	long long tmp_5 = 9LL;
+#line 19 "evalorder.go"
+	s = tmp_4;
+	s_len = tmp_4_len;
+#line 19 "evalorder.go"
+	dc_b3 = 0;
+	dc_p4 = &tmp_3[dc_ix(1, tmp_3_len, dc_fault, dc_tag, 2, &dc_b3)];
+	long long dc_t2 = tmp_5;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+#line 20 "evalorder.go"
+	dc_b5 = 0;
+	dc_p6 = &s[dc_ix(0, s_len, dc_fault, dc_tag, 3, &dc_b5)];
+	long long dc_t3 = 5LL;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
+}
+
 #line 27 "evalorder.go"
 extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -202,6 +264,48 @@ extern "C" __global__ void RangeArray(const long long* __restrict__ a, long long
 }
 
 #line 27 "evalorder.go"
+extern "C" __global__ void RangeArray_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long long arr[3] = {};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
+	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
+#line 34 "evalorder.go"
+	long long s = 0;
+	{
+#line 35 "evalorder.go"
+		long long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
+			long long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
+#line 37 "evalorder.go"
+				arr[(long long)((unsigned long long)k + 1ULL)] = (long long)((unsigned long long)arr[(long long)((unsigned long long)k + 1ULL)] + (unsigned long long)v * 10ULL);
+			}
+#line 39 "evalorder.go"
+			s = (long long)((unsigned long long)s * 1000ULL + (unsigned long long)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
+}
+
+#line 27 "evalorder.go"
 extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -248,6 +352,48 @@ extern "C" __global__ void RangeArray_aliased(const long long* a, long long a_le
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 27 "evalorder.go"
+extern "C" __global__ void RangeArray_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long long arr[3] = {};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long long)((unsigned long long)a[i] + 1ULL);
+#line 33 "evalorder.go"
+	arr[2] = (long long)((unsigned long long)a[i] + 2ULL);
+#line 34 "evalorder.go"
+	long long s = 0;
+	{
+#line 35 "evalorder.go"
+		long long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "evalorder.go"
+			long long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long long)((unsigned long long)k + 1ULL) < 3LL) {
+#line 37 "evalorder.go"
+				arr[(long long)((unsigned long long)k + 1ULL)] = (long long)((unsigned long long)arr[(long long)((unsigned long long)k + 1ULL)] + (unsigned long long)v * 10ULL);
+			}
+#line 39 "evalorder.go"
+			s = (long long)((unsigned long long)s * 1000ULL + (unsigned long long)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long long)((unsigned long long)s + (unsigned long long)arr[2]);
 }
 
 #line 48 "evalorder.go"
@@ -417,6 +563,68 @@ __kernel void TupleIndex(__global long* out, long out_len, __global long* other,
 	}
 }
 
+#line 11 "evalorder.go"
+__kernel void TupleIndex_fast(__global long* out, long out_len, __global long* other, long other_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global long (*dc_p2);
+	int dc_b3 = 0;
+	__global long (*dc_p4);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+#line 12 "evalorder.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 13 "evalorder.go"
+		return;
+	}
+#line 15 "evalorder.go"
+	long j = 0L;
+#line 16 "evalorder.go"
+	long tmp = j;
+#line 16 "evalorder.go"
+	long tmp_1 = 1L;
+#line 16 "evalorder.go"
+	long tmp_2 = 7L;
+#line 16 "evalorder.go"
+	j = tmp_1;
+#line 16 "evalorder.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(tmp, out_len, dc_fault, dc_tag, 0, &dc_b1)];
+	long dc_t1 = tmp_2;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 17 "evalorder.go"
+	out[2] = j;
+#line 18 "evalorder.go"
+	__global long* s = out;
+	long s_len = out_len;
+#line 19 "evalorder.go"
+	__global long* tmp_3 = s;
+	long tmp_3_len = s_len;
+#line 19 "evalorder.go"
+	__global long* tmp_4 = other;
+	long tmp_4_len = other_len;
+#line 19 "evalorder.go"
+	long tmp_5 = 9L;
+#line 19 "evalorder.go"
+	s = tmp_4;
+	s_len = tmp_4_len;
+#line 19 "evalorder.go"
+	dc_b3 = 0;
+	dc_p4 = &tmp_3[dc_ix(1, tmp_3_len, dc_fault, dc_tag, 2, &dc_b3)];
+	long dc_t2 = tmp_5;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+#line 20 "evalorder.go"
+	dc_b5 = 0;
+	dc_p6 = &s[dc_ix(0, s_len, dc_fault, dc_tag, 3, &dc_b5)];
+	long dc_t3 = 5L;
+	if (!dc_b5) {
+		*dc_p6 = dc_t3;
+	}
+}
+
 #line 27 "evalorder.go"
 __kernel void RangeArray(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -467,6 +675,48 @@ __kernel void RangeArray(__global const long* restrict a, long a_len, __global l
 }
 
 #line 27 "evalorder.go"
+__kernel void RangeArray_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long i = (long)get_global_id(0);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long arr[3] = {0};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long)((ulong)a[i] + 1UL);
+#line 33 "evalorder.go"
+	arr[2] = (long)((ulong)a[i] + 2UL);
+#line 34 "evalorder.go"
+	long s = 0;
+	{
+#line 35 "evalorder.go"
+		long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 35 "evalorder.go"
+			long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long)((ulong)k + 1UL) < 3L) {
+#line 37 "evalorder.go"
+				arr[(long)((ulong)k + 1UL)] = (long)((ulong)arr[(long)((ulong)k + 1UL)] + (ulong)v * 10UL);
+			}
+#line 39 "evalorder.go"
+			s = (long)((ulong)s * 1000UL + (ulong)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long)((ulong)s + (ulong)arr[2]);
+}
+
+#line 27 "evalorder.go"
 __kernel void RangeArray_aliased(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -513,6 +763,48 @@ __kernel void RangeArray_aliased(__global const long* a, long a_len, __global lo
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 27 "evalorder.go"
+__kernel void RangeArray_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "evalorder.go"
+	long i = (long)get_global_id(0);
+#line 29 "evalorder.go"
+	if (i >= a_len) {
+#line 30 "evalorder.go"
+		return;
+	}
+#line 32 "evalorder.go"
+	long arr[3] = {0};
+#line 33 "evalorder.go"
+	arr[0] = a[i];
+#line 33 "evalorder.go"
+	arr[1] = (long)((ulong)a[i] + 1UL);
+#line 33 "evalorder.go"
+	arr[2] = (long)((ulong)a[i] + 2UL);
+#line 34 "evalorder.go"
+	long s = 0;
+	{
+#line 35 "evalorder.go"
+		long tmp[3];
+		for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+			tmp[dc_i0] = arr[dc_i0];
+		}
+#line 35 "evalorder.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 35 "evalorder.go"
+			long v = tmp[k];
+#line 36 "evalorder.go"
+			if ((long)((ulong)k + 1UL) < 3L) {
+#line 37 "evalorder.go"
+				arr[(long)((ulong)k + 1UL)] = (long)((ulong)arr[(long)((ulong)k + 1UL)] + (ulong)v * 10UL);
+			}
+#line 39 "evalorder.go"
+			s = (long)((ulong)s * 1000UL + (ulong)v);
+		}
+	}
+#line 41 "evalorder.go"
+	out[i] = (long)((ulong)s + (ulong)arr[2]);
 }
 
 #line 48 "evalorder.go"
@@ -583,9 +875,13 @@ __kernel void RangeReassign_aliased(__global const long* a, long a_len, __global
 `
 
 var dcKernelTupleIndex = &runtime.Kernel{
-	Checked: true,
-	Module:  dcModule,
-	Name:    "TupleIndex",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "TupleIndex",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -602,8 +898,11 @@ var dcKernelTupleIndex = &runtime.Kernel{
 var dcKernelRangeArray = &runtime.Kernel{
 	Aliased: "RangeArray_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "RangeArray",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "RangeArray",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -644,6 +943,11 @@ func LaunchTupleIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int64]
 		dc_s0 := out.HostSlice()
 		dc_s1 := other.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("TupleIndex", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_TupleIndex_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("TupleIndex", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_TupleIndex(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -658,6 +962,11 @@ func LaunchRangeArray(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 		dc_s0 := a.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("RangeArray", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_RangeArray_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("RangeArray", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_RangeArray(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -722,6 +1031,50 @@ func dc_cpu_TupleIndex(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other []int6
 	}
 }
 
+// dc_cpu_TupleIndex_fast runs every thread of groups [dc_g0, dc_g1) of kernel TupleIndex.
+func dc_cpu_TupleIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						if dc_x != 0 {
+							continue dc_thread
+						}
+						j := 0
+						tmp := j
+						tmp_1 := 1
+						tmp_2 := int64(7)
+						j = tmp_1
+						(*cpu.Index(dc_f, 0, out, int(tmp), dc_x, dc_y, dc_z)) = tmp_2
+						out[2] = int64(j)
+						s := out
+						tmp_3 := s
+						tmp_4 := other
+						tmp_5 := int64(9)
+						s = tmp_4
+						(*cpu.Index(dc_f, 2, tmp_3, int(1), dc_x, dc_y, dc_z)) = tmp_5
+						(*cpu.Index(dc_f, 3, s, int(0), dc_x, dc_y, dc_z)) = 5
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_RangeArray runs every thread of groups [dc_g0, dc_g1) of kernel RangeArray.
 func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -758,6 +1111,45 @@ func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 							}
 						}
 						(*cpu.Index(dc_f, 4, out, int(i), dc_x, dc_y, dc_z)) = s + arr[2]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_RangeArray_fast runs every thread of groups [dc_g0, dc_g1) of kernel RangeArray.
+func dc_cpu_RangeArray_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						var arr [3]int64
+						arr[0] = a[i]
+						arr[1] = a[i] + 1
+						arr[2] = a[i] + 2
+						var s int64
+						{
+							tmp := arr
+							for k := 0; k < 3; k++ {
+								v := tmp[k]
+								if k+1 < 3 {
+									arr[k+1] = arr[k+1] + v*10
+								}
+								s = s*1000 + v
+							}
+						}
+						out[i] = s + arr[2]
 					}
 				}
 			}

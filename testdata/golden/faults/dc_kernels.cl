@@ -182,6 +182,19 @@ __kernel void ReadPast(__global const float* restrict x, long x_len, __global fl
 }
 
 #line 13 "faults.go"
+__kernel void ReadPast_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long i = (long)get_global_id(0);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 13 "faults.go"
 __kernel void ReadPast_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -191,6 +204,19 @@ __kernel void ReadPast_aliased(__global const float* x, long x_len, __global flo
 		if (i < out_len) {
 #line 15 "faults.go"
 			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 13 "faults.go"
+__kernel void ReadPast_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long i = (long)get_global_id(0);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }
@@ -211,6 +237,19 @@ __kernel void WritePast(__global float* out, long out_len, long n, __global int*
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 22 "faults.go"
+__kernel void WritePast_fast(__global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 23 "faults.go"
+		long i = (long)get_global_id(0);
+#line 23 "faults.go"
+		if (i < n) {
+#line 24 "faults.go"
+			out[i] = (float)i;
 		}
 	}
 }
@@ -241,6 +280,17 @@ __kernel void Offset(__global float* a, long a_len, __global float* b, long b_le
 	}
 }
 
+#line 32 "faults.go"
+__kernel void Offset_fast(__global float* a, long a_len, __global float* b, long b_len, long off, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 33 "faults.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 34 "faults.go"
+		b[0] = a[off] + 1.0f;
+#line 35 "faults.go"
+		a[off] = 7.0f;
+	}
+}
+
 #line 42 "faults.go"
 __kernel void Negative(__global int* x, long x_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -255,6 +305,15 @@ __kernel void Negative(__global int* x, long x_len, long k, __global int* dc_fau
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 42 "faults.go"
+__kernel void Negative_fast(__global int* x, long x_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "faults.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 44 "faults.go"
+		x[0] = x[k];
 	}
 }
 
@@ -863,6 +922,29 @@ __kernel void SharedIndex(__global int* out, long out_len, __global int* dc_faul
 	}
 }
 
+#line 82 "faults.go"
+__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "faults.go"
+	__local int sh0[64];
+#line 83 "faults.go"
+	__local int* sh = sh0;
+#line 84 "faults.go"
+	long l = (long)get_local_id(0);
+#line 85 "faults.go"
+	sh[l] = (int)l;
+#line 86 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 87 "faults.go"
+		long i = (long)get_global_id(0);
+#line 87 "faults.go"
+		if (i < out_len) {
+#line 88 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
 #line 100 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
@@ -898,6 +980,60 @@ __kernel void Fill(__global float* out, long out_len, float v) {
 		if (i < out_len) {
 #line 111 "faults.go"
 			out[i] = v;
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }

@@ -186,6 +186,19 @@ extern "C" __global__ void ReadPast(const float* __restrict__ x, long long x_len
 }
 
 #line 13 "faults.go"
+extern "C" __global__ void ReadPast_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 13 "faults.go"
 extern "C" __global__ void ReadPast_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -195,6 +208,19 @@ extern "C" __global__ void ReadPast_aliased(const float* x, long long x_len, flo
 		if (i < out_len) {
 #line 15 "faults.go"
 			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 13 "faults.go"
+extern "C" __global__ void ReadPast_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }
@@ -215,6 +241,19 @@ extern "C" __global__ void WritePast(float* out, long long out_len, long long n,
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 22 "faults.go"
+extern "C" __global__ void WritePast_fast(float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 23 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "faults.go"
+		if (i < n) {
+#line 24 "faults.go"
+			out[i] = (float)i;
 		}
 	}
 }
@@ -245,6 +284,17 @@ extern "C" __global__ void Offset(float* a, long long a_len, float* b, long long
 	}
 }
 
+#line 32 "faults.go"
+extern "C" __global__ void Offset_fast(float* a, long long a_len, float* b, long long b_len, long long off, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 33 "faults.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 34 "faults.go"
+		b[0] = a[off] + 1.0f;
+#line 35 "faults.go"
+		a[off] = 7.0f;
+	}
+}
+
 #line 42 "faults.go"
 extern "C" __global__ void Negative(int* x, long long x_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -259,6 +309,15 @@ extern "C" __global__ void Negative(int* x, long long x_len, long long k, int* d
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 42 "faults.go"
+extern "C" __global__ void Negative_fast(int* x, long long x_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "faults.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 44 "faults.go"
+		x[0] = x[k];
 	}
 }
 
@@ -867,6 +926,29 @@ extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_faul
 	}
 }
 
+#line 82 "faults.go"
+extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "faults.go"
+	__shared__ int sh0[64];
+#line 83 "faults.go"
+	int* sh = sh0;
+#line 84 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 85 "faults.go"
+	sh[l] = (int)l;
+#line 86 "faults.go"
+	__syncthreads();
+	{
+#line 87 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 87 "faults.go"
+		if (i < out_len) {
+#line 88 "faults.go"
+			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+		}
+	}
+}
+
 #line 100 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
@@ -902,6 +984,60 @@ extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 		if (i < out_len) {
 #line 111 "faults.go"
 			out[i] = v;
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }

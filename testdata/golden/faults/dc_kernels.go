@@ -194,6 +194,12 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 85,
 		},
+		{
+			Col:  12,
+			File: "faults.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 121,
+		},
 	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/faults",
@@ -388,6 +394,19 @@ extern "C" __global__ void ReadPast(const float* __restrict__ x, long long x_len
 }
 
 #line 13 "faults.go"
+extern "C" __global__ void ReadPast_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 13 "faults.go"
 extern "C" __global__ void ReadPast_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -397,6 +416,19 @@ extern "C" __global__ void ReadPast_aliased(const float* x, long long x_len, flo
 		if (i < out_len) {
 #line 15 "faults.go"
 			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 13 "faults.go"
+extern "C" __global__ void ReadPast_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }
@@ -417,6 +449,19 @@ extern "C" __global__ void WritePast(float* out, long long out_len, long long n,
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 22 "faults.go"
+extern "C" __global__ void WritePast_fast(float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 23 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "faults.go"
+		if (i < n) {
+#line 24 "faults.go"
+			out[i] = (float)i;
 		}
 	}
 }
@@ -447,6 +492,17 @@ extern "C" __global__ void Offset(float* a, long long a_len, float* b, long long
 	}
 }
 
+#line 32 "faults.go"
+extern "C" __global__ void Offset_fast(float* a, long long a_len, float* b, long long b_len, long long off, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 33 "faults.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 34 "faults.go"
+		b[0] = a[off] + 1.0f;
+#line 35 "faults.go"
+		a[off] = 7.0f;
+	}
+}
+
 #line 42 "faults.go"
 extern "C" __global__ void Negative(int* x, long long x_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -461,6 +517,15 @@ extern "C" __global__ void Negative(int* x, long long x_len, long long k, int* d
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 42 "faults.go"
+extern "C" __global__ void Negative_fast(int* x, long long x_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "faults.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 44 "faults.go"
+		x[0] = x[k];
 	}
 }
 
@@ -1069,6 +1134,29 @@ extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_faul
 	}
 }
 
+#line 82 "faults.go"
+extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "faults.go"
+	__shared__ int sh0[64];
+#line 83 "faults.go"
+	int* sh = sh0;
+#line 84 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 85 "faults.go"
+	sh[l] = (int)l;
+#line 86 "faults.go"
+	__syncthreads();
+	{
+#line 87 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 87 "faults.go"
+		if (i < out_len) {
+#line 88 "faults.go"
+			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+		}
+	}
+}
+
 #line 100 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
@@ -1104,6 +1192,60 @@ extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 		if (i < out_len) {
 #line 111 "faults.go"
 			out[i] = v;
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }
@@ -1294,6 +1436,19 @@ __kernel void ReadPast(__global const float* restrict x, long x_len, __global fl
 }
 
 #line 13 "faults.go"
+__kernel void ReadPast_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long i = (long)get_global_id(0);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 13 "faults.go"
 __kernel void ReadPast_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -1303,6 +1458,19 @@ __kernel void ReadPast_aliased(__global const float* x, long x_len, __global flo
 		if (i < out_len) {
 #line 15 "faults.go"
 			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 13 "faults.go"
+__kernel void ReadPast_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 14 "faults.go"
+		long i = (long)get_global_id(0);
+#line 14 "faults.go"
+		if (i < out_len) {
+#line 15 "faults.go"
+			out[i] = x[i];
 		}
 	}
 }
@@ -1323,6 +1491,19 @@ __kernel void WritePast(__global float* out, long out_len, long n, __global int*
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 22 "faults.go"
+__kernel void WritePast_fast(__global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 23 "faults.go"
+		long i = (long)get_global_id(0);
+#line 23 "faults.go"
+		if (i < n) {
+#line 24 "faults.go"
+			out[i] = (float)i;
 		}
 	}
 }
@@ -1353,6 +1534,17 @@ __kernel void Offset(__global float* a, long a_len, __global float* b, long b_le
 	}
 }
 
+#line 32 "faults.go"
+__kernel void Offset_fast(__global float* a, long a_len, __global float* b, long b_len, long off, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 33 "faults.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 34 "faults.go"
+		b[0] = a[off] + 1.0f;
+#line 35 "faults.go"
+		a[off] = 7.0f;
+	}
+}
+
 #line 42 "faults.go"
 __kernel void Negative(__global int* x, long x_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1367,6 +1559,15 @@ __kernel void Negative(__global int* x, long x_len, long k, __global int* dc_fau
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 42 "faults.go"
+__kernel void Negative_fast(__global int* x, long x_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "faults.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 44 "faults.go"
+		x[0] = x[k];
 	}
 }
 
@@ -1975,6 +2176,29 @@ __kernel void SharedIndex(__global int* out, long out_len, __global int* dc_faul
 	}
 }
 
+#line 82 "faults.go"
+__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "faults.go"
+	__local int sh0[64];
+#line 83 "faults.go"
+	__local int* sh = sh0;
+#line 84 "faults.go"
+	long l = (long)get_local_id(0);
+#line 85 "faults.go"
+	sh[l] = (int)l;
+#line 86 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 87 "faults.go"
+		long i = (long)get_global_id(0);
+#line 87 "faults.go"
+		if (i < out_len) {
+#line 88 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
 #line 100 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
@@ -2013,13 +2237,70 @@ __kernel void Fill(__global float* out, long out_len, float v) {
 		}
 	}
 }
+
+#line 119 "faults.go"
+__kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+		}
+	}
+}
+
+#line 119 "faults.go"
+__kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 120 "faults.go"
+		long i = (long)get_global_id(0);
+#line 120 "faults.go"
+		if (i < out_len) {
+#line 121 "faults.go"
+			out[i] = x[i];
+		}
+	}
+}
 `
 
 var dcKernelReadPast = &runtime.Kernel{
 	Aliased: "ReadPast_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "ReadPast",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "ReadPast",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "x",
@@ -2034,8 +2315,11 @@ var dcKernelReadPast = &runtime.Kernel{
 
 var dcKernelWritePast = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "WritePast",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "WritePast",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -2050,8 +2334,13 @@ var dcKernelWritePast = &runtime.Kernel{
 
 var dcKernelOffset = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Offset",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Offset",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "a",
@@ -2071,8 +2360,13 @@ var dcKernelOffset = &runtime.Kernel{
 
 var dcKernelNegative = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Negative",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Negative",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "x",
@@ -2448,8 +2742,11 @@ var dcKernelMod_uint = &runtime.Kernel{
 var dcKernelSharedIndex = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "SharedIndex",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SharedIndex",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -2491,6 +2788,26 @@ var dcKernelFill = &runtime.Kernel{
 	}},
 }
 
+var dcKernelCopy = &runtime.Kernel{
+	Aliased: "Copy_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Copy",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "x",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+}
+
 // LaunchReadPast launches kernel ReadPast over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -2499,6 +2816,11 @@ func LaunchReadPast(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], 
 		dc_s0 := x.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("ReadPast", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_ReadPast_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("ReadPast", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_ReadPast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -2512,6 +2834,11 @@ func LaunchWritePast(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32
 	return dev.Launch(dcKernelWritePast, g, []runtime.Arg{out, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
 		dc_s0 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("WritePast", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_WritePast_fast(g, dc_g0, dc_g1, dc_s0, n, dc_f)
+			})
+		}
 		return cpu.Run("WritePast", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_WritePast(g, dc_g0, dc_g1, dc_s0, n, dc_f)
 		})
@@ -2526,6 +2853,11 @@ func LaunchOffset(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s0 := a.HostSlice()
 		dc_s1 := b.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Offset", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Offset_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, off, dc_f)
+			})
+		}
 		return cpu.Run("Offset", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Offset(g, dc_g0, dc_g1, dc_s0, dc_s1, off, dc_f)
 		})
@@ -2539,6 +2871,11 @@ func LaunchNegative(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], k 
 	return dev.Launch(dcKernelNegative, g, []runtime.Arg{x, runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
 		dc_s0 := x.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Negative", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Negative_fast(g, dc_g0, dc_g1, dc_s0, k, dc_f)
+			})
+		}
 		return cpu.Run("Negative", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Negative(g, dc_g0, dc_g1, dc_s0, k, dc_f)
 		})
@@ -2805,6 +3142,11 @@ func LaunchSharedIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32
 	return dev.Launch(dcKernelSharedIndex, g, []runtime.Arg{out}, func(dc_c *runtime.Call) error {
 		dc_s0 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("SharedIndex", g, func(dc_t dc.Thread) {
+				dc_cpu_SharedIndex_fast(dc_t, dc_s0, dc_f)
+			})
+		}
 		return cpu.RunGroups("SharedIndex", g, func(dc_t dc.Thread) {
 			dc_cpu_SharedIndex(dc_t, dc_s0, dc_f)
 		})
@@ -2837,6 +3179,25 @@ func LaunchFill(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], v 
 	})
 }
 
+// LaunchCopy launches kernel Copy over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
+	return dev.Launch(dcKernelCopy, g, []runtime.Arg{x, out}, func(dc_c *runtime.Call) error {
+		dc_s0 := x.HostSlice()
+		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Copy", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Copy_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
+		return cpu.Run("Copy", g, func(dc_g0, dc_g1 int) {
+			dc_cpu_Copy(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+		})
+	})
+}
+
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2859,6 +3220,32 @@ func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 						{
 							i := dc_x
 							out[i] = (*cpu.Index(dc_f, 1, x, int(i), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReadPast_fast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
+func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							out[i] = x[i]
 						}
 					}
 				}
@@ -2897,6 +3284,32 @@ func dc_cpu_WritePast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f
 	}
 }
 
+// dc_cpu_WritePast_fast runs every thread of groups [dc_g0, dc_g1) of kernel WritePast.
+func dc_cpu_WritePast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							out[i] = float32(i)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Offset runs every thread of groups [dc_g0, dc_g1) of kernel Offset.
 func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2927,6 +3340,32 @@ func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off
 	}
 }
 
+// dc_cpu_Offset_fast runs every thread of groups [dc_g0, dc_g1) of kernel Offset.
+func dc_cpu_Offset_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						if dc_x == 0 {
+							b[0] = a[off] + 1
+							a[off] = 7
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Negative runs every thread of groups [dc_g0, dc_g1) of kernel Negative.
 func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2948,6 +3387,31 @@ func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
 							(*cpu.Index(dc_f, 6, x, int(0), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, x, int(k), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Negative_fast runs every thread of groups [dc_g0, dc_g1) of kernel Negative.
+func dc_cpu_Negative_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						if dc_x == 0 {
+							x[0] = x[k]
 						}
 					}
 				}
@@ -3645,6 +4109,23 @@ func dc_cpu_SharedIndex(dc_t dc.Thread, out []int32, dc_f *cpu.Faults) {
 	}
 }
 
+// dc_cpu_SharedIndex_fast runs one thread of kernel SharedIndex.
+func dc_cpu_SharedIndex_fast(dc_t dc.Thread, out []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	l := dc_t.LocalX()
+	sh[l] = int32(l)
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(out) {
+			out[i] = sh[l%64] + 1
+		}
+	}
+}
+
 // dc_cpu_Neighbour runs every thread of groups [dc_g0, dc_g1) of kernel Neighbour.
 func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3695,6 +4176,62 @@ func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 						{
 							i := dc_x
 							out[i] = v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
+func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							out[i] = (*cpu.Index(dc_f, 30, x, int(i), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Copy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
+func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							out[i] = x[i]
 						}
 					}
 				}

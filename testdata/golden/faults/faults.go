@@ -111,3 +111,13 @@ func Fill(t dc.Thread, out []float32, v float32) {
 		out[i] = v
 	}
 }
+
+// Copy copies x into out: its read of x is checked, but a launch whose x
+// is at least as long as out and the grid runs without that check.
+//
+//dc:kernel
+func Copy(t dc.Thread, x, out []float32) {
+	if i := t.GlobalX(); i < len(out) {
+		out[i] = x[i] // fault: copy
+	}
+}

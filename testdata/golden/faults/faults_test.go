@@ -257,6 +257,36 @@ func TestFaults(t *testing.T) {
 				t.Errorf("out = %v, want [2 3 4 5 0]", got)
 			}
 		})
+		t.Run("launch conditions", func(t *testing.T) {
+			// x as long as out: the fast entry point runs, and copies.
+			src := make([]float32, 1000)
+			for i := range src {
+				src[i] = float32(i)
+			}
+			x, _ := runtime.BufferOf(dev, src)
+			out, _ := runtime.NewBuffer[float32](dev, 1000)
+			before := dev.Stats().FastLaunches
+			if err := LaunchCopy(dev, g64(1000), x, out); err != nil {
+				t.Fatal(err)
+			}
+			if got := read(t, out); fmt.Sprint(got) != fmt.Sprint(src) {
+				t.Errorf("fast Copy gave %v", got[:8])
+			}
+			if n := dev.Stats().FastLaunches - before; n != 1 {
+				t.Errorf("%d fast launches, want 1", n)
+			}
+			// x shorter than out: the checked entry point runs and faults.
+			short, _ := runtime.BufferOf(dev, src[:999])
+			if err := LaunchCopy(dev, g64(1000), short, out); err != nil {
+				t.Fatal(err)
+			}
+			f := fault(t, dev.Sync())
+			want{kind: runtime.IndexOutOfRange, what: "copy", expr: "x[i]", index: 999, len: 999,
+				thread: dc.Dim3{X: 999 % 64}, group: dc.Dim3{X: 999 / 64}}.check(t, f)
+			if n := dev.Stats().FastLaunches - before; n != 1 {
+				t.Errorf("%d fast launches, want 1 (the short x must run checked)", n)
+			}
+		})
 		t.Run("one fault among a million threads", func(t *testing.T) {
 			const n = 1 << 20
 			out, _ := runtime.NewBuffer[float32](dev, n-1)

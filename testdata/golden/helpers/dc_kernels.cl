@@ -387,6 +387,44 @@ __kernel void GroupStats(__global const float* restrict xs, long xs_len, __globa
 }
 
 #line 101 "helpers.go"
+__kernel void GroupStats_fast(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__local float sh0[128];
+#line 102 "helpers.go"
+	long i = (long)get_global_id(0);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long qq = 0;
+#line 106 "helpers.go"
+		long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 112 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+#line 113 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+	}
+}
+
+#line 101 "helpers.go"
 __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -450,6 +488,44 @@ __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global
 		if (!dc_b8) {
 			*dc_p9 = dc_t5;
 		}
+	}
+}
+
+#line 101 "helpers.go"
+__kernel void GroupStats_aliased_fast(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__local float sh0[128];
+#line 102 "helpers.go"
+	long i = (long)get_global_id(0);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long qq = 0;
+#line 106 "helpers.go"
+		long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 112 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+#line 113 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
 	}
 }
 

@@ -385,6 +385,44 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 }
 
 #line 101 "helpers.go"
+extern "C" __global__ void GroupStats_fast(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__shared__ float sh0[128];
+#line 102 "helpers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long long qq = 0;
+#line 106 "helpers.go"
+		long long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 112 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+#line 113 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+	}
+}
+
+#line 101 "helpers.go"
 extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -448,6 +486,44 @@ extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len,
 		if (!dc_b8) {
 			*dc_p9 = dc_t5;
 		}
+	}
+}
+
+#line 101 "helpers.go"
+extern "C" __global__ void GroupStats_aliased_fast(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__shared__ float sh0[128];
+#line 102 "helpers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long long qq = 0;
+#line 106 "helpers.go"
+		long long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 112 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+#line 113 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
 	}
 }
 

@@ -514,6 +514,44 @@ extern "C" __global__ void GroupStats(const float* __restrict__ xs, long long xs
 }
 
 #line 101 "helpers.go"
+extern "C" __global__ void GroupStats_fast(const float* __restrict__ xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__shared__ float sh0[128];
+#line 102 "helpers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long long qq = 0;
+#line 106 "helpers.go"
+		long long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 112 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+#line 113 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
+	}
+}
+
+#line 101 "helpers.go"
 extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -577,6 +615,44 @@ extern "C" __global__ void GroupStats_aliased(const float* xs, long long xs_len,
 		if (!dc_b8) {
 			*dc_p9 = dc_t5;
 		}
+	}
+}
+
+#line 101 "helpers.go"
+extern "C" __global__ void GroupStats_aliased_fast(const float* xs, long long xs_len, float* sums, long long sums_len, int* q, long long q_len, int* r, long long r_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__shared__ float sh0[128];
+#line 102 "helpers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long long qq = 0;
+#line 106 "helpers.go"
+		long long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long long)((unsigned long long)i - (unsigned long long)(n / 2LL)), 10LL, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 112 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x)] = s1;
+#line 113 "helpers.go"
+		sums[(long long)(2ULL * (unsigned long long)(long long)blockIdx.x + 1ULL)] = s2;
 	}
 }
 
@@ -987,6 +1063,44 @@ __kernel void GroupStats(__global const float* restrict xs, long xs_len, __globa
 }
 
 #line 101 "helpers.go"
+__kernel void GroupStats_fast(__global const float* restrict xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__local float sh0[128];
+#line 102 "helpers.go"
+	long i = (long)get_global_id(0);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long qq = 0;
+#line 106 "helpers.go"
+		long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 112 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+#line 113 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+	}
+}
+
+#line 101 "helpers.go"
 __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1053,6 +1167,44 @@ __kernel void GroupStats_aliased(__global const float* xs, long xs_len, __global
 	}
 }
 
+#line 101 "helpers.go"
+__kernel void GroupStats_aliased_fast(__global const float* xs, long xs_len, __global float* sums, long sums_len, __global int* q, long q_len, __global int* r, long r_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 74 "helpers.go"
+	__local float sh0[128];
+#line 102 "helpers.go"
+	long i = (long)get_global_id(0);
+#line 103 "helpers.go"
+	float v = 0.0f;
+#line 104 "helpers.go"
+	if (i < n) {
+#line 105 "helpers.go"
+		v = xs[i];
+#line 106 "helpers.go"
+		long qq = 0;
+#line 106 "helpers.go"
+		long rr = 0;
+#line 106 "helpers.go"
+		dc_ret_divmod dc_t1 = divmod((long)((ulong)i - (ulong)(n / 2L)), 10L, dc_fault, dc_tag);
+		qq = dc_t1.r0;
+		rr = dc_t1.r1;
+#line 107 "helpers.go"
+		q[i] = (int)qq;
+#line 107 "helpers.go"
+		r[i] = (int)rr;
+	}
+#line 109 "helpers.go"
+	float s1 = blockSum(v, sh0, dc_fault, dc_tag);
+#line 110 "helpers.go"
+	float s2 = blockSum(v * v, sh0, dc_fault, dc_tag);
+#line 111 "helpers.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 112 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0))] = s1;
+#line 113 "helpers.go"
+		sums[(long)(2UL * (ulong)(long)get_group_id(0) + 1UL)] = s2;
+	}
+}
+
 #ifdef cl_khr_fp64
 #line 120 "helpers.go"
 __kernel void Clamp(__global int* xs, long xs_len, __global double* ys, long ys_len, int lo, int hi) {
@@ -1112,11 +1264,19 @@ var dcKernelBlend = &runtime.Kernel{
 }
 
 var dcKernelGroupStats = &runtime.Kernel{
-	Aliased: "GroupStats_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "GroupStats",
+	Aliased:     "GroupStats_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GroupStats",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -1196,6 +1356,11 @@ func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32
 		dc_s2 := q.HostSlice()
 		dc_s3 := r.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("GroupStats", g, func(dc_t dc.Thread) {
+				dc_cpu_GroupStats_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
+			})
+		}
 		return cpu.RunGroups("GroupStats", g, func(dc_t dc.Thread) {
 			dc_cpu_GroupStats(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
 		})
@@ -1275,6 +1440,29 @@ func dc_cpu_GroupStats(dc_t dc.Thread, xs []float32, sums []float32, q []int32, 
 	if dc_t.LocalX() == 0 {
 		(*cpu.Index(dc_f, 16, sums, int(2*dc_t.GroupX()), dc_x, dc_y, dc_z)) = s1
 		(*cpu.Index(dc_f, 17, sums, int(2*dc_t.GroupX()+1), dc_x, dc_y, dc_z)) = s2
+	}
+}
+
+// dc_cpu_GroupStats_fast runs one thread of kernel GroupStats.
+func dc_cpu_GroupStats_fast(dc_t dc.Thread, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[128]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	i := dc_t.GlobalX()
+	var v float32
+	if i < n {
+		v = xs[i]
+		var qq int
+		var rr int
+		qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+		q[i] = int32(qq)
+		r[i] = int32(rr)
+	}
+	s1 := dc_blockSum(dc_t, v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+	s2 := dc_blockSum(dc_t, v*v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+	if dc_t.LocalX() == 0 {
+		sums[2*dc_t.GroupX()] = s1
+		sums[2*dc_t.GroupX()+1] = s2
 	}
 }
 

@@ -391,6 +391,70 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int8_fast(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	char x = a[i];
+#line 42 "intsem.go"
+	char y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b1 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b2 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+#line 58 "intsem.go"
+	char z = x;
+#line 59 "intsem.go"
+	z = (char)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (char)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (char)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (char)((uint)z - (uint)(char)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -552,6 +616,70 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int8_aliased_fast(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	char x = a[i];
+#line 42 "intsem.go"
+	char y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b1 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b2 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+#line 58 "intsem.go"
+	char z = x;
+#line 59 "intsem.go"
+	z = (char)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (char)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (char)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (char)((uint)z - (uint)(char)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -719,6 +847,70 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int16_fast(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (short)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((uint)z - (uint)(short)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -880,6 +1072,70 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int16_aliased_fast(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (short)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((uint)z - (uint)(short)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1047,6 +1303,70 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int32_fast(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (int)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((uint)z - (uint)(int)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1208,6 +1528,70 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int32_aliased_fast(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (int)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((uint)z - (uint)(int)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1375,6 +1759,70 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int64_fast(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1536,6 +1984,70 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int64_aliased_fast(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1703,6 +2215,70 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint8_fast(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uchar x = a[i];
+#line 42 "intsem.go"
+	uchar y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b1 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b2 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+#line 58 "intsem.go"
+	uchar z = x;
+#line 59 "intsem.go"
+	z = (uchar)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (uchar)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (uchar)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (uchar)((uint)z - (uint)(uchar)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1864,6 +2440,70 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint8_aliased_fast(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uchar x = a[i];
+#line 42 "intsem.go"
+	uchar y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b1 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b2 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+#line 58 "intsem.go"
+	uchar z = x;
+#line 59 "intsem.go"
+	z = (uchar)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (uchar)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (uchar)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (uchar)((uint)z - (uint)(uchar)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2031,6 +2671,70 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint16_fast(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ushort x = a[i];
+#line 42 "intsem.go"
+	ushort y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b1 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b2 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+#line 58 "intsem.go"
+	ushort z = x;
+#line 59 "intsem.go"
+	z = (ushort)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (ushort)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (ushort)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (ushort)((uint)z - (uint)(ushort)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2192,6 +2896,70 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint16_aliased_fast(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ushort x = a[i];
+#line 42 "intsem.go"
+	ushort y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b1 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b2 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+#line 58 "intsem.go"
+	ushort z = x;
+#line 59 "intsem.go"
+	z = (ushort)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (ushort)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (ushort)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (ushort)((uint)z - (uint)(ushort)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2359,6 +3127,70 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint32_fast(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uint x = a[i];
+#line 42 "intsem.go"
+	uint y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+#line 58 "intsem.go"
+	uint z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2520,6 +3352,70 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint32_aliased_fast(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uint x = a[i];
+#line 42 "intsem.go"
+	uint y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+#line 58 "intsem.go"
+	uint z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2687,6 +3583,70 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint64_fast(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2848,6 +3808,70 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint64_aliased_fast(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3015,6 +4039,70 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int_fast(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3176,6 +4264,70 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int_aliased_fast(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3343,6 +4495,70 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint_fast(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3506,6 +4722,70 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 	}
 }
 
+#line 36 "intsem.go"
+__kernel void Arith_uint_aliased_fast(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
 #line 71 "intsem.go"
 __kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -3646,6 +4926,53 @@ __kernel void Edges(__global const int* restrict m32, long m32_len, __global con
 	if (!dc_b33) {
 		*dc_p34 = dc_t13;
 	}
+}
+
+#line 71 "intsem.go"
+__kernel void Edges_fast(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(uint)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((uint)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((uint)m * (uint)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((uint)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+#line 83 "intsem.go"
+	long mm = m64[0];
+#line 83 "intsem.go"
+	long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long)(-(ulong)mm);
+#line 87 "intsem.go"
+	out64[3] = (long)((ulong)mm - 1UL);
+#line 88 "intsem.go"
+	out64[4] = (long)((ulong)mm * (ulong)dd);
+#line 89 "intsem.go"
+	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
 }
 
 #line 71 "intsem.go"
@@ -3790,6 +5117,53 @@ __kernel void Edges_aliased(__global const int* m32, long m32_len, __global cons
 	}
 }
 
+#line 71 "intsem.go"
+__kernel void Edges_aliased_fast(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(uint)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((uint)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((uint)m * (uint)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((uint)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+#line 83 "intsem.go"
+	long mm = m64[0];
+#line 83 "intsem.go"
+	long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long)(-(ulong)mm);
+#line 87 "intsem.go"
+	out64[3] = (long)((ulong)mm - 1UL);
+#line 88 "intsem.go"
+	out64[4] = (long)((ulong)mm * (ulong)dd);
+#line 89 "intsem.go"
+	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+}
+
 #line 96 "intsem.go"
 __kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -3867,6 +5241,39 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 }
 
 #line 96 "intsem.go"
+__kernel void Shifts_fast(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 98 "intsem.go"
+	long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long x = a[i];
+#line 102 "intsem.go"
+	long c = s[i];
+#line 103 "intsem.go"
+	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 104 "intsem.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+#line 105 "intsem.go"
+	ulong u = (ulong)x;
+#line 106 "intsem.go"
+	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+#line 107 "intsem.go"
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+#line 108 "intsem.go"
+	uchar b = (uchar)x;
+#line 109 "intsem.go"
+	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+#line 110 "intsem.go"
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+}
+
+#line 96 "intsem.go"
 __kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3940,6 +5347,39 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 	if (!dc_b12) {
 		*dc_p13 = dc_t6;
 	}
+}
+
+#line 96 "intsem.go"
+__kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 98 "intsem.go"
+	long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long x = a[i];
+#line 102 "intsem.go"
+	long c = s[i];
+#line 103 "intsem.go"
+	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 104 "intsem.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+#line 105 "intsem.go"
+	ulong u = (ulong)x;
+#line 106 "intsem.go"
+	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+#line 107 "intsem.go"
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+#line 108 "intsem.go"
+	uchar b = (uchar)x;
+#line 109 "intsem.go"
+	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+#line 110 "intsem.go"
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
 }
 
 #line 120 "intsem.go"
@@ -4057,6 +5497,43 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 }
 
 #line 120 "intsem.go"
+__kernel void Narrow_fast(__global const long* restrict xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 122 "intsem.go"
+	long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long x = xs[i];
+#line 127 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+#line 128 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+#line 129 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 130 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+#line 131 "intsem.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+#line 132 "intsem.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+#line 133 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+#line 134 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+#line 135 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+#line 136 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 137 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+}
+
+#line 120 "intsem.go"
 __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -4168,6 +5645,43 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
+}
+
+#line 120 "intsem.go"
+__kernel void Narrow_aliased_fast(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 122 "intsem.go"
+	long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long x = xs[i];
+#line 127 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+#line 128 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+#line 129 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 130 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+#line 131 "intsem.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+#line 132 "intsem.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+#line 133 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+#line 134 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+#line 135 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+#line 136 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 137 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
 }
 
 #ifdef cl_khr_fp64
@@ -4325,6 +5839,47 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 }
 
 #line 153 "intsem.go"
+__kernel void IntFloat_fast(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 155 "intsem.go"
+	long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+#line 168 "intsem.go"
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+#line 169 "intsem.go"
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+#line 171 "intsem.go"
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+}
+
+#line 153 "intsem.go"
 __kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -4475,5 +6030,46 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
+}
+
+#line 153 "intsem.go"
+__kernel void IntFloat_aliased_fast(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 155 "intsem.go"
+	long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+#line 168 "intsem.go"
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+#line 169 "intsem.go"
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+#line 171 "intsem.go"
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
 }
 #endif // cl_khr_fp64

@@ -389,6 +389,70 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int8_fast(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	signed char x = a[i];
+#line 42 "intsem.go"
+	signed char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b1 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b2 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	signed char z = x;
+#line 59 "intsem.go"
+	z = (signed char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (signed char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (signed char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (signed char)((unsigned int)z - (unsigned int)(signed char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -550,6 +614,70 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int8_aliased_fast(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	signed char x = a[i];
+#line 42 "intsem.go"
+	signed char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b1 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b2 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	signed char z = x;
+#line 59 "intsem.go"
+	z = (signed char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (signed char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (signed char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (signed char)((unsigned int)z - (unsigned int)(signed char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -717,6 +845,70 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int16_fast(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((unsigned int)z - (unsigned int)(short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -878,6 +1070,70 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int16_aliased_fast(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((unsigned int)z - (unsigned int)(short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1045,6 +1301,70 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int32_fast(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (int)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((unsigned int)z - (unsigned int)(int)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1206,6 +1526,70 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int32_aliased_fast(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (int)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((unsigned int)z - (unsigned int)(int)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1373,6 +1757,70 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int64_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1534,6 +1982,70 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int64_aliased_fast(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -1701,6 +2213,70 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint8_fast(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned char x = a[i];
+#line 42 "intsem.go"
+	unsigned char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b1 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b2 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned char z = x;
+#line 59 "intsem.go"
+	z = (unsigned char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned char)((unsigned int)z - (unsigned int)(unsigned char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1862,6 +2438,70 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint8_aliased_fast(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned char x = a[i];
+#line 42 "intsem.go"
+	unsigned char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b1 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b2 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned char z = x;
+#line 59 "intsem.go"
+	z = (unsigned char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned char)((unsigned int)z - (unsigned int)(unsigned char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2029,6 +2669,70 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint16_fast(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned short x = a[i];
+#line 42 "intsem.go"
+	unsigned short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b1 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b2 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned short z = x;
+#line 59 "intsem.go"
+	z = (unsigned short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned short)((unsigned int)z - (unsigned int)(unsigned short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2190,6 +2894,70 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint16_aliased_fast(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned short x = a[i];
+#line 42 "intsem.go"
+	unsigned short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b1 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b2 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned short z = x;
+#line 59 "intsem.go"
+	z = (unsigned short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned short)((unsigned int)z - (unsigned int)(unsigned short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2357,6 +3125,70 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint32_fast(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned int x = a[i];
+#line 42 "intsem.go"
+	unsigned int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned int z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2518,6 +3350,70 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint32_aliased_fast(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned int x = a[i];
+#line 42 "intsem.go"
+	unsigned int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned int z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2685,6 +3581,70 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint64_fast(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2846,6 +3806,70 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint64_aliased_fast(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3013,6 +4037,70 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3174,6 +4262,70 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int_aliased_fast(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3341,6 +4493,70 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint_fast(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3504,6 +4720,70 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 	}
 }
 
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint_aliased_fast(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
 #line 71 "intsem.go"
 extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -3644,6 +4924,53 @@ extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len,
 	if (!dc_b33) {
 		*dc_p34 = dc_t13;
 	}
+}
+
+#line 71 "intsem.go"
+extern "C" __global__ void Edges_fast(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(unsigned int)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((unsigned int)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((unsigned int)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+#line 83 "intsem.go"
+	long long mm = m64[0];
+#line 83 "intsem.go"
+	long long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long long)(-(unsigned long long)mm);
+#line 87 "intsem.go"
+	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+#line 88 "intsem.go"
+	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+#line 89 "intsem.go"
+	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
 }
 
 #line 71 "intsem.go"
@@ -3788,6 +5115,53 @@ extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, cons
 	}
 }
 
+#line 71 "intsem.go"
+extern "C" __global__ void Edges_aliased_fast(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(unsigned int)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((unsigned int)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((unsigned int)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+#line 83 "intsem.go"
+	long long mm = m64[0];
+#line 83 "intsem.go"
+	long long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long long)(-(unsigned long long)mm);
+#line 87 "intsem.go"
+	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+#line 88 "intsem.go"
+	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+#line 89 "intsem.go"
+	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+}
+
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -3865,6 +5239,39 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 }
 
 #line 96 "intsem.go"
+extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "intsem.go"
+	long long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long long x = a[i];
+#line 102 "intsem.go"
+	long long c = s[i];
+#line 103 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 104 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+#line 105 "intsem.go"
+	unsigned long long u = (unsigned long long)x;
+#line 106 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+#line 107 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+#line 108 "intsem.go"
+	unsigned char b = (unsigned char)x;
+#line 109 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+#line 110 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+}
+
+#line 96 "intsem.go"
 extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3938,6 +5345,39 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 	if (!dc_b12) {
 		*dc_p13 = dc_t6;
 	}
+}
+
+#line 96 "intsem.go"
+extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "intsem.go"
+	long long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long long x = a[i];
+#line 102 "intsem.go"
+	long long c = s[i];
+#line 103 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 104 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+#line 105 "intsem.go"
+	unsigned long long u = (unsigned long long)x;
+#line 106 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+#line 107 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+#line 108 "intsem.go"
+	unsigned char b = (unsigned char)x;
+#line 109 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+#line 110 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
 }
 
 #line 120 "intsem.go"
@@ -4055,6 +5495,43 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 }
 
 #line 120 "intsem.go"
+extern "C" __global__ void Narrow_fast(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "intsem.go"
+	long long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long long x = xs[i];
+#line 127 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+#line 128 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+#line 129 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 130 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+#line 131 "intsem.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+#line 132 "intsem.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+#line 133 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+#line 134 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+#line 135 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+#line 136 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 137 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+}
+
+#line 120 "intsem.go"
 extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -4166,6 +5643,43 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
+}
+
+#line 120 "intsem.go"
+extern "C" __global__ void Narrow_aliased_fast(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "intsem.go"
+	long long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long long x = xs[i];
+#line 127 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+#line 128 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+#line 129 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 130 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+#line 131 "intsem.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+#line 132 "intsem.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+#line 133 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+#line 134 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+#line 135 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+#line 136 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 137 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 }
 
 #line 153 "intsem.go"
@@ -4322,6 +5836,47 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 }
 
 #line 153 "intsem.go"
+extern "C" __global__ void IntFloat_fast(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "intsem.go"
+	long long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+#line 168 "intsem.go"
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+#line 169 "intsem.go"
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+#line 171 "intsem.go"
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+}
+
+#line 153 "intsem.go"
 extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -4472,4 +6027,45 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
+}
+
+#line 153 "intsem.go"
+extern "C" __global__ void IntFloat_aliased_fast(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "intsem.go"
+	long long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+#line 168 "intsem.go"
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+#line 169 "intsem.go"
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+#line 171 "intsem.go"
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
 }

@@ -1893,6 +1893,70 @@ extern "C" __global__ void Arith_int8(const signed char* __restrict__ a, long lo
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int8_fast(const signed char* __restrict__ a, long long a_len, const signed char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	signed char x = a[i];
+#line 42 "intsem.go"
+	signed char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b1 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b2 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	signed char z = x;
+#line 59 "intsem.go"
+	z = (signed char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (signed char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (signed char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (signed char)((unsigned int)z - (unsigned int)(signed char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2054,6 +2118,70 @@ extern "C" __global__ void Arith_int8_aliased(const signed char* a, long long a_
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int8_aliased_fast(const signed char* a, long long a_len, const signed char* b, long long b_len, const unsigned int* s, long long s_len, signed char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	signed char x = a[i];
+#line 42 "intsem.go"
+	signed char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (signed char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b1 = 0, (signed char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i8((dc_b2 = 0, (signed char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	signed char z = x;
+#line 59 "intsem.go"
+	z = (signed char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (signed char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (signed char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (signed char)((unsigned int)z - (unsigned int)(signed char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2221,6 +2349,70 @@ extern "C" __global__ void Arith_int16(const short* __restrict__ a, long long a_
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int16_fast(const short* __restrict__ a, long long a_len, const short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((unsigned int)z - (unsigned int)(short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2382,6 +2574,70 @@ extern "C" __global__ void Arith_int16_aliased(const short* a, long long a_len, 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int16_aliased_fast(const short* a, long long a_len, const short* b, long long b_len, const unsigned int* s, long long s_len, short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((unsigned int)z - (unsigned int)(short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2549,6 +2805,70 @@ extern "C" __global__ void Arith_int32(const int* __restrict__ a, long long a_le
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int32_fast(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (int)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((unsigned int)z - (unsigned int)(int)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2710,6 +3030,70 @@ extern "C" __global__ void Arith_int32_aliased(const int* a, long long a_len, co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int32_aliased_fast(const int* a, long long a_len, const int* b, long long b_len, const unsigned int* s, long long s_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (int)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (int)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (int)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((unsigned int)z - (unsigned int)(int)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -2877,6 +3261,70 @@ extern "C" __global__ void Arith_int64(const long long* __restrict__ a, long lon
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int64_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3038,6 +3486,70 @@ extern "C" __global__ void Arith_int64_aliased(const long long* a, long long a_l
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int64_aliased_fast(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3205,6 +3717,70 @@ extern "C" __global__ void Arith_uint8(const unsigned char* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint8_fast(const unsigned char* __restrict__ a, long long a_len, const unsigned char* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned char x = a[i];
+#line 42 "intsem.go"
+	unsigned char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b1 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b2 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned char z = x;
+#line 59 "intsem.go"
+	z = (unsigned char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned char)((unsigned int)z - (unsigned int)(unsigned char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3366,6 +3942,70 @@ extern "C" __global__ void Arith_uint8_aliased(const unsigned char* a, long long
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint8_aliased_fast(const unsigned char* a, long long a_len, const unsigned char* b, long long b_len, const unsigned int* s, long long s_len, unsigned char* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned char x = a[i];
+#line 42 "intsem.go"
+	unsigned char y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b1 = 0, (unsigned char)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u8((dc_b2 = 0, (unsigned char)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned char)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u8(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u8(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned char z = x;
+#line 59 "intsem.go"
+	z = (unsigned char)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned char)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned char)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned char)((unsigned int)z - (unsigned int)(unsigned char)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3533,6 +4173,70 @@ extern "C" __global__ void Arith_uint16(const unsigned short* __restrict__ a, lo
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint16_fast(const unsigned short* __restrict__ a, long long a_len, const unsigned short* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned short x = a[i];
+#line 42 "intsem.go"
+	unsigned short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b1 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b2 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned short z = x;
+#line 59 "intsem.go"
+	z = (unsigned short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned short)((unsigned int)z - (unsigned int)(unsigned short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3694,6 +4398,70 @@ extern "C" __global__ void Arith_uint16_aliased(const unsigned short* a, long lo
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint16_aliased_fast(const unsigned short* a, long long a_len, const unsigned short* b, long long b_len, const unsigned int* s, long long s_len, unsigned short* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned short x = a[i];
+#line 42 "intsem.go"
+	unsigned short y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x + (unsigned int)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x - (unsigned int)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)((unsigned int)x * (unsigned int)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(-(unsigned int)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b1 = 0, (unsigned short)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u16((dc_b2 = 0, (unsigned short)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (unsigned short)(~x);
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u16(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u16(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned short z = x;
+#line 59 "intsem.go"
+	z = (unsigned short)((unsigned int)z + 1u);
+#line 60 "intsem.go"
+	z = (unsigned short)((unsigned int)z + (unsigned int)y);
+#line 61 "intsem.go"
+	z = (unsigned short)((unsigned int)z * 3u);
+#line 62 "intsem.go"
+	z = (unsigned short)((unsigned int)z - (unsigned int)(unsigned short)((unsigned int)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -3861,6 +4629,70 @@ extern "C" __global__ void Arith_uint32(const unsigned int* __restrict__ a, long
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint32_fast(const unsigned int* __restrict__ a, long long a_len, const unsigned int* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned int x = a[i];
+#line 42 "intsem.go"
+	unsigned int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned int z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4022,6 +4854,70 @@ extern "C" __global__ void Arith_uint32_aliased(const unsigned int* a, long long
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint32_aliased_fast(const unsigned int* a, long long a_len, const unsigned int* b, long long b_len, const unsigned int* s, long long s_len, unsigned int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned int x = a[i];
+#line 42 "intsem.go"
+	unsigned int y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u32(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u32(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned int z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -4189,6 +5085,70 @@ extern "C" __global__ void Arith_uint64(const unsigned long long* __restrict__ a
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint64_fast(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4350,6 +5310,70 @@ extern "C" __global__ void Arith_uint64_aliased(const unsigned long long* a, lon
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint64_aliased_fast(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -4517,6 +5541,70 @@ extern "C" __global__ void Arith_int(const long long* __restrict__ a, long long 
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_int_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4678,6 +5766,70 @@ extern "C" __global__ void Arith_int_aliased(const long long* a, long long a_len
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_int_aliased_fast(const long long* a, long long a_len, const long long* b, long long b_len, const unsigned int* s, long long s_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long long x = a[i];
+#line 42 "intsem.go"
+	long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x + (unsigned long long)y);
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x - (unsigned long long)y);
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x * (unsigned long long)y);
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(-(unsigned long long)x);
+#line 47 "intsem.go"
+	if (y != 0LL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	long long z = x;
+#line 59 "intsem.go"
+	z = (long long)((unsigned long long)z + 1ULL);
+#line 60 "intsem.go"
+	z = (long long)((unsigned long long)z + (unsigned long long)y);
+#line 61 "intsem.go"
+	z = (long long)((unsigned long long)z * 3ULL);
+#line 62 "intsem.go"
+	z = (long long)((unsigned long long)z - (unsigned long long)(long long)((unsigned long long)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -4845,6 +5997,70 @@ extern "C" __global__ void Arith_uint(const unsigned long long* __restrict__ a, 
 }
 
 #line 36 "intsem.go"
+extern "C" __global__ void Arith_uint_fast(const unsigned long long* __restrict__ a, long long a_len, const unsigned long long* __restrict__ b, long long b_len, const unsigned int* __restrict__ s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
+#line 36 "intsem.go"
 extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5008,6 +6224,70 @@ extern "C" __global__ void Arith_uint_aliased(const unsigned long long* a, long 
 	}
 }
 
+#line 36 "intsem.go"
+extern "C" __global__ void Arith_uint_aliased_fast(const unsigned long long* a, long long a_len, const unsigned long long* b, long long b_len, const unsigned int* s, long long s_len, unsigned long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "intsem.go"
+	long long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	unsigned long long x = a[i];
+#line 42 "intsem.go"
+	unsigned long long y = b[i];
+#line 42 "intsem.go"
+	unsigned int c = s[i];
+#line 43 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0ULL) {
+#line 48 "intsem.go"
+		out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_u64(x, (unsigned long long)c);
+#line 57 "intsem.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_u64(x, (unsigned long long)c);
+#line 58 "intsem.go"
+	unsigned long long z = x;
+#line 59 "intsem.go"
+	z = z + 1ULL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3ULL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (unsigned long long)(c % 8u));
+#line 64 "intsem.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = z;
+}
+
 #line 71 "intsem.go"
 extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -5148,6 +6428,53 @@ extern "C" __global__ void Edges(const int* __restrict__ m32, long long m32_len,
 	if (!dc_b33) {
 		*dc_p34 = dc_t13;
 	}
+}
+
+#line 71 "intsem.go"
+extern "C" __global__ void Edges_fast(const int* __restrict__ m32, long long m32_len, const int* __restrict__ d32, long long d32_len, const long long* __restrict__ m64, long long m64_len, const long long* __restrict__ d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(unsigned int)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((unsigned int)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((unsigned int)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+#line 83 "intsem.go"
+	long long mm = m64[0];
+#line 83 "intsem.go"
+	long long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long long)(-(unsigned long long)mm);
+#line 87 "intsem.go"
+	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+#line 88 "intsem.go"
+	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+#line 89 "intsem.go"
+	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
 }
 
 #line 71 "intsem.go"
@@ -5292,6 +6619,53 @@ extern "C" __global__ void Edges_aliased(const int* m32, long long m32_len, cons
 	}
 }
 
+#line 71 "intsem.go"
+extern "C" __global__ void Edges_aliased_fast(const int* m32, long long m32_len, const int* d32, long long d32_len, const long long* m64, long long m64_len, const long long* d64, long long d64_len, int* out32, long long out32_len, long long* out64, long long out64_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) != 0LL) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(unsigned int)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((unsigned int)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((unsigned int)m * (unsigned int)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((unsigned int)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (unsigned int)d * (unsigned int)m);
+#line 83 "intsem.go"
+	long long mm = m64[0];
+#line 83 "intsem.go"
+	long long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long long)(-(unsigned long long)mm);
+#line 87 "intsem.go"
+	out64[3] = (long long)((unsigned long long)mm - 1ULL);
+#line 88 "intsem.go"
+	out64[4] = (long long)((unsigned long long)mm * (unsigned long long)dd);
+#line 89 "intsem.go"
+	out64[5] = (long long)(9223372036854775807ULL + (unsigned long long)dd * (unsigned long long)mm);
+}
+
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -5369,6 +6743,39 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 }
 
 #line 96 "intsem.go"
+extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "intsem.go"
+	long long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long long x = a[i];
+#line 102 "intsem.go"
+	long long c = s[i];
+#line 103 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 104 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+#line 105 "intsem.go"
+	unsigned long long u = (unsigned long long)x;
+#line 106 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+#line 107 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+#line 108 "intsem.go"
+	unsigned char b = (unsigned char)x;
+#line 109 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+#line 110 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+}
+
+#line 96 "intsem.go"
 extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5442,6 +6849,39 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 	if (!dc_b12) {
 		*dc_p13 = dc_t6;
 	}
+}
+
+#line 96 "intsem.go"
+extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "intsem.go"
+	long long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long long x = a[i];
+#line 102 "intsem.go"
+	long long c = s[i];
+#line 103 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+#line 104 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+#line 105 "intsem.go"
+	unsigned long long u = (unsigned long long)x;
+#line 106 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+#line 107 "intsem.go"
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+#line 108 "intsem.go"
+	unsigned char b = (unsigned char)x;
+#line 109 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+#line 110 "intsem.go"
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
 }
 
 #line 120 "intsem.go"
@@ -5559,6 +6999,43 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 }
 
 #line 120 "intsem.go"
+extern "C" __global__ void Narrow_fast(const long long* __restrict__ xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "intsem.go"
+	long long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long long x = xs[i];
+#line 127 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+#line 128 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+#line 129 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 130 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+#line 131 "intsem.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+#line 132 "intsem.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+#line 133 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+#line 134 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+#line 135 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+#line 136 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 137 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
+}
+
+#line 120 "intsem.go"
 extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	long long (*dc_p2);
@@ -5670,6 +7147,43 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
+}
+
+#line 120 "intsem.go"
+extern "C" __global__ void Narrow_aliased_fast(const long long* xs, long long xs_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "intsem.go"
+	long long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long long x = xs[i];
+#line 127 "intsem.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)x;
+#line 128 "intsem.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(short)x;
+#line 129 "intsem.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 130 "intsem.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)x;
+#line 131 "intsem.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned short)x;
+#line 132 "intsem.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)x;
+#line 133 "intsem.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)x >> 1);
+#line 134 "intsem.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)(unsigned char)x;
+#line 135 "intsem.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned int)(signed char)x;
+#line 136 "intsem.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)x;
+#line 137 "intsem.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 }
 
 #line 153 "intsem.go"
@@ -5826,6 +7340,47 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 }
 
 #line 153 "intsem.go"
+extern "C" __global__ void IntFloat_fast(const long long* __restrict__ is, long long is_len, const unsigned long long* __restrict__ us, long long us_len, const double* __restrict__ fs, long long fs_len, const double* __restrict__ ufs, long long ufs_len, const float* __restrict__ f32s, long long f32s_len, const float* __restrict__ small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "intsem.go"
+	long long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+#line 168 "intsem.go"
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+#line 169 "intsem.go"
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+#line 171 "intsem.go"
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+}
+
+#line 153 "intsem.go"
 extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -5976,6 +7531,47 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
+}
+
+#line 153 "intsem.go"
+extern "C" __global__ void IntFloat_aliased_fast(const long long* is, long long is_len, const unsigned long long* us, long long us_len, const double* fs, long long fs_len, const double* ufs, long long ufs_len, const float* f32s, long long f32s_len, const float* small, long long small_len, double* toF, long long toF_len, long long* toI, long long toI_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "intsem.go"
+	long long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+#line 168 "intsem.go"
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+#line 169 "intsem.go"
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+#line 171 "intsem.go"
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
 }
 `
 
@@ -6373,6 +7969,70 @@ __kernel void Arith_int8(__global const char* restrict a, long a_len, __global c
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int8_fast(__global const char* restrict a, long a_len, __global const char* restrict b, long b_len, __global const uint* restrict s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	char x = a[i];
+#line 42 "intsem.go"
+	char y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b1 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b2 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+#line 58 "intsem.go"
+	char z = x;
+#line 59 "intsem.go"
+	z = (char)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (char)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (char)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (char)((uint)z - (uint)(char)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6534,6 +8194,70 @@ __kernel void Arith_int8_aliased(__global const char* a, long a_len, __global co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int8_aliased_fast(__global const char* a, long a_len, __global const char* b, long b_len, __global const uint* s, long s_len, __global char* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	char x = a[i];
+#line 42 "intsem.go"
+	char y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (char)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (char)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (char)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (char)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b1 = 0, (char)(x / dc_nz_i8(y, dc_fault, dc_tag, 7, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i8((dc_b2 = 0, (char)(x % dc_nz_i8(y, dc_fault, dc_tag, 9, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i8(x, (ulong)c);
+#line 58 "intsem.go"
+	char z = x;
+#line 59 "intsem.go"
+	z = (char)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (char)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (char)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (char)((uint)z - (uint)(char)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -6701,6 +8425,70 @@ __kernel void Arith_int16(__global const short* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int16_fast(__global const short* restrict a, long a_len, __global const short* restrict b, long b_len, __global const uint* restrict s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (short)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((uint)z - (uint)(short)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6862,6 +8650,70 @@ __kernel void Arith_int16_aliased(__global const short* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int16_aliased_fast(__global const short* a, long a_len, __global const short* b, long b_len, __global const uint* s, long s_len, __global short* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	short x = a[i];
+#line 42 "intsem.go"
+	short y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (short)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (short)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (short)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (short)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b1 = 0, (short)(x / dc_nz_i16(y, dc_fault, dc_tag, 25, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i16((dc_b2 = 0, (short)(x % dc_nz_i16(y, dc_fault, dc_tag, 27, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i16(x, (ulong)c);
+#line 58 "intsem.go"
+	short z = x;
+#line 59 "intsem.go"
+	z = (short)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (short)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (short)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (short)((uint)z - (uint)(short)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -7029,6 +8881,70 @@ __kernel void Arith_int32(__global const int* restrict a, long a_len, __global c
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int32_fast(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const uint* restrict s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (int)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((uint)z - (uint)(int)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7190,6 +9106,70 @@ __kernel void Arith_int32_aliased(__global const int* a, long a_len, __global co
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int32_aliased_fast(__global const int* a, long a_len, __global const int* b, long b_len, __global const uint* s, long s_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	int x = a[i];
+#line 42 "intsem.go"
+	int y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (int)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (int)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (int)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (int)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b1 = 0, dc_div_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 43, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(x, dc_nz_i32(y, dc_fault, dc_tag, 45, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i32(x, (ulong)c);
+#line 58 "intsem.go"
+	int z = x;
+#line 59 "intsem.go"
+	z = (int)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (int)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (int)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (int)((uint)z - (uint)(int)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -7357,6 +9337,70 @@ __kernel void Arith_int64(__global const long* restrict a, long a_len, __global 
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int64_fast(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7518,6 +9562,70 @@ __kernel void Arith_int64_aliased(__global const long* a, long a_len, __global c
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int64_aliased_fast(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 61, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 63, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -7685,6 +9793,70 @@ __kernel void Arith_uint8(__global const uchar* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint8_fast(__global const uchar* restrict a, long a_len, __global const uchar* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uchar x = a[i];
+#line 42 "intsem.go"
+	uchar y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b1 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b2 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+#line 58 "intsem.go"
+	uchar z = x;
+#line 59 "intsem.go"
+	z = (uchar)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (uchar)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (uchar)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (uchar)((uint)z - (uint)(uchar)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7846,6 +10018,70 @@ __kernel void Arith_uint8_aliased(__global const uchar* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint8_aliased_fast(__global const uchar* a, long a_len, __global const uchar* b, long b_len, __global const uint* s, long s_len, __global uchar* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uchar x = a[i];
+#line 42 "intsem.go"
+	uchar y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (uchar)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (uchar)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (uchar)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (uchar)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b1 = 0, (uchar)(x / dc_nz_u8(y, dc_fault, dc_tag, 79, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u8((dc_b2 = 0, (uchar)(x % dc_nz_u8(y, dc_fault, dc_tag, 81, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (uchar)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u8(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u8(x, (ulong)c);
+#line 58 "intsem.go"
+	uchar z = x;
+#line 59 "intsem.go"
+	z = (uchar)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (uchar)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (uchar)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (uchar)((uint)z - (uint)(uchar)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u8(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -8013,6 +10249,70 @@ __kernel void Arith_uint16(__global const ushort* restrict a, long a_len, __glob
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint16_fast(__global const ushort* restrict a, long a_len, __global const ushort* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ushort x = a[i];
+#line 42 "intsem.go"
+	ushort y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b1 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b2 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+#line 58 "intsem.go"
+	ushort z = x;
+#line 59 "intsem.go"
+	z = (ushort)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (ushort)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (ushort)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (ushort)((uint)z - (uint)(ushort)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8174,6 +10474,70 @@ __kernel void Arith_uint16_aliased(__global const ushort* a, long a_len, __globa
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint16_aliased_fast(__global const ushort* a, long a_len, __global const ushort* b, long b_len, __global const uint* s, long s_len, __global ushort* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ushort x = a[i];
+#line 42 "intsem.go"
+	ushort y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (ushort)((uint)x + (uint)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (ushort)((uint)x - (uint)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (ushort)((uint)x * (uint)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (ushort)(-(uint)x);
+#line 47 "intsem.go"
+	if (y != 0) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b1 = 0, (ushort)(x / dc_nz_u16(y, dc_fault, dc_tag, 97, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u16((dc_b2 = 0, (ushort)(x % dc_nz_u16(y, dc_fault, dc_tag, 99, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (ushort)(~x);
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u16(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u16(x, (ulong)c);
+#line 58 "intsem.go"
+	ushort z = x;
+#line 59 "intsem.go"
+	z = (ushort)((uint)z + 1u);
+#line 60 "intsem.go"
+	z = (ushort)((uint)z + (uint)y);
+#line 61 "intsem.go"
+	z = (ushort)((uint)z * 3u);
+#line 62 "intsem.go"
+	z = (ushort)((uint)z - (uint)(ushort)((uint)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_u16(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -8341,6 +10705,70 @@ __kernel void Arith_uint32(__global const uint* restrict a, long a_len, __global
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint32_fast(__global const uint* restrict a, long a_len, __global const uint* restrict b, long b_len, __global const uint* restrict s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uint x = a[i];
+#line 42 "intsem.go"
+	uint y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+#line 58 "intsem.go"
+	uint z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8502,6 +10930,70 @@ __kernel void Arith_uint32_aliased(__global const uint* a, long a_len, __global 
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint32_aliased_fast(__global const uint* a, long a_len, __global const uint* b, long b_len, __global const uint* s, long s_len, __global uint* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	uint x = a[i];
+#line 42 "intsem.go"
+	uint y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0u) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b1 = 0, x / dc_nz_u32(y, dc_fault, dc_tag, 115, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u32((dc_b2 = 0, x % dc_nz_u32(y, dc_fault, dc_tag, 117, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u32(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u32(x, (ulong)c);
+#line 58 "intsem.go"
+	uint z = x;
+#line 59 "intsem.go"
+	z = z + 1u;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3u;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u32(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -8669,6 +11161,70 @@ __kernel void Arith_uint64(__global const ulong* restrict a, long a_len, __globa
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint64_fast(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8830,6 +11386,70 @@ __kernel void Arith_uint64_aliased(__global const ulong* a, long a_len, __global
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_uint64_aliased_fast(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 133, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 135, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -8997,6 +11617,70 @@ __kernel void Arith_int(__global const long* restrict a, long a_len, __global co
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_int_fast(__global const long* restrict a, long a_len, __global const long* restrict b, long b_len, __global const uint* restrict s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_int_aliased(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9158,6 +11842,70 @@ __kernel void Arith_int_aliased(__global const long* a, long a_len, __global con
 	if (!dc_b31) {
 		*dc_p32 = dc_t14;
 	}
+}
+
+#line 36 "intsem.go"
+__kernel void Arith_int_aliased_fast(__global const long* a, long a_len, __global const long* b, long b_len, __global const uint* s, long s_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	long x = a[i];
+#line 42 "intsem.go"
+	long y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)((ulong)x + (ulong)y);
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)((ulong)x - (ulong)y);
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)((ulong)x * (ulong)y);
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(-(ulong)x);
+#line 47 "intsem.go"
+	if (y != 0L) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_div_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 151, &dc_b1))), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_rem_i64(x, dc_nz_i64(y, dc_fault, dc_tag, 153, &dc_b2))), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_i64(x, (ulong)c);
+#line 58 "intsem.go"
+	long z = x;
+#line 59 "intsem.go"
+	z = (long)((ulong)z + 1UL);
+#line 60 "intsem.go"
+	z = (long)((ulong)z + (ulong)y);
+#line 61 "intsem.go"
+	z = (long)((ulong)z * 3UL);
+#line 62 "intsem.go"
+	z = (long)((ulong)z - (ulong)(long)((ulong)x << 1));
+#line 63 "intsem.go"
+	z = dc_shl_i64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
 }
 
 #line 36 "intsem.go"
@@ -9325,6 +12073,70 @@ __kernel void Arith_uint(__global const ulong* restrict a, long a_len, __global 
 }
 
 #line 36 "intsem.go"
+__kernel void Arith_uint_fast(__global const ulong* restrict a, long a_len, __global const ulong* restrict b, long b_len, __global const uint* restrict s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
+#line 36 "intsem.go"
 __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9488,6 +12300,70 @@ __kernel void Arith_uint_aliased(__global const ulong* a, long a_len, __global c
 	}
 }
 
+#line 36 "intsem.go"
+__kernel void Arith_uint_aliased_fast(__global const ulong* a, long a_len, __global const ulong* b, long b_len, __global const uint* s, long s_len, __global ulong* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 37 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 38 "intsem.go"
+	long n = a_len;
+#line 39 "intsem.go"
+	if (i >= n) {
+#line 40 "intsem.go"
+		return;
+	}
+#line 42 "intsem.go"
+	ulong x = a[i];
+#line 42 "intsem.go"
+	ulong y = b[i];
+#line 42 "intsem.go"
+	uint c = s[i];
+#line 43 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = x + y;
+#line 44 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = x - y;
+#line 45 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = x * y;
+#line 46 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = -x;
+#line 47 "intsem.go"
+	if (y != 0UL) {
+#line 48 "intsem.go"
+		out[(long)(4UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b1 = 0, x / dc_nz_u64(y, dc_fault, dc_tag, 169, &dc_b1)), &dc_b1);
+#line 49 "intsem.go"
+		out[(long)(5UL * (ulong)n + (ulong)i)] = dc_sel_u64((dc_b2 = 0, x % dc_nz_u64(y, dc_fault, dc_tag, 171, &dc_b2)), &dc_b2);
+	}
+#line 51 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = x & y;
+#line 52 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = x | y;
+#line 53 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = x ^ y;
+#line 54 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = x & ~y;
+#line 55 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = ~x;
+#line 56 "intsem.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = dc_shl_u64(x, (ulong)c);
+#line 57 "intsem.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = dc_shr_u64(x, (ulong)c);
+#line 58 "intsem.go"
+	ulong z = x;
+#line 59 "intsem.go"
+	z = z + 1UL;
+#line 60 "intsem.go"
+	z = z + y;
+#line 61 "intsem.go"
+	z = z * 3UL;
+#line 62 "intsem.go"
+	z = z - (x << 1);
+#line 63 "intsem.go"
+	z = dc_shl_u64(z, (ulong)(c % 8u));
+#line 64 "intsem.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = z;
+}
+
 #line 71 "intsem.go"
 __kernel void Edges(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -9628,6 +12504,53 @@ __kernel void Edges(__global const int* restrict m32, long m32_len, __global con
 	if (!dc_b33) {
 		*dc_p34 = dc_t13;
 	}
+}
+
+#line 71 "intsem.go"
+__kernel void Edges_fast(__global const int* restrict m32, long m32_len, __global const int* restrict d32, long d32_len, __global const long* restrict m64, long m64_len, __global const long* restrict d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(uint)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((uint)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((uint)m * (uint)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((uint)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+#line 83 "intsem.go"
+	long mm = m64[0];
+#line 83 "intsem.go"
+	long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long)(-(ulong)mm);
+#line 87 "intsem.go"
+	out64[3] = (long)((ulong)mm - 1UL);
+#line 88 "intsem.go"
+	out64[4] = (long)((ulong)mm * (ulong)dd);
+#line 89 "intsem.go"
+	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
 }
 
 #line 71 "intsem.go"
@@ -9772,6 +12695,53 @@ __kernel void Edges_aliased(__global const int* m32, long m32_len, __global cons
 	}
 }
 
+#line 71 "intsem.go"
+__kernel void Edges_aliased_fast(__global const int* m32, long m32_len, __global const int* d32, long d32_len, __global const long* m64, long m64_len, __global const long* d64, long d64_len, __global int* out32, long out32_len, __global long* out64, long out64_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 72 "intsem.go"
+	if ((long)get_global_id(0) != 0L) {
+#line 73 "intsem.go"
+		return;
+	}
+#line 75 "intsem.go"
+	int m = m32[0];
+#line 75 "intsem.go"
+	int d = d32[0];
+#line 76 "intsem.go"
+	out32[0] = dc_sel_i32((dc_b1 = 0, dc_div_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 183, &dc_b1))), &dc_b1);
+#line 77 "intsem.go"
+	out32[1] = dc_sel_i32((dc_b2 = 0, dc_rem_i32(m, dc_nz_i32(d, dc_fault, dc_tag, 185, &dc_b2))), &dc_b2);
+#line 78 "intsem.go"
+	out32[2] = (int)(-(uint)m);
+#line 79 "intsem.go"
+	out32[3] = (int)((uint)m - 1u);
+#line 80 "intsem.go"
+	out32[4] = (int)((uint)m * (uint)d);
+#line 81 "intsem.go"
+	out32[5] = (int)((uint)m - 1u + 2u);
+#line 82 "intsem.go"
+	out32[6] = (int)(2147483647u + (uint)d * (uint)m);
+#line 83 "intsem.go"
+	long mm = m64[0];
+#line 83 "intsem.go"
+	long dd = d64[0];
+#line 84 "intsem.go"
+	out64[0] = dc_sel_i64((dc_b3 = 0, dc_div_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 194, &dc_b3))), &dc_b3);
+#line 85 "intsem.go"
+	out64[1] = dc_sel_i64((dc_b4 = 0, dc_rem_i64(mm, dc_nz_i64(dd, dc_fault, dc_tag, 196, &dc_b4))), &dc_b4);
+#line 86 "intsem.go"
+	out64[2] = (long)(-(ulong)mm);
+#line 87 "intsem.go"
+	out64[3] = (long)((ulong)mm - 1UL);
+#line 88 "intsem.go"
+	out64[4] = (long)((ulong)mm * (ulong)dd);
+#line 89 "intsem.go"
+	out64[5] = (long)(9223372036854775807UL + (ulong)dd * (ulong)mm);
+}
+
 #line 96 "intsem.go"
 __kernel void Shifts(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -9849,6 +12819,39 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 }
 
 #line 96 "intsem.go"
+__kernel void Shifts_fast(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 98 "intsem.go"
+	long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long x = a[i];
+#line 102 "intsem.go"
+	long c = s[i];
+#line 103 "intsem.go"
+	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 104 "intsem.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+#line 105 "intsem.go"
+	ulong u = (ulong)x;
+#line 106 "intsem.go"
+	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+#line 107 "intsem.go"
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+#line 108 "intsem.go"
+	uchar b = (uchar)x;
+#line 109 "intsem.go"
+	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+#line 110 "intsem.go"
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+}
+
+#line 96 "intsem.go"
 __kernel void Shifts_aliased(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9922,6 +12925,39 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 	if (!dc_b12) {
 		*dc_p13 = dc_t6;
 	}
+}
+
+#line 96 "intsem.go"
+__kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 98 "intsem.go"
+	long n = a_len;
+#line 99 "intsem.go"
+	if (i >= n) {
+#line 100 "intsem.go"
+		return;
+	}
+#line 102 "intsem.go"
+	long x = a[i];
+#line 102 "intsem.go"
+	long c = s[i];
+#line 103 "intsem.go"
+	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+#line 104 "intsem.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+#line 105 "intsem.go"
+	ulong u = (ulong)x;
+#line 106 "intsem.go"
+	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+#line 107 "intsem.go"
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+#line 108 "intsem.go"
+	uchar b = (uchar)x;
+#line 109 "intsem.go"
+	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+#line 110 "intsem.go"
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
 }
 
 #line 120 "intsem.go"
@@ -10039,6 +13075,43 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 }
 
 #line 120 "intsem.go"
+__kernel void Narrow_fast(__global const long* restrict xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 122 "intsem.go"
+	long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long x = xs[i];
+#line 127 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+#line 128 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+#line 129 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 130 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+#line 131 "intsem.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+#line 132 "intsem.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+#line 133 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+#line 134 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+#line 135 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+#line 136 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 137 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
+}
+
+#line 120 "intsem.go"
 __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global long (*dc_p2);
@@ -10150,6 +13223,43 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
+}
+
+#line 120 "intsem.go"
+__kernel void Narrow_aliased_fast(__global const long* xs, long xs_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 122 "intsem.go"
+	long n = xs_len;
+#line 123 "intsem.go"
+	if (i >= n) {
+#line 124 "intsem.go"
+		return;
+	}
+#line 126 "intsem.go"
+	long x = xs[i];
+#line 127 "intsem.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = (long)(char)x;
+#line 128 "intsem.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = (long)(short)x;
+#line 129 "intsem.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 130 "intsem.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)(uchar)x;
+#line 131 "intsem.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)(ushort)x;
+#line 132 "intsem.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)(uint)x;
+#line 133 "intsem.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)((ulong)x >> 1);
+#line 134 "intsem.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = (long)(char)(uchar)x;
+#line 135 "intsem.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = (long)(uint)(char)x;
+#line 136 "intsem.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = (long)(int)x;
+#line 137 "intsem.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = (long)((ulong)(ushort)x + (ulong)(short)x);
 }
 
 #ifdef cl_khr_fp64
@@ -10307,6 +13417,47 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 }
 
 #line 153 "intsem.go"
+__kernel void IntFloat_fast(__global const long* restrict is, long is_len, __global const ulong* restrict us, long us_len, __global const double* restrict fs, long fs_len, __global const double* restrict ufs, long ufs_len, __global const float* restrict f32s, long f32s_len, __global const float* restrict small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 155 "intsem.go"
+	long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+#line 168 "intsem.go"
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+#line 169 "intsem.go"
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+#line 171 "intsem.go"
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+}
+
+#line 153 "intsem.go"
 __kernel void IntFloat_aliased(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -10458,14 +13609,87 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 		*dc_p40 = dc_t14;
 	}
 }
+
+#line 153 "intsem.go"
+__kernel void IntFloat_aliased_fast(__global const long* is, long is_len, __global const ulong* us, long us_len, __global const double* fs, long fs_len, __global const double* ufs, long ufs_len, __global const float* f32s, long f32s_len, __global const float* small, long small_len, __global double* toF, long toF_len, __global long* toI, long toI_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 154 "intsem.go"
+	long i = (long)get_global_id(0);
+#line 155 "intsem.go"
+	long n = is_len;
+#line 156 "intsem.go"
+	if (i >= n) {
+#line 157 "intsem.go"
+		return;
+	}
+#line 159 "intsem.go"
+	toF[(long)(0UL * (ulong)n + (ulong)i)] = (double)is[i];
+#line 160 "intsem.go"
+	toF[(long)(1UL * (ulong)n + (ulong)i)] = (double)us[i];
+#line 161 "intsem.go"
+	toF[(long)(2UL * (ulong)n + (ulong)i)] = (double)(float)is[i];
+#line 162 "intsem.go"
+	toF[(long)(3UL * (ulong)n + (ulong)i)] = (double)(float)us[i];
+#line 163 "intsem.go"
+	toF[(long)(4UL * (ulong)n + (ulong)i)] = (double)(float)fs[i];
+#line 164 "intsem.go"
+	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
+#line 165 "intsem.go"
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+#line 166 "intsem.go"
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+#line 167 "intsem.go"
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+#line 168 "intsem.go"
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+#line 169 "intsem.go"
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+#line 170 "intsem.go"
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+#line 171 "intsem.go"
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+#line 172 "intsem.go"
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+}
 #endif // cl_khr_fp64
 `
 
 var dcKernelArith_int8 = &runtime.Kernel{
-	Aliased: "Arith_int8_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_int8",
+	Aliased:     "Arith_int8_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_int8",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10487,10 +13711,42 @@ var dcKernelArith_int8 = &runtime.Kernel{
 }
 
 var dcKernelArith_int16 = &runtime.Kernel{
-	Aliased: "Arith_int16_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_int16",
+	Aliased:     "Arith_int16_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_int16",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10512,10 +13768,42 @@ var dcKernelArith_int16 = &runtime.Kernel{
 }
 
 var dcKernelArith_int32 = &runtime.Kernel{
-	Aliased: "Arith_int32_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_int32",
+	Aliased:     "Arith_int32_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_int32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10537,10 +13825,42 @@ var dcKernelArith_int32 = &runtime.Kernel{
 }
 
 var dcKernelArith_int64 = &runtime.Kernel{
-	Aliased: "Arith_int64_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_int64",
+	Aliased:     "Arith_int64_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_int64",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10562,10 +13882,42 @@ var dcKernelArith_int64 = &runtime.Kernel{
 }
 
 var dcKernelArith_uint8 = &runtime.Kernel{
-	Aliased: "Arith_uint8_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_uint8",
+	Aliased:     "Arith_uint8_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_uint8",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10587,10 +13939,42 @@ var dcKernelArith_uint8 = &runtime.Kernel{
 }
 
 var dcKernelArith_uint16 = &runtime.Kernel{
-	Aliased: "Arith_uint16_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_uint16",
+	Aliased:     "Arith_uint16_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_uint16",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10612,10 +13996,42 @@ var dcKernelArith_uint16 = &runtime.Kernel{
 }
 
 var dcKernelArith_uint32 = &runtime.Kernel{
-	Aliased: "Arith_uint32_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_uint32",
+	Aliased:     "Arith_uint32_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_uint32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10637,10 +14053,42 @@ var dcKernelArith_uint32 = &runtime.Kernel{
 }
 
 var dcKernelArith_uint64 = &runtime.Kernel{
-	Aliased: "Arith_uint64_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_uint64",
+	Aliased:     "Arith_uint64_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_uint64",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10662,10 +14110,42 @@ var dcKernelArith_uint64 = &runtime.Kernel{
 }
 
 var dcKernelArith_int = &runtime.Kernel{
-	Aliased: "Arith_int_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_int",
+	Aliased:     "Arith_int_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_int",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10687,10 +14167,42 @@ var dcKernelArith_int = &runtime.Kernel{
 }
 
 var dcKernelArith_uint = &runtime.Kernel{
-	Aliased: "Arith_uint_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Arith_uint",
+	Aliased:     "Arith_uint_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Arith_uint",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10712,10 +14224,30 @@ var dcKernelArith_uint = &runtime.Kernel{
 }
 
 var dcKernelEdges = &runtime.Kernel{
-	Aliased: "Edges_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Edges",
+	Aliased:     "Edges_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Edges",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "m32",
@@ -10748,8 +14280,17 @@ var dcKernelEdges = &runtime.Kernel{
 var dcKernelShifts = &runtime.Kernel{
 	Aliased: "Shifts_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Shifts",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Shifts",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -10779,8 +14320,31 @@ var dcKernelShifts = &runtime.Kernel{
 var dcKernelNarrow = &runtime.Kernel{
 	Aliased: "Narrow_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Narrow",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Narrow",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -10796,6 +14360,34 @@ var dcKernelNarrow = &runtime.Kernel{
 var dcKernelIntFloat = &runtime.Kernel{
 	Aliased: "IntFloat_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "IntFloat",
@@ -10851,6 +14443,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_int8", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_int8_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_int8", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10865,6 +14462,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_int16", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_int16_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_int16", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10879,6 +14481,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_int32", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_int32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_int32", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10893,6 +14500,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_int64", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_int64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_int64", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10907,6 +14519,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_uint8", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_uint8_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_uint8", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10921,6 +14538,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_uint16", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_uint16_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_uint16", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10935,6 +14557,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_uint32", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_uint32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_uint32", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10949,6 +14576,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_uint64", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_uint64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_uint64", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10963,6 +14595,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_int", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_int_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_int", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10977,6 +14614,11 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 			dc_s2 := s.HostSlice()
 			dc_s3 := out.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("Arith_uint", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_Arith_uint_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				})
+			}
 			return cpu.Run("Arith_uint", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_Arith_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 			})
@@ -10998,6 +14640,11 @@ func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32
 		dc_s4 := out32.HostSlice()
 		dc_s5 := out64.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Edges", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Edges_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_f)
+			})
+		}
 		return cpu.Run("Edges", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Edges(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_f)
 		})
@@ -11015,6 +14662,11 @@ func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *r
 		dc_s3 := uout.HostSlice()
 		dc_s4 := bout.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Shifts", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Shifts_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
+			})
+		}
 		return cpu.Run("Shifts", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Shifts(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
 		})
@@ -11029,6 +14681,11 @@ func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out
 		dc_s0 := xs.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Narrow", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Narrow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Narrow", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Narrow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -11049,6 +14706,11 @@ func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], u
 		dc_s6 := toF.HostSlice()
 		dc_s7 := toI.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("IntFloat", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_IntFloat_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_f)
+			})
+		}
 		return cpu.Run("IntFloat", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_IntFloat(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_f)
 		})
@@ -11105,6 +14767,63 @@ func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []u
 						z -= x << 1
 						z <<= c % 8
 						(*cpu.Index(dc_f, 17, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Arith_int8_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int8.
+func dc_cpu_Arith_int8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []uint32, out []int8, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
 					}
 				}
 			}
@@ -11169,6 +14888,63 @@ func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s 
 	}
 }
 
+// dc_cpu_Arith_int16_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int16.
+func dc_cpu_Arith_int16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s []uint32, out []int16, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Arith_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int32.
 func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11219,6 +14995,63 @@ func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s 
 						z -= x << 1
 						z <<= c % 8
 						(*cpu.Index(dc_f, 53, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Arith_int32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int32.
+func dc_cpu_Arith_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
 					}
 				}
 			}
@@ -11283,6 +15116,63 @@ func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s 
 	}
 }
 
+// dc_cpu_Arith_int64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int64.
+func dc_cpu_Arith_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s []uint32, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Arith_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint8.
 func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11333,6 +15223,63 @@ func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s 
 						z -= x << 1
 						z <<= c % 8
 						(*cpu.Index(dc_f, 89, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Arith_uint8_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint8.
+func dc_cpu_Arith_uint8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
 					}
 				}
 			}
@@ -11397,6 +15344,63 @@ func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16,
 	}
 }
 
+// dc_cpu_Arith_uint16_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint16.
+func dc_cpu_Arith_uint16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16, s []uint32, out []uint16, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Arith_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint32.
 func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11447,6 +15451,63 @@ func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32,
 						z -= x << 1
 						z <<= c % 8
 						(*cpu.Index(dc_f, 125, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Arith_uint32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint32.
+func dc_cpu_Arith_uint32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
 					}
 				}
 			}
@@ -11511,6 +15572,63 @@ func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64,
 	}
 }
 
+// dc_cpu_Arith_uint64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint64.
+func dc_cpu_Arith_uint64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64, s []uint32, out []uint64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Arith_int runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int.
 func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11561,6 +15679,63 @@ func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint
 						z -= x << 1
 						z <<= c % 8
 						(*cpu.Index(dc_f, 161, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Arith_int_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int.
+func dc_cpu_Arith_int_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
 					}
 				}
 			}
@@ -11625,6 +15800,63 @@ func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []u
 	}
 }
 
+// dc_cpu_Arith_uint_fast runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint.
+func dc_cpu_Arith_uint_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []uint32, out []uint, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						c := s[i]
+						out[0*n+i] = x + y
+						out[1*n+i] = x - y
+						out[2*n+i] = x * y
+						out[3*n+i] = -x
+						if y != 0 {
+							out[4*n+i] = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
+							out[5*n+i] = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
+						}
+						out[6*n+i] = x & y
+						out[7*n+i] = x | y
+						out[8*n+i] = x ^ y
+						out[9*n+i] = x &^ y
+						out[10*n+i] = ^x
+						out[11*n+i] = x << c
+						out[12*n+i] = x >> c
+						z := x
+						z++
+						z += y
+						z *= 3
+						z -= x << 1
+						z <<= c % 8
+						out[13*n+i] = z
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Edges runs every thread of groups [dc_g0, dc_g1) of kernel Edges.
 func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11672,6 +15904,53 @@ func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 
 	}
 }
 
+// dc_cpu_Edges_fast runs every thread of groups [dc_g0, dc_g1) of kernel Edges.
+func dc_cpu_Edges_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						if dc_x != 0 {
+							continue dc_thread
+						}
+						m := m32[0]
+						d := d32[0]
+						out32[0] = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
+						out32[1] = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
+						out32[2] = -m
+						out32[3] = m - 1
+						out32[4] = m * d
+						out32[5] = m - 1 + 2
+						out32[6] = 2147483647 + d*m
+						mm := m64[0]
+						dd := d64[0]
+						out64[0] = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
+						out64[1] = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
+						out64[2] = -mm
+						out64[3] = mm - 1
+						out64[4] = mm * dd
+						out64[5] = 9223372036854775807 + dd*mm
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Shifts runs every thread of groups [dc_g0, dc_g1) of kernel Shifts.
 func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11707,6 +15986,44 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 						b := uint8(x)
 						(*cpu.Index(dc_f, 206, bout, int(2*i), dc_x, dc_y, dc_z)) = b << c
 						(*cpu.Index(dc_f, 207, bout, int(2*i+1), dc_x, dc_y, dc_z)) = b >> c
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shifts_fast runs every thread of groups [dc_g0, dc_g1) of kernel Shifts.
+func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						c := s[i]
+						out[2*i] = x << c
+						out[2*i+1] = x >> c
+						u := uint64(x)
+						uout[2*i] = u << c
+						uout[2*i+1] = u >> c
+						b := uint8(x)
+						bout[2*i] = b << c
+						bout[2*i+1] = b >> c
 					}
 				}
 			}
@@ -11758,6 +16075,46 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f
 	}
 }
 
+// dc_cpu_Narrow_fast runs every thread of groups [dc_g0, dc_g1) of kernel Narrow.
+func dc_cpu_Narrow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(xs)
+						if i >= n {
+							continue dc_thread
+						}
+						x := xs[i]
+						out[0*n+i] = int64(int8(x))
+						out[1*n+i] = int64(int16(x))
+						out[2*n+i] = int64(int32(x))
+						out[3*n+i] = int64(uint8(x))
+						out[4*n+i] = int64(uint16(x))
+						out[5*n+i] = int64(uint32(x))
+						out[6*n+i] = int64(uint64(x) >> 1)
+						out[7*n+i] = int64(int8(uint8(x)))
+						out[8*n+i] = int64(uint32(int8(x)))
+						out[9*n+i] = int64(int(int32(x)))
+						out[10*n+i] = int64(uint(uint16(x)) + uint(int16(x)))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_IntFloat runs every thread of groups [dc_g0, dc_g1) of kernel IntFloat.
 func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -11797,6 +16154,48 @@ func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs
 						(*cpu.Index(dc_f, 240, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 241, small, int(i), dc_x, dc_y, dc_z))))
 						(*cpu.Index(dc_f, 242, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 243, small, int(i), dc_x, dc_y, dc_z)) + 128))
 						(*cpu.Index(dc_f, 244, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 245, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 246, f32s, int(i), dc_x, dc_y, dc_z))))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_IntFloat_fast runs every thread of groups [dc_g0, dc_g1) of kernel IntFloat.
+func dc_cpu_IntFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(is)
+						if i >= n {
+							continue dc_thread
+						}
+						toF[0*n+i] = float64(is[i])
+						toF[1*n+i] = float64(us[i])
+						toF[2*n+i] = float64(float32(is[i]))
+						toF[3*n+i] = float64(float32(us[i]))
+						toF[4*n+i] = float64(float32(fs[i]))
+						toF[5*n+i] = float64(f32s[i])
+						toF[6*n+i] = float64(int(small[i])) / 2
+						toF[7*n+i] = float64(uint32(ufs[i]/10000000000)) + float64(int16(small[i]*200))
+						toI[0*n+i] = int64(fs[i])
+						toI[1*n+i] = int64(uint64(ufs[i]))
+						toI[2*n+i] = int64(int32(f32s[i]))
+						toI[3*n+i] = int64(int8(small[i]))
+						toI[4*n+i] = int64(uint8(small[i] + 128))
+						toI[5*n+i] = int64(int(fs[i]/3) - int(f32s[i]))
 					}
 				}
 			}

@@ -239,6 +239,59 @@ __kernel void Math32(__global const float* restrict x, long x_len, __global cons
 }
 
 #line 38 "mathfn.go"
+__kernel void Math32_fast(__global const float* restrict x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 40 "mathfn.go"
+	long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 46 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 47 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 48 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 49 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 50 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 51 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 52 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 53 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 54 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 55 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 56 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 57 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 58 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 59 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 60 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 61 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
+#line 38 "mathfn.go"
 __kernel void Math32_aliased(__global const float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -410,6 +463,59 @@ __kernel void Math32_aliased(__global const float* x, long x_len, __global const
 	if (!dc_b35) {
 		*dc_p36 = dc_t17;
 	}
+}
+
+#line 38 "mathfn.go"
+__kernel void Math32_aliased_fast(__global const float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 40 "mathfn.go"
+	long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 46 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 47 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 48 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 49 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 50 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 51 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 52 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 53 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 54 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 55 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 56 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 57 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 58 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 59 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 60 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 61 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
 }
 
 #ifdef cl_khr_fp64
@@ -588,6 +694,59 @@ __kernel void Math64(__global const double* restrict x, long x_len, __global con
 }
 
 #line 67 "mathfn.go"
+__kernel void Math64_fast(__global const double* restrict x, long x_len, __global const double* restrict y, long y_len, __global const double* restrict z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 69 "mathfn.go"
+	long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
+#line 67 "mathfn.go"
 __kernel void Math64_aliased(__global const double* x, long x_len, __global const double* y, long y_len, __global const double* z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -761,6 +920,59 @@ __kernel void Math64_aliased(__global const double* x, long x_len, __global cons
 	}
 }
 
+#line 67 "mathfn.go"
+__kernel void Math64_aliased_fast(__global const double* x, long x_len, __global const double* y, long y_len, __global const double* z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 69 "mathfn.go"
+	long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
 #line 109 "mathfn.go"
 __kernel void Geometry64(__global const double* restrict xs, long xs_len, __global const double* restrict ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -841,6 +1053,49 @@ __kernel void Geometry64(__global const double* restrict xs, long xs_len, __glob
 }
 
 #line 109 "mathfn.go"
+__kernel void Geometry64_fast(__global const double* restrict xs, long xs_len, __global const double* restrict ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long base = (long)((ulong)i * 5UL);
+#line 116 "mathfn.go"
+	out[(long)((ulong)base + 0UL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long)((ulong)base + 1UL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long)((ulong)base + 2UL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = as_double((ulong)(9218868437227405312UL));
+#line 119 "mathfn.go"
+	double far = as_double((ulong)(18442240474082181120UL));
+#line 120 "mathfn.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long)((ulong)k - 1UL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long)((ulong)base + 3UL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long)((ulong)base + 4UL)] = far;
+}
+
+#line 109 "mathfn.go"
 __kernel void Geometry64_aliased(__global const double* xs, long xs_len, __global const double* ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -918,6 +1173,49 @@ __kernel void Geometry64_aliased(__global const double* xs, long xs_len, __globa
 		*dc_p11 = dc_t5;
 	}
 }
+
+#line 109 "mathfn.go"
+__kernel void Geometry64_aliased_fast(__global const double* xs, long xs_len, __global const double* ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long base = (long)((ulong)i * 5UL);
+#line 116 "mathfn.go"
+	out[(long)((ulong)base + 0UL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long)((ulong)base + 1UL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long)((ulong)base + 2UL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = as_double((ulong)(9218868437227405312UL));
+#line 119 "mathfn.go"
+	double far = as_double((ulong)(18442240474082181120UL));
+#line 120 "mathfn.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long)((ulong)k - 1UL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long)((ulong)base + 3UL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long)((ulong)base + 4UL)] = far;
+}
 #endif // cl_khr_fp64
 
 // dc: fastmath
@@ -943,6 +1241,20 @@ __kernel void Softplus(__global const float* restrict x, long x_len, __global fl
 
 // dc: fastmath
 #line 134 "mathfn.go"
+__kernel void Softplus_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long i = (long)get_global_id(0);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = native_log(1.0f + native_exp(x[i]));
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
 __kernel void Softplus_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -958,6 +1270,20 @@ __kernel void Softplus_aliased(__global const float* x, long x_len, __global flo
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
+__kernel void Softplus_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long i = (long)get_global_id(0);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = native_log(1.0f + native_exp(x[i]));
 		}
 	}
 }

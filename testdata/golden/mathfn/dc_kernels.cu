@@ -235,6 +235,59 @@ extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, 
 }
 
 #line 38 "mathfn.go"
+extern "C" __global__ void Math32_fast(const float* __restrict__ x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "mathfn.go"
+	long long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+#line 46 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+#line 47 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+#line 48 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+#line 49 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+#line 50 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+#line 51 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+#line 52 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+#line 53 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+#line 54 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+#line 55 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+#line 56 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+#line 57 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+#line 58 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+#line 59 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+#line 60 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+#line 61 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
+}
+
+#line 38 "mathfn.go"
 extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -406,6 +459,59 @@ extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const
 	if (!dc_b35) {
 		*dc_p36 = dc_t17;
 	}
+}
+
+#line 38 "mathfn.go"
+extern "C" __global__ void Math32_aliased_fast(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "mathfn.go"
+	long long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+#line 46 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+#line 47 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+#line 48 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+#line 49 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+#line 50 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+#line 51 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+#line 52 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+#line 53 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+#line 54 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+#line 55 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+#line 56 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+#line 57 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+#line 58 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+#line 59 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+#line 60 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+#line 61 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
 }
 
 #line 67 "mathfn.go"
@@ -583,6 +689,59 @@ extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len,
 }
 
 #line 67 "mathfn.go"
+extern "C" __global__ void Math64_fast(const double* __restrict__ x, long long x_len, const double* __restrict__ y, long long y_len, const double* __restrict__ z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "mathfn.go"
+	long long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+}
+
+#line 67 "mathfn.go"
 extern "C" __global__ void Math64_aliased(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -756,6 +915,59 @@ extern "C" __global__ void Math64_aliased(const double* x, long long x_len, cons
 	}
 }
 
+#line 67 "mathfn.go"
+extern "C" __global__ void Math64_aliased_fast(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "mathfn.go"
+	long long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+}
+
 #line 109 "mathfn.go"
 extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -833,6 +1045,49 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 	if (!dc_b10) {
 		*dc_p11 = dc_t5;
 	}
+}
+
+#line 109 "mathfn.go"
+extern "C" __global__ void Geometry64_fast(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long long base = (long long)((unsigned long long)i * 5ULL);
+#line 116 "mathfn.go"
+	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
+#line 119 "mathfn.go"
+	double far = __longlong_as_double((long long)(18442240474082181120ULL));
+#line 120 "mathfn.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long long)((unsigned long long)k - 1ULL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long long)((unsigned long long)base + 4ULL)] = far;
 }
 
 #line 109 "mathfn.go"
@@ -914,6 +1169,49 @@ extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len
 	}
 }
 
+#line 109 "mathfn.go"
+extern "C" __global__ void Geometry64_aliased_fast(const double* xs, long long xs_len, const double* ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long long base = (long long)((unsigned long long)i * 5ULL);
+#line 116 "mathfn.go"
+	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
+#line 119 "mathfn.go"
+	double far = __longlong_as_double((long long)(18442240474082181120ULL));
+#line 120 "mathfn.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long long)((unsigned long long)k - 1ULL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long long)((unsigned long long)base + 4ULL)] = far;
+}
+
 // dc: fastmath
 #line 134 "mathfn.go"
 extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
@@ -937,6 +1235,20 @@ extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len
 
 // dc: fastmath
 #line 134 "mathfn.go"
+extern "C" __global__ void Softplus_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = __logf(1.0f + __expf(x[i]));
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
 extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -952,6 +1264,20 @@ extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, flo
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
+extern "C" __global__ void Softplus_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = __logf(1.0f + __expf(x[i]));
 		}
 	}
 }

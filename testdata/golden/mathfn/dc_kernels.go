@@ -527,6 +527,59 @@ extern "C" __global__ void Math32(const float* __restrict__ x, long long x_len, 
 }
 
 #line 38 "mathfn.go"
+extern "C" __global__ void Math32_fast(const float* __restrict__ x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "mathfn.go"
+	long long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+#line 46 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+#line 47 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+#line 48 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+#line 49 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+#line 50 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+#line 51 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+#line 52 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+#line 53 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+#line 54 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+#line 55 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+#line 56 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+#line 57 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+#line 58 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+#line 59 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+#line 60 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+#line 61 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
+}
+
+#line 38 "mathfn.go"
 extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -698,6 +751,59 @@ extern "C" __global__ void Math32_aliased(const float* x, long long x_len, const
 	if (!dc_b35) {
 		*dc_p36 = dc_t17;
 	}
+}
+
+#line 38 "mathfn.go"
+extern "C" __global__ void Math32_aliased_fast(const float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "mathfn.go"
+	long long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrtf(a);
+#line 46 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrtf(a);
+#line 47 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = expf(b);
+#line 48 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2f(b);
+#line 49 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = logf(a);
+#line 50 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2f(a);
+#line 51 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sinf(b);
+#line 52 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cosf(b);
+#line 53 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tanf(c);
+#line 54 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanhf(b);
+#line 55 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2f(b, c);
+#line 56 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = powf(a, b);
+#line 57 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabsf(b);
+#line 58 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floorf(b);
+#line 59 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceilf(b);
+#line 60 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = truncf(b);
+#line 61 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fmaf(a, b, c);
 }
 
 #line 67 "mathfn.go"
@@ -875,6 +981,59 @@ extern "C" __global__ void Math64(const double* __restrict__ x, long long x_len,
 }
 
 #line 67 "mathfn.go"
+extern "C" __global__ void Math64_fast(const double* __restrict__ x, long long x_len, const double* __restrict__ y, long long y_len, const double* __restrict__ z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "mathfn.go"
+	long long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+}
+
+#line 67 "mathfn.go"
 extern "C" __global__ void Math64_aliased(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1048,6 +1207,59 @@ extern "C" __global__ void Math64_aliased(const double* x, long long x_len, cons
 	}
 }
 
+#line 67 "mathfn.go"
+extern "C" __global__ void Math64_aliased_fast(const double* x, long long x_len, const double* y, long long y_len, const double* z, long long z_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "mathfn.go"
+	long long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long long)(8ULL * (unsigned long long)n + (unsigned long long)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long long)(9ULL * (unsigned long long)n + (unsigned long long)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long long)(10ULL * (unsigned long long)n + (unsigned long long)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long long)(11ULL * (unsigned long long)n + (unsigned long long)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long long)(12ULL * (unsigned long long)n + (unsigned long long)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long long)(13ULL * (unsigned long long)n + (unsigned long long)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long long)(14ULL * (unsigned long long)n + (unsigned long long)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long long)(15ULL * (unsigned long long)n + (unsigned long long)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long long)(16ULL * (unsigned long long)n + (unsigned long long)i)] = fma(a, b, c);
+}
+
 #line 109 "mathfn.go"
 extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1125,6 +1337,49 @@ extern "C" __global__ void Geometry64(const double* __restrict__ xs, long long x
 	if (!dc_b10) {
 		*dc_p11 = dc_t5;
 	}
+}
+
+#line 109 "mathfn.go"
+extern "C" __global__ void Geometry64_fast(const double* __restrict__ xs, long long xs_len, const double* __restrict__ ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long long base = (long long)((unsigned long long)i * 5ULL);
+#line 116 "mathfn.go"
+	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
+#line 119 "mathfn.go"
+	double far = __longlong_as_double((long long)(18442240474082181120ULL));
+#line 120 "mathfn.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long long)((unsigned long long)k - 1ULL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long long)((unsigned long long)base + 4ULL)] = far;
 }
 
 #line 109 "mathfn.go"
@@ -1206,6 +1461,49 @@ extern "C" __global__ void Geometry64_aliased(const double* xs, long long xs_len
 	}
 }
 
+#line 109 "mathfn.go"
+extern "C" __global__ void Geometry64_aliased_fast(const double* xs, long long xs_len, const double* ys, long long ys_len, double* out, long long out_len, double radius, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long long base = (long long)((unsigned long long)i * 5ULL);
+#line 116 "mathfn.go"
+	out[(long long)((unsigned long long)base + 0ULL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long long)((unsigned long long)base + 1ULL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long long)((unsigned long long)base + 2ULL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = __longlong_as_double((long long)(9218868437227405312ULL));
+#line 119 "mathfn.go"
+	double far = __longlong_as_double((long long)(18442240474082181120ULL));
+#line 120 "mathfn.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long long)((unsigned long long)k - 1ULL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long long)((unsigned long long)base + 3ULL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long long)((unsigned long long)base + 4ULL)] = far;
+}
+
 // dc: fastmath
 #line 134 "mathfn.go"
 extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
@@ -1229,6 +1527,20 @@ extern "C" __global__ void Softplus(const float* __restrict__ x, long long x_len
 
 // dc: fastmath
 #line 134 "mathfn.go"
+extern "C" __global__ void Softplus_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = __logf(1.0f + __expf(x[i]));
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
 extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1244,6 +1556,20 @@ extern "C" __global__ void Softplus_aliased(const float* x, long long x_len, flo
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
+extern "C" __global__ void Softplus_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = __logf(1.0f + __expf(x[i]));
 		}
 	}
 }
@@ -1491,6 +1817,59 @@ __kernel void Math32(__global const float* restrict x, long x_len, __global cons
 }
 
 #line 38 "mathfn.go"
+__kernel void Math32_fast(__global const float* restrict x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 40 "mathfn.go"
+	long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 46 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 47 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 48 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 49 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 50 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 51 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 52 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 53 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 54 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 55 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 56 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 57 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 58 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 59 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 60 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 61 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
+#line 38 "mathfn.go"
 __kernel void Math32_aliased(__global const float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1662,6 +2041,59 @@ __kernel void Math32_aliased(__global const float* x, long x_len, __global const
 	if (!dc_b35) {
 		*dc_p36 = dc_t17;
 	}
+}
+
+#line 38 "mathfn.go"
+__kernel void Math32_aliased_fast(__global const float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 40 "mathfn.go"
+	long n = x_len;
+#line 41 "mathfn.go"
+	if (i >= n) {
+#line 42 "mathfn.go"
+		return;
+	}
+#line 44 "mathfn.go"
+	float a = x[i];
+#line 44 "mathfn.go"
+	float b = y[i];
+#line 44 "mathfn.go"
+	float c = z[i];
+#line 45 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 46 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 47 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 48 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 49 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 50 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 51 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 52 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 53 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 54 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 55 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 56 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 57 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 58 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 59 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 60 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 61 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
 }
 
 #ifdef cl_khr_fp64
@@ -1840,6 +2272,59 @@ __kernel void Math64(__global const double* restrict x, long x_len, __global con
 }
 
 #line 67 "mathfn.go"
+__kernel void Math64_fast(__global const double* restrict x, long x_len, __global const double* restrict y, long y_len, __global const double* restrict z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 69 "mathfn.go"
+	long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
+#line 67 "mathfn.go"
 __kernel void Math64_aliased(__global const double* x, long x_len, __global const double* y, long y_len, __global const double* z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2013,6 +2498,59 @@ __kernel void Math64_aliased(__global const double* x, long x_len, __global cons
 	}
 }
 
+#line 67 "mathfn.go"
+__kernel void Math64_aliased_fast(__global const double* x, long x_len, __global const double* y, long y_len, __global const double* z, long z_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 69 "mathfn.go"
+	long n = x_len;
+#line 70 "mathfn.go"
+	if (i >= n) {
+#line 71 "mathfn.go"
+		return;
+	}
+#line 73 "mathfn.go"
+	double a = x[i];
+#line 73 "mathfn.go"
+	double b = y[i];
+#line 73 "mathfn.go"
+	double c = z[i];
+#line 74 "mathfn.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = sqrt(a);
+#line 75 "mathfn.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = rsqrt(a);
+#line 76 "mathfn.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = exp(b);
+#line 77 "mathfn.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = exp2(b);
+#line 78 "mathfn.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = log(a);
+#line 79 "mathfn.go"
+	out[(long)(5UL * (ulong)n + (ulong)i)] = log2(a);
+#line 80 "mathfn.go"
+	out[(long)(6UL * (ulong)n + (ulong)i)] = sin(b);
+#line 81 "mathfn.go"
+	out[(long)(7UL * (ulong)n + (ulong)i)] = cos(b);
+#line 82 "mathfn.go"
+	out[(long)(8UL * (ulong)n + (ulong)i)] = tan(c);
+#line 83 "mathfn.go"
+	out[(long)(9UL * (ulong)n + (ulong)i)] = tanh(b);
+#line 84 "mathfn.go"
+	out[(long)(10UL * (ulong)n + (ulong)i)] = atan2(b, c);
+#line 85 "mathfn.go"
+	out[(long)(11UL * (ulong)n + (ulong)i)] = pow(a, b);
+#line 86 "mathfn.go"
+	out[(long)(12UL * (ulong)n + (ulong)i)] = fabs(b);
+#line 87 "mathfn.go"
+	out[(long)(13UL * (ulong)n + (ulong)i)] = floor(b);
+#line 88 "mathfn.go"
+	out[(long)(14UL * (ulong)n + (ulong)i)] = ceil(b);
+#line 89 "mathfn.go"
+	out[(long)(15UL * (ulong)n + (ulong)i)] = trunc(b);
+#line 90 "mathfn.go"
+	out[(long)(16UL * (ulong)n + (ulong)i)] = fma(a, b, c);
+}
+
 #line 109 "mathfn.go"
 __kernel void Geometry64(__global const double* restrict xs, long xs_len, __global const double* restrict ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -2093,6 +2631,49 @@ __kernel void Geometry64(__global const double* restrict xs, long xs_len, __glob
 }
 
 #line 109 "mathfn.go"
+__kernel void Geometry64_fast(__global const double* restrict xs, long xs_len, __global const double* restrict ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long base = (long)((ulong)i * 5UL);
+#line 116 "mathfn.go"
+	out[(long)((ulong)base + 0UL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long)((ulong)base + 1UL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long)((ulong)base + 2UL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = as_double((ulong)(9218868437227405312UL));
+#line 119 "mathfn.go"
+	double far = as_double((ulong)(18442240474082181120UL));
+#line 120 "mathfn.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long)((ulong)k - 1UL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long)((ulong)base + 3UL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long)((ulong)base + 4UL)] = far;
+}
+
+#line 109 "mathfn.go"
 __kernel void Geometry64_aliased(__global const double* xs, long xs_len, __global const double* ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2170,6 +2751,49 @@ __kernel void Geometry64_aliased(__global const double* xs, long xs_len, __globa
 		*dc_p11 = dc_t5;
 	}
 }
+
+#line 109 "mathfn.go"
+__kernel void Geometry64_aliased_fast(__global const double* xs, long xs_len, __global const double* ys, long ys_len, __global double* out, long out_len, double radius, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 110 "mathfn.go"
+	long i = (long)get_global_id(0);
+#line 111 "mathfn.go"
+	if (i >= xs_len) {
+#line 112 "mathfn.go"
+		return;
+	}
+#line 114 "mathfn.go"
+	double x = xs[i];
+#line 114 "mathfn.go"
+	double y = ys[i];
+#line 115 "mathfn.go"
+	long base = (long)((ulong)i * 5UL);
+#line 116 "mathfn.go"
+	out[(long)((ulong)base + 0UL)] = sqrt(x * x + y * y);
+#line 117 "mathfn.go"
+	out[(long)((ulong)base + 1UL)] = hypot(x, y);
+#line 118 "mathfn.go"
+	out[(long)((ulong)base + 2UL)] = fmod(atan2(y, x), 1.0);
+#line 119 "mathfn.go"
+	double nearest = as_double((ulong)(9218868437227405312UL));
+#line 119 "mathfn.go"
+	double far = as_double((ulong)(18442240474082181120UL));
+#line 120 "mathfn.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 121 "mathfn.go"
+		double d = hypot(x - (double)(long)((ulong)k - 1UL), y);
+#line 122 "mathfn.go"
+		if (d < radius) {
+#line 123 "mathfn.go"
+			nearest = dc_min_f64(nearest, d);
+		}
+#line 125 "mathfn.go"
+		far = dc_max_f64(far, d);
+	}
+#line 127 "mathfn.go"
+	out[(long)((ulong)base + 3UL)] = nearest;
+#line 128 "mathfn.go"
+	out[(long)((ulong)base + 4UL)] = far;
+}
 #endif // cl_khr_fp64
 
 // dc: fastmath
@@ -2195,6 +2819,20 @@ __kernel void Softplus(__global const float* restrict x, long x_len, __global fl
 
 // dc: fastmath
 #line 134 "mathfn.go"
+__kernel void Softplus_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long i = (long)get_global_id(0);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = native_log(1.0f + native_exp(x[i]));
+		}
+	}
+}
+
+// dc: fastmath
+#line 134 "mathfn.go"
 __kernel void Softplus_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2213,13 +2851,64 @@ __kernel void Softplus_aliased(__global const float* x, long x_len, __global flo
 		}
 	}
 }
+
+// dc: fastmath
+#line 134 "mathfn.go"
+__kernel void Softplus_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 135 "mathfn.go"
+		long i = (long)get_global_id(0);
+#line 135 "mathfn.go"
+		if (i < x_len) {
+#line 136 "mathfn.go"
+			out[i] = native_log(1.0f + native_exp(x[i]));
+		}
+	}
+}
 `
 
 var dcKernelMath32 = &runtime.Kernel{
 	Aliased: "Math32_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Math32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 14}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 14}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Math32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "x",
@@ -2243,6 +2932,43 @@ var dcKernelMath32 = &runtime.Kernel{
 var dcKernelMath64 = &runtime.Kernel{
 	Aliased: "Math64_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 14}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 14}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Math64",
@@ -2269,6 +2995,14 @@ var dcKernelMath64 = &runtime.Kernel{
 var dcKernelGeometry64 = &runtime.Kernel{
 	Aliased: "Geometry64_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Geometry64",
@@ -2293,8 +3027,11 @@ var dcKernelGeometry64 = &runtime.Kernel{
 }
 
 var dcKernelSoftplus = &runtime.Kernel{
-	Aliased:  "Softplus_aliased",
-	Checked:  true,
+	Aliased: "Softplus_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	FastMath: true,
 	Module:   dcModule,
 	Name:     "Softplus",
@@ -2320,6 +3057,11 @@ func LaunchMath32(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y 
 		dc_s2 := z.HostSlice()
 		dc_s3 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Math32", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Math32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Math32", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Math32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -2336,6 +3078,11 @@ func LaunchMath64(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float64], y 
 		dc_s2 := z.HostSlice()
 		dc_s3 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Math64", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Math64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Math64", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Math64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -2351,6 +3098,11 @@ func LaunchGeometry64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64
 		dc_s1 := ys.HostSlice()
 		dc_s2 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Geometry64", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Geometry64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, radius, dc_f)
+			})
+		}
 		return cpu.Run("Geometry64", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Geometry64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, radius, dc_f)
 		})
@@ -2365,6 +3117,11 @@ func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], 
 		dc_s0 := x.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Softplus", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Softplus_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Softplus", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Softplus(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -2416,6 +3173,54 @@ func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z [
 						(*cpu.Index(dc_f, 16, out, int(14*n+i), dc_x, dc_y, dc_z)) = dc.Ceil(b)
 						(*cpu.Index(dc_f, 17, out, int(15*n+i), dc_x, dc_y, dc_z)) = dc.Trunc(b)
 						(*cpu.Index(dc_f, 18, out, int(16*n+i), dc_x, dc_y, dc_z)) = dc.FMA(a, b, c)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Math32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Math32.
+func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(x)
+						if i >= n {
+							continue dc_thread
+						}
+						a := x[i]
+						b := y[i]
+						c := z[i]
+						out[0*n+i] = dc.Sqrt(a)
+						out[1*n+i] = dc.Rsqrt(a)
+						out[2*n+i] = dc.Exp(b)
+						out[3*n+i] = dc.Exp2(b)
+						out[4*n+i] = dc.Log(a)
+						out[5*n+i] = dc.Log2(a)
+						out[6*n+i] = dc.Sin(b)
+						out[7*n+i] = dc.Cos(b)
+						out[8*n+i] = dc.Tan(c)
+						out[9*n+i] = dc.Tanh(b)
+						out[10*n+i] = dc.Atan2(b, c)
+						out[11*n+i] = dc.Pow(a, b)
+						out[12*n+i] = dc.Abs(b)
+						out[13*n+i] = dc.Floor(b)
+						out[14*n+i] = dc.Ceil(b)
+						out[15*n+i] = dc.Trunc(b)
+						out[16*n+i] = dc.FMA(a, b, c)
 					}
 				}
 			}
@@ -2475,6 +3280,54 @@ func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z [
 	}
 }
 
+// dc_cpu_Math64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Math64.
+func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(x)
+						if i >= n {
+							continue dc_thread
+						}
+						a := x[i]
+						b := y[i]
+						c := z[i]
+						out[0*n+i] = math.Sqrt(a)
+						out[1*n+i] = dc.Rsqrt(a)
+						out[2*n+i] = math.Exp(b)
+						out[3*n+i] = math.Exp2(b)
+						out[4*n+i] = math.Log(a)
+						out[5*n+i] = math.Log2(a)
+						out[6*n+i] = math.Sin(b)
+						out[7*n+i] = math.Cos(b)
+						out[8*n+i] = math.Tan(c)
+						out[9*n+i] = math.Tanh(b)
+						out[10*n+i] = math.Atan2(b, c)
+						out[11*n+i] = math.Pow(a, b)
+						out[12*n+i] = math.Abs(b)
+						out[13*n+i] = math.Floor(b)
+						out[14*n+i] = math.Ceil(b)
+						out[15*n+i] = math.Trunc(b)
+						out[16*n+i] = math.FMA(a, b, c)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Geometry64 runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
 func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2519,6 +3372,46 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 	}
 }
 
+// dc_cpu_Geometry64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
+func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := xs[i]
+						y := ys[i]
+						base := i * 5
+						out[base+0] = math.Sqrt(x*x + y*y)
+						out[base+1] = math.Hypot(x, y)
+						out[base+2] = math.Mod(math.Atan2(y, x), 1)
+						nearest := math.Float64frombits(9218868437227405312)
+						far := math.Float64frombits(18442240474082181120)
+						for k := 0; k < 3; k++ {
+							d := math.Hypot(x-float64(k-1), y)
+							if d < radius {
+								nearest = min(nearest, d)
+							}
+							far = max(far, d)
+						}
+						out[base+3] = nearest
+						out[base+4] = far
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Softplus runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2541,6 +3434,32 @@ func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 						{
 							i := dc_x
 							(*cpu.Index(dc_f, 44, out, int(i), dc_x, dc_y, dc_z)) = dc.Log(1 + dc.Exp(x[i]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Softplus_fast runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
+func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							out[i] = dc.Log(1 + dc.Exp(x[i]))
 						}
 					}
 				}

@@ -127,6 +127,61 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 16 "matmul.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__local float sh0[16][16];
+#line 18 "matmul.go"
+	__local float sh1[16][16];
+#line 17 "matmul.go"
+	__local float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	__local float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long tx = (long)get_local_id(0);
+#line 19 "matmul.go"
+	long ty = (long)get_local_id(1);
+#line 20 "matmul.go"
+	long row = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ty);
+#line 21 "matmul.go"
+	long col = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 24 "matmul.go"
+		if (row < m && (long)((ulong)k0 + (ulong)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long)(((ulong)k0 + (ulong)ty) * (ulong)n + (ulong)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 35 "matmul.go"
+		for (long kk = 0L; kk < 16L; kk = (long)((ulong)kk + 1UL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = sum;
+	}
+}
+
+#line 16 "matmul.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -217,5 +272,60 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
+	}
+}
+
+#line 16 "matmul.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__local float sh0[16][16];
+#line 18 "matmul.go"
+	__local float sh1[16][16];
+#line 17 "matmul.go"
+	__local float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	__local float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long tx = (long)get_local_id(0);
+#line 19 "matmul.go"
+	long ty = (long)get_local_id(1);
+#line 20 "matmul.go"
+	long row = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ty);
+#line 21 "matmul.go"
+	long col = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 24 "matmul.go"
+		if (row < m && (long)((ulong)k0 + (ulong)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long)(((ulong)k0 + (ulong)ty) * (ulong)n + (ulong)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 35 "matmul.go"
+		for (long kk = 0L; kk < 16L; kk = (long)((ulong)kk + 1UL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = sum;
 	}
 }

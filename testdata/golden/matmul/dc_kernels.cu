@@ -131,6 +131,61 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 16 "matmul.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__shared__ float sh0[16][16];
+#line 18 "matmul.go"
+	__shared__ float sh1[16][16];
+#line 17 "matmul.go"
+	float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long long tx = (long long)threadIdx.x;
+#line 19 "matmul.go"
+	long long ty = (long long)threadIdx.y;
+#line 20 "matmul.go"
+	long long row = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ty);
+#line 21 "matmul.go"
+	long long col = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 24 "matmul.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		__syncthreads();
+#line 35 "matmul.go"
+		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		__syncthreads();
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
+	}
+}
+
+#line 16 "matmul.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -221,5 +276,60 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
+	}
+}
+
+#line 16 "matmul.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__shared__ float sh0[16][16];
+#line 18 "matmul.go"
+	__shared__ float sh1[16][16];
+#line 17 "matmul.go"
+	float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long long tx = (long long)threadIdx.x;
+#line 19 "matmul.go"
+	long long ty = (long long)threadIdx.y;
+#line 20 "matmul.go"
+	long long row = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ty);
+#line 21 "matmul.go"
+	long long col = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 24 "matmul.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		__syncthreads();
+#line 35 "matmul.go"
+		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		__syncthreads();
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
 	}
 }

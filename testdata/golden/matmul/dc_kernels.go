@@ -230,6 +230,61 @@ extern "C" __global__ void MatMul(const float* __restrict__ a, long long a_len, 
 }
 
 #line 16 "matmul.go"
+extern "C" __global__ void MatMul_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__shared__ float sh0[16][16];
+#line 18 "matmul.go"
+	__shared__ float sh1[16][16];
+#line 17 "matmul.go"
+	float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long long tx = (long long)threadIdx.x;
+#line 19 "matmul.go"
+	long long ty = (long long)threadIdx.y;
+#line 20 "matmul.go"
+	long long row = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ty);
+#line 21 "matmul.go"
+	long long col = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 24 "matmul.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		__syncthreads();
+#line 35 "matmul.go"
+		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		__syncthreads();
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
+	}
+}
+
+#line 16 "matmul.go"
 extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -320,6 +375,61 @@ extern "C" __global__ void MatMul_aliased(const float* a, long long a_len, const
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
+	}
+}
+
+#line 16 "matmul.go"
+extern "C" __global__ void MatMul_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__shared__ float sh0[16][16];
+#line 18 "matmul.go"
+	__shared__ float sh1[16][16];
+#line 17 "matmul.go"
+	float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long long tx = (long long)threadIdx.x;
+#line 19 "matmul.go"
+	long long ty = (long long)threadIdx.y;
+#line 20 "matmul.go"
+	long long row = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ty);
+#line 21 "matmul.go"
+	long long col = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long long k0 = 0LL; k0 < k; k0 = (long long)((unsigned long long)k0 + 16ULL)) {
+#line 24 "matmul.go"
+		if (row < m && (long long)((unsigned long long)k0 + (unsigned long long)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long long)((unsigned long long)row * (unsigned long long)k + (unsigned long long)k0 + (unsigned long long)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long long)((unsigned long long)k0 + (unsigned long long)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long long)(((unsigned long long)k0 + (unsigned long long)ty) * (unsigned long long)n + (unsigned long long)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		__syncthreads();
+#line 35 "matmul.go"
+		for (long long kk = 0LL; kk < 16LL; kk = (long long)((unsigned long long)kk + 1ULL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		__syncthreads();
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long long)((unsigned long long)row * (unsigned long long)n + (unsigned long long)col)] = sum;
 	}
 }
 `
@@ -454,6 +564,61 @@ __kernel void MatMul(__global const float* restrict a, long a_len, __global cons
 }
 
 #line 16 "matmul.go"
+__kernel void MatMul_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__local float sh0[16][16];
+#line 18 "matmul.go"
+	__local float sh1[16][16];
+#line 17 "matmul.go"
+	__local float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	__local float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long tx = (long)get_local_id(0);
+#line 19 "matmul.go"
+	long ty = (long)get_local_id(1);
+#line 20 "matmul.go"
+	long row = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ty);
+#line 21 "matmul.go"
+	long col = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 24 "matmul.go"
+		if (row < m && (long)((ulong)k0 + (ulong)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long)(((ulong)k0 + (ulong)ty) * (ulong)n + (ulong)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 35 "matmul.go"
+		for (long kk = 0L; kk < 16L; kk = (long)((ulong)kk + 1UL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = sum;
+	}
+}
+
+#line 16 "matmul.go"
 __kernel void MatMul_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -546,14 +711,78 @@ __kernel void MatMul_aliased(__global const float* a, long a_len, __global const
 		}
 	}
 }
+
+#line 16 "matmul.go"
+__kernel void MatMul_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "matmul.go"
+	__local float sh0[16][16];
+#line 18 "matmul.go"
+	__local float sh1[16][16];
+#line 17 "matmul.go"
+	__local float (*as)[16] = sh0;
+#line 18 "matmul.go"
+	__local float (*bs)[16] = sh1;
+#line 19 "matmul.go"
+	long tx = (long)get_local_id(0);
+#line 19 "matmul.go"
+	long ty = (long)get_local_id(1);
+#line 20 "matmul.go"
+	long row = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ty);
+#line 21 "matmul.go"
+	long col = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
+#line 22 "matmul.go"
+	float sum = 0.0f;
+#line 23 "matmul.go"
+	for (long k0 = 0L; k0 < k; k0 = (long)((ulong)k0 + 16UL)) {
+#line 24 "matmul.go"
+		if (row < m && (long)((ulong)k0 + (ulong)tx) < k) {
+#line 25 "matmul.go"
+			as[ty][tx] = a[(long)((ulong)row * (ulong)k + (ulong)k0 + (ulong)tx)];
+		} else {
+#line 27 "matmul.go"
+			as[ty][tx] = 0.0f;
+		}
+#line 29 "matmul.go"
+		if (col < n && (long)((ulong)k0 + (ulong)ty) < k) {
+#line 30 "matmul.go"
+			bs[ty][tx] = b[(long)(((ulong)k0 + (ulong)ty) * (ulong)n + (ulong)col)];
+		} else {
+#line 32 "matmul.go"
+			bs[ty][tx] = 0.0f;
+		}
+#line 34 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 35 "matmul.go"
+		for (long kk = 0L; kk < 16L; kk = (long)((ulong)kk + 1UL)) {
+#line 36 "matmul.go"
+			sum = sum + as[ty][kk] * bs[kk][tx];
+		}
+#line 38 "matmul.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 40 "matmul.go"
+	if (row < m && col < n) {
+#line 41 "matmul.go"
+		c[(long)((ulong)row * (ulong)n + (ulong)col)] = sum;
+	}
+}
 `
 
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,
 	Checked: true,
-	Module:  dcModule,
-	Name:    "MatMul",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MatMul",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -592,6 +821,11 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s1 := b.HostSlice()
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
+				dc_cpu_MatMul_fast(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			})
+		}
 		return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
 			dc_cpu_MatMul(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
 		})
@@ -630,5 +864,40 @@ func dc_cpu_MatMul(dc_t dc.Thread, a []float32, b []float32, c []float32, m int,
 	}
 	if row < m && col < n {
 		(*cpu.Index(dc_f, 12, c, int(row*n+col), dc_x, dc_y, dc_z)) = sum
+	}
+}
+
+// dc_cpu_MatMul_fast runs one thread of kernel MatMul.
+func dc_cpu_MatMul_fast(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[16][16]float32](dc_t)
+	dc_sh1 := dc.Shared[[16][16]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	as := dc_sh0
+	bs := dc_sh1
+	tx := dc_t.LocalX()
+	ty := dc_t.LocalY()
+	row := dc_t.GroupY()*16 + ty
+	col := dc_t.GroupX()*16 + tx
+	var sum float32
+	for k0 := 0; k0 < k; k0 += 16 {
+		if row < m && k0+tx < k {
+			as[ty][tx] = a[row*k+k0+tx]
+		} else {
+			as[ty][tx] = 0
+		}
+		if col < n && k0+ty < k {
+			bs[ty][tx] = b[(k0+ty)*n+col]
+		} else {
+			bs[ty][tx] = 0
+		}
+		dc_t.Barrier()
+		for kk := 0; kk < 16; kk++ {
+			sum += as[ty][kk] * bs[kk][tx]
+		}
+		dc_t.Barrier()
+	}
+	if row < m && col < n {
+		c[row*n+col] = sum
 	}
 }

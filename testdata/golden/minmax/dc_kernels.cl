@@ -189,6 +189,35 @@ __kernel void Float32(__global const float* restrict a, long a_len, __global con
 }
 
 #line 21 "minmax.go"
+__kernel void Float32_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+}
+
+#line 21 "minmax.go"
 __kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -252,6 +281,35 @@ __kernel void Float32_aliased(__global const float* a, long a_len, __global cons
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 21 "minmax.go"
+__kernel void Float32_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
 }
 
 #ifdef cl_khr_fp64
@@ -322,6 +380,35 @@ __kernel void Float64(__global const double* restrict a, long a_len, __global co
 }
 
 #line 38 "minmax.go"
+__kernel void Float64_fast(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 40 "minmax.go"
+	long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+}
+
+#line 38 "minmax.go"
 __kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -385,6 +472,35 @@ __kernel void Float64_aliased(__global const double* a, long a_len, __global con
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 38 "minmax.go"
+__kernel void Float64_aliased_fast(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 40 "minmax.go"
+	long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
 }
 #endif // cl_khr_fp64
 
@@ -560,6 +676,53 @@ __kernel void Ints(__global const int* restrict a, long a_len, __global const in
 }
 
 #line 55 "minmax.go"
+__kernel void Ints_fast(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 57 "minmax.go"
+	long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long x = la[i];
+#line 71 "minmax.go"
+	long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+#line 75 "minmax.go"
+	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+#line 76 "minmax.go"
+	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+}
+
+#line 55 "minmax.go"
 __kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -728,4 +891,51 @@ __kernel void Ints_aliased(__global const int* a, long a_len, __global const int
 	if (!dc_b48) {
 		*dc_p49 = dc_t15;
 	}
+}
+
+#line 55 "minmax.go"
+__kernel void Ints_aliased_fast(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 57 "minmax.go"
+	long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long x = la[i];
+#line 71 "minmax.go"
+	long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+#line 75 "minmax.go"
+	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+#line 76 "minmax.go"
+	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
 }

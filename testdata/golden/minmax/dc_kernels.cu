@@ -183,6 +183,35 @@ extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len,
 }
 
 #line 21 "minmax.go"
+extern "C" __global__ void Float32_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "minmax.go"
+	long long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+}
+
+#line 21 "minmax.go"
 extern "C" __global__ void Float32_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -246,6 +275,35 @@ extern "C" __global__ void Float32_aliased(const float* a, long long a_len, cons
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 21 "minmax.go"
+extern "C" __global__ void Float32_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "minmax.go"
+	long long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
 }
 
 #line 38 "minmax.go"
@@ -315,6 +373,35 @@ extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len
 }
 
 #line 38 "minmax.go"
+extern "C" __global__ void Float64_fast(const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, const double* __restrict__ c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "minmax.go"
+	long long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+}
+
+#line 38 "minmax.go"
 extern "C" __global__ void Float64_aliased(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -378,6 +465,35 @@ extern "C" __global__ void Float64_aliased(const double* a, long long a_len, con
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 38 "minmax.go"
+extern "C" __global__ void Float64_aliased_fast(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "minmax.go"
+	long long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
 }
 
 #line 55 "minmax.go"
@@ -552,6 +668,53 @@ extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, cons
 }
 
 #line 55 "minmax.go"
+extern "C" __global__ void Ints_fast(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const int* __restrict__ c, long long c_len, const unsigned char* __restrict__ ua, long long ua_len, const unsigned char* __restrict__ ub, long long ub_len, const unsigned char* __restrict__ uc, long long uc_len, const long long* __restrict__ la, long long la_len, const long long* __restrict__ lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "minmax.go"
+	long long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long long x = la[i];
+#line 71 "minmax.go"
+	long long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+#line 75 "minmax.go"
+	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+#line 76 "minmax.go"
+	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+}
+
+#line 55 "minmax.go"
 extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -720,4 +883,51 @@ extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int
 	if (!dc_b48) {
 		*dc_p49 = dc_t15;
 	}
+}
+
+#line 55 "minmax.go"
+extern "C" __global__ void Ints_aliased_fast(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "minmax.go"
+	long long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long long x = la[i];
+#line 71 "minmax.go"
+	long long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+#line 75 "minmax.go"
+	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+#line 76 "minmax.go"
+	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
 }

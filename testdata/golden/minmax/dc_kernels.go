@@ -492,6 +492,35 @@ extern "C" __global__ void Float32(const float* __restrict__ a, long long a_len,
 }
 
 #line 21 "minmax.go"
+extern "C" __global__ void Float32_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "minmax.go"
+	long long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+}
+
+#line 21 "minmax.go"
 extern "C" __global__ void Float32_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -555,6 +584,35 @@ extern "C" __global__ void Float32_aliased(const float* a, long long a_len, cons
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 21 "minmax.go"
+extern "C" __global__ void Float32_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 23 "minmax.go"
+	long long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
 }
 
 #line 38 "minmax.go"
@@ -624,6 +682,35 @@ extern "C" __global__ void Float64(const double* __restrict__ a, long long a_len
 }
 
 #line 38 "minmax.go"
+extern "C" __global__ void Float64_fast(const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, const double* __restrict__ c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "minmax.go"
+	long long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+}
+
+#line 38 "minmax.go"
 extern "C" __global__ void Float64_aliased(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -687,6 +774,35 @@ extern "C" __global__ void Float64_aliased(const double* a, long long a_len, con
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 38 "minmax.go"
+extern "C" __global__ void Float64_aliased_fast(const double* a, long long a_len, const double* b, long long b_len, const double* c, long long c_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "minmax.go"
+	long long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
 }
 
 #line 55 "minmax.go"
@@ -861,6 +977,53 @@ extern "C" __global__ void Ints(const int* __restrict__ a, long long a_len, cons
 }
 
 #line 55 "minmax.go"
+extern "C" __global__ void Ints_fast(const int* __restrict__ a, long long a_len, const int* __restrict__ b, long long b_len, const int* __restrict__ c, long long c_len, const unsigned char* __restrict__ ua, long long ua_len, const unsigned char* __restrict__ ub, long long ub_len, const unsigned char* __restrict__ uc, long long uc_len, const long long* __restrict__ la, long long la_len, const long long* __restrict__ lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "minmax.go"
+	long long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long long x = la[i];
+#line 71 "minmax.go"
+	long long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+#line 75 "minmax.go"
+	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+#line 76 "minmax.go"
+	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
+}
+
+#line 55 "minmax.go"
 extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1029,6 +1192,53 @@ extern "C" __global__ void Ints_aliased(const int* a, long long a_len, const int
 	if (!dc_b48) {
 		*dc_p49 = dc_t15;
 	}
+}
+
+#line 55 "minmax.go"
+extern "C" __global__ void Ints_aliased_fast(const int* a, long long a_len, const int* b, long long b_len, const int* c, long long c_len, const unsigned char* ua, long long ua_len, const unsigned char* ub, long long ub_len, const unsigned char* uc, long long uc_len, const long long* la, long long la_len, const long long* lb, long long lb_len, int* out, long long out_len, unsigned char* uout, long long uout_len, long long* lout, long long lout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "minmax.go"
+	long long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long long x = la[i];
+#line 71 "minmax.go"
+	long long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_min_i64(x, y), 0LL);
+#line 75 "minmax.go"
+	lout[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = dc_max_i64(dc_max_i64(x, y), 0LL);
+#line 76 "minmax.go"
+	lout[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = dc_min_i64(dc_max_i64(x, -1000LL), 1000LL);
 }
 `
 
@@ -1224,6 +1434,35 @@ __kernel void Float32(__global const float* restrict a, long a_len, __global con
 }
 
 #line 21 "minmax.go"
+__kernel void Float32_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
+}
+
+#line 21 "minmax.go"
 __kernel void Float32_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1287,6 +1526,35 @@ __kernel void Float32_aliased(__global const float* a, long a_len, __global cons
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 21 "minmax.go"
+__kernel void Float32_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 22 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 23 "minmax.go"
+	long n = a_len;
+#line 24 "minmax.go"
+	if (i >= n) {
+#line 25 "minmax.go"
+		return;
+	}
+#line 27 "minmax.go"
+	float x = a[i];
+#line 27 "minmax.go"
+	float y = b[i];
+#line 27 "minmax.go"
+	float z = c[i];
+#line 28 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f32(x, y);
+#line 29 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f32(x, y);
+#line 30 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f32(dc_min_f32(x, y), z);
+#line 31 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_max_f32(x, y), z);
+#line 32 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f32(dc_min_f32(x, 0.5f), -0.25f);
 }
 
 #ifdef cl_khr_fp64
@@ -1357,6 +1625,35 @@ __kernel void Float64(__global const double* restrict a, long a_len, __global co
 }
 
 #line 38 "minmax.go"
+__kernel void Float64_fast(__global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global const double* restrict c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 40 "minmax.go"
+	long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
+}
+
+#line 38 "minmax.go"
 __kernel void Float64_aliased(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1420,6 +1717,35 @@ __kernel void Float64_aliased(__global const double* a, long a_len, __global con
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
+}
+
+#line 38 "minmax.go"
+__kernel void Float64_aliased_fast(__global const double* a, long a_len, __global const double* b, long b_len, __global const double* c, long c_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 40 "minmax.go"
+	long n = a_len;
+#line 41 "minmax.go"
+	if (i >= n) {
+#line 42 "minmax.go"
+		return;
+	}
+#line 44 "minmax.go"
+	double x = a[i];
+#line 44 "minmax.go"
+	double y = b[i];
+#line 44 "minmax.go"
+	double z = c[i];
+#line 45 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_f64(x, y);
+#line 46 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_f64(x, y);
+#line 47 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_f64(dc_min_f64(x, y), z);
+#line 48 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_max_f64(x, y), z);
+#line 49 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_f64(dc_min_f64(x, 0.5), -0.25);
 }
 #endif // cl_khr_fp64
 
@@ -1595,6 +1921,53 @@ __kernel void Ints(__global const int* restrict a, long a_len, __global const in
 }
 
 #line 55 "minmax.go"
+__kernel void Ints_fast(__global const int* restrict a, long a_len, __global const int* restrict b, long b_len, __global const int* restrict c, long c_len, __global const uchar* restrict ua, long ua_len, __global const uchar* restrict ub, long ub_len, __global const uchar* restrict uc, long uc_len, __global const long* restrict la, long la_len, __global const long* restrict lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 57 "minmax.go"
+	long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long x = la[i];
+#line 71 "minmax.go"
+	long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+#line 75 "minmax.go"
+	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+#line 76 "minmax.go"
+	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+}
+
+#line 55 "minmax.go"
 __kernel void Ints_aliased(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1764,13 +2137,73 @@ __kernel void Ints_aliased(__global const int* a, long a_len, __global const int
 		*dc_p49 = dc_t15;
 	}
 }
+
+#line 55 "minmax.go"
+__kernel void Ints_aliased_fast(__global const int* a, long a_len, __global const int* b, long b_len, __global const int* c, long c_len, __global const uchar* ua, long ua_len, __global const uchar* ub, long ub_len, __global const uchar* uc, long uc_len, __global const long* la, long la_len, __global const long* lb, long lb_len, __global int* out, long out_len, __global uchar* uout, long uout_len, __global long* lout, long lout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "minmax.go"
+	long i = (long)get_global_id(0);
+#line 57 "minmax.go"
+	long n = a_len;
+#line 58 "minmax.go"
+	if (i >= n) {
+#line 59 "minmax.go"
+		return;
+	}
+#line 61 "minmax.go"
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i32(a[i], b[i]);
+#line 62 "minmax.go"
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i32(a[i], b[i]);
+#line 63 "minmax.go"
+	out[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i32(dc_min_i32(a[i], b[i]), c[i]);
+#line 64 "minmax.go"
+	out[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_max_i32(a[i], b[i]), c[i]);
+#line 65 "minmax.go"
+	out[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_i32(dc_min_i32(a[i], 100), -100);
+#line 66 "minmax.go"
+	uout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_u8(ua[i], ub[i]);
+#line 67 "minmax.go"
+	uout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], ub[i]);
+#line 68 "minmax.go"
+	uout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_u8(dc_min_u8(ua[i], ub[i]), uc[i]);
+#line 69 "minmax.go"
+	uout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_u8(dc_max_u8(ua[i], ub[i]), uc[i]);
+#line 70 "minmax.go"
+	uout[(long)(4UL * (ulong)n + (ulong)i)] = dc_max_u8(ua[i], 200);
+#line 71 "minmax.go"
+	long x = la[i];
+#line 71 "minmax.go"
+	long y = lb[i];
+#line 72 "minmax.go"
+	lout[(long)(0UL * (ulong)n + (ulong)i)] = dc_min_i64(x, y);
+#line 73 "minmax.go"
+	lout[(long)(1UL * (ulong)n + (ulong)i)] = dc_max_i64(x, y);
+#line 74 "minmax.go"
+	lout[(long)(2UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_min_i64(x, y), 0L);
+#line 75 "minmax.go"
+	lout[(long)(3UL * (ulong)n + (ulong)i)] = dc_max_i64(dc_max_i64(x, y), 0L);
+#line 76 "minmax.go"
+	lout[(long)(4UL * (ulong)n + (ulong)i)] = dc_min_i64(dc_max_i64(x, -1000L), 1000L);
+}
 `
 
 var dcKernelFloat32 = &runtime.Kernel{
 	Aliased: "Float32_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Float32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Float32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1794,6 +2227,19 @@ var dcKernelFloat32 = &runtime.Kernel{
 var dcKernelFloat64 = &runtime.Kernel{
 	Aliased: "Float64_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Float64",
@@ -1820,8 +2266,36 @@ var dcKernelFloat64 = &runtime.Kernel{
 var dcKernelInts = &runtime.Kernel{
 	Aliased: "Ints_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Ints",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 9}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 9}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 9}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 9}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 9}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 10}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 10}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 10}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 10}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 10}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Ints",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1882,6 +2356,11 @@ func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b
 		dc_s2 := c.HostSlice()
 		dc_s3 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Float32", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Float32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Float32", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Float32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -1898,6 +2377,11 @@ func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b
 		dc_s2 := c.HostSlice()
 		dc_s3 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Float64", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Float64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Float64", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Float64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
 		})
@@ -1921,6 +2405,11 @@ func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *run
 		dc_s9 := uout.HostSlice()
 		dc_s10 := lout.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Ints", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Ints_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10, dc_f)
+			})
+		}
 		return cpu.Run("Ints", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Ints(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10, dc_f)
 		})
@@ -1967,6 +2456,42 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 	}
 }
 
+// dc_cpu_Float32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Float32.
+func dc_cpu_Float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						z := c[i]
+						out[0*n+i] = min(x, y)
+						out[1*n+i] = max(x, y)
+						out[2*n+i] = min(x, y, z)
+						out[3*n+i] = max(x, y, z)
+						out[4*n+i] = max(min(x, 0.5), -0.25)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Float64 runs every thread of groups [dc_g0, dc_g1) of kernel Float64.
 func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2000,6 +2525,42 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 						(*cpu.Index(dc_f, 11, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
 						(*cpu.Index(dc_f, 12, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
 						(*cpu.Index(dc_f, 13, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Float64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Float64.
+func dc_cpu_Float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						x := a[i]
+						y := b[i]
+						z := c[i]
+						out[0*n+i] = min(x, y)
+						out[1*n+i] = max(x, y)
+						out[2*n+i] = min(x, y, z)
+						out[3*n+i] = max(x, y, z)
+						out[4*n+i] = max(min(x, 0.5), -0.25)
 					}
 				}
 			}
@@ -2049,6 +2610,51 @@ func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32
 						(*cpu.Index(dc_f, 45, lout, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, 0)
 						(*cpu.Index(dc_f, 46, lout, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, 0)
 						(*cpu.Index(dc_f, 47, lout, int(4*n+i), dc_x, dc_y, dc_z)) = min(max(x, -1000), 1000)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Ints_fast runs every thread of groups [dc_g0, dc_g1) of kernel Ints.
+func dc_cpu_Ints_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						n := len(a)
+						if i >= n {
+							continue dc_thread
+						}
+						out[0*n+i] = min(a[i], b[i])
+						out[1*n+i] = max(a[i], b[i])
+						out[2*n+i] = min(a[i], b[i], c[i])
+						out[3*n+i] = max(a[i], b[i], c[i])
+						out[4*n+i] = max(min(a[i], 100), -100)
+						uout[0*n+i] = min(ua[i], ub[i])
+						uout[1*n+i] = max(ua[i], ub[i])
+						uout[2*n+i] = min(ua[i], ub[i], uc[i])
+						uout[3*n+i] = max(ua[i], ub[i], uc[i])
+						uout[4*n+i] = max(ua[i], 200)
+						x := int(la[i])
+						y := int(lb[i])
+						lout[0*n+i] = min(x, y)
+						lout[1*n+i] = max(x, y)
+						lout[2*n+i] = min(x, y, 0)
+						lout[3*n+i] = max(x, y, 0)
+						lout[4*n+i] = min(max(x, -1000), 1000)
 					}
 				}
 			}

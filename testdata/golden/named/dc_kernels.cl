@@ -144,6 +144,47 @@ __kernel void Convert(__global const float* restrict in, long in_len, __global f
 }
 
 #line 64 "named.go"
+__kernel void Convert_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long i = (long)get_global_id(0);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0L) {
+#line 75 "named.go"
+		prev = in[(long)((ulong)i - 1UL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	uint n = 2147483648u;
+#line 79 "named.go"
+	for (long k = dc_max_i64(0L, (long)((ulong)i - 8UL + 1UL)); k <= i; k = (long)((ulong)k + 1UL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
+#line 64 "named.go"
 __kernel void Convert_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -220,6 +261,47 @@ __kernel void Convert_aliased(__global const float* in, long in_len, __global fl
 	}
 }
 
+#line 64 "named.go"
+__kernel void Convert_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long i = (long)get_global_id(0);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0L) {
+#line 75 "named.go"
+		prev = in[(long)((ulong)i - 1UL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	uint n = 2147483648u;
+#line 79 "named.go"
+	for (long k = dc_max_i64(0L, (long)((ulong)i - 8UL + 1UL)); k <= i; k = (long)((ulong)k + 1UL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
 #line 92 "named.go"
 __kernel void Scale(__global float* ts, long ts_len, __global char* levels, long levels_len, float factor, float offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -241,6 +323,21 @@ __kernel void Scale(__global float* ts, long ts_len, __global char* levels, long
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 92 "named.go"
+__kernel void Scale_fast(__global float* ts, long ts_len, __global char* levels, long levels_len, float factor, float offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 94 "named.go"
+	long i = (long)get_global_id(0);
+#line 95 "named.go"
+	if (i >= ts_len) {
+#line 96 "named.go"
+		return;
+	}
+#line 98 "named.go"
+	ts[i] = ts[i] * factor + offset;
+#line 99 "named.go"
+	levels[i] = (char)((uint)(char)((uint)levels[i] * 3u) - 2u);
 }
 
 #line 106 "named.go"

@@ -143,6 +143,47 @@ extern "C" __global__ void Convert(const float* __restrict__ in, long long in_le
 }
 
 #line 64 "named.go"
+extern "C" __global__ void Convert_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0LL) {
+#line 75 "named.go"
+		prev = in[(long long)((unsigned long long)i - 1ULL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	unsigned int n = 2147483648u;
+#line 79 "named.go"
+	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
+#line 64 "named.go"
 extern "C" __global__ void Convert_aliased(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -219,6 +260,47 @@ extern "C" __global__ void Convert_aliased(const float* in, long long in_len, fl
 	}
 }
 
+#line 64 "named.go"
+extern "C" __global__ void Convert_aliased_fast(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0LL) {
+#line 75 "named.go"
+		prev = in[(long long)((unsigned long long)i - 1ULL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	unsigned int n = 2147483648u;
+#line 79 "named.go"
+	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
 #line 92 "named.go"
 extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -240,6 +322,21 @@ extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* level
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 92 "named.go"
+extern "C" __global__ void Scale_fast(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 94 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 95 "named.go"
+	if (i >= ts_len) {
+#line 96 "named.go"
+		return;
+	}
+#line 98 "named.go"
+	ts[i] = ts[i] * factor + offset;
+#line 99 "named.go"
+	levels[i] = (signed char)((unsigned int)(signed char)((unsigned int)levels[i] * 3u) - 2u);
 }
 
 #line 106 "named.go"

@@ -219,6 +219,47 @@ extern "C" __global__ void Convert(const float* __restrict__ in, long long in_le
 }
 
 #line 64 "named.go"
+extern "C" __global__ void Convert_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0LL) {
+#line 75 "named.go"
+		prev = in[(long long)((unsigned long long)i - 1ULL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	unsigned int n = 2147483648u;
+#line 79 "named.go"
+	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
+#line 64 "named.go"
 extern "C" __global__ void Convert_aliased(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -295,6 +336,47 @@ extern "C" __global__ void Convert_aliased(const float* in, long long in_len, fl
 	}
 }
 
+#line 64 "named.go"
+extern "C" __global__ void Convert_aliased_fast(const float* in, long long in_len, float* out, long long out_len, signed char* levels, long long levels_len, float* smooth, long long smooth_len, unsigned int* counts, long long counts_len, bool* alarms, long long alarms_len, float threshold, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0LL) {
+#line 75 "named.go"
+		prev = in[(long long)((unsigned long long)i - 1ULL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	unsigned int n = 2147483648u;
+#line 79 "named.go"
+	for (long long k = dc_max_i64(0LL, (long long)((unsigned long long)i - 8ULL + 1ULL)); k <= i; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
 #line 92 "named.go"
 extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -316,6 +398,21 @@ extern "C" __global__ void Scale(float* ts, long long ts_len, signed char* level
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 92 "named.go"
+extern "C" __global__ void Scale_fast(float* ts, long long ts_len, signed char* levels, long long levels_len, float factor, float offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 94 "named.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 95 "named.go"
+	if (i >= ts_len) {
+#line 96 "named.go"
+		return;
+	}
+#line 98 "named.go"
+	ts[i] = ts[i] * factor + offset;
+#line 99 "named.go"
+	levels[i] = (signed char)((unsigned int)(signed char)((unsigned int)levels[i] * 3u) - 2u);
 }
 
 #line 106 "named.go"
@@ -492,6 +589,47 @@ __kernel void Convert(__global const float* restrict in, long in_len, __global f
 }
 
 #line 64 "named.go"
+__kernel void Convert_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long i = (long)get_global_id(0);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0L) {
+#line 75 "named.go"
+		prev = in[(long)((ulong)i - 1UL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	uint n = 2147483648u;
+#line 79 "named.go"
+	for (long k = dc_max_i64(0L, (long)((ulong)i - 8UL + 1UL)); k <= i; k = (long)((ulong)k + 1UL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
+#line 64 "named.go"
 __kernel void Convert_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -568,6 +706,47 @@ __kernel void Convert_aliased(__global const float* in, long in_len, __global fl
 	}
 }
 
+#line 64 "named.go"
+__kernel void Convert_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global char* levels, long levels_len, __global float* smooth, long smooth_len, __global uint* counts, long counts_len, __global uchar* alarms, long alarms_len, float threshold, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 66 "named.go"
+	long i = (long)get_global_id(0);
+#line 67 "named.go"
+	if (i >= in_len) {
+#line 68 "named.go"
+		return;
+	}
+#line 70 "named.go"
+	float c = in[i];
+#line 71 "named.go"
+	out[i] = Celsius_F(c);
+#line 72 "named.go"
+	levels[i] = Celsius_Level(c);
+#line 73 "named.go"
+	float prev = c;
+#line 74 "named.go"
+	if (i > 0L) {
+#line 75 "named.go"
+		prev = in[(long)((ulong)i - 1UL)];
+	}
+#line 77 "named.go"
+	smooth[i] = 0.25f * c + 0.75f * prev;
+#line 78 "named.go"
+	uint n = 2147483648u;
+#line 79 "named.go"
+	for (long k = dc_max_i64(0L, (long)((ulong)i - 8UL + 1UL)); k <= i; k = (long)((ulong)k + 1UL)) {
+#line 80 "named.go"
+		if (dc_sel_f32((dc_b1 = 0, in[dc_ix(k, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) >= threshold) {
+#line 81 "named.go"
+			n = n + 1u;
+		}
+	}
+#line 84 "named.go"
+	counts[i] = n;
+#line 85 "named.go"
+	alarms[i] = c > 100.0f;
+}
+
 #line 92 "named.go"
 __kernel void Scale(__global float* ts, long ts_len, __global char* levels, long levels_len, float factor, float offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -589,6 +768,21 @@ __kernel void Scale(__global float* ts, long ts_len, __global char* levels, long
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 92 "named.go"
+__kernel void Scale_fast(__global float* ts, long ts_len, __global char* levels, long levels_len, float factor, float offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 94 "named.go"
+	long i = (long)get_global_id(0);
+#line 95 "named.go"
+	if (i >= ts_len) {
+#line 96 "named.go"
+		return;
+	}
+#line 98 "named.go"
+	ts[i] = ts[i] * factor + offset;
+#line 99 "named.go"
+	levels[i] = (char)((uint)(char)((uint)levels[i] * 3u) - 2u);
 }
 
 #line 106 "named.go"
@@ -619,10 +813,19 @@ __kernel void Shift_Fahrenheit(__global float* xs, long xs_len, float delta) {
 `
 
 var dcKernelConvert = &runtime.Kernel{
-	Aliased: "Convert_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Convert",
+	Aliased:     "Convert_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Convert",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -661,8 +864,11 @@ var dcKernelConvert = &runtime.Kernel{
 
 var dcKernelScale = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Scale",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Scale",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "ts",
@@ -726,6 +932,11 @@ func LaunchConvert(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[Celsius], 
 		dc_s4 := counts.HostSlice()
 		dc_s5 := alarms.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Convert", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Convert_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, threshold, dc_f)
+			})
+		}
 		return cpu.Run("Convert", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Convert(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, threshold, dc_f)
 		})
@@ -740,6 +951,11 @@ func LaunchScale(dev *runtime.Device, g dc.Grid, ts *runtime.Buffer[Celsius], le
 		dc_s0 := ts.HostSlice()
 		dc_s1 := levels.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Scale", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Scale_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, factor, offset, dc_f)
+			})
+		}
 		return cpu.Run("Scale", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Scale(g, dc_g0, dc_g1, dc_s0, dc_s1, factor, offset, dc_f)
 		})
@@ -817,6 +1033,49 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 	}
 }
 
+// dc_cpu_Convert_fast runs every thread of groups [dc_g0, dc_g1) of kernel Convert.
+func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						c := in[i]
+						out[i] = dc_Celsius_F(c)
+						levels[i] = dc_Celsius_Level(c)
+						prev := c
+						if i > 0 {
+							prev = in[i-1]
+						}
+						smooth[i] = 0.25*c + 0.75*prev
+						n := Count(2147483648)
+						for k := max(0, i-8+1); k <= i; k++ {
+							if (*cpu.Index(dc_f, 4, in, int(k), dc_x, dc_y, dc_z)) >= threshold {
+								n++
+							}
+						}
+						counts[i] = n
+						alarms[i] = Alarm(c > 100)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Scale runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
 func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -839,6 +1098,31 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, fact
 						i := dc_x
 						ts[i] = ts[i]*factor + offset
 						(*cpu.Index(dc_f, 7, levels, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, levels, int(i), dc_x, dc_y, dc_z))*3 - 2
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_fast runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
+func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						ts[i] = ts[i]*factor + offset
+						levels[i] = levels[i]*3 - 2
 					}
 				}
 			}

@@ -145,6 +145,43 @@ __kernel void Mutate(int s, P dc_in_p, __global const int* restrict xs, long xs_
 }
 
 #line 20 "params.go"
+__kernel void Mutate_fast(int s, P dc_in_p, __global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long i = (long)get_global_id(0);
+#line 22 "params.go"
+	if (i >= out_len / 6L) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2L == 1L) {
+#line 26 "params.go"
+		s = (int)(100u + (uint)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((uint)p.N + 1u);
+#line 29 "params.go"
+		xs = (__global int*)(xs + (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1L : 0));
+		xs_len = (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1L : 0);
+	}
+#line 31 "params.go"
+	out[(long)(6UL * (ulong)i)] = s;
+#line 32 "params.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = p.A[1];
+#line 33 "params.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = p.N;
+#line 34 "params.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = p.A[0];
+#line 35 "params.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)xs_len;
+}
+
+#line 20 "params.go"
 __kernel void Mutate_aliased(int s, P dc_in_p, __global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -223,6 +260,43 @@ __kernel void Mutate_aliased(int s, P dc_in_p, __global const int* xs, long xs_l
 	}
 }
 
+#line 20 "params.go"
+__kernel void Mutate_aliased_fast(int s, P dc_in_p, __global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long i = (long)get_global_id(0);
+#line 22 "params.go"
+	if (i >= out_len / 6L) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2L == 1L) {
+#line 26 "params.go"
+		s = (int)(100u + (uint)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((uint)p.N + 1u);
+#line 29 "params.go"
+		xs = (__global int*)(xs + (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1L : 0));
+		xs_len = (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1L : 0);
+	}
+#line 31 "params.go"
+	out[(long)(6UL * (ulong)i)] = s;
+#line 32 "params.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = p.A[1];
+#line 33 "params.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = p.N;
+#line 34 "params.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = p.A[0];
+#line 35 "params.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)xs_len;
+}
+
 #line 43 "params.go"
 __kernel void Grouped(int s, P dc_in_p, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -259,6 +333,38 @@ __kernel void Grouped(int s, P dc_in_p, __global int* out, long out_len, __globa
 		if (i < out_len) {
 #line 53 "params.go"
 			out[i] = dc_sel_i32((dc_b3 = 0, sh[dc_ix(dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 9, &dc_b4))), &dc_b4), 64, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "params.go"
+__kernel void Grouped_fast(int s, P dc_in_p, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 44 "params.go"
+	__local int sh0[64];
+#line 44 "params.go"
+	__local int* sh = sh0;
+#line 45 "params.go"
+	long l = (long)get_local_id(0);
+#line 46 "params.go"
+	if (l % 3L == 0L) {
+#line 47 "params.go"
+		s = (int)((uint)s * 2u);
+#line 48 "params.go"
+		p.A[0] = s;
+	}
+#line 50 "params.go"
+	sh[l] = (int)((uint)s + (uint)p.A[0]);
+#line 51 "params.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 52 "params.go"
+		long i = (long)get_global_id(0);
+#line 52 "params.go"
+		if (i < out_len) {
+#line 53 "params.go"
+			out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 	}
 }

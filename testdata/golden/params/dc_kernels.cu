@@ -149,6 +149,43 @@ extern "C" __global__ void Mutate(int s, P dc_in_p, const int* __restrict__ xs, 
 }
 
 #line 20 "params.go"
+extern "C" __global__ void Mutate_fast(int s, P dc_in_p, const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "params.go"
+	if (i >= out_len / 6LL) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2LL == 1LL) {
+#line 26 "params.go"
+		s = (int)(100u + (unsigned int)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((unsigned int)p.N + 1u);
+#line 29 "params.go"
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
+	}
+#line 31 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = s;
+#line 32 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+#line 33 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+#line 34 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+#line 35 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+}
+
+#line 20 "params.go"
 extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -227,6 +264,43 @@ extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long 
 	}
 }
 
+#line 20 "params.go"
+extern "C" __global__ void Mutate_aliased_fast(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "params.go"
+	if (i >= out_len / 6LL) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2LL == 1LL) {
+#line 26 "params.go"
+		s = (int)(100u + (unsigned int)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((unsigned int)p.N + 1u);
+#line 29 "params.go"
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
+	}
+#line 31 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = s;
+#line 32 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+#line 33 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+#line 34 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+#line 35 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+}
+
 #line 43 "params.go"
 extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -263,6 +337,38 @@ extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len
 		if (i < out_len) {
 #line 53 "params.go"
 			out[i] = dc_sel_i32((dc_b3 = 0, sh[dc_ix(dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b4))), &dc_b4), 64, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "params.go"
+extern "C" __global__ void Grouped_fast(int s, P dc_in_p, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 44 "params.go"
+	__shared__ int sh0[64];
+#line 44 "params.go"
+	int* sh = sh0;
+#line 45 "params.go"
+	long long l = (long long)threadIdx.x;
+#line 46 "params.go"
+	if (l % 3LL == 0LL) {
+#line 47 "params.go"
+		s = (int)((unsigned int)s * 2u);
+#line 48 "params.go"
+		p.A[0] = s;
+	}
+#line 50 "params.go"
+	sh[l] = (int)((unsigned int)s + (unsigned int)p.A[0]);
+#line 51 "params.go"
+	__syncthreads();
+	{
+#line 52 "params.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "params.go"
+		if (i < out_len) {
+#line 53 "params.go"
+			out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 	}
 }

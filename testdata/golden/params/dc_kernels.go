@@ -237,6 +237,43 @@ extern "C" __global__ void Mutate(int s, P dc_in_p, const int* __restrict__ xs, 
 }
 
 #line 20 "params.go"
+extern "C" __global__ void Mutate_fast(int s, P dc_in_p, const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "params.go"
+	if (i >= out_len / 6LL) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2LL == 1LL) {
+#line 26 "params.go"
+		s = (int)(100u + (unsigned int)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((unsigned int)p.N + 1u);
+#line 29 "params.go"
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
+	}
+#line 31 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = s;
+#line 32 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+#line 33 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+#line 34 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+#line 35 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+}
+
+#line 20 "params.go"
 extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -315,6 +352,43 @@ extern "C" __global__ void Mutate_aliased(int s, P dc_in_p, const int* xs, long 
 	}
 }
 
+#line 20 "params.go"
+extern "C" __global__ void Mutate_aliased_fast(int s, P dc_in_p, const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 22 "params.go"
+	if (i >= out_len / 6LL) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2LL == 1LL) {
+#line 26 "params.go"
+		s = (int)(100u + (unsigned int)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((unsigned int)p.N + 1u);
+#line 29 "params.go"
+		xs = (int*)(xs + (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1LL : 0));
+		xs_len = (dc_sok(1LL, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1LL : 0);
+	}
+#line 31 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i)] = s;
+#line 32 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = p.A[1];
+#line 33 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = p.N;
+#line 34 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = p.A[0];
+#line 35 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long long)(6ULL * (unsigned long long)i + 5ULL)] = (int)xs_len;
+}
+
 #line 43 "params.go"
 extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -351,6 +425,38 @@ extern "C" __global__ void Grouped(int s, P dc_in_p, int* out, long long out_len
 		if (i < out_len) {
 #line 53 "params.go"
 			out[i] = dc_sel_i32((dc_b3 = 0, sh[dc_ix(dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b4))), &dc_b4), 64, dc_fault, dc_tag, 10, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "params.go"
+extern "C" __global__ void Grouped_fast(int s, P dc_in_p, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 44 "params.go"
+	__shared__ int sh0[64];
+#line 44 "params.go"
+	int* sh = sh0;
+#line 45 "params.go"
+	long long l = (long long)threadIdx.x;
+#line 46 "params.go"
+	if (l % 3LL == 0LL) {
+#line 47 "params.go"
+		s = (int)((unsigned int)s * 2u);
+#line 48 "params.go"
+		p.A[0] = s;
+	}
+#line 50 "params.go"
+	sh[l] = (int)((unsigned int)s + (unsigned int)p.A[0]);
+#line 51 "params.go"
+	__syncthreads();
+	{
+#line 52 "params.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "params.go"
+		if (i < out_len) {
+#line 53 "params.go"
+			out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 	}
 }
@@ -504,6 +610,43 @@ __kernel void Mutate(int s, P dc_in_p, __global const int* restrict xs, long xs_
 }
 
 #line 20 "params.go"
+__kernel void Mutate_fast(int s, P dc_in_p, __global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long i = (long)get_global_id(0);
+#line 22 "params.go"
+	if (i >= out_len / 6L) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2L == 1L) {
+#line 26 "params.go"
+		s = (int)(100u + (uint)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((uint)p.N + 1u);
+#line 29 "params.go"
+		xs = (__global int*)(xs + (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1L : 0));
+		xs_len = (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1L : 0);
+	}
+#line 31 "params.go"
+	out[(long)(6UL * (ulong)i)] = s;
+#line 32 "params.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = p.A[1];
+#line 33 "params.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = p.N;
+#line 34 "params.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = p.A[0];
+#line 35 "params.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)xs_len;
+}
+
+#line 20 "params.go"
 __kernel void Mutate_aliased(int s, P dc_in_p, __global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -582,6 +725,43 @@ __kernel void Mutate_aliased(int s, P dc_in_p, __global const int* xs, long xs_l
 	}
 }
 
+#line 20 "params.go"
+__kernel void Mutate_aliased_fast(int s, P dc_in_p, __global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 21 "params.go"
+	long i = (long)get_global_id(0);
+#line 22 "params.go"
+	if (i >= out_len / 6L) {
+#line 23 "params.go"
+		return;
+	}
+#line 25 "params.go"
+	if (i % 2L == 1L) {
+#line 26 "params.go"
+		s = (int)(100u + (uint)(int)i);
+#line 27 "params.go"
+		p.A[1] = 200;
+#line 28 "params.go"
+		p.N = (int)((uint)p.N + 1u);
+#line 29 "params.go"
+		xs = (__global int*)(xs + (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? 1L : 0));
+		xs_len = (dc_sok(1L, xs_len, xs_len, dc_fault, dc_tag, 0) ? xs_len - 1L : 0);
+	}
+#line 31 "params.go"
+	out[(long)(6UL * (ulong)i)] = s;
+#line 32 "params.go"
+	out[(long)(6UL * (ulong)i + 1UL)] = p.A[1];
+#line 33 "params.go"
+	out[(long)(6UL * (ulong)i + 2UL)] = p.N;
+#line 34 "params.go"
+	out[(long)(6UL * (ulong)i + 3UL)] = p.A[0];
+#line 35 "params.go"
+	out[(long)(6UL * (ulong)i + 4UL)] = dc_sel_i32((dc_b1 = 0, xs[dc_ix(0, xs_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+#line 36 "params.go"
+	out[(long)(6UL * (ulong)i + 5UL)] = (int)xs_len;
+}
+
 #line 43 "params.go"
 __kernel void Grouped(int s, P dc_in_p, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -621,13 +801,55 @@ __kernel void Grouped(int s, P dc_in_p, __global int* out, long out_len, __globa
 		}
 	}
 }
+
+#line 43 "params.go"
+__kernel void Grouped_fast(int s, P dc_in_p, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	P p = dc_in_p;
+#line 44 "params.go"
+	__local int sh0[64];
+#line 44 "params.go"
+	__local int* sh = sh0;
+#line 45 "params.go"
+	long l = (long)get_local_id(0);
+#line 46 "params.go"
+	if (l % 3L == 0L) {
+#line 47 "params.go"
+		s = (int)((uint)s * 2u);
+#line 48 "params.go"
+		p.A[0] = s;
+	}
+#line 50 "params.go"
+	sh[l] = (int)((uint)s + (uint)p.A[0]);
+#line 51 "params.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 52 "params.go"
+		long i = (long)get_global_id(0);
+#line 52 "params.go"
+		if (i < out_len) {
+#line 53 "params.go"
+			out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+		}
+	}
+}
 `
 
 var dcKernelMutate = &runtime.Kernel{
-	Aliased: "Mutate_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Mutate",
+	Aliased:     "Mutate_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Mutate",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "s",
@@ -649,10 +871,15 @@ var dcKernelMutate = &runtime.Kernel{
 }
 
 var dcKernelGrouped = &runtime.Kernel{
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Grouped",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Grouped",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "s",
@@ -678,6 +905,11 @@ func LaunchMutate(dev *runtime.Device, g dc.Grid, s int32, p P, xs *runtime.Buff
 		dc_s2 := xs.HostSlice()
 		dc_s3 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Mutate", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Mutate_fast(g, dc_g0, dc_g1, s, p, dc_s2, dc_s3, dc_f)
+			})
+		}
 		return cpu.Run("Mutate", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Mutate(g, dc_g0, dc_g1, s, p, dc_s2, dc_s3, dc_f)
 		})
@@ -691,6 +923,11 @@ func LaunchGrouped(dev *runtime.Device, g dc.Grid, s int32, p P, out *runtime.Bu
 	return dev.Launch(dcKernelGrouped, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), out}, func(dc_c *runtime.Call) error {
 		dc_s2 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Grouped", g, func(dc_t dc.Thread) {
+				dc_cpu_Grouped_fast(dc_t, s, p, dc_s2, dc_f)
+			})
+		}
 		return cpu.RunGroups("Grouped", g, func(dc_t dc.Thread) {
 			dc_cpu_Grouped(dc_t, s, p, dc_s2, dc_f)
 		})
@@ -746,6 +983,55 @@ func dc_cpu_Mutate(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32, out
 	}
 }
 
+// dc_cpu_Mutate_fast runs every thread of groups [dc_g0, dc_g1) of kernel Mutate.
+func dc_cpu_Mutate_fast(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						s := s
+						_ = s
+						p := p
+						_ = p
+						xs := xs
+						_ = xs
+						i := dc_x
+						if i >= len(out)/6 {
+							continue dc_thread
+						}
+						if i%2 == 1 {
+							s = 100 + int32(i)
+							p.A[1] = 200
+							p.N = p.N + 1
+							xs = cpu.Slice(dc_f, 0, xs, int(1), len(xs), dc_x, dc_y, dc_z)
+						}
+						out[6*i] = s
+						out[6*i+1] = p.A[1]
+						out[6*i+2] = p.N
+						out[6*i+3] = p.A[0]
+						out[6*i+4] = (*cpu.Index(dc_f, 6, xs, int(0), dc_x, dc_y, dc_z))
+						out[6*i+5] = int32(len(xs))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Grouped runs one thread of kernel Grouped.
 func dc_cpu_Grouped(dc_t dc.Thread, s int32, p P, out []int32, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[64]int32](dc_t)
@@ -763,6 +1049,27 @@ func dc_cpu_Grouped(dc_t dc.Thread, s int32, p P, out []int32, dc_f *cpu.Faults)
 		i := dc_t.GlobalX()
 		if i < len(out) {
 			out[i] = (*cpu.Index(dc_f, 10, sh[:], int(cpu.Rem(dc_f, 9, l+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Grouped_fast runs one thread of kernel Grouped.
+func dc_cpu_Grouped_fast(dc_t dc.Thread, s int32, p P, out []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	l := dc_t.LocalX()
+	if l%3 == 0 {
+		s *= 2
+		p.A[0] = s
+	}
+	sh[l] = s + p.A[0]
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(out) {
+			out[i] = (*cpu.Index(dc_f, 10, sh[:], int((l+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
 		}
 	}
 }

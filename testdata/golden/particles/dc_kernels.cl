@@ -213,6 +213,30 @@ __kernel void Measure(__global const Particle* restrict ps, long ps_len, __globa
 }
 
 #line 83 "particles.go"
+__kernel void Measure_fast(__global const Particle* restrict ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long i = (long)get_global_id(0);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = (Stats){0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+}
+
+#line 83 "particles.go"
 __kernel void Measure_aliased(__global const Particle* ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global Stats (*dc_p2);
@@ -241,6 +265,30 @@ __kernel void Measure_aliased(__global const Particle* ps, long ps_len, __global
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 83 "particles.go"
+__kernel void Measure_aliased_fast(__global const Particle* ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long i = (long)get_global_id(0);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = (Stats){0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
 }
 
 #line 104 "particles.go"
@@ -324,6 +372,47 @@ __kernel void Moments(__global const Particle* restrict ps, long ps_len, __globa
 }
 
 #line 128 "particles.go"
+__kernel void Moments_fast(__global const Particle* restrict ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__local Vec3 sh0[64];
+#line 129 "particles.go"
+	__local Vec3* s = sh0;
+#line 130 "particles.go"
+	long lx = (long)get_local_id(0);
+#line 131 "particles.go"
+	Vec3 v = {0};
+	{
+#line 132 "particles.go"
+		long i = (long)get_global_id(0);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "particles.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 143 "particles.go"
+	if (lx == 0L) {
+#line 144 "particles.go"
+		moments[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 128 "particles.go"
 __kernel void Moments_aliased(__global const Particle* ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local Vec3 (*dc_p2);
@@ -383,5 +472,46 @@ __kernel void Moments_aliased(__global const Particle* ps, long ps_len, __global
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
+	}
+}
+
+#line 128 "particles.go"
+__kernel void Moments_aliased_fast(__global const Particle* ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__local Vec3 sh0[64];
+#line 129 "particles.go"
+	__local Vec3* s = sh0;
+#line 130 "particles.go"
+	long lx = (long)get_local_id(0);
+#line 131 "particles.go"
+	Vec3 v = {0};
+	{
+#line 132 "particles.go"
+		long i = (long)get_global_id(0);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "particles.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 143 "particles.go"
+	if (lx == 0L) {
+#line 144 "particles.go"
+		moments[(long)get_group_id(0)] = s[0];
 	}
 }

@@ -212,6 +212,30 @@ extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps
 }
 
 #line 83 "particles.go"
+extern "C" __global__ void Measure_fast(const Particle* __restrict__ ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+}
+
+#line 83 "particles.go"
 extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	Stats (*dc_p2);
@@ -240,6 +264,30 @@ extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len,
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 83 "particles.go"
+extern "C" __global__ void Measure_aliased_fast(const Particle* ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
 }
 
 #line 104 "particles.go"
@@ -323,6 +371,47 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 }
 
 #line 128 "particles.go"
+extern "C" __global__ void Moments_fast(const Particle* __restrict__ ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__shared__ Vec3 sh0[64];
+#line 129 "particles.go"
+	Vec3* s = sh0;
+#line 130 "particles.go"
+	long long lx = (long long)threadIdx.x;
+#line 131 "particles.go"
+	Vec3 v = {};
+	{
+#line 132 "particles.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	__syncthreads();
+#line 137 "particles.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		__syncthreads();
+	}
+#line 143 "particles.go"
+	if (lx == 0LL) {
+#line 144 "particles.go"
+		moments[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 128 "particles.go"
 extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	Vec3 (*dc_p2);
@@ -382,5 +471,46 @@ extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len,
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
+	}
+}
+
+#line 128 "particles.go"
+extern "C" __global__ void Moments_aliased_fast(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__shared__ Vec3 sh0[64];
+#line 129 "particles.go"
+	Vec3* s = sh0;
+#line 130 "particles.go"
+	long long lx = (long long)threadIdx.x;
+#line 131 "particles.go"
+	Vec3 v = {};
+	{
+#line 132 "particles.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	__syncthreads();
+#line 137 "particles.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		__syncthreads();
+	}
+#line 143 "particles.go"
+	if (lx == 0LL) {
+#line 144 "particles.go"
+		moments[(long long)blockIdx.x] = s[0];
 	}
 }

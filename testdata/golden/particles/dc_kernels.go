@@ -270,6 +270,30 @@ extern "C" __global__ void Measure(const Particle* __restrict__ ps, long long ps
 }
 
 #line 83 "particles.go"
+extern "C" __global__ void Measure_fast(const Particle* __restrict__ ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+}
+
+#line 83 "particles.go"
 extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	Stats (*dc_p2);
@@ -298,6 +322,30 @@ extern "C" __global__ void Measure_aliased(const Particle* ps, long long ps_len,
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 83 "particles.go"
+extern "C" __global__ void Measure_aliased_fast(const Particle* ps, long long ps_len, Stats* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = Stats{0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
 }
 
 #line 104 "particles.go"
@@ -381,6 +429,47 @@ extern "C" __global__ void Moments(const Particle* __restrict__ ps, long long ps
 }
 
 #line 128 "particles.go"
+extern "C" __global__ void Moments_fast(const Particle* __restrict__ ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__shared__ Vec3 sh0[64];
+#line 129 "particles.go"
+	Vec3* s = sh0;
+#line 130 "particles.go"
+	long long lx = (long long)threadIdx.x;
+#line 131 "particles.go"
+	Vec3 v = {};
+	{
+#line 132 "particles.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	__syncthreads();
+#line 137 "particles.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		__syncthreads();
+	}
+#line 143 "particles.go"
+	if (lx == 0LL) {
+#line 144 "particles.go"
+		moments[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 128 "particles.go"
 extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	Vec3 (*dc_p2);
@@ -440,6 +529,47 @@ extern "C" __global__ void Moments_aliased(const Particle* ps, long long ps_len,
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
+	}
+}
+
+#line 128 "particles.go"
+extern "C" __global__ void Moments_aliased_fast(const Particle* ps, long long ps_len, Vec3* moments, long long moments_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__shared__ Vec3 sh0[64];
+#line 129 "particles.go"
+	Vec3* s = sh0;
+#line 130 "particles.go"
+	long long lx = (long long)threadIdx.x;
+#line 131 "particles.go"
+	Vec3 v = {};
+	{
+#line 132 "particles.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	__syncthreads();
+#line 137 "particles.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		__syncthreads();
+	}
+#line 143 "particles.go"
+	if (lx == 0LL) {
+#line 144 "particles.go"
+		moments[(long long)blockIdx.x] = s[0];
 	}
 }
 `
@@ -660,6 +790,30 @@ __kernel void Measure(__global const Particle* restrict ps, long ps_len, __globa
 }
 
 #line 83 "particles.go"
+__kernel void Measure_fast(__global const Particle* restrict ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long i = (long)get_global_id(0);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = (Stats){0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
+}
+
+#line 83 "particles.go"
 __kernel void Measure_aliased(__global const Particle* ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global Stats (*dc_p2);
@@ -688,6 +842,30 @@ __kernel void Measure_aliased(__global const Particle* ps, long ps_len, __global
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 83 "particles.go"
+__kernel void Measure_aliased_fast(__global const Particle* ps, long ps_len, __global Stats* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "particles.go"
+	long i = (long)get_global_id(0);
+#line 85 "particles.go"
+	if (i >= ps_len) {
+#line 86 "particles.go"
+		return;
+	}
+#line 88 "particles.go"
+	Particle p = ps[i];
+#line 89 "particles.go"
+	float lum = 0.0f;
+#line 90 "particles.go"
+	for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 90 "particles.go"
+		float c = p.Color[i_1];
+#line 91 "particles.go"
+		lum = lum + c;
+	}
+#line 93 "particles.go"
+	out[i] = (Stats){0.5f * p.Mass * Vec3_Dot(p.Vel, p.Vel), Vec3_Scale(p.Vel, p.Mass), lum > 1.5f};
 }
 
 #line 104 "particles.go"
@@ -771,6 +949,47 @@ __kernel void Moments(__global const Particle* restrict ps, long ps_len, __globa
 }
 
 #line 128 "particles.go"
+__kernel void Moments_fast(__global const Particle* restrict ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__local Vec3 sh0[64];
+#line 129 "particles.go"
+	__local Vec3* s = sh0;
+#line 130 "particles.go"
+	long lx = (long)get_local_id(0);
+#line 131 "particles.go"
+	Vec3 v = {0};
+	{
+#line 132 "particles.go"
+		long i = (long)get_global_id(0);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "particles.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 143 "particles.go"
+	if (lx == 0L) {
+#line 144 "particles.go"
+		moments[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 128 "particles.go"
 __kernel void Moments_aliased(__global const Particle* ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local Vec3 (*dc_p2);
@@ -832,6 +1051,47 @@ __kernel void Moments_aliased(__global const Particle* ps, long ps_len, __global
 		}
 	}
 }
+
+#line 128 "particles.go"
+__kernel void Moments_aliased_fast(__global const Particle* ps, long ps_len, __global Vec3* moments, long moments_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 129 "particles.go"
+	__local Vec3 sh0[64];
+#line 129 "particles.go"
+	__local Vec3* s = sh0;
+#line 130 "particles.go"
+	long lx = (long)get_local_id(0);
+#line 131 "particles.go"
+	Vec3 v = {0};
+	{
+#line 132 "particles.go"
+		long i = (long)get_global_id(0);
+#line 132 "particles.go"
+		if (i < ps_len && ps[i].Alive) {
+#line 133 "particles.go"
+			v = Vec3_Scale(ps[i].Pos, ps[i].Mass);
+		}
+	}
+#line 135 "particles.go"
+	s[lx] = v;
+#line 136 "particles.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "particles.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 138 "particles.go"
+		if (lx < stride) {
+#line 139 "particles.go"
+			s[lx] = Vec3_Add(s[lx], dc_sel_Vec3((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 64, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1));
+		}
+#line 141 "particles.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 143 "particles.go"
+	if (lx == 0L) {
+#line 144 "particles.go"
+		moments[(long)get_group_id(0)] = s[0];
+	}
+}
 `
 
 var dcKernelStep = &runtime.Kernel{
@@ -860,8 +1120,11 @@ var dcKernelStep = &runtime.Kernel{
 var dcKernelMeasure = &runtime.Kernel{
 	Aliased: "Measure_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Measure",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Measure",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "ps",
@@ -894,11 +1157,16 @@ var dcKernelRespawn = &runtime.Kernel{
 }
 
 var dcKernelMoments = &runtime.Kernel{
-	Aliased: "Moments_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Moments",
+	Aliased:     "Moments_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Moments",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "ps",
@@ -932,6 +1200,11 @@ func LaunchMeasure(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 		dc_s0 := ps.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Measure", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Measure_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Measure", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Measure(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -958,6 +1231,11 @@ func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 		dc_s0 := ps.HostSlice()
 		dc_s1 := moments.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Moments", g, func(dc_t dc.Thread) {
+				dc_cpu_Moments_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("Moments", g, func(dc_t dc.Thread) {
 			dc_cpu_Moments(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -1044,6 +1322,36 @@ func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, 
 	}
 }
 
+// dc_cpu_Measure_fast runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
+func dc_cpu_Measure_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ps))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						p := ps[i]
+						var lum float32
+						for i_1 := 0; i_1 < 3; i_1++ {
+							c := p.Color[i_1]
+							lum += c
+						}
+						out[i] = Stats{Kinetic: 0.5 * p.Mass * dc_Vec3_Dot(p.Vel, p.Vel), Momentum: dc_Vec3_Scale(p.Vel, p.Mass), Bright: lum > 1.5}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Respawn runs every thread of groups [dc_g0, dc_g1) of kernel Respawn.
 func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, dir Vec3) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1098,6 +1406,33 @@ func dc_cpu_Moments(dc_t dc.Thread, ps []Particle, moments []Vec3, dc_f *cpu.Fau
 	}
 	if lx == 0 {
 		(*cpu.Index(dc_f, 5, moments, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+	}
+}
+
+// dc_cpu_Moments_fast runs one thread of kernel Moments.
+func dc_cpu_Moments_fast(dc_t dc.Thread, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[64]Vec3](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	lx := dc_t.LocalX()
+	var v Vec3
+	{
+		i := dc_t.GlobalX()
+		if i < len(ps) && ps[i].Alive {
+			v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+		}
+	}
+	s[lx] = v
+	dc_t.Barrier()
+	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
+		if lx < stride {
+			s[lx] = dc_Vec3_Add(s[lx], (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z)))
+		}
+		dc_t.Barrier()
+	}
+	if lx == 0 {
+		moments[dc_t.GroupX()] = s[0]
 	}
 }
 

@@ -103,6 +103,44 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 }
 
 #line 18 "reduce.go"
+__kernel void Reduce_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local float sh0[256];
+#line 19 "reduce.go"
+	__local float* s = sh0;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -159,6 +197,44 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+__kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local float sh0[256];
+#line 19 "reduce.go"
+	__local float* s = sh0;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
 	}
 }
 
@@ -224,6 +300,44 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 }
 
 #line 18 "reduce.go"
+__kernel void Reduce_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local double sh1[256];
+#line 19 "reduce.go"
+	__local double* s = sh1;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -280,6 +394,44 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+__kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local double sh1[256];
+#line 19 "reduce.go"
+	__local double* s = sh1;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
 	}
 }
 #endif // cl_khr_fp64

@@ -101,6 +101,44 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 }
 
 #line 18 "reduce.go"
+extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ float sh0[256];
+#line 19 "reduce.go"
+	float* s = sh0;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -157,6 +195,44 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ float sh0[256];
+#line 19 "reduce.go"
+	float* s = sh0;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
 	}
 }
 
@@ -221,6 +297,44 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 }
 
 #line 18 "reduce.go"
+extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ double sh1[256];
+#line 19 "reduce.go"
+	double* s = sh1;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -277,5 +391,43 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ double sh1[256];
+#line 19 "reduce.go"
+	double* s = sh1;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
 	}
 }

@@ -195,6 +195,44 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 }
 
 #line 18 "reduce.go"
+extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ float sh0[256];
+#line 19 "reduce.go"
+	float* s = sh0;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -251,6 +289,44 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ float sh0[256];
+#line 19 "reduce.go"
+	float* s = sh0;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
 	}
 }
 
@@ -315,6 +391,44 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 }
 
 #line 18 "reduce.go"
+extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ double sh1[256];
+#line 19 "reduce.go"
+	double* s = sh1;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -371,6 +485,44 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__shared__ double sh1[256];
+#line 19 "reduce.go"
+	double* s = sh1;
+#line 20 "reduce.go"
+	long long lx = (long long)threadIdx.x;
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	__syncthreads();
+#line 27 "reduce.go"
+	for (long long stride = (long long)blockDim.x / 2LL; stride > 0LL; stride = stride / 2LL) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		__syncthreads();
+	}
+#line 33 "reduce.go"
+	if (lx == 0LL) {
+#line 34 "reduce.go"
+		partial[(long long)blockIdx.x] = s[0];
 	}
 }
 `
@@ -481,6 +633,44 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 }
 
 #line 18 "reduce.go"
+__kernel void Reduce_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local float sh0[256];
+#line 19 "reduce.go"
+	__local float* s = sh0;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -537,6 +727,44 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
 		}
+	}
+}
+
+#line 18 "reduce.go"
+__kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local float sh0[256];
+#line 19 "reduce.go"
+	__local float* s = sh0;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	float v = 0.0f;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
 	}
 }
 
@@ -602,6 +830,44 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 }
 
 #line 18 "reduce.go"
+__kernel void Reduce_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local double sh1[256];
+#line 19 "reduce.go"
+	__local double* s = sh1;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
+	}
+}
+
+#line 18 "reduce.go"
 __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -660,15 +926,58 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 		}
 	}
 }
+
+#line 18 "reduce.go"
+__kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 19 "reduce.go"
+	__local double sh1[256];
+#line 19 "reduce.go"
+	__local double* s = sh1;
+#line 20 "reduce.go"
+	long lx = (long)get_local_id(0);
+#line 21 "reduce.go"
+	double v = 0.0;
+#line 22 "reduce.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 23 "reduce.go"
+		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+	}
+#line 25 "reduce.go"
+	s[lx] = v;
+#line 26 "reduce.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 27 "reduce.go"
+	for (long stride = (long)get_local_size(0) / 2L; stride > 0L; stride = stride / 2L) {
+#line 28 "reduce.go"
+		if (lx < stride) {
+#line 29 "reduce.go"
+			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+		}
+#line 31 "reduce.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 33 "reduce.go"
+	if (lx == 0L) {
+#line 34 "reduce.go"
+		partial[(long)get_group_id(0)] = s[0];
+	}
+}
 #endif // cl_khr_fp64
 `
 
 var dcKernelReduce_float32 = &runtime.Kernel{
-	Aliased: "Reduce_float32_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Reduce_float32",
+	Aliased:     "Reduce_float32_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Reduce_float32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -687,9 +996,14 @@ var dcKernelReduce_float32 = &runtime.Kernel{
 }
 
 var dcKernelReduce_float64 = &runtime.Kernel{
-	Aliased: "Reduce_float64_aliased",
-	Barrier: true,
-	Checked: true,
+	Aliased:     "Reduce_float64_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Reduce_float64",
@@ -722,6 +1036,11 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("Reduce_float32", g, func(dc_t dc.Thread) {
+					dc_cpu_Reduce_float32_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+				})
+			}
 			return cpu.RunGroups("Reduce_float32", g, func(dc_t dc.Thread) {
 				dc_cpu_Reduce_float32(dc_t, dc_s0, dc_s1, n, dc_f)
 			})
@@ -733,6 +1052,11 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 			dc_s0 := in.HostSlice()
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("Reduce_float64", g, func(dc_t dc.Thread) {
+					dc_cpu_Reduce_float64_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+				})
+			}
 			return cpu.RunGroups("Reduce_float64", g, func(dc_t dc.Thread) {
 				dc_cpu_Reduce_float64(dc_t, dc_s0, dc_s1, n, dc_f)
 			})
@@ -766,6 +1090,30 @@ func dc_cpu_Reduce_float32(dc_t dc.Thread, in []float32, partial []float32, n in
 	}
 }
 
+// dc_cpu_Reduce_float32_fast runs one thread of kernel Reduce_float32.
+func dc_cpu_Reduce_float32_fast(dc_t dc.Thread, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	lx := dc_t.LocalX()
+	var v float32
+	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
+		v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+	}
+	s[lx] = v
+	dc_t.Barrier()
+	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
+		if lx < stride {
+			s[lx] = s[lx] + (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	if lx == 0 {
+		partial[dc_t.GroupX()] = s[0]
+	}
+}
+
 // dc_cpu_Reduce_float64 runs one thread of kernel Reduce_float64.
 func dc_cpu_Reduce_float64(dc_t dc.Thread, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
 	dc_sh1 := dc.Shared[[256]float64](dc_t)
@@ -787,5 +1135,29 @@ func dc_cpu_Reduce_float64(dc_t dc.Thread, in []float64, partial []float64, n in
 	}
 	if lx == 0 {
 		(*cpu.Index(dc_f, 11, partial, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+	}
+}
+
+// dc_cpu_Reduce_float64_fast runs one thread of kernel Reduce_float64.
+func dc_cpu_Reduce_float64_fast(dc_t dc.Thread, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[256]float64](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh1
+	lx := dc_t.LocalX()
+	var v float64
+	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
+		v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+	}
+	s[lx] = v
+	dc_t.Barrier()
+	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
+		if lx < stride {
+			s[lx] = s[lx] + (*cpu.Index(dc_f, 10, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	if lx == 0 {
+		partial[dc_t.GroupX()] = s[0]
 	}
 }

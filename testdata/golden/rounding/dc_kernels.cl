@@ -153,6 +153,29 @@ __kernel void Round64(__global const double* restrict xs, long xs_len, __global 
 }
 
 #line 16 "rounding.go"
+__kernel void Round64_fast(__global const double* restrict xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long)(5UL * (ulong)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+#line 23 "rounding.go"
+			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+		}
+	}
+}
+
+#line 16 "rounding.go"
 __kernel void Round64_aliased(__global const double* xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -210,6 +233,29 @@ __kernel void Round64_aliased(__global const double* xs, long xs_len, __global d
 	}
 }
 
+#line 16 "rounding.go"
+__kernel void Round64_aliased_fast(__global const double* xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long)(5UL * (ulong)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+#line 23 "rounding.go"
+			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+		}
+	}
+}
+
 #line 32 "rounding.go"
 __kernel void Round32(__global const float* restrict xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -260,6 +306,27 @@ __kernel void Round32(__global const float* restrict xs, long xs_len, __global f
 }
 
 #line 32 "rounding.go"
+__kernel void Round32_fast(__global const float* restrict xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long)(4UL * (ulong)i)] = floor(x);
+#line 36 "rounding.go"
+			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+#line 37 "rounding.go"
+			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+#line 38 "rounding.go"
+			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
+		}
+	}
+}
+
+#line 32 "rounding.go"
 __kernel void Round32_aliased(__global const float* xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -304,6 +371,27 @@ __kernel void Round32_aliased(__global const float* xs, long xs_len, __global fl
 			if (!dc_b7) {
 				*dc_p8 = dc_t4;
 			}
+		}
+	}
+}
+
+#line 32 "rounding.go"
+__kernel void Round32_aliased_fast(__global const float* xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long)(4UL * (ulong)i)] = floor(x);
+#line 36 "rounding.go"
+			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+#line 37 "rounding.go"
+			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+#line 38 "rounding.go"
+			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
 		}
 	}
 }
@@ -382,6 +470,64 @@ __kernel void Shared(__global const S* restrict is, long is_len, __global int* o
 }
 
 #line 60 "rounding.go"
+__kernel void Shared_fast(__global const S* restrict is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__local S sh0[128];
+#line 76 "rounding.go"
+	__local uint sh1[4];
+#line 61 "rounding.go"
+	long i = (long)get_global_id(0);
+#line 62 "rounding.go"
+	long n = out_len;
+#line 63 "rounding.go"
+	long j = dc_min_i64(i, (long)((ulong)n - 1UL));
+#line 64 "rounding.go"
+	long l = (long)get_local_id(0);
+#line 65 "rounding.go"
+	long gs = (long)get_local_size(0);
+#line 66 "rounding.go"
+	V v = (V){1.0f, {dc_rint_f64(as_double((ulong)(9218868437227405312UL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	__local S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = (S){1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 76 "rounding.go"
+	__local uint* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4L) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 81 "rounding.go"
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 39UL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
+#line 82 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((uint)out[i] + (uint)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
 __kernel void Shared_aliased(__global const S* is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local S (*dc_p2);
@@ -445,6 +591,64 @@ __kernel void Shared_aliased(__global const S* is, long is_len, __global int* ou
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 81 "rounding.go"
 	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long)((ulong)l + 39UL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
+#line 82 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((uint)out[i] + (uint)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
+__kernel void Shared_aliased_fast(__global const S* is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__local S sh0[128];
+#line 76 "rounding.go"
+	__local uint sh1[4];
+#line 61 "rounding.go"
+	long i = (long)get_global_id(0);
+#line 62 "rounding.go"
+	long n = out_len;
+#line 63 "rounding.go"
+	long j = dc_min_i64(i, (long)((ulong)n - 1UL));
+#line 64 "rounding.go"
+	long l = (long)get_local_id(0);
+#line 65 "rounding.go"
+	long gs = (long)get_local_size(0);
+#line 66 "rounding.go"
+	V v = (V){1.0f, {dc_rint_f64(as_double((ulong)(9218868437227405312UL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	__local S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = (S){1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 76 "rounding.go"
+	__local uint* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4L) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 81 "rounding.go"
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 39UL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
 #line 82 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 83 "rounding.go"

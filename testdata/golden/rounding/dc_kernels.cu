@@ -146,6 +146,29 @@ extern "C" __global__ void Round64(const double* __restrict__ xs, long long xs_l
 }
 
 #line 16 "rounding.go"
+extern "C" __global__ void Round64_fast(const double* __restrict__ xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+#line 23 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+		}
+	}
+}
+
+#line 16 "rounding.go"
 extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -203,6 +226,29 @@ extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, d
 	}
 }
 
+#line 16 "rounding.go"
+extern "C" __global__ void Round64_aliased_fast(const double* xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+#line 23 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+		}
+	}
+}
+
 #line 32 "rounding.go"
 extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -253,6 +299,27 @@ extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_le
 }
 
 #line 32 "rounding.go"
+extern "C" __global__ void Round32_fast(const float* __restrict__ xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+#line 36 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+#line 37 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+#line 38 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
+		}
+	}
+}
+
+#line 32 "rounding.go"
 extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -297,6 +364,27 @@ extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, fl
 			if (!dc_b7) {
 				*dc_p8 = dc_t4;
 			}
+		}
+	}
+}
+
+#line 32 "rounding.go"
+extern "C" __global__ void Round32_aliased_fast(const float* xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+#line 36 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+#line 37 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+#line 38 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
 		}
 	}
 }
@@ -375,6 +463,64 @@ extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, in
 }
 
 #line 60 "rounding.go"
+extern "C" __global__ void Shared_fast(const S* __restrict__ is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__shared__ S sh0[128];
+#line 76 "rounding.go"
+	__shared__ unsigned int sh1[4];
+#line 61 "rounding.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "rounding.go"
+	long long n = out_len;
+#line 63 "rounding.go"
+	long long j = dc_min_i64(i, (long long)((unsigned long long)n - 1ULL));
+#line 64 "rounding.go"
+	long long l = (long long)threadIdx.x;
+#line 65 "rounding.go"
+	long long gs = (long long)blockDim.x;
+#line 66 "rounding.go"
+	V v = V{1.0f, {rint(__longlong_as_double((long long)(9218868437227405312ULL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = S{1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	__syncthreads();
+#line 73 "rounding.go"
+	__syncthreads();
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	__syncthreads();
+#line 76 "rounding.go"
+	unsigned int* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4LL) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	__syncthreads();
+#line 81 "rounding.go"
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
+#line 82 "rounding.go"
+	__syncthreads();
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
 extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	S (*dc_p2);
@@ -438,6 +584,64 @@ extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* ou
 	__syncthreads();
 #line 81 "rounding.go"
 	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long long)((unsigned long long)l + 39ULL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
+#line 82 "rounding.go"
+	__syncthreads();
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
+extern "C" __global__ void Shared_aliased_fast(const S* is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__shared__ S sh0[128];
+#line 76 "rounding.go"
+	__shared__ unsigned int sh1[4];
+#line 61 "rounding.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "rounding.go"
+	long long n = out_len;
+#line 63 "rounding.go"
+	long long j = dc_min_i64(i, (long long)((unsigned long long)n - 1ULL));
+#line 64 "rounding.go"
+	long long l = (long long)threadIdx.x;
+#line 65 "rounding.go"
+	long long gs = (long long)blockDim.x;
+#line 66 "rounding.go"
+	V v = V{1.0f, {rint(__longlong_as_double((long long)(9218868437227405312ULL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = S{1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	__syncthreads();
+#line 73 "rounding.go"
+	__syncthreads();
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	__syncthreads();
+#line 76 "rounding.go"
+	unsigned int* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4LL) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	__syncthreads();
+#line 81 "rounding.go"
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
 #line 82 "rounding.go"
 	__syncthreads();
 #line 83 "rounding.go"

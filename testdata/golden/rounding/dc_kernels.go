@@ -259,6 +259,29 @@ extern "C" __global__ void Round64(const double* __restrict__ xs, long long xs_l
 }
 
 #line 16 "rounding.go"
+extern "C" __global__ void Round64_fast(const double* __restrict__ xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+#line 23 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+		}
+	}
+}
+
+#line 16 "rounding.go"
 extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -316,6 +339,29 @@ extern "C" __global__ void Round64_aliased(const double* xs, long long xs_len, d
 	}
 }
 
+#line 16 "rounding.go"
+extern "C" __global__ void Round64_aliased_fast(const double* xs, long long xs_len, double* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 1ULL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 2ULL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 3ULL)] = round(x);
+#line 23 "rounding.go"
+			out[(long long)(5ULL * (unsigned long long)i + 4ULL)] = rint(x);
+		}
+	}
+}
+
 #line 32 "rounding.go"
 extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -366,6 +412,27 @@ extern "C" __global__ void Round32(const float* __restrict__ xs, long long xs_le
 }
 
 #line 32 "rounding.go"
+extern "C" __global__ void Round32_fast(const float* __restrict__ xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+#line 36 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+#line 37 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+#line 38 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
+		}
+	}
+}
+
+#line 32 "rounding.go"
 extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -410,6 +477,27 @@ extern "C" __global__ void Round32_aliased(const float* xs, long long xs_len, fl
 			if (!dc_b7) {
 				*dc_p8 = dc_t4;
 			}
+		}
+	}
+}
+
+#line 32 "rounding.go"
+extern "C" __global__ void Round32_aliased_fast(const float* xs, long long xs_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i)] = floorf(x);
+#line 36 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 1ULL)] = ceilf(x);
+#line 37 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 2ULL)] = truncf(x);
+#line 38 "rounding.go"
+			out[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (float)rint((double)x);
 		}
 	}
 }
@@ -488,6 +576,64 @@ extern "C" __global__ void Shared(const S* __restrict__ is, long long is_len, in
 }
 
 #line 60 "rounding.go"
+extern "C" __global__ void Shared_fast(const S* __restrict__ is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__shared__ S sh0[128];
+#line 76 "rounding.go"
+	__shared__ unsigned int sh1[4];
+#line 61 "rounding.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "rounding.go"
+	long long n = out_len;
+#line 63 "rounding.go"
+	long long j = dc_min_i64(i, (long long)((unsigned long long)n - 1ULL));
+#line 64 "rounding.go"
+	long long l = (long long)threadIdx.x;
+#line 65 "rounding.go"
+	long long gs = (long long)blockDim.x;
+#line 66 "rounding.go"
+	V v = V{1.0f, {rint(__longlong_as_double((long long)(9218868437227405312ULL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = S{1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	__syncthreads();
+#line 73 "rounding.go"
+	__syncthreads();
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	__syncthreads();
+#line 76 "rounding.go"
+	unsigned int* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4LL) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	__syncthreads();
+#line 81 "rounding.go"
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
+#line 82 "rounding.go"
+	__syncthreads();
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
 extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	S (*dc_p2);
@@ -551,6 +697,64 @@ extern "C" __global__ void Shared_aliased(const S* is, long long is_len, int* ou
 	__syncthreads();
 #line 81 "rounding.go"
 	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long long)((unsigned long long)l + 39ULL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
+#line 82 "rounding.go"
+	__syncthreads();
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
+extern "C" __global__ void Shared_aliased_fast(const S* is, long long is_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__shared__ S sh0[128];
+#line 76 "rounding.go"
+	__shared__ unsigned int sh1[4];
+#line 61 "rounding.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 62 "rounding.go"
+	long long n = out_len;
+#line 63 "rounding.go"
+	long long j = dc_min_i64(i, (long long)((unsigned long long)n - 1ULL));
+#line 64 "rounding.go"
+	long long l = (long long)threadIdx.x;
+#line 65 "rounding.go"
+	long long gs = (long long)blockDim.x;
+#line 66 "rounding.go"
+	V v = V{1.0f, {rint(__longlong_as_double((long long)(9218868437227405312ULL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = S{1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3LL, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	__syncthreads();
+#line 73 "rounding.go"
+	__syncthreads();
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	__syncthreads();
+#line 76 "rounding.go"
+	unsigned int* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4LL) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	__syncthreads();
+#line 81 "rounding.go"
+	atomicAdd(&sa[0], (unsigned int)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 39ULL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
 #line 82 "rounding.go"
 	__syncthreads();
 #line 83 "rounding.go"
@@ -717,6 +921,29 @@ __kernel void Round64(__global const double* restrict xs, long xs_len, __global 
 }
 
 #line 16 "rounding.go"
+__kernel void Round64_fast(__global const double* restrict xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long)(5UL * (ulong)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+#line 23 "rounding.go"
+			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+		}
+	}
+}
+
+#line 16 "rounding.go"
 __kernel void Round64_aliased(__global const double* xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -774,6 +1001,29 @@ __kernel void Round64_aliased(__global const double* xs, long xs_len, __global d
 	}
 }
 
+#line 16 "rounding.go"
+__kernel void Round64_aliased_fast(__global const double* xs, long xs_len, __global double* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 17 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 17 "rounding.go"
+		if (i < xs_len) {
+#line 18 "rounding.go"
+			double x = xs[i];
+#line 19 "rounding.go"
+			out[(long)(5UL * (ulong)i)] = floor(x);
+#line 20 "rounding.go"
+			out[(long)(5UL * (ulong)i + 1UL)] = ceil(x);
+#line 21 "rounding.go"
+			out[(long)(5UL * (ulong)i + 2UL)] = trunc(x);
+#line 22 "rounding.go"
+			out[(long)(5UL * (ulong)i + 3UL)] = round(x);
+#line 23 "rounding.go"
+			out[(long)(5UL * (ulong)i + 4UL)] = dc_rint_f64(x);
+		}
+	}
+}
+
 #line 32 "rounding.go"
 __kernel void Round32(__global const float* restrict xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -824,6 +1074,27 @@ __kernel void Round32(__global const float* restrict xs, long xs_len, __global f
 }
 
 #line 32 "rounding.go"
+__kernel void Round32_fast(__global const float* restrict xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long)(4UL * (ulong)i)] = floor(x);
+#line 36 "rounding.go"
+			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+#line 37 "rounding.go"
+			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+#line 38 "rounding.go"
+			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
+		}
+	}
+}
+
+#line 32 "rounding.go"
 __kernel void Round32_aliased(__global const float* xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -868,6 +1139,27 @@ __kernel void Round32_aliased(__global const float* xs, long xs_len, __global fl
 			if (!dc_b7) {
 				*dc_p8 = dc_t4;
 			}
+		}
+	}
+}
+
+#line 32 "rounding.go"
+__kernel void Round32_aliased_fast(__global const float* xs, long xs_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 33 "rounding.go"
+		long i = (long)get_global_id(0);
+#line 33 "rounding.go"
+		if (i < xs_len) {
+#line 34 "rounding.go"
+			float x = xs[i];
+#line 35 "rounding.go"
+			out[(long)(4UL * (ulong)i)] = floor(x);
+#line 36 "rounding.go"
+			out[(long)(4UL * (ulong)i + 1UL)] = ceil(x);
+#line 37 "rounding.go"
+			out[(long)(4UL * (ulong)i + 2UL)] = trunc(x);
+#line 38 "rounding.go"
+			out[(long)(4UL * (ulong)i + 3UL)] = (float)dc_rint_f64((double)x);
 		}
 	}
 }
@@ -936,6 +1228,64 @@ __kernel void Shared(__global const S* restrict is, long is_len, __global int* o
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 81 "rounding.go"
 	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b7 = 0, sh[dc_ix(dc_sel_i64((dc_b8 = 0, dc_rem_i64((long)((ulong)l + 39UL), dc_nz_i64(gs, dc_fault, dc_tag, 13, &dc_b8))), &dc_b8), 128, dc_fault, dc_tag, 14, &dc_b7)].F2[1]), &dc_b7));
+#line 82 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((uint)out[i] + (uint)(int)sa[0] * 1000u);
+	}
+}
+
+#line 60 "rounding.go"
+__kernel void Shared_fast(__global const S* restrict is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__local S sh0[128];
+#line 76 "rounding.go"
+	__local uint sh1[4];
+#line 61 "rounding.go"
+	long i = (long)get_global_id(0);
+#line 62 "rounding.go"
+	long n = out_len;
+#line 63 "rounding.go"
+	long j = dc_min_i64(i, (long)((ulong)n - 1UL));
+#line 64 "rounding.go"
+	long l = (long)get_local_id(0);
+#line 65 "rounding.go"
+	long gs = (long)get_local_size(0);
+#line 66 "rounding.go"
+	V v = (V){1.0f, {dc_rint_f64(as_double((ulong)(9218868437227405312UL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	__local S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = (S){1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 76 "rounding.go"
+	__local uint* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4L) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 81 "rounding.go"
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 39UL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
 #line 82 "rounding.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 83 "rounding.go"
@@ -1017,12 +1367,77 @@ __kernel void Shared_aliased(__global const S* is, long is_len, __global int* ou
 		out[i] = (int)((uint)out[i] + (uint)(int)sa[0] * 1000u);
 	}
 }
+
+#line 60 "rounding.go"
+__kernel void Shared_aliased_fast(__global const S* is, long is_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+#line 70 "rounding.go"
+	__local S sh0[128];
+#line 76 "rounding.go"
+	__local uint sh1[4];
+#line 61 "rounding.go"
+	long i = (long)get_global_id(0);
+#line 62 "rounding.go"
+	long n = out_len;
+#line 63 "rounding.go"
+	long j = dc_min_i64(i, (long)((ulong)n - 1UL));
+#line 64 "rounding.go"
+	long l = (long)get_local_id(0);
+#line 65 "rounding.go"
+	long gs = (long)get_local_size(0);
+#line 66 "rounding.go"
+	V v = (V){1.0f, {dc_rint_f64(as_double((ulong)(9218868437227405312UL))), (double)j, 3.0, 4.0}};
+#line 67 "rounding.go"
+	if (i < n) {
+#line 68 "rounding.go"
+		out[i] = (int)j;
+	}
+#line 70 "rounding.go"
+	__local S* sh = sh0;
+#line 71 "rounding.go"
+	sh[l] = (S){1.0 / dc_sel_f64((dc_b1 = 0, v.F1[dc_ix(j & 3L, 4, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1), 1, {1, 2, 3, 4}};
+#line 72 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 74 "rounding.go"
+	sh[l] = dc_sel_S((dc_b2 = 0, is[dc_ix(j, is_len, dc_fault, dc_tag, 12, &dc_b2)]), &dc_b2);
+#line 75 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 76 "rounding.go"
+	__local uint* sa = sh1;
+#line 77 "rounding.go"
+	if (l < 4L) {
+#line 78 "rounding.go"
+		sa[l] = 0u;
+	}
+#line 80 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 81 "rounding.go"
+	atomic_add(&sa[0], (uint)dc_sel_u16((dc_b3 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 39UL), gs), 128, dc_fault, dc_tag, 14, &dc_b3)].F2[1]), &dc_b3));
+#line 82 "rounding.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 83 "rounding.go"
+	if (i < n) {
+#line 84 "rounding.go"
+		out[i] = (int)((uint)out[i] + (uint)(int)sa[0] * 1000u);
+	}
+}
 #endif // cl_khr_fp64
 `
 
 var dcKernelRound64 = &runtime.Kernel{
 	Aliased: "Round64_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Round64",
@@ -1041,6 +1456,12 @@ var dcKernelRound64 = &runtime.Kernel{
 var dcKernelRound32 = &runtime.Kernel{
 	Aliased: "Round32_aliased",
 	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Round32",
@@ -1057,9 +1478,14 @@ var dcKernelRound32 = &runtime.Kernel{
 }
 
 var dcKernelShared = &runtime.Kernel{
-	Aliased: "Shared_aliased",
-	Barrier: true,
-	Checked: true,
+	Aliased:     "Shared_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
 	Float64: true,
 	Module:  dcModule,
 	Name:    "Shared",
@@ -1084,6 +1510,11 @@ func LaunchRound64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], 
 		dc_s0 := xs.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Round64", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Round64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Round64", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Round64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1098,6 +1529,11 @@ func LaunchRound32(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], 
 		dc_s0 := xs.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Round32", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Round32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Round32", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Round32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -1112,6 +1548,11 @@ func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *ru
 		dc_s0 := is.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Shared", g, func(dc_t dc.Thread) {
+				dc_cpu_Shared_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("Shared", g, func(dc_t dc.Thread) {
 			dc_cpu_Shared(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -1145,6 +1586,37 @@ func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64,
 							(*cpu.Index(dc_f, 2, out, int(5*i+2), dc_x, dc_y, dc_z)) = math.Trunc(x)
 							(*cpu.Index(dc_f, 3, out, int(5*i+3), dc_x, dc_y, dc_z)) = math.Round(x)
 							(*cpu.Index(dc_f, 4, out, int(5*i+4), dc_x, dc_y, dc_z)) = math.RoundToEven(x)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Round64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Round64.
+func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							x := xs[i]
+							out[5*i] = math.Floor(x)
+							out[5*i+1] = math.Ceil(x)
+							out[5*i+2] = math.Trunc(x)
+							out[5*i+3] = math.Round(x)
+							out[5*i+4] = math.RoundToEven(x)
 						}
 					}
 				}
@@ -1187,6 +1659,36 @@ func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32,
 	}
 }
 
+// dc_cpu_Round32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Round32.
+func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							x := xs[i]
+							out[4*i] = dc.Floor(x)
+							out[4*i+1] = dc.Ceil(x)
+							out[4*i+2] = dc.Trunc(x)
+							out[4*i+3] = float32(math.RoundToEven(float64(x)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Shared runs one thread of kernel Shared.
 func dc_cpu_Shared(dc_t dc.Thread, is []S, out []int32, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[128]S](dc_t)
@@ -1214,6 +1716,39 @@ func dc_cpu_Shared(dc_t dc.Thread, is []S, out []int32, dc_f *cpu.Faults) {
 	}
 	dc_t.Barrier()
 	dc.AtomicAdd(&sa[0], uint32((*cpu.Index(dc_f, 14, sh[:], int(cpu.Rem(dc_f, 13, l+39, gs, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
+	dc_t.Barrier()
+	if i < n {
+		out[i] = out[i] + int32(sa[0])*1000
+	}
+}
+
+// dc_cpu_Shared_fast runs one thread of kernel Shared.
+func dc_cpu_Shared_fast(dc_t dc.Thread, is []S, out []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[128]S](dc_t)
+	dc_sh1 := dc.Shared[[4]uint32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	i := dc_t.GlobalX()
+	n := len(out)
+	j := min(i, n-1)
+	l := dc_t.LocalX()
+	gs := dc_t.GroupSizeX()
+	v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(j), 3, 4}}
+	if i < n {
+		out[i] = int32(j)
+	}
+	sh := dc_sh0
+	sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+	dc_t.Barrier()
+	dc_t.Barrier()
+	sh[l] = (*cpu.Index(dc_f, 12, is, int(j), dc_x, dc_y, dc_z))
+	dc_t.Barrier()
+	sa := dc_sh1
+	if l < 4 {
+		sa[l] = 0
+	}
+	dc_t.Barrier()
+	dc.AtomicAdd(&sa[0], uint32((*cpu.Index(dc_f, 14, sh[:], int((l+39)%gs), dc_x, dc_y, dc_z)).F2[1]))
 	dc_t.Barrier()
 	if i < n {
 		out[i] = out[i] + int32(sa[0])*1000

@@ -47,6 +47,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 10 "saxpy.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long i = (long)get_global_id(0);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -56,6 +69,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 12 "saxpy.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long i = (long)get_global_id(0);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }

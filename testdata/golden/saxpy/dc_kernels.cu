@@ -51,6 +51,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 10 "saxpy.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -60,6 +73,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 12 "saxpy.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }

@@ -96,6 +96,19 @@ extern "C" __global__ void Saxpy(float a, const float* __restrict__ x, long long
 }
 
 #line 10 "saxpy.go"
+extern "C" __global__ void Saxpy_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
 extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -105,6 +118,19 @@ extern "C" __global__ void Saxpy_aliased(float a, const float* x, long long x_le
 		if (i < y_len) {
 #line 12 "saxpy.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
+extern "C" __global__ void Saxpy_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -196,6 +222,19 @@ __kernel void Saxpy(float a, __global const float* restrict x, long x_len, __glo
 }
 
 #line 10 "saxpy.go"
+__kernel void Saxpy_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long i = (long)get_global_id(0);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
 __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
@@ -205,6 +244,19 @@ __kernel void Saxpy_aliased(float a, __global const float* x, long x_len, __glob
 		if (i < y_len) {
 #line 12 "saxpy.go"
 			y[i] = a * dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + y[i];
+		}
+	}
+}
+
+#line 10 "saxpy.go"
+__kernel void Saxpy_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 11 "saxpy.go"
+		long i = (long)get_global_id(0);
+#line 11 "saxpy.go"
+		if (i < y_len) {
+#line 12 "saxpy.go"
+			y[i] = a * x[i] + y[i];
 		}
 	}
 }
@@ -249,8 +301,11 @@ __kernel void SaxpyStride_aliased(float a, __global const float* x, long x_len, 
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Saxpy",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Saxpy",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "a",
@@ -300,6 +355,11 @@ func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[fl
 		dc_s1 := x.HostSlice()
 		dc_s2 := y.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
+			})
+		}
 		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
 		})
@@ -342,6 +402,32 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 						{
 							i := dc_x
 							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
+func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							y[i] = a*x[i] + y[i]
 						}
 					}
 				}

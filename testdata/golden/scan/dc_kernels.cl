@@ -119,6 +119,56 @@ __kernel void Scan_int32(__global const int* restrict in, long in_len, __global 
 }
 
 #line 16 "scan.go"
+__kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local int sh0[256];
+#line 17 "scan.go"
+	__local int* s = sh0;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = (int)((uint)s[lx] + (uint)add);
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -197,6 +247,56 @@ __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global i
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
+	}
+}
+
+#line 16 "scan.go"
+__kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local int sh0[256];
+#line 17 "scan.go"
+	__local int* s = sh0;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = (int)((uint)s[lx] + (uint)add);
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
 	}
 }
 
@@ -283,6 +383,56 @@ __kernel void Scan_float32(__global const float* restrict in, long in_len, __glo
 }
 
 #line 16 "scan.go"
+__kernel void Scan_float32_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local float sh1[256];
+#line 17 "scan.go"
+	__local float* s = sh1;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 __kernel void Scan_float32_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -364,6 +514,56 @@ __kernel void Scan_float32_aliased(__global const float* in, long in_len, __glob
 	}
 }
 
+#line 16 "scan.go"
+__kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local float sh1[256];
+#line 17 "scan.go"
+	__local float* s = sh1;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
 #line 46 "scan.go"
 __kernel void AddOffsets_int32(__global int* out, long out_len, __global const int* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -384,6 +584,21 @@ __kernel void AddOffsets_int32(__global int* out, long out_len, __global const i
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+__kernel void AddOffsets_int32_fast(__global int* out, long out_len, __global const int* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = (int)((uint)out[i] + (uint)offsets[(long)((ulong)g - 1UL)]);
 		}
 	}
 }
@@ -413,6 +628,21 @@ __kernel void AddOffsets_int32_aliased(__global int* out, long out_len, __global
 }
 
 #line 46 "scan.go"
+__kernel void AddOffsets_int32_aliased_fast(__global int* out, long out_len, __global const int* offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = (int)((uint)out[i] + (uint)offsets[(long)((ulong)g - 1UL)]);
+		}
+	}
+}
+
+#line 46 "scan.go"
 __kernel void AddOffsets_float32(__global float* out, long out_len, __global const float* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -437,6 +667,21 @@ __kernel void AddOffsets_float32(__global float* out, long out_len, __global con
 }
 
 #line 46 "scan.go"
+__kernel void AddOffsets_float32_fast(__global float* out, long out_len, __global const float* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long)((ulong)g - 1UL)];
+		}
+	}
+}
+
+#line 46 "scan.go"
 __kernel void AddOffsets_float32_aliased(__global float* out, long out_len, __global const float* offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -456,6 +701,21 @@ __kernel void AddOffsets_float32_aliased(__global float* out, long out_len, __gl
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+__kernel void AddOffsets_float32_aliased_fast(__global float* out, long out_len, __global const float* offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long)((ulong)g - 1UL)];
 		}
 	}
 }

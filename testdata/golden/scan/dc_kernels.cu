@@ -123,6 +123,56 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 }
 
 #line 16 "scan.go"
+extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ int sh0[256];
+#line 17 "scan.go"
+	int* s = sh0;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -201,6 +251,56 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
+	}
+}
+
+#line 16 "scan.go"
+extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ int sh0[256];
+#line 17 "scan.go"
+	int* s = sh0;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
 	}
 }
 
@@ -287,6 +387,56 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 }
 
 #line 16 "scan.go"
+extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ float sh1[256];
+#line 17 "scan.go"
+	float* s = sh1;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -368,6 +518,56 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 	}
 }
 
+#line 16 "scan.go"
+extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ float sh1[256];
+#line 17 "scan.go"
+	float* s = sh1;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
 #line 46 "scan.go"
 extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -388,6 +588,21 @@ extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const i
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+extern "C" __global__ void AddOffsets_int32_fast(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
 		}
 	}
 }
@@ -417,6 +632,21 @@ extern "C" __global__ void AddOffsets_int32_aliased(int* out, long long out_len,
 }
 
 #line 46 "scan.go"
+extern "C" __global__ void AddOffsets_int32_aliased_fast(int* out, long long out_len, const int* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
+		}
+	}
+}
+
+#line 46 "scan.go"
 extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -441,6 +671,21 @@ extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, con
 }
 
 #line 46 "scan.go"
+extern "C" __global__ void AddOffsets_float32_fast(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
+		}
+	}
+}
+
+#line 46 "scan.go"
 extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_len, const float* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -460,6 +705,21 @@ extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+extern "C" __global__ void AddOffsets_float32_aliased_fast(float* out, long long out_len, const float* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
 		}
 	}
 }

@@ -289,6 +289,56 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 }
 
 #line 16 "scan.go"
+extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ int sh0[256];
+#line 17 "scan.go"
+	int* s = sh0;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -367,6 +417,56 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
+	}
+}
+
+#line 16 "scan.go"
+extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ int sh0[256];
+#line 17 "scan.go"
+	int* s = sh0;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = (int)((unsigned int)s[lx] + (unsigned int)add);
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
 	}
 }
 
@@ -453,6 +553,56 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 }
 
 #line 16 "scan.go"
+extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ float sh1[256];
+#line 17 "scan.go"
+	float* s = sh1;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -534,6 +684,56 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 	}
 }
 
+#line 16 "scan.go"
+extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__shared__ float sh1[256];
+#line 17 "scan.go"
+	float* s = sh1;
+#line 18 "scan.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	__syncthreads();
+#line 25 "scan.go"
+	for (long long off = 1LL; off < (long long)blockDim.x; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		__syncthreads();
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		__syncthreads();
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long long)((unsigned long long)(long long)blockDim.x - 1ULL)) {
+#line 38 "scan.go"
+		sums[(long long)blockIdx.x] = s[lx];
+	}
+}
+
 #line 46 "scan.go"
 extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -554,6 +754,21 @@ extern "C" __global__ void AddOffsets_int32(int* out, long long out_len, const i
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+extern "C" __global__ void AddOffsets_int32_fast(int* out, long long out_len, const int* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
 		}
 	}
 }
@@ -583,6 +798,21 @@ extern "C" __global__ void AddOffsets_int32_aliased(int* out, long long out_len,
 }
 
 #line 46 "scan.go"
+extern "C" __global__ void AddOffsets_int32_aliased_fast(int* out, long long out_len, const int* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)offsets[(long long)((unsigned long long)g - 1ULL)]);
+		}
+	}
+}
+
+#line 46 "scan.go"
 extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -607,6 +837,21 @@ extern "C" __global__ void AddOffsets_float32(float* out, long long out_len, con
 }
 
 #line 46 "scan.go"
+extern "C" __global__ void AddOffsets_float32_fast(float* out, long long out_len, const float* __restrict__ offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
+		}
+	}
+}
+
+#line 46 "scan.go"
 extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_len, const float* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -626,6 +871,21 @@ extern "C" __global__ void AddOffsets_float32_aliased(float* out, long long out_
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+extern "C" __global__ void AddOffsets_float32_aliased_fast(float* out, long long out_len, const float* offsets, long long offsets_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+	{
+#line 48 "scan.go"
+		long long g = (long long)blockIdx.x;
+#line 48 "scan.go"
+		if (i < n && g > 0LL) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long long)((unsigned long long)g - 1ULL)];
 		}
 	}
 }
@@ -753,6 +1013,56 @@ __kernel void Scan_int32(__global const int* restrict in, long in_len, __global 
 }
 
 #line 16 "scan.go"
+__kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local int sh0[256];
+#line 17 "scan.go"
+	__local int* s = sh0;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = (int)((uint)s[lx] + (uint)add);
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -831,6 +1141,56 @@ __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global i
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
+	}
+}
+
+#line 16 "scan.go"
+__kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local int sh0[256];
+#line 17 "scan.go"
+	__local int* s = sh0;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	int v = 0;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		int add = 0;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = (int)((uint)s[lx] + (uint)add);
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
 	}
 }
 
@@ -917,6 +1277,56 @@ __kernel void Scan_float32(__global const float* restrict in, long in_len, __glo
 }
 
 #line 16 "scan.go"
+__kernel void Scan_float32_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local float sh1[256];
+#line 17 "scan.go"
+	__local float* s = sh1;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
+#line 16 "scan.go"
 __kernel void Scan_float32_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -998,6 +1408,56 @@ __kernel void Scan_float32_aliased(__global const float* in, long in_len, __glob
 	}
 }
 
+#line 16 "scan.go"
+__kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 17 "scan.go"
+	__local float sh1[256];
+#line 17 "scan.go"
+	__local float* s = sh1;
+#line 18 "scan.go"
+	long lx = (long)get_local_id(0);
+#line 18 "scan.go"
+	long i = (long)get_global_id(0);
+#line 19 "scan.go"
+	float v = 0.0f;
+#line 20 "scan.go"
+	if (i < n) {
+#line 21 "scan.go"
+		v = in[i];
+	}
+#line 23 "scan.go"
+	s[lx] = v;
+#line 24 "scan.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "scan.go"
+	for (long off = 1L; off < (long)get_local_size(0); off = (long)((ulong)off * 2UL)) {
+#line 26 "scan.go"
+		float add = 0.0f;
+#line 27 "scan.go"
+		if (lx >= off) {
+#line 28 "scan.go"
+			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+		}
+#line 30 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 31 "scan.go"
+		s[lx] = s[lx] + add;
+#line 32 "scan.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 34 "scan.go"
+	if (i < n) {
+#line 35 "scan.go"
+		out[i] = s[lx];
+	}
+#line 37 "scan.go"
+	if (lx == (long)((ulong)(long)get_local_size(0) - 1UL)) {
+#line 38 "scan.go"
+		sums[(long)get_group_id(0)] = s[lx];
+	}
+}
+
 #line 46 "scan.go"
 __kernel void AddOffsets_int32(__global int* out, long out_len, __global const int* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1018,6 +1478,21 @@ __kernel void AddOffsets_int32(__global int* out, long out_len, __global const i
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+__kernel void AddOffsets_int32_fast(__global int* out, long out_len, __global const int* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = (int)((uint)out[i] + (uint)offsets[(long)((ulong)g - 1UL)]);
 		}
 	}
 }
@@ -1047,6 +1522,21 @@ __kernel void AddOffsets_int32_aliased(__global int* out, long out_len, __global
 }
 
 #line 46 "scan.go"
+__kernel void AddOffsets_int32_aliased_fast(__global int* out, long out_len, __global const int* offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = (int)((uint)out[i] + (uint)offsets[(long)((ulong)g - 1UL)]);
+		}
+	}
+}
+
+#line 46 "scan.go"
 __kernel void AddOffsets_float32(__global float* out, long out_len, __global const float* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1066,6 +1556,21 @@ __kernel void AddOffsets_float32(__global float* out, long out_len, __global con
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
+		}
+	}
+}
+
+#line 46 "scan.go"
+__kernel void AddOffsets_float32_fast(__global float* out, long out_len, __global const float* restrict offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long)((ulong)g - 1UL)];
 		}
 	}
 }
@@ -1093,14 +1598,36 @@ __kernel void AddOffsets_float32_aliased(__global float* out, long out_len, __gl
 		}
 	}
 }
+
+#line 46 "scan.go"
+__kernel void AddOffsets_float32_aliased_fast(__global float* out, long out_len, __global const float* offsets, long offsets_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 47 "scan.go"
+	long i = (long)get_global_id(0);
+	{
+#line 48 "scan.go"
+		long g = (long)get_group_id(0);
+#line 48 "scan.go"
+		if (i < n && g > 0L) {
+#line 49 "scan.go"
+			out[i] = out[i] + offsets[(long)((ulong)g - 1UL)];
+		}
+	}
+}
 `
 
 var dcKernelScan_int32 = &runtime.Kernel{
-	Aliased: "Scan_int32_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Scan_int32",
+	Aliased:     "Scan_int32_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Scan_int32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1124,11 +1651,18 @@ var dcKernelScan_int32 = &runtime.Kernel{
 }
 
 var dcKernelScan_float32 = &runtime.Kernel{
-	Aliased: "Scan_float32_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Scan_float32",
+	Aliased:     "Scan_float32_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Scan_float32",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -1154,8 +1688,12 @@ var dcKernelScan_float32 = &runtime.Kernel{
 var dcKernelAddOffsets_int32 = &runtime.Kernel{
 	Aliased: "AddOffsets_int32_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "AddOffsets_int32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AddOffsets_int32",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -1175,8 +1713,12 @@ var dcKernelAddOffsets_int32 = &runtime.Kernel{
 var dcKernelAddOffsets_float32 = &runtime.Kernel{
 	Aliased: "AddOffsets_float32_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "AddOffsets_float32",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AddOffsets_float32",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -1207,6 +1749,11 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 			dc_s1 := out.HostSlice()
 			dc_s2 := sums.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("Scan_int32", g, func(dc_t dc.Thread) {
+					dc_cpu_Scan_int32_fast(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+				})
+			}
 			return cpu.RunGroups("Scan_int32", g, func(dc_t dc.Thread) {
 				dc_cpu_Scan_int32(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
 			})
@@ -1220,6 +1767,11 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 			dc_s1 := out.HostSlice()
 			dc_s2 := sums.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.RunGroups("Scan_float32", g, func(dc_t dc.Thread) {
+					dc_cpu_Scan_float32_fast(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+				})
+			}
 			return cpu.RunGroups("Scan_float32", g, func(dc_t dc.Thread) {
 				dc_cpu_Scan_float32(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
 			})
@@ -1241,6 +1793,11 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 			dc_s0 := out.HostSlice()
 			dc_s1 := offsets.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("AddOffsets_int32", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_AddOffsets_int32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
+				})
+			}
 			return cpu.Run("AddOffsets_int32", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_AddOffsets_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
 			})
@@ -1252,6 +1809,11 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 			dc_s0 := out.HostSlice()
 			dc_s1 := offsets.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
+			if dc_c.Fast {
+				return cpu.Run("AddOffsets_float32", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_AddOffsets_float32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
+				})
+			}
 			return cpu.Run("AddOffsets_float32", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_AddOffsets_float32(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
 			})
@@ -1292,6 +1854,37 @@ func dc_cpu_Scan_int32(dc_t dc.Thread, in []int32, out []int32, sums []int32, n 
 	}
 }
 
+// dc_cpu_Scan_int32_fast runs one thread of kernel Scan_int32.
+func dc_cpu_Scan_int32_fast(dc_t dc.Thread, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	lx := dc_t.LocalX()
+	i := dc_t.GlobalX()
+	var v int32
+	if i < n {
+		v = in[i]
+	}
+	s[lx] = v
+	dc_t.Barrier()
+	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
+		var add int32
+		if lx >= off {
+			add = (*cpu.Index(dc_f, 2, s[:], int(lx-off), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+		s[lx] = s[lx] + add
+		dc_t.Barrier()
+	}
+	if i < n {
+		out[i] = s[lx]
+	}
+	if lx == dc_t.GroupSizeX()-1 {
+		sums[dc_t.GroupX()] = s[lx]
+	}
+}
+
 // dc_cpu_Scan_float32 runs one thread of kernel Scan_float32.
 func dc_cpu_Scan_float32(dc_t dc.Thread, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
 	dc_sh1 := dc.Shared[[256]float32](dc_t)
@@ -1320,6 +1913,37 @@ func dc_cpu_Scan_float32(dc_t dc.Thread, in []float32, out []float32, sums []flo
 	}
 	if lx == dc_t.GroupSizeX()-1 {
 		(*cpu.Index(dc_f, 16, sums, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, s[:], int(lx), dc_x, dc_y, dc_z))
+	}
+}
+
+// dc_cpu_Scan_float32_fast runs one thread of kernel Scan_float32.
+func dc_cpu_Scan_float32_fast(dc_t dc.Thread, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[256]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh1
+	lx := dc_t.LocalX()
+	i := dc_t.GlobalX()
+	var v float32
+	if i < n {
+		v = in[i]
+	}
+	s[lx] = v
+	dc_t.Barrier()
+	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
+		var add float32
+		if lx >= off {
+			add = (*cpu.Index(dc_f, 11, s[:], int(lx-off), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+		s[lx] = s[lx] + add
+		dc_t.Barrier()
+	}
+	if i < n {
+		out[i] = s[lx]
+	}
+	if lx == dc_t.GroupSizeX()-1 {
+		sums[dc_t.GroupX()] = s[lx]
 	}
 }
 
@@ -1357,6 +1981,36 @@ func dc_cpu_AddOffsets_int32(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offset
 	}
 }
 
+// dc_cpu_AddOffsets_int32_fast runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_int32.
+func dc_cpu_AddOffsets_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offsets []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_gx := dc_x / dc_gs.X
+						i := dc_x
+						{
+							g := dc_gx
+							if i < n && g > 0 {
+								out[i] = out[i] + offsets[g-1]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_AddOffsets_float32 runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_float32.
 func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1382,6 +2036,36 @@ func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, of
 							g := dc_gx
 							if i < n && g > 0 {
 								(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 23, offsets, int(g-1), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AddOffsets_float32_fast runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_float32.
+func dc_cpu_AddOffsets_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_gx := dc_x / dc_gs.X
+						i := dc_x
+						{
+							g := dc_gx
+							if i < n && g > 0 {
+								out[i] = out[i] + offsets[g-1]
 							}
 						}
 					}

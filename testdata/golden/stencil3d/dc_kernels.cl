@@ -85,6 +85,37 @@ __kernel void Stencil7(__global const float* restrict in, long in_len, __global 
 }
 
 #line 12 "stencil3d.go"
+__kernel void Stencil7_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 13 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 13 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long i = (long)(((ulong)z * (ulong)ny + (ulong)y) * (ulong)nx + (ulong)x);
+#line 18 "stencil3d.go"
+	if (x == 0L || y == 0L || z == 0L || x == (long)((ulong)nx - 1UL) || y == (long)((ulong)ny - 1UL) || z == (long)((ulong)nz - 1UL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long plane = (long)((ulong)nx * (ulong)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long)((ulong)i + 1UL)] + in[(long)((ulong)i - (ulong)nx)] + in[(long)((ulong)i + (ulong)nx)] + in[(long)((ulong)i - (ulong)plane)] + in[(long)((ulong)i + (ulong)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
+}
+
+#line 12 "stencil3d.go"
 __kernel void Stencil7_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -134,6 +165,37 @@ __kernel void Stencil7_aliased(__global const float* in, long in_len, __global f
 	if (!dc_b10) {
 		*dc_p11 = dc_t2;
 	}
+}
+
+#line 12 "stencil3d.go"
+__kernel void Stencil7_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 13 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 13 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long i = (long)(((ulong)z * (ulong)ny + (ulong)y) * (ulong)nx + (ulong)x);
+#line 18 "stencil3d.go"
+	if (x == 0L || y == 0L || z == 0L || x == (long)((ulong)nx - 1UL) || y == (long)((ulong)ny - 1UL) || z == (long)((ulong)nz - 1UL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long plane = (long)((ulong)nx * (ulong)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long)((ulong)i + 1UL)] + in[(long)((ulong)i - (ulong)nx)] + in[(long)((ulong)i + (ulong)nx)] + in[(long)((ulong)i - (ulong)plane)] + in[(long)((ulong)i + (ulong)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
 }
 
 #line 34 "stencil3d.go"
@@ -308,4 +370,52 @@ __kernel void Geometry(__global int* out, long out_len, __global int* dc_fault, 
 	if (!dc_b35) {
 		*dc_p36 = dc_t18;
 	}
+}
+
+#line 34 "stencil3d.go"
+__kernel void Geometry_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 35 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 35 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 36 "stencil3d.go"
+	long i = (long)((((ulong)z * (ulong)(long)get_global_size(1) + (ulong)y) * (ulong)(long)get_global_size(0) + (ulong)x) * 18UL);
+#line 37 "stencil3d.go"
+	out[(long)((ulong)i + 0UL)] = (int)x;
+#line 38 "stencil3d.go"
+	out[(long)((ulong)i + 1UL)] = (int)y;
+#line 39 "stencil3d.go"
+	out[(long)((ulong)i + 2UL)] = (int)z;
+#line 40 "stencil3d.go"
+	out[(long)((ulong)i + 3UL)] = (int)(long)get_local_id(0);
+#line 41 "stencil3d.go"
+	out[(long)((ulong)i + 4UL)] = (int)(long)get_local_id(1);
+#line 42 "stencil3d.go"
+	out[(long)((ulong)i + 5UL)] = (int)(long)get_local_id(2);
+#line 43 "stencil3d.go"
+	out[(long)((ulong)i + 6UL)] = (int)(long)get_group_id(0);
+#line 44 "stencil3d.go"
+	out[(long)((ulong)i + 7UL)] = (int)(long)get_group_id(1);
+#line 45 "stencil3d.go"
+	out[(long)((ulong)i + 8UL)] = (int)(long)get_group_id(2);
+#line 46 "stencil3d.go"
+	out[(long)((ulong)i + 9UL)] = (int)(long)get_local_size(0);
+#line 47 "stencil3d.go"
+	out[(long)((ulong)i + 10UL)] = (int)(long)get_local_size(1);
+#line 48 "stencil3d.go"
+	out[(long)((ulong)i + 11UL)] = (int)(long)get_local_size(2);
+#line 49 "stencil3d.go"
+	out[(long)((ulong)i + 12UL)] = (int)(long)get_num_groups(0);
+#line 50 "stencil3d.go"
+	out[(long)((ulong)i + 13UL)] = (int)(long)get_num_groups(1);
+#line 51 "stencil3d.go"
+	out[(long)((ulong)i + 14UL)] = (int)(long)get_num_groups(2);
+#line 52 "stencil3d.go"
+	out[(long)((ulong)i + 15UL)] = (int)(long)get_global_size(0);
+#line 53 "stencil3d.go"
+	out[(long)((ulong)i + 16UL)] = (int)(long)get_global_size(1);
+#line 54 "stencil3d.go"
+	out[(long)((ulong)i + 17UL)] = (int)(long)get_global_size(2);
 }

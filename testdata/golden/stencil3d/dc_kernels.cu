@@ -89,6 +89,37 @@ extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_l
 }
 
 #line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
+}
+
+#line 12 "stencil3d.go"
 extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -138,6 +169,37 @@ extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, f
 	if (!dc_b10) {
 		*dc_p11 = dc_t2;
 	}
+}
+
+#line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
 }
 
 #line 34 "stencil3d.go"
@@ -312,4 +374,52 @@ extern "C" __global__ void Geometry(int* out, long long out_len, int* dc_fault, 
 	if (!dc_b35) {
 		*dc_p36 = dc_t18;
 	}
+}
+
+#line 34 "stencil3d.go"
+extern "C" __global__ void Geometry_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 35 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 36 "stencil3d.go"
+	long long i = (long long)((((unsigned long long)z * (unsigned long long)((long long)gridDim.y * (long long)blockDim.y) + (unsigned long long)y) * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + (unsigned long long)x) * 18ULL);
+#line 37 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 0ULL)] = (int)x;
+#line 38 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 1ULL)] = (int)y;
+#line 39 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 2ULL)] = (int)z;
+#line 40 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 3ULL)] = (int)(long long)threadIdx.x;
+#line 41 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 4ULL)] = (int)(long long)threadIdx.y;
+#line 42 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 5ULL)] = (int)(long long)threadIdx.z;
+#line 43 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 6ULL)] = (int)(long long)blockIdx.x;
+#line 44 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 7ULL)] = (int)(long long)blockIdx.y;
+#line 45 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 8ULL)] = (int)(long long)blockIdx.z;
+#line 46 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 9ULL)] = (int)(long long)blockDim.x;
+#line 47 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 10ULL)] = (int)(long long)blockDim.y;
+#line 48 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 11ULL)] = (int)(long long)blockDim.z;
+#line 49 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 12ULL)] = (int)(long long)gridDim.x;
+#line 50 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 13ULL)] = (int)(long long)gridDim.y;
+#line 51 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 14ULL)] = (int)(long long)gridDim.z;
+#line 52 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 15ULL)] = (int)((long long)gridDim.x * (long long)blockDim.x);
+#line 53 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 16ULL)] = (int)((long long)gridDim.y * (long long)blockDim.y);
+#line 54 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 17ULL)] = (int)((long long)gridDim.z * (long long)blockDim.z);
 }

@@ -278,6 +278,37 @@ extern "C" __global__ void Stencil7(const float* __restrict__ in, long long in_l
 }
 
 #line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
+}
+
+#line 12 "stencil3d.go"
 extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -327,6 +358,37 @@ extern "C" __global__ void Stencil7_aliased(const float* in, long long in_len, f
 	if (!dc_b10) {
 		*dc_p11 = dc_t2;
 	}
+}
+
+#line 12 "stencil3d.go"
+extern "C" __global__ void Stencil7_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, float c0, float c1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 13 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 13 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long long i = (long long)(((unsigned long long)z * (unsigned long long)ny + (unsigned long long)y) * (unsigned long long)nx + (unsigned long long)x);
+#line 18 "stencil3d.go"
+	if (x == 0LL || y == 0LL || z == 0LL || x == (long long)((unsigned long long)nx - 1ULL) || y == (long long)((unsigned long long)ny - 1ULL) || z == (long long)((unsigned long long)nz - 1ULL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long long plane = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long long)((unsigned long long)i + 1ULL)] + in[(long long)((unsigned long long)i - (unsigned long long)nx)] + in[(long long)((unsigned long long)i + (unsigned long long)nx)] + in[(long long)((unsigned long long)i - (unsigned long long)plane)] + in[(long long)((unsigned long long)i + (unsigned long long)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
 }
 
 #line 34 "stencil3d.go"
@@ -502,6 +564,54 @@ extern "C" __global__ void Geometry(int* out, long long out_len, int* dc_fault, 
 		*dc_p36 = dc_t18;
 	}
 }
+
+#line 34 "stencil3d.go"
+extern "C" __global__ void Geometry_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencil3d.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencil3d.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 35 "stencil3d.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 36 "stencil3d.go"
+	long long i = (long long)((((unsigned long long)z * (unsigned long long)((long long)gridDim.y * (long long)blockDim.y) + (unsigned long long)y) * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + (unsigned long long)x) * 18ULL);
+#line 37 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 0ULL)] = (int)x;
+#line 38 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 1ULL)] = (int)y;
+#line 39 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 2ULL)] = (int)z;
+#line 40 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 3ULL)] = (int)(long long)threadIdx.x;
+#line 41 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 4ULL)] = (int)(long long)threadIdx.y;
+#line 42 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 5ULL)] = (int)(long long)threadIdx.z;
+#line 43 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 6ULL)] = (int)(long long)blockIdx.x;
+#line 44 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 7ULL)] = (int)(long long)blockIdx.y;
+#line 45 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 8ULL)] = (int)(long long)blockIdx.z;
+#line 46 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 9ULL)] = (int)(long long)blockDim.x;
+#line 47 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 10ULL)] = (int)(long long)blockDim.y;
+#line 48 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 11ULL)] = (int)(long long)blockDim.z;
+#line 49 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 12ULL)] = (int)(long long)gridDim.x;
+#line 50 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 13ULL)] = (int)(long long)gridDim.y;
+#line 51 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 14ULL)] = (int)(long long)gridDim.z;
+#line 52 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 15ULL)] = (int)((long long)gridDim.x * (long long)blockDim.x);
+#line 53 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 16ULL)] = (int)((long long)gridDim.y * (long long)blockDim.y);
+#line 54 "stencil3d.go"
+	out[(long long)((unsigned long long)i + 17ULL)] = (int)((long long)gridDim.z * (long long)blockDim.z);
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -592,6 +702,37 @@ __kernel void Stencil7(__global const float* restrict in, long in_len, __global 
 }
 
 #line 12 "stencil3d.go"
+__kernel void Stencil7_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 13 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 13 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long i = (long)(((ulong)z * (ulong)ny + (ulong)y) * (ulong)nx + (ulong)x);
+#line 18 "stencil3d.go"
+	if (x == 0L || y == 0L || z == 0L || x == (long)((ulong)nx - 1UL) || y == (long)((ulong)ny - 1UL) || z == (long)((ulong)nz - 1UL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long plane = (long)((ulong)nx * (ulong)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long)((ulong)i + 1UL)] + in[(long)((ulong)i - (ulong)nx)] + in[(long)((ulong)i + (ulong)nx)] + in[(long)((ulong)i - (ulong)plane)] + in[(long)((ulong)i + (ulong)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
+}
+
+#line 12 "stencil3d.go"
 __kernel void Stencil7_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -641,6 +782,37 @@ __kernel void Stencil7_aliased(__global const float* in, long in_len, __global f
 	if (!dc_b10) {
 		*dc_p11 = dc_t2;
 	}
+}
+
+#line 12 "stencil3d.go"
+__kernel void Stencil7_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, float c0, float c1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 13 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 13 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 13 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 14 "stencil3d.go"
+	if (x >= nx || y >= ny || z >= nz) {
+#line 15 "stencil3d.go"
+		return;
+	}
+#line 17 "stencil3d.go"
+	long i = (long)(((ulong)z * (ulong)ny + (ulong)y) * (ulong)nx + (ulong)x);
+#line 18 "stencil3d.go"
+	if (x == 0L || y == 0L || z == 0L || x == (long)((ulong)nx - 1UL) || y == (long)((ulong)ny - 1UL) || z == (long)((ulong)nz - 1UL)) {
+#line 19 "stencil3d.go"
+		out[i] = in[i];
+#line 20 "stencil3d.go"
+		return;
+	}
+#line 22 "stencil3d.go"
+	long plane = (long)((ulong)nx * (ulong)ny);
+#line 23 "stencil3d.go"
+	float nb = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) + in[(long)((ulong)i + 1UL)] + in[(long)((ulong)i - (ulong)nx)] + in[(long)((ulong)i + (ulong)nx)] + in[(long)((ulong)i - (ulong)plane)] + in[(long)((ulong)i + (ulong)plane)];
+#line 24 "stencil3d.go"
+	out[i] = c0 * in[i] + c1 * nb;
 }
 
 #line 34 "stencil3d.go"
@@ -816,13 +988,76 @@ __kernel void Geometry(__global int* out, long out_len, __global int* dc_fault, 
 		*dc_p36 = dc_t18;
 	}
 }
+
+#line 34 "stencil3d.go"
+__kernel void Geometry_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencil3d.go"
+	long x = (long)get_global_id(0);
+#line 35 "stencil3d.go"
+	long y = (long)get_global_id(1);
+#line 35 "stencil3d.go"
+	long z = (long)get_global_id(2);
+#line 36 "stencil3d.go"
+	long i = (long)((((ulong)z * (ulong)(long)get_global_size(1) + (ulong)y) * (ulong)(long)get_global_size(0) + (ulong)x) * 18UL);
+#line 37 "stencil3d.go"
+	out[(long)((ulong)i + 0UL)] = (int)x;
+#line 38 "stencil3d.go"
+	out[(long)((ulong)i + 1UL)] = (int)y;
+#line 39 "stencil3d.go"
+	out[(long)((ulong)i + 2UL)] = (int)z;
+#line 40 "stencil3d.go"
+	out[(long)((ulong)i + 3UL)] = (int)(long)get_local_id(0);
+#line 41 "stencil3d.go"
+	out[(long)((ulong)i + 4UL)] = (int)(long)get_local_id(1);
+#line 42 "stencil3d.go"
+	out[(long)((ulong)i + 5UL)] = (int)(long)get_local_id(2);
+#line 43 "stencil3d.go"
+	out[(long)((ulong)i + 6UL)] = (int)(long)get_group_id(0);
+#line 44 "stencil3d.go"
+	out[(long)((ulong)i + 7UL)] = (int)(long)get_group_id(1);
+#line 45 "stencil3d.go"
+	out[(long)((ulong)i + 8UL)] = (int)(long)get_group_id(2);
+#line 46 "stencil3d.go"
+	out[(long)((ulong)i + 9UL)] = (int)(long)get_local_size(0);
+#line 47 "stencil3d.go"
+	out[(long)((ulong)i + 10UL)] = (int)(long)get_local_size(1);
+#line 48 "stencil3d.go"
+	out[(long)((ulong)i + 11UL)] = (int)(long)get_local_size(2);
+#line 49 "stencil3d.go"
+	out[(long)((ulong)i + 12UL)] = (int)(long)get_num_groups(0);
+#line 50 "stencil3d.go"
+	out[(long)((ulong)i + 13UL)] = (int)(long)get_num_groups(1);
+#line 51 "stencil3d.go"
+	out[(long)((ulong)i + 14UL)] = (int)(long)get_num_groups(2);
+#line 52 "stencil3d.go"
+	out[(long)((ulong)i + 15UL)] = (int)(long)get_global_size(0);
+#line 53 "stencil3d.go"
+	out[(long)((ulong)i + 16UL)] = (int)(long)get_global_size(1);
+#line 54 "stencil3d.go"
+	out[(long)((ulong)i + 17UL)] = (int)(long)get_global_size(2);
+}
 `
 
 var dcKernelStencil7 = &runtime.Kernel{
-	Aliased: "Stencil7_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Stencil7",
+	Aliased:     "Stencil7_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Stencil7",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -857,8 +1092,30 @@ var dcKernelStencil7 = &runtime.Kernel{
 
 var dcKernelGeometry = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Geometry",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchGeometry, Arg: 7}},
+		{{Code: runtime.LaunchGeometry, Arg: 6}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 8}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 9}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 10}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 11}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 12}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 13}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 14}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 18}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 17}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Geometry",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -875,6 +1132,11 @@ func LaunchStencil7(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32],
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Stencil7", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Stencil7_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, c0, c1, dc_f)
+			})
+		}
 		return cpu.Run("Stencil7", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Stencil7(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, c0, c1, dc_f)
 		})
@@ -888,6 +1150,11 @@ func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) 
 	return dev.Launch(dcKernelGeometry, g, []runtime.Arg{out}, func(dc_c *runtime.Call) error {
 		dc_s0 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Geometry", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Geometry_fast(g, dc_g0, dc_g1, dc_s0, dc_f)
+			})
+		}
 		return cpu.Run("Geometry", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Geometry(g, dc_g0, dc_g1, dc_s0, dc_f)
 		})
@@ -928,6 +1195,47 @@ func dc_cpu_Stencil7(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32
 						plane := nx * ny
 						nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(i+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(i-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(i+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(i-plane), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 7, in, int(i+plane), dc_x, dc_y, dc_z))
 						(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = c0*(*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z)) + c1*nb
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stencil7_fast runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.
+func dc_cpu_Stencil7_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						z := dc_z
+						if x >= nx || y >= ny || z >= nz {
+							continue dc_thread
+						}
+						i := (z*ny+y)*nx + x
+						if x == 0 || y == 0 || z == 0 || x == nx-1 || y == ny-1 || z == nz-1 {
+							out[i] = in[i]
+							continue dc_thread
+						}
+						plane := nx * ny
+						nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + in[i+1] + in[i-nx] + in[i+nx] + in[i-plane] + in[i+plane]
+						out[i] = c0*in[i] + c1*nb
 					}
 				}
 			}
@@ -978,6 +1286,56 @@ func dc_cpu_Geometry(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faul
 						(*cpu.Index(dc_f, 25, out, int(i+15), dc_x, dc_y, dc_z)) = int32((dc_ng.X * dc_gs.X))
 						(*cpu.Index(dc_f, 26, out, int(i+16), dc_x, dc_y, dc_z)) = int32((dc_ng.Y * dc_gs.Y))
 						(*cpu.Index(dc_f, 27, out, int(i+17), dc_x, dc_y, dc_z)) = int32((dc_ng.Z * dc_gs.Z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Geometry_fast runs every thread of groups [dc_g0, dc_g1) of kernel Geometry.
+func dc_cpu_Geometry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_lx := dc_x % dc_gs.X
+						dc_gx := dc_x / dc_gs.X
+						x := dc_x
+						y := dc_y
+						z := dc_z
+						i := ((z*(dc_ng.Y*dc_gs.Y)+y)*(dc_ng.X*dc_gs.X) + x) * 18
+						out[i+0] = int32(x)
+						out[i+1] = int32(y)
+						out[i+2] = int32(z)
+						out[i+3] = int32(dc_lx)
+						out[i+4] = int32(dc_ly)
+						out[i+5] = int32(dc_lz)
+						out[i+6] = int32(dc_gx)
+						out[i+7] = int32(dc_gy)
+						out[i+8] = int32(dc_gz)
+						out[i+9] = int32(dc_gs.X)
+						out[i+10] = int32(dc_gs.Y)
+						out[i+11] = int32(dc_gs.Z)
+						out[i+12] = int32(dc_ng.X)
+						out[i+13] = int32(dc_ng.Y)
+						out[i+14] = int32(dc_ng.Z)
+						out[i+15] = int32((dc_ng.X * dc_gs.X))
+						out[i+16] = int32((dc_ng.Y * dc_gs.Y))
+						out[i+17] = int32((dc_ng.Z * dc_gs.Z))
 					}
 				}
 			}

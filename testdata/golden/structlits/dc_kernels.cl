@@ -179,6 +179,49 @@ __kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
+#line 24 "structlits.go"
+__kernel void Lits_fast(__global float* out, long out_len, __global Two* ts, long ts_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 25 "structlits.go"
+	long i = (long)get_global_id(0);
+#line 26 "structlits.go"
+	if (i >= out_len) {
+#line 27 "structlits.go"
+		return;
+	}
+#line 29 "structlits.go"
+	int arr[2] = {(int)i, 2};
+#line 30 "structlits.go"
+	float dc_t1[3] = {1.0f, 2.0f, 3.0f};
+	Two x = dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t1));
+#line 31 "structlits.go"
+	Two y = (Two){{0, 0}, (int)i, {(float)i, 0.0f, 1.0f}};
+#line 32 "structlits.go"
+	Two z = (Two){{0, 0}, 0, {0.0f, 0.0f, 0.0f}};
+#line 33 "structlits.go"
+	float s = 0.0f;
+#line 34 "structlits.go"
+	float dc_t2[3] = {0.0f, 0.0f, 0.0f};
+	for (long j = 0L; sum(dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t2))) > s && j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 35 "structlits.go"
+		s = s + 1.0f;
+	}
+#line 37 "structlits.go"
+	float dc_t3[3] = {0.0f, 0.0f, 0.0f};
+	if (sum(dc_make_Two(*(const dc_arr0*)(arr), 2, *(const dc_arr1*)(dc_t3))) > 0.0f) {
+#line 38 "structlits.go"
+		s = s + 10.0f;
+	}
+#line 40 "structlits.go"
+	ts[i] = mk(*(const dc_arr0*)(arr));
+#line 41 "structlits.go"
+	if (i % 2L == 1L) {
+#line 42 "structlits.go"
+		ts[i] = (Two){{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+	}
+#line 44 "structlits.go"
+	out[i] = sum(x) + sum(y) + sum(z) + s;
+}
+
 #line 58 "structlits.go"
 __kernel void CountCells(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -230,6 +273,55 @@ __kernel void CountCells(__global Cell* cells, long cells_len, __global const fl
 }
 
 #line 58 "structlits.go"
+__kernel void CountCells_fast(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 59 "structlits.go"
+	__local Cell sh0[1];
+#line 59 "structlits.go"
+	__local Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 61 "structlits.go"
+		s[0] = (Cell){0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 64 "structlits.go"
+		long i = (long)get_global_id(0);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : dc_atomic_add_f32_global(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (uint)0 : atomic_max(dc_p6, (uint)i));
+#line 69 "structlits.go"
+			atomic_max(&s[0].Max[0], (uint)i);
+#line 70 "structlits.go"
+			dc_atomic_add_f32_local(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "structlits.go"
+	if ((long)get_local_id(0) == 0L && cells_len > 0L) {
+#line 74 "structlits.go"
+		atomic_max(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomic_add(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
 __kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global const float* xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -262,6 +354,55 @@ __kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global 
 			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : dc_atomic_add_f32_global(dc_p5, xs[i]));
 #line 68 "structlits.go"
 			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (uint)0 : atomic_max(dc_p7, (uint)i));
+#line 69 "structlits.go"
+			atomic_max(&s[0].Max[0], (uint)i);
+#line 70 "structlits.go"
+			dc_atomic_add_f32_local(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "structlits.go"
+	if ((long)get_local_id(0) == 0L && cells_len > 0L) {
+#line 74 "structlits.go"
+		atomic_max(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomic_add(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
+__kernel void CountCells_aliased_fast(__global Cell* cells, long cells_len, __global const float* xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 59 "structlits.go"
+	__local Cell sh0[1];
+#line 59 "structlits.go"
+	__local Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 61 "structlits.go"
+		s[0] = (Cell){0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 64 "structlits.go"
+		long i = (long)get_global_id(0);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : dc_atomic_add_f32_global(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (uint)0 : atomic_max(dc_p6, (uint)i));
 #line 69 "structlits.go"
 			atomic_max(&s[0].Max[0], (uint)i);
 #line 70 "structlits.go"

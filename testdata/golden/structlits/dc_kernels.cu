@@ -151,6 +151,49 @@ extern "C" __global__ void Lits(float* out, long long out_len, Two* ts, long lon
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
+#line 24 "structlits.go"
+extern "C" __global__ void Lits_fast(float* out, long long out_len, Two* ts, long long ts_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 25 "structlits.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 26 "structlits.go"
+	if (i >= out_len) {
+#line 27 "structlits.go"
+		return;
+	}
+#line 29 "structlits.go"
+	int arr[2] = {(int)i, 2};
+#line 30 "structlits.go"
+	float dc_t1[3] = {1.0f, 2.0f, 3.0f};
+	Two x = dc_make_Two(arr, 0, dc_t1);
+#line 31 "structlits.go"
+	Two y = Two{{0, 0}, (int)i, {(float)i, 0.0f, 1.0f}};
+#line 32 "structlits.go"
+	Two z = Two{{0, 0}, 0, {0.0f, 0.0f, 0.0f}};
+#line 33 "structlits.go"
+	float s = 0.0f;
+#line 34 "structlits.go"
+	float dc_t2[3] = {0.0f, 0.0f, 0.0f};
+	for (long long j = 0LL; sum(dc_make_Two(arr, 0, dc_t2)) > s && j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 35 "structlits.go"
+		s = s + 1.0f;
+	}
+#line 37 "structlits.go"
+	float dc_t3[3] = {0.0f, 0.0f, 0.0f};
+	if (sum(dc_make_Two(arr, 2, dc_t3)) > 0.0f) {
+#line 38 "structlits.go"
+		s = s + 10.0f;
+	}
+#line 40 "structlits.go"
+	ts[i] = mk(arr);
+#line 41 "structlits.go"
+	if (i % 2LL == 1LL) {
+#line 42 "structlits.go"
+		ts[i] = Two{{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+	}
+#line 44 "structlits.go"
+	out[i] = sum(x) + sum(y) + sum(z) + s;
+}
+
 #line 58 "structlits.go"
 extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -202,6 +245,55 @@ extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const fl
 }
 
 #line 58 "structlits.go"
+extern "C" __global__ void CountCells_fast(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 59 "structlits.go"
+	__shared__ Cell sh0[1];
+#line 59 "structlits.go"
+	Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 61 "structlits.go"
+		s[0] = Cell{0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	__syncthreads();
+	{
+#line 64 "structlits.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : atomicAdd(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, (unsigned int)i));
+#line 69 "structlits.go"
+			atomicMax(&s[0].Max[0], (unsigned int)i);
+#line 70 "structlits.go"
+			atomicAdd(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	__syncthreads();
+#line 73 "structlits.go"
+	if ((long long)threadIdx.x == 0LL && cells_len > 0LL) {
+#line 74 "structlits.go"
+		atomicMax(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomicAdd(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
 extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, const float* xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -234,6 +326,55 @@ extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, 
 			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : atomicAdd(dc_p5, xs[i]));
 #line 68 "structlits.go"
 			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (unsigned int)0 : atomicMax(dc_p7, (unsigned int)i));
+#line 69 "structlits.go"
+			atomicMax(&s[0].Max[0], (unsigned int)i);
+#line 70 "structlits.go"
+			atomicAdd(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	__syncthreads();
+#line 73 "structlits.go"
+	if ((long long)threadIdx.x == 0LL && cells_len > 0LL) {
+#line 74 "structlits.go"
+		atomicMax(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomicAdd(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
+extern "C" __global__ void CountCells_aliased_fast(Cell* cells, long long cells_len, const float* xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 59 "structlits.go"
+	__shared__ Cell sh0[1];
+#line 59 "structlits.go"
+	Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 61 "structlits.go"
+		s[0] = Cell{0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	__syncthreads();
+	{
+#line 64 "structlits.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : atomicAdd(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, (unsigned int)i));
 #line 69 "structlits.go"
 			atomicMax(&s[0].Max[0], (unsigned int)i);
 #line 70 "structlits.go"

@@ -209,6 +209,49 @@ extern "C" __global__ void Lits(float* out, long long out_len, Two* ts, long lon
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
+#line 24 "structlits.go"
+extern "C" __global__ void Lits_fast(float* out, long long out_len, Two* ts, long long ts_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 25 "structlits.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 26 "structlits.go"
+	if (i >= out_len) {
+#line 27 "structlits.go"
+		return;
+	}
+#line 29 "structlits.go"
+	int arr[2] = {(int)i, 2};
+#line 30 "structlits.go"
+	float dc_t1[3] = {1.0f, 2.0f, 3.0f};
+	Two x = dc_make_Two(arr, 0, dc_t1);
+#line 31 "structlits.go"
+	Two y = Two{{0, 0}, (int)i, {(float)i, 0.0f, 1.0f}};
+#line 32 "structlits.go"
+	Two z = Two{{0, 0}, 0, {0.0f, 0.0f, 0.0f}};
+#line 33 "structlits.go"
+	float s = 0.0f;
+#line 34 "structlits.go"
+	float dc_t2[3] = {0.0f, 0.0f, 0.0f};
+	for (long long j = 0LL; sum(dc_make_Two(arr, 0, dc_t2)) > s && j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 35 "structlits.go"
+		s = s + 1.0f;
+	}
+#line 37 "structlits.go"
+	float dc_t3[3] = {0.0f, 0.0f, 0.0f};
+	if (sum(dc_make_Two(arr, 2, dc_t3)) > 0.0f) {
+#line 38 "structlits.go"
+		s = s + 10.0f;
+	}
+#line 40 "structlits.go"
+	ts[i] = mk(arr);
+#line 41 "structlits.go"
+	if (i % 2LL == 1LL) {
+#line 42 "structlits.go"
+		ts[i] = Two{{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+	}
+#line 44 "structlits.go"
+	out[i] = sum(x) + sum(y) + sum(z) + s;
+}
+
 #line 58 "structlits.go"
 extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -260,6 +303,55 @@ extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const fl
 }
 
 #line 58 "structlits.go"
+extern "C" __global__ void CountCells_fast(Cell* cells, long long cells_len, const float* __restrict__ xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 59 "structlits.go"
+	__shared__ Cell sh0[1];
+#line 59 "structlits.go"
+	Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 61 "structlits.go"
+		s[0] = Cell{0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	__syncthreads();
+	{
+#line 64 "structlits.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : atomicAdd(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, (unsigned int)i));
+#line 69 "structlits.go"
+			atomicMax(&s[0].Max[0], (unsigned int)i);
+#line 70 "structlits.go"
+			atomicAdd(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	__syncthreads();
+#line 73 "structlits.go"
+	if ((long long)threadIdx.x == 0LL && cells_len > 0LL) {
+#line 74 "structlits.go"
+		atomicMax(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomicAdd(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
 extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, const float* xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -292,6 +384,55 @@ extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, 
 			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : atomicAdd(dc_p5, xs[i]));
 #line 68 "structlits.go"
 			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (unsigned int)0 : atomicMax(dc_p7, (unsigned int)i));
+#line 69 "structlits.go"
+			atomicMax(&s[0].Max[0], (unsigned int)i);
+#line 70 "structlits.go"
+			atomicAdd(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	__syncthreads();
+#line 73 "structlits.go"
+	if ((long long)threadIdx.x == 0LL && cells_len > 0LL) {
+#line 74 "structlits.go"
+		atomicMax(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomicAdd(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
+extern "C" __global__ void CountCells_aliased_fast(Cell* cells, long long cells_len, const float* xs, long long xs_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 59 "structlits.go"
+	__shared__ Cell sh0[1];
+#line 59 "structlits.go"
+	Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 61 "structlits.go"
+		s[0] = Cell{0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	__syncthreads();
+	{
+#line 64 "structlits.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : atomicAdd(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, (unsigned int)i));
 #line 69 "structlits.go"
 			atomicMax(&s[0].Max[0], (unsigned int)i);
 #line 70 "structlits.go"
@@ -492,6 +633,49 @@ __kernel void Lits(__global float* out, long out_len, __global Two* ts, long ts_
 	out[i] = sum(x) + sum(y) + sum(z) + s;
 }
 
+#line 24 "structlits.go"
+__kernel void Lits_fast(__global float* out, long out_len, __global Two* ts, long ts_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 25 "structlits.go"
+	long i = (long)get_global_id(0);
+#line 26 "structlits.go"
+	if (i >= out_len) {
+#line 27 "structlits.go"
+		return;
+	}
+#line 29 "structlits.go"
+	int arr[2] = {(int)i, 2};
+#line 30 "structlits.go"
+	float dc_t1[3] = {1.0f, 2.0f, 3.0f};
+	Two x = dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t1));
+#line 31 "structlits.go"
+	Two y = (Two){{0, 0}, (int)i, {(float)i, 0.0f, 1.0f}};
+#line 32 "structlits.go"
+	Two z = (Two){{0, 0}, 0, {0.0f, 0.0f, 0.0f}};
+#line 33 "structlits.go"
+	float s = 0.0f;
+#line 34 "structlits.go"
+	float dc_t2[3] = {0.0f, 0.0f, 0.0f};
+	for (long j = 0L; sum(dc_make_Two(*(const dc_arr0*)(arr), 0, *(const dc_arr1*)(dc_t2))) > s && j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 35 "structlits.go"
+		s = s + 1.0f;
+	}
+#line 37 "structlits.go"
+	float dc_t3[3] = {0.0f, 0.0f, 0.0f};
+	if (sum(dc_make_Two(*(const dc_arr0*)(arr), 2, *(const dc_arr1*)(dc_t3))) > 0.0f) {
+#line 38 "structlits.go"
+		s = s + 10.0f;
+	}
+#line 40 "structlits.go"
+	ts[i] = mk(*(const dc_arr0*)(arr));
+#line 41 "structlits.go"
+	if (i % 2L == 1L) {
+#line 42 "structlits.go"
+		ts[i] = (Two){{-1, (int)i}, (int)ts_len, {0.0f, 0.0f, 0.0f}};
+	}
+#line 44 "structlits.go"
+	out[i] = sum(x) + sum(y) + sum(z) + s;
+}
+
 #line 58 "structlits.go"
 __kernel void CountCells(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -525,6 +709,55 @@ __kernel void CountCells(__global Cell* cells, long cells_len, __global const fl
 			((dc_b4 = 0, dc_p5 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b4)].Sum), dc_b4 ? (float)0 : dc_atomic_add_f32_global(dc_p5, xs[i]));
 #line 68 "structlits.go"
 			((dc_b6 = 0, dc_p7 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b6)].Max[1]), dc_b6 ? (uint)0 : atomic_max(dc_p7, (uint)i));
+#line 69 "structlits.go"
+			atomic_max(&s[0].Max[0], (uint)i);
+#line 70 "structlits.go"
+			dc_atomic_add_f32_local(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "structlits.go"
+	if ((long)get_local_id(0) == 0L && cells_len > 0L) {
+#line 74 "structlits.go"
+		atomic_max(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomic_add(&cells[0].N, (int)s[0].Sum);
+	}
+}
+
+#line 58 "structlits.go"
+__kernel void CountCells_fast(__global Cell* cells, long cells_len, __global const float* restrict xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 59 "structlits.go"
+	__local Cell sh0[1];
+#line 59 "structlits.go"
+	__local Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 61 "structlits.go"
+		s[0] = (Cell){0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 64 "structlits.go"
+		long i = (long)get_global_id(0);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : dc_atomic_add_f32_global(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (uint)0 : atomic_max(dc_p6, (uint)i));
 #line 69 "structlits.go"
 			atomic_max(&s[0].Max[0], (uint)i);
 #line 70 "structlits.go"
@@ -591,12 +824,64 @@ __kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global 
 		atomic_add(&cells[0].N, (int)s[0].Sum);
 	}
 }
+
+#line 58 "structlits.go"
+__kernel void CountCells_aliased_fast(__global Cell* cells, long cells_len, __global const float* xs, long xs_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 59 "structlits.go"
+	__local Cell sh0[1];
+#line 59 "structlits.go"
+	__local Cell* s = sh0;
+#line 60 "structlits.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 61 "structlits.go"
+		s[0] = (Cell){0, 0.0f, {0u, 0u}};
+	}
+#line 63 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 64 "structlits.go"
+		long i = (long)get_global_id(0);
+#line 64 "structlits.go"
+		if (i < xs_len) {
+#line 65 "structlits.go"
+			long c = dc_rem_i64(i, cells_len);
+#line 66 "structlits.go"
+			((dc_b1 = 0, dc_p2 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 3, &dc_b1)].N), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 67 "structlits.go"
+			((dc_b3 = 0, dc_p4 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 4, &dc_b3)].Sum), dc_b3 ? (float)0 : dc_atomic_add_f32_global(dc_p4, xs[i]));
+#line 68 "structlits.go"
+			((dc_b5 = 0, dc_p6 = &cells[dc_ix(c, cells_len, dc_fault, dc_tag, 5, &dc_b5)].Max[1]), dc_b5 ? (uint)0 : atomic_max(dc_p6, (uint)i));
+#line 69 "structlits.go"
+			atomic_max(&s[0].Max[0], (uint)i);
+#line 70 "structlits.go"
+			dc_atomic_add_f32_local(&s[0].Sum, 1.0f);
+		}
+	}
+#line 72 "structlits.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 73 "structlits.go"
+	if ((long)get_local_id(0) == 0L && cells_len > 0L) {
+#line 74 "structlits.go"
+		atomic_max(&cells[0].Max[0], s[0].Max[0]);
+#line 75 "structlits.go"
+		atomic_add(&cells[0].N, (int)s[0].Sum);
+	}
+}
 `
 
 var dcKernelLits = &runtime.Kernel{
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Lits",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Lits",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "out",
@@ -611,11 +896,15 @@ var dcKernelLits = &runtime.Kernel{
 }
 
 var dcKernelCountCells = &runtime.Kernel{
-	Aliased: "CountCells_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "CountCells",
+	Aliased:     "CountCells_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CountCells",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "cells",
@@ -637,6 +926,11 @@ func LaunchLits(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], ts
 		dc_s0 := out.HostSlice()
 		dc_s1 := ts.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Lits", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Lits_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Lits", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Lits(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -651,6 +945,11 @@ func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell
 		dc_s0 := cells.HostSlice()
 		dc_s1 := xs.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("CountCells", g, func(dc_t dc.Thread) {
+				dc_cpu_CountCells_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.RunGroups("CountCells", g, func(dc_t dc.Thread) {
 			dc_cpu_CountCells(dc_t, dc_s0, dc_s1, dc_f)
 		})
@@ -700,6 +999,45 @@ func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *
 	}
 }
 
+// dc_cpu_Lits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
+func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						arr := [2]int32{int32(i), 2}
+						x := Two{A: arr, N: 0, B: [3]float32{1, 2, 3}}
+						y := Two{A: [2]int32{0, 0}, N: int32(i), B: [3]float32{float32(i), 0, 1}}
+						z := Two{A: [2]int32{0, 0}, N: 0, B: [3]float32{0, 0, 0}}
+						s := float32(0)
+						for j := 0; dc_sum(Two{A: arr, N: 0, B: [3]float32{0, 0, 0}}) > s && j < 3; j++ {
+							s++
+						}
+						if dc_sum(Two{A: arr, N: 2, B: [3]float32{0, 0, 0}}) > 0 {
+							s += 10
+						}
+						ts[i] = dc_mk(arr)
+						if i%2 == 1 {
+							ts[i] = Two{A: [2]int32{-1, int32(i)}, N: int32(len(ts)), B: [3]float32{0, 0, 0}}
+						}
+						out[i] = dc_sum(x) + dc_sum(y) + dc_sum(z) + s
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_CountCells runs one thread of kernel CountCells.
 func dc_cpu_CountCells(dc_t dc.Thread, cells []Cell, xs []float32, dc_f *cpu.Faults) {
 	dc_sh0 := dc.Shared[[1]Cell](dc_t)
@@ -714,6 +1052,34 @@ func dc_cpu_CountCells(dc_t dc.Thread, cells []Cell, xs []float32, dc_f *cpu.Fau
 		i := dc_t.GlobalX()
 		if i < len(xs) {
 			c := cpu.Rem(dc_f, 2, i, len(cells), dc_x, dc_y, dc_z)
+			dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
+			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
+			dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
+			dc.AtomicMax(&s[0].Max[0], uint32(i))
+			dc.AtomicAdd(&s[0].Sum, 1)
+		}
+	}
+	dc_t.Barrier()
+	if dc_t.LocalX() == 0 && len(cells) > 0 {
+		dc.AtomicMax(&cells[0].Max[0], s[0].Max[0])
+		dc.AtomicAdd(&cells[0].N, int32(s[0].Sum))
+	}
+}
+
+// dc_cpu_CountCells_fast runs one thread of kernel CountCells.
+func dc_cpu_CountCells_fast(dc_t dc.Thread, cells []Cell, xs []float32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[1]Cell](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	if dc_t.LocalX() == 0 {
+		s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+	}
+	dc_t.Barrier()
+	{
+		i := dc_t.GlobalX()
+		if i < len(xs) {
+			c := i % len(cells)
 			dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
 			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
 			dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))

@@ -164,6 +164,34 @@ __kernel void Window(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 52 "subslices.go"
+__kernel void Window_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long i = (long)get_global_id(0);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	__global int* rest = (__global int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	__global int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long i_1 = 0L; i_1 < win_len; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((uint)s + (uint)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((uint)s * 100u + (uint)(int)win_len);
+}
+
+#line 52 "subslices.go"
 __kernel void Window_aliased(__global const int* in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -196,4 +224,32 @@ __kernel void Window_aliased(__global const int* in, long in_len, __global int* 
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 52 "subslices.go"
+__kernel void Window_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long i = (long)get_global_id(0);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	__global int* rest = (__global int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	__global int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long i_1 = 0L; i_1 < win_len; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((uint)s + (uint)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((uint)s * 100u + (uint)(int)win_len);
 }

@@ -168,6 +168,34 @@ extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, 
 }
 
 #line 52 "subslices.go"
+extern "C" __global__ void Window_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long long i_1 = 0LL; i_1 < win_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((unsigned int)s + (unsigned int)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+}
+
+#line 52 "subslices.go"
 extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -200,4 +228,32 @@ extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* 
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 52 "subslices.go"
+extern "C" __global__ void Window_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long long i_1 = 0LL; i_1 < win_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((unsigned int)s + (unsigned int)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
 }

@@ -243,6 +243,34 @@ extern "C" __global__ void Window(const int* __restrict__ in, long long in_len, 
 }
 
 #line 52 "subslices.go"
+extern "C" __global__ void Window_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long long i_1 = 0LL; i_1 < win_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((unsigned int)s + (unsigned int)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
+}
+
+#line 52 "subslices.go"
 extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -275,6 +303,34 @@ extern "C" __global__ void Window_aliased(const int* in, long long in_len, int* 
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 52 "subslices.go"
+extern "C" __global__ void Window_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long w, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	int* rest = (int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long long i_1 = 0LL; i_1 < win_len; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((unsigned int)s + (unsigned int)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((unsigned int)s * 100u + (unsigned int)(int)win_len);
 }
 `
 
@@ -445,6 +501,34 @@ __kernel void Window(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 52 "subslices.go"
+__kernel void Window_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long i = (long)get_global_id(0);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	__global int* rest = (__global int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	__global int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long i_1 = 0L; i_1 < win_len; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((uint)s + (uint)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((uint)s * 100u + (uint)(int)win_len);
+}
+
+#line 52 "subslices.go"
 __kernel void Window_aliased(__global const int* in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -477,6 +561,34 @@ __kernel void Window_aliased(__global const int* in, long in_len, __global int* 
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
+}
+
+#line 52 "subslices.go"
+__kernel void Window_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long w, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 53 "subslices.go"
+	long i = (long)get_global_id(0);
+#line 54 "subslices.go"
+	if (i >= in_len) {
+#line 55 "subslices.go"
+		return;
+	}
+#line 57 "subslices.go"
+	__global int* rest = (__global int*)(in + (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? i : 0));
+	long rest_len = (dc_sok(i, in_len, in_len, dc_fault, dc_tag, 6) ? in_len - i : 0);
+#line 58 "subslices.go"
+	__global int* win = (rest + (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? 0 : 0));
+	long win_len = (dc_sok(0, dc_min_i64(w, rest_len), rest_len, dc_fault, dc_tag, 7) ? dc_min_i64(w, rest_len) - 0 : 0);
+#line 59 "subslices.go"
+	int s = 0;
+#line 60 "subslices.go"
+	for (long i_1 = 0L; i_1 < win_len; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 60 "subslices.go"
+		int v = win[i_1];
+#line 61 "subslices.go"
+		s = (int)((uint)s + (uint)v);
+	}
+#line 63 "subslices.go"
+	out[i] = (int)((uint)s * 100u + (uint)(int)win_len);
 }
 `
 
@@ -527,10 +639,14 @@ var dcKernelRowScale = &runtime.Kernel{
 }
 
 var dcKernelWindow = &runtime.Kernel{
-	Aliased: "Window_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Window",
+	Aliased:     "Window_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Window",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -584,6 +700,11 @@ func LaunchWindow(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Window", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Window_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, dc_f)
+			})
+		}
 		return cpu.Run("Window", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Window(g, dc_g0, dc_g1, dc_s0, dc_s1, w, dc_f)
 		})
@@ -679,6 +800,41 @@ func dc_cpu_Window(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w in
 							s += v
 						}
 						(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = s*100 + int32(len(win))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Window_fast runs every thread of groups [dc_g0, dc_g1) of kernel Window.
+func dc_cpu_Window_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						rest := cpu.Slice(dc_f, 6, in, int(i), len(in), dc_x, dc_y, dc_z)
+						win := cpu.Slice(dc_f, 7, rest, 0, int(min(w, len(rest))), dc_x, dc_y, dc_z)
+						var s int32
+						for i_1 := 0; i_1 < len(win); i_1++ {
+							v := win[i_1]
+							s += v
+						}
+						out[i] = s*100 + int32(len(win))
 					}
 				}
 			}

@@ -71,6 +71,31 @@ __kernel void Blur3(__global const float* restrict in, long in_len, __global flo
 }
 
 #line 10 "tables.go"
+__kernel void Blur3_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long i = (long)get_global_id(0);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long k = -1L; k <= 1L; k = (long)((ulong)k + 1UL)) {
+#line 18 "tables.go"
+		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
+#line 19 "tables.go"
+		s = s + w[(long)((ulong)k + 1UL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
 __kernel void Blur3_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -91,6 +116,31 @@ __kernel void Blur3_aliased(__global const float* in, long in_len, __global floa
 		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
 #line 19 "tables.go"
 		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long)((ulong)k + 1UL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
+__kernel void Blur3_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long i = (long)get_global_id(0);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long k = -1L; k <= 1L; k = (long)((ulong)k + 1UL)) {
+#line 18 "tables.go"
+		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
+#line 19 "tables.go"
+		s = s + w[(long)((ulong)k + 1UL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
 	}
 #line 21 "tables.go"
 	out[i] = s;
@@ -146,6 +196,41 @@ __kernel void Sobel(__global const float* restrict img, long img_len, __global f
 }
 
 #line 28 "tables.go"
+__kernel void Sobel_fast(__global const float* restrict img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long x = (long)get_global_id(0);
+#line 29 "tables.go"
+	long y = (long)get_global_id(1);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0L || y == 0L || x == (long)((ulong)w - 1UL) || y == (long)((ulong)h - 1UL)) {
+#line 34 "tables.go"
+		out[(long)((ulong)y * (ulong)w + (ulong)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long dy = 0L; dy < 3L; dy = (long)((ulong)dy + 1UL)) {
+#line 44 "tables.go"
+		for (long dx = 0L; dx < 3L; dx = (long)((ulong)dx + 1UL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long)(((ulong)y + (ulong)dy - 1UL) * (ulong)w + (ulong)x + (ulong)dx - 1UL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long)((ulong)y * (ulong)w + (ulong)x)] = s;
+}
+
+#line 28 "tables.go"
 __kernel void Sobel_aliased(__global const float* img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -194,6 +279,41 @@ __kernel void Sobel_aliased(__global const float* img, long img_len, __global fl
 	}
 }
 
+#line 28 "tables.go"
+__kernel void Sobel_aliased_fast(__global const float* img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long x = (long)get_global_id(0);
+#line 29 "tables.go"
+	long y = (long)get_global_id(1);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0L || y == 0L || x == (long)((ulong)w - 1UL) || y == (long)((ulong)h - 1UL)) {
+#line 34 "tables.go"
+		out[(long)((ulong)y * (ulong)w + (ulong)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long dy = 0L; dy < 3L; dy = (long)((ulong)dy + 1UL)) {
+#line 44 "tables.go"
+		for (long dx = 0L; dx < 3L; dx = (long)((ulong)dx + 1UL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long)(((ulong)y + (ulong)dy - 1UL) * (ulong)w + (ulong)x + (ulong)dx - 1UL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long)((ulong)y * (ulong)w + (ulong)x)] = s;
+}
+
 #line 55 "tables.go"
 __kernel void Digits(__global const uint* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -225,6 +345,29 @@ __kernel void Digits(__global const uint* restrict in, long in_len, __global int
 }
 
 #line 55 "tables.go"
+__kernel void Digits_fast(__global const uint* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long i = (long)get_global_id(0);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	ulong pow_[12] = {1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL, 1000000000UL, 10000000000UL, 0UL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (ulong)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((uint)n + (uint)(int)pow_[11]);
+}
+
+#line 55 "tables.go"
 __kernel void Digits_aliased(__global const uint* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -252,4 +395,27 @@ __kernel void Digits_aliased(__global const uint* in, long in_len, __global int*
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 55 "tables.go"
+__kernel void Digits_aliased_fast(__global const uint* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long i = (long)get_global_id(0);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	ulong pow_[12] = {1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL, 1000000000UL, 10000000000UL, 0UL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (ulong)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((uint)n + (uint)(int)pow_[11]);
 }

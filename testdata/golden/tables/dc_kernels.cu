@@ -75,6 +75,31 @@ extern "C" __global__ void Blur3(const float* __restrict__ in, long long in_len,
 }
 
 #line 10 "tables.go"
+extern "C" __global__ void Blur3_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long long k = -1LL; k <= 1LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 18 "tables.go"
+		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
+#line 19 "tables.go"
+		s = s + w[(long long)((unsigned long long)k + 1ULL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
 extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -95,6 +120,31 @@ extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, floa
 		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
 #line 19 "tables.go"
 		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long long)((unsigned long long)k + 1ULL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
+extern "C" __global__ void Blur3_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long long k = -1LL; k <= 1LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 18 "tables.go"
+		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
+#line 19 "tables.go"
+		s = s + w[(long long)((unsigned long long)k + 1ULL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
 	}
 #line 21 "tables.go"
 	out[i] = s;
@@ -150,6 +200,41 @@ extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_le
 }
 
 #line 28 "tables.go"
+extern "C" __global__ void Sobel_fast(const float* __restrict__ img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "tables.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "tables.go"
+		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long long dy = 0LL; dy < 3LL; dy = (long long)((unsigned long long)dy + 1ULL)) {
+#line 44 "tables.go"
+		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+}
+
+#line 28 "tables.go"
 extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -198,6 +283,41 @@ extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, fl
 	}
 }
 
+#line 28 "tables.go"
+extern "C" __global__ void Sobel_aliased_fast(const float* img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "tables.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "tables.go"
+		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long long dy = 0LL; dy < 3LL; dy = (long long)((unsigned long long)dy + 1ULL)) {
+#line 44 "tables.go"
+		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+}
+
 #line 55 "tables.go"
 extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -229,6 +349,29 @@ extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long
 }
 
 #line 55 "tables.go"
+extern "C" __global__ void Digits_fast(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	unsigned long long pow_[12] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 0ULL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+}
+
+#line 55 "tables.go"
 extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -256,4 +399,27 @@ extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_l
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 55 "tables.go"
+extern "C" __global__ void Digits_aliased_fast(const unsigned int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	unsigned long long pow_[12] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 0ULL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
 }

@@ -138,6 +138,31 @@ extern "C" __global__ void Blur3(const float* __restrict__ in, long long in_len,
 }
 
 #line 10 "tables.go"
+extern "C" __global__ void Blur3_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long long k = -1LL; k <= 1LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 18 "tables.go"
+		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
+#line 19 "tables.go"
+		s = s + w[(long long)((unsigned long long)k + 1ULL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
 extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -158,6 +183,31 @@ extern "C" __global__ void Blur3_aliased(const float* in, long long in_len, floa
 		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
 #line 19 "tables.go"
 		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long long)((unsigned long long)k + 1ULL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
+extern "C" __global__ void Blur3_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long long k = -1LL; k <= 1LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 18 "tables.go"
+		long long j = dc_min_i64(dc_max_i64((long long)((unsigned long long)i + (unsigned long long)k), 0LL), (long long)((unsigned long long)in_len - 1ULL));
+#line 19 "tables.go"
+		s = s + w[(long long)((unsigned long long)k + 1ULL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
 	}
 #line 21 "tables.go"
 	out[i] = s;
@@ -213,6 +263,41 @@ extern "C" __global__ void Sobel(const float* __restrict__ img, long long img_le
 }
 
 #line 28 "tables.go"
+extern "C" __global__ void Sobel_fast(const float* __restrict__ img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "tables.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "tables.go"
+		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long long dy = 0LL; dy < 3LL; dy = (long long)((unsigned long long)dy + 1ULL)) {
+#line 44 "tables.go"
+		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+}
+
+#line 28 "tables.go"
 extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -261,6 +346,41 @@ extern "C" __global__ void Sobel_aliased(const float* img, long long img_len, fl
 	}
 }
 
+#line 28 "tables.go"
+extern "C" __global__ void Sobel_aliased_fast(const float* img, long long img_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 29 "tables.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0LL || y == 0LL || x == (long long)((unsigned long long)w - 1ULL) || y == (long long)((unsigned long long)h - 1ULL)) {
+#line 34 "tables.go"
+		out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long long dy = 0LL; dy < 3LL; dy = (long long)((unsigned long long)dy + 1ULL)) {
+#line 44 "tables.go"
+		for (long long dx = 0LL; dx < 3LL; dx = (long long)((unsigned long long)dx + 1ULL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long long)(((unsigned long long)y + (unsigned long long)dy - 1ULL) * (unsigned long long)w + (unsigned long long)x + (unsigned long long)dx - 1ULL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)] = s;
+}
+
 #line 55 "tables.go"
 extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -292,6 +412,29 @@ extern "C" __global__ void Digits(const unsigned int* __restrict__ in, long long
 }
 
 #line 55 "tables.go"
+extern "C" __global__ void Digits_fast(const unsigned int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	unsigned long long pow_[12] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 0ULL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
+}
+
+#line 55 "tables.go"
 extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -319,6 +462,29 @@ extern "C" __global__ void Digits_aliased(const unsigned int* in, long long in_l
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
+}
+
+#line 55 "tables.go"
+extern "C" __global__ void Digits_aliased_fast(const unsigned int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	unsigned long long pow_[12] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 0ULL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (unsigned long long)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((unsigned int)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((unsigned int)n + (unsigned int)(int)pow_[11]);
 }
 `
 
@@ -396,6 +562,31 @@ __kernel void Blur3(__global const float* restrict in, long in_len, __global flo
 }
 
 #line 10 "tables.go"
+__kernel void Blur3_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long i = (long)get_global_id(0);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long k = -1L; k <= 1L; k = (long)((ulong)k + 1UL)) {
+#line 18 "tables.go"
+		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
+#line 19 "tables.go"
+		s = s + w[(long)((ulong)k + 1UL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
 __kernel void Blur3_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -416,6 +607,31 @@ __kernel void Blur3_aliased(__global const float* in, long in_len, __global floa
 		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
 #line 19 "tables.go"
 		s = s + dc_sel_f32((dc_b1 = 0, w[dc_ix((long)((ulong)k + 1UL), 3, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2);
+	}
+#line 21 "tables.go"
+	out[i] = s;
+}
+
+#line 10 "tables.go"
+__kernel void Blur3_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 11 "tables.go"
+	long i = (long)get_global_id(0);
+#line 12 "tables.go"
+	if (i >= out_len) {
+#line 13 "tables.go"
+		return;
+	}
+#line 15 "tables.go"
+	float w[3] = {0.25f, 0.5f, 0.25f};
+#line 16 "tables.go"
+	float s = 0.0f;
+#line 17 "tables.go"
+	for (long k = -1L; k <= 1L; k = (long)((ulong)k + 1UL)) {
+#line 18 "tables.go"
+		long j = dc_min_i64(dc_max_i64((long)((ulong)i + (ulong)k), 0L), (long)((ulong)in_len - 1UL));
+#line 19 "tables.go"
+		s = s + w[(long)((ulong)k + 1UL)] * dc_sel_f32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1);
 	}
 #line 21 "tables.go"
 	out[i] = s;
@@ -471,6 +687,41 @@ __kernel void Sobel(__global const float* restrict img, long img_len, __global f
 }
 
 #line 28 "tables.go"
+__kernel void Sobel_fast(__global const float* restrict img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long x = (long)get_global_id(0);
+#line 29 "tables.go"
+	long y = (long)get_global_id(1);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0L || y == 0L || x == (long)((ulong)w - 1UL) || y == (long)((ulong)h - 1UL)) {
+#line 34 "tables.go"
+		out[(long)((ulong)y * (ulong)w + (ulong)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long dy = 0L; dy < 3L; dy = (long)((ulong)dy + 1UL)) {
+#line 44 "tables.go"
+		for (long dx = 0L; dx < 3L; dx = (long)((ulong)dx + 1UL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long)(((ulong)y + (ulong)dy - 1UL) * (ulong)w + (ulong)x + (ulong)dx - 1UL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long)((ulong)y * (ulong)w + (ulong)x)] = s;
+}
+
+#line 28 "tables.go"
 __kernel void Sobel_aliased(__global const float* img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -519,6 +770,41 @@ __kernel void Sobel_aliased(__global const float* img, long img_len, __global fl
 	}
 }
 
+#line 28 "tables.go"
+__kernel void Sobel_aliased_fast(__global const float* img, long img_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 29 "tables.go"
+	long x = (long)get_global_id(0);
+#line 29 "tables.go"
+	long y = (long)get_global_id(1);
+#line 30 "tables.go"
+	if (x >= w || y >= h) {
+#line 31 "tables.go"
+		return;
+	}
+#line 33 "tables.go"
+	if (x == 0L || y == 0L || x == (long)((ulong)w - 1UL) || y == (long)((ulong)h - 1UL)) {
+#line 34 "tables.go"
+		out[(long)((ulong)y * (ulong)w + (ulong)x)] = 0.0f;
+#line 35 "tables.go"
+		return;
+	}
+#line 37 "tables.go"
+	float k[3][3] = {{-1.0f, 0.0f, 1.0f}, {-2.0f, 0.0f, 2.0f}, {-1.0f, 0.0f, 1.0f}};
+#line 42 "tables.go"
+	float s = 0.0f;
+#line 43 "tables.go"
+	for (long dy = 0L; dy < 3L; dy = (long)((ulong)dy + 1UL)) {
+#line 44 "tables.go"
+		for (long dx = 0L; dx < 3L; dx = (long)((ulong)dx + 1UL)) {
+#line 45 "tables.go"
+			s = s + k[dy][dx] * dc_sel_f32((dc_b1 = 0, img[dc_ix((long)(((ulong)y + (ulong)dy - 1UL) * (ulong)w + (ulong)x + (ulong)dx - 1UL), img_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1);
+		}
+	}
+#line 48 "tables.go"
+	out[(long)((ulong)y * (ulong)w + (ulong)x)] = s;
+}
+
 #line 55 "tables.go"
 __kernel void Digits(__global const uint* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -550,6 +836,29 @@ __kernel void Digits(__global const uint* restrict in, long in_len, __global int
 }
 
 #line 55 "tables.go"
+__kernel void Digits_fast(__global const uint* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long i = (long)get_global_id(0);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	ulong pow_[12] = {1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL, 1000000000UL, 10000000000UL, 0UL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (ulong)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((uint)n + (uint)(int)pow_[11]);
+}
+
+#line 55 "tables.go"
 __kernel void Digits_aliased(__global const uint* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -578,13 +887,38 @@ __kernel void Digits_aliased(__global const uint* in, long in_len, __global int*
 		*dc_p3 = dc_t1;
 	}
 }
+
+#line 55 "tables.go"
+__kernel void Digits_aliased_fast(__global const uint* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 56 "tables.go"
+	long i = (long)get_global_id(0);
+#line 57 "tables.go"
+	if (i >= in_len) {
+#line 58 "tables.go"
+		return;
+	}
+#line 60 "tables.go"
+	ulong pow_[12] = {1UL, 10UL, 100UL, 1000UL, 10000UL, 100000UL, 1000000UL, 10000000UL, 100000000UL, 1000000000UL, 10000000000UL, 0UL};
+#line 62 "tables.go"
+	int n = 1;
+#line 63 "tables.go"
+	for (; n < 10 && (ulong)in[i] >= dc_sel_u64((dc_b1 = 0, pow_[dc_ix(n, 12, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1); ) {
+#line 64 "tables.go"
+		n = (int)((uint)n + 1u);
+	}
+#line 66 "tables.go"
+	out[i] = (int)((uint)n + (uint)(int)pow_[11]);
+}
 `
 
 var dcKernelBlur3 = &runtime.Kernel{
-	Aliased: "Blur3_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Blur3",
+	Aliased:     "Blur3_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf:      []runtime.LaunchExpr{},
+	Module:      dcModule,
+	Name:        "Blur3",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -598,10 +932,15 @@ var dcKernelBlur3 = &runtime.Kernel{
 }
 
 var dcKernelSobel = &runtime.Kernel{
-	Aliased: "Sobel_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Sobel",
+	Aliased:     "Sobel_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Sobel",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "img",
@@ -623,10 +962,14 @@ var dcKernelSobel = &runtime.Kernel{
 }
 
 var dcKernelDigits = &runtime.Kernel{
-	Aliased: "Digits_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Digits",
+	Aliased:     "Digits_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Digits",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -647,6 +990,11 @@ func LaunchBlur3(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], ou
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Blur3", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Blur3_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Blur3", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Blur3(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -661,6 +1009,11 @@ func LaunchSobel(dev *runtime.Device, g dc.Grid, img *runtime.Buffer[float32], o
 		dc_s0 := img.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Sobel", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Sobel_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
+			})
+		}
 		return cpu.Run("Sobel", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Sobel(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
 		})
@@ -675,6 +1028,11 @@ func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], ou
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Digits", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Digits_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
+			})
+		}
 		return cpu.Run("Digits", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Digits(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
 		})
@@ -706,6 +1064,40 @@ func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, d
 						for k := -1; k <= 1; k++ {
 							j := min(max(i+k, 0), len(in)-1)
 							s += (*cpu.Index(dc_f, 0, w[:], int(k+1), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
+						}
+						out[i] = s
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blur3_fast runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
+func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						w := [3]float32{0.25, 0.5, 0.25}
+						var s float32
+						for k := -1; k <= 1; k++ {
+							j := min(max(i+k, 0), len(in)-1)
+							s += w[k+1] * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
 						}
 						out[i] = s
 					}
@@ -759,6 +1151,50 @@ func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, 
 	}
 }
 
+// dc_cpu_Sobel_fast runs every thread of groups [dc_g0, dc_g1) of kernel Sobel.
+func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+				dc_thread:
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						if x >= w || y >= h {
+							continue dc_thread
+						}
+						if x == 0 || y == 0 || x == w-1 || y == h-1 {
+							out[y*w+x] = 0
+							continue dc_thread
+						}
+						k := [3][3]float32{[3]float32{-1, 0, 1}, [3]float32{-2, 0, 2}, [3]float32{-1, 0, 1}}
+						var s float32
+						for dy := 0; dy < 3; dy++ {
+							for dx := 0; dx < 3; dx++ {
+								s += k[dy][dx] * (*cpu.Index(dc_f, 3, img, int((y+dy-1)*w+x+dx-1), dc_x, dc_y, dc_z))
+							}
+						}
+						out[y*w+x] = s
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Digits runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
 func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -785,6 +1221,39 @@ func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_
 							n++
 						}
 						(*cpu.Index(dc_f, 6, out, int(i), dc_x, dc_y, dc_z)) = n + int32(pow[11])
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Digits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
+func dc_cpu_Digits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						pow := [12]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 0}
+						n := int32(1)
+						for n < 10 && uint64(in[i]) >= (*cpu.Index(dc_f, 5, pow[:], int(n), dc_x, dc_y, dc_z)) {
+							n++
+						}
+						out[i] = n + int32(pow[11])
 					}
 				}
 			}

@@ -85,6 +85,46 @@ __kernel void Transpose(__global const float* restrict in, long in_len, __global
 }
 
 #line 16 "transpose.go"
+__kernel void Transpose_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 17 "transpose.go"
+	__local float sh0[16][17];
+#line 17 "transpose.go"
+	__local float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long lx = (long)get_local_id(0);
+#line 18 "transpose.go"
+	long ly = (long)get_local_id(1);
+#line 19 "transpose.go"
+	long x = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)lx);
+#line 20 "transpose.go"
+	long y = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 26 "transpose.go"
+	x = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)lx);
+#line 27 "transpose.go"
+	y = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long)((ulong)y * (ulong)h + (ulong)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 16 "transpose.go"
 __kernel void Transpose_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -132,6 +172,46 @@ __kernel void Transpose_aliased(__global const float* in, long in_len, __global 
 	}
 }
 
+#line 16 "transpose.go"
+__kernel void Transpose_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 17 "transpose.go"
+	__local float sh0[16][17];
+#line 17 "transpose.go"
+	__local float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long lx = (long)get_local_id(0);
+#line 18 "transpose.go"
+	long ly = (long)get_local_id(1);
+#line 19 "transpose.go"
+	long x = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)lx);
+#line 20 "transpose.go"
+	long y = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 26 "transpose.go"
+	x = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)lx);
+#line 27 "transpose.go"
+	y = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long)((ulong)y * (ulong)h + (ulong)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
 #line 37 "transpose.go"
 __kernel void TransposeInt(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -154,6 +234,19 @@ __kernel void TransposeInt(__global const int* restrict in, long in_len, __globa
 }
 
 #line 37 "transpose.go"
+__kernel void TransposeInt_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long x = (long)get_global_id(0);
+#line 38 "transpose.go"
+	long y = (long)get_global_id(1);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long)((ulong)x * (ulong)h + (ulong)y)] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
+	}
+}
+
+#line 37 "transpose.go"
 __kernel void TransposeInt_aliased(__global const int* in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -171,5 +264,18 @@ __kernel void TransposeInt_aliased(__global const int* in, long in_len, __global
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 37 "transpose.go"
+__kernel void TransposeInt_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long x = (long)get_global_id(0);
+#line 38 "transpose.go"
+	long y = (long)get_global_id(1);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long)((ulong)x * (ulong)h + (ulong)y)] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
 }

@@ -89,6 +89,46 @@ extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_
 }
 
 #line 16 "transpose.go"
+extern "C" __global__ void Transpose_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+#line 17 "transpose.go"
+	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
+	float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
+	long long ly = (long long)threadIdx.y;
+#line 19 "transpose.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
+#line 20 "transpose.go"
+	long long y = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	__syncthreads();
+#line 26 "transpose.go"
+	x = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)lx);
+#line 27 "transpose.go"
+	y = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 16 "transpose.go"
 extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -136,6 +176,46 @@ extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, 
 	}
 }
 
+#line 16 "transpose.go"
+extern "C" __global__ void Transpose_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+#line 17 "transpose.go"
+	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
+	float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
+	long long ly = (long long)threadIdx.y;
+#line 19 "transpose.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
+#line 20 "transpose.go"
+	long long y = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	__syncthreads();
+#line 26 "transpose.go"
+	x = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)lx);
+#line 27 "transpose.go"
+	y = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
 #line 37 "transpose.go"
 extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -158,6 +238,19 @@ extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in
 }
 
 #line 37 "transpose.go"
+extern "C" __global__ void TransposeInt_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+	}
+}
+
+#line 37 "transpose.go"
 extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -175,5 +268,18 @@ extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len,
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 37 "transpose.go"
+extern "C" __global__ void TransposeInt_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
 }

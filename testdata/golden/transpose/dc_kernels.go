@@ -158,6 +158,46 @@ extern "C" __global__ void Transpose(const float* __restrict__ in, long long in_
 }
 
 #line 16 "transpose.go"
+extern "C" __global__ void Transpose_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+#line 17 "transpose.go"
+	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
+	float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
+	long long ly = (long long)threadIdx.y;
+#line 19 "transpose.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
+#line 20 "transpose.go"
+	long long y = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	__syncthreads();
+#line 26 "transpose.go"
+	x = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)lx);
+#line 27 "transpose.go"
+	y = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 16 "transpose.go"
 extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -205,6 +245,46 @@ extern "C" __global__ void Transpose_aliased(const float* in, long long in_len, 
 	}
 }
 
+#line 16 "transpose.go"
+extern "C" __global__ void Transpose_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+#line 17 "transpose.go"
+	__shared__ float sh0[16][17];
+#line 17 "transpose.go"
+	float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long long lx = (long long)threadIdx.x;
+#line 18 "transpose.go"
+	long long ly = (long long)threadIdx.y;
+#line 19 "transpose.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)lx);
+#line 20 "transpose.go"
+	long long y = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	__syncthreads();
+#line 26 "transpose.go"
+	x = (long long)((unsigned long long)(long long)blockIdx.y * 16ULL + (unsigned long long)lx);
+#line 27 "transpose.go"
+	y = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)y * (unsigned long long)h + (unsigned long long)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
 #line 37 "transpose.go"
 extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -227,6 +307,19 @@ extern "C" __global__ void TransposeInt(const int* __restrict__ in, long long in
 }
 
 #line 37 "transpose.go"
+extern "C" __global__ void TransposeInt_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
+	}
+}
+
+#line 37 "transpose.go"
 extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -244,6 +337,19 @@ extern "C" __global__ void TransposeInt_aliased(const int* in, long long in_len,
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 37 "transpose.go"
+extern "C" __global__ void TransposeInt_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 38 "transpose.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long long)((unsigned long long)x * (unsigned long long)h + (unsigned long long)y)] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
 }
 `
@@ -336,6 +442,46 @@ __kernel void Transpose(__global const float* restrict in, long in_len, __global
 }
 
 #line 16 "transpose.go"
+__kernel void Transpose_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 17 "transpose.go"
+	__local float sh0[16][17];
+#line 17 "transpose.go"
+	__local float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long lx = (long)get_local_id(0);
+#line 18 "transpose.go"
+	long ly = (long)get_local_id(1);
+#line 19 "transpose.go"
+	long x = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)lx);
+#line 20 "transpose.go"
+	long y = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 26 "transpose.go"
+	x = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)lx);
+#line 27 "transpose.go"
+	y = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long)((ulong)y * (ulong)h + (ulong)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 16 "transpose.go"
 __kernel void Transpose_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -383,6 +529,46 @@ __kernel void Transpose_aliased(__global const float* in, long in_len, __global 
 	}
 }
 
+#line 16 "transpose.go"
+__kernel void Transpose_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 17 "transpose.go"
+	__local float sh0[16][17];
+#line 17 "transpose.go"
+	__local float (*s)[17] = sh0;
+#line 18 "transpose.go"
+	long lx = (long)get_local_id(0);
+#line 18 "transpose.go"
+	long ly = (long)get_local_id(1);
+#line 19 "transpose.go"
+	long x = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)lx);
+#line 20 "transpose.go"
+	long y = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)ly);
+#line 21 "transpose.go"
+	if (x < w && y < h) {
+#line 22 "transpose.go"
+		s[ly][lx] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+	}
+#line 24 "transpose.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 26 "transpose.go"
+	x = (long)((ulong)(long)get_group_id(1) * 16UL + (ulong)lx);
+#line 27 "transpose.go"
+	y = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)ly);
+#line 28 "transpose.go"
+	if (x < h && y < w) {
+#line 29 "transpose.go"
+		dc_b2 = 0;
+		dc_p3 = &out[dc_ix((long)((ulong)y * (ulong)h + (ulong)x), out_len, dc_fault, dc_tag, 3, &dc_b2)];
+		float dc_t1 = s[lx][ly];
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
 #line 37 "transpose.go"
 __kernel void TransposeInt(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -401,6 +587,19 @@ __kernel void TransposeInt(__global const int* restrict in, long in_len, __globa
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 37 "transpose.go"
+__kernel void TransposeInt_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long x = (long)get_global_id(0);
+#line 38 "transpose.go"
+	long y = (long)get_global_id(1);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long)((ulong)x * (ulong)h + (ulong)y)] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
 }
 
@@ -424,14 +623,34 @@ __kernel void TransposeInt_aliased(__global const int* in, long in_len, __global
 		}
 	}
 }
+
+#line 37 "transpose.go"
+__kernel void TransposeInt_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "transpose.go"
+	long x = (long)get_global_id(0);
+#line 38 "transpose.go"
+	long y = (long)get_global_id(1);
+#line 39 "transpose.go"
+	if (x < w && y < h) {
+#line 40 "transpose.go"
+		out[(long)((ulong)x * (ulong)h + (ulong)y)] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
+	}
+}
 `
 
 var dcKernelTranspose = &runtime.Kernel{
-	Aliased: "Transpose_aliased",
-	Barrier: true,
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Transpose",
+	Aliased:     "Transpose_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Transpose",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -456,8 +675,14 @@ var dcKernelTranspose = &runtime.Kernel{
 var dcKernelTransposeInt = &runtime.Kernel{
 	Aliased: "TransposeInt_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "TransposeInt",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "TransposeInt",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -486,6 +711,11 @@ func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32]
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Transpose", g, func(dc_t dc.Thread) {
+				dc_cpu_Transpose_fast(dc_t, dc_s0, dc_s1, w, h, dc_f)
+			})
+		}
 		return cpu.RunGroups("Transpose", g, func(dc_t dc.Thread) {
 			dc_cpu_Transpose(dc_t, dc_s0, dc_s1, w, h, dc_f)
 		})
@@ -500,6 +730,11 @@ func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("TransposeInt", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_TransposeInt_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
+			})
+		}
 		return cpu.Run("TransposeInt", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_TransposeInt(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
 		})
@@ -527,6 +762,27 @@ func dc_cpu_Transpose(dc_t dc.Thread, in []float32, out []float32, w int, h int,
 	}
 }
 
+// dc_cpu_Transpose_fast runs one thread of kernel Transpose.
+func dc_cpu_Transpose_fast(dc_t dc.Thread, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[16][17]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	s := dc_sh0
+	lx := dc_t.LocalX()
+	ly := dc_t.LocalY()
+	x := dc_t.GroupX()*16 + lx
+	y := dc_t.GroupY()*16 + ly
+	if x < w && y < h {
+		s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(y*w+x), dc_x, dc_y, dc_z))
+	}
+	dc_t.Barrier()
+	x = dc_t.GroupY()*16 + lx
+	y = dc_t.GroupX()*16 + ly
+	if x < h && y < w {
+		(*cpu.Index(dc_f, 3, out, int(y*h+x), dc_x, dc_y, dc_z)) = s[lx][ly]
+	}
+}
+
 // dc_cpu_TransposeInt runs every thread of groups [dc_g0, dc_g1) of kernel TransposeInt.
 func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -550,6 +806,35 @@ func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32
 						y := dc_y
 						if x < w && y < h {
 							(*cpu.Index(dc_f, 6, out, int(x*h+y), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, in, int(y*w+x), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_TransposeInt_fast runs every thread of groups [dc_g0, dc_g1) of kernel TransposeInt.
+func dc_cpu_TransposeInt_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						if x < w && y < h {
+							out[x*h+y] = in[y*w+x]
 						}
 					}
 				}
