@@ -185,6 +185,9 @@ func (f *fgen) arrayIndex() string {
 	}
 	f.nest++
 	defer func() { f.nest-- }()
+	if f.g.faults && f.g.chance(0.05) {
+		return fmt.Sprintf("int(%s)%%5", f.intExpr(1).s) // in [-4, 4]
+	}
 	return fmt.Sprintf("(%s)&3", f.intExpr(1).s)
 }
 
@@ -199,6 +202,12 @@ func (f *fgen) sliceIndex(s string) string {
 	}
 	f.nest++
 	defer func() { f.nest-- }()
+	if f.g.faults && f.g.chance(0.08) {
+		if f.idx != "" {
+			return fmt.Sprintf("(%s+%d)", f.idx, f.g.intn(3)) // past the end for the last threads
+		}
+		return fmt.Sprintf("int(%s)", f.intExpr(1).s)
+	}
 	switch {
 	case f.idx != "" && f.g.chance(0.6):
 		return f.idx
@@ -574,7 +583,11 @@ func (f *fgen) intOp(t *typ, depth int) expr {
 		case 0:
 			return expr{s: fmt.Sprintf("(%s %s (%s | 1))", a.s, pick(f.g, []string{"/", "%"}), f.expr(t, depth-1).s)}
 		case 1:
-			return expr{s: fmt.Sprintf("(%s %s nz(%s))", a.s, pick(f.g, []string{"/", "%"}), f.expr(t, depth-1).s)}
+			nz := "nz"
+			if f.g.faults && f.g.chance(0.1) {
+				nz = "" // a divisor that may be zero
+			}
+			return expr{s: fmt.Sprintf("(%s %s %s(%s))", a.s, pick(f.g, []string{"/", "%"}), nz, f.expr(t, depth-1).s)}
 		case 2:
 			if t.signed {
 				return expr{s: fmt.Sprintf("(%s %s %s(-1))", a.s, pick(f.g, []string{"/", "%"}), t.name)}

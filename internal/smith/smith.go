@@ -32,6 +32,11 @@ type Config struct {
 	Seed    uint64 // seed of the generator: same seed, same files
 	Package string // package name
 	Kernels int    // number of kernels
+	// Faults lets some indexes leave their slices and arrays and some
+	// divisors be zero: the test then requires every backend to report a
+	// *runtime.Fault exactly when dc.Emulate panics, and to agree with it
+	// otherwise. Without it the output is the same as before it existed.
+	Faults bool
 }
 
 // Files are the generated files of one package, by base name.
@@ -42,8 +47,9 @@ type Files map[string]string
 // something that does not parse: a bug of the generator.
 func Generate(cfg Config) (Files, error) {
 	g := &gen{
-		r:   rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed5eed)),
-		pkg: cfg.Package,
+		r:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed5eed)),
+		pkg:    cfg.Package,
+		faults: cfg.Faults,
 	}
 	files := g.generate(cfg)
 	for name, src := range files {
@@ -101,6 +107,7 @@ type gen struct {
 	funcs   []*dfunc // device functions generated so far, callable by later ones
 	kernels []*kinfo
 	b       strings.Builder
+	faults  bool // Config.Faults
 }
 
 func (g *gen) intn(n int) int { return g.r.IntN(n) }
@@ -153,7 +160,7 @@ func (g *gen) generate(cfg Config) Files {
 	return Files{
 		g.pkg + ".go":           g.b.String(),
 		g.pkg + "_test.go":      g.testFile(cfg),
-		"smith_support_test.go": supportFile(g.pkg),
+		"smith_support_test.go": supportFile(g.pkg, cfg.Faults),
 	}
 }
 

@@ -67,14 +67,22 @@ func runGen(root, pattern string) (err error) {
 // DC_SMITH_SEEDS=N runs N packages (default 3) with seeds from
 // DC_SMITH_SEED0 (default 1); DC_SMITH_KERNELS sets kernels per package
 // (default 8).
-func TestSmith(t *testing.T) {
+func TestSmith(t *testing.T) { smith(t, false, "DC_SMITH_SEEDS", 3) }
+
+// TestSmithFaults is TestSmith with out-of-range indexes and zero divisors
+// (Config.Faults): every backend must report a *runtime.Fault exactly
+// where dc.Emulate panics, and must not crash. DC_SMITH_FAULT_SEEDS=N
+// runs N packages (default 2).
+func TestSmithFaults(t *testing.T) { smith(t, true, "DC_SMITH_FAULT_SEEDS", 2) }
+
+func smith(t *testing.T, faults bool, seedsVar string, defSeeds int) {
 	if testing.Short() {
 		t.Skip("smith: generates and builds packages; skipped in -short mode")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("smith: the go command is needed to test the generated packages: %v", err)
 	}
-	seeds := envInt(t, "DC_SMITH_SEEDS", 3)
+	seeds := envInt(t, seedsVar, defSeeds)
 	seed0 := envInt(t, "DC_SMITH_SEED0", 1)
 	kernels := envInt(t, "DC_SMITH_KERNELS", 8)
 	root := moduleRoot(t)
@@ -98,7 +106,10 @@ func TestSmith(t *testing.T) {
 	for s := range seeds {
 		seed := seed0 + s
 		name := fmt.Sprintf("p%d", seed)
-		files, err := Generate(Config{Seed: uint64(seed), Package: name, Kernels: kernels})
+		if faults {
+			name = fmt.Sprintf("f%d", seed)
+		}
+		files, err := Generate(Config{Seed: uint64(seed), Package: name, Kernels: kernels, Faults: faults})
 		if err != nil {
 			t.Errorf("%v", err)
 		}
