@@ -93,6 +93,26 @@ func (f *Fault) Error() string {
 // division), words 8-10 the thread's local ids and 11-13 its group ids.
 const FaultRecordBytes = 64
 
+// Idler is implemented by a Backend that can tell, without waiting,
+// whether all launched work has finished. Launch then reports a fault
+// of earlier work that has finished before it launches more.
+type Idler interface {
+	Idle() bool
+}
+
+// earlierFault returns the fault of a finished checked launch, if the
+// backend can tell without waiting that launched work has finished; nil
+// otherwise. d.mu must be held.
+func (d *Device) earlierFault() error {
+	if len(d.faults.launched) == 0 {
+		return nil
+	}
+	if b, ok := d.backend.(Idler); !ok || !b.Idle() {
+		return nil
+	}
+	return d.syncLocked()
+}
+
 // faultState is what a Device keeps for checked kernels.
 type faultState struct {
 	checked  map[*Kernel]*Kernel // kernels with the fault parameters appended

@@ -139,7 +139,10 @@ func Scalar[T any](v T) Arg {
 // the device copy of every buffer argument current, hands the launch to
 // the backend, and marks the buffers of written parameters device-dirty.
 // The kernel may still be running when Launch returns; Sync and
-// Buffer.Read wait for it.
+// Buffer.Read wait for it. When an earlier checked launch has finished
+// with a fault (on a backend that can tell without waiting, an Idler),
+// Launch returns that fault, a *KernelError naming the earlier kernel,
+// and launches nothing.
 func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) error) error {
 	if k == nil {
 		return errors.New("runtime: Launch: nil kernel")
@@ -154,6 +157,11 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 	}
 	if d.closed {
 		return fail("", ErrDeviceClosed)
+	}
+	if err := d.earlierFault(); err != nil {
+		// The fault of an earlier launch that has finished: reported
+		// before more work is queued, and this launch does not run.
+		return err
 	}
 	if len(args) != len(k.Params) {
 		return fail("", fmt.Errorf("got %d arguments, want %d", len(args), len(k.Params)))

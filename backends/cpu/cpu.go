@@ -55,6 +55,13 @@ type backend struct {
 	closed  bool
 }
 
+// Idle reports, without waiting, whether every launched kernel has run.
+func (b *backend) Idle() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.running && len(b.queue) == 0
+}
+
 func (*backend) Info() runtime.DeviceInfo {
 	return runtime.DeviceInfo{
 		Name:              fmt.Sprintf("%s CPU, %d cores", goruntime.GOARCH, goruntime.NumCPU()),

@@ -435,12 +435,17 @@ func (a *api) setArg(k uintptr, i int, size uintptr, value unsafe.Pointer) error
 	return check("clSetKernelArg", r)
 }
 
-// enqueueKernel enqueues kernel k over a 3-dimensional range.
+// enqueueKernel enqueues kernel k over a 3-dimensional range and returns
+// the launch's event, which the caller releases.
 //
 // Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clEnqueueNDRangeKernel.html
-func (a *api) enqueueKernel(q, k uintptr, global, local *[3]uintptr) error {
-	r, _, _ := purego.SyscallN(a.enqueueNDRangeKernel, q, k, 3, 0, uintptr(unsafe.Pointer(global)), uintptr(unsafe.Pointer(local)), 0, 0, 0)
-	return check("clEnqueueNDRangeKernel", r)
+func (a *api) enqueueKernel(q, k uintptr, global, local *[3]uintptr) (uintptr, error) {
+	var ev uintptr
+	r, _, _ := purego.SyscallN(a.enqueueNDRangeKernel, q, k, 3, 0, uintptr(unsafe.Pointer(global)), uintptr(unsafe.Pointer(local)), 0, 0, uintptr(unsafe.Pointer(&ev)))
+	if err := check("clEnqueueNDRangeKernel", r); err != nil {
+		return 0, err
+	}
+	return ev, nil
 }
 
 // newBuffer creates a read-write buffer of size bytes.

@@ -316,6 +316,7 @@ type backend struct {
 	mu      sync.Mutex
 	queue   uintptr // 0 once closed
 	kernels map[kernelKey]*kernel
+	last    uintptr // event of the last launch, 0 if none
 }
 
 type kernelKey struct {
@@ -405,7 +406,38 @@ func (b *backend) Launch(c *runtime.Call) error {
 	if err := b.setArgs(k, c); err != nil {
 		return err
 	}
-	return b.dev.api.enqueueKernel(b.queue, k.id, &global, &local)
+	ev, err := b.dev.api.enqueueKernel(b.queue, k.id, &global, &local)
+	if err != nil {
+		return err
+	}
+	b.releaseLast()
+	b.last = ev
+	return nil
+}
+
+// releaseLast releases the event of the last launch.
+func (b *backend) releaseLast() {
+	if b.last != 0 {
+		a := b.dev.api
+		a.release("clReleaseEvent", a.releaseEvent, b.last)
+		b.last = 0
+	}
+}
+
+// Idle reports, without waiting, whether the last launch has finished (or
+// failed): the queue runs in order, and transfers are blocking.
+func (b *backend) Idle() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.queue == 0 || b.last == 0 {
+		return true
+	}
+	a := b.dev.api
+	if a.flushQueue(b.queue) != nil {
+		return true // Sync reports it
+	}
+	status, err := a.eventStatus(b.last)
+	return err != nil || status <= clComplete
 }
 
 // kernel returns the kernel object of entry point entry of module m,
@@ -589,6 +621,7 @@ func (b *backend) Close() error {
 	}
 	a := b.dev.api
 	errs := []error{a.finishQueue(b.queue)}
+	b.releaseLast()
 	for key, k := range b.kernels {
 		errs = append(errs, a.release("clReleaseKernel", a.releaseKernel, k.id))
 		delete(b.kernels, key)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
@@ -157,6 +158,32 @@ func TestFaults(t *testing.T) {
 				}
 			}
 			same()
+			usable(t, dev)
+		})
+		t.Run("write past, reported by the next launch", func(t *testing.T) {
+			out, _ := runtime.NewBuffer[float32](dev, 100)
+			if err := LaunchWritePast(dev, g64(128), out, 101); err != nil {
+				t.Fatal(err)
+			}
+			// A launch after the faulting one has finished reports the
+			// fault and does not run; until then launches go ahead.
+			other, _ := runtime.NewBuffer[float32](dev, 10)
+			deadline := time.Now().Add(10 * time.Second)
+			var err error
+			for err == nil && time.Now().Before(deadline) {
+				err = LaunchFill(dev, dc.Grid1D(10), other, 1)
+				time.Sleep(time.Millisecond)
+			}
+			f := fault(t, err)
+			want{kind: runtime.IndexOutOfRange, what: "write past out", expr: "out[i]", index: 100, len: 100,
+				thread: dc.Dim3{X: 36}, group: dc.Dim3{X: 1}}.check(t, f)
+			var ke *runtime.KernelError
+			if errors.As(err, &ke); ke.Kernel != "WritePast" {
+				t.Errorf("the fault names kernel %q, want WritePast", ke.Kernel)
+			}
+			if err := dev.Sync(); err != nil {
+				t.Errorf("Sync after the reported fault: %v", err)
+			}
 			usable(t, dev)
 		})
 		t.Run("scalar index into another buffer", func(t *testing.T) {
