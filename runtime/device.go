@@ -55,7 +55,10 @@ type Stats struct {
 	DeviceToHost      int64 // copies from device to host memory
 	BytesHostToDevice int64
 	BytesDeviceToHost int64
-	Allocs            int64 // device allocations (buffers on host-memory devices need none)
+	// DeviceToDevice counts Copy calls that stayed on the device.
+	DeviceToDevice      int64
+	BytesDeviceToDevice int64
+	Allocs              int64 // device allocations (buffers on host-memory devices need none)
 }
 
 // Open opens a device. With WithBackend it opens that backend; otherwise,

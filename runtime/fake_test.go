@@ -23,6 +23,7 @@ import (
 const (
 	fakeName     = "fake-test"
 	failName     = "fail-test"
+	noCopyName   = "fake-nocopy-test"
 	fakePriority = runtime.PriorityCUDA + 1000 // above every real backend
 )
 
@@ -31,6 +32,7 @@ var errFakeMissing = errors.New("fail-test: libfake.so: not found")
 func init() {
 	runtime.Register(fakeName, fakePriority, fakeDriver{})
 	runtime.Register(failName, fakePriority+1, failDriver{})
+	runtime.Register(noCopyName, fakePriority-1, noCopyDriver{})
 }
 
 type failDriver struct{}
@@ -39,7 +41,38 @@ func (failDriver) Open() (runtime.Backend, error) { return nil, errFakeMissing }
 
 type fakeDriver struct{}
 
-func (fakeDriver) Open() (runtime.Backend, error) { return &fakeBackend{}, nil }
+func (fakeDriver) Open() (runtime.Backend, error) {
+	f := &fakeBackend{}
+	lastFake.Store(f)
+	return f, nil
+}
+
+// lastFake is the fake backend opened last, for tests that look inside.
+var lastFake atomic.Pointer[fakeBackend]
+
+// noCopyDriver opens a fake backend whose memory cannot copy on the
+// device (no runtime.Copier), like OpenCL's.
+type noCopyDriver struct{}
+
+func (noCopyDriver) Open() (runtime.Backend, error) { return noCopyBackend{&fakeBackend{}}, nil }
+
+type noCopyBackend struct{ *fakeBackend }
+
+func (b noCopyBackend) Alloc(size int64) (runtime.Memory, error) {
+	m, err := b.fakeBackend.Alloc(size)
+	return plainMemory{m}, err
+}
+
+// plainMemory hides every method of a fake memory but runtime.Memory's.
+type plainMemory struct{ runtime.Memory }
+
+// fakeData returns the bytes of a fake memory.
+func fakeData(m runtime.Memory) []byte {
+	if p, ok := m.(plainMemory); ok {
+		m = p.Memory
+	}
+	return m.(*fakeMemory).data
+}
 
 type fakeBackend struct {
 	mu      sync.Mutex
@@ -47,6 +80,9 @@ type fakeBackend struct {
 	mems    []*fakeMemory
 	closed  bool
 	syncErr error // returned by the next Sync
+
+	copies      int      // Copy calls
+	precompiled []string // packages of the modules Precompile saw
 }
 
 var fakeInfo = runtime.DeviceInfo{
@@ -125,7 +161,7 @@ func (f *fakeBackend) pending() int {
 
 // run executes a queued call on device memory.
 func run(c *runtime.Call) {
-	f32 := func(a runtime.CallArg) []byte { return a.Memory.(*fakeMemory).data }
+	f32 := func(a runtime.CallArg) []byte { return fakeData(a.Memory) }
 	get := func(b []byte, i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])) }
 	set := func(b []byte, i int, v float32) { binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v)) }
 	switch c.Kernel.Name {
@@ -165,6 +201,36 @@ func (m *fakeMemory) Read(off int64, dst []byte) error {
 		return errors.New("fake: read while kernels are pending")
 	}
 	copy(dst, m.data[off:])
+	return nil
+}
+
+// Copy copies on the "device", after the queued kernels, as a stream would.
+func (m *fakeMemory) Copy(dstOff int64, src runtime.Memory, srcOff, n int64) error {
+	s, ok := src.(*fakeMemory)
+	if !ok || s.f != m.f {
+		return errors.New("fake: Copy from foreign memory")
+	}
+	if m.freed || s.freed {
+		return errors.New("fake: Copy of freed memory")
+	}
+	if err := m.f.Sync(); err != nil {
+		return err
+	}
+	m.f.mu.Lock()
+	defer m.f.mu.Unlock()
+	m.f.copies++
+	copy(m.data[dstOff:dstOff+n], s.data[srcOff:srcOff+n])
+	return nil
+}
+
+// Precompile records m; a module of package "bad" does not compile.
+func (f *fakeBackend) Precompile(m *runtime.Module) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m.Package == "bad" {
+		return errors.New("fake: bad does not compile")
+	}
+	f.precompiled = append(f.precompiled, m.Package)
 	return nil
 }
 
