@@ -11,14 +11,30 @@
 //  1. $DC_NVRTC_DIR: a folder holding libnvrtc.so.* and
 //     libnvrtc-builtins.so.*, or the root of a `dpkg -x` of Debian's
 //     libnvrtc11.2 and libnvrtc-builtins11.8 packages;
-//  2. ${DC_CACHE:-$HOME/.cache/dc}/nvrtc, where scripts/install-deps.sh
+//  2. ${DC_DEPS_DIR:-$HOME/.cache/dc}/nvrtc, where scripts/install-deps.sh
 //     unpacks those packages;
-//  3. the system loader (libnvrtc.so.13, libnvrtc.so.12, libnvrtc.so.11.2,
+//  3. the CUDA toolkit's library folders, which a toolkit install often
+//     leaves out of the loader's path: $CUDA_HOME/lib64, $CUDA_PATH/lib64,
+//     /usr/local/cuda/lib64 and /usr/local/cuda/targets/<arch>-linux/lib
+//     (x86_64-linux or sbsa-linux);
+//  4. the system loader (libnvrtc.so.13, libnvrtc.so.12, libnvrtc.so.11.2,
 //     libnvrtc.so).
 //
-// Tests that need NVRTC skip, naming what is missing, when it cannot be
-// loaded; with the environment variable DC_REQUIRE_NVRTC=1 (set by CI) they
-// fail instead, so a CI run never skips them silently.
+// The CUDA driver library, libcuda.so.1, is searched for in this order:
+//
+//  1. $DC_CUDA_LIBRARY, the path of the library; when it is set, nothing
+//     else is tried;
+//  2. the system loader (libcuda.so.1);
+//  3. Debian's /usr/lib/<multiarch>/nvidia/current and the NVIDIA container
+//     runtime's /usr/local/nvidia/lib64;
+//  4. ${DC_DEPS_DIR:-$HOME/.cache/dc}/cuda/usr/lib/<multiarch>/nvidia/current,
+//     where scripts/install-deps.sh unpacks Debian's libcuda1 (which loads
+//     without a GPU, so the driver's no-device path can be tested anywhere).
+//
+// Tests that need NVRTC or the driver library skip, naming what is
+// missing, when it cannot be loaded; with the environment variables
+// DC_REQUIRE_NVRTC=1 and DC_REQUIRE_CUDA_DRIVER=1 (set by CI) they fail
+// instead, so a CI run never skips them silently.
 package cuda
 
 import (
@@ -81,10 +97,10 @@ var nvrtcResultNames = [...]string{
 
 // Sentinels matched by errors.Is against an *NVRTCError with the same code.
 var (
-	// ErrOutOfMemory is NVRTC_ERROR_OUT_OF_MEMORY.
-	ErrOutOfMemory error = nvrtcResult(1)
-	// ErrInvalidInput is NVRTC_ERROR_INVALID_INPUT.
-	ErrInvalidInput error = nvrtcResult(3)
+	// ErrNVRTCOutOfMemory is NVRTC_ERROR_OUT_OF_MEMORY.
+	ErrNVRTCOutOfMemory error = nvrtcResult(1)
+	// ErrNVRTCInvalidInput is NVRTC_ERROR_INVALID_INPUT.
+	ErrNVRTCInvalidInput error = nvrtcResult(3)
 	// ErrInvalidOption is NVRTC_ERROR_INVALID_OPTION: an unknown or
 	// malformed compiler option.
 	ErrInvalidOption error = nvrtcResult(5)
@@ -94,8 +110,8 @@ var (
 	// ErrBuiltinOperationFailure is NVRTC_ERROR_BUILTIN_OPERATION_FAILURE,
 	// which NVRTC reports when it cannot load libnvrtc-builtins.
 	ErrBuiltinOperationFailure error = nvrtcResult(7)
-	// ErrInternal is NVRTC_ERROR_INTERNAL_ERROR.
-	ErrInternal error = nvrtcResult(11)
+	// ErrNVRTCInternal is NVRTC_ERROR_INTERNAL_ERROR.
+	ErrNVRTCInternal error = nvrtcResult(11)
 )
 
 // NVRTCError is a failed NVRTC call.
@@ -182,16 +198,42 @@ func searchDirs() []string {
 	if d := os.Getenv("DC_NVRTC_DIR"); d != "" {
 		dirs = append(dirs, d)
 	}
-	cache := os.Getenv("DC_CACHE")
-	if cache == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			cache = filepath.Join(home, ".cache", "dc")
+	if deps := depsDir(); deps != "" {
+		dirs = append(dirs, filepath.Join(deps, "nvrtc"))
+	}
+	for _, env := range []string{"CUDA_HOME", "CUDA_PATH"} {
+		if d := os.Getenv(env); d != "" {
+			dirs = append(dirs, filepath.Join(d, "lib64"))
 		}
 	}
-	if cache != "" {
-		dirs = append(dirs, filepath.Join(cache, "nvrtc"))
+	dirs = append(dirs, "/usr/local/cuda/lib64")
+	if target := cudaTargetDir(); target != "" {
+		dirs = append(dirs, filepath.Join("/usr/local/cuda/targets", target, "lib"))
 	}
 	return dirs
+}
+
+// depsDir returns the folder of the dependencies scripts/install-deps.sh
+// unpacks, ${DC_DEPS_DIR:-$HOME/.cache/dc}, or "" when neither variable
+// says where it is.
+func depsDir() string {
+	if d := os.Getenv("DC_DEPS_DIR"); d != "" {
+		return d
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".cache", "dc")
+	}
+	return ""
+}
+
+// cudaTargetDir returns the name of the CUDA toolkit's target folder for
+// this architecture (under /usr/local/cuda/targets), or "" when the toolkit
+// has none.
+func cudaTargetDir() string {
+	return map[string]string{
+		"amd64": "x86_64-linux",
+		"arm64": "sbsa-linux",
+	}[runtime.GOARCH]
 }
 
 // nvrtcNames are the library names tried in each folder and with the system

@@ -343,7 +343,7 @@ func TestNVRTCErrorName(t *testing.T) {
 	if got, want := e.Error(), "cuda: nvrtcGetPTX: NVRTC_ERROR_INVALID_INPUT"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	if !errors.Is(e, ErrInvalidInput) || errors.Is(e, ErrCompilation) {
+	if !errors.Is(e, ErrNVRTCInvalidInput) || errors.Is(e, ErrCompilation) {
 		t.Errorf("errors.Is matches the wrong sentinels for code 3")
 	}
 }
