@@ -4,7 +4,8 @@ GO ?= go
 
 .PHONY: deps build generate check-generated demo test bench
 
-# deps installs NVRTC into ${DC_CACHE:-$HOME/.cache/dc}/nvrtc (no root
+# deps installs NVRTC and the CUDA driver library (Debian's libcuda1, which
+# loads without a GPU) into ${DC_DEPS_DIR:-$HOME/.cache/dc} (no root
 # needed) and, as root, PoCL, the OpenCL ICD loader and clang-16.
 deps:
 	bash scripts/install-deps.sh

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -537,7 +538,17 @@ func TestDriverLibraryEnvMissing(t *testing.T) {
 	}
 }
 
+// driverLinuxOnly skips a test that expects the messages of glibc's
+// dlopen on other systems.
+func driverLinuxOnly(t *testing.T) {
+	t.Helper()
+	if goruntime.GOOS != "linux" {
+		t.Skipf("the test expects glibc's dlopen messages, which %s does not print", goruntime.GOOS)
+	}
+}
+
 func TestDriverLibraryEnvNotALibrary(t *testing.T) {
+	driverLinuxOnly(t)
 	path := filepath.Join(t.TempDir(), "libcuda.so.1")
 	if err := os.WriteFile(path, []byte(strings.Repeat("this is a text file, not a shared library\n", 64)), 0o644); err != nil {
 		t.Fatal(err)
@@ -572,6 +583,7 @@ func TestDriverCandidates(t *testing.T) {
 }
 
 func TestDriverNotFound(t *testing.T) {
+	driverLinuxOnly(t)
 	dir := t.TempDir()
 	inFolder := filepath.Join(dir, "nvidia", "current", "libcuda.so.1")
 	system := "libcuda-dc-test-absent.so.1"
@@ -590,6 +602,7 @@ func TestDriverNotFound(t *testing.T) {
 }
 
 func TestDriverNotALibraryInFolder(t *testing.T) {
+	driverLinuxOnly(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "libcuda.so.1")
 	if err := os.WriteFile(bad, []byte(strings.Repeat("not a library\n", 100)), 0o644); err != nil {
@@ -609,5 +622,154 @@ func TestLoadDriverCached(t *testing.T) {
 	again, err := loadDriver()
 	if err != nil || again != first {
 		t.Errorf("loadDriver() = %p, %v; want the cached %p", again, err, first)
+	}
+}
+
+// TestDriverSaxpyOnGPU runs saxpy through every binding on a machine with a
+// CUDA GPU: it compiles with NVRTC, JIT-loads the PTX, launches on a
+// stream between two events and checks the result copied back.
+func TestDriverSaxpyOnGPU(t *testing.T) {
+	a := driverOrSkip(t)
+	if err := a.init(); err != nil {
+		t.Skipf("no CUDA GPU (%v): run this test on a machine with an NVIDIA GPU and driver", err)
+	}
+	nv := loadOrSkip(t)
+	goruntime.LockOSThread() // a context is current to one OS thread
+	defer goruntime.UnlockOSThread()
+
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := a.device(0)
+	must(err)
+	name, err := a.deviceName(d)
+	must(err)
+	uuid, err := a.deviceUUID(d)
+	must(err)
+	major, err := a.deviceAttr(d, attrComputeCapabilityMajor)
+	must(err)
+	minor, err := a.deviceAttr(d, attrComputeCapabilityMinor)
+	must(err)
+	warp, err := a.deviceAttr(d, attrWarpSize)
+	must(err)
+	mem, err := a.deviceTotalMem(d)
+	must(err)
+	t.Logf("device 0: %s, UUID %x, compute capability %d.%d, %d MiB", name, uuid, major, minor, mem>>20)
+	if name == "" || uuid == [16]byte{} || major < 3 || warp != 32 || mem == 0 {
+		t.Errorf("implausible device: name %q, UUID %x, cc %d.%d, warp %d, %d bytes", name, uuid, major, minor, warp, mem)
+	}
+
+	ctx, err := a.primaryCtxRetain(d)
+	must(err)
+	defer func() { must(a.primaryCtxRelease(d)) }()
+	must(a.ctxSetCurrent(ctx))
+	defer a.ctxSetCurrent(0)
+	if cur, err := a.ctxGetCurrent(); err != nil || cur != ctx {
+		t.Fatalf("ctxGetCurrent() = %#x, %v; want %#x", cur, err, ctx)
+	}
+	free, total, err := a.memGetInfo()
+	must(err)
+	if free == 0 || free > total || total != mem {
+		t.Errorf("memGetInfo() = %d free of %d, device has %d", free, total, mem)
+	}
+
+	// NVRTC 11.8 knows architectures up to sm_90; newer GPUs JIT that PTX.
+	arch := min(major*10+minor, 90)
+	c, err := nv.Compile(saxpySrc, "saxpy.cu", fmt.Sprintf("-arch=compute_%d", arch))
+	must(err)
+	mod, info, err := a.moduleLoad(c.PTX, true)
+	must(err)
+	defer func() { must(a.moduleUnload(mod)) }()
+	t.Logf("JIT info log: %q", info)
+	fn, err := a.moduleFunction(mod, "saxpy")
+	must(err)
+	regs, err := a.funcAttr(fn, funcNumRegs)
+	must(err)
+	maxThreads, err := a.funcAttr(fn, funcMaxThreadsPerBlock)
+	must(err)
+	if regs <= 0 || maxThreads < 256 {
+		t.Errorf("saxpy uses %d registers and allows %d threads per block", regs, maxThreads)
+	}
+	if _, err := a.moduleFunction(mod, "nope"); !errors.Is(err, Result(500)) || !strings.HasSuffix(err.Error(), ": kernel nope") {
+		t.Errorf("moduleFunction(nope) = %v, want CUDA_ERROR_NOT_FOUND naming the kernel", err)
+	}
+	_, _, err = a.moduleLoad([]byte(".version 7.0\n.target sm_70\n.address_size 64\n.visible .entry k() { bogus; }\n"), true)
+	var le *Error
+	if !errors.As(err, &le) || !errors.Is(err, ErrInvalidPTX) || le.Log == "" {
+		t.Errorf("loading bad PTX: %v, want ErrInvalidPTX with the JIT error log", err)
+	}
+
+	const n = 1 << 20
+	x, y, want := make([]float32, n), make([]float32, n), make([]float32, n)
+	alpha := float32(2)
+	for i := range x {
+		x[i], y[i] = float32(i), float32(n-i)
+		want[i] = alpha*x[i] + y[i]
+	}
+	bytes := uint64(4 * n)
+	dx, err := a.memAlloc(bytes)
+	must(err)
+	defer func() { must(a.memFree(dx)) }()
+	dy, err := a.memAlloc(bytes)
+	must(err)
+	defer func() { must(a.memFree(dy)) }()
+	dz, err := a.memAlloc(bytes)
+	must(err)
+	defer func() { must(a.memFree(dz)) }()
+	must(a.memcpyHtoD(dx, unsafe.Pointer(&x[0]), bytes))
+	must(a.memcpyHtoD(dz, unsafe.Pointer(&y[0]), bytes))
+	must(a.memcpyDtoD(dy, dz, bytes))
+
+	s, err := a.streamCreate(true)
+	must(err)
+	defer func() { must(a.streamDestroy(s)) }()
+	start, err := a.eventCreate(true)
+	must(err)
+	defer func() { must(a.eventDestroy(start)) }()
+	end, err := a.eventCreate(true)
+	must(err)
+	defer func() { must(a.eventDestroy(end)) }()
+
+	count := int64(n)
+	params := []unsafe.Pointer{unsafe.Pointer(&alpha), unsafe.Pointer(&dx), unsafe.Pointer(&dy), unsafe.Pointer(&count)}
+	must(a.eventRecord(start, s))
+	must(a.launchKernel(fn, [3]uint32{n / 256, 1, 1}, [3]uint32{256, 1, 1}, 0, s, unsafe.Pointer(&params[0])))
+	must(a.eventRecord(end, s))
+	got := make([]float32, n)
+	must(a.memcpyDtoHAsync(unsafe.Pointer(&got[0]), dy, bytes, s))
+	must(a.memsetD8Async(dz, 0xff, bytes, s))
+	must(a.streamSynchronize(s))
+	goruntime.KeepAlive(params)
+	if done, err := a.streamQuery(s); !done || err != nil {
+		t.Errorf("streamQuery after streamSynchronize = %v, %v", done, err)
+	}
+	must(a.eventSynchronize(end))
+	if done, err := a.eventQuery(end); !done || err != nil {
+		t.Errorf("eventQuery after eventSynchronize = %v, %v", done, err)
+	}
+	ms, err := a.eventElapsed(start, end)
+	must(err)
+	t.Logf("saxpy of %d floats: %.3f ms", n, ms)
+	if ms <= 0 {
+		t.Errorf("eventElapsed = %v ms", ms)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("saxpy result mismatch (-want +got):\n%s", diff)
+	}
+	set := make([]byte, 16)
+	must(a.memcpyDtoH(unsafe.Pointer(&set[0]), dz, 16))
+	if !slices.Equal(set, slices.Repeat([]byte{0xff}, 16)) {
+		t.Errorf("bytes after memsetD8Async(0xff) = % x", set)
+	}
+	pattern, back := []byte("0123456789abcdef"), make([]byte, 16)
+	must(a.memcpyHtoDAsync(dx, unsafe.Pointer(&pattern[0]), 16, s))
+	must(a.streamSynchronize(s))
+	must(a.memcpyDtoH(unsafe.Pointer(&back[0]), dx, 16))
+	must(a.ctxSynchronize())
+	if !slices.Equal(back, pattern) {
+		t.Errorf("bytes after memcpyHtoDAsync = %q, want %q", back, pattern)
 	}
 }
