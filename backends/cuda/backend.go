@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/ebitengine/purego"
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/runtime"
@@ -22,7 +25,50 @@ type backend struct {
 	stream uintptr // CUstream; 0 once closed
 	funcs  map[funcKey]*function
 	params params
+	hot    hotCalls
 	live   int // allocations not yet freed
+}
+
+// hotCalls holds the arguments of the native calls every launch makes.
+// A variadic call allocates its argument slice, and a result written
+// through a pointer to a local moves that local to the heap; these live in
+// the backend instead, so the steady-state launch allocates nothing.
+type hotCalls struct {
+	args [11]uintptr
+	ctx  uintptr // cuCtxGetCurrent's result
+}
+
+// enterHot is device.enter without allocations. b.mu must be held.
+func (b *backend) enterHot() error {
+	d, h := b.dev, &b.hot
+	a := d.api
+	goruntime.LockOSThread()
+	h.ctx = 0
+	h.args[0] = uintptr(unsafe.Pointer(&h.ctx))
+	r, _, _ := purego.SyscallN(a.cuCtxGetCurrent, h.args[:1]...)
+	err := a.check("cuCtxGetCurrent", r)
+	if err == nil && h.ctx != d.ctx {
+		err = a.ctxSetCurrent(d.ctx)
+	}
+	if err != nil {
+		goruntime.UnlockOSThread()
+		return err
+	}
+	return nil
+}
+
+// launchHot calls cuLaunchKernel without allocations, with no dynamic
+// shared memory. b.mu must be held, and the context entered.
+//
+// Reference: https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__EXEC.html#group__CUDA__EXEC_1gb8f3dc3031b40da29d5f9a7139e52e15
+func (b *backend) launchHot(fn uintptr, grid, block [3]uint32, params unsafe.Pointer) error {
+	a, h := b.dev.api, &b.hot
+	h.args = [11]uintptr{fn,
+		uintptr(grid[0]), uintptr(grid[1]), uintptr(grid[2]),
+		uintptr(block[0]), uintptr(block[1]), uintptr(block[2]),
+		0, b.stream, uintptr(params), 0}
+	r, _, _ := purego.SyscallN(a.cuLaunchKernel, h.args[:]...)
+	return a.check("cuLaunchKernel", r)
 }
 
 // liveAllocs counts device allocations not yet freed, over every backend
@@ -67,7 +113,7 @@ func (b *backend) Launch(c *runtime.Call) error {
 		return errors.New("cuda: launch of a kernel without a module")
 	}
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := b.enterHot(); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -82,7 +128,7 @@ func (b *backend) Launch(c *runtime.Call) error {
 	if err := b.params.pack(c); err != nil {
 		return err
 	}
-	err = d.api.launchKernel(f.fn, grid, block, 0, b.stream, b.params.pointers())
+	err = b.launchHot(f.fn, grid, block, b.params.pointers())
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Detail = "kernel " + c.Entry

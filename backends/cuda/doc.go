@@ -20,8 +20,7 @@
 //
 // The driver library (libcuda.so.1) is loaded from, in order:
 //
-//  1. $DC_CUDA_LIBRARY, a path; when it is set and fails to load, that is
-//     the error;
+//  1. $DC_CUDA_LIBRARY, a path; when it is set, nothing else is tried;
 //  2. the system loader (libcuda.so.1);
 //  3. Debian's /usr/lib/<multiarch>/nvidia/current and the NVIDIA
 //     container mount /usr/local/nvidia/lib64;
@@ -29,10 +28,23 @@
 //     unpacks Debian's libcuda1 (it loads without a GPU, which the tests
 //     use to check the no-device path).
 //
-// NVRTC is searched for as LoadNVRTC documents (DC_NVRTC_DIR, the
-// dependency folder, CUDA toolkit folders, then the system loader). NVRTC
-// is needed only to compile; a module found in the kernel cache still
-// needs it for its version, which is part of the cache key.
+// NVRTC is loaded from, in order:
+//
+//  1. $DC_NVRTC_DIR: a folder holding libnvrtc.so.* and
+//     libnvrtc-builtins.so.*, or the root of a `dpkg -x` of Debian's
+//     libnvrtc11.2 and libnvrtc-builtins11.8 packages;
+//  2. ${DC_DEPS_DIR:-$HOME/.cache/dc}/nvrtc, where scripts/install-deps.sh
+//     unpacks those packages;
+//  3. the CUDA toolkit's library folders, which a toolkit install often
+//     leaves out of the loader's path: $CUDA_HOME/lib64, $CUDA_PATH/lib64,
+//     /usr/local/cuda/lib64 and /usr/local/cuda/targets/<arch>-linux/lib;
+//  4. the system loader (libnvrtc.so.13, libnvrtc.so.12, libnvrtc.so.11.2,
+//     libnvrtc.so).
+//
+// The builtins library is loaded first, by full path, so that NVRTC finds
+// it without LD_LIBRARY_PATH. NVRTC is needed only to compile; a module
+// found in the kernel cache still needs it for its version, which is part
+// of the cache key.
 //
 // # Devices
 //
