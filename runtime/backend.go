@@ -67,7 +67,11 @@ type Backend interface {
 	//
 	// A host-memory backend (the CPU) runs c.CPU, the generated Go body,
 	// possibly after Launch returned: the runtime calls Sync before the
-	// host copies of buffers are read, written or freed.
+	// host copies of buffers are read, written or freed. A backend with
+	// device memory must be done with c, its Args and their Scalar bytes
+	// when Launch returns (pass the values to the native API, as
+	// cuLaunchKernel and clSetKernelArg copy them): the runtime reuses
+	// them for the next launch, so that launches allocate nothing.
 	Launch(c *Call) error
 
 	// Sync waits until all launched work has finished and reports any

@@ -44,6 +44,9 @@ type Device struct {
 	stats   Stats
 	buffers map[*buffer]struct{}
 	faults  faultState
+
+	call      Call              // reused by launches on device-memory backends
+	fastNames map[string]string // entry point -> its fast variant's name
 }
 
 // Stats counts what a Device did: launches and host/device transfers. Tests

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -83,6 +84,7 @@ type fakeBackend struct {
 
 	copies      int      // Copy calls
 	precompiled []string // packages of the modules Precompile saw
+	discard     bool     // Launch accepts calls and runs nothing
 }
 
 var fakeInfo = runtime.DeviceInfo{
@@ -118,7 +120,17 @@ func (f *fakeBackend) Launch(c *runtime.Call) error {
 	default:
 		return fmt.Errorf("fake: no kernel %s", c.Kernel.Name)
 	}
-	f.queue = append(f.queue, c)
+	if f.discard {
+		return nil
+	}
+	// The runtime reuses c once Launch returns (the Backend contract for
+	// device memory): queue a copy.
+	q := *c
+	q.Args = slices.Clone(c.Args)
+	for i := range q.Args {
+		q.Args[i].Scalar = slices.Clone(q.Args[i].Scalar)
+	}
+	f.queue = append(f.queue, &q)
 	return nil
 }
 

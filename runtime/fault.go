@@ -121,6 +121,7 @@ type faultState struct {
 	tag      int32               // tag of the last checked launch
 	launched map[int32]*Kernel   // checked launches since the record was last read, by tag
 	read     []byte              // the device record's host copy, made once
+	tagBytes [4]byte             // the tag argument of launches on device-memory backends
 }
 
 // free releases the fault record's device memory.
@@ -187,14 +188,14 @@ func (d *Device) checkedKernel(k *Kernel) *Kernel {
 // checked launch of kernel k, allocating the record on first use. A launch
 // that runs no checks (a fast entry point without any left) does not
 // record: the next sync then need not read the record.
-func (d *Device) faultArgs(k *Kernel, records bool) ([]CallArg, error) {
+func (d *Device) faultArgs(k *Kernel, records bool) (rec, tag CallArg, err error) {
 	if d.faults.host == nil && d.faults.mem == nil {
 		if d.info.HostMemory {
 			d.faults.host = make([]byte, FaultRecordBytes)
 		} else {
 			mem, err := d.backend.Alloc(FaultRecordBytes)
 			if err != nil {
-				return nil, fmt.Errorf("fault record: %w", err)
+				return rec, tag, fmt.Errorf("fault record: %w", err)
 			}
 			d.faults.mem = mem
 		}
@@ -209,10 +210,15 @@ func (d *Device) faultArgs(k *Kernel, records bool) ([]CallArg, error) {
 	if records {
 		d.faults.launched[d.faults.tag] = k
 	}
-	tag := make([]byte, 4)
-	binary.LittleEndian.PutUint32(tag, uint32(d.faults.tag))
-	rec := CallArg{Memory: d.faults.mem, Host: d.faults.host, Len: FaultRecordBytes / 4}
-	return []CallArg{rec, {Scalar: tag}}, nil
+	// A device-memory backend is done with the tag when Launch returns; a
+	// host-memory one may run the kernel later, so it gets its own copy.
+	b := d.faults.tagBytes[:]
+	if d.info.HostMemory {
+		b = make([]byte, 4)
+	}
+	binary.LittleEndian.PutUint32(b, uint32(d.faults.tag))
+	rec = CallArg{Memory: d.faults.mem, Host: d.faults.host, Len: FaultRecordBytes / 4}
+	return rec, CallArg{Scalar: b}, nil
 }
 
 // takeFault reads the fault record after the device's work has finished
@@ -222,8 +228,8 @@ func (d *Device) takeFault() error {
 	if len(d.faults.launched) == 0 {
 		return nil
 	}
-	launched := d.faults.launched
-	d.faults.launched = nil
+	// The map is cleared, not dropped, so that launches allocate nothing.
+	defer clear(d.faults.launched)
 	rec := d.faults.host
 	if d.faults.mem != nil {
 		if d.faults.read == nil {
@@ -234,7 +240,7 @@ func (d *Device) takeFault() error {
 			return fmt.Errorf("runtime: read fault record: %w", err)
 		}
 	}
-	k := launched[int32(binary.LittleEndian.Uint32(rec))]
+	k := d.faults.launched[int32(binary.LittleEndian.Uint32(rec))]
 	var m *Module
 	name := "?"
 	if k != nil {

@@ -105,15 +105,26 @@ func (buf *Buffer[T]) arg() argValue {
 	return argValue{isBuffer: true, buf: &buf.b}
 }
 
-type scalarArg argValue
+// scalarArg is the Arg Scalar returns; small scalars keep their bytes in
+// it.
+type scalarArg struct {
+	argValue
+	small [16]byte
+}
 
-func (s *scalarArg) arg() argValue { return argValue(*s) }
+func (s *scalarArg) arg() argValue { return s.argValue }
 
 // Scalar returns a scalar kernel argument holding the bytes of v
 // (unsafe.Sizeof(v) of them, in Go's memory layout).
 func Scalar[T any](v T) Arg {
 	size := unsafe.Sizeof(v)
-	s := &scalarArg{scalar: make([]byte, size)}
+	s := &scalarArg{}
+	if size <= uintptr(len(s.small)) {
+		// One allocation for the common scalars: numbers, small structs.
+		s.scalar = s.small[:size:size]
+	} else {
+		s.scalar = make([]byte, size)
+	}
 	if t := reflect.TypeOf(&v).Elem(); t.Kind() > reflect.Complex128 || t.Kind() == reflect.Invalid {
 		// Not a number or bool: check arrays and structs field by field.
 		if err := plainData(t); err != nil {
@@ -166,8 +177,13 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 	if len(args) != len(k.Params) {
 		return fail("", fmt.Errorf("got %d arguments, want %d", len(args), len(k.Params)))
 	}
-	call := &Call{Kernel: k, Grid: g, Args: make([]CallArg, len(args)), CPU: cpu}
-	bufs := make([]*buffer, len(args))
+	call := d.newCall(k, g, len(args), cpu)
+	var bufArr [16]*buffer
+	bufs := bufArr[:0]
+	if len(args) > len(bufArr) {
+		bufs = make([]*buffer, 0, len(args))
+	}
+	bufs = bufs[:len(args)]
 	for i, p := range k.Params {
 		if args[i] == nil {
 			return fail(p.Name, errors.New("missing (nil Arg)"))
@@ -235,17 +251,17 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 	}
 	call.Entry = entry(k, bufs)
 	if fast(k, g, call.Args) {
-		call.Entry += FastSuffix
+		call.Entry = d.fastName(call.Entry)
 		call.Fast = true
 		d.stats.FastLaunches++
 	}
 	if k.Checked {
-		extra, err := d.faultArgs(k, !call.Fast || k.FastChecked)
+		rec, tag, err := d.faultArgs(k, !call.Fast || k.FastChecked)
 		if err != nil {
 			return fail("", err)
 		}
 		call.Kernel = d.checkedKernel(k)
-		call.Args = append(call.Args, extra...)
+		call.Args = append(call.Args, rec, tag)
 	}
 	d.stats.Launches++
 	err := d.backend.Launch(call)
@@ -317,4 +333,36 @@ func entry(k *Kernel, bufs []*buffer) string {
 		}
 	}
 	return k.Name
+}
+
+// newCall returns the Call of a launch of k with n arguments. A backend
+// with device memory is done with a Call when its Launch returns, so the
+// Device reuses one; a host-memory backend may run the call later, so it
+// gets a new one. d.mu must be held.
+func (d *Device) newCall(k *Kernel, g dc.Grid, n int, cpu func(c *Call) error) *Call {
+	if d.info.HostMemory {
+		return &Call{Kernel: k, Grid: g, Args: make([]CallArg, n), CPU: cpu}
+	}
+	args := d.call.Args[:0]
+	if cap(args) < n+len(faultParams) {
+		args = make([]CallArg, 0, n+len(faultParams))
+	}
+	args = args[:n]
+	clear(args)
+	d.call = Call{Kernel: k, Grid: g, Args: args, CPU: cpu}
+	return &d.call
+}
+
+// fastName returns entry + FastSuffix, allocated once per entry point.
+// d.mu must be held.
+func (d *Device) fastName(entry string) string {
+	if s, ok := d.fastNames[entry]; ok {
+		return s
+	}
+	if d.fastNames == nil {
+		d.fastNames = map[string]string{}
+	}
+	s := entry + FastSuffix
+	d.fastNames[entry] = s
+	return s
 }

@@ -230,3 +230,41 @@ func TestNilDeviceAndZeroBuffer(t *testing.T) {
 		t.Error("the kernel body ran")
 	}
 }
+
+// TestLaunchAllocs checks that a launch on a device-memory backend
+// allocates nothing in the runtime once its arguments exist, checked
+// kernels included (the backend here discards the calls).
+func TestLaunchAllocs(t *testing.T) {
+	dev := open(t, fakeName)
+	lastFake.Load().discard = true
+	x, err := runtime.NewBuffer[float32](dev, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := runtime.NewBuffer[float32](dev, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := *scaleKernel
+	checked.Checked = true
+	a := runtime.Scalar(float32(2))
+	g := dc.Grid1D(1024)
+	for _, k := range []*runtime.Kernel{scaleKernel, &checked} {
+		args := []runtime.Arg{a, x, y}
+		launch := func() {
+			if err := dev.Launch(k, g, args, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := dev.Sync(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		launch()
+		if n := testing.AllocsPerRun(100, launch); n != 0 {
+			t.Errorf("kernel %s (checked %v): %v allocations per launch, want 0", k.Name, k.Checked, n)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { runtime.Scalar(int64(1)) }); n != 1 {
+		t.Errorf("Scalar of an int64: %v allocations, want 1", n)
+	}
+}
