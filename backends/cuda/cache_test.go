@@ -96,8 +96,7 @@ func TestCacheEncodeDecode(t *testing.T) {
 // cacheTestReseal recomputes the checksum of an entry, so that a change to
 // its header gets past the checksum to the check of that field.
 func cacheTestReseal(data []byte) []byte {
-	sum := cacheChecksum(data)
-	copy(data[76:108], sum[:])
+	binary.LittleEndian.PutUint32(data[76:], cacheChecksum(data))
 	return data
 }
 
@@ -123,7 +122,7 @@ func TestCacheCorruption(t *testing.T) {
 		{"empty", []byte{}, "truncated"},
 		{"appended bytes", append(bytes.Clone(good), "more"...), "do not match"},
 		{"bad magic", change(func(d []byte) []byte { d[0] = 'X'; return d }), "magic"},
-		{"other format version", change(func(d []byte) []byte { d[8]++; return cacheTestReseal(d) }), "entry format 2"},
+		{"other format version", change(func(d []byte) []byte { d[8]++; return cacheTestReseal(d) }), "entry format 3, want 2"},
 		{"bad lengths", change(func(d []byte) []byte {
 			binary.LittleEndian.PutUint64(d[60:], uint64(len(img.CUBIN)+1))
 			return cacheTestReseal(d)
