@@ -1,13 +1,13 @@
 // Package cpu is dc's CPU backend: kernels run as the Go code dckgen
 // generates for them, over host memory, with the groups of a grid spread
-// over GOMAXPROCS goroutines. It registers itself as "cpu" with the lowest
+// over a pool of GOMAXPROCS worker goroutines. It registers itself as "cpu" with the lowest
 // priority, so Open picks it when no GPU backend opens:
 //
 //	import _ "github.com/dotcompute/dc/backends/cpu"
 //
-// Launches are asynchronous, as on the GPU backends: each open device has a
-// worker goroutine (started by a launch, gone when the device is idle) that
-// runs the launched kernels one after another, in launch order. A failing
+// Launches are asynchronous, as on the GPU backends: a worker of the pool
+// runs the kernels launched on a device one after another, in launch order,
+// while the device has any queued. A failing
 // kernel is reported by runtime.Device.Sync, SyncContext or the next
 // Buffer.Read as a *runtime.KernelError naming it, wrapping a *PanicError
 // or an *Error. SyncContext stops waiting when its context ends; the kernel
@@ -37,29 +37,41 @@ func init() {
 type driver struct{}
 
 // Open opens the CPU; it never fails.
-func (driver) Open() (runtime.Backend, error) { return &backend{}, nil }
+func (driver) Open() (runtime.Backend, error) { return newBackend(), nil }
 
 // backend is the CPU device. Its memory is host memory, so the runtime
 // never asks it to allocate or copy.
 //
-// Launches are asynchronous, as on a GPU queue: Launch queues the kernel's
-// Go body for the device's worker goroutine, which runs queued kernels one
-// after another, in launch order, and exits when the queue is empty (the
-// next Launch starts a new one). Sync waits for the queue to drain.
+// Launches are asynchronous, as on a GPU queue: Launch appends the call to
+// the device's queue and, if no worker is draining it, hands the device to
+// the pool; the worker runs queued kernels one after another, in launch
+// order, until the queue is empty. Sync waits for the queue to drain.
 type backend struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// queue[head:] are the launches not yet started.
 	queue   []*runtime.Call
-	running bool          // a worker goroutine is draining queue
-	idle    chan struct{} // closed by the worker when it exits
+	head    int
+	running bool // the device is scheduled on the pool or being drained
+	// drained counts the times the queue ran empty; waiters compare it
+	// with the count when they started waiting.
+	drained uint64
+	idle    sync.Cond     // broadcast when the queue runs empty; L is &mu
+	idleCh  chan struct{} // closed when the queue runs empty, for SyncContext; made on demand
 	err     error         // the first failure since the last Sync
 	closed  bool
+}
+
+func newBackend() *backend {
+	b := &backend{}
+	b.idle.L = &b.mu
+	return b
 }
 
 // Idle reports, without waiting, whether every launched kernel has run.
 func (b *backend) Idle() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return !b.running && len(b.queue) == 0
+	return !b.running
 }
 
 func (*backend) Info() runtime.DeviceInfo {
@@ -78,40 +90,47 @@ func (*backend) Alloc(size int64) (runtime.Memory, error) {
 	return nil, errors.New("cpu: Alloc: the CPU backend works on host memory")
 }
 
-// Launch queues the kernel's generated Go body for the device's worker
-// goroutine and returns; Sync waits for it and reports its failure.
+// Launch queues the kernel's generated Go body for a pool worker and
+// returns; Sync waits for it and reports its failure.
 func (b *backend) Launch(c *runtime.Call) error {
 	if c.CPU == nil {
 		return errors.New("cpu: kernel has no CPU body")
 	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.closed {
+		b.mu.Unlock()
 		return errors.New("cpu: Launch: device is closed")
 	}
 	b.queue = append(b.queue, c)
-	if !b.running {
-		b.running = true
-		b.idle = make(chan struct{})
-		go b.work(b.idle)
+	start := !b.running
+	b.running = true
+	b.mu.Unlock()
+	if start {
+		pool.schedule(b)
 	}
 	return nil
 }
 
-// work runs queued kernels in order until the queue is empty, then closes
-// idle.
-func (b *backend) work(idle chan struct{}) {
+// drain runs queued kernels in order until the queue is empty, then wakes
+// the goroutines waiting for it. A pool worker calls it.
+func (b *backend) drain() {
 	for {
 		b.mu.Lock()
-		if len(b.queue) == 0 {
+		if b.head == len(b.queue) {
+			b.queue, b.head = b.queue[:0], 0
 			b.running = false
-			close(idle)
+			b.drained++
+			b.idle.Broadcast()
+			if b.idleCh != nil {
+				close(b.idleCh)
+				b.idleCh = nil
+			}
 			b.mu.Unlock()
 			return
 		}
-		c := b.queue[0]
-		b.queue[0] = nil
-		b.queue = b.queue[1:]
+		c := b.queue[b.head]
+		b.queue[b.head] = nil
+		b.head++
 		b.mu.Unlock()
 
 		err := run(c)
@@ -155,37 +174,49 @@ func (b *backend) Sync() error {
 }
 
 // SyncContext is Sync with cancellation: when ctx ends first it returns
-// ctx.Err(), and the kernels keep running on the worker goroutine (a Go
-// function cannot be stopped); the next Sync waits for them.
+// ctx.Err(), and the kernels keep running on the pool (a Go function cannot
+// be stopped); the next Sync waits for them.
 func (b *backend) SyncContext(ctx context.Context) error {
 	b.mu.Lock()
-	idle := b.idle
-	running := b.running
-	b.mu.Unlock()
-	if running {
-		select {
-		case <-idle:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	b.mu.Lock()
 	defer b.mu.Unlock()
+	if done := ctx.Done(); done != nil {
+		if b.running {
+			if b.idleCh == nil {
+				b.idleCh = make(chan struct{})
+			}
+			idle := b.idleCh
+			b.mu.Unlock()
+			select {
+			case <-idle:
+				b.mu.Lock()
+			case <-done:
+				b.mu.Lock()
+				return ctx.Err()
+			}
+		}
+	} else {
+		b.waitIdle()
+	}
 	err := b.err
 	b.err = nil
 	return err
+}
+
+// waitIdle waits until the kernels queued when it was called have run.
+// b.mu must be held.
+func (b *backend) waitIdle() {
+	for n := b.drained; b.running && b.drained == n; {
+		b.idle.Wait()
+	}
 }
 
 // Close waits for the queued kernels; the runtime has reported their
 // failures with Sync before.
 func (b *backend) Close() error {
 	b.mu.Lock()
-	idle, running := b.idle, b.running
+	defer b.mu.Unlock()
 	b.closed = true
-	b.mu.Unlock()
-	if running {
-		<-idle
-	}
+	b.waitIdle()
 	return nil
 }
 
@@ -223,52 +254,33 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
-// inlineThreads is the size of a grid, in threads, below which Run runs
-// every group on the calling goroutine: starting goroutines costs more
-// than such a grid's work.
-const inlineThreads = 1 << 12
-
 // Run runs the groups of g: it splits the linear group range
 // [0, Groups.X*Groups.Y*Groups.Z), where group (gx, gy, gz) has index
 // gx + Groups.X*(gy + Groups.Y*gz), into contiguous chunks of nearly equal
-// size, one per worker goroutine (min(GOMAXPROCS, groups) of them; small
-// grids run on the calling goroutine), and calls body(g0, g1) for each chunk
-// [g0, g1). It returns after every worker has finished. A panic in body is
-// recovered and returned as a *PanicError ("cpu: kernel Saxpy: runtime
-// error: index out of range [4] with length 4"); if several workers panic,
-// the one with the lowest groups wins.
+// size and calls body(g0, g1) for each chunk [g0, g1), on the calling
+// goroutine and on the workers of the CPU backend's pool. A small grid is
+// one chunk, run on the calling goroutine; a large one has between
+// GOMAXPROCS and 4×GOMAXPROCS chunks. Run returns after every chunk has
+// run, and allocates nothing when body does not panic. Body may call Run
+// itself.
+//
+// A panic in body is recovered and returned as a *PanicError ("cpu: kernel
+// Saxpy: runtime error: index out of range [4] with length 4"); the other
+// chunks still run, and if several panic, the one with the lowest groups
+// wins.
 func Run(kernel string, g dc.Grid, body func(g0, g1 int)) error {
 	n, err := groupCount(kernel, g)
 	if err != nil {
 		return err
 	}
-	workers := min(goruntime.GOMAXPROCS(0), n)
-	if workers <= 1 || threads(g, n) < inlineThreads {
+	procs := goruntime.GOMAXPROCS(0)
+	chunks := chunkCount(g, n, procs)
+	if chunks == 1 {
 		return runChunk(kernel, body, 0, n)
 	}
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	q, r := n/workers, n%workers
-	for w := range workers {
-		// Worker w runs q groups, plus one if w < r.
-		g0 := w*q + min(w, r)
-		g1 := g0 + q
-		if w < r {
-			g1++
-		}
-		wg.Go(func() { errs[w] = runChunk(kernel, body, g0, g1) })
-	}
-	wg.Wait()
-	return firstError(errs)
-}
-
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	j := pool.start(kernel, body, n, chunks, procs)
+	j.runChunks()
+	return pool.finish(j)
 }
 
 // runChunk calls body(g0, g1), recovering a panic.
@@ -289,19 +301,6 @@ func groupCount(kernel string, g dc.Grid) (int, error) {
 		return 0, &Error{Kernel: kernel, Err: err}
 	}
 	return g.Groups.X * g.Groups.Y * g.Groups.Z, nil
-}
-
-// threads returns the number of threads of the n groups of g, or a number
-// above inlineThreads.
-func threads(g dc.Grid, n int) int {
-	t := n
-	for _, s := range []int{g.GroupSize.X, g.GroupSize.Y, g.GroupSize.Z} {
-		if t > inlineThreads {
-			return t
-		}
-		t *= s
-	}
-	return t
 }
 
 // RunGroups runs g with full group semantics — barriers and group-shared
