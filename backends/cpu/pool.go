@@ -11,8 +11,11 @@ import (
 // The CPU backend runs everything on one pool of worker goroutines shared
 // by all devices: the queued launches of each device, and the chunks of
 // every Run. The pool starts a worker per GOMAXPROCS the first time it
-// needs them (and more if GOMAXPROCS grows); workers wait for work on a
-// condition variable and never exit, so a launch creates no goroutine.
+// needs them, and more if GOMAXPROCS grows or more devices have kernels
+// running at once than there are workers, so that every device runs its
+// kernels independently of the others, as it would with a goroutine of its
+// own. Workers wait for work on a condition variable and never exit, so a
+// launch creates no goroutine in the steady state.
 //
 // A Run hands out its groups in contiguous chunks: the goroutine calling
 // Run lists the Run as a poolJob, wakes idle workers, and then runs chunks
@@ -37,7 +40,9 @@ type workerPool struct {
 	// order their first launch came; devHead is the next one.
 	devices []*backend
 	devHead int
-	free    []*poolJob // finished jobs, for the next Run to reuse
+	// busy counts the devices scheduled or being drained.
+	busy int
+	free []*poolJob // finished jobs, for the next Run to reuse
 }
 
 func newWorkerPool() *workerPool {
@@ -75,6 +80,7 @@ func (p *workerPool) work() {
 			p.mu.Unlock()
 			b.drain()
 			p.mu.Lock()
+			p.busy--
 			continue
 		}
 		p.idle++
@@ -97,7 +103,8 @@ func (p *workerPool) openJob() *poolJob {
 // schedule queues device b for a worker, which drains b's launch queue.
 func (p *workerPool) schedule(b *backend) {
 	p.mu.Lock()
-	p.grow(goruntime.GOMAXPROCS(0))
+	p.busy++
+	p.grow(max(goruntime.GOMAXPROCS(0), p.busy))
 	p.devices = append(p.devices, b)
 	if p.idle > 0 {
 		p.wake.Signal()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/backends/cpu"
+	"github.com/dotcompute/dc/kernels"
 	"github.com/dotcompute/dc/runtime"
 )
 
@@ -52,6 +53,36 @@ func benchmarkRun(b *testing.B, g dc.Grid) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := cpu.Run("Empty", g, emptyBody); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLaunchSaxpy is a launch through a generated launcher, 4096
+// elements (16 groups of 256, run on the calling worker), and a Sync: its
+// allocations are those of the whole launch path, the runtime's and the
+// generated code's included.
+func BenchmarkLaunchSaxpy(b *testing.B) {
+	dev, err := runtime.Open(runtime.WithBackend("cpu"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dev.Close()
+	const n = 4096
+	x, err := runtime.NewBuffer[float32](dev, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	y, err := runtime.NewBuffer[float32](dev, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := kernels.LaunchSaxpy(dev, dc.Grid1D(n), 2, x, y); err != nil {
+			b.Fatal(err)
+		}
+		if err := dev.Sync(); err != nil {
 			b.Fatal(err)
 		}
 	}

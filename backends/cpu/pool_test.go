@@ -221,3 +221,42 @@ func TestSyncContextCancel(t *testing.T) {
 		t.Errorf("Sync after release: %v, kernel done %v", err, done.Load())
 	}
 }
+
+// TestDevicesIndependent checks a device whose kernel blocks does not hold
+// up another device's kernels, even with GOMAXPROCS 1.
+func TestDevicesIndependent(t *testing.T) {
+	withProcs(t, 1)
+	a, err := runtime.Open(runtime.WithBackend("cpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := runtime.Open(runtime.WithBackend("cpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	release := make(chan struct{})
+	err = a.Launch(emptyKernel, dc.Grid1D(1), nil, func(*runtime.Call) error {
+		<-release // the kernel on b releases it
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Launch(emptyKernel, dc.Grid1D(1), nil, func(*runtime.Call) error {
+		close(release)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.SyncContext(ctx); err != nil {
+		t.Errorf("device a: %v", err)
+	}
+	if err := b.Sync(); err != nil {
+		t.Errorf("device b: %v", err)
+	}
+}
