@@ -62,13 +62,18 @@ func benchmarkRun(b *testing.B, g dc.Grid) {
 // elements (16 groups of 256, run on the calling worker), and a Sync: its
 // allocations are those of the whole launch path, the runtime's and the
 // generated code's included.
-func BenchmarkLaunchSaxpy(b *testing.B) {
+func BenchmarkLaunchSaxpy(b *testing.B) { benchmarkSaxpy(b, 4096) }
+
+// BenchmarkLaunchSaxpy1M is Saxpy over 1<<20 elements, 4096 groups shared
+// by the workers.
+func BenchmarkLaunchSaxpy1M(b *testing.B) { benchmarkSaxpy(b, 1<<20) }
+
+func benchmarkSaxpy(b *testing.B, n int) {
 	dev, err := runtime.Open(runtime.WithBackend("cpu"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer dev.Close()
-	const n = 4096
 	x, err := runtime.NewBuffer[float32](dev, n)
 	if err != nil {
 		b.Fatal(err)

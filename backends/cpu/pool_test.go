@@ -260,3 +260,26 @@ func TestDevicesIndependent(t *testing.T) {
 		t.Errorf("device b: %v", err)
 	}
 }
+
+// TestRunWorkersHelp checks a large Run's chunks run on pool workers at
+// the same time as on the calling goroutine: the first chunk to start
+// waits until another one has.
+func TestRunWorkersHelp(t *testing.T) {
+	withProcs(t, 2)
+	var started atomic.Int32
+	deadline := time.Now().Add(10 * time.Second)
+	err := cpu.Run("Help", dc.Grid1D(1<<20), func(g0, g1 int) {
+		if started.Add(1) > 1 {
+			return
+		}
+		for started.Load() == 1 {
+			if time.Now().After(deadline) {
+				panic("no other chunk started while the first ran")
+			}
+			goruntime.Gosched()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
