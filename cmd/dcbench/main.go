@@ -8,8 +8,12 @@
 //     goroutine-parallel Go loop, both measured here, as a ratio;
 //   - the cost of run-time checks: Saxpy, a 2D stencil, a shared-memory
 //     reduction and a tiled matmul, checked against unchecked, on every
-//     backend that opens.
+//     backend that opens;
+//   - on a CUDA GPU (section gpu): the host time of a launch, Saxpy's
+//     bandwidth against a device-to-device copy, and the tiled matmul's
+//     GFLOP/s.
 //
+// -only picks sections; a name it does not know is reported and ignored.
 // Run it from the repository root.
 package main
 
@@ -27,6 +31,7 @@ import (
 	"time"
 
 	"github.com/dotcompute/dc"
+	_ "github.com/dotcompute/dc/backends/cuda"
 	_ "github.com/dotcompute/dc/backends/opencl"
 	"github.com/dotcompute/dc/gen"
 	"github.com/dotcompute/dc/kernels"
@@ -39,8 +44,13 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
-	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks")
+	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, gpu, nvrtc, cache")
 	flag.Parse()
+	for _, name := range strings.Split(*only, ",") {
+		if name != "" && !slices.Contains(sections, name) {
+			log.Printf("unknown section %q in -only, ignored (known: %s)", name, strings.Join(sections, ", "))
+		}
+	}
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
 	}
@@ -58,12 +68,18 @@ func main() {
 	if want("checks") {
 		ok = checkCost(*reps) && ok
 	}
+	if want("gpu") {
+		ok = gpuSection(*reps) && ok
+	}
 	if !ok {
 		fmt.Println("\nresult: some goals were missed")
 		os.Exit(1)
 	}
 	fmt.Println("\nresult: every goal met")
 }
+
+// sections are the names -only knows, in the order the report prints them.
+var sections = []string{"translation", "dckgen", "saxpy", "checks", "gpu"}
 
 func verdict(good bool) string {
 	if good {
