@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: deps build generate check-generated demo test bench
+.PHONY: deps build generate check-generated demo test bench gpu-check
 
 # deps installs NVRTC into ${DC_CACHE:-$HOME/.cache/dc}/nvrtc (no root
 # needed) and, as root, PoCL, the OpenCL ICD loader and clang-16.
@@ -41,3 +41,9 @@ test:
 # bench prints the performance report (times and ratios measured in one run).
 bench:
 	$(GO) run ./cmd/dcbench
+
+# gpu-check builds gpu-check/: test binaries, dcbench and a runner for a GPU
+# machine without Go (scripts/gpu-check.sh says what is in it). Carry
+# gpu-check/ there with the working tree and run: bash gpu-check/run.sh
+gpu-check:
+	bash scripts/gpu-check.sh
