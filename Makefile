@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: deps build generate check-generated demo test bench
+.PHONY: deps build generate check-generated demo test bench gpu-check
 
 # deps installs NVRTC and the CUDA driver library (Debian's libcuda1, which
 # loads without a GPU) into ${DC_DEPS_DIR:-$HOME/.cache/dc} (no root
@@ -42,3 +42,9 @@ test:
 # bench prints the performance report (times and ratios measured in one run).
 bench:
 	$(GO) run ./cmd/dcbench
+
+# gpu-check builds gpu-check/: test binaries, dcbench and a runner for a GPU
+# machine without Go (scripts/gpu-check.sh says what is in it). Carry
+# gpu-check/ there with the working tree and run: bash gpu-check/run.sh
+gpu-check:
+	bash scripts/gpu-check.sh

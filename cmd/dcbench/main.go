@@ -9,14 +9,18 @@
 //   - the cost of run-time checks: Saxpy, a 2D stencil, a shared-memory
 //     reduction and a tiled matmul, checked against unchecked, on every
 //     backend that opens;
+//   - on a CUDA GPU (section gpu): the host time of a launch, Saxpy's
+//     bandwidth against a device-to-device copy, and the tiled matmul's
+//     GFLOP/s;
 //   - NVRTC compile time for sm_80, total and per kernel, for the standard
 //     library and a small package (no goal: it is what the cache saves);
 //   - the CUDA kernel cache: a memory hit (goal <= 5µs, for a 220 KB source
 //     too) and a disk hit from a new Compiler (goal <= 1ms).
 //
-// Sections that need NVRTC say why they were not measured when it is
-// missing.
+// Sections that need NVRTC or a GPU say why they were not measured when it
+// is missing.
 //
+// -only picks sections; a name it does not know is reported and ignored.
 // Run it from the repository root.
 package main
 
@@ -46,8 +50,13 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
-	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, nvrtc, cache")
+	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, gpu, nvrtc, cache")
 	flag.Parse()
+	for _, name := range strings.Split(*only, ",") {
+		if name != "" && !slices.Contains(sections, name) {
+			log.Printf("unknown section %q in -only, ignored (known: %s)", name, strings.Join(sections, ", "))
+		}
+	}
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
 	}
@@ -65,6 +74,9 @@ func main() {
 	if want("checks") {
 		ok = checkCost(*reps) && ok
 	}
+	if want("gpu") {
+		ok = gpuSection(*reps) && ok
+	}
 	if want("nvrtc") {
 		ok = nvrtcCompile(*reps) && ok
 	}
@@ -77,6 +89,9 @@ func main() {
 	}
 	fmt.Println("\nresult: every goal met")
 }
+
+// sections are the names -only knows, in the order the report prints them.
+var sections = []string{"translation", "dckgen", "saxpy", "checks", "gpu", "nvrtc", "cache"}
 
 func verdict(good bool) string {
 	if good {

@@ -10,6 +10,20 @@
 //		...
 //		kerneltest.Close32(t, dev.Backend()+": y", got, want, 1e-6, 0)
 //	}
+//
+// Two environment variables, each a comma-separated list of backend names,
+// choose the backends that Devices returns:
+//
+//   - DC_TEST_BACKENDS restricts the tests to the backends it names, e.g.
+//     "cuda,cpu" on a GPU machine that also has an OpenCL driver. Unset or
+//     empty, every registered backend that opens is tested.
+//   - DC_REQUIRE_BACKENDS names backends that must open: a test fails,
+//     instead of leaving the backend out, when one of them is missing, e.g.
+//     "cpu,opencl" in CI or "cuda" on a GPU machine.
+//
+// A name in either list that is not a registered backend fails the test, and
+// so does a required backend that DC_TEST_BACKENDS leaves out: a typo never
+// turns into a silently smaller test.
 package kerneltest
 
 import (
@@ -17,6 +31,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +40,7 @@ import (
 
 	// Every backend package of the module, so that Devices tries them all.
 	_ "github.com/dotcompute/dc/backends/cpu"
+	_ "github.com/dotcompute/dc/backends/cuda"
 	_ "github.com/dotcompute/dc/backends/opencl"
 )
 
@@ -32,26 +48,46 @@ import (
 const MaxReported = 8
 
 // Devices opens every registered backend (runtime.Backends) that opens on
-// this machine and returns the devices, closed by t.Cleanup. Backends that
-// cannot be opened are named in the test log with the reason. Devices fails
-// the test if no backend opens at all, or if a backend named in the
-// environment variable DC_REQUIRE_BACKENDS (comma-separated, e.g.
-// "opencl" in CI) does not open.
+// this machine, or those of them named in DC_TEST_BACKENDS when it is set
+// (see the package documentation), and returns the devices, closed by
+// t.Cleanup. Backends that cannot be opened, and those DC_TEST_BACKENDS
+// leaves out, are named in the test log. Devices fails the test if no
+// backend opens at all, if a backend named in DC_REQUIRE_BACKENDS does not
+// open, or if either variable names a backend that is not registered.
 func Devices(t testing.TB) []*runtime.Device {
 	t.Helper()
-	var devs []*runtime.Device
-	var failed []string
-	required := map[string]bool{}
-	for _, name := range strings.Split(os.Getenv("DC_REQUIRE_BACKENDS"), ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			required[name] = true
+	registered := runtime.Backends()
+	only := envBackends("DC_TEST_BACKENDS")
+	required := envBackends("DC_REQUIRE_BACKENDS")
+	for _, v := range []struct {
+		name  string
+		names []string
+	}{{"DC_TEST_BACKENDS", only}, {"DC_REQUIRE_BACKENDS", required}} {
+		for _, name := range v.names {
+			if !slices.Contains(registered, name) {
+				t.Fatalf("kerneltest: %s names %s, which is not a registered backend (registered: %s)", v.name, name, strings.Join(registered, ", "))
+				return nil
+			}
 		}
 	}
-	for _, name := range runtime.Backends() {
+	for _, name := range required {
+		if len(only) > 0 && !slices.Contains(only, name) {
+			t.Fatalf("kerneltest: DC_REQUIRE_BACKENDS names %s, which DC_TEST_BACKENDS=%s leaves out", name, strings.Join(only, ","))
+			return nil
+		}
+	}
+	var devs []*runtime.Device
+	var failed, left []string
+	for _, name := range registered {
+		if len(only) > 0 && !slices.Contains(only, name) {
+			left = append(left, name)
+			continue
+		}
 		dev, err := runtime.Open(runtime.WithBackend(name))
 		if err != nil {
-			if required[name] {
+			if slices.Contains(required, name) {
 				t.Fatalf("kerneltest: DC_REQUIRE_BACKENDS names %s, which does not open: %v", name, err)
+				return nil
 			}
 			failed = append(failed, fmt.Sprintf("%s (%v)", name, err))
 			continue
@@ -63,13 +99,32 @@ func Devices(t testing.TB) []*runtime.Device {
 		})
 		devs = append(devs, dev)
 	}
+	if len(left) > 0 {
+		t.Logf("kerneltest: backends left out by DC_TEST_BACKENDS=%s: %s", strings.Join(only, ","), strings.Join(left, ", "))
+	}
 	if len(failed) > 0 {
 		t.Logf("kerneltest: backends not tested, they could not be opened: %s", strings.Join(failed, "; "))
 	}
 	if len(devs) == 0 {
-		t.Fatalf("kerneltest: no backend opens (registered: %v)", runtime.Backends())
+		if len(only) > 0 {
+			t.Fatalf("kerneltest: no backend of DC_TEST_BACKENDS=%s opens (registered: %v)", strings.Join(only, ","), registered)
+			return nil
+		}
+		t.Fatalf("kerneltest: no backend opens (registered: %v)", registered)
 	}
 	return devs
+}
+
+// envBackends returns the backend names in the comma-separated environment
+// variable name, without spaces and empty names.
+func envBackends(name string) []string {
+	var names []string
+	for _, s := range strings.Split(os.Getenv(name), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			names = append(names, s)
+		}
+	}
+	return names
 }
 
 // Run runs f as a subtest named after the backend for each device that
