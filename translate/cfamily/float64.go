@@ -58,26 +58,19 @@ func (u *f64) shared(ss []*ir.Shared) bool {
 
 func (u *f64) body(b *ir.Block) bool {
 	found := false
-	ir.WalkStmts(b, func(s ir.Stmt) {
+	ir.Inspect(b, func(n ir.Node) bool {
 		if found {
-			return
+			return false
 		}
-		if d, ok := s.(*ir.DeclStmt); ok && d.Var != nil && typeUsesF64(d.Var.Type) {
-			found = true
-			return
+		switch n := n.(type) {
+		case *ir.DeclStmt:
+			found = n.Var != nil && typeUsesF64(n.Var.Type)
+		case *ir.Call:
+			found = u.function(n.Func) || n.Type() != nil && typeUsesF64(n.Type())
+		case ir.Expr:
+			found = n.Type() != nil && typeUsesF64(n.Type())
 		}
-		ir.WalkStmtExprs(s, func(e ir.Expr) {
-			if found {
-				return
-			}
-			if c, ok := e.(*ir.Call); ok && u.function(c.Func) {
-				found = true
-				return
-			}
-			if t := e.Type(); t != nil && typeUsesF64(t) {
-				found = true
-			}
-		})
+		return !found
 	})
 	return found
 }

@@ -68,7 +68,7 @@ func (f *fn) collectNames(params []*ir.Var, body *ir.Block) {
 	for _, v := range params {
 		f.origNames[cIdent(v.Name)] = true
 	}
-	ir.WalkStmts(body, func(s ir.Stmt) {
+	ir.InspectStmts(body, func(s ir.Stmt) {
 		if d, ok := s.(*ir.DeclStmt); ok && d.Var != nil {
 			f.origNames[cIdent(d.Var.Name)] = true
 		}
@@ -295,20 +295,20 @@ func writtenArrays(f *ir.Func) []bool {
 			}
 		}
 	}
-	ir.WalkStmts(f.Body, func(s ir.Stmt) {
-		switch s := s.(type) {
+	ir.Inspect(f.Body, func(n ir.Node) bool {
+		switch n := n.(type) {
 		case *ir.AssignStmt:
-			mark(s.Target)
+			mark(n.Target)
 		case *ir.CallStmt:
-			for _, t := range s.Targets {
+			for _, t := range n.Targets {
 				mark(t)
 			}
-		}
-		ir.WalkStmtExprs(s, func(e ir.Expr) {
-			if b, ok := e.(*ir.BuiltinCall); ok && b.Op.IsAtomic() && len(b.Args) > 0 {
-				mark(b.Args[0])
+		case *ir.BuiltinCall:
+			if n.Op.IsAtomic() && len(n.Args) > 0 {
+				mark(n.Args[0])
 			}
-		})
+		}
+		return true
 	})
 	return out
 }

@@ -6,7 +6,7 @@ import "github.com/dotcompute/dc/translate/ir"
 // so that it may be evaluated more than once.
 func pure(e ir.Expr) bool {
 	ok := true
-	ir.WalkExpr(e, func(x ir.Expr) {
+	ir.InspectExprs(e, func(x ir.Expr) {
 		switch x := x.(type) {
 		case *ir.Call:
 			ok = false

@@ -680,7 +680,7 @@ func (w *walker) inRange(e *ir.Index) bool {
 // countAssigns counts, per variable, the assignments after declaration:
 // the variable itself or (for arrays and structs) part of it.
 func countAssigns(b *ir.Block, n map[*ir.Var]int) {
-	ir.WalkStmts(b, func(s ir.Stmt) {
+	ir.InspectStmts(b, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
 			if v := rootVar(s.Target); v != nil {
@@ -726,7 +726,7 @@ func rootVar(e ir.Expr) *ir.Var {
 // containsCheck reports whether b carries a check.
 func containsCheck(b *ir.Block) bool {
 	found := false
-	walkExprs(b, func(e ir.Expr) {
+	ir.InspectExprs(b, func(e ir.Expr) {
 		switch e := e.(type) {
 		case *ir.Index:
 			found = found || e.Check != nil
@@ -742,15 +742,10 @@ func containsCheck(b *ir.Block) bool {
 // callsChecked reports whether b calls a function in checked.
 func callsChecked(b *ir.Block, checked map[*ir.Func]bool) bool {
 	found := false
-	walkExprs(b, func(e ir.Expr) {
+	ir.InspectExprs(b, func(e ir.Expr) {
 		if c, ok := e.(*ir.Call); ok && checked[c.Func] {
 			found = true
 		}
 	})
 	return found
-}
-
-// walkExprs calls fn for every expression in b, nested ones included.
-func walkExprs(b *ir.Block, fn func(ir.Expr)) {
-	ir.WalkStmts(b, func(s ir.Stmt) { ir.WalkStmtExprs(s, fn) })
 }
