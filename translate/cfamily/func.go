@@ -289,7 +289,7 @@ func writtenArrays(f *ir.Func) []bool {
 		return out
 	}
 	mark := func(target ir.Expr) {
-		if v := rootVar(target); v != nil {
+		if v := ir.RootVar(target); v != nil {
 			if i, ok := idx[v]; ok {
 				out[i] = true
 			}
@@ -311,22 +311,6 @@ func writtenArrays(f *ir.Func) []bool {
 		return true
 	})
 	return out
-}
-
-// rootVar returns the variable at the root of an lvalue (x in x[i].f[j]).
-func rootVar(e ir.Expr) *ir.Var {
-	for {
-		switch x := e.(type) {
-		case *ir.VarRef:
-			return x.Var
-		case *ir.Index:
-			e = x.X
-		case *ir.FieldRef:
-			e = x.X
-		default:
-			return nil
-		}
-	}
 }
 
 // topDecls returns the declarations the body's checks need, one per line.

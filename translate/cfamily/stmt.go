@@ -276,10 +276,10 @@ func (f *fn) arraySource(e ir.Expr) string {
 	if isWrappedCall(e) {
 		return f.wrappedCall(e.(*ir.Call)) + ".r0"
 	}
-	if !pure(e) {
+	if ir.HasCall(e) {
 		// An array field of a function's struct result (f(x).V, or a
 		// row of one): the call goes to a temporary first.
-		if path, c := callRoot(e); c != nil && pure(path(&ir.VarRef{Var: &ir.Var{Type: c.Type()}})) {
+		if path, c := callRoot(e); c != nil && !ir.HasCall(path(&ir.VarRef{Var: &ir.Var{Type: c.Type()}})) {
 			f.temps++
 			tmp := &ir.Var{Name: fmt.Sprintf("dc_t%d", f.temps), Type: c.Type()}
 			f.names[tmp] = tmp.Name // dc_ names are the printer's own
@@ -290,7 +290,7 @@ func (f *fn) arraySource(e ir.Expr) string {
 		// is computed once, into a pointer the copy reads through.
 		if at, ok := e.Type().(*ir.Array); ok {
 			q, inMemory := f.p.spaceQualifier(e)
-			if !inMemory && rootVar(e) == nil {
+			if !inMemory && ir.RootVar(e) == nil {
 				f.problemf("copying an array from an expression with calls")
 				return f.expr(e).s
 			}
@@ -389,7 +389,7 @@ func (f *fn) assign(target, value ir.Expr) {
 			return
 		}
 		src := f.arraySource(value)
-		if !pure(target) {
+		if ir.HasCall(target) {
 			f.problemf("assigning an array to a location computed with calls")
 		}
 		f.copyArray(t, f.expr(target).s, src)

@@ -683,12 +683,12 @@ func countAssigns(b *ir.Block, n map[*ir.Var]int) {
 	ir.InspectStmts(b, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
-			if v := rootVar(s.Target); v != nil {
+			if v := ir.AssignedVar(s.Target); v != nil {
 				n[v]++
 			}
 		case *ir.CallStmt:
 			for _, t := range s.Targets {
-				if v := rootVar(t); v != nil {
+				if v := ir.AssignedVar(t); v != nil {
 					n[v]++
 				}
 			}
@@ -701,26 +701,6 @@ func assignsVar(b *ir.Block, v *ir.Var) bool {
 	n := map[*ir.Var]int{}
 	countAssigns(b, n)
 	return n[v] > 0
-}
-
-// rootVar returns the variable an lvalue assigns (part of), or nil for
-// memory reached through a slice or pointer.
-func rootVar(e ir.Expr) *ir.Var {
-	for {
-		switch x := e.(type) {
-		case *ir.VarRef:
-			return x.Var
-		case *ir.FieldRef:
-			e = x.X
-		case *ir.Index:
-			if _, ok := x.X.Type().(*ir.Array); !ok {
-				return nil
-			}
-			e = x.X
-		default:
-			return nil
-		}
-	}
 }
 
 // containsCheck reports whether b carries a check.

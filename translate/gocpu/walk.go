@@ -11,13 +11,11 @@ import (
 type info struct {
 	read       map[*ir.Var]bool    // variables read (not only assigned)
 	uses       ir.ThreadUses       // thread builtins used directly
-	barrier    bool                // a barrier, directly or in a callee
 	threadCall bool                // a direct call passes the thread
 	returns    bool                // a return statement
 	shared     map[*ir.Shared]bool // shared arrays referenced or passed on
 	sharedList []*ir.Shared        // the same, in the order found
 	labels     map[ir.Stmt]string  // loops and switches a branch must name, with their base label
-	breaks     map[ir.Stmt]bool    // loops and switches a break leaves
 	typeNames  map[string]bool     // names of the types the body mentions
 	nlabel     int                 // labels invented so far
 }
@@ -28,7 +26,6 @@ func analyze(body *ir.Block) *info {
 		read:      map[*ir.Var]bool{},
 		shared:    map[*ir.Shared]bool{},
 		labels:    map[ir.Stmt]string{},
-		breaks:    map[ir.Stmt]bool{},
 		typeNames: map[string]bool{},
 	}
 	if body != nil {
@@ -82,9 +79,6 @@ func (in *info) stmt(s ir.Stmt) {
 			in.block(c.Body)
 		}
 	case *ir.BranchStmt:
-		if s.Kind == ir.Break {
-			in.breaks[s.Target] = true
-		}
 		if (s.Labelled || !s.Innermost) && s.Target != nil {
 			if _, ok := in.labels[s.Target]; !ok {
 				in.labels[s.Target] = in.newLabel(s.Target)
@@ -180,9 +174,6 @@ func (in *info) expr(e ir.Expr) {
 		if e.Func.Thread != nil {
 			in.threadCall = true
 		}
-		if e.Func.Barrier {
-			in.barrier = true
-		}
 		for _, s := range e.Func.Shared {
 			in.useShared(s)
 		}
@@ -192,9 +183,6 @@ func (in *info) expr(e ir.Expr) {
 	case *ir.BuiltinCall:
 		if e.Op.IsThread() {
 			in.uses = in.uses.With(e.Op)
-		}
-		if e.Op == ir.Barrier {
-			in.barrier = true
 		}
 		for _, a := range e.Args {
 			in.expr(a)
@@ -237,34 +225,4 @@ func baseName(name string) string {
 		return name[:i]
 	}
 	return name
-}
-
-// terminates reports whether s is a terminating statement in the sense of
-// the Go specification, so that a function with results may end with it.
-func terminates(s ir.Stmt, in *info) bool {
-	switch s := s.(type) {
-	case *ir.ReturnStmt:
-		return true
-	case *ir.Block:
-		return s != nil && len(s.Stmts) > 0 && terminates(s.Stmts[len(s.Stmts)-1], in)
-	case *ir.IfStmt:
-		return s.Else != nil && terminates(s.Then, in) && terminates(s.Else, in)
-	case *ir.ForStmt:
-		return s.Cond == nil && !in.breaks[s]
-	case *ir.SwitchStmt:
-		if in.breaks[s] {
-			return false
-		}
-		def := false
-		for _, c := range s.Cases {
-			if len(c.Values) == 0 {
-				def = true
-			}
-			if !terminates(c.Body, in) {
-				return false
-			}
-		}
-		return def
-	}
-	return false
 }
