@@ -28,67 +28,70 @@ func analyze(body *ir.Block) *info {
 		labels:    map[ir.Stmt]string{},
 		typeNames: map[string]bool{},
 	}
-	if body != nil {
-		in.stmt(body)
-	}
+	ir.Inspect(body, in.visit)
 	return in
 }
 
-func (in *info) block(b *ir.Block) {
-	if b == nil {
-		return
-	}
-	for _, s := range b.Stmts {
-		in.stmt(s)
-	}
-}
-
-func (in *info) stmt(s ir.Stmt) {
-	switch s := s.(type) {
-	case nil:
-	case *ir.Block:
-		in.block(s)
+// visit records what node n tells the printer and says whether Inspect
+// should go on into n's children; it walks them itself where it must see
+// them in a particular way or order.
+func (in *info) visit(n ir.Node) bool {
+	switch n := n.(type) {
 	case *ir.DeclStmt:
-		in.typ(s.Var.Type)
-		in.expr(s.Init)
+		in.typ(n.Var.Type)
 	case *ir.AssignStmt:
-		in.target(s.Target)
-		in.expr(s.Value)
+		in.target(n.Target)
+		ir.Inspect(n.Value, in.visit)
+		return false
 	case *ir.CallStmt:
-		for _, t := range s.Targets {
+		for _, t := range n.Targets {
 			in.target(t)
 		}
-		in.expr(s.Call)
-	case *ir.ExprStmt:
-		in.expr(s.X)
-	case *ir.IfStmt:
-		in.expr(s.Cond)
-		in.block(s.Then)
-		in.block(s.Else)
-	case *ir.ForStmt:
-		in.stmt(s.Init)
-		in.expr(s.Cond)
-		in.stmt(s.Post)
-		in.block(s.Body)
-	case *ir.SwitchStmt:
-		in.expr(s.Tag)
-		for _, c := range s.Cases {
-			for _, v := range c.Values {
-				in.expr(v)
-			}
-			in.block(c.Body)
-		}
+		ir.Inspect(n.Call, in.visit)
+		return false
 	case *ir.BranchStmt:
-		if (s.Labelled || !s.Innermost) && s.Target != nil {
-			if _, ok := in.labels[s.Target]; !ok {
-				in.labels[s.Target] = in.newLabel(s.Target)
+		if (n.Labelled || !n.Innermost) && n.Target != nil {
+			if _, ok := in.labels[n.Target]; !ok {
+				in.labels[n.Target] = in.newLabel(n.Target)
 			}
 		}
 	case *ir.ReturnStmt:
 		in.returns = true
-		for _, r := range s.Results {
-			in.expr(r)
+	case *ir.VarRef:
+		in.read[n.Var] = true
+	case *ir.SharedRef:
+		in.useShared(n.Shared)
+	case *ir.Call:
+		// The arguments' shared arrays come before the callee's.
+		for _, a := range n.Args {
+			ir.Inspect(a, in.visit)
 		}
+		if n.Func.Thread != nil {
+			in.threadCall = true
+		}
+		for _, s := range n.Func.Shared {
+			in.useShared(s)
+		}
+		for _, t := range n.Func.Results {
+			in.typ(t)
+		}
+		in.exprType(n)
+		return false
+	case *ir.BuiltinCall:
+		if n.Op.IsThread() {
+			in.uses = in.uses.With(n.Op)
+		}
+	}
+	if e, ok := n.(ir.Expr); ok {
+		in.exprType(e)
+	}
+	return true
+}
+
+// exprType records the type names of e's type.
+func (in *info) exprType(e ir.Expr) {
+	if t := e.Type(); t != nil {
+		in.typ(t)
 	}
 }
 
@@ -124,73 +127,7 @@ func (in *info) target(e ir.Expr) {
 		in.typ(v.Var.Type)
 		return
 	}
-	in.expr(e)
-}
-
-func (in *info) expr(e ir.Expr) {
-	switch e := e.(type) {
-	case nil:
-		return
-	case *ir.Const:
-	case *ir.VarRef:
-		in.read[e.Var] = true
-	case *ir.SharedRef:
-		in.useShared(e.Shared)
-	case *ir.Unary:
-		in.expr(e.X)
-	case *ir.Binary:
-		in.expr(e.X)
-		in.expr(e.Y)
-	case *ir.Convert:
-		in.expr(e.X)
-	case *ir.Index:
-		in.expr(e.X)
-		in.expr(e.Index)
-	case *ir.FieldRef:
-		in.expr(e.X)
-	case *ir.Len:
-		in.expr(e.X)
-	case *ir.StructLit:
-		for _, f := range e.Fields {
-			in.expr(f)
-		}
-	case *ir.ArrayLit:
-		in.typ(e.T)
-		for _, f := range e.Elems {
-			in.expr(f)
-		}
-	case *ir.SliceExpr:
-		in.expr(e.X)
-		if e.Lo != nil {
-			in.expr(e.Lo)
-		}
-		if e.Hi != nil {
-			in.expr(e.Hi)
-		}
-	case *ir.Call:
-		for _, a := range e.Args {
-			in.expr(a)
-		}
-		if e.Func.Thread != nil {
-			in.threadCall = true
-		}
-		for _, s := range e.Func.Shared {
-			in.useShared(s)
-		}
-		for _, t := range e.Func.Results {
-			in.typ(t)
-		}
-	case *ir.BuiltinCall:
-		if e.Op.IsThread() {
-			in.uses = in.uses.With(e.Op)
-		}
-		for _, a := range e.Args {
-			in.expr(a)
-		}
-	}
-	if t := e.Type(); t != nil {
-		in.typ(t)
-	}
+	ir.Inspect(e, in.visit)
 }
 
 // typ records the type names t mentions, so that variables of the same
