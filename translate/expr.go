@@ -74,41 +74,15 @@ func (f *fnState) expr(e ast.Expr) ir.Expr {
 // counting an index 4 and an integer division 3.
 func exprDepth(x ir.Expr) int {
 	h := 0
-	sub := func(xs ...ir.Expr) {
-		for _, x := range xs {
-			if x != nil {
-				h = max(h, exprDepth(x))
-			}
-		}
-	}
+	ir.DoChildren(x, func(c ir.Node) { h = max(h, exprDepth(c.(ir.Expr))) })
 	self := 1
 	switch x := x.(type) {
-	case *ir.Unary:
-		sub(x.X)
 	case *ir.Binary:
-		sub(x.X, x.Y)
 		if x.Op == token.QUO || x.Op == token.REM {
 			self = 3
 		}
-	case *ir.Convert:
-		sub(x.X)
 	case *ir.Index:
-		sub(x.X, x.Index)
 		self = 4
-	case *ir.FieldRef:
-		sub(x.X)
-	case *ir.Len:
-		sub(x.X)
-	case *ir.StructLit:
-		sub(x.Fields...)
-	case *ir.ArrayLit:
-		sub(x.Elems...)
-	case *ir.SliceExpr:
-		sub(x.X, x.Lo, x.Hi)
-	case *ir.Call:
-		sub(x.Args...)
-	case *ir.BuiltinCall:
-		sub(x.Args...)
 	}
 	return h + self
 }

@@ -557,63 +557,30 @@ func intConst(e ir.Expr) (int64, bool) {
 
 // expr inserts the checks of e and its operands.
 func (w *walker) expr(e ir.Expr) {
+	if b, ok := e.(*ir.Binary); ok && (b.Op == token.LAND || b.Op == token.LOR) {
+		// The right operand runs only where the left one allows.
+		w.expr(b.X)
+		saved := len(w.facts)
+		w.facts = append(w.facts, w.factsOf(b.X, b.Op == token.LAND)...)
+		w.expr(b.Y)
+		w.facts = w.facts[:saved]
+		return
+	}
+	ir.DoChildren(e, func(c ir.Node) { w.expr(c.(ir.Expr)) })
 	switch e := e.(type) {
-	case *ir.Unary:
-		w.expr(e.X)
 	case *ir.Binary:
-		w.expr(e.X)
-		if e.Op == token.LAND || e.Op == token.LOR {
-			// The right operand runs only where the left one allows.
-			saved := len(w.facts)
-			w.facts = append(w.facts, w.factsOf(e.X, e.Op == token.LAND)...)
-			w.expr(e.Y)
-			w.facts = w.facts[:saved]
-			return
-		}
-		w.expr(e.Y)
 		if (e.Op == token.QUO || e.Op == token.REM) && isInt(e.T) && !w.nonZero(e.Y) {
 			e.Check = w.ins.newCheck(ir.CheckDivide, w.at(e.Pos))
 			e.Check.When = w.divideWhen(e.Y)
 		}
-	case *ir.Convert:
-		w.expr(e.X)
 	case *ir.Index:
-		w.expr(e.X)
-		w.expr(e.Index)
 		if !w.inRange(e) {
 			e.Check = w.ins.newCheck(ir.CheckIndex, w.at(e.Pos))
 			e.Check.When = w.indexWhen(e)
 		}
-	case *ir.FieldRef:
-		w.expr(e.X)
-	case *ir.Len:
-		w.expr(e.X)
-	case *ir.StructLit:
-		for _, f := range e.Fields {
-			w.expr(f)
-		}
-	case *ir.ArrayLit:
-		for _, x := range e.Elems {
-			w.expr(x)
-		}
 	case *ir.SliceExpr:
-		w.expr(e.X)
-		if e.Lo != nil {
-			w.expr(e.Lo)
-		}
-		if e.Hi != nil {
-			w.expr(e.Hi)
-		}
 		if e.Lo != nil || e.Hi != nil {
 			e.Check = w.ins.newCheck(ir.CheckSlice, w.at(e.Pos))
-		}
-	case *ir.Call:
-		for _, a := range e.Args {
-			w.expr(a)
-		}
-	case *ir.BuiltinCall:
-		for _, a := range e.Args {
-			w.expr(a)
 		}
 	}
 }

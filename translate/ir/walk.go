@@ -33,86 +33,113 @@ func (*BuiltinCall) node() {}
 
 // Inspect traverses the tree rooted at n in depth-first order, as
 // go/ast.Inspect does: it calls f(n) and, if that returns true, inspects
-// each non-nil child of n in source order, then returns. The children of a
-// node are the statements and expressions it holds: the statements of a
-// block; the initial value of a declaration; the target and value of an
-// assignment; the targets and call of a CallStmt; the condition, then and
-// else of an if; the init, condition, post and body of a for; the tag and
-// cases of a switch, and the values and body of a case; the results of a
-// return; the operands of an expression. A BranchStmt's Target is a
-// reference, not a child. Nil children (a missing else, a nil CallStmt
-// target, an absent slice bound) are skipped.
+// each child of n (see DoChildren) in order, then returns.
 func Inspect(n Node, f func(Node) bool) {
 	if isNil(n) || !f(n) {
 		return
 	}
+	DoChildren(n, func(c Node) { Inspect(c, f) })
+}
+
+// DoChildren calls f for each non-nil child of n in source order. The
+// children of a node are the statements and expressions it holds: the
+// statements of a block; the initial value of a declaration; the target
+// and value of an assignment; the targets and call of a CallStmt; the
+// condition, then and else of an if; the init, condition, post and body
+// of a for; the tag and cases of a switch, and the values and body of a
+// case; the results of a return; the operands of an expression (the
+// arguments of a call). A BranchStmt's Target is a reference, not a
+// child. Nil children (a missing else, a nil CallStmt target, an absent
+// slice bound) are skipped.
+func DoChildren(n Node, f func(Node)) {
+	expr := func(e Expr) {
+		if e != nil {
+			f(e)
+		}
+	}
+	exprs := func(es []Expr) {
+		for _, e := range es {
+			expr(e)
+		}
+	}
+	stmt := func(s Stmt) {
+		if s != nil && !isNil(s) {
+			f(s)
+		}
+	}
 	switch n := n.(type) {
 	case *Block:
-		for _, s := range n.Stmts {
-			inspectStmt(s, f)
+		if n != nil {
+			for _, s := range n.Stmts {
+				stmt(s)
+			}
 		}
 	case *DeclStmt:
-		inspectExpr(n.Init, f)
+		expr(n.Init)
 	case *AssignStmt:
-		inspectExpr(n.Target, f)
-		inspectExpr(n.Value, f)
+		expr(n.Target)
+		expr(n.Value)
 	case *CallStmt:
-		inspectExprs(n.Targets, f)
+		exprs(n.Targets)
 		if n.Call != nil {
-			Inspect(n.Call, f)
+			f(n.Call)
 		}
 	case *ExprStmt:
-		inspectExpr(n.X, f)
+		expr(n.X)
 	case *IfStmt:
-		inspectExpr(n.Cond, f)
-		inspectBlock(n.Then, f)
-		inspectBlock(n.Else, f)
+		expr(n.Cond)
+		stmt(n.Then)
+		stmt(n.Else)
 	case *ForStmt:
-		inspectStmt(n.Init, f)
-		inspectExpr(n.Cond, f)
-		inspectStmt(n.Post, f)
-		inspectBlock(n.Body, f)
+		stmt(n.Init)
+		expr(n.Cond)
+		stmt(n.Post)
+		stmt(n.Body)
 	case *SwitchStmt:
-		inspectExpr(n.Tag, f)
+		expr(n.Tag)
 		for _, c := range n.Cases {
 			if c != nil {
-				Inspect(c, f)
+				f(c)
 			}
 		}
 	case *Case:
-		inspectExprs(n.Values, f)
-		inspectBlock(n.Body, f)
+		if n != nil {
+			exprs(n.Values)
+			stmt(n.Body)
+		}
 	case *BranchStmt:
 	case *ReturnStmt:
-		inspectExprs(n.Results, f)
+		exprs(n.Results)
 
 	case *Const, *VarRef, *SharedRef:
 	case *Unary:
-		inspectExpr(n.X, f)
+		expr(n.X)
 	case *Binary:
-		inspectExpr(n.X, f)
-		inspectExpr(n.Y, f)
+		expr(n.X)
+		expr(n.Y)
 	case *Convert:
-		inspectExpr(n.X, f)
+		expr(n.X)
 	case *Index:
-		inspectExpr(n.X, f)
-		inspectExpr(n.Index, f)
+		expr(n.X)
+		expr(n.Index)
 	case *FieldRef:
-		inspectExpr(n.X, f)
+		expr(n.X)
 	case *Len:
-		inspectExpr(n.X, f)
+		expr(n.X)
 	case *StructLit:
-		inspectExprs(n.Fields, f)
+		exprs(n.Fields)
 	case *ArrayLit:
-		inspectExprs(n.Elems, f)
+		exprs(n.Elems)
 	case *SliceExpr:
-		inspectExpr(n.X, f)
-		inspectExpr(n.Lo, f)
-		inspectExpr(n.Hi, f)
+		expr(n.X)
+		expr(n.Lo)
+		expr(n.Hi)
 	case *Call:
-		inspectExprs(n.Args, f)
+		if n != nil {
+			exprs(n.Args)
+		}
 	case *BuiltinCall:
-		inspectExprs(n.Args, f)
+		exprs(n.Args)
 	}
 }
 
@@ -130,30 +157,6 @@ func isNil(n Node) bool {
 		return n == nil
 	}
 	return false
-}
-
-func inspectExpr(e Expr, f func(Node) bool) {
-	if e != nil {
-		Inspect(e, f)
-	}
-}
-
-func inspectExprs(es []Expr, f func(Node) bool) {
-	for _, e := range es {
-		inspectExpr(e, f)
-	}
-}
-
-func inspectStmt(s Stmt, f func(Node) bool) {
-	if s != nil {
-		Inspect(s, f)
-	}
-}
-
-func inspectBlock(b *Block, f func(Node) bool) {
-	if b != nil {
-		Inspect(b, f)
-	}
 }
 
 // InspectExprs calls f for every expression in the tree rooted at n,
