@@ -575,7 +575,7 @@ func (f *fn) cSwitch(s *ir.SwitchStmt) {
 			}
 		}
 		f.body(c.Body)
-		if !terminates(c.Body) {
+		if !endsInJump(c.Body) {
 			f.depth++
 			f.linef("break;")
 			f.depth--
@@ -585,9 +585,9 @@ func (f *fn) cSwitch(s *ir.SwitchStmt) {
 	f.linef("}")
 }
 
-// terminates reports whether b ends in a statement that leaves it (so a
+// endsInJump reports whether b ends in a return, break or continue (so a
 // trailing break would be unreachable).
-func terminates(b *ir.Block) bool {
+func endsInJump(b *ir.Block) bool {
 	if b == nil || len(b.Stmts) == 0 {
 		return false
 	}
