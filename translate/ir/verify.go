@@ -29,7 +29,9 @@ import (
 //     one target per result of its call; struct and array literals give
 //     every field and element;
 //   - every break and continue targets an enclosing for or switch (a
-//     continue, a for), and a kernel returns no results.
+//     continue, a for), and a kernel returns no results;
+//   - a parameter is marked Assigned exactly when the body assigns to it
+//     (see Var.Assigned).
 func Verify(p *Program) error {
 	v := &verifier{prog: p}
 	for i, c := range p.Checks {
@@ -106,6 +108,26 @@ func (v *verifier) function(thread *Var, params []*Var, body *Block) {
 		return
 	}
 	v.block(body)
+	assigned := map[*Var]bool{}
+	InspectStmts(body, func(s Stmt) {
+		var targets []Expr
+		switch s := s.(type) {
+		case *AssignStmt:
+			targets = []Expr{s.Target}
+		case *CallStmt:
+			targets = s.Targets
+		}
+		for _, t := range targets {
+			if x := AssignedVar(t); x != nil {
+				assigned[x] = true
+			}
+		}
+	})
+	for _, p := range params {
+		if p != nil && p.Assigned != assigned[p] {
+			v.errorf(p.Pos, "parameter %s has Assigned = %v, but the body does the opposite", p.Name, p.Assigned)
+		}
+	}
 }
 
 func (v *verifier) block(b *Block) {

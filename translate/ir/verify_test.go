@@ -82,6 +82,11 @@ func TestVerifyRejects(t *testing.T) {
 		}, "does not enclose it"},
 		{"assignment to a call", func(p *Program) { assignOf(p).Target = assignOf(p).Value }, "assignment to a *ir.Call"},
 		{"nil body", func(p *Program) { loopOf(p).Body = nil }, "for without a body"},
+		{"stale Assigned", func(p *Program) { p.Kernels[0].Params[1].Assigned = true }, "n has Assigned = true"},
+		{"missing Assigned", func(p *Program) {
+			k := p.Kernels[0]
+			k.Body.Stmts = append(k.Body.Stmts, &AssignStmt{Target: &VarRef{Var: k.Params[1]}, Value: &Const{T: IntType, Value: constant.MakeInt64(0)}})
+		}, "n has Assigned = false"},
 		{"declared twice", func(p *Program) {
 			l := loopOf(p)
 			l.Body.Stmts = append(l.Body.Stmts, &DeclStmt{Var: l.Init.(*DeclStmt).Var})
