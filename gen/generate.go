@@ -223,7 +223,7 @@ func kernelDict(k *ir.Kernel) jen.Dict {
 	if k.FastMath {
 		d[jen.Id("FastMath")] = jen.True()
 	}
-	if cfamily.KernelUsesFloat64(k) {
+	if ir.KernelUsesFloat64(k) {
 		d[jen.Id("Float64")] = jen.True()
 	}
 	if cfamily.HasAliasedVariant(cuda.Dialect, k) {

@@ -346,7 +346,7 @@ func (f *fnState) atomic(e *ast.CallExpr, op ir.Builtin) ir.Expr {
 	if loc == badExpr {
 		return badExpr
 	}
-	if !inMemory(loc) {
+	if !ir.InMemory(loc) {
 		t.errorf(e.Args[0].Pos(), "unsupported: dc.%s needs an element of a slice or shared array, not of a local variable", op)
 		return badExpr
 	}
@@ -359,12 +359,6 @@ func (f *fnState) atomic(e *ast.CallExpr, op ir.Builtin) ir.Expr {
 		return badExpr
 	}
 	return call
-}
-
-// inMemory reports whether an lvalue lives in a slice or shared array.
-func inMemory(x ir.Expr) bool {
-	_, mem := lvalueRoot(x)
-	return mem
 }
 
 func (f *fnState) mathBuiltin(e *ast.CallExpr, op ir.Builtin) ir.Expr {

@@ -74,41 +74,15 @@ func (f *fnState) expr(e ast.Expr) ir.Expr {
 // counting an index 4 and an integer division 3.
 func exprDepth(x ir.Expr) int {
 	h := 0
-	sub := func(xs ...ir.Expr) {
-		for _, x := range xs {
-			if x != nil {
-				h = max(h, exprDepth(x))
-			}
-		}
-	}
+	ir.DoChildren(x, func(c ir.Node) { h = max(h, exprDepth(c.(ir.Expr))) })
 	self := 1
 	switch x := x.(type) {
-	case *ir.Unary:
-		sub(x.X)
 	case *ir.Binary:
-		sub(x.X, x.Y)
 		if x.Op == token.QUO || x.Op == token.REM {
 			self = 3
 		}
-	case *ir.Convert:
-		sub(x.X)
 	case *ir.Index:
-		sub(x.X, x.Index)
 		self = 4
-	case *ir.FieldRef:
-		sub(x.X)
-	case *ir.Len:
-		sub(x.X)
-	case *ir.StructLit:
-		sub(x.Fields...)
-	case *ir.ArrayLit:
-		sub(x.Elems...)
-	case *ir.SliceExpr:
-		sub(x.X, x.Lo, x.Hi)
-	case *ir.Call:
-		sub(x.Args...)
-	case *ir.BuiltinCall:
-		sub(x.Args...)
 	}
 	return h + self
 }
@@ -211,7 +185,7 @@ func (f *fnState) binary(e *ast.BinaryExpr) ir.Expr {
 	if x == badExpr || y == badExpr {
 		return badExpr
 	}
-	if e.Op != token.LAND && e.Op != token.LOR && effectful(x) && effectful(y) {
+	if e.Op != token.LAND && e.Op != token.LOR && ir.HasEffects(x) && ir.HasEffects(y) {
 		t.errorf(e.Pos(), "unsupported: both operands of %s call something with effects (an atomic or a device function that writes memory); C does not fix their order as Go does: assign one to a variable first", e.Op)
 		return badExpr
 	}
@@ -452,40 +426,11 @@ func (f *fnState) zero(typ ir.Type) ir.Expr {
 func (f *fnState) lvalue(e ast.Expr) ir.Expr {
 	lv := f.lvalueExpr(e)
 	if lv != nil {
-		if v := assignedVar(lv); v != nil && v.Kind == ir.Param {
+		if v := ir.AssignedVar(lv); v != nil && v.Kind == ir.Param {
 			f.assigns[v] = true
 		}
 	}
 	return lv
-}
-
-// assignedVar returns the variable an assignment to lv changes, or nil
-// when lv is memory a slice or pointer refers to.
-func assignedVar(lv ir.Expr) *ir.Var {
-	v, _ := lvalueRoot(lv)
-	return v
-}
-
-// lvalueRoot follows the fields and array elements of lv down to the
-// variable it belongs to (v), or to the slice or shared array whose memory
-// it is in (inMemory true, v nil).
-func lvalueRoot(lv ir.Expr) (v *ir.Var, inMemory bool) {
-	for {
-		switch x := lv.(type) {
-		case *ir.VarRef:
-			return x.Var, false
-		case *ir.FieldRef:
-			lv = x.X
-		case *ir.Index:
-			switch x.X.Type().(type) {
-			case *ir.Slice, *ir.Pointer:
-				return nil, true
-			}
-			lv = x.X
-		default:
-			return nil, false
-		}
-	}
 }
 
 func (f *fnState) lvalueExpr(e ast.Expr) ir.Expr {
@@ -527,70 +472,11 @@ func (f *fnState) lvalueExpr(e ast.Expr) ir.Expr {
 
 // recordWrite notes that the slice an lvalue is rooted at is written.
 func (f *fnState) recordWrite(lv ir.Expr) {
-	if r := rootVar(lv); r != nil {
+	if r := ir.RootVar(lv); r != nil {
 		if _, ok := r.Type.(*ir.Slice); ok {
 			f.writes[r] = true
 		}
 	}
-}
-
-// effectful reports whether evaluating x may write memory or synchronise:
-// an atomic, or a call of a device function that writes through a slice,
-// uses shared memory or waits at a barrier. The order of two such
-// evaluations is fixed in Go but not in C.
-func effectful(x ir.Expr) bool {
-	switch e := x.(type) {
-	case *ir.Call:
-		if e.Func.Barrier || len(e.Func.Shared) > 0 {
-			return true
-		}
-		for _, p := range e.Func.Params {
-			if p.Written {
-				return true
-			}
-		}
-		for _, a := range e.Args {
-			if effectful(a) {
-				return true
-			}
-		}
-	case *ir.BuiltinCall:
-		if e.Op.IsAtomic() || e.Op == ir.Barrier {
-			return true
-		}
-		for _, a := range e.Args {
-			if effectful(a) {
-				return true
-			}
-		}
-	case *ir.Unary:
-		return effectful(e.X)
-	case *ir.Binary:
-		return effectful(e.X) || effectful(e.Y)
-	case *ir.Convert:
-		return effectful(e.X)
-	case *ir.Index:
-		return effectful(e.X) || effectful(e.Index)
-	case *ir.FieldRef:
-		return effectful(e.X)
-	case *ir.Len:
-		return effectful(e.X)
-	case *ir.StructLit:
-		for _, a := range e.Fields {
-			if effectful(a) {
-				return true
-			}
-		}
-	case *ir.ArrayLit:
-		for _, a := range e.Elems {
-			if effectful(a) {
-				return true
-			}
-		}
-	case *ir.SliceExpr:
-		return effectful(e.X)
-	}
-	return false
 }
 
 // orderedArgs reports an error if more than one of args has effects: C
@@ -598,7 +484,7 @@ func effectful(x ir.Expr) bool {
 func (f *fnState) orderedArgs(pos token.Pos, what string, args []ir.Expr) bool {
 	n := 0
 	for _, a := range args {
-		if effectful(a) {
+		if ir.HasEffects(a) {
 			n++
 		}
 	}
@@ -721,7 +607,7 @@ func (f *fnState) sliceExpr(e *ast.SliceExpr) ir.Expr {
 		if v == badExpr {
 			return badExpr
 		}
-		if hasCall(v) {
+		if ir.HasCall(v) {
 			t.errorf(b.src.Pos(), "unsupported: a slice bound that calls a function; assign it to a variable first")
 			return badExpr
 		}

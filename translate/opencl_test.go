@@ -70,14 +70,14 @@ func TestGoldenOpenCLNoFloat64(t *testing.T) {
 						names = append(names, ir.FastName(n))
 					}
 				}
-				if !cfamily.KernelUsesFloat64(k) {
+				if !ir.KernelUsesFloat64(k) {
 					want[false] = append(want[false], names...)
 				}
 				want[true] = append(want[true], names...)
 				// The standard kernels name their instances: the float64
 				// ones, and only those, need float64.
-				if name == "kernels" && cfamily.KernelUsesFloat64(k) != strings.Contains(k.Name, "float64") {
-					t.Errorf("kernel %s: KernelUsesFloat64 = %v", k.Name, cfamily.KernelUsesFloat64(k))
+				if name == "kernels" && ir.KernelUsesFloat64(k) != strings.Contains(k.Name, "float64") {
+					t.Errorf("kernel %s: KernelUsesFloat64 = %v", k.Name, ir.KernelUsesFloat64(k))
 				}
 			}
 			for _, fp64 := range []bool{true, false} {

@@ -190,26 +190,8 @@ func (f *fnState) alias(v *ir.Var, x ir.Expr) {
 	if _, ok := v.Type.(*ir.Slice); !ok || x == nil {
 		return
 	}
-	if r := rootVar(x); r != nil {
+	if r := ir.RootVar(x); r != nil {
 		f.aliases[v] = append(f.aliases[v], r)
-	}
-}
-
-// rootVar returns the variable an lvalue or slice expression is based on.
-func rootVar(x ir.Expr) *ir.Var {
-	for {
-		switch e := x.(type) {
-		case *ir.VarRef:
-			return e.Var
-		case *ir.Index:
-			x = e.X
-		case *ir.FieldRef:
-			x = e.X
-		case *ir.SliceExpr:
-			x = e.X
-		default:
-			return nil
-		}
 	}
 }
 
@@ -275,7 +257,7 @@ func (f *fnState) store(pos token.Pos, lhs, rhs ast.Expr) []ir.Stmt {
 		f.alias(r.Var, x)
 	}
 	var pre []ir.Stmt
-	if effectful(x) && effectful(target) {
+	if ir.HasEffects(x) && ir.HasEffects(target) {
 		// Go evaluates the index operands on the left first; C++17 the
 		// right-hand side first.
 		target = f.hoistOperands(target, pos, nil, &pre)
@@ -320,7 +302,7 @@ func (f *fnState) hoist(x ir.Expr, pos token.Pos, pre *[]ir.Stmt) ir.Expr {
 	case *ir.Index:
 		base := f.hoist(e.X, pos, pre)
 		idx := e.Index
-		if hasCall(idx) {
+		if ir.HasCall(idx) {
 			tmp := f.temp(idx.Type(), pos)
 			*pre = append(*pre, &ir.DeclStmt{Pos: f.t.pos(pos), Var: tmp, Init: idx})
 			idx = &ir.VarRef{Var: tmp}
@@ -330,50 +312,6 @@ func (f *fnState) hoist(x ir.Expr, pos token.Pos, pre *[]ir.Stmt) ir.Expr {
 		return &ir.FieldRef{X: f.hoist(e.X, pos, pre), Field: e.Field, T: e.T}
 	}
 	return x
-}
-
-// hasCall reports whether evaluating x calls a function or an atomic.
-func hasCall(x ir.Expr) bool {
-	switch e := x.(type) {
-	case *ir.Call:
-		return true
-	case *ir.BuiltinCall:
-		if e.Op.IsAtomic() {
-			return true
-		}
-		for _, a := range e.Args {
-			if hasCall(a) {
-				return true
-			}
-		}
-	case *ir.Unary:
-		return hasCall(e.X)
-	case *ir.Binary:
-		return hasCall(e.X) || hasCall(e.Y)
-	case *ir.Convert:
-		return hasCall(e.X)
-	case *ir.Index:
-		return hasCall(e.X) || hasCall(e.Index)
-	case *ir.FieldRef:
-		return hasCall(e.X)
-	case *ir.Len:
-		return hasCall(e.X)
-	case *ir.StructLit:
-		for _, a := range e.Fields {
-			if hasCall(a) {
-				return true
-			}
-		}
-	case *ir.ArrayLit:
-		for _, a := range e.Elems {
-			if hasCall(a) {
-				return true
-			}
-		}
-	case *ir.SliceExpr:
-		return hasCall(e.X)
-	}
-	return false
 }
 
 // tuple lowers a, b = x, y (or :=, or var a, b = x, y): every right-hand
@@ -718,7 +656,7 @@ func (f *fnState) rangeStmt(s *ast.RangeStmt, label string) []ir.Stmt {
 	}
 	// Go evaluates the range expression once.
 	if _, isConst := limit.(*ir.Const); !isConst {
-		if hasCall(limit) || elemOf == nil {
+		if ir.HasCall(limit) || elemOf == nil {
 			tmp := f.temp(limit.Type(), s.X.Pos())
 			pre = append(pre, &ir.DeclStmt{Pos: pos, Var: tmp, Init: limit})
 			limit = &ir.VarRef{Var: tmp}
@@ -783,7 +721,7 @@ func (f *fnState) rangeStmt(s *ast.RangeStmt, label string) []ir.Stmt {
 	// over a copy, and a slice variable reassigned in the body keeps its
 	// old length and elements. Bind the expression to a temporary when the
 	// body could tell the difference.
-	if root := rootVar(elemOf); root != nil {
+	if root := ir.RootVar(elemOf); root != nil {
 		rebind := false
 		switch elemOf.Type().(type) {
 		case *ir.Array:
@@ -1007,10 +945,10 @@ func storesInto(b *ir.Block, v *ir.Var, whole bool) bool {
 			r, ok := target.(*ir.VarRef)
 			return ok && r.Var == v
 		}
-		return rootVar(target) == v
+		return ir.RootVar(target) == v
 	}
 	found := false
-	walkStmts(b, func(s ir.Stmt) {
+	ir.InspectStmts(b, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
 			found = found || hit(s.Target)
@@ -1021,38 +959,6 @@ func storesInto(b *ir.Block, v *ir.Var, whole bool) bool {
 		}
 	})
 	return found
-}
-
-// walkStmts calls visit for every statement in b, nested ones included.
-func walkStmts(b *ir.Block, visit func(ir.Stmt)) {
-	if b == nil {
-		return
-	}
-	for _, s := range b.Stmts {
-		walkStmt(s, visit)
-	}
-}
-
-func walkStmt(s ir.Stmt, visit func(ir.Stmt)) {
-	if s == nil {
-		return
-	}
-	visit(s)
-	switch s := s.(type) {
-	case *ir.Block:
-		walkStmts(s, visit)
-	case *ir.IfStmt:
-		walkStmts(s.Then, visit)
-		walkStmts(s.Else, visit)
-	case *ir.ForStmt:
-		walkStmt(s.Init, visit)
-		walkStmt(s.Post, visit)
-		walkStmts(s.Body, visit)
-	case *ir.SwitchStmt:
-		for _, c := range s.Cases {
-			walkStmts(c.Body, visit)
-		}
-	}
 }
 
 // initExpr lowers the initial value of a new variable of Go type gt: any

@@ -69,13 +69,35 @@ func Translate(in *Input) (*ir.Program, error) {
 	t := newTranslator(in)
 	t.run()
 	if len(t.errs) == 0 {
+		if err := verifyPass("lowering", t.prog); err != nil {
+			return nil, err
+		}
 		t.uniformity()
 	}
 	if len(t.errs) > 0 {
 		return nil, t.errorList()
 	}
 	checks.Insert(t.prog)
+	if err := verifyPass("checks", t.prog); err != nil {
+		return nil, err
+	}
 	return t.prog, nil
+}
+
+// verifyPasses makes Translate run ir.Verify on the program after every
+// pass that builds or changes it. The package's tests turn it on, so that
+// every program they translate is verified.
+var verifyPasses = false
+
+// verifyPass verifies p after the named pass when verifyPasses is on.
+func verifyPass(pass string, p *ir.Program) error {
+	if !verifyPasses {
+		return nil
+	}
+	if err := ir.Verify(p); err != nil {
+		return fmt.Errorf("invalid IR after %s: %w", pass, err)
+	}
+	return nil
 }
 
 // uniformity reports every barrier that not every thread of a group

@@ -548,7 +548,7 @@ func (f *fn) structLit(e *ir.StructLit) cexpr {
 		case isLit:
 			// The front end makes sure such a literal is constant, so it
 			// may be evaluated first, into a temporary.
-			if !pure(lit) {
+			if ir.HasCall(lit) {
 				fields = append(fields, f.bad("array literal with effects beside an array value in a struct literal").s)
 				continue
 			}

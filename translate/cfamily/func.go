@@ -68,7 +68,7 @@ func (f *fn) collectNames(params []*ir.Var, body *ir.Block) {
 	for _, v := range params {
 		f.origNames[cIdent(v.Name)] = true
 	}
-	ir.WalkStmts(body, func(s ir.Stmt) {
+	ir.InspectStmts(body, func(s ir.Stmt) {
 		if d, ok := s.(*ir.DeclStmt); ok && d.Var != nil {
 			f.origNames[cIdent(d.Var.Name)] = true
 		}
@@ -215,11 +215,10 @@ func (p *printer) function(fu *ir.Func) string {
 	f.fn = fu
 	f.collectNames(fu.Params, fu.Body)
 	f.planBranches(fu.Body)
-	written := writtenArrays(fu)
 	var params []string
 	var copies []*ir.Var
 	inNames := make(map[*ir.Var]string)
-	for i, v := range fu.Params {
+	for _, v := range fu.Params {
 		switch t := v.Type.(type) {
 		case *ir.Slice:
 			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, false), p.lenType()+" "+f.lenName(v))
@@ -232,7 +231,7 @@ func (p *printer) function(fu *ir.Func) string {
 			// Go passes arrays by value; C passes a pointer, to const
 			// since the caller's array may be read-only. A function that
 			// writes its array parameter gets a copy.
-			if written[i] {
+			if v.Assigned {
 				copies = append(copies, v)
 				inNames[v] = f.fresh("dc_in_" + f.name(v))
 				params = append(params, "const "+p.decl(t, inNames[v]))
@@ -273,60 +272,6 @@ func (p *printer) function(fu *ir.Func) string {
 	f.stmts(fu.Body.Stmts)
 	f.b.WriteString("}\n")
 	return head.String() + f.topDecls() + f.b.String()
-}
-
-// writtenArrays reports, per parameter of f, whether it is an array that
-// f's body assigns to (wholly or an element of it).
-func writtenArrays(f *ir.Func) []bool {
-	out := make([]bool, len(f.Params))
-	idx := make(map[*ir.Var]int)
-	for i, v := range f.Params {
-		if _, ok := v.Type.(*ir.Array); ok {
-			idx[v] = i
-		}
-	}
-	if len(idx) == 0 {
-		return out
-	}
-	mark := func(target ir.Expr) {
-		if v := rootVar(target); v != nil {
-			if i, ok := idx[v]; ok {
-				out[i] = true
-			}
-		}
-	}
-	ir.WalkStmts(f.Body, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.AssignStmt:
-			mark(s.Target)
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				mark(t)
-			}
-		}
-		ir.WalkStmtExprs(s, func(e ir.Expr) {
-			if b, ok := e.(*ir.BuiltinCall); ok && b.Op.IsAtomic() && len(b.Args) > 0 {
-				mark(b.Args[0])
-			}
-		})
-	})
-	return out
-}
-
-// rootVar returns the variable at the root of an lvalue (x in x[i].f[j]).
-func rootVar(e ir.Expr) *ir.Var {
-	for {
-		switch x := e.(type) {
-		case *ir.VarRef:
-			return x.Var
-		case *ir.Index:
-			e = x.X
-		case *ir.FieldRef:
-			e = x.X
-		default:
-			return nil
-		}
-	}
 }
 
 // topDecls returns the declarations the body's checks need, one per line.

@@ -82,7 +82,7 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 
 	// Everything after the prelude, in order, each with whether it uses
 	// float64.
-	uses := newF64()
+	uses := ir.NewFloat64Uses()
 	var parts []part
 	add := func(text string, f64 bool) {
 		if text != "" {
@@ -92,30 +92,30 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 	for _, s := range prog.Structs {
 		var sb strings.Builder
 		p.structDecl(&sb, s)
-		add(sb.String(), typeUsesF64(s))
+		add(sb.String(), ir.TypeUsesFloat64(s))
 	}
 	for _, t := range p.wrapperOrder {
 		var sb strings.Builder
 		p.arrayWrapperDecl(&sb, t)
-		add(sb.String(), typeUsesF64(t))
+		add(sb.String(), ir.TypeUsesFloat64(t))
 	}
 	for _, s := range prog.Structs {
-		add(p.eqHelpers[s], typeUsesF64(s))
-		add(p.selHelpers[s], typeUsesF64(s))
-		add(p.makeHelpers[s], typeUsesF64(s))
+		add(p.eqHelpers[s], ir.TypeUsesFloat64(s))
+		add(p.selHelpers[s], ir.TypeUsesFloat64(s))
+		add(p.makeHelpers[s], ir.TypeUsesFloat64(s))
 	}
 	for _, f := range prog.Funcs {
 		if wrapped(f) {
 			var sb strings.Builder
 			p.retStructDecl(&sb, f)
-			add(sb.String(), uses.function(f))
+			add(sb.String(), uses.Func(f))
 		}
 	}
 	for _, f := range prog.Funcs {
-		add(p.funcText[f], uses.function(f))
+		add(p.funcText[f], uses.Func(f))
 	}
 	for _, k := range prog.Kernels {
-		add(p.kernelText[k], uses.kernel(k))
+		add(p.kernelText[k], uses.Kernel(k))
 	}
 	for _, s := range parts {
 		p.needDialect(s.text)

@@ -276,10 +276,10 @@ func (f *fn) arraySource(e ir.Expr) string {
 	if isWrappedCall(e) {
 		return f.wrappedCall(e.(*ir.Call)) + ".r0"
 	}
-	if !pure(e) {
+	if ir.HasCall(e) {
 		// An array field of a function's struct result (f(x).V, or a
 		// row of one): the call goes to a temporary first.
-		if path, c := callRoot(e); c != nil && pure(path(&ir.VarRef{Var: &ir.Var{Type: c.Type()}})) {
+		if path, c := callRoot(e); c != nil && !ir.HasCall(path(&ir.VarRef{Var: &ir.Var{Type: c.Type()}})) {
 			f.temps++
 			tmp := &ir.Var{Name: fmt.Sprintf("dc_t%d", f.temps), Type: c.Type()}
 			f.names[tmp] = tmp.Name // dc_ names are the printer's own
@@ -290,7 +290,7 @@ func (f *fn) arraySource(e ir.Expr) string {
 		// is computed once, into a pointer the copy reads through.
 		if at, ok := e.Type().(*ir.Array); ok {
 			q, inMemory := f.p.spaceQualifier(e)
-			if !inMemory && rootVar(e) == nil {
+			if !inMemory && ir.RootVar(e) == nil {
 				f.problemf("copying an array from an expression with calls")
 				return f.expr(e).s
 			}
@@ -389,7 +389,7 @@ func (f *fn) assign(target, value ir.Expr) {
 			return
 		}
 		src := f.arraySource(value)
-		if !pure(target) {
+		if ir.HasCall(target) {
 			f.problemf("assigning an array to a location computed with calls")
 		}
 		f.copyArray(t, f.expr(target).s, src)
@@ -575,7 +575,7 @@ func (f *fn) cSwitch(s *ir.SwitchStmt) {
 			}
 		}
 		f.body(c.Body)
-		if !terminates(c.Body) {
+		if !endsInJump(c.Body) {
 			f.depth++
 			f.linef("break;")
 			f.depth--
@@ -585,9 +585,9 @@ func (f *fn) cSwitch(s *ir.SwitchStmt) {
 	f.linef("}")
 }
 
-// terminates reports whether b ends in a statement that leaves it (so a
+// endsInJump reports whether b ends in a return, break or continue (so a
 // trailing break would be unreachable).
-func terminates(b *ir.Block) bool {
+func endsInJump(b *ir.Block) bool {
 	if b == nil || len(b.Stmts) == 0 {
 		return false
 	}

@@ -557,63 +557,30 @@ func intConst(e ir.Expr) (int64, bool) {
 
 // expr inserts the checks of e and its operands.
 func (w *walker) expr(e ir.Expr) {
+	if b, ok := e.(*ir.Binary); ok && (b.Op == token.LAND || b.Op == token.LOR) {
+		// The right operand runs only where the left one allows.
+		w.expr(b.X)
+		saved := len(w.facts)
+		w.facts = append(w.facts, w.factsOf(b.X, b.Op == token.LAND)...)
+		w.expr(b.Y)
+		w.facts = w.facts[:saved]
+		return
+	}
+	ir.DoChildren(e, func(c ir.Node) { w.expr(c.(ir.Expr)) })
 	switch e := e.(type) {
-	case *ir.Unary:
-		w.expr(e.X)
 	case *ir.Binary:
-		w.expr(e.X)
-		if e.Op == token.LAND || e.Op == token.LOR {
-			// The right operand runs only where the left one allows.
-			saved := len(w.facts)
-			w.facts = append(w.facts, w.factsOf(e.X, e.Op == token.LAND)...)
-			w.expr(e.Y)
-			w.facts = w.facts[:saved]
-			return
-		}
-		w.expr(e.Y)
 		if (e.Op == token.QUO || e.Op == token.REM) && isInt(e.T) && !w.nonZero(e.Y) {
 			e.Check = w.ins.newCheck(ir.CheckDivide, w.at(e.Pos))
 			e.Check.When = w.divideWhen(e.Y)
 		}
-	case *ir.Convert:
-		w.expr(e.X)
 	case *ir.Index:
-		w.expr(e.X)
-		w.expr(e.Index)
 		if !w.inRange(e) {
 			e.Check = w.ins.newCheck(ir.CheckIndex, w.at(e.Pos))
 			e.Check.When = w.indexWhen(e)
 		}
-	case *ir.FieldRef:
-		w.expr(e.X)
-	case *ir.Len:
-		w.expr(e.X)
-	case *ir.StructLit:
-		for _, f := range e.Fields {
-			w.expr(f)
-		}
-	case *ir.ArrayLit:
-		for _, x := range e.Elems {
-			w.expr(x)
-		}
 	case *ir.SliceExpr:
-		w.expr(e.X)
-		if e.Lo != nil {
-			w.expr(e.Lo)
-		}
-		if e.Hi != nil {
-			w.expr(e.Hi)
-		}
 		if e.Lo != nil || e.Hi != nil {
 			e.Check = w.ins.newCheck(ir.CheckSlice, w.at(e.Pos))
-		}
-	case *ir.Call:
-		for _, a := range e.Args {
-			w.expr(a)
-		}
-	case *ir.BuiltinCall:
-		for _, a := range e.Args {
-			w.expr(a)
 		}
 	}
 }
@@ -680,15 +647,15 @@ func (w *walker) inRange(e *ir.Index) bool {
 // countAssigns counts, per variable, the assignments after declaration:
 // the variable itself or (for arrays and structs) part of it.
 func countAssigns(b *ir.Block, n map[*ir.Var]int) {
-	ir.WalkStmts(b, func(s ir.Stmt) {
+	ir.InspectStmts(b, func(s ir.Stmt) {
 		switch s := s.(type) {
 		case *ir.AssignStmt:
-			if v := rootVar(s.Target); v != nil {
+			if v := ir.AssignedVar(s.Target); v != nil {
 				n[v]++
 			}
 		case *ir.CallStmt:
 			for _, t := range s.Targets {
-				if v := rootVar(t); v != nil {
+				if v := ir.AssignedVar(t); v != nil {
 					n[v]++
 				}
 			}
@@ -703,30 +670,10 @@ func assignsVar(b *ir.Block, v *ir.Var) bool {
 	return n[v] > 0
 }
 
-// rootVar returns the variable an lvalue assigns (part of), or nil for
-// memory reached through a slice or pointer.
-func rootVar(e ir.Expr) *ir.Var {
-	for {
-		switch x := e.(type) {
-		case *ir.VarRef:
-			return x.Var
-		case *ir.FieldRef:
-			e = x.X
-		case *ir.Index:
-			if _, ok := x.X.Type().(*ir.Array); !ok {
-				return nil
-			}
-			e = x.X
-		default:
-			return nil
-		}
-	}
-}
-
 // containsCheck reports whether b carries a check.
 func containsCheck(b *ir.Block) bool {
 	found := false
-	walkExprs(b, func(e ir.Expr) {
+	ir.InspectExprs(b, func(e ir.Expr) {
 		switch e := e.(type) {
 		case *ir.Index:
 			found = found || e.Check != nil
@@ -742,15 +689,10 @@ func containsCheck(b *ir.Block) bool {
 // callsChecked reports whether b calls a function in checked.
 func callsChecked(b *ir.Block, checked map[*ir.Func]bool) bool {
 	found := false
-	walkExprs(b, func(e ir.Expr) {
+	ir.InspectExprs(b, func(e ir.Expr) {
 		if c, ok := e.(*ir.Call); ok && checked[c.Func] {
 			found = true
 		}
 	})
 	return found
-}
-
-// walkExprs calls fn for every expression in b, nested ones included.
-func walkExprs(b *ir.Block, fn func(ir.Expr)) {
-	ir.WalkStmts(b, func(s ir.Stmt) { ir.WalkStmtExprs(s, fn) })
 }

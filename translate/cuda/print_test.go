@@ -1048,7 +1048,11 @@ extern "C" __global__ void Slices_aliased(int dc_blank1, const float* src, long 
 func TestPrint(t *testing.T) {
 	for _, c := range printCases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := PrintChecked(c.prog())
+			prog := c.prog()
+			if err := ir.Verify(prog); err != nil {
+				t.Fatalf("the test's program is invalid: %v", err)
+			}
+			got, err := PrintChecked(prog)
 			if err != nil {
 				t.Errorf("PrintChecked: %v", err)
 			}

@@ -406,6 +406,7 @@ func miscProgram() *ir.Program {
 	vec4 := arrayOf(4, tF32)
 
 	v, s := param("v", vec4), param("s", tF32)
+	v.Assigned = true // scale assigns to elements of its copy of v
 	i := local("i", tInt)
 	scale := function("scale", 3, []*ir.Var{v, s}, []ir.Type{vec4},
 		countLoop(3, i, cnst(tInt, 4),

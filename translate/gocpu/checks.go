@@ -120,19 +120,17 @@ func (p *printer) kernelName(k *ir.Kernel) string {
 // active check or calls a checked device function.
 func (p *printer) usesFaults(body *ir.Block) bool {
 	found := false
-	ir.WalkStmts(body, func(s ir.Stmt) {
-		ir.WalkStmtExprs(s, func(e ir.Expr) {
-			switch e := e.(type) {
-			case *ir.Index:
-				found = found || p.active(e.Check)
-			case *ir.SliceExpr:
-				found = found || p.active(e.Check)
-			case *ir.Binary:
-				found = found || p.active(e.Check)
-			case *ir.Call:
-				found = found || e.Func.Checked
-			}
-		})
+	ir.InspectExprs(body, func(e ir.Expr) {
+		switch e := e.(type) {
+		case *ir.Index:
+			found = found || p.active(e.Check)
+		case *ir.SliceExpr:
+			found = found || p.active(e.Check)
+		case *ir.Binary:
+			found = found || p.active(e.Check)
+		case *ir.Call:
+			found = found || e.Func.Checked
+		}
 	})
 	return found
 }

@@ -56,11 +56,7 @@ func SharedName(s *ir.Shared) string { return "dc_" + s.Name }
 // it has no barrier and uses no shared memory, directly or in a callee.
 // Otherwise it prints as a per-thread function driven by cpu.RunGroups.
 func Loop(k *ir.Kernel) bool {
-	if k.Barrier || len(k.Shared) > 0 {
-		return false
-	}
-	in := analyze(k.Body)
-	return !in.barrier && len(in.shared) == 0
+	return !k.Barrier && len(k.Shared) == 0
 }
 
 // Func returns device function f as a Go function declaration:
@@ -98,7 +94,7 @@ func Func(f *ir.Func) jen.Code {
 		results = jen.Parens(jen.List(list...))
 	}
 	body := p.block(f.Body)
-	if len(f.Results) > 0 && !terminates(f.Body, in) {
+	if len(f.Results) > 0 && !ir.Terminates(f.Body) {
 		body = append(body, jen.Panic(jen.Lit("unreachable")))
 	}
 	return jen.Commentf("%s is device function %s.", FuncName(f), f.Name).Line().

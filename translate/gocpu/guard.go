@@ -110,56 +110,13 @@ func invariant(n ir.Expr, k *ir.Kernel) ir.Expr {
 	case *ir.Const:
 		return n
 	case *ir.VarRef:
-		if e.Var.Kind == ir.Param && !assigned(k.Body, e.Var) {
+		if e.Var.Kind == ir.Param && !e.Var.Assigned {
 			return n
 		}
 	case *ir.Len:
-		if r, ok := e.X.(*ir.VarRef); ok && r.Var.Kind == ir.Param && !assigned(k.Body, r.Var) {
+		if r, ok := e.X.(*ir.VarRef); ok && r.Var.Kind == ir.Param && !r.Var.Assigned {
 			return n
 		}
 	}
 	return nil
-}
-
-// assigned reports whether any statement in b stores to v itself.
-func assigned(b *ir.Block, v *ir.Var) bool {
-	found := false
-	var stmt func(s ir.Stmt)
-	block := func(b *ir.Block) {
-		if b == nil {
-			return
-		}
-		for _, s := range b.Stmts {
-			stmt(s)
-		}
-	}
-	stmt = func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.Block:
-			block(s)
-		case *ir.AssignStmt:
-			if isVar(s.Target, v) {
-				found = true
-			}
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				if t != nil && isVar(t, v) {
-					found = true
-				}
-			}
-		case *ir.IfStmt:
-			block(s.Then)
-			block(s.Else)
-		case *ir.ForStmt:
-			stmt(s.Init)
-			stmt(s.Post)
-			block(s.Body)
-		case *ir.SwitchStmt:
-			for _, c := range s.Cases {
-				block(c.Body)
-			}
-		}
-	}
-	block(b)
-	return found
 }

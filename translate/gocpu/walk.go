@@ -11,13 +11,11 @@ import (
 type info struct {
 	read       map[*ir.Var]bool    // variables read (not only assigned)
 	uses       ir.ThreadUses       // thread builtins used directly
-	barrier    bool                // a barrier, directly or in a callee
 	threadCall bool                // a direct call passes the thread
 	returns    bool                // a return statement
 	shared     map[*ir.Shared]bool // shared arrays referenced or passed on
 	sharedList []*ir.Shared        // the same, in the order found
 	labels     map[ir.Stmt]string  // loops and switches a branch must name, with their base label
-	breaks     map[ir.Stmt]bool    // loops and switches a break leaves
 	typeNames  map[string]bool     // names of the types the body mentions
 	nlabel     int                 // labels invented so far
 }
@@ -28,73 +26,72 @@ func analyze(body *ir.Block) *info {
 		read:      map[*ir.Var]bool{},
 		shared:    map[*ir.Shared]bool{},
 		labels:    map[ir.Stmt]string{},
-		breaks:    map[ir.Stmt]bool{},
 		typeNames: map[string]bool{},
 	}
-	if body != nil {
-		in.stmt(body)
-	}
+	ir.Inspect(body, in.visit)
 	return in
 }
 
-func (in *info) block(b *ir.Block) {
-	if b == nil {
-		return
-	}
-	for _, s := range b.Stmts {
-		in.stmt(s)
-	}
-}
-
-func (in *info) stmt(s ir.Stmt) {
-	switch s := s.(type) {
-	case nil:
-	case *ir.Block:
-		in.block(s)
+// visit records what node n tells the printer and says whether Inspect
+// should go on into n's children; it walks them itself where it must see
+// them in a particular way or order.
+func (in *info) visit(n ir.Node) bool {
+	switch n := n.(type) {
 	case *ir.DeclStmt:
-		in.typ(s.Var.Type)
-		in.expr(s.Init)
+		in.typ(n.Var.Type)
 	case *ir.AssignStmt:
-		in.target(s.Target)
-		in.expr(s.Value)
+		in.target(n.Target)
+		ir.Inspect(n.Value, in.visit)
+		return false
 	case *ir.CallStmt:
-		for _, t := range s.Targets {
+		for _, t := range n.Targets {
 			in.target(t)
 		}
-		in.expr(s.Call)
-	case *ir.ExprStmt:
-		in.expr(s.X)
-	case *ir.IfStmt:
-		in.expr(s.Cond)
-		in.block(s.Then)
-		in.block(s.Else)
-	case *ir.ForStmt:
-		in.stmt(s.Init)
-		in.expr(s.Cond)
-		in.stmt(s.Post)
-		in.block(s.Body)
-	case *ir.SwitchStmt:
-		in.expr(s.Tag)
-		for _, c := range s.Cases {
-			for _, v := range c.Values {
-				in.expr(v)
-			}
-			in.block(c.Body)
-		}
+		ir.Inspect(n.Call, in.visit)
+		return false
 	case *ir.BranchStmt:
-		if s.Kind == ir.Break {
-			in.breaks[s.Target] = true
-		}
-		if (s.Labelled || !s.Innermost) && s.Target != nil {
-			if _, ok := in.labels[s.Target]; !ok {
-				in.labels[s.Target] = in.newLabel(s.Target)
+		if (n.Labelled || !n.Innermost) && n.Target != nil {
+			if _, ok := in.labels[n.Target]; !ok {
+				in.labels[n.Target] = in.newLabel(n.Target)
 			}
 		}
 	case *ir.ReturnStmt:
 		in.returns = true
-		for _, r := range s.Results {
-			in.expr(r)
+	case *ir.VarRef:
+		in.read[n.Var] = true
+	case *ir.SharedRef:
+		in.useShared(n.Shared)
+	case *ir.Call:
+		// The arguments' shared arrays come before the callee's.
+		for _, a := range n.Args {
+			ir.Inspect(a, in.visit)
 		}
+		if n.Func.Thread != nil {
+			in.threadCall = true
+		}
+		for _, s := range n.Func.Shared {
+			in.useShared(s)
+		}
+		for _, t := range n.Func.Results {
+			in.typ(t)
+		}
+		in.exprType(n)
+		return false
+	case *ir.BuiltinCall:
+		if n.Op.IsThread() {
+			in.uses = in.uses.With(n.Op)
+		}
+	}
+	if e, ok := n.(ir.Expr); ok {
+		in.exprType(e)
+	}
+	return true
+}
+
+// exprType records the type names of e's type.
+func (in *info) exprType(e ir.Expr) {
+	if t := e.Type(); t != nil {
+		in.typ(t)
 	}
 }
 
@@ -130,79 +127,7 @@ func (in *info) target(e ir.Expr) {
 		in.typ(v.Var.Type)
 		return
 	}
-	in.expr(e)
-}
-
-func (in *info) expr(e ir.Expr) {
-	switch e := e.(type) {
-	case nil:
-		return
-	case *ir.Const:
-	case *ir.VarRef:
-		in.read[e.Var] = true
-	case *ir.SharedRef:
-		in.useShared(e.Shared)
-	case *ir.Unary:
-		in.expr(e.X)
-	case *ir.Binary:
-		in.expr(e.X)
-		in.expr(e.Y)
-	case *ir.Convert:
-		in.expr(e.X)
-	case *ir.Index:
-		in.expr(e.X)
-		in.expr(e.Index)
-	case *ir.FieldRef:
-		in.expr(e.X)
-	case *ir.Len:
-		in.expr(e.X)
-	case *ir.StructLit:
-		for _, f := range e.Fields {
-			in.expr(f)
-		}
-	case *ir.ArrayLit:
-		in.typ(e.T)
-		for _, f := range e.Elems {
-			in.expr(f)
-		}
-	case *ir.SliceExpr:
-		in.expr(e.X)
-		if e.Lo != nil {
-			in.expr(e.Lo)
-		}
-		if e.Hi != nil {
-			in.expr(e.Hi)
-		}
-	case *ir.Call:
-		for _, a := range e.Args {
-			in.expr(a)
-		}
-		if e.Func.Thread != nil {
-			in.threadCall = true
-		}
-		if e.Func.Barrier {
-			in.barrier = true
-		}
-		for _, s := range e.Func.Shared {
-			in.useShared(s)
-		}
-		for _, t := range e.Func.Results {
-			in.typ(t)
-		}
-	case *ir.BuiltinCall:
-		if e.Op.IsThread() {
-			in.uses = in.uses.With(e.Op)
-		}
-		if e.Op == ir.Barrier {
-			in.barrier = true
-		}
-		for _, a := range e.Args {
-			in.expr(a)
-		}
-	}
-	if t := e.Type(); t != nil {
-		in.typ(t)
-	}
+	ir.Inspect(e, in.visit)
 }
 
 // typ records the type names t mentions, so that variables of the same
@@ -237,34 +162,4 @@ func baseName(name string) string {
 		return name[:i]
 	}
 	return name
-}
-
-// terminates reports whether s is a terminating statement in the sense of
-// the Go specification, so that a function with results may end with it.
-func terminates(s ir.Stmt, in *info) bool {
-	switch s := s.(type) {
-	case *ir.ReturnStmt:
-		return true
-	case *ir.Block:
-		return s != nil && len(s.Stmts) > 0 && terminates(s.Stmts[len(s.Stmts)-1], in)
-	case *ir.IfStmt:
-		return s.Else != nil && terminates(s.Then, in) && terminates(s.Else, in)
-	case *ir.ForStmt:
-		return s.Cond == nil && !in.breaks[s]
-	case *ir.SwitchStmt:
-		if in.breaks[s] {
-			return false
-		}
-		def := false
-		for _, c := range s.Cases {
-			if len(c.Values) == 0 {
-				def = true
-			}
-			if !terminates(c.Body, in) {
-				return false
-			}
-		}
-		return def
-	}
-	return false
 }

@@ -166,6 +166,7 @@ func (u ThreadUses) With(b Builtin) ThreadUses {
 
 // Stmt is a statement.
 type Stmt interface {
+	Node
 	StmtPos() Pos
 	stmt()
 }
@@ -305,6 +306,7 @@ func (*ReturnStmt) stmt() {}
 
 // Expr is a typed expression.
 type Expr interface {
+	Node
 	Type() Type
 	expr()
 }

@@ -55,27 +55,25 @@ func FastConditions(k *Kernel) []LaunchExpr {
 	var out []LaunchExpr
 	found := false
 	seen := map[string]bool{}
-	WalkStmts(k.Body, func(s Stmt) {
-		WalkStmtExprs(s, func(e Expr) {
-			var c *Check
-			switch e := e.(type) {
-			case *Index:
-				c = e.Check
-			case *Binary:
-				c = e.Check
+	InspectExprs(k.Body, func(e Expr) {
+		var c *Check
+		switch e := e.(type) {
+		case *Index:
+			c = e.Check
+		case *Binary:
+			c = e.Check
+		}
+		if c == nil || c.When == nil {
+			return
+		}
+		found = true
+		for _, w := range c.When {
+			key := fmt.Sprint(w)
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, w)
 			}
-			if c == nil || c.When == nil {
-				return
-			}
-			found = true
-			for _, w := range c.When {
-				key := fmt.Sprint(w)
-				if !seen[key] {
-					seen[key] = true
-					out = append(out, w)
-				}
-			}
-		})
+		}
 	})
 	if found && out == nil {
 		out = []LaunchExpr{} // the checks hold in every launch
@@ -88,19 +86,17 @@ func FastConditions(k *Kernel) []LaunchExpr {
 // checked device functions.
 func FastChecked(k *Kernel) bool {
 	found := false
-	WalkStmts(k.Body, func(s Stmt) {
-		WalkStmtExprs(s, func(e Expr) {
-			switch e := e.(type) {
-			case *Index:
-				found = found || e.Check != nil && e.Check.When == nil
-			case *SliceExpr:
-				found = found || e.Check != nil
-			case *Binary:
-				found = found || e.Check != nil && e.Check.When == nil
-			case *Call:
-				found = found || e.Func.Checked
-			}
-		})
+	InspectExprs(k.Body, func(e Expr) {
+		switch e := e.(type) {
+		case *Index:
+			found = found || e.Check != nil && e.Check.When == nil
+		case *SliceExpr:
+			found = found || e.Check != nil
+		case *Binary:
+			found = found || e.Check != nil && e.Check.When == nil
+		case *Call:
+			found = found || e.Func.Checked
+		}
 	})
 	return found
 }

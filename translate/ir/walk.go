@@ -1,109 +1,185 @@
 package ir
 
-// WalkStmts calls visit for s and every statement nested in it, in order:
-// blocks, the branches of if, the init, post and body of for, and the
-// bodies of switch cases.
-func WalkStmts(s Stmt, visit func(Stmt)) {
-	if b, ok := s.(*Block); s == nil || ok && b == nil {
+// Node is anything Inspect visits: a statement (Stmt), an expression (Expr)
+// or a switch case (*Case).
+type Node interface{ node() }
+
+func (*Block) node()      {}
+func (*DeclStmt) node()   {}
+func (*AssignStmt) node() {}
+func (*CallStmt) node()   {}
+func (*ExprStmt) node()   {}
+func (*IfStmt) node()     {}
+func (*ForStmt) node()    {}
+func (*SwitchStmt) node() {}
+func (*BranchStmt) node() {}
+func (*ReturnStmt) node() {}
+func (*Case) node()       {}
+
+func (*Const) node()       {}
+func (*VarRef) node()      {}
+func (*SharedRef) node()   {}
+func (*Unary) node()       {}
+func (*Binary) node()      {}
+func (*Convert) node()     {}
+func (*Index) node()       {}
+func (*FieldRef) node()    {}
+func (*Len) node()         {}
+func (*StructLit) node()   {}
+func (*ArrayLit) node()    {}
+func (*SliceExpr) node()   {}
+func (*Call) node()        {}
+func (*BuiltinCall) node() {}
+
+// Inspect traverses the tree rooted at n in depth-first order, as
+// go/ast.Inspect does: it calls f(n) and, if that returns true, inspects
+// each child of n (see DoChildren) in order, then returns.
+func Inspect(n Node, f func(Node) bool) {
+	if isNil(n) || !f(n) {
 		return
 	}
-	visit(s)
-	switch s := s.(type) {
-	case *Block:
-		for _, x := range s.Stmts {
-			WalkStmts(x, visit)
-		}
-	case *IfStmt:
-		WalkStmts(s.Then, visit)
-		WalkStmts(s.Else, visit)
-	case *ForStmt:
-		WalkStmts(s.Init, visit)
-		WalkStmts(s.Post, visit)
-		WalkStmts(s.Body, visit)
-	case *SwitchStmt:
-		for _, c := range s.Cases {
-			WalkStmts(c.Body, visit)
-		}
-	}
+	DoChildren(n, func(c Node) { Inspect(c, f) })
 }
 
-// WalkStmtExprs calls visit for every expression of s itself (not of
-// nested statements), sub-expressions included.
-func WalkStmtExprs(s Stmt, visit func(Expr)) {
-	var roots []Expr
-	switch s := s.(type) {
+// DoChildren calls f for each non-nil child of n in source order. The
+// children of a node are the statements and expressions it holds: the
+// statements of a block; the initial value of a declaration; the target
+// and value of an assignment; the targets and call of a CallStmt; the
+// condition, then and else of an if; the init, condition, post and body
+// of a for; the tag and cases of a switch, and the values and body of a
+// case; the results of a return; the operands of an expression (the
+// arguments of a call). A BranchStmt's Target is a reference, not a
+// child. Nil children (a missing else, a nil CallStmt target, an absent
+// slice bound) are skipped.
+func DoChildren(n Node, f func(Node)) {
+	expr := func(e Expr) {
+		if e != nil {
+			f(e)
+		}
+	}
+	exprs := func(es []Expr) {
+		for _, e := range es {
+			expr(e)
+		}
+	}
+	stmt := func(s Stmt) {
+		if s != nil && !isNil(s) {
+			f(s)
+		}
+	}
+	switch n := n.(type) {
+	case *Block:
+		if n != nil {
+			for _, s := range n.Stmts {
+				stmt(s)
+			}
+		}
 	case *DeclStmt:
-		roots = []Expr{s.Init}
+		expr(n.Init)
 	case *AssignStmt:
-		roots = []Expr{s.Target, s.Value}
+		expr(n.Target)
+		expr(n.Value)
 	case *CallStmt:
-		roots = append(roots, s.Targets...)
-		if s.Call != nil {
-			roots = append(roots, s.Call)
+		exprs(n.Targets)
+		if n.Call != nil {
+			f(n.Call)
 		}
 	case *ExprStmt:
-		roots = []Expr{s.X}
+		expr(n.X)
 	case *IfStmt:
-		roots = []Expr{s.Cond}
+		expr(n.Cond)
+		stmt(n.Then)
+		stmt(n.Else)
 	case *ForStmt:
-		roots = []Expr{s.Cond}
+		stmt(n.Init)
+		expr(n.Cond)
+		stmt(n.Post)
+		stmt(n.Body)
 	case *SwitchStmt:
-		roots = []Expr{s.Tag}
-		for _, c := range s.Cases {
-			roots = append(roots, c.Values...)
+		expr(n.Tag)
+		for _, c := range n.Cases {
+			if c != nil {
+				f(c)
+			}
 		}
+	case *Case:
+		if n != nil {
+			exprs(n.Values)
+			stmt(n.Body)
+		}
+	case *BranchStmt:
 	case *ReturnStmt:
-		roots = s.Results
-	}
-	for _, e := range roots {
-		WalkExpr(e, visit)
+		exprs(n.Results)
+
+	case *Const, *VarRef, *SharedRef:
+	case *Unary:
+		expr(n.X)
+	case *Binary:
+		expr(n.X)
+		expr(n.Y)
+	case *Convert:
+		expr(n.X)
+	case *Index:
+		expr(n.X)
+		expr(n.Index)
+	case *FieldRef:
+		expr(n.X)
+	case *Len:
+		expr(n.X)
+	case *StructLit:
+		exprs(n.Fields)
+	case *ArrayLit:
+		exprs(n.Elems)
+	case *SliceExpr:
+		expr(n.X)
+		expr(n.Lo)
+		expr(n.Hi)
+	case *Call:
+		if n != nil {
+			exprs(n.Args)
+		}
+	case *BuiltinCall:
+		exprs(n.Args)
 	}
 }
 
-// WalkExpr calls visit for e, then for every sub-expression of it.
-func WalkExpr(e Expr, visit func(Expr)) {
-	if e == nil {
-		return
-	}
-	visit(e)
-	switch e := e.(type) {
-	case *Unary:
-		WalkExpr(e.X, visit)
-	case *Binary:
-		WalkExpr(e.X, visit)
-		WalkExpr(e.Y, visit)
-	case *Convert:
-		WalkExpr(e.X, visit)
-	case *Index:
-		WalkExpr(e.X, visit)
-		WalkExpr(e.Index, visit)
-	case *FieldRef:
-		WalkExpr(e.X, visit)
-	case *Len:
-		WalkExpr(e.X, visit)
-	case *StructLit:
-		for _, x := range e.Fields {
-			WalkExpr(x, visit)
-		}
-	case *ArrayLit:
-		for _, x := range e.Elems {
-			WalkExpr(x, visit)
-		}
-	case *SliceExpr:
-		WalkExpr(e.X, visit)
-		if e.Lo != nil {
-			WalkExpr(e.Lo, visit)
-		}
-		if e.Hi != nil {
-			WalkExpr(e.Hi, visit)
-		}
+// isNil reports whether n is nil or a nil pointer of one of the node types
+// whose fields may legitimately be left nil (*Block, *Call, *Case).
+func isNil(n Node) bool {
+	switch n := n.(type) {
+	case nil:
+		return true
+	case *Block:
+		return n == nil
 	case *Call:
-		for _, x := range e.Args {
-			WalkExpr(x, visit)
-		}
-	case *BuiltinCall:
-		for _, x := range e.Args {
-			WalkExpr(x, visit)
-		}
+		return n == nil
+	case *Case:
+		return n == nil
 	}
+	return false
+}
+
+// InspectExprs calls f for every expression in the tree rooted at n,
+// sub-expressions included, in the order of Inspect.
+func InspectExprs(n Node, f func(Expr)) {
+	Inspect(n, func(n Node) bool {
+		if e, ok := n.(Expr); ok {
+			f(e)
+		}
+		return true
+	})
+}
+
+// InspectStmts calls f for every statement in the tree rooted at n, nested
+// ones included, in the order of Inspect.
+func InspectStmts(n Node, f func(Stmt)) {
+	Inspect(n, func(n Node) bool {
+		switch n := n.(type) {
+		case Stmt:
+			f(n)
+		case Expr:
+			return false // expressions hold no statements
+		}
+		return true
+	})
 }

@@ -524,50 +524,26 @@ func (w *walker) vary(e ir.Expr) bool {
 // under ctl by the statement at pos: the right operand of && and || only
 // where the left one lets it.
 func (w *walker) calls(e ir.Expr, ctl *cause, pos ir.Pos) {
-	switch e := e.(type) {
-	case nil, *ir.Const, *ir.VarRef, *ir.SharedRef:
-	case *ir.Unary:
-		w.calls(e.X, ctl, pos)
-	case *ir.Binary:
-		w.calls(e.X, ctl, pos)
+	if e == nil {
+		return
+	}
+	if b, ok := e.(*ir.Binary); ok {
+		w.calls(b.X, ctl, pos)
 		right := ctl
-		if ctl == nil && (e.Op == token.LAND || e.Op == token.LOR) && w.vary(e.X) {
-			right = &cause{kind: condCause, cond: e.X, negate: e.Op == token.LOR, pos: pos}
+		if ctl == nil && (b.Op == token.LAND || b.Op == token.LOR) && w.vary(b.X) {
+			right = &cause{kind: condCause, cond: b.X, negate: b.Op == token.LOR, pos: pos}
 		}
-		w.calls(e.Y, right, pos)
-	case *ir.Convert:
-		w.calls(e.X, ctl, pos)
-	case *ir.Index:
-		w.calls(e.X, ctl, pos)
-		w.calls(e.Index, ctl, pos)
-	case *ir.FieldRef:
-		w.calls(e.X, ctl, pos)
-	case *ir.Len:
-		w.calls(e.X, ctl, pos)
-	case *ir.SliceExpr:
-		w.calls(e.X, ctl, pos)
-		w.calls(e.Lo, ctl, pos)
-		w.calls(e.Hi, ctl, pos)
-	case *ir.StructLit:
-		for _, x := range e.Fields {
-			w.calls(x, ctl, pos)
-		}
-	case *ir.ArrayLit:
-		for _, x := range e.Elems {
-			w.calls(x, ctl, pos)
-		}
+		w.calls(b.Y, right, pos)
+		return
+	}
+	ir.DoChildren(e, func(c ir.Node) { w.calls(c.(ir.Expr), ctl, pos) })
+	switch e := e.(type) {
 	case *ir.Call:
-		for _, x := range e.Args {
-			w.calls(x, ctl, pos)
-		}
 		w.callResults(e) // analyses the callee for these arguments
 		if e.Func.Barrier && ctl != nil {
 			w.diagnose(pos, fmt.Sprintf("call of %s (which calls %s.Barrier())", e.Func.GoName, w.thread), ctl)
 		}
 	case *ir.BuiltinCall:
-		for _, x := range e.Args {
-			w.calls(x, ctl, pos)
-		}
 		if e.Op == ir.Barrier && ctl != nil {
 			w.diagnose(pos, w.thread+".Barrier()", ctl)
 		}

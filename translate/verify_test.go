@@ -1,0 +1,5 @@
+package translate
+
+// Every program the package's tests translate is verified after every
+// pass (see verifyPasses).
+func init() { verifyPasses = true }
