@@ -247,9 +247,13 @@ func TestLaunchAllocs(t *testing.T) {
 	}
 	checked := *scaleKernel
 	checked.Checked = true
+	// A kernel with a launch condition that holds (len(y) - 1 >= 0): its
+	// launches take the fast entry point.
+	fast := checked
+	fast.FastIf = []runtime.LaunchExpr{{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub}}}
 	a := runtime.Scalar(float32(2))
 	g := dc.Grid1D(1024)
-	for _, k := range []*runtime.Kernel{scaleKernel, &checked} {
+	for _, k := range []*runtime.Kernel{scaleKernel, &checked, &fast} {
 		args := []runtime.Arg{a, x, y}
 		launch := func() {
 			if err := dev.Launch(k, g, args, nil); err != nil {
@@ -263,6 +267,9 @@ func TestLaunchAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(100, launch); n != 0 {
 			t.Errorf("kernel %s (checked %v): %v allocations per launch, want 0", k.Name, k.Checked, n)
 		}
+	}
+	if st := dev.Stats(); st.FastLaunches == 0 {
+		t.Errorf("no fast launch: %+v", st)
 	}
 	if n := testing.AllocsPerRun(100, func() { runtime.Scalar(int64(1)) }); n != 1 {
 		t.Errorf("Scalar of an int64: %v allocations, want 1", n)
