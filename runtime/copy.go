@@ -27,10 +27,10 @@ type Precompiler interface {
 // does. Like a launch it is queued after the work launched before it and
 // may finish after Copy returns; Read, Sync and later launches see its
 // result. On a device with separate memory whose backend copies on the
-// device (CUDA) the data never visits the host: both device copies are
-// made current first if needed, and dst becomes device-dirty. Otherwise
-// (the CPU, OpenCL, or two buffers that exist on the host only) the
-// elements are copied through the host copies.
+// device (CUDA, OpenCL) the data never visits the host: both device copies
+// are made current first if needed, and dst becomes device-dirty.
+// Otherwise (the CPU, a backend without Copier, or two buffers that exist
+// on the host only) the elements are copied through the host copies.
 // Copying a buffer onto itself copies nothing.
 func Copy[T any](dst, src *Buffer[T]) (int, error) {
 	if err := dst.usable("Copy"); err != nil {

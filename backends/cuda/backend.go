@@ -429,6 +429,9 @@ func (m *memory) Copy(dstOff int64, src runtime.Memory, srcOff, n int64) error {
 	if err := s.check("Copy", srcOff, int(n)); err != nil || n == 0 {
 		return err
 	}
+	if s == m && srcOff < dstOff+n && dstOff < srcOff+n {
+		return errors.New("cuda: Copy: the regions overlap")
+	}
 	d := b.dev
 	if err := d.enter(); err != nil {
 		return d.fail(err)

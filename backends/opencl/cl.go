@@ -102,6 +102,7 @@ type api struct {
 	enqueueNDRangeKernel    uintptr
 	createBuffer            uintptr
 	enqueueWriteBuffer      uintptr
+	enqueueCopyBuffer       uintptr
 	enqueueReadBuffer       uintptr
 	enqueueFillBuffer       uintptr // optional: OpenCL 1.2
 	finish                  uintptr
@@ -176,6 +177,7 @@ func bind(lib *dl.Library) (*api, error) {
 		enqueueNDRangeKernel:    lib.Sym("clEnqueueNDRangeKernel"),
 		createBuffer:            lib.Sym("clCreateBuffer"),
 		enqueueWriteBuffer:      lib.Sym("clEnqueueWriteBuffer"),
+		enqueueCopyBuffer:       lib.Sym("clEnqueueCopyBuffer"),
 		enqueueReadBuffer:       lib.Sym("clEnqueueReadBuffer"),
 		enqueueFillBuffer:       lib.OptSym("clEnqueueFillBuffer"),
 		finish:                  lib.Sym("clFinish"),
@@ -481,6 +483,15 @@ func (a *api) write(q, m uintptr, offset int64, src []byte) error {
 	r, _, _ := purego.SyscallN(a.enqueueWriteBuffer, q, m, clTrue, uintptr(offset), uintptr(len(src)), uintptr(unsafe.Pointer(&src[0])), 0, 0, 0)
 	runtime.KeepAlive(src)
 	return check("clEnqueueWriteBuffer", r)
+}
+
+// copyBuffer enqueues a copy of size bytes from buffer src at srcOffset to
+// buffer dst at dstOffset, in queue order.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clEnqueueCopyBuffer.html
+func (a *api) copyBuffer(q, src, dst uintptr, srcOffset, dstOffset int64, size uintptr) error {
+	r, _, _ := purego.SyscallN(a.enqueueCopyBuffer, q, src, dst, uintptr(srcOffset), uintptr(dstOffset), size, 0, 0, 0)
+	return check("clEnqueueCopyBuffer", r)
 }
 
 // read copies buffer m at offset into dst, blocking until the copy is

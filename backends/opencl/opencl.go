@@ -676,6 +676,32 @@ func (m *memory) Read(offset int64, dst []byte) error {
 	return m.b.dev.api.read(m.b.queue, m.id, offset, dst)
 }
 
+// Copy copies n bytes from src at srcOff to the buffer at dstOff on the
+// device (clEnqueueCopyBuffer), in queue order after the launched kernels.
+func (m *memory) Copy(dstOff int64, src runtime.Memory, srcOff, n int64) error {
+	m.b.mu.Lock()
+	defer m.b.mu.Unlock()
+	s, ok := src.(*memory)
+	switch {
+	case !ok || s == nil:
+		return fmt.Errorf("opencl: Copy: memory %T is not OpenCL memory", src)
+	case s.b.dev != m.b.dev:
+		return errors.New("opencl: Copy: memory belongs to another OpenCL device")
+	case n < 0 || n > int64(^uint(0)>>1):
+		return fmt.Errorf("opencl: Copy: invalid length %d", n)
+	}
+	if err := m.check("Copy", dstOff, int(n)); err != nil {
+		return err
+	}
+	if err := s.check("Copy", srcOff, int(n)); err != nil || n == 0 {
+		return err
+	}
+	if s == m && srcOff < dstOff+n && dstOff < srcOff+n {
+		return errors.New("opencl: Copy: the regions overlap")
+	}
+	return m.b.dev.api.copyBuffer(m.b.queue, s.id, m.id, srcOff, dstOff, uintptr(n))
+}
+
 // writeZeros zeroes the whole buffer with blocking writes.
 func (m *memory) writeZeros() error {
 	zeros := make([]byte, min(m.size, 1<<20))
