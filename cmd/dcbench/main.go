@@ -9,6 +9,9 @@
 //   - the cost of run-time checks: Saxpy, a 2D stencil, a shared-memory
 //     reduction and a tiled matmul, checked against unchecked, on every
 //     backend that opens;
+//   - the CPU table (section cpu): kernels as the cpu backend's generated
+//     fallback, hand-written serial and parallel Go, dc.Emulate and
+//     OpenCL, checked against serial Go;
 //   - on a CUDA GPU (section gpu): the host time of a launch, Saxpy's
 //     bandwidth against a device-to-device copy, and the tiled matmul's
 //     GFLOP/s;
@@ -50,7 +53,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
-	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, gpu, nvrtc, cache")
+	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, cpu, gpu, nvrtc, cache")
 	flag.Parse()
 	for _, name := range strings.Split(*only, ",") {
 		if name != "" && !slices.Contains(sections, name) {
@@ -74,6 +77,9 @@ func main() {
 	if want("checks") {
 		ok = checkCost(*reps) && ok
 	}
+	if want("cpu") {
+		ok = cpuTable(*reps) && ok
+	}
 	if want("gpu") {
 		ok = gpuSection(*reps) && ok
 	}
@@ -91,7 +97,7 @@ func main() {
 }
 
 // sections are the names -only knows, in the order the report prints them.
-var sections = []string{"translation", "dckgen", "saxpy", "checks", "gpu", "nvrtc", "cache"}
+var sections = []string{"translation", "dckgen", "saxpy", "checks", "cpu", "gpu", "nvrtc", "cache"}
 
 func verdict(good bool) string {
 	if good {

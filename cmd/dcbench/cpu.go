@@ -1,0 +1,521 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/internal/cpubench"
+	"github.com/dotcompute/dc/kernels"
+	dcrt "github.com/dotcompute/dc/runtime"
+)
+
+// cpuTable prints the CPU table of issue 9: each kernel as the generated
+// CPU fallback (the cpu backend through the typed launcher), as
+// hand-written serial Go, as hand-written goroutine-parallel Go (one
+// contiguous chunk of rows or groups per GOMAXPROCS goroutine), under
+// dc.Emulate and on dc's OpenCL backend (PoCL here), in one run. Every
+// result is checked against the serial Go one; a wrong result fails the
+// section. The issue's goals are printed with verdicts but do not fail
+// it: they are what the CPU backend's rework is to reach.
+func cpuTable(reps int) bool {
+	cpuDev, err := dcrt.Open(dcrt.WithBackend("cpu"))
+	must(err)
+	defer cpuDev.Close()
+	oclDev, oclErr := dcrt.Open(dcrt.WithBackend("opencl"))
+	oclName := "OpenCL"
+	if oclErr == nil {
+		defer oclDev.Close()
+		oclName = "OpenCL " + oclDev.Info().Name
+	}
+	fmt.Printf("CPU kernels, one run: time per run (median of up to %d runs after a checked first run, at least 3) and speed / hand-written parallel Go\n", reps)
+	fmt.Printf("  cpu: generated fallback on the cpu backend; serial, parallel: hand-written Go (parallel: GOMAXPROCS goroutines over row or group chunks);\n")
+	fmt.Printf("  Emulate: dc.Emulate; OpenCL: dc's opencl backend (%s), program build excluded (first launches below)\n", oclName)
+	fmt.Printf("  barrier kernels are sized down (ReduceSum 64K elements, not 1M; MatMul 256×256, not 512×512): the cpu backend and dc.Emulate run them with a goroutine per thread\n")
+	fmt.Printf("  %-36s %-18s %-18s %-18s %-18s %-18s\n", "kernel", "cpu", "serial Go", "parallel Go", "dc.Emulate", "OpenCL")
+	good := true
+	var (
+		firsts []string  // OpenCL first launches
+		goals  []string  // goal lines
+		vsPoCL []float64 // cpu speed / OpenCL speed, per row
+	)
+	for _, r := range cpuRows() {
+		ref := r.serial()
+		must(ref.run())
+		want, err := ref.out()
+		must(err)
+		impls := []cpuImpl{r.device(cpuDev), r.serial(), r.parallel(), r.emulate(), {}}
+		if oclErr == nil {
+			impls[4] = r.device(oclDev)
+		}
+		cells := cpuMeasure(impls, want, r.tol, reps)
+		if oclErr != nil {
+			cells[4] = cpuCell{note: "— (does not open)"}
+		} else if cells[4].err == nil {
+			firsts = append(firsts, fmt.Sprintf("%s %v", r.kernel, cells[4].first.Round(time.Millisecond)))
+		}
+		par := cells[2].med
+		line := fmt.Sprintf("  %-36s", r.kernel+" "+r.size)
+		for _, c := range cells {
+			line += " " + fmt.Sprintf("%-18s", c.format(par))
+			if c.err != nil {
+				good = false
+			}
+		}
+		fmt.Println(line)
+		for i, c := range cells {
+			if c.err != nil {
+				fmt.Printf("    WRONG in column %d: %v\n", i+1, c.err)
+			}
+		}
+		if cells[0].err != nil || cells[2].err != nil {
+			continue
+		}
+		speed := float64(par) / float64(cells[0].med)
+		if r.barrier {
+			goals = append(goals, fmt.Sprintf("%s: cpu within 1.5× of hand-written per-group loops (speed >= 0.67): %.3g   %s", r.kernel, speed, verdict(speed >= 1/1.5)))
+			if cells[3].err == nil {
+				emu := float64(cells[3].med) / float64(cells[0].med)
+				goals = append(goals, fmt.Sprintf("%s: cpu >= 50× faster than dc.Emulate: %.1f×   %s", r.kernel, emu, verdict(emu >= 50)))
+			}
+		} else {
+			goals = append(goals, fmt.Sprintf("%s: cpu >= 0.90× hand-written parallel: %.3g   %s", r.kernel, speed, verdict(speed >= 0.9)))
+		}
+		if cells[4].note == "" && cells[4].err == nil {
+			vsPoCL = append(vsPoCL, float64(cells[4].med)/float64(cells[0].med))
+		}
+	}
+	if oclErr != nil {
+		fmt.Printf("  OpenCL column: %v\n", oclErr)
+	} else {
+		fmt.Printf("  OpenCL first launch, excluded above (the first kernel of each package, Saxpy for kernels and BlackScholes for cpubench,\n")
+		fmt.Printf("  builds the package's whole program or loads it from PoCL's cache): %s\n", strings.Join(firsts, ", "))
+	}
+	fmt.Printf("  (goals of issue 9 are what a reworked CPU backend is to reach: MISSED does not fail make bench, a WRONG result does)\n")
+	for _, g := range goals {
+		fmt.Printf("  goal (issue 9) %s\n", g)
+	}
+	if len(vsPoCL) > 0 {
+		gm := cpuGeoMean(vsPoCL)
+		fmt.Printf("  goal (issue 9) geometric mean of cpu speed / OpenCL speed over %d kernels >= 1.0: %.2f   %s\n", len(vsPoCL), gm, verdict(gm >= 1))
+	}
+	fmt.Println()
+	return good
+}
+
+// cpuRow is one kernel of the CPU table: constructors of each column's
+// implementation, each on fresh inputs, so that the first run of every
+// column computes what the serial one does.
+type cpuRow struct {
+	kernel, size string
+	barrier      bool    // the kernel waits at barriers
+	tol          float64 // relative error accepted against serial Go; 0: exact
+	serial       func() cpuImpl
+	parallel     func() cpuImpl
+	emulate      func() cpuImpl
+	device       func(dev *dcrt.Device) cpuImpl // the typed launcher on dev
+}
+
+// cpuImpl is one column's implementation of a row: run computes the
+// kernel's result once, out returns it (for several outputs, concatenated).
+type cpuImpl struct {
+	run func() error
+	out func() ([]float32, error)
+}
+
+// cpuHost is an implementation on host slices: run cannot fail, outs are
+// the outputs.
+func cpuHost(run func(), outs ...[]float32) cpuImpl {
+	return cpuImpl{
+		run: func() error { run(); return nil },
+		out: func() ([]float32, error) { return slices.Concat(outs...), nil },
+	}
+}
+
+// cpuEmulate is an implementation under dc.Emulate.
+func cpuEmulate(g dc.Grid, body func(t dc.Thread), outs ...[]float32) cpuImpl {
+	return cpuImpl{
+		run: func() error { return dc.Emulate(g, body) },
+		out: func() ([]float32, error) { return slices.Concat(outs...), nil },
+	}
+}
+
+// cpuLaunch is an implementation by a typed launcher on dev; outs are the
+// output buffers.
+func cpuLaunch(dev *dcrt.Device, launch func() error, outs ...*dcrt.Buffer[float32]) cpuImpl {
+	return cpuImpl{
+		run: func() error {
+			if err := launch(); err != nil {
+				return err
+			}
+			return dev.Sync()
+		},
+		out: func() ([]float32, error) {
+			var all []float32
+			for _, b := range outs {
+				host := make([]float32, b.Len())
+				if err := b.Read(host); err != nil {
+					return nil, err
+				}
+				all = append(all, host...)
+			}
+			return all, nil
+		},
+	}
+}
+
+// cpuBuf copies xs into a new buffer on dev.
+func cpuBuf(dev *dcrt.Device, xs []float32) *dcrt.Buffer[float32] {
+	b, err := dcrt.BufferOf(dev, xs)
+	must(err)
+	return b
+}
+
+// cpuParallel runs body over [0, n) in GOMAXPROCS contiguous chunks of
+// whole multiples of align, one goroutine each.
+func cpuParallel(n, align int, body func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	chunk := ((n+workers-1)/workers + align - 1) / align * align
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Go(func() { body(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// cpuSmall returns n small integers as float32 (from -3 to 3): sums and
+// products of them are exact in any order, with or without FMA, so results
+// can be compared exactly.
+func cpuSmall(n, seed int) []float32 {
+	xs := make([]float32, n)
+	for i := range xs {
+		xs[i] = float32((i*7+i/5+seed*13)%7 - 3)
+	}
+	return xs
+}
+
+// cpuRows are the kernels of the table, in the issue's order. Barrier
+// kernels run with a goroutine per thread on the cpu backend and under
+// dc.Emulate, so they get sizes that keep those runs around a second.
+func cpuRows() []cpuRow {
+	var rows []cpuRow
+
+	// Saxpy: barrier-free, memory-bound; y is updated in place, so every
+	// implementation starts from its own copy of y0.
+	{
+		const n = 1 << 22
+		const a = 2
+		x, y0 := cpuSmall(n, 1), cpuSmall(n, 2)
+		rows = append(rows, cpuRow{
+			kernel: "Saxpy", size: "n=4M",
+			serial: func() cpuImpl {
+				y := slices.Clone(y0)
+				return cpuHost(func() {
+					for i := range y {
+						y[i] = a*x[i] + y[i]
+					}
+				}, y)
+			},
+			parallel: func() cpuImpl {
+				y := slices.Clone(y0)
+				return cpuHost(func() {
+					cpuParallel(n, 1, func(lo, hi int) {
+						xx, yy := x[lo:hi], y[lo:hi]
+						for i := range yy {
+							yy[i] = a*xx[i] + yy[i]
+						}
+					})
+				}, y)
+			},
+			emulate: func() cpuImpl {
+				y := slices.Clone(y0)
+				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { kernels.Saxpy(t, a, x, y) }, y)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bx, by := cpuBuf(dev, x), cpuBuf(dev, y0)
+				return cpuLaunch(dev, func() error { return kernels.LaunchSaxpy(dev, dc.Grid1D(n), a, bx, by) }, by)
+			},
+		})
+	}
+
+	// Black-Scholes: barrier-free, math-bound (Exp, Log, Sqrt per option).
+	// OpenCL's exp and log differ from Go's in the last bits.
+	{
+		const n = 1 << 20
+		const rate, vol = 0.02, 0.3
+		price, strike, years := make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range n {
+			price[i] = 5 + float32(i%251)*0.1
+			strike[i] = 1 + float32(i%199)*0.15
+			years[i] = 0.25 + float32(i%97)*0.1
+		}
+		host := func(run func(call, put []float32)) cpuImpl {
+			call, put := make([]float32, n), make([]float32, n)
+			return cpuHost(func() { run(call, put) }, call, put)
+		}
+		rows = append(rows, cpuRow{
+			kernel: "BlackScholes", size: "n=1M", tol: 1e-4,
+			serial: func() cpuImpl {
+				return host(func(call, put []float32) { cpubench.BlackScholesSerial(price, strike, years, rate, vol, call, put) })
+			},
+			parallel: func() cpuImpl {
+				return host(func(call, put []float32) {
+					cpuParallel(n, 1, func(lo, hi int) {
+						cpubench.BlackScholesSerial(price[lo:hi], strike[lo:hi], years[lo:hi], rate, vol, call[lo:hi], put[lo:hi])
+					})
+				})
+			},
+			emulate: func() cpuImpl {
+				call, put := make([]float32, n), make([]float32, n)
+				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { cpubench.BlackScholes(t, price, strike, years, rate, vol, call, put) }, call, put)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				call, put := cpuBuf(dev, make([]float32, n)), cpuBuf(dev, make([]float32, n))
+				bp, bs, by := cpuBuf(dev, price), cpuBuf(dev, strike), cpuBuf(dev, years)
+				return cpuLaunch(dev, func() error {
+					return cpubench.LaunchBlackScholes(dev, dc.Grid1D(n), bp, bs, by, rate, vol, call, put)
+				}, call, put)
+			},
+		})
+	}
+
+	// ReduceSum: the shared-memory tree reduction of 256-element groups;
+	// hand-written Go sums each group in a loop.
+	{
+		const n = 1 << 16
+		const gs = kernels.ReduceGroupSize
+		in := cpuSmall(n, 3)
+		groups := func(partial []float32, lo, hi int) {
+			for g := lo / gs; g < hi/gs; g++ {
+				var s float32
+				for _, v := range in[g*gs : g*gs+gs] {
+					s += v
+				}
+				partial[g] = s
+			}
+		}
+		rows = append(rows, cpuRow{
+			kernel: "ReduceSum", size: "n=64K (barrier)", barrier: true,
+			serial: func() cpuImpl {
+				partial := make([]float32, n/gs)
+				return cpuHost(func() { groups(partial, 0, n) }, partial)
+			},
+			parallel: func() cpuImpl {
+				partial := make([]float32, n/gs)
+				return cpuHost(func() { cpuParallel(n, gs, func(lo, hi int) { groups(partial, lo, hi) }) }, partial)
+			},
+			emulate: func() cpuImpl {
+				partial := make([]float32, n/gs)
+				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bin, partial := cpuBuf(dev, in), cpuBuf(dev, make([]float32, n/gs))
+				return cpuLaunch(dev, func() error { return kernels.LaunchReduceSum(dev, dc.Grid1D(n), bin, partial) }, partial)
+			},
+		})
+	}
+
+	// MatMul (16×16 tiles in shared memory) and GEMM (accumulating into c)
+	// against the same row loops.
+	matmul := func(kernel, size string, m int, barrier bool,
+		body func(a, b, c []float32) func(t dc.Thread),
+		launch func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error) cpuRow {
+		a, b := cpuSmall(m*m, 4), cpuSmall(m*m, 5)
+		return cpuRow{
+			kernel: kernel, size: size, barrier: barrier,
+			serial: func() cpuImpl {
+				c := make([]float32, m*m)
+				return cpuHost(func() { cpubench.MatMulRows(a, b, c, m, m, 0, m) }, c)
+			},
+			parallel: func() cpuImpl {
+				c := make([]float32, m*m)
+				return cpuHost(func() { cpuParallel(m, 1, func(lo, hi int) { cpubench.MatMulRows(a, b, c, m, m, lo, hi) }) }, c)
+			},
+			emulate: func() cpuImpl {
+				c := make([]float32, m*m)
+				return cpuEmulate(dc.Grid2D(m, m), body(a, b, c), c)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				ba, bb, bc := cpuBuf(dev, a), cpuBuf(dev, b), cpuBuf(dev, make([]float32, m*m))
+				return cpuLaunch(dev, func() error { return launch(dev, ba, bb, bc) }, bc)
+			},
+		}
+	}
+	{
+		const m = 256
+		rows = append(rows, matmul("MatMul tiled", "256×256 (barrier)", m, true,
+			func(a, b, c []float32) func(t dc.Thread) {
+				return func(t dc.Thread) { kernels.MatMul(t, a, b, c, m, m, m) }
+			},
+			func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error {
+				return kernels.LaunchMatMul(dev, dc.Grid2D(m, m), a, b, c, m, m, m)
+			}))
+	}
+
+	// Stencil: the 5-point average over a 2D grid.
+	{
+		const w, h = 2048, 1024
+		in := cpuSmall(w*h, 6)
+		rows = append(rows, cpuRow{
+			kernel: "Stencil 5-point", size: "2048×1024",
+			serial: func() cpuImpl {
+				out := make([]float32, w*h)
+				return cpuHost(func() { cpubench.StencilRows(in, out, w, h, 0, h) }, out)
+			},
+			parallel: func() cpuImpl {
+				out := make([]float32, w*h)
+				return cpuHost(func() { cpuParallel(h, 1, func(lo, hi int) { cpubench.StencilRows(in, out, w, h, lo, hi) }) }, out)
+			},
+			emulate: func() cpuImpl {
+				out := make([]float32, w*h)
+				return cpuEmulate(dc.Grid2D(w, h), func(t dc.Thread) { cpubench.Stencil(t, in, out, w, h) }, out)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bin, out := cpuBuf(dev, in), cpuBuf(dev, make([]float32, w*h))
+				return cpuLaunch(dev, func() error { return cpubench.LaunchStencil(dev, dc.Grid2D(w, h), bin, out, w, h) }, out)
+			},
+		})
+	}
+
+	{
+		const m = 512
+		rows = append(rows, matmul("GEMM CUDA-style", "512×512", m, false,
+			func(a, b, c []float32) func(t dc.Thread) {
+				return func(t dc.Thread) { cpubench.GEMM(t, a, b, c, m, m, m) }
+			},
+			func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error {
+				return cpubench.LaunchGEMM(dev, dc.Grid2D(m, m), a, b, c, m, m, m)
+			}))
+	}
+
+	// MatVec: one row per thread.
+	{
+		const m, n = 4096, 4096
+		a, x := cpuSmall(m*n, 7), cpuSmall(n, 8)
+		rows = append(rows, cpuRow{
+			kernel: "MatVec", size: "4096×4096",
+			serial: func() cpuImpl {
+				y := make([]float32, m)
+				return cpuHost(func() { cpubench.MatVecRows(a, x, y, n, 0, m) }, y)
+			},
+			parallel: func() cpuImpl {
+				y := make([]float32, m)
+				return cpuHost(func() { cpuParallel(m, 1, func(lo, hi int) { cpubench.MatVecRows(a, x, y, n, lo, hi) }) }, y)
+			},
+			emulate: func() cpuImpl {
+				y := make([]float32, m)
+				return cpuEmulate(dc.Grid1D(m), func(t dc.Thread) { cpubench.MatVec(t, a, x, y, m, n) }, y)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				ba, bx, by := cpuBuf(dev, a), cpuBuf(dev, x), cpuBuf(dev, make([]float32, m))
+				return cpuLaunch(dev, func() error { return cpubench.LaunchMatVec(dev, dc.Grid1D(m), ba, bx, by, m, n) }, by)
+			},
+		})
+	}
+	return rows
+}
+
+// cpuCell is one measured cell of the table.
+type cpuCell struct {
+	first, med time.Duration // the checked first run; the median of the others
+	err        error         // a failed run or a wrong result
+	note       string        // instead of a measurement
+}
+
+func (c cpuCell) format(par time.Duration) string {
+	switch {
+	case c.note != "":
+		return c.note
+	case c.err != nil:
+		return "WRONG"
+	}
+	return fmt.Sprintf("%v (%.3g×)", cpuRound(c.med), float64(par)/float64(c.med))
+}
+
+// cpuRound keeps three significant digits.
+func cpuRound(d time.Duration) time.Duration {
+	for r := time.Nanosecond; ; r *= 10 {
+		if d < 1000*r {
+			return d.Round(r)
+		}
+	}
+}
+
+// cpuMeasure runs each implementation once and checks its result against
+// want within tol, then times up to reps more runs of each (at least 3,
+// fewer when a run takes over a third of a second), round-robin so that a
+// slow spell of a shared machine hits every column alike, and keeps each
+// one's median. An implementation with a nil run is left out.
+func cpuMeasure(impls []cpuImpl, want []float32, tol float64, reps int) []cpuCell {
+	cells := make([]cpuCell, len(impls))
+	runs := make([]int, len(impls))
+	times := make([][]time.Duration, len(impls))
+	for i, impl := range impls {
+		c := &cells[i]
+		if impl.run == nil {
+			continue
+		}
+		start := time.Now()
+		if c.err = impl.run(); c.err != nil {
+			continue
+		}
+		c.first = time.Since(start)
+		got, err := impl.out()
+		if err != nil {
+			c.err = err
+			continue
+		}
+		if c.err = cpuCompare(got, want, tol); c.err != nil {
+			continue
+		}
+		runs[i] = max(3, min(reps, int(time.Second/max(c.first, time.Microsecond))))
+	}
+	for rep := range slices.Max(runs) {
+		for i, impl := range impls {
+			if rep >= runs[i] || cells[i].err != nil {
+				continue
+			}
+			start := time.Now()
+			if cells[i].err = impl.run(); cells[i].err != nil {
+				continue
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	for i := range cells {
+		if cells[i].err == nil && len(times[i]) > 0 {
+			cells[i].med = median(times[i])
+		}
+	}
+	return cells
+}
+
+// cpuCompare reports the first element of got that differs from want by
+// more than tol relative to want's magnitude (at least 1).
+func cpuCompare(got, want []float32, tol float64) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("%d results, serial Go has %d", len(got), len(want))
+	}
+	for i := range want {
+		d := math.Abs(float64(got[i]) - float64(want[i]))
+		if !(d <= tol*max(1, math.Abs(float64(want[i])))) {
+			return fmt.Errorf("result %d is %v, serial Go gives %v (tolerance %g)", i, got[i], want[i], tol)
+		}
+	}
+	return nil
+}
+
+// cpuGeoMean is the geometric mean of xs.
+func cpuGeoMean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += math.Log(x)
+	}
+	return math.Exp(s / float64(len(xs)))
+}

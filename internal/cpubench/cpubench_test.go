@@ -1,0 +1,124 @@
+package cpubench_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/internal/cpubench"
+	dcrt "github.com/dotcompute/dc/runtime"
+)
+
+// openCPU opens the CPU backend, which is always present.
+func openCPU(t *testing.T) *dcrt.Device {
+	t.Helper()
+	dev, err := dcrt.Open(dcrt.WithBackend("cpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dev.Close() })
+	return dev
+}
+
+// buffer copies xs into a new buffer on dev.
+func buffer(t *testing.T, dev *dcrt.Device, xs []float32) *dcrt.Buffer[float32] {
+	t.Helper()
+	b, err := dcrt.BufferOf(dev, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// read returns the contents of b.
+func read(t *testing.T, b *dcrt.Buffer[float32]) []float32 {
+	t.Helper()
+	out := make([]float32, b.Len())
+	if err := b.Read(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// small returns n small integers as float32 (from -3 to 3), so that sums
+// and products of them are exact in any order.
+func small(n, seed int) []float32 {
+	xs := make([]float32, n)
+	for i := range xs {
+		xs[i] = float32((i*7+seed*13)%7 - 3)
+	}
+	return xs
+}
+
+// equal fails the test at the first element of got that differs from want
+// by more than tol relative to want's magnitude (at least 1).
+func equal(t *testing.T, name string, got, want []float32, tol float64) {
+	t.Helper()
+	for i := range want {
+		d := math.Abs(float64(got[i]) - float64(want[i]))
+		if d > tol*max(1, math.Abs(float64(want[i]))) {
+			t.Fatalf("%s[%d] = %v, serial Go gives %v", name, i, got[i], want[i])
+		}
+	}
+}
+
+func TestBlackScholes(t *testing.T) {
+	dev := openCPU(t)
+	const n = 300
+	price, strike, years := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range n {
+		price[i] = 5 + float32(i%25)
+		strike[i] = 1 + float32(i%99)
+		years[i] = 0.25 + float32(i%10)*0.9
+	}
+	wantCall, wantPut := make([]float32, n), make([]float32, n)
+	cpubench.BlackScholesSerial(price, strike, years, 0.02, 0.3, wantCall, wantPut)
+	call, put := buffer(t, dev, make([]float32, n)), buffer(t, dev, make([]float32, n))
+	if err := cpubench.LaunchBlackScholes(dev, dc.Grid1D(n), buffer(t, dev, price), buffer(t, dev, strike), buffer(t, dev, years), 0.02, 0.3, call, put); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "call", read(t, call), wantCall, 0)
+	equal(t, "put", read(t, put), wantPut, 0)
+	if wantCall[0] <= 0 || wantPut[1] <= 0 {
+		t.Fatalf("serial prices %v, %v: want positive prices", wantCall[0], wantPut[1])
+	}
+}
+
+func TestStencil(t *testing.T) {
+	dev := openCPU(t)
+	const w, h = 37, 21
+	in := small(w*h, 1)
+	want := make([]float32, w*h)
+	cpubench.StencilRows(in, want, w, h, 0, h)
+	out := buffer(t, dev, make([]float32, w*h))
+	if err := cpubench.LaunchStencil(dev, dc.Grid2D(w, h), buffer(t, dev, in), out, w, h); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "out", read(t, out), want, 0)
+}
+
+func TestGEMM(t *testing.T) {
+	dev := openCPU(t)
+	const m, n, k = 19, 23, 17
+	a, b := small(m*k, 1), small(k*n, 2)
+	want := make([]float32, m*n)
+	cpubench.MatMulRows(a, b, want, n, k, 0, m)
+	c := buffer(t, dev, small(m*n, 3)) // GEMM overwrites what c held
+	if err := cpubench.LaunchGEMM(dev, dc.Grid2D(n, m), buffer(t, dev, a), buffer(t, dev, b), c, m, n, k); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "c", read(t, c), want, 0)
+}
+
+func TestMatVec(t *testing.T) {
+	dev := openCPU(t)
+	const m, n = 300, 41
+	a, x := small(m*n, 1), small(n, 2)
+	want := make([]float32, m)
+	cpubench.MatVecRows(a, x, want, n, 0, m)
+	y := buffer(t, dev, make([]float32, m))
+	if err := cpubench.LaunchMatVec(dev, dc.Grid1D(m), buffer(t, dev, a), buffer(t, dev, x), y, m, n); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "y", read(t, y), want, 0)
+}
