@@ -15,15 +15,18 @@ build:
 	CGO_ENABLED=0 $(GO) build ./...
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
-# generate regenerates the standard kernel library (kernels/).
+# generate regenerates the standard kernel library (kernels/) and the
+# benchmark kernels.
 generate:
-	$(GO) generate ./kernels
+	$(GO) generate $(GENERATED)
 
-# check-generated fails if kernels/ differs from what dckgen writes now.
+# check-generated fails if a generated package (the kernel library and the
+# benchmark kernels) differs from what dckgen writes now.
+GENERATED = ./kernels ./internal/benchkernels ./internal/cpubench
 check-generated:
-	@$(GO) run ./cmd/dckgen -emit=cuda ./kernels
-	@git diff --exit-code -- kernels || { echo "kernels/ is stale: run 'make generate' and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- kernels)" || { git status --porcelain -- kernels; echo "kernels/ has untracked generated files"; exit 1; }
+	@$(GO) run ./cmd/dckgen -emit=cuda,opencl $(GENERATED)
+	@git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "untracked generated files"; exit 1; }
 
 # demo runs the standard kernels on the best backend present.
 demo:
