@@ -1309,7 +1309,7 @@ func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, strike
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1335,7 +1335,7 @@ func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, s
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1365,7 +1365,7 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						x := dc_x
@@ -1395,7 +1395,7 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						x := dc_x
@@ -1427,7 +1427,7 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_y
@@ -1459,7 +1459,7 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_y
@@ -1493,7 +1493,7 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32, y [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1526,7 +1526,7 @@ func dc_cpu_MatVec_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{

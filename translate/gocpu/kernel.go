@@ -61,8 +61,11 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 		// The kernel's x guard (see xGuard) bounds the loop instead.
 		xb = jen.Min(xb, p.expr(bound))
 	}
+	// dc_xa is never negative; max with 0 tells the Go compiler so. Then
+	// 0 <= dc_x < len(s) when the guard bounds the loop by len(s), and
+	// the compiler drops the bounds checks of s[dc_x].
 	st = jen.Block(
-		jen.Id("dc_xa").Op(":=").Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)),
+		jen.Id("dc_xa").Op(":=").Max(jen.Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)), jen.Lit(0)),
 		jen.Id("dc_xb").Op(":=").Add(xb),
 		st,
 	)

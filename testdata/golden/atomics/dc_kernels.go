@@ -2781,7 +2781,7 @@ func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, cou
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -2814,7 +2814,7 @@ func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -2995,7 +2995,7 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -3028,7 +3028,7 @@ func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

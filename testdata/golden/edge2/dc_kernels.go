@@ -1736,7 +1736,7 @@ func dc_cpu_Keywords(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						threadIdx := dc_x
@@ -1789,7 +1789,7 @@ func dc_cpu_Keywords_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						threadIdx := dc_x
@@ -1846,7 +1846,7 @@ func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1878,7 +1878,7 @@ func dc_cpu_Shadowed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1914,7 +1914,7 @@ func dc_cpu_SwitchLoop(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1972,7 +1972,7 @@ func dc_cpu_SwitchLoop_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

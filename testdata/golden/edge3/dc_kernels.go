@@ -699,7 +699,7 @@ func dc_cpu_Lens(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, out []i
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -724,7 +724,7 @@ func dc_cpu_Lens_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, ou
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -753,7 +753,7 @@ func dc_cpu_TypeShadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -786,7 +786,7 @@ func dc_cpu_TypeShadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

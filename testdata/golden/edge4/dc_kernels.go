@@ -3743,7 +3743,7 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cp
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3853,7 +3853,7 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3931,7 +3931,7 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3971,7 +3971,7 @@ func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {

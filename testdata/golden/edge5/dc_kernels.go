@@ -2713,7 +2713,7 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -2761,7 +2761,7 @@ func dc_cpu_SwitchTag_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []in
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -2813,7 +2813,7 @@ func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, o
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -2850,7 +2850,7 @@ func dc_cpu_Floats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -2891,7 +2891,7 @@ func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []i
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -2936,7 +2936,7 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

@@ -3214,7 +3214,7 @@ func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3240,7 +3240,7 @@ func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3270,7 +3270,7 @@ func dc_cpu_WritePast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3296,7 +3296,7 @@ func dc_cpu_WritePast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int,
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3326,7 +3326,7 @@ func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
@@ -3352,7 +3352,7 @@ func dc_cpu_Offset_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
@@ -3382,7 +3382,7 @@ func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
@@ -3407,7 +3407,7 @@ func dc_cpu_Negative_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
@@ -3436,7 +3436,7 @@ func dc_cpu_Sub(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo int, hi int, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						if dc_x == 0 {
@@ -3468,7 +3468,7 @@ func dc_cpu_Div_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3500,7 +3500,7 @@ func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3532,7 +3532,7 @@ func dc_cpu_Div_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3564,7 +3564,7 @@ func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3596,7 +3596,7 @@ func dc_cpu_Div_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3628,7 +3628,7 @@ func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3660,7 +3660,7 @@ func dc_cpu_Div_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3692,7 +3692,7 @@ func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3724,7 +3724,7 @@ func dc_cpu_Div_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3756,7 +3756,7 @@ func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3788,7 +3788,7 @@ func dc_cpu_Mod_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3820,7 +3820,7 @@ func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3852,7 +3852,7 @@ func dc_cpu_Mod_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3884,7 +3884,7 @@ func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3916,7 +3916,7 @@ func dc_cpu_Mod_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3948,7 +3948,7 @@ func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3980,7 +3980,7 @@ func dc_cpu_Mod_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4012,7 +4012,7 @@ func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4044,7 +4044,7 @@ func dc_cpu_Mod_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4076,7 +4076,7 @@ func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4142,7 +4142,7 @@ func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4170,7 +4170,7 @@ func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4200,7 +4200,7 @@ func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -4226,7 +4226,7 @@ func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{

@@ -1396,7 +1396,7 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -1478,7 +1478,7 @@ func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

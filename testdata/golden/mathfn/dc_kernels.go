@@ -3144,7 +3144,7 @@ func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3192,7 +3192,7 @@ func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3244,7 +3244,7 @@ func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3292,7 +3292,7 @@ func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -3344,7 +3344,7 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -3384,7 +3384,7 @@ func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []f
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -3428,7 +3428,7 @@ func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -3454,7 +3454,7 @@ func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{

@@ -2432,7 +2432,7 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -2468,7 +2468,7 @@ func dc_cpu_Float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float3
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -2508,7 +2508,7 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -2544,7 +2544,7 @@ func dc_cpu_Float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float6
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -2584,7 +2584,7 @@ func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -2629,7 +2629,7 @@ func dc_cpu_Ints_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {

@@ -1006,7 +1006,7 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1049,7 +1049,7 @@ func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenh
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1092,7 +1092,7 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, fact
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1117,7 +1117,7 @@ func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level,
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1142,7 +1142,7 @@ func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Ce
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1168,7 +1168,7 @@ func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, de
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{

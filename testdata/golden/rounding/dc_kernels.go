@@ -1575,7 +1575,7 @@ func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1606,7 +1606,7 @@ func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1641,7 +1641,7 @@ func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -1671,7 +1671,7 @@ func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{

@@ -396,7 +396,7 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -422,7 +422,7 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
@@ -452,7 +452,7 @@ func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {

@@ -1963,7 +1963,7 @@ func dc_cpu_AddOffsets_int32(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offset
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						dc_gx := dc_x / dc_gs.X
@@ -1993,7 +1993,7 @@ func dc_cpu_AddOffsets_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, o
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						dc_gx := dc_x / dc_gs.X
@@ -2027,7 +2027,7 @@ func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, of
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						dc_gx := dc_x / dc_gs.X
@@ -2057,7 +2057,7 @@ func dc_cpu_AddOffsets_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float3
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						dc_gx := dc_x / dc_gs.X

@@ -972,7 +972,7 @@ func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1011,7 +1011,7 @@ func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

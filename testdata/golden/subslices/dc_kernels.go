@@ -727,7 +727,7 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, x []float32, y [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						r := dc_x
@@ -755,7 +755,7 @@ func dc_cpu_RowScale(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -788,7 +788,7 @@ func dc_cpu_Window(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w in
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -823,7 +823,7 @@ func dc_cpu_Window_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x

@@ -1055,7 +1055,7 @@ func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1089,7 +1089,7 @@ func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1123,7 +1123,7 @@ func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -1167,7 +1167,7 @@ func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []floa
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
@@ -1211,7 +1211,7 @@ func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
@@ -1244,7 +1244,7 @@ func dc_cpu_Digits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
-					dc_xa := dc_gi % dc_ng.X * dc_gs.X
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
