@@ -374,7 +374,12 @@ func (d *device) module(m *runtime.Module) (*module, error) {
 			return "", nil
 		})
 		if mod.err != nil {
-			mod.err = fmt.Errorf("cuda: module %s for %s: %w", m.Package, d.desc.Name, mod.err)
+			hint := ""
+			if errors.Is(mod.err, ErrUnsupportedPTXVersion) || errors.Is(mod.err, ErrNoBinaryForGPU) {
+				hint = fmt.Sprintf(" (the driver supports CUDA %d.%d: NVRTC may be newer than the driver; install a newer driver or point DC_NVRTC_DIR at an NVRTC no newer than it)",
+					d.api.version/1000, d.api.version%1000/10)
+			}
+			mod.err = fmt.Errorf("cuda: module %s for %s%s: %w", m.Package, d.desc.Name, hint, mod.err)
 		}
 	}
 	d.modules[m] = mod
