@@ -36,7 +36,7 @@ demo:
 # vets and runs every test, the golden cases' end-to-end tests included.
 test:
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
-	else echo "make test: not root, skipping deps (run 'make deps' for NVRTC; PoCL and clang-16 need root)"; fi
+	else echo "make test: not root, skipping deps (run 'make deps' for NVRTC and the CUDA driver library; PoCL and clang-16 need root)"; fi
 	$(MAKE) --no-print-directory build
 	$(GO) vet ./... ./testdata/golden/...
 	$(MAKE) --no-print-directory check-generated
