@@ -45,7 +45,7 @@ func read(t *testing.T, b *dcrt.Buffer[float32]) []float32 {
 func small(n, seed int) []float32 {
 	xs := make([]float32, n)
 	for i := range xs {
-		xs[i] = float32((i*7+seed*13)%7 - 3)
+		xs[i] = float32((i*7+i/5+seed*13)%7 - 3)
 	}
 	return xs
 }
