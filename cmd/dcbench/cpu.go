@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dotcompute/dc"
@@ -37,7 +38,7 @@ func cpuTable(reps int) bool {
 	fmt.Printf("CPU kernels, one run: time per run (median of up to %d runs after a checked first run, at least 3) and speed / hand-written parallel Go\n", reps)
 	fmt.Printf("  cpu: generated fallback on the cpu backend; serial, parallel: hand-written Go (parallel: GOMAXPROCS goroutines over row or group chunks);\n")
 	fmt.Printf("  Emulate: dc.Emulate; OpenCL: dc's opencl backend (%s), program build excluded (first launches below)\n", oclName)
-	fmt.Printf("  barrier kernels are sized down (ReduceSum 64K elements, not 1M; MatMul 256×256, not 512×512): the cpu backend and dc.Emulate run them with a goroutine per thread\n")
+	fmt.Printf("  barrier kernels are sized down (ReduceSum and BlockScan 64K elements, not 1M; MatMul 256×256, not 512×512; NBody 4K bodies): the cpu backend and dc.Emulate run them with a goroutine per thread\n")
 	fmt.Printf("  %-36s %-18s %-18s %-18s %-18s %-18s\n", "kernel", "cpu", "serial Go", "parallel Go", "dc.Emulate", "OpenCL")
 	good := true
 	var (
@@ -129,26 +130,48 @@ type cpuImpl struct {
 	out func() ([]float32, error)
 }
 
+// cpuElem is an element type of a table kernel's output. Results are
+// compared as float32, which holds the integer results of the table's
+// kernels exactly (they stay far below 2^24 in magnitude).
+type cpuElem interface{ int32 | float32 }
+
+// cpuFloats concatenates outs as float32.
+func cpuFloats[T cpuElem](outs ...[]T) []float32 {
+	var all []float32
+	for _, o := range outs {
+		for _, v := range o {
+			all = append(all, float32(v))
+		}
+	}
+	return all
+}
+
 // cpuHost is an implementation on host slices: run cannot fail, outs are
 // the outputs.
-func cpuHost(run func(), outs ...[]float32) cpuImpl {
+func cpuHost[T cpuElem](run func(), outs ...[]T) cpuImpl {
 	return cpuImpl{
 		run: func() error { run(); return nil },
-		out: func() ([]float32, error) { return slices.Concat(outs...), nil },
+		out: func() ([]float32, error) { return cpuFloats(outs...), nil },
 	}
 }
 
-// cpuEmulate is an implementation under dc.Emulate.
-func cpuEmulate(g dc.Grid, body func(t dc.Thread), outs ...[]float32) cpuImpl {
+// cpuEmulate is an implementation under dc.Emulate; before runs first,
+// if not nil.
+func cpuEmulate[T cpuElem](g dc.Grid, before func(), body func(t dc.Thread), outs ...[]T) cpuImpl {
 	return cpuImpl{
-		run: func() error { return dc.Emulate(g, body) },
-		out: func() ([]float32, error) { return slices.Concat(outs...), nil },
+		run: func() error {
+			if before != nil {
+				before()
+			}
+			return dc.Emulate(g, body)
+		},
+		out: func() ([]float32, error) { return cpuFloats(outs...), nil },
 	}
 }
 
 // cpuLaunch is an implementation by a typed launcher on dev; outs are the
 // output buffers.
-func cpuLaunch(dev *dcrt.Device, launch func() error, outs ...*dcrt.Buffer[float32]) cpuImpl {
+func cpuLaunch[T cpuElem](dev *dcrt.Device, launch func() error, outs ...*dcrt.Buffer[T]) cpuImpl {
 	return cpuImpl{
 		run: func() error {
 			if err := launch(); err != nil {
@@ -157,21 +180,21 @@ func cpuLaunch(dev *dcrt.Device, launch func() error, outs ...*dcrt.Buffer[float
 			return dev.Sync()
 		},
 		out: func() ([]float32, error) {
-			var all []float32
+			var all []T
 			for _, b := range outs {
-				host := make([]float32, b.Len())
+				host := make([]T, b.Len())
 				if err := b.Read(host); err != nil {
 					return nil, err
 				}
 				all = append(all, host...)
 			}
-			return all, nil
+			return cpuFloats(all), nil
 		},
 	}
 }
 
 // cpuBuf copies xs into a new buffer on dev.
-func cpuBuf(dev *dcrt.Device, xs []float32) *dcrt.Buffer[float32] {
+func cpuBuf[T any](dev *dcrt.Device, xs []T) *dcrt.Buffer[T] {
 	b, err := dcrt.BufferOf(dev, xs)
 	must(err)
 	return b
@@ -236,7 +259,7 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				y := slices.Clone(y0)
-				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { kernels.Saxpy(t, a, x, y) }, y)
+				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { kernels.Saxpy(t, a, x, y) }, y)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				bx, by := cpuBuf(dev, x), cpuBuf(dev, y0)
@@ -274,7 +297,7 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				call, put := make([]float32, n), make([]float32, n)
-				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { cpubench.BlackScholes(t, price, strike, years, rate, vol, call, put) }, call, put)
+				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.BlackScholes(t, price, strike, years, rate, vol, call, put) }, call, put)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				call, put := cpuBuf(dev, make([]float32, n)), cpuBuf(dev, make([]float32, n))
@@ -313,7 +336,7 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				partial := make([]float32, n/gs)
-				return cpuEmulate(dc.Grid1D(n), func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
+				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				bin, partial := cpuBuf(dev, in), cpuBuf(dev, make([]float32, n/gs))
@@ -340,7 +363,7 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				c := make([]float32, m*m)
-				return cpuEmulate(dc.Grid2D(m, m), body(a, b, c), c)
+				return cpuEmulate(dc.Grid2D(m, m), nil, body(a, b, c), c)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				ba, bb, bc := cpuBuf(dev, a), cpuBuf(dev, b), cpuBuf(dev, make([]float32, m*m))
@@ -375,7 +398,7 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				out := make([]float32, w*h)
-				return cpuEmulate(dc.Grid2D(w, h), func(t dc.Thread) { cpubench.Stencil(t, in, out, w, h) }, out)
+				return cpuEmulate(dc.Grid2D(w, h), nil, func(t dc.Thread) { cpubench.Stencil(t, in, out, w, h) }, out)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				bin, out := cpuBuf(dev, in), cpuBuf(dev, make([]float32, w*h))
@@ -411,11 +434,155 @@ func cpuRows() []cpuRow {
 			},
 			emulate: func() cpuImpl {
 				y := make([]float32, m)
-				return cpuEmulate(dc.Grid1D(m), func(t dc.Thread) { cpubench.MatVec(t, a, x, y, m, n) }, y)
+				return cpuEmulate(dc.Grid1D(m), nil, func(t dc.Thread) { cpubench.MatVec(t, a, x, y, m, n) }, y)
 			},
 			device: func(dev *dcrt.Device) cpuImpl {
 				ba, bx, by := cpuBuf(dev, a), cpuBuf(dev, x), cpuBuf(dev, make([]float32, m))
 				return cpuLaunch(dev, func() error { return cpubench.LaunchMatVec(dev, dc.Grid1D(m), ba, bx, by, m, n) }, by)
+			},
+		})
+	}
+
+	// Stencil 3D: the 7-point Laplacian over a 3D grid, barrier-free.
+	{
+		const nx, ny, nz = 256, 256, 64
+		in := cpuSmall(nx*ny*nz, 9)
+		rows = append(rows, cpuRow{
+			kernel: "Stencil3D 7-point", size: "256×256×64",
+			serial: func() cpuImpl {
+				out := make([]float32, nx*ny*nz)
+				return cpuHost(func() { cpubench.Stencil3DPlanes(in, out, nx, ny, nz, 0, nz) }, out)
+			},
+			parallel: func() cpuImpl {
+				out := make([]float32, nx*ny*nz)
+				return cpuHost(func() {
+					cpuParallel(nz, 1, func(lo, hi int) { cpubench.Stencil3DPlanes(in, out, nx, ny, nz, lo, hi) })
+				}, out)
+			},
+			emulate: func() cpuImpl {
+				out := make([]float32, nx*ny*nz)
+				return cpuEmulate(dc.Grid3D(nx, ny, nz), nil, func(t dc.Thread) { cpubench.Stencil3D(t, in, out, nx, ny, nz) }, out)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bin, out := cpuBuf(dev, in), cpuBuf(dev, make([]float32, nx*ny*nz))
+				return cpuLaunch(dev, func() error {
+					return cpubench.LaunchStencil3D(dev, dc.Grid3D(nx, ny, nz), bin, out, nx, ny, nz)
+				}, out)
+			},
+		})
+	}
+
+	// BlockScan: the Hillis-Steele inclusive scan of int32 in 256-element
+	// groups in shared memory; hand-written Go scans each group in a loop.
+	{
+		const n = 1 << 16
+		const gs = cpubench.ScanGroupSize
+		in := make([]int32, n)
+		for i, v := range cpuSmall(n, 10) {
+			in[i] = int32(v)
+		}
+		host := func(run func(out, sums []int32)) cpuImpl {
+			out, sums := make([]int32, n), make([]int32, n/gs)
+			return cpuHost(func() { run(out, sums) }, out, sums)
+		}
+		rows = append(rows, cpuRow{
+			kernel: "BlockScan int32", size: "n=64K (barrier)", barrier: true,
+			serial: func() cpuImpl {
+				return host(func(out, sums []int32) { cpubench.BlockScanGroups(in, out, sums, 0, n/gs) })
+			},
+			parallel: func() cpuImpl {
+				return host(func(out, sums []int32) {
+					cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.BlockScanGroups(in, out, sums, lo, hi) })
+				})
+			},
+			emulate: func() cpuImpl {
+				out, sums := make([]int32, n), make([]int32, n/gs)
+				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.BlockScan(t, in, out, sums) }, out, sums)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bin, out, sums := cpuBuf(dev, in), cpuBuf(dev, make([]int32, n)), cpuBuf(dev, make([]int32, n/gs))
+				return cpuLaunch(dev, func() error { return cpubench.LaunchBlockScan(dev, dc.Grid1D(n), bin, out, sums) }, out, sums)
+			},
+		})
+	}
+
+	// Histogram: 256 bins counted per group in shared memory with atomic
+	// adds, then added to the global histogram with atomic adds; 64 values
+	// per thread, grid-stride. Every run starts from a zeroed histogram;
+	// hand-written parallel Go counts each chunk into a local histogram
+	// and adds it with atomic adds.
+	{
+		const n = 1 << 20
+		const bins = cpubench.HistBins
+		in := make([]uint32, n)
+		for i := range in {
+			in[i] = uint32(i*i*7 + i/3)
+		}
+		g := dc.Grid1D(n / 64)
+		rows = append(rows, cpuRow{
+			kernel: "Histogram 256 bins", size: "n=1M (barrier)", barrier: true,
+			serial: func() cpuImpl {
+				hist := make([]int32, bins)
+				return cpuHost(func() { clear(hist); cpubench.HistogramSerial(in, hist) }, hist)
+			},
+			parallel: func() cpuImpl {
+				hist := make([]int32, bins)
+				return cpuHost(func() {
+					clear(hist)
+					cpuParallel(n, 1, func(lo, hi int) {
+						local := make([]int32, bins)
+						cpubench.HistogramSerial(in[lo:hi], local)
+						for b, c := range local {
+							atomic.AddInt32(&hist[b], c)
+						}
+					})
+				}, hist)
+			},
+			emulate: func() cpuImpl {
+				hist := make([]int32, bins)
+				return cpuEmulate(g, func() { clear(hist) }, func(t dc.Thread) { cpubench.Histogram(t, in, hist) }, hist)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				zero := make([]int32, bins)
+				bin, hist := cpuBuf(dev, in), cpuBuf(dev, zero)
+				return cpuLaunch(dev, func() error {
+					if err := hist.Write(zero); err != nil {
+						return err
+					}
+					return cpubench.LaunchHistogram(dev, g, bin, hist)
+				}, hist)
+			},
+		})
+	}
+
+	// NBody: the accelerations of all bodies from all, staged through
+	// shared memory 256 bodies at a time. Every implementation sums the
+	// pulls in body order; OpenCL's division and square root may differ
+	// from Go's in the last bit, hence the tolerance.
+	{
+		const n = 4096
+		pos := make([]float32, 4*n)
+		for i := range n {
+			pos[4*i], pos[4*i+1], pos[4*i+2] = float32(i%13)-6, float32(i%7)-3, float32(i%5)-2
+			pos[4*i+3] = 1 + float32(i%3)
+		}
+		rows = append(rows, cpuRow{
+			kernel: "NBody tiles", size: "4K bodies (barrier)", barrier: true, tol: 1e-4,
+			serial: func() cpuImpl {
+				acc := make([]float32, 3*n)
+				return cpuHost(func() { cpubench.NBodyRows(pos, acc, n, 0, n) }, acc)
+			},
+			parallel: func() cpuImpl {
+				acc := make([]float32, 3*n)
+				return cpuHost(func() { cpuParallel(n, 1, func(lo, hi int) { cpubench.NBodyRows(pos, acc, n, lo, hi) }) }, acc)
+			},
+			emulate: func() cpuImpl {
+				acc := make([]float32, 3*n)
+				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.NBody(t, pos, acc, n) }, acc)
+			},
+			device: func(dev *dcrt.Device) cpuImpl {
+				bpos, acc := cpuBuf(dev, pos), cpuBuf(dev, make([]float32, 3*n))
+				return cpuLaunch(dev, func() error { return cpubench.LaunchNBody(dev, dc.Grid1D(n), bpos, acc, n) }, acc)
 			},
 		})
 	}

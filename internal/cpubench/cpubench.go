@@ -1,8 +1,10 @@
 // Package cpubench holds the kernels of make bench's CPU table (section cpu
 // of dcbench) that the standard library (package kernels) does not have:
-// a math-heavy elementwise kernel, a 2D stencil, a GEMM written as CUDA
-// code is (accumulating into c) and a matrix-vector product. Each comes
-// with the serial Go function the table checks it against.
+// a math-heavy elementwise kernel, 2D and 3D stencils, a GEMM written as
+// CUDA code is (accumulating into c), a matrix-vector product, a block
+// scan, a shared-memory histogram and an n-body step in shared-memory
+// tiles. Each comes with the serial Go function the table checks it
+// against.
 package cpubench
 
 import "github.com/dotcompute/dc"
@@ -136,5 +138,175 @@ func MatVecRows(a, x, y []float32, n, i0, i1 int) {
 			s += v * x[j]
 		}
 		y[i] = s
+	}
+}
+
+// Stencil3D computes the 7-point Laplacian (the six face neighbours less
+// six times the point) of in's interior points into out, for an nx×ny×nz
+// grid stored x fastest, then y, then z; the border of out is left alone.
+// Launch with dc.Grid3D(nx, ny, nz).
+//
+//dc:kernel
+func Stencil3D(t dc.Thread, in, out []float32, nx, ny, nz int) {
+	x, y, z := t.GlobalX(), t.GlobalY(), t.GlobalZ()
+	if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
+		p := nx * ny
+		c := z*p + y*nx + x
+		out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
+	}
+}
+
+// Stencil3DPlanes is Stencil3D as a serial Go loop over planes z0 to z1-1.
+func Stencil3DPlanes(in, out []float32, nx, ny, nz, z0, z1 int) {
+	p := nx * ny
+	for z := max(z0, 1); z < min(z1, nz-1); z++ {
+		for y := 1; y < ny-1; y++ {
+			for x := 1; x < nx-1; x++ {
+				c := z*p + y*nx + x
+				out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
+			}
+		}
+	}
+}
+
+// ScanGroupSize is the group size BlockScan needs: the group size of
+// dc.Grid1D.
+const ScanGroupSize = 256
+
+// BlockScan computes the inclusive prefix sums of in within each group of
+// ScanGroupSize elements into out, and each group's total into
+// sums[group], by a Hillis-Steele scan in shared memory (two barriers per
+// step). Launch with dc.Grid1D(len(in)).
+//
+//dc:kernel
+func BlockScan(t dc.Thread, in, out, sums []int32) {
+	sh := dc.Shared[[ScanGroupSize]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	var v int32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	t.Barrier()
+	for s := 1; s < ScanGroupSize; s *= 2 {
+		var add int32
+		if l >= s {
+			add = sh[l-s]
+		}
+		t.Barrier()
+		sh[l] += add
+		t.Barrier()
+	}
+	if i < len(out) {
+		out[i] = sh[l]
+	}
+	if l == ScanGroupSize-1 && t.GroupX() < len(sums) {
+		sums[t.GroupX()] = sh[l]
+	}
+}
+
+// BlockScanGroups is BlockScan as a serial Go loop over groups g0 to g1-1.
+func BlockScanGroups(in, out, sums []int32, g0, g1 int) {
+	for g := g0; g < g1; g++ {
+		var s int32
+		for i := g * ScanGroupSize; i < min(g*ScanGroupSize+ScanGroupSize, len(in)); i++ {
+			s += in[i]
+			out[i] = s
+		}
+		sums[g] = s
+	}
+}
+
+// HistBins is the number of bins of Histogram, and the group size it
+// needs: the group size of dc.Grid1D.
+const HistBins = 256
+
+// Histogram adds the count of in's values falling in each of HistBins
+// bins (value % HistBins) to hist: every group counts its threads' values
+// in a histogram in shared memory with atomic adds, then adds it to hist
+// with atomic adds. Threads take in's values grid-stride, so any grid of
+// HistBins-thread groups covers all of in, e.g.
+// dc.Grid1D(len(in) / 64) with 64 values per thread.
+//
+//dc:kernel
+func Histogram(t dc.Thread, in []uint32, hist []int32) {
+	sh := dc.Shared[[HistBins]int32](t)
+	l := t.LocalX()
+	sh[l] = 0
+	t.Barrier()
+	for i := t.GlobalX(); i < len(in); i += t.GridSizeX() {
+		dc.AtomicAdd(&sh[in[i]%HistBins], 1)
+	}
+	t.Barrier()
+	if sh[l] != 0 {
+		dc.AtomicAdd(&hist[l], sh[l])
+	}
+}
+
+// HistogramSerial adds the count of in's values falling in each of
+// HistBins bins (value % HistBins) to hist, as a serial Go loop.
+func HistogramSerial(in []uint32, hist []int32) {
+	for _, v := range in {
+		hist[v%HistBins]++
+	}
+}
+
+// NBodyTile is the number of bodies NBody stages in shared memory at a
+// time, and the group size it needs: the group size of dc.Grid1D.
+const NBodyTile = 256
+
+// NBodySoftening is added to every squared distance of NBody, so that a
+// body's pull on itself is zero and close bodies stay finite.
+const NBodySoftening = 0.01
+
+// NBody computes the gravitational acceleration of each of n bodies from
+// all n (G = 1, softened by NBodySoftening): pos holds x, y, z and mass
+// of body i at 4i to 4i+3, acc gets the acceleration's x, y and z at 3i to
+// 3i+2. Groups stage NBodyTile bodies at a time in shared memory, and
+// every thread sums the pulls in body order. Launch with dc.Grid1D(n).
+//
+//dc:kernel
+func NBody(t dc.Thread, pos, acc []float32, n int) {
+	tile := dc.Shared[[NBodyTile][4]float32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	var px, py, pz float32
+	if i < n {
+		px, py, pz = pos[4*i], pos[4*i+1], pos[4*i+2]
+	}
+	var ax, ay, az float32
+	for base := 0; base < n; base += NBodyTile {
+		if j := base + l; j < n {
+			tile[l][0], tile[l][1], tile[l][2], tile[l][3] = pos[4*j], pos[4*j+1], pos[4*j+2], pos[4*j+3]
+		}
+		t.Barrier()
+		for k := 0; k < min(NBodyTile, n-base); k++ {
+			ax, ay, az = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az)
+		}
+		t.Barrier()
+	}
+	if i < n {
+		acc[3*i], acc[3*i+1], acc[3*i+2] = ax, ay, az
+	}
+}
+
+// nbodyPull returns the acceleration (ax, ay, az) plus the pull on a body
+// at (px, py, pz) of a body of mass m at (qx, qy, qz).
+func nbodyPull(px, py, pz, qx, qy, qz, m, ax, ay, az float32) (float32, float32, float32) {
+	dx, dy, dz := qx-px, qy-py, qz-pz
+	inv := 1 / dc.Sqrt(dx*dx+dy*dy+dz*dz+NBodySoftening)
+	s := m * inv * inv * inv
+	return ax + dx*s, ay + dy*s, az + dz*s
+}
+
+// NBodyRows is NBody as a serial Go loop over bodies i0 to i1-1, summing
+// the pulls in the same order.
+func NBodyRows(pos, acc []float32, n, i0, i1 int) {
+	for i := i0; i < i1; i++ {
+		px, py, pz := pos[4*i], pos[4*i+1], pos[4*i+2]
+		var ax, ay, az float32
+		for j := range n {
+			ax, ay, az = nbodyPull(px, py, pz, pos[4*j], pos[4*j+1], pos[4*j+2], pos[4*j+3], ax, ay, az)
+		}
+		acc[3*i], acc[3*i+1], acc[3*i+2] = ax, ay, az
 	}
 }

@@ -45,7 +45,7 @@ func read(t *testing.T, b *dcrt.Buffer[float32]) []float32 {
 func small(n, seed int) []float32 {
 	xs := make([]float32, n)
 	for i := range xs {
-		xs[i] = float32((i*7+seed*13)%7 - 3)
+		xs[i] = float32((i*7+i/5+seed*13)%7 - 3)
 	}
 	return xs
 }
@@ -121,4 +121,120 @@ func TestMatVec(t *testing.T) {
 		t.Fatal(err)
 	}
 	equal(t, "y", read(t, y), want, 0)
+}
+
+// bufferOf copies xs into a new buffer on dev.
+func bufferOf[T any](t *testing.T, dev *dcrt.Device, xs []T) *dcrt.Buffer[T] {
+	t.Helper()
+	b, err := dcrt.BufferOf(dev, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readInts returns the contents of b.
+func readInts(t *testing.T, b *dcrt.Buffer[int32]) []int32 {
+	t.Helper()
+	out := make([]int32, b.Len())
+	if err := b.Read(out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// equalInts fails the test at the first element of got that differs from
+// want.
+func equalInts(t *testing.T, name string, got, want []int32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s has %d elements, serial Go %d", name, len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%s[%d] = %v, serial Go gives %v", name, i, got[i], want[i])
+		}
+	}
+}
+
+func TestStencil3D(t *testing.T) {
+	dev := openCPU(t)
+	const nx, ny, nz = 19, 11, 7
+	in := make([]float32, nx*ny*nz)
+	for i := range in {
+		in[i] = float32((i*5+i/nx*3+i/(nx*ny))%9 - 4)
+	}
+	want := make([]float32, nx*ny*nz)
+	cpubench.Stencil3DPlanes(in, want, nx, ny, nz, 0, nz)
+	out := buffer(t, dev, make([]float32, nx*ny*nz))
+	if err := cpubench.LaunchStencil3D(dev, dc.Grid3D(nx, ny, nz), buffer(t, dev, in), out, nx, ny, nz); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "out", read(t, out), want, 0)
+	if c := 3*nx*ny + 5*nx + 7; want[c] == 0 {
+		t.Fatalf("serial out[%d] is 0: want an input whose Laplacian is not zero", c)
+	}
+}
+
+func TestBlockScan(t *testing.T) {
+	dev := openCPU(t)
+	const n = 3*cpubench.ScanGroupSize + 77 // the last group is partial
+	const groups = (n + cpubench.ScanGroupSize - 1) / cpubench.ScanGroupSize
+	in := make([]int32, n)
+	for i := range in {
+		in[i] = int32(i%11) - 4
+	}
+	want, wantSums := make([]int32, n), make([]int32, groups)
+	cpubench.BlockScanGroups(in, want, wantSums, 0, groups)
+	out, sums := bufferOf(t, dev, make([]int32, n)), bufferOf(t, dev, make([]int32, groups))
+	if err := cpubench.LaunchBlockScan(dev, dc.Grid1D(n), bufferOf(t, dev, in), out, sums); err != nil {
+		t.Fatal(err)
+	}
+	equalInts(t, "out", readInts(t, out), want)
+	equalInts(t, "sums", readInts(t, sums), wantSums)
+	if want[cpubench.ScanGroupSize] != in[cpubench.ScanGroupSize] {
+		t.Fatalf("serial scan restarts at %d with %d, want %d", cpubench.ScanGroupSize, want[cpubench.ScanGroupSize], in[cpubench.ScanGroupSize])
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	dev := openCPU(t)
+	const n = 5000
+	in := make([]uint32, n)
+	for i := range in {
+		in[i] = uint32(i*i*7 + i/3)
+	}
+	start := make([]int32, cpubench.HistBins)
+	for i := range start {
+		start[i] = int32(i % 5) // Histogram adds to what hist holds
+	}
+	want := append([]int32(nil), start...)
+	cpubench.HistogramSerial(in, want)
+	hist := bufferOf(t, dev, start)
+	// Three groups of 256 threads: about 6.5 values per thread.
+	g := dc.Grid1D(3 * cpubench.HistBins)
+	if err := cpubench.LaunchHistogram(dev, g, bufferOf(t, dev, in), hist); err != nil {
+		t.Fatal(err)
+	}
+	equalInts(t, "hist", readInts(t, hist), want)
+}
+
+func TestNBody(t *testing.T) {
+	dev := openCPU(t)
+	const n = 2*cpubench.NBodyTile + 45 // the last tile is partial
+	pos := make([]float32, 4*n)
+	for i := range n {
+		pos[4*i], pos[4*i+1], pos[4*i+2] = float32(i%13)-6, float32(i%7)-3, float32(i%5)-2
+		pos[4*i+3] = 1 + float32(i%3)
+	}
+	want := make([]float32, 3*n)
+	cpubench.NBodyRows(pos, want, n, 0, n)
+	acc := buffer(t, dev, make([]float32, 3*n))
+	if err := cpubench.LaunchNBody(dev, dc.Grid1D(n), buffer(t, dev, pos), acc, n); err != nil {
+		t.Fatal(err)
+	}
+	// The generated Go sums the same pulls in the same order as NBodyRows;
+	// the tolerance allows for a compiler that fuses multiply-adds in one
+	// and not the other.
+	equal(t, "acc", read(t, acc), want, 1e-5)
 }

@@ -28,8 +28,20 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	return 0;
 }
 
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 typedef struct dc_ret_blackScholes {
@@ -37,44 +49,66 @@ typedef struct dc_ret_blackScholes {
 	float r1;
 } dc_ret_blackScholes;
 
-#line 36 "cpubench.go"
+typedef struct dc_ret_nbodyPull {
+	float r0;
+	float r1;
+	float r2;
+} dc_ret_nbodyPull;
+
+#line 38 "cpubench.go"
 float cnd(float d) {
-#line 46 "cpubench.go"
-	float k = 1.0f / (1.0f + 0.2316419f * fabs(d));
-#line 47 "cpubench.go"
-	float c = 0.3989423f * exp(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
 #line 48 "cpubench.go"
-	if (d > 0.0f) {
+	float k = 1.0f / (1.0f + 0.2316419f * fabs(d));
 #line 49 "cpubench.go"
+	float c = 0.3989423f * exp(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
+#line 50 "cpubench.go"
+	if (d > 0.0f) {
+#line 51 "cpubench.go"
 		c = 1.0f - c;
 	}
-#line 51 "cpubench.go"
+#line 53 "cpubench.go"
 	return c;
 }
 
-#line 24 "cpubench.go"
-dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
-#line 25 "cpubench.go"
-	float sq = sqrt(years);
 #line 26 "cpubench.go"
-	float d1 = (log(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
+dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
 #line 27 "cpubench.go"
-	float d2 = d1 - vol * sq;
+	float sq = sqrt(years);
 #line 28 "cpubench.go"
-	float e = x * exp(-rate * years);
+	float d1 = (log(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
 #line 29 "cpubench.go"
-	float tmp = cnd(d1);
-#line 29 "cpubench.go"
-	float tmp_1 = cnd(d2);
-#line 29 "cpubench.go"
-	float c1 = tmp;
-#line 29 "cpubench.go"
-	float c2 = tmp_1;
+	float d2 = d1 - vol * sq;
 #line 30 "cpubench.go"
+	float e = x * exp(-rate * years);
+#line 31 "cpubench.go"
+	float tmp = cnd(d1);
+#line 31 "cpubench.go"
+	float tmp_1 = cnd(d2);
+#line 31 "cpubench.go"
+	float c1 = tmp;
+#line 31 "cpubench.go"
+	float c2 = tmp_1;
+#line 32 "cpubench.go"
 	return (dc_ret_blackScholes){s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 17 "cpubench.go"
+#line 294 "cpubench.go"
+dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
+#line 295 "cpubench.go"
+	float dx = qx - px;
+#line 295 "cpubench.go"
+	float dy = qy - py;
+#line 295 "cpubench.go"
+	float dz = qz - pz;
+#line 296 "cpubench.go"
+	float inv = 1.0f / sqrt(dx * dx + dy * dy + dz * dz + 0.01f);
+#line 297 "cpubench.go"
+	float s = m * inv * inv * inv;
+#line 298 "cpubench.go"
+	return (dc_ret_nbodyPull){ax + dx * s, ay + dy * s, az + dz * s};
+}
+
+#line 19 "cpubench.go"
 __kernel void BlackScholes(__global const float* restrict price, long price_len, __global const float* restrict strike, long strike_len, __global const float* restrict years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -82,11 +116,11 @@ __kernel void BlackScholes(__global const float* restrict price, long price_len,
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -99,14 +133,14 @@ __kernel void BlackScholes(__global const float* restrict price, long price_len,
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_fast(__global const float* restrict price, long price_len, __global const float* restrict strike, long strike_len, __global const float* restrict years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -114,7 +148,7 @@ __kernel void BlackScholes_fast(__global const float* restrict price, long price
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_aliased(__global const float* price, long price_len, __global const float* strike, long strike_len, __global const float* years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -122,11 +156,11 @@ __kernel void BlackScholes_aliased(__global const float* price, long price_len, 
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -139,14 +173,14 @@ __kernel void BlackScholes_aliased(__global const float* price, long price_len, 
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_aliased_fast(__global const float* price, long price_len, __global const float* strike, long strike_len, __global const float* years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -154,7 +188,7 @@ __kernel void BlackScholes_aliased_fast(__global const float* price, long price_
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 __kernel void Stencil(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -163,15 +197,15 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
-#line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -181,22 +215,22 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	}
 }
 
-#line 66 "cpubench.go"
-__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
 #line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -205,15 +239,15 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
-#line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -223,22 +257,22 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	}
 }
 
-#line 66 "cpubench.go"
-__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
 #line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 __kernel void GEMM(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -247,22 +281,22 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -273,25 +307,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	}
 }
 
-#line 90 "cpubench.go"
-__kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+__kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
 #line 94 "cpubench.go"
-		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+#line 97 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 __kernel void GEMM_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -300,22 +334,22 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -326,47 +360,47 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	}
 }
 
-#line 90 "cpubench.go"
-__kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+__kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
 #line 94 "cpubench.go"
-		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+#line 97 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -377,53 +411,53 @@ __kernel void MatVec(__global const float* restrict a, long a_len, __global cons
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_fast(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_aliased(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -434,26 +468,918 @@ __kernel void MatVec_aliased(__global const float* a, long a_len, __global const
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_aliased_fast(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		sh[l] = (int)((uint)sh[l] + (uint)add);
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = sh[l];
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		sh[l] = (int)((uint)sh[l] + (uint)add);
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = sh[l];
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	__local int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomic_add(&hist[l], sh[l]);
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_aliased(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	__local int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomic_add(&hist[l], sh[l]);
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__local float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global float (*dc_p21);
+	int dc_b22 = 0;
+	__global float (*dc_p23);
+	int dc_b24 = 0;
+	__global float (*dc_p25);
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_fast(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long)(4UL * (ulong)i)];
+#line 274 "cpubench.go"
+		py = pos[(long)(4UL * (ulong)i + 1UL)];
+#line 274 "cpubench.go"
+		pz = pos[(long)(4UL * (ulong)i + 2UL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long)(4UL * (ulong)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 2UL)] = az;
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_aliased(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__local float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global float (*dc_p21);
+	int dc_b22 = 0;
+	__global float (*dc_p23);
+	int dc_b24 = 0;
+	__global float (*dc_p25);
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long)(4UL * (ulong)i)];
+#line 274 "cpubench.go"
+		py = pos[(long)(4UL * (ulong)i + 1UL)];
+#line 274 "cpubench.go"
+		pz = pos[(long)(4UL * (ulong)i + 2UL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long)(4UL * (ulong)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }

@@ -17,109 +17,337 @@ var dcModule = &runtime.Module{
 			Col:  12,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 21,
 		},
 		{
 			Col:  34,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 21,
 		},
 		{
 			Col:  44,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 21,
 		},
 		{
 			Col:  55,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 21,
 		},
 		{
 			Col:  3,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  19,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  27,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  37,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  47,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  57,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 72,
 		},
 		{
 			Col:  3,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 93,
-		},
-		{
-			Col:  4,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
 			Line: 95,
 		},
 		{
 			Col:  4,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 95,
+			Line: 97,
+		},
+		{
+			Col:  4,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 97,
 		},
 		{
 			Col:  16,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 95,
+			Line: 97,
 		},
 		{
 			Col:  27,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 95,
+			Line: 97,
 		},
 		{
 			Col:  9,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 123,
+			Line: 125,
 		},
 		{
 			Col:  20,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 123,
+			Line: 125,
 		},
 		{
 			Col:  3,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 125,
+			Line: 127,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  12,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  22,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  32,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  43,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  54,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  64,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  76,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  2,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 189,
+		},
+		{
+			Col:  10,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 194,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 197,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 197,
+		},
+		{
+			Col:  12,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 201,
+		},
+		{
+			Col:  22,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 204,
+		},
+		{
+			Col:  2,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 235,
+		},
+		{
+			Col:  20,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 238,
+		},
+		{
+			Col:  17,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 238,
+		},
+		{
+			Col:  5,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 241,
+		},
+		{
+			Col:  17,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 242,
+		},
+		{
+			Col:  26,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 242,
+		},
+		{
+			Col:  16,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 274,
+		},
+		{
+			Col:  26,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 274,
+		},
+		{
+			Col:  38,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 274,
+		},
+		{
+			Col:  4,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  53,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  16,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  63,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  28,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  75,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  40,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  87,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 279,
+		},
+		{
+			Col:  39,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 283,
+		},
+		{
+			Col:  51,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 283,
+		},
+		{
+			Col:  63,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 283,
+		},
+		{
+			Col:  75,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 283,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 288,
+		},
+		{
+			Col:  13,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 288,
+		},
+		{
+			Col:  25,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 288,
 		},
 	},
 	OpenCL:  dcOpenCL,
@@ -161,8 +389,20 @@ __device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, 
 	return 0;
 }
 
+__device__ long long dc_min_i64(long long a, long long b) {
+	return a < b ? a : b;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
 }
 
 struct dc_ret_blackScholes {
@@ -170,44 +410,66 @@ struct dc_ret_blackScholes {
 	float r1;
 };
 
-#line 36 "cpubench.go"
+struct dc_ret_nbodyPull {
+	float r0;
+	float r1;
+	float r2;
+};
+
+#line 38 "cpubench.go"
 __device__ float cnd(float d) {
-#line 46 "cpubench.go"
-	float k = 1.0f / (1.0f + 0.2316419f * fabsf(d));
-#line 47 "cpubench.go"
-	float c = 0.3989423f * expf(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
 #line 48 "cpubench.go"
-	if (d > 0.0f) {
+	float k = 1.0f / (1.0f + 0.2316419f * fabsf(d));
 #line 49 "cpubench.go"
+	float c = 0.3989423f * expf(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
+#line 50 "cpubench.go"
+	if (d > 0.0f) {
+#line 51 "cpubench.go"
 		c = 1.0f - c;
 	}
-#line 51 "cpubench.go"
+#line 53 "cpubench.go"
 	return c;
 }
 
-#line 24 "cpubench.go"
-__device__ dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
-#line 25 "cpubench.go"
-	float sq = sqrtf(years);
 #line 26 "cpubench.go"
-	float d1 = (logf(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
+__device__ dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
 #line 27 "cpubench.go"
-	float d2 = d1 - vol * sq;
+	float sq = sqrtf(years);
 #line 28 "cpubench.go"
-	float e = x * expf(-rate * years);
+	float d1 = (logf(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
 #line 29 "cpubench.go"
-	float tmp = cnd(d1);
-#line 29 "cpubench.go"
-	float tmp_1 = cnd(d2);
-#line 29 "cpubench.go"
-	float c1 = tmp;
-#line 29 "cpubench.go"
-	float c2 = tmp_1;
+	float d2 = d1 - vol * sq;
 #line 30 "cpubench.go"
+	float e = x * expf(-rate * years);
+#line 31 "cpubench.go"
+	float tmp = cnd(d1);
+#line 31 "cpubench.go"
+	float tmp_1 = cnd(d2);
+#line 31 "cpubench.go"
+	float c1 = tmp;
+#line 31 "cpubench.go"
+	float c2 = tmp_1;
+#line 32 "cpubench.go"
 	return dc_ret_blackScholes{s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 17 "cpubench.go"
+#line 294 "cpubench.go"
+__device__ dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
+#line 295 "cpubench.go"
+	float dx = qx - px;
+#line 295 "cpubench.go"
+	float dy = qy - py;
+#line 295 "cpubench.go"
+	float dz = qz - pz;
+#line 296 "cpubench.go"
+	float inv = 1.0f / sqrtf(dx * dx + dy * dy + dz * dz + 0.01f);
+#line 297 "cpubench.go"
+	float s = m * inv * inv * inv;
+#line 298 "cpubench.go"
+	return dc_ret_nbodyPull{ax + dx * s, ay + dy * s, az + dz * s};
+}
+
+#line 19 "cpubench.go"
 extern "C" __global__ void BlackScholes(const float* __restrict__ price, long long price_len, const float* __restrict__ strike, long long strike_len, const float* __restrict__ years, long long years_len, float rate, float vol, float* call, long long call_len, float* put, long long put_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -215,11 +477,11 @@ extern "C" __global__ void BlackScholes(const float* __restrict__ price, long lo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -232,14 +494,14 @@ extern "C" __global__ void BlackScholes(const float* __restrict__ price, long lo
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 extern "C" __global__ void BlackScholes_fast(const float* __restrict__ price, long long price_len, const float* __restrict__ strike, long long strike_len, const float* __restrict__ years, long long years_len, float rate, float vol, float* call, long long call_len, float* put, long long put_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -247,7 +509,7 @@ extern "C" __global__ void BlackScholes_fast(const float* __restrict__ price, lo
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 extern "C" __global__ void BlackScholes_aliased(const float* price, long long price_len, const float* strike, long long strike_len, const float* years, long long years_len, float rate, float vol, float* call, long long call_len, float* put, long long put_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -255,11 +517,11 @@ extern "C" __global__ void BlackScholes_aliased(const float* price, long long pr
 	int dc_b4 = 0;
 	float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -272,14 +534,14 @@ extern "C" __global__ void BlackScholes_aliased(const float* price, long long pr
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 extern "C" __global__ void BlackScholes_aliased_fast(const float* price, long long price_len, const float* strike, long long strike_len, const float* years, long long years_len, float rate, float vol, float* call, long long call_len, float* put, long long put_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -287,7 +549,7 @@ extern "C" __global__ void BlackScholes_aliased_fast(const float* price, long lo
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -296,15 +558,15 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 67 "cpubench.go"
-	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 68 "cpubench.go"
-	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
 #line 69 "cpubench.go"
-		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 71 "cpubench.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -314,22 +576,22 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 	}
 }
 
-#line 66 "cpubench.go"
-extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 67 "cpubench.go"
-	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 68 "cpubench.go"
-	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 71 "cpubench.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -338,15 +600,15 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 67 "cpubench.go"
-	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 68 "cpubench.go"
-	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
 #line 69 "cpubench.go"
-		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 71 "cpubench.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -356,22 +618,22 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 	}
 }
 
-#line 66 "cpubench.go"
-extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 67 "cpubench.go"
-	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 68 "cpubench.go"
-	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
+#line 71 "cpubench.go"
+		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -380,22 +642,22 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 91 "cpubench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 93 "cpubench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -406,25 +668,25 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	}
 }
 
-#line 90 "cpubench.go"
-extern "C" __global__ void GEMM_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 91 "cpubench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+extern "C" __global__ void GEMM_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 93 "cpubench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 94 "cpubench.go"
-		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
+#line 97 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -433,22 +695,22 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 91 "cpubench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 93 "cpubench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -459,47 +721,47 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	}
 }
 
-#line 90 "cpubench.go"
-extern "C" __global__ void GEMM_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 91 "cpubench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+extern "C" __global__ void GEMM_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 93 "cpubench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 94 "cpubench.go"
-		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
+#line 97 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -510,53 +772,53 @@ extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, 
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 extern "C" __global__ void MatVec_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -567,27 +829,919 @@ extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 extern "C" __global__ void MatVec_aliased_fast(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
+	}
+}
+
+#line 150 "cpubench.go"
+extern "C" __global__ void Stencil3D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 151 "cpubench.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 152 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
+#line 153 "cpubench.go"
+		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 154 "cpubench.go"
+		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+extern "C" __global__ void Stencil3D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 151 "cpubench.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 152 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
+#line 153 "cpubench.go"
+		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 154 "cpubench.go"
+		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
+	}
+}
+
+#line 150 "cpubench.go"
+extern "C" __global__ void Stencil3D_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 151 "cpubench.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 152 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
+#line 153 "cpubench.go"
+		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 154 "cpubench.go"
+		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+extern "C" __global__ void Stencil3D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "cpubench.go"
+	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 151 "cpubench.go"
+	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
+#line 152 "cpubench.go"
+	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
+#line 153 "cpubench.go"
+		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
+#line 154 "cpubench.go"
+		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
+	}
+}
+
+#line 182 "cpubench.go"
+extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__shared__ int sh0[256];
+#line 183 "cpubench.go"
+	int* sh = sh0;
+#line 184 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 184 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	__syncthreads();
+#line 191 "cpubench.go"
+	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		__syncthreads();
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		__syncthreads();
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255LL && (long long)blockIdx.x < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__shared__ int sh0[256];
+#line 183 "cpubench.go"
+	int* sh = sh0;
+#line 184 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 184 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	__syncthreads();
+#line 191 "cpubench.go"
+	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		__syncthreads();
+#line 197 "cpubench.go"
+		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
+#line 198 "cpubench.go"
+		__syncthreads();
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255LL && (long long)blockIdx.x < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long long)blockIdx.x] = sh[l];
+	}
+}
+
+#line 182 "cpubench.go"
+extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__shared__ int sh0[256];
+#line 183 "cpubench.go"
+	int* sh = sh0;
+#line 184 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 184 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	__syncthreads();
+#line 191 "cpubench.go"
+	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		__syncthreads();
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		__syncthreads();
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255LL && (long long)blockIdx.x < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__shared__ int sh0[256];
+#line 183 "cpubench.go"
+	int* sh = sh0;
+#line 184 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 184 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	__syncthreads();
+#line 191 "cpubench.go"
+	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		__syncthreads();
+#line 197 "cpubench.go"
+		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
+#line 198 "cpubench.go"
+		__syncthreads();
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255LL && (long long)blockIdx.x < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long long)blockIdx.x] = sh[l];
+	}
+}
+
+#line 232 "cpubench.go"
+extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "cpubench.go"
+	__shared__ int sh1[256];
+#line 233 "cpubench.go"
+	int* sh = sh1;
+#line 234 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	__syncthreads();
+#line 237 "cpubench.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	__syncthreads();
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__shared__ int sh1[256];
+#line 233 "cpubench.go"
+	int* sh = sh1;
+#line 234 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	__syncthreads();
+#line 237 "cpubench.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	__syncthreads();
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomicAdd(&hist[l], sh[l]);
+	}
+}
+
+#line 232 "cpubench.go"
+extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "cpubench.go"
+	__shared__ int sh1[256];
+#line 233 "cpubench.go"
+	int* sh = sh1;
+#line 234 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	__syncthreads();
+#line 237 "cpubench.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	__syncthreads();
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__shared__ int sh1[256];
+#line 233 "cpubench.go"
+	int* sh = sh1;
+#line 234 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	__syncthreads();
+#line 237 "cpubench.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	__syncthreads();
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomicAdd(&hist[l], sh[l]);
+	}
+}
+
+#line 269 "cpubench.go"
+extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	float (*dc_p21);
+	int dc_b22 = 0;
+	float (*dc_p23);
+	int dc_b24 = 0;
+	float (*dc_p25);
+#line 270 "cpubench.go"
+	__shared__ float sh2[256][4];
+#line 270 "cpubench.go"
+	float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 271 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
+		{
+#line 278 "cpubench.go"
+			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		__syncthreads();
+#line 282 "cpubench.go"
+		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		__syncthreads();
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__shared__ float sh2[256][4];
+#line 270 "cpubench.go"
+	float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 271 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long long)(4ULL * (unsigned long long)i)];
+#line 274 "cpubench.go"
+		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
+#line 274 "cpubench.go"
+		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
+		{
+#line 278 "cpubench.go"
+			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
+			}
+		}
+#line 281 "cpubench.go"
+		__syncthreads();
+#line 282 "cpubench.go"
+		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		__syncthreads();
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
+	}
+}
+
+#line 269 "cpubench.go"
+extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	float (*dc_p21);
+	int dc_b22 = 0;
+	float (*dc_p23);
+	int dc_b24 = 0;
+	float (*dc_p25);
+#line 270 "cpubench.go"
+	__shared__ float sh2[256][4];
+#line 270 "cpubench.go"
+	float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 271 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
+		{
+#line 278 "cpubench.go"
+			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		__syncthreads();
+#line 282 "cpubench.go"
+		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		__syncthreads();
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__shared__ float sh2[256][4];
+#line 270 "cpubench.go"
+	float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 271 "cpubench.go"
+	long long l = (long long)threadIdx.x;
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long long)(4ULL * (unsigned long long)i)];
+#line 274 "cpubench.go"
+		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
+#line 274 "cpubench.go"
+		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
+		{
+#line 278 "cpubench.go"
+			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
+			}
+		}
+#line 281 "cpubench.go"
+		__syncthreads();
+#line 282 "cpubench.go"
+		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		__syncthreads();
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
 	}
 }
 `
@@ -623,8 +1777,20 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	return 0;
 }
 
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 typedef struct dc_ret_blackScholes {
@@ -632,44 +1798,66 @@ typedef struct dc_ret_blackScholes {
 	float r1;
 } dc_ret_blackScholes;
 
-#line 36 "cpubench.go"
+typedef struct dc_ret_nbodyPull {
+	float r0;
+	float r1;
+	float r2;
+} dc_ret_nbodyPull;
+
+#line 38 "cpubench.go"
 float cnd(float d) {
-#line 46 "cpubench.go"
-	float k = 1.0f / (1.0f + 0.2316419f * fabs(d));
-#line 47 "cpubench.go"
-	float c = 0.3989423f * exp(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
 #line 48 "cpubench.go"
-	if (d > 0.0f) {
+	float k = 1.0f / (1.0f + 0.2316419f * fabs(d));
 #line 49 "cpubench.go"
+	float c = 0.3989423f * exp(-0.5f * d * d) * (k * (0.31938154f + k * (-0.35656378f + k * (1.7814779f + k * (-1.8212559f + k * 1.3302745f)))));
+#line 50 "cpubench.go"
+	if (d > 0.0f) {
+#line 51 "cpubench.go"
 		c = 1.0f - c;
 	}
-#line 51 "cpubench.go"
+#line 53 "cpubench.go"
 	return c;
 }
 
-#line 24 "cpubench.go"
-dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
-#line 25 "cpubench.go"
-	float sq = sqrt(years);
 #line 26 "cpubench.go"
-	float d1 = (log(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
+dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, float vol) {
 #line 27 "cpubench.go"
-	float d2 = d1 - vol * sq;
+	float sq = sqrt(years);
 #line 28 "cpubench.go"
-	float e = x * exp(-rate * years);
+	float d1 = (log(s / x) + (rate + 0.5f * vol * vol) * years) / (vol * sq);
 #line 29 "cpubench.go"
-	float tmp = cnd(d1);
-#line 29 "cpubench.go"
-	float tmp_1 = cnd(d2);
-#line 29 "cpubench.go"
-	float c1 = tmp;
-#line 29 "cpubench.go"
-	float c2 = tmp_1;
+	float d2 = d1 - vol * sq;
 #line 30 "cpubench.go"
+	float e = x * exp(-rate * years);
+#line 31 "cpubench.go"
+	float tmp = cnd(d1);
+#line 31 "cpubench.go"
+	float tmp_1 = cnd(d2);
+#line 31 "cpubench.go"
+	float c1 = tmp;
+#line 31 "cpubench.go"
+	float c2 = tmp_1;
+#line 32 "cpubench.go"
 	return (dc_ret_blackScholes){s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 17 "cpubench.go"
+#line 294 "cpubench.go"
+dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
+#line 295 "cpubench.go"
+	float dx = qx - px;
+#line 295 "cpubench.go"
+	float dy = qy - py;
+#line 295 "cpubench.go"
+	float dz = qz - pz;
+#line 296 "cpubench.go"
+	float inv = 1.0f / sqrt(dx * dx + dy * dy + dz * dz + 0.01f);
+#line 297 "cpubench.go"
+	float s = m * inv * inv * inv;
+#line 298 "cpubench.go"
+	return (dc_ret_nbodyPull){ax + dx * s, ay + dy * s, az + dz * s};
+}
+
+#line 19 "cpubench.go"
 __kernel void BlackScholes(__global const float* restrict price, long price_len, __global const float* restrict strike, long strike_len, __global const float* restrict years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -677,11 +1865,11 @@ __kernel void BlackScholes(__global const float* restrict price, long price_len,
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -694,14 +1882,14 @@ __kernel void BlackScholes(__global const float* restrict price, long price_len,
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_fast(__global const float* restrict price, long price_len, __global const float* restrict strike, long strike_len, __global const float* restrict years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -709,7 +1897,7 @@ __kernel void BlackScholes_fast(__global const float* restrict price, long price
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_aliased(__global const float* price, long price_len, __global const float* strike, long strike_len, __global const float* years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -717,11 +1905,11 @@ __kernel void BlackScholes_aliased(__global const float* price, long price_len, 
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(dc_sel_f32((dc_b1 = 0, price[dc_ix(i, price_len, dc_fault, dc_tag, 1, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, strike[dc_ix(i, strike_len, dc_fault, dc_tag, 2, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, years[dc_ix(i, years_len, dc_fault, dc_tag, 3, &dc_b3)]), &dc_b3), rate, vol);
 			call[i] = dc_t1.r0;
 			dc_b4 = 0;
@@ -734,14 +1922,14 @@ __kernel void BlackScholes_aliased(__global const float* price, long price_len, 
 	}
 }
 
-#line 17 "cpubench.go"
+#line 19 "cpubench.go"
 __kernel void BlackScholes_aliased_fast(__global const float* price, long price_len, __global const float* strike, long strike_len, __global const float* years, long years_len, float rate, float vol, __global float* call, long call_len, __global float* put, long put_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 18 "cpubench.go"
+#line 20 "cpubench.go"
 		if (i < call_len) {
-#line 19 "cpubench.go"
+#line 21 "cpubench.go"
 			dc_ret_blackScholes dc_t1 = blackScholes(price[i], strike[i], years[i], rate, vol);
 			call[i] = dc_t1.r0;
 			put[i] = dc_t1.r1;
@@ -749,7 +1937,7 @@ __kernel void BlackScholes_aliased_fast(__global const float* price, long price_
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 __kernel void Stencil(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -758,15 +1946,15 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
-#line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -776,22 +1964,22 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	}
 }
 
-#line 66 "cpubench.go"
-__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
 #line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+__kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 66 "cpubench.go"
+#line 68 "cpubench.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -800,15 +1988,15 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
-#line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
 		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
@@ -818,22 +2006,22 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	}
 }
 
-#line 66 "cpubench.go"
-__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 67 "cpubench.go"
-	long x = (long)get_global_id(0);
-#line 67 "cpubench.go"
-	long y = (long)get_global_id(1);
 #line 68 "cpubench.go"
-	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+__kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "cpubench.go"
-		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+	long x = (long)get_global_id(0);
+#line 69 "cpubench.go"
+	long y = (long)get_global_id(1);
 #line 70 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
+#line 71 "cpubench.go"
+		long c = (long)((ulong)y * (ulong)w + (ulong)x);
+#line 72 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 __kernel void GEMM(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -842,22 +2030,22 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -868,25 +2056,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	}
 }
 
-#line 90 "cpubench.go"
-__kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+__kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
 #line 94 "cpubench.go"
-		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+#line 97 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 90 "cpubench.go"
+#line 92 "cpubench.go"
 __kernel void GEMM_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -895,22 +2083,22 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
-#line 92 "cpubench.go"
-	if (i < m && j < n) {
 #line 93 "cpubench.go"
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
+#line 94 "cpubench.go"
+	if (i < m && j < n) {
+#line 95 "cpubench.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 94 "cpubench.go"
+#line 96 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 95 "cpubench.go"
+#line 97 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
@@ -921,47 +2109,47 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	}
 }
 
-#line 90 "cpubench.go"
-__kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 91 "cpubench.go"
-	long i = (long)get_global_id(1);
-#line 91 "cpubench.go"
-	long j = (long)get_global_id(0);
 #line 92 "cpubench.go"
-	if (i < m && j < n) {
+__kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 93 "cpubench.go"
-		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+	long i = (long)get_global_id(1);
+#line 93 "cpubench.go"
+	long j = (long)get_global_id(0);
 #line 94 "cpubench.go"
-		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+	if (i < m && j < n) {
 #line 95 "cpubench.go"
+		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
+#line 96 "cpubench.go"
+		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
+#line 97 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -972,53 +2160,53 @@ __kernel void MatVec(__global const float* restrict a, long a_len, __global cons
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_fast(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_aliased(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
 			float dc_t1 = s;
@@ -1029,27 +2217,919 @@ __kernel void MatVec_aliased(__global const float* a, long a_len, __global const
 	}
 }
 
-#line 119 "cpubench.go"
+#line 121 "cpubench.go"
 __kernel void MatVec_aliased_fast(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 120 "cpubench.go"
+#line 122 "cpubench.go"
 		if (i < m) {
-#line 121 "cpubench.go"
+#line 123 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				long tmp = n;
-#line 122 "cpubench.go"
+#line 124 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 123 "cpubench.go"
+#line 125 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 125 "cpubench.go"
+#line 127 "cpubench.go"
 			y[i] = s;
 		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 150 "cpubench.go"
+__kernel void Stencil3D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 151 "cpubench.go"
+	long x = (long)get_global_id(0);
+#line 151 "cpubench.go"
+	long y = (long)get_global_id(1);
+#line 151 "cpubench.go"
+	long z = (long)get_global_id(2);
+#line 152 "cpubench.go"
+	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
+#line 153 "cpubench.go"
+		long p = (long)((ulong)nx * (ulong)ny);
+#line 154 "cpubench.go"
+		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
+#line 155 "cpubench.go"
+		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		sh[l] = (int)((uint)sh[l] + (uint)add);
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = sh[l];
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		dc_b4 = 0;
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 182 "cpubench.go"
+__kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 183 "cpubench.go"
+	__local int sh0[256];
+#line 183 "cpubench.go"
+	__local int* sh = sh0;
+#line 184 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 184 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 185 "cpubench.go"
+	int v = 0;
+#line 186 "cpubench.go"
+	if (i < in_len) {
+#line 187 "cpubench.go"
+		v = in[i];
+	}
+#line 189 "cpubench.go"
+	sh[l] = v;
+#line 190 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 191 "cpubench.go"
+	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
+#line 192 "cpubench.go"
+		int add = 0;
+#line 193 "cpubench.go"
+		if (l >= s) {
+#line 194 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+		}
+#line 196 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 197 "cpubench.go"
+		sh[l] = (int)((uint)sh[l] + (uint)add);
+#line 198 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 200 "cpubench.go"
+	if (i < out_len) {
+#line 201 "cpubench.go"
+		out[i] = sh[l];
+	}
+#line 203 "cpubench.go"
+	if (l == 255L && (long)get_group_id(0) < sums_len) {
+#line 204 "cpubench.go"
+		sums[(long)get_group_id(0)] = sh[l];
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	__local int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomic_add(&hist[l], sh[l]);
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_aliased(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	__local int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	int dc_t1 = 0;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
+#line 242 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+	}
+}
+
+#line 232 "cpubench.go"
+__kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 233 "cpubench.go"
+	__local int sh1[256];
+#line 233 "cpubench.go"
+	__local int* sh = sh1;
+#line 234 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 235 "cpubench.go"
+	sh[l] = 0;
+#line 236 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 237 "cpubench.go"
+	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 238 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+	}
+#line 240 "cpubench.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 241 "cpubench.go"
+	if (sh[l] != 0) {
+#line 242 "cpubench.go"
+		atomic_add(&hist[l], sh[l]);
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__local float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global float (*dc_p21);
+	int dc_b22 = 0;
+	__global float (*dc_p23);
+	int dc_b24 = 0;
+	__global float (*dc_p25);
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_fast(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long)(4UL * (ulong)i)];
+#line 274 "cpubench.go"
+		py = pos[(long)(4UL * (ulong)i + 1UL)];
+#line 274 "cpubench.go"
+		pz = pos[(long)(4UL * (ulong)i + 2UL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long)(4UL * (ulong)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 2UL)] = az;
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_aliased(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__local float (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global float (*dc_p21);
+	int dc_b22 = 0;
+	__global float (*dc_p23);
+	int dc_b24 = 0;
+	__global float (*dc_p25);
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 274 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
+#line 274 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				dc_b4 = 0;
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 279 "cpubench.go"
+				dc_b7 = 0;
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				if (!dc_b7) {
+					*dc_p8 = dc_t2;
+				}
+#line 279 "cpubench.go"
+				dc_b10 = 0;
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				if (!dc_b10) {
+					*dc_p11 = dc_t3;
+				}
+#line 279 "cpubench.go"
+				dc_b13 = 0;
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				if (!dc_b13) {
+					*dc_p14 = dc_t4;
+				}
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			ax = dc_t5.r0;
+			ay = dc_t5.r1;
+			az = dc_t5.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		float dc_t6 = ax;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
+		}
+#line 288 "cpubench.go"
+		dc_b22 = 0;
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		float dc_t7 = ay;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
+		}
+#line 288 "cpubench.go"
+		dc_b24 = 0;
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		float dc_t8 = az;
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
+		}
+	}
+}
+
+#line 269 "cpubench.go"
+__kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 270 "cpubench.go"
+	__local float sh2[256][4];
+#line 270 "cpubench.go"
+	__local float (*tile)[4] = sh2;
+#line 271 "cpubench.go"
+	long i = (long)get_global_id(0);
+#line 271 "cpubench.go"
+	long l = (long)get_local_id(0);
+#line 272 "cpubench.go"
+	float px = 0.0f;
+#line 272 "cpubench.go"
+	float py = 0.0f;
+#line 272 "cpubench.go"
+	float pz = 0.0f;
+#line 273 "cpubench.go"
+	if (i < n) {
+#line 274 "cpubench.go"
+		px = pos[(long)(4UL * (ulong)i)];
+#line 274 "cpubench.go"
+		py = pos[(long)(4UL * (ulong)i + 1UL)];
+#line 274 "cpubench.go"
+		pz = pos[(long)(4UL * (ulong)i + 2UL)];
+	}
+#line 276 "cpubench.go"
+	float ax = 0.0f;
+#line 276 "cpubench.go"
+	float ay = 0.0f;
+#line 276 "cpubench.go"
+	float az = 0.0f;
+#line 277 "cpubench.go"
+	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
+		{
+#line 278 "cpubench.go"
+			long j = (long)((ulong)base + (ulong)l);
+#line 278 "cpubench.go"
+			if (j < n) {
+#line 279 "cpubench.go"
+				tile[l][0] = pos[(long)(4UL * (ulong)j)];
+#line 279 "cpubench.go"
+				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
+#line 279 "cpubench.go"
+				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
+#line 279 "cpubench.go"
+				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
+			}
+		}
+#line 281 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 282 "cpubench.go"
+		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
+#line 283 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			ax = dc_t1.r0;
+			ay = dc_t1.r1;
+			az = dc_t1.r2;
+		}
+#line 285 "cpubench.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 287 "cpubench.go"
+	if (i < n) {
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i)] = ax;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
+#line 288 "cpubench.go"
+		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }
 `
@@ -1212,6 +3292,144 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
+var dcKernelStencil3D = &runtime.Kernel{
+	Aliased: "Stencil3D_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Stencil3D",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nz",
+		Size: 8,
+	}},
+}
+
+var dcKernelBlockScan = &runtime.Kernel{
+	Aliased:     "BlockScan_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "BlockScan",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "sums",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 1024,
+}
+
+var dcKernelHistogram = &runtime.Kernel{
+	Aliased:     "Histogram_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Histogram",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "hist",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 1024,
+}
+
+var dcKernelNBody = &runtime.Kernel{
+	Aliased:     "NBody_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "NBody",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "pos",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "acc",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+	SharedBytes: 4096,
+}
+
 // LaunchBlackScholes launches kernel BlackScholes over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -1289,6 +3507,83 @@ func LaunchMatVec(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], x 
 		}
 		return cpu.Run("MatVec", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_MatVec(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, dc_f)
+		})
+	})
+}
+
+// LaunchStencil3D launches kernel Stencil3D over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchStencil3D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int) error {
+	return dev.Launch(dcKernelStencil3D, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz)}, func(dc_c *runtime.Call) error {
+		dc_s0 := in.HostSlice()
+		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.Run("Stencil3D", g, func(dc_g0, dc_g1 int) {
+				dc_cpu_Stencil3D_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, dc_f)
+			})
+		}
+		return cpu.Run("Stencil3D", g, func(dc_g0, dc_g1 int) {
+			dc_cpu_Stencil3D(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, dc_f)
+		})
+	})
+}
+
+// LaunchBlockScan launches kernel BlockScan over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchBlockScan(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], sums *runtime.Buffer[int32]) error {
+	return dev.Launch(dcKernelBlockScan, g, []runtime.Arg{in, out, sums}, func(dc_c *runtime.Call) error {
+		dc_s0 := in.HostSlice()
+		dc_s1 := out.HostSlice()
+		dc_s2 := sums.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("BlockScan", g, func(dc_t dc.Thread) {
+				dc_cpu_BlockScan_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_f)
+			})
+		}
+		return cpu.RunGroups("BlockScan", g, func(dc_t dc.Thread) {
+			dc_cpu_BlockScan(dc_t, dc_s0, dc_s1, dc_s2, dc_f)
+		})
+	})
+}
+
+// LaunchHistogram launches kernel Histogram over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchHistogram(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], hist *runtime.Buffer[int32]) error {
+	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{in, hist}, func(dc_c *runtime.Call) error {
+		dc_s0 := in.HostSlice()
+		dc_s1 := hist.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
+				dc_cpu_Histogram_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
+		return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
+			dc_cpu_Histogram(dc_t, dc_s0, dc_s1, dc_f)
+		})
+	})
+}
+
+// LaunchNBody launches kernel NBody over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchNBody(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[float32], acc *runtime.Buffer[float32], n int) error {
+	return dev.Launch(dcKernelNBody, g, []runtime.Arg{pos, acc, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
+		dc_s0 := pos.HostSlice()
+		dc_s1 := acc.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("NBody", g, func(dc_t dc.Thread) {
+				dc_cpu_NBody_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+			})
+		}
+		return cpu.RunGroups("NBody", g, func(dc_t dc.Thread) {
+			dc_cpu_NBody(dc_t, dc_s0, dc_s1, n, dc_f)
 		})
 	})
 }
@@ -1547,6 +3842,256 @@ func dc_cpu_MatVec_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32
 	}
 }
 
+// dc_cpu_Stencil3D runs every thread of groups [dc_g0, dc_g1) of kernel Stencil3D.
+func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						z := dc_z
+						if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
+							p := nx * ny
+							c := z*p + y*nx + x
+							(*cpu.Index(dc_f, 18, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 20, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 21, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 22, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 23, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 25, in, int(c), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stencil3D_fast runs every thread of groups [dc_g0, dc_g1) of kernel Stencil3D.
+func dc_cpu_Stencil3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
+	dc_run := 1
+	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
+		dc_run = dc_g1 - dc_g0
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						x := dc_x
+						y := dc_y
+						z := dc_z
+						if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
+							p := nx * ny
+							c := z*p + y*nx + x
+							out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan runs one thread of kernel BlockScan.
+func dc_cpu_BlockScan(dc_t dc.Thread, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v int32
+	if i < len(in) {
+		v = in[i]
+	}
+	(*cpu.Index(dc_f, 26, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+	dc_t.Barrier()
+	for s := 1; s < 256; s *= 2 {
+		var add int32
+		if l >= s {
+			add = (*cpu.Index(dc_f, 27, sh[:], int(l-s), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+		(*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) + add
+		dc_t.Barrier()
+	}
+	if i < len(out) {
+		out[i] = (*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z))
+	}
+	if l == 255 && dc_t.GroupX() < len(sums) {
+		sums[dc_t.GroupX()] = (*cpu.Index(dc_f, 31, sh[:], int(l), dc_x, dc_y, dc_z))
+	}
+}
+
+// dc_cpu_BlockScan_fast runs one thread of kernel BlockScan.
+func dc_cpu_BlockScan_fast(dc_t dc.Thread, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	dc_sh0 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh0
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var v int32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	dc_t.Barrier()
+	for s := 1; s < 256; s *= 2 {
+		var add int32
+		if l >= s {
+			add = (*cpu.Index(dc_f, 27, sh[:], int(l-s), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+		sh[l] = sh[l] + add
+		dc_t.Barrier()
+	}
+	if i < len(out) {
+		out[i] = sh[l]
+	}
+	if l == 255 && dc_t.GroupX() < len(sums) {
+		sums[dc_t.GroupX()] = sh[l]
+	}
+}
+
+// dc_cpu_Histogram runs one thread of kernel Histogram.
+func dc_cpu_Histogram(dc_t dc.Thread, in []uint32, hist []int32, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh1
+	l := dc_t.LocalX()
+	(*cpu.Index(dc_f, 32, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+	dc_t.Barrier()
+	for i := dc_t.GlobalX(); i < len(in); i += dc_t.GridSizeX() {
+		dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+	}
+	dc_t.Barrier()
+	if (*cpu.Index(dc_f, 35, sh[:], int(l), dc_x, dc_y, dc_z)) != 0 {
+		dc.AtomicAdd(&(*cpu.Index(dc_f, 36, hist, int(l), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)))
+	}
+}
+
+// dc_cpu_Histogram_fast runs one thread of kernel Histogram.
+func dc_cpu_Histogram_fast(dc_t dc.Thread, in []uint32, hist []int32, dc_f *cpu.Faults) {
+	dc_sh1 := dc.Shared[[256]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh1
+	l := dc_t.LocalX()
+	sh[l] = 0
+	dc_t.Barrier()
+	for i := dc_t.GlobalX(); i < len(in); i += dc_t.GridSizeX() {
+		dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+	}
+	dc_t.Barrier()
+	if sh[l] != 0 {
+		dc.AtomicAdd(&hist[l], sh[l])
+	}
+}
+
+// dc_cpu_NBody runs one thread of kernel NBody.
+func dc_cpu_NBody(dc_t dc.Thread, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
+	dc_sh2 := dc.Shared[[256][4]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	tile := dc_sh2
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var px float32
+	var py float32
+	var pz float32
+	if i < n {
+		px = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
+		py = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
+		pz = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
+	}
+	var ax float32
+	var ay float32
+	var az float32
+	for base := 0; base < n; base += 256 {
+		{
+			j := base + l
+			if j < n {
+				(*cpu.Index(dc_f, 41, tile[:], int(l), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 42, pos, int(4*j), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 43, tile[:], int(l), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 44, pos, int(4*j+1), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 45, tile[:], int(l), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 46, pos, int(4*j+2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 47, tile[:], int(l), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 48, pos, int(4*j+3), dc_x, dc_y, dc_z))
+			}
+		}
+		dc_t.Barrier()
+		for k := 0; k < min(256, n-base); k++ {
+			ax, ay, az = dc_nbodyPull(px, py, pz, (*cpu.Index(dc_f, 49, tile[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile[:], int(k), dc_x, dc_y, dc_z))[3], ax, ay, az)
+		}
+		dc_t.Barrier()
+	}
+	if i < n {
+		(*cpu.Index(dc_f, 53, acc, int(3*i), dc_x, dc_y, dc_z)) = ax
+		(*cpu.Index(dc_f, 54, acc, int(3*i+1), dc_x, dc_y, dc_z)) = ay
+		(*cpu.Index(dc_f, 55, acc, int(3*i+2), dc_x, dc_y, dc_z)) = az
+	}
+}
+
+// dc_cpu_NBody_fast runs one thread of kernel NBody.
+func dc_cpu_NBody_fast(dc_t dc.Thread, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
+	dc_sh2 := dc.Shared[[256][4]float32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	tile := dc_sh2
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	var px float32
+	var py float32
+	var pz float32
+	if i < n {
+		px = pos[4*i]
+		py = pos[4*i+1]
+		pz = pos[4*i+2]
+	}
+	var ax float32
+	var ay float32
+	var az float32
+	for base := 0; base < n; base += 256 {
+		{
+			j := base + l
+			if j < n {
+				tile[l][0] = pos[4*j]
+				tile[l][1] = pos[4*j+1]
+				tile[l][2] = pos[4*j+2]
+				tile[l][3] = pos[4*j+3]
+			}
+		}
+		dc_t.Barrier()
+		for k := 0; k < min(256, n-base); k++ {
+			ax, ay, az = dc_nbodyPull(px, py, pz, (*cpu.Index(dc_f, 49, tile[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile[:], int(k), dc_x, dc_y, dc_z))[3], ax, ay, az)
+		}
+		dc_t.Barrier()
+	}
+	if i < n {
+		acc[3*i] = ax
+		acc[3*i+1] = ay
+		acc[3*i+2] = az
+	}
+}
+
 // dc_cnd is device function cnd.
 func dc_cnd(d float32) float32 {
 	k := 1 / (1 + 0.2316419*dc.Abs(d))
@@ -1568,4 +4113,14 @@ func dc_blackScholes(s float32, x float32, years float32, rate float32, vol floa
 	c1 := tmp
 	c2 := tmp_1
 	return s*c1 - e*c2, e*(1-c2) - s*(1-c1)
+}
+
+// dc_nbodyPull is device function nbodyPull.
+func dc_nbodyPull(px float32, py float32, pz float32, qx float32, qy float32, qz float32, m float32, ax float32, ay float32, az float32) (float32, float32, float32) {
+	dx := qx - px
+	dy := qy - py
+	dz := qz - pz
+	inv := 1 / dc.Sqrt(dx*dx+dy*dy+dz*dz+0.01)
+	s := m * inv * inv * inv
+	return ax + dx*s, ay + dy*s, az + dz*s
 }
