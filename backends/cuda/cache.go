@@ -2,11 +2,11 @@ package cuda
 
 import (
 	"bytes"
-	"hash/crc32"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
