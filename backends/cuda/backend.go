@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
-
-	"github.com/ebitengine/purego"
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/runtime"
@@ -25,50 +22,8 @@ type backend struct {
 	stream uintptr // CUstream; 0 once closed
 	funcs  map[funcKey]*function
 	params params
-	hot    hotCalls
-	live   int // allocations not yet freed
-}
-
-// hotCalls holds the arguments of the native calls every launch makes.
-// A variadic call allocates its argument slice, and a result written
-// through a pointer to a local moves that local to the heap; these live in
-// the backend instead, so the steady-state launch allocates nothing.
-type hotCalls struct {
-	args [11]uintptr
-	ctx  uintptr // cuCtxGetCurrent's result
-}
-
-// enterHot is device.enter without allocations. b.mu must be held.
-func (b *backend) enterHot() error {
-	d, h := b.dev, &b.hot
-	a := d.api
-	goruntime.LockOSThread()
-	h.ctx = 0
-	h.args[0] = uintptr(unsafe.Pointer(&h.ctx))
-	r, _, _ := purego.SyscallN(a.cuCtxGetCurrent, h.args[:1]...)
-	err := a.check("cuCtxGetCurrent", r)
-	if err == nil && h.ctx != d.ctx {
-		err = a.ctxSetCurrent(d.ctx)
-	}
-	if err != nil {
-		goruntime.UnlockOSThread()
-		return err
-	}
-	return nil
-}
-
-// launchHot calls cuLaunchKernel without allocations, with no dynamic
-// shared memory. b.mu must be held, and the context entered.
-//
-// Reference: https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__EXEC.html#group__CUDA__EXEC_1gb8f3dc3031b40da29d5f9a7139e52e15
-func (b *backend) launchHot(fn uintptr, grid, block [3]uint32, params unsafe.Pointer) error {
-	a, h := b.dev.api, &b.hot
-	h.args = [11]uintptr{fn,
-		uintptr(grid[0]), uintptr(grid[1]), uintptr(grid[2]),
-		uintptr(block[0]), uintptr(block[1]), uintptr(block[2]),
-		0, b.stream, uintptr(params), 0}
-	r, _, _ := purego.SyscallN(a.cuLaunchKernel, h.args[:]...)
-	return a.check("cuLaunchKernel", r)
+	hot    driverScratch // for the launch path's native calls
+	live   int           // allocations not yet freed
 }
 
 // liveAllocs counts device allocations not yet freed, over every backend
@@ -113,7 +68,7 @@ func (b *backend) Launch(c *runtime.Call) error {
 		return errors.New("cuda: launch of a kernel without a module")
 	}
 	d := b.dev
-	if err := b.enterHot(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -128,7 +83,7 @@ func (b *backend) Launch(c *runtime.Call) error {
 	if err := b.params.pack(c); err != nil {
 		return err
 	}
-	err = b.launchHot(f.fn, grid, block, b.params.pointers())
+	err = d.api.launchKernel(&b.hot, f.fn, grid, block, 0, b.stream, b.params.pointers())
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Detail = "kernel " + c.Entry
@@ -204,7 +159,7 @@ func (b *backend) Precompile(m *runtime.Module) error {
 	if err := b.usable("Precompile"); err != nil {
 		return err
 	}
-	if err := b.dev.enter(); err != nil {
+	if err := b.dev.enter(&b.hot); err != nil {
 		return b.dev.fail(err)
 	}
 	defer leave()
@@ -225,7 +180,7 @@ func (b *backend) Sync() error {
 // syncLocked waits for the stream. b.mu must be held.
 func (b *backend) syncLocked() error {
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -264,7 +219,7 @@ func (b *backend) SyncContext(ctx context.Context) error {
 // b.mu must be held.
 func (b *backend) query() (bool, error) {
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return false, d.fail(err)
 	}
 	defer leave()
@@ -295,7 +250,7 @@ func (b *backend) Close() error {
 	d := b.dev
 	var errs []error
 	if d.check() == nil {
-		if err := d.enter(); err != nil {
+		if err := d.enter(&b.hot); err != nil {
 			errs = append(errs, err)
 		} else {
 			errs = append(errs, d.fail(d.api.streamSynchronize(b.stream)))
@@ -326,7 +281,7 @@ func (b *backend) Alloc(size int64) (runtime.Memory, error) {
 	if uint64(size) > d.desc.TotalMemory {
 		return nil, fmt.Errorf("cuda: Alloc: %w: %d bytes requested, %s has %d", runtime.ErrOutOfMemory, size, d.desc.Name, d.desc.TotalMemory)
 	}
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return nil, d.fail(err)
 	}
 	defer leave()
@@ -381,7 +336,7 @@ func (m *memory) Write(offset int64, src []byte) error {
 		return err
 	}
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -398,7 +353,7 @@ func (m *memory) Read(offset int64, dst []byte) error {
 		return err
 	}
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -433,7 +388,7 @@ func (m *memory) Copy(dstOff int64, src runtime.Memory, srcOff, n int64) error {
 		return errors.New("cuda: Copy: the regions overlap")
 	}
 	d := b.dev
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()
@@ -457,7 +412,7 @@ func (m *memory) Free() error {
 		// memory.
 		return nil
 	}
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return d.fail(err)
 	}
 	defer leave()

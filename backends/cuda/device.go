@@ -266,7 +266,7 @@ func (d *device) release() error {
 	var errs []error
 	failed := d.failed.Load() != nil
 	if !failed {
-		if err := d.enter(); err != nil {
+		if err := d.enter(nil); err != nil {
 			errs = append(errs, err)
 		} else {
 			for m, mod := range d.modules {
@@ -288,10 +288,12 @@ func (d *device) release() error {
 // enter locks the calling goroutine to its OS thread and makes the
 // device's context current on it; leave undoes the lock. Every native call
 // that needs the context runs between the two, so the context never leaks
-// to another goroutine's calls.
-func (d *device) enter() error {
+// to another goroutine's calls. s is the caller's scratch for the native
+// calls (nil allocates one): the launch path passes its backend's, so
+// entering allocates nothing.
+func (d *device) enter(s *driverScratch) error {
 	goruntime.LockOSThread()
-	cur, err := d.api.ctxGetCurrent()
+	cur, err := d.api.ctxGetCurrent(s)
 	if err == nil && cur != d.ctx {
 		err = d.api.ctxSetCurrent(d.ctx)
 	}
@@ -415,7 +417,7 @@ func (cudaDriver) Open() (runtime.Backend, error) {
 		return nil, err
 	}
 	b := &backend{dev: d, funcs: map[funcKey]*function{}}
-	if err := d.enter(); err != nil {
+	if err := d.enter(&b.hot); err != nil {
 		return nil, errors.Join(err, d.release())
 	}
 	b.stream, err = d.api.streamCreate(true)

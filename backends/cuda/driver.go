@@ -323,6 +323,12 @@ func bindDriver(path string) (*driverAPI, error) {
 //
 //go:uintptrescapes
 func (a *driverAPI) call(name string, fn uintptr, args ...uintptr) error {
+	return a.callArgs(name, fn, args)
+}
+
+// callArgs is call with the arguments in a slice the caller owns, which
+// a caller that must not allocate reuses.
+func (a *driverAPI) callArgs(name string, fn uintptr, args []uintptr) error {
 	if fn == 0 {
 		return fmt.Errorf("cuda: %s is missing in %s", name, a.path)
 	}
@@ -488,17 +494,29 @@ func (a *driverAPI) ctxSetCurrent(ctx uintptr) error {
 	return a.call("cuCtxSetCurrent", a.cuCtxSetCurrent, ctx)
 }
 
+// driverScratch holds the arguments and results of native calls for
+// callers that must not allocate (the launch path): a variadic call
+// allocates its argument slice, and a result written through a pointer
+// moves its variable to the heap. A scratch serves one goroutine at a time.
+type driverScratch struct {
+	args [11]uintptr
+	ctx  uintptr // cuCtxGetCurrent's result
+}
+
 // ctxGetCurrent returns the context bound to the calling OS thread, or 0.
+// With a non-nil scratch s it allocates nothing.
 //
 // Reference: https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__CTX.html#group__CUDA__CTX_1g8f13165846b73750693640fb3e8380d0
-func (a *driverAPI) ctxGetCurrent() (uintptr, error) {
-	var ctx uintptr
-	err := a.call("cuCtxGetCurrent", a.cuCtxGetCurrent, uintptr(unsafe.Pointer(&ctx)))
-	runtime.KeepAlive(&ctx)
-	if err != nil {
+func (a *driverAPI) ctxGetCurrent(s *driverScratch) (uintptr, error) {
+	if s == nil {
+		s = new(driverScratch)
+	}
+	s.ctx = 0
+	s.args[0] = uintptr(unsafe.Pointer(&s.ctx))
+	if err := a.callArgs("cuCtxGetCurrent", a.cuCtxGetCurrent, s.args[:1]); err != nil {
 		return 0, err
 	}
-	return ctx, nil
+	return s.ctx, nil
 }
 
 // ctxSynchronize waits for all work of the current context to finish.
@@ -810,16 +828,19 @@ func (a *driverAPI) eventElapsed(start, end uintptr) (ms float32, err error) {
 // params points to an array of pointers, one per kernel parameter, each
 // to that parameter's bytes; nil when the kernel has none. The driver has
 // copied the parameters when launchKernel returns; the caller keeps the
-// array and what it points to alive until then.
+// array and what it points to alive until then. With a non-nil scratch s
+// it allocates nothing.
 //
 // Reference: https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__EXEC.html#group__CUDA__EXEC_1gb8f3dc3031b40da29d5f9a7139e52e15
-func (a *driverAPI) launchKernel(fn uintptr, grid, block [3]uint32, sharedBytes uint32, stream uintptr, params unsafe.Pointer) error {
-	err := a.call("cuLaunchKernel", a.cuLaunchKernel, fn,
+func (a *driverAPI) launchKernel(s *driverScratch, fn uintptr, grid, block [3]uint32, sharedBytes uint32, stream uintptr, params unsafe.Pointer) error {
+	if s == nil {
+		s = new(driverScratch)
+	}
+	s.args = [11]uintptr{fn,
 		uintptr(grid[0]), uintptr(grid[1]), uintptr(grid[2]),
 		uintptr(block[0]), uintptr(block[1]), uintptr(block[2]),
-		uintptr(sharedBytes), stream, uintptr(params), 0)
-	runtime.KeepAlive(params)
-	return err
+		uintptr(sharedBytes), stream, uintptr(params), 0}
+	return a.callArgs("cuLaunchKernel", a.cuLaunchKernel, s.args[:])
 }
 
 // errorName returns the driver's name for the code r, e.g.

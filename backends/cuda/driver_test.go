@@ -209,7 +209,7 @@ func TestDriverCallsWithoutDevice(t *testing.T) {
 		{"cuDevicePrimaryCtxRelease_v2", func() error { return a.primaryCtxRelease(0) }},
 		{"cuCtxSetCurrent", func() error { return a.ctxSetCurrent(0) }},
 		{"cuCtxGetCurrent", func() error {
-			c, err := a.ctxGetCurrent()
+			c, err := a.ctxGetCurrent(nil)
 			return zeroOr(c, err)
 		}},
 		{"cuCtxSynchronize", a.ctxSynchronize},
@@ -268,7 +268,7 @@ func TestDriverCallsWithoutDevice(t *testing.T) {
 			return zeroOr(ms, err)
 		}},
 		{"cuLaunchKernel", func() error {
-			return a.launchKernel(0, [3]uint32{1, 1, 1}, [3]uint32{32, 1, 1}, 0, 0, nil)
+			return a.launchKernel(nil, 0, [3]uint32{1, 1, 1}, [3]uint32{32, 1, 1}, 0, 0, nil)
 		}},
 	}
 	for _, c := range checks {
@@ -667,7 +667,7 @@ func TestDriverSaxpyOnGPU(t *testing.T) {
 	defer func() { must(a.primaryCtxRelease(d)) }()
 	must(a.ctxSetCurrent(ctx))
 	defer a.ctxSetCurrent(0)
-	if cur, err := a.ctxGetCurrent(); err != nil || cur != ctx {
+	if cur, err := a.ctxGetCurrent(nil); err != nil || cur != ctx {
 		t.Fatalf("ctxGetCurrent() = %#x, %v; want %#x", cur, err, ctx)
 	}
 	free, total, err := a.memGetInfo()
@@ -736,7 +736,7 @@ func TestDriverSaxpyOnGPU(t *testing.T) {
 	count := int64(n)
 	params := []unsafe.Pointer{unsafe.Pointer(&alpha), unsafe.Pointer(&dx), unsafe.Pointer(&dy), unsafe.Pointer(&count)}
 	must(a.eventRecord(start, s))
-	must(a.launchKernel(fn, [3]uint32{n / 256, 1, 1}, [3]uint32{256, 1, 1}, 0, s, unsafe.Pointer(&params[0])))
+	must(a.launchKernel(nil, fn, [3]uint32{n / 256, 1, 1}, [3]uint32{256, 1, 1}, 0, s, unsafe.Pointer(&params[0])))
 	must(a.eventRecord(end, s))
 	got := make([]float32, n)
 	must(a.memcpyDtoHAsync(unsafe.Pointer(&got[0]), dy, bytes, s))
