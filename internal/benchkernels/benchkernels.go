@@ -158,13 +158,3 @@ func MatMulUnchecked(t dc.Thread, a, b, c []float32, m, n, k int) {
 //
 //dc:kernel
 func Empty(t dc.Thread) {}
-
-// Copy copies src to dst, element by element: a device-to-device copy
-// written as a kernel, moving 2 × 4 bytes per element.
-//
-//dc:kernel
-func Copy(t dc.Thread, dst, src []float32) {
-	if i := t.GlobalX(); i < len(dst) && i < len(src) {
-		dst[i] = src[i]
-	}
-}

@@ -865,29 +865,3 @@ __kernel void MatMulUnchecked_aliased(__global const float* a, long a_len, __glo
 #line 160 "benchkernels.go"
 __kernel void Empty() {
 }
-
-#line 166 "benchkernels.go"
-__kernel void Copy(__global float* dst, long dst_len, __global const float* restrict src, long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long i = (long)get_global_id(0);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
-
-#line 166 "benchkernels.go"
-__kernel void Copy_aliased(__global float* dst, long dst_len, __global const float* src, long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long i = (long)get_global_id(0);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}

@@ -869,29 +869,3 @@ extern "C" __global__ void MatMulUnchecked_aliased(const float* a, long long a_l
 #line 160 "benchkernels.go"
 extern "C" __global__ void Empty() {
 }
-
-#line 166 "benchkernels.go"
-extern "C" __global__ void Copy(float* dst, long long dst_len, const float* __restrict__ src, long long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
-
-#line 166 "benchkernels.go"
-extern "C" __global__ void Copy_aliased(float* dst, long long dst_len, const float* src, long long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}

@@ -998,32 +998,6 @@ extern "C" __global__ void MatMulUnchecked_aliased(const float* a, long long a_l
 #line 160 "benchkernels.go"
 extern "C" __global__ void Empty() {
 }
-
-#line 166 "benchkernels.go"
-extern "C" __global__ void Copy(float* dst, long long dst_len, const float* __restrict__ src, long long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
-
-#line 166 "benchkernels.go"
-extern "C" __global__ void Copy_aliased(float* dst, long long dst_len, const float* src, long long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -1894,32 +1868,6 @@ __kernel void MatMulUnchecked_aliased(__global const float* a, long a_len, __glo
 #line 160 "benchkernels.go"
 __kernel void Empty() {
 }
-
-#line 166 "benchkernels.go"
-__kernel void Copy(__global float* dst, long dst_len, __global const float* restrict src, long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long i = (long)get_global_id(0);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
-
-#line 166 "benchkernels.go"
-__kernel void Copy_aliased(__global float* dst, long dst_len, __global const float* src, long src_len) {
-	{
-#line 167 "benchkernels.go"
-		long i = (long)get_global_id(0);
-#line 167 "benchkernels.go"
-		if (i < dst_len && i < src_len) {
-#line 168 "benchkernels.go"
-			dst[i] = src[i];
-		}
-	}
-}
 `
 
 var dcKernelSaxpy = &runtime.Kernel{
@@ -2154,22 +2102,6 @@ var dcKernelEmpty = &runtime.Kernel{
 	Params: []runtime.Param{},
 }
 
-var dcKernelCopy = &runtime.Kernel{
-	Aliased: "Copy_aliased",
-	Module:  dcModule,
-	Name:    "Copy",
-	Params: []runtime.Param{{
-		Kind:    runtime.BufferParam,
-		Name:    "dst",
-		Size:    4,
-		Written: true,
-	}, {
-		Kind: runtime.BufferParam,
-		Name: "src",
-		Size: 4,
-	}},
-}
-
 // LaunchSaxpy launches kernel Saxpy over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -2307,19 +2239,6 @@ func LaunchEmpty(dev *runtime.Device, g dc.Grid) error {
 	return dev.Launch(dcKernelEmpty, g, []runtime.Arg{}, func(_ *runtime.Call) error {
 		return cpu.Run("Empty", g, func(dc_g0, dc_g1 int) {
 			dc_cpu_Empty(g, dc_g0, dc_g1)
-		})
-	})
-}
-
-// LaunchCopy launches kernel Copy over the grid g on dev. Buffers stand for
-// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
-// device to wait for it.
-func LaunchCopy(dev *runtime.Device, g dc.Grid, dst *runtime.Buffer[float32], src *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelCopy, g, []runtime.Arg{dst, src}, func(_ *runtime.Call) error {
-		dc_s0 := dst.HostSlice()
-		dc_s1 := src.HostSlice()
-		return cpu.Run("Copy", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Copy(g, dc_g0, dc_g1, dc_s0, dc_s1)
 		})
 	})
 }
@@ -2689,34 +2608,6 @@ func dc_cpu_Empty(dc_g dc.Grid, dc_g0, dc_g1 int) {
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
-func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, dst []float32, src []float32) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							if i < len(dst) && i < len(src) {
-								dst[i] = src[i]
-							}
-						}
 					}
 				}
 			}
