@@ -11,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/runtime"
 )
 
@@ -209,31 +208,29 @@ func deviceFor(a *driverAPI, desc DeviceDesc) (*device, error) {
 		return nil, err
 	}
 	d := &device{api: a, dev: cd, desc: desc, modules: map[*runtime.Module]*module{}}
-	var maxGroup [3]int
-	for i, attr := range []deviceAttr{attrMaxGridDimX, attrMaxGridDimY, attrMaxGridDimZ, attrMaxBlockDimX, attrMaxBlockDimY, attrMaxBlockDimZ} {
-		v, err := a.deviceAttr(cd, attr)
-		if err != nil {
+	d.info = runtime.DeviceInfo{
+		Name:              desc.Name,
+		Backend:           "cuda",
+		Float64:           true,
+		MaxGroupSize:      desc.MaxThreadsPerBlock,
+		SharedMemoryBytes: desc.SharedMemoryPerBlock,
+	}
+	for _, q := range []struct {
+		attr deviceAttr
+		dst  *int
+	}{
+		{attrMaxGridDimX, &d.info.MaxGroups.X},
+		{attrMaxGridDimY, &d.info.MaxGroups.Y},
+		{attrMaxGridDimZ, &d.info.MaxGroups.Z},
+		{attrMaxBlockDimX, &d.info.MaxGroupDims.X},
+		{attrMaxBlockDimY, &d.info.MaxGroupDims.Y},
+		{attrMaxBlockDimZ, &d.info.MaxGroupDims.Z},
+	} {
+		var err error
+		if *q.dst, err = a.deviceAttr(cd, q.attr); err != nil {
 			return nil, err
 		}
-		if i < 3 {
-			maxGroup[i] = v
-		} else {
-			switch i {
-			case 3:
-				d.info.MaxGroupDims.X = v
-			case 4:
-				d.info.MaxGroupDims.Y = v
-			case 5:
-				d.info.MaxGroupDims.Z = v
-			}
-		}
 	}
-	d.info.Name = desc.Name
-	d.info.Backend = "cuda"
-	d.info.Float64 = true
-	d.info.MaxGroupSize = desc.MaxThreadsPerBlock
-	d.info.MaxGroups = dc.Dim3{X: maxGroup[0], Y: maxGroup[1], Z: maxGroup[2]}
-	d.info.SharedMemoryBytes = desc.SharedMemoryPerBlock
 	devices[desc.Index] = d
 	return d, nil
 }
