@@ -1,18 +1,18 @@
 // Package cpu is dc's CPU backend: kernels run as the Go code dckgen
 // generates for them, over host memory, with the groups of a grid spread
-// over a pool of GOMAXPROCS worker goroutines. It registers itself as "cpu" with the lowest
-// priority, so Open picks it when no GPU backend opens:
+// over a pool of GOMAXPROCS worker goroutines. It registers itself as
+// "cpu" with the lowest priority, so Open picks it when no GPU backend
+// opens:
 //
 //	import _ "github.com/dotcompute/dc/backends/cpu"
 //
 // Launches are asynchronous, as on the GPU backends: a worker of the pool
 // runs the kernels launched on a device one after another, in launch order,
-// while the device has any queued. A failing
-// kernel is reported by runtime.Device.Sync, SyncContext or the next
-// Buffer.Read as a *runtime.KernelError naming it, wrapping a *PanicError
-// or an *Error. SyncContext stops waiting when its context ends; the kernel
-// keeps running until its Go body returns, and Sync, Read and Close wait
-// for it.
+// while the device has any queued. A failing kernel is reported by
+// runtime.Device.Sync, SyncContext or the next Buffer.Read as a
+// *runtime.KernelError naming it, wrapping a *PanicError or an *Error.
+// SyncContext stops waiting when its context ends; the kernel keeps
+// running until its Go body returns, and Sync, Read and Close wait for it.
 //
 // Run and RunGroups are the helpers generated CPU kernel bodies call.
 package cpu
