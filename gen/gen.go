@@ -22,6 +22,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dotcompute/dc/translate"
+	"github.com/dotcompute/dc/translate/gocpu"
 )
 
 // GoFile is the name of the generated Go file in each package.
@@ -52,6 +53,10 @@ type Config struct {
 	Patterns []string // package patterns; none means "."
 	Tags     []string // build tags passed to the go command
 	Emit     []string // device sources to write beside the Go file: cuda, opencl
+	// Log, if not nil, receives a line for every kernel whose CPU
+	// fallback runs a goroutine per thread instead of the group form,
+	// saying why (dckgen -v prints them).
+	Log func(line string)
 }
 
 // Package is a loaded package: what Generate needs, without go/packages.
@@ -96,6 +101,11 @@ func Run(cfg Config) (written []string, err error) {
 			return nil, err
 		}
 		files = append(files, fs...)
+		if cfg.Log != nil {
+			for _, n := range CPUNotes(p) {
+				cfg.Log(n)
+			}
+		}
 	}
 	if len(diags) > 0 {
 		return nil, diags
@@ -231,4 +241,24 @@ func hasErrors(pkgs []*packages.Package) bool {
 func isOurs(path string) bool {
 	src, err := os.ReadFile(path)
 	return err == nil && bytes.HasPrefix(src, []byte(Header+"\n"))
+}
+
+// CPUNotes returns a line for every kernel of p whose CPU fallback cannot
+// take the group form (see package threadloop) and runs a goroutine per
+// thread instead, with the reason.
+func CPUNotes(p *Package) []string {
+	prog, err := translate.Translate(p.Input)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, k := range prog.Kernels {
+		if gocpu.Loop(k) {
+			continue
+		}
+		if _, err := gocpu.Group(k); err != nil {
+			notes = append(notes, fmt.Sprintf("%s: the CPU fallback runs a goroutine per thread: %v", p.Path, err))
+		}
+	}
+	return notes
 }

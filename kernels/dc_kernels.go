@@ -2549,12 +2549,16 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("ReduceSum_float32", g, func(dc_t dc.Thread) {
-					dc_cpu_ReduceSum_float32_fast(dc_t, dc_s0, dc_s1, dc_f)
+				return cpu.Run("ReduceSum_float32", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_ReduceSum_float32.Get()
+					dc_cpu_ReduceSum_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+					dc_scratch_ReduceSum_float32.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("ReduceSum_float32", g, func(dc_t dc.Thread) {
-				dc_cpu_ReduceSum_float32(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("ReduceSum_float32", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_ReduceSum_float32.Get()
+				dc_cpu_ReduceSum_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_ReduceSum_float32.Put(dc_m)
 			})
 		})
 	case float64:
@@ -2565,12 +2569,16 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("ReduceSum_float64", g, func(dc_t dc.Thread) {
-					dc_cpu_ReduceSum_float64_fast(dc_t, dc_s0, dc_s1, dc_f)
+				return cpu.Run("ReduceSum_float64", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_ReduceSum_float64.Get()
+					dc_cpu_ReduceSum_float64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+					dc_scratch_ReduceSum_float64.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("ReduceSum_float64", g, func(dc_t dc.Thread) {
-				dc_cpu_ReduceSum_float64(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("ReduceSum_float64", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_ReduceSum_float64.Get()
+				dc_cpu_ReduceSum_float64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_ReduceSum_float64.Put(dc_m)
 			})
 		})
 	case int32:
@@ -2581,12 +2589,16 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("ReduceSum_int32", g, func(dc_t dc.Thread) {
-					dc_cpu_ReduceSum_int32_fast(dc_t, dc_s0, dc_s1, dc_f)
+				return cpu.Run("ReduceSum_int32", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_ReduceSum_int32.Get()
+					dc_cpu_ReduceSum_int32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+					dc_scratch_ReduceSum_int32.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("ReduceSum_int32", g, func(dc_t dc.Thread) {
-				dc_cpu_ReduceSum_int32(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("ReduceSum_int32", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_ReduceSum_int32.Get()
+				dc_cpu_ReduceSum_int32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_ReduceSum_int32.Put(dc_m)
 			})
 		})
 	case int64:
@@ -2597,12 +2609,16 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("ReduceSum_int64", g, func(dc_t dc.Thread) {
-					dc_cpu_ReduceSum_int64_fast(dc_t, dc_s0, dc_s1, dc_f)
+				return cpu.Run("ReduceSum_int64", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_ReduceSum_int64.Get()
+					dc_cpu_ReduceSum_int64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+					dc_scratch_ReduceSum_int64.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("ReduceSum_int64", g, func(dc_t dc.Thread) {
-				dc_cpu_ReduceSum_int64(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("ReduceSum_int64", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_ReduceSum_int64.Get()
+				dc_cpu_ReduceSum_int64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_ReduceSum_int64.Put(dc_m)
 			})
 		})
 	default:
@@ -2620,12 +2636,16 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
-				dc_cpu_MatMul_fast(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_MatMul.Get()
+				dc_cpu_MatMul_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+				dc_scratch_MatMul.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
-			dc_cpu_MatMul(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+		return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_MatMul.Get()
+			dc_cpu_MatMul(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			dc_scratch_MatMul.Put(dc_m)
 		})
 	})
 }
@@ -2738,272 +2758,759 @@ func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64
 	}
 }
 
-// dc_cpu_ReduceSum_float32 runs one thread of kernel ReduceSum_float32.
-func dc_cpu_ReduceSum_float32(dc_t dc.Thread, in []float32, partial []float32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v float32
-	if i < len(in) {
-		v = in[i]
-	}
-	(*cpu.Index(dc_f, 1, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + (*cpu.Index(dc_f, 2, sh[:], int(l+s), dc_x, dc_y, dc_z))
+// dc_scratch_ReduceSum_float32 holds the working memory of ReduceSum_float32's groups.
+var dc_scratch_ReduceSum_float32 cpu.Scratches
+
+// dc_cpu_ReduceSum_float32 runs groups [dc_g0, dc_g1) of kernel ReduceSum_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v float32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 1, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_float32_fast runs one thread of kernel ReduceSum_float32.
-func dc_cpu_ReduceSum_float32_fast(dc_t dc.Thread, in []float32, partial []float32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v float32
-	if i < len(in) {
-		v = in[i]
-	}
-	sh[l] = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + sh[l+s]
+// dc_cpu_ReduceSum_float32_fast runs groups [dc_g0, dc_g1) of kernel ReduceSum_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v float32
+						if i < len(in) {
+							v = in[i]
+						}
+						sh[l] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_float64 runs one thread of kernel ReduceSum_float64.
-func dc_cpu_ReduceSum_float64(dc_t dc.Thread, in []float64, partial []float64, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh1
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v float64
-	if i < len(in) {
-		v = in[i]
-	}
-	(*cpu.Index(dc_f, 3, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + (*cpu.Index(dc_f, 4, sh[:], int(l+s), dc_x, dc_y, dc_z))
+// dc_scratch_ReduceSum_float64 holds the working memory of ReduceSum_float64's groups.
+var dc_scratch_ReduceSum_float64 cpu.Scratches
+
+// dc_cpu_ReduceSum_float64 runs groups [dc_g0, dc_g1) of kernel ReduceSum_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh1
+						i := dc_x
+						l := dc_lx
+						var v float64
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 3, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh1
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh1
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_float64_fast runs one thread of kernel ReduceSum_float64.
-func dc_cpu_ReduceSum_float64_fast(dc_t dc.Thread, in []float64, partial []float64, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh1
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v float64
-	if i < len(in) {
-		v = in[i]
-	}
-	sh[l] = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + sh[l+s]
+// dc_cpu_ReduceSum_float64_fast runs groups [dc_g0, dc_g1) of kernel ReduceSum_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh1
+						i := dc_x
+						l := dc_lx
+						var v float64
+						if i < len(in) {
+							v = in[i]
+						}
+						sh[l] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							sh_2 := dc_sh1
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh1
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_int32 runs one thread of kernel ReduceSum_int32.
-func dc_cpu_ReduceSum_int32(dc_t dc.Thread, in []int32, partial []int32, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh2
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int32
-	if i < len(in) {
-		v = in[i]
-	}
-	(*cpu.Index(dc_f, 5, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + (*cpu.Index(dc_f, 6, sh[:], int(l+s), dc_x, dc_y, dc_z))
+// dc_scratch_ReduceSum_int32 holds the working memory of ReduceSum_int32's groups.
+var dc_scratch_ReduceSum_int32 cpu.Scratches
+
+// dc_cpu_ReduceSum_int32 runs groups [dc_g0, dc_g1) of kernel ReduceSum_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, partial []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [256]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh2
+						i := dc_x
+						l := dc_lx
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 5, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh2
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh2
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_int32_fast runs one thread of kernel ReduceSum_int32.
-func dc_cpu_ReduceSum_int32_fast(dc_t dc.Thread, in []int32, partial []int32, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh2
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int32
-	if i < len(in) {
-		v = in[i]
-	}
-	sh[l] = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + sh[l+s]
+// dc_cpu_ReduceSum_int32_fast runs groups [dc_g0, dc_g1) of kernel ReduceSum_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, partial []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [256]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh2
+						i := dc_x
+						l := dc_lx
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						sh[l] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							sh_2 := dc_sh2
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh2
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_int64 runs one thread of kernel ReduceSum_int64.
-func dc_cpu_ReduceSum_int64(dc_t dc.Thread, in []int64, partial []int64, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[256]int64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh3
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int64
-	if i < len(in) {
-		v = in[i]
-	}
-	(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + (*cpu.Index(dc_f, 8, sh[:], int(l+s), dc_x, dc_y, dc_z))
+// dc_scratch_ReduceSum_int64 holds the working memory of ReduceSum_int64's groups.
+var dc_scratch_ReduceSum_int64 cpu.Scratches
+
+// dc_cpu_ReduceSum_int64 runs groups [dc_g0, dc_g1) of kernel ReduceSum_int64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int64, partial []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[256]int64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [256]int64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh3
+						i := dc_x
+						l := dc_lx
+						var v int64
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh3
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_ReduceSum_int64_fast runs one thread of kernel ReduceSum_int64.
-func dc_cpu_ReduceSum_int64_fast(dc_t dc.Thread, in []int64, partial []int64, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[256]int64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh3
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int64
-	if i < len(in) {
-		v = in[i]
-	}
-	sh[l] = v
-	dc_t.Barrier()
-	for s := 128; s > 0; s /= 2 {
-		if l < s {
-			sh[l] = sh[l] + sh[l+s]
+// dc_cpu_ReduceSum_int64_fast runs groups [dc_g0, dc_g1) of kernel ReduceSum_int64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int64, partial []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[256]int64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [256]int64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh3
+						i := dc_x
+						l := dc_lx
+						var v int64
+						if i < len(in) {
+							v = in[i]
+						}
+						sh[l] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if l == 0 && dc_t.GroupX() < len(partial) {
-		partial[dc_t.GroupX()] = sh[0]
+		for s := 128; s > 0; s /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							sh_2 := dc_sh3
+							l_2 := dc_lx
+							if l_2 < s {
+								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh3
+						l_3 := dc_lx
+						if l_3 == 0 && dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_MatMul runs one thread of kernel MatMul.
-func dc_cpu_MatMul(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[16][16]float32](dc_t)
-	dc_sh5 := dc.Shared[[16][16]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	ta := dc_sh4
-	tb := dc_sh5
-	row := dc_t.GlobalY()
-	col := dc_t.GlobalX()
-	ly := dc_t.LocalY()
-	lx := dc_t.LocalX()
-	var acc float32
-	for k0 := 0; k0 < k; k0 += 16 {
-		var av float32
-		var bv float32
-		if row < m && k0+lx < k {
-			av = (*cpu.Index(dc_f, 9, a, int(row*k+k0+lx), dc_x, dc_y, dc_z))
+// dc_scratch_MatMul holds the working memory of MatMul's groups.
+var dc_scratch_MatMul cpu.Scratches
+
+// dc_cpu_MatMul runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh5 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [16][16]float32{}
+		*dc_sh5 = [16][16]float32{}
+		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						ta := dc_sh4
+						_ = ta
+						tb := dc_sh5
+						_ = tb
+						row := dc_y
+						_ = row
+						col := dc_x
+						_ = col
+						ly := dc_ly
+						_ = ly
+						lx := dc_lx
+						_ = lx
+						dc_pt_acc[dc_tid] = 0
+					}
+				}
+			}
 		}
-		if col < n && k0+ly < k {
-			bv = (*cpu.Index(dc_f, 10, b, int((k0+ly)*n+col), dc_x, dc_y, dc_z))
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							ta_2 := dc_sh4
+							tb_2 := dc_sh5
+							row_2 := dc_y
+							col_2 := dc_x
+							ly_2 := dc_ly
+							lx_2 := dc_lx
+							var av float32
+							var bv float32
+							if row_2 < m && k0+lx_2 < k {
+								av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
+							}
+							if col_2 < n && k0+ly_2 < k {
+								bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
+							(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							ta_3 := dc_sh4
+							tb_3 := dc_sh5
+							ly_3 := dc_ly
+							lx_3 := dc_lx
+							for j := 0; j < 16; j++ {
+								dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
 		}
-		(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = av
-		(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = bv
-		dc_t.Barrier()
-		for j := 0; j < 16; j++ {
-			acc += (*cpu.Index(dc_f, 15, ta[:], int(ly), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb[j][:], int(lx), dc_x, dc_y, dc_z))
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						row_3 := dc_y
+						col_3 := dc_x
+						if row_3 < m && col_3 < n {
+							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if row < m && col < n {
-		(*cpu.Index(dc_f, 17, c, int(row*n+col), dc_x, dc_y, dc_z)) = acc
 	}
 }
 
-// dc_cpu_MatMul_fast runs one thread of kernel MatMul.
-func dc_cpu_MatMul_fast(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[16][16]float32](dc_t)
-	dc_sh5 := dc.Shared[[16][16]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	ta := dc_sh4
-	tb := dc_sh5
-	row := dc_t.GlobalY()
-	col := dc_t.GlobalX()
-	ly := dc_t.LocalY()
-	lx := dc_t.LocalX()
-	var acc float32
-	for k0 := 0; k0 < k; k0 += 16 {
-		var av float32
-		var bv float32
-		if row < m && k0+lx < k {
-			av = a[row*k+k0+lx]
+// dc_cpu_MatMul_fast runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh5 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [16][16]float32{}
+		*dc_sh5 = [16][16]float32{}
+		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						ta := dc_sh4
+						_ = ta
+						tb := dc_sh5
+						_ = tb
+						row := dc_y
+						_ = row
+						col := dc_x
+						_ = col
+						ly := dc_ly
+						_ = ly
+						lx := dc_lx
+						_ = lx
+						dc_pt_acc[dc_tid] = 0
+					}
+				}
+			}
 		}
-		if col < n && k0+ly < k {
-			bv = b[(k0+ly)*n+col]
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							ta_2 := dc_sh4
+							tb_2 := dc_sh5
+							row_2 := dc_y
+							col_2 := dc_x
+							ly_2 := dc_ly
+							lx_2 := dc_lx
+							var av float32
+							var bv float32
+							if row_2 < m && k0+lx_2 < k {
+								av = a[row_2*k+k0+lx_2]
+							}
+							if col_2 < n && k0+ly_2 < k {
+								bv = b[(k0+ly_2)*n+col_2]
+							}
+							ta_2[ly_2][lx_2] = av
+							tb_2[ly_2][lx_2] = bv
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							ta_3 := dc_sh4
+							tb_3 := dc_sh5
+							ly_3 := dc_ly
+							lx_3 := dc_lx
+							for j := 0; j < 16; j++ {
+								dc_pt_acc[dc_tid] += ta_3[ly_3][j] * tb_3[j][lx_3]
+							}
+						}
+					}
+				}
+			}
 		}
-		ta[ly][lx] = av
-		tb[ly][lx] = bv
-		dc_t.Barrier()
-		for j := 0; j < 16; j++ {
-			acc += ta[ly][j] * tb[j][lx]
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						row_3 := dc_y
+						col_3 := dc_x
+						if row_3 < m && col_3 < n {
+							c[row_3*n+col_3] = dc_pt_acc[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if row < m && col < n {
-		c[row*n+col] = acc
 	}
 }

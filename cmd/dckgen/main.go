@@ -25,7 +25,8 @@
 //	-emit list   also write the device sources beside the Go file, for
 //	             inspection and external tools: cuda (dc_kernels.cu),
 //	             opencl (dc_kernels.cl)
-//	-v           print the files written
+//	-v           print the files written, and each kernel whose CPU fallback
+//	             runs a goroutine per thread (with the reason)
 //
 // Every problem in a kernel is reported as file:line:col: message, all of
 // them, not only the first. Exit status: 0 success, 1 diagnostics or
@@ -50,7 +51,7 @@ func main() {
 	log.SetPrefix("dckgen: ")
 	tags := flag.String("tags", "", "comma-separated build tags")
 	emit := flag.String("emit", "", "device sources to write beside the Go file: "+strings.Join(gen.EmitTargets(), ","))
-	verbose := flag.Bool("v", false, "print the files written")
+	verbose := flag.Bool("v", false, "print the files written, and kernels whose CPU fallback runs a goroutine per thread")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: dckgen [flags] [packages]\n")
 		flag.PrintDefaults()
@@ -69,6 +70,9 @@ func main() {
 			}
 			cfg.Emit = append(cfg.Emit, e)
 		}
+	}
+	if *verbose {
+		cfg.Log = func(line string) { fmt.Fprintln(os.Stderr, line) }
 	}
 	written, err := gen.Run(cfg)
 	var list translate.ErrorList

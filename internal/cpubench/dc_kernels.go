@@ -3540,12 +3540,16 @@ func LaunchBlockScan(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], 
 		dc_s2 := sums.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("BlockScan", g, func(dc_t dc.Thread) {
-				dc_cpu_BlockScan_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_f)
+			return cpu.Run("BlockScan", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_BlockScan.Get()
+				dc_cpu_BlockScan_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_f)
+				dc_scratch_BlockScan.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("BlockScan", g, func(dc_t dc.Thread) {
-			dc_cpu_BlockScan(dc_t, dc_s0, dc_s1, dc_s2, dc_f)
+		return cpu.Run("BlockScan", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_BlockScan.Get()
+			dc_cpu_BlockScan(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_f)
+			dc_scratch_BlockScan.Put(dc_m)
 		})
 	})
 }
@@ -3559,12 +3563,16 @@ func LaunchHistogram(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32],
 		dc_s1 := hist.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
-				dc_cpu_Histogram_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Histogram.Get()
+				dc_cpu_Histogram_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_Histogram.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
-			dc_cpu_Histogram(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Histogram.Get()
+			dc_cpu_Histogram(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_Histogram.Put(dc_m)
 		})
 	})
 }
@@ -3578,12 +3586,16 @@ func LaunchNBody(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[float32], a
 		dc_s1 := acc.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("NBody", g, func(dc_t dc.Thread) {
-				dc_cpu_NBody_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+			return cpu.Run("NBody", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_NBody.Get()
+				dc_cpu_NBody_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+				dc_scratch_NBody.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("NBody", g, func(dc_t dc.Thread) {
-			dc_cpu_NBody(dc_t, dc_s0, dc_s1, n, dc_f)
+		return cpu.Run("NBody", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_NBody.Get()
+			dc_cpu_NBody(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+			dc_scratch_NBody.Put(dc_m)
 		})
 	})
 }
@@ -3910,185 +3922,538 @@ func dc_cpu_Stencil3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []f
 	}
 }
 
-// dc_cpu_BlockScan runs one thread of kernel BlockScan.
-func dc_cpu_BlockScan(dc_t dc.Thread, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int32
-	if i < len(in) {
-		v = in[i]
-	}
-	(*cpu.Index(dc_f, 26, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for s := 1; s < 256; s *= 2 {
-		var add int32
-		if l >= s {
-			add = (*cpu.Index(dc_f, 27, sh[:], int(l-s), dc_x, dc_y, dc_z))
-		}
-		dc_t.Barrier()
-		(*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) + add
-		dc_t.Barrier()
-	}
-	if i < len(out) {
-		out[i] = (*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z))
-	}
-	if l == 255 && dc_t.GroupX() < len(sums) {
-		sums[dc_t.GroupX()] = (*cpu.Index(dc_f, 31, sh[:], int(l), dc_x, dc_y, dc_z))
-	}
-}
+// dc_scratch_BlockScan holds the working memory of BlockScan's groups.
+var dc_scratch_BlockScan cpu.Scratches
 
-// dc_cpu_BlockScan_fast runs one thread of kernel BlockScan.
-func dc_cpu_BlockScan_fast(dc_t dc.Thread, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var v int32
-	if i < len(in) {
-		v = in[i]
-	}
-	sh[l] = v
-	dc_t.Barrier()
-	for s := 1; s < 256; s *= 2 {
-		var add int32
-		if l >= s {
-			add = (*cpu.Index(dc_f, 27, sh[:], int(l-s), dc_x, dc_y, dc_z))
-		}
-		dc_t.Barrier()
-		sh[l] = sh[l] + add
-		dc_t.Barrier()
-	}
-	if i < len(out) {
-		out[i] = sh[l]
-	}
-	if l == 255 && dc_t.GroupX() < len(sums) {
-		sums[dc_t.GroupX()] = sh[l]
-	}
-}
-
-// dc_cpu_Histogram runs one thread of kernel Histogram.
-func dc_cpu_Histogram(dc_t dc.Thread, in []uint32, hist []int32, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh1
-	l := dc_t.LocalX()
-	(*cpu.Index(dc_f, 32, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
-	dc_t.Barrier()
-	for i := dc_t.GlobalX(); i < len(in); i += dc_t.GridSizeX() {
-		dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
-	}
-	dc_t.Barrier()
-	if (*cpu.Index(dc_f, 35, sh[:], int(l), dc_x, dc_y, dc_z)) != 0 {
-		dc.AtomicAdd(&(*cpu.Index(dc_f, 36, hist, int(l), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)))
-	}
-}
-
-// dc_cpu_Histogram_fast runs one thread of kernel Histogram.
-func dc_cpu_Histogram_fast(dc_t dc.Thread, in []uint32, hist []int32, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh1
-	l := dc_t.LocalX()
-	sh[l] = 0
-	dc_t.Barrier()
-	for i := dc_t.GlobalX(); i < len(in); i += dc_t.GridSizeX() {
-		dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
-	}
-	dc_t.Barrier()
-	if sh[l] != 0 {
-		dc.AtomicAdd(&hist[l], sh[l])
-	}
-}
-
-// dc_cpu_NBody runs one thread of kernel NBody.
-func dc_cpu_NBody(dc_t dc.Thread, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[256][4]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	tile := dc_sh2
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var px float32
-	var py float32
-	var pz float32
-	if i < n {
-		px = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
-		py = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
-		pz = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
-	}
-	var ax float32
-	var ay float32
-	var az float32
-	for base := 0; base < n; base += 256 {
+// dc_cpu_BlockScan runs groups [dc_g0, dc_g1) of kernel BlockScan, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]int32{}
+		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		{
-			j := base + l
-			if j < n {
-				(*cpu.Index(dc_f, 41, tile[:], int(l), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 42, pos, int(4*j), dc_x, dc_y, dc_z))
-				(*cpu.Index(dc_f, 43, tile[:], int(l), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 44, pos, int(4*j+1), dc_x, dc_y, dc_z))
-				(*cpu.Index(dc_f, 45, tile[:], int(l), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 46, pos, int(4*j+2), dc_x, dc_y, dc_z))
-				(*cpu.Index(dc_f, 47, tile[:], int(l), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 48, pos, int(4*j+3), dc_x, dc_y, dc_z))
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 26, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
+				}
 			}
 		}
-		dc_t.Barrier()
-		for k := 0; k < min(256, n-base); k++ {
-			ax, ay, az = dc_nbodyPull(px, py, pz, (*cpu.Index(dc_f, 49, tile[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile[:], int(k), dc_x, dc_y, dc_z))[3], ax, ay, az)
+		for s := 1; s < 256; s *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if l_2 >= s {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if i < n {
-		(*cpu.Index(dc_f, 53, acc, int(3*i), dc_x, dc_y, dc_z)) = ax
-		(*cpu.Index(dc_f, 54, acc, int(3*i+1), dc_x, dc_y, dc_z)) = ay
-		(*cpu.Index(dc_f, 55, acc, int(3*i+2), dc_x, dc_y, dc_z)) = az
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_4 := dc_sh0
+						i_2 := dc_x
+						l_4 := dc_lx
+						if i_2 < len(out) {
+							out[i_2] = (*cpu.Index(dc_f, 30, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+						}
+						if l_4 == 255 && dc_gx < len(sums) {
+							sums[dc_gx] = (*cpu.Index(dc_f, 31, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_NBody_fast runs one thread of kernel NBody.
-func dc_cpu_NBody_fast(dc_t dc.Thread, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[256][4]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	tile := dc_sh2
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	var px float32
-	var py float32
-	var pz float32
-	if i < n {
-		px = pos[4*i]
-		py = pos[4*i+1]
-		pz = pos[4*i+2]
-	}
-	var ax float32
-	var ay float32
-	var az float32
-	for base := 0; base < n; base += 256 {
+// dc_cpu_BlockScan_fast runs groups [dc_g0, dc_g1) of kernel BlockScan, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]int32{}
+		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		{
-			j := base + l
-			if j < n {
-				tile[l][0] = pos[4*j]
-				tile[l][1] = pos[4*j+1]
-				tile[l][2] = pos[4*j+2]
-				tile[l][3] = pos[4*j+3]
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						sh[l] = v
+					}
+				}
 			}
 		}
-		dc_t.Barrier()
-		for k := 0; k < min(256, n-base); k++ {
-			ax, ay, az = dc_nbodyPull(px, py, pz, (*cpu.Index(dc_f, 49, tile[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile[:], int(k), dc_x, dc_y, dc_z))[3], ax, ay, az)
+		for s := 1; s < 256; s *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if l_2 >= s {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							sh_3[l_3] = sh_3[l_3] + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh_4 := dc_sh0
+						i_2 := dc_x
+						l_4 := dc_lx
+						if i_2 < len(out) {
+							out[i_2] = sh_4[l_4]
+						}
+						if l_4 == 255 && dc_gx < len(sums) {
+							sums[dc_gx] = sh_4[l_4]
+						}
+					}
+				}
+			}
+		}
 	}
-	if i < n {
-		acc[3*i] = ax
-		acc[3*i+1] = ay
-		acc[3*i+2] = az
+}
+
+// dc_scratch_Histogram holds the working memory of Histogram's groups.
+var dc_scratch_Histogram cpu.Scratches
+
+// dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh1
+						l := dc_lx
+						(*cpu.Index(dc_f, 32, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh1
+						for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_3 := dc_sh1
+						l_2 := dc_lx
+						if (*cpu.Index(dc_f, 35, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 36, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh1
+						l := dc_lx
+						sh[l] = 0
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh1
+						for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh1
+						l_2 := dc_lx
+						if sh_3[l_2] != 0 {
+							dc.AtomicAdd(&hist[l_2], sh_3[l_2])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_scratch_NBody holds the working memory of NBody's groups.
+var dc_scratch_NBody cpu.Scratches
+
+// dc_cpu_NBody runs groups [dc_g0, dc_g1) of kernel NBody, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[256][4]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [256][4]float32{}
+		dc_pt_px := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_py := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_pt_pz := cpu.PerThread[float32](dc_m, 3, dc_nt)
+		dc_pt_ax := cpu.PerThread[float32](dc_m, 4, dc_nt)
+		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						tile := dc_sh2
+						_ = tile
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_pt_px[dc_tid] = 0
+						dc_pt_py[dc_tid] = 0
+						dc_pt_pz[dc_tid] = 0
+						if i < n {
+							dc_pt_px[dc_tid] = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
+							dc_pt_py[dc_tid] = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
+							dc_pt_pz[dc_tid] = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
+						}
+						dc_pt_ax[dc_tid] = 0
+						dc_pt_ay[dc_tid] = 0
+						dc_pt_az[dc_tid] = 0
+					}
+				}
+			}
+		}
+		for base := 0; base < n; base += 256 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							tile_2 := dc_sh2
+							l_2 := dc_lx
+							{
+								j := base + l_2
+								if j < n {
+									(*cpu.Index(dc_f, 41, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 42, pos, int(4*j), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 44, pos, int(4*j+1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 46, pos, int(4*j+2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 48, pos, int(4*j+3), dc_x, dc_y, dc_z))
+								}
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							tile_3 := dc_sh2
+							for k := 0; k < min(256, n-base); k++ {
+								dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid] = dc_nbodyPull(dc_pt_px[dc_tid], dc_pt_py[dc_tid], dc_pt_pz[dc_tid], (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid])
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i_2 := dc_x
+						if i_2 < n {
+							(*cpu.Index(dc_f, 53, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_pt_ax[dc_tid]
+							(*cpu.Index(dc_f, 54, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_pt_ay[dc_tid]
+							(*cpu.Index(dc_f, 55, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_pt_az[dc_tid]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_fast runs groups [dc_g0, dc_g1) of kernel NBody, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[256][4]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [256][4]float32{}
+		dc_pt_px := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_py := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_pt_pz := cpu.PerThread[float32](dc_m, 3, dc_nt)
+		dc_pt_ax := cpu.PerThread[float32](dc_m, 4, dc_nt)
+		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						tile := dc_sh2
+						_ = tile
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_pt_px[dc_tid] = 0
+						dc_pt_py[dc_tid] = 0
+						dc_pt_pz[dc_tid] = 0
+						if i < n {
+							dc_pt_px[dc_tid] = pos[4*i]
+							dc_pt_py[dc_tid] = pos[4*i+1]
+							dc_pt_pz[dc_tid] = pos[4*i+2]
+						}
+						dc_pt_ax[dc_tid] = 0
+						dc_pt_ay[dc_tid] = 0
+						dc_pt_az[dc_tid] = 0
+					}
+				}
+			}
+		}
+		for base := 0; base < n; base += 256 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							tile_2 := dc_sh2
+							l_2 := dc_lx
+							{
+								j := base + l_2
+								if j < n {
+									tile_2[l_2][0] = pos[4*j]
+									tile_2[l_2][1] = pos[4*j+1]
+									tile_2[l_2][2] = pos[4*j+2]
+									tile_2[l_2][3] = pos[4*j+3]
+								}
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							tile_3 := dc_sh2
+							for k := 0; k < min(256, n-base); k++ {
+								dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid] = dc_nbodyPull(dc_pt_px[dc_tid], dc_pt_py[dc_tid], dc_pt_pz[dc_tid], (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid])
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i_2 := dc_x
+						if i_2 < n {
+							acc[3*i_2] = dc_pt_ax[dc_tid]
+							acc[3*i_2+1] = dc_pt_ay[dc_tid]
+							acc[3*i_2+2] = dc_pt_az[dc_tid]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 	case *ir.Const:
 		return p.constant(e, false, false)
 	case *ir.VarRef:
-		return jen.Id(p.name(e.Var))
+		return p.varRef(e.Var)
 	case *ir.SharedRef:
 		return jen.Id(SharedName(e.Shared))
 	case *ir.Unary:

@@ -114,10 +114,17 @@ func Func(f *ir.Func) jen.Code {
 // A kernel with launch conditions (ir.FastConditions) gets a second
 // function, FastKernelName(k), without the checks they prove.
 func Kernel(k *ir.Kernel) jen.Code {
-	if ir.FastConditions(k) == nil {
-		return kernelVariant(k, false)
+	var pre *jen.Statement = jen.Null()
+	if !Loop(k) {
+		if _, err := Group(k); err == nil {
+			pre = jen.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
+				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
+		}
 	}
-	return jen.Add(kernelVariant(k, false)).Line().Line().Add(kernelVariant(k, true))
+	if ir.FastConditions(k) == nil {
+		return pre.Add(kernelVariant(k, false))
+	}
+	return pre.Add(kernelVariant(k, false)).Line().Line().Add(kernelVariant(k, true))
 }
 
 // FastKernelName returns the Go name of kernel k's fast CPU body.
@@ -137,7 +144,13 @@ func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
 		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
 	}
 	if !Loop(k) {
-		return p.threadKernel(k, params)
+		g, err := Group(k)
+		if err != nil {
+			return p.threadKernel(k, params)
+		}
+		p = newPrinter(analyze(g.Body), k.Params, nil)
+		p.kernel, p.fast = true, fast
+		return p.groupKernel(k, g, params)
 	}
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
 	// body is analysed again without it.
@@ -216,7 +229,16 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
 	}
+	_, groupErr := Group(k)
 	runs := func(name string) jen.Code {
+		if !Loop(k) && groupErr == nil {
+			return jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
+				jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
+					jen.Id(scratchName).Op(":=").Id(ScratchName(k)).Dot("Get").Call(),
+					jen.Id(name).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi), jen.Id(scratchName)}, pass...)...),
+					jen.Id(ScratchName(k)).Dot("Put").Call(jen.Id(scratchName)),
+				))
+		}
 		if Loop(k) {
 			return jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
 				jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(

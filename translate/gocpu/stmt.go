@@ -18,6 +18,9 @@ type printer struct {
 	kernel   bool            // a kernel body: return ends the thread
 	fast     bool            // a kernel's fast body (see Kernel)
 	header   bool            // printing an if, for or switch header
+	// group is set while printing the group form of a kernel (see
+	// groupKernel).
+	group *groupState
 }
 
 // predeclared are Go's predeclared identifiers and the package names the
@@ -48,6 +51,11 @@ func newPrinter(in *info, params []*ir.Var, results []ir.Type) *printer {
 // name returns the Go name of v: its own unless that would hide an
 // identifier the generated code needs.
 func (p *printer) name(v *ir.Var) string {
+	if p.group != nil {
+		if n, ok := p.group.names[v]; ok {
+			return n
+		}
+	}
 	if p.reserved[v.Name] {
 		return "dc_v_" + v.Name
 	}
@@ -96,7 +104,13 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 			st.Id(l)
 		}
 		return append(out, st)
+	case *ir.ThreadLoop:
+		return append(out, p.threadLoop(s))
 	case *ir.ReturnStmt:
+		if p.group != nil {
+			// Only the group code returns: the group is done.
+			return append(out, jen.Continue().Id(groupLoop))
+		}
 		if p.kernel && p.loop {
 			return append(out, jen.Continue().Id(threadLoop))
 		}
@@ -113,6 +127,9 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 // declaration, as a for statement's init needs.
 func (p *printer) decl(s *ir.DeclStmt, simple bool) jen.Code {
 	v := s.Var
+	if p.group != nil && p.group.perThread[v] {
+		return p.perThreadDecl(v)
+	}
 	name := jen.Id(p.name(v))
 	init := s.Init
 	if c, ok := p.constOf(init); ok {
@@ -231,17 +248,17 @@ func (p *printer) compound(s *ir.AssignStmt) jen.Code {
 	}
 	if c, ok := b.Y.(*ir.Const); ok && (b.Op == token.ADD || b.Op == token.SUB) && isOne(c) {
 		if b.Op == token.ADD {
-			return jen.Id(p.name(v.Var)).Op("++")
+			return p.varRef(v.Var).Op("++")
 		}
-		return jen.Id(p.name(v.Var)).Op("--")
+		return p.varRef(v.Var).Op("--")
 	}
-	return jen.Id(p.name(v.Var)).Op(op).Add(p.expr(b.Y))
+	return p.varRef(v.Var).Op(op).Add(p.expr(b.Y))
 }
 
 // target returns an assignment target.
 func (p *printer) target(e ir.Expr) *jen.Statement {
 	if v, ok := e.(*ir.VarRef); ok {
-		return jen.Id(p.name(v.Var))
+		return p.varRef(v.Var)
 	}
 	return p.expr(e)
 }

@@ -464,3 +464,18 @@ func (*ArrayLit) expr()    {}
 func (*SliceExpr) expr()   {}
 func (*Call) expr()        {}
 func (*BuiltinCall) expr() {}
+
+// ThreadLoop runs Body once for every thread of a group, one thread after
+// the other in the order of their linear local index (x fastest): the
+// thread builtins in Body are those of the thread running it. It appears
+// only in the group form of a kernel (package threadloop), where the code
+// outside ThreadLoops runs once per group and may use only what every
+// thread of the group agrees on. A continue whose Target is the ThreadLoop
+// ends the current thread's run of Body.
+type ThreadLoop struct {
+	Pos  Pos
+	Body *Block
+}
+
+func (s *ThreadLoop) StmtPos() Pos { return s.Pos }
+func (*ThreadLoop) stmt()          {}

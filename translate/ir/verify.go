@@ -29,7 +29,7 @@ import (
 //     one target per result of its call; struct and array literals give
 //     every field and element;
 //   - every break and continue targets an enclosing for or switch (a
-//     continue, a for), and a kernel returns no results;
+//     continue, a for or a ThreadLoop), and a kernel returns no results;
 //   - a parameter is marked Assigned exactly when the body assigns to it
 //     (see Var.Assigned).
 func Verify(p *Program) error {
@@ -274,12 +274,26 @@ func (v *verifier) stmt(s Stmt) {
 			v.errorf(pos, "switch with %d default cases", defaults)
 		}
 		v.targets = v.targets[:len(v.targets)-1]
+	case *ThreadLoop:
+		v.targets = append(v.targets, s)
+		if s.Body == nil {
+			v.errorf(pos, "thread loop without a body")
+		} else {
+			v.block(s.Body)
+		}
+		v.targets = v.targets[:len(v.targets)-1]
 	case *BranchStmt:
 		found := false
 		for _, t := range v.targets {
 			found = found || t == s.Target
 		}
 		_, loop := s.Target.(*ForStmt)
+		if _, ok := s.Target.(*ThreadLoop); ok {
+			loop = true
+			if s.Kind != Continue {
+				v.errorf(pos, "break of a thread loop")
+			}
+		}
 		switch {
 		case !found:
 			v.errorf(pos, "branch to a statement that does not enclose it")

@@ -15,6 +15,7 @@ func (*SwitchStmt) node() {}
 func (*BranchStmt) node() {}
 func (*ReturnStmt) node() {}
 func (*Case) node()       {}
+func (*ThreadLoop) node() {}
 
 func (*Const) node()       {}
 func (*VarRef) node()      {}
@@ -46,7 +47,7 @@ func Inspect(n Node, f func(Node) bool) {
 // statements of a block; the initial value of a declaration; the target
 // and value of an assignment; the targets and call of a CallStmt; the
 // condition, then and else of an if; the init, condition, post and body
-// of a for; the tag and cases of a switch, and the values and body of a
+// of a for; the body of a thread loop; the tag and cases of a switch, and the values and body of a
 // case; the results of a return; the operands of an expression (the
 // arguments of a call). A BranchStmt's Target is a reference, not a
 // child. Nil children (a missing else, a nil CallStmt target, an absent
@@ -110,6 +111,8 @@ func DoChildren(n Node, f func(Node)) {
 	case *BranchStmt:
 	case *ReturnStmt:
 		exprs(n.Results)
+	case *ThreadLoop:
+		stmt(n.Body)
 
 	case *Const, *VarRef, *SharedRef:
 	case *Unary:

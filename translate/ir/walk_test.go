@@ -27,6 +27,7 @@ var nodeTypes = map[string]Node{
 	"Case":        &Case{},
 	"BranchStmt":  &BranchStmt{},
 	"ReturnStmt":  &ReturnStmt{},
+	"ThreadLoop":  &ThreadLoop{},
 	"Const":       &Const{},
 	"VarRef":      &VarRef{},
 	"SharedRef":   &SharedRef{},

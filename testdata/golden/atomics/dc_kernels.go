@@ -2582,12 +2582,16 @@ func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32
 		dc_s1 := bins.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
-				dc_cpu_Histogram_fast(dc_t, dc_s0, dc_s1, nbins, dc_f)
+			return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Histogram.Get()
+				dc_cpu_Histogram_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, nbins, dc_f)
+				dc_scratch_Histogram.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Histogram", g, func(dc_t dc.Thread) {
-			dc_cpu_Histogram(dc_t, dc_s0, dc_s1, nbins, dc_f)
+		return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Histogram.Get()
+			dc_cpu_Histogram(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, nbins, dc_f)
+			dc_scratch_Histogram.Put(dc_m)
 		})
 	})
 }
@@ -2623,12 +2627,16 @@ func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], u
 		dc_s3 := uext.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Extremes", g, func(dc_t dc.Thread) {
-				dc_cpu_Extremes_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			return cpu.Run("Extremes", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Extremes.Get()
+				dc_cpu_Extremes_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+				dc_scratch_Extremes.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Extremes", g, func(dc_t dc.Thread) {
-			dc_cpu_Extremes(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+		return cpu.Run("Extremes", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Extremes.Get()
+			dc_cpu_Extremes(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
+			dc_scratch_Extremes.Put(dc_m)
 		})
 	})
 }
@@ -2642,12 +2650,16 @@ func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 		dc_s1 := total.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("SumFloat", g, func(dc_t dc.Thread) {
-				dc_cpu_SumFloat_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("SumFloat", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_SumFloat.Get()
+				dc_cpu_SumFloat_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_SumFloat.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("SumFloat", g, func(dc_t dc.Thread) {
-			dc_cpu_SumFloat(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("SumFloat", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_SumFloat.Get()
+			dc_cpu_SumFloat(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_SumFloat.Put(dc_m)
 		})
 	})
 }
@@ -2665,12 +2677,16 @@ func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32],
 		dc_s5 := ufinal.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Exchange", g, func(dc_t dc.Thread) {
-				dc_cpu_Exchange_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
+			return cpu.Run("Exchange", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Exchange.Get()
+				dc_cpu_Exchange_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
+				dc_scratch_Exchange.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Exchange", g, func(dc_t dc.Thread) {
-			dc_cpu_Exchange(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
+		return cpu.Run("Exchange", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Exchange.Get()
+			dc_cpu_Exchange(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
+			dc_scratch_Exchange.Put(dc_m)
 		})
 	})
 }
@@ -2703,64 +2719,167 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 		dc_s1 := maxKey.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("MaxFloat", g, func(dc_t dc.Thread) {
-				dc_cpu_MaxFloat_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("MaxFloat", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_MaxFloat.Get()
+				dc_cpu_MaxFloat_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_MaxFloat.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("MaxFloat", g, func(dc_t dc.Thread) {
-			dc_cpu_MaxFloat(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("MaxFloat", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_MaxFloat.Get()
+			dc_cpu_MaxFloat(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_MaxFloat.Put(dc_m)
 		})
 	})
 }
 
-// dc_cpu_Histogram runs one thread of kernel Histogram.
-func dc_cpu_Histogram(dc_t dc.Thread, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	h := dc_sh0
-	lx := dc_t.LocalX()
-	gs := dc_t.GroupSizeX()
-	for b := lx; b < nbins; b += gs {
-		(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(data) {
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+// dc_scratch_Histogram holds the working memory of Histogram's groups.
+var dc_scratch_Histogram cpu.Scratches
+
+// dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h := dc_sh0
+						lx := dc_lx
+						gs := dc_gs.X
+						for b := lx; b < nbins; b += gs {
+							(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	for b_1 := lx; b_1 < nbins; b_1 += gs {
-		if (*cpu.Index(dc_f, 3, h[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h[:], int(b_1), dc_x, dc_y, dc_z)))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h_2 := dc_sh0
+						{
+							i := dc_x
+							if i < len(data) {
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h_3 := dc_sh0
+						lx_2 := dc_lx
+						gs_2 := dc_gs.X
+						for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
+							if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
 
-// dc_cpu_Histogram_fast runs one thread of kernel Histogram.
-func dc_cpu_Histogram_fast(dc_t dc.Thread, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	h := dc_sh0
-	lx := dc_t.LocalX()
-	gs := dc_t.GroupSizeX()
-	for b := lx; b < nbins; b += gs {
-		(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(data) {
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+// dc_cpu_Histogram_fast runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h := dc_sh0
+						lx := dc_lx
+						gs := dc_gs.X
+						for b := lx; b < nbins; b += gs {
+							(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	for b_1 := lx; b_1 < nbins; b_1 += gs {
-		if (*cpu.Index(dc_f, 3, h[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h[:], int(b_1), dc_x, dc_y, dc_z)))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h_2 := dc_sh0
+						{
+							i := dc_x
+							if i < len(data) {
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						h_3 := dc_sh0
+						lx_2 := dc_lx
+						gs_2 := dc_gs.X
+						for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
+							if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
@@ -2831,151 +2950,392 @@ func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32
 	}
 }
 
-// dc_cpu_Extremes runs one thread of kernel Extremes.
-func dc_cpu_Extremes(dc_t dc.Thread, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[2]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	if dc_t.LocalX() == 0 {
-		s[0] = 2147483647
-		s[1] = -2147483648
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			dc.AtomicMin(&s[0], xs[i])
-			dc.AtomicMax(&s[1], xs[i])
-			dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
-			dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
+// dc_scratch_Extremes holds the working memory of Extremes's groups.
+var dc_scratch_Extremes cpu.Scratches
+
+// dc_cpu_Extremes runs groups [dc_g0, dc_g1) of kernel Extremes, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[2]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [2]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh1
+						if dc_lx == 0 {
+							s[0] = 2147483647
+							s[1] = -2147483648
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s[0])
-		dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s[1])
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh1
+						{
+							i := dc_x
+							if i < len(xs) {
+								dc.AtomicMin(&s_2[0], xs[i])
+								dc.AtomicMax(&s_2[1], xs[i])
+								dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
+								dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh1
+						if dc_lx == 0 {
+							dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Extremes_fast runs one thread of kernel Extremes.
-func dc_cpu_Extremes_fast(dc_t dc.Thread, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[2]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	if dc_t.LocalX() == 0 {
-		s[0] = 2147483647
-		s[1] = -2147483648
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			dc.AtomicMin(&s[0], xs[i])
-			dc.AtomicMax(&s[1], xs[i])
-			dc.AtomicMin(&uext[0], us[i])
-			dc.AtomicMax(&uext[1], us[i])
+// dc_cpu_Extremes_fast runs groups [dc_g0, dc_g1) of kernel Extremes, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[2]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [2]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh1
+						if dc_lx == 0 {
+							s[0] = 2147483647
+							s[1] = -2147483648
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicMin(&ext[0], s[0])
-		dc.AtomicMax(&ext[1], s[1])
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh1
+						{
+							i := dc_x
+							if i < len(xs) {
+								dc.AtomicMin(&s_2[0], xs[i])
+								dc.AtomicMax(&s_2[1], xs[i])
+								dc.AtomicMin(&uext[0], us[i])
+								dc.AtomicMax(&uext[1], us[i])
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh1
+						if dc_lx == 0 {
+							dc.AtomicMin(&ext[0], s_3[0])
+							dc.AtomicMax(&ext[1], s_3[1])
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_SumFloat runs one thread of kernel SumFloat.
-func dc_cpu_SumFloat(dc_t dc.Thread, xs []float32, total []float32, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[1]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh2
-	if dc_t.LocalX() == 0 {
-		s[0] = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			dc.AtomicAdd(&s[0], xs[i])
+// dc_scratch_SumFloat holds the working memory of SumFloat's groups.
+var dc_scratch_SumFloat cpu.Scratches
+
+// dc_cpu_SumFloat runs groups [dc_g0, dc_g1) of kernel SumFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, total []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[1]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [1]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh2
+						if dc_lx == 0 {
+							s[0] = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s[0])
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh2
+						{
+							i := dc_x
+							if i < len(xs) {
+								dc.AtomicAdd(&s_2[0], xs[i])
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh2
+						if dc_lx == 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_SumFloat_fast runs one thread of kernel SumFloat.
-func dc_cpu_SumFloat_fast(dc_t dc.Thread, xs []float32, total []float32, dc_f *cpu.Faults) {
-	dc_sh2 := dc.Shared[[1]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh2
-	if dc_t.LocalX() == 0 {
-		s[0] = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			dc.AtomicAdd(&s[0], xs[i])
+// dc_cpu_SumFloat_fast runs groups [dc_g0, dc_g1) of kernel SumFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, total []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh2 := cpu.Shared[[1]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh2 = [1]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh2
+						if dc_lx == 0 {
+							s[0] = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicAdd(&total[0], s[0])
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh2
+						{
+							i := dc_x
+							if i < len(xs) {
+								dc.AtomicAdd(&s_2[0], xs[i])
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh2
+						if dc_lx == 0 {
+							dc.AtomicAdd(&total[0], s_3[0])
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Exchange runs one thread of kernel Exchange.
-func dc_cpu_Exchange(dc_t dc.Thread, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[1]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh3
-	lx := dc_t.LocalX()
-	if lx == 0 {
-		s[0] = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < n {
-			(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
-			(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
-			(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&s[0], uint32(lx+1))
+// dc_scratch_Exchange holds the working memory of Exchange's groups.
+var dc_scratch_Exchange cpu.Scratches
+
+// dc_cpu_Exchange runs groups [dc_g0, dc_g1) of kernel Exchange, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[1]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [1]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh3
+						lx := dc_lx
+						if lx == 0 {
+							s[0] = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if lx == 0 {
-		(*cpu.Index(dc_f, 20, ufinal, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh3
+						lx_2 := dc_lx
+						{
+							i := dc_x
+							if i < n {
+								(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
+								(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
+								(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&s_2[0], uint32(lx_2+1))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh3
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							(*cpu.Index(dc_f, 20, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Exchange_fast runs one thread of kernel Exchange.
-func dc_cpu_Exchange_fast(dc_t dc.Thread, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[1]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh3
-	lx := dc_t.LocalX()
-	if lx == 0 {
-		s[0] = 0
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < n {
-			olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
-			folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
-			uolds[i] = dc.AtomicExchange(&s[0], uint32(lx+1))
+// dc_cpu_Exchange_fast runs groups [dc_g0, dc_g1) of kernel Exchange, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[1]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [1]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh3
+						lx := dc_lx
+						if lx == 0 {
+							s[0] = 0
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if lx == 0 {
-		ufinal[dc_t.GroupX()] = s[0]
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh3
+						lx_2 := dc_lx
+						{
+							i := dc_x
+							if i < n {
+								olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
+								folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
+								uolds[i] = dc.AtomicExchange(&s_2[0], uint32(lx_2+1))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh3
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							ufinal[dc_gx] = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -3049,63 +3409,140 @@ func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int
 	}
 }
 
-// dc_cpu_MaxFloat runs one thread of kernel MaxFloat.
-func dc_cpu_MaxFloat(dc_t dc.Thread, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[1]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh4
-	if dc_t.LocalX() == 0 {
-		s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			v := xs[i]
-			old := dc.AtomicAdd(&s[0], 0)
-			for math.Float32frombits(old) < v {
-				prev := dc.AtomicCAS(&s[0], old, math.Float32bits(v))
-				if prev == old {
-					break
+// dc_scratch_MaxFloat holds the working memory of MaxFloat's groups.
+var dc_scratch_MaxFloat cpu.Scratches
+
+// dc_cpu_MaxFloat runs groups [dc_g0, dc_g1) of kernel MaxFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[1]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [1]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh4
+						if dc_lx == 0 {
+							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+						}
+					}
 				}
-				old = prev
 			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s[0]))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh4
+						{
+							i := dc_x
+							if i < len(xs) {
+								v := xs[i]
+								old := dc.AtomicAdd(&s_2[0], 0)
+								for math.Float32frombits(old) < v {
+									prev := dc.AtomicCAS(&s_2[0], old, math.Float32bits(v))
+									if prev == old {
+										break
+									}
+									old = prev
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh4
+						if dc_lx == 0 {
+							dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_MaxFloat_fast runs one thread of kernel MaxFloat.
-func dc_cpu_MaxFloat_fast(dc_t dc.Thread, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[1]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh4
-	if dc_t.LocalX() == 0 {
-		s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			v := xs[i]
-			old := dc.AtomicAdd(&s[0], 0)
-			for math.Float32frombits(old) < v {
-				prev := dc.AtomicCAS(&s[0], old, math.Float32bits(v))
-				if prev == old {
-					break
+// dc_cpu_MaxFloat_fast runs groups [dc_g0, dc_g1) of kernel MaxFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[1]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [1]uint32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh4
+						if dc_lx == 0 {
+							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+						}
+					}
 				}
-				old = prev
 			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 {
-		dc.AtomicMax(&maxKey[0], dc_orderedKey(s[0]))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_2 := dc_sh4
+						{
+							i := dc_x
+							if i < len(xs) {
+								v := xs[i]
+								old := dc.AtomicAdd(&s_2[0], 0)
+								for math.Float32frombits(old) < v {
+									prev := dc.AtomicCAS(&s_2[0], old, math.Float32bits(v))
+									if prev == old {
+										break
+									}
+									old = prev
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh4
+						if dc_lx == 0 {
+							dc.AtomicMax(&maxKey[0], dc_orderedKey(s_3[0]))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

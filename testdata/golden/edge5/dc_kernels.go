@@ -2668,12 +2668,16 @@ func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("SharedA", g, func(dc_t dc.Thread) {
-				dc_cpu_SharedA_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("SharedA", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_SharedA.Get()
+				dc_cpu_SharedA_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_SharedA.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("SharedA", g, func(dc_t dc.Thread) {
-			dc_cpu_SharedA(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("SharedA", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_SharedA.Get()
+			dc_cpu_SharedA(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_SharedA.Put(dc_m)
 		})
 	})
 }
@@ -2687,12 +2691,16 @@ func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("SharedB", g, func(dc_t dc.Thread) {
-				dc_cpu_SharedB_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("SharedB", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_SharedB.Get()
+				dc_cpu_SharedB_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_SharedB.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("SharedB", g, func(dc_t dc.Thread) {
-			dc_cpu_SharedB(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("SharedB", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_SharedB.Get()
+			dc_cpu_SharedB(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_SharedB.Put(dc_m)
 		})
 	})
 }
@@ -2969,42 +2977,444 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 	}
 }
 
-// dc_cpu_SharedA runs one thread of kernel SharedA.
-func dc_cpu_SharedA(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	first := dc_share(dc_t, (*cpu.Index(dc_f, 25, a, int(i), dc_x, dc_y, dc_z)), dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	(*cpu.Index(dc_f, 26, out, int(i), dc_x, dc_y, dc_z)) = first + dc_share(dc_t, (*cpu.Index(dc_f, 27, a, int(i), dc_x, dc_y, dc_z))*2, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+// dc_scratch_SharedA holds the working memory of SharedA's groups.
+var dc_scratch_SharedA cpu.Scratches
+
+// dc_cpu_SharedA runs groups [dc_g0, dc_g1) of kernel SharedA, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		dc_pt_first := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_pt_dc_r := cpu.PerThread[int32](dc_m, 3, dc_nt)
+		dc_pt_r_2 := cpu.PerThread[int32](dc_m, 4, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+						dc_pt_first[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := (*cpu.Index(dc_f, 25, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_first[dc_tid] = dc_pt_r[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_pt_dc_r[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := (*cpu.Index(dc_f, 27, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 0, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_4 := dc_sh0
+							l_4 := dc_lx
+							dc_pt_r_2[dc_tid] = sh_4[(l_4+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i_4 := dc_x
+						(*cpu.Index(dc_f, 26, out, int(i_4), dc_x, dc_y, dc_z)) = dc_pt_first[dc_tid] + dc_pt_dc_r[dc_tid]
+					}
+				}
+			}
+		}
+	}
 }
 
-// dc_cpu_SharedA_fast runs one thread of kernel SharedA.
-func dc_cpu_SharedA_fast(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	first := dc_share(dc_t, a[i], dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	out[i] = first + dc_share(dc_t, a[i]*2, dc_sh0, dc_f, dc_x, dc_y, dc_z)
+// dc_cpu_SharedA_fast runs groups [dc_g0, dc_g1) of kernel SharedA, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		dc_pt_first := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_pt_dc_r := cpu.PerThread[int32](dc_m, 3, dc_nt)
+		dc_pt_r_2 := cpu.PerThread[int32](dc_m, 4, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+						dc_pt_first[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_first[dc_tid] = dc_pt_r[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_pt_dc_r[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := a[i_3] * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 0, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_4 := dc_sh0
+							l_4 := dc_lx
+							dc_pt_r_2[dc_tid] = sh_4[(l_4+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i_4 := dc_x
+						out[i_4] = dc_pt_first[dc_tid] + dc_pt_dc_r[dc_tid]
+					}
+				}
+			}
+		}
+	}
 }
 
-// dc_cpu_SharedB runs one thread of kernel SharedB.
-func dc_cpu_SharedB(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	(*cpu.Index(dc_f, 28, out, int(i), dc_x, dc_y, dc_z)) = dc_share(dc_t, -(*cpu.Index(dc_f, 29, a, int(i), dc_x, dc_y, dc_z)), dc_sh0, dc_f, dc_x, dc_y, dc_z)
+// dc_scratch_SharedB holds the working memory of SharedB's groups.
+var dc_scratch_SharedB cpu.Scratches
+
+// dc_cpu_SharedB runs groups [dc_g0, dc_g1) of kernel SharedB, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		dc_pt_r := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -(*cpu.Index(dc_f, 29, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							(*cpu.Index(dc_f, 28, out, int(i_3), dc_x, dc_y, dc_z)) = dc_pt_r[dc_tid]
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
-// dc_cpu_SharedB_fast runs one thread of kernel SharedB.
-func dc_cpu_SharedB_fast(dc_t dc.Thread, a []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	out[i] = dc_share(dc_t, -a[i], dc_sh0, dc_f, dc_x, dc_y, dc_z)
+// dc_cpu_SharedB_fast runs groups [dc_g0, dc_g1) of kernel SharedB, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		dc_pt_r := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							i_3 := dc_x
+							out[i_3] = dc_pt_r[dc_tid]
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 // dc_bump is device function bump.

@@ -3143,12 +3143,16 @@ func LaunchSharedIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32
 		dc_s0 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("SharedIndex", g, func(dc_t dc.Thread) {
-				dc_cpu_SharedIndex_fast(dc_t, dc_s0, dc_f)
+			return cpu.Run("SharedIndex", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_SharedIndex.Get()
+				dc_cpu_SharedIndex_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_f)
+				dc_scratch_SharedIndex.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("SharedIndex", g, func(dc_t dc.Thread) {
-			dc_cpu_SharedIndex(dc_t, dc_s0, dc_f)
+		return cpu.Run("SharedIndex", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_SharedIndex.Get()
+			dc_cpu_SharedIndex(g, dc_g0, dc_g1, dc_m, dc_s0, dc_f)
+			dc_scratch_SharedIndex.Put(dc_m)
 		})
 	})
 }
@@ -4092,36 +4096,99 @@ func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 	}
 }
 
-// dc_cpu_SharedIndex runs one thread of kernel SharedIndex.
-func dc_cpu_SharedIndex(dc_t dc.Thread, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	l := dc_t.LocalX()
-	(*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(out) {
-			out[i] = sh[l%64] + 1
+// dc_scratch_SharedIndex holds the working memory of SharedIndex's groups.
+var dc_scratch_SharedIndex cpu.Scratches
+
+// dc_cpu_SharedIndex runs groups [dc_g0, dc_g1) of kernel SharedIndex, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = sh_2[l_2%64] + 1
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
 
-// dc_cpu_SharedIndex_fast runs one thread of kernel SharedIndex.
-func dc_cpu_SharedIndex_fast(dc_t dc.Thread, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	l := dc_t.LocalX()
-	sh[l] = int32(l)
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(out) {
-			out[i] = sh[l%64] + 1
+// dc_cpu_SharedIndex_fast runs groups [dc_g0, dc_g1) of kernel SharedIndex, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SharedIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh0
+						l := dc_lx
+						sh[l] = int32(l)
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = sh_2[l_2%64] + 1
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -1357,12 +1357,16 @@ func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32
 		dc_s3 := r.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("GroupStats", g, func(dc_t dc.Thread) {
-				dc_cpu_GroupStats_fast(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
+			return cpu.Run("GroupStats", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_GroupStats.Get()
+				dc_cpu_GroupStats_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
+				dc_scratch_GroupStats.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("GroupStats", g, func(dc_t dc.Thread) {
-			dc_cpu_GroupStats(dc_t, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
+		return cpu.Run("GroupStats", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_GroupStats.Get()
+			dc_cpu_GroupStats(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
+			dc_scratch_GroupStats.Put(dc_m)
 		})
 	})
 }
@@ -1420,49 +1424,452 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 	}
 }
 
-// dc_cpu_GroupStats runs one thread of kernel GroupStats.
-func dc_cpu_GroupStats(dc_t dc.Thread, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[128]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	var v float32
-	if i < n {
-		v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
-		var qq int
-		var rr int
-		qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-		(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
-		(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
-	}
-	s1 := dc_blockSum(dc_t, v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	s2 := dc_blockSum(dc_t, v*v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	if dc_t.LocalX() == 0 {
-		(*cpu.Index(dc_f, 16, sums, int(2*dc_t.GroupX()), dc_x, dc_y, dc_z)) = s1
-		(*cpu.Index(dc_f, 17, sums, int(2*dc_t.GroupX()+1), dc_x, dc_y, dc_z)) = s2
+// dc_scratch_GroupStats holds the working memory of GroupStats's groups.
+var dc_scratch_GroupStats cpu.Scratches
+
+// dc_cpu_GroupStats runs groups [dc_g0, dc_g1) of kernel GroupStats, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[128]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [128]float32{}
+		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_s1 := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_pt_v_2 := cpu.PerThread[float32](dc_m, 3, dc_nt)
+		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
+		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i := dc_x
+						dc_pt_v[dc_tid] = 0
+						if i < n {
+							dc_pt_v[dc_tid] = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
+							var qq int
+							var rr int
+							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
+							(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
+						}
+						dc_pt_s1[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
+							s := dc_sh0
+							_ = s
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_2[dc_tid]
+						}
+					}
+				}
+			}
+			{
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_3 := dc_sh0
+								s_4 := s_3
+								_ = s_4
+								lx := dc_lx
+								_ = lx
+							}
+						}
+					}
+				}
+				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
+					{
+						dc_tid := 0
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := s_3
+									lx_2 := dc_lx
+									if lx_2 < stride {
+										(*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_5[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+						}
+					}
+				}
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_6 := s_3
+								dc_pt_s1[dc_tid] = s_6[0]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_pt_s2[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
+							s_7 := dc_sh0
+							_ = s_7
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_8 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_8[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+						}
+					}
+				}
+			}
+			{
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_9 := dc_sh0
+								s_10 := s_9
+								_ = s_10
+								lx_3 := dc_lx
+								_ = lx_3
+							}
+						}
+					}
+				}
+				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
+					{
+						dc_tid := 0
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									s_11 := s_9
+									lx_4 := dc_lx
+									if lx_4 < stride_2 {
+										(*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_11[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+						}
+					}
+				}
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_12 := s_9
+								dc_pt_s2[dc_tid] = s_12[0]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						if dc_lx == 0 {
+							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_pt_s1[dc_tid]
+							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_pt_s2[dc_tid]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_GroupStats_fast runs one thread of kernel GroupStats.
-func dc_cpu_GroupStats_fast(dc_t dc.Thread, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[128]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	var v float32
-	if i < n {
-		v = xs[i]
-		var qq int
-		var rr int
-		qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-		q[i] = int32(qq)
-		r[i] = int32(rr)
-	}
-	s1 := dc_blockSum(dc_t, v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	s2 := dc_blockSum(dc_t, v*v, dc_sh0, dc_f, dc_x, dc_y, dc_z)
-	if dc_t.LocalX() == 0 {
-		sums[2*dc_t.GroupX()] = s1
-		sums[2*dc_t.GroupX()+1] = s2
+// dc_cpu_GroupStats_fast runs groups [dc_g0, dc_g1) of kernel GroupStats, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[128]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [128]float32{}
+		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_s1 := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_pt_v_2 := cpu.PerThread[float32](dc_m, 3, dc_nt)
+		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
+		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i := dc_x
+						dc_pt_v[dc_tid] = 0
+						if i < n {
+							dc_pt_v[dc_tid] = xs[i]
+							var qq int
+							var rr int
+							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+							q[i] = int32(qq)
+							r[i] = int32(rr)
+						}
+						dc_pt_s1[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
+							s := dc_sh0
+							_ = s
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_2[dc_tid]
+						}
+					}
+				}
+			}
+			{
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_3 := dc_sh0
+								s_4 := s_3
+								_ = s_4
+								lx := dc_lx
+								_ = lx
+							}
+						}
+					}
+				}
+				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
+					{
+						dc_tid := 0
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := s_3
+									lx_2 := dc_lx
+									if lx_2 < stride {
+										(*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_5[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+						}
+					}
+				}
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_6 := s_3
+								dc_pt_s1[dc_tid] = s_6[0]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_pt_s2[dc_tid] = 0
+					}
+				}
+			}
+		}
+		{
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
+							s_7 := dc_sh0
+							_ = s_7
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_8 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_8[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+						}
+					}
+				}
+			}
+			{
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_9 := dc_sh0
+								s_10 := s_9
+								_ = s_10
+								lx_3 := dc_lx
+								_ = lx_3
+							}
+						}
+					}
+				}
+				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
+					{
+						dc_tid := 0
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									s_11 := s_9
+									lx_4 := dc_lx
+									if lx_4 < stride_2 {
+										(*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_11[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+						}
+					}
+				}
+				{
+					dc_tid := 0
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								s_12 := s_9
+								dc_pt_s2[dc_tid] = s_12[0]
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						if dc_lx == 0 {
+							sums[2*dc_gx] = dc_pt_s1[dc_tid]
+							sums[2*dc_gx+1] = dc_pt_s2[dc_tid]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

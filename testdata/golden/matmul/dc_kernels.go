@@ -822,82 +822,229 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
-				dc_cpu_MatMul_fast(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_MatMul.Get()
+				dc_cpu_MatMul_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+				dc_scratch_MatMul.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("MatMul", g, func(dc_t dc.Thread) {
-			dc_cpu_MatMul(dc_t, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+		return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_MatMul.Get()
+			dc_cpu_MatMul(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+			dc_scratch_MatMul.Put(dc_m)
 		})
 	})
 }
 
-// dc_cpu_MatMul runs one thread of kernel MatMul.
-func dc_cpu_MatMul(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[16][16]float32](dc_t)
-	dc_sh1 := dc.Shared[[16][16]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	as := dc_sh0
-	bs := dc_sh1
-	tx := dc_t.LocalX()
-	ty := dc_t.LocalY()
-	row := dc_t.GroupY()*16 + ty
-	col := dc_t.GroupX()*16 + tx
-	var sum float32
-	for k0 := 0; k0 < k; k0 += 16 {
-		if row < m && k0+tx < k {
-			(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row*k+k0+tx), dc_x, dc_y, dc_z))
-		} else {
-			(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = 0
+// dc_scratch_MatMul holds the working memory of MatMul's groups.
+var dc_scratch_MatMul cpu.Scratches
+
+// dc_cpu_MatMul runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh1 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [16][16]float32{}
+		*dc_sh1 = [16][16]float32{}
+		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						as := dc_sh0
+						_ = as
+						bs := dc_sh1
+						_ = bs
+						tx := dc_lx
+						ty := dc_ly
+						row := dc_gy*16 + ty
+						_ = row
+						col := dc_gx*16 + tx
+						_ = col
+						dc_pt_sum[dc_tid] = 0
+					}
+				}
+			}
 		}
-		if col < n && k0+ty < k {
-			(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty)*n+col), dc_x, dc_y, dc_z))
-		} else {
-			(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = 0
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							as_2 := dc_sh0
+							bs_2 := dc_sh1
+							tx_2 := dc_lx
+							ty_2 := dc_ly
+							row_2 := dc_gy*16 + ty_2
+							col_2 := dc_gx*16 + tx_2
+							if row_2 < m && k0+tx_2 < k {
+								(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row_2*k+k0+tx_2), dc_x, dc_y, dc_z))
+							} else {
+								(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
+							}
+							if col_2 < n && k0+ty_2 < k {
+								(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty_2)*n+col_2), dc_x, dc_y, dc_z))
+							} else {
+								(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							as_3 := dc_sh0
+							bs_3 := dc_sh1
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							for kk := 0; kk < 16; kk++ {
+								dc_pt_sum[dc_tid] += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		for kk := 0; kk < 16; kk++ {
-			sum += (*cpu.Index(dc_f, 10, as[:], int(ty), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs[kk][:], int(tx), dc_x, dc_y, dc_z))
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						tx_4 := dc_lx
+						ty_4 := dc_ly
+						row_3 := dc_gy*16 + ty_4
+						col_3 := dc_gx*16 + tx_4
+						if row_3 < m && col_3 < n {
+							(*cpu.Index(dc_f, 12, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_pt_sum[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if row < m && col < n {
-		(*cpu.Index(dc_f, 12, c, int(row*n+col), dc_x, dc_y, dc_z)) = sum
 	}
 }
 
-// dc_cpu_MatMul_fast runs one thread of kernel MatMul.
-func dc_cpu_MatMul_fast(dc_t dc.Thread, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[16][16]float32](dc_t)
-	dc_sh1 := dc.Shared[[16][16]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	as := dc_sh0
-	bs := dc_sh1
-	tx := dc_t.LocalX()
-	ty := dc_t.LocalY()
-	row := dc_t.GroupY()*16 + ty
-	col := dc_t.GroupX()*16 + tx
-	var sum float32
-	for k0 := 0; k0 < k; k0 += 16 {
-		if row < m && k0+tx < k {
-			as[ty][tx] = a[row*k+k0+tx]
-		} else {
-			as[ty][tx] = 0
+// dc_cpu_MatMul_fast runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh1 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [16][16]float32{}
+		*dc_sh1 = [16][16]float32{}
+		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						as := dc_sh0
+						_ = as
+						bs := dc_sh1
+						_ = bs
+						tx := dc_lx
+						ty := dc_ly
+						row := dc_gy*16 + ty
+						_ = row
+						col := dc_gx*16 + tx
+						_ = col
+						dc_pt_sum[dc_tid] = 0
+					}
+				}
+			}
 		}
-		if col < n && k0+ty < k {
-			bs[ty][tx] = b[(k0+ty)*n+col]
-		} else {
-			bs[ty][tx] = 0
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							as_2 := dc_sh0
+							bs_2 := dc_sh1
+							tx_2 := dc_lx
+							ty_2 := dc_ly
+							row_2 := dc_gy*16 + ty_2
+							col_2 := dc_gx*16 + tx_2
+							if row_2 < m && k0+tx_2 < k {
+								as_2[ty_2][tx_2] = a[row_2*k+k0+tx_2]
+							} else {
+								as_2[ty_2][tx_2] = 0
+							}
+							if col_2 < n && k0+ty_2 < k {
+								bs_2[ty_2][tx_2] = b[(k0+ty_2)*n+col_2]
+							} else {
+								bs_2[ty_2][tx_2] = 0
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							as_3 := dc_sh0
+							bs_3 := dc_sh1
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							for kk := 0; kk < 16; kk++ {
+								dc_pt_sum[dc_tid] += as_3[ty_3][kk] * bs_3[kk][tx_3]
+							}
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		for kk := 0; kk < 16; kk++ {
-			sum += as[ty][kk] * bs[kk][tx]
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						tx_4 := dc_lx
+						ty_4 := dc_ly
+						row_3 := dc_gy*16 + ty_4
+						col_3 := dc_gx*16 + tx_4
+						if row_3 < m && col_3 < n {
+							c[row_3*n+col_3] = dc_pt_sum[dc_tid]
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if row < m && col < n {
-		c[row*n+col] = sum
 	}
 }

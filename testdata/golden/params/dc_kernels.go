@@ -924,12 +924,16 @@ func LaunchGrouped(dev *runtime.Device, g dc.Grid, s int32, p P, out *runtime.Bu
 		dc_s2 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Grouped", g, func(dc_t dc.Thread) {
-				dc_cpu_Grouped_fast(dc_t, s, p, dc_s2, dc_f)
+			return cpu.Run("Grouped", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Grouped.Get()
+				dc_cpu_Grouped_fast(g, dc_g0, dc_g1, dc_m, s, p, dc_s2, dc_f)
+				dc_scratch_Grouped.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Grouped", g, func(dc_t dc.Thread) {
-			dc_cpu_Grouped(dc_t, s, p, dc_s2, dc_f)
+		return cpu.Run("Grouped", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Grouped.Get()
+			dc_cpu_Grouped(g, dc_g0, dc_g1, dc_m, s, p, dc_s2, dc_f)
+			dc_scratch_Grouped.Put(dc_m)
 		})
 	})
 }
@@ -1032,44 +1036,117 @@ func dc_cpu_Mutate_fast(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32
 	}
 }
 
-// dc_cpu_Grouped runs one thread of kernel Grouped.
-func dc_cpu_Grouped(dc_t dc.Thread, s int32, p P, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	l := dc_t.LocalX()
-	if l%3 == 0 {
-		s *= 2
-		p.A[0] = s
-	}
-	(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = s + p.A[0]
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(out) {
-			out[i] = (*cpu.Index(dc_f, 10, sh[:], int(cpu.Rem(dc_f, 9, l+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+// dc_scratch_Grouped holds the working memory of Grouped's groups.
+var dc_scratch_Grouped cpu.Scratches
+
+// dc_cpu_Grouped runs groups [dc_g0, dc_g1) of kernel Grouped, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Grouped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s int32, p P, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := s
+						p_2 := p
+						sh := dc_sh0
+						l := dc_lx
+						if l%3 == 0 {
+							s_2 *= 2
+							p_2.A[0] = s_2
+						}
+						(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = s_2 + p_2.A[0]
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
 
-// dc_cpu_Grouped_fast runs one thread of kernel Grouped.
-func dc_cpu_Grouped_fast(dc_t dc.Thread, s int32, p P, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh0
-	l := dc_t.LocalX()
-	if l%3 == 0 {
-		s *= 2
-		p.A[0] = s
-	}
-	sh[l] = s + p.A[0]
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(out) {
-			out[i] = (*cpu.Index(dc_f, 10, sh[:], int((l+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+// dc_cpu_Grouped_fast runs groups [dc_g0, dc_g1) of kernel Grouped, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Grouped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s int32, p P, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]int32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_2 := s
+						p_2 := p
+						sh := dc_sh0
+						l := dc_lx
+						if l%3 == 0 {
+							s_2 *= 2
+							p_2.A[0] = s_2
+						}
+						sh[l] = s_2 + p_2.A[0]
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }

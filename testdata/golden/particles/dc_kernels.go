@@ -1232,12 +1232,16 @@ func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 		dc_s1 := moments.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Moments", g, func(dc_t dc.Thread) {
-				dc_cpu_Moments_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("Moments", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Moments.Get()
+				dc_cpu_Moments_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_Moments.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Moments", g, func(dc_t dc.Thread) {
-			dc_cpu_Moments(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("Moments", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Moments.Get()
+			dc_cpu_Moments(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_Moments.Put(dc_m)
 		})
 	})
 }
@@ -1382,57 +1386,149 @@ func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, 
 	}
 }
 
-// dc_cpu_Moments runs one thread of kernel Moments.
-func dc_cpu_Moments(dc_t dc.Thread, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]Vec3](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	var v Vec3
-	{
-		i := dc_t.GlobalX()
-		if i < len(ps) && ps[i].Alive {
-			v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+// dc_scratch_Moments holds the working memory of Moments's groups.
+var dc_scratch_Moments cpu.Scratches
+
+// dc_cpu_Moments runs groups [dc_g0, dc_g1) of kernel Moments, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]Vec3](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]Vec3{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						var v Vec3
+						{
+							i := dc_x
+							if i < len(ps) && ps[i].Alive {
+								v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+							}
+						}
+						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-	}
-	(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			(*cpu.Index(dc_f, 2, s[:], int(lx), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s[:], int(lx), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z)))
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		(*cpu.Index(dc_f, 5, moments, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Moments_fast runs one thread of kernel Moments.
-func dc_cpu_Moments_fast(dc_t dc.Thread, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[64]Vec3](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	var v Vec3
-	{
-		i := dc_t.GlobalX()
-		if i < len(ps) && ps[i].Alive {
-			v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+// dc_cpu_Moments_fast runs groups [dc_g0, dc_g1) of kernel Moments, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[64]Vec3](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [64]Vec3{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s := dc_sh0
+						lx := dc_lx
+						var v Vec3
+						{
+							i := dc_x
+							if i < len(ps) && ps[i].Alive {
+								v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+							}
+						}
+						s[lx] = v
+					}
+				}
+			}
 		}
-	}
-	s[lx] = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			s[lx] = dc_Vec3_Add(s[lx], (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z)))
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		moments[dc_t.GroupX()] = s[0]
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							moments[dc_gx] = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

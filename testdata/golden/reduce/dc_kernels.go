@@ -1037,12 +1037,16 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("Reduce_float32", g, func(dc_t dc.Thread) {
-					dc_cpu_Reduce_float32_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+				return cpu.Run("Reduce_float32", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_Reduce_float32.Get()
+					dc_cpu_Reduce_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+					dc_scratch_Reduce_float32.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("Reduce_float32", g, func(dc_t dc.Thread) {
-				dc_cpu_Reduce_float32(dc_t, dc_s0, dc_s1, n, dc_f)
+			return cpu.Run("Reduce_float32", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Reduce_float32.Get()
+				dc_cpu_Reduce_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+				dc_scratch_Reduce_float32.Put(dc_m)
 			})
 		})
 	case float64:
@@ -1053,12 +1057,16 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 			dc_s1 := partial.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("Reduce_float64", g, func(dc_t dc.Thread) {
-					dc_cpu_Reduce_float64_fast(dc_t, dc_s0, dc_s1, n, dc_f)
+				return cpu.Run("Reduce_float64", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_Reduce_float64.Get()
+					dc_cpu_Reduce_float64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+					dc_scratch_Reduce_float64.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("Reduce_float64", g, func(dc_t dc.Thread) {
-				dc_cpu_Reduce_float64(dc_t, dc_s0, dc_s1, n, dc_f)
+			return cpu.Run("Reduce_float64", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Reduce_float64.Get()
+				dc_cpu_Reduce_float64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
+				dc_scratch_Reduce_float64.Put(dc_m)
 			})
 		})
 	default:
@@ -1066,98 +1074,288 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 	}
 }
 
-// dc_cpu_Reduce_float32 runs one thread of kernel Reduce_float32.
-func dc_cpu_Reduce_float32(dc_t dc.Thread, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	var v float32
-	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
-		v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-	}
-	(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			(*cpu.Index(dc_f, 3, s[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s[:], int(lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+// dc_scratch_Reduce_float32 holds the working memory of Reduce_float32's groups.
+var dc_scratch_Reduce_float32 cpu.Scratches
+
+// dc_cpu_Reduce_float32 runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						var v float32
+						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+							v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		(*cpu.Index(dc_f, 5, partial, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								(*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Reduce_float32_fast runs one thread of kernel Reduce_float32.
-func dc_cpu_Reduce_float32_fast(dc_t dc.Thread, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	var v float32
-	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
-		v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-	}
-	s[lx] = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			s[lx] = s[lx] + (*cpu.Index(dc_f, 4, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+// dc_cpu_Reduce_float32_fast runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]float32{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						var v float32
+						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+							v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+						}
+						s[lx] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		partial[dc_t.GroupX()] = s[0]
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							partial[dc_gx] = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Reduce_float64 runs one thread of kernel Reduce_float64.
-func dc_cpu_Reduce_float64(dc_t dc.Thread, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	lx := dc_t.LocalX()
-	var v float64
-	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
-		v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-	}
-	(*cpu.Index(dc_f, 7, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			(*cpu.Index(dc_f, 9, s[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s[:], int(lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+// dc_scratch_Reduce_float64 holds the working memory of Reduce_float64's groups.
+var dc_scratch_Reduce_float64 cpu.Scratches
+
+// dc_cpu_Reduce_float64 runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh1
+						lx := dc_lx
+						var v float64
+						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+							v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 7, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		(*cpu.Index(dc_f, 11, partial, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = s[0]
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								(*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh1
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Reduce_float64_fast runs one thread of kernel Reduce_float64.
-func dc_cpu_Reduce_float64_fast(dc_t dc.Thread, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float64](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	lx := dc_t.LocalX()
-	var v float64
-	for i := dc_t.GlobalX(); i < n; i += dc_t.GridSizeX() {
-		v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-	}
-	s[lx] = v
-	dc_t.Barrier()
-	for stride := dc_t.GroupSizeX() / 2; stride > 0; stride /= 2 {
-		if lx < stride {
-			s[lx] = s[lx] + (*cpu.Index(dc_f, 10, s[:], int(lx+stride), dc_x, dc_y, dc_z))
+// dc_cpu_Reduce_float64_fast runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float64{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh1
+						lx := dc_lx
+						var v float64
+						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+							v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+						}
+						s[lx] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-	}
-	if lx == 0 {
-		partial[dc_t.GroupX()] = s[0]
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							if lx_2 < stride {
+								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh1
+						lx_3 := dc_lx
+						if lx_3 == 0 {
+							partial[dc_gx] = s_3[0]
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -1549,12 +1549,16 @@ func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *ru
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Shared", g, func(dc_t dc.Thread) {
-				dc_cpu_Shared_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("Shared", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Shared.Get()
+				dc_cpu_Shared_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_Shared.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Shared", g, func(dc_t dc.Thread) {
-			dc_cpu_Shared(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("Shared", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Shared.Get()
+			dc_cpu_Shared(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_Shared.Put(dc_m)
 		})
 	})
 }
@@ -1689,69 +1693,224 @@ func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []flo
 	}
 }
 
-// dc_cpu_Shared runs one thread of kernel Shared.
-func dc_cpu_Shared(dc_t dc.Thread, is []S, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[128]S](dc_t)
-	dc_sh1 := dc.Shared[[4]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	n := len(out)
-	j := min(i, n-1)
-	l := dc_t.LocalX()
-	gs := dc_t.GroupSizeX()
-	v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(j), 3, 4}}
-	if i < n {
-		out[i] = int32(j)
-	}
-	sh := dc_sh0
-	(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-	dc_t.Barrier()
-	dc_t.Barrier()
-	(*cpu.Index(dc_f, 11, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(j), dc_x, dc_y, dc_z))
-	dc_t.Barrier()
-	sa := dc_sh1
-	if l < 4 {
-		sa[l] = 0
-	}
-	dc_t.Barrier()
-	dc.AtomicAdd(&sa[0], uint32((*cpu.Index(dc_f, 14, sh[:], int(cpu.Rem(dc_f, 13, l+39, gs, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
-	dc_t.Barrier()
-	if i < n {
-		out[i] = out[i] + int32(sa[0])*1000
+// dc_scratch_Shared holds the working memory of Shared's groups.
+var dc_scratch_Shared cpu.Scratches
+
+// dc_cpu_Shared runs groups [dc_g0, dc_g1) of kernel Shared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[128]S](dc_m, 0)
+	dc_sh1 := cpu.Shared[[4]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [128]S{}
+		*dc_sh1 = [4]uint32{}
+		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i := dc_x
+						n := len(out)
+						dc_pt_j[dc_tid] = min(i, n-1)
+						l := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_pt_j[dc_tid]), 3, 4}}
+						if i < n {
+							out[i] = int32(dc_pt_j[dc_tid])
+						}
+						sh := dc_sh0
+						(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_pt_j[dc_tid]&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						l_2 := dc_lx
+						sh_2 := dc_sh0
+						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_pt_j[dc_tid]), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						l_3 := dc_lx
+						sa := dc_sh1
+						if l_3 < 4 {
+							sa[l_3] = 0
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						l_4 := dc_lx
+						gs_2 := dc_gs.X
+						sh_3 := dc_sh0
+						sa_2 := dc_sh1
+						dc.AtomicAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int(cpu.Rem(dc_f, 13, l_4+39, gs_2, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i_2 := dc_x
+						n_2 := len(out)
+						sa_3 := dc_sh1
+						if i_2 < n_2 {
+							out[i_2] = out[i_2] + int32(sa_3[0])*1000
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Shared_fast runs one thread of kernel Shared.
-func dc_cpu_Shared_fast(dc_t dc.Thread, is []S, out []int32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[128]S](dc_t)
-	dc_sh1 := dc.Shared[[4]uint32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	i := dc_t.GlobalX()
-	n := len(out)
-	j := min(i, n-1)
-	l := dc_t.LocalX()
-	gs := dc_t.GroupSizeX()
-	v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(j), 3, 4}}
-	if i < n {
-		out[i] = int32(j)
-	}
-	sh := dc_sh0
-	sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-	dc_t.Barrier()
-	dc_t.Barrier()
-	sh[l] = (*cpu.Index(dc_f, 12, is, int(j), dc_x, dc_y, dc_z))
-	dc_t.Barrier()
-	sa := dc_sh1
-	if l < 4 {
-		sa[l] = 0
-	}
-	dc_t.Barrier()
-	dc.AtomicAdd(&sa[0], uint32((*cpu.Index(dc_f, 14, sh[:], int((l+39)%gs), dc_x, dc_y, dc_z)).F2[1]))
-	dc_t.Barrier()
-	if i < n {
-		out[i] = out[i] + int32(sa[0])*1000
+// dc_cpu_Shared_fast runs groups [dc_g0, dc_g1) of kernel Shared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[128]S](dc_m, 0)
+	dc_sh1 := cpu.Shared[[4]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [128]S{}
+		*dc_sh1 = [4]uint32{}
+		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						i := dc_x
+						n := len(out)
+						dc_pt_j[dc_tid] = min(i, n-1)
+						l := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_pt_j[dc_tid]), 3, 4}}
+						if i < n {
+							out[i] = int32(dc_pt_j[dc_tid])
+						}
+						sh := dc_sh0
+						sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_pt_j[dc_tid]&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						l_2 := dc_lx
+						sh_2 := dc_sh0
+						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_pt_j[dc_tid]), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						l_3 := dc_lx
+						sa := dc_sh1
+						if l_3 < 4 {
+							sa[l_3] = 0
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						l_4 := dc_lx
+						gs_2 := dc_gs.X
+						sh_3 := dc_sh0
+						sa_2 := dc_sh1
+						dc.AtomicAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int((l_4+39)%gs_2), dc_x, dc_y, dc_z)).F2[1]))
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i_2 := dc_x
+						n_2 := len(out)
+						sa_3 := dc_sh1
+						if i_2 < n_2 {
+							out[i_2] = out[i_2] + int32(sa_3[0])*1000
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -1750,12 +1750,16 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 			dc_s2 := sums.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("Scan_int32", g, func(dc_t dc.Thread) {
-					dc_cpu_Scan_int32_fast(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+				return cpu.Run("Scan_int32", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_Scan_int32.Get()
+					dc_cpu_Scan_int32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
+					dc_scratch_Scan_int32.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("Scan_int32", g, func(dc_t dc.Thread) {
-				dc_cpu_Scan_int32(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+			return cpu.Run("Scan_int32", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Scan_int32.Get()
+				dc_cpu_Scan_int32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
+				dc_scratch_Scan_int32.Put(dc_m)
 			})
 		})
 	case float32:
@@ -1768,12 +1772,16 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 			dc_s2 := sums.HostSlice()
 			dc_f := cpu.NewFaults(dc_c)
 			if dc_c.Fast {
-				return cpu.RunGroups("Scan_float32", g, func(dc_t dc.Thread) {
-					dc_cpu_Scan_float32_fast(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+				return cpu.Run("Scan_float32", g, func(dc_g0, dc_g1 int) {
+					dc_m := dc_scratch_Scan_float32.Get()
+					dc_cpu_Scan_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
+					dc_scratch_Scan_float32.Put(dc_m)
 				})
 			}
-			return cpu.RunGroups("Scan_float32", g, func(dc_t dc.Thread) {
-				dc_cpu_Scan_float32(dc_t, dc_s0, dc_s1, dc_s2, n, dc_f)
+			return cpu.Run("Scan_float32", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Scan_float32.Get()
+				dc_cpu_Scan_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
+				dc_scratch_Scan_float32.Put(dc_m)
 			})
 		})
 	default:
@@ -1823,127 +1831,381 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 	}
 }
 
-// dc_cpu_Scan_int32 runs one thread of kernel Scan_int32.
-func dc_cpu_Scan_int32(dc_t dc.Thread, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	i := dc_t.GlobalX()
-	var v int32
-	if i < n {
-		v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-	}
-	(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
-		var add int32
-		if lx >= off {
-			add = (*cpu.Index(dc_f, 2, s[:], int(lx-off), dc_x, dc_y, dc_z))
+// dc_scratch_Scan_int32 holds the working memory of Scan_int32's groups.
+var dc_scratch_Scan_int32 cpu.Scratches
+
+// dc_cpu_Scan_int32 runs groups [dc_g0, dc_g1) of kernel Scan_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]int32{}
+		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						i := dc_x
+						var v int32
+						if i < n {
+							v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		(*cpu.Index(dc_f, 4, s[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s[:], int(lx), dc_x, dc_y, dc_z)) + add
-		dc_t.Barrier()
-	}
-	if i < n {
-		(*cpu.Index(dc_f, 5, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, s[:], int(lx), dc_x, dc_y, dc_z))
-	}
-	if lx == dc_t.GroupSizeX()-1 {
-		(*cpu.Index(dc_f, 7, sums, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, s[:], int(lx), dc_x, dc_y, dc_z))
+		for off := 1; off < dc_gs.X; off *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if lx_2 >= off {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						i_2 := dc_x
+						if i_2 < n {
+							(*cpu.Index(dc_f, 5, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+						}
+						if lx_4 == dc_gs.X-1 {
+							(*cpu.Index(dc_f, 7, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Scan_int32_fast runs one thread of kernel Scan_int32.
-func dc_cpu_Scan_int32_fast(dc_t dc.Thread, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[256]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	i := dc_t.GlobalX()
-	var v int32
-	if i < n {
-		v = in[i]
-	}
-	s[lx] = v
-	dc_t.Barrier()
-	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
-		var add int32
-		if lx >= off {
-			add = (*cpu.Index(dc_f, 2, s[:], int(lx-off), dc_x, dc_y, dc_z))
+// dc_cpu_Scan_int32_fast runs groups [dc_g0, dc_g1) of kernel Scan_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [256]int32{}
+		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s := dc_sh0
+						lx := dc_lx
+						i := dc_x
+						var v int32
+						if i < n {
+							v = in[i]
+						}
+						s[lx] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		s[lx] = s[lx] + add
-		dc_t.Barrier()
-	}
-	if i < n {
-		out[i] = s[lx]
-	}
-	if lx == dc_t.GroupSizeX()-1 {
-		sums[dc_t.GroupX()] = s[lx]
+		for off := 1; off < dc_gs.X; off *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if lx_2 >= off {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							s_3[lx_3] = s_3[lx_3] + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						i_2 := dc_x
+						if i_2 < n {
+							out[i_2] = s_4[lx_4]
+						}
+						if lx_4 == dc_gs.X-1 {
+							sums[dc_gx] = s_4[lx_4]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Scan_float32 runs one thread of kernel Scan_float32.
-func dc_cpu_Scan_float32(dc_t dc.Thread, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	lx := dc_t.LocalX()
-	i := dc_t.GlobalX()
-	var v float32
-	if i < n {
-		v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
-	}
-	(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-	dc_t.Barrier()
-	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
-		var add float32
-		if lx >= off {
-			add = (*cpu.Index(dc_f, 11, s[:], int(lx-off), dc_x, dc_y, dc_z))
+// dc_scratch_Scan_float32 holds the working memory of Scan_float32's groups.
+var dc_scratch_Scan_float32 cpu.Scratches
+
+// dc_cpu_Scan_float32 runs groups [dc_g0, dc_g1) of kernel Scan_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float32{}
+		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh1
+						lx := dc_lx
+						i := dc_x
+						var v float32
+						if i < n {
+							v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		(*cpu.Index(dc_f, 13, s[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s[:], int(lx), dc_x, dc_y, dc_z)) + add
-		dc_t.Barrier()
-	}
-	if i < n {
-		(*cpu.Index(dc_f, 14, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, s[:], int(lx), dc_x, dc_y, dc_z))
-	}
-	if lx == dc_t.GroupSizeX()-1 {
-		(*cpu.Index(dc_f, 16, sums, int(dc_t.GroupX()), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, s[:], int(lx), dc_x, dc_y, dc_z))
+		for off := 1; off < dc_gs.X; off *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if lx_2 >= off {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							lx_3 := dc_lx
+							(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						i_2 := dc_x
+						if i_2 < n {
+							(*cpu.Index(dc_f, 14, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+						}
+						if lx_4 == dc_gs.X-1 {
+							(*cpu.Index(dc_f, 16, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Scan_float32_fast runs one thread of kernel Scan_float32.
-func dc_cpu_Scan_float32_fast(dc_t dc.Thread, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
-	dc_sh1 := dc.Shared[[256]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh1
-	lx := dc_t.LocalX()
-	i := dc_t.GlobalX()
-	var v float32
-	if i < n {
-		v = in[i]
-	}
-	s[lx] = v
-	dc_t.Barrier()
-	for off := 1; off < dc_t.GroupSizeX(); off *= 2 {
-		var add float32
-		if lx >= off {
-			add = (*cpu.Index(dc_f, 11, s[:], int(lx-off), dc_x, dc_y, dc_z))
+// dc_cpu_Scan_float32_fast runs groups [dc_g0, dc_g1) of kernel Scan_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[256]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [256]float32{}
+		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s := dc_sh1
+						lx := dc_lx
+						i := dc_x
+						var v float32
+						if i < n {
+							v = in[i]
+						}
+						s[lx] = v
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
-		s[lx] = s[lx] + add
-		dc_t.Barrier()
-	}
-	if i < n {
-		out[i] = s[lx]
-	}
-	if lx == dc_t.GroupSizeX()-1 {
-		sums[dc_t.GroupX()] = s[lx]
+		for off := 1; off < dc_gs.X; off *= 2 {
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							dc_pt_add[dc_tid] = 0
+							if lx_2 >= off {
+								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+			{
+				dc_tid := 0
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							s_3 := dc_sh1
+							lx_3 := dc_lx
+							s_3[lx_3] = s_3[lx_3] + dc_pt_add[dc_tid]
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						i_2 := dc_x
+						if i_2 < n {
+							out[i_2] = s_4[lx_4]
+						}
+						if lx_4 == dc_gs.X-1 {
+							sums[dc_gx] = s_4[lx_4]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

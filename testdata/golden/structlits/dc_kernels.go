@@ -946,12 +946,16 @@ func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell
 		dc_s1 := xs.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("CountCells", g, func(dc_t dc.Thread) {
-				dc_cpu_CountCells_fast(dc_t, dc_s0, dc_s1, dc_f)
+			return cpu.Run("CountCells", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_CountCells.Get()
+				dc_cpu_CountCells_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+				dc_scratch_CountCells.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("CountCells", g, func(dc_t dc.Thread) {
-			dc_cpu_CountCells(dc_t, dc_s0, dc_s1, dc_f)
+		return cpu.Run("CountCells", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_CountCells.Get()
+			dc_cpu_CountCells(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
+			dc_scratch_CountCells.Put(dc_m)
 		})
 	})
 }
@@ -1038,59 +1042,138 @@ func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, d
 	}
 }
 
-// dc_cpu_CountCells runs one thread of kernel CountCells.
-func dc_cpu_CountCells(dc_t dc.Thread, cells []Cell, xs []float32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[1]Cell](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	if dc_t.LocalX() == 0 {
-		s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			c := cpu.Rem(dc_f, 2, i, len(cells), dc_x, dc_y, dc_z)
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
-			dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-			dc.AtomicMax(&s[0].Max[0], uint32(i))
-			dc.AtomicAdd(&s[0].Sum, 1)
+// dc_scratch_CountCells holds the working memory of CountCells's groups.
+var dc_scratch_CountCells cpu.Scratches
+
+// dc_cpu_CountCells runs groups [dc_g0, dc_g1) of kernel CountCells, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells []Cell, xs []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[1]Cell](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [1]Cell{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh0
+						if dc_lx == 0 {
+							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 && len(cells) > 0 {
-		dc.AtomicMax(&cells[0].Max[0], s[0].Max[0])
-		dc.AtomicAdd(&cells[0].N, int32(s[0].Sum))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh0
+						{
+							i := dc_x
+							if i < len(xs) {
+								c := cpu.Rem(dc_f, 2, i, len(cells), dc_x, dc_y, dc_z)
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
+								dc.AtomicMax(&s_2[0].Max[0], uint32(i))
+								dc.AtomicAdd(&s_2[0].Sum, 1)
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						if dc_lx == 0 && len(cells) > 0 {
+							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
+							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_CountCells_fast runs one thread of kernel CountCells.
-func dc_cpu_CountCells_fast(dc_t dc.Thread, cells []Cell, xs []float32, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[1]Cell](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	if dc_t.LocalX() == 0 {
-		s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
-	}
-	dc_t.Barrier()
-	{
-		i := dc_t.GlobalX()
-		if i < len(xs) {
-			c := i % len(cells)
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
-			dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-			dc.AtomicMax(&s[0].Max[0], uint32(i))
-			dc.AtomicAdd(&s[0].Sum, 1)
+// dc_cpu_CountCells_fast runs groups [dc_g0, dc_g1) of kernel CountCells, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells []Cell, xs []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[1]Cell](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [1]Cell{}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s := dc_sh0
+						if dc_lx == 0 {
+							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+						}
+					}
+				}
+			}
 		}
-	}
-	dc_t.Barrier()
-	if dc_t.LocalX() == 0 && len(cells) > 0 {
-		dc.AtomicMax(&cells[0].Max[0], s[0].Max[0])
-		dc.AtomicAdd(&cells[0].N, int32(s[0].Sum))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh0
+						{
+							i := dc_x
+							if i < len(xs) {
+								c := i % len(cells)
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
+								dc.AtomicMax(&s_2[0].Max[0], uint32(i))
+								dc.AtomicAdd(&s_2[0].Sum, 1)
+							}
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						if dc_lx == 0 && len(cells) > 0 {
+							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
+							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

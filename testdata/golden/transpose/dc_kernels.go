@@ -712,12 +712,16 @@ func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32]
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Transpose", g, func(dc_t dc.Thread) {
-				dc_cpu_Transpose_fast(dc_t, dc_s0, dc_s1, w, h, dc_f)
+			return cpu.Run("Transpose", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Transpose.Get()
+				dc_cpu_Transpose_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
+				dc_scratch_Transpose.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Transpose", g, func(dc_t dc.Thread) {
-			dc_cpu_Transpose(dc_t, dc_s0, dc_s1, w, h, dc_f)
+		return cpu.Run("Transpose", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Transpose.Get()
+			dc_cpu_Transpose(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
+			dc_scratch_Transpose.Put(dc_m)
 		})
 	})
 }
@@ -741,45 +745,128 @@ func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32
 	})
 }
 
-// dc_cpu_Transpose runs one thread of kernel Transpose.
-func dc_cpu_Transpose(dc_t dc.Thread, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[16][17]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	ly := dc_t.LocalY()
-	x := dc_t.GroupX()*16 + lx
-	y := dc_t.GroupY()*16 + ly
-	if x < w && y < h {
-		(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(y*w+x), dc_x, dc_y, dc_z))
-	}
-	dc_t.Barrier()
-	x = dc_t.GroupY()*16 + lx
-	y = dc_t.GroupX()*16 + ly
-	if x < h && y < w {
-		(*cpu.Index(dc_f, 3, out, int(y*h+x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s[:], int(lx), dc_x, dc_y, dc_z))[:], int(ly), dc_x, dc_y, dc_z))
+// dc_scratch_Transpose holds the working memory of Transpose's groups.
+var dc_scratch_Transpose cpu.Scratches
+
+// dc_cpu_Transpose runs groups [dc_g0, dc_g1) of kernel Transpose, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[16][17]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [16][17]float32{}
+		dc_pt_x := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_y := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						ly := dc_ly
+						dc_pt_x[dc_tid] = dc_gx*16 + lx
+						dc_pt_y[dc_tid] = dc_gy*16 + ly
+						if dc_pt_x[dc_tid] < w && dc_pt_y[dc_tid] < h {
+							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_pt_y[dc_tid]*w+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						ly_2 := dc_ly
+						dc_pt_x[dc_tid] = dc_gy*16 + lx_2
+						dc_pt_y[dc_tid] = dc_gx*16 + ly_2
+						if dc_pt_x[dc_tid] < h && dc_pt_y[dc_tid] < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_pt_y[dc_tid]*h+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Transpose_fast runs one thread of kernel Transpose.
-func dc_cpu_Transpose_fast(dc_t dc.Thread, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
-	dc_sh0 := dc.Shared[[16][17]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	s := dc_sh0
-	lx := dc_t.LocalX()
-	ly := dc_t.LocalY()
-	x := dc_t.GroupX()*16 + lx
-	y := dc_t.GroupY()*16 + ly
-	if x < w && y < h {
-		s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(y*w+x), dc_x, dc_y, dc_z))
-	}
-	dc_t.Barrier()
-	x = dc_t.GroupY()*16 + lx
-	y = dc_t.GroupX()*16 + ly
-	if x < h && y < w {
-		(*cpu.Index(dc_f, 3, out, int(y*h+x), dc_x, dc_y, dc_z)) = s[lx][ly]
+// dc_cpu_Transpose_fast runs groups [dc_g0, dc_g1) of kernel Transpose, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh0 := cpu.Shared[[16][17]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh0 = [16][17]float32{}
+		dc_pt_x := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_y := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						ly := dc_ly
+						dc_pt_x[dc_tid] = dc_gx*16 + lx
+						dc_pt_y[dc_tid] = dc_gy*16 + ly
+						if dc_pt_x[dc_tid] < w && dc_pt_y[dc_tid] < h {
+							s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_pt_y[dc_tid]*w+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+		{
+			dc_tid := 0
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						ly_2 := dc_ly
+						dc_pt_x[dc_tid] = dc_gy*16 + lx_2
+						dc_pt_y[dc_tid] = dc_gx*16 + ly_2
+						if dc_pt_x[dc_tid] < h && dc_pt_y[dc_tid] < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_pt_y[dc_tid]*h+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -1,0 +1,241 @@
+package gocpu
+
+import (
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/threadloop"
+)
+
+// Names of the group form.
+const (
+	scratchName = "dc_m"     // the chunk's *cpu.Scratch
+	groupLoop   = "dc_group" // label of the loop over the chunk's groups
+	tidName     = "dc_tid"   // linear local index of the running thread
+	nthreads    = "dc_nt"    // threads per group
+)
+
+// groupState is what printing the group form of a kernel needs beside the
+// body.
+type groupState struct {
+	g         *threadloop.Group
+	names     map[*ir.Var]string // every local's name, unique in the function
+	perThread map[*ir.Var]bool
+	slots     map[*ir.Var]int // per-thread variable -> scratch slot
+	inThread  bool            // printing the body of a ThreadLoop
+	tid       bool            // a per-thread variable is used: thread loops count dc_tid
+}
+
+// Group returns the group form of kernel k (see package threadloop), or
+// why it has none. A kernel in loop form (see Loop) has none.
+func Group(k *ir.Kernel) (*threadloop.Group, error) {
+	return threadloop.Transform(k)
+}
+
+// ScratchName returns the name of the package-level cpu.Scratches of
+// kernel k's group form.
+func ScratchName(k *ir.Kernel) string { return "dc_scratch_" + k.Name }
+
+// varRef returns a reference to v: a per-thread variable of the group
+// form is an element of its slice, the running thread's inside a thread
+// loop and thread 0's (every thread agrees there) outside.
+func (p *printer) varRef(v *ir.Var) *jen.Statement {
+	if p.group != nil && p.group.perThread[v] {
+		if p.group.inThread {
+			return jen.Id(p.name(v)).Index(jen.Id(tidName))
+		}
+		return jen.Id(p.name(v)).Index(jen.Lit(0))
+	}
+	return jen.Id(p.name(v))
+}
+
+// perThreadDecl declares the slice of per-thread variable v.
+func (p *printer) perThreadDecl(v *ir.Var) jen.Code {
+	return jen.Id(p.name(v)).Op(":=").Qual(cpuPath, "PerThread").Index(typeCode(v.Type)).
+		Call(jen.Id(scratchName), jen.Lit(p.group.slots[v]), jen.Id(nthreads))
+}
+
+// uniqueNames gives every local of the group body a name no other
+// variable of the function has: the group form moves declarations out of
+// their blocks, and inlined functions bring their own names.
+func (p *printer) uniqueNames(g *threadloop.Group, params []*ir.Var) map[*ir.Var]string {
+	names := map[*ir.Var]string{}
+	taken := map[string]bool{}
+	for _, v := range params {
+		taken[p.name(v)] = true
+	}
+	ir.InspectStmts(g.Body, func(s ir.Stmt) {
+		d, ok := s.(*ir.DeclStmt)
+		if !ok || d.Var.Name == "_" {
+			return
+		}
+		if _, ok := names[d.Var]; ok {
+			return
+		}
+		base := p.name(d.Var)
+		if g.PerThread[d.Var] {
+			base = "dc_pt_" + d.Var.Name
+		}
+		name := base
+		for i := 2; taken[name]; i++ {
+			name = base + "_" + strconv.Itoa(i)
+		}
+		taken[name] = true
+		names[d.Var] = name
+	})
+	return names
+}
+
+// groupKernel prints the group form of kernel k:
+//
+//	func dc_cpu_<k.Name>(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, params...)
+//
+// running groups [dc_g0, dc_g1) one after the other, each as its group
+// body: the thread loops run the code between barriers for every thread of
+// the group in turn.
+func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Code) jen.Code {
+	p.loop = true
+	p.thread = threadName
+	gs := &groupState{g: g, perThread: g.PerThread, slots: map[*ir.Var]int{}}
+	gs.names = p.uniqueNames(g, k.Params)
+	p.group = gs
+
+	var top []jen.Code
+	top = append(top,
+		jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Op(":=").Id(gridName).Dot("GroupSize").Op(",").Id(gridName).Dot("Groups"),
+		jen.Id(nthreads).Op(":=").Add(gridField("GroupSize", 0)).Op("*").Add(gridField("GroupSize", 1)).Op("*").Add(gridField("GroupSize", 2)),
+		jen.Id("_").Op("=").Id(nthreads),
+	)
+	slot := 0
+	shared := append([]*ir.Shared(nil), k.Shared...)
+	seen := map[*ir.Shared]bool{}
+	for _, s := range shared {
+		seen[s] = true
+	}
+	for _, s := range p.in.sharedList {
+		if !seen[s] {
+			shared = append(shared, s)
+		}
+	}
+	var perGroup []jen.Code
+	for _, s := range shared {
+		top = append(top, jen.Id(SharedName(s)).Op(":=").Qual(cpuPath, "Shared").Index(typeCode(s.Type)).
+			Call(jen.Id(scratchName), jen.Lit(slot)))
+		slot++
+		if p.in.shared[s] {
+			// Every group starts with zeroed shared memory, as on a GPU
+			// launch under dc.Emulate.
+			perGroup = append(perGroup, jen.Op("*").Id(SharedName(s)).Op("=").Add(typeCode(s.Type)).Values())
+		} else {
+			top = append(top, jen.Id("_").Op("=").Id(SharedName(s)))
+		}
+	}
+	ir.InspectStmts(g.Body, func(s ir.Stmt) {
+		if d, ok := s.(*ir.DeclStmt); ok && g.PerThread[d.Var] {
+			if _, ok := gs.slots[d.Var]; !ok {
+				gs.slots[d.Var] = slot
+				slot++
+			}
+		}
+	})
+	gs.tid = len(gs.slots) > 0
+
+	group := []jen.Code{
+		jen.Id(groupVar[0]).Op(":=").Id("dc_gi").Op("%").Add(gridField("Groups", 0)),
+		jen.Id(groupVar[1]).Op(":=").Id("dc_gi").Op("/").Add(gridField("Groups", 0)).Op("%").Add(gridField("Groups", 1)),
+		jen.Id(groupVar[2]).Op(":=").Id("dc_gi").Op("/").Parens(gridField("Groups", 0).Op("*").Add(gridField("Groups", 1))),
+		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
+	}
+	if k.Checked {
+		// Group code reports faults as thread 0 of the group.
+		var decl, blank []jen.Code
+		for d := range 3 {
+			decl = append(decl, jen.Id(groupVar[d]).Op("*").Add(gridField("GroupSize", d)))
+			blank = append(blank, jen.Id(globalVar[d]))
+		}
+		group = append(group,
+			jen.List(jen.Id(globalVar[0]), jen.Id(globalVar[1]), jen.Id(globalVar[2])).Op(":=").List(decl...),
+			jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(blank...))
+	}
+	group = append(group, perGroup...)
+	group = append(group, p.block(g.Body)...)
+
+	returns := false
+	ir.InspectStmts(g.Body, func(s ir.Stmt) {
+		_, ok := s.(*ir.ReturnStmt)
+		returns = returns || ok
+	})
+	var label jen.Code = jen.Null()
+	if returns {
+		label = jen.Id(groupLoop).Op(":")
+	}
+	top = append(top, jen.Add(label).For(
+		jen.Id("dc_gi").Op(":=").Id(chunkLo),
+		jen.Id("dc_gi").Op("<").Id(chunkHi),
+		jen.Id("dc_gi").Op("++"),
+	).Block(group...))
+	return jen.Commentf("%s runs groups [%s, %s) of kernel %s, one group at a time: the code between barriers runs for every thread of the group in turn.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
+		Func().Id(p.kernelName(k)).
+		Params(append([]jen.Code{
+			jen.Id(gridName).Qual(dcPath, "Grid"),
+			jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int(),
+			jen.Id(scratchName).Op("*").Qual(cpuPath, "Scratch"),
+		}, params...)...).
+		Block(top...)
+}
+
+// threadLoop prints a ThreadLoop: the loops over the local indices of the
+// group, x innermost, with the thread builtins its body uses.
+func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
+	in := analyze(s.Body)
+	uses := in.uses
+	where := p.usesFaults(s.Body)
+	var inner []jen.Code
+	for d := range 3 {
+		if uses.Has(ir.GlobalX+ir.Builtin(d)) || where {
+			inner = append(inner, globalIndex(d))
+		}
+	}
+	if where {
+		inner = append(inner, jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(where3()...))
+	}
+	if in.threadCall {
+		inner = append(inner, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
+			jen.Id(gridName), dim3(groupVar), dim3(localVar)))
+	}
+	old := p.group.inThread
+	p.group.inThread = true
+	inner = append(inner, p.block(s.Body)...)
+	p.group.inThread = old
+
+	lx := jen.Id(localVar[0])
+	var st *jen.Statement
+	if p.group.tid {
+		st = jen.For(
+			lx.Clone().Op(":=").Lit(0),
+			lx.Clone().Op("<").Add(gridField("GroupSize", 0)),
+			jen.List(lx.Clone(), jen.Id(tidName)).Op("=").List(lx.Clone().Op("+").Lit(1), jen.Id(tidName).Op("+").Lit(1)),
+		).Block(inner...)
+	} else {
+		st = jen.For(
+			lx.Clone().Op(":=").Lit(0),
+			lx.Clone().Op("<").Add(gridField("GroupSize", 0)),
+			lx.Clone().Op("++"),
+		).Block(inner...)
+	}
+	if l, ok := p.in.labels[s]; ok {
+		st = jen.Id(l).Op(":").Add(st)
+	}
+	loops := []jen.Code{threadFor(2, []jen.Code{threadFor(1, []jen.Code{st})})}
+	if p.group.tid {
+		loops = append([]jen.Code{jen.Id(tidName).Op(":=").Lit(0)}, loops...)
+	}
+	return jen.Block(loops...)
+}
+
+// where3 returns the global index variables.
+func where3() []jen.Code {
+	return []jen.Code{jen.Id(globalVar[0]), jen.Id(globalVar[1]), jen.Id(globalVar[2])}
+}

@@ -1,0 +1,215 @@
+package threadloop
+
+import (
+	"go/token"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// maxInline bounds nested inlining (device functions do not recurse, so
+// only a deep chain of calls reaches it).
+const maxInline = 16
+
+// inlineBlock replaces, in b and the blocks nested in it, every statement
+// that calls a device function waiting at a barrier by the function's
+// body.
+func (t *pass) inlineBlock(b *ir.Block, depth int) {
+	if b == nil || t.err != nil {
+		return
+	}
+	var out []ir.Stmt
+	for _, s := range b.Stmts {
+		if pre := t.hoist(s); len(pre) > 0 {
+			// Inline the hoisted calls too.
+			blk := &ir.Block{Stmts: pre}
+			t.inlineBlock(blk, depth)
+			out = append(out, blk.Stmts...)
+		}
+		if repl, ok := t.inlineStmt(s, depth); ok {
+			out = append(out, repl...)
+			continue
+		}
+		switch s := s.(type) {
+		case *ir.Block:
+			t.inlineBlock(s, depth)
+		case *ir.IfStmt:
+			t.inlineBlock(s.Then, depth)
+			t.inlineBlock(s.Else, depth)
+		case *ir.ForStmt:
+			t.inlineBlock(s.Body, depth)
+		case *ir.SwitchStmt:
+			for _, c := range s.Cases {
+				t.inlineBlock(c.Body, depth)
+			}
+		}
+		out = append(out, s)
+	}
+	b.Stmts = out
+}
+
+// inlineStmt returns the statements that replace s if s calls a device
+// function with a barrier: an expression statement, a declaration, an
+// assignment or a multi-result call whose value is the call.
+func (t *pass) inlineStmt(s ir.Stmt, depth int) ([]ir.Stmt, bool) {
+	var call *ir.Call
+	var targets []ir.Expr // where the results go; nil entries are dropped
+	var decl *ir.Var      // a declaration's variable
+	switch s := s.(type) {
+	case *ir.ExprStmt:
+		call, _ = s.X.(*ir.Call)
+	case *ir.DeclStmt:
+		if c, ok := s.Init.(*ir.Call); ok {
+			call, decl = c, s.Var
+			targets = []ir.Expr{ref(s.Var)}
+		}
+	case *ir.AssignStmt:
+		if c, ok := s.Value.(*ir.Call); ok {
+			call = c
+			targets = []ir.Expr{s.Target}
+		}
+	case *ir.CallStmt:
+		call, targets = s.Call, s.Targets
+	}
+	if call == nil || !call.Func.Barrier {
+		return nil, false
+	}
+	if depth >= maxInline {
+		t.fail(s.StmtPos(), "device functions with barriers nested more than %d deep", maxInline)
+		return nil, false
+	}
+	f := call.Func
+	c := ir.NewCloner()
+	blk := &ir.Block{Pos: s.StmtPos()}
+	for i, p := range f.Params {
+		v := &ir.Var{Name: p.Name, Type: p.Type, Kind: ir.Local, Pos: p.Pos}
+		c.Vars[p] = v
+		blk.Stmts = append(blk.Stmts, &ir.DeclStmt{Pos: s.StmtPos(), Var: v, Init: call.Args[i]})
+	}
+	body := c.Block(f.Body)
+	// The only return allowed is the body's last statement.
+	stmts := body.Stmts
+	var ret *ir.ReturnStmt
+	if n := len(stmts); n > 0 {
+		if r, ok := stmts[n-1].(*ir.ReturnStmt); ok {
+			ret, stmts = r, stmts[:n-1]
+		}
+	}
+	other := false
+	for _, x := range stmts {
+		ir.InspectStmts(x, func(x ir.Stmt) {
+			if _, ok := x.(*ir.ReturnStmt); ok {
+				other = true
+			}
+		})
+	}
+	if other {
+		t.fail(f.Pos, "device function %s waits at a barrier and returns before its end", f.GoName)
+		return nil, false
+	}
+	if len(f.Results) > 0 && ret == nil {
+		t.fail(f.Pos, "device function %s waits at a barrier and ends without a return", f.GoName)
+		return nil, false
+	}
+	blk.Stmts = append(blk.Stmts, stmts...)
+	if ret != nil {
+		for i, r := range ret.Results {
+			switch {
+			case i < len(targets) && targets[i] != nil:
+				blk.Stmts = append(blk.Stmts, &ir.AssignStmt{Pos: ret.Pos, Target: targets[i], Value: r})
+			case ir.HasEffects(r):
+				blk.Stmts = append(blk.Stmts, &ir.DeclStmt{Pos: ret.Pos, Var: newVar("_", r.Type()), Init: r})
+			}
+		}
+	}
+	t.inlineBlock(blk, depth+1)
+	if decl != nil {
+		return []ir.Stmt{&ir.DeclStmt{Pos: s.StmtPos(), Var: decl}, blk}, true
+	}
+	return []ir.Stmt{blk}, true
+}
+
+// hoist moves the calls of device functions with barriers nested inside
+// the expressions of s into declarations of temporaries before s, in the
+// order Go calls them, and returns those declarations. A call that is the
+// whole value of s stays (inlineStmt handles it). The dialect allows one
+// call with effects per expression, so moving it before the expression's
+// other operands keeps its meaning; a call under && or || would not run
+// unconditionally and is left alone (split reports it).
+func (t *pass) hoist(s ir.Stmt) []ir.Stmt {
+	var pre []ir.Stmt
+	top := func(e ir.Expr) ir.Expr {
+		if c, ok := e.(*ir.Call); ok {
+			for i, a := range c.Args {
+				c.Args[i] = t.hoistExpr(a, &pre)
+			}
+			return c
+		}
+		return t.hoistExpr(e, &pre)
+	}
+	switch s := s.(type) {
+	case *ir.ExprStmt:
+		s.X = top(s.X)
+	case *ir.DeclStmt:
+		if s.Init != nil {
+			s.Init = top(s.Init)
+		}
+	case *ir.AssignStmt:
+		s.Target = t.hoistExpr(s.Target, &pre)
+		s.Value = top(s.Value)
+	case *ir.CallStmt:
+		for i, a := range s.Call.Args {
+			s.Call.Args[i] = t.hoistExpr(a, &pre)
+		}
+	case *ir.IfStmt:
+		s.Cond = t.hoistExpr(s.Cond, &pre)
+	}
+	return pre
+}
+
+// hoistExpr returns e with every call of a device function with barriers
+// replaced by a temporary declared in *pre.
+func (t *pass) hoistExpr(e ir.Expr, pre *[]ir.Stmt) ir.Expr {
+	if e == nil || !hasBarrier(e) {
+		return e
+	}
+	sub := func(x ir.Expr) ir.Expr { return t.hoistExpr(x, pre) }
+	subs := func(xs []ir.Expr) {
+		for i, x := range xs {
+			xs[i] = sub(x)
+		}
+	}
+	switch e := e.(type) {
+	case *ir.Call:
+		subs(e.Args)
+		if !e.Func.Barrier || len(e.Func.Results) != 1 {
+			return e
+		}
+		v := newVar("dc_r", e.Type())
+		*pre = append(*pre, &ir.DeclStmt{Var: v, Init: e})
+		return ref(v)
+	case *ir.Unary:
+		e.X = sub(e.X)
+	case *ir.Binary:
+		if e.Op == token.LAND || e.Op == token.LOR {
+			return e
+		}
+		e.X, e.Y = sub(e.X), sub(e.Y)
+	case *ir.Convert:
+		e.X = sub(e.X)
+	case *ir.Index:
+		e.X, e.Index = sub(e.X), sub(e.Index)
+	case *ir.FieldRef:
+		e.X = sub(e.X)
+	case *ir.Len:
+		e.X = sub(e.X)
+	case *ir.StructLit:
+		subs(e.Fields)
+	case *ir.ArrayLit:
+		subs(e.Elems)
+	case *ir.SliceExpr:
+		e.X, e.Lo, e.Hi = sub(e.X), sub(e.Lo), sub(e.Hi)
+	case *ir.BuiltinCall:
+		subs(e.Args)
+	}
+	return e
+}

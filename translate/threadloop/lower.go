@@ -1,0 +1,177 @@
+package threadloop
+
+import (
+	"go/token"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// lowerExits rewrites the returns of the kernel inside thread loops, and
+// the breaks and continues of group loops, into flags the group code
+// tests after each thread loop. A thread that returns skips the rest of
+// its run of the loop; when more group code follows, it is marked done,
+// skips every later thread loop, and the group ends when every thread is
+// done. The uniformity analysis guarantees that every thread takes a
+// break or continue of a group loop, and that a thread returns before a
+// barrier only if every thread does.
+func (t *pass) lowerExits(group *ir.Block) {
+	byLoop := map[*ir.ThreadLoop]*threadLoop{}
+	returns := map[*ir.ThreadLoop]bool{}
+	for _, l := range t.loops {
+		byLoop[l.tl] = l
+		ir.InspectStmts(l.tl.Body, func(s ir.Stmt) {
+			if _, ok := s.(*ir.ReturnStmt); ok {
+				returns[l.tl] = true
+			}
+		})
+	}
+	// A return needs the done flags unless its thread loop is the last
+	// statement of the kernel.
+	last := len(group.Stmts) > 0 && returns[lastLoop(group)]
+	needDone := len(returns) > 1 || len(returns) == 1 && !last
+	if needDone {
+		t.done = newVar("dc_done", ir.BoolType)
+		t.ndone = newVar("dc_ndone", ir.IntType)
+		t.perThread[t.done] = true
+	}
+	if t.brk == nil {
+		t.brk = newVar("dc_brk", ir.IntType)
+	}
+	usedBrk := false
+	var walk func(b *ir.Block)
+	walk = func(b *ir.Block) {
+		var out []ir.Stmt
+		for _, s := range b.Stmts {
+			switch s := s.(type) {
+			case *ir.ThreadLoop:
+				l := byLoop[s]
+				out = append(out, s)
+				kinds := t.lowerLoop(l, needDone)
+				if needDone && returns[s] {
+					// if dc_ndone == group size { return }
+					out = append(out, &ir.IfStmt{Pos: s.Pos, Cond: eq(ref(t.ndone), groupSize()),
+						Then: &ir.Block{Stmts: []ir.Stmt{&ir.ReturnStmt{Pos: s.Pos}}}})
+				}
+				for _, kind := range []ir.BranchKind{ir.Break, ir.Continue} {
+					if !kinds[kind] {
+						continue
+					}
+					usedBrk = true
+					out = append(out, &ir.IfStmt{Pos: s.Pos, Cond: eq(ref(t.brk), intConst(int64(kind)+1)),
+						Then: &ir.Block{Stmts: []ir.Stmt{
+							assign(s.Pos, t.brk, intConst(0)),
+							&ir.BranchStmt{Pos: s.Pos, Kind: kind, Target: l.loop, Innermost: true},
+						}}})
+				}
+			case *ir.Block:
+				walk(s)
+				out = append(out, s)
+			case *ir.IfStmt:
+				walk(s.Then)
+				if s.Else != nil {
+					walk(s.Else)
+				}
+				out = append(out, s)
+			case *ir.ForStmt:
+				walk(s.Body)
+				out = append(out, s)
+			default:
+				out = append(out, s)
+			}
+		}
+		b.Stmts = out
+	}
+	walk(group)
+	var pre []ir.Stmt
+	if usedBrk {
+		pre = append(pre, &ir.DeclStmt{Var: t.brk, Init: intConst(0)})
+	} else {
+		t.brk = nil
+	}
+	if needDone {
+		init := &ir.ThreadLoop{Body: &ir.Block{Stmts: []ir.Stmt{assign(ir.Pos{}, t.done, boolConst(false))}}}
+		pre = append(pre, &ir.DeclStmt{Var: t.done}, &ir.DeclStmt{Var: t.ndone, Init: intConst(0)}, init)
+	}
+	group.Stmts = append(pre, group.Stmts...)
+}
+
+// lastLoop returns the thread loop that is the last statement of b, or
+// nil.
+func lastLoop(b *ir.Block) *ir.ThreadLoop {
+	tl, _ := b.Stmts[len(b.Stmts)-1].(*ir.ThreadLoop)
+	return tl
+}
+
+// groupSize returns GroupSizeX * GroupSizeY * GroupSizeZ.
+func groupSize() ir.Expr {
+	size := func(b ir.Builtin) ir.Expr { return &ir.BuiltinCall{Op: b, T: ir.IntType} }
+	mul := func(x, y ir.Expr) ir.Expr { return &ir.Binary{Op: token.MUL, X: x, Y: y, T: ir.IntType} }
+	return mul(mul(size(ir.GroupSizeX), size(ir.GroupSizeY)), size(ir.GroupSizeZ))
+}
+
+// lowerLoop rewrites the exits of thread loop l and reports which kinds
+// of branches of the group loop around it the loop's threads take.
+func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
+	inside := map[ir.Stmt]bool{}
+	ir.InspectStmts(l.tl.Body, func(s ir.Stmt) {
+		switch s.(type) {
+		case *ir.ForStmt, *ir.SwitchStmt:
+			inside[s] = true
+		}
+	})
+	next := func(pos ir.Pos) *ir.BranchStmt {
+		return &ir.BranchStmt{Pos: pos, Kind: ir.Continue, Target: l.tl, Labelled: true}
+	}
+	kinds := map[ir.BranchKind]bool{}
+	var walk func(b *ir.Block)
+	walk = func(b *ir.Block) {
+		if b == nil {
+			return
+		}
+		for i, s := range b.Stmts {
+			switch s := s.(type) {
+			case *ir.ReturnStmt:
+				if needDone {
+					b.Stmts[i] = &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
+						assign(s.Pos, t.done, boolConst(true)),
+						assign(s.Pos, t.ndone, &ir.Binary{Op: token.ADD, X: ref(t.ndone), Y: intConst(1), T: ir.IntType}),
+						next(s.Pos),
+					}}
+				} else {
+					b.Stmts[i] = next(s.Pos)
+				}
+			case *ir.BranchStmt:
+				if inside[s.Target] {
+					continue
+				}
+				if s.Target != l.loop || l.loop == nil {
+					t.fail(s.Pos, "a break or continue of an outer loop that holds a barrier")
+					continue
+				}
+				kinds[s.Kind] = true
+				b.Stmts[i] = &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
+					assign(s.Pos, t.brk, intConst(int64(s.Kind)+1)),
+					next(s.Pos),
+				}}
+			case *ir.Block:
+				walk(s)
+			case *ir.IfStmt:
+				walk(s.Then)
+				walk(s.Else)
+			case *ir.ForStmt:
+				walk(s.Body)
+			case *ir.SwitchStmt:
+				for _, c := range s.Cases {
+					walk(c.Body)
+				}
+			}
+		}
+	}
+	walk(l.tl.Body)
+	if needDone {
+		// if dc_done { continue }
+		skip := &ir.IfStmt{Pos: l.tl.Pos, Cond: ref(t.done), Then: &ir.Block{Stmts: []ir.Stmt{next(l.tl.Pos)}}}
+		l.tl.Body.Stmts = append([]ir.Stmt{skip}, l.tl.Body.Stmts...)
+	}
+	return kinds
+}
