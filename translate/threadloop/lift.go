@@ -56,7 +56,9 @@ func (t *pass) lift(group *ir.Block) {
 	inits := map[*ir.Var]ir.Expr{}
 	ir.Inspect(group, func(n ir.Node) bool {
 		if d, ok := n.(*ir.DeclStmt); ok && d.Init != nil {
-			inits[d.Var] = d.Init
+			// A copy: recomputeIn rewrites the references in the
+			// thread loops, the declarations' own included.
+			inits[d.Var] = ir.NewCloner().Expr(d.Init)
 		}
 		return true
 	})

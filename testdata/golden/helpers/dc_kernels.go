@@ -1523,10 +1523,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
 									_, _, _ = dc_x, dc_y, dc_z
-									s_5 := s_3
+									s_5 := dc_sh0
+									s_6 := s_5
 									lx_2 := dc_lx
 									if lx_2 < stride {
-										(*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_5[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 									}
 								}
 							}
@@ -1538,8 +1539,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_6 := s_3
-								dc_pt_s1[dc_tid] = s_6[0]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_pt_s1[dc_tid] = s_8[0]
 							}
 						}
 					}
@@ -1563,8 +1565,8 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
 							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
-							s_7 := dc_sh0
-							_ = s_7
+							s_9 := dc_sh0
+							_ = s_9
 						}
 					}
 				}
@@ -1578,8 +1580,8 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_8 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_8[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+							s_10 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
 						}
 					}
 				}
@@ -1590,9 +1592,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_9 := dc_sh0
-								s_10 := s_9
-								_ = s_10
+								s_11 := dc_sh0
+								s_12 := s_11
+								_ = s_12
 								lx_3 := dc_lx
 								_ = lx_3
 							}
@@ -1609,10 +1611,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
 									_, _, _ = dc_x, dc_y, dc_z
-									s_11 := s_9
+									s_13 := dc_sh0
+									s_14 := s_13
 									lx_4 := dc_lx
 									if lx_4 < stride_2 {
-										(*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_11[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
 									}
 								}
 							}
@@ -1624,8 +1627,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_12 := s_9
-								dc_pt_s2[dc_tid] = s_12[0]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_pt_s2[dc_tid] = s_16[0]
 							}
 						}
 					}
@@ -1748,10 +1752,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
 									_, _, _ = dc_x, dc_y, dc_z
-									s_5 := s_3
+									s_5 := dc_sh0
+									s_6 := s_5
 									lx_2 := dc_lx
 									if lx_2 < stride {
-										(*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_5[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_5[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 									}
 								}
 							}
@@ -1763,8 +1768,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_6 := s_3
-								dc_pt_s1[dc_tid] = s_6[0]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_pt_s1[dc_tid] = s_8[0]
 							}
 						}
 					}
@@ -1788,8 +1794,8 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
 							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
-							s_7 := dc_sh0
-							_ = s_7
+							s_9 := dc_sh0
+							_ = s_9
 						}
 					}
 				}
@@ -1803,8 +1809,8 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_8 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_8[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+							s_10 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
 						}
 					}
 				}
@@ -1815,9 +1821,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_9 := dc_sh0
-								s_10 := s_9
-								_ = s_10
+								s_11 := dc_sh0
+								s_12 := s_11
+								_ = s_12
 								lx_3 := dc_lx
 								_ = lx_3
 							}
@@ -1834,10 +1840,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
 									_, _, _ = dc_x, dc_y, dc_z
-									s_11 := s_9
+									s_13 := dc_sh0
+									s_14 := s_13
 									lx_4 := dc_lx
 									if lx_4 < stride_2 {
-										(*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_11[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_11[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
 									}
 								}
 							}
@@ -1849,8 +1856,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-								s_12 := s_9
-								dc_pt_s2[dc_tid] = s_12[0]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_pt_s2[dc_tid] = s_16[0]
 							}
 						}
 					}
