@@ -1,0 +1,170 @@
+// Package barriers holds kernels whose barriers sit in the places the CPU
+// backend's group form must handle: uniform early exits, exits after the
+// last barrier, breaks and continues of loops with barriers, device
+// functions that wait at barriers (also inside expressions), assigned
+// parameters and array and struct variables that live across a barrier,
+// two-dimensional groups, and a barrier inside a switch.
+package barriers
+
+import "github.com/dotcompute/dc"
+
+const group = 64
+
+// GroupExit skips whole groups past n before the first barrier, and lets
+// each thread past n leave after the last one.
+//
+//dc:kernel
+func GroupExit(t dc.Thread, in, out []int32, n int) {
+	if t.GroupX()*t.GroupSizeX() >= n {
+		return
+	}
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	var v int32
+	if i < n {
+		v = in[i]
+	}
+	sh[l] = v
+	t.Barrier()
+	if i >= n {
+		return
+	}
+	out[i] = sh[(l+1)%t.GroupSizeX()] + sh[l]
+}
+
+// ExitInIf returns from half the threads after a barrier inside an if, and
+// runs more code after the if.
+//
+//dc:kernel
+func ExitInIf(t dc.Thread, in, out []int32, flag int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	v := in[i]
+	if flag > 0 {
+		sh[l] = v
+		t.Barrier()
+		v += sh[t.GroupSizeX()-1-l]
+		if l%2 == 0 {
+			out[i] = v
+			return
+		}
+	}
+	out[i] = -v
+}
+
+// Rounds runs rounds of a neighbour sum with a break and a continue of the
+// loop that holds the barriers.
+//
+//dc:kernel
+func Rounds(t dc.Thread, in, out []int32, stop, skip int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+	for r := 0; r < 8; r++ {
+		if r == stop {
+			break
+		}
+		if r == skip {
+			continue
+		}
+		sh[l] = acc
+		t.Barrier()
+		acc += sh[(l+r+1)%t.GroupSizeX()]
+		t.Barrier()
+	}
+	out[i] = acc
+}
+
+// Switch waits at a barrier inside a switch on a uniform value: the CPU
+// backend runs it with a goroutine per thread.
+//
+//dc:kernel
+func Switch(t dc.Thread, in, out []int32, mode int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	switch mode {
+	case 1:
+		sh[l] = in[i] * 2
+		t.Barrier()
+		out[i] = sh[t.GroupSizeX()-1-l]
+	default:
+		out[i] = in[i]
+	}
+}
+
+// groupSum returns the sum of v over the thread's group.
+func groupSum(t dc.Thread, v float32) float32 {
+	sh := dc.Shared[[group]float32](t)
+	l := t.LocalX()
+	sh[l] = v
+	t.Barrier()
+	for s := t.GroupSizeX() / 2; s > 0; s /= 2 {
+		if l < s {
+			sh[l] += sh[l+s]
+		}
+		t.Barrier()
+	}
+	r := sh[0]
+	t.Barrier()
+	return r
+}
+
+// swapSum waits for the group and returns a - b, with its parameter names
+// the caller's in the other order.
+func swapSum(t dc.Thread, a, b float32) float32 {
+	t.Barrier()
+	return a - b
+}
+
+// Inline calls device functions that wait at barriers: as a value, inside
+// an expression, and twice.
+//
+//dc:kernel
+func Inline(t dc.Thread, in, out []float32) {
+	i := t.GlobalX()
+	a, b := in[i], 2*in[i]
+	total := groupSum(t, a)
+	d := swapSum(t, b, a)
+	out[i] = total + groupSum(t, b)*0.5 + d
+}
+
+type pair struct{ lo, hi int32 }
+
+// Carry keeps an assigned parameter, an array and a struct across barriers.
+//
+//dc:kernel
+func Carry(t dc.Thread, in, out []int32, k int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	k += l
+	var acc [4]int32
+	var p pair
+	for r := range 4 {
+		sh[l] = in[i] + int32(r)
+		t.Barrier()
+		acc[r] = sh[(l+r)%t.GroupSizeX()]
+		p.lo += acc[r]
+		p.hi -= acc[r]
+		t.Barrier()
+	}
+	out[i] = acc[0] + acc[1]*2 + acc[2]*3 + acc[3]*4 + p.lo*int32(k) + p.hi
+}
+
+// Tile2D transposes 8×8 tiles of a w×h matrix through shared memory with
+// two-dimensional groups.
+//
+//dc:kernel
+func Tile2D(t dc.Thread, in, out []float32, w, h int) {
+	tile := dc.Shared[[8][9]float32](t)
+	x, y := t.GlobalX(), t.GlobalY()
+	lx, ly := t.LocalX(), t.LocalY()
+	if x < w && y < h {
+		tile[ly][lx] = in[y*w+x]
+	}
+	t.Barrier()
+	ox := t.GroupY()*t.GroupSizeY() + lx
+	oy := t.GroupX()*t.GroupSizeX() + ly
+	if ox < h && oy < w {
+		out[oy*h+ox] = tile[lx][ly]
+	}
+}

@@ -1,0 +1,150 @@
+package threadloop_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dotcompute/dc/gen"
+	"github.com/dotcompute/dc/translate"
+	"github.com/dotcompute/dc/translate/gocpu"
+	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/threadloop"
+)
+
+// patterns are the packages whose kernels the tests transform, relative
+// to the repository root.
+var patterns = []string{"./testdata/golden/...", "./kernels", "./internal/cpubench", "./internal/benchkernels", "./examples/..."}
+
+// unsupported lists the kernels expected to keep a goroutine per thread,
+// with a word of the reason.
+var unsupported = map[string]string{
+	"Switch": "switch", // testdata/golden/barriers
+}
+
+// TestTransform transforms every kernel with barriers or shared memory of
+// the repository's packages, verifies the group body with ir.Verify and
+// checks the invariants of the group form.
+func TestTransform(t *testing.T) {
+	pkgs, err := gen.Load(gen.Config{Dir: "../..", Patterns: patterns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pkgs {
+		prog, err := translate.Translate(p.Input)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Path, err)
+		}
+		for _, k := range prog.Kernels {
+			if gocpu.Loop(k) {
+				continue
+			}
+			g, err := threadloop.Transform(k)
+			if word, ok := unsupported[k.Name]; ok {
+				if err == nil || !strings.Contains(err.Error(), word) {
+					t.Errorf("%s: Transform error %v, want one saying %q", k.Name, err, word)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: %v", p.Path, err)
+				continue
+			}
+			n++
+			checkGroup(t, prog, g)
+		}
+	}
+	if n < 20 {
+		t.Errorf("transformed %d kernels, want at least 20", n)
+	}
+}
+
+// checkGroup verifies g's body and checks the invariants of the group
+// form: no barrier is left; the group code reads no memory, calls
+// nothing and uses no thread-varying builtin; returns are group code;
+// branches in a thread loop stay inside it (or continue it); thread loops
+// do not nest; per-thread variables are declared at the top of the body.
+func checkGroup(t *testing.T, prog *ir.Program, g *threadloop.Group) {
+	t.Helper()
+	name := g.Kernel.Name
+	k := *g.Kernel
+	k.Body = g.Body
+	vp := &ir.Program{Package: prog.Package, Structs: prog.Structs, Funcs: prog.Funcs, Kernels: []*ir.Kernel{&k}, Files: prog.Files, Checks: prog.Checks}
+	if err := ir.Verify(vp); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			// An assigned parameter is copied to a local, so the group
+			// body no longer assigns it.
+			if _, ok := g.Params[paramNamed(g, line)]; ok && strings.Contains(line, "has Assigned") {
+				continue
+			}
+			t.Errorf("%s: %s", name, line)
+		}
+	}
+	top := map[*ir.Var]bool{}
+	for _, s := range g.Body.Stmts {
+		if d, ok := s.(*ir.DeclStmt); ok {
+			top[d.Var] = true
+		}
+	}
+	for v := range g.PerThread {
+		if !top[v] {
+			t.Errorf("%s: per-thread variable %s is not declared at the top of the group body", name, v.Name)
+		}
+	}
+	var group func(n ir.Node) bool
+	var thread func(tl *ir.ThreadLoop) func(n ir.Node) bool
+	group = func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.ThreadLoop:
+			ir.Inspect(n.Body, thread(n))
+			return false
+		case *ir.Index:
+			if _, ok := n.X.Type().(*ir.Array); !ok {
+				t.Errorf("%s: group code reads memory", name)
+			}
+		case *ir.Call:
+			t.Errorf("%s: group code calls %s", name, n.Func.Name)
+		case *ir.BuiltinCall:
+			if n.Op == ir.Barrier || n.Op.IsAtomic() || n.Op <= ir.LocalZ {
+				t.Errorf("%s: group code uses %v", name, n.Op)
+			}
+		}
+		return true
+	}
+	thread = func(tl *ir.ThreadLoop) func(n ir.Node) bool {
+		inside := map[ir.Stmt]bool{tl: true}
+		ir.InspectStmts(tl.Body, func(s ir.Stmt) { inside[s] = true })
+		return func(n ir.Node) bool {
+			switch n := n.(type) {
+			case *ir.ThreadLoop:
+				t.Errorf("%s: nested thread loop", name)
+			case *ir.ReturnStmt:
+				t.Errorf("%s: return inside a thread loop", name)
+			case *ir.BranchStmt:
+				if !inside[n.Target] {
+					t.Errorf("%s: branch from a thread loop to the group code", name)
+				}
+			case *ir.BuiltinCall:
+				if n.Op == ir.Barrier {
+					t.Errorf("%s: barrier left in a thread loop", name)
+				}
+			case *ir.Call:
+				if n.Func.Barrier {
+					t.Errorf("%s: call of %s, which waits at a barrier, left in a thread loop", name, n.Func.Name)
+				}
+			}
+			return true
+		}
+	}
+	ir.Inspect(g.Body, group)
+}
+
+// paramNamed returns the assigned parameter of g a Verify message names.
+func paramNamed(g *threadloop.Group, line string) *ir.Var {
+	for p := range g.Params {
+		if strings.Contains(line, "parameter "+p.Name+" ") {
+			return p
+		}
+	}
+	return nil
+}
