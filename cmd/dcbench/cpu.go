@@ -25,7 +25,14 @@ import (
 // section. The CPU backend's targets are printed with verdicts but do not
 // fail it: barrier kernels still run on dc.Emulate's engine, and the
 // targets say where the CPU backend is headed.
-func cpuTable(reps int) bool {
+//
+// The barrier rows run at opt.sizes. Their dc.Emulate column is first
+// timed at cpuProbeSizes, checked against serial Go at that size, and
+// scaled by the row's work to estimate one run at the row's size; the
+// column runs at the row's size only when that estimate is within
+// opt.budget, and shows the estimate, marked ≈, otherwise. Every probe is
+// reported below the table.
+func cpuTable(reps int, opt cpuOptions) bool {
 	cpuDev, err := dcrt.Open(dcrt.WithBackend("cpu"))
 	must(err)
 	defer cpuDev.Close()
@@ -38,24 +45,47 @@ func cpuTable(reps int) bool {
 	fmt.Printf("CPU kernels, one run: time per run (median of up to %d runs after a checked first run, at least 3) and speed / hand-written parallel Go\n", reps)
 	fmt.Printf("  cpu: generated fallback on the cpu backend; serial, parallel: hand-written Go (parallel: GOMAXPROCS goroutines over row or group chunks);\n")
 	fmt.Printf("  Emulate: dc.Emulate; OpenCL: dc's opencl backend (%s), program build excluded (first launches below)\n", oclName)
-	fmt.Printf("  barrier kernels are sized down (ReduceSum and BlockScan 64K elements, not 1M; MatMul 256×256, not 512×512; NBody 4K bodies): the cpu backend and dc.Emulate run them with a goroutine per thread\n")
+	fmt.Printf("  barrier rows at %s sizes (-cpusizes): %s; goal sizes: %s\n", opt.sizes.name, opt.sizes.describe(), cpuGoalSizes.describe())
+	if opt.sizes.why != "" {
+		fmt.Printf("  (%s)\n", opt.sizes.why)
+	}
+	fmt.Printf("  dc.Emulate of a barrier row runs at the row's size only when one run is estimated within %v (-emulate-budget); ≈: estimated from a smaller size (probes below)\n", opt.budget)
 	fmt.Printf("  %-36s %-18s %-18s %-18s %-18s %-18s\n", "kernel", "cpu", "serial Go", "parallel Go", "dc.Emulate", "OpenCL")
 	good := true
 	var (
 		firsts []string  // OpenCL first launches
 		goals  []string  // goal lines
 		vsPoCL []float64 // cpu speed / OpenCL speed, per row
+		probes []string  // dc.Emulate probes
 	)
-	for _, r := range cpuRows() {
-		ref := r.serial()
-		must(ref.run())
-		want, err := ref.out()
-		must(err)
+	for _, r := range cpuRows(opt.sizes) {
+		want := cpuWant(r)
 		impls := []cpuImpl{r.device(cpuDev), r.serial(), r.parallel(), r.emulate(), {}}
 		if oclErr == nil {
 			impls[4] = r.device(oclDev)
 		}
+		var (
+			probe cpuCell       // dc.Emulate at the probe size
+			est   time.Duration // one dc.Emulate run at the row's size, estimated from probe
+		)
+		if r.probe != nil {
+			p := r.probe()
+			probe = cpuMeasure([]cpuImpl{p.emulate()}, cpuWant(p), p.tol, reps)[0]
+			if probe.err == nil {
+				est = time.Duration(float64(probe.med) * r.work / p.work)
+			}
+			if probe.err != nil || est > opt.budget {
+				impls[3] = cpuImpl{} // not run at the row's size
+			}
+			probes = append(probes, cpuProbeLine(r, p, probe, est, opt.budget))
+		}
 		cells := cpuMeasure(impls, want, r.tol, reps)
+		if impls[3].run == nil && r.probe != nil {
+			cells[3] = cpuCell{med: est, scaled: true, err: probe.err}
+		}
+		if r.probe != nil && impls[3].run != nil && cells[3].err == nil {
+			probes[len(probes)-1] += fmt.Sprintf(", measured %v", cpuRound(cells[3].med))
+		}
 		if oclErr != nil {
 			cells[4] = cpuCell{note: "— (does not open)"}
 		} else if cells[4].err == nil {
@@ -83,7 +113,11 @@ func cpuTable(reps int) bool {
 			goals = append(goals, fmt.Sprintf("%s: cpu within 1.5× of hand-written per-group loops (speed >= 0.67): %.3g   %s", r.kernel, speed, verdict(speed >= 1/1.5)))
 			if cells[3].err == nil {
 				emu := float64(cells[3].med) / float64(cells[0].med)
-				goals = append(goals, fmt.Sprintf("%s: cpu >= 50× faster than dc.Emulate: %.1f×   %s", r.kernel, emu, verdict(emu >= 50)))
+				how := ""
+				if cells[3].scaled {
+					how = " (dc.Emulate estimated)"
+				}
+				goals = append(goals, fmt.Sprintf("%s: cpu >= 50× faster than dc.Emulate%s: %.1f×   %s", r.kernel, how, emu, verdict(emu >= 50)))
 			}
 		} else {
 			goals = append(goals, fmt.Sprintf("%s: cpu >= 0.90× hand-written parallel: %.3g   %s", r.kernel, speed, verdict(speed >= 0.9)))
@@ -92,11 +126,17 @@ func cpuTable(reps int) bool {
 			vsPoCL = append(vsPoCL, float64(cells[4].med)/float64(cells[0].med))
 		}
 	}
+	if len(probes) > 0 {
+		fmt.Printf("  dc.Emulate probes (checked against serial Go at the probe size; estimate: time per run scaled by work):\n")
+		for _, p := range probes {
+			fmt.Printf("    %s\n", p)
+		}
+	}
 	if oclErr != nil {
 		fmt.Printf("  OpenCL column: %v\n", oclErr)
 	} else {
-		fmt.Printf("  OpenCL first launch, excluded above (the first kernel of each package, Saxpy for kernels and BlackScholes for cpubench,\n")
-		fmt.Printf("  builds the package's whole program or loads it from PoCL's cache): %s\n", strings.Join(firsts, ", "))
+		fmt.Printf("  OpenCL program build, excluded above: the first launch of each row (the first kernel of each package, Saxpy for kernels\n")
+		fmt.Printf("  and BlackScholes for cpubench, builds the package's whole program or loads it from PoCL's cache): %s\n", strings.Join(firsts, ", "))
 	}
 	fmt.Printf("  (targets of the CPU backend, not yet all met: a MISSED target does not fail make bench, a WRONG result does)\n")
 	for _, g := range goals {
@@ -121,6 +161,82 @@ type cpuRow struct {
 	parallel     func() cpuImpl
 	emulate      func() cpuImpl
 	device       func(dev *dcrt.Device) cpuImpl // the typed launcher on dev
+
+	// work is the row's amount of work in the unit named by workUnit
+	// (elements, m³, n²), by which dc.Emulate's time at probe's size
+	// is scaled to this row's.
+	work     float64
+	workUnit string
+	// probe is the same kernel at a smaller size, at which dc.Emulate is
+	// timed first; nil: dc.Emulate runs at this row's size.
+	probe func() cpuRow
+}
+
+// cpuWant runs r's serial Go implementation once and returns its result.
+func cpuWant(r cpuRow) []float32 {
+	ref := r.serial()
+	must(ref.run())
+	want, err := ref.out()
+	must(err)
+	return want
+}
+
+// cpuOptions are the cpu section's settings, from dcbench's flags.
+type cpuOptions struct {
+	sizes  cpuSizes      // the barrier rows' sizes
+	budget time.Duration // the longest estimated dc.Emulate run of a barrier row that is run at the row's size
+}
+
+// cpuSizes are the sizes of the table's barrier rows: elements for
+// ReduceSum, BlockScan and Histogram, the matrix side for the tiled
+// MatMul, bodies for NBody.
+type cpuSizes struct {
+	name, why                         string // the name -cpusizes knows; why these sizes, if not the goal ones
+	Reduce, MatMul, Scan, Hist, NBody int
+}
+
+// describe lists the sizes.
+func (s cpuSizes) describe() string {
+	return fmt.Sprintf("ReduceSum n=%s, MatMul %d×%d, BlockScan n=%s, Histogram n=%s, NBody %s bodies",
+		cpuCount(s.Reduce), s.MatMul, s.MatMul, cpuCount(s.Scan), cpuCount(s.Hist), cpuCount(s.NBody))
+}
+
+// The barrier rows' sizes that -cpusizes knows. To run the table at other
+// sizes, change these or add a set to cpuSizeSets.
+var (
+	// cpuGoalSizes are the sizes the table is meant to show.
+	cpuGoalSizes = cpuSizes{
+		name:   "goal",
+		Reduce: 1 << 20, MatMul: 512, Scan: 1 << 20, Hist: 1 << 20, NBody: 4096,
+	}
+	// cpuReducedSizes keep the section within about a minute on two cores
+	// while the cpu backend runs barrier kernels with a goroutine per
+	// thread, like dc.Emulate.
+	cpuReducedSizes = cpuSizes{
+		name:   "reduced",
+		why:    "sized down from the goal sizes: the cpu backend runs barrier kernels with a goroutine per thread, like dc.Emulate",
+		Reduce: 1 << 16, MatMul: 256, Scan: 1 << 16, Hist: 1 << 20, NBody: 4096,
+	}
+	// cpuProbeSizes are the sizes at which dc.Emulate is timed first, to
+	// estimate its time at a row's size. A row at or below its probe size
+	// is not probed.
+	cpuProbeSizes = cpuSizes{
+		name:   "probe",
+		Reduce: 1 << 14, MatMul: 128, Scan: 1 << 14, Hist: 1 << 18, NBody: 1024,
+	}
+	// cpuSizeSets are the sets -cpusizes picks from; the first is the default.
+	cpuSizeSets = []cpuSizes{cpuReducedSizes, cpuGoalSizes}
+)
+
+// cpuCount writes n as 64K, 1M or n.
+func cpuCount(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dM", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dK", n>>10)
+	}
+	return fmt.Sprint(n)
 }
 
 // cpuImpl is one column's implementation of a row: run computes the
@@ -224,10 +340,9 @@ func cpuSmall(n, seed int) []float32 {
 	return xs
 }
 
-// cpuRows are the kernels of the table, in order. Barrier
-// kernels run with a goroutine per thread on the cpu backend and under
-// dc.Emulate, so they get sizes that keep those runs around a second.
-func cpuRows() []cpuRow {
+// cpuRows are the kernels of the table, in order, with the barrier rows
+// at sizes s; the barrier-free rows have fixed sizes.
+func cpuRows(s cpuSizes) []cpuRow {
 	var rows []cpuRow
 
 	// Saxpy: barrier-free, memory-bound; y is updated in place, so every
@@ -309,78 +424,8 @@ func cpuRows() []cpuRow {
 		})
 	}
 
-	// ReduceSum: the shared-memory tree reduction of 256-element groups;
-	// hand-written Go sums each group in a loop.
-	{
-		const n = 1 << 16
-		const gs = kernels.ReduceGroupSize
-		in := cpuSmall(n, 3)
-		groups := func(partial []float32, lo, hi int) {
-			for g := lo / gs; g < hi/gs; g++ {
-				var s float32
-				for _, v := range in[g*gs : g*gs+gs] {
-					s += v
-				}
-				partial[g] = s
-			}
-		}
-		rows = append(rows, cpuRow{
-			kernel: "ReduceSum", size: "n=64K (barrier)", barrier: true,
-			serial: func() cpuImpl {
-				partial := make([]float32, n/gs)
-				return cpuHost(func() { groups(partial, 0, n) }, partial)
-			},
-			parallel: func() cpuImpl {
-				partial := make([]float32, n/gs)
-				return cpuHost(func() { cpuParallel(n, gs, func(lo, hi int) { groups(partial, lo, hi) }) }, partial)
-			},
-			emulate: func() cpuImpl {
-				partial := make([]float32, n/gs)
-				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
-			},
-			device: func(dev *dcrt.Device) cpuImpl {
-				bin, partial := cpuBuf(dev, in), cpuBuf(dev, make([]float32, n/gs))
-				return cpuLaunch(dev, func() error { return kernels.LaunchReduceSum(dev, dc.Grid1D(n), bin, partial) }, partial)
-			},
-		})
-	}
-
-	// MatMul (16×16 tiles in shared memory) and GEMM (accumulating into c)
-	// against the same row loops.
-	matmul := func(kernel, size string, m int, barrier bool,
-		body func(a, b, c []float32) func(t dc.Thread),
-		launch func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error) cpuRow {
-		a, b := cpuSmall(m*m, 4), cpuSmall(m*m, 5)
-		return cpuRow{
-			kernel: kernel, size: size, barrier: barrier,
-			serial: func() cpuImpl {
-				c := make([]float32, m*m)
-				return cpuHost(func() { cpubench.MatMulRows(a, b, c, m, m, 0, m) }, c)
-			},
-			parallel: func() cpuImpl {
-				c := make([]float32, m*m)
-				return cpuHost(func() { cpuParallel(m, 1, func(lo, hi int) { cpubench.MatMulRows(a, b, c, m, m, lo, hi) }) }, c)
-			},
-			emulate: func() cpuImpl {
-				c := make([]float32, m*m)
-				return cpuEmulate(dc.Grid2D(m, m), nil, body(a, b, c), c)
-			},
-			device: func(dev *dcrt.Device) cpuImpl {
-				ba, bb, bc := cpuBuf(dev, a), cpuBuf(dev, b), cpuBuf(dev, make([]float32, m*m))
-				return cpuLaunch(dev, func() error { return launch(dev, ba, bb, bc) }, bc)
-			},
-		}
-	}
-	{
-		const m = 256
-		rows = append(rows, matmul("MatMul tiled", "256×256 (barrier)", m, true,
-			func(a, b, c []float32) func(t dc.Thread) {
-				return func(t dc.Thread) { kernels.MatMul(t, a, b, c, m, m, m) }
-			},
-			func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error {
-				return kernels.LaunchMatMul(dev, dc.Grid2D(m, m), a, b, c, m, m, m)
-			}))
-	}
+	rows = append(rows, cpuProbed(cpuReduceRow, s.Reduce, cpuProbeSizes.Reduce))
+	rows = append(rows, cpuProbed(cpuMatMulRow, s.MatMul, cpuProbeSizes.MatMul))
 
 	// Stencil: the 5-point average over a 2D grid.
 	{
@@ -407,9 +452,11 @@ func cpuRows() []cpuRow {
 		})
 	}
 
+	// GEMM: CUDA-style, one thread per element of c, accumulating into c
+	// (which starts at zero) without shared memory.
 	{
 		const m = 512
-		rows = append(rows, matmul("GEMM CUDA-style", "512×512", m, false,
+		rows = append(rows, cpuMatrixRow("GEMM CUDA-style", m, false,
 			func(a, b, c []float32) func(t dc.Thread) {
 				return func(t dc.Thread) { cpubench.GEMM(t, a, b, c, m, m, m) }
 			},
@@ -472,121 +519,235 @@ func cpuRows() []cpuRow {
 		})
 	}
 
-	// BlockScan: the Hillis-Steele inclusive scan of int32 in 256-element
-	// groups in shared memory; hand-written Go scans each group in a loop.
-	{
-		const n = 1 << 16
-		const gs = cpubench.ScanGroupSize
-		in := make([]int32, n)
-		for i, v := range cpuSmall(n, 10) {
-			in[i] = int32(v)
-		}
-		host := func(run func(out, sums []int32)) cpuImpl {
-			out, sums := make([]int32, n), make([]int32, n/gs)
-			return cpuHost(func() { run(out, sums) }, out, sums)
-		}
-		rows = append(rows, cpuRow{
-			kernel: "BlockScan int32", size: "n=64K (barrier)", barrier: true,
-			serial: func() cpuImpl {
-				return host(func(out, sums []int32) { cpubench.BlockScanGroups(in, out, sums, 0, n/gs) })
-			},
-			parallel: func() cpuImpl {
-				return host(func(out, sums []int32) {
-					cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.BlockScanGroups(in, out, sums, lo, hi) })
-				})
-			},
-			emulate: func() cpuImpl {
-				out, sums := make([]int32, n), make([]int32, n/gs)
-				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.BlockScan(t, in, out, sums) }, out, sums)
-			},
-			device: func(dev *dcrt.Device) cpuImpl {
-				bin, out, sums := cpuBuf(dev, in), cpuBuf(dev, make([]int32, n)), cpuBuf(dev, make([]int32, n/gs))
-				return cpuLaunch(dev, func() error { return cpubench.LaunchBlockScan(dev, dc.Grid1D(n), bin, out, sums) }, out, sums)
-			},
-		})
-	}
-
-	// Histogram: 256 bins counted per group in shared memory with atomic
-	// adds, then added to the global histogram with atomic adds; 64 values
-	// per thread, grid-stride. Every run starts from a zeroed histogram;
-	// hand-written parallel Go counts each chunk into a local histogram
-	// and adds it with atomic adds.
-	{
-		const n = 1 << 20
-		const bins = cpubench.HistBins
-		in := make([]uint32, n)
-		for i := range in {
-			in[i] = uint32(i*i*7 + i/3)
-		}
-		g := dc.Grid1D(n / 64)
-		rows = append(rows, cpuRow{
-			kernel: "Histogram 256 bins", size: "n=1M (barrier)", barrier: true,
-			serial: func() cpuImpl {
-				hist := make([]int32, bins)
-				return cpuHost(func() { clear(hist); cpubench.HistogramSerial(in, hist) }, hist)
-			},
-			parallel: func() cpuImpl {
-				hist := make([]int32, bins)
-				return cpuHost(func() {
-					clear(hist)
-					cpuParallel(n, 1, func(lo, hi int) {
-						local := make([]int32, bins)
-						cpubench.HistogramSerial(in[lo:hi], local)
-						for b, c := range local {
-							atomic.AddInt32(&hist[b], c)
-						}
-					})
-				}, hist)
-			},
-			emulate: func() cpuImpl {
-				hist := make([]int32, bins)
-				return cpuEmulate(g, func() { clear(hist) }, func(t dc.Thread) { cpubench.Histogram(t, in, hist) }, hist)
-			},
-			device: func(dev *dcrt.Device) cpuImpl {
-				zero := make([]int32, bins)
-				bin, hist := cpuBuf(dev, in), cpuBuf(dev, zero)
-				return cpuLaunch(dev, func() error {
-					if err := hist.Write(zero); err != nil {
-						return err
-					}
-					return cpubench.LaunchHistogram(dev, g, bin, hist)
-				}, hist)
-			},
-		})
-	}
-
-	// NBody: the accelerations of all bodies from all, staged through
-	// shared memory 256 bodies at a time. Every implementation sums the
-	// pulls in body order; OpenCL's division and square root may differ
-	// from Go's in the last bit, hence the tolerance.
-	{
-		const n = 4096
-		pos := make([]float32, 4*n)
-		for i := range n {
-			pos[4*i], pos[4*i+1], pos[4*i+2] = float32(i%13)-6, float32(i%7)-3, float32(i%5)-2
-			pos[4*i+3] = 1 + float32(i%3)
-		}
-		rows = append(rows, cpuRow{
-			kernel: "NBody tiles", size: "4K bodies (barrier)", barrier: true, tol: 1e-4,
-			serial: func() cpuImpl {
-				acc := make([]float32, 3*n)
-				return cpuHost(func() { cpubench.NBodyRows(pos, acc, n, 0, n) }, acc)
-			},
-			parallel: func() cpuImpl {
-				acc := make([]float32, 3*n)
-				return cpuHost(func() { cpuParallel(n, 1, func(lo, hi int) { cpubench.NBodyRows(pos, acc, n, lo, hi) }) }, acc)
-			},
-			emulate: func() cpuImpl {
-				acc := make([]float32, 3*n)
-				return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.NBody(t, pos, acc, n) }, acc)
-			},
-			device: func(dev *dcrt.Device) cpuImpl {
-				bpos, acc := cpuBuf(dev, pos), cpuBuf(dev, make([]float32, 3*n))
-				return cpuLaunch(dev, func() error { return cpubench.LaunchNBody(dev, dc.Grid1D(n), bpos, acc, n) }, acc)
-			},
-		})
-	}
+	rows = append(rows, cpuProbed(cpuScanRow, s.Scan, cpuProbeSizes.Scan))
+	rows = append(rows, cpuProbed(cpuHistRow, s.Hist, cpuProbeSizes.Hist))
+	rows = append(rows, cpuProbed(cpuNBodyRow, s.NBody, cpuProbeSizes.NBody))
 	return rows
+}
+
+// cpuProbed returns row(n), with row(probe) as its dc.Emulate probe when
+// probe < n.
+func cpuProbed(row func(n int) cpuRow, n, probe int) cpuRow {
+	r := row(n)
+	if probe < n {
+		r.probe = func() cpuRow { return row(probe) }
+	}
+	return r
+}
+
+// cpuMatrixRow is a row of an m×m matrix product c = a·b by body under
+// dc.Emulate and by launch on a device, against the row loops of
+// cpubench.MatMulRows; c starts at zero.
+func cpuMatrixRow(kernel string, m int, barrier bool,
+	body func(a, b, c []float32) func(t dc.Thread),
+	launch func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error) cpuRow {
+	a, b := cpuSmall(m*m, 4), cpuSmall(m*m, 5)
+	size := fmt.Sprintf("%d×%d", m, m)
+	if barrier {
+		size += " (barrier)"
+	}
+	return cpuRow{
+		kernel: kernel, size: size, barrier: barrier,
+		work: float64(m) * float64(m) * float64(m), workUnit: "m³",
+		serial: func() cpuImpl {
+			c := make([]float32, m*m)
+			return cpuHost(func() { cpubench.MatMulRows(a, b, c, m, m, 0, m) }, c)
+		},
+		parallel: func() cpuImpl {
+			c := make([]float32, m*m)
+			return cpuHost(func() { cpuParallel(m, 1, func(lo, hi int) { cpubench.MatMulRows(a, b, c, m, m, lo, hi) }) }, c)
+		},
+		emulate: func() cpuImpl {
+			c := make([]float32, m*m)
+			return cpuEmulate(dc.Grid2D(m, m), nil, body(a, b, c), c)
+		},
+		device: func(dev *dcrt.Device) cpuImpl {
+			ba, bb, bc := cpuBuf(dev, a), cpuBuf(dev, b), cpuBuf(dev, make([]float32, m*m))
+			return cpuLaunch(dev, func() error { return launch(dev, ba, bb, bc) }, bc)
+		},
+	}
+}
+
+// cpuMatMulRow is the row of the tiled MatMul (16×16 tiles in shared
+// memory) on m×m matrices; m is a multiple of the tile side.
+func cpuMatMulRow(m int) cpuRow {
+	return cpuMatrixRow("MatMul tiled", m, true,
+		func(a, b, c []float32) func(t dc.Thread) {
+			return func(t dc.Thread) { kernels.MatMul(t, a, b, c, m, m, m) }
+		},
+		func(dev *dcrt.Device, a, b, c *dcrt.Buffer[float32]) error {
+			return kernels.LaunchMatMul(dev, dc.Grid2D(m, m), a, b, c, m, m, m)
+		})
+}
+
+// cpuReduceRow is the ReduceSum row on n elements: the shared-memory
+// tree reduction of 256-element groups; hand-written Go sums each group
+// in a loop.
+func cpuReduceRow(n int) cpuRow {
+	const gs = kernels.ReduceGroupSize
+	in := cpuSmall(n, 3)
+	groups := func(partial []float32, lo, hi int) {
+		for g := lo / gs; g < hi/gs; g++ {
+			var s float32
+			for _, v := range in[g*gs : g*gs+gs] {
+				s += v
+			}
+			partial[g] = s
+		}
+	}
+	return cpuRow{
+		kernel: "ReduceSum", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
+		work: float64(n), workUnit: "elements",
+		serial: func() cpuImpl {
+			partial := make([]float32, n/gs)
+			return cpuHost(func() { groups(partial, 0, n) }, partial)
+		},
+		parallel: func() cpuImpl {
+			partial := make([]float32, n/gs)
+			return cpuHost(func() { cpuParallel(n, gs, func(lo, hi int) { groups(partial, lo, hi) }) }, partial)
+		},
+		emulate: func() cpuImpl {
+			partial := make([]float32, n/gs)
+			return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
+		},
+		device: func(dev *dcrt.Device) cpuImpl {
+			bin, partial := cpuBuf(dev, in), cpuBuf(dev, make([]float32, n/gs))
+			return cpuLaunch(dev, func() error { return kernels.LaunchReduceSum(dev, dc.Grid1D(n), bin, partial) }, partial)
+		},
+	}
+}
+
+// cpuScanRow is the BlockScan row on n elements: the Hillis-Steele
+// inclusive scan of int32 in 256-element groups in shared memory;
+// hand-written Go scans each group in a loop.
+func cpuScanRow(n int) cpuRow {
+	const gs = cpubench.ScanGroupSize
+	in := make([]int32, n)
+	for i, v := range cpuSmall(n, 10) {
+		in[i] = int32(v)
+	}
+	host := func(run func(out, sums []int32)) cpuImpl {
+		out, sums := make([]int32, n), make([]int32, n/gs)
+		return cpuHost(func() { run(out, sums) }, out, sums)
+	}
+	return cpuRow{
+		kernel: "BlockScan int32", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
+		work: float64(n), workUnit: "elements",
+		serial: func() cpuImpl {
+			return host(func(out, sums []int32) { cpubench.BlockScanGroups(in, out, sums, 0, n/gs) })
+		},
+		parallel: func() cpuImpl {
+			return host(func(out, sums []int32) {
+				cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.BlockScanGroups(in, out, sums, lo, hi) })
+			})
+		},
+		emulate: func() cpuImpl {
+			out, sums := make([]int32, n), make([]int32, n/gs)
+			return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.BlockScan(t, in, out, sums) }, out, sums)
+		},
+		device: func(dev *dcrt.Device) cpuImpl {
+			bin, out, sums := cpuBuf(dev, in), cpuBuf(dev, make([]int32, n)), cpuBuf(dev, make([]int32, n/gs))
+			return cpuLaunch(dev, func() error { return cpubench.LaunchBlockScan(dev, dc.Grid1D(n), bin, out, sums) }, out, sums)
+		},
+	}
+}
+
+// cpuHistRow is the Histogram row on n values: 256 bins counted per
+// group in shared memory with atomic adds, then added to the global
+// histogram with atomic adds; 64 values per thread, grid-stride. Every
+// run starts from a zeroed histogram; hand-written parallel Go counts
+// each chunk into a local histogram and adds it with atomic adds.
+func cpuHistRow(n int) cpuRow {
+	const bins = cpubench.HistBins
+	in := make([]uint32, n)
+	for i := range in {
+		in[i] = uint32(i*i*7 + i/3)
+	}
+	g := dc.Grid1D(n / 64)
+	return cpuRow{
+		kernel: "Histogram 256 bins", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
+		work: float64(n), workUnit: "elements",
+		serial: func() cpuImpl {
+			hist := make([]int32, bins)
+			return cpuHost(func() { clear(hist); cpubench.HistogramSerial(in, hist) }, hist)
+		},
+		parallel: func() cpuImpl {
+			hist := make([]int32, bins)
+			return cpuHost(func() {
+				clear(hist)
+				cpuParallel(n, 1, func(lo, hi int) {
+					local := make([]int32, bins)
+					cpubench.HistogramSerial(in[lo:hi], local)
+					for b, c := range local {
+						atomic.AddInt32(&hist[b], c)
+					}
+				})
+			}, hist)
+		},
+		emulate: func() cpuImpl {
+			hist := make([]int32, bins)
+			return cpuEmulate(g, func() { clear(hist) }, func(t dc.Thread) { cpubench.Histogram(t, in, hist) }, hist)
+		},
+		device: func(dev *dcrt.Device) cpuImpl {
+			zero := make([]int32, bins)
+			bin, hist := cpuBuf(dev, in), cpuBuf(dev, zero)
+			return cpuLaunch(dev, func() error {
+				if err := hist.Write(zero); err != nil {
+					return err
+				}
+				return cpubench.LaunchHistogram(dev, g, bin, hist)
+			}, hist)
+		},
+	}
+}
+
+// cpuNBodyRow is the NBody row on n bodies: the accelerations of all
+// bodies from all, staged through shared memory 256 bodies at a time
+// (n is a multiple of 256). Every implementation sums the pulls in body
+// order; OpenCL's division and square root may differ from Go's in the
+// last bit, hence the tolerance.
+func cpuNBodyRow(n int) cpuRow {
+	pos := make([]float32, 4*n)
+	for i := range n {
+		pos[4*i], pos[4*i+1], pos[4*i+2] = float32(i%13)-6, float32(i%7)-3, float32(i%5)-2
+		pos[4*i+3] = 1 + float32(i%3)
+	}
+	return cpuRow{
+		kernel: "NBody tiles", size: cpuCount(n) + " bodies (barrier)", barrier: true, tol: 1e-4,
+		work: float64(n) * float64(n), workUnit: "n²",
+		serial: func() cpuImpl {
+			acc := make([]float32, 3*n)
+			return cpuHost(func() { cpubench.NBodyRows(pos, acc, n, 0, n) }, acc)
+		},
+		parallel: func() cpuImpl {
+			acc := make([]float32, 3*n)
+			return cpuHost(func() { cpuParallel(n, 1, func(lo, hi int) { cpubench.NBodyRows(pos, acc, n, lo, hi) }) }, acc)
+		},
+		emulate: func() cpuImpl {
+			acc := make([]float32, 3*n)
+			return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.NBody(t, pos, acc, n) }, acc)
+		},
+		device: func(dev *dcrt.Device) cpuImpl {
+			bpos, acc := cpuBuf(dev, pos), cpuBuf(dev, make([]float32, 3*n))
+			return cpuLaunch(dev, func() error { return cpubench.LaunchNBody(dev, dc.Grid1D(n), bpos, acc, n) }, acc)
+		},
+	}
+}
+
+// cpuProbeLine reports the dc.Emulate probe of row r: p, r's kernel at
+// the probe size, measured as probe, and est, the estimate of one run at
+// r's size that it gives, against budget.
+func cpuProbeLine(r, p cpuRow, probe cpuCell, est, budget time.Duration) string {
+	size := func(r cpuRow) string { return strings.TrimSuffix(r.size, " (barrier)") }
+	line := fmt.Sprintf("%s: dc.Emulate at %s ", r.kernel, size(p))
+	if probe.err != nil {
+		return line + fmt.Sprintf("WRONG: %v; not run at %s", probe.err, size(r))
+	}
+	line += fmt.Sprintf("%v per run, ×%.3g by %s: estimate %v per run at %s", cpuRound(probe.med), r.work/p.work, r.workUnit, cpuRound(est), size(r))
+	if est > budget {
+		return line + fmt.Sprintf(" > %v: not run at %s, the column shows ≈ the estimate", budget, size(r))
+	}
+	return line + fmt.Sprintf(" <= %v: run at %s", budget, size(r))
 }
 
 // cpuCell is one measured cell of the table.
@@ -594,6 +755,7 @@ type cpuCell struct {
 	first, med time.Duration // the checked first run; the median of the others
 	err        error         // a failed run or a wrong result
 	note       string        // instead of a measurement
+	scaled     bool          // med is estimated from a run at a smaller size
 }
 
 func (c cpuCell) format(par time.Duration) string {
@@ -603,7 +765,11 @@ func (c cpuCell) format(par time.Duration) string {
 	case c.err != nil:
 		return "WRONG"
 	}
-	return fmt.Sprintf("%v (%.3g×)", cpuRound(c.med), float64(par)/float64(c.med))
+	approx := ""
+	if c.scaled {
+		approx = "≈"
+	}
+	return fmt.Sprintf("%s%v (%.3g×)", approx, cpuRound(c.med), float64(par)/float64(c.med))
 }
 
 // cpuRound keeps three significant digits.
@@ -686,4 +852,23 @@ func cpuGeoMean(xs []float64) float64 {
 		s += math.Log(x)
 	}
 	return math.Exp(s / float64(len(xs)))
+}
+
+// cpuSizeSet returns the set of barrier-row sizes called name.
+func cpuSizeSet(name string) (cpuSizes, bool) {
+	for _, s := range cpuSizeSets {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return cpuSizes{}, false
+}
+
+// cpuSizeNames lists the names of cpuSizeSets.
+func cpuSizeNames() string {
+	var names []string
+	for _, s := range cpuSizeSets {
+		names = append(names, s.name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -24,6 +24,9 @@
 // is missing.
 //
 // -only picks sections; a name it does not know is reported and ignored.
+// -cpusizes picks the sizes of the cpu section's barrier rows (reduced or
+// goal), and -emulate-budget the longest estimated dc.Emulate run of such
+// a row that the section runs rather than reports as an estimate.
 // Run it from the repository root.
 package main
 
@@ -54,7 +57,13 @@ func main() {
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
 	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, cpu, gpu, nvrtc, cache")
+	sizesName := flag.String("cpusizes", cpuSizeSets[0].name, "sizes of the cpu section's barrier rows: "+cpuSizeNames())
+	budget := flag.Duration("emulate-budget", 250*time.Millisecond, "cpu section: the longest estimated dc.Emulate run of a barrier row that is run at the row's size; a longer one is shown as the estimate")
 	flag.Parse()
+	sizes, known := cpuSizeSet(*sizesName)
+	if !known {
+		log.Fatalf("unknown -cpusizes %q (known: %s)", *sizesName, cpuSizeNames())
+	}
 	for _, name := range strings.Split(*only, ",") {
 		if name != "" && !slices.Contains(sections, name) {
 			log.Printf("unknown section %q in -only, ignored (known: %s)", name, strings.Join(sections, ", "))
@@ -78,7 +87,7 @@ func main() {
 		ok = checkCost(*reps) && ok
 	}
 	if want("cpu") {
-		ok = cpuTable(*reps) && ok
+		ok = cpuTable(*reps, cpuOptions{sizes: sizes, budget: *budget}) && ok
 	}
 	if want("gpu") {
 		ok = gpuSection(*reps) && ok
