@@ -2653,12 +2653,9 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -2683,12 +2680,9 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 // dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -2709,12 +2703,9 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 // dc_cpu_Scale_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float32.
 func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -2735,12 +2726,9 @@ func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32
 // dc_cpu_Scale_float64 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float64.
 func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -2797,16 +2785,17 @@ func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 							}
 						}
@@ -2815,12 +2804,15 @@ func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh0
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -2863,12 +2855,13 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 							}
 						}
@@ -2877,12 +2870,15 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh0
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -2931,16 +2927,17 @@ func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_2 := dc_sh1
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 							}
 						}
@@ -2949,12 +2946,15 @@ func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh1
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -2997,12 +2997,13 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							sh_2 := dc_sh1
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 							}
 						}
@@ -3011,12 +3012,15 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh1
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -3065,16 +3069,17 @@ func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_2 := dc_sh2
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 							}
 						}
@@ -3083,12 +3088,15 @@ func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh2
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -3131,12 +3139,13 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							sh_2 := dc_sh2
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 							}
 						}
@@ -3145,12 +3154,15 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh2
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -3199,16 +3211,17 @@ func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_2 := dc_sh3
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 							}
 						}
@@ -3217,12 +3230,15 @@ func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh3
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -3265,12 +3281,13 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		}
 		for s := 128; s > 0; s /= 2 {
 			{
+				dc_xhi := min(s, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							sh_2 := dc_sh3
 							l_2 := dc_lx
-							if l_2 < s {
+							{
 								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 							}
 						}
@@ -3279,12 +3296,15 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						sh_3 := dc_sh3
 						l_3 := dc_lx
-						if l_3 == 0 && dc_gx < len(partial) {
+						_ = l_3
+						if dc_gx < len(partial) {
 							partial[dc_gx] = sh_3[0]
 						}
 					}
@@ -3315,10 +3335,10 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						ta := dc_sh4
@@ -3340,10 +3360,9 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		}
 		for k0 := 0; k0 < k; k0 += 16 {
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -3369,10 +3388,10 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -3390,10 +3409,10 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -3428,10 +3447,10 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						ta := dc_sh4
@@ -3453,10 +3472,9 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		}
 		for k0 := 0; k0 < k; k0 += 16 {
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							ta_2 := dc_sh4
@@ -3480,10 +3498,10 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							ta_3 := dc_sh4
 							tb_3 := dc_sh5
 							ly_3 := dc_ly
@@ -3497,10 +3515,10 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						row_3 := dc_y

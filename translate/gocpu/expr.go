@@ -220,6 +220,10 @@ func (p *printer) builtin(e *ir.BuiltinCall) *jen.Statement {
 			}
 			args = append(args, p.inner(a, false))
 		}
+		if p.group != nil && inShared(e.Args[0]) {
+			// One goroutine runs the whole group: see cpu.GroupAdd.
+			return jen.Qual(cpuPath, groupAtomics[e.Op]).Call(args...)
+		}
 		return jen.Qual(dcPath, e.Op.String()).Call(args...)
 	}
 	return p.math(e)
@@ -525,4 +529,28 @@ func wrap(i *big.Int, k ir.Kind) *big.Int {
 		i.Sub(i, mod)
 	}
 	return i
+}
+
+// groupAtomics are the plain counterparts in package cpu of the atomics on
+// group-shared memory.
+var groupAtomics = map[ir.Builtin]string{
+	ir.AtomicAdd: "GroupAdd", ir.AtomicExchange: "GroupExchange", ir.AtomicMin: "GroupMin",
+	ir.AtomicMax: "GroupMax", ir.AtomicCAS: "GroupCAS",
+}
+
+// inShared reports whether the location loc (an element, or a field of
+// one) is in a group-shared array.
+func inShared(loc ir.Expr) bool {
+	for {
+		switch x := loc.(type) {
+		case *ir.Index:
+			loc = x.X
+			continue
+		case *ir.FieldRef:
+			loc = x.X
+			continue
+		}
+		ptr, ok := loc.Type().(*ir.Pointer)
+		return ok && ptr.Space == ir.SpaceShared
+	}
 }

@@ -7,11 +7,16 @@
 //
 //   - Without barriers and shared memory, a tight loop over a chunk of the
 //     launch's groups and every thread in them, with the thread builtins as
-//     loop variables. A 1-D launch takes a single flat loop. Run drives it
-//     with cpu.Run, which splits the groups among goroutines.
-//   - With barriers or shared memory, a per-thread function taking a
-//     dc.Thread, driven by cpu.RunGroups, which gives every thread of a
-//     group a goroutine, real barriers and dc.Shared arrays.
+//     loop variables; the innermost loop walks a row of threads across the
+//     chunk's groups, so a 1-D launch takes a single flat loop. Run drives
+//     it with cpu.Run, which splits the groups among the pool's workers.
+//   - With barriers or shared memory, the group form (package threadloop):
+//     a chunk of groups run one at a time, the code between barriers as
+//     loops over the group's threads, shared arrays and per-thread values
+//     in a cpu.Scratch. cpu.Run drives it too.
+//   - What the group form cannot express yet, a per-thread function taking
+//     a dc.Thread, driven by cpu.RunGroups with a goroutine per thread
+//     (dckgen -v names such kernels).
 //
 // The output is ordinary Go in the user's package: struct and named types
 // print by name, constants as exact typed literals, and every name the

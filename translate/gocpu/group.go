@@ -25,7 +25,6 @@ type groupState struct {
 	perThread map[*ir.Var]bool
 	slots     map[*ir.Var]int // per-thread variable -> scratch slot
 	inThread  bool            // printing the body of a ThreadLoop
-	tid       bool            // a per-thread variable is used: thread loops count dc_tid
 }
 
 // Group returns the group form of kernel k (see package threadloop), or
@@ -140,7 +139,6 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 			}
 		}
 	})
-	gs.tid = len(gs.slots) > 0
 
 	group := []jen.Code{
 		jen.Id(groupVar[0]).Op(":=").Id("dc_gi").Op("%").Add(gridField("Groups", 0)),
@@ -210,29 +208,38 @@ func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
 	inner = append(inner, p.block(s.Body)...)
 	p.group.inThread = old
 
-	lx := jen.Id(localVar[0])
-	var st *jen.Statement
-	if p.group.tid {
-		st = jen.For(
-			lx.Clone().Op(":=").Lit(0),
-			lx.Clone().Op("<").Add(gridField("GroupSize", 0)),
-			jen.List(lx.Clone(), jen.Id(tidName)).Op("=").List(lx.Clone().Op("+").Lit(1), jen.Id(tidName).Op("+").Lit(1)),
-		).Block(inner...)
-	} else {
-		st = jen.For(
-			lx.Clone().Op(":=").Lit(0),
-			lx.Clone().Op("<").Add(gridField("GroupSize", 0)),
-			lx.Clone().Op("++"),
-		).Block(inner...)
+	// The x loop runs [dc_xlo, dc_xhi) when the pass narrowed it.
+	var pre []jen.Code
+	lo, hi := jen.Lit(0), gridField("GroupSize", 0)
+	if s.XLo != nil {
+		pre = append(pre, jen.Id("dc_xlo").Op(":=").Max(p.expr(s.XLo), jen.Lit(0)))
+		lo = jen.Id("dc_xlo")
 	}
+	if s.XHi != nil {
+		pre = append(pre, jen.Id("dc_xhi").Op(":=").Min(p.expr(s.XHi), gridField("GroupSize", 0)))
+		hi = jen.Id("dc_xhi")
+	}
+	usesTid := false
+	ir.InspectExprs(s.Body, func(e ir.Expr) {
+		if r, ok := e.(*ir.VarRef); ok && p.group.perThread[r.Var] {
+			usesTid = true
+		}
+	})
+	if usesTid {
+		tid := jen.Id(tidName).Op(":=").Parens(jen.Id(localVar[2]).Op("*").Add(gridField("GroupSize", 1)).Op("+").Id(localVar[1])).
+			Op("*").Add(gridField("GroupSize", 0)).Op("+").Id(localVar[0])
+		inner = append([]jen.Code{tid}, inner...)
+	}
+	lx := jen.Id(localVar[0])
+	st := jen.For(
+		lx.Clone().Op(":=").Add(lo),
+		lx.Clone().Op("<").Add(hi),
+		lx.Clone().Op("++"),
+	).Block(inner...)
 	if l, ok := p.in.labels[s]; ok {
 		st = jen.Id(l).Op(":").Add(st)
 	}
-	loops := []jen.Code{threadFor(2, []jen.Code{threadFor(1, []jen.Code{st})})}
-	if p.group.tid {
-		loops = append([]jen.Code{jen.Id(tidName).Op(":=").Lit(0)}, loops...)
-	}
-	return jen.Block(loops...)
+	return jen.Block(append(pre, threadFor(2, []jen.Code{threadFor(1, []jen.Code{st})}))...)
 }
 
 // where3 returns the global index variables.

@@ -9,9 +9,10 @@ import (
 // loopKernel prints the loop form of kernel k: the chunk's groups, and in
 // each group every thread, x innermost, with the thread builtins as loop
 // variables. The innermost loop walks the global x index of a run of
-// threads: one row of one group in general, or, for a 1-D launch, every
-// thread of the chunk at once (a 1-D chunk is contiguous in x), so simple
-// kernels become one tight loop. The grid's dimensions are copied into
+// threads: one row of threads across the chunk's groups that lie in one
+// row of groups, so that 2-D and 3-D launches walk row-major data in
+// order, and a 1-D launch walks its whole chunk in one tight loop. The
+// grid's dimensions are copied into
 // dc.Dim3 locals first so the loops keep them in registers.
 func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params []jen.Code) jen.Code {
 	p.loop = true
@@ -76,7 +77,9 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 		}
 		st = threadFor(d, append(body, st))
 	}
-	var group []jen.Code
+	group := []jen.Code{
+		jen.Id("dc_run").Op("=").Min(jen.Id(chunkHi).Op("-").Id("dc_gi"), gridField("Groups", 0).Op("-").Id("dc_gi").Op("%").Add(gridField("Groups", 0))),
+	}
 	gi := jen.Id("dc_gi")
 	if has(ir.GlobalX, 1) || has(ir.GroupX, 1) || threadAt {
 		group = append(group, jen.Id(groupVar[1]).Op(":=").Add(gi).Op("/").Add(gridField("Groups", 0)).
@@ -95,14 +98,9 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 		}, params...)...).
 		Block(
 			jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Op(":=").Id(gridName).Dot("GroupSize").Op(",").Id(gridName).Dot("Groups"),
-			jen.Comment("A 1-D chunk is one run of contiguous x; otherwise each group is a run."),
-			jen.Id("dc_run").Op(":=").Lit(1),
-			jen.If(gridField("Groups", 1).Op("==").Lit(1).Op("&&").Add(gridField("Groups", 2)).Op("==").Lit(1).Op("&&").
-				Add(gridField("GroupSize", 1)).Op("==").Lit(1).Op("&&").Add(gridField("GroupSize", 2)).Op("==").Lit(1)).Block(
-				jen.Id("dc_run").Op("=").Id(chunkHi).Op("-").Id(chunkLo),
-			),
+			jen.Comment("Each run is the chunk's groups in one row of groups: its threads' x are contiguous."),
 			jen.For(
-				jen.Id("dc_gi").Op(":=").Id(chunkLo),
+				jen.List(jen.Id("dc_gi"), jen.Id("dc_run")).Op(":=").List(jen.Id(chunkLo), jen.Lit(0)),
 				jen.Id("dc_gi").Op("<").Id(chunkHi),
 				jen.Id("dc_gi").Op("+=").Id("dc_run"),
 			).Block(group...),

@@ -90,7 +90,7 @@ func (c *Cloner) Stmt(s Stmt) Stmt {
 		}
 		return out
 	case *ThreadLoop:
-		out := &ThreadLoop{Pos: s.Pos}
+		out := &ThreadLoop{Pos: s.Pos, XLo: c.Expr(s.XLo), XHi: c.Expr(s.XHi)}
 		c.stmts[s] = out
 		out.Body = c.Block(s.Body)
 		return out

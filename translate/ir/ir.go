@@ -472,9 +472,14 @@ func (*BuiltinCall) expr() {}
 // outside ThreadLoops runs once per group and may use only what every
 // thread of the group agrees on. A continue whose Target is the ThreadLoop
 // ends the current thread's run of Body.
+//
+// XLo and XHi, when not nil, narrow the loop to the threads with
+// XLo <= LocalX < XHi (the pass proved the others run nothing); they are
+// ints the same in every thread of the group.
 type ThreadLoop struct {
-	Pos  Pos
-	Body *Block
+	Pos      Pos
+	XLo, XHi Expr
+	Body     *Block
 }
 
 func (s *ThreadLoop) StmtPos() Pos { return s.Pos }

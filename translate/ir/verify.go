@@ -275,6 +275,12 @@ func (v *verifier) stmt(s Stmt) {
 		}
 		v.targets = v.targets[:len(v.targets)-1]
 	case *ThreadLoop:
+		for _, b := range []Expr{s.XLo, s.XHi} {
+			if b != nil {
+				v.expr(b, pos)
+				v.integer(pos, "thread loop bound", b)
+			}
+		}
 		v.targets = append(v.targets, s)
 		if s.Body == nil {
 			v.errorf(pos, "thread loop without a body")

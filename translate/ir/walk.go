@@ -47,7 +47,7 @@ func Inspect(n Node, f func(Node) bool) {
 // statements of a block; the initial value of a declaration; the target
 // and value of an assignment; the targets and call of a CallStmt; the
 // condition, then and else of an if; the init, condition, post and body
-// of a for; the body of a thread loop; the tag and cases of a switch, and the values and body of a
+// of a for; the bounds and body of a thread loop; the tag and cases of a switch, and the values and body of a
 // case; the results of a return; the operands of an expression (the
 // arguments of a call). A BranchStmt's Target is a reference, not a
 // child. Nil children (a missing else, a nil CallStmt target, an absent
@@ -112,6 +112,8 @@ func DoChildren(n Node, f func(Node)) {
 	case *ReturnStmt:
 		exprs(n.Results)
 	case *ThreadLoop:
+		expr(n.XLo)
+		expr(n.XHi)
 		stmt(n.Body)
 
 	case *Const, *VarRef, *SharedRef:

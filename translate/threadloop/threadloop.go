@@ -144,6 +144,7 @@ func (t *pass) run() (*ir.Block, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
+	t.narrow()
 	return group, nil
 }
 

@@ -1044,12 +1044,13 @@ func dc_cpu_Args(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P, rows
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [8][4]float32{}
 		{
+			dc_xhi := min(8, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh0
 						l := dc_lx
-						if l < 8 {
+						{
 							v := [4]float32{1, 2, 3, float32(l)}
 							s[l] = v
 						}
@@ -1108,12 +1109,13 @@ func dc_cpu_Args_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P,
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [8][4]float32{}
 		{
+			dc_xhi := min(8, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh0
 						l := dc_lx
-						if l < 8 {
+						{
 							v := [4]float32{1, 2, 3, float32(l)}
 							s[l] = v
 						}

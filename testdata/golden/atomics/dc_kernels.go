@@ -2780,7 +2780,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 						{
 							i := dc_x
 							if i < len(data) {
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
 							}
 						}
 					}
@@ -2854,7 +2854,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 						{
 							i := dc_x
 							if i < len(data) {
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
 							}
 						}
 					}
@@ -2887,12 +2887,9 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 // dc_cpu_Compact runs every thread of groups [dc_g0, dc_g1) of kernel Compact.
 func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -2920,12 +2917,9 @@ func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, cou
 // dc_cpu_Compact_fast runs every thread of groups [dc_g0, dc_g1) of kernel Compact.
 func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -2968,11 +2962,13 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [2]int32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh1
-						if dc_lx == 0 {
+						{
 							s[0] = 2147483647
 							s[1] = -2147483648
 						}
@@ -2992,8 +2988,8 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 						{
 							i := dc_x
 							if i < len(xs) {
-								dc.AtomicMin(&s_2[0], xs[i])
-								dc.AtomicMax(&s_2[1], xs[i])
+								cpu.GroupMin(&s_2[0], xs[i])
+								cpu.GroupMax(&s_2[1], xs[i])
 								dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
 								dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
 							}
@@ -3003,15 +2999,17 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh1
-						if dc_lx == 0 {
+						{
 							dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
 							dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
 						}
@@ -3037,11 +3035,13 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [2]int32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh1
-						if dc_lx == 0 {
+						{
 							s[0] = 2147483647
 							s[1] = -2147483648
 						}
@@ -3058,8 +3058,8 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 						{
 							i := dc_x
 							if i < len(xs) {
-								dc.AtomicMin(&s_2[0], xs[i])
-								dc.AtomicMax(&s_2[1], xs[i])
+								cpu.GroupMin(&s_2[0], xs[i])
+								cpu.GroupMax(&s_2[1], xs[i])
 								dc.AtomicMin(&uext[0], us[i])
 								dc.AtomicMax(&uext[1], us[i])
 							}
@@ -3069,11 +3069,13 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh1
-						if dc_lx == 0 {
+						{
 							dc.AtomicMin(&ext[0], s_3[0])
 							dc.AtomicMax(&ext[1], s_3[1])
 						}
@@ -3102,11 +3104,13 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [1]float32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh2
-						if dc_lx == 0 {
+						{
 							s[0] = 0
 						}
 					}
@@ -3122,7 +3126,7 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 						{
 							i := dc_x
 							if i < len(xs) {
-								dc.AtomicAdd(&s_2[0], xs[i])
+								cpu.GroupAdd(&s_2[0], xs[i])
 							}
 						}
 					}
@@ -3130,15 +3134,17 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh2
-						if dc_lx == 0 {
+						{
 							dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
 						}
 					}
@@ -3163,11 +3169,13 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [1]float32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh2
-						if dc_lx == 0 {
+						{
 							s[0] = 0
 						}
 					}
@@ -3183,7 +3191,7 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 						{
 							i := dc_x
 							if i < len(xs) {
-								dc.AtomicAdd(&s_2[0], xs[i])
+								cpu.GroupAdd(&s_2[0], xs[i])
 							}
 						}
 					}
@@ -3191,11 +3199,13 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh2
-						if dc_lx == 0 {
+						{
 							dc.AtomicAdd(&total[0], s_3[0])
 						}
 					}
@@ -3223,12 +3233,15 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [1]uint32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh3
 						lx := dc_lx
-						if lx == 0 {
+						_ = lx
+						{
 							s[0] = 0
 						}
 					}
@@ -3250,7 +3263,7 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 							if i < n {
 								(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
 								(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
-								(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&s_2[0], uint32(lx_2+1))
+								(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
 							}
 						}
 					}
@@ -3258,16 +3271,19 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh3
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							(*cpu.Index(dc_f, 20, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
 						}
 					}
@@ -3292,12 +3308,15 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [1]uint32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh3
 						lx := dc_lx
-						if lx == 0 {
+						_ = lx
+						{
 							s[0] = 0
 						}
 					}
@@ -3316,7 +3335,7 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 							if i < n {
 								olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
 								folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
-								uolds[i] = dc.AtomicExchange(&s_2[0], uint32(lx_2+1))
+								uolds[i] = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
 							}
 						}
 					}
@@ -3324,12 +3343,15 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh3
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							ufinal[dc_gx] = s_3[0]
 						}
 					}
@@ -3342,12 +3364,9 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 // dc_cpu_CappedSum runs every thread of groups [dc_g0, dc_g1) of kernel CappedSum.
 func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3379,12 +3398,9 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 // dc_cpu_CappedSum_fast runs every thread of groups [dc_g0, dc_g1) of kernel CappedSum.
 func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -3427,11 +3443,13 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [1]uint32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh4
-						if dc_lx == 0 {
+						{
 							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
 						}
 					}
@@ -3448,9 +3466,9 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 							i := dc_x
 							if i < len(xs) {
 								v := xs[i]
-								old := dc.AtomicAdd(&s_2[0], 0)
+								old := cpu.GroupAdd(&s_2[0], 0)
 								for math.Float32frombits(old) < v {
-									prev := dc.AtomicCAS(&s_2[0], old, math.Float32bits(v))
+									prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
 									if prev == old {
 										break
 									}
@@ -3463,15 +3481,17 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh4
-						if dc_lx == 0 {
+						{
 							dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
 						}
 					}
@@ -3496,11 +3516,13 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [1]uint32{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh4
-						if dc_lx == 0 {
+						{
 							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
 						}
 					}
@@ -3517,9 +3539,9 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 							i := dc_x
 							if i < len(xs) {
 								v := xs[i]
-								old := dc.AtomicAdd(&s_2[0], 0)
+								old := cpu.GroupAdd(&s_2[0], 0)
 								for math.Float32frombits(old) < v {
-									prev := dc.AtomicCAS(&s_2[0], old, math.Float32bits(v))
+									prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
 									if prev == old {
 										break
 									}
@@ -3532,11 +3554,13 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh4
-						if dc_lx == 0 {
+						{
 							dc.AtomicMax(&maxKey[0], dc_orderedKey(s_3[0]))
 						}
 					}

@@ -1387,12 +1387,9 @@ func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *
 // dc_cpu_Blend runs every thread of groups [dc_g0, dc_g1) of kernel Blend.
 func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo []float32, hi []float32, out []float32, width int, height int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1447,10 +1444,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1472,10 +1469,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		}
 		{
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
 							s := dc_sh0
 							_ = s
@@ -1484,10 +1481,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1500,10 +1497,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			}
 			{
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								s_3 := dc_sh0
 								s_4 := s_3
 								_ = s_4
@@ -1515,10 +1511,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				}
 				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
 					{
-						dc_tid := 0
+						dc_xhi := min(stride, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 									dc_x := dc_gx*dc_gs.X + dc_lx
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1526,7 +1522,7 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 									s_5 := dc_sh0
 									s_6 := s_5
 									lx_2 := dc_lx
-									if lx_2 < stride {
+									{
 										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 									}
 								}
@@ -1535,10 +1531,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					}
 				}
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 								s_7 := dc_sh0
 								s_8 := s_7
 								dc_pt_s1[dc_tid] = s_8[0]
@@ -1549,10 +1545,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_pt_s2[dc_tid] = 0
 					}
 				}
@@ -1560,10 +1556,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		}
 		{
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
 							s_9 := dc_sh0
 							_ = s_9
@@ -1572,10 +1568,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1588,10 +1584,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			}
 			{
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								s_11 := dc_sh0
 								s_12 := s_11
 								_ = s_12
@@ -1603,10 +1598,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				}
 				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
 					{
-						dc_tid := 0
+						dc_xhi := min(stride_2, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 									dc_x := dc_gx*dc_gs.X + dc_lx
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1614,7 +1609,7 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 									s_13 := dc_sh0
 									s_14 := s_13
 									lx_4 := dc_lx
-									if lx_4 < stride_2 {
+									{
 										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
 									}
 								}
@@ -1623,10 +1618,10 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					}
 				}
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 								s_15 := dc_sh0
 								s_16 := s_15
 								dc_pt_s2[dc_tid] = s_16[0]
@@ -1637,15 +1632,17 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			}
 		}
 		{
-			dc_tid := 0
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						if dc_lx == 0 {
+						{
 							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_pt_s1[dc_tid]
 							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_pt_s2[dc_tid]
 						}
@@ -1676,10 +1673,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1701,10 +1698,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		}
 		{
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
 							s := dc_sh0
 							_ = s
@@ -1713,10 +1710,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1729,10 +1726,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			}
 			{
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								s_3 := dc_sh0
 								s_4 := s_3
 								_ = s_4
@@ -1744,10 +1740,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				}
 				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
 					{
-						dc_tid := 0
+						dc_xhi := min(stride, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 									dc_x := dc_gx*dc_gs.X + dc_lx
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1755,7 +1751,7 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 									s_5 := dc_sh0
 									s_6 := s_5
 									lx_2 := dc_lx
-									if lx_2 < stride {
+									{
 										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 									}
 								}
@@ -1764,10 +1760,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					}
 				}
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 								s_7 := dc_sh0
 								s_8 := s_7
 								dc_pt_s1[dc_tid] = s_8[0]
@@ -1778,10 +1774,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_pt_s2[dc_tid] = 0
 					}
 				}
@@ -1789,10 +1785,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		}
 		{
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
 							s_9 := dc_sh0
 							_ = s_9
@@ -1801,10 +1797,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				}
 			}
 			{
-				dc_tid := 0
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1817,10 +1813,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			}
 			{
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								s_11 := dc_sh0
 								s_12 := s_11
 								_ = s_12
@@ -1832,10 +1827,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				}
 				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
 					{
-						dc_tid := 0
+						dc_xhi := min(stride_2, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 									dc_x := dc_gx*dc_gs.X + dc_lx
 									dc_y := dc_gy*dc_gs.Y + dc_ly
 									dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1843,7 +1838,7 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 									s_13 := dc_sh0
 									s_14 := s_13
 									lx_4 := dc_lx
-									if lx_4 < stride_2 {
+									{
 										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
 									}
 								}
@@ -1852,10 +1847,10 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					}
 				}
 				{
-					dc_tid := 0
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 								s_15 := dc_sh0
 								s_16 := s_15
 								dc_pt_s2[dc_tid] = s_16[0]
@@ -1866,11 +1861,13 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			}
 		}
 		{
-			dc_tid := 0
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
-						if dc_lx == 0 {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						{
 							sums[2*dc_gx] = dc_pt_s1[dc_tid]
 							sums[2*dc_gx+1] = dc_pt_s2[dc_tid]
 						}
@@ -1884,12 +1881,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 // dc_cpu_Clamp runs every thread of groups [dc_g0, dc_g1) of kernel Clamp.
 func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo int32, hi int32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{

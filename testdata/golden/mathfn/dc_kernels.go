@@ -3131,12 +3131,9 @@ func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], 
 // dc_cpu_Math32 runs every thread of groups [dc_g0, dc_g1) of kernel Math32.
 func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3183,12 +3180,9 @@ func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z [
 // dc_cpu_Math32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Math32.
 func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -3231,12 +3225,9 @@ func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32
 // dc_cpu_Math64 runs every thread of groups [dc_g0, dc_g1) of kernel Math64.
 func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3283,12 +3274,9 @@ func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z [
 // dc_cpu_Math64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Math64.
 func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -3331,12 +3319,9 @@ func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64
 // dc_cpu_Geometry64 runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
 func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3375,12 +3360,9 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 // dc_cpu_Geometry64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
 func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -3415,12 +3397,9 @@ func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []f
 // dc_cpu_Softplus runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3445,12 +3424,9 @@ func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 // dc_cpu_Softplus_fast runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{

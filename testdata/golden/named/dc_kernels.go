@@ -993,12 +993,9 @@ func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *run
 // dc_cpu_Convert runs every thread of groups [dc_g0, dc_g1) of kernel Convert.
 func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1036,12 +1033,9 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 // dc_cpu_Convert_fast runs every thread of groups [dc_g0, dc_g1) of kernel Convert.
 func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1079,12 +1073,9 @@ func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenh
 // dc_cpu_Scale runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
 func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1108,12 +1099,9 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, fact
 // dc_cpu_Scale_fast runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
 func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1133,12 +1121,9 @@ func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level,
 // dc_cpu_Shift_Celsius runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Celsius.
 func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Celsius) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1159,12 +1144,9 @@ func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Ce
 // dc_cpu_Shift_Fahrenheit runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Fahrenheit.
 func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, delta Fahrenheit) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{

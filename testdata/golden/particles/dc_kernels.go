@@ -1249,12 +1249,9 @@ func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 // dc_cpu_Step runs every thread of groups [dc_g0, dc_g1) of kernel Step.
 func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, dt float32, gravity Vec3, box Box) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1295,12 +1292,9 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, dt float32, grav
 // dc_cpu_Measure runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
 func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1329,12 +1323,9 @@ func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, 
 // dc_cpu_Measure_fast runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
 func dc_cpu_Measure_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1359,12 +1350,9 @@ func dc_cpu_Measure_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []St
 // dc_cpu_Respawn runs every thread of groups [dc_g0, dc_g1) of kernel Respawn.
 func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, dir Vec3) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1427,16 +1415,17 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
 							}
 						}
@@ -1445,16 +1434,19 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh0
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
 						}
 					}
@@ -1499,16 +1491,17 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
 							}
 						}
@@ -1517,12 +1510,15 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh0
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							moments[dc_gx] = s_3[0]
 						}
 					}

@@ -1112,16 +1112,17 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								(*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 							}
 						}
@@ -1130,16 +1131,19 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh0
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
 						}
 					}
@@ -1184,16 +1188,17 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 							}
 						}
@@ -1202,12 +1207,15 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh0
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							partial[dc_gx] = s_3[0]
 						}
 					}
@@ -1255,16 +1263,17 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh1
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								(*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 							}
 						}
@@ -1273,16 +1282,19 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh1
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
 						}
 					}
@@ -1327,16 +1339,17 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
+				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh1
 							lx_2 := dc_lx
-							if lx_2 < stride {
+							{
 								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 							}
 						}
@@ -1345,12 +1358,15 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh1
 						lx_3 := dc_lx
-						if lx_3 == 0 {
+						_ = lx_3
+						{
 							partial[dc_gx] = s_3[0]
 						}
 					}

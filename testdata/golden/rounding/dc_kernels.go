@@ -1566,12 +1566,9 @@ func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *ru
 // dc_cpu_Round64 runs every thread of groups [dc_g0, dc_g1) of kernel Round64.
 func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1601,12 +1598,9 @@ func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64,
 // dc_cpu_Round64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Round64.
 func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1632,12 +1626,9 @@ func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []flo
 // dc_cpu_Round32 runs every thread of groups [dc_g0, dc_g1) of kernel Round32.
 func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1666,12 +1657,9 @@ func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32,
 // dc_cpu_Round32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Round32.
 func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1714,10 +1702,10 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 		*dc_sh1 = [4]uint32{}
 		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1739,10 +1727,10 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1755,13 +1743,13 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 			}
 		}
 		{
-			dc_tid := 0
+			dc_xhi := min(4, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 						l_3 := dc_lx
 						sa := dc_sh1
-						if l_3 < 4 {
+						{
 							sa[l_3] = 0
 						}
 					}
@@ -1769,10 +1757,9 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1781,16 +1768,15 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 						gs_2 := dc_gs.X
 						sh_3 := dc_sh0
 						sa_2 := dc_sh1
-						dc.AtomicAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int(cpu.Rem(dc_f, 13, l_4+39, gs_2, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
+						cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int(cpu.Rem(dc_f, 13, l_4+39, gs_2, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
 					}
 				}
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						i_2 := dc_x
 						n_2 := len(out)
@@ -1823,10 +1809,10 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 		*dc_sh1 = [4]uint32{}
 		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1848,10 +1834,10 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1864,13 +1850,13 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 			}
 		}
 		{
-			dc_tid := 0
+			dc_xhi := min(4, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 						l_3 := dc_lx
 						sa := dc_sh1
-						if l_3 < 4 {
+						{
 							sa[l_3] = 0
 						}
 					}
@@ -1878,10 +1864,9 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1890,16 +1875,15 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 						gs_2 := dc_gs.X
 						sh_3 := dc_sh0
 						sa_2 := dc_sh1
-						dc.AtomicAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int((l_4+39)%gs_2), dc_x, dc_y, dc_z)).F2[1]))
+						cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int((l_4+39)%gs_2), dc_x, dc_y, dc_z)).F2[1]))
 					}
 				}
 			}
 		}
 		{
-			dc_tid := 0
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx, dc_tid = dc_lx+1, dc_tid+1 {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						i_2 := dc_x
 						n_2 := len(out)

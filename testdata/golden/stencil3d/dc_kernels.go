@@ -1164,12 +1164,9 @@ func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) 
 // dc_cpu_Stencil7 runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.
 func dc_cpu_Stencil7(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1205,12 +1202,9 @@ func dc_cpu_Stencil7(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32
 // dc_cpu_Stencil7_fast runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.
 func dc_cpu_Stencil7_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1246,12 +1240,9 @@ func dc_cpu_Stencil7_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []fl
 // dc_cpu_Geometry runs every thread of groups [dc_g0, dc_g1) of kernel Geometry.
 func dc_cpu_Geometry(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1296,12 +1287,9 @@ func dc_cpu_Geometry(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faul
 // dc_cpu_Geometry_fast runs every thread of groups [dc_g0, dc_g1) of kernel Geometry.
 func dc_cpu_Geometry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {

@@ -963,12 +963,9 @@ func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell
 // dc_cpu_Lits runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
 func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1006,12 +1003,9 @@ func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *
 // dc_cpu_Lits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
 func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
@@ -1060,11 +1054,13 @@ func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [1]Cell{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh0
-						if dc_lx == 0 {
+						{
 							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
 						}
 					}
@@ -1087,8 +1083,8 @@ func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells 
 								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
 								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
 								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-								dc.AtomicMax(&s_2[0].Max[0], uint32(i))
-								dc.AtomicAdd(&s_2[0].Sum, 1)
+								cpu.GroupMax(&s_2[0].Max[0], uint32(i))
+								cpu.GroupAdd(&s_2[0].Sum, 1)
 							}
 						}
 					}
@@ -1096,11 +1092,13 @@ func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells 
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh0
-						if dc_lx == 0 && len(cells) > 0 {
+						if len(cells) > 0 {
 							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
 							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
 						}
@@ -1126,11 +1124,13 @@ func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [1]Cell{}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s := dc_sh0
-						if dc_lx == 0 {
+						{
 							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
 						}
 					}
@@ -1153,8 +1153,8 @@ func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
 								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
 								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-								dc.AtomicMax(&s_2[0].Max[0], uint32(i))
-								dc.AtomicAdd(&s_2[0].Sum, 1)
+								cpu.GroupMax(&s_2[0].Max[0], uint32(i))
+								cpu.GroupAdd(&s_2[0].Sum, 1)
 							}
 						}
 					}
@@ -1162,11 +1162,13 @@ func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 			}
 		}
 		{
+			dc_xlo := max(0, 0)
+			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						s_3 := dc_sh0
-						if dc_lx == 0 && len(cells) > 0 {
+						if len(cells) > 0 {
 							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
 							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
 						}

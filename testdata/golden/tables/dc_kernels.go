@@ -1042,12 +1042,9 @@ func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], ou
 // dc_cpu_Blur3 runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
 func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1076,12 +1073,9 @@ func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, d
 // dc_cpu_Blur3_fast runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
 func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1110,12 +1104,9 @@ func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float
 // dc_cpu_Sobel runs every thread of groups [dc_g0, dc_g1) of kernel Sobel.
 func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1154,12 +1145,9 @@ func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, 
 // dc_cpu_Sobel_fast runs every thread of groups [dc_g0, dc_g1) of kernel Sobel.
 func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1198,12 +1186,9 @@ func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []floa
 // dc_cpu_Digits runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
 func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1231,12 +1216,9 @@ func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_
 // dc_cpu_Digits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
 func dc_cpu_Digits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// A 1-D chunk is one run of contiguous x; otherwise each group is a run.
-	dc_run := 1
-	if dc_ng.Y == 1 && dc_ng.Z == 1 && dc_gs.Y == 1 && dc_gs.Z == 1 {
-		dc_run = dc_g1 - dc_g0
-	}
-	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi += dc_run {
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
