@@ -67,11 +67,12 @@ type Backend interface {
 	//
 	// A host-memory backend (the CPU) runs c.CPU, the generated Go body,
 	// possibly after Launch returned: the runtime calls Sync before the
-	// host copies of buffers are read, written or freed. A backend with
-	// device memory must be done with c, its Args and their Scalar bytes
-	// when Launch returns (pass the values to the native API, as
-	// cuLaunchKernel and clSetKernelArg copy them): the runtime reuses
-	// them for the next launch, so that launches allocate nothing.
+	// host copies of buffers are read, written or freed. Every backend
+	// must be done with c, its Args and their Scalar bytes when Launch
+	// returns: pass the values to the native API (cuLaunchKernel and
+	// clSetKernelArg copy them), or copy them to run the kernel later, as
+	// the CPU backend does. The runtime reuses them for the next launch,
+	// so that launches allocate nothing.
 	Launch(c *Call) error
 
 	// Sync waits until all launched work has finished and reports any

@@ -336,13 +336,9 @@ func entry(k *Kernel, bufs []*buffer) string {
 }
 
 // newCall returns the Call of a launch of k with n arguments. A backend
-// with device memory is done with a Call when its Launch returns, so the
-// Device reuses one; a host-memory backend may run the call later, so it
-// gets a new one. d.mu must be held.
+// is done with a Call when its Launch returns (the CPU backend copies what
+// it queues), so the Device reuses one. d.mu must be held.
 func (d *Device) newCall(k *Kernel, g dc.Grid, n int, cpu func(c *Call) error) *Call {
-	if d.info.HostMemory {
-		return &Call{Kernel: k, Grid: g, Args: make([]CallArg, n), CPU: cpu}
-	}
 	args := d.call.Args[:0]
 	if cap(args) < n+len(faultParams) {
 		args = make([]CallArg, 0, n+len(faultParams))

@@ -49,8 +49,9 @@ func (driver) Open() (runtime.Backend, error) { return newBackend(), nil }
 type backend struct {
 	mu sync.Mutex
 	// queue[head:] are the launches not yet started.
-	queue   []*runtime.Call
-	head    int
+	queue []*launch
+	head  int
+	free  []*launch // finished launches, for Launch to reuse
 	running bool // the device is scheduled on the pool or being drained
 	// drained counts the times the queue ran empty; waiters compare it
 	// with the count when they started waiting.
@@ -101,7 +102,14 @@ func (b *backend) Launch(c *runtime.Call) error {
 		b.mu.Unlock()
 		return errors.New("cpu: Launch: device is closed")
 	}
-	b.queue = append(b.queue, c)
+	var l *launch
+	if n := len(b.free); n > 0 {
+		l, b.free = b.free[n-1], b.free[:n-1]
+	} else {
+		l = new(launch)
+	}
+	l.copyFrom(c)
+	b.queue = append(b.queue, l)
 	start := !b.running
 	b.running = true
 	b.mu.Unlock()
@@ -109,6 +117,31 @@ func (b *backend) Launch(c *runtime.Call) error {
 		pool.schedule(b)
 	}
 	return nil
+}
+
+// launch is a queued launch: a copy of the runtime's Call, which the
+// runtime reuses once Launch returns, with its own argument storage.
+type launch struct {
+	call    runtime.Call
+	scalars []byte // the bytes of the scalar arguments, back to back
+}
+
+// copyFrom makes l a copy of c, reusing l's storage.
+func (l *launch) copyFrom(c *runtime.Call) {
+	args := append(l.call.Args[:0], c.Args...)
+	l.call = *c
+	l.call.Args = args
+	l.scalars = l.scalars[:0]
+	for _, a := range c.Args {
+		l.scalars = append(l.scalars, a.Scalar...)
+	}
+	off := 0
+	for i, a := range c.Args {
+		if a.Scalar != nil {
+			args[i].Scalar = l.scalars[off : off+len(a.Scalar) : off+len(a.Scalar)]
+			off += len(a.Scalar)
+		}
+	}
 }
 
 // drain runs queued kernels in order until the queue is empty, then wakes
@@ -128,19 +161,19 @@ func (b *backend) drain() {
 			b.mu.Unlock()
 			return
 		}
-		c := b.queue[b.head]
+		l := b.queue[b.head]
 		b.queue[b.head] = nil
 		b.head++
 		b.mu.Unlock()
 
-		err := run(c)
-		if err != nil {
-			b.mu.Lock()
-			if b.err == nil {
-				b.err = err
-			}
-			b.mu.Unlock()
+		err := run(&l.call)
+		b.mu.Lock()
+		if err != nil && b.err == nil {
+			b.err = err
 		}
+		l.call = runtime.Call{Args: l.call.Args[:0]}
+		b.free = append(b.free, l)
+		b.mu.Unlock()
 	}
 }
 

@@ -215,7 +215,7 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 			s.Body = &ir.Block{Pos: s.Body.Pos, Stmts: t.split(s.Body.Stmts, s)}
 			out = append(out, s)
 		case *ir.SwitchStmt:
-			t.fail(s.Pos, "a barrier inside a switch")
+			out = append(out, t.splitSwitch(s, loop)...)
 		default:
 			t.fail(s.StmtPos(), "a barrier inside a call's arguments or a declaration")
 		}
@@ -282,4 +282,81 @@ func assign(pos ir.Pos, v *ir.Var, e ir.Expr) *ir.AssignStmt {
 
 func eq(x, y ir.Expr) *ir.Binary {
 	return &ir.Binary{Op: token.EQL, X: x, Y: y, T: ir.BoolType}
+}
+
+// splitSwitch returns the group code of a switch holding a barrier, whose
+// tag and case values every thread agrees on: the tag in a variable, and
+// an if-else chain testing the cases in order, default last. A break of
+// the switch becomes a break of a loop around the chain that runs once.
+func (t *pass) splitSwitch(s *ir.SwitchStmt, loop *ir.ForStmt) []ir.Stmt {
+	var out []ir.Stmt
+	var tag ir.Expr
+	if s.Tag != nil {
+		t.groupExpr(s.Pos, "switch tag", s.Tag)
+		v := newVar("dc_tag", s.Tag.Type())
+		out = append(out, &ir.DeclStmt{Pos: s.Pos, Var: v, Init: s.Tag})
+		tag = ref(v)
+	}
+	breaks := false
+	ir.InspectStmts(s, func(x ir.Stmt) {
+		if b, ok := x.(*ir.BranchStmt); ok && b.Target == s {
+			breaks = true
+		}
+	})
+	var once *ir.ForStmt
+	if breaks {
+		// for dc_once := true; dc_once; dc_once = false { chain }
+		v := newVar("dc_once", ir.BoolType)
+		once = &ir.ForStmt{Pos: s.Pos, Init: &ir.DeclStmt{Pos: s.Pos, Var: v, Init: boolConst(true)},
+			Cond: ref(v), Post: assign(s.Pos, v, boolConst(false))}
+		ir.InspectStmts(s, func(x ir.Stmt) {
+			if b, ok := x.(*ir.BranchStmt); ok && b.Target == s {
+				b.Target = once
+			}
+		})
+		loop = once
+	}
+	var chain *ir.IfStmt
+	var last *ir.IfStmt
+	var def *ir.Block
+	for _, c := range s.Cases {
+		body := &ir.Block{Pos: c.Body.Pos, Stmts: t.split(c.Body.Stmts, loop)}
+		if len(c.Values) == 0 {
+			def = body
+			continue
+		}
+		var cond ir.Expr
+		for _, v := range c.Values {
+			t.groupExpr(c.Pos, "case value", v)
+			test := v
+			if tag != nil {
+				test = eq(tag, v)
+			}
+			if cond == nil {
+				cond = test
+			} else {
+				cond = &ir.Binary{Op: token.LOR, X: cond, Y: test, T: ir.BoolType}
+			}
+		}
+		ifs := &ir.IfStmt{Pos: c.Pos, Cond: cond, Then: body}
+		if chain == nil {
+			chain = ifs
+		} else {
+			last.Else = &ir.Block{Pos: c.Pos, Stmts: []ir.Stmt{ifs}}
+		}
+		last = ifs
+	}
+	var stmts []ir.Stmt
+	switch {
+	case chain == nil && def != nil:
+		stmts = []ir.Stmt{def}
+	case chain != nil:
+		last.Else = def
+		stmts = []ir.Stmt{chain}
+	}
+	if once != nil {
+		once.Body = &ir.Block{Pos: s.Pos, Stmts: stmts}
+		stmts = []ir.Stmt{once}
+	}
+	return append(out, stmts...)
 }

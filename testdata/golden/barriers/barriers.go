@@ -75,21 +75,51 @@ func Rounds(t dc.Thread, in, out []int32, stop, skip int) {
 	out[i] = acc
 }
 
-// Switch waits at a barrier inside a switch on a uniform value: the CPU
-// backend runs it with a goroutine per thread.
+// Switch waits at barriers inside a switch on a uniform value, with a
+// break out of the switch.
 //
 //dc:kernel
 func Switch(t dc.Thread, in, out []int32, mode int) {
 	sh := dc.Shared[[group]int32](t)
 	i, l := t.GlobalX(), t.LocalX()
 	switch mode {
-	case 1:
+	case 1, 3:
 		sh[l] = in[i] * 2
 		t.Barrier()
 		out[i] = sh[t.GroupSizeX()-1-l]
+		if mode == 3 {
+			break
+		}
+		out[i]++
+	case 2:
+		sh[l] = in[i]
+		t.Barrier()
+		out[i] = sh[(l+1)%t.GroupSizeX()]
 	default:
 		out[i] = in[i]
 	}
+}
+
+// pickHalf returns the value of thread 0 of the group in even groups, the
+// thread's own in odd ones: it returns before its end, so the CPU backend
+// runs the kernels that call it with a goroutine per thread.
+func pickHalf(t dc.Thread, v int32) int32 {
+	sh := dc.Shared[[group]int32](t)
+	l := t.LocalX()
+	sh[l] = v
+	t.Barrier()
+	if t.GroupX()%2 == 0 {
+		return sh[0]
+	}
+	return sh[l]
+}
+
+// Fallback calls pickHalf.
+//
+//dc:kernel
+func Fallback(t dc.Thread, in, out []int32) {
+	i := t.GlobalX()
+	out[i] = pickHalf(t, in[i])
 }
 
 // groupSum returns the sum of v over the thread's group.

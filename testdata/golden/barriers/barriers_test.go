@@ -45,13 +45,18 @@ func intCases() []intCase {
 				return LaunchRounds(dev, g, in, out, stop, skip)
 			}})
 	}
-	for _, mode := range []int{0, 1} {
+	for _, mode := range []int{0, 1, 2, 3} {
 		cs = append(cs, intCase{fmt.Sprintf("Switch mode=%d", mode), "", group * 2,
 			func(t dc.Thread, in, out []int32) { Switch(t, in, out, mode) },
 			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
 				return LaunchSwitch(dev, g, in, out, mode)
 			}})
 	}
+	cs = append(cs, intCase{"Fallback", "", group * 4,
+		func(t dc.Thread, in, out []int32) { Fallback(t, in, out) },
+		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+			return LaunchFallback(dev, g, in, out)
+		}})
 	cs = append(cs, intCase{"Carry", "", group * 3,
 		func(t dc.Thread, in, out []int32) { Carry(t, in, out, 7) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

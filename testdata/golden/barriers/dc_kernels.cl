@@ -61,55 +61,82 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 96 "barriers.go"
-float groupSum(float v, __local float* sh4, __global int* dc_fault, int dc_tag) {
+#line 106 "barriers.go"
+int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int* sh = sh4;
+#line 108 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 109 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 110 "barriers.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 111 "barriers.go"
+	if ((long)get_group_id(0) % 2L == 0L) {
+#line 112 "barriers.go"
+		return sh[0];
+	}
+#line 114 "barriers.go"
+	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+}
+
+#line 126 "barriers.go"
+float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 97 "barriers.go"
-	__local float* sh = sh4;
-#line 98 "barriers.go"
+#line 127 "barriers.go"
+	__local float* sh = sh5;
+#line 128 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 99 "barriers.go"
+#line 129 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 100 "barriers.go"
+#line 130 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 101 "barriers.go"
+#line 131 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 102 "barriers.go"
+#line 132 "barriers.go"
 		if (l < s) {
-#line 103 "barriers.go"
+#line 133 "barriers.go"
 			dc_b3 = 0;
-			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 105 "barriers.go"
+#line 135 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 107 "barriers.go"
+#line 137 "barriers.go"
 	float r = sh[0];
-#line 108 "barriers.go"
+#line 138 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 109 "barriers.go"
+#line 139 "barriers.go"
 	return r;
 }
 
-#line 114 "barriers.go"
+#line 144 "barriers.go"
 float swapSum(float a, float b) {
-#line 115 "barriers.go"
+#line 145 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 116 "barriers.go"
+#line 146 "barriers.go"
 	return a - b;
 }
 
@@ -141,11 +168,11 @@ __kernel void GroupExit(__global const int* restrict in, long in_len, __global i
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -159,8 +186,8 @@ __kernel void GroupExit(__global const int* restrict in, long in_len, __global i
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -199,7 +226,7 @@ __kernel void GroupExit_fast(__global const int* restrict in, long in_len, __glo
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (uint)sh[l]);
+	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (uint)sh[l]);
 }
 
 #line 17 "barriers.go"
@@ -230,11 +257,11 @@ __kernel void GroupExit_aliased(__global const int* in, long in_len, __global in
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -248,8 +275,8 @@ __kernel void GroupExit_aliased(__global const int* in, long in_len, __global in
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -288,7 +315,7 @@ __kernel void GroupExit_aliased_fast(__global const int* in, long in_len, __glob
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (uint)sh[l]);
+	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (uint)sh[l]);
 }
 
 #line 39 "barriers.go"
@@ -310,12 +337,12 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 #line 41 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0L) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -323,12 +350,12 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 #line 45 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "barriers.go"
-		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2L == 0L) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -339,7 +366,7 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(uint)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -397,12 +424,12 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 #line 41 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0L) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -410,12 +437,12 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 #line 45 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "barriers.go"
-		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2L == 0L) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -426,7 +453,7 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(uint)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -483,7 +510,7 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 #line 61 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long r = 0L; r < 8L; r = (long)((ulong)r + 1UL)) {
 #line 64 "barriers.go"
@@ -498,7 +525,7 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -506,13 +533,13 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -549,7 +576,7 @@ __kernel void Rounds_fast(__global const int* restrict in, long in_len, __global
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
@@ -575,7 +602,7 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 #line 61 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long r = 0L; r < 8L; r = (long)((ulong)r + 1UL)) {
 #line 64 "barriers.go"
@@ -590,7 +617,7 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -598,13 +625,13 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -641,7 +668,7 @@ __kernel void Rounds_aliased_fast(__global const int* in, long in_len, __global 
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
@@ -660,6 +687,16 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 	int dc_b7 = 0;
 	__global int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -671,11 +708,12 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -683,21 +721,53 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3L) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -706,6 +776,7 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 
 #line 82 "barriers.go"
 __kernel void Switch_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -717,18 +788,36 @@ __kernel void Switch_fast(__global const int* restrict in, long in_len, __global
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		sh[l] = (int)((uint)in[i] * 2u);
 #line 88 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		out[i] = sh[(long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l)];
+#line 90 "barriers.go"
+		if (mode == 3L) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((uint)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -746,6 +835,16 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 	int dc_b7 = 0;
 	__global int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -757,11 +856,12 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -769,21 +869,53 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3L) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -792,6 +924,7 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 
 #line 82 "barriers.go"
 __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -803,115 +936,189 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		sh[l] = (int)((uint)in[i] * 2u);
 #line 88 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		out[i] = sh[(long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l)];
+#line 90 "barriers.go"
+		if (mode == 3L) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((uint)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 123 "barriers.go"
+#line 120 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 153 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -920,86 +1127,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1008,86 +1215,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1095,79 +1302,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1175,74 +1382,74 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }

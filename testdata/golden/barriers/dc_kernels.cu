@@ -65,55 +65,82 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 96 "barriers.go"
-__device__ float groupSum(float v, float* sh4, int* dc_fault, int dc_tag) {
+#line 106 "barriers.go"
+__device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	int* sh = sh4;
+#line 108 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 109 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 110 "barriers.go"
+	__syncthreads();
+#line 111 "barriers.go"
+	if ((long long)blockIdx.x % 2LL == 0LL) {
+#line 112 "barriers.go"
+		return sh[0];
+	}
+#line 114 "barriers.go"
+	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+}
+
+#line 126 "barriers.go"
+__device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 97 "barriers.go"
-	float* sh = sh4;
-#line 98 "barriers.go"
+#line 127 "barriers.go"
+	float* sh = sh5;
+#line 128 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 99 "barriers.go"
+#line 129 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 100 "barriers.go"
+#line 130 "barriers.go"
 	__syncthreads();
-#line 101 "barriers.go"
+#line 131 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 102 "barriers.go"
+#line 132 "barriers.go"
 		if (l < s) {
-#line 103 "barriers.go"
+#line 133 "barriers.go"
 			dc_b3 = 0;
-			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 105 "barriers.go"
+#line 135 "barriers.go"
 		__syncthreads();
 	}
-#line 107 "barriers.go"
+#line 137 "barriers.go"
 	float r = sh[0];
-#line 108 "barriers.go"
+#line 138 "barriers.go"
 	__syncthreads();
-#line 109 "barriers.go"
+#line 139 "barriers.go"
 	return r;
 }
 
-#line 114 "barriers.go"
+#line 144 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 115 "barriers.go"
+#line 145 "barriers.go"
 	__syncthreads();
-#line 116 "barriers.go"
+#line 146 "barriers.go"
 	return a - b;
 }
 
@@ -145,11 +172,11 @@ extern "C" __global__ void GroupExit(const int* __restrict__ in, long long in_le
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -163,8 +190,8 @@ extern "C" __global__ void GroupExit(const int* __restrict__ in, long long in_le
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -203,7 +230,7 @@ extern "C" __global__ void GroupExit_fast(const int* __restrict__ in, long long 
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
+	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
 }
 
 #line 17 "barriers.go"
@@ -234,11 +261,11 @@ extern "C" __global__ void GroupExit_aliased(const int* in, long long in_len, in
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -252,8 +279,8 @@ extern "C" __global__ void GroupExit_aliased(const int* in, long long in_len, in
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -292,7 +319,7 @@ extern "C" __global__ void GroupExit_aliased_fast(const int* in, long long in_le
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
+	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
 }
 
 #line 39 "barriers.go"
@@ -314,12 +341,12 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 #line 41 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0LL) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -327,12 +354,12 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 #line 45 "barriers.go"
 		__syncthreads();
 #line 46 "barriers.go"
-		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2LL == 0LL) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -343,7 +370,7 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(unsigned int)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -401,12 +428,12 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 #line 41 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0LL) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -414,12 +441,12 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 #line 45 "barriers.go"
 		__syncthreads();
 #line 46 "barriers.go"
-		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2LL == 0LL) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -430,7 +457,7 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(unsigned int)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -487,7 +514,7 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 #line 61 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long long r = 0LL; r < 8LL; r = (long long)((unsigned long long)r + 1ULL)) {
 #line 64 "barriers.go"
@@ -502,7 +529,7 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -510,13 +537,13 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -553,7 +580,7 @@ extern "C" __global__ void Rounds_fast(const int* __restrict__ in, long long in_
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
@@ -579,7 +606,7 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 #line 61 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long long r = 0LL; r < 8LL; r = (long long)((unsigned long long)r + 1ULL)) {
 #line 64 "barriers.go"
@@ -594,7 +621,7 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -602,13 +629,13 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -645,7 +672,7 @@ extern "C" __global__ void Rounds_aliased_fast(const int* in, long long in_len, 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
@@ -664,6 +691,16 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 	int dc_b7 = 0;
 	int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -675,11 +712,12 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -687,21 +725,53 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 		__syncthreads();
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3LL) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -710,6 +780,7 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -721,18 +792,36 @@ extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] * 2u);
 #line 88 "barriers.go"
 		__syncthreads();
 #line 89 "barriers.go"
 		out[i] = sh[(long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l)];
+#line 90 "barriers.go"
+		if (mode == 3LL) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -750,6 +839,16 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 	int dc_b7 = 0;
 	int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -761,11 +860,12 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -773,21 +873,53 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 		__syncthreads();
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3LL) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -796,6 +928,7 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -807,115 +940,189 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] * 2u);
 #line 88 "barriers.go"
 		__syncthreads();
 #line 89 "barriers.go"
 		out[i] = sh[(long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l)];
+#line 90 "barriers.go"
+		if (mode == 3LL) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 123 "barriers.go"
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 153 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -924,86 +1131,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1012,86 +1219,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1099,79 +1306,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1179,74 +1386,74 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }

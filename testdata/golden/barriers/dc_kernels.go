@@ -18,25 +18,37 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 99,
+			Line: 109,
+		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 114,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 129,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 103,
+			Line: 133,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 103,
+			Line: 133,
 		},
 		{
 			Col:  13,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 103,
+			Line: 133,
 		},
 		{
 			Col:  7,
@@ -162,97 +174,151 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 91,
-		},
-		{
-			Col:  12,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 91,
-		},
-		{
-			Col:  10,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 125,
-		},
-		{
-			Col:  19,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 125,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 93,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 143,
+			Line: 93,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 95,
 		},
 		{
 			Col:  11,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 143,
+			Line: 95,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 97,
 		},
 		{
 			Col:  20,
 			File: "barriers.go",
 			Kind: runtime.DivideByZero,
-			Line: 145,
+			Line: 97,
 		},
 		{
 			Col:  12,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 145,
+			Line: 97,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 99,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 99,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 150,
+			Line: 122,
+		},
+		{
+			Col:  23,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 122,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  19,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 155,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 162,
+			Line: 173,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 173,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 175,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 175,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 180,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 162,
-		},
-		{
-			Col:  18,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 162,
+			Line: 192,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 192,
 		},
 		{
 			Col:  18,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 192,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 198,
 		},
 		{
 			Col:  18,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 198,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 198,
 		},
 	},
 	OpenCL:  dcOpenCL,
@@ -327,55 +393,82 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 96 "barriers.go"
-__device__ float groupSum(float v, float* sh4, int* dc_fault, int dc_tag) {
+#line 106 "barriers.go"
+__device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	int* sh = sh4;
+#line 108 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 109 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 110 "barriers.go"
+	__syncthreads();
+#line 111 "barriers.go"
+	if ((long long)blockIdx.x % 2LL == 0LL) {
+#line 112 "barriers.go"
+		return sh[0];
+	}
+#line 114 "barriers.go"
+	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+}
+
+#line 126 "barriers.go"
+__device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 97 "barriers.go"
-	float* sh = sh4;
-#line 98 "barriers.go"
+#line 127 "barriers.go"
+	float* sh = sh5;
+#line 128 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 99 "barriers.go"
+#line 129 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 100 "barriers.go"
+#line 130 "barriers.go"
 	__syncthreads();
-#line 101 "barriers.go"
+#line 131 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 102 "barriers.go"
+#line 132 "barriers.go"
 		if (l < s) {
-#line 103 "barriers.go"
+#line 133 "barriers.go"
 			dc_b3 = 0;
-			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 105 "barriers.go"
+#line 135 "barriers.go"
 		__syncthreads();
 	}
-#line 107 "barriers.go"
+#line 137 "barriers.go"
 	float r = sh[0];
-#line 108 "barriers.go"
+#line 138 "barriers.go"
 	__syncthreads();
-#line 109 "barriers.go"
+#line 139 "barriers.go"
 	return r;
 }
 
-#line 114 "barriers.go"
+#line 144 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 115 "barriers.go"
+#line 145 "barriers.go"
 	__syncthreads();
-#line 116 "barriers.go"
+#line 146 "barriers.go"
 	return a - b;
 }
 
@@ -407,11 +500,11 @@ extern "C" __global__ void GroupExit(const int* __restrict__ in, long long in_le
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -425,8 +518,8 @@ extern "C" __global__ void GroupExit(const int* __restrict__ in, long long in_le
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -465,7 +558,7 @@ extern "C" __global__ void GroupExit_fast(const int* __restrict__ in, long long 
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
+	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
 }
 
 #line 17 "barriers.go"
@@ -496,11 +589,11 @@ extern "C" __global__ void GroupExit_aliased(const int* in, long long in_len, in
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -514,8 +607,8 @@ extern "C" __global__ void GroupExit_aliased(const int* in, long long in_len, in
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -554,7 +647,7 @@ extern "C" __global__ void GroupExit_aliased_fast(const int* in, long long in_le
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
+	out[i] = (int)((unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (unsigned int)sh[l]);
 }
 
 #line 39 "barriers.go"
@@ -576,12 +669,12 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 #line 41 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0LL) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -589,12 +682,12 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 #line 45 "barriers.go"
 		__syncthreads();
 #line 46 "barriers.go"
-		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2LL == 0LL) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -605,7 +698,7 @@ extern "C" __global__ void ExitInIf(const int* __restrict__ in, long long in_len
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(unsigned int)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -663,12 +756,12 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 #line 41 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0LL) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -676,12 +769,12 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 #line 45 "barriers.go"
 		__syncthreads();
 #line 46 "barriers.go"
-		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((unsigned int)v + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2LL == 0LL) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -692,7 +785,7 @@ extern "C" __global__ void ExitInIf_aliased(const int* in, long long in_len, int
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(unsigned int)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -749,7 +842,7 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 #line 61 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long long r = 0LL; r < 8LL; r = (long long)((unsigned long long)r + 1ULL)) {
 #line 64 "barriers.go"
@@ -764,7 +857,7 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -772,13 +865,13 @@ extern "C" __global__ void Rounds(const int* __restrict__ in, long long in_len, 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -815,7 +908,7 @@ extern "C" __global__ void Rounds_fast(const int* __restrict__ in, long long in_
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
@@ -841,7 +934,7 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 #line 61 "barriers.go"
 	long long l = (long long)threadIdx.x;
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long long r = 0LL; r < 8LL; r = (long long)((unsigned long long)r + 1ULL)) {
 #line 64 "barriers.go"
@@ -856,7 +949,7 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -864,13 +957,13 @@ extern "C" __global__ void Rounds_aliased(const int* in, long long in_len, int* 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -907,7 +1000,7 @@ extern "C" __global__ void Rounds_aliased_fast(const int* in, long long in_len, 
 #line 71 "barriers.go"
 		__syncthreads();
 #line 72 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		__syncthreads();
 	}
@@ -926,6 +1019,16 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 	int dc_b7 = 0;
 	int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -937,11 +1040,12 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -949,21 +1053,53 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 		__syncthreads();
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3LL) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -972,6 +1108,7 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -983,18 +1120,36 @@ extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] * 2u);
 #line 88 "barriers.go"
 		__syncthreads();
 #line 89 "barriers.go"
 		out[i] = sh[(long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l)];
+#line 90 "barriers.go"
+		if (mode == 3LL) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -1012,6 +1167,16 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 	int dc_b7 = 0;
 	int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1023,11 +1188,12 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1035,21 +1201,53 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 		__syncthreads();
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3LL) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long long)((unsigned long long)l + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -1058,6 +1256,7 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1069,115 +1268,189 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1LL: {
+	case 1LL:
+	case 3LL: {
 #line 87 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] * 2u);
 #line 88 "barriers.go"
 		__syncthreads();
 #line 89 "barriers.go"
 		out[i] = sh[(long long)((unsigned long long)(long long)blockDim.x - 1ULL - (unsigned long long)l)];
+#line 90 "barriers.go"
+		if (mode == 3LL) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2LL: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		__syncthreads();
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 123 "barriers.go"
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__shared__ int sh4[64];
+#line 121 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 153 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__shared__ float sh4[64];
-#line 124 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__shared__ float sh5[64];
+#line 154 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1186,86 +1459,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1274,86 +1547,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__shared__ int sh5[64];
-#line 137 "barriers.go"
-	int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__shared__ int sh6[64];
+#line 167 "barriers.go"
+	int* sh = sh6;
+#line 168 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		__syncthreads();
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		__syncthreads();
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1361,79 +1634,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1441,74 +1714,74 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__shared__ float sh6[8][9];
-#line 158 "barriers.go"
-	float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__shared__ float sh7[8][9];
+#line 188 "barriers.go"
+	float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	__syncthreads();
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
@@ -1578,55 +1851,82 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 96 "barriers.go"
-float groupSum(float v, __local float* sh4, __global int* dc_fault, int dc_tag) {
+#line 106 "barriers.go"
+int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int* sh = sh4;
+#line 108 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 109 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 110 "barriers.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 111 "barriers.go"
+	if ((long)get_group_id(0) % 2L == 0L) {
+#line 112 "barriers.go"
+		return sh[0];
+	}
+#line 114 "barriers.go"
+	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
+}
+
+#line 126 "barriers.go"
+float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 97 "barriers.go"
-	__local float* sh = sh4;
-#line 98 "barriers.go"
+#line 127 "barriers.go"
+	__local float* sh = sh5;
+#line 128 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 99 "barriers.go"
+#line 129 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 100 "barriers.go"
+#line 130 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 101 "barriers.go"
+#line 131 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 102 "barriers.go"
+#line 132 "barriers.go"
 		if (l < s) {
-#line 103 "barriers.go"
+#line 133 "barriers.go"
 			dc_b3 = 0;
-			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 105 "barriers.go"
+#line 135 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 107 "barriers.go"
+#line 137 "barriers.go"
 	float r = sh[0];
-#line 108 "barriers.go"
+#line 138 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 109 "barriers.go"
+#line 139 "barriers.go"
 	return r;
 }
 
-#line 114 "barriers.go"
+#line 144 "barriers.go"
 float swapSum(float a, float b) {
-#line 115 "barriers.go"
+#line 145 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 116 "barriers.go"
+#line 146 "barriers.go"
 	return a - b;
 }
 
@@ -1658,11 +1958,11 @@ __kernel void GroupExit(__global const int* restrict in, long in_len, __global i
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -1676,8 +1976,8 @@ __kernel void GroupExit(__global const int* restrict in, long in_len, __global i
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -1716,7 +2016,7 @@ __kernel void GroupExit_fast(__global const int* restrict in, long in_len, __glo
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (uint)sh[l]);
+	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (uint)sh[l]);
 }
 
 #line 17 "barriers.go"
@@ -1747,11 +2047,11 @@ __kernel void GroupExit_aliased(__global const int* in, long in_len, __global in
 #line 24 "barriers.go"
 	if (i < n) {
 #line 25 "barriers.go"
-		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+		v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
 	}
 #line 27 "barriers.go"
 	dc_b2 = 0;
-	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 5, &dc_b2)];
+	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 7, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -1765,8 +2065,8 @@ __kernel void GroupExit_aliased(__global const int* in, long in_len, __global in
 	}
 #line 32 "barriers.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 6, &dc_b4)];
-	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 7, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 9, &dc_b8)]), &dc_b8));
+	dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 8, &dc_b4)];
+	int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 9, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 10, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8));
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -1805,7 +2105,7 @@ __kernel void GroupExit_aliased_fast(__global const int* in, long in_len, __glob
 		return;
 	}
 #line 32 "barriers.go"
-	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 8, &dc_b1)]), &dc_b1) + (uint)sh[l]);
+	out[i] = (int)((uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) + (uint)sh[l]);
 }
 
 #line 39 "barriers.go"
@@ -1827,12 +2127,12 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 #line 41 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0L) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1840,12 +2140,12 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 #line 45 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "barriers.go"
-		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2L == 0L) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1856,7 +2156,7 @@ __kernel void ExitInIf(__global const int* restrict in, long in_len, __global in
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(uint)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -1914,12 +2214,12 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 #line 41 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 42 "barriers.go"
-	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
+	int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1);
 #line 43 "barriers.go"
 	if (flag > 0L) {
 #line 44 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 11, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 13, &dc_b2)];
 		int dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1927,12 +2227,12 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 #line 45 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "barriers.go"
-		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 12, &dc_b4)]), &dc_b4));
+		v = (int)((uint)v + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4));
 #line 47 "barriers.go"
 		if (l % 2L == 0L) {
 #line 48 "barriers.go"
 			dc_b5 = 0;
-			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b5)];
+			dc_p6 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 15, &dc_b5)];
 			int dc_t2 = v;
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1943,7 +2243,7 @@ __kernel void ExitInIf_aliased(__global const int* in, long in_len, __global int
 	}
 #line 52 "barriers.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 14, &dc_b7)];
+	dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b7)];
 	int dc_t3 = (int)(-(uint)v);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
@@ -2000,7 +2300,7 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 #line 61 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long r = 0L; r < 8L; r = (long)((ulong)r + 1UL)) {
 #line 64 "barriers.go"
@@ -2015,7 +2315,7 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -2023,13 +2323,13 @@ __kernel void Rounds(__global const int* restrict in, long in_len, __global int*
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2066,7 +2366,7 @@ __kernel void Rounds_fast(__global const int* restrict in, long in_len, __global
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
@@ -2092,7 +2392,7 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 #line 61 "barriers.go"
 	long l = (long)get_local_id(0);
 #line 62 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 #line 63 "barriers.go"
 	for (long r = 0L; r < 8L; r = (long)((ulong)r + 1UL)) {
 #line 64 "barriers.go"
@@ -2107,7 +2407,7 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 		}
 #line 70 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 16, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 18, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -2115,13 +2415,13 @@ __kernel void Rounds_aliased(__global const int* in, long in_len, __global int* 
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 17, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 19, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 75 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 19, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 21, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2158,7 +2458,7 @@ __kernel void Rounds_aliased_fast(__global const int* in, long in_len, __global 
 #line 71 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 72 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1));
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1));
 #line 73 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
@@ -2177,6 +2477,16 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 	int dc_b7 = 0;
 	__global int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -2188,11 +2498,12 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2200,21 +2511,53 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3L) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -2223,6 +2566,7 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 
 #line 82 "barriers.go"
 __kernel void Switch_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -2234,18 +2578,36 @@ __kernel void Switch_fast(__global const int* restrict in, long in_len, __global
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		sh[l] = (int)((uint)in[i] * 2u);
 #line 88 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		out[i] = sh[(long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l)];
+#line 90 "barriers.go"
+		if (mode == 3L) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((uint)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -2263,6 +2625,16 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 	int dc_b7 = 0;
 	__global int (*dc_p8);
 	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global int (*dc_p18);
+	int dc_b19 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -2274,11 +2646,12 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 20, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3) * 2u);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 2u);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2286,21 +2659,53 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b4)];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 23, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b4)];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, sh[dc_ix((long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l), 64, dc_fault, dc_tag, 25, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-		break;
-	}
 #line 90 "barriers.go"
-	default: {
+		if (mode == 3L) {
 #line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 24, &dc_b7)];
-		int dc_t3 = dc_sel_i32((dc_b9 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b7)];
+		int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + 1u);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
+		}
+		break;
+	}
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		dc_b10 = 0;
+		dc_p11 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 28, &dc_b10)];
+		int dc_t4 = dc_sel_i32((dc_b12 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 29, &dc_b12)]), &dc_b12);
+		if (!dc_b10) {
+			*dc_p11 = dc_t4;
+		}
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		dc_b13 = 0;
+		dc_p14 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b13)];
+		int dc_t5 = dc_sel_i32((dc_b15 = 0, sh[dc_ix(dc_sel_i64((dc_b16 = 0, dc_rem_i64((long)((ulong)l + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b16))), &dc_b16), 64, dc_fault, dc_tag, 32, &dc_b15)]), &dc_b15);
+		if (!dc_b13) {
+			*dc_p14 = dc_t5;
+		}
+		break;
+	}
+#line 98 "barriers.go"
+	default: {
+#line 99 "barriers.go"
+		dc_b17 = 0;
+		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
+		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
 		}
 		break;
 	}
@@ -2309,6 +2714,7 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 
 #line 82 "barriers.go"
 __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -2320,115 +2726,189 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 #line 85 "barriers.go"
 	switch (mode) {
 #line 86 "barriers.go"
-	case 1L: {
+	case 1L:
+	case 3L: {
 #line 87 "barriers.go"
 		sh[l] = (int)((uint)in[i] * 2u);
 #line 88 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 89 "barriers.go"
 		out[i] = sh[(long)((ulong)(long)get_local_size(0) - 1UL - (ulong)l)];
+#line 90 "barriers.go"
+		if (mode == 3L) {
+#line 91 "barriers.go"
+			break;
+		}
+#line 93 "barriers.go"
+		out[i] = (int)((uint)out[i] + 1u);
 		break;
 	}
-#line 90 "barriers.go"
+#line 94 "barriers.go"
+	case 2L: {
+#line 95 "barriers.go"
+		sh[l] = in[i];
+#line 96 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 97 "barriers.go"
+		out[i] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
+		break;
+	}
+#line 98 "barriers.go"
 	default: {
-#line 91 "barriers.go"
+#line 99 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 123 "barriers.go"
+#line 120 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 120 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 107 "barriers.go"
+	__local int sh4[64];
+#line 121 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 122 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 153 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1);
-#line 125 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 155 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
+#line 158 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 123 "barriers.go"
+#line 153 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "barriers.go"
-	__local float sh4[64];
-#line 124 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 125 "barriers.go"
-	float a = in[i];
-#line 125 "barriers.go"
-	float b = 2.0f * in[i];
-#line 126 "barriers.go"
-	float total = groupSum(a, sh4, dc_fault, dc_tag);
 #line 127 "barriers.go"
+	__local float sh5[64];
+#line 154 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 155 "barriers.go"
+	float a = in[i];
+#line 155 "barriers.go"
+	float b = 2.0f * in[i];
+#line 156 "barriers.go"
+	float total = groupSum(a, sh5, dc_fault, dc_tag);
+#line 157 "barriers.go"
 	float d = swapSum(b, a);
-#line 128 "barriers.go"
-	out[i] = total + groupSum(b, sh4, dc_fault, dc_tag) * 0.5f + d;
+#line 158 "barriers.go"
+	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2437,86 +2917,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2525,86 +3005,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 31, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 136 "barriers.go"
+#line 166 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 137 "barriers.go"
-	__local int sh5[64];
-#line 137 "barriers.go"
-	__local int* sh = sh5;
-#line 138 "barriers.go"
+#line 167 "barriers.go"
+	__local int sh6[64];
+#line 167 "barriers.go"
+	__local int* sh = sh6;
+#line 168 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 138 "barriers.go"
+#line 168 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 139 "barriers.go"
+#line 169 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 140 "barriers.go"
+#line 170 "barriers.go"
 	int acc[4] = {0};
-#line 141 "barriers.go"
+#line 171 "barriers.go"
 	pair p = {0};
-#line 142 "barriers.go"
+#line 172 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 143 "barriers.go"
+#line 173 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 144 "barriers.go"
+#line 174 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 145 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 32, &dc_b1)]), &dc_b1);
-#line 146 "barriers.go"
+#line 175 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
+#line 176 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 147 "barriers.go"
+#line 177 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 148 "barriers.go"
+#line 178 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 150 "barriers.go"
+#line 180 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2612,79 +3092,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2692,74 +3172,74 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 34, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 35, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 37, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 38, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 157 "barriers.go"
+#line 187 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 158 "barriers.go"
-	__local float sh6[8][9];
-#line 158 "barriers.go"
-	__local float (*tile)[9] = sh6;
-#line 159 "barriers.go"
+#line 188 "barriers.go"
+	__local float sh7[8][9];
+#line 188 "barriers.go"
+	__local float (*tile)[9] = sh7;
+#line 189 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 159 "barriers.go"
+#line 189 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 160 "barriers.go"
+#line 190 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 161 "barriers.go"
+#line 191 "barriers.go"
 	if (x < w && y < h) {
-#line 162 "barriers.go"
+#line 192 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 164 "barriers.go"
+#line 194 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 165 "barriers.go"
+#line 195 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 166 "barriers.go"
+#line 196 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 167 "barriers.go"
+#line 197 "barriers.go"
 	if (ox < h && oy < w) {
-#line 168 "barriers.go"
+#line 198 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
@@ -2859,14 +3339,16 @@ var dcKernelRounds = &runtime.Kernel{
 }
 
 var dcKernelSwitch = &runtime.Kernel{
-	Aliased: "Switch_aliased",
-	Barrier: true,
-	Checked: true,
+	Aliased:     "Switch_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "Switch",
@@ -2883,6 +3365,30 @@ var dcKernelSwitch = &runtime.Kernel{
 		Kind: runtime.ScalarParam,
 		Name: "mode",
 		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
+var dcKernelFallback = &runtime.Kernel{
+	Aliased:     "Fallback_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Fallback",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
 	}},
 	SharedBytes: 256,
 }
@@ -3058,12 +3564,35 @@ func LaunchSwitch(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Switch", g, func(dc_t dc.Thread) {
-				dc_cpu_Switch_fast(dc_t, dc_s0, dc_s1, mode, dc_f)
+			return cpu.Run("Switch", g, func(dc_g0, dc_g1 int) {
+				dc_m := dc_scratch_Switch.Get()
+				dc_cpu_Switch_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, mode, dc_f)
+				dc_scratch_Switch.Put(dc_m)
 			})
 		}
-		return cpu.RunGroups("Switch", g, func(dc_t dc.Thread) {
-			dc_cpu_Switch(dc_t, dc_s0, dc_s1, mode, dc_f)
+		return cpu.Run("Switch", g, func(dc_g0, dc_g1 int) {
+			dc_m := dc_scratch_Switch.Get()
+			dc_cpu_Switch(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, mode, dc_f)
+			dc_scratch_Switch.Put(dc_m)
+		})
+	})
+}
+
+// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+	return dev.Launch(dcKernelFallback, g, []runtime.Arg{in, out}, func(dc_c *runtime.Call) error {
+		dc_s0 := in.HostSlice()
+		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
+				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
+		return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
+			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, dc_f)
 		})
 	})
 }
@@ -3192,9 +3721,9 @@ dc_group:
 						l := dc_lx
 						var v int32
 						if i < n {
-							v = (*cpu.Index(dc_f, 4, in, int(i), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 5, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 					}
 				}
 			}
@@ -3225,7 +3754,7 @@ dc_group:
 								continue dc_L2
 							}
 						}
-						(*cpu.Index(dc_f, 6, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, sh_2[:], int(cpu.Rem(dc_f, 7, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 9, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 8, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -3318,7 +3847,7 @@ dc_group:
 								continue dc_L2
 							}
 						}
-						out[i_2] = (*cpu.Index(dc_f, 8, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
+						out[i_2] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
 					}
 				}
 			}
@@ -3378,7 +3907,7 @@ dc_group:
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_v[dc_tid] = (*cpu.Index(dc_f, 10, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_v[dc_tid] = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -3399,7 +3928,7 @@ dc_group:
 							if dc_pt_dc_done[dc_tid] {
 								continue dc_L2
 							}
-							(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
+							(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
 						}
 					}
 				}
@@ -3420,9 +3949,9 @@ dc_group:
 							if dc_pt_dc_done[dc_tid] {
 								continue dc_L3
 							}
-							dc_pt_v[dc_tid] += (*cpu.Index(dc_f, 12, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
+							dc_pt_v[dc_tid] += (*cpu.Index(dc_f, 14, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
 							if l_3%2 == 0 {
-								(*cpu.Index(dc_f, 13, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
+								(*cpu.Index(dc_f, 15, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
 								{
 									dc_pt_dc_done[dc_tid] = true
 									dc_ndone++
@@ -3451,7 +3980,7 @@ dc_group:
 						if dc_pt_dc_done[dc_tid] {
 							continue dc_L4
 						}
-						(*cpu.Index(dc_f, 14, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_pt_v[dc_tid]
+						(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_pt_v[dc_tid]
 					}
 				}
 			}
@@ -3606,7 +4135,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_acc[dc_tid] = (*cpu.Index(dc_f, 15, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_acc[dc_tid] = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -3636,7 +4165,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 									continue dc_L1
 								}
 							}
-							(*cpu.Index(dc_f, 16, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+							(*cpu.Index(dc_f, 18, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
 						}
 					}
 				}
@@ -3660,7 +4189,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_3 := dc_sh2
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 18, sh_3[:], int(cpu.Rem(dc_f, 17, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -3676,7 +4205,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 19, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
 					}
 				}
 			}
@@ -3761,7 +4290,7 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_3 := dc_sh2
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 18, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -3782,40 +4311,273 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	}
 }
 
-// dc_cpu_Switch runs one thread of kernel Switch.
-func dc_cpu_Switch(dc_t dc.Thread, in []int32, out []int32, mode int, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh3
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	switch mode {
-	case 1:
-		(*cpu.Index(dc_f, 20, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 21, in, int(i), dc_x, dc_y, dc_z)) * 2
-		dc_t.Barrier()
-		(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, sh[:], int(dc_t.GroupSizeX()-1-l), dc_x, dc_y, dc_z))
-	default:
-		(*cpu.Index(dc_f, 24, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 25, in, int(i), dc_x, dc_y, dc_z))
+// dc_scratch_Switch holds the working memory of Switch's groups.
+var dc_scratch_Switch cpu.Scratches
+
+// dc_cpu_Switch runs groups [dc_g0, dc_g1) of kernel Switch, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, mode int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [64]int32{}
+		dc_brk := 0
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh3
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+					}
+				}
+			}
+		}
+		dc_tag := mode
+		for dc_once := true; dc_once; dc_once = false {
+			if dc_tag == 1 || dc_tag == 3 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh3
+								i_2 := dc_x
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_3 := dc_sh3
+								i_3 := dc_x
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 24, out, int(i_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 25, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
+								if mode == 3 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
+								}
+								(*cpu.Index(dc_f, 27, out, int(i_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 27, out, int(i_3), dc_x, dc_y, dc_z)) + 1
+							}
+						}
+					}
+				}
+				if dc_brk == 1 {
+					dc_brk = 0
+					break
+				}
+			} else if dc_tag == 2 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_4 := dc_sh3
+								i_4 := dc_x
+								l_4 := dc_lx
+								(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_5 := dc_sh3
+								i_5 := dc_x
+								l_5 := dc_lx
+								(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			} else {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								i_6 := dc_x
+								(*cpu.Index(dc_f, 33, out, int(i_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
-// dc_cpu_Switch_fast runs one thread of kernel Switch.
-func dc_cpu_Switch_fast(dc_t dc.Thread, in []int32, out []int32, mode int, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[64]int32](dc_t)
+// dc_cpu_Switch_fast runs groups [dc_g0, dc_g1) of kernel Switch, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, mode int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [64]int32{}
+		dc_brk := 0
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						sh := dc_sh3
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+					}
+				}
+			}
+		}
+		dc_tag := mode
+		for dc_once := true; dc_once; dc_once = false {
+			if dc_tag == 1 || dc_tag == 3 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								sh_2 := dc_sh3
+								i_2 := dc_x
+								l_2 := dc_lx
+								sh_2[l_2] = in[i_2] * 2
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								sh_3 := dc_sh3
+								i_3 := dc_x
+								l_3 := dc_lx
+								out[i_3] = sh_3[dc_gs.X-1-l_3]
+								if mode == 3 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
+								}
+								out[i_3] = out[i_3] + 1
+							}
+						}
+					}
+				}
+				if dc_brk == 1 {
+					dc_brk = 0
+					break
+				}
+			} else if dc_tag == 2 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								sh_4 := dc_sh3
+								i_4 := dc_x
+								l_4 := dc_lx
+								sh_4[l_4] = in[i_4]
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_5 := dc_sh3
+								i_5 := dc_x
+								l_5 := dc_lx
+								out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			} else {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								i_6 := dc_x
+								out[i_6] = in[i_6]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Fallback runs one thread of kernel Fallback.
+func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh4 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh3
 	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	switch mode {
-	case 1:
-		sh[l] = in[i] * 2
-		dc_t.Barrier()
-		out[i] = sh[dc_t.GroupSizeX()-1-l]
-	default:
-		out[i] = in[i]
-	}
+	(*cpu.Index(dc_f, 35, out, int(i), dc_x, dc_y, dc_z)) = dc_pickHalf(dc_t, (*cpu.Index(dc_f, 36, in, int(i), dc_x, dc_y, dc_z)), dc_sh4, dc_f, dc_x, dc_y, dc_z)
+}
+
+// dc_cpu_Fallback_fast runs one thread of kernel Fallback.
+func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh4 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	i := dc_t.GlobalX()
+	out[i] = dc_pickHalf(dc_t, in[i], dc_sh4, dc_f, dc_x, dc_y, dc_z)
 }
 
 // dc_scratch_Inline holds the working memory of Inline's groups.
@@ -3826,7 +4588,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh4 := cpu.Shared[[64]float32](dc_m, 0)
+	dc_sh5 := cpu.Shared[[64]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -3834,7 +4596,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh4 = [64]float32{}
+		*dc_sh5 = [64]float32{}
 		dc_pt_a := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_b := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_total := cpu.PerThread[float32](dc_m, 3, dc_nt)
@@ -3854,8 +4616,8 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						i := dc_x
-						dc_pt_a[dc_tid] = (*cpu.Index(dc_f, 26, in, int(i), dc_x, dc_y, dc_z))
-						dc_pt_b[dc_tid] = 2 * (*cpu.Index(dc_f, 27, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_a[dc_tid] = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_b[dc_tid] = 2 * (*cpu.Index(dc_f, 38, in, int(i), dc_x, dc_y, dc_z))
 						dc_pt_total[dc_tid] = 0
 					}
 				}
@@ -3872,9 +4634,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							v := dc_pt_a[dc_tid]
-							sh := dc_sh4
+							sh := dc_sh5
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 						}
 					}
 				}
@@ -3889,10 +4651,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh4
+								sh_2 := dc_sh5
 								l_2 := dc_lx
 								{
-									(*cpu.Index(dc_f, 2, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -3904,7 +4666,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							sh_3 := dc_sh4
+							sh_3 := dc_sh5
 							dc_pt_r[dc_tid] = sh_3[0]
 						}
 					}
@@ -3975,9 +4737,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							v_2 := dc_pt_b[dc_tid]
-							sh_4 := dc_sh4
+							sh_4 := dc_sh5
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 0, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
 						}
 					}
 				}
@@ -3992,10 +4754,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh4
+								sh_5 := dc_sh5
 								l_4 := dc_lx
 								{
-									(*cpu.Index(dc_f, 2, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -4007,7 +4769,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							sh_6 := dc_sh4
+							sh_6 := dc_sh5
 							dc_pt_r_2[dc_tid] = sh_6[0]
 						}
 					}
@@ -4034,7 +4796,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 28, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_total[dc_tid] + dc_pt_dc_r[dc_tid]*0.5 + dc_pt_d[dc_tid]
+						(*cpu.Index(dc_f, 39, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_total[dc_tid] + dc_pt_dc_r[dc_tid]*0.5 + dc_pt_d[dc_tid]
 					}
 				}
 			}
@@ -4047,7 +4809,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh4 := cpu.Shared[[64]float32](dc_m, 0)
+	dc_sh5 := cpu.Shared[[64]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4055,7 +4817,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh4 = [64]float32{}
+		*dc_sh5 = [64]float32{}
 		dc_pt_a := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_b := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_total := cpu.PerThread[float32](dc_m, 3, dc_nt)
@@ -4090,9 +4852,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							v := dc_pt_a[dc_tid]
-							sh := dc_sh4
+							sh := dc_sh5
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 						}
 					}
 				}
@@ -4107,10 +4869,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh4
+								sh_2 := dc_sh5
 								l_2 := dc_lx
 								{
-									(*cpu.Index(dc_f, 2, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -4122,7 +4884,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							sh_3 := dc_sh4
+							sh_3 := dc_sh5
 							dc_pt_r[dc_tid] = sh_3[0]
 						}
 					}
@@ -4193,9 +4955,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							v_2 := dc_pt_b[dc_tid]
-							sh_4 := dc_sh4
+							sh_4 := dc_sh5
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 0, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
 						}
 					}
 				}
@@ -4210,10 +4972,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh4
+								sh_5 := dc_sh5
 								l_4 := dc_lx
 								{
-									(*cpu.Index(dc_f, 2, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -4225,7 +4987,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							sh_6 := dc_sh4
+							sh_6 := dc_sh5
 							dc_pt_r_2[dc_tid] = sh_6[0]
 						}
 					}
@@ -4265,7 +5027,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh5 := cpu.Shared[[64]int32](dc_m, 0)
+	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4273,7 +5035,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh5 = [64]int32{}
+		*dc_sh6 = [64]int32{}
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
@@ -4284,7 +5046,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_pt_k[dc_tid] = k
-						sh := dc_sh5
+						sh := dc_sh6
 						_ = sh
 						i := dc_x
 						_ = i
@@ -4311,10 +5073,10 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh5
+							sh_2 := dc_sh6
 							i_2 := dc_x
 							l_2 := dc_lx
-							(*cpu.Index(dc_f, 29, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+							(*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
 						}
 					}
 				}
@@ -4328,9 +5090,9 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sh_3 := dc_sh5
+							sh_3 := dc_sh6
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 32, sh_3[:], int(cpu.Rem(dc_f, 31, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 43, sh_3[:], int(cpu.Rem(dc_f, 42, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 							dc_pt_p[dc_tid].lo = dc_pt_p[dc_tid].lo + dc_pt_acc[dc_tid][r]
 							dc_pt_p[dc_tid].hi = dc_pt_p[dc_tid].hi - dc_pt_acc[dc_tid][r]
 						}
@@ -4348,7 +5110,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						i_3 := dc_x
-						(*cpu.Index(dc_f, 33, out, int(i_3), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid][0] + dc_pt_acc[dc_tid][1]*2 + dc_pt_acc[dc_tid][2]*3 + dc_pt_acc[dc_tid][3]*4 + dc_pt_p[dc_tid].lo*int32(dc_pt_k[dc_tid]) + dc_pt_p[dc_tid].hi
+						(*cpu.Index(dc_f, 44, out, int(i_3), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid][0] + dc_pt_acc[dc_tid][1]*2 + dc_pt_acc[dc_tid][2]*3 + dc_pt_acc[dc_tid][3]*4 + dc_pt_p[dc_tid].lo*int32(dc_pt_k[dc_tid]) + dc_pt_p[dc_tid].hi
 					}
 				}
 			}
@@ -4361,7 +5123,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh5 := cpu.Shared[[64]int32](dc_m, 0)
+	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4369,7 +5131,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh5 = [64]int32{}
+		*dc_sh6 = [64]int32{}
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
@@ -4380,7 +5142,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_pt_k[dc_tid] = k
-						sh := dc_sh5
+						sh := dc_sh6
 						_ = sh
 						i := dc_x
 						_ = i
@@ -4404,7 +5166,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
-							sh_2 := dc_sh5
+							sh_2 := dc_sh6
 							i_2 := dc_x
 							l_2 := dc_lx
 							sh_2[l_2] = in[i_2] + int32(r)
@@ -4421,9 +5183,9 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sh_3 := dc_sh5
+							sh_3 := dc_sh6
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 32, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 43, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
 							dc_pt_p[dc_tid].lo = dc_pt_p[dc_tid].lo + dc_pt_acc[dc_tid][r]
 							dc_pt_p[dc_tid].hi = dc_pt_p[dc_tid].hi - dc_pt_acc[dc_tid][r]
 						}
@@ -4454,7 +5216,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh6 := cpu.Shared[[8][9]float32](dc_m, 0)
+	dc_sh7 := cpu.Shared[[8][9]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4462,7 +5224,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh6 = [8][9]float32{}
+		*dc_sh7 = [8][9]float32{}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4471,13 +5233,13 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						tile := dc_sh6
+						tile := dc_sh7
 						x := dc_x
 						y := dc_y
 						lx := dc_lx
 						ly := dc_ly
 						if x < w && y < h {
-							(*cpu.Index(dc_f, 35, (*cpu.Index(dc_f, 34, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 36, in, int(y*w+x), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 46, (*cpu.Index(dc_f, 45, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, in, int(y*w+x), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -4491,13 +5253,13 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						tile_2 := dc_sh6
+						tile_2 := dc_sh7
 						lx_2 := dc_lx
 						ly_2 := dc_ly
 						ox := dc_gy*dc_gs.Y + lx_2
 						oy := dc_gx*dc_gs.X + ly_2
 						if ox < h && oy < w {
-							(*cpu.Index(dc_f, 37, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, (*cpu.Index(dc_f, 38, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 48, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 50, (*cpu.Index(dc_f, 49, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -4511,7 +5273,7 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh6 := cpu.Shared[[8][9]float32](dc_m, 0)
+	dc_sh7 := cpu.Shared[[8][9]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4519,14 +5281,14 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh6 = [8][9]float32{}
+		*dc_sh7 = [8][9]float32{}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
-						tile := dc_sh6
+						tile := dc_sh7
 						x := dc_x
 						y := dc_y
 						lx := dc_lx
@@ -4542,7 +5304,7 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tile_2 := dc_sh6
+						tile_2 := dc_sh7
 						lx_2 := dc_lx
 						ly_2 := dc_ly
 						ox := dc_gy*dc_gs.Y + lx_2
@@ -4557,15 +5319,27 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	}
 }
 
-// dc_groupSum is device function groupSum.
-func dc_groupSum(dc_t dc.Thread, v float32, dc_sh4 *[64]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
+// dc_pickHalf is device function pickHalf.
+func dc_pickHalf(dc_t dc.Thread, v int32, dc_sh4 *[64]int32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) int32 {
 	sh := dc_sh4
 	l := dc_t.LocalX()
 	(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 	dc_t.Barrier()
+	if dc_t.GroupX()%2 == 0 {
+		return sh[0]
+	}
+	return (*cpu.Index(dc_f, 1, sh[:], int(l), dc_x, dc_y, dc_z))
+}
+
+// dc_groupSum is device function groupSum.
+func dc_groupSum(dc_t dc.Thread, v float32, dc_sh5 *[64]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
+	sh := dc_sh5
+	l := dc_t.LocalX()
+	(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+	dc_t.Barrier()
 	for s := dc_t.GroupSizeX() / 2; s > 0; s /= 2 {
 		if l < s {
-			(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, sh[:], int(l+s), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 4, sh[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh[:], int(l), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh[:], int(l+s), dc_x, dc_y, dc_z))
 		}
 		dc_t.Barrier()
 	}
