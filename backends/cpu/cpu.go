@@ -49,10 +49,10 @@ func (driver) Open() (runtime.Backend, error) { return newBackend(), nil }
 type backend struct {
 	mu sync.Mutex
 	// queue[head:] are the launches not yet started.
-	queue []*launch
-	head  int
-	free  []*launch // finished launches, for Launch to reuse
-	running bool // the device is scheduled on the pool or being drained
+	queue   []*launch
+	head    int
+	free    []*launch // finished launches, for Launch to reuse
+	running bool      // the device is scheduled on the pool or being drained
 	// drained counts the times the queue ran empty; waiters compare it
 	// with the count when they started waiting.
 	drained uint64
