@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/runtime"
 )
 
 // The CPU backend runs everything on one pool of worker goroutines shared
@@ -117,9 +118,12 @@ func (p *workerPool) schedule(b *backend) {
 type poolJob struct {
 	kernel string
 	body   func(g0, g1 int)
-	n      int
-	chunks int
-	next   atomic.Int64 // the next chunk to take
+	// call and callBody replace body for RunCall.
+	call     *runtime.Call
+	callBody func(c *runtime.Call, g0, g1 int)
+	n        int
+	chunks   int
+	next     atomic.Int64 // the next chunk to take
 
 	// helpers counts the workers running chunks of the job; they join
 	// while the job is listed in pool.jobs.
@@ -133,6 +137,11 @@ type poolJob struct {
 // start lists a job running body over n groups in chunks chunks and wakes
 // workers to help with it.
 func (p *workerPool) start(kernel string, body func(g0, g1 int), n, chunks, procs int) *poolJob {
+	return p.startJob(kernel, body, nil, nil, n, chunks, procs)
+}
+
+// startJob is start for Run (body) or RunCall (call and callBody).
+func (p *workerPool) startJob(kernel string, body func(g0, g1 int), call *runtime.Call, callBody func(c *runtime.Call, g0, g1 int), n, chunks, procs int) *poolJob {
 	p.mu.Lock()
 	p.grow(procs)
 	var j *poolJob
@@ -144,6 +153,7 @@ func (p *workerPool) start(kernel string, body func(g0, g1 int), n, chunks, proc
 		j = &poolJob{}
 	}
 	j.kernel, j.body, j.n, j.chunks = kernel, body, n, chunks
+	j.call, j.callBody = call, callBody
 	j.next.Store(0)
 	p.jobs = append(p.jobs, j)
 	// The caller runs chunks too, so chunks-1 workers at most are useful.
@@ -171,6 +181,7 @@ func (p *workerPool) finish(j *poolJob) error {
 	j.helpers.Wait()
 	err := j.err
 	j.body, j.err, j.kernel = nil, nil, ""
+	j.call, j.callBody = nil, nil
 	p.mu.Lock()
 	p.free = append(p.free, j)
 	p.mu.Unlock()
@@ -191,7 +202,13 @@ func (j *poolJob) runChunks() {
 		if c < r {
 			g1++
 		}
-		if err := runChunk(j.kernel, j.body, g0, g1); err != nil {
+		var err error
+		if j.callBody != nil {
+			err = runCallChunk(j.call, j.callBody, g0, g1)
+		} else {
+			err = runChunk(j.kernel, j.body, g0, g1)
+		}
+		if err != nil {
 			j.fail(g0, err)
 		}
 	}

@@ -1,0 +1,59 @@
+package cpu
+
+import (
+	goruntime "runtime"
+	"runtime/debug"
+	"unsafe"
+
+	"github.com/dotcompute/dc/runtime"
+)
+
+// RunCall is Run for generated launchers that take their arguments from
+// the Call: it runs the groups of c.Grid in chunks, calling body(c, g0, g1)
+// for each chunk [g0, g1) on the calling goroutine and on the pool's
+// workers. body is a package-level function, so a launch allocates no
+// closure. A panic in body is recovered as Run's are, into a *PanicError
+// naming c.Kernel.
+func RunCall(c *runtime.Call, body func(c *runtime.Call, g0, g1 int)) error {
+	name := c.Kernel.Name
+	n, err := groupCount(name, c.Grid)
+	if err != nil {
+		return err
+	}
+	procs := goruntime.GOMAXPROCS(0)
+	chunks := chunkCount(c.Grid, n, procs)
+	if chunks == 1 {
+		return runCallChunk(c, body, 0, n)
+	}
+	j := pool.startJob(name, nil, c, body, n, chunks, procs)
+	j.runChunks()
+	return pool.finish(j)
+}
+
+// runCallChunk calls body(c, g0, g1), recovering a panic.
+func runCallChunk(c *runtime.Call, body func(c *runtime.Call, g0, g1 int), g0, g1 int) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Kernel: c.Kernel.Name, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	body(c, g0, g1)
+	return nil
+}
+
+// SliceArg returns argument i of c, a buffer on the CPU backend, as the
+// kernel's slice: its host memory as c.Args[i].Len elements of type T.
+func SliceArg[T any](c *runtime.Call, i int) []T {
+	a := &c.Args[i]
+	if a.Len == 0 || len(a.Host) == 0 {
+		return []T{}
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(a.Host))), a.Len)
+}
+
+// ScalarArg returns argument i of c, a scalar of type T.
+func ScalarArg[T any](c *runtime.Call, i int) T {
+	var v T
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&v)), unsafe.Sizeof(v)), c.Args[i].Scalar)
+	return v
+}
