@@ -3481,6 +3481,11 @@ func LaunchGEMM(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *r
 		dc_s2 := c.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
+			if dc_c.Aliased() {
+				return cpu.Run("GEMM", g, func(dc_g0, dc_g1 int) {
+					dc_cpu_GEMM_aliased_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
+				})
+			}
 			return cpu.Run("GEMM", g, func(dc_g0, dc_g1 int) {
 				dc_cpu_GEMM_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
 			})
@@ -3739,6 +3744,42 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 
 // dc_cpu_GEMM_fast runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
 func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_y
+						j := dc_x
+						if i < m && j < n {
+							c[i*n+j] = 0
+							{
+								p := 0
+								if p < k {
+									dc_r1 := c[i*n+j]
+									for ; p < k; p++ {
+										dc_r1 += a[i*k+p] * b[p*n+j]
+									}
+									c[i*n+j] = dc_r1
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
+func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {

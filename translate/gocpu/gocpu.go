@@ -117,30 +117,45 @@ func Func(f *ir.Func) jen.Code {
 //	func dc_cpu_<k.Name>(dc_t dc.Thread, params...)
 //
 // A kernel with launch conditions (ir.FastConditions) gets a second
-// function, FastKernelName(k), without the checks they prove.
+// function, FastKernelName(k), without the checks they prove. A loop-form
+// body that keeps accumulations in locals where it may (see scalarize)
+// comes with its plain form for aliased launches, AliasedKernelName(k)
+// (and its fast form, with FastSuffix), where that rewrite needs one.
 func Kernel(k *ir.Kernel) jen.Code {
-	var pre *jen.Statement = jen.Null()
+	code := jen.Null()
 	if !Loop(k) {
 		if _, err := Group(k); err == nil {
-			pre = jen.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
+			code.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
 				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 		}
 	}
-	if ir.FastConditions(k) == nil {
-		return pre.Add(kernelVariant(k, false))
+	code.Add(kernelVariant(k, false, false))
+	if hasAliased(k, false) {
+		code.Line().Line().Add(kernelVariant(k, false, true))
 	}
-	return pre.Add(kernelVariant(k, false)).Line().Line().Add(kernelVariant(k, true))
+	if ir.FastConditions(k) != nil {
+		code.Line().Line().Add(kernelVariant(k, true, false))
+		if hasAliased(k, true) {
+			code.Line().Line().Add(kernelVariant(k, true, true))
+		}
+	}
+	return code
 }
 
 // FastKernelName returns the Go name of kernel k's fast CPU body.
 func FastKernelName(k *ir.Kernel) string { return KernelName(k) + "_fast" }
 
+// AliasedKernelName returns the Go name of kernel k's CPU body for
+// aliased launches (runtime.Call.Aliased).
+func AliasedKernelName(k *ir.Kernel) string { return KernelName(k) + "_aliased" }
+
 // kernelVariant returns one CPU body of k; fast leaves out the checks the
-// launch conditions prove.
-func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
+// launch conditions prove; aliased prints the body as written, for
+// aliased launches, rather than with accumulations in locals.
+func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 	in := analyze(k.Body)
 	p := newPrinter(in, k.Params, nil)
-	p.kernel, p.fast = true, fast
+	p.kernel, p.fast, p.aliased = true, fast, aliased
 	var params []jen.Code
 	for _, v := range k.Params {
 		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
@@ -158,11 +173,16 @@ func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
 		return p.groupKernel(k, g, params)
 	}
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
-	// body is analysed again without it.
+	// body is analysed again without it, and after scalar replacement.
 	body, bound, _ := xGuard(k)
-	if bound != nil {
+	if !aliased {
+		if r := scalarize(body, checkActive(fast)); r != nil {
+			body = r.body
+		}
+	}
+	if body != k.Body {
 		p = newPrinter(analyze(body), k.Params, nil)
-		p.kernel, p.fast = true, fast
+		p.kernel, p.fast, p.aliased = true, fast, aliased
 	}
 	return p.loopKernel(k, body, bound, params)
 }
@@ -208,7 +228,9 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 //
 //	func(*runtime.Call) error { return cpu.Run("<k.Name>", grid, func(dc_g0, dc_g1 int) { dc_cpu_K(grid, dc_g0, dc_g1, ...) }) }
 //
-// or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread).
+// or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread). A
+// fast launch (runtime.Call.Fast) runs FastKernelName(k), and an aliased
+// one (runtime.Call.Aliased) AliasedKernelName(k) where Kernel prints it.
 // grid is the launcher's dc.Grid expression and args[i] the launcher's
 // parameter name for k.Params[i], a *runtime.Buffer[T] for a slice
 // parameter: its host slice is taken once, before the groups run. args
@@ -228,9 +250,13 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		}
 		pass = append(pass, arg)
 	}
+	conds := ir.FastConditions(k)
+	aliased, fastAliased := hasAliased(k, false), conds != nil && hasAliased(k, true)
 	call := jen.Id("_").Op("*").Qual(runtimePath, "Call")
-	if k.Checked {
+	if k.Checked || aliased || fastAliased {
 		call = jen.Id("dc_c").Op("*").Qual(runtimePath, "Call")
+	}
+	if k.Checked {
 		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
 	}
@@ -255,8 +281,17 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 				jen.Id(name).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
 			))
 	}
-	if ir.FastConditions(k) != nil { // the kernel is checked: dc_c is named
-		stmts = append(stmts, jen.If(jen.Id("dc_c").Dot("Fast")).Block(jen.Return(runs(FastKernelName(k)))))
+	isAliased := func() jen.Code { return jen.Id("dc_c").Dot("Aliased").Call() }
+	if conds != nil { // the kernel is checked: dc_c is named
+		var fast []jen.Code
+		if fastAliased {
+			fast = append(fast, jen.If(isAliased()).Block(jen.Return(runs(AliasedKernelName(k)+"_fast"))))
+		}
+		fast = append(fast, jen.Return(runs(FastKernelName(k))))
+		stmts = append(stmts, jen.If(jen.Id("dc_c").Dot("Fast")).Block(fast...))
+	}
+	if aliased {
+		stmts = append(stmts, jen.If(isAliased()).Block(jen.Return(runs(AliasedKernelName(k)))))
 	}
 	run := runs(KernelName(k))
 	stmts = append(stmts, jen.Return(run))
