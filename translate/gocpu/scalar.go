@@ -22,11 +22,15 @@ import (
 //	p := 0
 //	if p < k {
 //		dc_r1 := c[i*n+j]
+//		dc_h1 := i * k
 //		for ; p < k; p++ {
-//			dc_r1 += a[i*k+p] * b[p*n+j]
+//			dc_r1 += a[dc_h1+p] * b[p*n+j]
 //		}
 //		c[i*n+j] = dc_r1
 //	}
+//
+// computing the loop-invariant part of the other indices once, too, as Go
+// does not move it out of the loop itself.
 //
 // The element is read and written only when the loop runs, and each of its
 // iterations writes it (see candidate), so the rewrite reads and writes the
@@ -70,7 +74,8 @@ func scalarize(body *ir.Block, active func(*ir.Check) bool) *scalarized {
 type scalarizer struct {
 	active func(*ir.Check) bool
 	out    *scalarized
-	n      int // locals introduced so far
+	n      int // accumulators introduced so far
+	h      int // hoisted values introduced so far
 }
 
 // block rewrites the loops among b's statements, and those nested in them.
@@ -112,14 +117,39 @@ func (r *scalarizer) rewrite(f *ir.ForStmt, c *accumElem) ir.Stmt {
 	r.n++
 	tmp := &ir.Var{Name: "dc_r" + strconv.Itoa(r.n), Type: c.elem.T, Kind: ir.Local, Pos: f.Pos}
 	r.out.reads = r.out.reads || c.reads
-	replace := func(e ir.Expr) ir.Expr {
+	// Every s[idx] becomes the local. In the index of every other element
+	// read, loop-invariant arithmetic (i*k in a[i*k+p]) is computed once,
+	// before the loop: Go does not move it out of loops itself.
+	var hoisted []ir.Stmt
+	hoist := func(e ir.Expr) ir.Expr {
+		for _, h := range hoisted {
+			if d := h.(*ir.DeclStmt); sameExpr(d.Init, e) {
+				return &ir.VarRef{Var: d.Var}
+			}
+		}
+		r.h++
+		v := &ir.Var{Name: "dc_h" + strconv.Itoa(r.h), Type: e.Type(), Kind: ir.Local, Pos: f.Pos}
+		hoisted = append(hoisted, &ir.DeclStmt{Pos: f.Pos, Var: v, Init: e})
+		return &ir.VarRef{Var: v}
+	}
+	var rw func(e ir.Expr, inIndex bool) ir.Expr
+	rw = func(e ir.Expr, inIndex bool) ir.Expr {
 		return ir.RewriteExpr(e, func(x ir.Expr) (ir.Expr, bool) {
-			if ix, ok := x.(*ir.Index); ok && sameExpr(ix, c.elem) {
-				return &ir.VarRef{Var: tmp}, true
+			if ix, ok := x.(*ir.Index); ok {
+				if sameExpr(ix, c.elem) {
+					return &ir.VarRef{Var: tmp}, true
+				}
+				n := *ix
+				n.X, n.Index = rw(ix.X, inIndex), rw(ix.Index, true)
+				return &n, true
+			}
+			if inIndex && hoistable(x, c.assigned, r.active) {
+				return hoist(x), true
 			}
 			return nil, false
 		})
 	}
+	replace := func(e ir.Expr) ir.Expr { return rw(e, false) }
 	// The init and the guard run before the load: they keep reading
 	// memory.
 	init, cond := f.Init, f.Cond
@@ -155,7 +185,7 @@ func (r *scalarizer) rewrite(f *ir.ForStmt, c *accumElem) ir.Stmt {
 	})
 	load := &ir.DeclStmt{Pos: f.Pos, Var: tmp, Init: c.elem}
 	store := &ir.AssignStmt{Pos: f.Pos, Target: c.elem, Value: &ir.VarRef{Var: tmp}}
-	inner := []ir.Stmt{load, f, store}
+	inner := append(append([]ir.Stmt{load}, hoisted...), f, store)
 	var stmts []ir.Stmt
 	if b, ok := init.(*ir.Block); ok {
 		// An init of several statements: they declare variables the
@@ -176,8 +206,9 @@ func (r *scalarizer) rewrite(f *ir.ForStmt, c *accumElem) ir.Stmt {
 
 // accumElem is an element a loop accumulates into.
 type accumElem struct {
-	elem  *ir.Index // s[idx]
-	reads bool      // the loop reads a read-only slice parameter
+	elem     *ir.Index        // s[idx]
+	reads    bool             // the loop reads a read-only slice parameter
+	assigned map[*ir.Var]bool // the variables the loop sets
 }
 
 // candidate returns the element loop f may keep in a local, or nil:
@@ -289,7 +320,7 @@ func candidate(f *ir.ForStmt, active func(*ir.Check) bool) *accumElem {
 	}
 	// Every other expression: no effects, s only as s[idx], other slices
 	// read-only parameters.
-	c := &accumElem{elem: elem}
+	c := &accumElem{elem: elem, assigned: assigned}
 	visit := func(n ir.Node) bool {
 		if !ok {
 			return false
@@ -379,6 +410,23 @@ func loopInvariant(e ir.Expr, assigned map[*ir.Var]bool, active func(*ir.Check) 
 			ok = false
 		}
 		return ok
+	})
+	return ok
+}
+
+// hoistable reports whether e is integer arithmetic worth computing once
+// before a loop that sets the variables assigned: an operator other than a
+// division (which may panic), over loop-invariant operands.
+func hoistable(e ir.Expr, assigned map[*ir.Var]bool, active func(*ir.Check) bool) bool {
+	b, ok := e.(*ir.Binary)
+	if !ok || ir.BasicOf(b.T) == nil || !ir.BasicOf(b.T).Kind.IsInteger() || !loopInvariant(e, assigned, active) {
+		return false
+	}
+	ok = true
+	ir.InspectExprs(e, func(x ir.Expr) {
+		if b, isBinary := x.(*ir.Binary); isBinary && (b.Op == token.QUO || b.Op == token.REM) {
+			ok = false
+		}
 	})
 	return ok
 }

@@ -88,8 +88,9 @@ func TestScalarize(t *testing.T) {
 						p := 0
 						if p < k {
 							dc_r1 := c[i*n+j]
+							dc_h1 := i * k
 							for ; p < k; p++ {
-								dc_r1 += a[i*k+p] * b[p*n+j]
+								dc_r1 += a[dc_h1+p] * b[p*n+j]
 							}
 							c[i*n+j] = dc_r1
 						}
@@ -170,6 +171,29 @@ dc_r1 += float32(q)
 q++
 }
 c[i*n+j] = dc_r1
+}`
+	if !strings.Contains(unindent(got), want) {
+		t.Errorf("rewritten body lacks%s\ngot:\n%s", want, got)
+	}
+}
+
+// TestScalarizeHoist checks which index arithmetic the rewrite computes
+// before the loop: loop-invariant, integer, without division, each
+// expression once.
+func TestScalarizeHoist(t *testing.T) {
+	g := newGEMM()
+	ik := func() ir.Expr { return bin(token.MUL, ref(g.i), ref(g.k)) }
+	half := bin(token.MUL, bin(token.QUO, ref(g.i), ci("2")), ref(g.k))
+	k := g.kernel(add(g.elem(), bin(token.ADD, bin(token.ADD,
+		idx(ref(g.a), bin(token.ADD, ik(), ref(g.p))),
+		idx(ref(g.a), bin(token.SUB, ik(), ref(g.p)))),
+		idx(ref(g.b), bin(token.ADD, half, ref(g.p))))))
+	got := fmt.Sprintf("%#v", kernelVariant(k, false, false))
+	want := `
+dc_r1 := c[i*n+j]
+dc_h1 := i * k
+for ; p < k; p++ {
+dc_r1 += a[dc_h1+p] + a[dc_h1-p] + b[i/2*k+p]
 }`
 	if !strings.Contains(unindent(got), want) {
 		t.Errorf("rewritten body lacks%s\ngot:\n%s", want, got)
@@ -305,7 +329,7 @@ func TestScalarizeBreak(t *testing.T) {
 	got := fmt.Sprintf("%#v", kernelVariant(k, false, false))
 	want := `
 							for ; p < k; p++ {
-								dc_r1 += a[i*k+p] * b[p*n+j]
+								dc_r1 += a[dc_h1+p] * b[p*n+j]
 								if p > m {
 									break
 								}

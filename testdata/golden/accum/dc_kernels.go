@@ -830,8 +830,9 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 								p := 0
 								if p < k {
 									dc_r1 := c[i*n+j]
+									dc_h1 := i * k
 									for ; p < k; p++ {
-										dc_r1 += a[i*k+p] * b[p*n+j]
+										dc_r1 += a[dc_h1+p] * b[p*n+j]
 									}
 									c[i*n+j] = dc_r1
 								}
