@@ -3682,6 +3682,43 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 						j := dc_x
 						if i < m && j < n {
 							c[i*n+j] = 0
+							{
+								p := 0
+								if p < k {
+									dc_r1 := c[i*n+j]
+									dc_h1 := i * k
+									for ; p < k; p++ {
+										dc_r1 += a[dc_h1+p] * b[p*n+j]
+									}
+									c[i*n+j] = dc_r1
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
+func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_y
+						j := dc_x
+						if i < m && j < n {
+							c[i*n+j] = 0
 							for p := 0; p < k; p++ {
 								c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
 							}
@@ -3708,7 +3745,11 @@ func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
 	dc_f := cpu.NewFaults(dc_c)
 	if dc_c.Fast {
-		dc_cpu_GEMM_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		if dc_c.Aliased() {
+			dc_cpu_GEMM_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_GEMM_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
 	} else {
 		dc_cpu_GEMM(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
 	}

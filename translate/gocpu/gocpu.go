@@ -117,18 +117,27 @@ func Func(f *ir.Func) jen.Code {
 //	func dc_cpu_<k.Name>(dc_t dc.Thread, params...)
 //
 // A kernel with launch conditions (ir.FastConditions) gets a second
-// function, FastKernelName(k), without the checks they prove.
+// function, FastKernelName(k), without the checks they prove. A loop-form
+// body that keeps accumulations in locals where it may (see scalarize)
+// comes with its plain form for aliased launches, AliasedKernelName(k)
+// (and its fast form, with FastSuffix), where that rewrite needs one.
 func Kernel(k *ir.Kernel) jen.Code {
-	var pre *jen.Statement = jen.Null()
+	code := jen.Null()
 	if !Loop(k) {
 		if _, err := Group(k); err == nil {
-			pre = jen.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
+			code.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
 				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 		}
 	}
-	code := pre.Add(kernelVariant(k, false))
+	code.Add(kernelVariant(k, false, false))
+	if hasAliased(k, false) {
+		code.Line().Line().Add(kernelVariant(k, false, true))
+	}
 	if ir.FastConditions(k) != nil {
-		code.Line().Line().Add(kernelVariant(k, true))
+		code.Line().Line().Add(kernelVariant(k, true, false))
+		if hasAliased(k, true) {
+			code.Line().Line().Add(kernelVariant(k, true, true))
+		}
 	}
 	if hasChunk(k) {
 		code.Line().Line().Add(chunkFunc(k))
@@ -139,12 +148,17 @@ func Kernel(k *ir.Kernel) jen.Code {
 // FastKernelName returns the Go name of kernel k's fast CPU body.
 func FastKernelName(k *ir.Kernel) string { return KernelName(k) + "_fast" }
 
+// AliasedKernelName returns the Go name of kernel k's CPU body for
+// aliased launches (runtime.Call.Aliased).
+func AliasedKernelName(k *ir.Kernel) string { return KernelName(k) + "_aliased" }
+
 // kernelVariant returns one CPU body of k; fast leaves out the checks the
-// launch conditions prove.
-func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
+// launch conditions prove; aliased prints the body as written, for
+// aliased launches, rather than with accumulations in locals.
+func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 	in := analyze(k.Body)
 	p := newPrinter(in, k.Params, nil)
-	p.kernel, p.fast = true, fast
+	p.kernel, p.fast, p.aliased = true, fast, aliased
 	var params []jen.Code
 	for _, v := range k.Params {
 		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
@@ -162,11 +176,16 @@ func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
 		return p.groupKernel(k, g, params)
 	}
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
-	// body is analysed again without it.
+	// body is analysed again without it, and after scalar replacement.
 	body, bound, _ := xGuard(k)
-	if bound != nil {
+	if !aliased {
+		if r := scalarize(body, checkActive(fast)); r != nil {
+			body = r.body
+		}
+	}
+	if body != k.Body {
 		p = newPrinter(analyze(body), k.Params, nil)
-		p.kernel, p.fast = true, fast
+		p.kernel, p.fast, p.aliased = true, fast, aliased
 	}
 	return p.loopKernel(k, body, bound, params)
 }
@@ -213,8 +232,11 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 //
 //	func dc_run_K(dc_c *runtime.Call) error { return cpu.RunCall(dc_c, dc_chunk_K) }
 //
-// where ChunkName(k) takes the arguments from the Call. The per-thread
-// form (see Group) is the function literal
+// where ChunkName(k) takes the arguments from the Call and runs the body
+// the launch needs: FastKernelName(k) for a fast launch
+// (runtime.Call.Fast), AliasedKernelName(k) for an aliased one
+// (runtime.Call.Aliased) where Kernel prints it. The per-thread form (see
+// Group) is the function literal
 //
 //	func(*runtime.Call) error { return cpu.RunGroups("<k.Name>", grid, func(dc_t dc.Thread) { dc_cpu_K(dc_t, ...) }) }
 //
@@ -307,10 +329,22 @@ func chunkFunc(k *ir.Kernel) jen.Code {
 		lead = append(lead, jen.Id(scratchName))
 	}
 	call := func(name string) *jen.Statement { return jen.Id(name).Call(append(lead, pass...)...) }
+	// variant returns the call of the plain or fast body, picking the
+	// aliased one for an aliased launch where it exists.
+	variant := func(name string, fast bool) jen.Code {
+		if !hasAliased(k, fast) {
+			return call(name)
+		}
+		alias := AliasedKernelName(k)
+		if fast {
+			alias += "_fast"
+		}
+		return jen.If(jen.Id("dc_c").Dot("Aliased").Call()).Block(call(alias)).Else().Block(call(name))
+	}
 	if ir.FastConditions(k) != nil {
-		body = append(body, jen.If(jen.Id("dc_c").Dot("Fast")).Block(call(FastKernelName(k))).Else().Block(call(KernelName(k))))
+		body = append(body, jen.If(jen.Id("dc_c").Dot("Fast")).Block(variant(FastKernelName(k), true)).Else().Block(variant(KernelName(k), false)))
 	} else {
-		body = append(body, call(KernelName(k)))
+		body = append(body, variant(KernelName(k), false))
 	}
 	if group {
 		body = append(body, jen.Id(ScratchName(k)).Dot("Put").Call(jen.Id(scratchName)))

@@ -108,6 +108,7 @@ func TestForms(t *testing.T) {
 	want := map[string]bool{
 		"Saxpy": true, "Scale2D": true, "BlockSum": false, "Classify": true,
 		"Histogram": true, "Structs": true, "Consts": true, "Math": true, "Fill3D": true,
+		"Accum": true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Loop mismatch (-want +got):\n%s", diff)

@@ -641,8 +641,15 @@ func dc_cpu_Shadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 								out[3*i+1] = -x_2
 							}
 						}
-						for x_3 := x; x_3 > 0; x_3 /= 2 {
-							out[3*i+2] = out[3*i+2] + 1
+						{
+							x_3 := x
+							if x_3 > 0 {
+								dc_r1 := out[3*i+2]
+								for ; x_3 > 0; x_3 /= 2 {
+									dc_r1++
+								}
+								out[3*i+2] = dc_r1
+							}
 						}
 					}
 				}

@@ -127,6 +127,43 @@ func TestSaxpy(t *testing.T) {
 	}
 }
 
+// TestAccum launches Accum with x and y different buffers, and with one
+// buffer passed as both: the runtime then launches the aliased entry
+// point, whose body reads x[i] again after each update of y[i].
+func TestAccum(t *testing.T) {
+	dev := open(t)
+	const n = 5000
+	x0 := floats(n, func(i int) float32 { return float32(i%13) * 0.25 })
+	y0 := floats(n, func(i int) float32 { return 1 / float32(i+1) })
+	k := &runtime.Kernel{
+		Name:    "Accum",
+		Aliased: "Accum_aliased",
+		Params: []runtime.Param{
+			{Name: "x", Kind: runtime.BufferParam, Size: 4},
+			{Name: "y", Kind: runtime.BufferParam, Size: 4, Written: true},
+			{Name: "n", Kind: runtime.ScalarParam, Size: 8},
+		},
+	}
+	for _, g := range grids1D(n) {
+		y := clone(y0)
+		emulate(t, g, func(th dc.Thread) { Accum(th, x0, y, 5) })
+		xb, _ := buffer(t, dev, x0)
+		yb, _ := buffer(t, dev, y0)
+		if err := dev.Launch(k, g, []runtime.Arg{xb, yb, runtime.Scalar(5)}, dc_launch_Accum(g, xb, yb, 5)); err != nil {
+			t.Fatal(err)
+		}
+		same(t, fmt.Sprint("y ", g), y, read(t, yb))
+
+		y = clone(y0)
+		emulate(t, g, func(th dc.Thread) { Accum(th, y, y, 5) })
+		yb, _ = buffer(t, dev, y0)
+		if err := dev.Launch(k, g, []runtime.Arg{yb, yb, runtime.Scalar(5)}, dc_launch_Accum(g, yb, yb, 5)); err != nil {
+			t.Fatal(err)
+		}
+		same(t, fmt.Sprint("aliased y ", g), y, read(t, yb))
+	}
+}
+
 func TestScale2D(t *testing.T) {
 	dev := open(t)
 	const w, h = 13, 9
