@@ -3633,6 +3633,19 @@ func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_GEMM_thread runs one thread of dc_cpu_GEMM.
+//go:noinline
+func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		(*cpu.Index(dc_f, 10, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
+		for p := 0; p < k; p++ {
+			(*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 14, b, int(p*n+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_GEMM runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
 func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3649,16 +3662,30 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							(*cpu.Index(dc_f, 10, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
-							for p := 0; p < k; p++ {
-								(*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 14, b, int(p*n+j), dc_x, dc_y, dc_z))
-							}
-						}
+						dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
 					}
 				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_fast_thread runs one thread of dc_cpu_GEMM_fast.
+//go:noinline
+func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		c[i*n+j] = 0
+		{
+			p := 0
+			if p < k {
+				dc_r1 := c[i*n+j]
+				dc_h1 := i * k
+				for ; p < k; p++ {
+					dc_r1 += a[dc_h1+p] * b[p*n+j]
+				}
+				c[i*n+j] = dc_r1
 			}
 		}
 	}
@@ -3678,25 +3705,23 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							c[i*n+j] = 0
-							{
-								p := 0
-								if p < k {
-									dc_r1 := c[i*n+j]
-									dc_h1 := i * k
-									for ; p < k; p++ {
-										dc_r1 += a[dc_h1+p] * b[p*n+j]
-									}
-									c[i*n+j] = dc_r1
-								}
-							}
-						}
+						dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_aliased_fast_thread runs one thread of dc_cpu_GEMM_aliased_fast.
+//go:noinline
+func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		c[i*n+j] = 0
+		for p := 0; p < k; p++ {
+			c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
 		}
 	}
 }
@@ -3715,14 +3740,7 @@ func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []f
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							c[i*n+j] = 0
-							for p := 0; p < k; p++ {
-								c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
-							}
-						}
+						dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
 					}
 				}
 			}
@@ -3755,6 +3773,22 @@ func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_MatVec_thread runs one thread of dc_cpu_MatVec.
+//go:noinline
+func dc_cpu_MatVec_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, x []float32, y []float32, m int, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		var s float32
+		{
+			tmp := n
+			for j := 0; j < tmp; j++ {
+				s += (*cpu.Index(dc_f, 15, a, int(i*n+j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 16, x, int(j), dc_x, dc_y, dc_z))
+			}
+		}
+		(*cpu.Index(dc_f, 17, y, int(i), dc_x, dc_y, dc_z)) = s
+	}
+}
+
 // dc_cpu_MatVec runs every thread of groups [dc_g0, dc_g1) of kernel MatVec.
 func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32, y []float32, m int, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3771,21 +3805,27 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32, y [
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							var s float32
-							{
-								tmp := n
-								for j := 0; j < tmp; j++ {
-									s += (*cpu.Index(dc_f, 15, a, int(i*n+j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 16, x, int(j), dc_x, dc_y, dc_z))
-								}
-							}
-							(*cpu.Index(dc_f, 17, y, int(i), dc_x, dc_y, dc_z)) = s
-						}
+						dc_cpu_MatVec_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, x, y, m, n, dc_f)
 					}
 				}
 			}
 		}
+	}
+}
+
+// dc_cpu_MatVec_fast_thread runs one thread of dc_cpu_MatVec_fast.
+//go:noinline
+func dc_cpu_MatVec_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []float32, x []float32, y []float32, m int, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		var s float32
+		{
+			tmp := n
+			for j := 0; j < tmp; j++ {
+				s += a[i*n+j] * x[j]
+			}
+		}
+		y[i] = s
 	}
 }
 
@@ -3801,17 +3841,7 @@ func dc_cpu_MatVec_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							var s float32
-							{
-								tmp := n
-								for j := 0; j < tmp; j++ {
-									s += a[i*n+j] * x[j]
-								}
-							}
-							y[i] = s
-						}
+						dc_cpu_MatVec_fast_thread(dc_gs, dc_ng, dc_x, a, x, y, m, n, dc_f)
 					}
 				}
 			}

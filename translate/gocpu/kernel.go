@@ -31,30 +31,41 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 	if has(ir.GroupX, 0) || threadAt {
 		inner = append(inner, jen.Id(groupVar[0]).Op(":=").Id(globalVar[0]).Op("/").Add(gridField("GroupSize", 0)))
 	}
-	if threadAt {
+	outline := hasLoop(body)
+	if threadAt && !outline {
 		inner = append(inner, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
 			jen.Id(gridName),
 			dim3(groupVar),
 			dim3(localVar),
 		))
 	}
-	// Go gives each thread its own copy of the parameters; here the
-	// threads of a chunk share them, so those the body assigns are copied
-	// per thread.
-	for _, v := range k.Params {
-		if v.Assigned {
-			inner = append(inner,
-				jen.Id(p.name(v)).Op(":=").Id(p.name(v)),
-				jen.Id("_").Op("=").Id(p.name(v)))
+	var outlined jen.Code
+	if outline {
+		// A thread that loops gets a function of its own: the Go
+		// compiler then keeps the thread's loop in registers instead of
+		// spilling the chunk loops' values around it.
+		var call jen.Code
+		outlined, call = p.outline(k, body, params, has, threadAt)
+		inner = append(inner, call)
+	} else {
+		// Go gives each thread its own copy of the parameters; here the
+		// threads of a chunk share them, so those the body assigns are
+		// copied per thread.
+		for _, v := range k.Params {
+			if v.Assigned {
+				inner = append(inner,
+					jen.Id(p.name(v)).Op(":=").Id(p.name(v)),
+					jen.Id("_").Op("=").Id(p.name(v)))
+			}
 		}
+		inner = append(inner, p.block(body)...)
 	}
-	inner = append(inner, p.block(body)...)
 	var st jen.Code = jen.For(
 		jen.Id(globalVar[0]).Op(":=").Id("dc_xa"),
 		jen.Id(globalVar[0]).Op("<").Id("dc_xb"),
 		jen.Id(globalVar[0]).Op("++"),
 	).Block(inner...)
-	if p.in.returns {
+	if p.in.returns && outlined == nil {
 		st = jen.Id(threadLoop).Op(":").Add(st)
 	}
 	xb := jen.Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0))
@@ -90,7 +101,11 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 			Parens(gridField("Groups", 0).Op("*").Add(gridField("Groups", 1))))
 	}
 	group = append(group, st)
-	return jen.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
+	var pre *jen.Statement = jen.Null()
+	if outlined != nil {
+		pre = jen.Add(outlined).Line().Line()
+	}
+	return pre.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
 		Func().Id(p.kernelName(k)).
 		Params(append([]jen.Code{
 			jen.Id(gridName).Qual(dcPath, "Grid"),
@@ -129,4 +144,68 @@ func dim3(v [3]string) jen.Code {
 		jen.Id("Y").Op(":").Id(v[1]),
 		jen.Id("Z").Op(":").Id(v[2]),
 	)
+}
+
+// hasLoop reports whether b holds a for statement.
+func hasLoop(b *ir.Block) bool {
+	found := false
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		_, ok := s.(*ir.ForStmt)
+		found = found || ok
+	})
+	return found
+}
+
+// outline returns the function running one thread of loop-form kernel k,
+// <kernel>_thread, and its call: it takes the grid's sizes, the thread
+// builtins body uses, the kernel's parameters and its fault record.
+// has and threadAt are loopKernel's (has includes the global indices a
+// fault record needs).
+func (p *printer) outline(k *ir.Kernel, body *ir.Block, params []jen.Code, has func(ir.Builtin, int) bool, threadAt bool) (fn, call jen.Code) {
+	name := p.kernelName(k) + "_thread"
+	fparams := []jen.Code{jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Qual(dcPath, "Dim3")}
+	args := []jen.Code{jen.Id("dc_gs"), jen.Id("dc_ng")}
+	if threadAt {
+		fparams = append(fparams, jen.Id(gridName).Qual(dcPath, "Grid"))
+		args = append(args, jen.Id(gridName))
+	}
+	var ints []jen.Code
+	for d := range 3 {
+		if has(ir.GlobalX, d) {
+			ints = append(ints, jen.Id(globalVar[d]))
+		}
+	}
+	for d := range 3 {
+		if p.in.uses.Has(ir.LocalX+ir.Builtin(d)) || threadAt {
+			ints = append(ints, jen.Id(localVar[d]))
+		}
+	}
+	for d := range 3 {
+		if p.in.uses.Has(ir.GroupX+ir.Builtin(d)) || threadAt {
+			ints = append(ints, jen.Id(groupVar[d]))
+		}
+	}
+	if len(ints) > 0 {
+		fparams = append(fparams, jen.List(ints...).Int())
+		args = append(args, ints...)
+	}
+	fparams = append(fparams, params...)
+	for _, v := range k.Params {
+		args = append(args, jen.Id(p.name(v)))
+	}
+	if k.Checked {
+		args = append(args, jen.Id(faultName))
+	}
+	var stmts []jen.Code
+	if threadAt {
+		stmts = append(stmts, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
+			jen.Id(gridName), dim3(groupVar), dim3(localVar)))
+	}
+	p.outlined = true
+	stmts = append(stmts, p.block(body)...)
+	p.outlined = false
+	fn = jen.Commentf("%s runs one thread of %s.", name, p.kernelName(k)).Line().
+		Comment("//go:noinline").Line().
+		Func().Id(name).Params(fparams...).Block(stmts...)
+	return fn, jen.Id(name).Call(args...)
 }

@@ -19,6 +19,9 @@ type printer struct {
 	fast     bool            // a kernel's fast body (see Kernel)
 	aliased  bool            // a kernel's body for aliased launches (see Kernel)
 	header   bool            // printing an if, for or switch header
+	// outlined is set while printing the body of a loop-form kernel's
+	// thread function (see outline), where return ends the thread.
+	outlined bool
 	// group is set while printing the group form of a kernel (see
 	// groupKernel).
 	group *groupState
@@ -112,7 +115,7 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 			// Only the group code returns: the group is done.
 			return append(out, jen.Continue().Id(groupLoop))
 		}
-		if p.kernel && p.loop {
+		if p.kernel && p.loop && !p.outlined {
 			return append(out, jen.Continue().Id(threadLoop))
 		}
 		var rs []jen.Code

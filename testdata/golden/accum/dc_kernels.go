@@ -725,6 +725,19 @@ func LaunchCount(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], hist 
 	return dev.Launch(dcKernelCount, g, []runtime.Arg{x, hist}, dc_run_Count)
 }
 
+// dc_cpu_GEMM_thread runs one thread of dc_cpu_GEMM.
+//go:noinline
+func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		(*cpu.Index(dc_f, 0, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
+		for p := 0; p < k; p++ {
+			(*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 4, b, int(p*n+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_GEMM runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
 func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -741,16 +754,30 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							(*cpu.Index(dc_f, 0, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
-							for p := 0; p < k; p++ {
-								(*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 4, b, int(p*n+j), dc_x, dc_y, dc_z))
-							}
-						}
+						dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
 					}
 				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_fast_thread runs one thread of dc_cpu_GEMM_fast.
+//go:noinline
+func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		c[i*n+j] = 0
+		{
+			p := 0
+			if p < k {
+				dc_r1 := c[i*n+j]
+				dc_h1 := i * k
+				for ; p < k; p++ {
+					dc_r1 += a[dc_h1+p] * b[p*n+j]
+				}
+				c[i*n+j] = dc_r1
 			}
 		}
 	}
@@ -770,25 +797,23 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							c[i*n+j] = 0
-							{
-								p := 0
-								if p < k {
-									dc_r1 := c[i*n+j]
-									dc_h1 := i * k
-									for ; p < k; p++ {
-										dc_r1 += a[dc_h1+p] * b[p*n+j]
-									}
-									c[i*n+j] = dc_r1
-								}
-							}
-						}
+						dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_aliased_fast_thread runs one thread of dc_cpu_GEMM_aliased_fast.
+//go:noinline
+func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	i := dc_y
+	j := dc_x
+	if i < m && j < n {
+		c[i*n+j] = 0
+		for p := 0; p < k; p++ {
+			c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
 		}
 	}
 }
@@ -807,14 +832,7 @@ func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []f
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_y
-						j := dc_x
-						if i < m && j < n {
-							c[i*n+j] = 0
-							for p := 0; p < k; p++ {
-								c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
-							}
-						}
+						dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
 					}
 				}
 			}
@@ -847,6 +865,24 @@ func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Accum_thread runs one thread of dc_cpu_Accum.
+//go:noinline
+func dc_cpu_Accum_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		{
+			p := 1
+			if p <= n {
+				dc_r1 := y[i]
+				for ; p <= n; p++ {
+					dc_r1 += (*cpu.Index(dc_f, 5, x, int(i), dc_x, dc_y, dc_z)) * float32(p)
+				}
+				y[i] = dc_r1
+			}
+		}
+	}
+}
+
 // dc_cpu_Accum runs every thread of groups [dc_g0, dc_g1) of kernel Accum.
 func dc_cpu_Accum(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -863,22 +899,21 @@ func dc_cpu_Accum(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, n in
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								p := 1
-								if p <= n {
-									dc_r1 := y[i]
-									for ; p <= n; p++ {
-										dc_r1 += (*cpu.Index(dc_f, 5, x, int(i), dc_x, dc_y, dc_z)) * float32(p)
-									}
-									y[i] = dc_r1
-								}
-							}
-						}
+						dc_cpu_Accum_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, x, y, n, dc_f)
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Accum_aliased_thread runs one thread of dc_cpu_Accum_aliased.
+//go:noinline
+func dc_cpu_Accum_aliased_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		for p := 1; p <= n; p++ {
+			y[i] = y[i] + (*cpu.Index(dc_f, 5, x, int(i), dc_x, dc_y, dc_z))*float32(p)
 		}
 	}
 }
@@ -899,14 +934,27 @@ func dc_cpu_Accum_aliased(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							for p := 1; p <= n; p++ {
-								y[i] = y[i] + (*cpu.Index(dc_f, 5, x, int(i), dc_x, dc_y, dc_z))*float32(p)
-							}
-						}
+						dc_cpu_Accum_aliased_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, x, y, n, dc_f)
 					}
 				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Accum_fast_thread runs one thread of dc_cpu_Accum_fast.
+//go:noinline
+func dc_cpu_Accum_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		{
+			p := 1
+			if p <= n {
+				dc_r1 := y[i]
+				for ; p <= n; p++ {
+					dc_r1 += x[i] * float32(p)
+				}
+				y[i] = dc_r1
 			}
 		}
 	}
@@ -924,22 +972,21 @@ func dc_cpu_Accum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32,
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								p := 1
-								if p <= n {
-									dc_r1 := y[i]
-									for ; p <= n; p++ {
-										dc_r1 += x[i] * float32(p)
-									}
-									y[i] = dc_r1
-								}
-							}
-						}
+						dc_cpu_Accum_fast_thread(dc_gs, dc_ng, dc_x, x, y, n, dc_f)
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Accum_aliased_fast_thread runs one thread of dc_cpu_Accum_aliased_fast.
+//go:noinline
+func dc_cpu_Accum_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		for p := 1; p <= n; p++ {
+			y[i] = y[i] + x[i]*float32(p)
 		}
 	}
 }
@@ -956,12 +1003,7 @@ func dc_cpu_Accum_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							for p := 1; p <= n; p++ {
-								y[i] = y[i] + x[i]*float32(p)
-							}
-						}
+						dc_cpu_Accum_aliased_fast_thread(dc_gs, dc_ng, dc_x, x, y, n, dc_f)
 					}
 				}
 			}
@@ -995,6 +1037,24 @@ func dc_chunk_Accum(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Count_thread runs one thread of dc_cpu_Count.
+//go:noinline
+func dc_cpu_Count_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []int32, hist []int32, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		{
+			v := (*cpu.Index(dc_f, 6, x, int(i), dc_x, dc_y, dc_z))
+			if v > 0 {
+				dc_r1 := hist[i]
+				for ; v > 0; v /= 2 {
+					dc_r1++
+				}
+				hist[i] = dc_r1
+			}
+		}
+	}
+}
+
 // dc_cpu_Count runs every thread of groups [dc_g0, dc_g1) of kernel Count.
 func dc_cpu_Count(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, hist []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1011,21 +1071,27 @@ func dc_cpu_Count(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, hist []int32, dc_f 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(hist))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								v := (*cpu.Index(dc_f, 6, x, int(i), dc_x, dc_y, dc_z))
-								if v > 0 {
-									dc_r1 := hist[i]
-									for ; v > 0; v /= 2 {
-										dc_r1++
-									}
-									hist[i] = dc_r1
-								}
-							}
-						}
+						dc_cpu_Count_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, x, hist, dc_f)
 					}
 				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Count_fast_thread runs one thread of dc_cpu_Count_fast.
+//go:noinline
+func dc_cpu_Count_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []int32, hist []int32, dc_f *cpu.Faults) {
+	{
+		i := dc_x
+		{
+			v := x[i]
+			if v > 0 {
+				dc_r1 := hist[i]
+				for ; v > 0; v /= 2 {
+					dc_r1++
+				}
+				hist[i] = dc_r1
 			}
 		}
 	}
@@ -1043,19 +1109,7 @@ func dc_cpu_Count_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, hist []int32, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(hist))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								v := x[i]
-								if v > 0 {
-									dc_r1 := hist[i]
-									for ; v > 0; v /= 2 {
-										dc_r1++
-									}
-									hist[i] = dc_r1
-								}
-							}
-						}
+						dc_cpu_Count_fast_thread(dc_gs, dc_ng, dc_x, x, hist, dc_f)
 					}
 				}
 			}

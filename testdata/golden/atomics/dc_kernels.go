@@ -3352,6 +3352,22 @@ func dc_chunk_Exchange(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Exchange.Put(dc_m)
 }
 
+// dc_cpu_CappedSum_thread runs one thread of dc_cpu_CappedSum.
+//go:noinline
+func dc_cpu_CappedSum_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
+	i := dc_x
+	v := xs[i]
+	old := dc.AtomicAdd(&(*cpu.Index(dc_f, 21, acc, int(0), dc_x, dc_y, dc_z)), 0)
+	for {
+		next := min(old+v, limit)
+		prev := dc.AtomicCAS(&(*cpu.Index(dc_f, 22, acc, int(0), dc_x, dc_y, dc_z)), old, next)
+		if prev == old {
+			break
+		}
+		old = prev
+	}
+}
+
 // dc_cpu_CappedSum runs every thread of groups [dc_g0, dc_g1) of kernel CappedSum.
 func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3368,21 +3384,27 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						v := xs[i]
-						old := dc.AtomicAdd(&(*cpu.Index(dc_f, 21, acc, int(0), dc_x, dc_y, dc_z)), 0)
-						for {
-							next := min(old+v, limit)
-							prev := dc.AtomicCAS(&(*cpu.Index(dc_f, 22, acc, int(0), dc_x, dc_y, dc_z)), old, next)
-							if prev == old {
-								break
-							}
-							old = prev
-						}
+						dc_cpu_CappedSum_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, acc, limit, dc_f)
 					}
 				}
 			}
 		}
+	}
+}
+
+// dc_cpu_CappedSum_fast_thread runs one thread of dc_cpu_CappedSum_fast.
+//go:noinline
+func dc_cpu_CappedSum_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
+	i := dc_x
+	v := xs[i]
+	old := dc.AtomicAdd(&acc[0], 0)
+	for {
+		next := min(old+v, limit)
+		prev := dc.AtomicCAS(&acc[0], old, next)
+		if prev == old {
+			break
+		}
+		old = prev
 	}
 }
 
@@ -3398,17 +3420,7 @@ func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						v := xs[i]
-						old := dc.AtomicAdd(&acc[0], 0)
-						for {
-							next := min(old+v, limit)
-							prev := dc.AtomicCAS(&acc[0], old, next)
-							if prev == old {
-								break
-							}
-							old = prev
-						}
+						dc_cpu_CappedSum_fast_thread(dc_gs, dc_ng, dc_x, xs, acc, limit, dc_f)
 					}
 				}
 			}

@@ -3193,6 +3193,27 @@ func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *
 	return dev.Launch(dcKernelScan, g, []runtime.Arg{xs, out}, dc_run_Scan)
 }
 
+// dc_cpu_Collatz_thread runs one thread of dc_cpu_Collatz.
+//go:noinline
+func dc_cpu_Collatz_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, steps []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := int64(xs[i])
+	if x <= 0 {
+		(*cpu.Index(dc_f, 0, steps, int(i), dc_x, dc_y, dc_z)) = -1
+		return
+	}
+	var n int32
+	for x != 1 && n < 500 {
+		if x%2 == 0 {
+			x /= 2
+		} else {
+			x = 3*x + 1
+		}
+		n++
+	}
+	(*cpu.Index(dc_f, 1, steps, int(i), dc_x, dc_y, dc_z)) = n
+}
+
 // dc_cpu_Collatz runs every thread of groups [dc_g0, dc_g1) of kernel Collatz.
 func dc_cpu_Collatz(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3208,29 +3229,34 @@ func dc_cpu_Collatz(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32, d
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := int64(xs[i])
-						if x <= 0 {
-							(*cpu.Index(dc_f, 0, steps, int(i), dc_x, dc_y, dc_z)) = -1
-							continue dc_thread
-						}
-						var n int32
-						for x != 1 && n < 500 {
-							if x%2 == 0 {
-								x /= 2
-							} else {
-								x = 3*x + 1
-							}
-							n++
-						}
-						(*cpu.Index(dc_f, 1, steps, int(i), dc_x, dc_y, dc_z)) = n
+						dc_cpu_Collatz_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, steps, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Collatz_fast_thread runs one thread of dc_cpu_Collatz_fast.
+//go:noinline
+func dc_cpu_Collatz_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, steps []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := int64(xs[i])
+	if x <= 0 {
+		steps[i] = -1
+		return
+	}
+	var n int32
+	for x != 1 && n < 500 {
+		if x%2 == 0 {
+			x /= 2
+		} else {
+			x = 3*x + 1
+		}
+		n++
+	}
+	steps[i] = n
 }
 
 // dc_cpu_Collatz_fast runs every thread of groups [dc_g0, dc_g1) of kernel Collatz.
@@ -3244,24 +3270,8 @@ func dc_cpu_Collatz_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := int64(xs[i])
-						if x <= 0 {
-							steps[i] = -1
-							continue dc_thread
-						}
-						var n int32
-						for x != 1 && n < 500 {
-							if x%2 == 0 {
-								x /= 2
-							} else {
-								x = 3*x + 1
-							}
-							n++
-						}
-						steps[i] = n
+						dc_cpu_Collatz_fast_thread(dc_gs, dc_ng, dc_x, xs, steps, dc_f)
 					}
 				}
 			}
@@ -3487,6 +3497,44 @@ func dc_chunk_Grade(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_FindFirst_thread runs one thread of dc_cpu_FindFirst.
+//go:noinline
+func dc_cpu_FindFirst_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	if i*w*h >= len(grid) {
+		return
+	}
+	base := i * w * h
+	pos := int32(-1)
+search:
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if (*cpu.Index(dc_f, 8, grid, int(base+y*w+x), dc_x, dc_y, dc_z)) == target {
+				pos = int32(y*w + x)
+				break search
+			}
+		}
+	}
+	var clean int32
+	{
+		tmp := h
+	rows:
+		for y_1 := 0; y_1 < tmp; y_1++ {
+			{
+				tmp_1 := w
+				for x_1 := 0; x_1 < tmp_1; x_1++ {
+					if (*cpu.Index(dc_f, 9, grid, int(base+y_1*w+x_1), dc_x, dc_y, dc_z)) < 0 {
+						continue rows
+					}
+				}
+			}
+			clean++
+		}
+	}
+	(*cpu.Index(dc_f, 10, found, int(2*i), dc_x, dc_y, dc_z)) = pos
+	(*cpu.Index(dc_f, 11, found, int(2*i+1), dc_x, dc_y, dc_z)) = clean
+}
+
 // dc_cpu_FindFirst runs every thread of groups [dc_g0, dc_g1) of kernel FindFirst.
 func dc_cpu_FindFirst(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3502,46 +3550,51 @@ func dc_cpu_FindFirst(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, h int
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i*w*h >= len(grid) {
-							continue dc_thread
-						}
-						base := i * w * h
-						pos := int32(-1)
-					search:
-						for y := 0; y < h; y++ {
-							for x := 0; x < w; x++ {
-								if (*cpu.Index(dc_f, 8, grid, int(base+y*w+x), dc_x, dc_y, dc_z)) == target {
-									pos = int32(y*w + x)
-									break search
-								}
-							}
-						}
-						var clean int32
-						{
-							tmp := h
-						rows:
-							for y_1 := 0; y_1 < tmp; y_1++ {
-								{
-									tmp_1 := w
-									for x_1 := 0; x_1 < tmp_1; x_1++ {
-										if (*cpu.Index(dc_f, 9, grid, int(base+y_1*w+x_1), dc_x, dc_y, dc_z)) < 0 {
-											continue rows
-										}
-									}
-								}
-								clean++
-							}
-						}
-						(*cpu.Index(dc_f, 10, found, int(2*i), dc_x, dc_y, dc_z)) = pos
-						(*cpu.Index(dc_f, 11, found, int(2*i+1), dc_x, dc_y, dc_z)) = clean
+						dc_cpu_FindFirst_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, grid, w, h, target, found, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_FindFirst_fast_thread runs one thread of dc_cpu_FindFirst_fast.
+//go:noinline
+func dc_cpu_FindFirst_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	if i*w*h >= len(grid) {
+		return
+	}
+	base := i * w * h
+	pos := int32(-1)
+search:
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if grid[base+y*w+x] == target {
+				pos = int32(y*w + x)
+				break search
+			}
+		}
+	}
+	var clean int32
+	{
+		tmp := h
+	rows:
+		for y_1 := 0; y_1 < tmp; y_1++ {
+			{
+				tmp_1 := w
+				for x_1 := 0; x_1 < tmp_1; x_1++ {
+					if grid[base+y_1*w+x_1] < 0 {
+						continue rows
+					}
+				}
+			}
+			clean++
+		}
+	}
+	found[2*i] = pos
+	found[2*i+1] = clean
 }
 
 // dc_cpu_FindFirst_fast runs every thread of groups [dc_g0, dc_g1) of kernel FindFirst.
@@ -3555,41 +3608,8 @@ func dc_cpu_FindFirst_fast(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, 
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i*w*h >= len(grid) {
-							continue dc_thread
-						}
-						base := i * w * h
-						pos := int32(-1)
-					search:
-						for y := 0; y < h; y++ {
-							for x := 0; x < w; x++ {
-								if grid[base+y*w+x] == target {
-									pos = int32(y*w + x)
-									break search
-								}
-							}
-						}
-						var clean int32
-						{
-							tmp := h
-						rows:
-							for y_1 := 0; y_1 < tmp; y_1++ {
-								{
-									tmp_1 := w
-									for x_1 := 0; x_1 < tmp_1; x_1++ {
-										if grid[base+y_1*w+x_1] < 0 {
-											continue rows
-										}
-									}
-								}
-								clean++
-							}
-						}
-						found[2*i] = pos
-						found[2*i+1] = clean
+						dc_cpu_FindFirst_fast_thread(dc_gs, dc_ng, dc_x, grid, w, h, target, found, dc_f)
 					}
 				}
 			}
@@ -3617,6 +3637,36 @@ func dc_chunk_FindFirst(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Poly_thread runs one thread of dc_cpu_Poly.
+//go:noinline
+func dc_cpu_Poly_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	v := int32(0)
+	p := int32(1)
+	for k := 0; k < len(coef); k++ {
+		c := coef[k]
+		if k > 0 {
+			p *= x
+		}
+		v += c * p
+	}
+	(*cpu.Index(dc_f, 12, vals, int(i), dc_x, dc_y, dc_z)) = v
+	var sum int32
+	a := x
+	if a < 0 {
+		a = -a
+	}
+	for {
+		sum += a % 10
+		a /= 10
+		if a == 0 {
+			break
+		}
+	}
+	(*cpu.Index(dc_f, 13, digits, int(i), dc_x, dc_y, dc_z)) = sum
+}
+
 // dc_cpu_Poly runs every thread of groups [dc_g0, dc_g1) of kernel Poly.
 func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3633,36 +3683,42 @@ func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						v := int32(0)
-						p := int32(1)
-						for k := 0; k < len(coef); k++ {
-							c := coef[k]
-							if k > 0 {
-								p *= x
-							}
-							v += c * p
-						}
-						(*cpu.Index(dc_f, 12, vals, int(i), dc_x, dc_y, dc_z)) = v
-						var sum int32
-						a := x
-						if a < 0 {
-							a = -a
-						}
-						for {
-							sum += a % 10
-							a /= 10
-							if a == 0 {
-								break
-							}
-						}
-						(*cpu.Index(dc_f, 13, digits, int(i), dc_x, dc_y, dc_z)) = sum
+						dc_cpu_Poly_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, coef, vals, digits, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Poly_fast_thread runs one thread of dc_cpu_Poly_fast.
+//go:noinline
+func dc_cpu_Poly_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	v := int32(0)
+	p := int32(1)
+	for k := 0; k < len(coef); k++ {
+		c := coef[k]
+		if k > 0 {
+			p *= x
+		}
+		v += c * p
+	}
+	vals[i] = v
+	var sum int32
+	a := x
+	if a < 0 {
+		a = -a
+	}
+	for {
+		sum += a % 10
+		a /= 10
+		if a == 0 {
+			break
+		}
+	}
+	digits[i] = sum
 }
 
 // dc_cpu_Poly_fast runs every thread of groups [dc_g0, dc_g1) of kernel Poly.
@@ -3677,31 +3733,7 @@ func dc_cpu_Poly_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						v := int32(0)
-						p := int32(1)
-						for k := 0; k < len(coef); k++ {
-							c := coef[k]
-							if k > 0 {
-								p *= x
-							}
-							v += c * p
-						}
-						vals[i] = v
-						var sum int32
-						a := x
-						if a < 0 {
-							a = -a
-						}
-						for {
-							sum += a % 10
-							a /= 10
-							if a == 0 {
-								break
-							}
-						}
-						digits[i] = sum
+						dc_cpu_Poly_fast_thread(dc_gs, dc_ng, dc_x, xs, coef, vals, digits, dc_f)
 					}
 				}
 			}
@@ -3728,6 +3760,35 @@ func dc_chunk_Poly(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Scan_thread runs one thread of dc_cpu_Scan.
+//go:noinline
+func dc_cpu_Scan_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	var count int32
+	var total int32
+loop:
+	for k := 0; k < 16; k++ {
+		v := (xs[i] + int32(k)*7) % 50
+		switch {
+		case v < 5:
+			break
+		case v > 45:
+			break loop
+		default:
+			total += v
+		}
+		count++
+		for j := 0; j < 3; j++ {
+			if j == int(v)%3 {
+				continue
+			}
+			total++
+		}
+	}
+	(*cpu.Index(dc_f, 14, out, int(2*i), dc_x, dc_y, dc_z)) = count
+	(*cpu.Index(dc_f, 15, out, int(2*i+1), dc_x, dc_y, dc_z)) = total
+}
+
 // dc_cpu_Scan runs every thread of groups [dc_g0, dc_g1) of kernel Scan.
 func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3744,35 +3805,41 @@ func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var count int32
-						var total int32
-					loop:
-						for k := 0; k < 16; k++ {
-							v := (xs[i] + int32(k)*7) % 50
-							switch {
-							case v < 5:
-								break
-							case v > 45:
-								break loop
-							default:
-								total += v
-							}
-							count++
-							for j := 0; j < 3; j++ {
-								if j == int(v)%3 {
-									continue
-								}
-								total++
-							}
-						}
-						(*cpu.Index(dc_f, 14, out, int(2*i), dc_x, dc_y, dc_z)) = count
-						(*cpu.Index(dc_f, 15, out, int(2*i+1), dc_x, dc_y, dc_z)) = total
+						dc_cpu_Scan_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Scan_fast_thread runs one thread of dc_cpu_Scan_fast.
+//go:noinline
+func dc_cpu_Scan_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	var count int32
+	var total int32
+loop:
+	for k := 0; k < 16; k++ {
+		v := (xs[i] + int32(k)*7) % 50
+		switch {
+		case v < 5:
+			break
+		case v > 45:
+			break loop
+		default:
+			total += v
+		}
+		count++
+		for j := 0; j < 3; j++ {
+			if j == int(v)%3 {
+				continue
+			}
+			total++
+		}
+	}
+	out[2*i] = count
+	out[2*i+1] = total
 }
 
 // dc_cpu_Scan_fast runs every thread of groups [dc_g0, dc_g1) of kernel Scan.
@@ -3787,30 +3854,7 @@ func dc_cpu_Scan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var count int32
-						var total int32
-					loop:
-						for k := 0; k < 16; k++ {
-							v := (xs[i] + int32(k)*7) % 50
-							switch {
-							case v < 5:
-								break
-							case v > 45:
-								break loop
-							default:
-								total += v
-							}
-							count++
-							for j := 0; j < 3; j++ {
-								if j == int(v)%3 {
-									continue
-								}
-								total++
-							}
-						}
-						out[2*i] = count
-						out[2*i+1] = total
+						dc_cpu_Scan_fast_thread(dc_gs, dc_ng, dc_x, xs, out, dc_f)
 					}
 				}
 			}

@@ -573,6 +573,29 @@ func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out 
 	return dev.Launch(dcKernelShadow, g, []runtime.Arg{a, out}, dc_run_Shadow)
 }
 
+// dc_cpu_Shadow_thread runs one thread of dc_cpu_Shadow.
+//go:noinline
+func dc_cpu_Shadow_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := a[i]
+	{
+		x_1 := x + 1
+		x_1 *= 2
+		(*cpu.Index(dc_f, 0, out, int(3*i), dc_x, dc_y, dc_z)) = x_1
+	}
+	{
+		x_2 := x * 3
+		if x_2 > 0 {
+			(*cpu.Index(dc_f, 1, out, int(3*i+1), dc_x, dc_y, dc_z)) = x_2
+		} else {
+			(*cpu.Index(dc_f, 2, out, int(3*i+1), dc_x, dc_y, dc_z)) = -x_2
+		}
+	}
+	for x_3 := x; x_3 > 0; x_3 /= 2 {
+		(*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) + 1
+	}
+}
+
 // dc_cpu_Shadow runs every thread of groups [dc_g0, dc_g1) of kernel Shadow.
 func dc_cpu_Shadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -589,27 +612,40 @@ func dc_cpu_Shadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						{
-							x_1 := x + 1
-							x_1 *= 2
-							(*cpu.Index(dc_f, 0, out, int(3*i), dc_x, dc_y, dc_z)) = x_1
-						}
-						{
-							x_2 := x * 3
-							if x_2 > 0 {
-								(*cpu.Index(dc_f, 1, out, int(3*i+1), dc_x, dc_y, dc_z)) = x_2
-							} else {
-								(*cpu.Index(dc_f, 2, out, int(3*i+1), dc_x, dc_y, dc_z)) = -x_2
-							}
-						}
-						for x_3 := x; x_3 > 0; x_3 /= 2 {
-							(*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, out, int(3*i+2), dc_x, dc_y, dc_z)) + 1
-						}
+						dc_cpu_Shadow_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, out, dc_f)
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Shadow_fast_thread runs one thread of dc_cpu_Shadow_fast.
+//go:noinline
+func dc_cpu_Shadow_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := a[i]
+	{
+		x_1 := x + 1
+		x_1 *= 2
+		out[3*i] = x_1
+	}
+	{
+		x_2 := x * 3
+		if x_2 > 0 {
+			out[3*i+1] = x_2
+		} else {
+			out[3*i+1] = -x_2
+		}
+	}
+	{
+		x_3 := x
+		if x_3 > 0 {
+			dc_r1 := out[3*i+2]
+			for ; x_3 > 0; x_3 /= 2 {
+				dc_r1++
+			}
+			out[3*i+2] = dc_r1
 		}
 	}
 }
@@ -626,31 +662,7 @@ func dc_cpu_Shadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						{
-							x_1 := x + 1
-							x_1 *= 2
-							out[3*i] = x_1
-						}
-						{
-							x_2 := x * 3
-							if x_2 > 0 {
-								out[3*i+1] = x_2
-							} else {
-								out[3*i+1] = -x_2
-							}
-						}
-						{
-							x_3 := x
-							if x_3 > 0 {
-								dc_r1 := out[3*i+2]
-								for ; x_3 > 0; x_3 /= 2 {
-									dc_r1++
-								}
-								out[3*i+2] = dc_r1
-							}
-						}
+						dc_cpu_Shadow_fast_thread(dc_gs, dc_ng, dc_x, a, out, dc_f)
 					}
 				}
 			}

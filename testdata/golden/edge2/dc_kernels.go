@@ -1884,6 +1884,47 @@ func dc_chunk_Shadowed(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_SwitchLoop_thread runs one thread of dc_cpu_SwitchLoop.
+//go:noinline
+func dc_cpu_SwitchLoop_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := a[i]
+	var acc int64
+outer:
+	for k := 0; k < 10; k++ {
+		switch {
+		case k == 2:
+			continue outer
+		case k == 3 && x < 0:
+			break
+		case k == 4:
+			for j := 0; j < len(a); j++ {
+				v := a[j]
+				if j > 2 {
+					break
+				}
+				acc += v
+			}
+		case k == 7:
+			break outer
+		}
+		for j_1 := 0; j_1 < len(a); j_1++ {
+			v_1 := a[j_1]
+			if j_1 >= 5 {
+				break
+			}
+			switch j_1 {
+			case 1:
+				continue
+			case 3:
+				continue outer
+			}
+			acc = acc*3 + int64(k*j_1) + x + v_1
+		}
+	}
+	(*cpu.Index(dc_f, 2, out, int(i), dc_x, dc_y, dc_z)) = acc
+}
+
 // dc_cpu_SwitchLoop runs every thread of groups [dc_g0, dc_g1) of kernel SwitchLoop.
 func dc_cpu_SwitchLoop(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1900,47 +1941,53 @@ func dc_cpu_SwitchLoop(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						var acc int64
-					outer:
-						for k := 0; k < 10; k++ {
-							switch {
-							case k == 2:
-								continue outer
-							case k == 3 && x < 0:
-								break
-							case k == 4:
-								for j := 0; j < len(a); j++ {
-									v := a[j]
-									if j > 2 {
-										break
-									}
-									acc += v
-								}
-							case k == 7:
-								break outer
-							}
-							for j_1 := 0; j_1 < len(a); j_1++ {
-								v_1 := a[j_1]
-								if j_1 >= 5 {
-									break
-								}
-								switch j_1 {
-								case 1:
-									continue
-								case 3:
-									continue outer
-								}
-								acc = acc*3 + int64(k*j_1) + x + v_1
-							}
-						}
-						(*cpu.Index(dc_f, 2, out, int(i), dc_x, dc_y, dc_z)) = acc
+						dc_cpu_SwitchLoop_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_SwitchLoop_fast_thread runs one thread of dc_cpu_SwitchLoop_fast.
+//go:noinline
+func dc_cpu_SwitchLoop_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := a[i]
+	var acc int64
+outer:
+	for k := 0; k < 10; k++ {
+		switch {
+		case k == 2:
+			continue outer
+		case k == 3 && x < 0:
+			break
+		case k == 4:
+			for j := 0; j < len(a); j++ {
+				v := a[j]
+				if j > 2 {
+					break
+				}
+				acc += v
+			}
+		case k == 7:
+			break outer
+		}
+		for j_1 := 0; j_1 < len(a); j_1++ {
+			v_1 := a[j_1]
+			if j_1 >= 5 {
+				break
+			}
+			switch j_1 {
+			case 1:
+				continue
+			case 3:
+				continue outer
+			}
+			acc = acc*3 + int64(k*j_1) + x + v_1
+		}
+	}
+	out[i] = acc
 }
 
 // dc_cpu_SwitchLoop_fast runs every thread of groups [dc_g0, dc_g1) of kernel SwitchLoop.
@@ -1955,42 +2002,7 @@ func dc_cpu_SwitchLoop_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						var acc int64
-					outer:
-						for k := 0; k < 10; k++ {
-							switch {
-							case k == 2:
-								continue outer
-							case k == 3 && x < 0:
-								break
-							case k == 4:
-								for j := 0; j < len(a); j++ {
-									v := a[j]
-									if j > 2 {
-										break
-									}
-									acc += v
-								}
-							case k == 7:
-								break outer
-							}
-							for j_1 := 0; j_1 < len(a); j_1++ {
-								v_1 := a[j_1]
-								if j_1 >= 5 {
-									break
-								}
-								switch j_1 {
-								case 1:
-									continue
-								case 3:
-									continue outer
-								}
-								acc = acc*3 + int64(k*j_1) + x + v_1
-							}
-						}
-						out[i] = acc
+						dc_cpu_SwitchLoop_fast_thread(dc_gs, dc_ng, dc_x, a, out, dc_f)
 					}
 				}
 			}

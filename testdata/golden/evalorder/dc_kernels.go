@@ -1055,6 +1055,28 @@ func dc_chunk_TupleIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_RangeArray_thread runs one thread of dc_cpu_RangeArray.
+//go:noinline
+func dc_cpu_RangeArray_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	var arr [3]int64
+	arr[0] = a[i]
+	arr[1] = a[i] + 1
+	arr[2] = a[i] + 2
+	var s int64
+	{
+		tmp := arr
+		for k := 0; k < 3; k++ {
+			v := tmp[k]
+			if k+1 < 3 {
+				arr[k+1] = arr[k+1] + v*10
+			}
+			s = s*1000 + v
+		}
+	}
+	(*cpu.Index(dc_f, 4, out, int(i), dc_x, dc_y, dc_z)) = s + arr[2]
+}
+
 // dc_cpu_RangeArray runs every thread of groups [dc_g0, dc_g1) of kernel RangeArray.
 func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1071,28 +1093,34 @@ func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var arr [3]int64
-						arr[0] = a[i]
-						arr[1] = a[i] + 1
-						arr[2] = a[i] + 2
-						var s int64
-						{
-							tmp := arr
-							for k := 0; k < 3; k++ {
-								v := tmp[k]
-								if k+1 < 3 {
-									arr[k+1] = arr[k+1] + v*10
-								}
-								s = s*1000 + v
-							}
-						}
-						(*cpu.Index(dc_f, 4, out, int(i), dc_x, dc_y, dc_z)) = s + arr[2]
+						dc_cpu_RangeArray_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_RangeArray_fast_thread runs one thread of dc_cpu_RangeArray_fast.
+//go:noinline
+func dc_cpu_RangeArray_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
+	i := dc_x
+	var arr [3]int64
+	arr[0] = a[i]
+	arr[1] = a[i] + 1
+	arr[2] = a[i] + 2
+	var s int64
+	{
+		tmp := arr
+		for k := 0; k < 3; k++ {
+			v := tmp[k]
+			if k+1 < 3 {
+				arr[k+1] = arr[k+1] + v*10
+			}
+			s = s*1000 + v
+		}
+	}
+	out[i] = s + arr[2]
 }
 
 // dc_cpu_RangeArray_fast runs every thread of groups [dc_g0, dc_g1) of kernel RangeArray.
@@ -1107,23 +1135,7 @@ func dc_cpu_RangeArray_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var arr [3]int64
-						arr[0] = a[i]
-						arr[1] = a[i] + 1
-						arr[2] = a[i] + 2
-						var s int64
-						{
-							tmp := arr
-							for k := 0; k < 3; k++ {
-								v := tmp[k]
-								if k+1 < 3 {
-									arr[k+1] = arr[k+1] + v*10
-								}
-								s = s*1000 + v
-							}
-						}
-						out[i] = s + arr[2]
+						dc_cpu_RangeArray_fast_thread(dc_gs, dc_ng, dc_x, a, out, dc_f)
 					}
 				}
 			}
@@ -1148,6 +1160,23 @@ func dc_chunk_RangeArray(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_RangeReassign_thread runs one thread of dc_cpu_RangeReassign.
+//go:noinline
+func dc_cpu_RangeReassign_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, b []int64, out []int64) {
+	i := dc_x
+	s := a
+	var sum int64
+	{
+		tmp_1 := s
+		for i_1 := 0; i_1 < len(tmp_1); i_1++ {
+			v := tmp_1[i_1]
+			s = b
+			sum = sum*10 + v
+		}
+	}
+	out[i] = sum + int64(len(s))
+}
+
 // dc_cpu_RangeReassign runs every thread of groups [dc_g0, dc_g1) of kernel RangeReassign.
 func dc_cpu_RangeReassign(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, out []int64) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1160,18 +1189,7 @@ func dc_cpu_RangeReassign(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						s := a
-						var sum int64
-						{
-							tmp_1 := s
-							for i_1 := 0; i_1 < len(tmp_1); i_1++ {
-								v := tmp_1[i_1]
-								s = b
-								sum = sum*10 + v
-							}
-						}
-						out[i] = sum + int64(len(s))
+						dc_cpu_RangeReassign_thread(dc_gs, dc_ng, dc_x, a, b, out)
 					}
 				}
 			}

@@ -3301,6 +3301,29 @@ func dc_chunk_Math64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Geometry64_thread runs one thread of dc_cpu_Geometry64.
+//go:noinline
+func dc_cpu_Geometry64_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	y := (*cpu.Index(dc_f, 38, ys, int(i), dc_x, dc_y, dc_z))
+	base := i * 5
+	(*cpu.Index(dc_f, 39, out, int(base+0), dc_x, dc_y, dc_z)) = math.Sqrt(x*x + y*y)
+	(*cpu.Index(dc_f, 40, out, int(base+1), dc_x, dc_y, dc_z)) = math.Hypot(x, y)
+	(*cpu.Index(dc_f, 41, out, int(base+2), dc_x, dc_y, dc_z)) = math.Mod(math.Atan2(y, x), 1)
+	nearest := math.Float64frombits(9218868437227405312)
+	far := math.Float64frombits(18442240474082181120)
+	for k := 0; k < 3; k++ {
+		d := math.Hypot(x-float64(k-1), y)
+		if d < radius {
+			nearest = min(nearest, d)
+		}
+		far = max(far, d)
+	}
+	(*cpu.Index(dc_f, 42, out, int(base+3), dc_x, dc_y, dc_z)) = nearest
+	(*cpu.Index(dc_f, 43, out, int(base+4), dc_x, dc_y, dc_z)) = far
+}
+
 // dc_cpu_Geometry64 runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
 func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3317,29 +3340,35 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						y := (*cpu.Index(dc_f, 38, ys, int(i), dc_x, dc_y, dc_z))
-						base := i * 5
-						(*cpu.Index(dc_f, 39, out, int(base+0), dc_x, dc_y, dc_z)) = math.Sqrt(x*x + y*y)
-						(*cpu.Index(dc_f, 40, out, int(base+1), dc_x, dc_y, dc_z)) = math.Hypot(x, y)
-						(*cpu.Index(dc_f, 41, out, int(base+2), dc_x, dc_y, dc_z)) = math.Mod(math.Atan2(y, x), 1)
-						nearest := math.Float64frombits(9218868437227405312)
-						far := math.Float64frombits(18442240474082181120)
-						for k := 0; k < 3; k++ {
-							d := math.Hypot(x-float64(k-1), y)
-							if d < radius {
-								nearest = min(nearest, d)
-							}
-							far = max(far, d)
-						}
-						(*cpu.Index(dc_f, 42, out, int(base+3), dc_x, dc_y, dc_z)) = nearest
-						(*cpu.Index(dc_f, 43, out, int(base+4), dc_x, dc_y, dc_z)) = far
+						dc_cpu_Geometry64_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, ys, out, radius, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Geometry64_fast_thread runs one thread of dc_cpu_Geometry64_fast.
+//go:noinline
+func dc_cpu_Geometry64_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	y := ys[i]
+	base := i * 5
+	out[base+0] = math.Sqrt(x*x + y*y)
+	out[base+1] = math.Hypot(x, y)
+	out[base+2] = math.Mod(math.Atan2(y, x), 1)
+	nearest := math.Float64frombits(9218868437227405312)
+	far := math.Float64frombits(18442240474082181120)
+	for k := 0; k < 3; k++ {
+		d := math.Hypot(x-float64(k-1), y)
+		if d < radius {
+			nearest = min(nearest, d)
+		}
+		far = max(far, d)
+	}
+	out[base+3] = nearest
+	out[base+4] = far
 }
 
 // dc_cpu_Geometry64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
@@ -3354,24 +3383,7 @@ func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []f
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						y := ys[i]
-						base := i * 5
-						out[base+0] = math.Sqrt(x*x + y*y)
-						out[base+1] = math.Hypot(x, y)
-						out[base+2] = math.Mod(math.Atan2(y, x), 1)
-						nearest := math.Float64frombits(9218868437227405312)
-						far := math.Float64frombits(18442240474082181120)
-						for k := 0; k < 3; k++ {
-							d := math.Hypot(x-float64(k-1), y)
-							if d < radius {
-								nearest = min(nearest, d)
-							}
-							far = max(far, d)
-						}
-						out[base+3] = nearest
-						out[base+4] = far
+						dc_cpu_Geometry64_fast_thread(dc_gs, dc_ng, dc_x, xs, ys, out, radius, dc_f)
 					}
 				}
 			}

@@ -952,6 +952,28 @@ func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *run
 	}
 }
 
+// dc_cpu_Convert_thread runs one thread of dc_cpu_Convert.
+//go:noinline
+func dc_cpu_Convert_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
+	i := dc_x
+	c := in[i]
+	(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = dc_Celsius_F(c)
+	(*cpu.Index(dc_f, 1, levels, int(i), dc_x, dc_y, dc_z)) = dc_Celsius_Level(c)
+	prev := c
+	if i > 0 {
+		prev = (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z))
+	}
+	(*cpu.Index(dc_f, 3, smooth, int(i), dc_x, dc_y, dc_z)) = 0.25*c + 0.75*prev
+	n := Count(2147483648)
+	for k := max(0, i-8+1); k <= i; k++ {
+		if (*cpu.Index(dc_f, 4, in, int(k), dc_x, dc_y, dc_z)) >= threshold {
+			n++
+		}
+	}
+	(*cpu.Index(dc_f, 5, counts, int(i), dc_x, dc_y, dc_z)) = n
+	(*cpu.Index(dc_f, 6, alarms, int(i), dc_x, dc_y, dc_z)) = Alarm(c > 100)
+}
+
 // dc_cpu_Convert runs every thread of groups [dc_g0, dc_g1) of kernel Convert.
 func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -968,28 +990,34 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						c := in[i]
-						(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = dc_Celsius_F(c)
-						(*cpu.Index(dc_f, 1, levels, int(i), dc_x, dc_y, dc_z)) = dc_Celsius_Level(c)
-						prev := c
-						if i > 0 {
-							prev = (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 3, smooth, int(i), dc_x, dc_y, dc_z)) = 0.25*c + 0.75*prev
-						n := Count(2147483648)
-						for k := max(0, i-8+1); k <= i; k++ {
-							if (*cpu.Index(dc_f, 4, in, int(k), dc_x, dc_y, dc_z)) >= threshold {
-								n++
-							}
-						}
-						(*cpu.Index(dc_f, 5, counts, int(i), dc_x, dc_y, dc_z)) = n
-						(*cpu.Index(dc_f, 6, alarms, int(i), dc_x, dc_y, dc_z)) = Alarm(c > 100)
+						dc_cpu_Convert_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, levels, smooth, counts, alarms, threshold, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Convert_fast_thread runs one thread of dc_cpu_Convert_fast.
+//go:noinline
+func dc_cpu_Convert_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
+	i := dc_x
+	c := in[i]
+	out[i] = dc_Celsius_F(c)
+	levels[i] = dc_Celsius_Level(c)
+	prev := c
+	if i > 0 {
+		prev = in[i-1]
+	}
+	smooth[i] = 0.25*c + 0.75*prev
+	n := Count(2147483648)
+	for k := max(0, i-8+1); k <= i; k++ {
+		if (*cpu.Index(dc_f, 4, in, int(k), dc_x, dc_y, dc_z)) >= threshold {
+			n++
+		}
+	}
+	counts[i] = n
+	alarms[i] = Alarm(c > 100)
 }
 
 // dc_cpu_Convert_fast runs every thread of groups [dc_g0, dc_g1) of kernel Convert.
@@ -1008,23 +1036,7 @@ func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenh
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						c := in[i]
-						out[i] = dc_Celsius_F(c)
-						levels[i] = dc_Celsius_Level(c)
-						prev := c
-						if i > 0 {
-							prev = in[i-1]
-						}
-						smooth[i] = 0.25*c + 0.75*prev
-						n := Count(2147483648)
-						for k := max(0, i-8+1); k <= i; k++ {
-							if (*cpu.Index(dc_f, 4, in, int(k), dc_x, dc_y, dc_z)) >= threshold {
-								n++
-							}
-						}
-						counts[i] = n
-						alarms[i] = Alarm(c > 100)
+						dc_cpu_Convert_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, levels, smooth, counts, alarms, threshold, dc_f)
 					}
 				}
 			}

@@ -1208,6 +1208,34 @@ func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 	return dev.Launch(dcKernelMoments, g, []runtime.Arg{ps, moments}, dc_run_Moments)
 }
 
+// dc_cpu_Step_thread runs one thread of dc_cpu_Step.
+//go:noinline
+func dc_cpu_Step_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, dt float32, gravity Vec3, box Box) {
+	i := dc_x
+	if i >= len(ps) || !ps[i].Alive {
+		return
+	}
+	p := ps[i]
+	p.Vel = dc_Vec3_Add(p.Vel, dc_Vec3_Scale(gravity, dt))
+	p.Pos = dc_Vec3_Add(p.Pos, dc_Vec3_Scale(p.Vel, dt))
+	if p.Pos.Y < box.Min.Y {
+		p.Pos.Y = box.Min.Y
+		p.Vel.Y = -p.Vel.Y * 0.5
+	}
+	if p.Pos.X < box.Min.X || p.Pos.X > box.Max.X {
+		p.Pos.X = min(max(p.Pos.X, box.Min.X), box.Max.X)
+		p.Vel.X = -p.Vel.X
+	}
+	for c := 0; c < 3; c++ {
+		p.Color[c] = p.Color[c] * 0.99
+	}
+	ps[i] = p
+	ps[i].Age = ps[i].Age + 1
+	if ps[i].Age > 100 {
+		ps[i].Alive = false
+	}
+}
+
 // dc_cpu_Step runs every thread of groups [dc_g0, dc_g1) of kernel Step.
 func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, dt float32, gravity Vec3, box Box) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1219,31 +1247,8 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, dt float32, grav
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i >= len(ps) || !ps[i].Alive {
-							continue dc_thread
-						}
-						p := ps[i]
-						p.Vel = dc_Vec3_Add(p.Vel, dc_Vec3_Scale(gravity, dt))
-						p.Pos = dc_Vec3_Add(p.Pos, dc_Vec3_Scale(p.Vel, dt))
-						if p.Pos.Y < box.Min.Y {
-							p.Pos.Y = box.Min.Y
-							p.Vel.Y = -p.Vel.Y * 0.5
-						}
-						if p.Pos.X < box.Min.X || p.Pos.X > box.Max.X {
-							p.Pos.X = min(max(p.Pos.X, box.Min.X), box.Max.X)
-							p.Vel.X = -p.Vel.X
-						}
-						for c := 0; c < 3; c++ {
-							p.Color[c] = p.Color[c] * 0.99
-						}
-						ps[i] = p
-						ps[i].Age = ps[i].Age + 1
-						if ps[i].Age > 100 {
-							ps[i].Alive = false
-						}
+						dc_cpu_Step_thread(dc_gs, dc_ng, dc_x, ps, dt, gravity, box)
 					}
 				}
 			}
@@ -1265,6 +1270,19 @@ func dc_chunk_Step(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Step(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3)
 }
 
+// dc_cpu_Measure_thread runs one thread of dc_cpu_Measure.
+//go:noinline
+func dc_cpu_Measure_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
+	i := dc_x
+	p := ps[i]
+	var lum float32
+	for i_1 := 0; i_1 < 3; i_1++ {
+		c := p.Color[i_1]
+		lum += c
+	}
+	(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = Stats{Kinetic: 0.5 * p.Mass * dc_Vec3_Dot(p.Vel, p.Vel), Momentum: dc_Vec3_Scale(p.Vel, p.Mass), Bright: lum > 1.5}
+}
+
 // dc_cpu_Measure runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
 func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1281,19 +1299,25 @@ func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ps))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						p := ps[i]
-						var lum float32
-						for i_1 := 0; i_1 < 3; i_1++ {
-							c := p.Color[i_1]
-							lum += c
-						}
-						(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = Stats{Kinetic: 0.5 * p.Mass * dc_Vec3_Dot(p.Vel, p.Vel), Momentum: dc_Vec3_Scale(p.Vel, p.Mass), Bright: lum > 1.5}
+						dc_cpu_Measure_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ps, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Measure_fast_thread runs one thread of dc_cpu_Measure_fast.
+//go:noinline
+func dc_cpu_Measure_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
+	i := dc_x
+	p := ps[i]
+	var lum float32
+	for i_1 := 0; i_1 < 3; i_1++ {
+		c := p.Color[i_1]
+		lum += c
+	}
+	out[i] = Stats{Kinetic: 0.5 * p.Mass * dc_Vec3_Dot(p.Vel, p.Vel), Momentum: dc_Vec3_Scale(p.Vel, p.Mass), Bright: lum > 1.5}
 }
 
 // dc_cpu_Measure_fast runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
@@ -1308,14 +1332,7 @@ func dc_cpu_Measure_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []St
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ps))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						p := ps[i]
-						var lum float32
-						for i_1 := 0; i_1 < 3; i_1++ {
-							c := p.Color[i_1]
-							lum += c
-						}
-						out[i] = Stats{Kinetic: 0.5 * p.Mass * dc_Vec3_Dot(p.Vel, p.Vel), Momentum: dc_Vec3_Scale(p.Vel, p.Mass), Bright: lum > 1.5}
+						dc_cpu_Measure_fast_thread(dc_gs, dc_ng, dc_x, ps, out, dc_f)
 					}
 				}
 			}

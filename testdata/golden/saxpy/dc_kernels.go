@@ -429,6 +429,14 @@ func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_SaxpyStride_thread runs one thread of dc_cpu_SaxpyStride.
+//go:noinline
+func dc_cpu_SaxpyStride_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+		(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+	}
+}
+
 // dc_cpu_SaxpyStride runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyStride.
 func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -445,9 +453,7 @@ func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, 
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-							(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
-						}
+						dc_cpu_SaxpyStride_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, x, y, n, dc_f)
 					}
 				}
 			}

@@ -932,6 +932,28 @@ func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell
 	return dev.Launch(dcKernelCountCells, g, []runtime.Arg{cells, xs}, dc_run_CountCells)
 }
 
+// dc_cpu_Lits_thread runs one thread of dc_cpu_Lits.
+//go:noinline
+func dc_cpu_Lits_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, out []float32, ts []Two, dc_f *cpu.Faults) {
+	i := dc_x
+	arr := [2]int32{int32(i), 2}
+	x := Two{A: arr, N: 0, B: [3]float32{1, 2, 3}}
+	y := Two{A: [2]int32{0, 0}, N: int32(i), B: [3]float32{float32(i), 0, 1}}
+	z := Two{A: [2]int32{0, 0}, N: 0, B: [3]float32{0, 0, 0}}
+	s := float32(0)
+	for j := 0; dc_sum(Two{A: arr, N: 0, B: [3]float32{0, 0, 0}}) > s && j < 3; j++ {
+		s++
+	}
+	if dc_sum(Two{A: arr, N: 2, B: [3]float32{0, 0, 0}}) > 0 {
+		s += 10
+	}
+	(*cpu.Index(dc_f, 0, ts, int(i), dc_x, dc_y, dc_z)) = dc_mk(arr)
+	if i%2 == 1 {
+		(*cpu.Index(dc_f, 1, ts, int(i), dc_x, dc_y, dc_z)) = Two{A: [2]int32{-1, int32(i)}, N: int32(len(ts)), B: [3]float32{0, 0, 0}}
+	}
+	out[i] = dc_sum(x) + dc_sum(y) + dc_sum(z) + s
+}
+
 // dc_cpu_Lits runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
 func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -948,28 +970,34 @@ func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						arr := [2]int32{int32(i), 2}
-						x := Two{A: arr, N: 0, B: [3]float32{1, 2, 3}}
-						y := Two{A: [2]int32{0, 0}, N: int32(i), B: [3]float32{float32(i), 0, 1}}
-						z := Two{A: [2]int32{0, 0}, N: 0, B: [3]float32{0, 0, 0}}
-						s := float32(0)
-						for j := 0; dc_sum(Two{A: arr, N: 0, B: [3]float32{0, 0, 0}}) > s && j < 3; j++ {
-							s++
-						}
-						if dc_sum(Two{A: arr, N: 2, B: [3]float32{0, 0, 0}}) > 0 {
-							s += 10
-						}
-						(*cpu.Index(dc_f, 0, ts, int(i), dc_x, dc_y, dc_z)) = dc_mk(arr)
-						if i%2 == 1 {
-							(*cpu.Index(dc_f, 1, ts, int(i), dc_x, dc_y, dc_z)) = Two{A: [2]int32{-1, int32(i)}, N: int32(len(ts)), B: [3]float32{0, 0, 0}}
-						}
-						out[i] = dc_sum(x) + dc_sum(y) + dc_sum(z) + s
+						dc_cpu_Lits_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, out, ts, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Lits_fast_thread runs one thread of dc_cpu_Lits_fast.
+//go:noinline
+func dc_cpu_Lits_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, out []float32, ts []Two, dc_f *cpu.Faults) {
+	i := dc_x
+	arr := [2]int32{int32(i), 2}
+	x := Two{A: arr, N: 0, B: [3]float32{1, 2, 3}}
+	y := Two{A: [2]int32{0, 0}, N: int32(i), B: [3]float32{float32(i), 0, 1}}
+	z := Two{A: [2]int32{0, 0}, N: 0, B: [3]float32{0, 0, 0}}
+	s := float32(0)
+	for j := 0; dc_sum(Two{A: arr, N: 0, B: [3]float32{0, 0, 0}}) > s && j < 3; j++ {
+		s++
+	}
+	if dc_sum(Two{A: arr, N: 2, B: [3]float32{0, 0, 0}}) > 0 {
+		s += 10
+	}
+	ts[i] = dc_mk(arr)
+	if i%2 == 1 {
+		ts[i] = Two{A: [2]int32{-1, int32(i)}, N: int32(len(ts)), B: [3]float32{0, 0, 0}}
+	}
+	out[i] = dc_sum(x) + dc_sum(y) + dc_sum(z) + s
 }
 
 // dc_cpu_Lits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
@@ -984,23 +1012,7 @@ func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						arr := [2]int32{int32(i), 2}
-						x := Two{A: arr, N: 0, B: [3]float32{1, 2, 3}}
-						y := Two{A: [2]int32{0, 0}, N: int32(i), B: [3]float32{float32(i), 0, 1}}
-						z := Two{A: [2]int32{0, 0}, N: 0, B: [3]float32{0, 0, 0}}
-						s := float32(0)
-						for j := 0; dc_sum(Two{A: arr, N: 0, B: [3]float32{0, 0, 0}}) > s && j < 3; j++ {
-							s++
-						}
-						if dc_sum(Two{A: arr, N: 2, B: [3]float32{0, 0, 0}}) > 0 {
-							s += 10
-						}
-						ts[i] = dc_mk(arr)
-						if i%2 == 1 {
-							ts[i] = Two{A: [2]int32{-1, int32(i)}, N: int32(len(ts)), B: [3]float32{0, 0, 0}}
-						}
-						out[i] = dc_sum(x) + dc_sum(y) + dc_sum(z) + s
+						dc_cpu_Lits_fast_thread(dc_gs, dc_ng, dc_x, out, ts, dc_f)
 					}
 				}
 			}

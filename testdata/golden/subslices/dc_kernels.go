@@ -768,6 +768,20 @@ func dc_chunk_RowScale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_RowScale(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
+// dc_cpu_Window_thread runs one thread of dc_cpu_Window.
+//go:noinline
+func dc_cpu_Window_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
+	i := dc_x
+	rest := cpu.Slice(dc_f, 6, in, int(i), len(in), dc_x, dc_y, dc_z)
+	win := cpu.Slice(dc_f, 7, rest, 0, int(min(w, len(rest))), dc_x, dc_y, dc_z)
+	var s int32
+	for i_1 := 0; i_1 < len(win); i_1++ {
+		v := win[i_1]
+		s += v
+	}
+	(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = s*100 + int32(len(win))
+}
+
 // dc_cpu_Window runs every thread of groups [dc_g0, dc_g1) of kernel Window.
 func dc_cpu_Window(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -784,20 +798,26 @@ func dc_cpu_Window(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w in
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						rest := cpu.Slice(dc_f, 6, in, int(i), len(in), dc_x, dc_y, dc_z)
-						win := cpu.Slice(dc_f, 7, rest, 0, int(min(w, len(rest))), dc_x, dc_y, dc_z)
-						var s int32
-						for i_1 := 0; i_1 < len(win); i_1++ {
-							v := win[i_1]
-							s += v
-						}
-						(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = s*100 + int32(len(win))
+						dc_cpu_Window_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, w, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Window_fast_thread runs one thread of dc_cpu_Window_fast.
+//go:noinline
+func dc_cpu_Window_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
+	i := dc_x
+	rest := cpu.Slice(dc_f, 6, in, int(i), len(in), dc_x, dc_y, dc_z)
+	win := cpu.Slice(dc_f, 7, rest, 0, int(min(w, len(rest))), dc_x, dc_y, dc_z)
+	var s int32
+	for i_1 := 0; i_1 < len(win); i_1++ {
+		v := win[i_1]
+		s += v
+	}
+	out[i] = s*100 + int32(len(win))
 }
 
 // dc_cpu_Window_fast runs every thread of groups [dc_g0, dc_g1) of kernel Window.
@@ -816,15 +836,7 @@ func dc_cpu_Window_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32,
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						rest := cpu.Slice(dc_f, 6, in, int(i), len(in), dc_x, dc_y, dc_z)
-						win := cpu.Slice(dc_f, 7, rest, 0, int(min(w, len(rest))), dc_x, dc_y, dc_z)
-						var s int32
-						for i_1 := 0; i_1 < len(win); i_1++ {
-							v := win[i_1]
-							s += v
-						}
-						out[i] = s*100 + int32(len(win))
+						dc_cpu_Window_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, w, dc_f)
 					}
 				}
 			}

@@ -1003,6 +1003,19 @@ func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], ou
 	return dev.Launch(dcKernelDigits, g, []runtime.Arg{in, out}, dc_run_Digits)
 }
 
+// dc_cpu_Blur3_thread runs one thread of dc_cpu_Blur3.
+//go:noinline
+func dc_cpu_Blur3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []float32, out []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	w := [3]float32{0.25, 0.5, 0.25}
+	var s float32
+	for k := -1; k <= 1; k++ {
+		j := min(max(i+k, 0), len(in)-1)
+		s += (*cpu.Index(dc_f, 0, w[:], int(k+1), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
+	}
+	out[i] = s
+}
+
 // dc_cpu_Blur3 runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
 func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1019,19 +1032,25 @@ func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						w := [3]float32{0.25, 0.5, 0.25}
-						var s float32
-						for k := -1; k <= 1; k++ {
-							j := min(max(i+k, 0), len(in)-1)
-							s += (*cpu.Index(dc_f, 0, w[:], int(k+1), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
-						}
-						out[i] = s
+						dc_cpu_Blur3_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Blur3_fast_thread runs one thread of dc_cpu_Blur3_fast.
+//go:noinline
+func dc_cpu_Blur3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []float32, out []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	w := [3]float32{0.25, 0.5, 0.25}
+	var s float32
+	for k := -1; k <= 1; k++ {
+		j := min(max(i+k, 0), len(in)-1)
+		s += w[k+1] * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
+	}
+	out[i] = s
 }
 
 // dc_cpu_Blur3_fast runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
@@ -1050,14 +1069,7 @@ func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						w := [3]float32{0.25, 0.5, 0.25}
-						var s float32
-						for k := -1; k <= 1; k++ {
-							j := min(max(i+k, 0), len(in)-1)
-							s += w[k+1] * (*cpu.Index(dc_f, 1, in, int(j), dc_x, dc_y, dc_z))
-						}
-						out[i] = s
+						dc_cpu_Blur3_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, dc_f)
 					}
 				}
 			}
@@ -1082,6 +1094,28 @@ func dc_chunk_Blur3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Sobel_thread runs one thread of dc_cpu_Sobel.
+//go:noinline
+func dc_cpu_Sobel_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	x := dc_x
+	y := dc_y
+	if x >= w || y >= h {
+		return
+	}
+	if x == 0 || y == 0 || x == w-1 || y == h-1 {
+		(*cpu.Index(dc_f, 2, out, int(y*w+x), dc_x, dc_y, dc_z)) = 0
+		return
+	}
+	k := [3][3]float32{[3]float32{-1, 0, 1}, [3]float32{-2, 0, 2}, [3]float32{-1, 0, 1}}
+	var s float32
+	for dy := 0; dy < 3; dy++ {
+		for dx := 0; dx < 3; dx++ {
+			s += k[dy][dx] * (*cpu.Index(dc_f, 3, img, int((y+dy-1)*w+x+dx-1), dc_x, dc_y, dc_z))
+		}
+	}
+	(*cpu.Index(dc_f, 4, out, int(y*w+x), dc_x, dc_y, dc_z)) = s
+}
+
 // dc_cpu_Sobel runs every thread of groups [dc_g0, dc_g1) of kernel Sobel.
 func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1097,30 +1131,35 @@ func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, 
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= w || y >= h {
-							continue dc_thread
-						}
-						if x == 0 || y == 0 || x == w-1 || y == h-1 {
-							(*cpu.Index(dc_f, 2, out, int(y*w+x), dc_x, dc_y, dc_z)) = 0
-							continue dc_thread
-						}
-						k := [3][3]float32{[3]float32{-1, 0, 1}, [3]float32{-2, 0, 2}, [3]float32{-1, 0, 1}}
-						var s float32
-						for dy := 0; dy < 3; dy++ {
-							for dx := 0; dx < 3; dx++ {
-								s += k[dy][dx] * (*cpu.Index(dc_f, 3, img, int((y+dy-1)*w+x+dx-1), dc_x, dc_y, dc_z))
-							}
-						}
-						(*cpu.Index(dc_f, 4, out, int(y*w+x), dc_x, dc_y, dc_z)) = s
+						dc_cpu_Sobel_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, img, out, w, h, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Sobel_fast_thread runs one thread of dc_cpu_Sobel_fast.
+//go:noinline
+func dc_cpu_Sobel_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	x := dc_x
+	y := dc_y
+	if x >= w || y >= h {
+		return
+	}
+	if x == 0 || y == 0 || x == w-1 || y == h-1 {
+		out[y*w+x] = 0
+		return
+	}
+	k := [3][3]float32{[3]float32{-1, 0, 1}, [3]float32{-2, 0, 2}, [3]float32{-1, 0, 1}}
+	var s float32
+	for dy := 0; dy < 3; dy++ {
+		for dx := 0; dx < 3; dx++ {
+			s += k[dy][dx] * (*cpu.Index(dc_f, 3, img, int((y+dy-1)*w+x+dx-1), dc_x, dc_y, dc_z))
+		}
+	}
+	out[y*w+x] = s
 }
 
 // dc_cpu_Sobel_fast runs every thread of groups [dc_g0, dc_g1) of kernel Sobel.
@@ -1138,25 +1177,8 @@ func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []floa
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= w || y >= h {
-							continue dc_thread
-						}
-						if x == 0 || y == 0 || x == w-1 || y == h-1 {
-							out[y*w+x] = 0
-							continue dc_thread
-						}
-						k := [3][3]float32{[3]float32{-1, 0, 1}, [3]float32{-2, 0, 2}, [3]float32{-1, 0, 1}}
-						var s float32
-						for dy := 0; dy < 3; dy++ {
-							for dx := 0; dx < 3; dx++ {
-								s += k[dy][dx] * (*cpu.Index(dc_f, 3, img, int((y+dy-1)*w+x+dx-1), dc_x, dc_y, dc_z))
-							}
-						}
-						out[y*w+x] = s
+						dc_cpu_Sobel_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, img, out, w, h, dc_f)
 					}
 				}
 			}
@@ -1183,6 +1205,18 @@ func dc_chunk_Sobel(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Digits_thread runs one thread of dc_cpu_Digits.
+//go:noinline
+func dc_cpu_Digits_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []uint32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	pow := [12]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 0}
+	n := int32(1)
+	for n < 10 && uint64(in[i]) >= (*cpu.Index(dc_f, 5, pow[:], int(n), dc_x, dc_y, dc_z)) {
+		n++
+	}
+	(*cpu.Index(dc_f, 6, out, int(i), dc_x, dc_y, dc_z)) = n + int32(pow[11])
+}
+
 // dc_cpu_Digits runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
 func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1199,18 +1233,24 @@ func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						pow := [12]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 0}
-						n := int32(1)
-						for n < 10 && uint64(in[i]) >= (*cpu.Index(dc_f, 5, pow[:], int(n), dc_x, dc_y, dc_z)) {
-							n++
-						}
-						(*cpu.Index(dc_f, 6, out, int(i), dc_x, dc_y, dc_z)) = n + int32(pow[11])
+						dc_cpu_Digits_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Digits_fast_thread runs one thread of dc_cpu_Digits_fast.
+//go:noinline
+func dc_cpu_Digits_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []uint32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	pow := [12]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 0}
+	n := int32(1)
+	for n < 10 && uint64(in[i]) >= (*cpu.Index(dc_f, 5, pow[:], int(n), dc_x, dc_y, dc_z)) {
+		n++
+	}
+	out[i] = n + int32(pow[11])
 }
 
 // dc_cpu_Digits_fast runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
@@ -1229,13 +1269,7 @@ func dc_cpu_Digits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(in))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						pow := [12]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 0}
-						n := int32(1)
-						for n < 10 && uint64(in[i]) >= (*cpu.Index(dc_f, 5, pow[:], int(n), dc_x, dc_y, dc_z)) {
-							n++
-						}
-						out[i] = n + int32(pow[11])
+						dc_cpu_Digits_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, in, out, dc_f)
 					}
 				}
 			}
