@@ -3634,6 +3634,7 @@ func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_GEMM_thread runs one thread of dc_cpu_GEMM.
+//
 //go:noinline
 func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -3671,6 +3672,7 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 }
 
 // dc_cpu_GEMM_fast_thread runs one thread of dc_cpu_GEMM_fast.
+//
 //go:noinline
 func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -3714,6 +3716,7 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 }
 
 // dc_cpu_GEMM_aliased_fast_thread runs one thread of dc_cpu_GEMM_aliased_fast.
+//
 //go:noinline
 func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -3774,6 +3777,7 @@ func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_MatVec_thread runs one thread of dc_cpu_MatVec.
+//
 //go:noinline
 func dc_cpu_MatVec_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, x []float32, y []float32, m int, n int, dc_f *cpu.Faults) {
 	{
@@ -3814,6 +3818,7 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32, y [
 }
 
 // dc_cpu_MatVec_fast_thread runs one thread of dc_cpu_MatVec_fast.
+//
 //go:noinline
 func dc_cpu_MatVec_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []float32, x []float32, y []float32, m int, n int, dc_f *cpu.Faults) {
 	{

@@ -205,7 +205,7 @@ func (p *printer) outline(k *ir.Kernel, body *ir.Block, params []jen.Code, has f
 	stmts = append(stmts, p.block(body)...)
 	p.outlined = false
 	fn = jen.Commentf("%s runs one thread of %s.", name, p.kernelName(k)).Line().
-		Comment("//go:noinline").Line().
+		Comment("").Line().Comment("//go:noinline").Line().
 		Func().Id(name).Params(fparams...).Block(stmts...)
 	return fn, jen.Id(name).Call(args...)
 }

@@ -726,6 +726,7 @@ func LaunchCount(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], hist 
 }
 
 // dc_cpu_GEMM_thread runs one thread of dc_cpu_GEMM.
+//
 //go:noinline
 func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -763,6 +764,7 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 }
 
 // dc_cpu_GEMM_fast_thread runs one thread of dc_cpu_GEMM_fast.
+//
 //go:noinline
 func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -806,6 +808,7 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 }
 
 // dc_cpu_GEMM_aliased_fast_thread runs one thread of dc_cpu_GEMM_aliased_fast.
+//
 //go:noinline
 func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
@@ -866,6 +869,7 @@ func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Accum_thread runs one thread of dc_cpu_Accum.
+//
 //go:noinline
 func dc_cpu_Accum_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	{
@@ -908,6 +912,7 @@ func dc_cpu_Accum(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, n in
 }
 
 // dc_cpu_Accum_aliased_thread runs one thread of dc_cpu_Accum_aliased.
+//
 //go:noinline
 func dc_cpu_Accum_aliased_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	{
@@ -943,6 +948,7 @@ func dc_cpu_Accum_aliased(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float
 }
 
 // dc_cpu_Accum_fast_thread runs one thread of dc_cpu_Accum_fast.
+//
 //go:noinline
 func dc_cpu_Accum_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	{
@@ -981,6 +987,7 @@ func dc_cpu_Accum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32,
 }
 
 // dc_cpu_Accum_aliased_fast_thread runs one thread of dc_cpu_Accum_aliased_fast.
+//
 //go:noinline
 func dc_cpu_Accum_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	{
@@ -1038,6 +1045,7 @@ func dc_chunk_Accum(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Count_thread runs one thread of dc_cpu_Count.
+//
 //go:noinline
 func dc_cpu_Count_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, x []int32, hist []int32, dc_f *cpu.Faults) {
 	{
@@ -1080,6 +1088,7 @@ func dc_cpu_Count(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, hist []int32, dc_f 
 }
 
 // dc_cpu_Count_fast_thread runs one thread of dc_cpu_Count_fast.
+//
 //go:noinline
 func dc_cpu_Count_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, x []int32, hist []int32, dc_f *cpu.Faults) {
 	{

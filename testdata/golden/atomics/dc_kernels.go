@@ -3353,6 +3353,7 @@ func dc_chunk_Exchange(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_CappedSum_thread runs one thread of dc_cpu_CappedSum.
+//
 //go:noinline
 func dc_cpu_CappedSum_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3393,6 +3394,7 @@ func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, l
 }
 
 // dc_cpu_CappedSum_fast_thread runs one thread of dc_cpu_CappedSum_fast.
+//
 //go:noinline
 func dc_cpu_CappedSum_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	i := dc_x

@@ -3194,6 +3194,7 @@ func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *
 }
 
 // dc_cpu_Collatz_thread runs one thread of dc_cpu_Collatz.
+//
 //go:noinline
 func dc_cpu_Collatz_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, steps []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3239,6 +3240,7 @@ func dc_cpu_Collatz(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int32, d
 }
 
 // dc_cpu_Collatz_fast_thread runs one thread of dc_cpu_Collatz_fast.
+//
 //go:noinline
 func dc_cpu_Collatz_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, steps []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3498,6 +3500,7 @@ func dc_chunk_Grade(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_FindFirst_thread runs one thread of dc_cpu_FindFirst.
+//
 //go:noinline
 func dc_cpu_FindFirst_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3560,6 +3563,7 @@ func dc_cpu_FindFirst(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, h int
 }
 
 // dc_cpu_FindFirst_fast_thread runs one thread of dc_cpu_FindFirst_fast.
+//
 //go:noinline
 func dc_cpu_FindFirst_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, grid []int32, w int, h int, target int32, found []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3638,6 +3642,7 @@ func dc_chunk_FindFirst(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Poly_thread runs one thread of dc_cpu_Poly.
+//
 //go:noinline
 func dc_cpu_Poly_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3692,6 +3697,7 @@ func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals 
 }
 
 // dc_cpu_Poly_fast_thread runs one thread of dc_cpu_Poly_fast.
+//
 //go:noinline
 func dc_cpu_Poly_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3761,6 +3767,7 @@ func dc_chunk_Poly(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Scan_thread runs one thread of dc_cpu_Scan.
+//
 //go:noinline
 func dc_cpu_Scan_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3814,6 +3821,7 @@ func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *
 }
 
 // dc_cpu_Scan_fast_thread runs one thread of dc_cpu_Scan_fast.
+//
 //go:noinline
 func dc_cpu_Scan_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	i := dc_x

@@ -574,6 +574,7 @@ func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out 
 }
 
 // dc_cpu_Shadow_thread runs one thread of dc_cpu_Shadow.
+//
 //go:noinline
 func dc_cpu_Shadow_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x
@@ -621,6 +622,7 @@ func dc_cpu_Shadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 }
 
 // dc_cpu_Shadow_fast_thread runs one thread of dc_cpu_Shadow_fast.
+//
 //go:noinline
 func dc_cpu_Shadow_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x

@@ -1885,6 +1885,7 @@ func dc_chunk_Shadowed(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_SwitchLoop_thread runs one thread of dc_cpu_SwitchLoop.
+//
 //go:noinline
 func dc_cpu_SwitchLoop_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1950,6 +1951,7 @@ func dc_cpu_SwitchLoop(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 }
 
 // dc_cpu_SwitchLoop_fast_thread runs one thread of dc_cpu_SwitchLoop_fast.
+//
 //go:noinline
 func dc_cpu_SwitchLoop_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x

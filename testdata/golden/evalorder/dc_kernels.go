@@ -1056,6 +1056,7 @@ func dc_chunk_TupleIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_RangeArray_thread runs one thread of dc_cpu_RangeArray.
+//
 //go:noinline
 func dc_cpu_RangeArray_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1102,6 +1103,7 @@ func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 }
 
 // dc_cpu_RangeArray_fast_thread runs one thread of dc_cpu_RangeArray_fast.
+//
 //go:noinline
 func dc_cpu_RangeArray_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, out []int64, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1161,6 +1163,7 @@ func dc_chunk_RangeArray(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_RangeReassign_thread runs one thread of dc_cpu_RangeReassign.
+//
 //go:noinline
 func dc_cpu_RangeReassign_thread(dc_gs, dc_ng dc.Dim3, dc_x int, a []int64, b []int64, out []int64) {
 	i := dc_x

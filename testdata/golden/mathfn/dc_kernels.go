@@ -3302,6 +3302,7 @@ func dc_chunk_Math64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Geometry64_thread runs one thread of dc_cpu_Geometry64.
+//
 //go:noinline
 func dc_cpu_Geometry64_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	i := dc_x
@@ -3349,6 +3350,7 @@ func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float6
 }
 
 // dc_cpu_Geometry64_fast_thread runs one thread of dc_cpu_Geometry64_fast.
+//
 //go:noinline
 func dc_cpu_Geometry64_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	i := dc_x

@@ -953,6 +953,7 @@ func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *run
 }
 
 // dc_cpu_Convert_thread runs one thread of dc_cpu_Convert.
+//
 //go:noinline
 func dc_cpu_Convert_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
 	i := dc_x
@@ -999,6 +1000,7 @@ func dc_cpu_Convert(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenheit, 
 }
 
 // dc_cpu_Convert_fast_thread runs one thread of dc_cpu_Convert_fast.
+//
 //go:noinline
 func dc_cpu_Convert_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in Temps, out []Fahrenheit, levels []Level, smooth Temps, counts []Count, alarms []Alarm, threshold Celsius, dc_f *cpu.Faults) {
 	i := dc_x

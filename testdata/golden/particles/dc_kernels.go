@@ -1209,6 +1209,7 @@ func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle],
 }
 
 // dc_cpu_Step_thread runs one thread of dc_cpu_Step.
+//
 //go:noinline
 func dc_cpu_Step_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, dt float32, gravity Vec3, box Box) {
 	i := dc_x
@@ -1271,6 +1272,7 @@ func dc_chunk_Step(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Measure_thread runs one thread of dc_cpu_Measure.
+//
 //go:noinline
 func dc_cpu_Measure_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1308,6 +1310,7 @@ func dc_cpu_Measure(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []Stats, 
 }
 
 // dc_cpu_Measure_fast_thread runs one thread of dc_cpu_Measure_fast.
+//
 //go:noinline
 func dc_cpu_Measure_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, out []Stats, dc_f *cpu.Faults) {
 	i := dc_x

@@ -430,6 +430,7 @@ func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_SaxpyStride_thread runs one thread of dc_cpu_SaxpyStride.
+//
 //go:noinline
 func dc_cpu_SaxpyStride_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {

@@ -933,6 +933,7 @@ func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell
 }
 
 // dc_cpu_Lits_thread runs one thread of dc_cpu_Lits.
+//
 //go:noinline
 func dc_cpu_Lits_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, out []float32, ts []Two, dc_f *cpu.Faults) {
 	i := dc_x
@@ -979,6 +980,7 @@ func dc_cpu_Lits(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, dc_f *
 }
 
 // dc_cpu_Lits_fast_thread runs one thread of dc_cpu_Lits_fast.
+//
 //go:noinline
 func dc_cpu_Lits_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, out []float32, ts []Two, dc_f *cpu.Faults) {
 	i := dc_x

@@ -769,6 +769,7 @@ func dc_chunk_RowScale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Window_thread runs one thread of dc_cpu_Window.
+//
 //go:noinline
 func dc_cpu_Window_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
 	i := dc_x
@@ -807,6 +808,7 @@ func dc_cpu_Window(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w in
 }
 
 // dc_cpu_Window_fast_thread runs one thread of dc_cpu_Window_fast.
+//
 //go:noinline
 func dc_cpu_Window_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []int32, out []int32, w int, dc_f *cpu.Faults) {
 	i := dc_x

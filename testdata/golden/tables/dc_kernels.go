@@ -1004,6 +1004,7 @@ func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], ou
 }
 
 // dc_cpu_Blur3_thread runs one thread of dc_cpu_Blur3.
+//
 //go:noinline
 func dc_cpu_Blur3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []float32, out []float32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1041,6 +1042,7 @@ func dc_cpu_Blur3(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, d
 }
 
 // dc_cpu_Blur3_fast_thread runs one thread of dc_cpu_Blur3_fast.
+//
 //go:noinline
 func dc_cpu_Blur3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []float32, out []float32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1095,6 +1097,7 @@ func dc_chunk_Blur3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Sobel_thread runs one thread of dc_cpu_Sobel.
+//
 //go:noinline
 func dc_cpu_Sobel_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	x := dc_x
@@ -1141,6 +1144,7 @@ func dc_cpu_Sobel(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []float32, 
 }
 
 // dc_cpu_Sobel_fast_thread runs one thread of dc_cpu_Sobel_fast.
+//
 //go:noinline
 func dc_cpu_Sobel_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, img []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	x := dc_x
@@ -1206,6 +1210,7 @@ func dc_chunk_Sobel(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 }
 
 // dc_cpu_Digits_thread runs one thread of dc_cpu_Digits.
+//
 //go:noinline
 func dc_cpu_Digits_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	i := dc_x
@@ -1242,6 +1247,7 @@ func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_
 }
 
 // dc_cpu_Digits_fast_thread runs one thread of dc_cpu_Digits_fast.
+//
 //go:noinline
 func dc_cpu_Digits_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	i := dc_x
