@@ -3332,6 +3332,35 @@ func dc_chunk_ReduceSum_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_MatMul holds the working memory of MatMul's groups.
 var dc_scratch_MatMul cpu.Scratches
 
+// dc_cpu_MatMul_tl1 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta_3 := dc_sh4
+					tb_3 := dc_sh5
+					ly_3 := dc_ly
+					lx_3 := dc_lx
+					for j := 0; j < 16; j++ {
+						dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+					}
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3356,6 +3385,7 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						ta := dc_sh4
 						_ = ta
 						tb := dc_sh5
@@ -3368,7 +3398,8 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 						_ = ly
 						lx := dc_lx
 						_ = lx
-						dc_pt_acc[dc_tid] = 0
+						dc_lv_acc = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
 					}
 				}
 			}
@@ -3402,26 +3433,7 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
-							ta_3 := dc_sh4
-							tb_3 := dc_sh5
-							ly_3 := dc_ly
-							lx_3 := dc_lx
-							for j := 0; j < 16; j++ {
-								dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3432,12 +3444,38 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						row_3 := dc_y
 						col_3 := dc_x
 						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl1 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta_3 := dc_sh4
+					tb_3 := dc_sh5
+					ly_3 := dc_ly
+					lx_3 := dc_lx
+					for j := 0; j < 16; j++ {
+						dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+					}
+					dc_pt_acc[dc_tid] = dc_lv_acc
 				}
 			}
 		}
@@ -3468,6 +3506,7 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						ta := dc_sh4
 						_ = ta
 						tb := dc_sh5
@@ -3480,7 +3519,8 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 						_ = ly
 						lx := dc_lx
 						_ = lx
-						dc_pt_acc[dc_tid] = 0
+						dc_lv_acc = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
 					}
 				}
 			}
@@ -3512,22 +3552,7 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							ta_3 := dc_sh4
-							tb_3 := dc_sh5
-							ly_3 := dc_ly
-							lx_3 := dc_lx
-							for j := 0; j < 16; j++ {
-								dc_pt_acc[dc_tid] += ta_3[ly_3][j] * tb_3[j][lx_3]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3536,10 +3561,11 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						row_3 := dc_y
 						col_3 := dc_x
 						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_pt_acc[dc_tid]
+							c[row_3*n+col_3] = dc_lv_acc
 						}
 					}
 				}

@@ -4004,12 +4004,14 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if l_2 >= s {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -4023,9 +4025,10 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							sh_3 := dc_sh0
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+							(*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
 						}
 					}
 				}
@@ -4097,12 +4100,14 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if l_2 >= s {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -4112,9 +4117,10 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_add := dc_pt_add[dc_tid]
 							sh_3 := dc_sh0
 							l_3 := dc_lx
-							sh_3[l_3] = sh_3[l_3] + dc_pt_add[dc_tid]
+							sh_3[l_3] = sh_3[l_3] + dc_lv_add
 						}
 					}
 				}
@@ -4164,6 +4170,29 @@ func dc_chunk_BlockScan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
+// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh1
+					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
+						cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4193,22 +4222,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh1
-						for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4222,6 +4236,29 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 						if (*cpu.Index(dc_f, 35, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
 							dc.AtomicAdd(&(*cpu.Index(dc_f, 36, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh1
+					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
+						cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
 					}
 				}
 			}
@@ -4254,22 +4291,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh1
-						for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4308,6 +4330,39 @@ func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_NBody holds the working memory of NBody's groups.
 var dc_scratch_NBody cpu.Scratches
 
+// dc_cpu_NBody_tl1 runs a thread loop of dc_cpu_NBody.
+//
+//go:noinline
+func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					dc_lv_px := dc_pt_px[dc_tid]
+					dc_lv_py := dc_pt_py[dc_tid]
+					dc_lv_pz := dc_pt_pz[dc_tid]
+					tile_3 := dc_sh2
+					for k := 0; k < min(256, n-base); k++ {
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+					}
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_NBody runs groups [dc_g0, dc_g1) of kernel NBody, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4337,22 +4392,34 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_px := dc_pt_px[dc_tid]
+						dc_lv_py := dc_pt_py[dc_tid]
+						dc_lv_pz := dc_pt_pz[dc_tid]
+						dc_lv_ax := dc_pt_ax[dc_tid]
+						dc_lv_ay := dc_pt_ay[dc_tid]
+						dc_lv_az := dc_pt_az[dc_tid]
 						tile := dc_sh2
 						_ = tile
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_px[dc_tid] = 0
-						dc_pt_py[dc_tid] = 0
-						dc_pt_pz[dc_tid] = 0
+						dc_lv_px = 0
+						dc_lv_py = 0
+						dc_lv_pz = 0
 						if i < n {
-							dc_pt_px[dc_tid] = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
-							dc_pt_py[dc_tid] = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
-							dc_pt_pz[dc_tid] = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
+							dc_lv_px = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
+							dc_lv_py = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
+							dc_lv_pz = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
 						}
-						dc_pt_ax[dc_tid] = 0
-						dc_pt_ay[dc_tid] = 0
-						dc_pt_az[dc_tid] = 0
+						dc_lv_ax = 0
+						dc_lv_ay = 0
+						dc_lv_az = 0
+						dc_pt_px[dc_tid] = dc_lv_px
+						dc_pt_py[dc_tid] = dc_lv_py
+						dc_pt_pz[dc_tid] = dc_lv_pz
+						dc_pt_ax[dc_tid] = dc_lv_ax
+						dc_pt_ay[dc_tid] = dc_lv_ay
+						dc_pt_az[dc_tid] = dc_lv_az
 					}
 				}
 			}
@@ -4381,23 +4448,7 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_3 := dc_sh2
-							for k := 0; k < min(256, n-base); k++ {
-								dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid] = dc_nbodyPull(dc_pt_px[dc_tid], dc_pt_py[dc_tid], dc_pt_pz[dc_tid], (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid])
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NBody_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4408,13 +4459,49 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_ax := dc_pt_ax[dc_tid]
+						dc_lv_ay := dc_pt_ay[dc_tid]
+						dc_lv_az := dc_pt_az[dc_tid]
 						i_2 := dc_x
 						if i_2 < n {
-							(*cpu.Index(dc_f, 53, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_pt_ax[dc_tid]
-							(*cpu.Index(dc_f, 54, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_pt_ay[dc_tid]
-							(*cpu.Index(dc_f, 55, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_pt_az[dc_tid]
+							(*cpu.Index(dc_f, 53, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+							(*cpu.Index(dc_f, 54, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+							(*cpu.Index(dc_f, 55, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_fast_tl1 runs a thread loop of dc_cpu_NBody_fast.
+//
+//go:noinline
+func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					dc_lv_px := dc_pt_px[dc_tid]
+					dc_lv_py := dc_pt_py[dc_tid]
+					dc_lv_pz := dc_pt_pz[dc_tid]
+					tile_3 := dc_sh2
+					for k := 0; k < min(256, n-base); k++ {
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+					}
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
 				}
 			}
 		}
@@ -4447,22 +4534,34 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_px := dc_pt_px[dc_tid]
+						dc_lv_py := dc_pt_py[dc_tid]
+						dc_lv_pz := dc_pt_pz[dc_tid]
+						dc_lv_ax := dc_pt_ax[dc_tid]
+						dc_lv_ay := dc_pt_ay[dc_tid]
+						dc_lv_az := dc_pt_az[dc_tid]
 						tile := dc_sh2
 						_ = tile
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_px[dc_tid] = 0
-						dc_pt_py[dc_tid] = 0
-						dc_pt_pz[dc_tid] = 0
+						dc_lv_px = 0
+						dc_lv_py = 0
+						dc_lv_pz = 0
 						if i < n {
-							dc_pt_px[dc_tid] = pos[4*i]
-							dc_pt_py[dc_tid] = pos[4*i+1]
-							dc_pt_pz[dc_tid] = pos[4*i+2]
+							dc_lv_px = pos[4*i]
+							dc_lv_py = pos[4*i+1]
+							dc_lv_pz = pos[4*i+2]
 						}
-						dc_pt_ax[dc_tid] = 0
-						dc_pt_ay[dc_tid] = 0
-						dc_pt_az[dc_tid] = 0
+						dc_lv_ax = 0
+						dc_lv_ay = 0
+						dc_lv_az = 0
+						dc_pt_px[dc_tid] = dc_lv_px
+						dc_pt_py[dc_tid] = dc_lv_py
+						dc_pt_pz[dc_tid] = dc_lv_pz
+						dc_pt_ax[dc_tid] = dc_lv_ax
+						dc_pt_ay[dc_tid] = dc_lv_ay
+						dc_pt_az[dc_tid] = dc_lv_az
 					}
 				}
 			}
@@ -4487,23 +4586,7 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_3 := dc_sh2
-							for k := 0; k < min(256, n-base); k++ {
-								dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid] = dc_nbodyPull(dc_pt_px[dc_tid], dc_pt_py[dc_tid], dc_pt_pz[dc_tid], (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_pt_ax[dc_tid], dc_pt_ay[dc_tid], dc_pt_az[dc_tid])
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NBody_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4511,11 +4594,14 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_ax := dc_pt_ax[dc_tid]
+						dc_lv_ay := dc_pt_ay[dc_tid]
+						dc_lv_az := dc_pt_az[dc_tid]
 						i_2 := dc_x
 						if i_2 < n {
-							acc[3*i_2] = dc_pt_ax[dc_tid]
-							acc[3*i_2+1] = dc_pt_ay[dc_tid]
-							acc[3*i_2+2] = dc_pt_az[dc_tid]
+							acc[3*i_2] = dc_lv_ax
+							acc[3*i_2+1] = dc_lv_ay
+							acc[3*i_2+2] = dc_lv_az
 						}
 					}
 				}

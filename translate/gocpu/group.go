@@ -2,6 +2,7 @@ package gocpu
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -25,6 +26,14 @@ type groupState struct {
 	perThread map[*ir.Var]bool
 	slots     map[*ir.Var]int // per-thread variable -> scratch slot
 	inThread  bool            // printing the body of a ThreadLoop
+	kernel    string          // the kernel function's name
+	checked   bool            // the kernel takes a fault record
+	shared    []*ir.Shared    // the shared arrays the kernel function declares
+	funcs     []jen.Code      // thread loops printed as functions of their own
+	nfunc     int
+	cache     map[*ir.Var]string        // per-thread variables held in locals in the thread loop being printed
+	next      map[*ir.ThreadLoop]string // label before the stores of a thread loop's written per-thread values
+	nnext     int
 }
 
 // Group returns the group form of kernel k (see package threadloop), or
@@ -42,6 +51,9 @@ func ScratchName(k *ir.Kernel) string { return "dc_scratch_" + k.Name }
 // loop and thread 0's (every thread agrees there) outside.
 func (p *printer) varRef(v *ir.Var) *jen.Statement {
 	if p.group != nil && p.group.perThread[v] {
+		if local, ok := p.group.cache[v]; ok {
+			return jen.Id(local)
+		}
 		if p.group.inThread {
 			return jen.Id(p.name(v)).Index(jen.Id(tidName))
 		}
@@ -97,7 +109,8 @@ func (p *printer) uniqueNames(g *threadloop.Group, params []*ir.Var) map[*ir.Var
 func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Code) jen.Code {
 	p.loop = true
 	p.thread = threadName
-	gs := &groupState{g: g, perThread: g.PerThread, slots: map[*ir.Var]int{}}
+	gs := &groupState{g: g, perThread: g.PerThread, slots: map[*ir.Var]int{}, kernel: p.kernelName(k), checked: k.Checked,
+		cache: map[*ir.Var]string{}, next: map[*ir.ThreadLoop]string{}}
 	gs.names = p.uniqueNames(g, k.Params)
 	p.group = gs
 
@@ -118,6 +131,7 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 			shared = append(shared, s)
 		}
 	}
+	gs.shared = shared
 	var perGroup []jen.Code
 	for _, s := range shared {
 		top = append(top, jen.Id(SharedName(s)).Op(":=").Qual(cpuPath, "Shared").Index(typeCode(s.Type)).
@@ -174,7 +188,11 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 		jen.Id("dc_gi").Op("<").Id(chunkHi),
 		jen.Id("dc_gi").Op("++"),
 	).Block(group...))
-	return jen.Commentf("%s runs groups [%s, %s) of kernel %s, one group at a time: the code between barriers runs for every thread of the group in turn.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
+	var pre *jen.Statement = jen.Null()
+	for _, f := range gs.funcs {
+		pre.Add(f).Line().Line()
+	}
+	return pre.Commentf("%s runs groups [%s, %s) of kernel %s, one group at a time: the code between barriers runs for every thread of the group in turn.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
 		Func().Id(p.kernelName(k)).
 		Params(append([]jen.Code{
 			jen.Id(gridName).Qual(dcPath, "Grid"),
@@ -185,8 +203,20 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 }
 
 // threadLoop prints a ThreadLoop: the loops over the local indices of the
-// group, x innermost, with the thread builtins its body uses.
+// group, x innermost, with the thread builtins its body uses. A thread
+// loop whose threads loop themselves runs in a function of its own (see
+// outlineLoop).
 func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
+	if hasLoop(s.Body) {
+		if call := p.outlineLoop(s); call != nil {
+			return call
+		}
+	}
+	return p.threadLoopCode(s)
+}
+
+// threadLoopCode returns the loops of thread loop s.
+func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	in := analyze(s.Body)
 	uses := in.uses
 	where := p.usesFaults(s.Body)
@@ -203,10 +233,63 @@ func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
 		inner = append(inner, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
 			jen.Id(gridName), dim3(groupVar), dim3(localVar)))
 	}
+	// The thread's own per-thread values live in locals while it runs the
+	// loop: no other thread touches them here, and locals stay in
+	// registers where slice elements would not. Written ones are stored
+	// back at the end, where continuing the loop goes too.
+	var cached []*ir.Var
+	written := map[*ir.Var]bool{}
+	seen := map[*ir.Var]bool{}
+	jumps := false
+	ir.Inspect(s.Body, func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.VarRef:
+			if p.group.perThread[n.Var] && !seen[n.Var] {
+				seen[n.Var] = true
+				cached = append(cached, n.Var)
+			}
+		case *ir.AssignStmt:
+			if v := ir.AssignedVar(n.Target); v != nil && p.group.perThread[v] {
+				written[v] = true
+			}
+		case *ir.CallStmt:
+			for _, t := range n.Targets {
+				if v := ir.AssignedVar(t); v != nil && p.group.perThread[v] {
+					written[v] = true
+				}
+			}
+		case *ir.BranchStmt:
+			jumps = jumps || n.Target == s
+		}
+		return true
+	})
+	var store []jen.Code
+	for _, v := range cached {
+		local := "dc_lv" + strings.TrimPrefix(p.name(v), "dc_pt")
+		slot := jen.Id(p.name(v)).Index(jen.Id(tidName))
+		inner = append(inner, jen.Id(local).Op(":=").Add(slot))
+		if written[v] {
+			store = append(store, slot.Clone().Op("=").Id(local))
+		}
+		p.group.cache[v] = local
+	}
+	if len(store) > 0 && jumps {
+		p.group.nnext++
+		p.group.next[s] = "dc_next" + strconv.Itoa(p.group.nnext)
+	}
 	old := p.group.inThread
 	p.group.inThread = true
-	inner = append(inner, p.block(s.Body)...)
+	body := p.block(s.Body)
 	p.group.inThread = old
+	for _, v := range cached {
+		delete(p.group.cache, v)
+	}
+	if l, ok := p.group.next[s]; ok {
+		inner = append(inner, jen.Block(body...), jen.Id(l).Op(":"))
+	} else {
+		inner = append(inner, body...)
+	}
+	inner = append(inner, store...)
 
 	// The x loop runs [dc_xlo, dc_xhi) when the pass narrowed it.
 	var pre []jen.Code
@@ -236,7 +319,7 @@ func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
 		lx.Clone().Op("<").Add(hi),
 		lx.Clone().Op("++"),
 	).Block(inner...)
-	if l, ok := p.in.labels[s]; ok {
+	if l, ok := p.in.labels[s]; ok && p.group.next[s] == "" {
 		st = jen.Id(l).Op(":").Add(st)
 	}
 	return jen.Block(append(pre, threadFor(2, []jen.Code{threadFor(1, []jen.Code{st})}))...)
@@ -245,4 +328,74 @@ func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
 // where3 returns the global index variables.
 func where3() []jen.Code {
 	return []jen.Code{jen.Id(globalVar[0]), jen.Id(globalVar[1]), jen.Id(globalVar[2])}
+}
+
+// outlineLoop prints thread loop s as a function of its own, declared
+// before the kernel's, and returns its call; nil if s assigns a variable
+// of the group code, which a function could not. The function takes the
+// grid, the group's index, the fault record, the shared arrays, and every
+// variable s reads but does not declare (a per-thread one as its slice):
+// its body prints as it would in place.
+func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
+	declared := map[*ir.Var]bool{}
+	var free []*ir.Var
+	seen := map[*ir.Var]bool{}
+	writes := false
+	ir.Inspect(s, func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.DeclStmt:
+			declared[n.Var] = true
+		case *ir.AssignStmt:
+			if v := ir.AssignedVar(n.Target); v != nil && !declared[v] && !p.group.perThread[v] {
+				writes = true
+			}
+		case *ir.CallStmt:
+			for _, t := range n.Targets {
+				if v := ir.AssignedVar(t); v != nil && !declared[v] && !p.group.perThread[v] {
+					writes = true
+				}
+			}
+		case *ir.VarRef:
+			if !declared[n.Var] && !seen[n.Var] {
+				seen[n.Var] = true
+				free = append(free, n.Var)
+			}
+		}
+		return true
+	})
+	if writes {
+		return nil
+	}
+	p.group.nfunc++
+	name := p.group.kernel + "_tl" + strconv.Itoa(p.group.nfunc)
+	params := []jen.Code{
+		jen.Id(gridName).Qual(dcPath, "Grid"),
+		jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Qual(dcPath, "Dim3"),
+		jen.List(jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])).Int(),
+	}
+	args := []jen.Code{jen.Id(gridName), jen.Id("dc_gs"), jen.Id("dc_ng"), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])}
+	for _, sh := range p.group.shared {
+		params = append(params, jen.Id(SharedName(sh)).Add(typeCode(&ir.Pointer{Elem: sh.Type, Space: ir.SpaceShared})))
+		args = append(args, jen.Id(SharedName(sh)))
+	}
+	for _, v := range free {
+		t := typeCode(v.Type)
+		if p.group.perThread[v] {
+			t = jen.Index().Add(typeCode(v.Type))
+		}
+		params = append(params, jen.Id(p.name(v)).Add(t))
+		args = append(args, jen.Id(p.name(v)))
+	}
+	if p.group.checked {
+		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
+		args = append(args, jen.Id(faultName))
+	}
+	body := []jen.Code{
+		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(gridName), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
+		p.threadLoopCode(s),
+	}
+	p.group.funcs = append(p.group.funcs, jen.Commentf("%s runs a thread loop of %s.", name, p.group.kernel).Line().
+		Comment("").Line().Comment("//go:noinline").Line().
+		Func().Id(name).Params(params...).Block(body...))
+	return jen.Id(name).Call(args...)
 }

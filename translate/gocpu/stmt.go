@@ -98,6 +98,12 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 	case *ir.SwitchStmt:
 		return append(out, p.switchStmt(s))
 	case *ir.BranchStmt:
+		if tl, ok := s.Target.(*ir.ThreadLoop); ok && p.group != nil {
+			if l, ok := p.group.next[tl]; ok {
+				// Continuing the thread loop stores the thread's values first.
+				return append(out, jen.Goto().Id(l))
+			}
+		}
 		var st *jen.Statement
 		if s.Kind == ir.Break {
 			st = jen.Break()

@@ -2625,6 +2625,58 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
+// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					h := dc_sh0
+					lx := dc_lx
+					gs := dc_gs.X
+					for b := lx; b < nbins; b += gs {
+						(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					h_3 := dc_sh0
+					lx_2 := dc_lx
+					gs_2 := dc_gs.X
+					for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
+						if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2639,24 +2691,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						h := dc_sh0
-						lx := dc_lx
-						gs := dc_gs.X
-						for b := lx; b < nbins; b += gs {
-							(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2676,21 +2711,54 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						h_3 := dc_sh0
-						lx_2 := dc_lx
-						gs_2 := dc_gs.X
-						for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
-							if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
-							}
+		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+	}
+}
+
+// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					h := dc_sh0
+					lx := dc_lx
+					gs := dc_gs.X
+					for b := lx; b < nbins; b += gs {
+						(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					h_3 := dc_sh0
+					lx_2 := dc_lx
+					gs_2 := dc_gs.X
+					for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
+						if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -2713,24 +2781,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						h := dc_sh0
-						lx := dc_lx
-						gs := dc_gs.X
-						for b := lx; b < nbins; b += gs {
-							(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2750,26 +2801,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						h_3 := dc_sh0
-						lx_2 := dc_lx
-						gs_2 := dc_gs.X
-						for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
-							if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
 	}
 }
 
@@ -3451,6 +3483,37 @@ func dc_chunk_CappedSum(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_MaxFloat holds the working memory of MaxFloat's groups.
 var dc_scratch_MaxFloat cpu.Scratches
 
+// dc_cpu_MaxFloat_tl1 runs a thread loop of dc_cpu_MaxFloat.
+//
+//go:noinline
+func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					s_2 := dc_sh4
+					{
+						i := dc_x
+						if i < len(xs) {
+							v := xs[i]
+							old := cpu.GroupAdd(&s_2[0], 0)
+							for math.Float32frombits(old) < v {
+								prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
+								if prev == old {
+									break
+								}
+								old = prev
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MaxFloat runs groups [dc_g0, dc_g1) of kernel MaxFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3479,30 +3542,7 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						s_2 := dc_sh4
-						{
-							i := dc_x
-							if i < len(xs) {
-								v := xs[i]
-								old := cpu.GroupAdd(&s_2[0], 0)
-								for math.Float32frombits(old) < v {
-									prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
-									if prev == old {
-										break
-									}
-									old = prev
-								}
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MaxFloat_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
 		{
 			dc_xlo := max(0, 0)
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3516,6 +3556,37 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 						s_3 := dc_sh4
 						{
 							dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MaxFloat_fast_tl1 runs a thread loop of dc_cpu_MaxFloat_fast.
+//
+//go:noinline
+func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					s_2 := dc_sh4
+					{
+						i := dc_x
+						if i < len(xs) {
+							v := xs[i]
+							old := cpu.GroupAdd(&s_2[0], 0)
+							for math.Float32frombits(old) < v {
+								prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
+								if prev == old {
+									break
+								}
+								old = prev
+							}
 						}
 					}
 				}
@@ -3552,30 +3623,7 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						s_2 := dc_sh4
-						{
-							i := dc_x
-							if i < len(xs) {
-								v := xs[i]
-								old := cpu.GroupAdd(&s_2[0], 0)
-								for math.Float32frombits(old) < v {
-									prev := cpu.GroupCAS(&s_2[0], old, math.Float32bits(v))
-									if prev == old {
-										break
-									}
-									old = prev
-								}
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MaxFloat_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
 		{
 			dc_xlo := max(0, 0)
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)

@@ -3579,7 +3579,9 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_done[dc_tid] = false
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_dc_done = false
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3587,31 +3589,35 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L1:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L1
-						}
-						if dc_gx*dc_gs.X >= n {
-							{
-								dc_pt_dc_done[dc_tid] = true
-								dc_ndone++
-								continue dc_L1
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
 							}
+							if dc_gx*dc_gs.X >= n {
+								{
+									dc_lv_dc_done = true
+									dc_ndone++
+									goto dc_next1
+								}
+							}
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < n {
+								v = (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 						}
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < n {
-							v = (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					dc_next1:
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3622,27 +3628,31 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L2:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh0
-						i_2 := dc_x
-						l_2 := dc_lx
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L2
-						}
-						if i_2 >= n {
-							{
-								dc_pt_dc_done[dc_tid] = true
-								dc_ndone++
-								continue dc_L2
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						{
+							sh_2 := dc_sh0
+							i_2 := dc_x
+							l_2 := dc_lx
+							if dc_lv_dc_done {
+								goto dc_next2
 							}
+							if i_2 >= n {
+								{
+									dc_lv_dc_done = true
+									dc_ndone++
+									goto dc_next2
+								}
+							}
+							(*cpu.Index(dc_f, 8, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 8, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+					dc_next2:
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3675,7 +3685,9 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_done[dc_tid] = false
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_dc_done = false
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3683,28 +3695,32 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L1:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L1
-						}
-						if dc_gx*dc_gs.X >= n {
-							{
-								dc_pt_dc_done[dc_tid] = true
-								dc_ndone++
-								continue dc_L1
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
 							}
+							if dc_gx*dc_gs.X >= n {
+								{
+									dc_lv_dc_done = true
+									dc_ndone++
+									goto dc_next1
+								}
+							}
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < n {
+								v = in[i]
+							}
+							sh[l] = v
 						}
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < n {
-							v = in[i]
-						}
-						sh[l] = v
+					dc_next1:
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3715,27 +3731,31 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L2:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh0
-						i_2 := dc_x
-						l_2 := dc_lx
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L2
-						}
-						if i_2 >= n {
-							{
-								dc_pt_dc_done[dc_tid] = true
-								dc_ndone++
-								continue dc_L2
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						{
+							sh_2 := dc_sh0
+							i_2 := dc_x
+							l_2 := dc_lx
+							if dc_lv_dc_done {
+								goto dc_next2
 							}
+							if i_2 >= n {
+								{
+									dc_lv_dc_done = true
+									dc_ndone++
+									goto dc_next2
+								}
+							}
+							out[i_2] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
 						}
-						out[i_2] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
+					dc_next2:
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3792,7 +3812,9 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_done[dc_tid] = false
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_dc_done = false
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3800,22 +3822,27 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L1:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L1
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_v := dc_pt_v[dc_tid]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
+							}
+							sh := dc_sh1
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_v = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
 						}
-						sh := dc_sh1
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_pt_v[dc_tid] = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
+					dc_next1:
+						dc_pt_v[dc_tid] = dc_lv_v
 					}
 				}
 			}
@@ -3831,12 +3858,14 @@ dc_group:
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
 							sh_2 := dc_sh1
 							l_2 := dc_lx
-							if dc_pt_dc_done[dc_tid] {
+							if dc_lv_dc_done {
 								continue dc_L2
 							}
-							(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
+							(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_v
 						}
 					}
 				}
@@ -3844,28 +3873,34 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_L3:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sh_3 := dc_sh1
-							i_2 := dc_x
-							l_3 := dc_lx
-							if dc_pt_dc_done[dc_tid] {
-								continue dc_L3
-							}
-							dc_pt_v[dc_tid] += (*cpu.Index(dc_f, 14, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
-							if l_3%2 == 0 {
-								(*cpu.Index(dc_f, 15, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_v[dc_tid]
-								{
-									dc_pt_dc_done[dc_tid] = true
-									dc_ndone++
-									continue dc_L3
+							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							{
+								sh_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if dc_lv_dc_done {
+									goto dc_next2
+								}
+								dc_lv_v += (*cpu.Index(dc_f, 14, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
+								if l_3%2 == 0 {
+									(*cpu.Index(dc_f, 15, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_v
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next2
+									}
 								}
 							}
+						dc_next2:
+							dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+							dc_pt_v[dc_tid] = dc_lv_v
 						}
 					}
 				}
@@ -3884,11 +3919,13 @@ dc_group:
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_v := dc_pt_v[dc_tid]
 						i_3 := dc_x
-						if dc_pt_dc_done[dc_tid] {
+						if dc_lv_dc_done {
 							continue dc_L4
 						}
-						(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_pt_v[dc_tid]
+						(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_lv_v
 					}
 				}
 			}
@@ -3919,7 +3956,9 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_done[dc_tid] = false
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_dc_done = false
+						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -3927,19 +3966,24 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_L1:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
-						if dc_pt_dc_done[dc_tid] {
-							continue dc_L1
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_v := dc_pt_v[dc_tid]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
+							}
+							sh := dc_sh1
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_v = in[i]
 						}
-						sh := dc_sh1
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_pt_v[dc_tid] = in[i]
+					dc_next1:
+						dc_pt_v[dc_tid] = dc_lv_v
 					}
 				}
 			}
@@ -3951,12 +3995,14 @@ dc_group:
 					dc_L2:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
 							sh_2 := dc_sh1
 							l_2 := dc_lx
-							if dc_pt_dc_done[dc_tid] {
+							if dc_lv_dc_done {
 								continue dc_L2
 							}
-							sh_2[l_2] = dc_pt_v[dc_tid]
+							sh_2[l_2] = dc_lv_v
 						}
 					}
 				}
@@ -3964,25 +4010,31 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_L3:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
-							sh_3 := dc_sh1
-							i_2 := dc_x
-							l_3 := dc_lx
-							if dc_pt_dc_done[dc_tid] {
-								continue dc_L3
-							}
-							dc_pt_v[dc_tid] += sh_3[dc_gs.X-1-l_3]
-							if l_3%2 == 0 {
-								out[i_2] = dc_pt_v[dc_tid]
-								{
-									dc_pt_dc_done[dc_tid] = true
-									dc_ndone++
-									continue dc_L3
+							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							{
+								sh_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if dc_lv_dc_done {
+									goto dc_next2
+								}
+								dc_lv_v += sh_3[dc_gs.X-1-l_3]
+								if l_3%2 == 0 {
+									out[i_2] = dc_lv_v
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next2
+									}
 								}
 							}
+						dc_next2:
+							dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+							dc_pt_v[dc_tid] = dc_lv_v
 						}
 					}
 				}
@@ -3998,11 +4050,13 @@ dc_group:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+						dc_lv_v := dc_pt_v[dc_tid]
 						i_3 := dc_x
-						if dc_pt_dc_done[dc_tid] {
+						if dc_lv_dc_done {
 							continue dc_L4
 						}
-						out[i_3] = -dc_pt_v[dc_tid]
+						out[i_3] = -dc_lv_v
 					}
 				}
 			}
@@ -4058,12 +4112,14 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh2
 						_ = sh
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_acc[dc_tid] = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_acc[dc_tid] = dc_lv_acc
 					}
 				}
 			}
@@ -4079,6 +4135,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh2
 							l_2 := dc_lx
 							if r == stop {
@@ -4093,7 +4150,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 									continue dc_L1
 								}
 							}
-							(*cpu.Index(dc_f, 18, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+							(*cpu.Index(dc_f, 18, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 						}
 					}
 				}
@@ -4115,9 +4172,11 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_3 := dc_sh2
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
 				}
@@ -4132,8 +4191,9 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid]
+						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 					}
 				}
 			}
@@ -4163,12 +4223,14 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh2
 						_ = sh
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_pt_acc[dc_tid] = in[i]
+						dc_lv_acc = in[i]
+						dc_pt_acc[dc_tid] = dc_lv_acc
 					}
 				}
 			}
@@ -4180,6 +4242,7 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					dc_L1:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh2
 							l_2 := dc_lx
 							if r == stop {
@@ -4194,7 +4257,7 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 									continue dc_L1
 								}
 							}
-							sh_2[l_2] = dc_pt_acc[dc_tid]
+							sh_2[l_2] = dc_lv_acc
 						}
 					}
 				}
@@ -4216,9 +4279,11 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_3 := dc_sh2
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid] += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
 				}
@@ -4230,8 +4295,9 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
-						out[i_2] = dc_pt_acc[dc_tid]
+						out[i_2] = dc_lv_acc
 					}
 				}
 			}
@@ -4584,10 +4650,16 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pt_a[dc_tid]
+						dc_lv_b := dc_pt_b[dc_tid]
+						dc_lv_total := dc_pt_total[dc_tid]
 						i := dc_x
-						dc_pt_a[dc_tid] = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
-						dc_pt_b[dc_tid] = 2 * (*cpu.Index(dc_f, 38, in, int(i), dc_x, dc_y, dc_z))
-						dc_pt_total[dc_tid] = 0
+						dc_lv_a = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_b = 2 * (*cpu.Index(dc_f, 38, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_total = 0
+						dc_pt_a[dc_tid] = dc_lv_a
+						dc_pt_b[dc_tid] = dc_lv_b
+						dc_pt_total[dc_tid] = dc_lv_total
 					}
 				}
 			}
@@ -4602,7 +4674,8 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							v := dc_pt_a[dc_tid]
+							dc_lv_a := dc_pt_a[dc_tid]
+							v := dc_lv_a
 							sh := dc_sh5
 							l := dc_lx
 							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
@@ -4635,8 +4708,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh5
-							dc_pt_r[dc_tid] = sh_3[0]
+							dc_lv_r = sh_3[0]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -4646,7 +4721,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_total[dc_tid] = dc_pt_r[dc_tid]
+							dc_lv_total := dc_pt_total[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_total = dc_lv_r
+							dc_pt_total[dc_tid] = dc_lv_total
 						}
 					}
 				}
@@ -4657,7 +4735,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_d[dc_tid] = 0
+						dc_lv_d := dc_pt_d[dc_tid]
+						dc_lv_d = 0
+						dc_pt_d[dc_tid] = dc_lv_d
 					}
 				}
 			}
@@ -4668,8 +4748,14 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_a_2[dc_tid] = dc_pt_b[dc_tid]
-							dc_pt_b_2[dc_tid] = dc_pt_a[dc_tid]
+							dc_lv_a_2 := dc_pt_a_2[dc_tid]
+							dc_lv_b := dc_pt_b[dc_tid]
+							dc_lv_b_2 := dc_pt_b_2[dc_tid]
+							dc_lv_a := dc_pt_a[dc_tid]
+							dc_lv_a_2 = dc_lv_b
+							dc_lv_b_2 = dc_lv_a
+							dc_pt_a_2[dc_tid] = dc_lv_a_2
+							dc_pt_b_2[dc_tid] = dc_lv_b_2
 						}
 					}
 				}
@@ -4679,7 +4765,11 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_d[dc_tid] = dc_pt_a_2[dc_tid] - dc_pt_b_2[dc_tid]
+							dc_lv_d := dc_pt_d[dc_tid]
+							dc_lv_a_2 := dc_pt_a_2[dc_tid]
+							dc_lv_b_2 := dc_pt_b_2[dc_tid]
+							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+							dc_pt_d[dc_tid] = dc_lv_d
 						}
 					}
 				}
@@ -4690,7 +4780,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_r[dc_tid] = 0
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_dc_r = 0
+						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 					}
 				}
 			}
@@ -4705,7 +4797,8 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							v_2 := dc_pt_b[dc_tid]
+							dc_lv_b := dc_pt_b[dc_tid]
+							v_2 := dc_lv_b
 							sh_4 := dc_sh5
 							l_3 := dc_lx
 							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
@@ -4738,8 +4831,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_6 := dc_sh5
-							dc_pt_r_2[dc_tid] = sh_6[0]
+							dc_lv_r_2 = sh_6[0]
+							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
 					}
 				}
@@ -4749,7 +4844,10 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
+							dc_lv_dc_r = dc_lv_r_2
+							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 						}
 					}
 				}
@@ -4764,8 +4862,11 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_total := dc_pt_total[dc_tid]
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_d := dc_pt_d[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 39, out, int(i_2), dc_x, dc_y, dc_z)) = dc_pt_total[dc_tid] + dc_pt_dc_r[dc_tid]*0.5 + dc_pt_d[dc_tid]
+						(*cpu.Index(dc_f, 39, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
 					}
 				}
 			}
@@ -4802,10 +4903,16 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_a := dc_pt_a[dc_tid]
+						dc_lv_b := dc_pt_b[dc_tid]
+						dc_lv_total := dc_pt_total[dc_tid]
 						i := dc_x
-						dc_pt_a[dc_tid] = in[i]
-						dc_pt_b[dc_tid] = 2 * in[i]
-						dc_pt_total[dc_tid] = 0
+						dc_lv_a = in[i]
+						dc_lv_b = 2 * in[i]
+						dc_lv_total = 0
+						dc_pt_a[dc_tid] = dc_lv_a
+						dc_pt_b[dc_tid] = dc_lv_b
+						dc_pt_total[dc_tid] = dc_lv_total
 					}
 				}
 			}
@@ -4820,7 +4927,8 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							v := dc_pt_a[dc_tid]
+							dc_lv_a := dc_pt_a[dc_tid]
+							v := dc_lv_a
 							sh := dc_sh5
 							l := dc_lx
 							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
@@ -4853,8 +4961,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh5
-							dc_pt_r[dc_tid] = sh_3[0]
+							dc_lv_r = sh_3[0]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -4864,7 +4974,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_total[dc_tid] = dc_pt_r[dc_tid]
+							dc_lv_total := dc_pt_total[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_total = dc_lv_r
+							dc_pt_total[dc_tid] = dc_lv_total
 						}
 					}
 				}
@@ -4875,7 +4988,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_d[dc_tid] = 0
+						dc_lv_d := dc_pt_d[dc_tid]
+						dc_lv_d = 0
+						dc_pt_d[dc_tid] = dc_lv_d
 					}
 				}
 			}
@@ -4886,8 +5001,14 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_a_2[dc_tid] = dc_pt_b[dc_tid]
-							dc_pt_b_2[dc_tid] = dc_pt_a[dc_tid]
+							dc_lv_a_2 := dc_pt_a_2[dc_tid]
+							dc_lv_b := dc_pt_b[dc_tid]
+							dc_lv_b_2 := dc_pt_b_2[dc_tid]
+							dc_lv_a := dc_pt_a[dc_tid]
+							dc_lv_a_2 = dc_lv_b
+							dc_lv_b_2 = dc_lv_a
+							dc_pt_a_2[dc_tid] = dc_lv_a_2
+							dc_pt_b_2[dc_tid] = dc_lv_b_2
 						}
 					}
 				}
@@ -4897,7 +5018,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_d[dc_tid] = dc_pt_a_2[dc_tid] - dc_pt_b_2[dc_tid]
+							dc_lv_d := dc_pt_d[dc_tid]
+							dc_lv_a_2 := dc_pt_a_2[dc_tid]
+							dc_lv_b_2 := dc_pt_b_2[dc_tid]
+							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+							dc_pt_d[dc_tid] = dc_lv_d
 						}
 					}
 				}
@@ -4908,7 +5033,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_r[dc_tid] = 0
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_dc_r = 0
+						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 					}
 				}
 			}
@@ -4923,7 +5050,8 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							v_2 := dc_pt_b[dc_tid]
+							dc_lv_b := dc_pt_b[dc_tid]
+							v_2 := dc_lv_b
 							sh_4 := dc_sh5
 							l_3 := dc_lx
 							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
@@ -4956,8 +5084,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_6 := dc_sh5
-							dc_pt_r_2[dc_tid] = sh_6[0]
+							dc_lv_r_2 = sh_6[0]
+							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
 					}
 				}
@@ -4967,7 +5097,10 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
+							dc_lv_dc_r = dc_lv_r_2
+							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 						}
 					}
 				}
@@ -4979,8 +5112,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_total := dc_pt_total[dc_tid]
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_d := dc_pt_d[dc_tid]
 						i_2 := dc_x
-						out[i_2] = dc_pt_total[dc_tid] + dc_pt_dc_r[dc_tid]*0.5 + dc_pt_d[dc_tid]
+						out[i_2] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
 					}
 				}
 			}
@@ -5033,21 +5169,27 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_pt_k[dc_tid] = k
+						dc_lv_k := dc_pt_k[dc_tid]
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_p := dc_pt_p[dc_tid]
+						dc_lv_k = k
 						sh := dc_sh6
 						_ = sh
 						i := dc_x
 						_ = i
 						l := dc_lx
-						dc_pt_k[dc_tid] += l
+						dc_lv_k += l
 						{
 							var dc_zero [4]int32
-							dc_pt_acc[dc_tid] = dc_zero
+							dc_lv_acc = dc_zero
 						}
 						{
 							var dc_zero_2 pair
-							dc_pt_p[dc_tid] = dc_zero_2
+							dc_lv_p = dc_zero_2
 						}
+						dc_pt_k[dc_tid] = dc_lv_k
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_p[dc_tid] = dc_lv_p
 					}
 				}
 			}
@@ -5078,11 +5220,15 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_p := dc_pt_p[dc_tid]
 							sh_3 := dc_sh6
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 43, sh_3[:], int(cpu.Rem(dc_f, 42, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							dc_pt_p[dc_tid].lo = dc_pt_p[dc_tid].lo + dc_pt_acc[dc_tid][r]
-							dc_pt_p[dc_tid].hi = dc_pt_p[dc_tid].hi - dc_pt_acc[dc_tid][r]
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 43, sh_3[:], int(cpu.Rem(dc_f, 42, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+							dc_pt_acc[dc_tid] = dc_lv_acc
+							dc_pt_p[dc_tid] = dc_lv_p
 						}
 					}
 				}
@@ -5097,8 +5243,11 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_p := dc_pt_p[dc_tid]
+						dc_lv_k := dc_pt_k[dc_tid]
 						i_3 := dc_x
-						(*cpu.Index(dc_f, 44, out, int(i_3), dc_x, dc_y, dc_z)) = dc_pt_acc[dc_tid][0] + dc_pt_acc[dc_tid][1]*2 + dc_pt_acc[dc_tid][2]*3 + dc_pt_acc[dc_tid][3]*4 + dc_pt_p[dc_tid].lo*int32(dc_pt_k[dc_tid]) + dc_pt_p[dc_tid].hi
+						(*cpu.Index(dc_f, 44, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
 					}
 				}
 			}
@@ -5129,21 +5278,27 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_pt_k[dc_tid] = k
+						dc_lv_k := dc_pt_k[dc_tid]
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_p := dc_pt_p[dc_tid]
+						dc_lv_k = k
 						sh := dc_sh6
 						_ = sh
 						i := dc_x
 						_ = i
 						l := dc_lx
-						dc_pt_k[dc_tid] += l
+						dc_lv_k += l
 						{
 							var dc_zero [4]int32
-							dc_pt_acc[dc_tid] = dc_zero
+							dc_lv_acc = dc_zero
 						}
 						{
 							var dc_zero_2 pair
-							dc_pt_p[dc_tid] = dc_zero_2
+							dc_lv_p = dc_zero_2
 						}
+						dc_pt_k[dc_tid] = dc_lv_k
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_p[dc_tid] = dc_lv_p
 					}
 				}
 			}
@@ -5171,11 +5326,15 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_p := dc_pt_p[dc_tid]
 							sh_3 := dc_sh6
 							l_3 := dc_lx
-							dc_pt_acc[dc_tid][r] = (*cpu.Index(dc_f, 43, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
-							dc_pt_p[dc_tid].lo = dc_pt_p[dc_tid].lo + dc_pt_acc[dc_tid][r]
-							dc_pt_p[dc_tid].hi = dc_pt_p[dc_tid].hi - dc_pt_acc[dc_tid][r]
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 43, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+							dc_pt_acc[dc_tid] = dc_lv_acc
+							dc_pt_p[dc_tid] = dc_lv_p
 						}
 					}
 				}
@@ -5187,8 +5346,11 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_p := dc_pt_p[dc_tid]
+						dc_lv_k := dc_pt_k[dc_tid]
 						i_3 := dc_x
-						out[i_3] = dc_pt_acc[dc_tid][0] + dc_pt_acc[dc_tid][1]*2 + dc_pt_acc[dc_tid][2]*3 + dc_pt_acc[dc_tid][3]*4 + dc_pt_p[dc_tid].lo*int32(dc_pt_k[dc_tid]) + dc_pt_p[dc_tid].hi
+						out[i_3] = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
 					}
 				}
 			}

@@ -2969,9 +2969,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_first := dc_pt_first[dc_tid]
 						i := dc_x
 						_ = i
-						dc_pt_first[dc_tid] = 0
+						dc_lv_first = 0
+						dc_pt_first[dc_tid] = dc_lv_first
 					}
 				}
 			}
@@ -2999,9 +3001,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -3011,7 +3015,10 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_first[dc_tid] = dc_pt_r[dc_tid]
+							dc_lv_first := dc_pt_first[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_first = dc_lv_r
+							dc_pt_first[dc_tid] = dc_lv_first
 						}
 					}
 				}
@@ -3022,7 +3029,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_r[dc_tid] = 0
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_dc_r = 0
+						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 					}
 				}
 			}
@@ -3050,9 +3059,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_4 := dc_sh0
 							l_4 := dc_lx
-							dc_pt_r_2[dc_tid] = sh_4[(l_4+1)%64]
+							dc_lv_r_2 = sh_4[(l_4+1)%64]
+							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
 					}
 				}
@@ -3062,7 +3073,10 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
+							dc_lv_dc_r = dc_lv_r_2
+							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 						}
 					}
 				}
@@ -3077,8 +3091,10 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_first := dc_pt_first[dc_tid]
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						i_4 := dc_x
-						(*cpu.Index(dc_f, 26, out, int(i_4), dc_x, dc_y, dc_z)) = dc_pt_first[dc_tid] + dc_pt_dc_r[dc_tid]
+						(*cpu.Index(dc_f, 26, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
 					}
 				}
 			}
@@ -3110,9 +3126,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_first := dc_pt_first[dc_tid]
 						i := dc_x
 						_ = i
-						dc_pt_first[dc_tid] = 0
+						dc_lv_first = 0
+						dc_pt_first[dc_tid] = dc_lv_first
 					}
 				}
 			}
@@ -3140,9 +3158,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -3152,7 +3172,10 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_first[dc_tid] = dc_pt_r[dc_tid]
+							dc_lv_first := dc_pt_first[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_first = dc_lv_r
+							dc_pt_first[dc_tid] = dc_lv_first
 						}
 					}
 				}
@@ -3163,7 +3186,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_dc_r[dc_tid] = 0
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+						dc_lv_dc_r = 0
+						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 					}
 				}
 			}
@@ -3191,9 +3216,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_4 := dc_sh0
 							l_4 := dc_lx
-							dc_pt_r_2[dc_tid] = sh_4[(l_4+1)%64]
+							dc_lv_r_2 = sh_4[(l_4+1)%64]
+							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
 					}
 				}
@@ -3203,7 +3230,10 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_dc_r[dc_tid] = dc_pt_r_2[dc_tid]
+							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+							dc_lv_r_2 := dc_pt_r_2[dc_tid]
+							dc_lv_dc_r = dc_lv_r_2
+							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
 						}
 					}
 				}
@@ -3215,8 +3245,10 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_first := dc_pt_first[dc_tid]
+						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						i_4 := dc_x
-						out[i_4] = dc_pt_first[dc_tid] + dc_pt_dc_r[dc_tid]
+						out[i_4] = dc_lv_first + dc_lv_dc_r
 					}
 				}
 			}
@@ -3295,9 +3327,11 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -3311,8 +3345,9 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_r := dc_pt_r[dc_tid]
 							i_3 := dc_x
-							(*cpu.Index(dc_f, 28, out, int(i_3), dc_x, dc_y, dc_z)) = dc_pt_r[dc_tid]
+							(*cpu.Index(dc_f, 28, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
 						}
 					}
 				}
@@ -3370,9 +3405,11 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
-							dc_pt_r[dc_tid] = sh_2[(l_2+1)%64]
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pt_r[dc_tid] = dc_lv_r
 						}
 					}
 				}
@@ -3383,8 +3420,9 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
 							i_3 := dc_x
-							out[i_3] = dc_pt_r[dc_tid]
+							out[i_3] = dc_lv_r
 						}
 					}
 				}

@@ -1436,17 +1436,21 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_s1 := dc_pt_s1[dc_tid]
 						i := dc_x
-						dc_pt_v[dc_tid] = 0
+						dc_lv_v = 0
 						if i < n {
-							dc_pt_v[dc_tid] = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
+							dc_lv_v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
 							var qq int
 							var rr int
 							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
 							(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
 							(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
 						}
-						dc_pt_s1[dc_tid] = 0
+						dc_lv_s1 = 0
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_s1[dc_tid] = dc_lv_s1
 					}
 				}
 			}
@@ -1457,9 +1461,12 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
+							dc_lv_v_2 := dc_pt_v_2[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_v_2 = dc_lv_v
 							s := dc_sh0
 							_ = s
+							dc_pt_v_2[dc_tid] = dc_lv_v_2
 						}
 					}
 				}
@@ -1473,8 +1480,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							s_2 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_2[dc_tid]
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
 						}
 					}
 				}
@@ -1519,9 +1527,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_lv_s1 := dc_pt_s1[dc_tid]
 								s_7 := dc_sh0
 								s_8 := s_7
-								dc_pt_s1[dc_tid] = s_8[0]
+								dc_lv_s1 = s_8[0]
+								dc_pt_s1[dc_tid] = dc_lv_s1
 							}
 						}
 					}
@@ -1533,7 +1543,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_s2[dc_tid] = 0
+						dc_lv_s2 := dc_pt_s2[dc_tid]
+						dc_lv_s2 = 0
+						dc_pt_s2[dc_tid] = dc_lv_s2
 					}
 				}
 			}
@@ -1544,9 +1556,12 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
+							dc_lv_v_3 := dc_pt_v_3[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_v_3 = dc_lv_v * dc_lv_v
 							s_9 := dc_sh0
 							_ = s_9
+							dc_pt_v_3[dc_tid] = dc_lv_v_3
 						}
 					}
 				}
@@ -1560,8 +1575,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							s_10 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
 						}
 					}
 				}
@@ -1606,9 +1622,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_lv_s2 := dc_pt_s2[dc_tid]
 								s_15 := dc_sh0
 								s_16 := s_15
-								dc_pt_s2[dc_tid] = s_16[0]
+								dc_lv_s2 = s_16[0]
+								dc_pt_s2[dc_tid] = dc_lv_s2
 							}
 						}
 					}
@@ -1626,9 +1644,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s1 := dc_pt_s1[dc_tid]
+						dc_lv_s2 := dc_pt_s2[dc_tid]
 						{
-							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_pt_s1[dc_tid]
-							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_pt_s2[dc_tid]
+							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
 						}
 					}
 				}
@@ -1665,17 +1685,21 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_s1 := dc_pt_s1[dc_tid]
 						i := dc_x
-						dc_pt_v[dc_tid] = 0
+						dc_lv_v = 0
 						if i < n {
-							dc_pt_v[dc_tid] = xs[i]
+							dc_lv_v = xs[i]
 							var qq int
 							var rr int
 							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
 							q[i] = int32(qq)
 							r[i] = int32(rr)
 						}
-						dc_pt_s1[dc_tid] = 0
+						dc_lv_s1 = 0
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_s1[dc_tid] = dc_lv_s1
 					}
 				}
 			}
@@ -1686,9 +1710,12 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_v_2[dc_tid] = dc_pt_v[dc_tid]
+							dc_lv_v_2 := dc_pt_v_2[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_v_2 = dc_lv_v
 							s := dc_sh0
 							_ = s
+							dc_pt_v_2[dc_tid] = dc_lv_v_2
 						}
 					}
 				}
@@ -1702,8 +1729,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							s_2 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_2[dc_tid]
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
 						}
 					}
 				}
@@ -1748,9 +1776,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_lv_s1 := dc_pt_s1[dc_tid]
 								s_7 := dc_sh0
 								s_8 := s_7
-								dc_pt_s1[dc_tid] = s_8[0]
+								dc_lv_s1 = s_8[0]
+								dc_pt_s1[dc_tid] = dc_lv_s1
 							}
 						}
 					}
@@ -1762,7 +1792,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_pt_s2[dc_tid] = 0
+						dc_lv_s2 := dc_pt_s2[dc_tid]
+						dc_lv_s2 = 0
+						dc_pt_s2[dc_tid] = dc_lv_s2
 					}
 				}
 			}
@@ -1773,9 +1805,12 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_pt_v_3[dc_tid] = dc_pt_v[dc_tid] * dc_pt_v[dc_tid]
+							dc_lv_v_3 := dc_pt_v_3[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_v_3 = dc_lv_v * dc_lv_v
 							s_9 := dc_sh0
 							_ = s_9
+							dc_pt_v_3[dc_tid] = dc_lv_v_3
 						}
 					}
 				}
@@ -1789,8 +1824,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							s_10 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_pt_v_3[dc_tid]
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
 						}
 					}
 				}
@@ -1835,9 +1871,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_lv_s2 := dc_pt_s2[dc_tid]
 								s_15 := dc_sh0
 								s_16 := s_15
-								dc_pt_s2[dc_tid] = s_16[0]
+								dc_lv_s2 = s_16[0]
+								dc_pt_s2[dc_tid] = dc_lv_s2
 							}
 						}
 					}
@@ -1851,9 +1889,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_s1 := dc_pt_s1[dc_tid]
+						dc_lv_s2 := dc_pt_s2[dc_tid]
 						{
-							sums[2*dc_gx] = dc_pt_s1[dc_tid]
-							sums[2*dc_gx+1] = dc_pt_s2[dc_tid]
+							sums[2*dc_gx] = dc_lv_s1
+							sums[2*dc_gx+1] = dc_lv_s2
 						}
 					}
 				}

@@ -822,6 +822,35 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 // dc_scratch_MatMul holds the working memory of MatMul's groups.
 var dc_scratch_MatMul cpu.Scratches
 
+// dc_cpu_MatMul_tl1 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					as_3 := dc_sh0
+					bs_3 := dc_sh1
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					for kk := 0; kk < 16; kk++ {
+						dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+					}
+					dc_pt_sum[dc_tid] = dc_lv_sum
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -844,6 +873,7 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_sum := dc_pt_sum[dc_tid]
 						as := dc_sh0
 						_ = as
 						bs := dc_sh1
@@ -854,7 +884,8 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 						_ = row
 						col := dc_gx*16 + tx
 						_ = col
-						dc_pt_sum[dc_tid] = 0
+						dc_lv_sum = 0
+						dc_pt_sum[dc_tid] = dc_lv_sum
 					}
 				}
 			}
@@ -888,26 +919,7 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
-							as_3 := dc_sh0
-							bs_3 := dc_sh1
-							tx_3 := dc_lx
-							ty_3 := dc_ly
-							for kk := 0; kk < 16; kk++ {
-								dc_pt_sum[dc_tid] += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -918,14 +930,40 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_sum := dc_pt_sum[dc_tid]
 						tx_4 := dc_lx
 						ty_4 := dc_ly
 						row_3 := dc_gy*16 + ty_4
 						col_3 := dc_gx*16 + tx_4
 						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 12, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_pt_sum[dc_tid]
+							(*cpu.Index(dc_f, 12, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_sum
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl1 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					as_3 := dc_sh0
+					bs_3 := dc_sh1
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					for kk := 0; kk < 16; kk++ {
+						dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+					}
+					dc_pt_sum[dc_tid] = dc_lv_sum
 				}
 			}
 		}
@@ -954,6 +992,7 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_sum := dc_pt_sum[dc_tid]
 						as := dc_sh0
 						_ = as
 						bs := dc_sh1
@@ -964,7 +1003,8 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 						_ = row
 						col := dc_gx*16 + tx
 						_ = col
-						dc_pt_sum[dc_tid] = 0
+						dc_lv_sum = 0
+						dc_pt_sum[dc_tid] = dc_lv_sum
 					}
 				}
 			}
@@ -994,34 +1034,20 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 					}
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							as_3 := dc_sh0
-							bs_3 := dc_sh1
-							tx_3 := dc_lx
-							ty_3 := dc_ly
-							for kk := 0; kk < 16; kk++ {
-								dc_pt_sum[dc_tid] += as_3[ty_3][kk] * bs_3[kk][tx_3]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_sum := dc_pt_sum[dc_tid]
 						tx_4 := dc_lx
 						ty_4 := dc_ly
 						row_3 := dc_gy*16 + ty_4
 						col_3 := dc_gx*16 + tx_4
 						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_pt_sum[dc_tid]
+							c[row_3*n+col_3] = dc_lv_sum
 						}
 					}
 				}

@@ -1045,6 +1045,32 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 // dc_scratch_Reduce_float32 holds the working memory of Reduce_float32's groups.
 var dc_scratch_Reduce_float32 cpu.Scratches
 
+// dc_cpu_Reduce_float32_tl1 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh0
+					lx := dc_lx
+					var v float32
+					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+						v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float32 runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1059,25 +1085,7 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh0
-						lx := dc_lx
-						var v float32
-						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-							v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1121,6 +1129,32 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	}
 }
 
+// dc_cpu_Reduce_float32_fast_tl1 runs a thread loop of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh0
+					lx := dc_lx
+					var v float32
+					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+						v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+					}
+					s[lx] = v
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float32_fast runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1135,25 +1169,7 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh0
-						lx := dc_lx
-						var v float32
-						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-							v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-						}
-						s[lx] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1216,6 +1232,32 @@ func dc_chunk_Reduce_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Reduce_float64 holds the working memory of Reduce_float64's groups.
 var dc_scratch_Reduce_float64 cpu.Scratches
 
+// dc_cpu_Reduce_float64_tl1 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh1
+					lx := dc_lx
+					var v float64
+					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+						v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 7, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float64 runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1230,25 +1272,7 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh1
-						lx := dc_lx
-						var v float64
-						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-							v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 7, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1292,6 +1316,32 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	}
 }
 
+// dc_cpu_Reduce_float64_fast_tl1 runs a thread loop of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh1
+					lx := dc_lx
+					var v float64
+					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
+						v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+					}
+					s[lx] = v
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float64_fast runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1306,25 +1356,7 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh1
-						lx := dc_lx
-						var v float64
-						for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-							v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-						}
-						s[lx] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)

@@ -1704,18 +1704,20 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pt_j[dc_tid]
 						i := dc_x
 						n := len(out)
-						dc_pt_j[dc_tid] = min(i, n-1)
+						dc_lv_j = min(i, n-1)
 						l := dc_lx
 						gs := dc_gs.X
 						_ = gs
-						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_pt_j[dc_tid]), 3, 4}}
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
 						if i < n {
-							out[i] = int32(dc_pt_j[dc_tid])
+							out[i] = int32(dc_lv_j)
 						}
 						sh := dc_sh0
-						(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_pt_j[dc_tid]&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						dc_pt_j[dc_tid] = dc_lv_j
 					}
 				}
 			}
@@ -1729,9 +1731,10 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pt_j[dc_tid]
 						l_2 := dc_lx
 						sh_2 := dc_sh0
-						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_pt_j[dc_tid]), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -1811,18 +1814,20 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pt_j[dc_tid]
 						i := dc_x
 						n := len(out)
-						dc_pt_j[dc_tid] = min(i, n-1)
+						dc_lv_j = min(i, n-1)
 						l := dc_lx
 						gs := dc_gs.X
 						_ = gs
-						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_pt_j[dc_tid]), 3, 4}}
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
 						if i < n {
-							out[i] = int32(dc_pt_j[dc_tid])
+							out[i] = int32(dc_lv_j)
 						}
 						sh := dc_sh0
-						sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_pt_j[dc_tid]&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						dc_pt_j[dc_tid] = dc_lv_j
 					}
 				}
 			}
@@ -1836,9 +1841,10 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pt_j[dc_tid]
 						l_2 := dc_lx
 						sh_2 := dc_sh0
-						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_pt_j[dc_tid]), dc_x, dc_y, dc_z))
+						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
 					}
 				}
 			}

@@ -1821,12 +1821,14 @@ func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -1840,9 +1842,10 @@ func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_3 := dc_sh0
 							lx_3 := dc_lx
-							(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+							(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
 						}
 					}
 				}
@@ -1914,12 +1917,14 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh0
 							lx_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -1929,9 +1934,10 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_3 := dc_sh0
 							lx_3 := dc_lx
-							s_3[lx_3] = s_3[lx_3] + dc_pt_add[dc_tid]
+							s_3[lx_3] = s_3[lx_3] + dc_lv_add
 						}
 					}
 				}
@@ -2027,12 +2033,14 @@ func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh1
 							lx_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -2046,9 +2054,10 @@ func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_3 := dc_sh1
 							lx_3 := dc_lx
-							(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_pt_add[dc_tid]
+							(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
 						}
 					}
 				}
@@ -2120,12 +2129,14 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh1
 							lx_2 := dc_lx
-							dc_pt_add[dc_tid] = 0
+							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_pt_add[dc_tid] = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 							}
+							dc_pt_add[dc_tid] = dc_lv_add
 						}
 					}
 				}
@@ -2135,9 +2146,10 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_add := dc_pt_add[dc_tid]
 							s_3 := dc_sh1
 							lx_3 := dc_lx
-							s_3[lx_3] = s_3[lx_3] + dc_pt_add[dc_tid]
+							s_3[lx_3] = s_3[lx_3] + dc_lv_add
 						}
 					}
 				}

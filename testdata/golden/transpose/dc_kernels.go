@@ -745,14 +745,18 @@ func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []fl
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pt_x[dc_tid]
+						dc_lv_y := dc_pt_y[dc_tid]
 						s := dc_sh0
 						lx := dc_lx
 						ly := dc_ly
-						dc_pt_x[dc_tid] = dc_gx*16 + lx
-						dc_pt_y[dc_tid] = dc_gy*16 + ly
-						if dc_pt_x[dc_tid] < w && dc_pt_y[dc_tid] < h {
-							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_pt_y[dc_tid]*w+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z))
+						dc_lv_x = dc_gx*16 + lx
+						dc_lv_y = dc_gy*16 + ly
+						if dc_lv_x < w && dc_lv_y < h {
+							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
 						}
+						dc_pt_x[dc_tid] = dc_lv_x
+						dc_pt_y[dc_tid] = dc_lv_y
 					}
 				}
 			}
@@ -766,14 +770,18 @@ func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []fl
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pt_x[dc_tid]
+						dc_lv_y := dc_pt_y[dc_tid]
 						s_2 := dc_sh0
 						lx_2 := dc_lx
 						ly_2 := dc_ly
-						dc_pt_x[dc_tid] = dc_gy*16 + lx_2
-						dc_pt_y[dc_tid] = dc_gx*16 + ly_2
-						if dc_pt_x[dc_tid] < h && dc_pt_y[dc_tid] < w {
-							(*cpu.Index(dc_f, 3, out, int(dc_pt_y[dc_tid]*h+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+						dc_lv_x = dc_gy*16 + lx_2
+						dc_lv_y = dc_gx*16 + ly_2
+						if dc_lv_x < h && dc_lv_y < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
 						}
+						dc_pt_x[dc_tid] = dc_lv_x
+						dc_pt_y[dc_tid] = dc_lv_y
 					}
 				}
 			}
@@ -806,14 +814,18 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pt_x[dc_tid]
+						dc_lv_y := dc_pt_y[dc_tid]
 						s := dc_sh0
 						lx := dc_lx
 						ly := dc_ly
-						dc_pt_x[dc_tid] = dc_gx*16 + lx
-						dc_pt_y[dc_tid] = dc_gy*16 + ly
-						if dc_pt_x[dc_tid] < w && dc_pt_y[dc_tid] < h {
-							s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_pt_y[dc_tid]*w+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z))
+						dc_lv_x = dc_gx*16 + lx
+						dc_lv_y = dc_gy*16 + ly
+						if dc_lv_x < w && dc_lv_y < h {
+							s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
 						}
+						dc_pt_x[dc_tid] = dc_lv_x
+						dc_pt_y[dc_tid] = dc_lv_y
 					}
 				}
 			}
@@ -827,14 +839,18 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pt_x[dc_tid]
+						dc_lv_y := dc_pt_y[dc_tid]
 						s_2 := dc_sh0
 						lx_2 := dc_lx
 						ly_2 := dc_ly
-						dc_pt_x[dc_tid] = dc_gy*16 + lx_2
-						dc_pt_y[dc_tid] = dc_gx*16 + ly_2
-						if dc_pt_x[dc_tid] < h && dc_pt_y[dc_tid] < w {
-							(*cpu.Index(dc_f, 3, out, int(dc_pt_y[dc_tid]*h+dc_pt_x[dc_tid]), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
+						dc_lv_x = dc_gy*16 + lx_2
+						dc_lv_y = dc_gx*16 + ly_2
+						if dc_lv_x < h && dc_lv_y < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
 						}
+						dc_pt_x[dc_tid] = dc_lv_x
+						dc_pt_y[dc_tid] = dc_lv_y
 					}
 				}
 			}
