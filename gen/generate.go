@@ -24,8 +24,9 @@ const (
 )
 
 // Generate translates the kernels of one package and returns the files to
-// write: the Go file (launchers, CPU fallback, device sources) and the
-// device sources named in emit. A package without kernels gives no files.
+// write: the Go file (launchers, CPU fallback, device sources), the file
+// of SIMD bodies when a kernel has one (SIMDFile) and the device sources
+// named in emit. A package without kernels gives no files.
 func Generate(p *Package, emit []string) ([]File, error) {
 	prog, err := translate.Translate(p.Input)
 	if err != nil {
@@ -49,6 +50,13 @@ func Generate(p *Package, emit []string) ([]File, error) {
 		return nil, err
 	}
 	files := []File{{Path: filepath.Join(p.Dir, GoFile), Content: goSrc}}
+	simdSrc, err := SIMDSource(p, prog)
+	if err != nil {
+		return nil, err
+	}
+	if simdSrc != nil {
+		files = append(files, File{Path: filepath.Join(p.Dir, SIMDFile), Content: simdSrc})
+	}
 	base := strings.TrimSuffix(GoFile, ".go")
 	for _, e := range emit {
 		var text string

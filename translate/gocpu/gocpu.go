@@ -126,6 +126,9 @@ func Kernel(k *ir.Kernel) jen.Code {
 				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 		}
 	}
+	if v := SIMDVar(k); v != nil {
+		pre = pre.Add(v).Line().Line()
+	}
 	if ir.FastConditions(k) == nil {
 		return pre.Add(kernelVariant(k, false))
 	}
