@@ -362,7 +362,7 @@ func (s *simdKernel) function(width int) jen.Code {
 	}
 	if p.sign {
 		pre = append(pre, jen.Id("dc_sign").Op(":=").
-			Qual(simdArch, "Broadcast"+p.vec("Uint32")).Call(jen.Lit(0x80000000)))
+			Qual(simdArch, "Broadcast"+p.vec("Uint32")).Call(jen.Op("0x80000000")))
 	}
 	w := jen.Lit(width)
 	body := append(pre,
