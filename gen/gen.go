@@ -30,8 +30,12 @@ const GoFile = "dc_kernels.go"
 
 // SIMDFile is the name of the generated file of SIMD bodies, written in a
 // package where at least one kernel qualifies (see gocpu.SIMDCheck) and
-// built only with GOEXPERIMENT=simd on amd64.
-const SIMDFile = "dc_kernels_simd.go"
+// built only with GOEXPERIMENT=simd on amd64; NoSIMDFile, written with it,
+// holds the stubs that every other build compiles instead.
+const (
+	SIMDFile   = "dc_kernels_simd.go"
+	NoSIMDFile = "dc_kernels_nosimd.go"
+)
 
 // Header is the first line of every generated file (it matches
 // ast.IsGenerated).
@@ -131,20 +135,22 @@ func Run(cfg Config) (written []string, err error) {
 			written = append(written, f.Path)
 		}
 	}
-	// A package without SIMD bodies must not keep a stale file of them.
+	// A package without SIMD bodies must not keep stale files of them.
 	have := map[string]bool{}
 	for _, f := range files {
 		have[f.Path] = true
 	}
 	for _, p := range pkgs {
-		path := filepath.Join(p.Dir, SIMDFile)
-		if have[path] || !isOurs(path) {
-			continue
+		for _, name := range []string{SIMDFile, NoSIMDFile} {
+			path := filepath.Join(p.Dir, name)
+			if have[path] || !isOurs(path) {
+				continue
+			}
+			if err := os.Remove(path); err != nil {
+				return written, fmt.Errorf("dckgen: %w", err)
+			}
+			written = append(written, path)
 		}
-		if err := os.Remove(path); err != nil {
-			return written, fmt.Errorf("dckgen: %w", err)
-		}
-		written = append(written, path)
 	}
 	return written, nil
 }
@@ -257,10 +263,10 @@ func hasErrors(pkgs []*packages.Package) bool {
 }
 
 // generated reports whether the file at path is one of the Go files
-// dckgen writes (GoFile, SIMDFile) and was written by it.
+// dckgen writes (GoFile, SIMDFile, NoSIMDFile) and was written by it.
 func generated(path string) bool {
 	base := filepath.Base(path)
-	return (base == GoFile || base == SIMDFile) && isOurs(path)
+	return (base == GoFile || base == SIMDFile || base == NoSIMDFile) && isOurs(path)
 }
 
 // isOurs reports whether the file at path was written by dckgen: it starts

@@ -32,7 +32,7 @@ func Add(t dc.Thread, x, y []float32) {
 
 // TestRunWritesOnlyChanges runs the generator three times over a module
 // with a kernel package and a package without kernels: the first run
-// writes the Go file, the file of SIMD bodies (Add qualifies) and the CUDA
+// writes the Go file, the files of SIMD bodies and stubs (Add qualifies) and the CUDA
 // and OpenCL sources, the second writes nothing and
 // leaves the files untouched, and a third run after deleting them writes
 // the same bytes again. The generated package must pass go vet.
@@ -47,7 +47,8 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 	cuFile := filepath.Join(dir, "k", "dc_kernels.cu")
 	clFile := filepath.Join(dir, "k", "dc_kernels.cl")
 	simdFile := filepath.Join(dir, "k", gen.SIMDFile)
-	files := []string{goFile, simdFile, cuFile, clFile}
+	stubFile := filepath.Join(dir, "k", gen.NoSIMDFile)
+	files := []string{goFile, simdFile, stubFile, cuFile, clFile}
 
 	written, err := gen.Run(cfg)
 	if err != nil {
@@ -118,9 +119,9 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 	}
 }
 
-// TestRunSIMDFile checks that the file of SIMD bodies exists exactly while
+// TestRunSIMDFile checks that the files of SIMD bodies and stubs exist exactly while
 // a kernel of the package qualifies: a run after the only qualifying
-// kernel stops qualifying removes it, and one that finds a hand-written
+// kernel stops qualifying removes them, and one that finds a hand-written
 // file of that name leaves it alone.
 func TestRunSIMDFile(t *testing.T) {
 	t.Parallel()
@@ -128,11 +129,12 @@ func TestRunSIMDFile(t *testing.T) {
 	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}}
 	goFile := filepath.Join(dir, "k", gen.GoFile)
 	simdFile := filepath.Join(dir, "k", gen.SIMDFile)
+	stubFile := filepath.Join(dir, "k", gen.NoSIMDFile)
 	written, err := gen.Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{goFile, simdFile}, written); diff != "" {
+	if diff := cmp.Diff([]string{goFile, simdFile, stubFile}, written); diff != "" {
 		t.Fatalf("first run: written files mismatch (-want +got):\n%s", diff)
 	}
 	src := readFile(t, simdFile)
@@ -149,11 +151,13 @@ func TestRunSIMDFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{goFile, simdFile}, written); diff != "" {
+	if diff := cmp.Diff([]string{goFile, simdFile, stubFile}, written); diff != "" {
 		t.Errorf("second run: written files mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := os.Stat(simdFile); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stat %s: got %v, want it removed", simdFile, err)
+	for _, f := range []string{simdFile, stubFile} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stat %s: got %v, want it removed", f, err)
+		}
 	}
 	if strings.Contains(readFile(t, goFile), "dc_simd") {
 		t.Errorf("%s still refers to a SIMD body", goFile)

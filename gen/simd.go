@@ -10,33 +10,47 @@ import (
 	"github.com/dotcompute/dc/translate/ir"
 )
 
-// simdBuild is the build constraint of SIMDFile: package simd/archsimd
+// Build constraints of SIMDFile and NoSIMDFile: package simd/archsimd
 // exists only with GOEXPERIMENT=simd, and only on amd64.
-const simdBuild = "//go:build goexperiment.simd && amd64"
+const (
+	simdBuild   = "//go:build goexperiment.simd && amd64"
+	noSIMDBuild = "//go:build !(goexperiment.simd && amd64)"
+)
 
-// SIMDSource returns the file of SIMD bodies of a translated package (see
-// gocpu.SIMD), or nil if no kernel of prog has one.
-func SIMDSource(p *Package, prog *ir.Program) ([]byte, error) {
-	f := jen.NewFilePathName(p.Path, p.Name)
-	f.HeaderComment(Header)
-	f.HeaderComment(simdBuild)
-	f.ImportName("simd/archsimd", "archsimd")
+// SIMDSources returns the file of SIMD bodies of a translated package (see
+// gocpu.SIMD) and the file of their stubs for other builds (see
+// gocpu.SIMDStub), or nil and nil if no kernel of prog has one.
+func SIMDSources(p *Package, prog *ir.Program) (simd, stubs []byte, err error) {
+	newFile := func(build string) *jen.File {
+		f := jen.NewFilePathName(p.Path, p.Name)
+		f.HeaderComment(Header)
+		f.HeaderComment(build)
+		return f
+	}
+	sf, nf := newFile(simdBuild), newFile(noSIMDBuild)
+	sf.ImportName("simd/archsimd", "archsimd")
 	any := false
 	for _, k := range prog.Kernels {
 		code, ok := gocpu.SIMD(k)
 		if !ok {
 			continue
 		}
+		stub, _ := gocpu.SIMDStub(k)
 		any = true
-		f.Line()
-		f.Add(code)
+		sf.Line()
+		sf.Add(code)
+		nf.Line()
+		nf.Add(stub)
 	}
 	if !any {
-		return nil, nil
+		return nil, nil, nil
 	}
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("dckgen: %s: rendering Go: %w", p.Path, err)
+	var sb, nb bytes.Buffer
+	if err := sf.Render(&sb); err != nil {
+		return nil, nil, fmt.Errorf("dckgen: %s: rendering Go: %w", p.Path, err)
 	}
-	return buf.Bytes(), nil
+	if err := nf.Render(&nb); err != nil {
+		return nil, nil, fmt.Errorf("dckgen: %s: rendering Go: %w", p.Path, err)
+	}
+	return sb.Bytes(), nb.Bytes(), nil
 }

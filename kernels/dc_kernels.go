@@ -2650,15 +2650,10 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 	})
 }
 
-// dc_simdfn_Saxpy, when set, runs threads [lo, hi) of a 1-D launch of Saxpy with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Saxpy func(int, int, float32, []float32, []float32) bool
-
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Saxpy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2689,7 +2684,7 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 // dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Saxpy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2713,15 +2708,10 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 	}
 }
 
-// dc_simdfn_Scale_float32, when set, runs threads [lo, hi) of a 1-D launch of Scale_float32 with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Scale_float32 func(int, int, float32, []float32) bool
-
 // dc_cpu_Scale_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float32.
 func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Scale_float32 != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Scale_float32(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(x)), a, x) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Scale_float32(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(x)), a, x) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups

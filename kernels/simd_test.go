@@ -5,7 +5,6 @@ package kernels
 import (
 	"fmt"
 	"simd/archsimd"
-	"sync/atomic"
 	"testing"
 
 	"github.com/dotcompute/dc"
@@ -25,28 +24,22 @@ var simdLengths = []int{1, 7, 8, 9, 15, 16, 17, 33, 255, 1000, 4099, 70001}
 // multiple of a vector width, so that chunks start between vectors.
 var simdGroups = []int{256, 100}
 
-// simdWidth is one SIMD body of a kernel.
-type simdWidth[F any] struct {
-	name string
-	fn   F
-}
-
-// simdWidths returns the SIMD bodies the CPU runs, widest first, failing
-// the test where the init of the SIMD file did not pick the widest.
-func simdWidths[F any](t *testing.T, set func() bool, w16, w8 F) []simdWidth[F] {
+// simdWidths returns the vector widths the CPU runs, widest first,
+// failing the test where the init of the SIMD file did not pick the widest.
+func simdWidths(t *testing.T, picked int) []int {
 	t.Helper()
-	var ws []simdWidth[F]
+	var ws []int
 	if archsimd.X86.AVX512() {
-		ws = append(ws, simdWidth[F]{"AVX-512", w16})
+		ws = append(ws, 16)
 	}
 	if archsimd.X86.AVX2() {
-		ws = append(ws, simdWidth[F]{"AVX2", w8})
+		ws = append(ws, 8)
 	}
 	if len(ws) == 0 {
 		t.Skip("the CPU has no AVX2: no SIMD body runs")
 	}
-	if !set() {
-		t.Fatal("the SIMD body is not set although the CPU has AVX2")
+	if picked != ws[0] {
+		t.Fatalf("the SIMD body runs %d lanes, want %d", picked, ws[0])
 	}
 	return ws
 }
@@ -83,28 +76,24 @@ func launchSaxpy(t *testing.T, dev *runtime.Device, g dc.Grid, a float32, xs, ys
 // with dc.Emulate, bit for bit, on inputs with NaNs, infinities, zeros of
 // both signs and subnormals.
 func TestSIMDSaxpy(t *testing.T) {
-	saved := dc_simdfn_Saxpy
-	t.Cleanup(func() { dc_simdfn_Saxpy = saved })
+	saved := dc_simdw_Saxpy
+	t.Cleanup(func() { dc_simdw_Saxpy = saved })
 	dev := cpuDevice(t)
-	for _, w := range simdWidths(t, func() bool { return saved != nil }, dc_simd16_Saxpy, dc_simd8_Saxpy) {
+	for _, w := range simdWidths(t, saved) {
 		for _, a := range []float32{2.5, -0.0, float32(1e-40)} {
 			for _, group := range simdGroups {
 				for i, n := range simdLengths {
-					name := fmt.Sprintf("%s a=%v group=%d n=%d", w.name, a, group, n)
+					name := fmt.Sprintf("%d lanes a=%v group=%d n=%d", w, a, group, n)
 					xs := kerneltest.Special32(uint64(2*i), n, -4, 4)
 					ys := kerneltest.Special32(uint64(2*i+1), n, -4, 4)
 					g := kerneltest.Grid1D(n, group)
 
-					var calls atomic.Int64
-					dc_simdfn_Saxpy = func(lo, hi int, a float32, x, y []float32) bool {
-						calls.Add(1)
-						return w.fn(lo, hi, a, x, y)
+					dc_simdw_Saxpy = w
+					if !dc_simd_Saxpy(0, n, a, xs, append([]float32(nil), ys...)) {
+						t.Fatalf("%s: the SIMD body refuses the launch", name)
 					}
 					got := launchSaxpy(t, dev, g, a, xs, ys)
-					if calls.Load() == 0 {
-						t.Fatalf("%s: the SIMD body did not run", name)
-					}
-					dc_simdfn_Saxpy = nil
+					dc_simdw_Saxpy = 0
 					scalar := launchSaxpy(t, dev, g, a, xs, ys)
 					emulated := append([]float32(nil), ys...)
 					if err := dc.Emulate(g, func(t dc.Thread) { Saxpy(t, a, xs, emulated) }); err != nil {
@@ -121,17 +110,13 @@ func TestSIMDSaxpy(t *testing.T) {
 // TestSIMDSaxpyShort checks that a SIMD body leaves a launch whose x is
 // shorter than y to the scalar body, which reports the fault.
 func TestSIMDSaxpyShort(t *testing.T) {
-	saved := dc_simdfn_Saxpy
-	t.Cleanup(func() { dc_simdfn_Saxpy = saved })
+	saved := dc_simdw_Saxpy
+	t.Cleanup(func() { dc_simdw_Saxpy = saved })
 	dev := cpuDevice(t)
-	for _, w := range simdWidths(t, func() bool { return saved != nil }, dc_simd16_Saxpy, dc_simd8_Saxpy) {
-		var accepted atomic.Int64
-		dc_simdfn_Saxpy = func(lo, hi int, a float32, x, y []float32) bool {
-			ok := w.fn(lo, hi, a, x, y)
-			if ok && hi > lo {
-				accepted.Add(1)
-			}
-			return ok
+	for _, w := range simdWidths(t, saved) {
+		dc_simdw_Saxpy = w
+		if dc_simd_Saxpy(0, 20, 1, make([]float32, 10), make([]float32, 20)) {
+			t.Errorf("%d lanes: the SIMD body accepts x shorter than the range", w)
 		}
 		x, err := runtime.BufferOf(dev, make([]float32, 10))
 		if err != nil {
@@ -146,10 +131,7 @@ func TestSIMDSaxpyShort(t *testing.T) {
 			err = dev.Sync()
 		}
 		if err == nil {
-			t.Errorf("%s: a launch with x shorter than y reported no fault", w.name)
-		}
-		if accepted.Load() != 0 {
-			t.Errorf("%s: the SIMD body ran a launch with x shorter than y", w.name)
+			t.Errorf("%d lanes: a launch with x shorter than y reported no fault", w)
 		}
 	}
 }
@@ -157,8 +139,8 @@ func TestSIMDSaxpyShort(t *testing.T) {
 // TestSIMDScale compares Scale_float32's SIMD bodies with its scalar CPU
 // body and with dc.Emulate, bit for bit.
 func TestSIMDScale(t *testing.T) {
-	saved := dc_simdfn_Scale_float32
-	t.Cleanup(func() { dc_simdfn_Scale_float32 = saved })
+	saved := dc_simdw_Scale_float32
+	t.Cleanup(func() { dc_simdw_Scale_float32 = saved })
 	dev := cpuDevice(t)
 	run := func(g dc.Grid, a float32, xs []float32) []float32 {
 		x, err := runtime.BufferOf(dev, xs)
@@ -170,22 +152,18 @@ func TestSIMDScale(t *testing.T) {
 		}
 		return kerneltest.Read(t, x)
 	}
-	for _, w := range simdWidths(t, func() bool { return saved != nil }, dc_simd16_Scale_float32, dc_simd8_Scale_float32) {
+	for _, w := range simdWidths(t, saved) {
 		for _, a := range []float32{-1.75, float32(1e-39), float32(3e38)} {
 			for i, n := range simdLengths {
-				name := fmt.Sprintf("%s a=%v n=%d", w.name, a, n)
+				name := fmt.Sprintf("%d lanes a=%v n=%d", w, a, n)
 				xs := kerneltest.Special32(uint64(i), n, -1e3, 1e3)
 				g := kerneltest.Grid1D(n, simdGroups[i%len(simdGroups)])
-				var calls atomic.Int64
-				dc_simdfn_Scale_float32 = func(lo, hi int, a float32, x []float32) bool {
-					calls.Add(1)
-					return w.fn(lo, hi, a, x)
+				dc_simdw_Scale_float32 = w
+				if !dc_simd_Scale_float32(0, n, a, append([]float32(nil), xs...)) {
+					t.Fatalf("%s: the SIMD body refuses the launch", name)
 				}
 				got := run(g, a, xs)
-				if calls.Load() == 0 {
-					t.Fatalf("%s: the SIMD body did not run", name)
-				}
-				dc_simdfn_Scale_float32 = nil
+				dc_simdw_Scale_float32 = 0
 				scalar := run(g, a, xs)
 				emulated := append([]float32(nil), xs...)
 				if err := dc.Emulate(g, func(t dc.Thread) { Scale(t, a, emulated) }); err != nil {

@@ -2255,15 +2255,10 @@ func LaunchEmpty(dev *runtime.Device, g dc.Grid) error {
 	})
 }
 
-// dc_simdfn_Saxpy, when set, runs threads [lo, hi) of a 1-D launch of Saxpy with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Saxpy func(int, int, float32, []float32, []float32) bool
-
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Saxpy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2294,7 +2289,7 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 // dc_cpu_Saxpy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Saxpy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Saxpy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2318,15 +2313,10 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 	}
 }
 
-// dc_simdfn_SaxpyUnchecked, when set, runs threads [lo, hi) of a 1-D launch of SaxpyUnchecked with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_SaxpyUnchecked func(int, int, float32, []float32, []float32) bool
-
 // dc_cpu_SaxpyUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyUnchecked.
 func dc_cpu_SaxpyUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_SaxpyUnchecked != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_SaxpyUnchecked(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_SaxpyUnchecked(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(y)), a, x, y) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups

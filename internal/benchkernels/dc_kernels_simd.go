@@ -59,11 +59,27 @@ func dc_simd8_Saxpy(dc_lo, dc_hi int, dc_p_a float32, dc_p_x []float32, dc_p_y [
 	return true
 }
 
+// dc_simdw_Saxpy is the vector width dc_simd_Saxpy runs, 0 where the CPU has no AVX2.
+var dc_simdw_Saxpy int
+
+// dc_simd_Saxpy runs threads [dc_lo, dc_hi) of a 1-D launch of kernel Saxpy with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_Saxpy(dc_lo, dc_hi int, dc_p_a float32, dc_p_x []float32, dc_p_y []float32) bool {
+	switch dc_simdw_Saxpy {
+	case 16:
+		return dc_simd16_Saxpy(dc_lo, dc_hi, dc_p_a, dc_p_x, dc_p_y)
+	case 8:
+		return dc_simd8_Saxpy(dc_lo, dc_hi, dc_p_a, dc_p_x, dc_p_y)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_Saxpy = dc_simd16_Saxpy
+		dc_simdw_Saxpy = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_Saxpy = dc_simd8_Saxpy
+		dc_simdw_Saxpy = 8
 	}
 }
 
@@ -121,10 +137,26 @@ func dc_simd8_SaxpyUnchecked(dc_lo, dc_hi int, dc_p_a float32, dc_p_x []float32,
 	return true
 }
 
+// dc_simdw_SaxpyUnchecked is the vector width dc_simd_SaxpyUnchecked runs, 0 where the CPU has no AVX2.
+var dc_simdw_SaxpyUnchecked int
+
+// dc_simd_SaxpyUnchecked runs threads [dc_lo, dc_hi) of a 1-D launch of kernel SaxpyUnchecked with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_SaxpyUnchecked(dc_lo, dc_hi int, dc_p_a float32, dc_p_x []float32, dc_p_y []float32) bool {
+	switch dc_simdw_SaxpyUnchecked {
+	case 16:
+		return dc_simd16_SaxpyUnchecked(dc_lo, dc_hi, dc_p_a, dc_p_x, dc_p_y)
+	case 8:
+		return dc_simd8_SaxpyUnchecked(dc_lo, dc_hi, dc_p_a, dc_p_x, dc_p_y)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_SaxpyUnchecked = dc_simd16_SaxpyUnchecked
+		dc_simdw_SaxpyUnchecked = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_SaxpyUnchecked = dc_simd8_SaxpyUnchecked
+		dc_simdw_SaxpyUnchecked = 8
 	}
 }

@@ -4020,15 +4020,10 @@ func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, s
 	}
 }
 
-// dc_simdfn_Quadratic, when set, runs threads [lo, hi) of a 1-D launch of Quadratic with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Quadratic func(int, int, []float32, []float32, []float32, []float32, []float32) bool
-
 // dc_cpu_Quadratic runs every thread of groups [dc_g0, dc_g1) of kernel Quadratic.
 func dc_cpu_Quadratic(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Quadratic != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4068,7 +4063,7 @@ func dc_cpu_Quadratic(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 // dc_cpu_Quadratic_fast runs every thread of groups [dc_g0, dc_g1) of kernel Quadratic.
 func dc_cpu_Quadratic_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Quadratic != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups

@@ -123,10 +123,26 @@ func dc_simd8_Quadratic(dc_lo, dc_hi int, dc_p_a []float32, dc_p_b []float32, dc
 	return true
 }
 
+// dc_simdw_Quadratic is the vector width dc_simd_Quadratic runs, 0 where the CPU has no AVX2.
+var dc_simdw_Quadratic int
+
+// dc_simd_Quadratic runs threads [dc_lo, dc_hi) of a 1-D launch of kernel Quadratic with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_Quadratic(dc_lo, dc_hi int, dc_p_a []float32, dc_p_b []float32, dc_p_c []float32, dc_p_r1 []float32, dc_p_r2 []float32) bool {
+	switch dc_simdw_Quadratic {
+	case 16:
+		return dc_simd16_Quadratic(dc_lo, dc_hi, dc_p_a, dc_p_b, dc_p_c, dc_p_r1, dc_p_r2)
+	case 8:
+		return dc_simd8_Quadratic(dc_lo, dc_hi, dc_p_a, dc_p_b, dc_p_c, dc_p_r1, dc_p_r2)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_Quadratic = dc_simd16_Quadratic
+		dc_simdw_Quadratic = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_Quadratic = dc_simd8_Quadratic
+		dc_simdw_Quadratic = 8
 	}
 }

@@ -5,7 +5,6 @@ package cpubench
 import (
 	"fmt"
 	"simd/archsimd"
-	"sync/atomic"
 	"testing"
 
 	"github.com/dotcompute/dc"
@@ -19,24 +18,20 @@ import (
 // with NaNs, infinities, zeros of both signs and subnormals, for lengths
 // that are no multiple of a vector width.
 func TestSIMDQuadratic(t *testing.T) {
-	saved := dc_simdfn_Quadratic
-	t.Cleanup(func() { dc_simdfn_Quadratic = saved })
-	type width struct {
-		name string
-		fn   func(lo, hi int, a, b, c, r1, r2 []float32) bool
-	}
-	var widths []width
+	saved := dc_simdw_Quadratic
+	t.Cleanup(func() { dc_simdw_Quadratic = saved })
+	var widths []int
 	if archsimd.X86.AVX512() {
-		widths = append(widths, width{"AVX-512", dc_simd16_Quadratic})
+		widths = append(widths, 16)
 	}
 	if archsimd.X86.AVX2() {
-		widths = append(widths, width{"AVX2", dc_simd8_Quadratic})
+		widths = append(widths, 8)
 	}
 	if len(widths) == 0 {
 		t.Skip("the CPU has no AVX2: no SIMD body runs")
 	}
-	if saved == nil {
-		t.Fatal("the SIMD body is not set although the CPU has AVX2")
+	if saved != widths[0] {
+		t.Fatalf("the SIMD body runs %d lanes, want %d", saved, widths[0])
 	}
 	dev, err := dcrt.Open(dcrt.WithBackend("cpu"))
 	if err != nil {
@@ -58,21 +53,17 @@ func TestSIMDQuadratic(t *testing.T) {
 	for _, w := range widths {
 		for i, n := range []int{1, 7, 15, 17, 33, 1000, 4099, 70001} {
 			for _, group := range []int{256, 100} {
-				name := fmt.Sprintf("%s n=%d group=%d", w.name, n, group)
+				name := fmt.Sprintf("%d lanes n=%d group=%d", w, n, group)
 				a := kerneltest.Special32(uint64(3*i), n, -2, 2)
 				b := kerneltest.Special32(uint64(3*i+1), n, -10, 10)
 				c := kerneltest.Special32(uint64(3*i+2), n, -2, 2)
 				g := kerneltest.Grid1D(n, group)
-				var calls atomic.Int64
-				dc_simdfn_Quadratic = func(lo, hi int, a, b, c, r1, r2 []float32) bool {
-					calls.Add(1)
-					return w.fn(lo, hi, a, b, c, r1, r2)
+				dc_simdw_Quadratic = w
+				if !dc_simd_Quadratic(0, n, a, b, c, make([]float32, n), make([]float32, n)) {
+					t.Fatalf("%s: the SIMD body refuses the launch", name)
 				}
 				s1, s2 := launch(g, a, b, c)
-				if calls.Load() == 0 {
-					t.Fatalf("%s: the SIMD body did not run", name)
-				}
-				dc_simdfn_Quadratic = nil
+				dc_simdw_Quadratic = 0
 				c1, c2 := launch(g, a, b, c)
 				e1, e2 := make([]float32, n), make([]float32, n)
 				if err := dc.Emulate(g, func(t dc.Thread) { Quadratic(t, a, b, c, e1, e2) }); err != nil {

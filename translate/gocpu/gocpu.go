@@ -19,8 +19,8 @@
 //     (dckgen -v names such kernels).
 //
 // An elementwise float32 kernel (see SIMDCheck) also gets SIMD bodies, for
-// a file built only with GOEXPERIMENT=simd on amd64; its loop-form body
-// hands 1-D launches to them when that file is compiled in.
+// a file built only with GOEXPERIMENT=simd on amd64, and a stub for other
+// builds; its loop-form body hands 1-D launches to them.
 //
 // The output is ordinary Go in the user's package: struct and named types
 // print by name, constants as exact typed literals, and every name the
@@ -129,9 +129,6 @@ func Kernel(k *ir.Kernel) jen.Code {
 			pre = jen.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
 				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 		}
-	}
-	if v := SIMDVar(k); v != nil {
-		pre = pre.Add(v).Line().Line()
 	}
 	if ir.FastConditions(k) == nil {
 		return pre.Add(kernelVariant(k, false))

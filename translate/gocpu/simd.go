@@ -17,8 +17,11 @@ import (
 // global x index and every value a float32 — also prints as vector code
 // (package simd/archsimd, which exists only in builds with
 // GOEXPERIMENT=simd on amd64). Its loop-form body hands a 1-D launch's
-// chunk to that code when the package-level variable SIMDVarName(k) is
-// set, which only the init of the file of SIMD bodies does.
+// chunk to the function SIMDFuncName(k), which two files define: the file
+// of SIMD bodies (SIMD), built with the experiment, and a stub that does
+// nothing (SIMDStub) for every other build, which the compiler inlines
+// away. A direct call, unlike one through a func variable, lets the
+// kernel's slices stay where they are (escape analysis).
 //
 // The vector code computes bit for bit what the scalar code does: + - * /
 // and sqrt are correctly rounded in both (Go on amd64 never fuses a
@@ -32,10 +35,13 @@ const simdArch = "simd/archsimd"
 // Vector widths the SIMD bodies are printed for: AVX-512, then AVX2.
 var simdWidths = []int{16, 8}
 
-// SIMDVarName returns the name of the package-level variable that holds
-// kernel k's SIMD body, nil unless the program was built with
-// GOEXPERIMENT=simd on a CPU with AVX2.
-func SIMDVarName(k *ir.Kernel) string { return "dc_simdfn_" + k.Name }
+// SIMDFuncName returns the name of the function that runs threads of
+// kernel k with vectors, if it can, in generated code.
+func SIMDFuncName(k *ir.Kernel) string { return "dc_simd_" + k.Name }
+
+// simdWidthName returns the name of the variable holding the vector width
+// k's SIMD body uses on this CPU, 0 for none.
+func simdWidthName(k *ir.Kernel) string { return "dc_simdw_" + k.Name }
 
 // simdFuncName returns the name of k's SIMD body for vectors of width
 // float32s.
@@ -236,12 +242,10 @@ func (p *printer) simdHook(s *simdKernel) jen.Code {
 	for _, v := range s.params {
 		args = append(args, jen.Id(p.name(v)))
 	}
-	v := jen.Id(SIMDVarName(s.k))
 	return jen.Comment("A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).").Line().
-		If(v.Clone().Op("!=").Nil().
-			Op("&&").Add(ng("Y")).Op("==").Lit(1).Op("&&").Add(ng("Z")).Op("==").Lit(1).
+		If(ng("Y").Op("==").Lit(1).Op("&&").Add(ng("Z")).Op("==").Lit(1).
 			Op("&&").Add(gs("Y")).Op("==").Lit(1).Op("&&").Add(gs("Z")).Op("==").Lit(1).
-			Op("&&").Add(v.Clone()).Call(args...)).
+			Op("&&").Id(SIMDFuncName(s.k)).Call(args...)).
 		Block(jen.Return())
 }
 
@@ -267,24 +271,23 @@ func (s *simdKernel) simdParams(named bool) []jen.Code {
 // simdParamName returns the name of parameter v in a SIMD body.
 func simdParamName(v *ir.Var) string { return "dc_p_" + v.Name }
 
-// SIMDVar returns the declaration of SIMDVarName(k) for a qualifying
-// kernel k, or nil.
-func SIMDVar(k *ir.Kernel) jen.Code {
+// SIMDStub returns SIMDFuncName(k) for builds without SIMD bodies: a
+// function that reports false; ok is false if k does not qualify.
+func SIMDStub(k *ir.Kernel) (code jen.Code, ok bool) {
 	s, err := simdOf(k)
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	return jen.Commentf("%s, when set, runs threads [lo, hi) of a 1-D launch of %s with", SIMDVarName(k), k.Name).Line().
-		Comment("vectors, reporting false (having done nothing) when it cannot. Only builds").Line().
-		Comment("with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.").Line().
-		Var().Id(SIMDVarName(k)).Func().Params(s.simdParams(false)...).Bool()
+	return jen.Commentf("%s has no SIMD body to run in this build (see the file built with", SIMDFuncName(k)).Line().
+		Comment("GOEXPERIMENT=simd on amd64).").Line().
+		Func().Id(SIMDFuncName(k)).Params(s.simdParams(false)...).Bool().Block(jen.Return(jen.False())), true
 }
 
 // SIMD returns the SIMD bodies of a qualifying kernel k, one per vector
-// width, and the init function that stores the widest the CPU runs in
-// SIMDVarName(k); ok is false if k does not qualify (see SIMDCheck). The
-// code uses package simd/archsimd: it belongs in a file built only with
-// GOEXPERIMENT=simd on amd64.
+// width, SIMDFuncName(k), which runs the widest the CPU has, and the init
+// function that picks it; ok is false if k does not qualify (see
+// SIMDCheck). The code uses package simd/archsimd: it belongs in a file
+// built only with GOEXPERIMENT=simd on amd64.
 func SIMD(k *ir.Kernel) (code jen.Code, ok bool) {
 	s, err := simdOf(k)
 	if err != nil {
@@ -294,12 +297,31 @@ func SIMD(k *ir.Kernel) (code jen.Code, ok bool) {
 	for _, w := range simdWidths {
 		st.Add(s.function(w)).Line().Line()
 	}
+	width := simdWidthName(k)
+	st.Commentf("%s is the vector width %s runs, 0 where the CPU has no AVX2.", width, SIMDFuncName(k)).Line().
+		Var().Id(width).Int().Line().Line()
+	var args []jen.Code
+	for _, v := range s.params {
+		args = append(args, jen.Id(simdParamName(v)))
+	}
+	var cases []jen.Code
+	for _, w := range simdWidths {
+		cases = append(cases, jen.Case(jen.Lit(w)).Block(
+			jen.Return(jen.Id(simdFuncName(k, w)).Call(append([]jen.Code{jen.Id("dc_lo"), jen.Id("dc_hi")}, args...)...))))
+	}
+	st.Commentf("%s runs threads [dc_lo, dc_hi) of a 1-D launch of kernel %s with the", SIMDFuncName(k), k.Name).Line().
+		Comment("widest vectors the CPU has; it returns false, having done nothing, where it").Line().
+		Comment("cannot (no AVX2, or a slice shorter than dc_hi).").Line().
+		Func().Id(SIMDFuncName(k)).Params(s.simdParams(true)...).Bool().Block(
+		jen.Switch(jen.Id(width)).Block(cases...),
+		jen.Return(jen.False()),
+	).Line().Line()
 	feature := map[int]string{16: "AVX512", 8: "AVX2"}
 	var chain jen.Code
 	for i := len(simdWidths) - 1; i >= 0; i-- {
 		w := simdWidths[i]
 		cond := jen.Qual(simdArch, "X86").Dot(feature[w]).Call()
-		assign := jen.Id(SIMDVarName(k)).Op("=").Id(simdFuncName(k, w))
+		assign := jen.Id(width).Op("=").Lit(w)
 		if chain == nil {
 			chain = jen.If(cond).Block(assign)
 		} else {

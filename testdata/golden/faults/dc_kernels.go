@@ -3202,15 +3202,10 @@ func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out 
 	})
 }
 
-// dc_simdfn_ReadPast, when set, runs threads [lo, hi) of a 1-D launch of ReadPast with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_ReadPast func(int, int, []float32, []float32) bool
-
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_ReadPast != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3241,7 +3236,7 @@ func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 // dc_cpu_ReadPast_fast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_ReadPast != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4148,15 +4143,10 @@ func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 	}
 }
 
-// dc_simdfn_Fill, when set, runs threads [lo, hi) of a 1-D launch of Fill with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Fill func(int, int, []float32, float32) bool
-
 // dc_cpu_Fill runs every thread of groups [dc_g0, dc_g1) of kernel Fill.
 func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Fill != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Fill(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), out, v) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Fill(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), out, v) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4180,15 +4170,10 @@ func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 	}
 }
 
-// dc_simdfn_Copy, when set, runs threads [lo, hi) of a 1-D launch of Copy with
-// vectors, reporting false (having done nothing) when it cannot. Only builds
-// with GOEXPERIMENT=simd on amd64 set it; see the file of SIMD bodies.
-var dc_simdfn_Copy func(int, int, []float32, []float32) bool
-
 // dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
 func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Copy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4219,7 +4204,7 @@ func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_
 // dc_cpu_Copy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
 func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
-	if dc_simdfn_Copy != nil && dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simdfn_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
 		return
 	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups

@@ -57,11 +57,27 @@ func dc_simd8_ReadPast(dc_lo, dc_hi int, dc_p_x []float32, dc_p_out []float32) b
 	return true
 }
 
+// dc_simdw_ReadPast is the vector width dc_simd_ReadPast runs, 0 where the CPU has no AVX2.
+var dc_simdw_ReadPast int
+
+// dc_simd_ReadPast runs threads [dc_lo, dc_hi) of a 1-D launch of kernel ReadPast with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_ReadPast(dc_lo, dc_hi int, dc_p_x []float32, dc_p_out []float32) bool {
+	switch dc_simdw_ReadPast {
+	case 16:
+		return dc_simd16_ReadPast(dc_lo, dc_hi, dc_p_x, dc_p_out)
+	case 8:
+		return dc_simd8_ReadPast(dc_lo, dc_hi, dc_p_x, dc_p_out)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_ReadPast = dc_simd16_ReadPast
+		dc_simdw_ReadPast = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_ReadPast = dc_simd8_ReadPast
+		dc_simdw_ReadPast = 8
 	}
 }
 
@@ -119,11 +135,27 @@ func dc_simd8_Fill(dc_lo, dc_hi int, dc_p_out []float32, dc_p_v float32) bool {
 	return true
 }
 
+// dc_simdw_Fill is the vector width dc_simd_Fill runs, 0 where the CPU has no AVX2.
+var dc_simdw_Fill int
+
+// dc_simd_Fill runs threads [dc_lo, dc_hi) of a 1-D launch of kernel Fill with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_Fill(dc_lo, dc_hi int, dc_p_out []float32, dc_p_v float32) bool {
+	switch dc_simdw_Fill {
+	case 16:
+		return dc_simd16_Fill(dc_lo, dc_hi, dc_p_out, dc_p_v)
+	case 8:
+		return dc_simd8_Fill(dc_lo, dc_hi, dc_p_out, dc_p_v)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_Fill = dc_simd16_Fill
+		dc_simdw_Fill = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_Fill = dc_simd8_Fill
+		dc_simdw_Fill = 8
 	}
 }
 
@@ -179,10 +211,26 @@ func dc_simd8_Copy(dc_lo, dc_hi int, dc_p_x []float32, dc_p_out []float32) bool 
 	return true
 }
 
+// dc_simdw_Copy is the vector width dc_simd_Copy runs, 0 where the CPU has no AVX2.
+var dc_simdw_Copy int
+
+// dc_simd_Copy runs threads [dc_lo, dc_hi) of a 1-D launch of kernel Copy with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_Copy(dc_lo, dc_hi int, dc_p_x []float32, dc_p_out []float32) bool {
+	switch dc_simdw_Copy {
+	case 16:
+		return dc_simd16_Copy(dc_lo, dc_hi, dc_p_x, dc_p_out)
+	case 8:
+		return dc_simd8_Copy(dc_lo, dc_hi, dc_p_x, dc_p_out)
+	}
+	return false
+}
+
 func init() {
 	if archsimd.X86.AVX512() {
-		dc_simdfn_Copy = dc_simd16_Copy
+		dc_simdw_Copy = 16
 	} else if archsimd.X86.AVX2() {
-		dc_simdfn_Copy = dc_simd8_Copy
+		dc_simdw_Copy = 8
 	}
 }
