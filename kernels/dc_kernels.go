@@ -2493,19 +2493,7 @@ var dcKernelMatMul = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, func(dc_c *runtime.Call) error {
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
 }
 
 // LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
@@ -2516,21 +2504,11 @@ func LaunchScale[T float32 | float64](dev *runtime.Device, g dc.Grid, a T, x *ru
 	case float32:
 		a := any(a).(float32)
 		x := any(x).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelScale_float32, g, []runtime.Arg{runtime.Scalar(a), x}, func(_ *runtime.Call) error {
-			dc_s1 := x.HostSlice()
-			return cpu.Run("Scale_float32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Scale_float32(g, dc_g0, dc_g1, a, dc_s1)
-			})
-		})
+		return dev.Launch(dcKernelScale_float32, g, []runtime.Arg{runtime.Scalar(a), x}, dc_run_Scale_float32)
 	case float64:
 		a := any(a).(float64)
 		x := any(x).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelScale_float64, g, []runtime.Arg{runtime.Scalar(a), x}, func(_ *runtime.Call) error {
-			dc_s1 := x.HostSlice()
-			return cpu.Run("Scale_float64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Scale_float64(g, dc_g0, dc_g1, a, dc_s1)
-			})
-		})
+		return dev.Launch(dcKernelScale_float64, g, []runtime.Arg{runtime.Scalar(a), x}, dc_run_Scale_float64)
 	default:
 		return fmt.Errorf("LaunchScale: no instantiation for type %T", *new(T))
 	}
@@ -2544,83 +2522,19 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		partial := any(partial).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelReduceSum_float32, g, []runtime.Arg{in, partial}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("ReduceSum_float32", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_ReduceSum_float32.Get()
-					dc_cpu_ReduceSum_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-					dc_scratch_ReduceSum_float32.Put(dc_m)
-				})
-			}
-			return cpu.Run("ReduceSum_float32", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_ReduceSum_float32.Get()
-				dc_cpu_ReduceSum_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_ReduceSum_float32.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduceSum_float32, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_float32)
 	case float64:
 		in := any(in).(*runtime.Buffer[float64])
 		partial := any(partial).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelReduceSum_float64, g, []runtime.Arg{in, partial}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("ReduceSum_float64", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_ReduceSum_float64.Get()
-					dc_cpu_ReduceSum_float64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-					dc_scratch_ReduceSum_float64.Put(dc_m)
-				})
-			}
-			return cpu.Run("ReduceSum_float64", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_ReduceSum_float64.Get()
-				dc_cpu_ReduceSum_float64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_ReduceSum_float64.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduceSum_float64, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_float64)
 	case int32:
 		in := any(in).(*runtime.Buffer[int32])
 		partial := any(partial).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelReduceSum_int32, g, []runtime.Arg{in, partial}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("ReduceSum_int32", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_ReduceSum_int32.Get()
-					dc_cpu_ReduceSum_int32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-					dc_scratch_ReduceSum_int32.Put(dc_m)
-				})
-			}
-			return cpu.Run("ReduceSum_int32", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_ReduceSum_int32.Get()
-				dc_cpu_ReduceSum_int32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_ReduceSum_int32.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduceSum_int32, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_int32)
 	case int64:
 		in := any(in).(*runtime.Buffer[int64])
 		partial := any(partial).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelReduceSum_int64, g, []runtime.Arg{in, partial}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("ReduceSum_int64", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_ReduceSum_int64.Get()
-					dc_cpu_ReduceSum_int64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-					dc_scratch_ReduceSum_int64.Put(dc_m)
-				})
-			}
-			return cpu.Run("ReduceSum_int64", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_ReduceSum_int64.Get()
-				dc_cpu_ReduceSum_int64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_ReduceSum_int64.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduceSum_int64, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_int64)
 	default:
 		return fmt.Errorf("LaunchReduceSum: no instantiation for type %T", *new(T))
 	}
@@ -2630,24 +2544,7 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_MatMul.Get()
-				dc_cpu_MatMul_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-				dc_scratch_MatMul.Put(dc_m)
-			})
-		}
-		return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_MatMul.Get()
-			dc_cpu_MatMul(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-			dc_scratch_MatMul.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
@@ -2708,6 +2605,24 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 	}
 }
 
+// dc_run_Saxpy runs a launch of kernel Saxpy on the CPU.
+func dc_run_Saxpy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Saxpy)
+}
+
+// dc_chunk_Saxpy runs groups [dc_g0, dc_g1) of a launch of kernel Saxpy on the CPU.
+func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Saxpy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Saxpy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_Scale_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float32.
 func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -2735,6 +2650,18 @@ func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32
 	}
 }
 
+// dc_run_Scale_float32 runs a launch of kernel Scale_float32 on the CPU.
+func dc_run_Scale_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scale_float32)
+}
+
+// dc_chunk_Scale_float32 runs groups [dc_g0, dc_g1) of a launch of kernel Scale_float32 on the CPU.
+func dc_chunk_Scale_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_cpu_Scale_float32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
+}
+
 // dc_cpu_Scale_float64 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float64.
 func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2756,6 +2683,18 @@ func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64
 			}
 		}
 	}
+}
+
+// dc_run_Scale_float64 runs a launch of kernel Scale_float64 on the CPU.
+func dc_run_Scale_float64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scale_float64)
+}
+
+// dc_chunk_Scale_float64 runs groups [dc_g0, dc_g1) of a launch of kernel Scale_float64 on the CPU.
+func dc_chunk_Scale_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_cpu_Scale_float64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
 }
 
 // dc_scratch_ReduceSum_float32 holds the working memory of ReduceSum_float32's groups.
@@ -2900,6 +2839,25 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 	}
 }
 
+// dc_run_ReduceSum_float32 runs a launch of kernel ReduceSum_float32 on the CPU.
+func dc_run_ReduceSum_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReduceSum_float32)
+}
+
+// dc_chunk_ReduceSum_float32 runs groups [dc_g0, dc_g1) of a launch of kernel ReduceSum_float32 on the CPU.
+func dc_chunk_ReduceSum_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_ReduceSum_float32.Get()
+	if dc_c.Fast {
+		dc_cpu_ReduceSum_float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_ReduceSum_float32(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_ReduceSum_float32.Put(dc_m)
+}
+
 // dc_scratch_ReduceSum_float64 holds the working memory of ReduceSum_float64's groups.
 var dc_scratch_ReduceSum_float64 cpu.Scratches
 
@@ -3040,6 +2998,25 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 			}
 		}
 	}
+}
+
+// dc_run_ReduceSum_float64 runs a launch of kernel ReduceSum_float64 on the CPU.
+func dc_run_ReduceSum_float64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReduceSum_float64)
+}
+
+// dc_chunk_ReduceSum_float64 runs groups [dc_g0, dc_g1) of a launch of kernel ReduceSum_float64 on the CPU.
+func dc_chunk_ReduceSum_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_ReduceSum_float64.Get()
+	if dc_c.Fast {
+		dc_cpu_ReduceSum_float64_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_ReduceSum_float64(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_ReduceSum_float64.Put(dc_m)
 }
 
 // dc_scratch_ReduceSum_int32 holds the working memory of ReduceSum_int32's groups.
@@ -3184,6 +3161,25 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 	}
 }
 
+// dc_run_ReduceSum_int32 runs a launch of kernel ReduceSum_int32 on the CPU.
+func dc_run_ReduceSum_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReduceSum_int32)
+}
+
+// dc_chunk_ReduceSum_int32 runs groups [dc_g0, dc_g1) of a launch of kernel ReduceSum_int32 on the CPU.
+func dc_chunk_ReduceSum_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_ReduceSum_int32.Get()
+	if dc_c.Fast {
+		dc_cpu_ReduceSum_int32_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_ReduceSum_int32(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_ReduceSum_int32.Put(dc_m)
+}
+
 // dc_scratch_ReduceSum_int64 holds the working memory of ReduceSum_int64's groups.
 var dc_scratch_ReduceSum_int64 cpu.Scratches
 
@@ -3324,6 +3320,25 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 			}
 		}
 	}
+}
+
+// dc_run_ReduceSum_int64 runs a launch of kernel ReduceSum_int64 on the CPU.
+func dc_run_ReduceSum_int64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReduceSum_int64)
+}
+
+// dc_chunk_ReduceSum_int64 runs groups [dc_g0, dc_g1) of a launch of kernel ReduceSum_int64 on the CPU.
+func dc_chunk_ReduceSum_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_ReduceSum_int64.Get()
+	if dc_c.Fast {
+		dc_cpu_ReduceSum_int64_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_ReduceSum_int64(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_ReduceSum_int64.Put(dc_m)
 }
 
 // dc_scratch_MatMul holds the working memory of MatMul's groups.
@@ -3543,4 +3558,27 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 			}
 		}
 	}
+}
+
+// dc_run_MatMul runs a launch of kernel MatMul on the CPU.
+func dc_run_MatMul(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatMul)
+}
+
+// dc_chunk_MatMul runs groups [dc_g0, dc_g1) of a launch of kernel MatMul on the CPU.
+func dc_chunk_MatMul(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MatMul.Get()
+	if dc_c.Fast {
+		dc_cpu_MatMul_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_MatMul(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_MatMul.Put(dc_m)
 }

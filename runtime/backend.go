@@ -135,6 +135,21 @@ type Call struct {
 	CPU func(c *Call) error
 }
 
+// Aliased reports whether the launch runs the kernel's aliased entry point
+// (Kernel.Aliased, with FastSuffix when Fast is set): one buffer is passed
+// both to a parameter the kernel only reads and to one it writes.
+func (c *Call) Aliased() bool {
+	if c.Kernel == nil {
+		return false
+	}
+	a := c.Kernel.Aliased
+	if a == "" || len(c.Entry) < len(a) || c.Entry[:len(a)] != a {
+		return false
+	}
+	rest := c.Entry[len(a):]
+	return rest == "" || rest == FastSuffix
+}
+
 // CallArg is one argument of a Call.
 type CallArg struct {
 	// Memory is the device memory of a buffer argument, current for this

@@ -78,3 +78,29 @@ func TestAliasedEntry(t *testing.T) {
 		t.Errorf("without an aliased variant the entry is %q, want K", recorder.entries[0])
 	}
 }
+
+// TestCallAliased checks Call.Aliased on every entry point of a kernel.
+func TestCallAliased(t *testing.T) {
+	k := &runtime.Kernel{Name: "K", Aliased: "K_aliased"}
+	for _, tc := range []struct {
+		entry string
+		want  bool
+	}{
+		{"K", false},
+		{"K" + runtime.FastSuffix, false},
+		{"K_aliased", true},
+		{"K_aliased" + runtime.FastSuffix, true},
+		{"K_aliased_other", false},
+	} {
+		c := &runtime.Call{Kernel: k, Entry: tc.entry}
+		if got := c.Aliased(); got != tc.want {
+			t.Errorf("Entry %q: Aliased() = %v, want %v", tc.entry, got, tc.want)
+		}
+	}
+	if (&runtime.Call{Kernel: &runtime.Kernel{Name: "K"}, Entry: "K"}).Aliased() {
+		t.Error("a kernel without an aliased entry point: Aliased() = true")
+	}
+	if (&runtime.Call{}).Aliased() {
+		t.Error("a Call without a kernel: Aliased() = true")
+	}
+}

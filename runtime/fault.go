@@ -210,12 +210,9 @@ func (d *Device) faultArgs(k *Kernel, records bool) (rec, tag CallArg, err error
 	if records {
 		d.faults.launched[d.faults.tag] = k
 	}
-	// A device-memory backend is done with the tag when Launch returns; a
-	// host-memory one may run the kernel later, so it gets its own copy.
+	// Every backend is done with the tag when Launch returns (the CPU
+	// backend copies it), so one buffer serves every launch.
 	b := d.faults.tagBytes[:]
-	if d.info.HostMemory {
-		b = make([]byte, 4)
-	}
 	binary.LittleEndian.PutUint32(b, uint32(d.faults.tag))
 	rec = CallArg{Memory: d.faults.mem, Host: d.faults.host, Len: FaultRecordBytes / 4}
 	return rec, CallArg{Scalar: b}, nil

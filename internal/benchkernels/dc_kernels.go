@@ -2106,153 +2106,63 @@ var dcKernelEmpty = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, func(dc_c *runtime.Call) error {
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
 }
 
 // LaunchSaxpyUnchecked launches kernel SaxpyUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpyUnchecked(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpyUnchecked, g, []runtime.Arg{runtime.Scalar(a), x, y}, func(_ *runtime.Call) error {
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		return cpu.Run("SaxpyUnchecked", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_SaxpyUnchecked(g, dc_g0, dc_g1, a, dc_s1, dc_s2)
-		})
-	})
+	return dev.Launch(dcKernelSaxpyUnchecked, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_SaxpyUnchecked)
 }
 
 // LaunchStencil launches kernel Stencil over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Stencil_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-			})
-		}
-		return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Stencil(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Stencil)
 }
 
 // LaunchStencilUnchecked launches kernel StencilUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencilUnchecked(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencilUnchecked, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(_ *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		return cpu.Run("StencilUnchecked", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_StencilUnchecked(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h)
-		})
-	})
+	return dev.Launch(dcKernelStencilUnchecked, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_StencilUnchecked)
 }
 
 // LaunchReduce launches kernel Reduce over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReduce(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], partial *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReduce, g, []runtime.Arg{in, partial}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := partial.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Reduce", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Reduce.Get()
-				dc_cpu_Reduce_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_Reduce.Put(dc_m)
-			})
-		}
-		return cpu.Run("Reduce", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Reduce.Get()
-			dc_cpu_Reduce(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_Reduce.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelReduce, g, []runtime.Arg{in, partial}, dc_run_Reduce)
 }
 
 // LaunchReduceUnchecked launches kernel ReduceUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReduceUnchecked(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], partial *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReduceUnchecked, g, []runtime.Arg{in, partial}, func(_ *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := partial.HostSlice()
-		return cpu.Run("ReduceUnchecked", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_ReduceUnchecked.Get()
-			dc_cpu_ReduceUnchecked(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1)
-			dc_scratch_ReduceUnchecked.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelReduceUnchecked, g, []runtime.Arg{in, partial}, dc_run_ReduceUnchecked)
 }
 
 // LaunchMatMul launches kernel MatMul over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_MatMul.Get()
-				dc_cpu_MatMul_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-				dc_scratch_MatMul.Put(dc_m)
-			})
-		}
-		return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_MatMul.Get()
-			dc_cpu_MatMul(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-			dc_scratch_MatMul.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
 }
 
 // LaunchMatMulUnchecked launches kernel MatMulUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMulUnchecked(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMulUnchecked, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func(_ *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		return cpu.Run("MatMulUnchecked", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_MatMulUnchecked.Get()
-			dc_cpu_MatMulUnchecked(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k)
-			dc_scratch_MatMulUnchecked.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMatMulUnchecked, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMulUnchecked)
 }
 
 // LaunchEmpty launches kernel Empty over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchEmpty(dev *runtime.Device, g dc.Grid) error {
-	return dev.Launch(dcKernelEmpty, g, []runtime.Arg{}, func(_ *runtime.Call) error {
-		return cpu.Run("Empty", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Empty(g, dc_g0, dc_g1)
-		})
-	})
+	return dev.Launch(dcKernelEmpty, g, []runtime.Arg{}, dc_run_Empty)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
@@ -2313,6 +2223,24 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 	}
 }
 
+// dc_run_Saxpy runs a launch of kernel Saxpy on the CPU.
+func dc_run_Saxpy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Saxpy)
+}
+
+// dc_chunk_Saxpy runs groups [dc_g0, dc_g1) of a launch of kernel Saxpy on the CPU.
+func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Saxpy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Saxpy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_SaxpyUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyUnchecked.
 func dc_cpu_SaxpyUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -2338,6 +2266,19 @@ func dc_cpu_SaxpyUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float3
 			}
 		}
 	}
+}
+
+// dc_run_SaxpyUnchecked runs a launch of kernel SaxpyUnchecked on the CPU.
+func dc_run_SaxpyUnchecked(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SaxpyUnchecked)
+}
+
+// dc_chunk_SaxpyUnchecked runs groups [dc_g0, dc_g1) of a launch of kernel SaxpyUnchecked on the CPU.
+func dc_chunk_SaxpyUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_cpu_SaxpyUnchecked(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2)
 }
 
 // dc_cpu_Stencil runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
@@ -2396,6 +2337,25 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 	}
 }
 
+// dc_run_Stencil runs a launch of kernel Stencil on the CPU.
+func dc_run_Stencil(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Stencil)
+}
+
+// dc_chunk_Stencil runs groups [dc_g0, dc_g1) of a launch of kernel Stencil on the CPU.
+func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Stencil_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Stencil(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_StencilUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel StencilUnchecked.
 func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2421,6 +2381,20 @@ func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out [
 			}
 		}
 	}
+}
+
+// dc_run_StencilUnchecked runs a launch of kernel StencilUnchecked on the CPU.
+func dc_run_StencilUnchecked(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_StencilUnchecked)
+}
+
+// dc_chunk_StencilUnchecked runs groups [dc_g0, dc_g1) of a launch of kernel StencilUnchecked on the CPU.
+func dc_chunk_StencilUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_cpu_StencilUnchecked(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3)
 }
 
 // dc_scratch_Reduce holds the working memory of Reduce's groups.
@@ -2565,6 +2539,25 @@ func dc_cpu_Reduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	}
 }
 
+// dc_run_Reduce runs a launch of kernel Reduce on the CPU.
+func dc_run_Reduce(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Reduce)
+}
+
+// dc_chunk_Reduce runs groups [dc_g0, dc_g1) of a launch of kernel Reduce on the CPU.
+func dc_chunk_Reduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Reduce.Get()
+	if dc_c.Fast {
+		dc_cpu_Reduce_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Reduce(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Reduce.Put(dc_m)
+}
+
 // dc_scratch_ReduceUnchecked holds the working memory of ReduceUnchecked's groups.
 var dc_scratch_ReduceUnchecked cpu.Scratches
 
@@ -2630,6 +2623,20 @@ func dc_cpu_ReduceUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 			}
 		}
 	}
+}
+
+// dc_run_ReduceUnchecked runs a launch of kernel ReduceUnchecked on the CPU.
+func dc_run_ReduceUnchecked(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReduceUnchecked)
+}
+
+// dc_chunk_ReduceUnchecked runs groups [dc_g0, dc_g1) of a launch of kernel ReduceUnchecked on the CPU.
+func dc_chunk_ReduceUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_m := dc_scratch_ReduceUnchecked.Get()
+	dc_cpu_ReduceUnchecked(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1)
+	dc_scratch_ReduceUnchecked.Put(dc_m)
 }
 
 // dc_scratch_MatMul holds the working memory of MatMul's groups.
@@ -2851,6 +2858,29 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 	}
 }
 
+// dc_run_MatMul runs a launch of kernel MatMul on the CPU.
+func dc_run_MatMul(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatMul)
+}
+
+// dc_chunk_MatMul runs groups [dc_g0, dc_g1) of a launch of kernel MatMul on the CPU.
+func dc_chunk_MatMul(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MatMul.Get()
+	if dc_c.Fast {
+		dc_cpu_MatMul_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_MatMul(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_MatMul.Put(dc_m)
+}
+
 // dc_scratch_MatMulUnchecked holds the working memory of MatMulUnchecked's groups.
 var dc_scratch_MatMulUnchecked cpu.Scratches
 
@@ -2956,6 +2986,24 @@ func dc_cpu_MatMulUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a
 	}
 }
 
+// dc_run_MatMulUnchecked runs a launch of kernel MatMulUnchecked on the CPU.
+func dc_run_MatMulUnchecked(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatMulUnchecked)
+}
+
+// dc_chunk_MatMulUnchecked runs groups [dc_g0, dc_g1) of a launch of kernel MatMulUnchecked on the CPU.
+func dc_chunk_MatMulUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_m := dc_scratch_MatMulUnchecked.Get()
+	dc_cpu_MatMulUnchecked(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5)
+	dc_scratch_MatMulUnchecked.Put(dc_m)
+}
+
 // dc_cpu_Empty runs every thread of groups [dc_g0, dc_g1) of kernel Empty.
 func dc_cpu_Empty(dc_g dc.Grid, dc_g0, dc_g1 int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2973,4 +3021,14 @@ func dc_cpu_Empty(dc_g dc.Grid, dc_g0, dc_g1 int) {
 			}
 		}
 	}
+}
+
+// dc_run_Empty runs a launch of kernel Empty on the CPU.
+func dc_run_Empty(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Empty)
+}
+
+// dc_chunk_Empty runs groups [dc_g0, dc_g1) of a launch of kernel Empty on the CPU.
+func dc_chunk_Empty(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_cpu_Empty(dc_c.Grid, dc_g0, dc_g1)
 }

@@ -3782,192 +3782,63 @@ var dcKernelNBody = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlackScholes(dev *runtime.Device, g dc.Grid, price *runtime.Buffer[float32], strike *runtime.Buffer[float32], years *runtime.Buffer[float32], rate float32, vol float32, call *runtime.Buffer[float32], put *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelBlackScholes, g, []runtime.Arg{price, strike, years, runtime.Scalar(rate), runtime.Scalar(vol), call, put}, func(dc_c *runtime.Call) error {
-		dc_s0 := price.HostSlice()
-		dc_s1 := strike.HostSlice()
-		dc_s2 := years.HostSlice()
-		dc_s5 := call.HostSlice()
-		dc_s6 := put.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("BlackScholes", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_BlackScholes_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, rate, vol, dc_s5, dc_s6, dc_f)
-			})
-		}
-		return cpu.Run("BlackScholes", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_BlackScholes(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, rate, vol, dc_s5, dc_s6, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelBlackScholes, g, []runtime.Arg{price, strike, years, runtime.Scalar(rate), runtime.Scalar(vol), call, put}, dc_run_BlackScholes)
 }
 
 // LaunchQuadratic launches kernel Quadratic over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchQuadratic(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], r1 *runtime.Buffer[float32], r2 *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelQuadratic, g, []runtime.Arg{a, b, c, r1, r2}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_s3 := r1.HostSlice()
-		dc_s4 := r2.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Quadratic", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Quadratic_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
-			})
-		}
-		return cpu.Run("Quadratic", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Quadratic(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelQuadratic, g, []runtime.Arg{a, b, c, r1, r2}, dc_run_Quadratic)
 }
 
 // LaunchStencil launches kernel Stencil over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Stencil_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-			})
-		}
-		return cpu.Run("Stencil", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Stencil(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Stencil)
 }
 
 // LaunchGEMM launches kernel GEMM over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGEMM(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelGEMM, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("GEMM", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_GEMM_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-			})
-		}
-		return cpu.Run("GEMM", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_GEMM(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelGEMM, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_GEMM)
 }
 
 // LaunchMatVec launches kernel MatVec over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatVec(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32], m int, n int) error {
-	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{a, x, y, runtime.Scalar(m), runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("MatVec", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_MatVec_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, dc_f)
-			})
-		}
-		return cpu.Run("MatVec", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_MatVec(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, m, n, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{a, x, y, runtime.Scalar(m), runtime.Scalar(n)}, dc_run_MatVec)
 }
 
 // LaunchStencil3D launches kernel Stencil3D over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil3D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int) error {
-	return dev.Launch(dcKernelStencil3D, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Stencil3D", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Stencil3D_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, dc_f)
-			})
-		}
-		return cpu.Run("Stencil3D", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Stencil3D(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelStencil3D, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz)}, dc_run_Stencil3D)
 }
 
 // LaunchBlockScan launches kernel BlockScan over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlockScan(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], sums *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelBlockScan, g, []runtime.Arg{in, out, sums}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_s2 := sums.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("BlockScan", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_BlockScan.Get()
-				dc_cpu_BlockScan_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_f)
-				dc_scratch_BlockScan.Put(dc_m)
-			})
-		}
-		return cpu.Run("BlockScan", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_BlockScan.Get()
-			dc_cpu_BlockScan(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_f)
-			dc_scratch_BlockScan.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelBlockScan, g, []runtime.Arg{in, out, sums}, dc_run_BlockScan)
 }
 
 // LaunchHistogram launches kernel Histogram over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchHistogram(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], hist *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{in, hist}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := hist.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Histogram.Get()
-				dc_cpu_Histogram_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_Histogram.Put(dc_m)
-			})
-		}
-		return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Histogram.Get()
-			dc_cpu_Histogram(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_Histogram.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{in, hist}, dc_run_Histogram)
 }
 
 // LaunchNBody launches kernel NBody over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNBody(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[float32], acc *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelNBody, g, []runtime.Arg{pos, acc, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := pos.HostSlice()
-		dc_s1 := acc.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("NBody", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_NBody.Get()
-				dc_cpu_NBody_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-				dc_scratch_NBody.Put(dc_m)
-			})
-		}
-		return cpu.Run("NBody", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_NBody.Get()
-			dc_cpu_NBody(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-			dc_scratch_NBody.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelNBody, g, []runtime.Arg{pos, acc, runtime.Scalar(n)}, dc_run_NBody)
 }
 
 // dc_cpu_BlackScholes runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.
@@ -4017,6 +3888,28 @@ func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, s
 				}
 			}
 		}
+	}
+}
+
+// dc_run_BlackScholes runs a launch of kernel BlackScholes on the CPU.
+func dc_run_BlackScholes(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_BlackScholes)
+}
+
+// dc_chunk_BlackScholes runs groups [dc_g0, dc_g1) of a launch of kernel BlackScholes on the CPU.
+func dc_chunk_BlackScholes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_BlackScholes_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_BlackScholes(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
 	}
 }
 
@@ -4096,6 +3989,26 @@ func dc_cpu_Quadratic_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []floa
 	}
 }
 
+// dc_run_Quadratic runs a launch of kernel Quadratic on the CPU.
+func dc_run_Quadratic(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Quadratic)
+}
+
+// dc_chunk_Quadratic runs groups [dc_g0, dc_g1) of a launch of kernel Quadratic on the CPU.
+func dc_chunk_Quadratic(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Quadratic_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_Quadratic(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
 // dc_cpu_Stencil runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
 func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4152,6 +4065,25 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 	}
 }
 
+// dc_run_Stencil runs a launch of kernel Stencil on the CPU.
+func dc_run_Stencil(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Stencil)
+}
+
+// dc_chunk_Stencil runs groups [dc_g0, dc_g1) of a launch of kernel Stencil on the CPU.
+func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Stencil_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Stencil(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_GEMM runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
 func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4201,6 +4133,43 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 						j := dc_x
 						if i < m && j < n {
 							c[i*n+j] = 0
+							{
+								p := 0
+								if p < k {
+									dc_r1 := c[i*n+j]
+									dc_h1 := i * k
+									for ; p < k; p++ {
+										dc_r1 += a[dc_h1+p] * b[p*n+j]
+									}
+									c[i*n+j] = dc_r1
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GEMM_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel GEMM.
+func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_y
+						j := dc_x
+						if i < m && j < n {
+							c[i*n+j] = 0
 							for p := 0; p < k; p++ {
 								c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
 							}
@@ -4209,6 +4178,31 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 				}
 			}
 		}
+	}
+}
+
+// dc_run_GEMM runs a launch of kernel GEMM on the CPU.
+func dc_run_GEMM(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GEMM)
+}
+
+// dc_chunk_GEMM runs groups [dc_g0, dc_g1) of a launch of kernel GEMM on the CPU.
+func dc_chunk_GEMM(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_GEMM_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_GEMM_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_GEMM(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
 	}
 }
 
@@ -4276,6 +4270,26 @@ func dc_cpu_MatVec_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, x []float32
 	}
 }
 
+// dc_run_MatVec runs a launch of kernel MatVec on the CPU.
+func dc_run_MatVec(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatVec)
+}
+
+// dc_chunk_MatVec runs groups [dc_g0, dc_g1) of a launch of kernel MatVec on the CPU.
+func dc_chunk_MatVec(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_MatVec_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_MatVec(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
 // dc_cpu_Stencil3D runs every thread of groups [dc_g0, dc_g1) of kernel Stencil3D.
 func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4335,6 +4349,26 @@ func dc_cpu_Stencil3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []f
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Stencil3D runs a launch of kernel Stencil3D on the CPU.
+func dc_run_Stencil3D(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Stencil3D)
+}
+
+// dc_chunk_Stencil3D runs groups [dc_g0, dc_g1) of a launch of kernel Stencil3D on the CPU.
+func dc_chunk_Stencil3D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Stencil3D_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_Stencil3D(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
 	}
 }
 
@@ -4523,6 +4557,26 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	}
 }
 
+// dc_run_BlockScan runs a launch of kernel BlockScan on the CPU.
+func dc_run_BlockScan(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_BlockScan)
+}
+
+// dc_chunk_BlockScan runs groups [dc_g0, dc_g1) of a launch of kernel BlockScan on the CPU.
+func dc_chunk_BlockScan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_BlockScan.Get()
+	if dc_c.Fast {
+		dc_cpu_BlockScan_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_BlockScan(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_BlockScan.Put(dc_m)
+}
+
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
@@ -4646,6 +4700,25 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			}
 		}
 	}
+}
+
+// dc_run_Histogram runs a launch of kernel Histogram on the CPU.
+func dc_run_Histogram(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Histogram)
+}
+
+// dc_chunk_Histogram runs groups [dc_g0, dc_g1) of a launch of kernel Histogram on the CPU.
+func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Histogram.Get()
+	if dc_c.Fast {
+		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Histogram.Put(dc_m)
 }
 
 // dc_scratch_NBody holds the working memory of NBody's groups.
@@ -4865,6 +4938,26 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 			}
 		}
 	}
+}
+
+// dc_run_NBody runs a launch of kernel NBody on the CPU.
+func dc_run_NBody(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_NBody)
+}
+
+// dc_chunk_NBody runs groups [dc_g0, dc_g1) of a launch of kernel NBody on the CPU.
+func dc_chunk_NBody(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_NBody.Get()
+	if dc_c.Fast {
+		dc_cpu_NBody_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_NBody(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_NBody.Put(dc_m)
 }
 
 // dc_cnd is device function cnd.

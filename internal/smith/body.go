@@ -42,10 +42,11 @@ type fgen struct {
 	approx  []param
 	own     *param
 	shared  []*shared
+	uparams []param // scalar parameters a barrier kernel never assigns: the same in every thread
 
 	nest     int // depth of index expressions being generated
 	nasty    map[string]bool
-	noReturn bool // no return statements (barrier kernels)
+	noReturn bool // no return statements (barrier kernels before their last barrier)
 	guardOut bool // stores to outputs need i < n (barrier kernels)
 }
 

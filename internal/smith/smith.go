@@ -98,6 +98,10 @@ type kinfo struct {
 	name    string
 	params  []param
 	barrier bool
+	// pocl: a return in a kernel with barriers, before or after them,
+	// which PoCL 3.1 crashes on (SIGSEGV or heap corruption) or runs
+	// wrongly: the test does not run the kernel on OpenCL, and says so.
+	pocl bool
 }
 
 type gen struct {
@@ -469,7 +473,14 @@ func (g *gen) kernel(cfg Config, k int) {
 			continue
 		}
 		ps = append(ps, p.name+" "+p.t.name)
-		fg.declare(p.name, p.t, true) // parameters may be assigned, per thread
+		// Parameters may be assigned, per thread; in a barrier kernel some
+		// are not, for conditions every thread of a group agrees on.
+		if ki.barrier && g.chance(0.6) {
+			fg.declare(p.name, p.t, false)
+			fg.uparams = append(fg.uparams, p)
+			continue
+		}
+		fg.declare(p.name, p.t, true)
 	}
 	fmt.Fprintf(&g.b, "// %s is a generated kernel.\n//\n//dc:kernel\nfunc %s(t dc.Thread, %s) {\n", ki.name, ki.name, strings.Join(ps, ", "))
 	fg.hash = "h"
@@ -513,10 +524,16 @@ func (g *gen) kernel(cfg Config, k int) {
 
 // barrierBody writes the body of a kernel that uses shared memory and
 // barriers: segments of random statements (every thread runs all of them,
-// reading inputs at the clamped index j) between uniform barrier phases.
+// reading inputs at the clamped index j) between uniform barrier phases,
+// and sometimes the constructs of barrier.go: barriers in uniform ifs and
+// loops, groups that return early, device functions with barriers inside
+// expressions, and threads that return after the last barrier.
 func (f *fgen) barrierBody() {
 	w := f.out
 	f.stmts(2+f.g.intn(4), 2)
+	if f.g.chance(0.15) {
+		f.groupExit()
+	}
 	nsh := 1 + f.g.intn(2)
 	for s := range nsh {
 		var et *typ
@@ -551,7 +568,24 @@ func (f *fgen) barrierBody() {
 			f.stmts(2+f.g.intn(4), 2)
 		}
 	}
-	if f.g.chance(0.4) {
+	// Barriers in uniform ifs and loops, in either order.
+	extras := []func(){f.uniformIf, f.barrierLoop}
+	if f.g.chance(0.5) {
+		extras[0], extras[1] = extras[1], extras[0]
+	}
+	for _, x := range extras {
+		if f.g.chance(0.3) {
+			x()
+			f.stmts(f.g.intn(2), 2)
+		}
+	}
+	if f.g.chance(0.1) {
+		f.groupExit()
+	}
+	if f.g.chance(0.2) {
+		f.groupCall()
+		f.stmts(f.g.intn(2), 2)
+	} else if f.g.chance(0.4) {
 		// Group reductions in device functions with barriers, one with a
 		// shared array of the kernel, one with its own.
 		name := f.newName("gs")
@@ -584,6 +618,9 @@ func (f *fgen) barrierBody() {
 		fmt.Fprintf(w, "t.Barrier()\n")
 		f.shared = append(f.shared, &shared{name: "sa", elem: at, readable: true, small: true})
 		f.stmts(1+f.g.intn(3), 2)
+	}
+	if f.g.chance(0.25) {
+		f.varyingExit()
 	}
 }
 

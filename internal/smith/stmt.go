@@ -145,6 +145,14 @@ func (f *fgen) stmt(depth int) {
 	case n < 23 && len(f.targets) > 0: // break or continue
 		f.jump()
 	case n < 24 && f.k != nil && !f.noReturn && depth < 3:
+		if f.guardOut {
+			// A barrier kernel after its last barrier: threads past the
+			// end have no hash element.
+			fmt.Fprintf(w, "if %s {\n", f.expr(tBool, 2).s)
+			f.guardedReturn()
+			w.WriteString("}\n")
+			return
+		}
 		fmt.Fprintf(w, "if %s {\nhash[i] = h\nreturn\n}\n", f.expr(tBool, 2).s)
 	case n < 25:
 		// A tuple assignment: every right-hand side (and index on the left)

@@ -62,6 +62,9 @@ func (g *gen) kernelTest(b *strings.Builder, cfg Config, k int, ki *kinfo) {
 		// a fault, whatever else it computed.
 		b.WriteString("\t\tif ref != nil {\n\t\t\tif !runtimeError(ref) {\n\t\t\t\tt.Fatalf(\"%s: dc.Emulate: %v\", cname, ref)\n\t\t\t}\n")
 		b.WriteString("\t\t\tfor _, dev := range devs {\n")
+		if ki.pocl {
+			b.WriteString("\t\t\t\tif dev.Backend() == \"opencl\" {\n\t\t\t\t\tcontinue // see below\n\t\t\t\t}\n")
+		}
 		for _, p := range ki.params {
 			if p.slice {
 				fmt.Fprintf(b, "\t\t\t\tb_%s := buf(t, dev, %s)\n", p.name, p.name)
@@ -76,6 +79,9 @@ func (g *gen) kernelTest(b *strings.Builder, cfg Config, k int, ki *kinfo) {
 	}
 	b.WriteString("\t\tfor _, dev := range devs {\n")
 	b.WriteString("\t\t\tname := dev.Backend() + \" \" + cname\n")
+	if ki.pocl {
+		b.WriteString("\t\t\tif dev.Backend() == \"opencl\" {\n\t\t\t\tt.Logf(\"%s: not run: PoCL 3.1 crashes or miscomputes on returns in kernels with barriers\", name)\n\t\t\t\tcontinue\n\t\t\t}\n")
+	}
 	for _, p := range ki.params {
 		if p.slice {
 			fmt.Fprintf(b, "\t\t\tb_%s := buf(t, dev, %s)\n", p.name, p.name)

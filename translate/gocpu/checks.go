@@ -110,10 +110,14 @@ func (p *printer) active(c *ir.Check) bool {
 
 // kernelName returns the name of the kernel body being printed.
 func (p *printer) kernelName(k *ir.Kernel) string {
-	if p.fast {
-		return FastKernelName(k)
+	name := KernelName(k)
+	if p.aliased {
+		name = AliasedKernelName(k)
 	}
-	return KernelName(k)
+	if p.fast {
+		name += "_fast"
+	}
+	return name
 }
 
 // usesFaults reports whether body, as printed, records faults: it has an

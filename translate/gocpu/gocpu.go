@@ -121,30 +121,48 @@ func Func(f *ir.Func) jen.Code {
 //	func dc_cpu_<k.Name>(dc_t dc.Thread, params...)
 //
 // A kernel with launch conditions (ir.FastConditions) gets a second
-// function, FastKernelName(k), without the checks they prove.
+// function, FastKernelName(k), without the checks they prove. A loop-form
+// body that keeps accumulations in locals where it may (see scalarize)
+// comes with its plain form for aliased launches, AliasedKernelName(k)
+// (and its fast form, with FastSuffix), where that rewrite needs one.
 func Kernel(k *ir.Kernel) jen.Code {
-	var pre *jen.Statement = jen.Null()
+	code := jen.Null()
 	if !Loop(k) {
 		if _, err := Group(k); err == nil {
-			pre = jen.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
+			code.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
 				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 		}
 	}
-	if ir.FastConditions(k) == nil {
-		return pre.Add(kernelVariant(k, false))
+	code.Add(kernelVariant(k, false, false))
+	if hasAliased(k, false) {
+		code.Line().Line().Add(kernelVariant(k, false, true))
 	}
-	return pre.Add(kernelVariant(k, false)).Line().Line().Add(kernelVariant(k, true))
+	if ir.FastConditions(k) != nil {
+		code.Line().Line().Add(kernelVariant(k, true, false))
+		if hasAliased(k, true) {
+			code.Line().Line().Add(kernelVariant(k, true, true))
+		}
+	}
+	if hasChunk(k) {
+		code.Line().Line().Add(chunkFunc(k))
+	}
+	return code
 }
 
 // FastKernelName returns the Go name of kernel k's fast CPU body.
 func FastKernelName(k *ir.Kernel) string { return KernelName(k) + "_fast" }
 
+// AliasedKernelName returns the Go name of kernel k's CPU body for
+// aliased launches (runtime.Call.Aliased).
+func AliasedKernelName(k *ir.Kernel) string { return KernelName(k) + "_aliased" }
+
 // kernelVariant returns one CPU body of k; fast leaves out the checks the
-// launch conditions prove.
-func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
+// launch conditions prove; aliased prints the body as written, for
+// aliased launches, rather than with accumulations in locals.
+func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 	in := analyze(k.Body)
 	p := newPrinter(in, k.Params, nil)
-	p.kernel, p.fast = true, fast
+	p.kernel, p.fast, p.aliased = true, fast, aliased
 	var params []jen.Code
 	for _, v := range k.Params {
 		params = append(params, jen.Id(p.name(v)).Add(typeCode(v.Type)))
@@ -162,11 +180,16 @@ func kernelVariant(k *ir.Kernel, fast bool) jen.Code {
 		return p.groupKernel(k, g, params)
 	}
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
-	// body is analysed again without it.
+	// body is analysed again without it, and after scalar replacement.
 	body, bound, _ := xGuard(k)
-	if bound != nil {
+	if !aliased {
+		if r := scalarize(body, checkActive(fast)); r != nil {
+			body = r.body
+		}
+	}
+	if body != k.Body {
 		p = newPrinter(analyze(body), k.Params, nil)
-		p.kernel, p.fast = true, fast
+		p.kernel, p.fast, p.aliased = true, fast, aliased
 	}
 	return p.loopKernel(k, body, bound, params)
 }
@@ -207,18 +230,29 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 		Block(body...)
 }
 
-// Run returns the function literal a generated launcher hands the runtime
-// to run kernel k on the CPU:
+// Run returns the function a generated launcher hands the runtime to run
+// kernel k on the CPU. For the loop and group forms it is RunName(k), a
+// function Kernel prints, so a launch allocates no closure:
 //
-//	func(*runtime.Call) error { return cpu.Run("<k.Name>", grid, func(dc_g0, dc_g1 int) { dc_cpu_K(grid, dc_g0, dc_g1, ...) }) }
+//	func dc_run_K(dc_c *runtime.Call) error { return cpu.RunCall(dc_c, dc_chunk_K) }
 //
-// or, in the per-thread form, cpu.RunGroups with func(dc_t dc.Thread).
-// grid is the launcher's dc.Grid expression and args[i] the launcher's
+// where ChunkName(k) takes the arguments from the Call and runs the body
+// the launch needs: FastKernelName(k) for a fast launch
+// (runtime.Call.Fast), AliasedKernelName(k) for an aliased one
+// (runtime.Call.Aliased) where Kernel prints it. The per-thread form (see
+// Group) is the function literal
+//
+//	func(*runtime.Call) error { return cpu.RunGroups("<k.Name>", grid, func(dc_t dc.Thread) { dc_cpu_K(dc_t, ...) }) }
+//
+// with grid the launcher's dc.Grid expression and args[i] the launcher's
 // parameter name for k.Params[i], a *runtime.Buffer[T] for a slice
 // parameter: its host slice is taken once, before the groups run. args
 // must have one name per parameter; a missing one prints as the undefined
 // dc_missing_argument_<i>, so that the mistake fails to build.
 func Run(k *ir.Kernel, grid string, args []string) jen.Code {
+	if hasChunk(k) {
+		return jen.Id(RunName(k))
+	}
 	var stmts, pass []jen.Code
 	for i, v := range k.Params {
 		arg := jen.Id("dc_missing_argument_" + strconv.Itoa(i))
@@ -238,22 +272,7 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
 	}
-	_, groupErr := Group(k)
 	runs := func(name string) jen.Code {
-		if !Loop(k) && groupErr == nil {
-			return jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
-				jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
-					jen.Id(scratchName).Op(":=").Id(ScratchName(k)).Dot("Get").Call(),
-					jen.Id(name).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi), jen.Id(scratchName)}, pass...)...),
-					jen.Id(ScratchName(k)).Dot("Put").Call(jen.Id(scratchName)),
-				))
-		}
-		if Loop(k) {
-			return jen.Qual(cpuPath, "Run").Call(jen.Lit(k.Name), jen.Id(grid),
-				jen.Func().Params(jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int()).Block(
-					jen.Id(name).Call(append([]jen.Code{jen.Id(grid), jen.Id(chunkLo), jen.Id(chunkHi)}, pass...)...),
-				))
-		}
 		return jen.Qual(cpuPath, "RunGroups").Call(jen.Lit(k.Name), jen.Id(grid),
 			jen.Func().Params(jen.Id(threadName).Qual(dcPath, "Thread")).Block(
 				jen.Id(name).Call(append([]jen.Code{jen.Id(threadName)}, pass...)...),
@@ -262,9 +281,86 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 	if ir.FastConditions(k) != nil { // the kernel is checked: dc_c is named
 		stmts = append(stmts, jen.If(jen.Id("dc_c").Dot("Fast")).Block(jen.Return(runs(FastKernelName(k)))))
 	}
-	run := runs(KernelName(k))
-	stmts = append(stmts, jen.Return(run))
+	stmts = append(stmts, jen.Return(runs(KernelName(k))))
 	return jen.Func().Params(call).Error().Block(stmts...)
+}
+
+// RunName returns the Go name of the function running a launch of kernel
+// k (see Run).
+func RunName(k *ir.Kernel) string { return "dc_run_" + k.Name }
+
+// ChunkName returns the Go name of the function running a chunk of groups
+// of a launch of kernel k (see Run).
+func ChunkName(k *ir.Kernel) string { return "dc_chunk_" + k.Name }
+
+// hasChunk reports whether kernel k runs through ChunkName(k): it has the
+// loop form or the group form.
+func hasChunk(k *ir.Kernel) bool {
+	if Loop(k) {
+		return true
+	}
+	_, err := Group(k)
+	return err == nil
+}
+
+// chunkFunc returns ChunkName(k): it takes k's arguments from the Call,
+// picks the fast body when the launch is fast, and runs groups [dc_g0,
+// dc_g1), with a Scratch from k's pool in the group form.
+func chunkFunc(k *ir.Kernel) jen.Code {
+	var body, pass []jen.Code
+	for i, v := range k.Params {
+		name := "dc_a" + strconv.Itoa(i)
+		var val *jen.Statement
+		if t, ok := v.Type.(*ir.Slice); ok {
+			val = jen.Qual(cpuPath, "SliceArg").Index(typeCode(t.Elem)).Call(jen.Id("dc_c"), jen.Lit(i))
+			if t.Name != "" {
+				val = jen.Id(t.Name).Parens(val)
+			}
+		} else {
+			val = jen.Qual(cpuPath, "ScalarArg").Index(typeCode(v.Type)).Call(jen.Id("dc_c"), jen.Lit(i))
+		}
+		body = append(body, jen.Id(name).Op(":=").Add(val))
+		pass = append(pass, jen.Id(name))
+	}
+	if k.Checked {
+		body = append(body, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
+		pass = append(pass, jen.Id(faultName))
+	}
+	lead := []jen.Code{jen.Id("dc_c").Dot("Grid"), jen.Id(chunkLo), jen.Id(chunkHi)}
+	group := !Loop(k)
+	if group {
+		body = append(body, jen.Id(scratchName).Op(":=").Id(ScratchName(k)).Dot("Get").Call())
+		lead = append(lead, jen.Id(scratchName))
+	}
+	call := func(name string) *jen.Statement { return jen.Id(name).Call(append(lead, pass...)...) }
+	// variant returns the call of the plain or fast body, picking the
+	// aliased one for an aliased launch where it exists.
+	variant := func(name string, fast bool) jen.Code {
+		if !hasAliased(k, fast) {
+			return call(name)
+		}
+		alias := AliasedKernelName(k)
+		if fast {
+			alias += "_fast"
+		}
+		return jen.If(jen.Id("dc_c").Dot("Aliased").Call()).Block(call(alias)).Else().Block(call(name))
+	}
+	if ir.FastConditions(k) != nil {
+		body = append(body, jen.If(jen.Id("dc_c").Dot("Fast")).Block(variant(FastKernelName(k), true)).Else().Block(variant(KernelName(k), false)))
+	} else {
+		body = append(body, variant(KernelName(k), false))
+	}
+	if group {
+		body = append(body, jen.Id(ScratchName(k)).Dot("Put").Call(jen.Id(scratchName)))
+	}
+	return jen.Commentf("%s runs a launch of kernel %s on the CPU.", RunName(k), k.Name).Line().
+		Func().Id(RunName(k)).Params(jen.Id("dc_c").Op("*").Qual(runtimePath, "Call")).Error().Block(
+		jen.Return(jen.Qual(cpuPath, "RunCall").Call(jen.Id("dc_c"), jen.Id(ChunkName(k))))).Line().Line().
+		Commentf("%s runs groups [%s, %s) of a launch of kernel %s on the CPU.", ChunkName(k), chunkLo, chunkHi, k.Name).Line().
+		Func().Id(ChunkName(k)).Params(
+		jen.Id("dc_c").Op("*").Qual(runtimePath, "Call"),
+		jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int(),
+	).Block(body...)
 }
 
 // typeCode returns the Go spelling of t.

@@ -37,7 +37,7 @@ func render(t *testing.T, codes ...jen.Code) string {
 	return buf.String()
 }
 
-// runWrapper declares dc_run_<k.Name>, the function literal Run returns
+// runWrapper declares dc_launch_<k.Name>, returning the function Run returns
 // for k, behind the parameters a generated launcher has.
 func runWrapper(k *ir.Kernel) jen.Code {
 	params := []jen.Code{jen.Id("g").Qual(dcPath, "Grid")}
@@ -50,8 +50,8 @@ func runWrapper(k *ir.Kernel) jen.Code {
 		}
 		params = append(params, jen.Id(v.Name).Add(typeCode(v.Type)))
 	}
-	return jen.Commentf("dc_run_%s is what LaunchK hands the runtime.", k.Name).Line().
-		Func().Id("dc_run_" + k.Name).Params(params...).Func().Params(jen.Op("*").Qual(runtimePath, "Call")).Error().
+	return jen.Commentf("dc_launch_%s is what LaunchK hands the runtime.", k.Name).Line().
+		Func().Id("dc_launch_" + k.Name).Params(params...).Func().Params(jen.Op("*").Qual(runtimePath, "Call")).Error().
 		Block(jen.Return(Run(k, "g", names)))
 }
 
@@ -112,6 +112,7 @@ func TestForms(t *testing.T) {
 	want := map[string]bool{
 		"Saxpy": true, "Scale2D": true, "BlockSum": false, "Classify": true,
 		"Histogram": true, "Structs": true, "Consts": true, "Math": true, "Fill3D": true,
+		"Accum": true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Loop mismatch (-want +got):\n%s", diff)

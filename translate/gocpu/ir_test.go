@@ -150,6 +150,24 @@ func saxpy() *ir.Kernel {
 	))
 }
 
+// accum accumulates into y[i] in a loop, reading x: the loop keeps y[i]
+// in a local except in aliased launches.
+func accum() *ir.Kernel {
+	x, y, n := param("x", sliceOf(f32)), param("y", sliceOf(f32)), param("n", intT)
+	y.Written = true
+	i, p := local("i", intT), local("p", intT)
+	return kernel("Accum", []*ir.Var{x, y, n}, blk(
+		blk(
+			decl(i, th(ir.GlobalX)),
+			iff(bin(token.LSS, ref(i), &ir.Len{X: ref(y)}), blk(
+				forLoop("", decl(p, ci("0")), bin(token.LSS, ref(p), ref(n)), inc(p), blk(
+					add(idx(ref(y), ref(i)), bin(token.MUL, idx(ref(x), ref(i)), conv(bin(token.ADD, ref(p), ci("1")), f32))),
+				)),
+			), nil),
+		),
+	))
+}
+
 // rowOf is func rowOf(t dc.Thread, w int) int.
 func rowOf() *ir.Func {
 	w := param("w", intT)
@@ -521,6 +539,7 @@ func testProgram() program {
 		funcs: []*ir.Func{r, ts, dm, m},
 		kernels: []*ir.Kernel{
 			saxpy(), scale2D(r), blockSum(ts), classify(dm), histogram(), structs(m), consts(), mathKernel(), fill3D(),
+			accum(),
 		},
 	}
 	p.kernels[1].Calls = []*ir.Func{r}

@@ -17,6 +17,7 @@ type printer struct {
 	loop     bool            // loop-form kernel: thread builtins are loop variables
 	kernel   bool            // a kernel body: return ends the thread
 	fast     bool            // a kernel's fast body (see Kernel)
+	aliased  bool            // a kernel's body for aliased launches (see Kernel)
 	header   bool            // printing an if, for or switch header
 	// group is set while printing the group form of a kernel (see
 	// groupKernel).

@@ -1005,25 +1005,7 @@ var dcKernelArgs = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchArgs(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[P], rows *runtime.Buffer[[4]float32], out *runtime.Buffer[float32], made *runtime.Buffer[P]) error {
-	return dev.Launch(dcKernelArgs, g, []runtime.Arg{ps, rows, out, made}, func(dc_c *runtime.Call) error {
-		dc_s0 := ps.HostSlice()
-		dc_s1 := rows.HostSlice()
-		dc_s2 := out.HostSlice()
-		dc_s3 := made.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Args", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Args.Get()
-				dc_cpu_Args_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				dc_scratch_Args.Put(dc_m)
-			})
-		}
-		return cpu.Run("Args", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Args.Get()
-			dc_cpu_Args(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			dc_scratch_Args.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelArgs, g, []runtime.Arg{ps, rows, out, made}, dc_run_Args)
 }
 
 // dc_scratch_Args holds the working memory of Args's groups.
@@ -1157,6 +1139,27 @@ func dc_cpu_Args_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P,
 			}
 		}
 	}
+}
+
+// dc_run_Args runs a launch of kernel Args on the CPU.
+func dc_run_Args(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Args)
+}
+
+// dc_chunk_Args runs groups [dc_g0, dc_g1) of a launch of kernel Args on the CPU.
+func dc_chunk_Args(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[P](dc_c, 0)
+	dc_a1 := cpu.SliceArg[[4]float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[P](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Args.Get()
+	if dc_c.Fast {
+		dc_cpu_Args_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Args(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Args.Put(dc_m)
 }
 
 // dc_wrap is device function wrap.

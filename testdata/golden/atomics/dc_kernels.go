@@ -2577,160 +2577,49 @@ var dcKernelMaxFloat = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32], bins *runtime.Buffer[uint32], nbins int) error {
-	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{data, bins, runtime.Scalar(nbins)}, func(dc_c *runtime.Call) error {
-		dc_s0 := data.HostSlice()
-		dc_s1 := bins.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Histogram.Get()
-				dc_cpu_Histogram_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, nbins, dc_f)
-				dc_scratch_Histogram.Put(dc_m)
-			})
-		}
-		return cpu.Run("Histogram", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Histogram.Get()
-			dc_cpu_Histogram(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, nbins, dc_f)
-			dc_scratch_Histogram.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{data, bins, runtime.Scalar(nbins)}, dc_run_Histogram)
 }
 
 // LaunchCompact launches kernel Compact over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCompact(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32], count *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelCompact, g, []runtime.Arg{xs, out, count}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_s2 := count.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Compact", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Compact_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Compact", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Compact(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelCompact, g, []runtime.Arg{xs, out, count}, dc_run_Compact)
 }
 
 // LaunchExtremes launches kernel Extremes over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], us *runtime.Buffer[uint32], ext *runtime.Buffer[int32], uext *runtime.Buffer[uint32]) error {
-	return dev.Launch(dcKernelExtremes, g, []runtime.Arg{xs, us, ext, uext}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := us.HostSlice()
-		dc_s2 := ext.HostSlice()
-		dc_s3 := uext.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Extremes", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Extremes.Get()
-				dc_cpu_Extremes_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				dc_scratch_Extremes.Put(dc_m)
-			})
-		}
-		return cpu.Run("Extremes", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Extremes.Get()
-			dc_cpu_Extremes(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			dc_scratch_Extremes.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelExtremes, g, []runtime.Arg{xs, us, ext, uext}, dc_run_Extremes)
 }
 
 // LaunchSumFloat launches kernel SumFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], total *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSumFloat, g, []runtime.Arg{xs, total}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := total.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SumFloat", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_SumFloat.Get()
-				dc_cpu_SumFloat_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_SumFloat.Put(dc_m)
-			})
-		}
-		return cpu.Run("SumFloat", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_SumFloat.Get()
-			dc_cpu_SumFloat(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_SumFloat.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelSumFloat, g, []runtime.Arg{xs, total}, dc_run_SumFloat)
 }
 
 // LaunchExchange launches kernel Exchange over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32], olds *runtime.Buffer[int32], fcell *runtime.Buffer[float32], folds *runtime.Buffer[float32], uolds *runtime.Buffer[uint32], ufinal *runtime.Buffer[uint32], n int) error {
-	return dev.Launch(dcKernelExchange, g, []runtime.Arg{cell, olds, fcell, folds, uolds, ufinal, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := cell.HostSlice()
-		dc_s1 := olds.HostSlice()
-		dc_s2 := fcell.HostSlice()
-		dc_s3 := folds.HostSlice()
-		dc_s4 := uolds.HostSlice()
-		dc_s5 := ufinal.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Exchange", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Exchange.Get()
-				dc_cpu_Exchange_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
-				dc_scratch_Exchange.Put(dc_m)
-			})
-		}
-		return cpu.Run("Exchange", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Exchange.Get()
-			dc_cpu_Exchange(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, n, dc_f)
-			dc_scratch_Exchange.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelExchange, g, []runtime.Arg{cell, olds, fcell, folds, uolds, ufinal, runtime.Scalar(n)}, dc_run_Exchange)
 }
 
 // LaunchCappedSum launches kernel CappedSum over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCappedSum(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], acc *runtime.Buffer[int32], limit int32) error {
-	return dev.Launch(dcKernelCappedSum, g, []runtime.Arg{xs, acc, runtime.Scalar(limit)}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := acc.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("CappedSum", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_CappedSum_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, limit, dc_f)
-			})
-		}
-		return cpu.Run("CappedSum", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_CappedSum(g, dc_g0, dc_g1, dc_s0, dc_s1, limit, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelCappedSum, g, []runtime.Arg{xs, acc, runtime.Scalar(limit)}, dc_run_CappedSum)
 }
 
 // LaunchMaxFloat launches kernel MaxFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], maxKey *runtime.Buffer[uint32]) error {
-	return dev.Launch(dcKernelMaxFloat, g, []runtime.Arg{xs, maxKey}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := maxKey.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("MaxFloat", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_MaxFloat.Get()
-				dc_cpu_MaxFloat_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_MaxFloat.Put(dc_m)
-			})
-		}
-		return cpu.Run("MaxFloat", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_MaxFloat.Get()
-			dc_cpu_MaxFloat(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_MaxFloat.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMaxFloat, g, []runtime.Arg{xs, maxKey}, dc_run_MaxFloat)
 }
 
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
@@ -2884,6 +2773,26 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 	}
 }
 
+// dc_run_Histogram runs a launch of kernel Histogram on the CPU.
+func dc_run_Histogram(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Histogram)
+}
+
+// dc_chunk_Histogram runs groups [dc_g0, dc_g1) of a launch of kernel Histogram on the CPU.
+func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Histogram.Get()
+	if dc_c.Fast {
+		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Histogram.Put(dc_m)
+}
+
 // dc_cpu_Compact runs every thread of groups [dc_g0, dc_g1) of kernel Compact.
 func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2941,6 +2850,24 @@ func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Compact runs a launch of kernel Compact on the CPU.
+func dc_run_Compact(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Compact)
+}
+
+// dc_chunk_Compact runs groups [dc_g0, dc_g1) of a launch of kernel Compact on the CPU.
+func dc_chunk_Compact(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Compact_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Compact(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 
@@ -3086,6 +3013,27 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 	}
 }
 
+// dc_run_Extremes runs a launch of kernel Extremes on the CPU.
+func dc_run_Extremes(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Extremes)
+}
+
+// dc_chunk_Extremes runs groups [dc_g0, dc_g1) of a launch of kernel Extremes on the CPU.
+func dc_chunk_Extremes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Extremes.Get()
+	if dc_c.Fast {
+		dc_cpu_Extremes_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Extremes(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Extremes.Put(dc_m)
+}
+
 // dc_scratch_SumFloat holds the working memory of SumFloat's groups.
 var dc_scratch_SumFloat cpu.Scratches
 
@@ -3213,6 +3161,25 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 			}
 		}
 	}
+}
+
+// dc_run_SumFloat runs a launch of kernel SumFloat on the CPU.
+func dc_run_SumFloat(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SumFloat)
+}
+
+// dc_chunk_SumFloat runs groups [dc_g0, dc_g1) of a launch of kernel SumFloat on the CPU.
+func dc_chunk_SumFloat(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_SumFloat.Get()
+	if dc_c.Fast {
+		dc_cpu_SumFloat_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_SumFloat(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_SumFloat.Put(dc_m)
 }
 
 // dc_scratch_Exchange holds the working memory of Exchange's groups.
@@ -3361,6 +3328,30 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 	}
 }
 
+// dc_run_Exchange runs a launch of kernel Exchange on the CPU.
+func dc_run_Exchange(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Exchange)
+}
+
+// dc_chunk_Exchange runs groups [dc_g0, dc_g1) of a launch of kernel Exchange on the CPU.
+func dc_chunk_Exchange(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[uint32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[uint32](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[int](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Exchange.Get()
+	if dc_c.Fast {
+		dc_cpu_Exchange_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_Exchange(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+	dc_scratch_Exchange.Put(dc_m)
+}
+
 // dc_cpu_CappedSum runs every thread of groups [dc_g0, dc_g1) of kernel CappedSum.
 func dc_cpu_CappedSum(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3422,6 +3413,24 @@ func dc_cpu_CappedSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, acc []int
 				}
 			}
 		}
+	}
+}
+
+// dc_run_CappedSum runs a launch of kernel CappedSum on the CPU.
+func dc_run_CappedSum(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CappedSum)
+}
+
+// dc_chunk_CappedSum runs groups [dc_g0, dc_g1) of a launch of kernel CappedSum on the CPU.
+func dc_chunk_CappedSum(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_CappedSum_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_CappedSum(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 
@@ -3568,6 +3577,25 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 			}
 		}
 	}
+}
+
+// dc_run_MaxFloat runs a launch of kernel MaxFloat on the CPU.
+func dc_run_MaxFloat(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MaxFloat)
+}
+
+// dc_chunk_MaxFloat runs groups [dc_g0, dc_g1) of a launch of kernel MaxFloat on the CPU.
+func dc_chunk_MaxFloat(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MaxFloat.Get()
+	if dc_c.Fast {
+		dc_cpu_MaxFloat_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_MaxFloat(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_MaxFloat.Put(dc_m)
 }
 
 // dc_orderedKey is device function orderedKey.

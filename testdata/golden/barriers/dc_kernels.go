@@ -3490,92 +3490,28 @@ var dcKernelTile2D = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGroupExit(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], n int) error {
-	return dev.Launch(dcKernelGroupExit, g, []runtime.Arg{in, out, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("GroupExit", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_GroupExit.Get()
-				dc_cpu_GroupExit_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-				dc_scratch_GroupExit.Put(dc_m)
-			})
-		}
-		return cpu.Run("GroupExit", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_GroupExit.Get()
-			dc_cpu_GroupExit(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-			dc_scratch_GroupExit.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelGroupExit, g, []runtime.Arg{in, out, runtime.Scalar(n)}, dc_run_GroupExit)
 }
 
 // LaunchExitInIf launches kernel ExitInIf over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExitInIf(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], flag int) error {
-	return dev.Launch(dcKernelExitInIf, g, []runtime.Arg{in, out, runtime.Scalar(flag)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("ExitInIf", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_ExitInIf.Get()
-				dc_cpu_ExitInIf_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, flag, dc_f)
-				dc_scratch_ExitInIf.Put(dc_m)
-			})
-		}
-		return cpu.Run("ExitInIf", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_ExitInIf.Get()
-			dc_cpu_ExitInIf(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, flag, dc_f)
-			dc_scratch_ExitInIf.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelExitInIf, g, []runtime.Arg{in, out, runtime.Scalar(flag)}, dc_run_ExitInIf)
 }
 
 // LaunchRounds launches kernel Rounds over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRounds(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], stop int, skip int) error {
-	return dev.Launch(dcKernelRounds, g, []runtime.Arg{in, out, runtime.Scalar(stop), runtime.Scalar(skip)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Rounds", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Rounds.Get()
-				dc_cpu_Rounds_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, stop, skip, dc_f)
-				dc_scratch_Rounds.Put(dc_m)
-			})
-		}
-		return cpu.Run("Rounds", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Rounds.Get()
-			dc_cpu_Rounds(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, stop, skip, dc_f)
-			dc_scratch_Rounds.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelRounds, g, []runtime.Arg{in, out, runtime.Scalar(stop), runtime.Scalar(skip)}, dc_run_Rounds)
 }
 
 // LaunchSwitch launches kernel Switch over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitch(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], mode int) error {
-	return dev.Launch(dcKernelSwitch, g, []runtime.Arg{in, out, runtime.Scalar(mode)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Switch", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Switch.Get()
-				dc_cpu_Switch_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, mode, dc_f)
-				dc_scratch_Switch.Put(dc_m)
-			})
-		}
-		return cpu.Run("Switch", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Switch.Get()
-			dc_cpu_Switch(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, mode, dc_f)
-			dc_scratch_Switch.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelSwitch, g, []runtime.Arg{in, out, runtime.Scalar(mode)}, dc_run_Switch)
 }
 
 // LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
@@ -3601,69 +3537,21 @@ func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], o
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchInline(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelInline, g, []runtime.Arg{in, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Inline", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Inline.Get()
-				dc_cpu_Inline_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_Inline.Put(dc_m)
-			})
-		}
-		return cpu.Run("Inline", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Inline.Get()
-			dc_cpu_Inline(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_Inline.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelInline, g, []runtime.Arg{in, out}, dc_run_Inline)
 }
 
 // LaunchCarry launches kernel Carry over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCarry(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], k int) error {
-	return dev.Launch(dcKernelCarry, g, []runtime.Arg{in, out, runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Carry", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Carry.Get()
-				dc_cpu_Carry_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, k, dc_f)
-				dc_scratch_Carry.Put(dc_m)
-			})
-		}
-		return cpu.Run("Carry", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Carry.Get()
-			dc_cpu_Carry(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, k, dc_f)
-			dc_scratch_Carry.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelCarry, g, []runtime.Arg{in, out, runtime.Scalar(k)}, dc_run_Carry)
 }
 
 // LaunchTile2D launches kernel Tile2D over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTile2D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelTile2D, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Tile2D", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Tile2D.Get()
-				dc_cpu_Tile2D_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
-				dc_scratch_Tile2D.Put(dc_m)
-			})
-		}
-		return cpu.Run("Tile2D", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Tile2D.Get()
-			dc_cpu_Tile2D(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
-			dc_scratch_Tile2D.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelTile2D, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Tile2D)
 }
 
 // dc_scratch_GroupExit holds the working memory of GroupExit's groups.
@@ -3856,6 +3744,26 @@ dc_group:
 			continue dc_group
 		}
 	}
+}
+
+// dc_run_GroupExit runs a launch of kernel GroupExit on the CPU.
+func dc_run_GroupExit(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GroupExit)
+}
+
+// dc_chunk_GroupExit runs groups [dc_g0, dc_g1) of a launch of kernel GroupExit on the CPU.
+func dc_chunk_GroupExit(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_GroupExit.Get()
+	if dc_c.Fast {
+		dc_cpu_GroupExit_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_GroupExit(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_GroupExit.Put(dc_m)
 }
 
 // dc_scratch_ExitInIf holds the working memory of ExitInIf's groups.
@@ -4102,6 +4010,26 @@ dc_group:
 	}
 }
 
+// dc_run_ExitInIf runs a launch of kernel ExitInIf on the CPU.
+func dc_run_ExitInIf(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ExitInIf)
+}
+
+// dc_chunk_ExitInIf runs groups [dc_g0, dc_g1) of a launch of kernel ExitInIf on the CPU.
+func dc_chunk_ExitInIf(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_ExitInIf.Get()
+	if dc_c.Fast {
+		dc_cpu_ExitInIf_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_ExitInIf(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_ExitInIf.Put(dc_m)
+}
+
 // dc_scratch_Rounds holds the working memory of Rounds's groups.
 var dc_scratch_Rounds cpu.Scratches
 
@@ -4309,6 +4237,27 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			}
 		}
 	}
+}
+
+// dc_run_Rounds runs a launch of kernel Rounds on the CPU.
+func dc_run_Rounds(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Rounds)
+}
+
+// dc_chunk_Rounds runs groups [dc_g0, dc_g1) of a launch of kernel Rounds on the CPU.
+func dc_chunk_Rounds(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Rounds.Get()
+	if dc_c.Fast {
+		dc_cpu_Rounds_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Rounds(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Rounds.Put(dc_m)
 }
 
 // dc_scratch_Switch holds the working memory of Switch's groups.
@@ -4560,6 +4509,26 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			}
 		}
 	}
+}
+
+// dc_run_Switch runs a launch of kernel Switch on the CPU.
+func dc_run_Switch(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Switch)
+}
+
+// dc_chunk_Switch runs groups [dc_g0, dc_g1) of a launch of kernel Switch on the CPU.
+func dc_chunk_Switch(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Switch.Get()
+	if dc_c.Fast {
+		dc_cpu_Switch_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Switch(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Switch.Put(dc_m)
 }
 
 // dc_cpu_Fallback runs one thread of kernel Fallback.
@@ -5019,6 +4988,25 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	}
 }
 
+// dc_run_Inline runs a launch of kernel Inline on the CPU.
+func dc_run_Inline(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Inline)
+}
+
+// dc_chunk_Inline runs groups [dc_g0, dc_g1) of a launch of kernel Inline on the CPU.
+func dc_chunk_Inline(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Inline.Get()
+	if dc_c.Fast {
+		dc_cpu_Inline_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Inline(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Inline.Put(dc_m)
+}
+
 // dc_scratch_Carry holds the working memory of Carry's groups.
 var dc_scratch_Carry cpu.Scratches
 
@@ -5208,6 +5196,26 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 	}
 }
 
+// dc_run_Carry runs a launch of kernel Carry on the CPU.
+func dc_run_Carry(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Carry)
+}
+
+// dc_chunk_Carry runs groups [dc_g0, dc_g1) of a launch of kernel Carry on the CPU.
+func dc_chunk_Carry(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Carry.Get()
+	if dc_c.Fast {
+		dc_cpu_Carry_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Carry(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Carry.Put(dc_m)
+}
+
 // dc_scratch_Tile2D holds the working memory of Tile2D's groups.
 var dc_scratch_Tile2D cpu.Scratches
 
@@ -5317,6 +5325,27 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			}
 		}
 	}
+}
+
+// dc_run_Tile2D runs a launch of kernel Tile2D on the CPU.
+func dc_run_Tile2D(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Tile2D)
+}
+
+// dc_chunk_Tile2D runs groups [dc_g0, dc_g1) of a launch of kernel Tile2D on the CPU.
+func dc_chunk_Tile2D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Tile2D.Get()
+	if dc_c.Fast {
+		dc_cpu_Tile2D_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Tile2D(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Tile2D.Put(dc_m)
 }
 
 // dc_pickHalf is device function pickHalf.

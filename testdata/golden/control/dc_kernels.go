@@ -3155,117 +3155,42 @@ var dcKernelScan = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCollatz(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], steps *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelCollatz, g, []runtime.Arg{xs, steps}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := steps.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Collatz", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Collatz_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Collatz", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Collatz(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelCollatz, g, []runtime.Arg{xs, steps}, dc_run_Collatz)
 }
 
 // LaunchClassify launches kernel Classify over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchClassify(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], kinds *runtime.Buffer[int32], codes *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelClassify, g, []runtime.Arg{xs, kinds, codes}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := kinds.HostSlice()
-		dc_s2 := codes.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Classify", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Classify_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Classify", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Classify(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelClassify, g, []runtime.Arg{xs, kinds, codes}, dc_run_Classify)
 }
 
 // LaunchGrade launches kernel Grade over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGrade(dev *runtime.Device, g dc.Grid, scores *runtime.Buffer[float32], grades *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGrade, g, []runtime.Arg{scores, grades}, func(dc_c *runtime.Call) error {
-		dc_s0 := scores.HostSlice()
-		dc_s1 := grades.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Grade", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Grade_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Grade", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Grade(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelGrade, g, []runtime.Arg{scores, grades}, dc_run_Grade)
 }
 
 // LaunchFindFirst launches kernel FindFirst over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFindFirst(dev *runtime.Device, g dc.Grid, grid *runtime.Buffer[int32], w int, h int, target int32, found *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelFindFirst, g, []runtime.Arg{grid, runtime.Scalar(w), runtime.Scalar(h), runtime.Scalar(target), found}, func(dc_c *runtime.Call) error {
-		dc_s0 := grid.HostSlice()
-		dc_s4 := found.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("FindFirst", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_FindFirst_fast(g, dc_g0, dc_g1, dc_s0, w, h, target, dc_s4, dc_f)
-			})
-		}
-		return cpu.Run("FindFirst", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_FindFirst(g, dc_g0, dc_g1, dc_s0, w, h, target, dc_s4, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelFindFirst, g, []runtime.Arg{grid, runtime.Scalar(w), runtime.Scalar(h), runtime.Scalar(target), found}, dc_run_FindFirst)
 }
 
 // LaunchPoly launches kernel Poly over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchPoly(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], coef *runtime.Buffer[int32], vals *runtime.Buffer[int32], digits *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelPoly, g, []runtime.Arg{xs, coef, vals, digits}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := coef.HostSlice()
-		dc_s2 := vals.HostSlice()
-		dc_s3 := digits.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Poly", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Poly_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Poly", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Poly(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelPoly, g, []runtime.Arg{xs, coef, vals, digits}, dc_run_Poly)
 }
 
 // LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelScan, g, []runtime.Arg{xs, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Scan", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Scan_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Scan", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Scan(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelScan, g, []runtime.Arg{xs, out}, dc_run_Scan)
 }
 
 // dc_cpu_Collatz runs every thread of groups [dc_g0, dc_g1) of kernel Collatz.
@@ -3341,6 +3266,23 @@ func dc_cpu_Collatz_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, steps []int
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Collatz runs a launch of kernel Collatz on the CPU.
+func dc_run_Collatz(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Collatz)
+}
+
+// dc_chunk_Collatz runs groups [dc_g0, dc_g1) of a launch of kernel Collatz on the CPU.
+func dc_chunk_Collatz(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Collatz_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Collatz(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -3438,6 +3380,24 @@ func dc_cpu_Classify_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []in
 	}
 }
 
+// dc_run_Classify runs a launch of kernel Classify on the CPU.
+func dc_run_Classify(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Classify)
+}
+
+// dc_chunk_Classify runs groups [dc_g0, dc_g1) of a launch of kernel Classify on the CPU.
+func dc_chunk_Classify(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Classify_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Classify(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_Grade runs every thread of groups [dc_g0, dc_g1) of kernel Grade.
 func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3507,6 +3467,23 @@ func dc_cpu_Grade_fast(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades 
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Grade runs a launch of kernel Grade on the CPU.
+func dc_run_Grade(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Grade)
+}
+
+// dc_chunk_Grade runs groups [dc_g0, dc_g1) of a launch of kernel Grade on the CPU.
+func dc_chunk_Grade(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Grade_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Grade(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -3620,6 +3597,26 @@ func dc_cpu_FindFirst_fast(dc_g dc.Grid, dc_g0, dc_g1 int, grid []int32, w int, 
 	}
 }
 
+// dc_run_FindFirst runs a launch of kernel FindFirst on the CPU.
+func dc_run_FindFirst(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FindFirst)
+}
+
+// dc_chunk_FindFirst runs groups [dc_g0, dc_g1) of a launch of kernel FindFirst on the CPU.
+func dc_chunk_FindFirst(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[int32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_FindFirst_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_FindFirst(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
 // dc_cpu_Poly runs every thread of groups [dc_g0, dc_g1) of kernel Poly.
 func dc_cpu_Poly(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, vals []int32, digits []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3712,6 +3709,25 @@ func dc_cpu_Poly_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, coef []int32, 
 	}
 }
 
+// dc_run_Poly runs a launch of kernel Poly on the CPU.
+func dc_run_Poly(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Poly)
+}
+
+// dc_chunk_Poly runs groups [dc_g0, dc_g1) of a launch of kernel Poly on the CPU.
+func dc_chunk_Poly(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Poly_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Poly(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Scan runs every thread of groups [dc_g0, dc_g1) of kernel Scan.
 func dc_cpu_Scan(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3799,5 +3815,22 @@ func dc_cpu_Scan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, d
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Scan runs a launch of kernel Scan on the CPU.
+func dc_run_Scan(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scan)
+}
+
+// dc_chunk_Scan runs groups [dc_g0, dc_g1) of a launch of kernel Scan on the CPU.
+func dc_chunk_Scan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Scan_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Scan(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

@@ -570,19 +570,7 @@ var dcKernelShadow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelShadow, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Shadow", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Shadow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Shadow", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Shadow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelShadow, g, []runtime.Arg{a, out}, dc_run_Shadow)
 }
 
 // dc_cpu_Shadow runs every thread of groups [dc_g0, dc_g1) of kernel Shadow.
@@ -653,12 +641,36 @@ func dc_cpu_Shadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 								out[3*i+1] = -x_2
 							}
 						}
-						for x_3 := x; x_3 > 0; x_3 /= 2 {
-							out[3*i+2] = out[3*i+2] + 1
+						{
+							x_3 := x
+							if x_3 > 0 {
+								dc_r1 := out[3*i+2]
+								for ; x_3 > 0; x_3 /= 2 {
+									dc_r1++
+								}
+								out[3*i+2] = dc_r1
+							}
 						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Shadow runs a launch of kernel Shadow on the CPU.
+func dc_run_Shadow(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shadow)
+}
+
+// dc_chunk_Shadow runs groups [dc_g0, dc_g1) of a launch of kernel Shadow on the CPU.
+func dc_chunk_Shadow(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Shadow_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Shadow(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

@@ -1667,57 +1667,21 @@ var dcKernelSwitchLoop = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchKeywords(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelKeywords, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Keywords", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Keywords_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Keywords", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Keywords(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelKeywords, g, []runtime.Arg{a, out}, dc_run_Keywords)
 }
 
 // LaunchShadowed launches kernel Shadowed over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShadowed(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelShadowed, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Shadowed", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Shadowed_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Shadowed", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Shadowed(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelShadowed, g, []runtime.Arg{a, out}, dc_run_Shadowed)
 }
 
 // LaunchSwitchLoop launches kernel SwitchLoop over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitchLoop(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelSwitchLoop, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SwitchLoop", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_SwitchLoop_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("SwitchLoop", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_SwitchLoop(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSwitchLoop, g, []runtime.Arg{a, out}, dc_run_SwitchLoop)
 }
 
 // dc_cpu_Keywords runs every thread of groups [dc_g0, dc_g1) of kernel Keywords.
@@ -1824,6 +1788,23 @@ func dc_cpu_Keywords_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 	}
 }
 
+// dc_run_Keywords runs a launch of kernel Keywords on the CPU.
+func dc_run_Keywords(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Keywords)
+}
+
+// dc_chunk_Keywords runs groups [dc_g0, dc_g1) of a launch of kernel Keywords on the CPU.
+func dc_chunk_Keywords(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Keywords_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Keywords(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_Shadowed runs every thread of groups [dc_g0, dc_g1) of kernel Shadowed.
 func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1883,6 +1864,23 @@ func dc_cpu_Shadowed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Shadowed runs a launch of kernel Shadowed on the CPU.
+func dc_run_Shadowed(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shadowed)
+}
+
+// dc_chunk_Shadowed runs groups [dc_g0, dc_g1) of a launch of kernel Shadowed on the CPU.
+func dc_chunk_Shadowed(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Shadowed_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Shadowed(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -1997,5 +1995,22 @@ func dc_cpu_SwitchLoop_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 				}
 			}
 		}
+	}
+}
+
+// dc_run_SwitchLoop runs a launch of kernel SwitchLoop on the CPU.
+func dc_run_SwitchLoop(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SwitchLoop)
+}
+
+// dc_chunk_SwitchLoop runs groups [dc_g0, dc_g1) of a launch of kernel SwitchLoop on the CPU.
+func dc_chunk_SwitchLoop(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_SwitchLoop_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_SwitchLoop(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

@@ -649,38 +649,14 @@ var dcKernelTypeShadow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchLens(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], a_len int64, out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelLens, g, []runtime.Arg{a, runtime.Scalar(a_len), out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s2 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Lens", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Lens_fast(g, dc_g0, dc_g1, dc_s0, a_len, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Lens", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Lens(g, dc_g0, dc_g1, dc_s0, a_len, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelLens, g, []runtime.Arg{a, runtime.Scalar(a_len), out}, dc_run_Lens)
 }
 
 // LaunchTypeShadow launches kernel TypeShadow over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTypeShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelTypeShadow, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("TypeShadow", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_TypeShadow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("TypeShadow", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_TypeShadow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelTypeShadow, g, []runtime.Arg{a, out}, dc_run_TypeShadow)
 }
 
 // dc_cpu_Lens runs every thread of groups [dc_g0, dc_g1) of kernel Lens.
@@ -728,6 +704,24 @@ func dc_cpu_Lens_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, ou
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Lens runs a launch of kernel Lens on the CPU.
+func dc_run_Lens(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Lens)
+}
+
+// dc_chunk_Lens runs groups [dc_g0, dc_g1) of a launch of kernel Lens on the CPU.
+func dc_chunk_Lens(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int64](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Lens_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Lens(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 
@@ -792,6 +786,23 @@ func dc_cpu_TypeShadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 				}
 			}
 		}
+	}
+}
+
+// dc_run_TypeShadow runs a launch of kernel TypeShadow on the CPU.
+func dc_run_TypeShadow(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_TypeShadow)
+}
+
+// dc_chunk_TypeShadow runs groups [dc_g0, dc_g1) of a launch of kernel TypeShadow on the CPU.
+func dc_chunk_TypeShadow(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_TypeShadow_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_TypeShadow(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 

@@ -3684,47 +3684,21 @@ var dcKernelSigned = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("Mid", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Mid(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, dc_run_Mid)
 }
 
 // LaunchConst launches kernel Const over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("Const", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Const(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, dc_run_Const)
 }
 
 // LaunchSigned launches kernel Signed over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Signed", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Signed_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Signed", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Signed(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, dc_run_Signed)
 }
 
 // dc_cpu_Mid runs every thread of groups [dc_g0, dc_g1) of kernel Mid.
@@ -3834,6 +3808,19 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cp
 	}
 }
 
+// dc_run_Mid runs a launch of kernel Mid on the CPU.
+func dc_run_Mid(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mid)
+}
+
+// dc_chunk_Mid runs groups [dc_g0, dc_g1) of a launch of kernel Mid on the CPU.
+func dc_chunk_Mid(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mid(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Const runs every thread of groups [dc_g0, dc_g1) of kernel Const.
 func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3907,6 +3894,19 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *
 			}
 		}
 	}
+}
+
+// dc_run_Const runs a launch of kernel Const on the CPU.
+func dc_run_Const(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Const)
+}
+
+// dc_chunk_Const runs groups [dc_g0, dc_g1) of a launch of kernel Const on the CPU.
+func dc_chunk_Const(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Const(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Signed runs every thread of groups [dc_g0, dc_g1) of kernel Signed.
@@ -3984,6 +3984,23 @@ func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Signed runs a launch of kernel Signed on the CPU.
+func dc_run_Signed(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Signed)
+}
+
+// dc_chunk_Signed runs groups [dc_g0, dc_g1) of a launch of kernel Signed on the CPU.
+func dc_chunk_Signed(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Signed_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Signed(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 

@@ -2604,105 +2604,35 @@ var dcKernelSharedB = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitchTag(dev *runtime.Device, g dc.Grid, ctr *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSwitchTag, g, []runtime.Arg{ctr, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := ctr.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SwitchTag", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_SwitchTag_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("SwitchTag", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_SwitchTag(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSwitchTag, g, []runtime.Arg{ctr, out}, dc_run_SwitchTag)
 }
 
 // LaunchFloats launches kernel Floats over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloats(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], out *runtime.Buffer[float32], out64 *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelFloats, g, []runtime.Arg{a, out, out64}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_s2 := out64.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Floats", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Floats_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Floats", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Floats(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelFloats, g, []runtime.Arg{a, out, out64}, dc_run_Floats)
 }
 
 // LaunchStructs launches kernel Structs over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStructs(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], vs *runtime.Buffer[Vec], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelStructs, g, []runtime.Arg{a, vs, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := vs.HostSlice()
-		dc_s2 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Structs", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Structs_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Structs", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Structs(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelStructs, g, []runtime.Arg{a, vs, out}, dc_run_Structs)
 }
 
 // LaunchSharedA launches kernel SharedA over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedA, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SharedA", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_SharedA.Get()
-				dc_cpu_SharedA_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_SharedA.Put(dc_m)
-			})
-		}
-		return cpu.Run("SharedA", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_SharedA.Get()
-			dc_cpu_SharedA(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_SharedA.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelSharedA, g, []runtime.Arg{a, out}, dc_run_SharedA)
 }
 
 // LaunchSharedB launches kernel SharedB over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedB, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SharedB", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_SharedB.Get()
-				dc_cpu_SharedB_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_SharedB.Put(dc_m)
-			})
-		}
-		return cpu.Run("SharedB", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_SharedB.Get()
-			dc_cpu_SharedB(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_SharedB.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelSharedB, g, []runtime.Arg{a, out}, dc_run_SharedB)
 }
 
 // dc_cpu_SwitchTag runs every thread of groups [dc_g0, dc_g1) of kernel SwitchTag.
@@ -2799,6 +2729,23 @@ func dc_cpu_SwitchTag_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []in
 	}
 }
 
+// dc_run_SwitchTag runs a launch of kernel SwitchTag on the CPU.
+func dc_run_SwitchTag(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SwitchTag)
+}
+
+// dc_chunk_SwitchTag runs groups [dc_g0, dc_g1) of a launch of kernel SwitchTag on the CPU.
+func dc_chunk_SwitchTag(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_SwitchTag_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_SwitchTag(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_Floats runs every thread of groups [dc_g0, dc_g1) of kernel Floats.
 func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2868,6 +2815,24 @@ func dc_cpu_Floats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Floats runs a launch of kernel Floats on the CPU.
+func dc_run_Floats(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Floats)
+}
+
+// dc_chunk_Floats runs groups [dc_g0, dc_g1) of a launch of kernel Floats on the CPU.
+func dc_chunk_Floats(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float64](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Floats_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Floats(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 
@@ -2956,6 +2921,24 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Structs runs a launch of kernel Structs on the CPU.
+func dc_run_Structs(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Structs)
+}
+
+// dc_chunk_Structs runs groups [dc_g0, dc_g1) of a launch of kernel Structs on the CPU.
+func dc_chunk_Structs(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[Vec](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Structs_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Structs(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 
@@ -3241,6 +3224,25 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 	}
 }
 
+// dc_run_SharedA runs a launch of kernel SharedA on the CPU.
+func dc_run_SharedA(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SharedA)
+}
+
+// dc_chunk_SharedA runs groups [dc_g0, dc_g1) of a launch of kernel SharedA on the CPU.
+func dc_chunk_SharedA(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_SharedA.Get()
+	if dc_c.Fast {
+		dc_cpu_SharedA_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_SharedA(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_SharedA.Put(dc_m)
+}
+
 // dc_scratch_SharedB holds the working memory of SharedB's groups.
 var dc_scratch_SharedB cpu.Scratches
 
@@ -3389,6 +3391,25 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			}
 		}
 	}
+}
+
+// dc_run_SharedB runs a launch of kernel SharedB on the CPU.
+func dc_run_SharedB(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SharedB)
+}
+
+// dc_chunk_SharedB runs groups [dc_g0, dc_g1) of a launch of kernel SharedB on the CPU.
+func dc_chunk_SharedB(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_SharedB.Get()
+	if dc_c.Fast {
+		dc_cpu_SharedB_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_SharedB(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_SharedB.Put(dc_m)
 }
 
 // dc_bump is device function bump.

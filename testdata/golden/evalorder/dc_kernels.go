@@ -939,52 +939,21 @@ var dcKernelRangeReassign = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTupleIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int64], other *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelTupleIndex, g, []runtime.Arg{out, other}, func(dc_c *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		dc_s1 := other.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("TupleIndex", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_TupleIndex_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("TupleIndex", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_TupleIndex(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelTupleIndex, g, []runtime.Arg{out, other}, dc_run_TupleIndex)
 }
 
 // LaunchRangeArray launches kernel RangeArray over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRangeArray(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelRangeArray, g, []runtime.Arg{a, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("RangeArray", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_RangeArray_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("RangeArray", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_RangeArray(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelRangeArray, g, []runtime.Arg{a, out}, dc_run_RangeArray)
 }
 
 // LaunchRangeReassign launches kernel RangeReassign over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRangeReassign(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], b *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelRangeReassign, g, []runtime.Arg{a, b, out}, func(_ *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := out.HostSlice()
-		return cpu.Run("RangeReassign", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_RangeReassign(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2)
-		})
-	})
+	return dev.Launch(dcKernelRangeReassign, g, []runtime.Arg{a, b, out}, dc_run_RangeReassign)
 }
 
 // dc_cpu_TupleIndex runs every thread of groups [dc_g0, dc_g1) of kernel TupleIndex.
@@ -1069,6 +1038,23 @@ func dc_cpu_TupleIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other [
 	}
 }
 
+// dc_run_TupleIndex runs a launch of kernel TupleIndex on the CPU.
+func dc_run_TupleIndex(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_TupleIndex)
+}
+
+// dc_chunk_TupleIndex runs groups [dc_g0, dc_g1) of a launch of kernel TupleIndex on the CPU.
+func dc_chunk_TupleIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_TupleIndex_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_TupleIndex(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_RangeArray runs every thread of groups [dc_g0, dc_g1) of kernel RangeArray.
 func dc_cpu_RangeArray(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1145,6 +1131,23 @@ func dc_cpu_RangeArray_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 	}
 }
 
+// dc_run_RangeArray runs a launch of kernel RangeArray on the CPU.
+func dc_run_RangeArray(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_RangeArray)
+}
+
+// dc_chunk_RangeArray runs groups [dc_g0, dc_g1) of a launch of kernel RangeArray on the CPU.
+func dc_chunk_RangeArray(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_RangeArray_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_RangeArray(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_RangeReassign runs every thread of groups [dc_g0, dc_g1) of kernel RangeReassign.
 func dc_cpu_RangeReassign(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, out []int64) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1174,4 +1177,17 @@ func dc_cpu_RangeReassign(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, 
 			}
 		}
 	}
+}
+
+// dc_run_RangeReassign runs a launch of kernel RangeReassign on the CPU.
+func dc_run_RangeReassign(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_RangeReassign)
+}
+
+// dc_chunk_RangeReassign runs groups [dc_g0, dc_g1) of a launch of kernel RangeReassign on the CPU.
+func dc_chunk_RangeReassign(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int64](dc_c, 2)
+	dc_cpu_RangeReassign(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2)
 }

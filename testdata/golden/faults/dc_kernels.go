@@ -2812,87 +2812,35 @@ var dcKernelCopy = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReadPast(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReadPast, g, []runtime.Arg{x, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("ReadPast", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_ReadPast_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("ReadPast", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_ReadPast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelReadPast, g, []runtime.Arg{x, out}, dc_run_ReadPast)
 }
 
 // LaunchWritePast launches kernel WritePast over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchWritePast(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelWritePast, g, []runtime.Arg{out, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("WritePast", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_WritePast_fast(g, dc_g0, dc_g1, dc_s0, n, dc_f)
-			})
-		}
-		return cpu.Run("WritePast", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_WritePast(g, dc_g0, dc_g1, dc_s0, n, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelWritePast, g, []runtime.Arg{out, runtime.Scalar(n)}, dc_run_WritePast)
 }
 
 // LaunchOffset launches kernel Offset over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchOffset(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], off int) error {
-	return dev.Launch(dcKernelOffset, g, []runtime.Arg{a, b, runtime.Scalar(off)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Offset", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Offset_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, off, dc_f)
-			})
-		}
-		return cpu.Run("Offset", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Offset(g, dc_g0, dc_g1, dc_s0, dc_s1, off, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelOffset, g, []runtime.Arg{a, b, runtime.Scalar(off)}, dc_run_Offset)
 }
 
 // LaunchNegative launches kernel Negative over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNegative(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], k int) error {
-	return dev.Launch(dcKernelNegative, g, []runtime.Arg{x, runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Negative", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Negative_fast(g, dc_g0, dc_g1, dc_s0, k, dc_f)
-			})
-		}
-		return cpu.Run("Negative", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Negative(g, dc_g0, dc_g1, dc_s0, k, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelNegative, g, []runtime.Arg{x, runtime.Scalar(k)}, dc_run_Negative)
 }
 
 // LaunchSub launches kernel Sub over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSub(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], lo int, hi int) error {
-	return dev.Launch(dcKernelSub, g, []runtime.Arg{x, runtime.Scalar(lo), runtime.Scalar(hi)}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("Sub", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Sub(g, dc_g0, dc_g1, dc_s0, lo, hi, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSub, g, []runtime.Arg{x, runtime.Scalar(lo), runtime.Scalar(hi)}, dc_run_Sub)
 }
 
 // LaunchDiv launches kernel Div over the grid g on dev. Buffers stand for
@@ -2903,113 +2851,43 @@ func LaunchDiv[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 	case int8:
 		x := any(x).(*runtime.Buffer[int8])
 		d := any(d).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelDiv_int8, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_int8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_int8, g, []runtime.Arg{x, d}, dc_run_Div_int8)
 	case int16:
 		x := any(x).(*runtime.Buffer[int16])
 		d := any(d).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelDiv_int16, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_int16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_int16, g, []runtime.Arg{x, d}, dc_run_Div_int16)
 	case int32:
 		x := any(x).(*runtime.Buffer[int32])
 		d := any(d).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelDiv_int32, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_int32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_int32, g, []runtime.Arg{x, d}, dc_run_Div_int32)
 	case int64:
 		x := any(x).(*runtime.Buffer[int64])
 		d := any(d).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelDiv_int64, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_int64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_int64, g, []runtime.Arg{x, d}, dc_run_Div_int64)
 	case int:
 		x := any(x).(*runtime.Buffer[int])
 		d := any(d).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelDiv_int, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_int", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_int, g, []runtime.Arg{x, d}, dc_run_Div_int)
 	case uint8:
 		x := any(x).(*runtime.Buffer[uint8])
 		d := any(d).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelDiv_uint8, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_uint8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_uint8, g, []runtime.Arg{x, d}, dc_run_Div_uint8)
 	case uint16:
 		x := any(x).(*runtime.Buffer[uint16])
 		d := any(d).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelDiv_uint16, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_uint16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_uint16, g, []runtime.Arg{x, d}, dc_run_Div_uint16)
 	case uint32:
 		x := any(x).(*runtime.Buffer[uint32])
 		d := any(d).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelDiv_uint32, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_uint32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_uint32, g, []runtime.Arg{x, d}, dc_run_Div_uint32)
 	case uint64:
 		x := any(x).(*runtime.Buffer[uint64])
 		d := any(d).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelDiv_uint64, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_uint64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_uint64, g, []runtime.Arg{x, d}, dc_run_Div_uint64)
 	case uint:
 		x := any(x).(*runtime.Buffer[uint])
 		d := any(d).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelDiv_uint, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Div_uint", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Div_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelDiv_uint, g, []runtime.Arg{x, d}, dc_run_Div_uint)
 	default:
 		return fmt.Errorf("LaunchDiv: no instantiation for type %T", *new(T))
 	}
@@ -3023,113 +2901,43 @@ func LaunchMod[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 	case int8:
 		x := any(x).(*runtime.Buffer[int8])
 		d := any(d).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelMod_int8, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_int8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_int8, g, []runtime.Arg{x, d}, dc_run_Mod_int8)
 	case int16:
 		x := any(x).(*runtime.Buffer[int16])
 		d := any(d).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelMod_int16, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_int16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_int16, g, []runtime.Arg{x, d}, dc_run_Mod_int16)
 	case int32:
 		x := any(x).(*runtime.Buffer[int32])
 		d := any(d).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelMod_int32, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_int32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_int32, g, []runtime.Arg{x, d}, dc_run_Mod_int32)
 	case int64:
 		x := any(x).(*runtime.Buffer[int64])
 		d := any(d).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelMod_int64, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_int64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_int64, g, []runtime.Arg{x, d}, dc_run_Mod_int64)
 	case int:
 		x := any(x).(*runtime.Buffer[int])
 		d := any(d).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelMod_int, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_int", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_int, g, []runtime.Arg{x, d}, dc_run_Mod_int)
 	case uint8:
 		x := any(x).(*runtime.Buffer[uint8])
 		d := any(d).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelMod_uint8, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_uint8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_uint8, g, []runtime.Arg{x, d}, dc_run_Mod_uint8)
 	case uint16:
 		x := any(x).(*runtime.Buffer[uint16])
 		d := any(d).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelMod_uint16, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_uint16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_uint16, g, []runtime.Arg{x, d}, dc_run_Mod_uint16)
 	case uint32:
 		x := any(x).(*runtime.Buffer[uint32])
 		d := any(d).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelMod_uint32, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_uint32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_uint32, g, []runtime.Arg{x, d}, dc_run_Mod_uint32)
 	case uint64:
 		x := any(x).(*runtime.Buffer[uint64])
 		d := any(d).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelMod_uint64, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_uint64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_uint64, g, []runtime.Arg{x, d}, dc_run_Mod_uint64)
 	case uint:
 		x := any(x).(*runtime.Buffer[uint])
 		d := any(d).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelMod_uint, g, []runtime.Arg{x, d}, func(dc_c *runtime.Call) error {
-			dc_s0 := x.HostSlice()
-			dc_s1 := d.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			return cpu.Run("Mod_uint", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mod_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelMod_uint, g, []runtime.Arg{x, d}, dc_run_Mod_uint)
 	default:
 		return fmt.Errorf("LaunchMod: no instantiation for type %T", *new(T))
 	}
@@ -3139,67 +2947,28 @@ func LaunchMod[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedIndex, g, []runtime.Arg{out}, func(dc_c *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("SharedIndex", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_SharedIndex.Get()
-				dc_cpu_SharedIndex_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_f)
-				dc_scratch_SharedIndex.Put(dc_m)
-			})
-		}
-		return cpu.Run("SharedIndex", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_SharedIndex.Get()
-			dc_cpu_SharedIndex(g, dc_g0, dc_g1, dc_m, dc_s0, dc_f)
-			dc_scratch_SharedIndex.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelSharedIndex, g, []runtime.Arg{out}, dc_run_SharedIndex)
 }
 
 // LaunchNeighbour launches kernel Neighbour over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNeighbour(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelNeighbour, g, []runtime.Arg{x, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("Neighbour", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Neighbour(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelNeighbour, g, []runtime.Arg{x, out}, dc_run_Neighbour)
 }
 
 // LaunchFill launches kernel Fill over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFill(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], v float32) error {
-	return dev.Launch(dcKernelFill, g, []runtime.Arg{out, runtime.Scalar(v)}, func(_ *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		return cpu.Run("Fill", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Fill(g, dc_g0, dc_g1, dc_s0, v)
-		})
-	})
+	return dev.Launch(dcKernelFill, g, []runtime.Arg{out, runtime.Scalar(v)}, dc_run_Fill)
 }
 
 // LaunchCopy launches kernel Copy over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelCopy, g, []runtime.Arg{x, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Copy", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Copy_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Copy", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Copy(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelCopy, g, []runtime.Arg{x, out}, dc_run_Copy)
 }
 
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
@@ -3260,6 +3029,23 @@ func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 	}
 }
 
+// dc_run_ReadPast runs a launch of kernel ReadPast on the CPU.
+func dc_run_ReadPast(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_ReadPast)
+}
+
+// dc_chunk_ReadPast runs groups [dc_g0, dc_g1) of a launch of kernel ReadPast on the CPU.
+func dc_chunk_ReadPast(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_ReadPast_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_ReadPast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_WritePast runs every thread of groups [dc_g0, dc_g1) of kernel WritePast.
 func dc_cpu_WritePast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3307,6 +3093,23 @@ func dc_cpu_WritePast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int,
 				}
 			}
 		}
+	}
+}
+
+// dc_run_WritePast runs a launch of kernel WritePast on the CPU.
+func dc_run_WritePast(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_WritePast)
+}
+
+// dc_chunk_WritePast runs groups [dc_g0, dc_g1) of a launch of kernel WritePast on the CPU.
+func dc_chunk_WritePast(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_WritePast_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_WritePast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -3360,6 +3163,24 @@ func dc_cpu_Offset_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32
 	}
 }
 
+// dc_run_Offset runs a launch of kernel Offset on the CPU.
+func dc_run_Offset(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Offset)
+}
+
+// dc_chunk_Offset runs groups [dc_g0, dc_g1) of a launch of kernel Offset on the CPU.
+func dc_chunk_Offset(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Offset_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Offset(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_Negative runs every thread of groups [dc_g0, dc_g1) of kernel Negative.
 func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3408,6 +3229,23 @@ func dc_cpu_Negative_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f
 	}
 }
 
+// dc_run_Negative runs a launch of kernel Negative on the CPU.
+func dc_run_Negative(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Negative)
+}
+
+// dc_chunk_Negative runs groups [dc_g0, dc_g1) of a launch of kernel Negative on the CPU.
+func dc_chunk_Negative(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Negative_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Negative(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_Sub runs every thread of groups [dc_g0, dc_g1) of kernel Sub.
 func dc_cpu_Sub(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo int, hi int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3435,6 +3273,20 @@ func dc_cpu_Sub(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo int, hi int, dc_
 			}
 		}
 	}
+}
+
+// dc_run_Sub runs a launch of kernel Sub on the CPU.
+func dc_run_Sub(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Sub)
+}
+
+// dc_chunk_Sub runs groups [dc_g0, dc_g1) of a launch of kernel Sub on the CPU.
+func dc_chunk_Sub(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Sub(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
 // dc_cpu_Div_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int8.
@@ -3466,6 +3318,19 @@ func dc_cpu_Div_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 	}
 }
 
+// dc_run_Div_int8 runs a launch of kernel Div_int8 on the CPU.
+func dc_run_Div_int8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_int8)
+}
+
+// dc_chunk_Div_int8 runs groups [dc_g0, dc_g1) of a launch of kernel Div_int8 on the CPU.
+func dc_chunk_Div_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int8](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Div_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int16.
 func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3493,6 +3358,19 @@ func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Div_int16 runs a launch of kernel Div_int16 on the CPU.
+func dc_run_Div_int16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_int16)
+}
+
+// dc_chunk_Div_int16 runs groups [dc_g0, dc_g1) of a launch of kernel Div_int16 on the CPU.
+func dc_chunk_Div_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int16](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_int16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Div_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int32.
@@ -3524,6 +3402,19 @@ func dc_cpu_Div_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 	}
 }
 
+// dc_run_Div_int32 runs a launch of kernel Div_int32 on the CPU.
+func dc_run_Div_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_int32)
+}
+
+// dc_chunk_Div_int32 runs groups [dc_g0, dc_g1) of a launch of kernel Div_int32 on the CPU.
+func dc_chunk_Div_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Div_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int64.
 func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3551,6 +3442,19 @@ func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Div_int64 runs a launch of kernel Div_int64 on the CPU.
+func dc_run_Div_int64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_int64)
+}
+
+// dc_chunk_Div_int64 runs groups [dc_g0, dc_g1) of a launch of kernel Div_int64 on the CPU.
+func dc_chunk_Div_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Div_int runs every thread of groups [dc_g0, dc_g1) of kernel Div_int.
@@ -3582,6 +3486,19 @@ func dc_cpu_Div_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 	}
 }
 
+// dc_run_Div_int runs a launch of kernel Div_int on the CPU.
+func dc_run_Div_int(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_int)
+}
+
+// dc_chunk_Div_int runs groups [dc_g0, dc_g1) of a launch of kernel Div_int on the CPU.
+func dc_chunk_Div_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Div_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint8.
 func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3609,6 +3526,19 @@ func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Div_uint8 runs a launch of kernel Div_uint8 on the CPU.
+func dc_run_Div_uint8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_uint8)
+}
+
+// dc_chunk_Div_uint8 runs groups [dc_g0, dc_g1) of a launch of kernel Div_uint8 on the CPU.
+func dc_chunk_Div_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint8](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_uint8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Div_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint16.
@@ -3640,6 +3570,19 @@ func dc_cpu_Div_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 	}
 }
 
+// dc_run_Div_uint16 runs a launch of kernel Div_uint16 on the CPU.
+func dc_run_Div_uint16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_uint16)
+}
+
+// dc_chunk_Div_uint16 runs groups [dc_g0, dc_g1) of a launch of kernel Div_uint16 on the CPU.
+func dc_chunk_Div_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint16](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_uint16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Div_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint32.
 func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3667,6 +3610,19 @@ func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			}
 		}
 	}
+}
+
+// dc_run_Div_uint32 runs a launch of kernel Div_uint32 on the CPU.
+func dc_run_Div_uint32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_uint32)
+}
+
+// dc_chunk_Div_uint32 runs groups [dc_g0, dc_g1) of a launch of kernel Div_uint32 on the CPU.
+func dc_chunk_Div_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_uint32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Div_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint64.
@@ -3698,6 +3654,19 @@ func dc_cpu_Div_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 	}
 }
 
+// dc_run_Div_uint64 runs a launch of kernel Div_uint64 on the CPU.
+func dc_run_Div_uint64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_uint64)
+}
+
+// dc_chunk_Div_uint64 runs groups [dc_g0, dc_g1) of a launch of kernel Div_uint64 on the CPU.
+func dc_chunk_Div_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_uint64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Div_uint runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint.
 func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3725,6 +3694,19 @@ func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			}
 		}
 	}
+}
+
+// dc_run_Div_uint runs a launch of kernel Div_uint on the CPU.
+func dc_run_Div_uint(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Div_uint)
+}
+
+// dc_chunk_Div_uint runs groups [dc_g0, dc_g1) of a launch of kernel Div_uint on the CPU.
+func dc_chunk_Div_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Div_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Mod_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int8.
@@ -3756,6 +3738,19 @@ func dc_cpu_Mod_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 	}
 }
 
+// dc_run_Mod_int8 runs a launch of kernel Mod_int8 on the CPU.
+func dc_run_Mod_int8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_int8)
+}
+
+// dc_chunk_Mod_int8 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_int8 on the CPU.
+func dc_chunk_Mod_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int8](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Mod_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int16.
 func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3783,6 +3778,19 @@ func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Mod_int16 runs a launch of kernel Mod_int16 on the CPU.
+func dc_run_Mod_int16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_int16)
+}
+
+// dc_chunk_Mod_int16 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_int16 on the CPU.
+func dc_chunk_Mod_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int16](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_int16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Mod_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int32.
@@ -3814,6 +3822,19 @@ func dc_cpu_Mod_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 	}
 }
 
+// dc_run_Mod_int32 runs a launch of kernel Mod_int32 on the CPU.
+func dc_run_Mod_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_int32)
+}
+
+// dc_chunk_Mod_int32 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_int32 on the CPU.
+func dc_chunk_Mod_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Mod_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int64.
 func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3841,6 +3862,19 @@ func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Mod_int64 runs a launch of kernel Mod_int64 on the CPU.
+func dc_run_Mod_int64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_int64)
+}
+
+// dc_chunk_Mod_int64 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_int64 on the CPU.
+func dc_chunk_Mod_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Mod_int runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int.
@@ -3872,6 +3906,19 @@ func dc_cpu_Mod_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 	}
 }
 
+// dc_run_Mod_int runs a launch of kernel Mod_int on the CPU.
+func dc_run_Mod_int(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_int)
+}
+
+// dc_chunk_Mod_int runs groups [dc_g0, dc_g1) of a launch of kernel Mod_int on the CPU.
+func dc_chunk_Mod_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Mod_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint8.
 func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3899,6 +3946,19 @@ func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			}
 		}
 	}
+}
+
+// dc_run_Mod_uint8 runs a launch of kernel Mod_uint8 on the CPU.
+func dc_run_Mod_uint8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_uint8)
+}
+
+// dc_chunk_Mod_uint8 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_uint8 on the CPU.
+func dc_chunk_Mod_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint8](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_uint8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Mod_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint16.
@@ -3930,6 +3990,19 @@ func dc_cpu_Mod_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 	}
 }
 
+// dc_run_Mod_uint16 runs a launch of kernel Mod_uint16 on the CPU.
+func dc_run_Mod_uint16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_uint16)
+}
+
+// dc_chunk_Mod_uint16 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_uint16 on the CPU.
+func dc_chunk_Mod_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint16](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_uint16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Mod_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint32.
 func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3957,6 +4030,19 @@ func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			}
 		}
 	}
+}
+
+// dc_run_Mod_uint32 runs a launch of kernel Mod_uint32 on the CPU.
+func dc_run_Mod_uint32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_uint32)
+}
+
+// dc_chunk_Mod_uint32 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_uint32 on the CPU.
+func dc_chunk_Mod_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_uint32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_cpu_Mod_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint64.
@@ -3988,6 +4074,19 @@ func dc_cpu_Mod_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 	}
 }
 
+// dc_run_Mod_uint64 runs a launch of kernel Mod_uint64 on the CPU.
+func dc_run_Mod_uint64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_uint64)
+}
+
+// dc_chunk_Mod_uint64 runs groups [dc_g0, dc_g1) of a launch of kernel Mod_uint64 on the CPU.
+func dc_chunk_Mod_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_uint64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Mod_uint runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint.
 func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4015,6 +4114,19 @@ func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			}
 		}
 	}
+}
+
+// dc_run_Mod_uint runs a launch of kernel Mod_uint on the CPU.
+func dc_run_Mod_uint(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mod_uint)
+}
+
+// dc_chunk_Mod_uint runs groups [dc_g0, dc_g1) of a launch of kernel Mod_uint on the CPU.
+func dc_chunk_Mod_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Mod_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
 // dc_scratch_SharedIndex holds the working memory of SharedIndex's groups.
@@ -4114,6 +4226,24 @@ func dc_cpu_SharedIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 	}
 }
 
+// dc_run_SharedIndex runs a launch of kernel SharedIndex on the CPU.
+func dc_run_SharedIndex(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SharedIndex)
+}
+
+// dc_chunk_SharedIndex runs groups [dc_g0, dc_g1) of a launch of kernel SharedIndex on the CPU.
+func dc_chunk_SharedIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_SharedIndex.Get()
+	if dc_c.Fast {
+		dc_cpu_SharedIndex_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_f)
+	} else {
+		dc_cpu_SharedIndex(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_f)
+	}
+	dc_scratch_SharedIndex.Put(dc_m)
+}
+
 // dc_cpu_Neighbour runs every thread of groups [dc_g0, dc_g1) of kernel Neighbour.
 func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4143,6 +4273,19 @@ func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 	}
 }
 
+// dc_run_Neighbour runs a launch of kernel Neighbour on the CPU.
+func dc_run_Neighbour(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Neighbour)
+}
+
+// dc_chunk_Neighbour runs groups [dc_g0, dc_g1) of a launch of kernel Neighbour on the CPU.
+func dc_chunk_Neighbour(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Neighbour(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+}
+
 // dc_cpu_Fill runs every thread of groups [dc_g0, dc_g1) of kernel Fill.
 func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -4168,6 +4311,18 @@ func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 			}
 		}
 	}
+}
+
+// dc_run_Fill runs a launch of kernel Fill on the CPU.
+func dc_run_Fill(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Fill)
+}
+
+// dc_chunk_Fill runs groups [dc_g0, dc_g1) of a launch of kernel Fill on the CPU.
+func dc_chunk_Fill(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
+	dc_cpu_Fill(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
 }
 
 // dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
@@ -4225,6 +4380,23 @@ func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Copy runs a launch of kernel Copy on the CPU.
+func dc_run_Copy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Copy)
+}
+
+// dc_chunk_Copy runs groups [dc_g0, dc_g1) of a launch of kernel Copy on the CPU.
+func dc_chunk_Copy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Copy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Copy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 

@@ -1333,55 +1333,21 @@ var dcKernelClamp = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], lo *runtime.Buffer[float32], hi *runtime.Buffer[float32], out *runtime.Buffer[float32], width int, height int) error {
-	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := lo.HostSlice()
-		dc_s3 := hi.HostSlice()
-		dc_s4 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("Blend", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Blend(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, width, height, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, dc_run_Blend)
 }
 
 // LaunchGroupStats launches kernel GroupStats over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], sums *runtime.Buffer[float32], q *runtime.Buffer[int32], r *runtime.Buffer[int32], n int) error {
-	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := sums.HostSlice()
-		dc_s2 := q.HostSlice()
-		dc_s3 := r.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("GroupStats", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_GroupStats.Get()
-				dc_cpu_GroupStats_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
-				dc_scratch_GroupStats.Put(dc_m)
-			})
-		}
-		return cpu.Run("GroupStats", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_GroupStats.Get()
-			dc_cpu_GroupStats(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, dc_s3, n, dc_f)
-			dc_scratch_GroupStats.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, dc_run_GroupStats)
 }
 
 // LaunchClamp launches kernel Clamp over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *runtime.Buffer[float64], lo int32, hi int32) error {
-	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, func(_ *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := ys.HostSlice()
-		return cpu.Run("Clamp", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Clamp(g, dc_g0, dc_g1, dc_s0, dc_s1, lo, hi)
-		})
-	})
+	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, dc_run_Clamp)
 }
 
 // dc_cpu_Blend runs every thread of groups [dc_g0, dc_g1) of kernel Blend.
@@ -1419,6 +1385,24 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 			}
 		}
 	}
+}
+
+// dc_run_Blend runs a launch of kernel Blend on the CPU.
+func dc_run_Blend(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Blend)
+}
+
+// dc_chunk_Blend runs groups [dc_g0, dc_g1) of a launch of kernel Blend on the CPU.
+func dc_chunk_Blend(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[int](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Blend(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
 }
 
 // dc_scratch_GroupStats holds the working memory of GroupStats's groups.
@@ -1878,6 +1862,28 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 	}
 }
 
+// dc_run_GroupStats runs a launch of kernel GroupStats on the CPU.
+func dc_run_GroupStats(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GroupStats)
+}
+
+// dc_chunk_GroupStats runs groups [dc_g0, dc_g1) of a launch of kernel GroupStats on the CPU.
+func dc_chunk_GroupStats(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_GroupStats.Get()
+	if dc_c.Fast {
+		dc_cpu_GroupStats_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_GroupStats(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+	dc_scratch_GroupStats.Put(dc_m)
+}
+
 // dc_cpu_Clamp runs every thread of groups [dc_g0, dc_g1) of kernel Clamp.
 func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo int32, hi int32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1902,6 +1908,20 @@ func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo i
 			}
 		}
 	}
+}
+
+// dc_run_Clamp runs a launch of kernel Clamp on the CPU.
+func dc_run_Clamp(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Clamp)
+}
+
+// dc_chunk_Clamp runs groups [dc_g0, dc_g1) of a launch of kernel Clamp on the CPU.
+func dc_chunk_Clamp(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int32](dc_c, 3)
+	dc_cpu_Clamp(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3)
 }
 
 // dc_index is device function index.

@@ -14437,192 +14437,52 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 		a := any(a).(*runtime.Buffer[int8])
 		b := any(b).(*runtime.Buffer[int8])
 		out := any(out).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelArith_int8, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_int8", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_int8_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_int8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_int8, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int8)
 	case int16:
 		a := any(a).(*runtime.Buffer[int16])
 		b := any(b).(*runtime.Buffer[int16])
 		out := any(out).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelArith_int16, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_int16", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_int16_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_int16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_int16, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int16)
 	case int32:
 		a := any(a).(*runtime.Buffer[int32])
 		b := any(b).(*runtime.Buffer[int32])
 		out := any(out).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelArith_int32, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_int32", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_int32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_int32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_int32, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int32)
 	case int64:
 		a := any(a).(*runtime.Buffer[int64])
 		b := any(b).(*runtime.Buffer[int64])
 		out := any(out).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelArith_int64, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_int64", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_int64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_int64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_int64, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int64)
 	case uint8:
 		a := any(a).(*runtime.Buffer[uint8])
 		b := any(b).(*runtime.Buffer[uint8])
 		out := any(out).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelArith_uint8, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_uint8", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_uint8_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_uint8", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint8(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_uint8, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint8)
 	case uint16:
 		a := any(a).(*runtime.Buffer[uint16])
 		b := any(b).(*runtime.Buffer[uint16])
 		out := any(out).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelArith_uint16, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_uint16", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_uint16_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_uint16", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint16(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_uint16, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint16)
 	case uint32:
 		a := any(a).(*runtime.Buffer[uint32])
 		b := any(b).(*runtime.Buffer[uint32])
 		out := any(out).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelArith_uint32, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_uint32", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_uint32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_uint32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_uint32, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint32)
 	case uint64:
 		a := any(a).(*runtime.Buffer[uint64])
 		b := any(b).(*runtime.Buffer[uint64])
 		out := any(out).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelArith_uint64, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_uint64", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_uint64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_uint64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_uint64, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint64)
 	case int:
 		a := any(a).(*runtime.Buffer[int])
 		b := any(b).(*runtime.Buffer[int])
 		out := any(out).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelArith_int, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_int", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_int_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_int", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_int(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_int, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int)
 	case uint:
 		a := any(a).(*runtime.Buffer[uint])
 		b := any(b).(*runtime.Buffer[uint])
 		out := any(out).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelArith_uint, g, []runtime.Arg{a, b, s, out}, func(dc_c *runtime.Call) error {
-			dc_s0 := a.HostSlice()
-			dc_s1 := b.HostSlice()
-			dc_s2 := s.HostSlice()
-			dc_s3 := out.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Arith_uint", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_Arith_uint_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-				})
-			}
-			return cpu.Run("Arith_uint", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Arith_uint(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelArith_uint, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint)
 	default:
 		return fmt.Errorf("LaunchArith: no instantiation for type %T", *new(T))
 	}
@@ -14632,89 +14492,28 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32 *runtime.Buffer[int32], m64 *runtime.Buffer[int64], d64 *runtime.Buffer[int64], out32 *runtime.Buffer[int32], out64 *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, func(dc_c *runtime.Call) error {
-		dc_s0 := m32.HostSlice()
-		dc_s1 := d32.HostSlice()
-		dc_s2 := m64.HostSlice()
-		dc_s3 := d64.HostSlice()
-		dc_s4 := out32.HostSlice()
-		dc_s5 := out64.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Edges", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Edges_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_f)
-			})
-		}
-		return cpu.Run("Edges", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Edges(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, dc_run_Edges)
 }
 
 // LaunchShifts launches kernel Shifts over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *runtime.Buffer[int], out *runtime.Buffer[int64], uout *runtime.Buffer[uint64], bout *runtime.Buffer[uint8]) error {
-	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := s.HostSlice()
-		dc_s2 := out.HostSlice()
-		dc_s3 := uout.HostSlice()
-		dc_s4 := bout.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Shifts", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Shifts_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
-			})
-		}
-		return cpu.Run("Shifts", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Shifts(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, dc_run_Shifts)
 }
 
 // LaunchNarrow launches kernel Narrow over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Narrow", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Narrow_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Narrow", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Narrow(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, dc_run_Narrow)
 }
 
 // LaunchIntFloat launches kernel IntFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], us *runtime.Buffer[uint64], fs *runtime.Buffer[float64], ufs *runtime.Buffer[float64], f32s *runtime.Buffer[float32], small *runtime.Buffer[float32], toF *runtime.Buffer[float64], toI *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, func(dc_c *runtime.Call) error {
-		dc_s0 := is.HostSlice()
-		dc_s1 := us.HostSlice()
-		dc_s2 := fs.HostSlice()
-		dc_s3 := ufs.HostSlice()
-		dc_s4 := f32s.HostSlice()
-		dc_s5 := small.HostSlice()
-		dc_s6 := toF.HostSlice()
-		dc_s7 := toI.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("IntFloat", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_IntFloat_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_f)
-			})
-		}
-		return cpu.Run("IntFloat", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_IntFloat(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, dc_run_IntFloat)
 }
 
 // dc_cpu_Arith_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int8.
@@ -14822,6 +14621,25 @@ func dc_cpu_Arith_int8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, 
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Arith_int8 runs a launch of kernel Arith_int8 on the CPU.
+func dc_run_Arith_int8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_int8)
+}
+
+// dc_chunk_Arith_int8 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_int8 on the CPU.
+func dc_chunk_Arith_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int8](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int8](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_int8_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -14933,6 +14751,25 @@ func dc_cpu_Arith_int16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int1
 	}
 }
 
+// dc_run_Arith_int16 runs a launch of kernel Arith_int16 on the CPU.
+func dc_run_Arith_int16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_int16)
+}
+
+// dc_chunk_Arith_int16 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_int16 on the CPU.
+func dc_chunk_Arith_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int16](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int16](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_int16_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_int16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Arith_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int32.
 func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15038,6 +14875,25 @@ func dc_cpu_Arith_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int3
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Arith_int32 runs a launch of kernel Arith_int32 on the CPU.
+func dc_run_Arith_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_int32)
+}
+
+// dc_chunk_Arith_int32 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_int32 on the CPU.
+func dc_chunk_Arith_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_int32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -15149,6 +15005,25 @@ func dc_cpu_Arith_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int6
 	}
 }
 
+// dc_run_Arith_int64 runs a launch of kernel Arith_int64 on the CPU.
+func dc_run_Arith_int64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_int64)
+}
+
+// dc_chunk_Arith_int64 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_int64 on the CPU.
+func dc_chunk_Arith_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int64](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_int64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Arith_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint8.
 func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15254,6 +15129,25 @@ func dc_cpu_Arith_uint8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Arith_uint8 runs a launch of kernel Arith_uint8 on the CPU.
+func dc_run_Arith_uint8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_uint8)
+}
+
+// dc_chunk_Arith_uint8 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_uint8 on the CPU.
+func dc_chunk_Arith_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint8](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint8](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint8](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_uint8_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_uint8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -15365,6 +15259,25 @@ func dc_cpu_Arith_uint16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []ui
 	}
 }
 
+// dc_run_Arith_uint16 runs a launch of kernel Arith_uint16 on the CPU.
+func dc_run_Arith_uint16(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_uint16)
+}
+
+// dc_chunk_Arith_uint16 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_uint16 on the CPU.
+func dc_chunk_Arith_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint16](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint16](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint16](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_uint16_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_uint16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Arith_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint32.
 func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15470,6 +15383,25 @@ func dc_cpu_Arith_uint32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []ui
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Arith_uint32 runs a launch of kernel Arith_uint32 on the CPU.
+func dc_run_Arith_uint32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_uint32)
+}
+
+// dc_chunk_Arith_uint32 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_uint32 on the CPU.
+func dc_chunk_Arith_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_uint32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_uint32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -15581,6 +15513,25 @@ func dc_cpu_Arith_uint64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []ui
 	}
 }
 
+// dc_run_Arith_uint64 runs a launch of kernel Arith_uint64 on the CPU.
+func dc_run_Arith_uint64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_uint64)
+}
+
+// dc_chunk_Arith_uint64 runs groups [dc_g0, dc_g1) of a launch of kernel Arith_uint64 on the CPU.
+func dc_chunk_Arith_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint64](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_uint64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_uint64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Arith_int runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int.
 func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15686,6 +15637,25 @@ func dc_cpu_Arith_int_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s [
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Arith_int runs a launch of kernel Arith_int on the CPU.
+func dc_run_Arith_int(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_int)
+}
+
+// dc_chunk_Arith_int runs groups [dc_g0, dc_g1) of a launch of kernel Arith_int on the CPU.
+func dc_chunk_Arith_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_int_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -15797,6 +15767,25 @@ func dc_cpu_Arith_uint_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, 
 	}
 }
 
+// dc_run_Arith_uint runs a launch of kernel Arith_uint on the CPU.
+func dc_run_Arith_uint(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Arith_uint)
+}
+
+// dc_chunk_Arith_uint runs groups [dc_g0, dc_g1) of a launch of kernel Arith_uint on the CPU.
+func dc_chunk_Arith_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Arith_uint_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Arith_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Edges runs every thread of groups [dc_g0, dc_g1) of kernel Edges.
 func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15885,6 +15874,27 @@ func dc_cpu_Edges_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32,
 	}
 }
 
+// dc_run_Edges runs a launch of kernel Edges on the CPU.
+func dc_run_Edges(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Edges)
+}
+
+// dc_chunk_Edges runs groups [dc_g0, dc_g1) of a launch of kernel Edges on the CPU.
+func dc_chunk_Edges(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int64](dc_c, 3)
+	dc_a4 := cpu.SliceArg[int32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[int64](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Edges_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_Edges(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
 // dc_cpu_Shifts runs every thread of groups [dc_g0, dc_g1) of kernel Shifts.
 func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -15956,6 +15966,26 @@ func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out 
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Shifts runs a launch of kernel Shifts on the CPU.
+func dc_run_Shifts(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shifts)
+}
+
+// dc_chunk_Shifts runs groups [dc_g0, dc_g1) of a launch of kernel Shifts on the CPU.
+func dc_chunk_Shifts(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint64](dc_c, 3)
+	dc_a4 := cpu.SliceArg[uint8](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Shifts_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_Shifts(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
 	}
 }
 
@@ -16034,6 +16064,23 @@ func dc_cpu_Narrow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64,
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Narrow runs a launch of kernel Narrow on the CPU.
+func dc_run_Narrow(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Narrow)
+}
+
+// dc_chunk_Narrow runs groups [dc_g0, dc_g1) of a launch of kernel Narrow on the CPU.
+func dc_chunk_Narrow(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Narrow_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Narrow(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -16116,5 +16163,28 @@ func dc_cpu_IntFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint6
 				}
 			}
 		}
+	}
+}
+
+// dc_run_IntFloat runs a launch of kernel IntFloat on the CPU.
+func dc_run_IntFloat(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_IntFloat)
+}
+
+// dc_chunk_IntFloat runs groups [dc_g0, dc_g1) of a launch of kernel IntFloat on the CPU.
+func dc_chunk_IntFloat(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float64](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float64](dc_c, 6)
+	dc_a7 := cpu.SliceArg[int64](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_IntFloat_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	} else {
+		dc_cpu_IntFloat(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
 	}
 }

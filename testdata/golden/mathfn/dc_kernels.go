@@ -3051,81 +3051,28 @@ var dcKernelSoftplus = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMath32(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y *runtime.Buffer[float32], z *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelMath32, g, []runtime.Arg{x, y, z, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := y.HostSlice()
-		dc_s2 := z.HostSlice()
-		dc_s3 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Math32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Math32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Math32", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Math32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMath32, g, []runtime.Arg{x, y, z, out}, dc_run_Math32)
 }
 
 // LaunchMath64 launches kernel Math64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMath64(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float64], y *runtime.Buffer[float64], z *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelMath64, g, []runtime.Arg{x, y, z, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := y.HostSlice()
-		dc_s2 := z.HostSlice()
-		dc_s3 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Math64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Math64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Math64", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Math64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMath64, g, []runtime.Arg{x, y, z, out}, dc_run_Math64)
 }
 
 // LaunchGeometry64 launches kernel Geometry64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGeometry64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], ys *runtime.Buffer[float64], out *runtime.Buffer[float64], radius float64) error {
-	return dev.Launch(dcKernelGeometry64, g, []runtime.Arg{xs, ys, out, runtime.Scalar(radius)}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := ys.HostSlice()
-		dc_s2 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Geometry64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Geometry64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, radius, dc_f)
-			})
-		}
-		return cpu.Run("Geometry64", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Geometry64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, radius, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelGeometry64, g, []runtime.Arg{xs, ys, out, runtime.Scalar(radius)}, dc_run_Geometry64)
 }
 
 // LaunchSoftplus launches kernel Softplus over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSoftplus, g, []runtime.Arg{x, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := x.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Softplus", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Softplus_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Softplus", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Softplus(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSoftplus, g, []runtime.Arg{x, out}, dc_run_Softplus)
 }
 
 // dc_cpu_Math32 runs every thread of groups [dc_g0, dc_g1) of kernel Math32.
@@ -3219,6 +3166,25 @@ func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Math32 runs a launch of kernel Math32 on the CPU.
+func dc_run_Math32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Math32)
+}
+
+// dc_chunk_Math32 runs groups [dc_g0, dc_g1) of a launch of kernel Math32 on the CPU.
+func dc_chunk_Math32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Math32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Math32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -3316,6 +3282,25 @@ func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64
 	}
 }
 
+// dc_run_Math64 runs a launch of kernel Math64 on the CPU.
+func dc_run_Math64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Math64)
+}
+
+// dc_chunk_Math64 runs groups [dc_g0, dc_g1) of a launch of kernel Math64 on the CPU.
+func dc_chunk_Math64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float64](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Math64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Math64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Geometry64 runs every thread of groups [dc_g0, dc_g1) of kernel Geometry64.
 func dc_cpu_Geometry64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []float64, out []float64, radius float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3394,6 +3379,25 @@ func dc_cpu_Geometry64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, ys []f
 	}
 }
 
+// dc_run_Geometry64 runs a launch of kernel Geometry64 on the CPU.
+func dc_run_Geometry64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Geometry64)
+}
+
+// dc_chunk_Geometry64 runs groups [dc_g0, dc_g1) of a launch of kernel Geometry64 on the CPU.
+func dc_chunk_Geometry64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float64](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float64](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Geometry64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Geometry64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Softplus runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3441,5 +3445,22 @@ func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Softplus runs a launch of kernel Softplus on the CPU.
+func dc_run_Softplus(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Softplus)
+}
+
+// dc_chunk_Softplus runs groups [dc_g0, dc_g1) of a launch of kernel Softplus on the CPU.
+func dc_chunk_Softplus(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Softplus_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Softplus(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

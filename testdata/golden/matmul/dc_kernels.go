@@ -816,24 +816,7 @@ var dcKernelMatMul = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_MatMul.Get()
-				dc_cpu_MatMul_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-				dc_scratch_MatMul.Put(dc_m)
-			})
-		}
-		return cpu.Run("MatMul", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_MatMul.Get()
-			dc_cpu_MatMul(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, m, n, k, dc_f)
-			dc_scratch_MatMul.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
 }
 
 // dc_scratch_MatMul holds the working memory of MatMul's groups.
@@ -1045,4 +1028,27 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 			}
 		}
 	}
+}
+
+// dc_run_MatMul runs a launch of kernel MatMul on the CPU.
+func dc_run_MatMul(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatMul)
+}
+
+// dc_chunk_MatMul runs groups [dc_g0, dc_g1) of a launch of kernel MatMul on the CPU.
+func dc_chunk_MatMul(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MatMul.Get()
+	if dc_c.Fast {
+		dc_cpu_MatMul_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_MatMul(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_MatMul.Put(dc_m)
 }

@@ -2350,70 +2350,21 @@ var dcKernelInts = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_s3 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Float32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Float32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Float32", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Float32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, dc_run_Float32)
 }
 
 // LaunchFloat64 launches kernel Float64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b *runtime.Buffer[float64], c *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_s3 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Float64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Float64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Float64", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Float64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, dc_run_Float64)
 }
 
 // LaunchInts launches kernel Ints over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *runtime.Buffer[int32], c *runtime.Buffer[int32], ua *runtime.Buffer[uint8], ub *runtime.Buffer[uint8], uc *runtime.Buffer[uint8], la *runtime.Buffer[int64], lb *runtime.Buffer[int64], out *runtime.Buffer[int32], uout *runtime.Buffer[uint8], lout *runtime.Buffer[int]) error {
-	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, func(dc_c *runtime.Call) error {
-		dc_s0 := a.HostSlice()
-		dc_s1 := b.HostSlice()
-		dc_s2 := c.HostSlice()
-		dc_s3 := ua.HostSlice()
-		dc_s4 := ub.HostSlice()
-		dc_s5 := uc.HostSlice()
-		dc_s6 := la.HostSlice()
-		dc_s7 := lb.HostSlice()
-		dc_s8 := out.HostSlice()
-		dc_s9 := uout.HostSlice()
-		dc_s10 := lout.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Ints", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Ints_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10, dc_f)
-			})
-		}
-		return cpu.Run("Ints", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Ints(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, dc_s6, dc_s7, dc_s8, dc_s9, dc_s10, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, dc_run_Ints)
 }
 
 // dc_cpu_Float32 runs every thread of groups [dc_g0, dc_g1) of kernel Float32.
@@ -2486,6 +2437,25 @@ func dc_cpu_Float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float3
 	}
 }
 
+// dc_run_Float32 runs a launch of kernel Float32 on the CPU.
+func dc_run_Float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Float32)
+}
+
+// dc_chunk_Float32 runs groups [dc_g0, dc_g1) of a launch of kernel Float32 on the CPU.
+func dc_chunk_Float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Float32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Float64 runs every thread of groups [dc_g0, dc_g1) of kernel Float64.
 func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2553,6 +2523,25 @@ func dc_cpu_Float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float6
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Float64 runs a launch of kernel Float64 on the CPU.
+func dc_run_Float64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Float64)
+}
+
+// dc_chunk_Float64 runs groups [dc_g0, dc_g1) of a launch of kernel Float64 on the CPU.
+func dc_chunk_Float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float64](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Float64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Float64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -2641,5 +2630,31 @@ func dc_cpu_Ints_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Ints runs a launch of kernel Ints on the CPU.
+func dc_run_Ints(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Ints)
+}
+
+// dc_chunk_Ints runs groups [dc_g0, dc_g1) of a launch of kernel Ints on the CPU.
+func dc_chunk_Ints(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint8](dc_c, 3)
+	dc_a4 := cpu.SliceArg[uint8](dc_c, 4)
+	dc_a5 := cpu.SliceArg[uint8](dc_c, 5)
+	dc_a6 := cpu.SliceArg[int64](dc_c, 6)
+	dc_a7 := cpu.SliceArg[int64](dc_c, 7)
+	dc_a8 := cpu.SliceArg[int32](dc_c, 8)
+	dc_a9 := cpu.SliceArg[uint8](dc_c, 9)
+	dc_a10 := cpu.SliceArg[int](dc_c, 10)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Ints_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_a8, dc_a9, dc_a10, dc_f)
+	} else {
+		dc_cpu_Ints(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_a8, dc_a9, dc_a10, dc_f)
 	}
 }

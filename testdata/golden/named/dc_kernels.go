@@ -924,42 +924,14 @@ var dcKernelShift_Fahrenheit = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchConvert(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[Celsius], out *runtime.Buffer[Fahrenheit], levels *runtime.Buffer[Level], smooth *runtime.Buffer[Celsius], counts *runtime.Buffer[Count], alarms *runtime.Buffer[Alarm], threshold Celsius) error {
-	return dev.Launch(dcKernelConvert, g, []runtime.Arg{in, out, levels, smooth, counts, alarms, runtime.Scalar(threshold)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_s2 := levels.HostSlice()
-		dc_s3 := smooth.HostSlice()
-		dc_s4 := counts.HostSlice()
-		dc_s5 := alarms.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Convert", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Convert_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, threshold, dc_f)
-			})
-		}
-		return cpu.Run("Convert", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Convert(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, dc_s3, dc_s4, dc_s5, threshold, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelConvert, g, []runtime.Arg{in, out, levels, smooth, counts, alarms, runtime.Scalar(threshold)}, dc_run_Convert)
 }
 
 // LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchScale(dev *runtime.Device, g dc.Grid, ts *runtime.Buffer[Celsius], levels *runtime.Buffer[Level], factor Celsius, offset Celsius) error {
-	return dev.Launch(dcKernelScale, g, []runtime.Arg{ts, levels, runtime.Scalar(factor), runtime.Scalar(offset)}, func(dc_c *runtime.Call) error {
-		dc_s0 := ts.HostSlice()
-		dc_s1 := levels.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Scale", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Scale_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, factor, offset, dc_f)
-			})
-		}
-		return cpu.Run("Scale", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Scale(g, dc_g0, dc_g1, dc_s0, dc_s1, factor, offset, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelScale, g, []runtime.Arg{ts, levels, runtime.Scalar(factor), runtime.Scalar(offset)}, dc_run_Scale)
 }
 
 // LaunchShift launches kernel Shift over the grid g on dev. Buffers stand for
@@ -970,21 +942,11 @@ func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *run
 	case Celsius:
 		xs := any(xs).(*runtime.Buffer[Celsius])
 		delta := any(delta).(Celsius)
-		return dev.Launch(dcKernelShift_Celsius, g, []runtime.Arg{xs, runtime.Scalar(delta)}, func(_ *runtime.Call) error {
-			dc_s0 := xs.HostSlice()
-			return cpu.Run("Shift_Celsius", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Shift_Celsius(g, dc_g0, dc_g1, dc_s0, delta)
-			})
-		})
+		return dev.Launch(dcKernelShift_Celsius, g, []runtime.Arg{xs, runtime.Scalar(delta)}, dc_run_Shift_Celsius)
 	case Fahrenheit:
 		xs := any(xs).(*runtime.Buffer[Fahrenheit])
 		delta := any(delta).(Fahrenheit)
-		return dev.Launch(dcKernelShift_Fahrenheit, g, []runtime.Arg{xs, runtime.Scalar(delta)}, func(_ *runtime.Call) error {
-			dc_s0 := xs.HostSlice()
-			return cpu.Run("Shift_Fahrenheit", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Shift_Fahrenheit(g, dc_g0, dc_g1, dc_s0, delta)
-			})
-		})
+		return dev.Launch(dcKernelShift_Fahrenheit, g, []runtime.Arg{xs, runtime.Scalar(delta)}, dc_run_Shift_Fahrenheit)
 	default:
 		return fmt.Errorf("LaunchShift: no instantiation for type %T", *new(T))
 	}
@@ -1070,6 +1032,28 @@ func dc_cpu_Convert_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in Temps, out []Fahrenh
 	}
 }
 
+// dc_run_Convert runs a launch of kernel Convert on the CPU.
+func dc_run_Convert(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Convert)
+}
+
+// dc_chunk_Convert runs groups [dc_g0, dc_g1) of a launch of kernel Convert on the CPU.
+func dc_chunk_Convert(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := Temps(cpu.SliceArg[Celsius](dc_c, 0))
+	dc_a1 := cpu.SliceArg[Fahrenheit](dc_c, 1)
+	dc_a2 := cpu.SliceArg[Level](dc_c, 2)
+	dc_a3 := Temps(cpu.SliceArg[Celsius](dc_c, 3))
+	dc_a4 := cpu.SliceArg[Count](dc_c, 4)
+	dc_a5 := cpu.SliceArg[Alarm](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[Celsius](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Convert_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_Convert(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+}
+
 // dc_cpu_Scale runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
 func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1118,6 +1102,25 @@ func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level,
 	}
 }
 
+// dc_run_Scale runs a launch of kernel Scale on the CPU.
+func dc_run_Scale(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scale)
+}
+
+// dc_chunk_Scale runs groups [dc_g0, dc_g1) of a launch of kernel Scale on the CPU.
+func dc_chunk_Scale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := Temps(cpu.SliceArg[Celsius](dc_c, 0))
+	dc_a1 := cpu.SliceArg[Level](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[Celsius](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[Celsius](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Scale_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Scale(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Shift_Celsius runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Celsius.
 func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Celsius) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1141,6 +1144,18 @@ func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Ce
 	}
 }
 
+// dc_run_Shift_Celsius runs a launch of kernel Shift_Celsius on the CPU.
+func dc_run_Shift_Celsius(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_Celsius)
+}
+
+// dc_chunk_Shift_Celsius runs groups [dc_g0, dc_g1) of a launch of kernel Shift_Celsius on the CPU.
+func dc_chunk_Shift_Celsius(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Celsius](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[Celsius](dc_c, 1)
+	dc_cpu_Shift_Celsius(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
+}
+
 // dc_cpu_Shift_Fahrenheit runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Fahrenheit.
 func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, delta Fahrenheit) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1162,6 +1177,18 @@ func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, de
 			}
 		}
 	}
+}
+
+// dc_run_Shift_Fahrenheit runs a launch of kernel Shift_Fahrenheit on the CPU.
+func dc_run_Shift_Fahrenheit(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_Fahrenheit)
+}
+
+// dc_chunk_Shift_Fahrenheit runs groups [dc_g0, dc_g1) of a launch of kernel Shift_Fahrenheit on the CPU.
+func dc_chunk_Shift_Fahrenheit(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Fahrenheit](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[Fahrenheit](dc_c, 1)
+	dc_cpu_Shift_Fahrenheit(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
 }
 
 // dc_Celsius_F is device function Celsius_F.

@@ -901,41 +901,14 @@ var dcKernelGrouped = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMutate(dev *runtime.Device, g dc.Grid, s int32, p P, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelMutate, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), xs, out}, func(dc_c *runtime.Call) error {
-		dc_s2 := xs.HostSlice()
-		dc_s3 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Mutate", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Mutate_fast(g, dc_g0, dc_g1, s, p, dc_s2, dc_s3, dc_f)
-			})
-		}
-		return cpu.Run("Mutate", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Mutate(g, dc_g0, dc_g1, s, p, dc_s2, dc_s3, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMutate, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), xs, out}, dc_run_Mutate)
 }
 
 // LaunchGrouped launches kernel Grouped over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGrouped(dev *runtime.Device, g dc.Grid, s int32, p P, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGrouped, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), out}, func(dc_c *runtime.Call) error {
-		dc_s2 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Grouped", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Grouped.Get()
-				dc_cpu_Grouped_fast(g, dc_g0, dc_g1, dc_m, s, p, dc_s2, dc_f)
-				dc_scratch_Grouped.Put(dc_m)
-			})
-		}
-		return cpu.Run("Grouped", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Grouped.Get()
-			dc_cpu_Grouped(g, dc_g0, dc_g1, dc_m, s, p, dc_s2, dc_f)
-			dc_scratch_Grouped.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelGrouped, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), out}, dc_run_Grouped)
 }
 
 // dc_cpu_Mutate runs every thread of groups [dc_g0, dc_g1) of kernel Mutate.
@@ -1027,6 +1000,25 @@ func dc_cpu_Mutate_fast(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Mutate runs a launch of kernel Mutate on the CPU.
+func dc_run_Mutate(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Mutate)
+}
+
+// dc_chunk_Mutate runs groups [dc_g0, dc_g1) of a launch of kernel Mutate on the CPU.
+func dc_chunk_Mutate(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[P](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Mutate_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Mutate(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }
 
@@ -1143,6 +1135,26 @@ func dc_cpu_Grouped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s in
 			}
 		}
 	}
+}
+
+// dc_run_Grouped runs a launch of kernel Grouped on the CPU.
+func dc_run_Grouped(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Grouped)
+}
+
+// dc_chunk_Grouped runs groups [dc_g0, dc_g1) of a launch of kernel Grouped on the CPU.
+func dc_chunk_Grouped(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[P](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Grouped.Get()
+	if dc_c.Fast {
+		dc_cpu_Grouped_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Grouped(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Grouped.Put(dc_m)
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer

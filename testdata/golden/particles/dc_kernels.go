@@ -1184,66 +1184,28 @@ var dcKernelMoments = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStep(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], dt float32, gravity Vec3, box Box) error {
-	return dev.Launch(dcKernelStep, g, []runtime.Arg{ps, runtime.Scalar(dt), runtime.Scalar(gravity), runtime.Scalar(box)}, func(_ *runtime.Call) error {
-		dc_s0 := ps.HostSlice()
-		return cpu.Run("Step", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Step(g, dc_g0, dc_g1, dc_s0, dt, gravity, box)
-		})
-	})
+	return dev.Launch(dcKernelStep, g, []runtime.Arg{ps, runtime.Scalar(dt), runtime.Scalar(gravity), runtime.Scalar(box)}, dc_run_Step)
 }
 
 // LaunchMeasure launches kernel Measure over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMeasure(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], out *runtime.Buffer[Stats]) error {
-	return dev.Launch(dcKernelMeasure, g, []runtime.Arg{ps, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := ps.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Measure", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Measure_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Measure", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Measure(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMeasure, g, []runtime.Arg{ps, out}, dc_run_Measure)
 }
 
 // LaunchRespawn launches kernel Respawn over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRespawn(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], origin Vec3, dir Vec3) error {
-	return dev.Launch(dcKernelRespawn, g, []runtime.Arg{ps, runtime.Scalar(origin), runtime.Scalar(dir)}, func(_ *runtime.Call) error {
-		dc_s0 := ps.HostSlice()
-		return cpu.Run("Respawn", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Respawn(g, dc_g0, dc_g1, dc_s0, origin, dir)
-		})
-	})
+	return dev.Launch(dcKernelRespawn, g, []runtime.Arg{ps, runtime.Scalar(origin), runtime.Scalar(dir)}, dc_run_Respawn)
 }
 
 // LaunchMoments launches kernel Moments over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], moments *runtime.Buffer[Vec3]) error {
-	return dev.Launch(dcKernelMoments, g, []runtime.Arg{ps, moments}, func(dc_c *runtime.Call) error {
-		dc_s0 := ps.HostSlice()
-		dc_s1 := moments.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Moments", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Moments.Get()
-				dc_cpu_Moments_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_Moments.Put(dc_m)
-			})
-		}
-		return cpu.Run("Moments", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Moments.Get()
-			dc_cpu_Moments(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_Moments.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelMoments, g, []runtime.Arg{ps, moments}, dc_run_Moments)
 }
 
 // dc_cpu_Step runs every thread of groups [dc_g0, dc_g1) of kernel Step.
@@ -1287,6 +1249,20 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, dt float32, grav
 			}
 		}
 	}
+}
+
+// dc_run_Step runs a launch of kernel Step on the CPU.
+func dc_run_Step(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Step)
+}
+
+// dc_chunk_Step runs groups [dc_g0, dc_g1) of a launch of kernel Step on the CPU.
+func dc_chunk_Step(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Particle](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[Vec3](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[Box](dc_c, 3)
+	dc_cpu_Step(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3)
 }
 
 // dc_cpu_Measure runs every thread of groups [dc_g0, dc_g1) of kernel Measure.
@@ -1347,6 +1323,23 @@ func dc_cpu_Measure_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, out []St
 	}
 }
 
+// dc_run_Measure runs a launch of kernel Measure on the CPU.
+func dc_run_Measure(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Measure)
+}
+
+// dc_chunk_Measure runs groups [dc_g0, dc_g1) of a launch of kernel Measure on the CPU.
+func dc_chunk_Measure(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Particle](dc_c, 0)
+	dc_a1 := cpu.SliceArg[Stats](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Measure_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Measure(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_Respawn runs every thread of groups [dc_g0, dc_g1) of kernel Respawn.
 func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, dir Vec3) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1372,6 +1365,19 @@ func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, 
 			}
 		}
 	}
+}
+
+// dc_run_Respawn runs a launch of kernel Respawn on the CPU.
+func dc_run_Respawn(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Respawn)
+}
+
+// dc_chunk_Respawn runs groups [dc_g0, dc_g1) of a launch of kernel Respawn on the CPU.
+func dc_chunk_Respawn(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Particle](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[Vec3](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[Vec3](dc_c, 2)
+	dc_cpu_Respawn(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2)
 }
 
 // dc_scratch_Moments holds the working memory of Moments's groups.
@@ -1526,6 +1532,25 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 			}
 		}
 	}
+}
+
+// dc_run_Moments runs a launch of kernel Moments on the CPU.
+func dc_run_Moments(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Moments)
+}
+
+// dc_chunk_Moments runs groups [dc_g0, dc_g1) of a launch of kernel Moments on the CPU.
+func dc_chunk_Moments(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Particle](dc_c, 0)
+	dc_a1 := cpu.SliceArg[Vec3](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Moments.Get()
+	if dc_c.Fast {
+		dc_cpu_Moments_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Moments(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Moments.Put(dc_m)
 }
 
 // dc_Vec3_Add is device function Vec3_Add.

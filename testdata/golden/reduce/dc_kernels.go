@@ -1032,43 +1032,11 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		partial := any(partial).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelReduce_float32, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Reduce_float32", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_Reduce_float32.Get()
-					dc_cpu_Reduce_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-					dc_scratch_Reduce_float32.Put(dc_m)
-				})
-			}
-			return cpu.Run("Reduce_float32", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Reduce_float32.Get()
-				dc_cpu_Reduce_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-				dc_scratch_Reduce_float32.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduce_float32, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, dc_run_Reduce_float32)
 	case float64:
 		in := any(in).(*runtime.Buffer[float64])
 		partial := any(partial).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelReduce_float64, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := partial.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Reduce_float64", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_Reduce_float64.Get()
-					dc_cpu_Reduce_float64_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-					dc_scratch_Reduce_float64.Put(dc_m)
-				})
-			}
-			return cpu.Run("Reduce_float64", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Reduce_float64.Get()
-				dc_cpu_Reduce_float64(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, n, dc_f)
-				dc_scratch_Reduce_float64.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelReduce_float64, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, dc_run_Reduce_float64)
 	default:
 		return fmt.Errorf("LaunchReduce: no instantiation for type %T", *new(T))
 	}
@@ -1225,6 +1193,26 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 	}
 }
 
+// dc_run_Reduce_float32 runs a launch of kernel Reduce_float32 on the CPU.
+func dc_run_Reduce_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Reduce_float32)
+}
+
+// dc_chunk_Reduce_float32 runs groups [dc_g0, dc_g1) of a launch of kernel Reduce_float32 on the CPU.
+func dc_chunk_Reduce_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Reduce_float32.Get()
+	if dc_c.Fast {
+		dc_cpu_Reduce_float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Reduce_float32(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Reduce_float32.Put(dc_m)
+}
+
 // dc_scratch_Reduce_float64 holds the working memory of Reduce_float64's groups.
 var dc_scratch_Reduce_float64 cpu.Scratches
 
@@ -1374,4 +1362,24 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 			}
 		}
 	}
+}
+
+// dc_run_Reduce_float64 runs a launch of kernel Reduce_float64 on the CPU.
+func dc_run_Reduce_float64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Reduce_float64)
+}
+
+// dc_chunk_Reduce_float64 runs groups [dc_g0, dc_g1) of a launch of kernel Reduce_float64 on the CPU.
+func dc_chunk_Reduce_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Reduce_float64.Get()
+	if dc_c.Fast {
+		dc_cpu_Reduce_float64_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Reduce_float64(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Reduce_float64.Put(dc_m)
 }

@@ -1506,61 +1506,21 @@ var dcKernelShared = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRound64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelRound64, g, []runtime.Arg{xs, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Round64", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Round64_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Round64", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Round64(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelRound64, g, []runtime.Arg{xs, out}, dc_run_Round64)
 }
 
 // LaunchRound32 launches kernel Round32 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRound32(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelRound32, g, []runtime.Arg{xs, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := xs.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Round32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Round32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Round32", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Round32(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelRound32, g, []runtime.Arg{xs, out}, dc_run_Round32)
 }
 
 // LaunchShared launches kernel Shared over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelShared, g, []runtime.Arg{is, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := is.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Shared", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Shared.Get()
-				dc_cpu_Shared_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_Shared.Put(dc_m)
-			})
-		}
-		return cpu.Run("Shared", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Shared.Get()
-			dc_cpu_Shared(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_Shared.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelShared, g, []runtime.Arg{is, out}, dc_run_Shared)
 }
 
 // dc_cpu_Round64 runs every thread of groups [dc_g0, dc_g1) of kernel Round64.
@@ -1623,6 +1583,23 @@ func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []flo
 	}
 }
 
+// dc_run_Round64 runs a launch of kernel Round64 on the CPU.
+func dc_run_Round64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Round64)
+}
+
+// dc_chunk_Round64 runs groups [dc_g0, dc_g1) of a launch of kernel Round64 on the CPU.
+func dc_chunk_Round64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float64](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Round64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Round64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
 // dc_cpu_Round32 runs every thread of groups [dc_g0, dc_g1) of kernel Round32.
 func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1678,6 +1655,23 @@ func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []flo
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Round32 runs a launch of kernel Round32 on the CPU.
+func dc_run_Round32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Round32)
+}
+
+// dc_chunk_Round32 runs groups [dc_g0, dc_g1) of a launch of kernel Round32 on the CPU.
+func dc_chunk_Round32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Round32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Round32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -1896,6 +1890,25 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 			}
 		}
 	}
+}
+
+// dc_run_Shared runs a launch of kernel Shared on the CPU.
+func dc_run_Shared(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shared)
+}
+
+// dc_chunk_Shared runs groups [dc_g0, dc_g1) of a launch of kernel Shared on the CPU.
+func dc_chunk_Shared(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[S](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Shared.Get()
+	if dc_c.Fast {
+		dc_cpu_Shared_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Shared(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Shared.Put(dc_m)
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer

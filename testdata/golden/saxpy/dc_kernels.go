@@ -351,33 +351,14 @@ var dcKernelSaxpyStride = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, func(dc_c *runtime.Call) error {
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Saxpy_fast(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-			})
-		}
-		return cpu.Run("Saxpy", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Saxpy(g, dc_g0, dc_g1, a, dc_s1, dc_s2, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
 }
 
 // LaunchSaxpyStride launches kernel SaxpyStride over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpyStride(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelSaxpyStride, g, []runtime.Arg{runtime.Scalar(a), x, y, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("SaxpyStride", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_SaxpyStride(g, dc_g0, dc_g1, a, dc_s1, dc_s2, n, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSaxpyStride, g, []runtime.Arg{runtime.Scalar(a), x, y, runtime.Scalar(n)}, dc_run_SaxpyStride)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
@@ -438,6 +419,24 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 	}
 }
 
+// dc_run_Saxpy runs a launch of kernel Saxpy on the CPU.
+func dc_run_Saxpy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Saxpy)
+}
+
+// dc_chunk_Saxpy runs groups [dc_g0, dc_g1) of a launch of kernel Saxpy on the CPU.
+func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Saxpy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Saxpy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_SaxpyStride runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyStride.
 func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -462,4 +461,19 @@ func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, 
 			}
 		}
 	}
+}
+
+// dc_run_SaxpyStride runs a launch of kernel SaxpyStride on the CPU.
+func dc_run_SaxpyStride(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SaxpyStride)
+}
+
+// dc_chunk_SaxpyStride runs groups [dc_g0, dc_g1) of a launch of kernel SaxpyStride on the CPU.
+func dc_chunk_SaxpyStride(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_SaxpyStride(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 }

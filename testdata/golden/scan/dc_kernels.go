@@ -1744,46 +1744,12 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 		in := any(in).(*runtime.Buffer[int32])
 		out := any(out).(*runtime.Buffer[int32])
 		sums := any(sums).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelScan_int32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := out.HostSlice()
-			dc_s2 := sums.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Scan_int32", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_Scan_int32.Get()
-					dc_cpu_Scan_int32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
-					dc_scratch_Scan_int32.Put(dc_m)
-				})
-			}
-			return cpu.Run("Scan_int32", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Scan_int32.Get()
-				dc_cpu_Scan_int32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
-				dc_scratch_Scan_int32.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelScan_int32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, dc_run_Scan_int32)
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		out := any(out).(*runtime.Buffer[float32])
 		sums := any(sums).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelScan_float32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := in.HostSlice()
-			dc_s1 := out.HostSlice()
-			dc_s2 := sums.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("Scan_float32", g, func(dc_g0, dc_g1 int) {
-					dc_m := dc_scratch_Scan_float32.Get()
-					dc_cpu_Scan_float32_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
-					dc_scratch_Scan_float32.Put(dc_m)
-				})
-			}
-			return cpu.Run("Scan_float32", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Scan_float32.Get()
-				dc_cpu_Scan_float32(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_s2, n, dc_f)
-				dc_scratch_Scan_float32.Put(dc_m)
-			})
-		})
+		return dev.Launch(dcKernelScan_float32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, dc_run_Scan_float32)
 	default:
 		return fmt.Errorf("LaunchScan: no instantiation for type %T", *new(T))
 	}
@@ -1797,35 +1763,11 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 	case int32:
 		out := any(out).(*runtime.Buffer[int32])
 		offsets := any(offsets).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelAddOffsets_int32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := out.HostSlice()
-			dc_s1 := offsets.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("AddOffsets_int32", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_AddOffsets_int32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
-				})
-			}
-			return cpu.Run("AddOffsets_int32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_AddOffsets_int32(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelAddOffsets_int32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, dc_run_AddOffsets_int32)
 	case float32:
 		out := any(out).(*runtime.Buffer[float32])
 		offsets := any(offsets).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelAddOffsets_float32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-			dc_s0 := out.HostSlice()
-			dc_s1 := offsets.HostSlice()
-			dc_f := cpu.NewFaults(dc_c)
-			if dc_c.Fast {
-				return cpu.Run("AddOffsets_float32", g, func(dc_g0, dc_g1 int) {
-					dc_cpu_AddOffsets_float32_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
-				})
-			}
-			return cpu.Run("AddOffsets_float32", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_AddOffsets_float32(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
-			})
-		})
+		return dev.Launch(dcKernelAddOffsets_float32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, dc_run_AddOffsets_float32)
 	default:
 		return fmt.Errorf("LaunchAddOffsets: no instantiation for type %T", *new(T))
 	}
@@ -2016,6 +1958,27 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 	}
 }
 
+// dc_run_Scan_int32 runs a launch of kernel Scan_int32 on the CPU.
+func dc_run_Scan_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scan_int32)
+}
+
+// dc_chunk_Scan_int32 runs groups [dc_g0, dc_g1) of a launch of kernel Scan_int32 on the CPU.
+func dc_chunk_Scan_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Scan_int32.Get()
+	if dc_c.Fast {
+		dc_cpu_Scan_int32_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Scan_int32(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Scan_int32.Put(dc_m)
+}
+
 // dc_scratch_Scan_float32 holds the working memory of Scan_float32's groups.
 var dc_scratch_Scan_float32 cpu.Scratches
 
@@ -2201,6 +2164,27 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 	}
 }
 
+// dc_run_Scan_float32 runs a launch of kernel Scan_float32 on the CPU.
+func dc_run_Scan_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scan_float32)
+}
+
+// dc_chunk_Scan_float32 runs groups [dc_g0, dc_g1) of a launch of kernel Scan_float32 on the CPU.
+func dc_chunk_Scan_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Scan_float32.Get()
+	if dc_c.Fast {
+		dc_cpu_Scan_float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Scan_float32(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Scan_float32.Put(dc_m)
+}
+
 // dc_cpu_AddOffsets_int32 runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_int32.
 func dc_cpu_AddOffsets_int32(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offsets []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2259,6 +2243,24 @@ func dc_cpu_AddOffsets_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, o
 	}
 }
 
+// dc_run_AddOffsets_int32 runs a launch of kernel AddOffsets_int32 on the CPU.
+func dc_run_AddOffsets_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AddOffsets_int32)
+}
+
+// dc_chunk_AddOffsets_int32 runs groups [dc_g0, dc_g1) of a launch of kernel AddOffsets_int32 on the CPU.
+func dc_chunk_AddOffsets_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AddOffsets_int32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_AddOffsets_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
 // dc_cpu_AddOffsets_float32 runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_float32.
 func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2314,5 +2316,23 @@ func dc_cpu_AddOffsets_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float3
 				}
 			}
 		}
+	}
+}
+
+// dc_run_AddOffsets_float32 runs a launch of kernel AddOffsets_float32 on the CPU.
+func dc_run_AddOffsets_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AddOffsets_float32)
+}
+
+// dc_chunk_AddOffsets_float32 runs groups [dc_g0, dc_g1) of a launch of kernel AddOffsets_float32 on the CPU.
+func dc_chunk_AddOffsets_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AddOffsets_float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_AddOffsets_float32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }

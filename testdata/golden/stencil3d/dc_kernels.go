@@ -1128,37 +1128,14 @@ var dcKernelGeometry = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil7(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int, c0 float32, c1 float32) error {
-	return dev.Launch(dcKernelStencil7, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz), runtime.Scalar(c0), runtime.Scalar(c1)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Stencil7", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Stencil7_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, c0, c1, dc_f)
-			})
-		}
-		return cpu.Run("Stencil7", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Stencil7(g, dc_g0, dc_g1, dc_s0, dc_s1, nx, ny, nz, c0, c1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelStencil7, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz), runtime.Scalar(c0), runtime.Scalar(c1)}, dc_run_Stencil7)
 }
 
 // LaunchGeometry launches kernel Geometry over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGeometry, g, []runtime.Arg{out}, func(dc_c *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Geometry", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Geometry_fast(g, dc_g0, dc_g1, dc_s0, dc_f)
-			})
-		}
-		return cpu.Run("Geometry", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Geometry(g, dc_g0, dc_g1, dc_s0, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelGeometry, g, []runtime.Arg{out}, dc_run_Geometry)
 }
 
 // dc_cpu_Stencil7 runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.
@@ -1234,6 +1211,28 @@ func dc_cpu_Stencil7_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []fl
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Stencil7 runs a launch of kernel Stencil7 on the CPU.
+func dc_run_Stencil7(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Stencil7)
+}
+
+// dc_chunk_Stencil7 runs groups [dc_g0, dc_g1) of a launch of kernel Stencil7 on the CPU.
+func dc_chunk_Stencil7(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[float32](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Stencil7_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_Stencil7(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
 	}
 }
 
@@ -1328,5 +1327,21 @@ func dc_cpu_Geometry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Geometry runs a launch of kernel Geometry on the CPU.
+func dc_run_Geometry(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Geometry)
+}
+
+// dc_chunk_Geometry runs groups [dc_g0, dc_g1) of a launch of kernel Geometry on the CPU.
+func dc_chunk_Geometry(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Geometry_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_f)
+	} else {
+		dc_cpu_Geometry(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_f)
 	}
 }

@@ -922,42 +922,14 @@ var dcKernelCountCells = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchLits(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], ts *runtime.Buffer[Two]) error {
-	return dev.Launch(dcKernelLits, g, []runtime.Arg{out, ts}, func(dc_c *runtime.Call) error {
-		dc_s0 := out.HostSlice()
-		dc_s1 := ts.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Lits", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Lits_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Lits", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Lits(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelLits, g, []runtime.Arg{out, ts}, dc_run_Lits)
 }
 
 // LaunchCountCells launches kernel CountCells over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell], xs *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelCountCells, g, []runtime.Arg{cells, xs}, func(dc_c *runtime.Call) error {
-		dc_s0 := cells.HostSlice()
-		dc_s1 := xs.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("CountCells", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_CountCells.Get()
-				dc_cpu_CountCells_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-				dc_scratch_CountCells.Put(dc_m)
-			})
-		}
-		return cpu.Run("CountCells", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_CountCells.Get()
-			dc_cpu_CountCells(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, dc_f)
-			dc_scratch_CountCells.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelCountCells, g, []runtime.Arg{cells, xs}, dc_run_CountCells)
 }
 
 // dc_cpu_Lits runs every thread of groups [dc_g0, dc_g1) of kernel Lits.
@@ -1033,6 +1005,23 @@ func dc_cpu_Lits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, ts []Two, d
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Lits runs a launch of kernel Lits on the CPU.
+func dc_run_Lits(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Lits)
+}
+
+// dc_chunk_Lits runs groups [dc_g0, dc_g1) of a launch of kernel Lits on the CPU.
+func dc_chunk_Lits(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[Two](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Lits_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Lits(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -1177,6 +1166,25 @@ func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 			}
 		}
 	}
+}
+
+// dc_run_CountCells runs a launch of kernel CountCells on the CPU.
+func dc_run_CountCells(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CountCells)
+}
+
+// dc_chunk_CountCells runs groups [dc_g0, dc_g1) of a launch of kernel CountCells on the CPU.
+func dc_chunk_CountCells(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[Cell](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_CountCells.Get()
+	if dc_c.Fast {
+		dc_cpu_CountCells_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_CountCells(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_CountCells.Put(dc_m)
 }
 
 // dc_sum is device function sum.

@@ -667,48 +667,21 @@ var dcKernelWindow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatVec(dev *runtime.Device, g dc.Grid, m *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{m, x, y, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := m.HostSlice()
-		dc_s1 := x.HostSlice()
-		dc_s2 := y.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("MatVec", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_MatVec(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_s2, n, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{m, x, y, runtime.Scalar(n)}, dc_run_MatVec)
 }
 
 // LaunchRowScale launches kernel RowScale over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRowScale(dev *runtime.Device, g dc.Grid, m *runtime.Buffer[float32], out *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelRowScale, g, []runtime.Arg{m, out, runtime.Scalar(n)}, func(dc_c *runtime.Call) error {
-		dc_s0 := m.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.Run("RowScale", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_RowScale(g, dc_g0, dc_g1, dc_s0, dc_s1, n, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelRowScale, g, []runtime.Arg{m, out, runtime.Scalar(n)}, dc_run_RowScale)
 }
 
 // LaunchWindow launches kernel Window over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchWindow(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], w int) error {
-	return dev.Launch(dcKernelWindow, g, []runtime.Arg{in, out, runtime.Scalar(w)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Window", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Window_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, dc_f)
-			})
-		}
-		return cpu.Run("Window", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Window(g, dc_g0, dc_g1, dc_s0, dc_s1, w, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelWindow, g, []runtime.Arg{in, out, runtime.Scalar(w)}, dc_run_Window)
 }
 
 // dc_cpu_MatVec runs every thread of groups [dc_g0, dc_g1) of kernel MatVec.
@@ -734,6 +707,21 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, x []float32, y [
 			}
 		}
 	}
+}
+
+// dc_run_MatVec runs a launch of kernel MatVec on the CPU.
+func dc_run_MatVec(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatVec)
+}
+
+// dc_chunk_MatVec runs groups [dc_g0, dc_g1) of a launch of kernel MatVec on the CPU.
+func dc_chunk_MatVec(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_MatVec(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 }
 
 // dc_cpu_RowScale runs every thread of groups [dc_g0, dc_g1) of kernel RowScale.
@@ -764,6 +752,20 @@ func dc_cpu_RowScale(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, out []float32,
 			}
 		}
 	}
+}
+
+// dc_run_RowScale runs a launch of kernel RowScale on the CPU.
+func dc_run_RowScale(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_RowScale)
+}
+
+// dc_chunk_RowScale runs groups [dc_g0, dc_g1) of a launch of kernel RowScale on the CPU.
+func dc_chunk_RowScale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_RowScale(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
 // dc_cpu_Window runs every thread of groups [dc_g0, dc_g1) of kernel Window.
@@ -827,6 +829,24 @@ func dc_cpu_Window_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32,
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Window runs a launch of kernel Window on the CPU.
+func dc_run_Window(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Window)
+}
+
+// dc_chunk_Window runs groups [dc_g0, dc_g1) of a launch of kernel Window on the CPU.
+func dc_chunk_Window(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Window_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Window(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
 

@@ -986,57 +986,21 @@ var dcKernelDigits = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlur3(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelBlur3, g, []runtime.Arg{in, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Blur3", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Blur3_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Blur3", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Blur3(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelBlur3, g, []runtime.Arg{in, out}, dc_run_Blur3)
 }
 
 // LaunchSobel launches kernel Sobel over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSobel(dev *runtime.Device, g dc.Grid, img *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelSobel, g, []runtime.Arg{img, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := img.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Sobel", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Sobel_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-			})
-		}
-		return cpu.Run("Sobel", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Sobel(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelSobel, g, []runtime.Arg{img, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Sobel)
 }
 
 // LaunchDigits launches kernel Digits over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelDigits, g, []runtime.Arg{in, out}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Digits", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_Digits_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.Run("Digits", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_Digits(g, dc_g0, dc_g1, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelDigits, g, []runtime.Arg{in, out}, dc_run_Digits)
 }
 
 // dc_cpu_Blur3 runs every thread of groups [dc_g0, dc_g1) of kernel Blur3.
@@ -1098,6 +1062,23 @@ func dc_cpu_Blur3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Blur3 runs a launch of kernel Blur3 on the CPU.
+func dc_run_Blur3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Blur3)
+}
+
+// dc_chunk_Blur3 runs groups [dc_g0, dc_g1) of a launch of kernel Blur3 on the CPU.
+func dc_chunk_Blur3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Blur3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Blur3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }
 
@@ -1183,6 +1164,25 @@ func dc_cpu_Sobel_fast(dc_g dc.Grid, dc_g0, dc_g1 int, img []float32, out []floa
 	}
 }
 
+// dc_run_Sobel runs a launch of kernel Sobel on the CPU.
+func dc_run_Sobel(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Sobel)
+}
+
+// dc_chunk_Sobel runs groups [dc_g0, dc_g1) of a launch of kernel Sobel on the CPU.
+func dc_chunk_Sobel(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Sobel_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Sobel(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
 // dc_cpu_Digits runs every thread of groups [dc_g0, dc_g1) of kernel Digits.
 func dc_cpu_Digits(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1240,5 +1240,22 @@ func dc_cpu_Digits_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []uint32, out []int32
 				}
 			}
 		}
+	}
+}
+
+// dc_run_Digits runs a launch of kernel Digits on the CPU.
+func dc_run_Digits(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Digits)
+}
+
+// dc_chunk_Digits runs groups [dc_g0, dc_g1) of a launch of kernel Digits on the CPU.
+func dc_chunk_Digits(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Digits_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Digits(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

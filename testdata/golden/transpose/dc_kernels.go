@@ -707,42 +707,14 @@ var dcKernelTransposeInt = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelTranspose, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("Transpose", g, func(dc_g0, dc_g1 int) {
-				dc_m := dc_scratch_Transpose.Get()
-				dc_cpu_Transpose_fast(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
-				dc_scratch_Transpose.Put(dc_m)
-			})
-		}
-		return cpu.Run("Transpose", g, func(dc_g0, dc_g1 int) {
-			dc_m := dc_scratch_Transpose.Get()
-			dc_cpu_Transpose(g, dc_g0, dc_g1, dc_m, dc_s0, dc_s1, w, h, dc_f)
-			dc_scratch_Transpose.Put(dc_m)
-		})
-	})
+	return dev.Launch(dcKernelTranspose, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Transpose)
 }
 
 // LaunchTransposeInt launches kernel TransposeInt over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], w int, h int) error {
-	return dev.Launch(dcKernelTransposeInt, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.Run("TransposeInt", g, func(dc_g0, dc_g1 int) {
-				dc_cpu_TransposeInt_fast(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-			})
-		}
-		return cpu.Run("TransposeInt", g, func(dc_g0, dc_g1 int) {
-			dc_cpu_TransposeInt(g, dc_g0, dc_g1, dc_s0, dc_s1, w, h, dc_f)
-		})
-	})
+	return dev.Launch(dcKernelTransposeInt, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_TransposeInt)
 }
 
 // dc_scratch_Transpose holds the working memory of Transpose's groups.
@@ -870,6 +842,27 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	}
 }
 
+// dc_run_Transpose runs a launch of kernel Transpose on the CPU.
+func dc_run_Transpose(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Transpose)
+}
+
+// dc_chunk_Transpose runs groups [dc_g0, dc_g1) of a launch of kernel Transpose on the CPU.
+func dc_chunk_Transpose(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Transpose.Get()
+	if dc_c.Fast {
+		dc_cpu_Transpose_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Transpose(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Transpose.Put(dc_m)
+}
+
 // dc_cpu_TransposeInt runs every thread of groups [dc_g0, dc_g1) of kernel TransposeInt.
 func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -921,5 +914,24 @@ func dc_cpu_TransposeInt_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []
 				}
 			}
 		}
+	}
+}
+
+// dc_run_TransposeInt runs a launch of kernel TransposeInt on the CPU.
+func dc_run_TransposeInt(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_TransposeInt)
+}
+
+// dc_chunk_TransposeInt runs groups [dc_g0, dc_g1) of a launch of kernel TransposeInt on the CPU.
+func dc_chunk_TransposeInt(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_TransposeInt_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_TransposeInt(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 }

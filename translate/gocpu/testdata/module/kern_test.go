@@ -11,7 +11,7 @@ import (
 
 // The tests run each kernel twice on the same inputs: as Go under
 // dc.Emulate, and through Device.Launch on the CPU backend with the
-// function gocpu printed (dc_run_K, which calls dc_cpu_K), and compare
+// function gocpu printed (dc_launch_K, which calls dc_cpu_K), and compare
 // every output.
 
 // arg is a launch argument and its parameter description.
@@ -122,8 +122,45 @@ func TestSaxpy(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { Saxpy(th, 1.5, x, y) })
 		xb, xa := buffer(t, dev, x)
 		yb, ya := buffer(t, dev, y0)
-		launch(t, dev, "Saxpy", g, dc_run_Saxpy(g, 1.5, xb, yb), scalar(float32(1.5)), xa, ya)
+		launch(t, dev, "Saxpy", g, dc_launch_Saxpy(g, 1.5, xb, yb), scalar(float32(1.5)), xa, ya)
 		same(t, fmt.Sprint("y ", g), y, read(t, yb))
+	}
+}
+
+// TestAccum launches Accum with x and y different buffers, and with one
+// buffer passed as both: the runtime then launches the aliased entry
+// point, whose body reads x[i] again after each update of y[i].
+func TestAccum(t *testing.T) {
+	dev := open(t)
+	const n = 5000
+	x0 := floats(n, func(i int) float32 { return float32(i%13) * 0.25 })
+	y0 := floats(n, func(i int) float32 { return 1 / float32(i+1) })
+	k := &runtime.Kernel{
+		Name:    "Accum",
+		Aliased: "Accum_aliased",
+		Params: []runtime.Param{
+			{Name: "x", Kind: runtime.BufferParam, Size: 4},
+			{Name: "y", Kind: runtime.BufferParam, Size: 4, Written: true},
+			{Name: "n", Kind: runtime.ScalarParam, Size: 8},
+		},
+	}
+	for _, g := range grids1D(n) {
+		y := clone(y0)
+		emulate(t, g, func(th dc.Thread) { Accum(th, x0, y, 5) })
+		xb, _ := buffer(t, dev, x0)
+		yb, _ := buffer(t, dev, y0)
+		if err := dev.Launch(k, g, []runtime.Arg{xb, yb, runtime.Scalar(5)}, dc_launch_Accum(g, xb, yb, 5)); err != nil {
+			t.Fatal(err)
+		}
+		same(t, fmt.Sprint("y ", g), y, read(t, yb))
+
+		y = clone(y0)
+		emulate(t, g, func(th dc.Thread) { Accum(th, y, y, 5) })
+		yb, _ = buffer(t, dev, y0)
+		if err := dev.Launch(k, g, []runtime.Arg{yb, yb, runtime.Scalar(5)}, dc_launch_Accum(g, yb, yb, 5)); err != nil {
+			t.Fatal(err)
+		}
+		same(t, fmt.Sprint("aliased y ", g), y, read(t, yb))
 	}
 }
 
@@ -141,7 +178,7 @@ func TestScale2D(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { Scale2D(th, w, h, in, out) })
 		ib, ia := buffer(t, dev, in)
 		ob, oa := buffer(t, dev, make([]float32, w*h))
-		launch(t, dev, "Scale2D", g, dc_run_Scale2D(g, w, h, ib, ob), scalar(w), scalar(h), ia, oa)
+		launch(t, dev, "Scale2D", g, dc_launch_Scale2D(g, w, h, ib, ob), scalar(w), scalar(h), ia, oa)
 		same(t, fmt.Sprint("out ", g), out, read(t, ob))
 	}
 }
@@ -154,7 +191,7 @@ func TestBlockSum(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { BlockSum(th, in, out) })
 		ib, ia := buffer(t, dev, in)
 		ob, oa := buffer(t, dev, make([]float32, 256))
-		launch(t, dev, "BlockSum", g, dc_run_BlockSum(g, ib, ob), ia, oa)
+		launch(t, dev, "BlockSum", g, dc_launch_BlockSum(g, ib, ob), ia, oa)
 		same(t, fmt.Sprint("out ", g), out, read(t, ob))
 	}
 }
@@ -171,7 +208,7 @@ func TestClassify(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { Classify(th, xs, out) })
 		xb, xa := buffer(t, dev, xs)
 		ob, oa := buffer(t, dev, make([]int32, n))
-		launch(t, dev, "Classify", g, dc_run_Classify(g, xb, ob), xa, oa)
+		launch(t, dev, "Classify", g, dc_launch_Classify(g, xb, ob), xa, oa)
 		same(t, fmt.Sprint("out ", g), out, read(t, ob))
 	}
 }
@@ -191,7 +228,7 @@ func TestHistogram(t *testing.T) {
 		hb, ha := buffer(t, dev, []int32{-1 << 31, 1<<31 - 1})
 		fb, fa := buffer(t, dev, make([]float32, 1))
 		lb, la := buffer(t, dev, make([]int32, 3))
-		launch(t, dev, "Histogram", g, dc_run_Histogram(g, xb, bb, hb, fb, lb), xa, ba, ha, fa, la)
+		launch(t, dev, "Histogram", g, dc_launch_Histogram(g, xb, bb, hb, fb, lb), xa, ba, ha, fa, la)
 		same(t, fmt.Sprint("bins ", g), bins, read(t, bb))
 		same(t, fmt.Sprint("hi ", g), hi, read(t, hb))
 		same(t, fmt.Sprint("fsum ", g), fsum, read(t, fb))
@@ -219,7 +256,7 @@ func TestStructs(t *testing.T) {
 		pb, pa := buffer(t, dev, []Point(pts))
 		cb, ca := buffer(t, dev, temps)
 		ob, oa := buffer(t, dev, make([]float32, n))
-		launch(t, dev, "Structs", g, dc_run_Structs(g, pb, cb, ob), pa, ca, oa)
+		launch(t, dev, "Structs", g, dc_launch_Structs(g, pb, cb, ob), pa, ca, oa)
 		same(t, fmt.Sprint("pts ", g), p, read(t, pb))
 		same(t, fmt.Sprint("temps ", g), c, read(t, cb))
 		same(t, fmt.Sprint("out ", g), out, read(t, ob))
@@ -235,7 +272,7 @@ func TestConsts(t *testing.T) {
 		db, da := buffer(t, dev, make([]float64, 4))
 		ib, ia := buffer(t, dev, make([]int64, 7))
 		ub, ua := buffer(t, dev, make([]uint64, 4))
-		launch(t, dev, "Consts", g, dc_run_Consts(g, 5, fb, db, ib, ub), scalar(uint(5)), fa, da, ia, ua)
+		launch(t, dev, "Consts", g, dc_launch_Consts(g, 5, fb, db, ib, ub), scalar(uint(5)), fa, da, ia, ua)
 		same(t, "fs", fs, read(t, fb))
 		same(t, "ds", ds, read(t, db))
 		same(t, "is", is, read(t, ib))
@@ -260,7 +297,7 @@ func TestMath(t *testing.T) {
 		ab, aa := buffer(t, dev, make([]float32, n))
 		bb, ba := buffer(t, dev, make([]float64, n))
 		cb, ca := buffer(t, dev, make([]uint32, n))
-		launch(t, dev, "Math", g, dc_run_Math(g, xb, db, ab, bb, cb), xa, da, aa, ba, ca)
+		launch(t, dev, "Math", g, dc_launch_Math(g, xb, db, ab, bb, cb), xa, da, aa, ba, ca)
 		same(t, "xs", x, read(t, xb))
 		same(t, "out32", o32, read(t, ab))
 		same(t, "out64", o64, read(t, bb))
@@ -275,7 +312,7 @@ func TestFill3D(t *testing.T) {
 		out := make([]float32, nx*ny*nz)
 		emulate(t, g, func(th dc.Thread) { Fill3D(th, nx, ny, nz, out) })
 		ob, oa := buffer(t, dev, make([]float32, nx*ny*nz))
-		launch(t, dev, "Fill3D", g, dc_run_Fill3D(g, nx, ny, nz, ob), scalar(nx), scalar(ny), scalar(nz), oa)
+		launch(t, dev, "Fill3D", g, dc_launch_Fill3D(g, nx, ny, nz, ob), scalar(nx), scalar(ny), scalar(nz), oa)
 		same(t, fmt.Sprint("out ", g), out, read(t, ob))
 	}
 }

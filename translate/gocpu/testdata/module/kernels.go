@@ -16,6 +16,15 @@ func Saxpy(t dc.Thread, a float32, x, y []float32) {
 	}
 }
 
+//dc:kernel
+func Accum(t dc.Thread, x, y []float32, n int) {
+	if i := t.GlobalX(); i < len(y) {
+		for p := 0; p < n; p++ {
+			y[i] += x[i] * float32(p+1)
+		}
+	}
+}
+
 func rowOf(t dc.Thread, w int) int { return t.GlobalY()*w + t.GlobalX() }
 
 //dc:kernel
