@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: deps build generate check-generated demo test bench gpu-check
+.PHONY: deps build generate check-generated demo test test-simd bench gpu-check
 
 # deps installs NVRTC and the CUDA driver library (Debian's libcuda1, which
 # loads without a GPU) into ${DC_DEPS_DIR:-$HOME/.cache/dc} (no root
@@ -41,6 +41,18 @@ test:
 	$(GO) vet ./... ./testdata/golden/...
 	$(MAKE) --no-print-directory check-generated
 	$(GO) test ./... ./testdata/golden/...
+
+# test-simd builds with GOEXPERIMENT=simd and compares the SIMD bodies of
+# the elementwise float32 kernels (dc_kernels_simd.go) bit for bit with
+# their scalar CPU bodies and dc.Emulate, and runs the golden cases that
+# have SIMD bodies end to end. Plain `go test` does not compile these
+# tests: they need the experiment, whose first build recompiles the
+# standard library (over a minute), so make test leaves them out.
+SIMD_PACKAGES = ./kernels ./internal/cpubench ./testdata/golden/saxpy ./testdata/golden/faults
+test-simd:
+	GOEXPERIMENT=simd $(GO) vet $(SIMD_PACKAGES)
+	GOEXPERIMENT=simd $(GO) test -v -run SIMD ./kernels ./internal/cpubench
+	GOEXPERIMENT=simd $(GO) test $(SIMD_PACKAGES)
 
 # bench prints the performance report (times and ratios measured in one run).
 bench:

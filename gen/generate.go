@@ -24,8 +24,9 @@ const (
 )
 
 // Generate translates the kernels of one package and returns the files to
-// write: the Go file (launchers, CPU fallback, device sources) and the
-// device sources named in emit. A package without kernels gives no files.
+// write: the Go file (launchers, CPU fallback, device sources), the files
+// of SIMD bodies and their stubs when a kernel has one (SIMDFile,
+// NoSIMDFile) and the device sources named in emit. A package without kernels gives no files.
 func Generate(p *Package, emit []string) ([]File, error) {
 	prog, err := translate.Translate(p.Input)
 	if err != nil {
@@ -49,6 +50,15 @@ func Generate(p *Package, emit []string) ([]File, error) {
 		return nil, err
 	}
 	files := []File{{Path: filepath.Join(p.Dir, GoFile), Content: goSrc}}
+	simdSrc, stubSrc, err := SIMDSources(p, prog)
+	if err != nil {
+		return nil, err
+	}
+	if simdSrc != nil {
+		files = append(files,
+			File{Path: filepath.Join(p.Dir, SIMDFile), Content: simdSrc},
+			File{Path: filepath.Join(p.Dir, NoSIMDFile), Content: stubSrc})
+	}
 	base := strings.TrimSuffix(GoFile, ".go")
 	for _, e := range emit {
 		var text string

@@ -32,7 +32,8 @@ func Add(t dc.Thread, x, y []float32) {
 
 // TestRunWritesOnlyChanges runs the generator three times over a module
 // with a kernel package and a package without kernels: the first run
-// writes the Go file and the CUDA and OpenCL sources, the second writes nothing and
+// writes the Go file, the files of SIMD bodies and stubs (Add qualifies) and the CUDA
+// and OpenCL sources, the second writes nothing and
 // leaves the files untouched, and a third run after deleting them writes
 // the same bytes again. The generated package must pass go vet.
 func TestRunWritesOnlyChanges(t *testing.T) {
@@ -45,7 +46,9 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 	goFile := filepath.Join(dir, "k", gen.GoFile)
 	cuFile := filepath.Join(dir, "k", "dc_kernels.cu")
 	clFile := filepath.Join(dir, "k", "dc_kernels.cl")
-	files := []string{goFile, cuFile, clFile}
+	simdFile := filepath.Join(dir, "k", gen.SIMDFile)
+	stubFile := filepath.Join(dir, "k", gen.NoSIMDFile)
+	files := []string{goFile, simdFile, stubFile, cuFile, clFile}
 
 	written, err := gen.Run(cfg)
 	if err != nil {
@@ -113,6 +116,61 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 
 	if out, ok := goCmd(t, dir, "vet", "./..."); !ok {
 		t.Errorf("go vet of the generated package failed:\n%s", out)
+	}
+}
+
+// TestRunSIMDFile checks that the files of SIMD bodies and stubs exist exactly while
+// a kernel of the package qualifies: a run after the only qualifying
+// kernel stops qualifying removes them, and one that finds a hand-written
+// file of that name leaves it alone.
+func TestRunSIMDFile(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, map[string]string{"k/k.go": addSrc})
+	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}}
+	goFile := filepath.Join(dir, "k", gen.GoFile)
+	simdFile := filepath.Join(dir, "k", gen.SIMDFile)
+	stubFile := filepath.Join(dir, "k", gen.NoSIMDFile)
+	written, err := gen.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{goFile, simdFile, stubFile}, written); diff != "" {
+		t.Fatalf("first run: written files mismatch (-want +got):\n%s", diff)
+	}
+	src := readFile(t, simdFile)
+	if !strings.HasPrefix(src, gen.Header+"\n//go:build goexperiment.simd && amd64\n") {
+		t.Errorf("%s does not start with the header and the build constraint:\n%.200s", simdFile, src)
+	}
+	if out, ok := goCmd(t, dir, "vet", "./..."); !ok {
+		t.Errorf("go vet of the generated package failed:\n%s", out)
+	}
+
+	// min does not qualify: the file goes.
+	writeFile(t, filepath.Join(dir, "k", "k.go"), strings.Replace(addSrc, "y[i] += x[i]", "y[i] = min(y[i], x[i])", 1))
+	written, err = gen.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{goFile, simdFile, stubFile}, written); diff != "" {
+		t.Errorf("second run: written files mismatch (-want +got):\n%s", diff)
+	}
+	for _, f := range []string{simdFile, stubFile} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stat %s: got %v, want it removed", f, err)
+		}
+	}
+	if strings.Contains(readFile(t, goFile), "dc_simd") {
+		t.Errorf("%s still refers to a SIMD body", goFile)
+	}
+
+	// A file of that name written by hand stays.
+	hand := "package k\n"
+	writeFile(t, simdFile, hand)
+	if _, err := gen.Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, simdFile); got != hand {
+		t.Errorf("a hand-written %s was changed to:\n%s", gen.SIMDFile, got)
 	}
 }
 

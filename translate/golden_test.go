@@ -79,8 +79,25 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(files) != 3 {
-				t.Fatalf("generated %d files, want the Go file, the CUDA and the OpenCL source", len(files))
+			want := 3
+			if hasSIMD(files) {
+				want += 2
+			} else {
+				for _, name := range []string{gen.SIMDFile, gen.NoSIMDFile} {
+					path := filepath.Join(p.Dir, name)
+					if _, err := os.Stat(path); err != nil {
+						continue
+					}
+					// No kernel has a SIMD body any more: the file must go.
+					if !*update {
+						t.Errorf("%s is stale: no kernel of the case has a SIMD body (run go test ./translate/... -update)", path)
+					} else if err := os.Remove(path); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if len(files) != want {
+				t.Fatalf("generated %d files, want the Go file, the CUDA and the OpenCL source, and the SIMD file and its stubs where a kernel has a SIMD body", len(files))
 			}
 			again, err := gen.Generate(p, []string{"cuda", "opencl"})
 			if err != nil {
@@ -106,6 +123,16 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasSIMD reports whether files include the file of SIMD bodies.
+func hasSIMD(files []gen.File) bool {
+	for _, f := range files {
+		if filepath.Base(f.Path) == gen.SIMDFile {
+			return true
+		}
+	}
+	return false
 }
 
 // nvrtcOrSkip loads the real NVRTC, skipping (or failing where

@@ -60,6 +60,38 @@ func BlackScholesSerial(price, strike, years []float32, rate, vol float32, call,
 	}
 }
 
+// Quadratic solves a[i]x² + b[i]x + c[i] = 0 for every i: r1 and r2 get
+// the roots (-b ± √(b²-4ac)) / 2a, each refined by one Newton step, NaN
+// where the roots are not real. It is elementwise and uses only + - * /
+// and Sqrt, so a build with GOEXPERIMENT=simd runs it with vectors. Launch
+// with dc.Grid1D(len(r1)).
+//
+//dc:kernel
+func Quadratic(t dc.Thread, a, b, c, r1, r2 []float32) {
+	if i := t.GlobalX(); i < len(r1) {
+		ai, bi, ci := a[i], b[i], c[i]
+		d := dc.Sqrt(bi*bi - 4*ai*ci)
+		x1 := (-bi + d) / (2 * ai)
+		x2 := (-bi - d) / (2 * ai)
+		x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+		x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+		r1[i], r2[i] = x1, x2
+	}
+}
+
+// QuadraticSerial is Quadratic as a serial Go loop.
+func QuadraticSerial(a, b, c, r1, r2 []float32) {
+	for i := range r1 {
+		ai, bi, ci := a[i], b[i], c[i]
+		d := dc.Sqrt(bi*bi - 4*ai*ci)
+		x1 := (-bi + d) / (2 * ai)
+		x2 := (-bi - d) / (2 * ai)
+		x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+		x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+		r1[i], r2[i] = x1, x2
+	}
+}
+
 // Stencil computes the 5-point average of in's interior points into out,
 // for a w×h row-major grid; the border of out is left alone. Launch with
 // dc.Grid2D(w, h).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/cpubench"
+	"github.com/dotcompute/dc/internal/kerneltest"
 	dcrt "github.com/dotcompute/dc/runtime"
 )
 
@@ -237,4 +238,24 @@ func TestNBody(t *testing.T) {
 	// the tolerance allows for a compiler that fuses multiply-adds in one
 	// and not the other.
 	equal(t, "acc", read(t, acc), want, 1e-5)
+}
+
+// TestQuadratic compares Quadratic on the CPU backend with
+// QuadraticSerial: both are the same float32 Go arithmetic, so the results
+// must be identical (NaN where the roots are not real).
+func TestQuadratic(t *testing.T) {
+	dev := openCPU(t)
+	for _, n := range []int{1, 100, 4099} {
+		a := kerneltest.Special32(1, n, -2, 2)
+		b := kerneltest.Rand32(2, n, -10, 10)
+		c := kerneltest.Special32(3, n, -2, 2)
+		r1, r2 := buffer(t, dev, make([]float32, n)), buffer(t, dev, make([]float32, n))
+		if err := cpubench.LaunchQuadratic(dev, dc.Grid1D(n), buffer(t, dev, a), buffer(t, dev, b), buffer(t, dev, c), r1, r2); err != nil {
+			t.Fatal(err)
+		}
+		w1, w2 := make([]float32, n), make([]float32, n)
+		cpubench.QuadraticSerial(a, b, c, w1, w2)
+		kerneltest.Same32(t, "r1", read(t, r1), w1)
+		kerneltest.Same32(t, "r2", read(t, r2), w2)
+	}
 }

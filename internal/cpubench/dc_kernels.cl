@@ -92,19 +92,19 @@ dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, floa
 	return (dc_ret_blackScholes){s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 294 "cpubench.go"
+#line 326 "cpubench.go"
 dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dx = qx - px;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dy = qy - py;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dz = qz - pz;
-#line 296 "cpubench.go"
+#line 328 "cpubench.go"
 	float inv = 1.0f / sqrt(dx * dx + dy * dy + dz * dz + 0.01f);
-#line 297 "cpubench.go"
+#line 329 "cpubench.go"
 	float s = m * inv * inv * inv;
-#line 298 "cpubench.go"
+#line 330 "cpubench.go"
 	return (dc_ret_nbodyPull){ax + dx * s, ay + dy * s, az + dz * s};
 }
 
@@ -188,7 +188,151 @@ __kernel void BlackScholes_aliased_fast(__global const float* price, long price_
 	}
 }
 
-#line 68 "cpubench.go"
+#line 70 "cpubench.go"
+__kernel void Quadratic(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 100 "cpubench.go"
 __kernel void Stencil(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -197,40 +341,40 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -239,40 +383,40 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -281,25 +425,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -307,25 +451,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -334,25 +478,25 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -360,49 +504,49 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -411,55 +555,55 @@ __kernel void MatVec(__global const float* restrict a, long a_len, __global cons
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_fast(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_aliased(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -468,31 +612,31 @@ __kernel void MatVec_aliased(__global const float* a, long a_len, __global const
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_aliased_fast(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -503,48 +647,48 @@ __kernel void Stencil3D(__global const float* restrict in, long in_len, __global
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -555,48 +699,48 @@ __kernel void Stencil3D_aliased(__global const float* in, long in_len, __global 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -606,114 +750,114 @@ __kernel void BlockScan(__global const int* restrict in, long in_len, __global i
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (uint)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((uint)sh[l] + (uint)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long)get_group_id(0)] = sh[l];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -723,114 +867,114 @@ __kernel void BlockScan_aliased(__global const int* in, long in_len, __global in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (uint)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((uint)sh[l] + (uint)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long)get_group_id(0)] = sh[l];
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -841,65 +985,65 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomic_add(&hist[l], sh[l]);
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_aliased(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -910,65 +1054,65 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomic_add(&hist[l], sh[l]);
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -995,104 +1139,104 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	__global float (*dc_p23);
 	int dc_b24 = 0;
 	__global float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1100,83 +1244,83 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long)(4UL * (ulong)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long)(4UL * (ulong)i + 1UL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long)(4UL * (ulong)i + 2UL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long)(4UL * (ulong)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_aliased(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1203,104 +1347,104 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	__global float (*dc_p23);
 	int dc_b24 = 0;
 	__global float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1308,78 +1452,78 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long)(4UL * (ulong)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long)(4UL * (ulong)i + 1UL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long)(4UL * (ulong)i + 2UL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long)(4UL * (ulong)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }

@@ -96,19 +96,19 @@ __device__ dc_ret_blackScholes blackScholes(float s, float x, float years, float
 	return dc_ret_blackScholes{s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 294 "cpubench.go"
+#line 326 "cpubench.go"
 __device__ dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dx = qx - px;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dy = qy - py;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dz = qz - pz;
-#line 296 "cpubench.go"
+#line 328 "cpubench.go"
 	float inv = 1.0f / sqrtf(dx * dx + dy * dy + dz * dz + 0.01f);
-#line 297 "cpubench.go"
+#line 329 "cpubench.go"
 	float s = m * inv * inv * inv;
-#line 298 "cpubench.go"
+#line 330 "cpubench.go"
 	return dc_ret_nbodyPull{ax + dx * s, ay + dy * s, az + dz * s};
 }
 
@@ -192,7 +192,151 @@ extern "C" __global__ void BlackScholes_aliased_fast(const float* price, long lo
 	}
 }
 
-#line 68 "cpubench.go"
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -201,40 +345,40 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -243,40 +387,40 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -285,25 +429,25 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -311,25 +455,25 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -338,25 +482,25 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -364,49 +508,49 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -415,55 +559,55 @@ extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, 
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -472,31 +616,31 @@ extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_aliased_fast(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -507,48 +651,48 @@ extern "C" __global__ void Stencil3D(const float* __restrict__ in, long long in_
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -559,48 +703,48 @@ extern "C" __global__ void Stencil3D_aliased(const float* in, long long in_len, 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -610,114 +754,114 @@ extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_le
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (unsigned int)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long long)blockIdx.x] = sh[l];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -727,114 +871,114 @@ extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (unsigned int)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long long)blockIdx.x] = sh[l];
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -845,65 +989,65 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomicAdd(&hist[l], sh[l]);
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -914,65 +1058,65 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomicAdd(&hist[l], sh[l]);
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -999,104 +1143,104 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	float (*dc_p23);
 	int dc_b24 = 0;
 	float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1104,83 +1248,83 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long long)(4ULL * (unsigned long long)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1207,104 +1351,104 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	float (*dc_p23);
 	int dc_b24 = 0;
 	float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1312,78 +1456,78 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long long)(4ULL * (unsigned long long)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
 	}
 }

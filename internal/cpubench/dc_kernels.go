@@ -38,82 +38,64 @@ var dcModule = &runtime.Module{
 			Line: 21,
 		},
 		{
-			Col:  3,
+			Col:  17,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
 			Line: 72,
+		},
+		{
+			Col:  23,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 72,
+		},
+		{
+			Col:  29,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 72,
+		},
+		{
+			Col:  10,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 78,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 104,
 		},
 		{
 			Col:  19,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 72,
+			Line: 104,
 		},
 		{
 			Col:  27,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 72,
+			Line: 104,
 		},
 		{
 			Col:  37,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 72,
+			Line: 104,
 		},
 		{
 			Col:  47,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 72,
+			Line: 104,
 		},
 		{
 			Col:  57,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 72,
-		},
-		{
-			Col:  3,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 95,
-		},
-		{
-			Col:  4,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 97,
-		},
-		{
-			Col:  4,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 97,
-		},
-		{
-			Col:  16,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 97,
-		},
-		{
-			Col:  27,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 97,
-		},
-		{
-			Col:  9,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 125,
-		},
-		{
-			Col:  20,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 125,
+			Line: 104,
 		},
 		{
 			Col:  3,
@@ -122,232 +104,274 @@ var dcModule = &runtime.Module{
 			Line: 127,
 		},
 		{
-			Col:  3,
+			Col:  4,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  12,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  22,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  32,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  43,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  54,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  64,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  76,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  2,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 189,
-		},
-		{
-			Col:  10,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 194,
-		},
-		{
-			Col:  3,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 197,
-		},
-		{
-			Col:  3,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 197,
-		},
-		{
-			Col:  12,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 201,
-		},
-		{
-			Col:  22,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 204,
-		},
-		{
-			Col:  2,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 235,
-		},
-		{
-			Col:  20,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 238,
-		},
-		{
-			Col:  17,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 238,
-		},
-		{
-			Col:  5,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 241,
-		},
-		{
-			Col:  17,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 242,
-		},
-		{
-			Col:  26,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 242,
-		},
-		{
-			Col:  16,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 274,
-		},
-		{
-			Col:  26,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 274,
-		},
-		{
-			Col:  38,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 274,
+			Line: 129,
 		},
 		{
 			Col:  4,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 279,
-		},
-		{
-			Col:  53,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 279,
+			Line: 129,
 		},
 		{
 			Col:  16,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 279,
+			Line: 129,
 		},
 		{
-			Col:  63,
+			Col:  27,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 279,
+			Line: 129,
 		},
 		{
-			Col:  28,
+			Col:  9,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 279,
+			Line: 157,
 		},
 		{
-			Col:  75,
+			Col:  20,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 279,
-		},
-		{
-			Col:  40,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 279,
-		},
-		{
-			Col:  87,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 279,
-		},
-		{
-			Col:  39,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 283,
-		},
-		{
-			Col:  51,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 283,
-		},
-		{
-			Col:  63,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 283,
-		},
-		{
-			Col:  75,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 283,
+			Line: 157,
 		},
 		{
 			Col:  3,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 288,
+			Line: 159,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  12,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  22,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  32,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  43,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  54,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  64,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  76,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  2,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  10,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 226,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 229,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 229,
+		},
+		{
+			Col:  12,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 233,
+		},
+		{
+			Col:  22,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 236,
+		},
+		{
+			Col:  2,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 267,
+		},
+		{
+			Col:  20,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 270,
+		},
+		{
+			Col:  17,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 270,
+		},
+		{
+			Col:  5,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 273,
+		},
+		{
+			Col:  17,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 274,
+		},
+		{
+			Col:  26,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 274,
+		},
+		{
+			Col:  16,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 306,
+		},
+		{
+			Col:  26,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 306,
+		},
+		{
+			Col:  38,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 306,
+		},
+		{
+			Col:  4,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  53,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  16,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  63,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  28,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  75,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  40,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  87,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  39,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 315,
+		},
+		{
+			Col:  51,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 315,
+		},
+		{
+			Col:  63,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 315,
+		},
+		{
+			Col:  75,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 315,
+		},
+		{
+			Col:  3,
+			File: "cpubench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 320,
 		},
 		{
 			Col:  13,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 288,
+			Line: 320,
 		},
 		{
 			Col:  25,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 288,
+			Line: 320,
 		},
 	},
 	OpenCL:  dcOpenCL,
@@ -453,19 +477,19 @@ __device__ dc_ret_blackScholes blackScholes(float s, float x, float years, float
 	return dc_ret_blackScholes{s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 294 "cpubench.go"
+#line 326 "cpubench.go"
 __device__ dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dx = qx - px;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dy = qy - py;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dz = qz - pz;
-#line 296 "cpubench.go"
+#line 328 "cpubench.go"
 	float inv = 1.0f / sqrtf(dx * dx + dy * dy + dz * dz + 0.01f);
-#line 297 "cpubench.go"
+#line 329 "cpubench.go"
 	float s = m * inv * inv * inv;
-#line 298 "cpubench.go"
+#line 330 "cpubench.go"
 	return dc_ret_nbodyPull{ax + dx * s, ay + dy * s, az + dz * s};
 }
 
@@ -549,7 +573,151 @@ extern "C" __global__ void BlackScholes_aliased_fast(const float* price, long lo
 	}
 }
 
-#line 68 "cpubench.go"
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, const float* __restrict__ c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_aliased(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+extern "C" __global__ void Quadratic_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, const float* c, long long c_len, float* r1, long long r1_len, float* r2, long long r2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrtf(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -558,40 +726,40 @@ extern "C" __global__ void Stencil(const float* __restrict__ in, long long in_le
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -600,40 +768,40 @@ extern "C" __global__ void Stencil_aliased(const float* in, long long in_len, fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 extern "C" __global__ void Stencil_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)w - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)h - 1ULL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long long c = (long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)w)] + in[(long long)((unsigned long long)c + (unsigned long long)w)]);
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -642,25 +810,25 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -668,25 +836,25 @@ extern "C" __global__ void GEMM(const float* __restrict__ a, long long a_len, co
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -695,25 +863,25 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -721,49 +889,49 @@ extern "C" __global__ void GEMM_aliased(const float* a, long long a_len, const f
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 extern "C" __global__ void GEMM_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long m, long long n, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long long p = 0LL; p < k; p = (long long)((unsigned long long)p + 1ULL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)k + (unsigned long long)p)] * b[(long long)((unsigned long long)p * (unsigned long long)n + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -772,55 +940,55 @@ extern "C" __global__ void MatVec(const float* __restrict__ a, long long a_len, 
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -829,31 +997,31 @@ extern "C" __global__ void MatVec_aliased(const float* a, long long a_len, const
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 extern "C" __global__ void MatVec_aliased_fast(const float* a, long long a_len, const float* x, long long x_len, float* y, long long y_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long long j = 0LL; j < tmp; j = (long long)((unsigned long long)j + 1ULL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -864,48 +1032,48 @@ extern "C" __global__ void Stencil3D(const float* __restrict__ in, long long in_
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_aliased(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -916,48 +1084,48 @@ extern "C" __global__ void Stencil3D_aliased(const float* in, long long in_len, 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)c - 1ULL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long long)((unsigned long long)c + 1ULL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)c - (unsigned long long)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long long)((unsigned long long)c + (unsigned long long)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 extern "C" __global__ void Stencil3D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long nx, long long ny, long long nz, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long long z = ((long long)blockIdx.z * (long long)blockDim.z + (long long)threadIdx.z);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1LL && x < (long long)((unsigned long long)nx - 1ULL) && y >= 1LL && y < (long long)((unsigned long long)ny - 1ULL) && z >= 1LL && z < (long long)((unsigned long long)nz - 1ULL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long long p = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long long c = (long long)((unsigned long long)z * (unsigned long long)p + (unsigned long long)y * (unsigned long long)nx + (unsigned long long)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long long)((unsigned long long)c - 1ULL)] + in[(long long)((unsigned long long)c + 1ULL)] + in[(long long)((unsigned long long)c - (unsigned long long)nx)] + in[(long long)((unsigned long long)c + (unsigned long long)nx)] + in[(long long)((unsigned long long)c - (unsigned long long)p)] + in[(long long)((unsigned long long)c + (unsigned long long)p)] - 6.0f * in[c];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -967,114 +1135,114 @@ extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_le
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (unsigned int)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long long)blockIdx.x] = sh[l];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1084,114 +1252,114 @@ extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (unsigned int)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (unsigned int)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long long)blockIdx.x] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__shared__ int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	__syncthreads();
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long long s = 1LL; s < 256LL; s = (long long)((unsigned long long)s * 2ULL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		__syncthreads();
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((unsigned int)sh[l] + (unsigned int)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		__syncthreads();
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255LL && (long long)blockIdx.x < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long long)blockIdx.x] = sh[l];
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1202,65 +1370,65 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomicAdd(&hist[l], sh[l]);
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1271,65 +1439,65 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__shared__ int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	__syncthreads();
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	__syncthreads();
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomicAdd(&hist[l], sh[l]);
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1356,104 +1524,104 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	float (*dc_p23);
 	int dc_b24 = 0;
 	float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1461,83 +1629,83 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long long)(4ULL * (unsigned long long)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1564,104 +1732,104 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	float (*dc_p23);
 	int dc_b24 = 0;
 	float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1669,78 +1837,78 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long long l = (long long)threadIdx.x;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long long)(4ULL * (unsigned long long)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long long)(4ULL * (unsigned long long)i + 1ULL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long long)(4ULL * (unsigned long long)i + 2ULL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long long base = 0LL; base < n; base = (long long)((unsigned long long)base + 256ULL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long long j = (long long)((unsigned long long)base + (unsigned long long)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long long)(4ULL * (unsigned long long)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long long)(4ULL * (unsigned long long)j + 1ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long long)(4ULL * (unsigned long long)j + 2ULL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long long)(4ULL * (unsigned long long)j + 3ULL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		__syncthreads();
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		__syncthreads();
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 1ULL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long long)(3ULL * (unsigned long long)i + 2ULL)] = az;
 	}
 }
@@ -1841,19 +2009,19 @@ dc_ret_blackScholes blackScholes(float s, float x, float years, float rate, floa
 	return (dc_ret_blackScholes){s * c1 - e * c2, e * (1.0f - c2) - s * (1.0f - c1)};
 }
 
-#line 294 "cpubench.go"
+#line 326 "cpubench.go"
 dc_ret_nbodyPull nbodyPull(float px, float py, float pz, float qx, float qy, float qz, float m, float ax, float ay, float az) {
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dx = qx - px;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dy = qy - py;
-#line 295 "cpubench.go"
+#line 327 "cpubench.go"
 	float dz = qz - pz;
-#line 296 "cpubench.go"
+#line 328 "cpubench.go"
 	float inv = 1.0f / sqrt(dx * dx + dy * dy + dz * dz + 0.01f);
-#line 297 "cpubench.go"
+#line 329 "cpubench.go"
 	float s = m * inv * inv * inv;
-#line 298 "cpubench.go"
+#line 330 "cpubench.go"
 	return (dc_ret_nbodyPull){ax + dx * s, ay + dy * s, az + dz * s};
 }
 
@@ -1937,7 +2105,151 @@ __kernel void BlackScholes_aliased_fast(__global const float* price, long price_
 	}
 }
 
-#line 68 "cpubench.go"
+#line 70 "cpubench.go"
+__kernel void Quadratic(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global const float* restrict c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = dc_sel_f32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 72 "cpubench.go"
+			float bi = dc_sel_f32((dc_b2 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2);
+#line 72 "cpubench.go"
+			float ci = dc_sel_f32((dc_b3 = 0, c[dc_ix(i, c_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			dc_b4 = 0;
+			dc_p5 = &r2[dc_ix(i, r2_len, dc_fault, dc_tag, 7, &dc_b4)];
+			float dc_t1 = x2;
+			if (!dc_b4) {
+				*dc_p5 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 70 "cpubench.go"
+__kernel void Quadratic_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global const float* c, long c_len, __global float* r1, long r1_len, __global float* r2, long r2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	{
+#line 71 "cpubench.go"
+		long i = (long)get_global_id(0);
+#line 71 "cpubench.go"
+		if (i < r1_len) {
+#line 72 "cpubench.go"
+			float ai = a[i];
+#line 72 "cpubench.go"
+			float bi = b[i];
+#line 72 "cpubench.go"
+			float ci = c[i];
+#line 73 "cpubench.go"
+			float d = sqrt(bi * bi - 4.0f * ai * ci);
+#line 74 "cpubench.go"
+			float x1 = (-bi + d) / (2.0f * ai);
+#line 75 "cpubench.go"
+			float x2 = (-bi - d) / (2.0f * ai);
+#line 76 "cpubench.go"
+			x1 = x1 - (ai * x1 * x1 + bi * x1 + ci) / (2.0f * ai * x1 + bi);
+#line 77 "cpubench.go"
+			x2 = x2 - (ai * x2 * x2 + bi * x2 + ci) / (2.0f * ai * x2 + bi);
+#line 78 "cpubench.go"
+			r1[i] = x1;
+#line 78 "cpubench.go"
+			r2[i] = x2;
+		}
+	}
+}
+
+#line 100 "cpubench.go"
 __kernel void Stencil(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1946,40 +2258,40 @@ __kernel void Stencil(__global const float* restrict in, long in_len, __global f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1988,40 +2300,40 @@ __kernel void Stencil_aliased(__global const float* in, long in_len, __global fl
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 4, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 5, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 6, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 7, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7));
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 8, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 11, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c - (ulong)w), in_len, dc_fault, dc_tag, 12, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c + (ulong)w), in_len, dc_fault, dc_tag, 13, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 68 "cpubench.go"
+#line 100 "cpubench.go"
 __kernel void Stencil_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 69 "cpubench.go"
+#line 101 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 70 "cpubench.go"
+#line 102 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)w - 1UL) && y >= 1L && y < (long)((ulong)h - 1UL)) {
-#line 71 "cpubench.go"
+#line 103 "cpubench.go"
 		long c = (long)((ulong)y * (ulong)w + (ulong)x);
-#line 72 "cpubench.go"
+#line 104 "cpubench.go"
 		out[c] = 0.2f * (in[c] + in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)w)] + in[(long)((ulong)c + (ulong)w)]);
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2030,25 +2342,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2056,25 +2368,25 @@ __kernel void GEMM(__global const float* restrict a, long a_len, __global const 
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2083,25 +2395,25 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b1)];
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 12, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 13, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 14, &dc_b7)]), &dc_b7);
+			dc_p4 = &c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, c[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), c_len, dc_fault, dc_tag, 16, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)k + (ulong)p), a_len, dc_fault, dc_tag, 17, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)p * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 18, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2109,49 +2421,49 @@ __kernel void GEMM_aliased(__global const float* a, long a_len, __global const f
 	}
 }
 
-#line 92 "cpubench.go"
+#line 124 "cpubench.go"
 __kernel void GEMM_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long m, long n, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long i = (long)get_global_id(1);
-#line 93 "cpubench.go"
+#line 125 "cpubench.go"
 	long j = (long)get_global_id(0);
-#line 94 "cpubench.go"
+#line 126 "cpubench.go"
 	if (i < m && j < n) {
-#line 95 "cpubench.go"
+#line 127 "cpubench.go"
 		c[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.0f;
-#line 96 "cpubench.go"
+#line 128 "cpubench.go"
 		for (long p = 0L; p < k; p = (long)((ulong)p + 1UL)) {
-#line 97 "cpubench.go"
+#line 129 "cpubench.go"
 			c[(long)((ulong)i * (ulong)n + (ulong)j)] = c[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)k + (ulong)p)] * b[(long)((ulong)p * (ulong)n + (ulong)j)];
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -2160,55 +2472,55 @@ __kernel void MatVec(__global const float* restrict a, long a_len, __global cons
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_fast(__global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_aliased(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
-					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 157 "cpubench.go"
+					s = s + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 20, &dc_b2)]), &dc_b2);
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 17, &dc_b3)];
+			dc_p4 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 21, &dc_b3)];
 			float dc_t1 = s;
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -2217,31 +2529,31 @@ __kernel void MatVec_aliased(__global const float* a, long a_len, __global const
 	}
 }
 
-#line 121 "cpubench.go"
+#line 153 "cpubench.go"
 __kernel void MatVec_aliased_fast(__global const float* a, long a_len, __global const float* x, long x_len, __global float* y, long y_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		long i = (long)get_global_id(0);
-#line 122 "cpubench.go"
+#line 154 "cpubench.go"
 		if (i < m) {
-#line 123 "cpubench.go"
+#line 155 "cpubench.go"
 			float s = 0.0f;
 			{
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				long tmp = n;
-#line 124 "cpubench.go"
+#line 156 "cpubench.go"
 				for (long j = 0L; j < tmp; j = (long)((ulong)j + 1UL)) {
-#line 125 "cpubench.go"
+#line 157 "cpubench.go"
 					s = s + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 				}
 			}
-#line 127 "cpubench.go"
+#line 159 "cpubench.go"
 			y[i] = s;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2252,48 +2564,48 @@ __kernel void Stencil3D(__global const float* restrict in, long in_len, __global
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2304,48 +2616,48 @@ __kernel void Stencil3D_aliased(__global const float* in, long in_len, __global 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int dc_b9 = 0;
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 18, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 20, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 21, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 22, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 25, &dc_b9)]), &dc_b9);
+		dc_p2 = &out[dc_ix(c, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)c - 1UL), in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, in[dc_ix((long)((ulong)c + 1UL), in_len, dc_fault, dc_tag, 24, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, in[dc_ix((long)((ulong)c - (ulong)nx), in_len, dc_fault, dc_tag, 25, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, in[dc_ix((long)((ulong)c + (ulong)nx), in_len, dc_fault, dc_tag, 26, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)c - (ulong)p), in_len, dc_fault, dc_tag, 27, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, in[dc_ix((long)((ulong)c + (ulong)p), in_len, dc_fault, dc_tag, 28, &dc_b8)]), &dc_b8) - 6.0f * dc_sel_f32((dc_b9 = 0, in[dc_ix(c, in_len, dc_fault, dc_tag, 29, &dc_b9)]), &dc_b9);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 150 "cpubench.go"
+#line 182 "cpubench.go"
 __kernel void Stencil3D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long nx, long ny, long nz, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long x = (long)get_global_id(0);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long y = (long)get_global_id(1);
-#line 151 "cpubench.go"
+#line 183 "cpubench.go"
 	long z = (long)get_global_id(2);
-#line 152 "cpubench.go"
+#line 184 "cpubench.go"
 	if (x >= 1L && x < (long)((ulong)nx - 1UL) && y >= 1L && y < (long)((ulong)ny - 1UL) && z >= 1L && z < (long)((ulong)nz - 1UL)) {
-#line 153 "cpubench.go"
+#line 185 "cpubench.go"
 		long p = (long)((ulong)nx * (ulong)ny);
-#line 154 "cpubench.go"
+#line 186 "cpubench.go"
 		long c = (long)((ulong)z * (ulong)p + (ulong)y * (ulong)nx + (ulong)x);
-#line 155 "cpubench.go"
+#line 187 "cpubench.go"
 		out[c] = in[(long)((ulong)c - 1UL)] + in[(long)((ulong)c + 1UL)] + in[(long)((ulong)c - (ulong)nx)] + in[(long)((ulong)c + (ulong)nx)] + in[(long)((ulong)c - (ulong)p)] + in[(long)((ulong)c + (ulong)p)] - 6.0f * in[c];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2355,114 +2667,114 @@ __kernel void BlockScan(__global const int* restrict in, long in_len, __global i
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (uint)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((uint)sh[l] + (uint)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long)get_group_id(0)] = sh[l];
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2472,114 +2784,114 @@ __kernel void BlockScan_aliased(__global const int* in, long in_len, __global in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 26, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		dc_b4 = 0;
-		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b4)];
-		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + (uint)add);
+		dc_p5 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b4)];
+		int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 33, &dc_b6)]), &dc_b6) + (uint)add);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
-		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7);
+#line 233 "cpubench.go"
+		out[i] = dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
-		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+#line 236 "cpubench.go"
+		sums[(long)get_group_id(0)] = dc_sel_i32((dc_b8 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b8)]), &dc_b8);
 	}
 }
 
-#line 182 "cpubench.go"
+#line 214 "cpubench.go"
 __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int sh0[256];
-#line 183 "cpubench.go"
+#line 215 "cpubench.go"
 	__local int* sh = sh0;
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 184 "cpubench.go"
+#line 216 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 185 "cpubench.go"
+#line 217 "cpubench.go"
 	int v = 0;
-#line 186 "cpubench.go"
+#line 218 "cpubench.go"
 	if (i < in_len) {
-#line 187 "cpubench.go"
+#line 219 "cpubench.go"
 		v = in[i];
 	}
-#line 189 "cpubench.go"
+#line 221 "cpubench.go"
 	sh[l] = v;
-#line 190 "cpubench.go"
+#line 222 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 191 "cpubench.go"
+#line 223 "cpubench.go"
 	for (long s = 1L; s < 256L; s = (long)((ulong)s * 2UL)) {
-#line 192 "cpubench.go"
+#line 224 "cpubench.go"
 		int add = 0;
-#line 193 "cpubench.go"
+#line 225 "cpubench.go"
 		if (l >= s) {
-#line 194 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 226 "cpubench.go"
+			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
 		}
-#line 196 "cpubench.go"
+#line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 197 "cpubench.go"
+#line 229 "cpubench.go"
 		sh[l] = (int)((uint)sh[l] + (uint)add);
-#line 198 "cpubench.go"
+#line 230 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 200 "cpubench.go"
+#line 232 "cpubench.go"
 	if (i < out_len) {
-#line 201 "cpubench.go"
+#line 233 "cpubench.go"
 		out[i] = sh[l];
 	}
-#line 203 "cpubench.go"
+#line 235 "cpubench.go"
 	if (l == 255L && (long)get_group_id(0) < sums_len) {
-#line 204 "cpubench.go"
+#line 236 "cpubench.go"
 		sums[(long)get_group_id(0)] = sh[l];
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2590,65 +2902,65 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomic_add(&hist[l], sh[l]);
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_aliased(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2659,65 +2971,65 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 32, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 256, dc_fault, dc_tag, 36, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 34, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+#line 270 "cpubench.go"
+		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) != 0) {
-#line 242 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 36, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7)));
+#line 273 "cpubench.go"
+	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+#line 274 "cpubench.go"
+		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
 	}
 }
 
-#line 232 "cpubench.go"
+#line 264 "cpubench.go"
 __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int sh1[256];
-#line 233 "cpubench.go"
+#line 265 "cpubench.go"
 	__local int* sh = sh1;
-#line 234 "cpubench.go"
+#line 266 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 235 "cpubench.go"
+#line 267 "cpubench.go"
 	sh[l] = 0;
-#line 236 "cpubench.go"
+#line 268 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 237 "cpubench.go"
+#line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
-#line 238 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 34, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 270 "cpubench.go"
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 240 "cpubench.go"
+#line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 241 "cpubench.go"
+#line 273 "cpubench.go"
 	if (sh[l] != 0) {
-#line 242 "cpubench.go"
+#line 274 "cpubench.go"
 		atomic_add(&hist[l], sh[l]);
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2744,104 +3056,104 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	__global float (*dc_p23);
 	int dc_b24 = 0;
 	__global float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -2849,83 +3161,83 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long)(4UL * (ulong)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long)(4UL * (ulong)i + 1UL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long)(4UL * (ulong)i + 2UL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long)(4UL * (ulong)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_aliased(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2952,104 +3264,104 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	__global float (*dc_p23);
 	int dc_b24 = 0;
 	__global float (*dc_p25);
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
-#line 274 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 39, &dc_b2)]), &dc_b2);
-#line 274 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 40, &dc_b3)]), &dc_b3);
+#line 306 "cpubench.go"
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 306 "cpubench.go"
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 306 "cpubench.go"
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 46, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 48, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b19)][3]), &dc_b19), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 54, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 55, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -3057,78 +3369,78 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	}
 }
 
-#line 269 "cpubench.go"
+#line 301 "cpubench.go"
 __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float sh2[256][4];
-#line 270 "cpubench.go"
+#line 302 "cpubench.go"
 	__local float (*tile)[4] = sh2;
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long i = (long)get_global_id(0);
-#line 271 "cpubench.go"
+#line 303 "cpubench.go"
 	long l = (long)get_local_id(0);
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float px = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float py = 0.0f;
-#line 272 "cpubench.go"
+#line 304 "cpubench.go"
 	float pz = 0.0f;
-#line 273 "cpubench.go"
+#line 305 "cpubench.go"
 	if (i < n) {
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		px = pos[(long)(4UL * (ulong)i)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		py = pos[(long)(4UL * (ulong)i + 1UL)];
-#line 274 "cpubench.go"
+#line 306 "cpubench.go"
 		pz = pos[(long)(4UL * (ulong)i + 2UL)];
 	}
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ax = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float ay = 0.0f;
-#line 276 "cpubench.go"
+#line 308 "cpubench.go"
 	float az = 0.0f;
-#line 277 "cpubench.go"
+#line 309 "cpubench.go"
 	for (long base = 0L; base < n; base = (long)((ulong)base + 256UL)) {
 		{
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			long j = (long)((ulong)base + (ulong)l);
-#line 278 "cpubench.go"
+#line 310 "cpubench.go"
 			if (j < n) {
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][0] = pos[(long)(4UL * (ulong)j)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][1] = pos[(long)(4UL * (ulong)j + 1UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][2] = pos[(long)(4UL * (ulong)j + 2UL)];
-#line 279 "cpubench.go"
+#line 311 "cpubench.go"
 				tile[l][3] = pos[(long)(4UL * (ulong)j + 3UL)];
 			}
 		}
-#line 281 "cpubench.go"
+#line 313 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 282 "cpubench.go"
+#line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
-#line 283 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 49, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 50, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b4)][3]), &dc_b4), ax, ay, az);
+#line 315 "cpubench.go"
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
 		}
-#line 285 "cpubench.go"
+#line 317 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 287 "cpubench.go"
+#line 319 "cpubench.go"
 	if (i < n) {
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i)] = ax;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 1UL)] = ay;
-#line 288 "cpubench.go"
+#line 320 "cpubench.go"
 		acc[(long)(3UL * (ulong)i + 2UL)] = az;
 	}
 }
@@ -3173,6 +3485,42 @@ var dcKernelBlackScholes = &runtime.Kernel{
 	}, {
 		Kind:    runtime.BufferParam,
 		Name:    "put",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+var dcKernelQuadratic = &runtime.Kernel{
+	Aliased: "Quadratic_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Quadratic",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "c",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "r1",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "r2",
 		Size:    4,
 		Written: true,
 	}},
@@ -3437,6 +3785,13 @@ func LaunchBlackScholes(dev *runtime.Device, g dc.Grid, price *runtime.Buffer[fl
 	return dev.Launch(dcKernelBlackScholes, g, []runtime.Arg{price, strike, years, runtime.Scalar(rate), runtime.Scalar(vol), call, put}, dc_run_BlackScholes)
 }
 
+// LaunchQuadratic launches kernel Quadratic over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchQuadratic(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], r1 *runtime.Buffer[float32], r2 *runtime.Buffer[float32]) error {
+	return dev.Launch(dcKernelQuadratic, g, []runtime.Arg{a, b, c, r1, r2}, dc_run_Quadratic)
+}
+
 // LaunchStencil launches kernel Stencil over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -3558,6 +3913,102 @@ func dc_chunk_BlackScholes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Quadratic runs every thread of groups [dc_g0, dc_g1) of kernel Quadratic.
+func dc_cpu_Quadratic(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
+		return
+	}
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							ai := (*cpu.Index(dc_f, 4, a, int(i), dc_x, dc_y, dc_z))
+							bi := (*cpu.Index(dc_f, 5, b, int(i), dc_x, dc_y, dc_z))
+							ci := (*cpu.Index(dc_f, 6, c, int(i), dc_x, dc_y, dc_z))
+							d := dc.Sqrt(bi*bi - 4*ai*ci)
+							x1 := (-bi + d) / (2 * ai)
+							x2 := (-bi - d) / (2 * ai)
+							x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+							x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+							r1[i] = x1
+							(*cpu.Index(dc_f, 7, r2, int(i), dc_x, dc_y, dc_z)) = x2
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Quadratic_fast runs every thread of groups [dc_g0, dc_g1) of kernel Quadratic.
+func dc_cpu_Quadratic_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Quadratic(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(r1)), a, b, c, r1, r2) {
+		return
+	}
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							ai := a[i]
+							bi := b[i]
+							ci := c[i]
+							d := dc.Sqrt(bi*bi - 4*ai*ci)
+							x1 := (-bi + d) / (2 * ai)
+							x2 := (-bi - d) / (2 * ai)
+							x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+							x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+							r1[i] = x1
+							r2[i] = x2
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Quadratic runs a launch of kernel Quadratic on the CPU.
+func dc_run_Quadratic(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Quadratic)
+}
+
+// dc_chunk_Quadratic runs groups [dc_g0, dc_g1) of a launch of kernel Quadratic on the CPU.
+func dc_chunk_Quadratic(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Quadratic_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_Quadratic(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
 // dc_cpu_Stencil runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
 func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3578,7 +4029,7 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 						y := dc_y
 						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
 							c := y*w + x
-							(*cpu.Index(dc_f, 4, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 5, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 7, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 8, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 9, in, int(c+w), dc_x, dc_y, dc_z)))
+							(*cpu.Index(dc_f, 8, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 9, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 12, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, in, int(c+w), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -3640,9 +4091,9 @@ func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32,
 	i := dc_y
 	j := dc_x
 	if i < m && j < n {
-		(*cpu.Index(dc_f, 10, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 14, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
 		for p := 0; p < k; p++ {
-			(*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 14, b, int(p*n+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 16, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 17, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 18, b, int(p*n+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -3786,10 +4237,10 @@ func dc_cpu_MatVec_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float3
 		{
 			tmp := n
 			for j := 0; j < tmp; j++ {
-				s += (*cpu.Index(dc_f, 15, a, int(i*n+j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 16, x, int(j), dc_x, dc_y, dc_z))
+				s += (*cpu.Index(dc_f, 19, a, int(i*n+j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 20, x, int(j), dc_x, dc_y, dc_z))
 			}
 		}
-		(*cpu.Index(dc_f, 17, y, int(i), dc_x, dc_y, dc_z)) = s
+		(*cpu.Index(dc_f, 21, y, int(i), dc_x, dc_y, dc_z)) = s
 	}
 }
 
@@ -3896,7 +4347,7 @@ func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float3
 						if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
 							p := nx * ny
 							c := z*p + y*nx + x
-							(*cpu.Index(dc_f, 18, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 20, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 21, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 22, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 23, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 25, in, int(c), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 22, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 25, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 26, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 27, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 28, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 29, in, int(c), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -3989,7 +4440,7 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 						if i < len(in) {
 							v = in[i]
 						}
-						(*cpu.Index(dc_f, 26, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 					}
 				}
 			}
@@ -4009,7 +4460,7 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 							l_2 := dc_lx
 							dc_lv_add = 0
 							if l_2 >= s {
-								dc_lv_add = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 							}
 							dc_pt_add[dc_tid] = dc_lv_add
 						}
@@ -4028,7 +4479,7 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_3 := dc_sh0
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
 						}
 					}
 				}
@@ -4046,10 +4497,10 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 						i_2 := dc_x
 						l_4 := dc_lx
 						if i_2 < len(out) {
-							out[i_2] = (*cpu.Index(dc_f, 30, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+							out[i_2] = (*cpu.Index(dc_f, 34, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
 						}
 						if l_4 == 255 && dc_gx < len(sums) {
-							sums[dc_gx] = (*cpu.Index(dc_f, 31, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+							sums[dc_gx] = (*cpu.Index(dc_f, 35, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -4105,7 +4556,7 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 							l_2 := dc_lx
 							dc_lv_add = 0
 							if l_2 >= s {
-								dc_lv_add = (*cpu.Index(dc_f, 27, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 							}
 							dc_pt_add[dc_tid] = dc_lv_add
 						}
@@ -4185,7 +4636,7 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					_, _, _ = dc_x, dc_y, dc_z
 					sh_2 := dc_sh1
 					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						cpu.GroupAdd(&(*cpu.Index(dc_f, 38, sh_2[:], int((*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
 					}
 				}
 			}
@@ -4217,7 +4668,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh1
 						l := dc_lx
-						(*cpu.Index(dc_f, 32, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -4233,8 +4684,8 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 						_, _, _ = dc_x, dc_y, dc_z
 						sh_3 := dc_sh1
 						l_2 := dc_lx
-						if (*cpu.Index(dc_f, 35, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 36, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+						if (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 40, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 41, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -4258,7 +4709,7 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					_, _, _ = dc_x, dc_y, dc_z
 					sh_2 := dc_sh1
 					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&(*cpu.Index(dc_f, 34, sh_2[:], int((*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						cpu.GroupAdd(&(*cpu.Index(dc_f, 38, sh_2[:], int((*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
 					}
 				}
 			}
@@ -4352,7 +4803,7 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					dc_lv_pz := dc_pt_pz[dc_tid]
 					tile_3 := dc_sh2
 					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 55, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 56, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 					}
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay
@@ -4407,9 +4858,9 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_lv_py = 0
 						dc_lv_pz = 0
 						if i < n {
-							dc_lv_px = (*cpu.Index(dc_f, 38, pos, int(4*i), dc_x, dc_y, dc_z))
-							dc_lv_py = (*cpu.Index(dc_f, 39, pos, int(4*i+1), dc_x, dc_y, dc_z))
-							dc_lv_pz = (*cpu.Index(dc_f, 40, pos, int(4*i+2), dc_x, dc_y, dc_z))
+							dc_lv_px = (*cpu.Index(dc_f, 42, pos, int(4*i), dc_x, dc_y, dc_z))
+							dc_lv_py = (*cpu.Index(dc_f, 43, pos, int(4*i+1), dc_x, dc_y, dc_z))
+							dc_lv_pz = (*cpu.Index(dc_f, 44, pos, int(4*i+2), dc_x, dc_y, dc_z))
 						}
 						dc_lv_ax = 0
 						dc_lv_ay = 0
@@ -4438,10 +4889,10 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 							{
 								j := base + l_2
 								if j < n {
-									(*cpu.Index(dc_f, 41, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 42, pos, int(4*j), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 44, pos, int(4*j+1), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 46, pos, int(4*j+2), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 48, pos, int(4*j+3), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 46, pos, int(4*j), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 48, pos, int(4*j+1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 50, pos, int(4*j+2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 51, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 52, pos, int(4*j+3), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -4464,9 +4915,9 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_lv_az := dc_pt_az[dc_tid]
 						i_2 := dc_x
 						if i_2 < n {
-							(*cpu.Index(dc_f, 53, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
-							(*cpu.Index(dc_f, 54, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
-							(*cpu.Index(dc_f, 55, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+							(*cpu.Index(dc_f, 57, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+							(*cpu.Index(dc_f, 58, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+							(*cpu.Index(dc_f, 59, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
 						}
 					}
 				}
@@ -4497,7 +4948,7 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					dc_lv_pz := dc_pt_pz[dc_tid]
 					tile_3 := dc_sh2
 					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 49, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 50, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 55, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 56, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 					}
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay

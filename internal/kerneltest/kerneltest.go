@@ -426,3 +426,51 @@ func Read[T any](t testing.TB, b *runtime.Buffer[T]) []T {
 	}
 	return out
 }
+
+// Bits32 reports whether got and want hold the same float32 bit patterns,
+// NaN payloads and signs included, failing t with the first mismatches
+// otherwise.
+func Bits32(t testing.TB, name string, got, want []float32) bool {
+	t.Helper()
+	if !sameLen(t, name, len(got), len(want)) {
+		return false
+	}
+	r := reporter{name: name}
+	for i := range got {
+		g, w := math.Float32bits(got[i]), math.Float32bits(want[i])
+		if g != w {
+			r.add(i, fmt.Sprintf("%#08x (%v)", g, got[i]), fmt.Sprintf("%#08x (%v)", w, want[i]), "")
+		}
+	}
+	return r.report(t, len(got))
+}
+
+// special32 are the float32 values Special32 mixes in: NaNs of both signs
+// with different payloads (quiet and signalling), infinities, zeros of both
+// signs, the smallest and largest subnormals, the smallest normal and the
+// largest finite values.
+var special32 = []float32{
+	math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000),
+	math.Float32frombits(0x7fc12345), math.Float32frombits(0xff800001),
+	math.Float32frombits(0x7f800000), math.Float32frombits(0xff800000),
+	math.Float32frombits(0x00000000), math.Float32frombits(0x80000000),
+	math.Float32frombits(0x00000001), math.Float32frombits(0x80000001),
+	math.Float32frombits(0x007fffff), math.Float32frombits(0x807fffff),
+	math.Float32frombits(0x00800000), math.Float32frombits(0x80800000),
+	math.MaxFloat32, -math.MaxFloat32,
+}
+
+// Special32 returns n float32 values in [lo, hi) as Rand32 does, of which
+// about one in four is instead one of the special values: NaNs of both
+// signs with several payloads, infinities, -0 and +0, subnormals and the
+// extremes of the finite range.
+func Special32(seed uint64, n int, lo, hi float32) []float32 {
+	xs := Rand32(seed, n, lo, hi)
+	r := Rand(seed + 1)
+	for i := range xs {
+		if r.IntN(4) == 0 {
+			xs[i] = special32[r.IntN(len(special32))]
+		}
+	}
+	return xs
+}

@@ -255,3 +255,42 @@ func TestGrid1D(t *testing.T) {
 		}
 	}
 }
+
+// TestBits32 checks that Bits32 tells NaN payloads and zeros apart.
+func TestBits32(t *testing.T) {
+	nan1, nan2 := math.Float32frombits(0x7fc00000), math.Float32frombits(0x7fc00001)
+	f := &fakeTB{}
+	check(t, "same", Bits32(f, "x", []float32{nan1, 1, float32(math.Copysign(0, -1))}, []float32{nan1, 1, float32(math.Copysign(0, -1))}), f, true, "")
+	f = &fakeTB{}
+	if Bits32(f, "x", []float32{nan1}, []float32{nan2}) {
+		t.Error("Bits32 matched NaNs of different payloads")
+	}
+	f = &fakeTB{}
+	if Bits32(f, "x", []float32{0}, []float32{float32(math.Copysign(0, -1))}) {
+		t.Error("Bits32 matched +0 and -0")
+	}
+}
+
+// TestSpecial32 checks that Special32 mixes in every special value and
+// keeps the others in range.
+func TestSpecial32(t *testing.T) {
+	xs := Special32(1, 4000, -2, 3)
+	seen := map[uint32]bool{}
+	for _, x := range xs {
+		seen[math.Float32bits(x)] = true
+	}
+	for _, s := range special32 {
+		if !seen[math.Float32bits(s)] {
+			t.Errorf("no %#08x among 4000 values", math.Float32bits(s))
+		}
+	}
+	ordinary := 0
+	for _, x := range xs {
+		if x >= -2 && x < 3 && x != 0 && math.Abs(float64(x)) >= 0x1p-126 {
+			ordinary++
+		}
+	}
+	if ordinary < 2000 || ordinary == len(xs) {
+		t.Errorf("%d of %d values are ordinary, want most but not all", ordinary, len(xs))
+	}
+}

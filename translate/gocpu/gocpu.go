@@ -18,6 +18,10 @@
 //     a dc.Thread, driven by cpu.RunGroups with a goroutine per thread
 //     (dckgen -v names such kernels).
 //
+// An elementwise float32 kernel (see SIMDCheck) also gets SIMD bodies, for
+// a file built only with GOEXPERIMENT=simd on amd64, and a stub for other
+// builds; its loop-form body hands 1-D launches to them.
+//
 // The output is ordinary Go in the user's package: struct and named types
 // print by name, constants as exact typed literals, and every name the
 // printer introduces starts with "dc_". All text goes through jennifer.

@@ -56,13 +56,17 @@ func runWrapper(k *ir.Kernel) jen.Code {
 }
 
 // generated returns the generated file for kernel k: its device functions,
-// its CPU body and its run function.
+// its CPU body, its run function and, if it has SIMD bodies, their stub.
 func generated(t *testing.T, k *ir.Kernel) string {
 	var codes []jen.Code
 	for _, f := range k.Calls {
 		codes = append(codes, Func(f))
 	}
 	codes = append(codes, Kernel(k), runWrapper(k))
+	if stub, ok := SIMDStub(k); ok {
+		// What a build without the SIMD file compiles (gen.NoSIMDFile).
+		codes = append(codes, stub)
+	}
 	return render(t, codes...)
 }
 

@@ -105,13 +105,17 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 	if outlined != nil {
 		pre = jen.Add(outlined).Line().Line()
 	}
+	var stmts []jen.Code
+	if s, err := simdOf(k); err == nil {
+		stmts = append(stmts, p.simdHook(s))
+	}
 	return pre.Commentf("%s runs every thread of groups [%s, %s) of kernel %s.", p.kernelName(k), chunkLo, chunkHi, k.Name).Line().
 		Func().Id(p.kernelName(k)).
 		Params(append([]jen.Code{
 			jen.Id(gridName).Qual(dcPath, "Grid"),
 			jen.List(jen.Id(chunkLo), jen.Id(chunkHi)).Int(),
 		}, params...)...).
-		Block(
+		Block(append(stmts,
 			jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Op(":=").Id(gridName).Dot("GroupSize").Op(",").Id(gridName).Dot("Groups"),
 			jen.Comment("Each run is the chunk's groups in one row of groups: its threads' x are contiguous."),
 			jen.For(
@@ -119,7 +123,7 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 				jen.Id("dc_gi").Op("<").Id(chunkHi),
 				jen.Id("dc_gi").Op("+=").Id("dc_run"),
 			).Block(group...),
-		)
+		)...)
 }
 
 // threadFor returns the loop over the local index of dimension d.

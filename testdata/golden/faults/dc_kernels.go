@@ -2973,6 +2973,10 @@ func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out 
 
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -3000,6 +3004,10 @@ func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 
 // dc_cpu_ReadPast_fast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_ReadPast(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -4280,6 +4288,10 @@ func dc_chunk_Neighbour(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 
 // dc_cpu_Fill runs every thread of groups [dc_g0, dc_g1) of kernel Fill.
 func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Fill(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), out, v) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -4315,6 +4327,10 @@ func dc_chunk_Fill(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 
 // dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
 func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -4342,6 +4358,10 @@ func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_
 
 // dc_cpu_Copy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
 func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Copy(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(out)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {

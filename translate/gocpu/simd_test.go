@@ -1,0 +1,210 @@
+package gocpu
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+	"testing"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// elementwise returns a kernel over the []float32 parameters x and out,
+// the float32 parameter a and the int parameter n whose body is the x
+// guard "if i := GlobalX(); i < len(out)" around body(i, a, x, out).
+func elementwise(name string, body func(i, a, x, out *ir.Var) []ir.Stmt) *ir.Kernel {
+	a, x, out, n := param("a", f32), param("x", sliceOf(f32)), param("out", sliceOf(f32)), param("n", intT)
+	i := local("i", intT)
+	return kernel(name, []*ir.Var{a, x, out, n}, blk(
+		blk(
+			decl(i, th(ir.GlobalX)),
+			iff(bin(token.LSS, ref(i), &ir.Len{X: ref(out)}), blk(body(i, a, x, out)...), nil),
+		),
+	))
+}
+
+// simdKernels are kernels that qualify for SIMD bodies.
+func simdKernels() []*ir.Kernel {
+	t, u := local("t", f32), local("u", f32)
+	withReturn := func() *ir.Kernel {
+		x, out, n := param("x", sliceOf(f32)), param("out", sliceOf(f32)), param("n", intT)
+		i := local("i", intT)
+		return kernel("ReturnGuard", []*ir.Var{x, out, n}, blk(
+			decl(i, th(ir.GlobalX)),
+			iff(bin(token.GEQ, ref(i), ref(n)), blk(ret()), nil),
+			set(idx(ref(out), ref(i)), conv(idx(ref(x), ref(i)), f32)),
+		))
+	}
+	assigned := elementwise("Assigned", func(i, a, x, out *ir.Var) []ir.Stmt {
+		return []ir.Stmt{
+			set(ref(a), bin(token.MUL, ref(a), idx(ref(x), ref(i)))),
+			set(idx(ref(out), ref(i)), ref(a)),
+		}
+	})
+	assigned.Params[0].Assigned = true
+	return []*ir.Kernel{
+		saxpy(),
+		elementwise("Math", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{
+				decl(t, bin(token.SUB, bin(token.MUL, idx(ref(x), ref(i)), idx(ref(x), ref(i))), ref(a))),
+				decl(u, nil),
+				blk(set(ref(u), bin(token.QUO, bi(ir.Sqrt, f32, ref(t)), bin(token.ADD, un(token.SUB, ref(t)), num(f32, "1.5"))))),
+				set(idx(ref(out), ref(i)), un(token.ADD, ref(u))),
+				set(idx(ref(x), ref(i)), bin(token.ADD, idx(ref(out), ref(i)), num(f32, "1.5"))),
+			}
+		}),
+		withReturn(),
+		assigned,
+	}
+}
+
+// TestSIMDQualifies checks that the elementwise float32 kernels qualify
+// and that their SIMD bodies have the expected shape.
+func TestSIMDQualifies(t *testing.T) {
+	for _, k := range simdKernels() {
+		if err := SIMDCheck(k); err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+			continue
+		}
+		code, ok := SIMD(k)
+		if !ok {
+			t.Errorf("%s: SIMDCheck accepts it, SIMD does not", k.Name)
+			continue
+		}
+		text := fmt.Sprintf("%#v", code)
+		for _, want := range []string{
+			"func dc_simd16_" + k.Name + "(dc_lo, dc_hi int",
+			"func dc_simd8_" + k.Name + "(dc_lo, dc_hi int",
+			"archsimd.LoadFloat32x16Slice(", "archsimd.LoadFloat32x8SlicePart(",
+			"StoreSlice(", "StoreSlicePart(",
+			"func dc_simd_" + k.Name + "(dc_lo, dc_hi int",
+			"case 16:\n\t\treturn dc_simd16_" + k.Name + "(dc_lo, dc_hi",
+			"dc_simdw_" + k.Name + " = 16",
+			"ClearAVXUpperBits()",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: no %q in\n%s", k.Name, want, text)
+			}
+		}
+		if strings.Contains(text, "MulAdd") {
+			t.Errorf("%s: the SIMD body fuses a multiply and an add, which Go does not:\n%s", k.Name, text)
+		}
+		if stub, ok := SIMDStub(k); !ok || !strings.Contains(fmt.Sprintf("%#v", stub), "func "+SIMDFuncName(k)+"(int, int") {
+			t.Errorf("%s: no stub for builds without SIMD bodies", k.Name)
+		}
+		if body := fmt.Sprintf("%#v", Kernel(k)); !strings.Contains(body, SIMDFuncName(k)+"(dc_g0*dc_g.GroupSize.X") {
+			t.Errorf("%s: the CPU body does not call the SIMD body:\n%s", k.Name, body)
+		}
+	}
+}
+
+// TestSIMDMath checks the vector operations printed for each scalar one.
+func TestSIMDMath(t *testing.T) {
+	k := simdKernels()[1]
+	code, _ := SIMD(k)
+	text := fmt.Sprintf("%#v", code)
+	for _, want := range []string{
+		".Sqrt()", ".Div(", ".Mul(", ".Sub(", ".Add(",
+		// Negation flips the sign bit, as Go does.
+		".AsUint32x16().Xor(dc_sign).AsFloat32x16()",
+		"dc_sign := archsimd.BroadcastUint32x16(0x80000000)",
+		"archsimd.BroadcastFloat32x16(float32(1.5))",
+		"dc_b_a := archsimd.BroadcastFloat32x16(dc_p_a)",
+		// Both slices are indexed: both are checked against dc_hi.
+		"len(dc_p_x) < dc_hi || len(dc_p_out) < dc_hi",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	// The int parameter n is not used by the body: the SIMD body does
+	// not take it.
+	if strings.Contains(text, "dc_p_n") {
+		t.Errorf("the SIMD body takes the unused parameter n:\n%s", text)
+	}
+}
+
+// TestSIMDDoesNotQualify checks kernels the SIMD printer must leave alone,
+// with the reason SIMDCheck gives.
+func TestSIMDDoesNotQualify(t *testing.T) {
+	x64 := param("d", sliceOf(f64))
+	celsius := &ir.Basic{Kind: ir.Float32, Name: "Celsius"}
+	named := param("c", sliceOf(celsius))
+	j := local("j", intT)
+	v := local("v", f32)
+	tests := []struct {
+		k    *ir.Kernel
+		want string
+	}{
+		{elementwise("Min", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), bi(ir.Min, f32, idx(ref(x), ref(i)), ref(a)))}
+		}), "call of min"},
+		{elementwise("Max", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), bi(ir.Max, f32, idx(ref(x), ref(i)), ref(a)))}
+		}), "call of max"},
+		{elementwise("Exp", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), bi(ir.Exp, f32, idx(ref(x), ref(i))))}
+		}), "call of Exp"},
+		{elementwise("Neighbour", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), idx(ref(x), bin(token.ADD, ref(i), ci("1"))))}
+		}), "indexed by something other than the global x index"},
+		{elementwise("OtherIndex", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{decl(j, ref(i)), set(idx(ref(out), ref(j)), ref(a))}
+		}), "local j is a int"},
+		{elementwise("If", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{iff(bin(token.GTR, idx(ref(x), ref(i)), ref(a)), blk(set(idx(ref(out), ref(i)), ref(a))), nil)}
+		}), "a statement other than"},
+		{elementwise("Loop", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{forLoop("", nil, nil, nil, blk(set(idx(ref(out), ref(i)), ref(a))))}
+		}), "a statement other than"},
+		{elementwise("Float64", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), conv(conv(idx(ref(x), ref(i)), f64), f32))}
+		}), "not float32"},
+		{elementwise("IndexValue", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), conv(ref(i), f32))}
+		}), "not float32"},
+		{elementwise("AssignIndex", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(ref(i), ci("0")), set(idx(ref(out), ref(i)), ref(a))}
+		}), "is assigned"},
+		{elementwise("Float64Slice", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(out), ref(i)), conv(idx(ref(x64), ref(i)), f32))}
+		}), "not float32"},
+		{elementwise("Named", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{set(idx(ref(named), ref(i)), conv(ref(a), celsius))}
+		}), "other than a []float32 parameter"},
+		{elementwise("Atomic", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{exprStmt(bi(ir.AtomicAdd, f32, idx(ref(out), ref(i)), ref(a)))}
+		}), "a statement other than"},
+		{elementwise("Abs", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{decl(v, bi(ir.Abs, f32, ref(a))), set(idx(ref(out), ref(i)), ref(v))}
+		}), "call of Abs"},
+		{elementwise("NoSlice", func(i, a, x, out *ir.Var) []ir.Stmt {
+			return []ir.Stmt{decl(v, ref(a)), set(ref(v), ref(v))}
+		}), "indexes no slice"},
+		{kernel("NoGuard", []*ir.Var{param("y", sliceOf(f32))}, blk(set(idx(ref(param("y", sliceOf(f32))), th(ir.GlobalX)), num(f32, "1")))), "x guard"},
+		{func() *ir.Kernel {
+			k := saxpy()
+			k.Barrier = true
+			return k
+		}(), "loop form"},
+	}
+	for _, tt := range tests {
+		err := SIMDCheck(tt.k)
+		if err == nil {
+			t.Errorf("%s qualifies for a SIMD body", tt.k.Name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want it to say %q", tt.k.Name, err, tt.want)
+		}
+		if _, ok := SIMD(tt.k); ok {
+			t.Errorf("%s: SIMD prints a body", tt.k.Name)
+		}
+		if _, ok := SIMDStub(tt.k); ok {
+			t.Errorf("%s: SIMDStub prints a stub", tt.k.Name)
+		}
+		if body := fmt.Sprintf("%#v", Kernel(tt.k)); strings.Contains(body, "dc_simd") {
+			t.Errorf("%s: the CPU body mentions a SIMD body:\n%s", tt.k.Name, body)
+		}
+	}
+}
