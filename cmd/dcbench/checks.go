@@ -55,12 +55,7 @@ func checkCases(dev *dcrt.Device) []checkCase {
 	must(err)
 	out, err := dcrt.NewBuffer[float32](dev, w*h)
 	must(err)
-	// The CPU runs barrier kernels with a goroutine per thread: smaller
-	// sizes keep its runs short.
 	nr, m := n, 256
-	if dev.Info().HostMemory {
-		nr, m = 1<<16, 64
-	}
 	partial, err := dcrt.NewBuffer[float32](dev, nr/256)
 	must(err)
 	a, err := dcrt.BufferOf(dev, make([]float32, m*m))

@@ -194,10 +194,9 @@ func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 	return p.loopKernel(k, body, bound, params)
 }
 
-// threadKernel prints the per-thread form of kernel k.
-func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
-	p.thread = threadName
-	var body []jen.Code
+// kernelShared returns the shared arrays kernel k's function declares:
+// k.Shared, then any other the printed body needs.
+func (p *printer) kernelShared(k *ir.Kernel) []*ir.Shared {
 	shared := append([]*ir.Shared(nil), k.Shared...)
 	seen := map[*ir.Shared]bool{}
 	for _, s := range shared {
@@ -205,10 +204,17 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 	}
 	for _, s := range p.in.sharedList {
 		if !seen[s] {
-			// Not in k.Shared, yet the body needs it: declare it too.
 			shared = append(shared, s)
 		}
 	}
+	return shared
+}
+
+// threadKernel prints the per-thread form of kernel k.
+func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
+	p.thread = threadName
+	var body []jen.Code
+	shared := p.kernelShared(k)
 	for _, s := range shared {
 		body = append(body, jen.Id(SharedName(s)).Op(":=").
 			Qual(dcPath, "Shared").Index(typeCode(s.Type)).Call(jen.Id(threadName)))

@@ -121,16 +121,7 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 		jen.Id("_").Op("=").Id(nthreads),
 	)
 	slot := 0
-	shared := append([]*ir.Shared(nil), k.Shared...)
-	seen := map[*ir.Shared]bool{}
-	for _, s := range shared {
-		seen[s] = true
-	}
-	for _, s := range p.in.sharedList {
-		if !seen[s] {
-			shared = append(shared, s)
-		}
-	}
+	shared := p.kernelShared(k)
 	gs.shared = shared
 	var perGroup []jen.Code
 	for _, s := range shared {
