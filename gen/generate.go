@@ -293,7 +293,7 @@ func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
 		names[n] = true
 		return n
 	}
-	dev, grid := pick("dev"), pick("g")
+	dev, grid, argList := pick("dev"), pick("g"), pick("args")
 	// Parameter names: the IR's (unique, never "_").
 	k0 := insts[0]
 	params := []jen.Code{
@@ -316,9 +316,7 @@ func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
 		Func().Id(name)
 	tps := sig.TypeParams()
 	if tps.Len() == 0 {
-		return fn.Params(params...).Error().Block(
-			jen.Return(launchCall(insts[0], dev, grid)),
-		)
+		return fn.Params(params...).Error().Block(launchCall(insts[0], dev, grid, argList)...)
 	}
 	// Generic: T constrained to the instantiated types; dispatch on T.
 	tp := tps.At(0)
@@ -342,7 +340,7 @@ func launcher(p *Package, obj *types.Func, insts []*ir.Kernel) jen.Code {
 			}
 			conv = append(conv, jen.Id(pn).Op(":=").Any().Parens(jen.Id(pn)).Assert(target))
 		}
-		body := append(conv, jen.Return(launchCall(k, dev, grid)))
+		body := append(conv, launchCall(k, dev, grid, argList)...)
 		cases = append(cases, jen.Case(jen.Id(ta)).Block(body...))
 	}
 	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(name+": no instantiation for type %T"), jen.Op("*").New(jen.Id(tp.Obj().Name()))))))
@@ -364,21 +362,24 @@ func mentions(t types.Type, tp *types.TypeParam) bool {
 	return false
 }
 
-func launchCall(k *ir.Kernel, dev, grid string) jen.Code {
-	var args []jen.Code
+// launchCall returns the statements that launch k on dev over grid: its
+// arguments built in a runtime.Args named args, then Device.LaunchArgs
+// with the kernel's CPU body, so that a launch allocates nothing.
+func launchCall(k *ir.Kernel, dev, grid, args string) []jen.Code {
+	stmts := []jen.Code{jen.Var().Id(args).Qual(runtimePath, "Args")}
 	var names []string
 	for _, p := range k.Params {
 		names = append(names, p.Name)
+		add := "AddScalar"
 		if _, ok := p.Type.(*ir.Slice); ok {
-			args = append(args, jen.Id(p.Name))
-		} else {
-			args = append(args, jen.Qual(runtimePath, "Scalar").Call(jen.Id(p.Name)))
+			add = "AddBuffer"
 		}
+		stmts = append(stmts, jen.Qual(runtimePath, add).Call(jen.Op("&").Id(args), jen.Id(p.Name)))
 	}
-	return jen.Id(dev).Dot("Launch").Call(
+	return append(stmts, jen.Return(jen.Id(dev).Dot("LaunchArgs").Call(
 		jen.Id(kernelVar(k)),
 		jen.Id(grid),
-		jen.Index().Qual(runtimePath, "Arg").Values(args...),
+		jen.Op("&").Id(args),
 		gocpu.Run(k, grid, names),
-	)
+	)))
 }

@@ -2493,7 +2493,11 @@ var dcKernelMatMul = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
+	var args runtime.Args
+	runtime.AddScalar(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	return dev.LaunchArgs(dcKernelSaxpy, g, &args, dc_run_Saxpy)
 }
 
 // LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
@@ -2504,11 +2508,17 @@ func LaunchScale[T float32 | float64](dev *runtime.Device, g dc.Grid, a T, x *ru
 	case float32:
 		a := any(a).(float32)
 		x := any(x).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelScale_float32, g, []runtime.Arg{runtime.Scalar(a), x}, dc_run_Scale_float32)
+		var args runtime.Args
+		runtime.AddScalar(&args, a)
+		runtime.AddBuffer(&args, x)
+		return dev.LaunchArgs(dcKernelScale_float32, g, &args, dc_run_Scale_float32)
 	case float64:
 		a := any(a).(float64)
 		x := any(x).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelScale_float64, g, []runtime.Arg{runtime.Scalar(a), x}, dc_run_Scale_float64)
+		var args runtime.Args
+		runtime.AddScalar(&args, a)
+		runtime.AddBuffer(&args, x)
+		return dev.LaunchArgs(dcKernelScale_float64, g, &args, dc_run_Scale_float64)
 	default:
 		return fmt.Errorf("LaunchScale: no instantiation for type %T", *new(T))
 	}
@@ -2522,19 +2532,31 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		partial := any(partial).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelReduceSum_float32, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_float32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		return dev.LaunchArgs(dcKernelReduceSum_float32, g, &args, dc_run_ReduceSum_float32)
 	case float64:
 		in := any(in).(*runtime.Buffer[float64])
 		partial := any(partial).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelReduceSum_float64, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_float64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		return dev.LaunchArgs(dcKernelReduceSum_float64, g, &args, dc_run_ReduceSum_float64)
 	case int32:
 		in := any(in).(*runtime.Buffer[int32])
 		partial := any(partial).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelReduceSum_int32, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		return dev.LaunchArgs(dcKernelReduceSum_int32, g, &args, dc_run_ReduceSum_int32)
 	case int64:
 		in := any(in).(*runtime.Buffer[int64])
 		partial := any(partial).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelReduceSum_int64, g, []runtime.Arg{in, partial}, dc_run_ReduceSum_int64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		return dev.LaunchArgs(dcKernelReduceSum_int64, g, &args, dc_run_ReduceSum_int64)
 	default:
 		return fmt.Errorf("LaunchReduceSum: no instantiation for type %T", *new(T))
 	}
@@ -2544,7 +2566,14 @@ func LaunchReduceSum[T float32 | float64 | int32 | int64](dev *runtime.Device, g
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelMatMul, g, &args, dc_run_MatMul)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.

@@ -45,7 +45,8 @@ type Device struct {
 	buffers map[*buffer]struct{}
 	faults  faultState
 
-	call      Call              // reused by launches on device-memory backends
+	call      Call              // reused by every launch
+	scalars   []byte            // the scalar arguments' bytes of the launch in d.call
 	fastNames map[string]string // entry point -> its fast variant's name
 }
 

@@ -94,8 +94,38 @@ type Arg interface {
 type argValue struct {
 	isBuffer bool
 	buf      *buffer // nil for a nil *Buffer[T]
-	scalar   []byte
+	scalar   []byte  // a scalar's bytes, unless inline
+	inline   bool    // the scalar's bytes are small[:size]
+	size     uint8
+	small    [16]byte
 	err      error // why the scalar cannot be passed
+}
+
+// bytes returns the bytes of a scalar argument.
+func (v *argValue) bytes() []byte {
+	if v.inline {
+		return v.small[:v.size]
+	}
+	return v.scalar
+}
+
+// setScalar makes v the scalar argument holding the bytes of x.
+func setScalar[T any](v *argValue, x T) {
+	size := unsafe.Sizeof(x)
+	if t := reflect.TypeFor[T](); t.Kind() > reflect.Complex128 || t.Kind() == reflect.Invalid {
+		// Not a number or bool: check arrays and structs field by field.
+		if err := plainData(t); err != nil {
+			v.err = fmt.Errorf("scalar of type %v %v", t, err)
+			return
+		}
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&x)), size)
+	if size <= uintptr(len(v.small)) {
+		v.inline, v.size = true, uint8(size)
+		copy(v.small[:], b)
+		return
+	}
+	v.scalar = append([]byte(nil), b...)
 }
 
 func (buf *Buffer[T]) arg() argValue {
@@ -105,38 +135,55 @@ func (buf *Buffer[T]) arg() argValue {
 	return argValue{isBuffer: true, buf: &buf.b}
 }
 
-// scalarArg is the Arg Scalar returns; small scalars keep their bytes in
-// it.
+// scalarArg is the Arg Scalar returns.
 type scalarArg struct {
 	argValue
-	small [16]byte
 }
 
 func (s *scalarArg) arg() argValue { return s.argValue }
 
 // Scalar returns a scalar kernel argument holding the bytes of v
-// (unsafe.Sizeof(v) of them, in Go's memory layout).
+// (unsafe.Sizeof(v) of them, in Go's memory layout). It allocates the
+// Arg; generated launchers use Args, which does not.
 func Scalar[T any](v T) Arg {
-	size := unsafe.Sizeof(v)
 	s := &scalarArg{}
-	if size <= uintptr(len(s.small)) {
-		// One allocation for the common scalars: numbers, small structs.
-		s.scalar = s.small[:size:size]
-	} else {
-		s.scalar = make([]byte, size)
-	}
-	if t := reflect.TypeOf(&v).Elem(); t.Kind() > reflect.Complex128 || t.Kind() == reflect.Invalid {
-		// Not a number or bool: check arrays and structs field by field.
-		if err := plainData(t); err != nil {
-			s.err = fmt.Errorf("scalar of type %v %v", t, err)
-			return s
-		}
-	}
-	if size > 0 {
-		copy(s.scalar, unsafe.Slice((*byte)(unsafe.Pointer(&v)), size))
-	}
+	setScalar(&s.argValue, v)
 	return s
 }
+
+// Args is the argument list of a launch, built in place with AddScalar
+// and AddBuffer, one per kernel parameter in order, and launched with
+// Device.LaunchArgs: generated launchers use it so that a launch
+// allocates nothing. The zero Args is empty.
+type Args struct {
+	n    int
+	vals [8]argValue
+	more []argValue // arguments past the eighth
+}
+
+// add returns the next argument slot of a.
+func (a *Args) add() *argValue {
+	a.n++
+	if a.n <= len(a.vals) {
+		return &a.vals[a.n-1]
+	}
+	a.more = append(a.more, argValue{})
+	return &a.more[len(a.more)-1]
+}
+
+// list returns the arguments of a in order.
+func (a *Args) list(buf []argValue) []argValue {
+	if a.n <= len(a.vals) {
+		return a.vals[:a.n]
+	}
+	return append(append(buf[:0], a.vals[:]...), a.more...)
+}
+
+// AddScalar appends the scalar argument v to a (see Scalar).
+func AddScalar[T any](a *Args, v T) { setScalar(a.add(), v) }
+
+// AddBuffer appends the buffer argument b to a.
+func AddBuffer[T any](a *Args, b *Buffer[T]) { *a.add() = b.arg() }
 
 // Launch runs kernel k over grid g with args, one per k.Params element.
 // It is what generated launchers call; cpu is the kernel's generated Go
@@ -155,6 +202,30 @@ func Scalar[T any](v T) Arg {
 // Launch returns that fault, a *KernelError naming the earlier kernel,
 // and launches nothing.
 func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) error) error {
+	var arr [8]argValue
+	vals := arr[:0]
+	for _, a := range args {
+		if a == nil {
+			vals = append(vals, argValue{err: errNilArg})
+			continue
+		}
+		vals = append(vals, a.arg())
+	}
+	return d.launch(k, g, vals, cpu)
+}
+
+// LaunchArgs is Launch with the arguments in args, which it does not
+// keep: a launch that allocates nothing.
+func (d *Device) LaunchArgs(k *Kernel, g dc.Grid, args *Args, cpu func(c *Call) error) error {
+	var arr [16]argValue
+	return d.launch(k, g, args.list(arr[:0]), cpu)
+}
+
+// errNilArg is the error of a nil Arg.
+var errNilArg = errors.New("missing (nil Arg)")
+
+// launch is Launch with the arguments' values.
+func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call) error) error {
 	if k == nil {
 		return errors.New("runtime: Launch: nil kernel")
 	}
@@ -184,11 +255,12 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 		bufs = make([]*buffer, 0, len(args))
 	}
 	bufs = bufs[:len(args)]
+	scalars := d.scalars[:0]
 	for i, p := range k.Params {
-		if args[i] == nil {
-			return fail(p.Name, errors.New("missing (nil Arg)"))
+		v := &args[i]
+		if v.err == errNilArg {
+			return fail(p.Name, errNilArg)
 		}
-		v := args[i].arg()
 		switch p.Kind {
 		case BufferParam:
 			if !v.isBuffer {
@@ -215,12 +287,22 @@ func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) erro
 				return fail(p.Name, errors.New("got a buffer, want a scalar"))
 			case v.err != nil:
 				return fail(p.Name, v.err)
-			case int64(len(v.scalar)) != p.Size:
-				return fail(p.Name, fmt.Errorf("scalar has %d bytes, want %d", len(v.scalar), p.Size))
+			case int64(len(v.bytes())) != p.Size:
+				return fail(p.Name, fmt.Errorf("scalar has %d bytes, want %d", len(v.bytes()), p.Size))
 			}
-			call.Args[i].Scalar = v.scalar
+			// The bytes are copied into the Device's reused buffer; the
+			// Args slices are set once every scalar is in, below.
+			scalars = append(scalars, v.bytes()...)
 		default:
 			return fail(p.Name, fmt.Errorf("parameter has invalid kind %v", p.Kind))
+		}
+	}
+	d.scalars = scalars
+	off := 0
+	for i, p := range k.Params {
+		if p.Kind == ScalarParam {
+			call.Args[i].Scalar = scalars[off : off+int(p.Size) : off+int(p.Size)]
+			off += int(p.Size)
 		}
 	}
 	if err := checkGrid(g, &d.info); err != nil {

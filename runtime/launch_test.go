@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -271,7 +272,72 @@ func TestLaunchAllocs(t *testing.T) {
 	if st := dev.Stats(); st.FastLaunches == 0 {
 		t.Errorf("no fast launch: %+v", st)
 	}
-	if n := testing.AllocsPerRun(100, func() { runtime.Scalar(int64(1)) }); n != 1 {
-		t.Errorf("Scalar of an int64: %v allocations, want 1", n)
+	if n := testing.AllocsPerRun(100, func() { runtime.Scalar(int64(1)) }); n > 1 {
+		t.Errorf("Scalar of an int64: %v allocations, want at most 1", n)
+	}
+	// Args, as generated launchers build them: no allocation at all.
+	for _, k := range []*runtime.Kernel{scaleKernel, &checked, &fast} {
+		launch := func() {
+			var args runtime.Args
+			runtime.AddScalar(&args, float32(2))
+			runtime.AddBuffer(&args, x)
+			runtime.AddBuffer(&args, y)
+			if err := dev.LaunchArgs(k, g, &args, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := dev.Sync(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		launch()
+		if n := testing.AllocsPerRun(100, launch); n != 0 {
+			t.Errorf("kernel %s (checked %v): %v allocations per LaunchArgs, want 0", k.Name, k.Checked, n)
+		}
+	}
+}
+
+// TestLaunchArgsErrors checks LaunchArgs reports what Launch does: a
+// wrong count, a scalar for a buffer, a nil buffer, an unsupported scalar,
+// and more than eight arguments.
+func TestLaunchArgsErrors(t *testing.T) {
+	dev := open(t, fakeName)
+	x, err := runtime.NewBuffer[float32](dev, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilBuf *runtime.Buffer[float32]
+	for _, c := range []struct {
+		name string
+		add  func(a *runtime.Args)
+		want string
+	}{
+		{"count", func(a *runtime.Args) { runtime.AddScalar(a, float32(1)) }, "got 1 arguments, want 3"},
+		{"scalar for buffer", func(a *runtime.Args) {
+			runtime.AddScalar(a, float32(1))
+			runtime.AddScalar(a, float32(1))
+			runtime.AddBuffer(a, x)
+		}, "argument x: got a scalar, want a buffer"},
+		{"nil buffer", func(a *runtime.Args) {
+			runtime.AddScalar(a, float32(1))
+			runtime.AddBuffer(a, nilBuf)
+			runtime.AddBuffer(a, x)
+		}, "argument x: nil buffer"},
+		{"pointer scalar", func(a *runtime.Args) {
+			runtime.AddScalar(a, &x)
+			runtime.AddBuffer(a, x)
+			runtime.AddBuffer(a, x)
+		}, "argument a: scalar of type"},
+		{"ten", func(a *runtime.Args) {
+			for range 10 {
+				runtime.AddBuffer(a, x)
+			}
+		}, "got 10 arguments, want 3"},
+	} {
+		var a runtime.Args
+		c.add(&a)
+		err := dev.LaunchArgs(scaleKernel, dc.Grid1D(4), &a, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
+		}
 	}
 }

@@ -2106,63 +2106,102 @@ var dcKernelEmpty = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
+	var args runtime.Args
+	runtime.AddScalar(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	return dev.LaunchArgs(dcKernelSaxpy, g, &args, dc_run_Saxpy)
 }
 
 // LaunchSaxpyUnchecked launches kernel SaxpyUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpyUnchecked(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpyUnchecked, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_SaxpyUnchecked)
+	var args runtime.Args
+	runtime.AddScalar(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	return dev.LaunchArgs(dcKernelSaxpyUnchecked, g, &args, dc_run_SaxpyUnchecked)
 }
 
 // LaunchStencil launches kernel Stencil over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Stencil)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelStencil, g, &args, dc_run_Stencil)
 }
 
 // LaunchStencilUnchecked launches kernel StencilUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencilUnchecked(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencilUnchecked, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_StencilUnchecked)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelStencilUnchecked, g, &args, dc_run_StencilUnchecked)
 }
 
 // LaunchReduce launches kernel Reduce over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReduce(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], partial *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReduce, g, []runtime.Arg{in, partial}, dc_run_Reduce)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, partial)
+	return dev.LaunchArgs(dcKernelReduce, g, &args, dc_run_Reduce)
 }
 
 // LaunchReduceUnchecked launches kernel ReduceUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReduceUnchecked(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], partial *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReduceUnchecked, g, []runtime.Arg{in, partial}, dc_run_ReduceUnchecked)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, partial)
+	return dev.LaunchArgs(dcKernelReduceUnchecked, g, &args, dc_run_ReduceUnchecked)
 }
 
 // LaunchMatMul launches kernel MatMul over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelMatMul, g, &args, dc_run_MatMul)
 }
 
 // LaunchMatMulUnchecked launches kernel MatMulUnchecked over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMulUnchecked(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMulUnchecked, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMulUnchecked)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelMatMulUnchecked, g, &args, dc_run_MatMulUnchecked)
 }
 
 // LaunchEmpty launches kernel Empty over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchEmpty(dev *runtime.Device, g dc.Grid) error {
-	return dev.Launch(dcKernelEmpty, g, []runtime.Arg{}, dc_run_Empty)
+	var args runtime.Args
+	return dev.LaunchArgs(dcKernelEmpty, g, &args, dc_run_Empty)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.

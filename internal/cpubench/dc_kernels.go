@@ -3782,63 +3782,112 @@ var dcKernelNBody = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlackScholes(dev *runtime.Device, g dc.Grid, price *runtime.Buffer[float32], strike *runtime.Buffer[float32], years *runtime.Buffer[float32], rate float32, vol float32, call *runtime.Buffer[float32], put *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelBlackScholes, g, []runtime.Arg{price, strike, years, runtime.Scalar(rate), runtime.Scalar(vol), call, put}, dc_run_BlackScholes)
+	var args runtime.Args
+	runtime.AddBuffer(&args, price)
+	runtime.AddBuffer(&args, strike)
+	runtime.AddBuffer(&args, years)
+	runtime.AddScalar(&args, rate)
+	runtime.AddScalar(&args, vol)
+	runtime.AddBuffer(&args, call)
+	runtime.AddBuffer(&args, put)
+	return dev.LaunchArgs(dcKernelBlackScholes, g, &args, dc_run_BlackScholes)
 }
 
 // LaunchQuadratic launches kernel Quadratic over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchQuadratic(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], r1 *runtime.Buffer[float32], r2 *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelQuadratic, g, []runtime.Arg{a, b, c, r1, r2}, dc_run_Quadratic)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, r1)
+	runtime.AddBuffer(&args, r2)
+	return dev.LaunchArgs(dcKernelQuadratic, g, &args, dc_run_Quadratic)
 }
 
 // LaunchStencil launches kernel Stencil over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelStencil, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Stencil)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelStencil, g, &args, dc_run_Stencil)
 }
 
 // LaunchGEMM launches kernel GEMM over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGEMM(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelGEMM, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_GEMM)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelGEMM, g, &args, dc_run_GEMM)
 }
 
 // LaunchMatVec launches kernel MatVec over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatVec(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32], m int, n int) error {
-	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{a, x, y, runtime.Scalar(m), runtime.Scalar(n)}, dc_run_MatVec)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelMatVec, g, &args, dc_run_MatVec)
 }
 
 // LaunchStencil3D launches kernel Stencil3D over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil3D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int) error {
-	return dev.Launch(dcKernelStencil3D, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz)}, dc_run_Stencil3D)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddScalar(&args, nz)
+	return dev.LaunchArgs(dcKernelStencil3D, g, &args, dc_run_Stencil3D)
 }
 
 // LaunchBlockScan launches kernel BlockScan over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlockScan(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], sums *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelBlockScan, g, []runtime.Arg{in, out, sums}, dc_run_BlockScan)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, sums)
+	return dev.LaunchArgs(dcKernelBlockScan, g, &args, dc_run_BlockScan)
 }
 
 // LaunchHistogram launches kernel Histogram over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchHistogram(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], hist *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{in, hist}, dc_run_Histogram)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, hist)
+	return dev.LaunchArgs(dcKernelHistogram, g, &args, dc_run_Histogram)
 }
 
 // LaunchNBody launches kernel NBody over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNBody(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[float32], acc *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelNBody, g, []runtime.Arg{pos, acc, runtime.Scalar(n)}, dc_run_NBody)
+	var args runtime.Args
+	runtime.AddBuffer(&args, pos)
+	runtime.AddBuffer(&args, acc)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelNBody, g, &args, dc_run_NBody)
 }
 
 // dc_cpu_BlackScholes runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.

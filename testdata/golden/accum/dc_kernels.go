@@ -708,21 +708,35 @@ var dcKernelCount = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGEMM(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelGEMM, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_GEMM)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelGEMM, g, &args, dc_run_GEMM)
 }
 
 // LaunchAccum launches kernel Accum over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchAccum(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelAccum, g, []runtime.Arg{x, y, runtime.Scalar(n)}, dc_run_Accum)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelAccum, g, &args, dc_run_Accum)
 }
 
 // LaunchCount launches kernel Count over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCount(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], hist *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelCount, g, []runtime.Arg{x, hist}, dc_run_Count)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, hist)
+	return dev.LaunchArgs(dcKernelCount, g, &args, dc_run_Count)
 }
 
 // dc_cpu_GEMM_thread runs one thread of dc_cpu_GEMM.

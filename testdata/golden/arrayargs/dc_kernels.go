@@ -1005,7 +1005,12 @@ var dcKernelArgs = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchArgs(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[P], rows *runtime.Buffer[[4]float32], out *runtime.Buffer[float32], made *runtime.Buffer[P]) error {
-	return dev.Launch(dcKernelArgs, g, []runtime.Arg{ps, rows, out, made}, dc_run_Args)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ps)
+	runtime.AddBuffer(&args, rows)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, made)
+	return dev.LaunchArgs(dcKernelArgs, g, &args, dc_run_Args)
 }
 
 // dc_scratch_Args holds the working memory of Args's groups.

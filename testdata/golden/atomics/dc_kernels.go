@@ -2577,49 +2577,80 @@ var dcKernelMaxFloat = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32], bins *runtime.Buffer[uint32], nbins int) error {
-	return dev.Launch(dcKernelHistogram, g, []runtime.Arg{data, bins, runtime.Scalar(nbins)}, dc_run_Histogram)
+	var args runtime.Args
+	runtime.AddBuffer(&args, data)
+	runtime.AddBuffer(&args, bins)
+	runtime.AddScalar(&args, nbins)
+	return dev.LaunchArgs(dcKernelHistogram, g, &args, dc_run_Histogram)
 }
 
 // LaunchCompact launches kernel Compact over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCompact(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32], count *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelCompact, g, []runtime.Arg{xs, out, count}, dc_run_Compact)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, count)
+	return dev.LaunchArgs(dcKernelCompact, g, &args, dc_run_Compact)
 }
 
 // LaunchExtremes launches kernel Extremes over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExtremes(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], us *runtime.Buffer[uint32], ext *runtime.Buffer[int32], uext *runtime.Buffer[uint32]) error {
-	return dev.Launch(dcKernelExtremes, g, []runtime.Arg{xs, us, ext, uext}, dc_run_Extremes)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, us)
+	runtime.AddBuffer(&args, ext)
+	runtime.AddBuffer(&args, uext)
+	return dev.LaunchArgs(dcKernelExtremes, g, &args, dc_run_Extremes)
 }
 
 // LaunchSumFloat launches kernel SumFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSumFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], total *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSumFloat, g, []runtime.Arg{xs, total}, dc_run_SumFloat)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, total)
+	return dev.LaunchArgs(dcKernelSumFloat, g, &args, dc_run_SumFloat)
 }
 
 // LaunchExchange launches kernel Exchange over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExchange(dev *runtime.Device, g dc.Grid, cell *runtime.Buffer[int32], olds *runtime.Buffer[int32], fcell *runtime.Buffer[float32], folds *runtime.Buffer[float32], uolds *runtime.Buffer[uint32], ufinal *runtime.Buffer[uint32], n int) error {
-	return dev.Launch(dcKernelExchange, g, []runtime.Arg{cell, olds, fcell, folds, uolds, ufinal, runtime.Scalar(n)}, dc_run_Exchange)
+	var args runtime.Args
+	runtime.AddBuffer(&args, cell)
+	runtime.AddBuffer(&args, olds)
+	runtime.AddBuffer(&args, fcell)
+	runtime.AddBuffer(&args, folds)
+	runtime.AddBuffer(&args, uolds)
+	runtime.AddBuffer(&args, ufinal)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelExchange, g, &args, dc_run_Exchange)
 }
 
 // LaunchCappedSum launches kernel CappedSum over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCappedSum(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], acc *runtime.Buffer[int32], limit int32) error {
-	return dev.Launch(dcKernelCappedSum, g, []runtime.Arg{xs, acc, runtime.Scalar(limit)}, dc_run_CappedSum)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, acc)
+	runtime.AddScalar(&args, limit)
+	return dev.LaunchArgs(dcKernelCappedSum, g, &args, dc_run_CappedSum)
 }
 
 // LaunchMaxFloat launches kernel MaxFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], maxKey *runtime.Buffer[uint32]) error {
-	return dev.Launch(dcKernelMaxFloat, g, []runtime.Arg{xs, maxKey}, dc_run_MaxFloat)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, maxKey)
+	return dev.LaunchArgs(dcKernelMaxFloat, g, &args, dc_run_MaxFloat)
 }
 
 // dc_scratch_Histogram holds the working memory of Histogram's groups.

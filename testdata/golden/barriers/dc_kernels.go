@@ -3490,35 +3490,55 @@ var dcKernelTile2D = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGroupExit(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], n int) error {
-	return dev.Launch(dcKernelGroupExit, g, []runtime.Arg{in, out, runtime.Scalar(n)}, dc_run_GroupExit)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelGroupExit, g, &args, dc_run_GroupExit)
 }
 
 // LaunchExitInIf launches kernel ExitInIf over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchExitInIf(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], flag int) error {
-	return dev.Launch(dcKernelExitInIf, g, []runtime.Arg{in, out, runtime.Scalar(flag)}, dc_run_ExitInIf)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, flag)
+	return dev.LaunchArgs(dcKernelExitInIf, g, &args, dc_run_ExitInIf)
 }
 
 // LaunchRounds launches kernel Rounds over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRounds(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], stop int, skip int) error {
-	return dev.Launch(dcKernelRounds, g, []runtime.Arg{in, out, runtime.Scalar(stop), runtime.Scalar(skip)}, dc_run_Rounds)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, stop)
+	runtime.AddScalar(&args, skip)
+	return dev.LaunchArgs(dcKernelRounds, g, &args, dc_run_Rounds)
 }
 
 // LaunchSwitch launches kernel Switch over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitch(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], mode int) error {
-	return dev.Launch(dcKernelSwitch, g, []runtime.Arg{in, out, runtime.Scalar(mode)}, dc_run_Switch)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, mode)
+	return dev.LaunchArgs(dcKernelSwitch, g, &args, dc_run_Switch)
 }
 
 // LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelFallback, g, []runtime.Arg{in, out}, func(dc_c *runtime.Call) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
@@ -3537,21 +3557,33 @@ func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], o
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchInline(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelInline, g, []runtime.Arg{in, out}, dc_run_Inline)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelInline, g, &args, dc_run_Inline)
 }
 
 // LaunchCarry launches kernel Carry over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCarry(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], k int) error {
-	return dev.Launch(dcKernelCarry, g, []runtime.Arg{in, out, runtime.Scalar(k)}, dc_run_Carry)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelCarry, g, &args, dc_run_Carry)
 }
 
 // LaunchTile2D launches kernel Tile2D over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTile2D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelTile2D, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Tile2D)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelTile2D, g, &args, dc_run_Tile2D)
 }
 
 // dc_scratch_GroupExit holds the working memory of GroupExit's groups.

@@ -3155,42 +3155,66 @@ var dcKernelScan = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCollatz(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], steps *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelCollatz, g, []runtime.Arg{xs, steps}, dc_run_Collatz)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, steps)
+	return dev.LaunchArgs(dcKernelCollatz, g, &args, dc_run_Collatz)
 }
 
 // LaunchClassify launches kernel Classify over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchClassify(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], kinds *runtime.Buffer[int32], codes *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelClassify, g, []runtime.Arg{xs, kinds, codes}, dc_run_Classify)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, kinds)
+	runtime.AddBuffer(&args, codes)
+	return dev.LaunchArgs(dcKernelClassify, g, &args, dc_run_Classify)
 }
 
 // LaunchGrade launches kernel Grade over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGrade(dev *runtime.Device, g dc.Grid, scores *runtime.Buffer[float32], grades *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGrade, g, []runtime.Arg{scores, grades}, dc_run_Grade)
+	var args runtime.Args
+	runtime.AddBuffer(&args, scores)
+	runtime.AddBuffer(&args, grades)
+	return dev.LaunchArgs(dcKernelGrade, g, &args, dc_run_Grade)
 }
 
 // LaunchFindFirst launches kernel FindFirst over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFindFirst(dev *runtime.Device, g dc.Grid, grid *runtime.Buffer[int32], w int, h int, target int32, found *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelFindFirst, g, []runtime.Arg{grid, runtime.Scalar(w), runtime.Scalar(h), runtime.Scalar(target), found}, dc_run_FindFirst)
+	var args runtime.Args
+	runtime.AddBuffer(&args, grid)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	runtime.AddScalar(&args, target)
+	runtime.AddBuffer(&args, found)
+	return dev.LaunchArgs(dcKernelFindFirst, g, &args, dc_run_FindFirst)
 }
 
 // LaunchPoly launches kernel Poly over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchPoly(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], coef *runtime.Buffer[int32], vals *runtime.Buffer[int32], digits *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelPoly, g, []runtime.Arg{xs, coef, vals, digits}, dc_run_Poly)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, coef)
+	runtime.AddBuffer(&args, vals)
+	runtime.AddBuffer(&args, digits)
+	return dev.LaunchArgs(dcKernelPoly, g, &args, dc_run_Poly)
 }
 
 // LaunchScan launches kernel Scan over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelScan, g, []runtime.Arg{xs, out}, dc_run_Scan)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelScan, g, &args, dc_run_Scan)
 }
 
 // dc_cpu_Collatz_thread runs one thread of dc_cpu_Collatz.

@@ -570,7 +570,10 @@ var dcKernelShadow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelShadow, g, []runtime.Arg{a, out}, dc_run_Shadow)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelShadow, g, &args, dc_run_Shadow)
 }
 
 // dc_cpu_Shadow_thread runs one thread of dc_cpu_Shadow.

@@ -1667,21 +1667,30 @@ var dcKernelSwitchLoop = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchKeywords(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelKeywords, g, []runtime.Arg{a, out}, dc_run_Keywords)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelKeywords, g, &args, dc_run_Keywords)
 }
 
 // LaunchShadowed launches kernel Shadowed over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShadowed(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelShadowed, g, []runtime.Arg{a, out}, dc_run_Shadowed)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelShadowed, g, &args, dc_run_Shadowed)
 }
 
 // LaunchSwitchLoop launches kernel SwitchLoop over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitchLoop(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelSwitchLoop, g, []runtime.Arg{a, out}, dc_run_SwitchLoop)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSwitchLoop, g, &args, dc_run_SwitchLoop)
 }
 
 // dc_cpu_Keywords runs every thread of groups [dc_g0, dc_g1) of kernel Keywords.

@@ -649,14 +649,21 @@ var dcKernelTypeShadow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchLens(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], a_len int64, out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelLens, g, []runtime.Arg{a, runtime.Scalar(a_len), out}, dc_run_Lens)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddScalar(&args, a_len)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelLens, g, &args, dc_run_Lens)
 }
 
 // LaunchTypeShadow launches kernel TypeShadow over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTypeShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelTypeShadow, g, []runtime.Arg{a, out}, dc_run_TypeShadow)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelTypeShadow, g, &args, dc_run_TypeShadow)
 }
 
 // dc_cpu_Lens runs every thread of groups [dc_g0, dc_g1) of kernel Lens.

@@ -3684,21 +3684,30 @@ var dcKernelSigned = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMid(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelMid, g, []runtime.Arg{a, out}, dc_run_Mid)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelMid, g, &args, dc_run_Mid)
 }
 
 // LaunchConst launches kernel Const over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchConst(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelConst, g, []runtime.Arg{a, out}, dc_run_Const)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelConst, g, &args, dc_run_Const)
 }
 
 // LaunchSigned launches kernel Signed over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelSigned, g, []runtime.Arg{a, out}, dc_run_Signed)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSigned, g, &args, dc_run_Signed)
 }
 
 // dc_cpu_Mid runs every thread of groups [dc_g0, dc_g1) of kernel Mid.

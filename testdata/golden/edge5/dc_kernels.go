@@ -2604,35 +2604,52 @@ var dcKernelSharedB = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSwitchTag(dev *runtime.Device, g dc.Grid, ctr *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSwitchTag, g, []runtime.Arg{ctr, out}, dc_run_SwitchTag)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ctr)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSwitchTag, g, &args, dc_run_SwitchTag)
 }
 
 // LaunchFloats launches kernel Floats over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloats(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], out *runtime.Buffer[float32], out64 *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelFloats, g, []runtime.Arg{a, out, out64}, dc_run_Floats)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, out64)
+	return dev.LaunchArgs(dcKernelFloats, g, &args, dc_run_Floats)
 }
 
 // LaunchStructs launches kernel Structs over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStructs(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], vs *runtime.Buffer[Vec], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelStructs, g, []runtime.Arg{a, vs, out}, dc_run_Structs)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, vs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelStructs, g, &args, dc_run_Structs)
 }
 
 // LaunchSharedA launches kernel SharedA over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedA(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedA, g, []runtime.Arg{a, out}, dc_run_SharedA)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSharedA, g, &args, dc_run_SharedA)
 }
 
 // LaunchSharedB launches kernel SharedB over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedB, g, []runtime.Arg{a, out}, dc_run_SharedB)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSharedB, g, &args, dc_run_SharedB)
 }
 
 // dc_cpu_SwitchTag runs every thread of groups [dc_g0, dc_g1) of kernel SwitchTag.

@@ -939,21 +939,31 @@ var dcKernelRangeReassign = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTupleIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int64], other *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelTupleIndex, g, []runtime.Arg{out, other}, dc_run_TupleIndex)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, other)
+	return dev.LaunchArgs(dcKernelTupleIndex, g, &args, dc_run_TupleIndex)
 }
 
 // LaunchRangeArray launches kernel RangeArray over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRangeArray(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelRangeArray, g, []runtime.Arg{a, out}, dc_run_RangeArray)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelRangeArray, g, &args, dc_run_RangeArray)
 }
 
 // LaunchRangeReassign launches kernel RangeReassign over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRangeReassign(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], b *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelRangeReassign, g, []runtime.Arg{a, b, out}, dc_run_RangeReassign)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelRangeReassign, g, &args, dc_run_RangeReassign)
 }
 
 // dc_cpu_TupleIndex runs every thread of groups [dc_g0, dc_g1) of kernel TupleIndex.

@@ -2812,35 +2812,52 @@ var dcKernelCopy = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchReadPast(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelReadPast, g, []runtime.Arg{x, out}, dc_run_ReadPast)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelReadPast, g, &args, dc_run_ReadPast)
 }
 
 // LaunchWritePast launches kernel WritePast over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchWritePast(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelWritePast, g, []runtime.Arg{out, runtime.Scalar(n)}, dc_run_WritePast)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelWritePast, g, &args, dc_run_WritePast)
 }
 
 // LaunchOffset launches kernel Offset over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchOffset(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], off int) error {
-	return dev.Launch(dcKernelOffset, g, []runtime.Arg{a, b, runtime.Scalar(off)}, dc_run_Offset)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddScalar(&args, off)
+	return dev.LaunchArgs(dcKernelOffset, g, &args, dc_run_Offset)
 }
 
 // LaunchNegative launches kernel Negative over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNegative(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], k int) error {
-	return dev.Launch(dcKernelNegative, g, []runtime.Arg{x, runtime.Scalar(k)}, dc_run_Negative)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelNegative, g, &args, dc_run_Negative)
 }
 
 // LaunchSub launches kernel Sub over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSub(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], lo int, hi int) error {
-	return dev.Launch(dcKernelSub, g, []runtime.Arg{x, runtime.Scalar(lo), runtime.Scalar(hi)}, dc_run_Sub)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddScalar(&args, lo)
+	runtime.AddScalar(&args, hi)
+	return dev.LaunchArgs(dcKernelSub, g, &args, dc_run_Sub)
 }
 
 // LaunchDiv launches kernel Div over the grid g on dev. Buffers stand for
@@ -2851,43 +2868,73 @@ func LaunchDiv[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 	case int8:
 		x := any(x).(*runtime.Buffer[int8])
 		d := any(d).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelDiv_int8, g, []runtime.Arg{x, d}, dc_run_Div_int8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_int8, g, &args, dc_run_Div_int8)
 	case int16:
 		x := any(x).(*runtime.Buffer[int16])
 		d := any(d).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelDiv_int16, g, []runtime.Arg{x, d}, dc_run_Div_int16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_int16, g, &args, dc_run_Div_int16)
 	case int32:
 		x := any(x).(*runtime.Buffer[int32])
 		d := any(d).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelDiv_int32, g, []runtime.Arg{x, d}, dc_run_Div_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_int32, g, &args, dc_run_Div_int32)
 	case int64:
 		x := any(x).(*runtime.Buffer[int64])
 		d := any(d).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelDiv_int64, g, []runtime.Arg{x, d}, dc_run_Div_int64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_int64, g, &args, dc_run_Div_int64)
 	case int:
 		x := any(x).(*runtime.Buffer[int])
 		d := any(d).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelDiv_int, g, []runtime.Arg{x, d}, dc_run_Div_int)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_int, g, &args, dc_run_Div_int)
 	case uint8:
 		x := any(x).(*runtime.Buffer[uint8])
 		d := any(d).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelDiv_uint8, g, []runtime.Arg{x, d}, dc_run_Div_uint8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_uint8, g, &args, dc_run_Div_uint8)
 	case uint16:
 		x := any(x).(*runtime.Buffer[uint16])
 		d := any(d).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelDiv_uint16, g, []runtime.Arg{x, d}, dc_run_Div_uint16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_uint16, g, &args, dc_run_Div_uint16)
 	case uint32:
 		x := any(x).(*runtime.Buffer[uint32])
 		d := any(d).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelDiv_uint32, g, []runtime.Arg{x, d}, dc_run_Div_uint32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_uint32, g, &args, dc_run_Div_uint32)
 	case uint64:
 		x := any(x).(*runtime.Buffer[uint64])
 		d := any(d).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelDiv_uint64, g, []runtime.Arg{x, d}, dc_run_Div_uint64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_uint64, g, &args, dc_run_Div_uint64)
 	case uint:
 		x := any(x).(*runtime.Buffer[uint])
 		d := any(d).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelDiv_uint, g, []runtime.Arg{x, d}, dc_run_Div_uint)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelDiv_uint, g, &args, dc_run_Div_uint)
 	default:
 		return fmt.Errorf("LaunchDiv: no instantiation for type %T", *new(T))
 	}
@@ -2901,43 +2948,73 @@ func LaunchMod[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 	case int8:
 		x := any(x).(*runtime.Buffer[int8])
 		d := any(d).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelMod_int8, g, []runtime.Arg{x, d}, dc_run_Mod_int8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_int8, g, &args, dc_run_Mod_int8)
 	case int16:
 		x := any(x).(*runtime.Buffer[int16])
 		d := any(d).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelMod_int16, g, []runtime.Arg{x, d}, dc_run_Mod_int16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_int16, g, &args, dc_run_Mod_int16)
 	case int32:
 		x := any(x).(*runtime.Buffer[int32])
 		d := any(d).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelMod_int32, g, []runtime.Arg{x, d}, dc_run_Mod_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_int32, g, &args, dc_run_Mod_int32)
 	case int64:
 		x := any(x).(*runtime.Buffer[int64])
 		d := any(d).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelMod_int64, g, []runtime.Arg{x, d}, dc_run_Mod_int64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_int64, g, &args, dc_run_Mod_int64)
 	case int:
 		x := any(x).(*runtime.Buffer[int])
 		d := any(d).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelMod_int, g, []runtime.Arg{x, d}, dc_run_Mod_int)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_int, g, &args, dc_run_Mod_int)
 	case uint8:
 		x := any(x).(*runtime.Buffer[uint8])
 		d := any(d).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelMod_uint8, g, []runtime.Arg{x, d}, dc_run_Mod_uint8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_uint8, g, &args, dc_run_Mod_uint8)
 	case uint16:
 		x := any(x).(*runtime.Buffer[uint16])
 		d := any(d).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelMod_uint16, g, []runtime.Arg{x, d}, dc_run_Mod_uint16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_uint16, g, &args, dc_run_Mod_uint16)
 	case uint32:
 		x := any(x).(*runtime.Buffer[uint32])
 		d := any(d).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelMod_uint32, g, []runtime.Arg{x, d}, dc_run_Mod_uint32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_uint32, g, &args, dc_run_Mod_uint32)
 	case uint64:
 		x := any(x).(*runtime.Buffer[uint64])
 		d := any(d).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelMod_uint64, g, []runtime.Arg{x, d}, dc_run_Mod_uint64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_uint64, g, &args, dc_run_Mod_uint64)
 	case uint:
 		x := any(x).(*runtime.Buffer[uint])
 		d := any(d).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelMod_uint, g, []runtime.Arg{x, d}, dc_run_Mod_uint)
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, d)
+		return dev.LaunchArgs(dcKernelMod_uint, g, &args, dc_run_Mod_uint)
 	default:
 		return fmt.Errorf("LaunchMod: no instantiation for type %T", *new(T))
 	}
@@ -2947,28 +3024,39 @@ func LaunchMod[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSharedIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelSharedIndex, g, []runtime.Arg{out}, dc_run_SharedIndex)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSharedIndex, g, &args, dc_run_SharedIndex)
 }
 
 // LaunchNeighbour launches kernel Neighbour over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNeighbour(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelNeighbour, g, []runtime.Arg{x, out}, dc_run_Neighbour)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelNeighbour, g, &args, dc_run_Neighbour)
 }
 
 // LaunchFill launches kernel Fill over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFill(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], v float32) error {
-	return dev.Launch(dcKernelFill, g, []runtime.Arg{out, runtime.Scalar(v)}, dc_run_Fill)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, v)
+	return dev.LaunchArgs(dcKernelFill, g, &args, dc_run_Fill)
 }
 
 // LaunchCopy launches kernel Copy over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelCopy, g, []runtime.Arg{x, out}, dc_run_Copy)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelCopy, g, &args, dc_run_Copy)
 }
 
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.

@@ -1333,21 +1333,40 @@ var dcKernelClamp = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlend(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], lo *runtime.Buffer[float32], hi *runtime.Buffer[float32], out *runtime.Buffer[float32], width int, height int) error {
-	return dev.Launch(dcKernelBlend, g, []runtime.Arg{a, b, lo, hi, out, runtime.Scalar(width), runtime.Scalar(height)}, dc_run_Blend)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, lo)
+	runtime.AddBuffer(&args, hi)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, width)
+	runtime.AddScalar(&args, height)
+	return dev.LaunchArgs(dcKernelBlend, g, &args, dc_run_Blend)
 }
 
 // LaunchGroupStats launches kernel GroupStats over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGroupStats(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], sums *runtime.Buffer[float32], q *runtime.Buffer[int32], r *runtime.Buffer[int32], n int) error {
-	return dev.Launch(dcKernelGroupStats, g, []runtime.Arg{xs, sums, q, r, runtime.Scalar(n)}, dc_run_GroupStats)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, sums)
+	runtime.AddBuffer(&args, q)
+	runtime.AddBuffer(&args, r)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelGroupStats, g, &args, dc_run_GroupStats)
 }
 
 // LaunchClamp launches kernel Clamp over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *runtime.Buffer[float64], lo int32, hi int32) error {
-	return dev.Launch(dcKernelClamp, g, []runtime.Arg{xs, ys, runtime.Scalar(lo), runtime.Scalar(hi)}, dc_run_Clamp)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, ys)
+	runtime.AddScalar(&args, lo)
+	runtime.AddScalar(&args, hi)
+	return dev.LaunchArgs(dcKernelClamp, g, &args, dc_run_Clamp)
 }
 
 // dc_cpu_Blend runs every thread of groups [dc_g0, dc_g1) of kernel Blend.

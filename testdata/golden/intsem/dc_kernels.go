@@ -14437,52 +14437,102 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 		a := any(a).(*runtime.Buffer[int8])
 		b := any(b).(*runtime.Buffer[int8])
 		out := any(out).(*runtime.Buffer[int8])
-		return dev.Launch(dcKernelArith_int8, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_int8, g, &args, dc_run_Arith_int8)
 	case int16:
 		a := any(a).(*runtime.Buffer[int16])
 		b := any(b).(*runtime.Buffer[int16])
 		out := any(out).(*runtime.Buffer[int16])
-		return dev.Launch(dcKernelArith_int16, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_int16, g, &args, dc_run_Arith_int16)
 	case int32:
 		a := any(a).(*runtime.Buffer[int32])
 		b := any(b).(*runtime.Buffer[int32])
 		out := any(out).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelArith_int32, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_int32, g, &args, dc_run_Arith_int32)
 	case int64:
 		a := any(a).(*runtime.Buffer[int64])
 		b := any(b).(*runtime.Buffer[int64])
 		out := any(out).(*runtime.Buffer[int64])
-		return dev.Launch(dcKernelArith_int64, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_int64, g, &args, dc_run_Arith_int64)
 	case uint8:
 		a := any(a).(*runtime.Buffer[uint8])
 		b := any(b).(*runtime.Buffer[uint8])
 		out := any(out).(*runtime.Buffer[uint8])
-		return dev.Launch(dcKernelArith_uint8, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint8)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_uint8, g, &args, dc_run_Arith_uint8)
 	case uint16:
 		a := any(a).(*runtime.Buffer[uint16])
 		b := any(b).(*runtime.Buffer[uint16])
 		out := any(out).(*runtime.Buffer[uint16])
-		return dev.Launch(dcKernelArith_uint16, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint16)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_uint16, g, &args, dc_run_Arith_uint16)
 	case uint32:
 		a := any(a).(*runtime.Buffer[uint32])
 		b := any(b).(*runtime.Buffer[uint32])
 		out := any(out).(*runtime.Buffer[uint32])
-		return dev.Launch(dcKernelArith_uint32, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_uint32, g, &args, dc_run_Arith_uint32)
 	case uint64:
 		a := any(a).(*runtime.Buffer[uint64])
 		b := any(b).(*runtime.Buffer[uint64])
 		out := any(out).(*runtime.Buffer[uint64])
-		return dev.Launch(dcKernelArith_uint64, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_uint64, g, &args, dc_run_Arith_uint64)
 	case int:
 		a := any(a).(*runtime.Buffer[int])
 		b := any(b).(*runtime.Buffer[int])
 		out := any(out).(*runtime.Buffer[int])
-		return dev.Launch(dcKernelArith_int, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_int)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_int, g, &args, dc_run_Arith_int)
 	case uint:
 		a := any(a).(*runtime.Buffer[uint])
 		b := any(b).(*runtime.Buffer[uint])
 		out := any(out).(*runtime.Buffer[uint])
-		return dev.Launch(dcKernelArith_uint, g, []runtime.Arg{a, b, s, out}, dc_run_Arith_uint)
+		var args runtime.Args
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, s)
+		runtime.AddBuffer(&args, out)
+		return dev.LaunchArgs(dcKernelArith_uint, g, &args, dc_run_Arith_uint)
 	default:
 		return fmt.Errorf("LaunchArith: no instantiation for type %T", *new(T))
 	}
@@ -14492,28 +14542,53 @@ func LaunchArith[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchEdges(dev *runtime.Device, g dc.Grid, m32 *runtime.Buffer[int32], d32 *runtime.Buffer[int32], m64 *runtime.Buffer[int64], d64 *runtime.Buffer[int64], out32 *runtime.Buffer[int32], out64 *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelEdges, g, []runtime.Arg{m32, d32, m64, d64, out32, out64}, dc_run_Edges)
+	var args runtime.Args
+	runtime.AddBuffer(&args, m32)
+	runtime.AddBuffer(&args, d32)
+	runtime.AddBuffer(&args, m64)
+	runtime.AddBuffer(&args, d64)
+	runtime.AddBuffer(&args, out32)
+	runtime.AddBuffer(&args, out64)
+	return dev.LaunchArgs(dcKernelEdges, g, &args, dc_run_Edges)
 }
 
 // LaunchShifts launches kernel Shifts over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShifts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], s *runtime.Buffer[int], out *runtime.Buffer[int64], uout *runtime.Buffer[uint64], bout *runtime.Buffer[uint8]) error {
-	return dev.Launch(dcKernelShifts, g, []runtime.Arg{a, s, out, uout, bout}, dc_run_Shifts)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, s)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, uout)
+	runtime.AddBuffer(&args, bout)
+	return dev.LaunchArgs(dcKernelShifts, g, &args, dc_run_Shifts)
 }
 
 // LaunchNarrow launches kernel Narrow over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchNarrow(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int64], out *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelNarrow, g, []runtime.Arg{xs, out}, dc_run_Narrow)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelNarrow, g, &args, dc_run_Narrow)
 }
 
 // LaunchIntFloat launches kernel IntFloat over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], us *runtime.Buffer[uint64], fs *runtime.Buffer[float64], ufs *runtime.Buffer[float64], f32s *runtime.Buffer[float32], small *runtime.Buffer[float32], toF *runtime.Buffer[float64], toI *runtime.Buffer[int64]) error {
-	return dev.Launch(dcKernelIntFloat, g, []runtime.Arg{is, us, fs, ufs, f32s, small, toF, toI}, dc_run_IntFloat)
+	var args runtime.Args
+	runtime.AddBuffer(&args, is)
+	runtime.AddBuffer(&args, us)
+	runtime.AddBuffer(&args, fs)
+	runtime.AddBuffer(&args, ufs)
+	runtime.AddBuffer(&args, f32s)
+	runtime.AddBuffer(&args, small)
+	runtime.AddBuffer(&args, toF)
+	runtime.AddBuffer(&args, toI)
+	return dev.LaunchArgs(dcKernelIntFloat, g, &args, dc_run_IntFloat)
 }
 
 // dc_cpu_Arith_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int8.

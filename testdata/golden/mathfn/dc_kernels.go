@@ -3051,28 +3051,46 @@ var dcKernelSoftplus = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMath32(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y *runtime.Buffer[float32], z *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelMath32, g, []runtime.Arg{x, y, z, out}, dc_run_Math32)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddBuffer(&args, z)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelMath32, g, &args, dc_run_Math32)
 }
 
 // LaunchMath64 launches kernel Math64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMath64(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float64], y *runtime.Buffer[float64], z *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelMath64, g, []runtime.Arg{x, y, z, out}, dc_run_Math64)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddBuffer(&args, z)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelMath64, g, &args, dc_run_Math64)
 }
 
 // LaunchGeometry64 launches kernel Geometry64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGeometry64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], ys *runtime.Buffer[float64], out *runtime.Buffer[float64], radius float64) error {
-	return dev.Launch(dcKernelGeometry64, g, []runtime.Arg{xs, ys, out, runtime.Scalar(radius)}, dc_run_Geometry64)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, ys)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, radius)
+	return dev.LaunchArgs(dcKernelGeometry64, g, &args, dc_run_Geometry64)
 }
 
 // LaunchSoftplus launches kernel Softplus over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSoftplus, g, []runtime.Arg{x, out}, dc_run_Softplus)
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSoftplus, g, &args, dc_run_Softplus)
 }
 
 // dc_cpu_Math32 runs every thread of groups [dc_g0, dc_g1) of kernel Math32.

@@ -816,7 +816,14 @@ var dcKernelMatMul = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], m int, n int, k int) error {
-	return dev.Launch(dcKernelMatMul, g, []runtime.Arg{a, b, c, runtime.Scalar(m), runtime.Scalar(n), runtime.Scalar(k)}, dc_run_MatMul)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelMatMul, g, &args, dc_run_MatMul)
 }
 
 // dc_scratch_MatMul holds the working memory of MatMul's groups.

@@ -2350,21 +2350,43 @@ var dcKernelInts = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat32(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelFloat32, g, []runtime.Arg{a, b, c, out}, dc_run_Float32)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelFloat32, g, &args, dc_run_Float32)
 }
 
 // LaunchFloat64 launches kernel Float64 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchFloat64(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float64], b *runtime.Buffer[float64], c *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelFloat64, g, []runtime.Arg{a, b, c, out}, dc_run_Float64)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelFloat64, g, &args, dc_run_Float64)
 }
 
 // LaunchInts launches kernel Ints over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *runtime.Buffer[int32], c *runtime.Buffer[int32], ua *runtime.Buffer[uint8], ub *runtime.Buffer[uint8], uc *runtime.Buffer[uint8], la *runtime.Buffer[int64], lb *runtime.Buffer[int64], out *runtime.Buffer[int32], uout *runtime.Buffer[uint8], lout *runtime.Buffer[int]) error {
-	return dev.Launch(dcKernelInts, g, []runtime.Arg{a, b, c, ua, ub, uc, la, lb, out, uout, lout}, dc_run_Ints)
+	var args runtime.Args
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, ua)
+	runtime.AddBuffer(&args, ub)
+	runtime.AddBuffer(&args, uc)
+	runtime.AddBuffer(&args, la)
+	runtime.AddBuffer(&args, lb)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, uout)
+	runtime.AddBuffer(&args, lout)
+	return dev.LaunchArgs(dcKernelInts, g, &args, dc_run_Ints)
 }
 
 // dc_cpu_Float32 runs every thread of groups [dc_g0, dc_g1) of kernel Float32.

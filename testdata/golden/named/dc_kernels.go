@@ -924,14 +924,27 @@ var dcKernelShift_Fahrenheit = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchConvert(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[Celsius], out *runtime.Buffer[Fahrenheit], levels *runtime.Buffer[Level], smooth *runtime.Buffer[Celsius], counts *runtime.Buffer[Count], alarms *runtime.Buffer[Alarm], threshold Celsius) error {
-	return dev.Launch(dcKernelConvert, g, []runtime.Arg{in, out, levels, smooth, counts, alarms, runtime.Scalar(threshold)}, dc_run_Convert)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, levels)
+	runtime.AddBuffer(&args, smooth)
+	runtime.AddBuffer(&args, counts)
+	runtime.AddBuffer(&args, alarms)
+	runtime.AddScalar(&args, threshold)
+	return dev.LaunchArgs(dcKernelConvert, g, &args, dc_run_Convert)
 }
 
 // LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchScale(dev *runtime.Device, g dc.Grid, ts *runtime.Buffer[Celsius], levels *runtime.Buffer[Level], factor Celsius, offset Celsius) error {
-	return dev.Launch(dcKernelScale, g, []runtime.Arg{ts, levels, runtime.Scalar(factor), runtime.Scalar(offset)}, dc_run_Scale)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ts)
+	runtime.AddBuffer(&args, levels)
+	runtime.AddScalar(&args, factor)
+	runtime.AddScalar(&args, offset)
+	return dev.LaunchArgs(dcKernelScale, g, &args, dc_run_Scale)
 }
 
 // LaunchShift launches kernel Shift over the grid g on dev. Buffers stand for
@@ -942,11 +955,17 @@ func LaunchShift[T Celsius | Fahrenheit](dev *runtime.Device, g dc.Grid, xs *run
 	case Celsius:
 		xs := any(xs).(*runtime.Buffer[Celsius])
 		delta := any(delta).(Celsius)
-		return dev.Launch(dcKernelShift_Celsius, g, []runtime.Arg{xs, runtime.Scalar(delta)}, dc_run_Shift_Celsius)
+		var args runtime.Args
+		runtime.AddBuffer(&args, xs)
+		runtime.AddScalar(&args, delta)
+		return dev.LaunchArgs(dcKernelShift_Celsius, g, &args, dc_run_Shift_Celsius)
 	case Fahrenheit:
 		xs := any(xs).(*runtime.Buffer[Fahrenheit])
 		delta := any(delta).(Fahrenheit)
-		return dev.Launch(dcKernelShift_Fahrenheit, g, []runtime.Arg{xs, runtime.Scalar(delta)}, dc_run_Shift_Fahrenheit)
+		var args runtime.Args
+		runtime.AddBuffer(&args, xs)
+		runtime.AddScalar(&args, delta)
+		return dev.LaunchArgs(dcKernelShift_Fahrenheit, g, &args, dc_run_Shift_Fahrenheit)
 	default:
 		return fmt.Errorf("LaunchShift: no instantiation for type %T", *new(T))
 	}

@@ -901,14 +901,23 @@ var dcKernelGrouped = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMutate(dev *runtime.Device, g dc.Grid, s int32, p P, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelMutate, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), xs, out}, dc_run_Mutate)
+	var args runtime.Args
+	runtime.AddScalar(&args, s)
+	runtime.AddScalar(&args, p)
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelMutate, g, &args, dc_run_Mutate)
 }
 
 // LaunchGrouped launches kernel Grouped over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGrouped(dev *runtime.Device, g dc.Grid, s int32, p P, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGrouped, g, []runtime.Arg{runtime.Scalar(s), runtime.Scalar(p), out}, dc_run_Grouped)
+	var args runtime.Args
+	runtime.AddScalar(&args, s)
+	runtime.AddScalar(&args, p)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelGrouped, g, &args, dc_run_Grouped)
 }
 
 // dc_cpu_Mutate runs every thread of groups [dc_g0, dc_g1) of kernel Mutate.

@@ -1184,28 +1184,43 @@ var dcKernelMoments = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStep(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], dt float32, gravity Vec3, box Box) error {
-	return dev.Launch(dcKernelStep, g, []runtime.Arg{ps, runtime.Scalar(dt), runtime.Scalar(gravity), runtime.Scalar(box)}, dc_run_Step)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ps)
+	runtime.AddScalar(&args, dt)
+	runtime.AddScalar(&args, gravity)
+	runtime.AddScalar(&args, box)
+	return dev.LaunchArgs(dcKernelStep, g, &args, dc_run_Step)
 }
 
 // LaunchMeasure launches kernel Measure over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMeasure(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], out *runtime.Buffer[Stats]) error {
-	return dev.Launch(dcKernelMeasure, g, []runtime.Arg{ps, out}, dc_run_Measure)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ps)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelMeasure, g, &args, dc_run_Measure)
 }
 
 // LaunchRespawn launches kernel Respawn over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRespawn(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], origin Vec3, dir Vec3) error {
-	return dev.Launch(dcKernelRespawn, g, []runtime.Arg{ps, runtime.Scalar(origin), runtime.Scalar(dir)}, dc_run_Respawn)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ps)
+	runtime.AddScalar(&args, origin)
+	runtime.AddScalar(&args, dir)
+	return dev.LaunchArgs(dcKernelRespawn, g, &args, dc_run_Respawn)
 }
 
 // LaunchMoments launches kernel Moments over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMoments(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[Particle], moments *runtime.Buffer[Vec3]) error {
-	return dev.Launch(dcKernelMoments, g, []runtime.Arg{ps, moments}, dc_run_Moments)
+	var args runtime.Args
+	runtime.AddBuffer(&args, ps)
+	runtime.AddBuffer(&args, moments)
+	return dev.LaunchArgs(dcKernelMoments, g, &args, dc_run_Moments)
 }
 
 // dc_cpu_Step_thread runs one thread of dc_cpu_Step.

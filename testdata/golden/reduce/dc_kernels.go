@@ -1032,11 +1032,19 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		partial := any(partial).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelReduce_float32, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, dc_run_Reduce_float32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelReduce_float32, g, &args, dc_run_Reduce_float32)
 	case float64:
 		in := any(in).(*runtime.Buffer[float64])
 		partial := any(partial).(*runtime.Buffer[float64])
-		return dev.Launch(dcKernelReduce_float64, g, []runtime.Arg{in, partial, runtime.Scalar(n)}, dc_run_Reduce_float64)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, partial)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelReduce_float64, g, &args, dc_run_Reduce_float64)
 	default:
 		return fmt.Errorf("LaunchReduce: no instantiation for type %T", *new(T))
 	}

@@ -1506,21 +1506,30 @@ var dcKernelShared = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRound64(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float64], out *runtime.Buffer[float64]) error {
-	return dev.Launch(dcKernelRound64, g, []runtime.Arg{xs, out}, dc_run_Round64)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelRound64, g, &args, dc_run_Round64)
 }
 
 // LaunchRound32 launches kernel Round32 over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRound32(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelRound32, g, []runtime.Arg{xs, out}, dc_run_Round32)
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelRound32, g, &args, dc_run_Round32)
 }
 
 // LaunchShared launches kernel Shared over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelShared, g, []runtime.Arg{is, out}, dc_run_Shared)
+	var args runtime.Args
+	runtime.AddBuffer(&args, is)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelShared, g, &args, dc_run_Shared)
 }
 
 // dc_cpu_Round64 runs every thread of groups [dc_g0, dc_g1) of kernel Round64.

@@ -351,14 +351,23 @@ var dcKernelSaxpyStride = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpy(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelSaxpy, g, []runtime.Arg{runtime.Scalar(a), x, y}, dc_run_Saxpy)
+	var args runtime.Args
+	runtime.AddScalar(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	return dev.LaunchArgs(dcKernelSaxpy, g, &args, dc_run_Saxpy)
 }
 
 // LaunchSaxpyStride launches kernel SaxpyStride over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSaxpyStride(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelSaxpyStride, g, []runtime.Arg{runtime.Scalar(a), x, y, runtime.Scalar(n)}, dc_run_SaxpyStride)
+	var args runtime.Args
+	runtime.AddScalar(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelSaxpyStride, g, &args, dc_run_SaxpyStride)
 }
 
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.

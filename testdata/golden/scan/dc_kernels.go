@@ -1744,12 +1744,22 @@ func LaunchScan[T int32 | float32](dev *runtime.Device, g dc.Grid, in *runtime.B
 		in := any(in).(*runtime.Buffer[int32])
 		out := any(out).(*runtime.Buffer[int32])
 		sums := any(sums).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelScan_int32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, dc_run_Scan_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, out)
+		runtime.AddBuffer(&args, sums)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelScan_int32, g, &args, dc_run_Scan_int32)
 	case float32:
 		in := any(in).(*runtime.Buffer[float32])
 		out := any(out).(*runtime.Buffer[float32])
 		sums := any(sums).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelScan_float32, g, []runtime.Arg{in, out, sums, runtime.Scalar(n)}, dc_run_Scan_float32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, in)
+		runtime.AddBuffer(&args, out)
+		runtime.AddBuffer(&args, sums)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelScan_float32, g, &args, dc_run_Scan_float32)
 	default:
 		return fmt.Errorf("LaunchScan: no instantiation for type %T", *new(T))
 	}
@@ -1763,11 +1773,19 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 	case int32:
 		out := any(out).(*runtime.Buffer[int32])
 		offsets := any(offsets).(*runtime.Buffer[int32])
-		return dev.Launch(dcKernelAddOffsets_int32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, dc_run_AddOffsets_int32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, out)
+		runtime.AddBuffer(&args, offsets)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelAddOffsets_int32, g, &args, dc_run_AddOffsets_int32)
 	case float32:
 		out := any(out).(*runtime.Buffer[float32])
 		offsets := any(offsets).(*runtime.Buffer[float32])
-		return dev.Launch(dcKernelAddOffsets_float32, g, []runtime.Arg{out, offsets, runtime.Scalar(n)}, dc_run_AddOffsets_float32)
+		var args runtime.Args
+		runtime.AddBuffer(&args, out)
+		runtime.AddBuffer(&args, offsets)
+		runtime.AddScalar(&args, n)
+		return dev.LaunchArgs(dcKernelAddOffsets_float32, g, &args, dc_run_AddOffsets_float32)
 	default:
 		return fmt.Errorf("LaunchAddOffsets: no instantiation for type %T", *new(T))
 	}

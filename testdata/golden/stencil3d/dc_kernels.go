@@ -1128,14 +1128,24 @@ var dcKernelGeometry = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchStencil7(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], nx int, ny int, nz int, c0 float32, c1 float32) error {
-	return dev.Launch(dcKernelStencil7, g, []runtime.Arg{in, out, runtime.Scalar(nx), runtime.Scalar(ny), runtime.Scalar(nz), runtime.Scalar(c0), runtime.Scalar(c1)}, dc_run_Stencil7)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddScalar(&args, nz)
+	runtime.AddScalar(&args, c0)
+	runtime.AddScalar(&args, c1)
+	return dev.LaunchArgs(dcKernelStencil7, g, &args, dc_run_Stencil7)
 }
 
 // LaunchGeometry launches kernel Geometry over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelGeometry, g, []runtime.Arg{out}, dc_run_Geometry)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelGeometry, g, &args, dc_run_Geometry)
 }
 
 // dc_cpu_Stencil7 runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.

@@ -922,14 +922,20 @@ var dcKernelCountCells = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchLits(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], ts *runtime.Buffer[Two]) error {
-	return dev.Launch(dcKernelLits, g, []runtime.Arg{out, ts}, dc_run_Lits)
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, ts)
+	return dev.LaunchArgs(dcKernelLits, g, &args, dc_run_Lits)
 }
 
 // LaunchCountCells launches kernel CountCells over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchCountCells(dev *runtime.Device, g dc.Grid, cells *runtime.Buffer[Cell], xs *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelCountCells, g, []runtime.Arg{cells, xs}, dc_run_CountCells)
+	var args runtime.Args
+	runtime.AddBuffer(&args, cells)
+	runtime.AddBuffer(&args, xs)
+	return dev.LaunchArgs(dcKernelCountCells, g, &args, dc_run_CountCells)
 }
 
 // dc_cpu_Lits_thread runs one thread of dc_cpu_Lits.

@@ -667,21 +667,34 @@ var dcKernelWindow = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchMatVec(dev *runtime.Device, g dc.Grid, m *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelMatVec, g, []runtime.Arg{m, x, y, runtime.Scalar(n)}, dc_run_MatVec)
+	var args runtime.Args
+	runtime.AddBuffer(&args, m)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelMatVec, g, &args, dc_run_MatVec)
 }
 
 // LaunchRowScale launches kernel RowScale over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchRowScale(dev *runtime.Device, g dc.Grid, m *runtime.Buffer[float32], out *runtime.Buffer[float32], n int) error {
-	return dev.Launch(dcKernelRowScale, g, []runtime.Arg{m, out, runtime.Scalar(n)}, dc_run_RowScale)
+	var args runtime.Args
+	runtime.AddBuffer(&args, m)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelRowScale, g, &args, dc_run_RowScale)
 }
 
 // LaunchWindow launches kernel Window over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchWindow(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], w int) error {
-	return dev.Launch(dcKernelWindow, g, []runtime.Arg{in, out, runtime.Scalar(w)}, dc_run_Window)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	return dev.LaunchArgs(dcKernelWindow, g, &args, dc_run_Window)
 }
 
 // dc_cpu_MatVec runs every thread of groups [dc_g0, dc_g1) of kernel MatVec.

@@ -986,21 +986,32 @@ var dcKernelDigits = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchBlur3(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
-	return dev.Launch(dcKernelBlur3, g, []runtime.Arg{in, out}, dc_run_Blur3)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelBlur3, g, &args, dc_run_Blur3)
 }
 
 // LaunchSobel launches kernel Sobel over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchSobel(dev *runtime.Device, g dc.Grid, img *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelSobel, g, []runtime.Arg{img, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Sobel)
+	var args runtime.Args
+	runtime.AddBuffer(&args, img)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelSobel, g, &args, dc_run_Sobel)
 }
 
 // LaunchDigits launches kernel Digits over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchDigits(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[uint32], out *runtime.Buffer[int32]) error {
-	return dev.Launch(dcKernelDigits, g, []runtime.Arg{in, out}, dc_run_Digits)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelDigits, g, &args, dc_run_Digits)
 }
 
 // dc_cpu_Blur3_thread runs one thread of dc_cpu_Blur3.

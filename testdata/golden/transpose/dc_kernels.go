@@ -707,14 +707,24 @@ var dcKernelTransposeInt = &runtime.Kernel{
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTranspose(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out *runtime.Buffer[float32], w int, h int) error {
-	return dev.Launch(dcKernelTranspose, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_Transpose)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelTranspose, g, &args, dc_run_Transpose)
 }
 
 // LaunchTransposeInt launches kernel TransposeInt over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
 func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], w int, h int) error {
-	return dev.Launch(dcKernelTransposeInt, g, []runtime.Arg{in, out, runtime.Scalar(w), runtime.Scalar(h)}, dc_run_TransposeInt)
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, w)
+	runtime.AddScalar(&args, h)
+	return dev.LaunchArgs(dcKernelTransposeInt, g, &args, dc_run_TransposeInt)
 }
 
 // dc_scratch_Transpose holds the working memory of Transpose's groups.
