@@ -4070,15 +4070,17 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
-							c := y*w + x
-							(*cpu.Index(dc_f, 8, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 9, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 12, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, in, int(c+w), dc_x, dc_y, dc_z)))
+				if dc_y >= 1 && dc_y < h-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								c := y*w + x
+								(*cpu.Index(dc_f, 8, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 9, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 12, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, in, int(c+w), dc_x, dc_y, dc_z)))
+							}
 						}
 					}
 				}
@@ -4097,15 +4099,17 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
-							c := y*w + x
-							out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+				if dc_y >= 1 && dc_y < h-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								c := y*w + x
+								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+							}
 						}
 					}
 				}
@@ -4139,7 +4143,7 @@ func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		(*cpu.Index(dc_f, 14, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
 		for p := 0; p < k; p++ {
 			(*cpu.Index(dc_f, 16, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 17, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 18, b, int(p*n+j), dc_x, dc_y, dc_z))
@@ -4159,11 +4163,13 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}
@@ -4177,7 +4183,7 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		c[i*n+j] = 0
 		{
 			p := 0
@@ -4203,11 +4209,13 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}
@@ -4221,7 +4229,7 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		c[i*n+j] = 0
 		for p := 0; p < k; p++ {
 			c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
@@ -4239,11 +4247,13 @@ func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []f
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}
@@ -4386,17 +4396,19 @@ func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float3
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
-							p := nx * ny
-							c := z*p + y*nx + x
-							(*cpu.Index(dc_f, 22, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 25, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 26, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 27, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 28, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 29, in, int(c), dc_x, dc_y, dc_z))
+				if dc_y >= 1 && dc_y < ny-1 && dc_z >= 1 && dc_z < nz-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							z := dc_z
+							{
+								p := nx * ny
+								c := z*p + y*nx + x
+								(*cpu.Index(dc_f, 22, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 25, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 26, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 27, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 28, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 29, in, int(c), dc_x, dc_y, dc_z))
+							}
 						}
 					}
 				}
@@ -4417,17 +4429,19 @@ func dc_cpu_Stencil3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						if x >= 1 && x < nx-1 && y >= 1 && y < ny-1 && z >= 1 && z < nz-1 {
-							p := nx * ny
-							c := z*p + y*nx + x
-							out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
+				if dc_y >= 1 && dc_y < ny-1 && dc_z >= 1 && dc_z < nz-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							z := dc_z
+							{
+								p := nx * ny
+								c := z*p + y*nx + x
+								out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
+							}
 						}
 					}
 				}

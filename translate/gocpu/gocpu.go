@@ -187,11 +187,18 @@ func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 			body = r.body
 		}
 	}
+	body, rows := findRowGuard(body, k)
 	if body != k.Body {
-		p = newPrinter(analyze(body), k.Params, nil)
+		seen := body
+		if rows != nil && rows.row != nil {
+			// The row test is printed too: the loops must declare what
+			// it uses.
+			seen = &ir.Block{Stmts: []ir.Stmt{body, &ir.ExprStmt{X: rows.row}}}
+		}
+		p = newPrinter(analyze(seen), k.Params, nil)
 		p.kernel, p.fast, p.aliased = true, fast, aliased
 	}
-	return p.loopKernel(k, body, bound, params)
+	return p.loopKernel(k, body, bound, rows, params)
 }
 
 // kernelShared returns the shared arrays kernel k's function declares:

@@ -1,6 +1,7 @@
 package gocpu
 
 import (
+	"go/constant"
 	"go/token"
 
 	"github.com/dotcompute/dc/translate/ir"
@@ -119,4 +120,235 @@ func invariant(n ir.Expr, k *ir.Kernel) ir.Expr {
 		}
 	}
 	return nil
+}
+
+// A row guard is the bounds test of a 2-D or 3-D kernel:
+//
+//	x, y := t.GlobalX(), t.GlobalY()
+//	if x >= 1 && x < w-1 && y >= 1 && y < h-1 { body }
+//
+// The conjuncts on x alone with invariant bounds bound the x loop, those
+// without x are tested once per row of threads, around the x loop, and
+// the rest stay in the body. Every conjunct must be free of effects and
+// of run-time checks, so testing them in another order or fewer times
+// changes nothing.
+type rowGuard struct {
+	lo, hi []ir.Expr // lower and upper bounds of the global x index
+	row    ir.Expr   // the test of a row, nil if none
+}
+
+// findRowGuard returns body without the conjuncts of its row guard, and
+// the guard; nil if body has none.
+func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
+	stmts := body.Stmts
+	// A block of the declarations and the if, as `if x := ...; cond`
+	// lowers, or the statements themselves.
+	if len(stmts) == 1 {
+		if b, ok := stmts[0].(*ir.Block); ok {
+			inner, g := findRowGuard(b, k)
+			if g == nil {
+				return body, nil
+			}
+			return &ir.Block{Pos: body.Pos, Stmts: []ir.Stmt{inner}}, g
+		}
+	}
+	global := map[*ir.Var]ir.Builtin{}
+	n := 0
+	for ; n < len(stmts)-1; n++ {
+		d, ok := stmts[n].(*ir.DeclStmt)
+		if !ok {
+			return body, nil
+		}
+		b, ok := d.Init.(*ir.BuiltinCall)
+		if !ok || b.Op > ir.GlobalZ {
+			return body, nil
+		}
+		global[d.Var] = b.Op
+	}
+	ifs, ok := stmts[len(stmts)-1].(*ir.IfStmt)
+	if !ok || ifs.Else != nil || len(global) == 0 {
+		return body, nil
+	}
+	for _, s := range stmts {
+		if assigns(s, global) {
+			return body, nil
+		}
+	}
+	g := &rowGuard{}
+	var rest []ir.Expr
+	for _, c := range conjuncts(ifs.Cond) {
+		if !pureTest(c) {
+			rest = append(rest, c)
+			continue
+		}
+		if lo, hi, ok := xBound(c, global, k); ok {
+			if lo != nil {
+				g.lo = append(g.lo, lo)
+			}
+			if hi != nil {
+				g.hi = append(g.hi, hi)
+			}
+			continue
+		}
+		if row, ok := rowTest(c, global); ok {
+			if g.row == nil {
+				g.row = row
+			} else {
+				g.row = &ir.Binary{Op: token.LAND, X: g.row, Y: row, T: ir.BoolType}
+			}
+			continue
+		}
+		rest = append(rest, c)
+	}
+	if g.lo == nil && g.hi == nil && g.row == nil {
+		return body, nil
+	}
+	out := &ir.Block{Pos: body.Pos, Stmts: append([]ir.Stmt(nil), stmts[:len(stmts)-1]...)}
+	if len(rest) == 0 {
+		out.Stmts = append(out.Stmts, ifs.Then)
+	} else {
+		cond := rest[0]
+		for _, c := range rest[1:] {
+			cond = &ir.Binary{Op: token.LAND, X: cond, Y: c, T: ir.BoolType}
+		}
+		out.Stmts = append(out.Stmts, &ir.IfStmt{Pos: ifs.Pos, Cond: cond, Then: ifs.Then})
+	}
+	return out, g
+}
+
+// assigns reports whether s assigns one of the variables of vars.
+func assigns(s ir.Stmt, vars map[*ir.Var]ir.Builtin) bool {
+	found := false
+	ir.InspectStmts(s, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.AssignStmt:
+			_, ok := vars[ir.AssignedVar(s.Target)]
+			found = found || ok
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				_, ok := vars[ir.AssignedVar(t)]
+				found = found || ok
+			}
+		}
+	})
+	return found
+}
+
+// conjuncts returns the operands of a chain of && in order.
+func conjuncts(e ir.Expr) []ir.Expr {
+	if b, ok := e.(*ir.Binary); ok && b.Op == token.LAND {
+		return append(conjuncts(b.X), conjuncts(b.Y)...)
+	}
+	return []ir.Expr{e}
+}
+
+// pureTest reports whether e reads no memory, calls nothing and has no
+// run-time check or integer division that could fail.
+func pureTest(e ir.Expr) bool {
+	ok := true
+	ir.Inspect(e, func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.Const, *ir.VarRef, *ir.Unary, *ir.Convert, *ir.Len:
+		case *ir.Binary:
+			ok = ok && n.Check == nil && n.Op != token.QUO && n.Op != token.REM
+		case *ir.BuiltinCall:
+			ok = ok && n.Op.IsThread()
+		default:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// xBound returns the bound c makes on the global x index: lo for x >= lo
+// (x > lo-1), hi for x < hi (x <= hi-1), with the other side invariant.
+func xBound(c ir.Expr, global map[*ir.Var]ir.Builtin, k *ir.Kernel) (lo, hi ir.Expr, ok bool) {
+	b, isBin := c.(*ir.Binary)
+	if !isBin {
+		return nil, nil, false
+	}
+	isX := func(e ir.Expr) bool {
+		switch e := e.(type) {
+		case *ir.VarRef:
+			op, ok := global[e.Var]
+			return ok && op == ir.GlobalX
+		case *ir.BuiltinCall:
+			return e.Op == ir.GlobalX
+		}
+		return false
+	}
+	op, x, n := b.Op, b.X, b.Y
+	if isX(n) {
+		op, x, n = mirrorOp(op), n, x
+	}
+	if !isX(x) || !invariantExpr(n, k) {
+		return nil, nil, false
+	}
+	one := &ir.Const{T: ir.IntType, Value: constant.MakeInt64(1)}
+	switch op {
+	case token.GEQ:
+		return n, nil, true
+	case token.GTR:
+		return &ir.Binary{Op: token.ADD, X: n, Y: one, T: ir.IntType}, nil, true
+	case token.LSS:
+		return nil, n, true
+	case token.LEQ:
+		return nil, &ir.Binary{Op: token.ADD, X: n, Y: one, T: ir.IntType}, true
+	}
+	return nil, nil, false
+}
+
+// mirrorOp returns the comparison op with its operands swapped.
+func mirrorOp(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.LEQ:
+		return token.GEQ
+	case token.GTR:
+		return token.LSS
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op
+}
+
+// invariantExpr reports whether e is an int the kernel cannot change
+// while it runs: invariant (see invariant) or sums, differences and
+// products of such values.
+func invariantExpr(e ir.Expr, k *ir.Kernel) bool {
+	if b, ok := e.(*ir.Binary); ok && b.Check == nil && (b.Op == token.ADD || b.Op == token.SUB || b.Op == token.MUL) {
+		return ir.IsKind(b.T, ir.Int) && invariantExpr(b.X, k) && invariantExpr(b.Y, k)
+	}
+	return invariant(e, k) != nil
+}
+
+// rowTest returns c with the variables of GlobalY and GlobalZ replaced by
+// the builtins, if c reads neither the x index nor any other local: a
+// test every thread of a row of threads agrees on.
+func rowTest(c ir.Expr, global map[*ir.Var]ir.Builtin) (ir.Expr, bool) {
+	ok := true
+	ir.Inspect(c, func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.VarRef:
+			op, isGlobal := global[n.Var]
+			ok = ok && (isGlobal && op != ir.GlobalX || n.Var.Kind == ir.Param && !n.Var.Assigned)
+		case *ir.BuiltinCall:
+			// The x-dependent builtins differ along a row.
+			ok = ok && n.Op != ir.GlobalX && n.Op != ir.LocalX && n.Op != ir.GroupX
+		}
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	return ir.RewriteExpr(c, func(e ir.Expr) (ir.Expr, bool) {
+		if r, isRef := e.(*ir.VarRef); isRef {
+			if op, isGlobal := global[r.Var]; isGlobal {
+				return &ir.BuiltinCall{Op: op, T: ir.IntType}, true
+			}
+		}
+		return nil, false
+	}), true
 }

@@ -14,7 +14,7 @@ import (
 // order, and a 1-D launch walks its whole chunk in one tight loop. The
 // grid's dimensions are copied into
 // dc.Dim3 locals first so the loops keep them in registers.
-func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params []jen.Code) jen.Code {
+func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, rows *rowGuard, params []jen.Code) jen.Code {
 	p.loop = true
 	p.thread = threadName
 	uses := p.in.uses
@@ -69,18 +69,41 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, params
 		st = jen.Id(threadLoop).Op(":").Add(st)
 	}
 	xb := jen.Id("dc_xa").Op("+").Id("dc_run").Op("*").Add(gridField("GroupSize", 0))
+	xa := []jen.Code{jen.Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)), jen.Lit(0)}
+	hi := []jen.Code{xb}
 	if bound != nil {
 		// The kernel's x guard (see xGuard) bounds the loop instead.
-		xb = jen.Min(xb, p.expr(bound))
+		hi = append(hi, p.expr(bound))
+	}
+	if rows != nil {
+		// So do the x bounds of its row guard (see findRowGuard). A
+		// lower bound moves dc_xa, so the run's end is computed apart.
+		if len(rows.lo) > 0 {
+			hi[0] = jen.Parens(jen.Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("+").Id("dc_run")).Op("*").Add(gridField("GroupSize", 0))
+		}
+		for _, e := range rows.lo {
+			xa = append(xa, p.expr(e))
+		}
+		for _, e := range rows.hi {
+			hi = append(hi, p.expr(e))
+		}
+	}
+	end := hi[0]
+	if len(hi) > 1 {
+		end = jen.Min(hi...)
 	}
 	// dc_xa is never negative; max with 0 tells the Go compiler so. Then
 	// 0 <= dc_x < len(s) when the guard bounds the loop by len(s), and
 	// the compiler drops the bounds checks of s[dc_x].
 	st = jen.Block(
-		jen.Id("dc_xa").Op(":=").Max(jen.Id("dc_gi").Op("%").Add(gridField("Groups", 0)).Op("*").Add(gridField("GroupSize", 0)), jen.Lit(0)),
-		jen.Id("dc_xb").Op(":=").Add(xb),
+		jen.Id("dc_xa").Op(":=").Max(xa...),
+		jen.Id("dc_xb").Op(":=").Add(end),
 		st,
 	)
+	if rows != nil && rows.row != nil {
+		// The row guard's test of the row, once per row.
+		st = jen.If(p.expr(rows.row)).Block(st)
+	}
 	for d := 1; d < 3; d++ {
 		body := []jen.Code{}
 		if has(ir.GlobalX, d) {

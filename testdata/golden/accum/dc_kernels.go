@@ -745,7 +745,7 @@ func LaunchCount(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], hist 
 func dc_cpu_GEMM_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		(*cpu.Index(dc_f, 0, c, int(i*n+j), dc_x, dc_y, dc_z)) = 0
 		for p := 0; p < k; p++ {
 			(*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, c, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, a, int(i*k+p), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 4, b, int(p*n+j), dc_x, dc_y, dc_z))
@@ -765,11 +765,13 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}
@@ -783,7 +785,7 @@ func dc_cpu_GEMM(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []f
 func dc_cpu_GEMM_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		c[i*n+j] = 0
 		{
 			p := 0
@@ -809,11 +811,13 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}
@@ -827,7 +831,7 @@ func dc_cpu_GEMM_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 func dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	i := dc_y
 	j := dc_x
-	if i < m && j < n {
+	{
 		c[i*n+j] = 0
 		for p := 0; p < k; p++ {
 			c[i*n+j] = c[i*n+j] + a[i*k+p]*b[p*n+j]
@@ -845,11 +849,13 @@ func dc_cpu_GEMM_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []f
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+				if dc_y < m {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_GEMM_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, a, b, c, m, n, k, dc_f)
+						}
 					}
 				}
 			}

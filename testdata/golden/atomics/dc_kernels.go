@@ -2870,11 +2870,11 @@ func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, cou
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(xs) && xs[i] > 0 {
+							if xs[i] > 0 {
 								slot := dc.AtomicAdd(&(*cpu.Index(dc_f, 6, count, int(0), dc_x, dc_y, dc_z)), 1)
 								(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
 							}
@@ -2900,11 +2900,11 @@ func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(xs) && xs[i] > 0 {
+							if xs[i] > 0 {
 								slot := dc.AtomicAdd(&count[0], 1)
 								(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
 							}

@@ -3391,11 +3391,11 @@ func dc_cpu_Div_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 9, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3433,11 +3433,11 @@ func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 10, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3475,11 +3475,11 @@ func dc_cpu_Div_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 11, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3517,11 +3517,11 @@ func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 12, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3559,11 +3559,11 @@ func dc_cpu_Div_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 13, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3601,11 +3601,11 @@ func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 14, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3643,11 +3643,11 @@ func dc_cpu_Div_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 15, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3685,11 +3685,11 @@ func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 16, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3727,11 +3727,11 @@ func dc_cpu_Div_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 17, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3769,11 +3769,11 @@ func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Div(dc_f, 18, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3811,11 +3811,11 @@ func dc_cpu_Mod_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 19, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3853,11 +3853,11 @@ func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 20, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3895,11 +3895,11 @@ func dc_cpu_Mod_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 21, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3937,11 +3937,11 @@ func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 22, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -3979,11 +3979,11 @@ func dc_cpu_Mod_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 23, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4021,11 +4021,11 @@ func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 24, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4063,11 +4063,11 @@ func dc_cpu_Mod_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 25, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4105,11 +4105,11 @@ func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 26, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4147,11 +4147,11 @@ func dc_cpu_Mod_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 27, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4189,11 +4189,11 @@ func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(d) {
+							{
 								x[i] = cpu.Rem(dc_f, 28, x[i], d[i], dc_x, dc_y, dc_z)
 							}
 						}
@@ -4346,11 +4346,11 @@ func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(out))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							if i < len(x) && i < len(out) {
+							{
 								out[i] = dc_next(x, i, dc_f, dc_x, dc_y, dc_z)
 							}
 						}

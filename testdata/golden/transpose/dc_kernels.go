@@ -901,14 +901,16 @@ func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x < w && y < h {
-							(*cpu.Index(dc_f, 6, out, int(x*h+y), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, in, int(y*w+x), dc_x, dc_y, dc_z))
+				if dc_y < h {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								(*cpu.Index(dc_f, 6, out, int(x*h+y), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, in, int(y*w+x), dc_x, dc_y, dc_z))
+							}
 						}
 					}
 				}
@@ -927,14 +929,16 @@ func dc_cpu_TransposeInt_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x < w && y < h {
-							out[x*h+y] = in[y*w+x]
+				if dc_y < h {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								out[x*h+y] = in[y*w+x]
+							}
 						}
 					}
 				}
