@@ -14,7 +14,8 @@
 // SyncContext stops waiting when its context ends; the kernel keeps
 // running until its Go body returns, and Sync, Read and Close wait for it.
 //
-// Run and RunGroups are the helpers generated CPU kernel bodies call.
+// Run, RunCall, RunGroups and the Scratch, argument and Group atomic
+// helpers are what generated CPU kernel bodies call.
 package cpu
 
 import (
@@ -337,8 +338,10 @@ func groupCount(kernel string, g dc.Grid) (int, error) {
 }
 
 // RunGroups runs g with full group semantics — barriers and group-shared
-// memory — for kernels that use them, by running body once per thread with
-// dc.EmulateKernel. Its errors (an invalid grid, a divergent barrier, a
+// memory — by running body once per thread with dc.EmulateKernel, a
+// goroutine per thread. Generated code calls it only for the kernels the
+// group form (see RunCall and Scratches) cannot express; dckgen -v names
+// them. Its errors (an invalid grid, a divergent barrier, a
 // panic) are *Error values naming the kernel, like Run's: "cpu: kernel
 // Reduce: ...".
 func RunGroups(kernel string, g dc.Grid, body func(t dc.Thread)) error {

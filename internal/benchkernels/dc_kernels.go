@@ -2332,15 +2332,17 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
-							c := y*w + x
-							(*cpu.Index(dc_f, 1, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 2, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(c+w), dc_x, dc_y, dc_z)))
+				if dc_y >= 1 && dc_y < h-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								c := y*w + x
+								(*cpu.Index(dc_f, 1, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 2, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(c+w), dc_x, dc_y, dc_z)))
+							}
 						}
 					}
 				}
@@ -2359,15 +2361,17 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
-							c := y*w + x
-							out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+				if dc_y >= 1 && dc_y < h-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								c := y*w + x
+								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+							}
 						}
 					}
 				}
@@ -2405,15 +2409,17 @@ func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out [
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						if x >= 1 && x < w-1 && y >= 1 && y < h-1 {
-							c := y*w + x
-							out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+				if dc_y >= 1 && dc_y < h-1 {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							x := dc_x
+							y := dc_y
+							{
+								c := y*w + x
+								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+							}
 						}
 					}
 				}

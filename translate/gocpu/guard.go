@@ -141,6 +141,9 @@ type rowGuard struct {
 // the guard; nil if body has none.
 func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
 	stmts := body.Stmts
+	if len(stmts) == 0 {
+		return body, nil
+	}
 	// A block of the declarations and the if, as `if x := ...; cond`
 	// lowers, or the statements themselves.
 	if len(stmts) == 1 {
