@@ -74,7 +74,7 @@ func TestRunCall(t *testing.T) {
 	xs := []float32{1, 2, 3}
 	c := &runtime.Call{
 		Kernel: &runtime.Kernel{Name: "K"},
-		Grid:   dc.Grid1D(1 << 20).WithGroupSize(256, 1, 1),
+		Grid:   dc.Grid1D(1<<20).WithGroupSize(256, 1, 1),
 		Args: []runtime.CallArg{
 			{Host: []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0x40, 0, 0, 0x40, 0x40}, Len: 3},
 			{Scalar: []byte{7, 0, 0, 0, 0, 0, 0, 0}},
