@@ -2,6 +2,7 @@ package threadloop
 
 import (
 	"go/token"
+	"strconv"
 
 	"github.com/dotcompute/dc/translate/ir"
 )
@@ -103,8 +104,46 @@ func (t *pass) inlineStmt(s ir.Stmt, depth int) ([]ir.Stmt, bool) {
 		})
 	}
 	if other {
-		t.fail(f.Pos, "device function %s waits at a barrier and returns before its end", f.GoName)
-		return nil, false
+		// Returns before the end: the body runs in a loop that runs
+		// once, each return setting the results and breaking out of it.
+		// The loop holds barriers, so it is group code; a break from
+		// its last thread loop skips the rest of the thread's run (see
+		// lowerLoop), any other is the same in every thread (package
+		// uniform checks).
+		once := newVar("dc_once", ir.BoolType)
+		loop := &ir.ForStmt{Pos: s.StmtPos(), Init: &ir.DeclStmt{Pos: s.StmtPos(), Var: once, Init: boolConst(true)},
+			Cond: ref(once), Post: assign(s.StmtPos(), once, boolConst(false))}
+		t.once[loop] = true
+		var res []*ir.Var
+		for i, rt := range f.Results {
+			v := newVar("dc_res"+strconv.Itoa(i), rt)
+			res = append(res, v)
+			blk.Stmts = append(blk.Stmts, &ir.DeclStmt{Pos: s.StmtPos(), Var: v})
+		}
+		if ret != nil {
+			stmts = append(stmts, ret)
+		}
+		loop.Body = &ir.Block{Pos: body.Pos, Stmts: stmts}
+		rewriteReturns(loop.Body, func(r *ir.ReturnStmt) ir.Stmt {
+			out := &ir.Block{Pos: r.Pos}
+			for i, x := range r.Results {
+				out.Stmts = append(out.Stmts, assign(r.Pos, res[i], x))
+			}
+			out.Stmts = append(out.Stmts, &ir.BranchStmt{Pos: r.Pos, Kind: ir.Break, Target: loop, Labelled: true})
+			return out
+		})
+		blk.Stmts = append(blk.Stmts, loop)
+		for i, v := range res {
+			switch {
+			case i < len(targets) && targets[i] != nil:
+				blk.Stmts = append(blk.Stmts, &ir.AssignStmt{Pos: s.StmtPos(), Target: targets[i], Value: ref(v)})
+			}
+		}
+		t.inlineBlock(blk, depth+1)
+		if decl != nil {
+			return []ir.Stmt{&ir.DeclStmt{Pos: s.StmtPos(), Var: decl}, blk}, true
+		}
+		return []ir.Stmt{blk}, true
 	}
 	if len(f.Results) > 0 && ret == nil {
 		t.fail(f.Pos, "device function %s waits at a barrier and ends without a return", f.GoName)
@@ -212,4 +251,29 @@ func (t *pass) hoistExpr(e ir.Expr, pre *[]ir.Stmt) ir.Expr {
 		subs(e.Args)
 	}
 	return e
+}
+
+// rewriteReturns replaces every return statement in b, at any depth, by
+// f's result.
+func rewriteReturns(b *ir.Block, f func(*ir.ReturnStmt) ir.Stmt) {
+	if b == nil {
+		return
+	}
+	for i, s := range b.Stmts {
+		switch s := s.(type) {
+		case *ir.ReturnStmt:
+			b.Stmts[i] = f(s)
+		case *ir.Block:
+			rewriteReturns(s, f)
+		case *ir.IfStmt:
+			rewriteReturns(s.Then, f)
+			rewriteReturns(s.Else, f)
+		case *ir.ForStmt:
+			rewriteReturns(s.Body, f)
+		case *ir.SwitchStmt:
+			for _, c := range s.Cases {
+				rewriteReturns(c.Body, f)
+			}
+		}
+	}
 }

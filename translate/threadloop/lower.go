@@ -144,6 +144,13 @@ func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
 				if inside[s.Target] {
 					continue
 				}
+				if f, ok := s.Target.(*ir.ForStmt); ok && s.Kind == ir.Break && t.once[f] && t.lastIn[l.tl] == f {
+					// Leaving a loop that runs once from the end of its
+					// body: the thread skips the rest of its run, and the
+					// loop ends after this thread loop anyway.
+					b.Stmts[i] = next(s.Pos)
+					continue
+				}
 				if s.Target != l.loop || l.loop == nil {
 					t.fail(s.Pos, "a break or continue of an outer loop that holds a barrier")
 					continue

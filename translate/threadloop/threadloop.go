@@ -66,7 +66,8 @@ func (e *Unsupported) Error() string {
 // Transform returns the group form of k. It never changes k: the group
 // body is a copy, with fresh local variables.
 func Transform(k *ir.Kernel) (*Group, error) {
-	t := &pass{k: k, perThread: map[*ir.Var]bool{}, params: map[*ir.Var]*ir.Var{}}
+	t := &pass{k: k, perThread: map[*ir.Var]bool{}, params: map[*ir.Var]*ir.Var{},
+		once: map[*ir.ForStmt]bool{}, lastIn: map[*ir.ThreadLoop]*ir.ForStmt{}}
 	body, err := t.run()
 	if err != nil {
 		return nil, err
@@ -83,7 +84,11 @@ type pass struct {
 	err       *Unsupported
 
 	// Flags of the group code, made on first use.
-	brk   *ir.Var // break (1) or continue (2) of a group loop, set by a thread
+	once map[*ir.ForStmt]bool // loops that run once: inlined bodies with returns
+	// lastIn maps a thread loop that ends the body of a group loop to
+	// that loop.
+	lastIn map[*ir.ThreadLoop]*ir.ForStmt
+	brk    *ir.Var // break (1) or continue (2) of a group loop, set by a thread
 	done  *ir.Var // per thread: the thread has returned
 	ndone *ir.Var // threads of the group that have returned
 	loops []*threadLoop
@@ -213,6 +218,11 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 				t.groupStmt(s.Post)
 			}
 			s.Body = &ir.Block{Pos: s.Body.Pos, Stmts: t.split(s.Body.Stmts, s)}
+			if n := len(s.Body.Stmts); n > 0 {
+				if tl, ok := s.Body.Stmts[n-1].(*ir.ThreadLoop); ok {
+					t.lastIn[tl] = s
+				}
+			}
 			out = append(out, s)
 		case *ir.SwitchStmt:
 			out = append(out, t.splitSwitch(s, loop)...)

@@ -101,8 +101,7 @@ func Switch(t dc.Thread, in, out []int32, mode int) {
 }
 
 // pickHalf returns the value of thread 0 of the group in even groups, the
-// thread's own in odd ones: it returns before its end, so the CPU backend
-// runs the kernels that call it with a goroutine per thread.
+// thread's own in odd ones: it returns before its end.
 func pickHalf(t dc.Thread, v int32) int32 {
 	sh := dc.Shared[[group]int32](t)
 	l := t.LocalX()
@@ -114,12 +113,30 @@ func pickHalf(t dc.Thread, v int32) int32 {
 	return sh[l]
 }
 
-// Fallback calls pickHalf.
+// EarlyReturn calls pickHalf.
+//
+//dc:kernel
+func EarlyReturn(t dc.Thread, in, out []int32) {
+	i := t.GlobalX()
+	out[i] = pickHalf(t, in[i])
+}
+
+// Fallback steps the loop variable of a loop with barriers inside the
+// loop's body: the CPU backend runs it with a goroutine per thread.
 //
 //dc:kernel
 func Fallback(t dc.Thread, in, out []int32) {
-	i := t.GlobalX()
-	out[i] = pickHalf(t, in[i])
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+	for r := 0; r < 3; {
+		sh[l] = acc
+		t.Barrier()
+		acc += sh[(l+r+1)%t.GroupSizeX()]
+		t.Barrier()
+		r++
+	}
+	out[i] = acc
 }
 
 // groupSum returns the sum of v over the thread's group.

@@ -52,6 +52,11 @@ func intCases() []intCase {
 				return LaunchSwitch(dev, g, in, out, mode)
 			}})
 	}
+	cs = append(cs, intCase{"EarlyReturn", "", group * 4,
+		func(t dc.Thread, in, out []int32) { EarlyReturn(t, in, out) },
+		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+			return LaunchEarlyReturn(dev, g, in, out)
+		}})
 	cs = append(cs, intCase{"Fallback", "", group * 4,
 		func(t dc.Thread, in, out []int32) { Fallback(t, in, out) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

@@ -61,59 +61,59 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 106 "barriers.go"
+#line 105 "barriers.go"
 int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 107 "barriers.go"
+#line 106 "barriers.go"
 	__local int* sh = sh4;
-#line 108 "barriers.go"
+#line 107 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 109 "barriers.go"
+#line 108 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 110 "barriers.go"
+#line 109 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 111 "barriers.go"
+#line 110 "barriers.go"
 	if ((long)get_group_id(0) % 2L == 0L) {
-#line 112 "barriers.go"
+#line 111 "barriers.go"
 		return sh[0];
 	}
-#line 114 "barriers.go"
+#line 113 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 126 "barriers.go"
-float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) {
+#line 143 "barriers.go"
+float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 127 "barriers.go"
-	__local float* sh = sh5;
-#line 128 "barriers.go"
+#line 144 "barriers.go"
+	__local float* sh = sh6;
+#line 145 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 129 "barriers.go"
+#line 146 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 130 "barriers.go"
+#line 147 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 131 "barriers.go"
+#line 148 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 132 "barriers.go"
+#line 149 "barriers.go"
 		if (l < s) {
-#line 133 "barriers.go"
+#line 150 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -121,22 +121,22 @@ float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) 
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 135 "barriers.go"
+#line 152 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 137 "barriers.go"
+#line 154 "barriers.go"
 	float r = sh[0];
-#line 138 "barriers.go"
+#line 155 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 139 "barriers.go"
+#line 156 "barriers.go"
 	return r;
 }
 
-#line 144 "barriers.go"
+#line 161 "barriers.go"
 float swapSum(float a, float b) {
-#line 145 "barriers.go"
+#line 162 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 146 "barriers.go"
+#line 163 "barriers.go"
 	return a - b;
 }
 
@@ -972,153 +972,305 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 	}
 }
 
+#line 119 "barriers.go"
+__kernel void EarlyReturn(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__local int sh4[64];
 #line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 128 "barriers.go"
 __kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1127,86 +1279,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1215,86 +1367,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1302,79 +1454,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1382,74 +1534,74 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }

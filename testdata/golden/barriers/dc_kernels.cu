@@ -65,59 +65,59 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 106 "barriers.go"
+#line 105 "barriers.go"
 __device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 107 "barriers.go"
+#line 106 "barriers.go"
 	int* sh = sh4;
-#line 108 "barriers.go"
+#line 107 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 109 "barriers.go"
+#line 108 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 110 "barriers.go"
+#line 109 "barriers.go"
 	__syncthreads();
-#line 111 "barriers.go"
+#line 110 "barriers.go"
 	if ((long long)blockIdx.x % 2LL == 0LL) {
-#line 112 "barriers.go"
+#line 111 "barriers.go"
 		return sh[0];
 	}
-#line 114 "barriers.go"
+#line 113 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 126 "barriers.go"
-__device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
+#line 143 "barriers.go"
+__device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 127 "barriers.go"
-	float* sh = sh5;
-#line 128 "barriers.go"
+#line 144 "barriers.go"
+	float* sh = sh6;
+#line 145 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 129 "barriers.go"
+#line 146 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 130 "barriers.go"
+#line 147 "barriers.go"
 	__syncthreads();
-#line 131 "barriers.go"
+#line 148 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 132 "barriers.go"
+#line 149 "barriers.go"
 		if (l < s) {
-#line 133 "barriers.go"
+#line 150 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -125,22 +125,22 @@ __device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 135 "barriers.go"
+#line 152 "barriers.go"
 		__syncthreads();
 	}
-#line 137 "barriers.go"
+#line 154 "barriers.go"
 	float r = sh[0];
-#line 138 "barriers.go"
+#line 155 "barriers.go"
 	__syncthreads();
-#line 139 "barriers.go"
+#line 156 "barriers.go"
 	return r;
 }
 
-#line 144 "barriers.go"
+#line 161 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 145 "barriers.go"
+#line 162 "barriers.go"
 	__syncthreads();
-#line 146 "barriers.go"
+#line 163 "barriers.go"
 	return a - b;
 }
 
@@ -976,153 +976,305 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 	}
 }
 
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
 #line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1131,86 +1283,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1219,86 +1371,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1306,79 +1458,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1386,74 +1538,74 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }

@@ -18,37 +18,37 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 109,
+			Line: 108,
 		},
 		{
 			Col:  9,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 114,
+			Line: 113,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 129,
+			Line: 146,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 133,
+			Line: 150,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 133,
+			Line: 150,
 		},
 		{
 			Col:  13,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 133,
+			Line: 150,
 		},
 		{
 			Col:  7,
@@ -228,97 +228,127 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 122,
+			Line: 121,
 		},
 		{
 			Col:  23,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 122,
+			Line: 121,
 		},
 		{
-			Col:  10,
+			Col:  9,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  19,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 155,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 158,
+			Line: 131,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 173,
-		},
-		{
-			Col:  11,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 173,
+			Line: 133,
 		},
 		{
 			Col:  20,
 			File: "barriers.go",
 			Kind: runtime.DivideByZero,
-			Line: 175,
+			Line: 135,
 		},
 		{
-			Col:  12,
+			Col:  10,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 175,
+			Line: 135,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 180,
+			Line: 139,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+		{
+			Col:  19,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 175,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 190,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 190,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
 			Line: 192,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 192,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 197,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
-		},
-		{
-			Col:  18,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 192,
+			Line: 209,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 198,
+			Line: 209,
 		},
 		{
 			Col:  18,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 198,
+			Line: 209,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 215,
 		},
 		{
 			Col:  18,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 198,
+			Line: 215,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 215,
 		},
 	},
 	OpenCL:  dcOpenCL,
@@ -393,59 +423,59 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 106 "barriers.go"
+#line 105 "barriers.go"
 __device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 107 "barriers.go"
+#line 106 "barriers.go"
 	int* sh = sh4;
-#line 108 "barriers.go"
+#line 107 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 109 "barriers.go"
+#line 108 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 110 "barriers.go"
+#line 109 "barriers.go"
 	__syncthreads();
-#line 111 "barriers.go"
+#line 110 "barriers.go"
 	if ((long long)blockIdx.x % 2LL == 0LL) {
-#line 112 "barriers.go"
+#line 111 "barriers.go"
 		return sh[0];
 	}
-#line 114 "barriers.go"
+#line 113 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 126 "barriers.go"
-__device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
+#line 143 "barriers.go"
+__device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 127 "barriers.go"
-	float* sh = sh5;
-#line 128 "barriers.go"
+#line 144 "barriers.go"
+	float* sh = sh6;
+#line 145 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 129 "barriers.go"
+#line 146 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 130 "barriers.go"
+#line 147 "barriers.go"
 	__syncthreads();
-#line 131 "barriers.go"
+#line 148 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 132 "barriers.go"
+#line 149 "barriers.go"
 		if (l < s) {
-#line 133 "barriers.go"
+#line 150 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -453,22 +483,22 @@ __device__ float groupSum(float v, float* sh5, int* dc_fault, int dc_tag) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 135 "barriers.go"
+#line 152 "barriers.go"
 		__syncthreads();
 	}
-#line 137 "barriers.go"
+#line 154 "barriers.go"
 	float r = sh[0];
-#line 138 "barriers.go"
+#line 155 "barriers.go"
 	__syncthreads();
-#line 139 "barriers.go"
+#line 156 "barriers.go"
 	return r;
 }
 
-#line 144 "barriers.go"
+#line 161 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 145 "barriers.go"
+#line 162 "barriers.go"
 	__syncthreads();
-#line 146 "barriers.go"
+#line 163 "barriers.go"
 	return a - b;
 }
 
@@ -1304,153 +1334,305 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 	}
 }
 
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
 #line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+extern "C" __global__ void EarlyReturn_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__shared__ int sh4[64];
+#line 120 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__shared__ int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__shared__ int sh5[64];
+#line 129 "barriers.go"
+	int* sh = sh5;
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long long r = 0LL; r < 3LL; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		__syncthreads();
+#line 135 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		__syncthreads();
+#line 137 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__shared__ float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__shared__ float sh6[64];
+#line 171 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1459,86 +1641,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1547,86 +1729,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__shared__ int sh6[64];
-#line 167 "barriers.go"
-	int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__shared__ int sh7[64];
+#line 184 "barriers.go"
+	int* sh = sh7;
+#line 185 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		__syncthreads();
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		__syncthreads();
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1634,79 +1816,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1714,74 +1896,74 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__shared__ float sh7[8][9];
-#line 188 "barriers.go"
-	float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__shared__ float sh8[8][9];
+#line 205 "barriers.go"
+	float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	__syncthreads();
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
@@ -1851,59 +2033,59 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 106 "barriers.go"
+#line 105 "barriers.go"
 int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 107 "barriers.go"
+#line 106 "barriers.go"
 	__local int* sh = sh4;
-#line 108 "barriers.go"
+#line 107 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 109 "barriers.go"
+#line 108 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 110 "barriers.go"
+#line 109 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 111 "barriers.go"
+#line 110 "barriers.go"
 	if ((long)get_group_id(0) % 2L == 0L) {
-#line 112 "barriers.go"
+#line 111 "barriers.go"
 		return sh[0];
 	}
-#line 114 "barriers.go"
+#line 113 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 126 "barriers.go"
-float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) {
+#line 143 "barriers.go"
+float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 127 "barriers.go"
-	__local float* sh = sh5;
-#line 128 "barriers.go"
+#line 144 "barriers.go"
+	__local float* sh = sh6;
+#line 145 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 129 "barriers.go"
+#line 146 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 130 "barriers.go"
+#line 147 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 131 "barriers.go"
+#line 148 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 132 "barriers.go"
+#line 149 "barriers.go"
 		if (l < s) {
-#line 133 "barriers.go"
+#line 150 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -1911,22 +2093,22 @@ float groupSum(float v, __local float* sh5, __global int* dc_fault, int dc_tag) 
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 135 "barriers.go"
+#line 152 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 137 "barriers.go"
+#line 154 "barriers.go"
 	float r = sh[0];
-#line 138 "barriers.go"
+#line 155 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 139 "barriers.go"
+#line 156 "barriers.go"
 	return r;
 }
 
-#line 144 "barriers.go"
+#line 161 "barriers.go"
 float swapSum(float a, float b) {
-#line 145 "barriers.go"
+#line 162 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 146 "barriers.go"
+#line 163 "barriers.go"
 	return a - b;
 }
 
@@ -2762,153 +2944,305 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 	}
 }
 
+#line 119 "barriers.go"
+__kernel void EarlyReturn(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__local int sh4[64];
 #line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 119 "barriers.go"
+__kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 106 "barriers.go"
+	__local int sh4[64];
+#line 120 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 121 "barriers.go"
+	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+}
+
+#line 128 "barriers.go"
 __kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
 	}
 }
 
-#line 120 "barriers.go"
+#line 128 "barriers.go"
 __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 107 "barriers.go"
-	__local int sh4[64];
-#line 121 "barriers.go"
+	int dc_b1 = 0;
+#line 129 "barriers.go"
+	__local int sh5[64];
+#line 129 "barriers.go"
+	__local int* sh = sh5;
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 122 "barriers.go"
-	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
+#line 130 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 131 "barriers.go"
+	int acc = in[i];
+#line 132 "barriers.go"
+	for (long r = 0L; r < 3L; ) {
+#line 133 "barriers.go"
+		sh[l] = acc;
+#line 134 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 135 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
+#line 136 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 137 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 139 "barriers.go"
+	out[i] = acc;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 155 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 38, &dc_b2)]), &dc_b2);
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 172 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+#line 172 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
+#line 175 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 39, &dc_b3)];
-	float dc_t1 = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 153 "barriers.go"
+#line 170 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 127 "barriers.go"
-	__local float sh5[64];
-#line 154 "barriers.go"
+#line 144 "barriers.go"
+	__local float sh6[64];
+#line 171 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float a = in[i];
-#line 155 "barriers.go"
+#line 172 "barriers.go"
 	float b = 2.0f * in[i];
-#line 156 "barriers.go"
-	float total = groupSum(a, sh5, dc_fault, dc_tag);
-#line 157 "barriers.go"
+#line 173 "barriers.go"
+	float total = groupSum(a, sh6, dc_fault, dc_tag);
+#line 174 "barriers.go"
 	float d = swapSum(b, a);
-#line 158 "barriers.go"
-	out[i] = total + groupSum(b, sh5, dc_fault, dc_tag) * 0.5f + d;
+#line 175 "barriers.go"
+	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2917,86 +3251,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -3005,86 +3339,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 42, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 166 "barriers.go"
+#line 183 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 167 "barriers.go"
-	__local int sh6[64];
-#line 167 "barriers.go"
-	__local int* sh = sh6;
-#line 168 "barriers.go"
+#line 184 "barriers.go"
+	__local int sh7[64];
+#line 184 "barriers.go"
+	__local int* sh = sh7;
+#line 185 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 168 "barriers.go"
+#line 185 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 169 "barriers.go"
+#line 186 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 170 "barriers.go"
+#line 187 "barriers.go"
 	int acc[4] = {0};
-#line 171 "barriers.go"
+#line 188 "barriers.go"
 	pair p = {0};
-#line 172 "barriers.go"
+#line 189 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 173 "barriers.go"
+#line 190 "barriers.go"
 		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 174 "barriers.go"
+#line 191 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 175 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 43, &dc_b1)]), &dc_b1);
-#line 176 "barriers.go"
+#line 192 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
+#line 193 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 177 "barriers.go"
+#line 194 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 178 "barriers.go"
+#line 195 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 180 "barriers.go"
+#line 197 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3092,79 +3426,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3172,74 +3506,74 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 45, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 46, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 48, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 49, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 50, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 187 "barriers.go"
+#line 204 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 188 "barriers.go"
-	__local float sh7[8][9];
-#line 188 "barriers.go"
-	__local float (*tile)[9] = sh7;
-#line 189 "barriers.go"
+#line 205 "barriers.go"
+	__local float sh8[8][9];
+#line 205 "barriers.go"
+	__local float (*tile)[9] = sh8;
+#line 206 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 189 "barriers.go"
+#line 206 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 190 "barriers.go"
+#line 207 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 191 "barriers.go"
+#line 208 "barriers.go"
 	if (x < w && y < h) {
-#line 192 "barriers.go"
+#line 209 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 194 "barriers.go"
+#line 211 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "barriers.go"
+#line 212 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 196 "barriers.go"
+#line 213 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 197 "barriers.go"
+#line 214 "barriers.go"
 	if (ox < h && oy < w) {
-#line 198 "barriers.go"
+#line 215 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
@@ -3369,14 +3703,40 @@ var dcKernelSwitch = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-var dcKernelFallback = &runtime.Kernel{
-	Aliased:     "Fallback_aliased",
+var dcKernelEarlyReturn = &runtime.Kernel{
+	Aliased:     "EarlyReturn_aliased",
 	Barrier:     true,
 	Checked:     true,
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "EarlyReturn",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 256,
+}
+
+var dcKernelFallback = &runtime.Kernel{
+	Aliased:     "Fallback_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "Fallback",
@@ -3529,6 +3889,16 @@ func LaunchSwitch(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 	runtime.AddBuffer(&args, out)
 	runtime.AddScalar(&args, mode)
 	return dev.LaunchArgs(dcKernelSwitch, g, &args, dc_run_Switch)
+}
+
+// LaunchEarlyReturn launches kernel EarlyReturn over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchEarlyReturn(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelEarlyReturn, g, &args, dc_run_EarlyReturn)
 }
 
 // LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
@@ -4629,22 +4999,292 @@ func dc_chunk_Switch(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Switch.Put(dc_m)
 }
 
+// dc_scratch_EarlyReturn holds the working memory of EarlyReturn's groups.
+var dc_scratch_EarlyReturn cpu.Scratches
+
+// dc_cpu_EarlyReturn runs groups [dc_g0, dc_g1) of kernel EarlyReturn, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [64]int32{}
+		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_dc_res0 := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+					}
+				}
+			}
+		}
+		{
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+							i_2 := dc_x
+							dc_lv_v = (*cpu.Index(dc_f, 36, in, int(i_2), dc_x, dc_y, dc_z))
+							dc_lv_dc_res0 = 0
+							dc_pt_v[dc_tid] = dc_lv_v
+							dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+						}
+					}
+				}
+			}
+			for dc_once := true; dc_once; dc_once = false {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pt_v[dc_tid]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+								{
+									sh_2 := dc_sh4
+									l_2 := dc_lx
+									if dc_gx%2 == 0 {
+										{
+											dc_lv_dc_res0 = sh_2[0]
+											goto dc_next1
+										}
+									}
+									{
+										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										goto dc_next1
+									}
+								}
+							dc_next1:
+								dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+							i_3 := dc_x
+							(*cpu.Index(dc_f, 35, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast runs groups [dc_g0, dc_g1) of kernel EarlyReturn, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh4 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh4 = [64]int32{}
+		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_dc_res0 := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						i := dc_x
+						_ = i
+					}
+				}
+			}
+		}
+		{
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_lv_v := dc_pt_v[dc_tid]
+							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+							i_2 := dc_x
+							dc_lv_v = in[i_2]
+							dc_lv_dc_res0 = 0
+							dc_pt_v[dc_tid] = dc_lv_v
+							dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+						}
+					}
+				}
+			}
+			for dc_once := true; dc_once; dc_once = false {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pt_v[dc_tid]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+								{
+									sh_2 := dc_sh4
+									l_2 := dc_lx
+									if dc_gx%2 == 0 {
+										{
+											dc_lv_dc_res0 = sh_2[0]
+											goto dc_next1
+										}
+									}
+									{
+										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										goto dc_next1
+									}
+								}
+							dc_next1:
+								dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+							i_3 := dc_x
+							out[i_3] = dc_lv_dc_res0
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_EarlyReturn runs a launch of kernel EarlyReturn on the CPU.
+func dc_run_EarlyReturn(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_EarlyReturn)
+}
+
+// dc_chunk_EarlyReturn runs groups [dc_g0, dc_g1) of a launch of kernel EarlyReturn on the CPU.
+func dc_chunk_EarlyReturn(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_EarlyReturn.Get()
+	if dc_c.Fast {
+		dc_cpu_EarlyReturn_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_EarlyReturn(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_EarlyReturn.Put(dc_m)
+}
+
 // dc_cpu_Fallback runs one thread of kernel Fallback.
 func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[64]int32](dc_t)
+	dc_sh5 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh5
 	i := dc_t.GlobalX()
-	(*cpu.Index(dc_f, 35, out, int(i), dc_x, dc_y, dc_z)) = dc_pickHalf(dc_t, (*cpu.Index(dc_f, 36, in, int(i), dc_x, dc_y, dc_z)), dc_sh4, dc_f, dc_x, dc_y, dc_z)
+	l := dc_t.LocalX()
+	acc := (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
+	for r := 0; r < 3; {
+		(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 40, sh[:], int(cpu.Rem(dc_f, 39, l+r+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+		r++
+	}
+	(*cpu.Index(dc_f, 41, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
 // dc_cpu_Fallback_fast runs one thread of kernel Fallback.
 func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh4 := dc.Shared[[64]int32](dc_t)
+	dc_sh5 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh5
 	i := dc_t.GlobalX()
-	out[i] = dc_pickHalf(dc_t, in[i], dc_sh4, dc_f, dc_x, dc_y, dc_z)
+	l := dc_t.LocalX()
+	acc := in[i]
+	for r := 0; r < 3; {
+		sh[l] = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 40, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+		r++
+	}
+	out[i] = acc
 }
 
 // dc_scratch_Inline holds the working memory of Inline's groups.
@@ -4655,7 +5295,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh5 := cpu.Shared[[64]float32](dc_m, 0)
+	dc_sh6 := cpu.Shared[[64]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4663,7 +5303,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh5 = [64]float32{}
+		*dc_sh6 = [64]float32{}
 		dc_pt_a := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_b := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_total := cpu.PerThread[float32](dc_m, 3, dc_nt)
@@ -4686,8 +5326,8 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_lv_b := dc_pt_b[dc_tid]
 						dc_lv_total := dc_pt_total[dc_tid]
 						i := dc_x
-						dc_lv_a = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_b = 2 * (*cpu.Index(dc_f, 38, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_a = (*cpu.Index(dc_f, 42, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_b = 2 * (*cpu.Index(dc_f, 43, in, int(i), dc_x, dc_y, dc_z))
 						dc_lv_total = 0
 						dc_pt_a[dc_tid] = dc_lv_a
 						dc_pt_b[dc_tid] = dc_lv_b
@@ -4708,7 +5348,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_a := dc_pt_a[dc_tid]
 							v := dc_lv_a
-							sh := dc_sh5
+							sh := dc_sh6
 							l := dc_lx
 							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 						}
@@ -4725,7 +5365,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh5
+								sh_2 := dc_sh6
 								l_2 := dc_lx
 								{
 									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
@@ -4741,7 +5381,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh5
+							sh_3 := dc_sh6
 							dc_lv_r = sh_3[0]
 							dc_pt_r[dc_tid] = dc_lv_r
 						}
@@ -4831,7 +5471,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							v_2 := dc_lv_b
-							sh_4 := dc_sh5
+							sh_4 := dc_sh6
 							l_3 := dc_lx
 							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
 						}
@@ -4848,7 +5488,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh5
+								sh_5 := dc_sh6
 								l_4 := dc_lx
 								{
 									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
@@ -4864,7 +5504,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_6 := dc_sh5
+							sh_6 := dc_sh6
 							dc_lv_r_2 = sh_6[0]
 							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
@@ -4898,7 +5538,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_d := dc_pt_d[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 39, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+						(*cpu.Index(dc_f, 44, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
 					}
 				}
 			}
@@ -4911,7 +5551,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh5 := cpu.Shared[[64]float32](dc_m, 0)
+	dc_sh6 := cpu.Shared[[64]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -4919,7 +5559,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh5 = [64]float32{}
+		*dc_sh6 = [64]float32{}
 		dc_pt_a := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_b := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_total := cpu.PerThread[float32](dc_m, 3, dc_nt)
@@ -4961,7 +5601,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_a := dc_pt_a[dc_tid]
 							v := dc_lv_a
-							sh := dc_sh5
+							sh := dc_sh6
 							l := dc_lx
 							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 						}
@@ -4978,7 +5618,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh5
+								sh_2 := dc_sh6
 								l_2 := dc_lx
 								{
 									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
@@ -4994,7 +5634,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh5
+							sh_3 := dc_sh6
 							dc_lv_r = sh_3[0]
 							dc_pt_r[dc_tid] = dc_lv_r
 						}
@@ -5084,7 +5724,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							v_2 := dc_lv_b
-							sh_4 := dc_sh5
+							sh_4 := dc_sh6
 							l_3 := dc_lx
 							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
 						}
@@ -5101,7 +5741,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh5
+								sh_5 := dc_sh6
 								l_4 := dc_lx
 								{
 									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
@@ -5117,7 +5757,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_6 := dc_sh5
+							sh_6 := dc_sh6
 							dc_lv_r_2 = sh_6[0]
 							dc_pt_r_2[dc_tid] = dc_lv_r_2
 						}
@@ -5183,7 +5823,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
+	dc_sh7 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -5191,7 +5831,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh6 = [64]int32{}
+		*dc_sh7 = [64]int32{}
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
@@ -5205,7 +5845,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_k = k
-						sh := dc_sh6
+						sh := dc_sh7
 						_ = sh
 						i := dc_x
 						_ = i
@@ -5235,10 +5875,10 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh6
+							sh_2 := dc_sh7
 							i_2 := dc_x
 							l_2 := dc_lx
-							(*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+							(*cpu.Index(dc_f, 45, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
 						}
 					}
 				}
@@ -5254,9 +5894,9 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_p := dc_pt_p[dc_tid]
-							sh_3 := dc_sh6
+							sh_3 := dc_sh7
 							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 43, sh_3[:], int(cpu.Rem(dc_f, 42, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 48, sh_3[:], int(cpu.Rem(dc_f, 47, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
 							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
 							dc_pt_acc[dc_tid] = dc_lv_acc
@@ -5279,7 +5919,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_k := dc_pt_k[dc_tid]
 						i_3 := dc_x
-						(*cpu.Index(dc_f, 44, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+						(*cpu.Index(dc_f, 49, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
 					}
 				}
 			}
@@ -5292,7 +5932,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
+	dc_sh7 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -5300,7 +5940,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh6 = [64]int32{}
+		*dc_sh7 = [64]int32{}
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
@@ -5314,7 +5954,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_k = k
-						sh := dc_sh6
+						sh := dc_sh7
 						_ = sh
 						i := dc_x
 						_ = i
@@ -5341,7 +5981,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_x := dc_gx*dc_gs.X + dc_lx
-							sh_2 := dc_sh6
+							sh_2 := dc_sh7
 							i_2 := dc_x
 							l_2 := dc_lx
 							sh_2[l_2] = in[i_2] + int32(r)
@@ -5360,9 +6000,9 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_p := dc_pt_p[dc_tid]
-							sh_3 := dc_sh6
+							sh_3 := dc_sh7
 							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 43, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 48, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
 							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
 							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
 							dc_pt_acc[dc_tid] = dc_lv_acc
@@ -5418,7 +6058,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh7 := cpu.Shared[[8][9]float32](dc_m, 0)
+	dc_sh8 := cpu.Shared[[8][9]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -5426,7 +6066,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh7 = [8][9]float32{}
+		*dc_sh8 = [8][9]float32{}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5435,13 +6075,13 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						tile := dc_sh7
+						tile := dc_sh8
 						x := dc_x
 						y := dc_y
 						lx := dc_lx
 						ly := dc_ly
 						if x < w && y < h {
-							(*cpu.Index(dc_f, 46, (*cpu.Index(dc_f, 45, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, in, int(y*w+x), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 51, (*cpu.Index(dc_f, 50, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 52, in, int(y*w+x), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -5455,13 +6095,13 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						tile_2 := dc_sh7
+						tile_2 := dc_sh8
 						lx_2 := dc_lx
 						ly_2 := dc_ly
 						ox := dc_gy*dc_gs.Y + lx_2
 						oy := dc_gx*dc_gs.X + ly_2
 						if ox < h && oy < w {
-							(*cpu.Index(dc_f, 48, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 50, (*cpu.Index(dc_f, 49, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 53, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -5475,7 +6115,7 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
-	dc_sh7 := cpu.Shared[[8][9]float32](dc_m, 0)
+	dc_sh8 := cpu.Shared[[8][9]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
@@ -5483,14 +6123,14 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh7 = [8][9]float32{}
+		*dc_sh8 = [8][9]float32{}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_gx*dc_gs.X + dc_lx
 						dc_y := dc_gy*dc_gs.Y + dc_ly
-						tile := dc_sh7
+						tile := dc_sh8
 						x := dc_x
 						y := dc_y
 						lx := dc_lx
@@ -5506,7 +6146,7 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tile_2 := dc_sh7
+						tile_2 := dc_sh8
 						lx_2 := dc_lx
 						ly_2 := dc_ly
 						ox := dc_gy*dc_gs.Y + lx_2
@@ -5555,8 +6195,8 @@ func dc_pickHalf(dc_t dc.Thread, v int32, dc_sh4 *[64]int32, dc_f *cpu.Faults, d
 }
 
 // dc_groupSum is device function groupSum.
-func dc_groupSum(dc_t dc.Thread, v float32, dc_sh5 *[64]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
-	sh := dc_sh5
+func dc_groupSum(dc_t dc.Thread, v float32, dc_sh6 *[64]float32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) float32 {
+	sh := dc_sh6
 	l := dc_t.LocalX()
 	(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 	dc_t.Barrier()
