@@ -89,9 +89,9 @@ type pass struct {
 	// that loop.
 	lastIn map[*ir.ThreadLoop]*ir.ForStmt
 	brk    *ir.Var // break (1) or continue (2) of a group loop, set by a thread
-	done  *ir.Var // per thread: the thread has returned
-	ndone *ir.Var // threads of the group that have returned
-	loops []*threadLoop
+	done   *ir.Var // per thread: the thread has returned
+	ndone  *ir.Var // threads of the group that have returned
+	loops  []*threadLoop
 }
 
 // threadLoop is one ThreadLoop the pass made, with what its lowering
