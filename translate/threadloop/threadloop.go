@@ -191,6 +191,15 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 			run = append(run, s)
 			continue
 		}
+		if f, ok := s.(*ir.ForStmt); ok && f.Post == nil {
+			// for r := 0; r < n; { ...; r++ }: the threads step the
+			// loop variable, so it is theirs: declared before the loop,
+			// in the threads' code.
+			if d, ok := f.Init.(*ir.DeclStmt); ok && assignsVar(f.Body, d.Var) {
+				run = append(run, d)
+				f.Init = nil
+			}
+		}
 		flush()
 		switch s := s.(type) {
 		case *ir.ExprStmt:
@@ -369,4 +378,20 @@ func (t *pass) splitSwitch(s *ir.SwitchStmt, loop *ir.ForStmt) []ir.Stmt {
 		stmts = []ir.Stmt{once}
 	}
 	return append(out, stmts...)
+}
+
+// assignsVar reports whether b assigns v.
+func assignsVar(b *ir.Block, v *ir.Var) bool {
+	found := false
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.AssignStmt:
+			found = found || ir.AssignedVar(s.Target) == v
+		case *ir.CallStmt:
+			for _, t := range s.Targets {
+				found = found || ir.AssignedVar(t) == v
+			}
+		}
+	})
+	return found
 }

@@ -121,11 +121,11 @@ func EarlyReturn(t dc.Thread, in, out []int32) {
 	out[i] = pickHalf(t, in[i])
 }
 
-// Fallback steps the loop variable of a loop with barriers inside the
-// loop's body: the CPU backend runs it with a goroutine per thread.
+// Stepped steps the loop variable of a loop with barriers inside the
+// loop's body.
 //
 //dc:kernel
-func Fallback(t dc.Thread, in, out []int32) {
+func Stepped(t dc.Thread, in, out []int32) {
 	sh := dc.Shared[[group]int32](t)
 	i, l := t.GlobalX(), t.LocalX()
 	acc := in[i]
@@ -214,4 +214,23 @@ func Tile2D(t dc.Thread, in, out []float32, w, h int) {
 	if ox < h && oy < w {
 		out[oy*h+ox] = tile[lx][ly]
 	}
+}
+
+// Fallback steps the loop variable of a loop with barriers both in its
+// post statement and in its body: the CPU backend runs it with a
+// goroutine per thread.
+//
+//dc:kernel
+func Fallback(t dc.Thread, in, out []int32) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+	for r := 0; r < 6; r++ {
+		sh[l] = acc
+		t.Barrier()
+		acc += sh[(l+r+1)%t.GroupSizeX()]
+		t.Barrier()
+		r++
+	}
+	out[i] = acc
 }

@@ -57,6 +57,11 @@ func intCases() []intCase {
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
 			return LaunchEarlyReturn(dev, g, in, out)
 		}})
+	cs = append(cs, intCase{"Stepped", "", group * 4,
+		func(t dc.Thread, in, out []int32) { Stepped(t, in, out) },
+		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+			return LaunchStepped(dev, g, in, out)
+		}})
 	cs = append(cs, intCase{"Fallback", "", group * 4,
 		func(t dc.Thread, in, out []int32) { Fallback(t, in, out) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

@@ -1029,7 +1029,7 @@ __kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __gl
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -1075,7 +1075,7 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__local int sh5[64];
@@ -1105,7 +1105,7 @@ __kernel void Fallback_fast(__global const int* restrict in, long in_len, __glob
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -1151,7 +1151,7 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__local int sh5[64];
@@ -1604,4 +1604,156 @@ __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __globa
 #line 215 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
 }

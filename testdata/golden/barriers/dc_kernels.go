@@ -350,6 +350,36 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 215,
 		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 227,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 229,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 231,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 231,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 235,
+		},
 	},
 	OpenCL:  dcOpenCL,
 	Package: "github.com/dotcompute/dc/testdata/golden/barriers",
@@ -1391,7 +1421,7 @@ extern "C" __global__ void EarlyReturn_aliased_fast(const int* in, long long in_
 }
 
 #line 128 "barriers.go"
-extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Stepped(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -1437,7 +1467,7 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 }
 
 #line 128 "barriers.go"
-extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Stepped_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__shared__ int sh5[64];
@@ -1467,7 +1497,7 @@ extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long i
 }
 
 #line 128 "barriers.go"
-extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Stepped_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -1513,7 +1543,7 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 }
 
 #line 128 "barriers.go"
-extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Stepped_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__shared__ int sh5[64];
@@ -1966,6 +1996,158 @@ extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len
 #line 215 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
+}
+
+#line 224 "barriers.go"
+extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 225 "barriers.go"
+	__shared__ int sh9[64];
+#line 225 "barriers.go"
+	int* sh = sh9;
+#line 226 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 226 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		__syncthreads();
+#line 231 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		__syncthreads();
+#line 233 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__shared__ int sh9[64];
+#line 225 "barriers.go"
+	int* sh = sh9;
+#line 226 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 226 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		__syncthreads();
+#line 231 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		__syncthreads();
+#line 233 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
+}
+
+#line 224 "barriers.go"
+extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 225 "barriers.go"
+	__shared__ int sh9[64];
+#line 225 "barriers.go"
+	int* sh = sh9;
+#line 226 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 226 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		__syncthreads();
+#line 231 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		__syncthreads();
+#line 233 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__shared__ int sh9[64];
+#line 225 "barriers.go"
+	int* sh = sh9;
+#line 226 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 226 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		__syncthreads();
+#line 231 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		__syncthreads();
+#line 233 "barriers.go"
+		r = (long long)((unsigned long long)r + 1ULL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
 }
 `
 
@@ -3001,7 +3183,7 @@ __kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __gl
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -3047,7 +3229,7 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__local int sh5[64];
@@ -3077,7 +3259,7 @@ __kernel void Fallback_fast(__global const int* restrict in, long in_len, __glob
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -3123,7 +3305,7 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 }
 
 #line 128 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Stepped_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 129 "barriers.go"
 	__local int sh5[64];
@@ -3577,6 +3759,158 @@ __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __globa
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
+
+#line 224 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 224 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 225 "barriers.go"
+	__local int sh9[64];
+#line 225 "barriers.go"
+	__local int* sh = sh9;
+#line 226 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 226 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 227 "barriers.go"
+	int acc = in[i];
+#line 228 "barriers.go"
+	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
+#line 229 "barriers.go"
+		sh[l] = acc;
+#line 230 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 231 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
+#line 232 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 233 "barriers.go"
+		r = (long)((ulong)r + 1UL);
+	}
+#line 235 "barriers.go"
+	out[i] = acc;
+}
 `
 
 var dcKernelGroupExit = &runtime.Kernel{
@@ -3727,8 +4061,8 @@ var dcKernelEarlyReturn = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-var dcKernelFallback = &runtime.Kernel{
-	Aliased:     "Fallback_aliased",
+var dcKernelStepped = &runtime.Kernel{
+	Aliased:     "Stepped_aliased",
 	Barrier:     true,
 	Checked:     true,
 	FastChecked: true,
@@ -3739,7 +4073,7 @@ var dcKernelFallback = &runtime.Kernel{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
-	Name:   "Fallback",
+	Name:   "Stepped",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -3846,6 +4180,32 @@ var dcKernelTile2D = &runtime.Kernel{
 	SharedBytes: 288,
 }
 
+var dcKernelFallback = &runtime.Kernel{
+	Aliased:     "Fallback_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Fallback",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchGroupExit launches kernel GroupExit over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -3901,26 +4261,14 @@ func LaunchEarlyReturn(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32]
 	return dev.LaunchArgs(dcKernelEarlyReturn, g, &args, dc_run_EarlyReturn)
 }
 
-// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// LaunchStepped launches kernel Stepped over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
-func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+func LaunchStepped(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	var args runtime.Args
 	runtime.AddBuffer(&args, in)
 	runtime.AddBuffer(&args, out)
-	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, dc_f)
-			})
-		}
-		return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, dc_f)
-		})
-	})
+	return dev.LaunchArgs(dcKernelStepped, g, &args, dc_run_Stepped)
 }
 
 // LaunchInline launches kernel Inline over the grid g on dev. Buffers stand for
@@ -3954,6 +4302,28 @@ func LaunchTile2D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], o
 	runtime.AddScalar(&args, w)
 	runtime.AddScalar(&args, h)
 	return dev.LaunchArgs(dcKernelTile2D, g, &args, dc_run_Tile2D)
+}
+
+// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
+		dc_s0 := in.HostSlice()
+		dc_s1 := out.HostSlice()
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
+				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, dc_f)
+			})
+		}
+		return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
+			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, dc_f)
+		})
+	})
 }
 
 // dc_scratch_GroupExit holds the working memory of GroupExit's groups.
@@ -5249,42 +5619,234 @@ func dc_chunk_EarlyReturn(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_EarlyReturn.Put(dc_m)
 }
 
-// dc_cpu_Fallback runs one thread of kernel Fallback.
-func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh5 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh5
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	acc := (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
-	for r := 0; r < 3; {
-		(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 40, sh[:], int(cpu.Rem(dc_f, 39, l+r+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-		dc_t.Barrier()
-		r++
+// dc_scratch_Stepped holds the working memory of Stepped's groups.
+var dc_scratch_Stepped cpu.Scratches
+
+// dc_cpu_Stepped runs groups [dc_g0, dc_g1) of kernel Stepped, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh5 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh5 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_r := dc_pt_r[dc_tid]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_r = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_r[dc_tid] = dc_lv_r
+					}
+				}
+			}
+		}
+		for dc_pt_r[0] < 3 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							sh_2 := dc_sh5
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 38, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							sh_3 := dc_sh5
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 40, sh_3[:], int(cpu.Rem(dc_f, 39, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 41, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
+				}
+			}
+		}
 	}
-	(*cpu.Index(dc_f, 41, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
-// dc_cpu_Fallback_fast runs one thread of kernel Fallback.
-func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh5 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh5
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	acc := in[i]
-	for r := 0; r < 3; {
-		sh[l] = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 40, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
-		dc_t.Barrier()
-		r++
+// dc_cpu_Stepped_fast runs groups [dc_g0, dc_g1) of kernel Stepped, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh5 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh5 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_r := dc_pt_r[dc_tid]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = in[i]
+						dc_lv_r = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_r[dc_tid] = dc_lv_r
+					}
+				}
+			}
+		}
+		for dc_pt_r[0] < 3 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							sh_2 := dc_sh5
+							l_2 := dc_lx
+							sh_2[l_2] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							sh_3 := dc_sh5
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 40, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						out[i_2] = dc_lv_acc
+					}
+				}
+			}
+		}
 	}
-	out[i] = acc
+}
+
+// dc_run_Stepped runs a launch of kernel Stepped on the CPU.
+func dc_run_Stepped(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Stepped)
+}
+
+// dc_chunk_Stepped runs groups [dc_g0, dc_g1) of a launch of kernel Stepped on the CPU.
+func dc_chunk_Stepped(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Stepped.Get()
+	if dc_c.Fast {
+		dc_cpu_Stepped_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Stepped(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Stepped.Put(dc_m)
 }
 
 // dc_scratch_Inline holds the working memory of Inline's groups.
@@ -6180,6 +6742,44 @@ func dc_chunk_Tile2D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		dc_cpu_Tile2D(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 	dc_scratch_Tile2D.Put(dc_m)
+}
+
+// dc_cpu_Fallback runs one thread of kernel Fallback.
+func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh9 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh9
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	acc := (*cpu.Index(dc_f, 56, in, int(i), dc_x, dc_y, dc_z))
+	for r := 0; r < 6; r++ {
+		(*cpu.Index(dc_f, 57, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 59, sh[:], int(cpu.Rem(dc_f, 58, l+r+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+		r++
+	}
+	(*cpu.Index(dc_f, 60, out, int(i), dc_x, dc_y, dc_z)) = acc
+}
+
+// dc_cpu_Fallback_fast runs one thread of kernel Fallback.
+func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_sh9 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh9
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	acc := in[i]
+	for r := 0; r < 6; r++ {
+		sh[l] = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 59, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+		r++
+	}
+	out[i] = acc
 }
 
 // dc_pickHalf is device function pickHalf.
