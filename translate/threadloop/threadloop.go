@@ -191,13 +191,17 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 			run = append(run, s)
 			continue
 		}
-		if f, ok := s.(*ir.ForStmt); ok && f.Post == nil {
+		if f, ok := s.(*ir.ForStmt); ok {
 			// for r := 0; r < n; { ...; r++ }: the threads step the
 			// loop variable, so it is theirs: declared before the loop,
-			// in the threads' code.
+			// in the threads' code, and stepped by the threads in the
+			// post statement too.
 			if d, ok := f.Init.(*ir.DeclStmt); ok && assignsVar(f.Body, d.Var) {
 				run = append(run, d)
 				f.Init = nil
+				if f.Post != nil {
+					f.Post = &ir.ThreadLoop{Pos: f.Post.StmtPos(), Body: &ir.Block{Pos: f.Post.StmtPos(), Stmts: []ir.Stmt{f.Post}}}
+				}
 			}
 		}
 		flush()
@@ -223,7 +227,7 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 			if s.Cond != nil {
 				t.groupExpr(s.Pos, "loop condition", s.Cond)
 			}
-			if s.Post != nil {
+			if _, threads := s.Post.(*ir.ThreadLoop); s.Post != nil && !threads {
 				t.groupStmt(s.Post)
 			}
 			s.Body = &ir.Block{Pos: s.Body.Pos, Stmts: t.split(s.Body.Stmts, s)}

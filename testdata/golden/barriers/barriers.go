@@ -216,12 +216,11 @@ func Tile2D(t dc.Thread, in, out []float32, w, h int) {
 	}
 }
 
-// Fallback steps the loop variable of a loop with barriers both in its
-// post statement and in its body: the CPU backend runs it with a
-// goroutine per thread.
+// Twice steps the loop variable of a loop with barriers both in its post
+// statement and in its body.
 //
 //dc:kernel
-func Fallback(t dc.Thread, in, out []int32) {
+func Twice(t dc.Thread, in, out []int32) {
 	sh := dc.Shared[[group]int32](t)
 	i, l := t.GlobalX(), t.LocalX()
 	acc := in[i]
@@ -231,6 +230,29 @@ func Fallback(t dc.Thread, in, out []int32) {
 		acc += sh[(l+r+1)%t.GroupSizeX()]
 		t.Barrier()
 		r++
+	}
+	out[i] = acc
+}
+
+// Fallback breaks out of an outer loop from inside an inner one, both
+// holding barriers: the CPU backend runs it with a goroutine per thread.
+//
+//dc:kernel
+func Fallback(t dc.Thread, in, out []int32, stop int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+outer:
+	for a := 0; a < 3; a++ {
+		for b := 0; b < 2; b++ {
+			sh[l] = acc
+			t.Barrier()
+			acc += sh[(l+a+b+1)%t.GroupSizeX()]
+			if a*2+b == stop {
+				break outer
+			}
+			t.Barrier()
+		}
 	}
 	out[i] = acc
 }

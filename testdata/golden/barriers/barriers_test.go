@@ -62,11 +62,18 @@ func intCases() []intCase {
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
 			return LaunchStepped(dev, g, in, out)
 		}})
-	cs = append(cs, intCase{"Fallback", "", group * 4,
-		func(t dc.Thread, in, out []int32) { Fallback(t, in, out) },
+	cs = append(cs, intCase{"Twice", "", group * 4,
+		func(t dc.Thread, in, out []int32) { Twice(t, in, out) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
-			return LaunchFallback(dev, g, in, out)
+			return LaunchTwice(dev, g, in, out)
 		}})
+	for _, stop := range []int{3, 9} {
+		cs = append(cs, intCase{fmt.Sprintf("Fallback stop=%d", stop), "", group * 4,
+			func(t dc.Thread, in, out []int32) { Fallback(t, in, out, stop) },
+			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+				return LaunchFallback(dev, g, in, out, stop)
+			}})
+	}
 	cs = append(cs, intCase{"Carry", "", group * 3,
 		func(t dc.Thread, in, out []int32) { Carry(t, in, out, 7) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

@@ -1606,8 +1606,8 @@ __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __globa
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -1615,35 +1615,35 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -1652,38 +1652,38 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	out[i] = acc;
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -1691,35 +1691,35 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -1728,32 +1728,212 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
 	out[i] = acc;
 }

@@ -1610,8 +1610,8 @@ extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -1619,35 +1619,35 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -1656,38 +1656,38 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	out[i] = acc;
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -1695,35 +1695,35 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -1732,32 +1732,212 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
 	out[i] = acc;
 }

@@ -354,31 +354,61 @@ var dcModule = &runtime.Module{
 			Col:  9,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 227,
+			Line: 226,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 229,
+			Line: 228,
 		},
 		{
 			Col:  20,
 			File: "barriers.go",
 			Kind: runtime.DivideByZero,
-			Line: 231,
+			Line: 230,
 		},
 		{
 			Col:  10,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 231,
+			Line: 230,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 235,
+			Line: 234,
+		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 244,
+		},
+		{
+			Col:  4,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 248,
+		},
+		{
+			Col:  23,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 250,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 250,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 257,
 		},
 	},
 	OpenCL:  dcOpenCL,
@@ -1998,8 +2028,8 @@ extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2007,35 +2037,35 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -2044,38 +2074,38 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	out[i] = acc;
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2083,35 +2113,35 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -2120,33 +2150,213 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	}
 }
 
-#line 224 "barriers.go"
-extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__shared__ int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		__syncthreads();
 #line 230 "barriers.go"
-		__syncthreads();
-#line 231 "barriers.go"
 		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		__syncthreads();
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__shared__ int sh10[64];
+#line 242 "barriers.go"
+	int* sh = sh10;
+#line 243 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 247 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			__syncthreads();
+#line 250 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			__syncthreads();
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -3760,8 +3970,8 @@ __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __globa
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -3769,35 +3979,35 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -3806,38 +4016,38 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	out[i] = acc;
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -3845,35 +4055,35 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		dc_b2 = 0;
 		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
 	dc_b6 = 0;
 	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
 	int dc_t2 = acc;
@@ -3882,33 +4092,213 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	}
 }
 
-#line 224 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 223 "barriers.go"
+__kernel void Twice_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int sh9[64];
-#line 225 "barriers.go"
+#line 224 "barriers.go"
 	__local int* sh = sh9;
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 226 "barriers.go"
+#line 225 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 227 "barriers.go"
+#line 226 "barriers.go"
 	int acc = in[i];
-#line 228 "barriers.go"
+#line 227 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 229 "barriers.go"
+#line 228 "barriers.go"
 		sh[l] = acc;
+#line 229 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 230 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 231 "barriers.go"
 		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 232 "barriers.go"
+#line 231 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 233 "barriers.go"
+#line 232 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 235 "barriers.go"
+#line 234 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	out[i] = acc;
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 241 "barriers.go"
+__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 242 "barriers.go"
+	__local int sh10[64];
+#line 242 "barriers.go"
+	__local int* sh = sh10;
+#line 243 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 243 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 244 "barriers.go"
+	int acc = in[i];
+#line 246 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 247 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 248 "barriers.go"
+			sh[l] = acc;
+#line 249 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 250 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
+#line 251 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 252 "barriers.go"
+				goto dc_break_1;
+			}
+#line 254 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+	}
+dc_break_1:;
+#line 257 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -4180,6 +4570,32 @@ var dcKernelTile2D = &runtime.Kernel{
 	SharedBytes: 288,
 }
 
+var dcKernelTwice = &runtime.Kernel{
+	Aliased:     "Twice_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Twice",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 256,
+}
+
 var dcKernelFallback = &runtime.Kernel{
 	Aliased:     "Fallback_aliased",
 	Barrier:     true,
@@ -4202,6 +4618,10 @@ var dcKernelFallback = &runtime.Kernel{
 		Name:    "out",
 		Size:    4,
 		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "stop",
+		Size: 8,
 	}},
 	SharedBytes: 256,
 }
@@ -4304,24 +4724,35 @@ func LaunchTile2D(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], o
 	return dev.LaunchArgs(dcKernelTile2D, g, &args, dc_run_Tile2D)
 }
 
-// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// LaunchTwice launches kernel Twice over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
-func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+func LaunchTwice(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
 	var args runtime.Args
 	runtime.AddBuffer(&args, in)
 	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelTwice, g, &args, dc_run_Twice)
+}
+
+// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], stop int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, stop)
 	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
 		dc_s0 := in.HostSlice()
 		dc_s1 := out.HostSlice()
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
 			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, dc_f)
+				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, stop, dc_f)
 			})
 		}
 		return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, dc_f)
+			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, stop, dc_f)
 		})
 	})
 }
@@ -6744,40 +7175,306 @@ func dc_chunk_Tile2D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Tile2D.Put(dc_m)
 }
 
+// dc_scratch_Twice holds the working memory of Twice's groups.
+var dc_scratch_Twice cpu.Scratches
+
+// dc_cpu_Twice runs groups [dc_g0, dc_g1) of kernel Twice, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh9 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh9 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_r := dc_pt_r[dc_tid]
+						sh := dc_sh9
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 56, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_r = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_r[dc_tid] = dc_lv_r
+					}
+				}
+			}
+		}
+		for ; dc_pt_r[0] < 6; func() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							sh_2 := dc_sh9
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 57, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							sh_3 := dc_sh9
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 59, sh_3[:], int(cpu.Rem(dc_f, 58, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 60, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast runs groups [dc_g0, dc_g1) of kernel Twice, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh9 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh9 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						dc_lv_r := dc_pt_r[dc_tid]
+						sh := dc_sh9
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = in[i]
+						dc_lv_r = 0
+						dc_pt_acc[dc_tid] = dc_lv_acc
+						dc_pt_r[dc_tid] = dc_lv_r
+					}
+				}
+			}
+		}
+		for ; dc_pt_r[0] < 6; func() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							sh_2 := dc_sh9
+							l_2 := dc_lx
+							sh_2[l_2] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pt_acc[dc_tid]
+							dc_lv_r := dc_pt_r[dc_tid]
+							sh_3 := dc_sh9
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 59, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pt_acc[dc_tid] = dc_lv_acc
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_r := dc_pt_r[dc_tid]
+							dc_lv_r++
+							dc_pt_r[dc_tid] = dc_lv_r
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						out[i_2] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Twice runs a launch of kernel Twice on the CPU.
+func dc_run_Twice(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Twice)
+}
+
+// dc_chunk_Twice runs groups [dc_g0, dc_g1) of a launch of kernel Twice on the CPU.
+func dc_chunk_Twice(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Twice.Get()
+	if dc_c.Fast {
+		dc_cpu_Twice_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Twice(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Twice.Put(dc_m)
+}
+
 // dc_cpu_Fallback runs one thread of kernel Fallback.
-func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh9 := dc.Shared[[64]int32](dc_t)
+func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
+	dc_sh10 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh9
+	sh := dc_sh10
 	i := dc_t.GlobalX()
 	l := dc_t.LocalX()
-	acc := (*cpu.Index(dc_f, 56, in, int(i), dc_x, dc_y, dc_z))
-	for r := 0; r < 6; r++ {
-		(*cpu.Index(dc_f, 57, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 59, sh[:], int(cpu.Rem(dc_f, 58, l+r+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-		dc_t.Barrier()
-		r++
+	acc := (*cpu.Index(dc_f, 61, in, int(i), dc_x, dc_y, dc_z))
+outer:
+	for a := 0; a < 3; a++ {
+		for b := 0; b < 2; b++ {
+			(*cpu.Index(dc_f, 62, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+			dc_t.Barrier()
+			acc += (*cpu.Index(dc_f, 64, sh[:], int(cpu.Rem(dc_f, 63, l+a+b+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+			if a*2+b == stop {
+				break outer
+			}
+			dc_t.Barrier()
+		}
 	}
-	(*cpu.Index(dc_f, 60, out, int(i), dc_x, dc_y, dc_z)) = acc
+	(*cpu.Index(dc_f, 65, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
 // dc_cpu_Fallback_fast runs one thread of kernel Fallback.
-func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, dc_f *cpu.Faults) {
-	dc_sh9 := dc.Shared[[64]int32](dc_t)
+func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
+	dc_sh10 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh9
+	sh := dc_sh10
 	i := dc_t.GlobalX()
 	l := dc_t.LocalX()
 	acc := in[i]
-	for r := 0; r < 6; r++ {
-		sh[l] = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 59, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
-		dc_t.Barrier()
-		r++
+outer:
+	for a := 0; a < 3; a++ {
+		for b := 0; b < 2; b++ {
+			sh[l] = acc
+			dc_t.Barrier()
+			acc += (*cpu.Index(dc_f, 64, sh[:], int((l+a+b+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+			if a*2+b == stop {
+				break outer
+			}
+			dc_t.Barrier()
+		}
 	}
 	out[i] = acc
 }
