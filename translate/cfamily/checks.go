@@ -38,6 +38,34 @@ import (
 // callee.
 const faultArgs = "dc_fault, dc_tag"
 
+// withThread returns the arguments args of a check helper followed, where
+// the dialect passes the thread geometry as parameters, by the geometry
+// (dc_fault records the thread's ids).
+func (p *printer) withThread(args ...string) []string {
+	if p.d.ThreadParams != nil {
+		return append(args, p.d.ThreadArgs)
+	}
+	return args
+}
+
+// helperThread returns the thread-geometry parameters of the check
+// helpers, each after ", ", and the arguments they pass on to dc_fault.
+func (p *printer) helperThread() (params, args string) {
+	if p.d.ThreadParams == nil {
+		return "", ""
+	}
+	return ", " + strings.Join(p.d.ThreadFuncParams, ", "), ", " + p.d.ThreadArgs
+}
+
+// privQ returns the qualifier of pointers to a thread's own variables,
+// followed by a space, or "".
+func (p *printer) privQ() string {
+	if p.d.PrivatePtr != "" {
+		return p.d.PrivatePtr + " "
+	}
+	return ""
+}
+
 // faultParams returns the extra parameters of a checked kernel (the fault
 // record as a slice, and the launch's tag) or device function.
 func (p *printer) faultParams(kernel bool) []string {
@@ -60,7 +88,8 @@ func (p *printer) faultHelper() {
 	g := p.globalQ()
 	cas := p.d.Atomic(ir.AtomicCAS, ir.Int32, ir.SpaceGlobal)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%svoid %s(%s%s* f, %s tag, %s site, %s a, %s b, %s c) {\n", fq, name, g, i32, i32, i32, i64, i64, i64)
+	tp, _ := p.helperThread()
+	fmt.Fprintf(&b, "%svoid %s(%s%s* f, %s tag, %s site, %s a, %s b, %s c%s) {\n", fq, name, g, i32, i32, i32, i64, i64, i64, tp)
 	fmt.Fprintf(&b, "\tif (%s(&f[0], 0, tag) != 0) {\n\t\treturn;\n\t}\n", cas)
 	b.WriteString("\tf[1] = site;\n")
 	for i, v := range []string{"a", "b", "c"} {
@@ -87,10 +116,11 @@ func (p *printer) ixHelper() string {
 		p.faultHelper()
 		i32, i64, u64 := p.d.Types[ir.Int32], p.d.Types[ir.Int64], p.d.Types[ir.Uint64]
 		g := p.globalQ()
-		p.helpers[name] = fmt.Sprintf("%s%s %s(%s i, %s n, %s%s* f, %s tag, %s site, int* bad) {\n"+
+		tp, ta := p.helperThread()
+		p.helpers[name] = fmt.Sprintf("%s%s %s(%s i, %s n, %s%s* f, %s tag, %s site, %sint* bad%s) {\n"+
 			"\tif ((%s)i < (%s)n) {\n\t\treturn i;\n\t}\n"+
-			"\t*bad = 1;\n\tdc_fault(f, tag, site, i, n, 0);\n\treturn 0;\n}\n",
-			p.funcQualifier(), i64, name, i64, i64, g, i32, i32, i32, u64, u64)
+			"\t*bad = 1;\n\tdc_fault(f, tag, site, i, n, 0%s);\n\treturn 0;\n}\n",
+			p.funcQualifier(), i64, name, i64, i64, g, i32, i32, i32, p.privQ(), tp, u64, u64, ta)
 	}
 	return name
 }
@@ -109,10 +139,11 @@ func (p *printer) sokHelper() string {
 	if _, ok := p.helpers[name]; !ok {
 		p.faultHelper()
 		i32, i64, u64 := p.d.Types[ir.Int32], p.d.Types[ir.Int64], p.d.Types[ir.Uint64]
-		p.helpers[name] = fmt.Sprintf("%s%s %s(%s lo, %s hi, %s n, %s%s* f, %s tag, %s site) {\n"+
+		tp, ta := p.helperThread()
+		p.helpers[name] = fmt.Sprintf("%s%s %s(%s lo, %s hi, %s n, %s%s* f, %s tag, %s site%s) {\n"+
 			"\tif ((%s)hi <= (%s)n && (%s)lo <= (%s)hi) {\n\t\treturn 1;\n\t}\n"+
-			"\tdc_fault(f, tag, site, lo, hi, n);\n\treturn 0;\n}\n",
-			p.funcQualifier(), i32, name, i64, i64, i64, p.globalQ(), i32, i32, i32, u64, u64, u64, u64)
+			"\tdc_fault(f, tag, site, lo, hi, n%s);\n\treturn 0;\n}\n",
+			p.funcQualifier(), i32, name, i64, i64, i64, p.globalQ(), i32, i32, i32, tp, u64, u64, u64, u64, ta)
 	}
 	return name
 }
@@ -124,10 +155,11 @@ func (p *printer) nzHelper(k ir.Kind) string {
 	if _, ok := p.helpers[name]; !ok {
 		p.faultHelper()
 		t, i32 := p.d.Types[k], p.d.Types[ir.Int32]
-		p.helpers[name] = fmt.Sprintf("%s%s %s(%s y, %s%s* f, %s tag, %s site, int* bad) {\n"+
+		tp, ta := p.helperThread()
+		p.helpers[name] = fmt.Sprintf("%s%s %s(%s y, %s%s* f, %s tag, %s site, %sint* bad%s) {\n"+
 			"\tif (y != 0) {\n\t\treturn y;\n\t}\n"+
-			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0);\n\treturn 1;\n}\n",
-			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32)
+			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0%s);\n\treturn 1;\n}\n",
+			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32, p.privQ(), tp, ta)
 	}
 	return name
 }
@@ -140,16 +172,16 @@ func (p *printer) selHelper(t ir.Type) string {
 		name := "dc_sel_" + kindKey(t.Kind)
 		if _, ok := p.helpers[name]; !ok {
 			ct := p.d.Types[t.Kind]
-			p.helpers[name] = fmt.Sprintf("%s%s %s(%s v, const int* bad) {\n\treturn *bad ? (%s)0 : v;\n}\n",
-				p.funcQualifier(), ct, name, ct, ct)
+			p.helpers[name] = fmt.Sprintf("%s%s %s(%s v, const %sint* bad) {\n\treturn *bad ? (%s)0 : v;\n}\n",
+				p.funcQualifier(), ct, name, ct, p.privQ(), ct)
 		}
 		return name
 	case *ir.Struct:
 		sn := p.structName(t)
 		name := "dc_sel_" + sn
 		if _, ok := p.selHelpers[t]; !ok {
-			p.selHelpers[t] = fmt.Sprintf("%s%s %s(%s v, const int* bad) {\n\tif (*bad) {\n\t\t%s z = %s;\n\t\treturn z;\n\t}\n\treturn v;\n}\n",
-				p.funcQualifier(), sn, name, sn, sn, p.zeroValue(t))
+			p.selHelpers[t] = fmt.Sprintf("%s%s %s(%s v, const %sint* bad) {\n\tif (*bad) {\n\t\t%s z = %s;\n\t\treturn z;\n\t}\n\treturn v;\n}\n",
+				p.funcQualifier(), sn, name, sn, p.privQ(), sn, p.zeroValue(t))
 		}
 		return name
 	}
@@ -248,7 +280,7 @@ func (f *fn) checkedIndex(e *ir.Index, i, n string) string {
 		// own flag, never read.
 		flag = f.newFlag()
 	}
-	return call(f.p.ixHelper(), i, n, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag).s
+	return call(f.p.ixHelper(), f.p.withThread(i, n, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)...).s
 }
 
 // checkedTarget prints the address of the checked lvalue target into a new

@@ -95,6 +95,35 @@ type Dialect struct {
 	// a thread geometry builtin (ir.GlobalX ... ir.GridSizeZ).
 	Thread func(b ir.Builtin) string
 
+	// ThreadParams are parameters every entry point gets after its own, in
+	// order, where the target passes the thread geometry to the entry point
+	// (Metal's "uint3 dc_gid [[thread_position_in_grid]]"); Thread's
+	// expressions then read them. nil where Thread reads builtins.
+	ThreadParams []string
+
+	// ThreadFuncParams are the parameters through which a device function
+	// or helper that reads the thread geometry (itself, through a run-time
+	// check, or through a function it calls) receives it, and ThreadArgs
+	// the arguments its callers pass ("dc_gid, dc_lid"). Used only with
+	// ThreadParams.
+	ThreadFuncParams []string
+	ThreadArgs       string
+
+	// ParamSpace, where set, passes the kernel parameters that are not
+	// slice pointers by reference in this address space ("constant": the
+	// bytes Metal's setBytes binds), as "constant long& n". Parameters the
+	// kernel assigns to, and every struct and array parameter, are copied
+	// into per-thread variables first. "" passes them by value.
+	ParamSpace string
+
+	// ParamAttr returns the attribute written after the i-th parameter of
+	// an entry point (" [[buffer(0)]]"); nil for none.
+	ParamAttr func(i int) string
+
+	// PrivatePtr qualifies pointers to a thread's own variables ("thread"
+	// in Metal); "" where such pointers need no qualifier.
+	PrivatePtr string
+
 	// RoundedMul returns the function that multiplies two floats of kind k
 	// with one rounding and is never contracted into an FMA ("__fmul_rn"),
 	// for products under an explicit conversion, which Go's spec says must

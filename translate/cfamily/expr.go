@@ -273,7 +273,7 @@ func (f *fn) binary(e *ir.Binary) cexpr {
 	if f.active(e.Check) && (e.Op == token.QUO || e.Op == token.REM) {
 		// Divide by dc_nz(y), which records a zero divisor, and select 0.
 		flag := f.newFlag()
-		y = call(p.nzHelper(b.Kind), y.s, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)
+		y = call(p.nzHelper(b.Kind), p.withThread(y.s, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)...)
 		q := f.intBinary(e, o.op, o.prec, b, x, y)
 		return call(p.selHelper(e.T), "("+flag+" = 0, "+q.s+")", "&"+flag)
 	}
@@ -441,7 +441,7 @@ func (f *fn) slice(e ir.Expr) (ptr, n string, readOnly bool) {
 			if se.Hi != nil {
 				hi = f.expr(se.Hi).paren()
 			}
-			ok := call(f.p.sokHelper(), lo, hi, n, faultArgs, fmt.Sprint(se.Check.ID)).s
+			ok := call(f.p.sokHelper(), f.p.withThread(lo, hi, n, faultArgs, fmt.Sprint(se.Check.ID))...).s
 			return "(" + ptr + " + (" + ok + " ? " + lo + " : 0))", "(" + ok + " ? " + hi + " - " + lo + " : 0)", readOnly
 		}
 		lo := "0"
@@ -498,6 +498,9 @@ func (f *fn) args(c *ir.Call) []string {
 	}
 	if c.Func.Checked {
 		out = append(out, faultArgs)
+	}
+	if f.p.threadFuncs[c.Func] {
+		out = append(out, f.p.d.ThreadArgs)
 	}
 	return out
 }
@@ -556,7 +559,7 @@ func (f *fn) structLit(e *ir.StructLit) cexpr {
 			tmp := fmt.Sprintf("dc_t%d", f.temps)
 			f.linef("%s = %s;", f.p.decl(lit.T, tmp), f.initList(lit))
 			if f.p.d.ArrayArgsByValue {
-				tmp = f.p.wrapArray(tmp, lit.T, "")
+				tmp = f.p.wrapArray(tmp, lit.T, f.p.d.PrivatePtr)
 			}
 			fields = append(fields, tmp)
 		case isWrappedCall(x):
@@ -736,12 +739,13 @@ func (f *fn) atomic(e *ir.BuiltinCall) cexpr {
 
 // spaceQualifier returns the dialect's pointer qualifier for the memory
 // lvalue e lives in ("__global", "__local", or "" where pointers are
-// generic); ok is false for private lvalues, whose qualifier is "".
+// generic); ok is false for private lvalues, whose qualifier is
+// Dialect.PrivatePtr.
 func (p *printer) spaceQualifier(e ir.Expr) (q string, ok bool) {
 	space, ok := memSpace(e)
 	switch {
 	case !ok:
-		return "", false
+		return p.d.PrivatePtr, false
 	case space == ir.SpaceShared:
 		return p.d.SharedPtr, true
 	}

@@ -160,23 +160,41 @@ func (p *printer) kernelVariant(k *ir.Kernel, name string, restrict, fast bool) 
 	// one copy that every work-item shares (PoCL does), while Go gives each
 	// thread its own.
 	var copies []string
-	byValue := func(v *ir.Var, typ string) string {
-		if !v.Assigned {
-			return typ + " " + f.name(v)
+	// byValue declares a parameter of type typ named name; copy says the
+	// kernel copies it into a per-thread variable of that name first.
+	byValue := func(typ, name string, copy bool) string {
+		decl := typ
+		if p.d.ParamSpace != "" {
+			decl = p.d.ParamSpace + " " + typ + "&"
 		}
-		in := f.fresh("dc_in_" + f.name(v))
-		copies = append(copies, fmt.Sprintf("%s %s = %s;", typ, f.name(v), in))
-		return typ + " " + in
+		if !copy {
+			return decl + " " + name
+		}
+		in := f.fresh("dc_in_" + name)
+		copies = append(copies, fmt.Sprintf("%s %s = %s;", typ, name, in))
+		return decl + " " + in
 	}
+	byRef := p.d.ParamSpace != ""
 	for _, v := range k.Params {
 		switch t := v.Type.(type) {
 		case *ir.Slice:
-			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, restrict), p.lenType()+" "+f.lenName(v))
+			params = append(params, p.sliceDecl(t, f.name(v), !v.Written, restrict))
+			if byRef {
+				params = append(params, byValue(p.lenType(), f.lenName(v), v.Assigned))
+				continue
+			}
+			params = append(params, p.lenType()+" "+f.lenName(v))
 		case *ir.Array:
 			f.wrappedParams[v] = true
-			params = append(params, byValue(v, p.arrayWrapper(t)))
+			params = append(params, byValue(p.arrayWrapper(t), f.name(v), v.Assigned || byRef))
 		case *ir.Struct:
-			params = append(params, byValue(v, p.structName(t)))
+			params = append(params, byValue(p.structName(t), f.name(v), v.Assigned || byRef))
+		case *ir.Basic:
+			if byRef {
+				params = append(params, byValue(p.basic(t), f.name(v), v.Assigned))
+				continue
+			}
+			params = append(params, p.decl(v.Type, f.name(v)))
 		default:
 			params = append(params, p.decl(v.Type, f.name(v)))
 		}
@@ -184,6 +202,12 @@ func (p *printer) kernelVariant(k *ir.Kernel, name string, restrict, fast bool) 
 	if k.Checked {
 		params = append(params, p.faultParams(true)...)
 	}
+	if p.d.ParamAttr != nil {
+		for i := range params {
+			params[i] += p.d.ParamAttr(i)
+		}
+	}
+	params = append(params, p.d.ThreadParams...)
 	var head strings.Builder
 	if k.FastMath {
 		head.WriteString("// dc: fastmath\n")
@@ -248,6 +272,9 @@ func (p *printer) function(fu *ir.Func) string {
 	}
 	if fu.Checked {
 		params = append(params, p.faultParams(false)...)
+	}
+	if p.threadFuncs[fu] {
+		params = append(params, p.d.ThreadFuncParams...)
 	}
 	sig := p.funcName(fu) + "(" + strings.Join(params, ", ") + ")"
 	switch {

@@ -38,6 +38,7 @@ type printer struct {
 	funcText     map[*ir.Func]string   // printed device functions
 	kernelText   map[*ir.Kernel]string // printed kernels
 	f64word      *regexp.Regexp        // matches the float64 type name
+	threadFuncs  map[*ir.Func]bool     // functions that get the thread geometry (Dialect.ThreadFuncParams)
 }
 
 // Print returns the source of every kernel and device function of prog in
@@ -68,6 +69,7 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		p.keywords[k] = true
 	}
 	p.nameGlobals()
+	p.threadFuncs = threadFuncs(d, prog)
 
 	for _, f := range prog.Funcs {
 		p.funcText[f] = p.function(f)
@@ -160,6 +162,47 @@ func Print(d *Dialect, prog *ir.Program) (string, error) {
 		b.WriteString("#endif // " + d.Float64Guard + "\n")
 	}
 	return b.String(), errors.Join(p.problems...)
+}
+
+// threadFuncs returns the device functions of prog that receive the
+// thread geometry as parameters: where the dialect passes it so, those
+// that read a thread builtin, are checked (a fault records the thread's
+// ids) or call such a function. nil where the dialect reads builtins.
+func threadFuncs(d *Dialect, prog *ir.Program) map[*ir.Func]bool {
+	if d.ThreadParams == nil {
+		return nil
+	}
+	need := make(map[*ir.Func]bool)
+	callees := make(map[*ir.Func][]*ir.Func)
+	for _, f := range prog.Funcs {
+		need[f] = f.Checked
+		ir.Inspect(f.Body, func(n ir.Node) bool {
+			switch n := n.(type) {
+			case *ir.BuiltinCall:
+				if n.Op.IsThread() {
+					need[f] = true
+				}
+			case *ir.Call:
+				callees[f] = append(callees[f], n.Func)
+			}
+			return true
+		})
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, f := range prog.Funcs {
+			if need[f] {
+				continue
+			}
+			for _, c := range callees[f] {
+				if need[c] {
+					need[f], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return need
 }
 
 // part is one top-level declaration of the output.
