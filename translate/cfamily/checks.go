@@ -70,6 +70,11 @@ func (p *printer) privQ() string {
 // record as a slice, and the launch's tag) or device function.
 func (p *printer) faultParams(kernel bool) []string {
 	ps := []string{p.globalQ() + p.d.Types[ir.Int32] + "* dc_fault"}
+	if kernel && p.d.ParamSpace != "" {
+		// By reference, as the kernel's own scalars (Dialect.ParamSpace).
+		q := p.d.ParamSpace + " "
+		return append(ps, q+p.lenType()+"& dc_fault_len", q+p.d.Types[ir.Int32]+"& dc_tag")
+	}
 	if kernel {
 		ps = append(ps, p.lenType()+" dc_fault_len")
 	}
