@@ -24,7 +24,7 @@ generate:
 # benchmark kernels) differs from what dckgen writes now.
 GENERATED = ./kernels ./internal/benchkernels ./internal/cpubench
 check-generated:
-	@$(GO) run ./cmd/dckgen -emit=cuda,opencl $(GENERATED)
+	@$(GO) run ./cmd/dckgen -emit=cuda,opencl,metal $(GENERATED)
 	@git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "untracked generated files"; exit 1; }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/dotcompute/dc/translate/cuda"
 	"github.com/dotcompute/dc/translate/gocpu"
 	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/msl"
 	"github.com/dotcompute/dc/translate/opencl"
 )
 
@@ -45,6 +46,9 @@ func Generate(p *Package, emit []string) ([]File, error) {
 	if src.OpenCL, err = opencl.PrintChecked(prog); err != nil {
 		return nil, fmt.Errorf("dckgen: %s: %w", p.Path, err)
 	}
+	if src.MSL, err = msl.PrintChecked(prog); err != nil {
+		return nil, fmt.Errorf("dckgen: %s: %w", p.Path, err)
+	}
 	goSrc, err := GoSource(p, prog, src)
 	if err != nil {
 		return nil, err
@@ -67,6 +71,8 @@ func Generate(p *Package, emit []string) ([]File, error) {
 			text = src.CUDA
 		case "opencl":
 			text = src.OpenCL
+		case "metal":
+			text = src.MSL
 		default:
 			return nil, fmt.Errorf("dckgen: -emit=%s: the %s printer is not available yet", e, e)
 		}
@@ -79,6 +85,9 @@ func Generate(p *Package, emit []string) ([]File, error) {
 type Sources struct {
 	CUDA   string // CUDA C++ for NVRTC
 	OpenCL string // OpenCL C 1.2
+	// MSL is the Metal Shading Language 3.0, without the kernels Metal
+	// cannot run (msl.Unsupported).
+	MSL string
 }
 
 // GoSource returns the generated Go file of a translated package, which
@@ -96,6 +105,7 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 		jen.Id("Package"): jen.Lit(p.Path),
 		jen.Id("CUDA"):    jen.Id("dcCUDA"),
 		jen.Id("OpenCL"):  jen.Id("dcOpenCL"),
+		jen.Id("MSL"):     jen.Id("dcMSL"),
 	}
 	if len(prog.Checks) > 0 {
 		var sites []jen.Code
@@ -121,6 +131,9 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 	f.Line()
 	f.Comment("dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).")
 	f.Const().Id("dcOpenCL").Op("=").Add(rawString(src.OpenCL))
+	f.Line()
+	f.Comment("dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).")
+	f.Const().Id("dcMSL").Op("=").Add(rawString(src.MSL))
 
 	decls := map[string]*ast.FuncDecl{}
 	for _, file := range p.Input.Files {

@@ -42,13 +42,14 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 		"k/k.go":     addSrc,
 		"nok/nok.go": "package nok\n\n// Twice returns 2x.\nfunc Twice(x int) int { return 2 * x }\n",
 	})
-	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}, Emit: []string{"cuda", "opencl"}}
+	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}, Emit: []string{"cuda", "opencl", "metal"}}
 	goFile := filepath.Join(dir, "k", gen.GoFile)
 	cuFile := filepath.Join(dir, "k", "dc_kernels.cu")
 	clFile := filepath.Join(dir, "k", "dc_kernels.cl")
+	metalFile := filepath.Join(dir, "k", "dc_kernels.metal")
 	simdFile := filepath.Join(dir, "k", gen.SIMDFile)
 	stubFile := filepath.Join(dir, "k", gen.NoSIMDFile)
-	files := []string{goFile, simdFile, stubFile, cuFile, clFile}
+	files := []string{goFile, simdFile, stubFile, cuFile, clFile, metalFile}
 
 	written, err := gen.Run(cfg)
 	if err != nil {
@@ -66,6 +67,9 @@ func TestRunWritesOnlyChanges(t *testing.T) {
 	}
 	if !strings.Contains(first[goFile], "\nfunc LaunchAdd(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {\n") {
 		t.Errorf("%s has no LaunchAdd with the expected signature:\n%s", goFile, first[goFile])
+	}
+	if !strings.Contains(first[goFile], "MSL:     dcMSL,") || !strings.Contains(first[metalFile], "kernel void Add(") {
+		t.Errorf("the Go file does not embed the MSL, or %s has no kernel Add", metalFile)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "nok", gen.GoFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("package without kernels: stat %s: got %v, want it not to exist", gen.GoFile, err)
@@ -456,7 +460,7 @@ func TestRunTags(t *testing.T) {
 func TestRunUnknownEmit(t *testing.T) {
 	t.Parallel()
 	written, err := gen.Run(gen.Config{Dir: filepath.Join(t.TempDir(), "missing"), Emit: []string{"cuda", "bogus"}})
-	want := `dckgen: unknown -emit target "bogus" (available: cuda, opencl)`
+	want := `dckgen: unknown -emit target "bogus" (available: cuda, metal, opencl)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q", err, want)
 	}

@@ -5,7 +5,7 @@ package kernels
 
 import "github.com/dotcompute/dc"
 
-//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl
+//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl,metal
 
 // ReduceGroupSize is the group size the reduction kernels need: they
 // reduce one group's worth of elements in shared memory.

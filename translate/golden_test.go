@@ -63,7 +63,7 @@ func goldenCases(t *testing.T) []string {
 }
 
 // TestGolden generates every case of testdata/golden (its Go file and its
-// CUDA source) and compares the output with the files in the case's
+// CUDA, OpenCL and MSL sources) and compares the output with the files in the case's
 // directory. Run with -update to rewrite them. The Go goldens are part of
 // their packages, so `go vet ./testdata/golden/...` compiles them and the
 // cases' own tests run them.
@@ -75,11 +75,11 @@ func TestGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("case %s did not load as a package", name)
 			}
-			files, err := gen.Generate(p, []string{"cuda", "opencl"})
+			files, err := gen.Generate(p, []string{"cuda", "opencl", "metal"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := 3
+			want := 4
 			if hasSIMD(files) {
 				want += 2
 			} else {
@@ -97,9 +97,9 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			if len(files) != want {
-				t.Fatalf("generated %d files, want the Go file, the CUDA and the OpenCL source, and the SIMD file and its stubs where a kernel has a SIMD body", len(files))
+				t.Fatalf("generated %d files, want the Go file, the CUDA, OpenCL and MSL source, and the SIMD file and its stubs where a kernel has a SIMD body", len(files))
 			}
-			again, err := gen.Generate(p, []string{"cuda", "opencl"})
+			again, err := gen.Generate(p, []string{"cuda", "opencl", "metal"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,7 +24,7 @@
 //	-tags list   comma-separated build tags passed to the go command
 //	-emit list   also write the device sources beside the Go file, for
 //	             inspection and external tools: cuda (dc_kernels.cu),
-//	             opencl (dc_kernels.cl)
+//	             opencl (dc_kernels.cl), metal (dc_kernels.metal)
 //	-v           print the files written, and each kernel whose CPU fallback
 //	             runs a goroutine per thread (with the reason)
 //

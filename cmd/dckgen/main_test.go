@@ -148,8 +148,8 @@ func TestMisuse(t *testing.T) {
 		msg  string // first line of stderr
 	}{
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
-		{[]string{"-emit=bogus"}, `dckgen: unknown -emit target "bogus" (available: cuda, opencl)`},
-		{[]string{"-emit", "cuda,", "."}, `dckgen: unknown -emit target "" (available: cuda, opencl)`},
+		{[]string{"-emit=bogus"}, `dckgen: unknown -emit target "bogus" (available: cuda, metal, opencl)`},
+		{[]string{"-emit", "cuda,", "."}, `dckgen: unknown -emit target "" (available: cuda, metal, opencl)`},
 	} {
 		r := run(t, dir, c.args...)
 		if r.code != 2 {

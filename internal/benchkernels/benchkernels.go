@@ -5,7 +5,7 @@ package benchkernels
 
 import "github.com/dotcompute/dc"
 
-//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl
+//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl,metal
 
 // Saxpy is the saxpy kernel, with run-time checks.
 //

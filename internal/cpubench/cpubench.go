@@ -9,7 +9,7 @@ package cpubench
 
 import "github.com/dotcompute/dc"
 
-//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl
+//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl,metal
 
 // BlackScholes prices European call and put options: one option per
 // thread, from its spot price, strike and time to expiry in years, at the

@@ -5,7 +5,7 @@ package faults
 
 import "github.com/dotcompute/dc"
 
-//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl
+//go:generate go run github.com/dotcompute/dc/cmd/dckgen -emit=cuda,opencl,metal
 
 // ReadPast copies x into out; out is longer than x.
 //
