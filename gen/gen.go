@@ -23,6 +23,7 @@ import (
 
 	"github.com/dotcompute/dc/translate"
 	"github.com/dotcompute/dc/translate/gocpu"
+	"github.com/dotcompute/dc/translate/msl"
 )
 
 // GoFile is the name of the generated Go file in each package.
@@ -110,6 +111,9 @@ func Run(cfg Config) (written []string, err error) {
 		files = append(files, fs...)
 		if cfg.Log != nil {
 			for _, n := range CPUNotes(p) {
+				cfg.Log(n)
+			}
+			for _, n := range MetalNotes(p) {
 				cfg.Log(n)
 			}
 		}
@@ -290,6 +294,21 @@ func CPUNotes(p *Package) []string {
 		if _, err := gocpu.Group(k); err != nil {
 			notes = append(notes, fmt.Sprintf("%s: the CPU fallback runs a goroutine per thread: %v", p.Path, err))
 		}
+	}
+	return notes
+}
+
+// MetalNotes returns a line for every kernel of p that Metal cannot run
+// (msl.Unsupported: it needs float64 or 64-bit atomics), with the position
+// of the first use; the MSL leaves those kernels out.
+func MetalNotes(p *Package) []string {
+	prog, err := translate.Translate(p.Input)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, o := range msl.Unsupported(prog) {
+		notes = append(notes, fmt.Sprintf("%s: %s; it does not run on Metal", p.Path, o))
 	}
 	return notes
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -466,5 +467,35 @@ func TestRunUnknownEmit(t *testing.T) {
 	}
 	if len(written) != 0 {
 		t.Errorf("written %q, want nothing", written)
+	}
+}
+
+// TestRunMetalNotes checks that Run, asked to log, names each kernel that
+// Metal cannot run with the position of its first float64 use, and that
+// the written MSL leaves it out while its neighbour prints.
+func TestRunMetalNotes(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, map[string]string{"k/k.go": addSrc + `
+// Halve halves x in float64.
+//
+//dc:kernel
+func Halve(t dc.Thread, x []float64) {
+	if i := t.GlobalX(); i < len(x) {
+		x[i] /= 2
+	}
+}
+`})
+	var lines []string
+	cfg := gen.Config{Dir: dir, Patterns: []string{"./..."}, Emit: []string{"metal"}, Log: func(l string) { lines = append(lines, l) }}
+	if _, err := gen.Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := "tmpmod/k: k.go:17:25: kernel Halve: Metal has no float64; it does not run on Metal"
+	if !slices.Contains(lines, want) {
+		t.Errorf("log lacks %q:\n%s", want, strings.Join(lines, "\n"))
+	}
+	src := readFile(t, filepath.Join(dir, "k", "dc_kernels.metal"))
+	if !strings.Contains(src, "kernel void Add(") || strings.Contains(src, "kernel void Halve(") {
+		t.Errorf("the MSL must hold Add and not Halve:\n%s", src)
 	}
 }

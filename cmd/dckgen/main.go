@@ -25,8 +25,10 @@
 //	-emit list   also write the device sources beside the Go file, for
 //	             inspection and external tools: cuda (dc_kernels.cu),
 //	             opencl (dc_kernels.cl), metal (dc_kernels.metal)
-//	-v           print the files written, and each kernel whose CPU fallback
-//	             runs a goroutine per thread (with the reason)
+//	-v           print the files written, each kernel whose CPU fallback
+//	             runs a goroutine per thread (with the reason), and each
+//	             kernel Metal cannot run (with the position of the first
+//	             use of float64 or a 64-bit atomic)
 //
 // Every problem in a kernel is reported as file:line:col: message, all of
 // them, not only the first. Exit status: 0 success, 1 diagnostics or
@@ -51,7 +53,7 @@ func main() {
 	log.SetPrefix("dckgen: ")
 	tags := flag.String("tags", "", "comma-separated build tags")
 	emit := flag.String("emit", "", "device sources to write beside the Go file: "+strings.Join(gen.EmitTargets(), ","))
-	verbose := flag.Bool("v", false, "print the files written, and kernels whose CPU fallback runs a goroutine per thread")
+	verbose := flag.Bool("v", false, "print the files written, kernels whose CPU fallback runs a goroutine per thread, and kernels Metal cannot run")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: dckgen [flags] [packages]\n")
 		flag.PrintDefaults()
