@@ -105,6 +105,25 @@ func (f *fn) planBranches(body *ir.Block) {
 	walkBody(body)
 }
 
+// FirstGoto returns the position of the first break or continue in body
+// that prints as a goto: one that leaves more than the innermost C loop or
+// switch, or continues a loop whose post statement is printed at the end
+// of its body. ok is false if body has none. Calls are not followed.
+func FirstGoto(body *ir.Block) (pos ir.Pos, ok bool) {
+	f := &fn{}
+	f.planBranches(body)
+	ir.Inspect(body, func(n ir.Node) bool {
+		if ok {
+			return false
+		}
+		if b, isBranch := n.(*ir.BranchStmt); isBranch && f.plan[b.Target] != nil && !f.plain[b] {
+			pos, ok = b.Pos, true
+		}
+		return !ok
+	})
+	return pos, ok
+}
+
 // single reports whether s prints as one C statement, without its ';', so
 // that it fits in a for header.
 func (f *fn) single(s ir.Stmt) bool {

@@ -55,3 +55,19 @@ func Doubles(t dc.Thread, ys []float64) {
 		ys[i] = math.Sqrt(ys[i])
 	}
 }
+
+// Search leaves two loops at once: a goto in C, which MSL does not have.
+//
+//dc:kernel unchecked
+func Search(t dc.Thread, grid []int32, w int, found []int32) {
+	i := t.GlobalX()
+outer:
+	for y := 0; y < w; y++ {
+		for x := 0; x < w; x++ {
+			if grid[y*w+x] == int32(i) {
+				found[0] = int32(y)
+				break outer
+			}
+		}
+	}
+}
