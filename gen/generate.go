@@ -144,9 +144,17 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 		}
 	}
 	// Kernel descriptors, in source order.
+	notOnMetal := map[string]string{}
+	for _, o := range msl.Unsupported(prog) {
+		notOnMetal[o.Kernel] = metalReason(o)
+	}
 	for _, k := range prog.Kernels {
 		f.Line()
-		f.Var().Id(kernelVar(k)).Op("=").Op("&").Qual(runtimePath, "Kernel").Values(kernelDict(k))
+		d := kernelDict(k)
+		if why := notOnMetal[k.Name]; why != "" {
+			d[jen.Id("NotOnMetal")] = jen.Lit(why)
+		}
+		f.Var().Id(kernelVar(k)).Op("=").Op("&").Qual(runtimePath, "Kernel").Values(d)
 	}
 	// Launchers: one per Go kernel, generic ones dispatching on T.
 	done := map[string]bool{}
@@ -395,4 +403,17 @@ func launchCall(k *ir.Kernel, dev, grid, args string) []jen.Code {
 		jen.Op("&").Id(args),
 		gocpu.Run(k, grid, names),
 	)))
+}
+
+// metalReason returns runtime.Kernel.NotOnMetal for o: "Metal has no
+// float64 (used through f) at k.go:12:3".
+func metalReason(o msl.Omission) string {
+	s := "Metal has no " + o.Reason
+	if o.Via != "" {
+		s += " (used through " + o.Via + ")"
+	}
+	if o.Pos.IsValid() {
+		s += fmt.Sprintf(" at %s:%d:%d", o.Pos.File, o.Pos.Line, o.Pos.Col)
+	}
+	return s
 }

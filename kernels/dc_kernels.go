@@ -2830,9 +2830,10 @@ var dcKernelScale_float32 = &runtime.Kernel{
 }
 
 var dcKernelScale_float64 = &runtime.Kernel{
-	Float64: true,
-	Module:  dcModule,
-	Name:    "Scale_float64",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Scale_float64",
+	NotOnMetal: "Metal has no float64 at kernels.go:30:37",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "a",
@@ -2876,9 +2877,10 @@ var dcKernelReduceSum_float64 = &runtime.Kernel{
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Float64: true,
-	Module:  dcModule,
-	Name:    "ReduceSum_float64",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "ReduceSum_float64",
+	NotOnMetal: "Metal has no float64 at kernels.go:42:42",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",

@@ -112,6 +112,10 @@ type DeviceInfo struct {
 	// (the CPU backend). The runtime then keeps only the host copy of a
 	// buffer, never calls Alloc, and passes buffers as CallArg.Host.
 	HostMemory bool
+	// MSL reports that the device runs Module.MSL (a Metal device): the
+	// runtime refuses kernels whose Kernel.NotOnMetal is set before
+	// anything runs.
+	MSL bool
 }
 
 // Call is one kernel launch, as the runtime hands it to Backend.Launch after

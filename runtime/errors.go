@@ -10,6 +10,10 @@ var (
 	// ErrNoFloat64 is the cause of a launch of a float64 kernel on a device
 	// without float64 support (an OpenCL device without cl_khr_fp64, say).
 	ErrNoFloat64 = errors.New("device does not support float64")
+	// ErrNotOnMetal is the cause of a launch, on a device that runs MSL
+	// (DeviceInfo.MSL), of a kernel that Metal cannot run
+	// (Kernel.NotOnMetal): the error says why and where.
+	ErrNotOnMetal = errors.New("kernel cannot run on Metal")
 	// ErrOutOfMemory is the cause of a NewBuffer or BufferOf (or a copy
 	// they need) larger than the device or the host can allocate: the size
 	// overflows, exceeds the memory the system reports available, or the

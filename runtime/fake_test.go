@@ -273,3 +273,20 @@ var (
 		},
 	}
 )
+
+// mslName is a fake backend that, like a Metal device, runs Module.MSL.
+const mslName = "fake-msl-test"
+
+func init() { runtime.Register(mslName, fakePriority-2, mslDriver{}) }
+
+type mslDriver struct{}
+
+func (mslDriver) Open() (runtime.Backend, error) { return mslBackend{&fakeBackend{}}, nil }
+
+type mslBackend struct{ *fakeBackend }
+
+func (mslBackend) Info() runtime.DeviceInfo {
+	info := fakeInfo
+	info.MSL = true
+	return info
+}

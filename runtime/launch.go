@@ -36,6 +36,11 @@ type Kernel struct {
 	// Float64 says the kernel computes with float64; Launch refuses it on a
 	// device whose DeviceInfo.Float64 is false.
 	Float64 bool
+	// NotOnMetal says why Metal cannot run the kernel ("Metal has no
+	// float64 (k.go:12:3)"), "" if it can: Module.MSL leaves the kernel
+	// out, and a launch on a device whose DeviceInfo.MSL is set fails with
+	// ErrNotOnMetal before anything runs.
+	NotOnMetal string
 	// Aliased is the entry point to launch instead of Name when one buffer
 	// is passed both to a parameter the kernel only reads and to one it
 	// writes: Name declares read-only slices restrict (no aliasing), which
@@ -310,6 +315,9 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 	}
 	if k.Float64 && !d.info.Float64 {
 		return fail("", fmt.Errorf("%w: the kernel uses float64 and %s has none", ErrNoFloat64, d.info.Name))
+	}
+	if k.NotOnMetal != "" && d.info.MSL {
+		return fail("", fmt.Errorf("%w: %s", ErrNotOnMetal, k.NotOnMetal))
 	}
 	switch {
 	case k.SharedBytes < 0:

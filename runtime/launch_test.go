@@ -164,6 +164,36 @@ func TestLaunchDeviceLimits(t *testing.T) {
 	}
 }
 
+// TestLaunchNotOnMetal checks that a kernel Metal cannot run is refused,
+// before anything runs, on a device that runs MSL, saying why, and runs
+// on a device that does not.
+func TestLaunchNotOnMetal(t *testing.T) {
+	k := *scaleKernel
+	k.NotOnMetal = "Metal has no float64 (k.go:3:9)"
+	for _, name := range []string{mslName, fakeName} {
+		dev := open(t, name)
+		x, _ := runtime.NewBuffer[float32](dev, 8)
+		y, _ := runtime.NewBuffer[float32](dev, 8)
+		err := dev.Launch(&k, dc.Grid1D(8), []runtime.Arg{runtime.Scalar(float32(1)), x, y}, nil)
+		if name == fakeName {
+			if errors.Is(err, runtime.ErrNotOnMetal) {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, runtime.ErrNotOnMetal) {
+			t.Errorf("%s: got %v, want ErrNotOnMetal", name, err)
+		}
+		want := "runtime: kernel Scale: kernel cannot run on Metal: Metal has no float64 (k.go:3:9)"
+		if got := errText(err); got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
+		if got := dev.Stats().Launches; got != 0 {
+			t.Errorf("%s: %d launches, want 0", name, got)
+		}
+	}
+}
+
 // TestLaunchFloat64 checks that a float64 kernel is refused, before
 // anything runs, on a device without float64, and that a float32 kernel of
 // the same module still launches.

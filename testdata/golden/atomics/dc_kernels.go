@@ -3156,9 +3156,10 @@ var dcKernelMaxFloat = &runtime.Kernel{
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Float64: true,
-	Module:  dcModule,
-	Name:    "MaxFloat",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "MaxFloat",
+	NotOnMetal: "Metal has no float64 at atomics.go:146:3",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",

@@ -5579,8 +5579,9 @@ var dcKernelFallback = &runtime.Kernel{
 		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module: dcModule,
-	Name:   "Fallback",
+	Module:     dcModule,
+	Name:       "Fallback",
+	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at barriers.go:252:5",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",

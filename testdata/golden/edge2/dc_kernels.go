@@ -1827,9 +1827,10 @@ var dcKernelShadowed = &runtime.Kernel{
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Float64: true,
-	Module:  dcModule,
-	Name:    "Shadowed",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Shadowed",
+	NotOnMetal: "Metal has no float64 at edge2.go:35:2",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
@@ -1848,8 +1849,9 @@ var dcKernelSwitchLoop = &runtime.Kernel{
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module: dcModule,
-	Name:   "SwitchLoop",
+	Module:     dcModule,
+	Name:       "SwitchLoop",
+	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at edge2.go:61:4",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",

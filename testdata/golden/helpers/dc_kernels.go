@@ -1662,9 +1662,10 @@ var dcKernelGroupStats = &runtime.Kernel{
 }
 
 var dcKernelClamp = &runtime.Kernel{
-	Float64: true,
-	Module:  dcModule,
-	Name:    "Clamp",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Clamp",
+	NotOnMetal: "Metal has no float64 at helpers.go:120:37",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "xs",

@@ -2662,9 +2662,10 @@ var dcKernelFloat64 = &runtime.Kernel{
 		{{Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Float64: true,
-	Module:  dcModule,
-	Name:    "Float64",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Float64",
+	NotOnMetal: "Metal has no float64 at minmax.go:38:27",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",

@@ -1155,9 +1155,10 @@ var dcKernelReduce_float64 = &runtime.Kernel{
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Float64: true,
-	Module:  dcModule,
-	Name:    "Reduce_float64",
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Reduce_float64",
+	NotOnMetal: "Metal has no float64 at reduce.go:18:38",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
