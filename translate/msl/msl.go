@@ -146,8 +146,8 @@ func (o Omission) String() string {
 }
 
 // Unsupported returns the kernels of p that Metal cannot run, in program
-// order: those that compute with float64, use a 64-bit atomic or print a
-// goto, directly or through a device function they call, each with the
+// order: those that compute with float64, use a 64-bit atomic, print a
+// goto or take more than 31 buffer bindings, directly or through a device function they call, each with the
 // position of the first such use in the kernel.
 func Unsupported(p *ir.Program) []Omission {
 	s := &scanner{funcs: make(map[*ir.Func]*use)}
@@ -155,9 +155,36 @@ func Unsupported(p *ir.Program) []Omission {
 	for _, k := range p.Kernels {
 		if u := s.scan(k.Params, k.Shared, k.Body); u != nil {
 			out = append(out, Omission{Kernel: k.Name, Pos: u.pos, Reason: u.reason, Via: u.via})
+			continue
+		}
+		if n := bindings(k); n > maxBuffers {
+			out = append(out, Omission{Kernel: k.Name, Pos: k.Pos,
+				Reason: fmt.Sprintf("room for %d buffer bindings (the argument table holds %d)", n, maxBuffers)})
 		}
 	}
 	return out
+}
+
+// maxBuffers is the size of a Metal compute function's buffer argument
+// table: [[buffer(0)]] to [[buffer(30)]].
+const maxBuffers = 31
+
+// bindings returns the number of [[buffer(i)]] parameters kernel k's
+// entry point takes: a slice's pointer and length, one per scalar, and
+// the fault record, its length and the tag of a checked kernel.
+func bindings(k *ir.Kernel) int {
+	n := 0
+	for _, v := range k.Params {
+		if _, ok := v.Type.(*ir.Slice); ok {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	if k.Checked {
+		n += 3
+	}
+	return n
 }
 
 // runnable returns p without the omitted kernels, the device functions

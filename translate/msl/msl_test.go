@@ -1,6 +1,7 @@
 package msl_test
 
 import (
+	"fmt"
 	"go/constant"
 	"os"
 	"os/exec"
@@ -106,6 +107,36 @@ func TestUnsupported64BitAtomic(t *testing.T) {
 	}
 	if strings.Contains(src, "kernel void Count64(") || strings.Contains(src, "#error") || !strings.Contains(src, "kernel void Count32(") {
 		t.Errorf("Count64 must be left out without #error, Count32 printed:\n%s", src)
+	}
+}
+
+// TestUnsupportedBindings checks a kernel whose entry point would need more
+// than Metal's 31 buffer bindings is left out, and one with exactly 31 is
+// printed.
+func TestUnsupportedBindings(t *testing.T) {
+	f32 := &ir.Basic{Kind: ir.Float32}
+	kernel := func(name string, slices, scalars int) *ir.Kernel {
+		k := &ir.Kernel{Name: name, GoName: name, Pos: ir.Pos{File: "b.go", Line: 3, Col: 1}, Body: &ir.Block{}}
+		for i := range slices {
+			k.Params = append(k.Params, &ir.Var{Name: fmt.Sprintf("s%d", i), Type: &ir.Slice{Elem: f32}, Kind: ir.Param})
+		}
+		for i := range scalars {
+			k.Params = append(k.Params, &ir.Var{Name: fmt.Sprintf("a%d", i), Type: f32, Kind: ir.Param})
+		}
+		return k
+	}
+	prog := &ir.Program{Package: "b", Kernels: []*ir.Kernel{kernel("Wide", 15, 2), kernel("Fits", 15, 1)}, Files: []string{"b.go"}}
+	got := msl.Unsupported(prog)
+	want := "b.go:3:1: kernel Wide: Metal has no room for 32 buffer bindings (the argument table holds 31)"
+	if len(got) != 1 || got[0].String() != want {
+		t.Fatalf("Unsupported = %v, want [%s]", got, want)
+	}
+	src, err := msl.PrintChecked(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(src, "kernel void Wide(") || !strings.Contains(src, "[[buffer(30)]]") {
+		t.Errorf("Wide must be left out, Fits printed with buffer 30:\n%s", src)
 	}
 }
 
