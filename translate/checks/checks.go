@@ -648,18 +648,7 @@ func (w *walker) inRange(e *ir.Index) bool {
 // the variable itself or (for arrays and structs) part of it.
 func countAssigns(b *ir.Block, n map[*ir.Var]int) {
 	ir.InspectStmts(b, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.AssignStmt:
-			if v := ir.AssignedVar(s.Target); v != nil {
-				n[v]++
-			}
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				if v := ir.AssignedVar(t); v != nil {
-					n[v]++
-				}
-			}
-		}
+		ir.Assigns(s, func(v *ir.Var) { n[v]++ })
 	})
 }
 

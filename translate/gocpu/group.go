@@ -239,16 +239,8 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 				seen[n.Var] = true
 				cached = append(cached, n.Var)
 			}
-		case *ir.AssignStmt:
-			if v := ir.AssignedVar(n.Target); v != nil && p.group.perThread[v] {
-				written[v] = true
-			}
-		case *ir.CallStmt:
-			for _, t := range n.Targets {
-				if v := ir.AssignedVar(t); v != nil && p.group.perThread[v] {
-					written[v] = true
-				}
-			}
+		case *ir.AssignStmt, *ir.CallStmt:
+			ir.Assigns(n.(ir.Stmt), func(v *ir.Var) { written[v] = written[v] || p.group.perThread[v] })
 		case *ir.BranchStmt:
 			jumps = jumps || n.Target == s
 		}
@@ -336,16 +328,8 @@ func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
 		switch n := n.(type) {
 		case *ir.DeclStmt:
 			declared[n.Var] = true
-		case *ir.AssignStmt:
-			if v := ir.AssignedVar(n.Target); v != nil && !declared[v] && !p.group.perThread[v] {
-				writes = true
-			}
-		case *ir.CallStmt:
-			for _, t := range n.Targets {
-				if v := ir.AssignedVar(t); v != nil && !declared[v] && !p.group.perThread[v] {
-					writes = true
-				}
-			}
+		case *ir.AssignStmt, *ir.CallStmt:
+			ir.Assigns(n.(ir.Stmt), func(v *ir.Var) { writes = writes || !declared[v] && !p.group.perThread[v] })
 		case *ir.VarRef:
 			if !declared[n.Var] && !seen[n.Var] {
 				seen[n.Var] = true

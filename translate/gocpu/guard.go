@@ -223,16 +223,10 @@ func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
 func assigns(s ir.Stmt, vars map[*ir.Var]ir.Builtin) bool {
 	found := false
 	ir.InspectStmts(s, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.AssignStmt:
-			_, ok := vars[ir.AssignedVar(s.Target)]
+		ir.Assigns(s, func(v *ir.Var) {
+			_, ok := vars[v]
 			found = found || ok
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				_, ok := vars[ir.AssignedVar(t)]
-				found = found || ok
-			}
-		}
+		})
 	})
 	return found
 }

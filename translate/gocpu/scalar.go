@@ -236,20 +236,10 @@ func candidate(f *ir.ForStmt, active func(*ir.Check) bool) *accumElem {
 	assigned := map[*ir.Var]bool{}
 	if f.Init != nil {
 		ir.InspectStmts(f.Init, func(s ir.Stmt) {
-			switch s := s.(type) {
-			case *ir.DeclStmt:
-				assigned[s.Var] = true
-			case *ir.AssignStmt:
-				if v := ir.AssignedVar(s.Target); v != nil {
-					assigned[v] = true
-				}
-			case *ir.CallStmt:
-				for _, t := range s.Targets {
-					if v := ir.AssignedVar(t); t != nil && v != nil {
-						assigned[v] = true
-					}
-				}
+			if d, ok := s.(*ir.DeclStmt); ok {
+				assigned[d.Var] = true
 			}
+			ir.Assigns(s, func(v *ir.Var) { assigned[v] = true })
 		})
 	}
 	parts := []ir.Node{f.Body}

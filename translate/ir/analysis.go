@@ -29,6 +29,27 @@ func AssignedVar(lv Expr) *Var {
 	return v
 }
 
+// Assigns calls f for every variable statement s itself changes (see
+// AssignedVar): the target of an assignment, the targets of a
+// multi-result call. Statements nested in s are not looked at.
+func Assigns(s Stmt, f func(v *Var)) {
+	var targets []Expr
+	switch s := s.(type) {
+	case *AssignStmt:
+		targets = []Expr{s.Target}
+	case *CallStmt:
+		targets = s.Targets
+	}
+	for _, t := range targets {
+		if t == nil {
+			continue
+		}
+		if v := AssignedVar(t); v != nil {
+			f(v)
+		}
+	}
+}
+
 // InMemory reports whether the lvalue lv is memory a slice or pointer
 // refers to (an element of a slice or of a shared array, or part of one),
 // rather than a variable or part of one.

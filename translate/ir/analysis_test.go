@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"go/token"
 	"testing"
 )
@@ -123,6 +124,36 @@ func TestTerminates(t *testing.T) {
 	} {
 		if got := Terminates(c.s); got != c.want {
 			t.Errorf("%s: Terminates = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestAssigns checks Assigns names the variables an assignment and a
+// multi-result call change, skipping memory, discarded results and
+// nested statements.
+func TestAssigns(t *testing.T) {
+	x := &Var{Name: "x", Type: IntType}
+	arr := &Var{Name: "a", Type: &Array{Elem: IntType, Len: 2}}
+	sl := &Var{Name: "s", Type: &Slice{Elem: IntType}}
+	zero := &Const{T: IntType}
+	f := &Func{Name: "f", Results: []Type{IntType, IntType}}
+	got := func(s Stmt) []string {
+		var names []string
+		Assigns(s, func(v *Var) { names = append(names, v.Name) })
+		return names
+	}
+	for _, c := range []struct {
+		s    Stmt
+		want string
+	}{
+		{&AssignStmt{Target: &VarRef{Var: x}, Value: zero}, "[x]"},
+		{&AssignStmt{Target: &Index{X: &VarRef{Var: arr}, Index: zero, T: IntType}, Value: zero}, "[a]"},
+		{&AssignStmt{Target: &Index{X: &VarRef{Var: sl}, Index: zero, T: IntType}, Value: zero}, "[]"},
+		{&CallStmt{Targets: []Expr{nil, &VarRef{Var: x}}, Call: &Call{Func: f}}, "[x]"},
+		{&Block{Stmts: []Stmt{&AssignStmt{Target: &VarRef{Var: x}, Value: zero}}}, "[]"},
+	} {
+		if g := fmt.Sprint(got(c.s)); g != c.want {
+			t.Errorf("Assigns(%T) = %s, want %s", c.s, g, c.want)
 		}
 	}
 }

@@ -110,18 +110,7 @@ func (v *verifier) function(thread *Var, params []*Var, body *Block) {
 	v.block(body)
 	assigned := map[*Var]bool{}
 	InspectStmts(body, func(s Stmt) {
-		var targets []Expr
-		switch s := s.(type) {
-		case *AssignStmt:
-			targets = []Expr{s.Target}
-		case *CallStmt:
-			targets = s.Targets
-		}
-		for _, t := range targets {
-			if x := AssignedVar(t); x != nil {
-				assigned[x] = true
-			}
-		}
+		Assigns(s, func(x *Var) { assigned[x] = true })
 	})
 	for _, p := range params {
 		if p != nil && p.Assigned != assigned[p] {

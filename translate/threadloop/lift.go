@@ -34,16 +34,8 @@ func (t *pass) lift(group *ir.Block) {
 				declAt[n.Var] = cur
 				order = append(order, n.Var)
 			}
-		case *ir.AssignStmt:
-			if v := ir.AssignedVar(n.Target); v != nil {
-				note(written, v, cur)
-			}
-		case *ir.CallStmt:
-			for _, x := range n.Targets {
-				if v := ir.AssignedVar(x); v != nil {
-					note(written, v, cur)
-				}
-			}
+		case *ir.AssignStmt, *ir.CallStmt:
+			ir.Assigns(n.(ir.Stmt), func(v *ir.Var) { note(written, v, cur) })
 		case *ir.VarRef:
 			note(usedAt, n.Var, cur)
 		}

@@ -388,14 +388,7 @@ func (t *pass) splitSwitch(s *ir.SwitchStmt, loop *ir.ForStmt) []ir.Stmt {
 func assignsVar(b *ir.Block, v *ir.Var) bool {
 	found := false
 	ir.InspectStmts(b, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.AssignStmt:
-			found = found || ir.AssignedVar(s.Target) == v
-		case *ir.CallStmt:
-			for _, t := range s.Targets {
-				found = found || ir.AssignedVar(t) == v
-			}
-		}
+		ir.Assigns(s, func(x *ir.Var) { found = found || x == v })
 	})
 	return found
 }
