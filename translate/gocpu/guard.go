@@ -179,7 +179,8 @@ func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
 	}
 	g := &rowGuard{}
 	var rest []ir.Expr
-	for _, c := range conjuncts(ifs.Cond) {
+	var rows []ir.Expr
+	for _, c := range ir.Conjuncts(ifs.Cond) {
 		if !pureTest(c) {
 			rest = append(rest, c)
 			continue
@@ -194,15 +195,12 @@ func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
 			continue
 		}
 		if row, ok := rowTest(c, global); ok {
-			if g.row == nil {
-				g.row = row
-			} else {
-				g.row = &ir.Binary{Op: token.LAND, X: g.row, Y: row, T: ir.BoolType}
-			}
+			rows = append(rows, row)
 			continue
 		}
 		rest = append(rest, c)
 	}
+	g.row = ir.And(rows)
 	if g.lo == nil && g.hi == nil && g.row == nil {
 		return body, nil
 	}
@@ -210,11 +208,7 @@ func findRowGuard(body *ir.Block, k *ir.Kernel) (*ir.Block, *rowGuard) {
 	if len(rest) == 0 {
 		out.Stmts = append(out.Stmts, ifs.Then)
 	} else {
-		cond := rest[0]
-		for _, c := range rest[1:] {
-			cond = &ir.Binary{Op: token.LAND, X: cond, Y: c, T: ir.BoolType}
-		}
-		out.Stmts = append(out.Stmts, &ir.IfStmt{Pos: ifs.Pos, Cond: cond, Then: ifs.Then})
+		out.Stmts = append(out.Stmts, &ir.IfStmt{Pos: ifs.Pos, Cond: ir.And(rest), Then: ifs.Then})
 	}
 	return out, g
 }
@@ -229,14 +223,6 @@ func assigns(s ir.Stmt, vars map[*ir.Var]ir.Builtin) bool {
 		})
 	})
 	return found
-}
-
-// conjuncts returns the operands of a chain of && in order.
-func conjuncts(e ir.Expr) []ir.Expr {
-	if b, ok := e.(*ir.Binary); ok && b.Op == token.LAND {
-		return append(conjuncts(b.X), conjuncts(b.Y)...)
-	}
-	return []ir.Expr{e}
 }
 
 // pureTest reports whether e reads no memory, calls nothing and has no
@@ -277,7 +263,7 @@ func xBound(c ir.Expr, global map[*ir.Var]ir.Builtin, k *ir.Kernel) (lo, hi ir.E
 	}
 	op, x, n := b.Op, b.X, b.Y
 	if isX(n) {
-		op, x, n = mirrorOp(op), n, x
+		op, x, n = ir.Mirror(op), n, x
 	}
 	if !isX(x) || !invariantExpr(n, k) {
 		return nil, nil, false
@@ -294,21 +280,6 @@ func xBound(c ir.Expr, global map[*ir.Var]ir.Builtin, k *ir.Kernel) (lo, hi ir.E
 		return nil, &ir.Binary{Op: token.ADD, X: n, Y: one, T: ir.IntType}, true
 	}
 	return nil, nil, false
-}
-
-// mirrorOp returns the comparison op with its operands swapped.
-func mirrorOp(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.LEQ:
-		return token.GEQ
-	case token.GTR:
-		return token.LSS
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
 }
 
 // invariantExpr reports whether e is an int the kernel cannot change

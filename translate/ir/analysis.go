@@ -1,5 +1,7 @@
 package ir
 
+import "go/token"
+
 // RootVar returns the variable e is based on, following indexing, field
 // selection and slicing: x for x[i].f[j] or x[lo:hi]. It returns nil when
 // e is based on anything else (a call, a shared array, a constant).
@@ -183,4 +185,42 @@ func breaks(s Stmt) bool {
 		return !found && !isExpr
 	})
 	return found
+}
+
+// Conjuncts returns the operands of a chain of && in order: e itself if
+// it is not one.
+func Conjuncts(e Expr) []Expr {
+	if b, ok := e.(*Binary); ok && b.Op == token.LAND {
+		return append(Conjuncts(b.X), Conjuncts(b.Y)...)
+	}
+	return []Expr{e}
+}
+
+// And returns the conjunction of es in order (es[0] && es[1] && ...), nil
+// if es is empty.
+func And(es []Expr) Expr {
+	if len(es) == 0 {
+		return nil
+	}
+	e := es[0]
+	for _, c := range es[1:] {
+		e = &Binary{Op: token.LAND, X: e, Y: c, T: BoolType}
+	}
+	return e
+}
+
+// Mirror returns the comparison op with its operands swapped: x < y is
+// y > x.
+func Mirror(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.LEQ:
+		return token.GEQ
+	case token.GTR:
+		return token.LSS
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op
 }

@@ -65,7 +65,7 @@ func (t *pass) narrowLoop(tl *ir.ThreadLoop) {
 		})
 		return ok
 	}
-	conj := conjuncts(ifs.Cond)
+	conj := ir.Conjuncts(ifs.Cond)
 	var lo, hi []ir.Expr
 	n := 0
 	for _, c := range conj {
@@ -75,7 +75,7 @@ func (t *pass) narrowLoop(tl *ir.ThreadLoop) {
 		}
 		op, x, y := b.Op, b.X, b.Y
 		if isLocal(y) && invariant(x) {
-			op, x, y = mirror(op), y, x
+			op, x, y = ir.Mirror(op), y, x
 		}
 		if !isLocal(x) || !invariant(y) {
 			break
@@ -106,11 +106,7 @@ func (t *pass) narrowLoop(tl *ir.ThreadLoop) {
 	}
 	tl.XLo, tl.XHi = combine(ir.Max, lo), combine(ir.Min, hi)
 	if rest := conj[n:]; len(rest) > 0 {
-		cond := rest[0]
-		for _, c := range rest[1:] {
-			cond = &ir.Binary{Op: token.LAND, X: cond, Y: c, T: ir.BoolType}
-		}
-		ifs.Cond = cond
+		ifs.Cond = ir.And(rest)
 	} else {
 		tl.Body.Stmts[len(stmts)-1] = ifs.Then
 	}
@@ -137,29 +133,6 @@ func harmless(e ir.Expr) bool {
 		return ok
 	})
 	return ok
-}
-
-// conjuncts returns the operands of a chain of && in order.
-func conjuncts(e ir.Expr) []ir.Expr {
-	if b, ok := e.(*ir.Binary); ok && b.Op == token.LAND {
-		return append(conjuncts(b.X), conjuncts(b.Y)...)
-	}
-	return []ir.Expr{e}
-}
-
-// mirror returns the comparison op with its operands swapped.
-func mirror(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.LEQ:
-		return token.GEQ
-	case token.GTR:
-		return token.LSS
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
 }
 
 // combine returns min or max of es, nil if there is none.
