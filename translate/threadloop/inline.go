@@ -206,51 +206,32 @@ func (t *pass) hoist(s ir.Stmt) []ir.Stmt {
 }
 
 // hoistExpr returns e with every call of a device function with barriers
-// replaced by a temporary declared in *pre.
+// replaced by a temporary declared in *pre, operands before the call that
+// takes them.
 func (t *pass) hoistExpr(e ir.Expr, pre *[]ir.Stmt) ir.Expr {
-	if e == nil || !hasBarrier(e) {
-		return e
-	}
-	sub := func(x ir.Expr) ir.Expr { return t.hoistExpr(x, pre) }
-	subs := func(xs []ir.Expr) {
-		for i, x := range xs {
-			xs[i] = sub(x)
+	return ir.RewriteExpr(e, func(x ir.Expr) (ir.Expr, bool) {
+		if !hasBarrier(x) {
+			return x, true
 		}
-	}
-	switch e := e.(type) {
-	case *ir.Call:
-		subs(e.Args)
-		if !e.Func.Barrier || len(e.Func.Results) != 1 {
-			return e
+		switch x := x.(type) {
+		case *ir.Binary:
+			if x.Op == token.LAND || x.Op == token.LOR {
+				return x, true
+			}
+		case *ir.Call:
+			c := &ir.Call{Func: x.Func, Args: make([]ir.Expr, len(x.Args))}
+			for i, a := range x.Args {
+				c.Args[i] = t.hoistExpr(a, pre)
+			}
+			if !c.Func.Barrier || len(c.Func.Results) != 1 {
+				return c, true
+			}
+			v := newVar("dc_r", c.Type())
+			*pre = append(*pre, &ir.DeclStmt{Var: v, Init: c})
+			return ref(v), true
 		}
-		v := newVar("dc_r", e.Type())
-		*pre = append(*pre, &ir.DeclStmt{Var: v, Init: e})
-		return ref(v)
-	case *ir.Unary:
-		e.X = sub(e.X)
-	case *ir.Binary:
-		if e.Op == token.LAND || e.Op == token.LOR {
-			return e
-		}
-		e.X, e.Y = sub(e.X), sub(e.Y)
-	case *ir.Convert:
-		e.X = sub(e.X)
-	case *ir.Index:
-		e.X, e.Index = sub(e.X), sub(e.Index)
-	case *ir.FieldRef:
-		e.X = sub(e.X)
-	case *ir.Len:
-		e.X = sub(e.X)
-	case *ir.StructLit:
-		subs(e.Fields)
-	case *ir.ArrayLit:
-		subs(e.Elems)
-	case *ir.SliceExpr:
-		e.X, e.Lo, e.Hi = sub(e.X), sub(e.Lo), sub(e.Hi)
-	case *ir.BuiltinCall:
-		subs(e.Args)
-	}
-	return e
+		return nil, false
+	})
 }
 
 // rewriteReturns replaces every return statement in b, at any depth, by
