@@ -124,7 +124,11 @@ func (t *pass) inlineStmt(s ir.Stmt, depth int) ([]ir.Stmt, bool) {
 			stmts = append(stmts, ret)
 		}
 		loop.Body = &ir.Block{Pos: body.Pos, Stmts: stmts}
-		rewriteReturns(loop.Body, func(r *ir.ReturnStmt) ir.Stmt {
+		replaceStmts(loop.Body, func(s ir.Stmt) ir.Stmt {
+			r, ok := s.(*ir.ReturnStmt)
+			if !ok {
+				return nil
+			}
 			out := &ir.Block{Pos: r.Pos}
 			for i, x := range r.Results {
 				out.Stmts = append(out.Stmts, assign(r.Pos, res[i], x))
@@ -234,26 +238,29 @@ func (t *pass) hoistExpr(e ir.Expr, pre *[]ir.Stmt) ir.Expr {
 	})
 }
 
-// rewriteReturns replaces every return statement in b, at any depth, by
-// f's result.
-func rewriteReturns(b *ir.Block, f func(*ir.ReturnStmt) ir.Stmt) {
+// replaceStmts replaces, in b and the blocks nested in its statements,
+// every statement for which f returns a replacement; where f returns nil
+// the statement stays, and the blocks it holds are visited in turn.
+func replaceStmts(b *ir.Block, f func(ir.Stmt) ir.Stmt) {
 	if b == nil {
 		return
 	}
 	for i, s := range b.Stmts {
+		if r := f(s); r != nil {
+			b.Stmts[i] = r
+			continue
+		}
 		switch s := s.(type) {
-		case *ir.ReturnStmt:
-			b.Stmts[i] = f(s)
 		case *ir.Block:
-			rewriteReturns(s, f)
+			replaceStmts(s, f)
 		case *ir.IfStmt:
-			rewriteReturns(s.Then, f)
-			rewriteReturns(s.Else, f)
+			replaceStmts(s.Then, f)
+			replaceStmts(s.Else, f)
 		case *ir.ForStmt:
-			rewriteReturns(s.Body, f)
+			replaceStmts(s.Body, f)
 		case *ir.SwitchStmt:
 			for _, c := range s.Cases {
-				rewriteReturns(c.Body, f)
+				replaceStmts(c.Body, f)
 			}
 		}
 	}

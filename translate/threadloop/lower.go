@@ -123,58 +123,39 @@ func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
 		return &ir.BranchStmt{Pos: pos, Kind: ir.Continue, Target: l.tl, Labelled: true}
 	}
 	kinds := map[ir.BranchKind]bool{}
-	var walk func(b *ir.Block)
-	walk = func(b *ir.Block) {
-		if b == nil {
-			return
-		}
-		for i, s := range b.Stmts {
-			switch s := s.(type) {
-			case *ir.ReturnStmt:
-				if needDone {
-					b.Stmts[i] = &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
-						assign(s.Pos, t.done, boolConst(true)),
-						assign(s.Pos, t.ndone, &ir.Binary{Op: token.ADD, X: ref(t.ndone), Y: intConst(1), T: ir.IntType}),
-						next(s.Pos),
-					}}
-				} else {
-					b.Stmts[i] = next(s.Pos)
-				}
-			case *ir.BranchStmt:
-				if inside[s.Target] {
-					continue
-				}
-				if f, ok := s.Target.(*ir.ForStmt); ok && s.Kind == ir.Break && t.once[f] && t.lastIn[l.tl] == f {
-					// Leaving a loop that runs once from the end of its
-					// body: the thread skips the rest of its run, and the
-					// loop ends after this thread loop anyway.
-					b.Stmts[i] = next(s.Pos)
-					continue
-				}
-				if s.Target != l.loop || l.loop == nil {
-					t.fail(s.Pos, "a break or continue of an outer loop that holds a barrier")
-					continue
-				}
-				kinds[s.Kind] = true
-				b.Stmts[i] = &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
-					assign(s.Pos, t.brk, intConst(int64(s.Kind)+1)),
-					next(s.Pos),
-				}}
-			case *ir.Block:
-				walk(s)
-			case *ir.IfStmt:
-				walk(s.Then)
-				walk(s.Else)
-			case *ir.ForStmt:
-				walk(s.Body)
-			case *ir.SwitchStmt:
-				for _, c := range s.Cases {
-					walk(c.Body)
-				}
+	replaceStmts(l.tl.Body, func(s ir.Stmt) ir.Stmt {
+		switch s := s.(type) {
+		case *ir.ReturnStmt:
+			if !needDone {
+				return next(s.Pos)
 			}
+			return &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
+				assign(s.Pos, t.done, boolConst(true)),
+				assign(s.Pos, t.ndone, &ir.Binary{Op: token.ADD, X: ref(t.ndone), Y: intConst(1), T: ir.IntType}),
+				next(s.Pos),
+			}}
+		case *ir.BranchStmt:
+			if inside[s.Target] {
+				return nil
+			}
+			if f, ok := s.Target.(*ir.ForStmt); ok && s.Kind == ir.Break && t.once[f] && t.lastIn[l.tl] == f {
+				// Leaving a loop that runs once from the end of its
+				// body: the thread skips the rest of its run, and the
+				// loop ends after this thread loop anyway.
+				return next(s.Pos)
+			}
+			if s.Target != l.loop || l.loop == nil {
+				t.fail(s.Pos, "a break or continue of an outer loop that holds a barrier")
+				return nil
+			}
+			kinds[s.Kind] = true
+			return &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
+				assign(s.Pos, t.brk, intConst(int64(s.Kind)+1)),
+				next(s.Pos),
+			}}
 		}
-	}
-	walk(l.tl.Body)
+		return nil
+	})
 	if needDone {
 		// if dc_done { continue }
 		skip := &ir.IfStmt{Pos: l.tl.Pos, Cond: ref(t.done), Then: &ir.Block{Stmts: []ir.Stmt{next(l.tl.Pos)}}}
