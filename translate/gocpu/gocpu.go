@@ -33,6 +33,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/threadloop"
 )
 
 // Import paths of the packages the generated code uses.
@@ -127,23 +128,23 @@ func Func(f *ir.Func) jen.Code {
 // (and its fast form, with FastSuffix), where that rewrite needs one.
 func Kernel(k *ir.Kernel) jen.Code {
 	code := jen.Null()
-	if !Loop(k) {
-		if _, err := Group(k); err == nil {
-			code.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
-				Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
-		}
+	// The group form, transformed once for every body printed.
+	g := groupOf(k)
+	if g != nil {
+		code.Commentf("%s holds the working memory of %s's groups.", ScratchName(k), k.Name).Line().
+			Var().Id(ScratchName(k)).Qual(cpuPath, "Scratches").Line().Line()
 	}
-	code.Add(kernelVariant(k, false, false))
+	code.Add(variant(k, g, false, false))
 	if hasAliased(k, false) {
-		code.Line().Line().Add(kernelVariant(k, false, true))
+		code.Line().Line().Add(variant(k, g, false, true))
 	}
 	if ir.FastConditions(k) != nil {
-		code.Line().Line().Add(kernelVariant(k, true, false))
+		code.Line().Line().Add(variant(k, g, true, false))
 		if hasAliased(k, true) {
-			code.Line().Line().Add(kernelVariant(k, true, true))
+			code.Line().Line().Add(variant(k, g, true, true))
 		}
 	}
-	if hasChunk(k) {
+	if Loop(k) || g != nil {
 		code.Line().Line().Add(chunkFunc(k))
 	}
 	return code
@@ -156,10 +157,28 @@ func FastKernelName(k *ir.Kernel) string { return KernelName(k) + "_fast" }
 // aliased launches (runtime.Call.Aliased).
 func AliasedKernelName(k *ir.Kernel) string { return KernelName(k) + "_aliased" }
 
+// groupOf returns the group form of k, nil if k has the loop form or the
+// group form cannot express it.
+func groupOf(k *ir.Kernel) *threadloop.Group {
+	if Loop(k) {
+		return nil
+	}
+	g, err := Group(k)
+	if err != nil {
+		return nil
+	}
+	return g
+}
+
 // kernelVariant returns one CPU body of k; fast leaves out the checks the
 // launch conditions prove; aliased prints the body as written, for
 // aliased launches, rather than with accumulations in locals.
 func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
+	return variant(k, groupOf(k), fast, aliased)
+}
+
+// variant is kernelVariant with k's group form g (see groupOf).
+func variant(k *ir.Kernel, g *threadloop.Group, fast, aliased bool) jen.Code {
 	in := analyze(k.Body)
 	p := newPrinter(in, k.Params, nil)
 	p.kernel, p.fast, p.aliased = true, fast, aliased
@@ -171,8 +190,7 @@ func kernelVariant(k *ir.Kernel, fast, aliased bool) jen.Code {
 		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
 	}
 	if !Loop(k) {
-		g, err := Group(k)
-		if err != nil {
+		if g == nil {
 			return p.threadKernel(k, params)
 		}
 		p = newPrinter(analyze(g.Body), k.Params, nil)
@@ -309,11 +327,7 @@ func ChunkName(k *ir.Kernel) string { return "dc_chunk_" + k.Name }
 // hasChunk reports whether kernel k runs through ChunkName(k): it has the
 // loop form or the group form.
 func hasChunk(k *ir.Kernel) bool {
-	if Loop(k) {
-		return true
-	}
-	_, err := Group(k)
-	return err == nil
+	return Loop(k) || groupOf(k) != nil
 }
 
 // chunkFunc returns ChunkName(k): it takes k's arguments from the Call,
