@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	goruntime "runtime"
 	"runtime/debug"
 	"unsafe"
 
@@ -15,19 +14,7 @@ import (
 // closure. A panic in body is recovered as Run's are, into a *PanicError
 // naming c.Kernel.
 func RunCall(c *runtime.Call, body func(c *runtime.Call, g0, g1 int)) error {
-	name := c.Kernel.Name
-	n, err := groupCount(name, c.Grid)
-	if err != nil {
-		return err
-	}
-	procs := goruntime.GOMAXPROCS(0)
-	chunks := chunkCount(c.Grid, n, procs)
-	if chunks == 1 {
-		return runCallChunk(c, body, 0, n)
-	}
-	j := pool.startJob(name, nil, c, body, n, chunks, procs)
-	j.runChunks()
-	return pool.finish(j)
+	return runGroups(chunkBody{kernel: c.Kernel.Name, call: c, withCall: body}, c.Grid)
 }
 
 // runCallChunk calls body(c, g0, g1), recovering a panic.

@@ -303,18 +303,40 @@ func (e *PanicError) Unwrap() error {
 // chunks still run, and if several panic, the one with the lowest groups
 // wins.
 func Run(kernel string, g dc.Grid, body func(g0, g1 int)) error {
-	n, err := groupCount(kernel, g)
+	return runGroups(chunkBody{kernel: kernel, plain: body}, g)
+}
+
+// runGroups runs the groups of g in chunks of body (see Run).
+func runGroups(body chunkBody, g dc.Grid) error {
+	n, err := groupCount(body.kernel, g)
 	if err != nil {
 		return err
 	}
 	procs := goruntime.GOMAXPROCS(0)
 	chunks := chunkCount(g, n, procs)
 	if chunks == 1 {
-		return runChunk(kernel, body, 0, n)
+		return body.run(0, n)
 	}
-	j := pool.start(kernel, body, n, chunks, procs)
+	j := pool.start(body, n, chunks, procs)
 	j.runChunks()
 	return pool.finish(j)
+}
+
+// chunkBody is what a chunk of groups runs: Run's body, or RunCall's with
+// its Call.
+type chunkBody struct {
+	kernel   string
+	plain    func(g0, g1 int)
+	call     *runtime.Call
+	withCall func(c *runtime.Call, g0, g1 int)
+}
+
+// run runs groups [g0, g1) of the body, recovering a panic.
+func (b chunkBody) run(g0, g1 int) error {
+	if b.withCall != nil {
+		return runCallChunk(b.call, b.withCall, g0, g1)
+	}
+	return runChunk(b.kernel, b.plain, g0, g1)
 }
 
 // runChunk calls body(g0, g1), recovering a panic.

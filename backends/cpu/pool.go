@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/dotcompute/dc"
-	"github.com/dotcompute/dc/runtime"
 )
 
 // The CPU backend runs everything on one pool of worker goroutines shared
@@ -116,14 +115,10 @@ func (p *workerPool) schedule(b *backend) {
 // poolJob is one parallel Run: n groups in chunks chunks, handed out in
 // order by next.
 type poolJob struct {
-	kernel string
-	body   func(g0, g1 int)
-	// call and callBody replace body for RunCall.
-	call     *runtime.Call
-	callBody func(c *runtime.Call, g0, g1 int)
-	n        int
-	chunks   int
-	next     atomic.Int64 // the next chunk to take
+	body   chunkBody
+	n      int
+	chunks int
+	next   atomic.Int64 // the next chunk to take
 
 	// helpers counts the workers running chunks of the job; they join
 	// while the job is listed in pool.jobs.
@@ -136,12 +131,7 @@ type poolJob struct {
 
 // start lists a job running body over n groups in chunks chunks and wakes
 // workers to help with it.
-func (p *workerPool) start(kernel string, body func(g0, g1 int), n, chunks, procs int) *poolJob {
-	return p.startJob(kernel, body, nil, nil, n, chunks, procs)
-}
-
-// startJob is start for Run (body) or RunCall (call and callBody).
-func (p *workerPool) startJob(kernel string, body func(g0, g1 int), call *runtime.Call, callBody func(c *runtime.Call, g0, g1 int), n, chunks, procs int) *poolJob {
+func (p *workerPool) start(body chunkBody, n, chunks, procs int) *poolJob {
 	p.mu.Lock()
 	p.grow(procs)
 	var j *poolJob
@@ -152,8 +142,7 @@ func (p *workerPool) startJob(kernel string, body func(g0, g1 int), call *runtim
 	} else {
 		j = &poolJob{}
 	}
-	j.kernel, j.body, j.n, j.chunks = kernel, body, n, chunks
-	j.call, j.callBody = call, callBody
+	j.body, j.n, j.chunks = body, n, chunks
 	j.next.Store(0)
 	p.jobs = append(p.jobs, j)
 	// The caller runs chunks too, so chunks-1 workers at most are useful.
@@ -180,8 +169,7 @@ func (p *workerPool) finish(j *poolJob) error {
 	p.mu.Unlock()
 	j.helpers.Wait()
 	err := j.err
-	j.body, j.err, j.kernel = nil, nil, ""
-	j.call, j.callBody = nil, nil
+	j.body, j.err = chunkBody{}, nil
 	p.mu.Lock()
 	p.free = append(p.free, j)
 	p.mu.Unlock()
@@ -202,13 +190,7 @@ func (j *poolJob) runChunks() {
 		if c < r {
 			g1++
 		}
-		var err error
-		if j.callBody != nil {
-			err = runCallChunk(j.call, j.callBody, g0, g1)
-		} else {
-			err = runChunk(j.kernel, j.body, g0, g1)
-		}
-		if err != nil {
+		if err := j.body.run(g0, g1); err != nil {
 			j.fail(g0, err)
 		}
 	}
