@@ -779,6 +779,7 @@ func (f *fnState) switchStmt(s *ast.SwitchStmt, label string) []ir.Stmt {
 		simple = false
 	}
 	f.push(st, label, false)
+	var fall []bool // fall[i]: case i ends in fallthrough
 	for _, c := range s.Body.List {
 		cc := c.(*ast.CaseClause)
 		k := &ir.Case{Pos: t.pos(cc.Pos())}
@@ -790,21 +791,43 @@ func (f *fnState) switchStmt(s *ast.SwitchStmt, label string) []ir.Stmt {
 			k.Values = append(k.Values, x)
 		}
 		body := cc.Body
+		falls := false
 		if n := len(body); n > 0 {
 			if br, ok := body[n-1].(*ast.BranchStmt); ok && br.Tok == token.FALLTHROUGH {
-				t.errorf(br.Pos(), "unsupported: fallthrough cannot be used in kernels; list the values in one case")
+				falls = true
 				body = body[:n-1]
 			}
 		}
 		k.Body = f.block(body, cc.Colon)
 		st.Cases = append(st.Cases, k)
+		fall = append(fall, falls)
 	}
 	f.pop()
+	fallThrough(st, fall)
 	st.Simple = simple
 	if pre != nil {
 		return []ir.Stmt{&ir.Block{Pos: pos, Stmts: append(pre, st)}}
 	}
 	return []ir.Stmt{st}
+}
+
+// fallThrough gives each case that ends in a fallthrough statement the body
+// it runs in Go: its own statements, then those of the next case in source
+// order (and, when that one falls through too, of the case after it). The
+// next case's body is copied (with fresh locals) into a sibling block, so a
+// name the falling case declares never captures one the copy refers to.
+// Break statements in the copy still leave the switch. Every printer then
+// sees switches whose cases do not fall through, as ir.SwitchStmt promises;
+// the type checker has already rejected a fallthrough out of place or in
+// the last case.
+func fallThrough(st *ir.SwitchStmt, fall []bool) {
+	for i := len(st.Cases) - 2; i >= 0; i-- {
+		if !fall[i] {
+			continue
+		}
+		k, next := st.Cases[i], st.Cases[i+1]
+		k.Body = &ir.Block{Pos: k.Body.Pos, Stmts: []ir.Stmt{k.Body, ir.NewCloner().Block(next.Body)}}
+	}
 }
 
 func typeOrNil(x ir.Expr) ir.Type {
@@ -826,7 +849,9 @@ func (f *fnState) branch(s *ast.BranchStmt) []ir.Stmt {
 		t.errorf(s.Pos(), "unsupported: goto cannot be used in kernels")
 		return nil
 	case token.FALLTHROUGH:
-		t.errorf(s.Pos(), "unsupported: fallthrough cannot be used in kernels; list the values in one case")
+		// switchStmt takes the fallthrough that ends a case; the type
+		// checker rejects any other.
+		t.errorf(s.Pos(), "fallthrough statement out of place")
 		return nil
 	}
 	var target *frame

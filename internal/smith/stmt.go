@@ -334,6 +334,7 @@ func (f *fgen) switchStmt(depth int) {
 	f.targets = append(f.targets, tg)
 	ncase := 1 + f.g.intn(4)
 	var head string
+	var ends []int // where each clause ends in body
 	if f.g.chance(0.6) {
 		t := pick(f.g, intTypes)
 		if f.g.chance(0.2) {
@@ -364,6 +365,7 @@ func (f *fgen) switchStmt(depth int) {
 			}
 			fmt.Fprintf(body, "case %s:\n", strings.Join(vals, ", "))
 			f.caseBody(depth)
+			ends = append(ends, body.Len())
 		}
 	} else {
 		head = "switch "
@@ -371,14 +373,33 @@ func (f *fgen) switchStmt(depth int) {
 		for range ncase {
 			fmt.Fprintf(body, "case %s:\n", f.expr(tBool, 2).s)
 			f.caseBody(depth)
+			ends = append(ends, body.Len())
 		}
 	}
 	if f.g.chance(0.5) {
 		body.WriteString("default:\n")
 		f.caseBody(depth)
+		ends = append(ends, body.Len())
 	}
 	body.WriteString("}\n")
+	body = fallThrough(f.g, body.String(), ends)
 	f.endTarget(w, saved, head, body, tg)
+}
+
+// fallThrough ends some clauses of the switch body src, whose clauses end
+// at the offsets ends, with a fallthrough statement; never the last clause.
+func fallThrough(g *gen, src string, ends []int) *strings.Builder {
+	out := &strings.Builder{}
+	last := 0
+	for _, e := range ends[:max(len(ends)-1, 0)] {
+		if g.chance(0.3) {
+			out.WriteString(src[last:e])
+			out.WriteString("fallthrough\n")
+			last = e
+		}
+	}
+	out.WriteString(src[last:])
+	return out
 }
 
 func (f *fgen) caseBody(depth int) {

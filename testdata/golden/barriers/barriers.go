@@ -76,7 +76,7 @@ func Rounds(t dc.Thread, in, out []int32, stop, skip int) {
 }
 
 // Switch waits at barriers inside a switch on a uniform value, with a
-// break out of the switch.
+// break out of the switch and a case that falls through into the next.
 //
 //dc:kernel
 func Switch(t dc.Thread, in, out []int32, mode int) {
@@ -95,6 +95,16 @@ func Switch(t dc.Thread, in, out []int32, mode int) {
 		sh[l] = in[i]
 		t.Barrier()
 		out[i] = sh[(l+1)%t.GroupSizeX()]
+	case 4:
+		sh[l] = in[i] + 1
+		t.Barrier()
+		out[i] = sh[(l+2)%t.GroupSizeX()] * 10
+		t.Barrier()
+		fallthrough
+	case 5:
+		sh[l] = in[i] * 5
+		t.Barrier()
+		out[i] += sh[l^1]
 	default:
 		out[i] = in[i]
 	}

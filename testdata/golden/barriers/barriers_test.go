@@ -45,7 +45,7 @@ func intCases() []intCase {
 				return LaunchRounds(dev, g, in, out, stop, skip)
 			}})
 	}
-	for _, mode := range []int{0, 1, 2, 3} {
+	for _, mode := range []int{0, 1, 2, 3, 4, 5} {
 		cs = append(cs, intCase{fmt.Sprintf("Switch mode=%d", mode), "", group * 2,
 			func(t dc.Thread, in, out []int32) { Switch(t, in, out, mode) },
 			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

@@ -61,34 +61,34 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long)get_group_id(0) % 2L == 0L) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -96,24 +96,24 @@ float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) 
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -121,22 +121,22 @@ float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) 
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -695,8 +695,29 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	__global int (*dc_p18);
+	__local int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__local int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__local int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -761,13 +782,75 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -777,6 +860,9 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 #line 82 "barriers.go"
 __kernel void Switch_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -816,8 +902,40 @@ __kernel void Switch_fast(__global const int* restrict in, long in_len, __global
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -843,8 +961,29 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	__global int (*dc_p18);
+	__local int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__local int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__local int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -909,13 +1048,75 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -925,6 +1126,9 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 #line 82 "barriers.go"
 __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -964,71 +1168,103 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1037,74 +1273,74 @@ __kernel void Stepped(__global const int* restrict in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1113,164 +1349,164 @@ __kernel void Stepped_aliased(__global const int* in, long in_len, __global int*
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1279,86 +1515,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {0};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {0};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__local int sh7[64];
-#line 184 "barriers.go"
-	__local int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {0};
-#line 188 "barriers.go"
-	pair p = {0};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	__local int sh7[64];
+#line 194 "barriers.go"
+	__local int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 195 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {0};
+#line 198 "barriers.go"
+	pair p = {0};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1367,86 +1603,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {0};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {0};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__local int sh7[64];
-#line 184 "barriers.go"
-	__local int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {0};
-#line 188 "barriers.go"
-	pair p = {0};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	__local int sh7[64];
+#line 194 "barriers.go"
+	__local int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 195 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {0};
+#line 198 "barriers.go"
+	pair p = {0};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1454,79 +1690,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1534,79 +1770,79 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1615,74 +1851,74 @@ __kernel void Twice(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1691,74 +1927,74 @@ __kernel void Twice_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1767,88 +2003,88 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__local int sh10[64];
-#line 242 "barriers.go"
-	__local int* sh = sh10;
-#line 243 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
-		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
 #line 252 "barriers.go"
+	__local int sh10[64];
+#line 252 "barriers.go"
+	__local int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 253 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1857,83 +2093,83 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__local int sh10[64];
-#line 242 "barriers.go"
-	__local int* sh = sh10;
-#line 243 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
-		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
 #line 252 "barriers.go"
+	__local int sh10[64];
+#line 252 "barriers.go"
+	__local int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 253 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }

@@ -65,34 +65,34 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 __device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	__syncthreads();
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long long)blockIdx.x % 2LL == 0LL) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -100,24 +100,24 @@ __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	__syncthreads();
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -125,22 +125,22 @@ __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		__syncthreads();
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	__syncthreads();
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	__syncthreads();
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -701,6 +701,27 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 	int dc_b17 = 0;
 	int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -765,13 +786,75 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((unsigned int)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((unsigned int)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long long)((unsigned long long)l + 2ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((unsigned int)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((unsigned int)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (unsigned int)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((unsigned int)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((unsigned int)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (unsigned int)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -781,6 +864,9 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -820,8 +906,40 @@ extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] + 1u);
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			out[i] = (int)((unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 2ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -849,6 +967,27 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 	int dc_b17 = 0;
 	int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -913,13 +1052,75 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((unsigned int)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((unsigned int)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long long)((unsigned long long)l + 2ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((unsigned int)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((unsigned int)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (unsigned int)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((unsigned int)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((unsigned int)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (unsigned int)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -929,6 +1130,9 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -968,71 +1172,103 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] + 1u);
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			out[i] = (int)((unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 2ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1041,74 +1277,74 @@ extern "C" __global__ void Stepped(const int* __restrict__ in, long long in_len,
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1117,164 +1353,164 @@ extern "C" __global__ void Stepped_aliased(const int* in, long long in_len, int*
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1283,86 +1519,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__shared__ int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__shared__ int sh7[64];
-#line 184 "barriers.go"
-	int* sh = sh7;
-#line 185 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
-	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 191 "barriers.go"
-		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+	__shared__ int sh7[64];
+#line 194 "barriers.go"
+	int* sh = sh7;
 #line 195 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 195 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 196 "barriers.go"
+	k = (long long)((unsigned long long)k + (unsigned long long)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
+#line 201 "barriers.go"
+		__syncthreads();
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1371,86 +1607,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__shared__ int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__shared__ int sh7[64];
-#line 184 "barriers.go"
-	int* sh = sh7;
-#line 185 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
-	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 191 "barriers.go"
-		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+	__shared__ int sh7[64];
+#line 194 "barriers.go"
+	int* sh = sh7;
 #line 195 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 195 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 196 "barriers.go"
+	k = (long long)((unsigned long long)k + (unsigned long long)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
+#line 201 "barriers.go"
+		__syncthreads();
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1458,79 +1694,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1538,79 +1774,79 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1619,74 +1855,74 @@ extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1695,74 +1931,74 @@ extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1771,88 +2007,88 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__shared__ int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__shared__ int sh10[64];
-#line 242 "barriers.go"
-	int* sh = sh10;
-#line 243 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
-		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
 #line 252 "barriers.go"
+	__shared__ int sh10[64];
+#line 252 "barriers.go"
+	int* sh = sh10;
+#line 253 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 253 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 257 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			__syncthreads();
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1861,83 +2097,83 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__shared__ int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__shared__ int sh10[64];
-#line 242 "barriers.go"
-	int* sh = sh10;
-#line 243 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
-		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
 #line 252 "barriers.go"
+	__shared__ int sh10[64];
+#line 252 "barriers.go"
+	int* sh = sh10;
+#line 253 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 253 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 257 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			__syncthreads();
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }

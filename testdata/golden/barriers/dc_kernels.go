@@ -18,37 +18,37 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 118,
 		},
 		{
 			Col:  9,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 113,
+			Line: 123,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 146,
+			Line: 156,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 150,
+			Line: 160,
 		},
 		{
 			Col:  4,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 150,
+			Line: 160,
 		},
 		{
 			Col:  13,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 150,
+			Line: 160,
 		},
 		{
 			Col:  7,
@@ -219,196 +219,286 @@ var dcModule = &runtime.Module{
 			Line: 99,
 		},
 		{
-			Col:  12,
+			Col:  11,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
 			Line: 99,
 		},
 		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 121,
-		},
-		{
-			Col:  23,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 121,
-		},
-		{
-			Col:  9,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 131,
-		},
-		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 133,
+			Line: 101,
 		},
 		{
 			Col:  20,
 			File: "barriers.go",
 			Kind: runtime.DivideByZero,
-			Line: 135,
-		},
-		{
-			Col:  10,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 135,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 139,
-		},
-		{
-			Col:  10,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 172,
-		},
-		{
-			Col:  19,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 172,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 175,
-		},
-		{
-			Col:  3,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 190,
-		},
-		{
-			Col:  11,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 190,
-		},
-		{
-			Col:  20,
-			File: "barriers.go",
-			Kind: runtime.DivideByZero,
-			Line: 192,
+			Line: 101,
 		},
 		{
 			Col:  12,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 197,
+			Line: 101,
 		},
 		{
 			Col:  3,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 209,
-		},
-		{
-			Col:  3,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 209,
-		},
-		{
-			Col:  18,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 209,
-		},
-		{
-			Col:  3,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 215,
-		},
-		{
-			Col:  18,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 215,
-		},
-		{
-			Col:  18,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 215,
-		},
-		{
-			Col:  9,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 226,
-		},
-		{
-			Col:  3,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 228,
-		},
-		{
-			Col:  20,
-			File: "barriers.go",
-			Kind: runtime.DivideByZero,
-			Line: 230,
-		},
-		{
-			Col:  10,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 230,
-		},
-		{
-			Col:  2,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 234,
-		},
-		{
-			Col:  9,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 244,
-		},
-		{
-			Col:  4,
-			File: "barriers.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 248,
-		},
-		{
-			Col:  23,
-			File: "barriers.go",
-			Kind: runtime.DivideByZero,
-			Line: 250,
+			Line: 105,
 		},
 		{
 			Col:  11,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 250,
+			Line: 105,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  13,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 105,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 105,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  13,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 109,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 109,
 		},
 		{
 			Col:  2,
 			File: "barriers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 257,
+			Line: 131,
+		},
+		{
+			Col:  23,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 131,
+		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 141,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 143,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 145,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 145,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 149,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 182,
+		},
+		{
+			Col:  19,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 182,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 185,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 200,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 200,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 202,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 202,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 207,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 219,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 219,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 219,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 225,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 225,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 225,
+		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 236,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 238,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 240,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 240,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 244,
+		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 254,
+		},
+		{
+			Col:  4,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 258,
+		},
+		{
+			Col:  23,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 260,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 260,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 267,
 		},
 	},
 	MSL:     dcMSL,
@@ -484,34 +574,34 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 __device__ int pickHalf(int v, int* sh4, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	__syncthreads();
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long long)blockIdx.x % 2LL == 0LL) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -519,24 +609,24 @@ __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	__syncthreads();
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s / 2LL) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -544,22 +634,22 @@ __device__ float groupSum(float v, float* sh6, int* dc_fault, int dc_tag) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		__syncthreads();
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	__syncthreads();
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 __device__ float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	__syncthreads();
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -1120,6 +1210,27 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 	int dc_b17 = 0;
 	int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1184,13 +1295,75 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((unsigned int)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((unsigned int)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long long)((unsigned long long)l + 2ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((unsigned int)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((unsigned int)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (unsigned int)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((unsigned int)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((unsigned int)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (unsigned int)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -1200,6 +1373,9 @@ extern "C" __global__ void Switch(const int* __restrict__ in, long long in_len, 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1239,8 +1415,40 @@ extern "C" __global__ void Switch_fast(const int* __restrict__ in, long long in_
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] + 1u);
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			out[i] = (int)((unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 2ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -1268,6 +1476,27 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 	int dc_b17 = 0;
 	int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1332,13 +1561,75 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((unsigned int)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((unsigned int)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long long)((unsigned long long)l + 2ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((unsigned int)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((unsigned int)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (unsigned int)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((unsigned int)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((unsigned int)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (unsigned int)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -1348,6 +1639,9 @@ extern "C" __global__ void Switch_aliased(const int* in, long long in_len, int* 
 #line 82 "barriers.go"
 extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long mode, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__shared__ int sh3[64];
 #line 83 "barriers.go"
@@ -1387,71 +1681,103 @@ extern "C" __global__ void Switch_aliased_fast(const int* in, long long in_len, 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4LL: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] + 1u);
+#line 100 "barriers.go"
+			__syncthreads();
+#line 101 "barriers.go"
+			out[i] = (int)((unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + 2ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			__syncthreads();
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+			__syncthreads();
+#line 107 "barriers.go"
+			out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5LL: {
+#line 105 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] * 5u);
+#line 106 "barriers.go"
+		__syncthreads();
+#line 107 "barriers.go"
+		out[i] = (int)((unsigned int)out[i] + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1LL, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 extern "C" __global__ void EarlyReturn_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__shared__ int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1460,74 +1786,74 @@ extern "C" __global__ void Stepped(const int* __restrict__ in, long long in_len,
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1536,164 +1862,164 @@ extern "C" __global__ void Stepped_aliased(const int* in, long long in_len, int*
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 extern "C" __global__ void Stepped_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__shared__ int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long long r = 0LL; r < 3LL; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		__syncthreads();
-#line 135 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		__syncthreads();
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_aliased(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 extern "C" __global__ void Inline_aliased_fast(const float* in, long long in_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__shared__ float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1702,86 +2028,86 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__shared__ int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__shared__ int sh7[64];
-#line 184 "barriers.go"
-	int* sh = sh7;
-#line 185 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
-	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 191 "barriers.go"
-		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+	__shared__ int sh7[64];
+#line 194 "barriers.go"
+	int* sh = sh7;
 #line 195 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 195 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 196 "barriers.go"
+	k = (long long)((unsigned long long)k + (unsigned long long)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
+#line 201 "barriers.go"
+		__syncthreads();
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1790,86 +2116,86 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__shared__ int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (unsigned int)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__shared__ int sh7[64];
-#line 184 "barriers.go"
-	int* sh = sh7;
-#line 185 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 185 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 186 "barriers.go"
-	k = (long long)((unsigned long long)k + (unsigned long long)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
-#line 191 "barriers.go"
-		__syncthreads();
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+	__shared__ int sh7[64];
+#line 194 "barriers.go"
+	int* sh = sh7;
 #line 195 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 195 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 196 "barriers.go"
+	k = (long long)((unsigned long long)k + (unsigned long long)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long long r = 0LL; r < 4LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((unsigned int)in[i] + (unsigned int)(int)r);
+#line 201 "barriers.go"
+		__syncthreads();
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r), (long long)blockDim.x), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((unsigned int)p.lo + (unsigned int)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((unsigned int)p.hi - (unsigned int)acc[r]);
+#line 205 "barriers.go"
 		__syncthreads();
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((unsigned int)acc[0] + (unsigned int)acc[1] * 2u + (unsigned int)acc[2] * 3u + (unsigned int)acc[3] * 4u + (unsigned int)p.lo * (unsigned int)(int)k + (unsigned int)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1877,79 +2203,79 @@ extern "C" __global__ void Tile2D(const float* __restrict__ in, long long in_len
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1957,79 +2283,79 @@ extern "C" __global__ void Tile2D_aliased(const float* in, long long in_len, flo
 	int dc_b4 = 0;
 	float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 extern "C" __global__ void Tile2D_aliased_fast(const float* in, long long in_len, float* out, long long out_len, long long w, long long h, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__shared__ float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long x = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long long y = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long lx = (long long)threadIdx.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long long ly = (long long)threadIdx.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	__syncthreads();
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long long ox = (long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)(long long)blockDim.y + (unsigned long long)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long long oy = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long long)((unsigned long long)oy * (unsigned long long)h + (unsigned long long)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2038,74 +2364,74 @@ extern "C" __global__ void Twice(const int* __restrict__ in, long long in_len, i
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2114,74 +2440,74 @@ extern "C" __global__ void Twice_aliased(const int* in, long long in_len, int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__shared__ int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long long r = 0LL; r < 6LL; r = (long long)((unsigned long long)r + 1ULL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		__syncthreads();
-#line 230 "barriers.go"
-		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		__syncthreads();
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long long)((unsigned long long)r + 1ULL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2190,88 +2516,88 @@ extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__shared__ int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__shared__ int sh10[64];
-#line 242 "barriers.go"
-	int* sh = sh10;
-#line 243 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
-		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
 #line 252 "barriers.go"
+	__shared__ int sh10[64];
+#line 252 "barriers.go"
+	int* sh = sh10;
+#line 253 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 253 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 257 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			__syncthreads();
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2280,84 +2606,84 @@ extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__shared__ int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__shared__ int sh10[64];
-#line 242 "barriers.go"
-	int* sh = sh10;
-#line 243 "barriers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 243 "barriers.go"
-	long long l = (long long)threadIdx.x;
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
-#line 247 "barriers.go"
-		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			__syncthreads();
-#line 250 "barriers.go"
-			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
 #line 252 "barriers.go"
+	__shared__ int sh10[64];
+#line 252 "barriers.go"
+	int* sh = sh10;
+#line 253 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 253 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long long a = 0LL; a < 3LL; a = (long long)((unsigned long long)a + 1ULL)) {
+#line 257 "barriers.go"
+		for (long long b = 0LL; b < 2LL; b = (long long)((unsigned long long)b + 1ULL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			__syncthreads();
+#line 260 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)a + (unsigned long long)b + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long long)((unsigned long long)a * 2ULL + (unsigned long long)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			__syncthreads();
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -2426,34 +2752,34 @@ _Static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 _Static_assert(__alignof__(pair) == 4, "dc: alignment of pair differs from Go");
 _Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 int pickHalf(int v, __local int* sh4, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long)get_group_id(0) % 2L == 0L) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2461,24 +2787,24 @@ float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) 
 	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s / 2L) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6);
@@ -2486,22 +2812,22 @@ float groupSum(float v, __local float* sh6, __global int* dc_fault, int dc_tag) 
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -3060,8 +3386,29 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	__global int (*dc_p18);
+	__local int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__local int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__local int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -3126,13 +3473,75 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -3142,6 +3551,9 @@ __kernel void Switch(__global const int* restrict in, long in_len, __global int*
 #line 82 "barriers.go"
 __kernel void Switch_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -3181,8 +3593,40 @@ __kernel void Switch_fast(__global const int* restrict in, long in_len, __global
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
@@ -3208,8 +3652,29 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	__global int (*dc_p18);
+	__local int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	__global int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	__local int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__global int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__local int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -3274,13 +3739,75 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 36, &dc_b23))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -3290,6 +3817,9 @@ __kernel void Switch_aliased(__global const int* in, long in_len, __global int* 
 #line 82 "barriers.go"
 __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long mode, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	__local int sh3[64];
 #line 83 "barriers.go"
@@ -3329,71 +3859,103 @@ __kernel void Switch_aliased_fast(__global const int* in, long in_len, __global 
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 37, &dc_b2)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3)]), &dc_b3), sh4, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 __kernel void EarlyReturn_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	__local int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3402,74 +3964,74 @@ __kernel void Stepped(__global const int* restrict in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3478,164 +4040,164 @@ __kernel void Stepped_aliased(__global const int* in, long in_len, __global int*
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 39, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 54, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4)]), &dc_b4));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 __kernel void Stepped_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	__local int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
+#line 146 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_aliased(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 __kernel void Inline_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	__local float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -3644,86 +4206,86 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {0};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {0};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__local int sh7[64];
-#line 184 "barriers.go"
-	__local int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {0};
-#line 188 "barriers.go"
-	pair p = {0};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	__local int sh7[64];
+#line 194 "barriers.go"
+	__local int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 195 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {0};
+#line 198 "barriers.go"
+	pair p = {0};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_aliased(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -3732,86 +4294,86 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	__local int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {0};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {0};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 47, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 62, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 184 "barriers.go"
-	__local int sh7[64];
-#line 184 "barriers.go"
-	__local int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 185 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {0};
-#line 188 "barriers.go"
-	pair p = {0};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 48, &dc_b1)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	__local int sh7[64];
+#line 194 "barriers.go"
+	__local int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 195 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {0};
+#line 198 "barriers.go"
+	pair p = {0};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)get_local_size(0)), 64, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3819,79 +4381,79 @@ __kernel void Tile2D(__global const float* restrict in, long in_len, __global fl
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_aliased(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3899,79 +4461,79 @@ __kernel void Tile2D_aliased(__global const float* in, long in_len, __global flo
 	int dc_b4 = 0;
 	__global float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 __kernel void Tile2D_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, long w, long h, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	__local float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)get_global_id(0);
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)get_global_id(1);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)get_local_id(0);
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)get_local_id(1);
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)get_group_id(1) * (ulong)(long)get_local_size(1) + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3980,74 +4542,74 @@ __kernel void Twice(__global const int* restrict in, long in_len, __global int* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4056,74 +4618,74 @@ __kernel void Twice_aliased(__global const int* in, long in_len, __global int* o
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 58, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 73, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 __kernel void Twice_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	__local int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+#line 241 "barriers.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4132,88 +4694,88 @@ __kernel void Fallback(__global const int* restrict in, long in_len, __global in
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__local int sh10[64];
-#line 242 "barriers.go"
-	__local int* sh = sh10;
-#line 243 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
-		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
 #line 252 "barriers.go"
+	__local int sh10[64];
+#line 252 "barriers.go"
+	__local int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 253 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4222,84 +4784,84 @@ __kernel void Fallback_aliased(__global const int* in, long in_len, __global int
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global int (*dc_p7);
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int sh10[64];
-#line 242 "barriers.go"
+#line 252 "barriers.go"
 	__local int* sh = sh10;
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
+#line 253 "barriers.go"
 	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
-#line 246 "barriers.go"
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
+#line 256 "barriers.go"
 	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
+#line 257 "barriers.go"
 		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
+#line 258 "barriers.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 62, &dc_b2)];
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2)];
 			int dc_t1 = acc;
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 249 "barriers.go"
+#line 259 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 63, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 64, &dc_b4)]), &dc_b4));
-#line 251 "barriers.go"
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 78, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4)]), &dc_b4));
+#line 261 "barriers.go"
 			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
-#line 252 "barriers.go"
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 65, &dc_b6)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 241 "barriers.go"
+#line 251 "barriers.go"
 __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 242 "barriers.go"
-	__local int sh10[64];
-#line 242 "barriers.go"
-	__local int* sh = sh10;
-#line 243 "barriers.go"
-	long i = (long)get_global_id(0);
-#line 243 "barriers.go"
-	long l = (long)get_local_id(0);
-#line 244 "barriers.go"
-	int acc = in[i];
-#line 246 "barriers.go"
-	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
-#line 247 "barriers.go"
-		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
-#line 248 "barriers.go"
-			sh[l] = acc;
-#line 249 "barriers.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 250 "barriers.go"
-			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1));
-#line 251 "barriers.go"
-			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
 #line 252 "barriers.go"
+	__local int sh10[64];
+#line 252 "barriers.go"
+	__local int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 253 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
 				goto dc_break_1;
 			}
-#line 254 "barriers.go"
+#line 264 "barriers.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 dc_break_1:;
-#line 257 "barriers.go"
+#line 267 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -4381,34 +4943,34 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 int pickHalf(int v, threadgroup int* sh4, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long)dc_grp.x % 2L == 0L) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -4416,24 +4978,24 @@ float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag
 	threadgroup float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s / 2L) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -4441,22 +5003,22 @@ float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -4747,8 +5309,29 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	device int (*dc_p18);
+	threadgroup int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	device int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	threadgroup int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	device int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	threadgroup int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	device int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	threadgroup int sh3[64];
 #line 83 "barriers.go"
@@ -4813,13 +5396,75 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 36, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -4829,6 +5474,9 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 #line 82 "barriers.go"
 kernel void Switch_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& mode [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	threadgroup int sh3[64];
 #line 83 "barriers.go"
@@ -4868,43 +5516,75 @@ kernel void Switch_fast(device const int* in [[buffer(0)]], constant long& in_le
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 37, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 kernel void EarlyReturn(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 kernel void EarlyReturn_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 kernel void Stepped(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4913,119 +5593,119 @@ kernel void Stepped(device const int* in [[buffer(0)]], constant long& in_len [[
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	device int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 39, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 146 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 kernel void Stepped_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 146 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 kernel void Inline(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 kernel void Inline_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& dc_in_k [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -5035,87 +5715,87 @@ kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	int dc_b6 = 0;
 	device int (*dc_p7);
 	long k = dc_in_k;
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	threadgroup int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	threadgroup int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 47, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 62, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& dc_in_k [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	long k = dc_in_k;
-#line 184 "barriers.go"
-	threadgroup int sh7[64];
-#line 184 "barriers.go"
-	threadgroup int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)dc_gid.x;
-#line 185 "barriers.go"
-	long l = (long)dc_lid.x;
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)dc_gsz.x), 64, dc_fault, dc_tag, 48, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	threadgroup int sh7[64];
+#line 194 "barriers.go"
+	threadgroup int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 195 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)dc_gsz.x), 64, dc_fault, dc_tag, 63, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 kernel void Tile2D(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -5123,79 +5803,79 @@ kernel void Tile2D(device const float* in [[buffer(0)]], constant long& in_len [
 	int dc_b4 = 0;
 	device float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)dc_gid.x;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)dc_gid.y;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)dc_lid.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)dc_lid.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)dc_grp.y * (ulong)(long)dc_gsz.y + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 kernel void Tile2D_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)dc_gid.x;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)dc_gid.y;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)dc_lid.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)dc_lid.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)dc_grp.y * (ulong)(long)dc_gsz.y + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 kernel void Twice(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5204,75 +5884,75 @@ kernel void Twice(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	device int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 241 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 59, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 241 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
 // Kernels left out: Metal cannot run them.
-// barriers.go:252:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
+// barriers.go:262:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
 var dcKernelGroupExit = &runtime.Kernel{
@@ -5581,7 +6261,7 @@ var dcKernelFallback = &runtime.Kernel{
 	},
 	Module:     dcModule,
 	Name:       "Fallback",
-	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at barriers.go:252:5",
+	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at barriers.go:262:5",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -6615,6 +7295,108 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						}
 					}
 				}
+			} else if dc_tag == 4 {
+				{
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_6 := dc_sh3
+									i_6 := dc_x
+									l_6 := dc_lx
+									(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+								}
+							}
+						}
+					}
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_7 := dc_sh3
+									i_7 := dc_x
+									l_7 := dc_lx
+									(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+								}
+							}
+						}
+					}
+				}
+				{
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_8 := dc_sh3
+									i_8 := dc_x
+									l_8 := dc_lx
+									(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+								}
+							}
+						}
+					}
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_9 := dc_sh3
+									i_9 := dc_x
+									l_9 := dc_lx
+									(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+								}
+							}
+						}
+					}
+				}
+			} else if dc_tag == 5 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_10 := dc_sh3
+								i_10 := dc_x
+								l_10 := dc_lx
+								(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_11 := dc_sh3
+								i_11 := dc_x
+								l_11 := dc_lx
+								(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
 			} else {
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6624,8 +7406,8 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 								dc_y := dc_gy*dc_gs.Y + dc_ly
 								dc_z := dc_gz*dc_gs.Z + dc_lz
 								_, _, _ = dc_x, dc_y, dc_z
-								i_6 := dc_x
-								(*cpu.Index(dc_f, 33, out, int(i_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z))
+								i_12 := dc_x
+								(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -6736,14 +7518,107 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 						}
 					}
 				}
+			} else if dc_tag == 4 {
+				{
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									sh_6 := dc_sh3
+									i_6 := dc_x
+									l_6 := dc_lx
+									sh_6[l_6] = in[i_6] + 1
+								}
+							}
+						}
+					}
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_7 := dc_sh3
+									i_7 := dc_x
+									l_7 := dc_lx
+									out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+								}
+							}
+						}
+					}
+				}
+				{
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									sh_8 := dc_sh3
+									i_8 := dc_x
+									l_8 := dc_lx
+									sh_8[l_8] = in[i_8] * 5
+								}
+							}
+						}
+					}
+					{
+						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_y := dc_gy*dc_gs.Y + dc_ly
+									dc_z := dc_gz*dc_gs.Z + dc_lz
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_9 := dc_sh3
+									i_9 := dc_x
+									l_9 := dc_lx
+									out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+								}
+							}
+						}
+					}
+				}
+			} else if dc_tag == 5 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								sh_10 := dc_sh3
+								i_10 := dc_x
+								l_10 := dc_lx
+								sh_10[l_10] = in[i_10] * 5
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_11 := dc_sh3
+								i_11 := dc_x
+								l_11 := dc_lx
+								out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
 			} else {
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_x := dc_gx*dc_gs.X + dc_lx
-								i_6 := dc_x
-								out[i_6] = in[i_6]
+								i_12 := dc_x
+								out[i_12] = in[i_12]
 							}
 						}
 					}
@@ -6816,7 +7691,7 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 							i_2 := dc_x
-							dc_lv_v = (*cpu.Index(dc_f, 36, in, int(i_2), dc_x, dc_y, dc_z))
+							dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
 							dc_lv_dc_res0 = 0
 							dc_pt_v[dc_tid] = dc_lv_v
 							dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
@@ -6884,7 +7759,7 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 							i_3 := dc_x
-							(*cpu.Index(dc_f, 35, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+							(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
 						}
 					}
 				}
@@ -7058,7 +7933,7 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
 						dc_lv_r = 0
 						dc_pt_acc[dc_tid] = dc_lv_acc
 						dc_pt_r[dc_tid] = dc_lv_r
@@ -7079,7 +7954,7 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh5
 							l_2 := dc_lx
-							(*cpu.Index(dc_f, 38, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 						}
 					}
 				}
@@ -7097,7 +7972,7 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh5
 							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 40, sh_3[:], int(cpu.Rem(dc_f, 39, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
@@ -7127,7 +8002,7 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 41, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 					}
 				}
 			}
@@ -7199,7 +8074,7 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh5
 							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 40, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
 							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
@@ -7292,8 +8167,8 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_lv_b := dc_pt_b[dc_tid]
 						dc_lv_total := dc_pt_total[dc_tid]
 						i := dc_x
-						dc_lv_a = (*cpu.Index(dc_f, 42, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_b = 2 * (*cpu.Index(dc_f, 43, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
 						dc_lv_total = 0
 						dc_pt_a[dc_tid] = dc_lv_a
 						dc_pt_b[dc_tid] = dc_lv_b
@@ -7504,7 +8379,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_d := dc_pt_d[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 44, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+						(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
 					}
 				}
 			}
@@ -7844,7 +8719,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							sh_2 := dc_sh7
 							i_2 := dc_x
 							l_2 := dc_lx
-							(*cpu.Index(dc_f, 45, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
 						}
 					}
 				}
@@ -7862,7 +8737,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_lv_p := dc_pt_p[dc_tid]
 							sh_3 := dc_sh7
 							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 48, sh_3[:], int(cpu.Rem(dc_f, 47, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
 							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
 							dc_pt_acc[dc_tid] = dc_lv_acc
@@ -7885,7 +8760,7 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_k := dc_pt_k[dc_tid]
 						i_3 := dc_x
-						(*cpu.Index(dc_f, 49, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+						(*cpu.Index(dc_f, 64, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
 					}
 				}
 			}
@@ -7968,7 +8843,7 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_lv_p := dc_pt_p[dc_tid]
 							sh_3 := dc_sh7
 							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 48, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
 							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
 							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
 							dc_pt_acc[dc_tid] = dc_lv_acc
@@ -8047,7 +8922,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						lx := dc_lx
 						ly := dc_ly
 						if x < w && y < h {
-							(*cpu.Index(dc_f, 51, (*cpu.Index(dc_f, 50, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 52, in, int(y*w+x), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 66, (*cpu.Index(dc_f, 65, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 67, in, int(y*w+x), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -8067,7 +8942,7 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 						ox := dc_gy*dc_gs.Y + lx_2
 						oy := dc_gx*dc_gs.X + ly_2
 						if ox < h && oy < w {
-							(*cpu.Index(dc_f, 53, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 68, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, (*cpu.Index(dc_f, 69, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -8183,7 +9058,7 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						i := dc_x
 						l := dc_lx
 						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 56, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
 						dc_lv_r = 0
 						dc_pt_acc[dc_tid] = dc_lv_acc
 						dc_pt_r[dc_tid] = dc_lv_r
@@ -8217,7 +9092,7 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh9
 							l_2 := dc_lx
-							(*cpu.Index(dc_f, 57, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 						}
 					}
 				}
@@ -8235,7 +9110,7 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh9
 							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 59, sh_3[:], int(cpu.Rem(dc_f, 58, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
@@ -8265,7 +9140,7 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
-						(*cpu.Index(dc_f, 60, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 					}
 				}
 			}
@@ -8350,7 +9225,7 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh9
 							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 59, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
 							dc_pt_acc[dc_tid] = dc_lv_acc
 						}
 					}
@@ -8412,20 +9287,20 @@ func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, stop int, dc_f *cp
 	sh := dc_sh10
 	i := dc_t.GlobalX()
 	l := dc_t.LocalX()
-	acc := (*cpu.Index(dc_f, 61, in, int(i), dc_x, dc_y, dc_z))
+	acc := (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
 outer:
 	for a := 0; a < 3; a++ {
 		for b := 0; b < 2; b++ {
-			(*cpu.Index(dc_f, 62, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+			(*cpu.Index(dc_f, 77, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
 			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 64, sh[:], int(cpu.Rem(dc_f, 63, l+a+b+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+			acc += (*cpu.Index(dc_f, 79, sh[:], int(cpu.Rem(dc_f, 78, l+a+b+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
 			if a*2+b == stop {
 				break outer
 			}
 			dc_t.Barrier()
 		}
 	}
-	(*cpu.Index(dc_f, 65, out, int(i), dc_x, dc_y, dc_z)) = acc
+	(*cpu.Index(dc_f, 80, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
 // dc_cpu_Fallback_fast runs one thread of kernel Fallback.
@@ -8442,7 +9317,7 @@ outer:
 		for b := 0; b < 2; b++ {
 			sh[l] = acc
 			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 64, sh[:], int((l+a+b+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+			acc += (*cpu.Index(dc_f, 79, sh[:], int((l+a+b+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
 			if a*2+b == stop {
 				break outer
 			}

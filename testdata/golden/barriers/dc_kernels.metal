@@ -74,34 +74,34 @@ static_assert(sizeof(pair) == 8, "dc: size of pair differs from Go");
 static_assert(alignof(pair) == 4, "dc: alignment of pair differs from Go");
 static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of pair.hi differs from Go");
 
-#line 105 "barriers.go"
+#line 115 "barriers.go"
 int pickHalf(int v, threadgroup int* sh4, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int* sh = sh4;
-#line 107 "barriers.go"
+#line 117 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 108 "barriers.go"
+#line 118 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 109 "barriers.go"
+#line 119 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 110 "barriers.go"
+#line 120 "barriers.go"
 	if ((long)dc_grp.x % 2L == 0L) {
-#line 111 "barriers.go"
+#line 121 "barriers.go"
 		return sh[0];
 	}
-#line 113 "barriers.go"
+#line 123 "barriers.go"
 	return dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 }
 
-#line 143 "barriers.go"
+#line 153 "barriers.go"
 float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -109,24 +109,24 @@ float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag
 	threadgroup float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float* sh = sh6;
-#line 145 "barriers.go"
+#line 155 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 146 "barriers.go"
+#line 156 "barriers.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 147 "barriers.go"
+#line 157 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 148 "barriers.go"
+#line 158 "barriers.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s / 2L) {
-#line 149 "barriers.go"
+#line 159 "barriers.go"
 		if (l < s) {
-#line 150 "barriers.go"
+#line 160 "barriers.go"
 			dc_b3 = 0;
 			dc_p4 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, sh[dc_ix((long)((ulong)l + (ulong)s), 64, dc_fault, dc_tag, 5, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -134,22 +134,22 @@ float groupSum(float v, threadgroup float* sh6, device int* dc_fault, int dc_tag
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 152 "barriers.go"
+#line 162 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 154 "barriers.go"
+#line 164 "barriers.go"
 	float r = sh[0];
-#line 155 "barriers.go"
+#line 165 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 156 "barriers.go"
+#line 166 "barriers.go"
 	return r;
 }
 
-#line 161 "barriers.go"
+#line 171 "barriers.go"
 float swapSum(float a, float b) {
-#line 162 "barriers.go"
+#line 172 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 163 "barriers.go"
+#line 173 "barriers.go"
 	return a - b;
 }
 
@@ -440,8 +440,29 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 	int dc_b15 = 0;
 	int dc_b16 = 0;
 	int dc_b17 = 0;
-	device int (*dc_p18);
+	threadgroup int (*dc_p18);
 	int dc_b19 = 0;
+	int dc_b20 = 0;
+	device int (*dc_p21);
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	int dc_b24 = 0;
+	threadgroup int (*dc_p25);
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	device int (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	threadgroup int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device int (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	device int (*dc_p39);
+	int dc_b40 = 0;
 #line 83 "barriers.go"
 	threadgroup int sh3[64];
 #line 83 "barriers.go"
@@ -506,13 +527,75 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
-		dc_b17 = 0;
-		dc_p18 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 33, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t6 = dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
-		if (!dc_b17) {
-			*dc_p18 = dc_t6;
+			dc_b17 = 0;
+			dc_p18 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 33, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t6 = (int)((uint)dc_sel_i32((dc_b19 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 34, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 1u);
+			if (!dc_b17) {
+				*dc_p18 = dc_t6;
+			}
+#line 100 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 101 "barriers.go"
+			dc_b20 = 0;
+			dc_p21 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t7 = (int)((uint)dc_sel_i32((dc_b22 = 0, sh[dc_ix(dc_sel_i64((dc_b23 = 0, dc_rem_i64((long)((ulong)l + 2UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 36, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b23), 64, dc_fault, dc_tag, 37, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) * 10u);
+			if (!dc_b20) {
+				*dc_p21 = dc_t7;
+			}
+#line 102 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		{
+#line 105 "barriers.go"
+			dc_b24 = 0;
+			dc_p25 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t8 = (int)((uint)dc_sel_i32((dc_b26 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 39, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) * 5u);
+			if (!dc_b24) {
+				*dc_p25 = dc_t8;
+			}
+#line 106 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+			dc_b27 = 0;
+			dc_p28 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 40, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t9 = (int)((uint)dc_sel_i32((dc_b29 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + (uint)dc_sel_i32((dc_b30 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30));
+			if (!dc_b27) {
+				*dc_p28 = dc_t9;
+			}
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		dc_b31 = 0;
+		dc_p32 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 43, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t10 = (int)((uint)dc_sel_i32((dc_b33 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 44, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) * 5u);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+#line 106 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+		dc_b34 = 0;
+		dc_p35 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t11 = (int)((uint)dc_sel_i32((dc_b36 = 0, out[dc_ix(i, out_len, dc_fault, dc_tag, 46, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) + (uint)dc_sel_i32((dc_b37 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37));
+		if (!dc_b34) {
+			*dc_p35 = dc_t11;
+		}
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
+		dc_b38 = 0;
+		dc_p39 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 48, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t12 = dc_sel_i32((dc_b40 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 49, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40);
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
 		}
 		break;
 	}
@@ -522,6 +605,9 @@ kernel void Switch(device const int* in [[buffer(0)]], constant long& in_len [[b
 #line 82 "barriers.go"
 kernel void Switch_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& mode [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
 #line 83 "barriers.go"
 	threadgroup int sh3[64];
 #line 83 "barriers.go"
@@ -561,43 +647,75 @@ kernel void Switch_fast(device const int* in [[buffer(0)]], constant long& in_le
 		break;
 	}
 #line 98 "barriers.go"
-	default: {
+	case 4L: {
+		{
 #line 99 "barriers.go"
+			sh[l] = (int)((uint)in[i] + 1u);
+#line 100 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 101 "barriers.go"
+			out[i] = (int)((uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + 2UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 37, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * 10u);
+#line 102 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		{
+#line 105 "barriers.go"
+			sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+			out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b3 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		}
+		break;
+	}
+#line 104 "barriers.go"
+	case 5L: {
+#line 105 "barriers.go"
+		sh[l] = (int)((uint)in[i] * 5u);
+#line 106 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 107 "barriers.go"
+		out[i] = (int)((uint)out[i] + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l ^ 1L, 64, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+		break;
+	}
+#line 108 "barriers.go"
+	default: {
+#line 109 "barriers.go"
 		out[i] = in[i];
 		break;
 	}
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 kernel void EarlyReturn(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 35, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 36, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = pickHalf(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 51, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 119 "barriers.go"
+#line 129 "barriers.go"
 kernel void EarlyReturn_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 106 "barriers.go"
+#line 116 "barriers.go"
 	threadgroup int sh4[64];
-#line 120 "barriers.go"
+#line 130 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 121 "barriers.go"
+#line 131 "barriers.go"
 	out[i] = pickHalf(in[i], sh4, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 kernel void Stepped(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -606,119 +724,119 @@ kernel void Stepped(device const int* in [[buffer(0)]], constant long& in_len [[
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	device int (*dc_p7);
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 131 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 132 "barriers.go"
+#line 141 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 53, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 39, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 55, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 146 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 128 "barriers.go"
+#line 138 "barriers.go"
 kernel void Stepped_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int sh5[64];
-#line 129 "barriers.go"
+#line 139 "barriers.go"
 	threadgroup int* sh = sh5;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 130 "barriers.go"
+#line 140 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 131 "barriers.go"
+#line 141 "barriers.go"
 	int acc = in[i];
-#line 132 "barriers.go"
+#line 142 "barriers.go"
 	for (long r = 0L; r < 3L; ) {
-#line 133 "barriers.go"
+#line 143 "barriers.go"
 		sh[l] = acc;
-#line 134 "barriers.go"
+#line 144 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 135 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
-#line 136 "barriers.go"
+#line 145 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 146 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 137 "barriers.go"
+#line 147 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 139 "barriers.go"
+#line 149 "barriers.go"
 	out[i] = acc;
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 kernel void Inline(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device float (*dc_p4);
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 172 "barriers.go"
-	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 172 "barriers.go"
-	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 43, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 173 "barriers.go"
+#line 182 "barriers.go"
+	float a = dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 182 "barriers.go"
+	float b = 2.0f * dc_sel_f32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 58, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = total + groupSum(b, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) * 0.5f + d;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 170 "barriers.go"
+#line 180 "barriers.go"
 kernel void Inline_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 144 "barriers.go"
+#line 154 "barriers.go"
 	threadgroup float sh6[64];
-#line 171 "barriers.go"
+#line 181 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float a = in[i];
-#line 172 "barriers.go"
+#line 182 "barriers.go"
 	float b = 2.0f * in[i];
-#line 173 "barriers.go"
+#line 183 "barriers.go"
 	float total = groupSum(a, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
-#line 174 "barriers.go"
+#line 184 "barriers.go"
 	float d = swapSum(b, a);
-#line 175 "barriers.go"
+#line 185 "barriers.go"
 	out[i] = total + groupSum(b, sh6, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) * 0.5f + d;
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& dc_in_k [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -728,87 +846,87 @@ kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	int dc_b6 = 0;
 	device int (*dc_p7);
 	long k = dc_in_k;
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	threadgroup int sh7[64];
-#line 184 "barriers.go"
+#line 194 "barriers.go"
 	threadgroup int* sh = sh7;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 185 "barriers.go"
+#line 195 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 186 "barriers.go"
+#line 196 "barriers.go"
 	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
+#line 197 "barriers.go"
 	int acc[4] = {};
-#line 188 "barriers.go"
+#line 198 "barriers.go"
 	pair p = {};
-#line 189 "barriers.go"
+#line 199 "barriers.go"
 	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
+#line 200 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)r);
+		dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)r);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 191 "barriers.go"
+#line 201 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 47, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 193 "barriers.go"
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 62, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 63, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 203 "barriers.go"
 		p.lo = (int)((uint)p.lo + (uint)acc[r]);
-#line 194 "barriers.go"
+#line 204 "barriers.go"
 		p.hi = (int)((uint)p.hi - (uint)acc[r]);
-#line 195 "barriers.go"
+#line 205 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 183 "barriers.go"
+#line 193 "barriers.go"
 kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& dc_in_k [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	long k = dc_in_k;
-#line 184 "barriers.go"
-	threadgroup int sh7[64];
-#line 184 "barriers.go"
-	threadgroup int* sh = sh7;
-#line 185 "barriers.go"
-	long i = (long)dc_gid.x;
-#line 185 "barriers.go"
-	long l = (long)dc_lid.x;
-#line 186 "barriers.go"
-	k = (long)((ulong)k + (ulong)l);
-#line 187 "barriers.go"
-	int acc[4] = {};
-#line 188 "barriers.go"
-	pair p = {};
-#line 189 "barriers.go"
-	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
-#line 190 "barriers.go"
-		sh[l] = (int)((uint)in[i] + (uint)(int)r);
-#line 191 "barriers.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 192 "barriers.go"
-		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)dc_gsz.x), 64, dc_fault, dc_tag, 48, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 193 "barriers.go"
-		p.lo = (int)((uint)p.lo + (uint)acc[r]);
 #line 194 "barriers.go"
-		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+	threadgroup int sh7[64];
+#line 194 "barriers.go"
+	threadgroup int* sh = sh7;
 #line 195 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 195 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 196 "barriers.go"
+	k = (long)((ulong)k + (ulong)l);
+#line 197 "barriers.go"
+	int acc[4] = {};
+#line 198 "barriers.go"
+	pair p = {};
+#line 199 "barriers.go"
+	for (long r = 0L; r < 4L; r = (long)((ulong)r + 1UL)) {
+#line 200 "barriers.go"
+		sh[l] = (int)((uint)in[i] + (uint)(int)r);
+#line 201 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 202 "barriers.go"
+		acc[r] = dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r), (long)dc_gsz.x), 64, dc_fault, dc_tag, 63, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 203 "barriers.go"
+		p.lo = (int)((uint)p.lo + (uint)acc[r]);
+#line 204 "barriers.go"
+		p.hi = (int)((uint)p.hi - (uint)acc[r]);
+#line 205 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 197 "barriers.go"
+#line 207 "barriers.go"
 	out[i] = (int)((uint)acc[0] + (uint)acc[1] * 2u + (uint)acc[2] * 3u + (uint)acc[3] * 4u + (uint)p.lo * (uint)(int)k + (uint)p.hi);
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 kernel void Tile2D(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -816,79 +934,79 @@ kernel void Tile2D(device const float* in [[buffer(0)]], constant long& in_len [
 	int dc_b4 = 0;
 	device float (*dc_p5);
 	int dc_b6 = 0;
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)dc_gid.x;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)dc_gid.y;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)dc_lid.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)dc_lid.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		dc_b1 = 0;
-		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(lx, 9, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 52, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &tile[dc_ix(ly, 8, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(lx, 9, dc_fault, dc_tag, 66, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, in[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), in_len, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)dc_grp.y * (ulong)(long)dc_gsz.y + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		dc_b4 = 0;
-		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 53, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(ly, 9, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &out[dc_ix((long)((ulong)oy * (ulong)h + (ulong)ox), out_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, tile[dc_ix(lx, 8, dc_fault, dc_tag, 69, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(ly, 9, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
 }
 
-#line 204 "barriers.go"
+#line 214 "barriers.go"
 kernel void Tile2D_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float sh8[8][9];
-#line 205 "barriers.go"
+#line 215 "barriers.go"
 	threadgroup float (*tile)[9] = sh8;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long x = (long)dc_gid.x;
-#line 206 "barriers.go"
+#line 216 "barriers.go"
 	long y = (long)dc_gid.y;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long lx = (long)dc_lid.x;
-#line 207 "barriers.go"
+#line 217 "barriers.go"
 	long ly = (long)dc_lid.y;
-#line 208 "barriers.go"
+#line 218 "barriers.go"
 	if (x < w && y < h) {
-#line 209 "barriers.go"
+#line 219 "barriers.go"
 		tile[ly][lx] = in[(long)((ulong)y * (ulong)w + (ulong)x)];
 	}
-#line 211 "barriers.go"
+#line 221 "barriers.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 212 "barriers.go"
+#line 222 "barriers.go"
 	long ox = (long)((ulong)(long)dc_grp.y * (ulong)(long)dc_gsz.y + (ulong)lx);
-#line 213 "barriers.go"
+#line 223 "barriers.go"
 	long oy = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)ly);
-#line 214 "barriers.go"
+#line 224 "barriers.go"
 	if (ox < h && oy < w) {
-#line 215 "barriers.go"
+#line 225 "barriers.go"
 		out[(long)((ulong)oy * (ulong)h + (ulong)ox)] = tile[lx][ly];
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 kernel void Twice(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -897,72 +1015,72 @@ kernel void Twice(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	device int (*dc_p7);
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 226 "barriers.go"
-	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 56, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 227 "barriers.go"
+#line 236 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		dc_b2 = 0;
-		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 57, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 72, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = acc;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 59, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 241 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 75, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t2 = acc;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
 }
 
-#line 223 "barriers.go"
+#line 233 "barriers.go"
 kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int sh9[64];
-#line 224 "barriers.go"
+#line 234 "barriers.go"
 	threadgroup int* sh = sh9;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long i = (long)dc_gid.x;
-#line 225 "barriers.go"
+#line 235 "barriers.go"
 	long l = (long)dc_lid.x;
-#line 226 "barriers.go"
+#line 236 "barriers.go"
 	int acc = in[i];
-#line 227 "barriers.go"
+#line 237 "barriers.go"
 	for (long r = 0L; r < 6L; r = (long)((ulong)r + 1UL)) {
-#line 228 "barriers.go"
+#line 238 "barriers.go"
 		sh[l] = acc;
-#line 229 "barriers.go"
+#line 239 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 230 "barriers.go"
-		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 59, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
-#line 231 "barriers.go"
+#line 240 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 241 "barriers.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 232 "barriers.go"
+#line 242 "barriers.go"
 		r = (long)((ulong)r + 1UL);
 	}
-#line 234 "barriers.go"
+#line 244 "barriers.go"
 	out[i] = acc;
 }
 
 // Kernels left out: Metal cannot run them.
-// barriers.go:252:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
+// barriers.go:262:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)

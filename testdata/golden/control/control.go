@@ -209,3 +209,52 @@ loop:
 	out[2*i] = count
 	out[2*i+1] = total
 }
+
+// Fall accumulates through cases that fall through: a tagged switch whose
+// cases fall into the next one (into and out of a default in the middle), a
+// case that declares a name the next case's body uses from outside, a break
+// in a case that is also fallen into, and a tagless switch that falls
+// through.
+//
+//dc:kernel
+func Fall(t dc.Thread, xs, out []int32) {
+	i := t.GlobalX()
+	if i >= len(xs) {
+		return
+	}
+	x := xs[i]
+	acc := int32(0)
+	k := x % 6
+	switch k {
+	case 0:
+		acc += 1
+		fallthrough
+	case 1:
+		k := int32(100) // the next case's body uses the outer k
+		acc += k
+		fallthrough
+	default:
+		acc += k * 10
+		if x > 50 {
+			break
+		}
+		fallthrough
+	case 3:
+		acc += 1000
+	case 4:
+		acc -= 7
+		fallthrough
+	case 5:
+		acc *= 3
+	}
+	switch {
+	case x < 10:
+		acc++
+		fallthrough
+	case x < 20:
+		acc += 2
+	case x < 30:
+		acc += 4
+	}
+	out[i] = acc
+}

@@ -184,3 +184,21 @@ func TestControlErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFall(t *testing.T) {
+	for _, n := range []int{1, 1000} {
+		xs := kerneltest.RandInts[int32](uint64(n)+6, n, -60, 100)
+		xs[0] = 6
+		want := run(t, "Fall", n, []int{n},
+			func(g dc.Grid, o [][]int32) error { return dc.Emulate(g, func(t dc.Thread) { Fall(t, xs, o[0]) }) },
+			func(dev *runtime.Device, g dc.Grid, o []*runtime.Buffer[int32]) error {
+				xb, _ := runtime.BufferOf(dev, xs)
+				return LaunchFall(dev, g, xb, o[0])
+			})
+		// By hand for x = 6: k = 0: +1, +100, +0*10 (outer k), +1000; then
+		// x < 10: +1, +2.
+		if want[0][0] != 1104 {
+			t.Errorf("Emulate: Fall(6) = %d, want 1104", want[0][0])
+		}
+	}
+}

@@ -1435,3 +1435,569 @@ __kernel void Scan_aliased_fast(__global const int* xs, long xs_len, __global in
 #line 210 "control.go"
 	out[(long)(2UL * (ulong)i + 1UL)] = total;
 }
+
+#line 220 "control.go"
+__kernel void Fall(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+__kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
+
+#line 220 "control.go"
+__kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+__kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}

@@ -109,6 +109,12 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 210,
 		},
+		{
+			Col:  2,
+			File: "control.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 259,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -1557,6 +1563,572 @@ extern "C" __global__ void Scan_aliased_fast(const int* xs, long long xs_len, in
 #line 210 "control.go"
 	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = total;
 }
+
+#line 220 "control.go"
+extern "C" __global__ void Fall(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 221 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((unsigned int)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((unsigned int)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((unsigned int)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((unsigned int)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((unsigned int)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((unsigned int)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((unsigned int)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((unsigned int)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((unsigned int)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((unsigned int)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+extern "C" __global__ void Fall_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((unsigned int)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((unsigned int)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((unsigned int)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((unsigned int)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((unsigned int)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((unsigned int)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((unsigned int)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((unsigned int)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((unsigned int)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((unsigned int)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
+
+#line 220 "control.go"
+extern "C" __global__ void Fall_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 221 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((unsigned int)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((unsigned int)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((unsigned int)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((unsigned int)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((unsigned int)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((unsigned int)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((unsigned int)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((unsigned int)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((unsigned int)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((unsigned int)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+extern "C" __global__ void Fall_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((unsigned int)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((unsigned int)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((unsigned int)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((unsigned int)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((unsigned int)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((unsigned int)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((unsigned int)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((unsigned int)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((unsigned int)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((unsigned int)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((unsigned int)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -2997,6 +3569,572 @@ __kernel void Scan_aliased_fast(__global const int* xs, long xs_len, __global in
 #line 210 "control.go"
 	out[(long)(2UL * (ulong)i + 1UL)] = total;
 }
+
+#line 220 "control.go"
+__kernel void Fall(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+__kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
+
+#line 220 "control.go"
+__kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+__kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 221 "control.go"
+	long i = (long)get_global_id(0);
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -3499,6 +4637,289 @@ kernel void Poly_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 	digits[i] = sum;
 }
 
+#line 220 "control.go"
+kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)dc_gid.x;
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 221 "control.go"
+	long i = (long)dc_gid.x;
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
+
 // Kernels left out: Metal cannot run them.
 // control.go:127:5: kernel FindFirst: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 // control.go:195:4: kernel Scan: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
@@ -3659,6 +5080,26 @@ var dcKernelScan = &runtime.Kernel{
 	}},
 }
 
+var dcKernelFall = &runtime.Kernel{
+	Aliased: "Fall_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Fall",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "xs",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+}
+
 // LaunchCollatz launches kernel Collatz over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -3723,6 +5164,16 @@ func LaunchScan(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *
 	runtime.AddBuffer(&args, xs)
 	runtime.AddBuffer(&args, out)
 	return dev.LaunchArgs(dcKernelScan, g, &args, dc_run_Scan)
+}
+
+// LaunchFall launches kernel Fall over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFall(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, xs)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelFall, g, &args, dc_run_Fall)
 }
 
 // dc_cpu_Collatz_thread runs one thread of dc_cpu_Collatz.
@@ -4416,5 +5867,220 @@ func dc_chunk_Scan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		dc_cpu_Scan_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	} else {
 		dc_cpu_Scan(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	}
+}
+
+// dc_cpu_Fall runs every thread of groups [dc_g0, dc_g1) of kernel Fall.
+func dc_cpu_Fall(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := xs[i]
+						acc := int32(0)
+						k := x % 6
+						switch k {
+						case 0:
+							{
+								acc++
+							}
+							{
+								{
+									k_1 := int32(100)
+									acc += k_1
+								}
+								{
+									{
+										acc += k * 10
+										if x > 50 {
+											break
+										}
+									}
+									{
+										acc += 1000
+									}
+								}
+							}
+						case 1:
+							{
+								k_1 := int32(100)
+								acc += k_1
+							}
+							{
+								{
+									acc += k * 10
+									if x > 50 {
+										break
+									}
+								}
+								{
+									acc += 1000
+								}
+							}
+						default:
+							{
+								acc += k * 10
+								if x > 50 {
+									break
+								}
+							}
+							{
+								acc += 1000
+							}
+						case 3:
+							acc += 1000
+						case 4:
+							{
+								acc -= 7
+							}
+							{
+								acc *= 3
+							}
+						case 5:
+							acc *= 3
+						}
+						switch {
+						case x < 10:
+							{
+								acc++
+							}
+							{
+								acc += 2
+							}
+						case x < 20:
+							acc += 2
+						case x < 30:
+							acc += 4
+						}
+						(*cpu.Index(dc_f, 16, out, int(i), dc_x, dc_y, dc_z)) = acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Fall_fast runs every thread of groups [dc_g0, dc_g1) of kernel Fall.
+func dc_cpu_Fall_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						i := dc_x
+						x := xs[i]
+						acc := int32(0)
+						k := x % 6
+						switch k {
+						case 0:
+							{
+								acc++
+							}
+							{
+								{
+									k_1 := int32(100)
+									acc += k_1
+								}
+								{
+									{
+										acc += k * 10
+										if x > 50 {
+											break
+										}
+									}
+									{
+										acc += 1000
+									}
+								}
+							}
+						case 1:
+							{
+								k_1 := int32(100)
+								acc += k_1
+							}
+							{
+								{
+									acc += k * 10
+									if x > 50 {
+										break
+									}
+								}
+								{
+									acc += 1000
+								}
+							}
+						default:
+							{
+								acc += k * 10
+								if x > 50 {
+									break
+								}
+							}
+							{
+								acc += 1000
+							}
+						case 3:
+							acc += 1000
+						case 4:
+							{
+								acc -= 7
+							}
+							{
+								acc *= 3
+							}
+						case 5:
+							acc *= 3
+						}
+						switch {
+						case x < 10:
+							{
+								acc++
+							}
+							{
+								acc += 2
+							}
+						case x < 20:
+							acc += 2
+						case x < 30:
+							acc += 4
+						}
+						out[i] = acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Fall runs a launch of kernel Fall on the CPU.
+func dc_run_Fall(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Fall)
+}
+
+// dc_chunk_Fall runs groups [dc_g0, dc_g1) of a launch of kernel Fall on the CPU.
+func dc_chunk_Fall(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Fall_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Fall(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 	}
 }

@@ -497,6 +497,289 @@ kernel void Poly_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 	digits[i] = sum;
 }
 
+#line 220 "control.go"
+kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+#line 221 "control.go"
+	long i = (long)dc_gid.x;
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 220 "control.go"
+kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 221 "control.go"
+	long i = (long)dc_gid.x;
+#line 222 "control.go"
+	if (i >= xs_len) {
+#line 223 "control.go"
+		return;
+	}
+#line 225 "control.go"
+	int x = xs[i];
+#line 226 "control.go"
+	int acc = 0;
+#line 227 "control.go"
+	int k = x % 6;
+#line 228 "control.go"
+	switch (k) {
+#line 229 "control.go"
+	case 0: {
+		{
+#line 230 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+			{
+#line 233 "control.go"
+				int k_1 = 100;
+#line 234 "control.go"
+				acc = (int)((uint)acc + (uint)k_1);
+			}
+			{
+				{
+#line 237 "control.go"
+					acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+					if (x > 50) {
+#line 239 "control.go"
+						break;
+					}
+				}
+				{
+#line 243 "control.go"
+					acc = (int)((uint)acc + 1000u);
+				}
+			}
+		}
+		break;
+	}
+#line 232 "control.go"
+	case 1: {
+		{
+#line 233 "control.go"
+			int k_1 = 100;
+#line 234 "control.go"
+			acc = (int)((uint)acc + (uint)k_1);
+		}
+		{
+			{
+#line 237 "control.go"
+				acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+				if (x > 50) {
+#line 239 "control.go"
+					break;
+				}
+			}
+			{
+#line 243 "control.go"
+				acc = (int)((uint)acc + 1000u);
+			}
+		}
+		break;
+	}
+#line 236 "control.go"
+	default: {
+		{
+#line 237 "control.go"
+			acc = (int)((uint)acc + (uint)k * 10u);
+#line 238 "control.go"
+			if (x > 50) {
+#line 239 "control.go"
+				break;
+			}
+		}
+		{
+#line 243 "control.go"
+			acc = (int)((uint)acc + 1000u);
+		}
+		break;
+	}
+#line 242 "control.go"
+	case 3: {
+#line 243 "control.go"
+		acc = (int)((uint)acc + 1000u);
+		break;
+	}
+#line 244 "control.go"
+	case 4: {
+		{
+#line 245 "control.go"
+			acc = (int)((uint)acc - 7u);
+		}
+		{
+#line 248 "control.go"
+			acc = (int)((uint)acc * 3u);
+		}
+		break;
+	}
+#line 247 "control.go"
+	case 5: {
+#line 248 "control.go"
+		acc = (int)((uint)acc * 3u);
+		break;
+	}
+	}
+#line 251 "control.go"
+	if (x < 10) {
+		{
+#line 252 "control.go"
+			acc = (int)((uint)acc + 1u);
+		}
+		{
+#line 255 "control.go"
+			acc = (int)((uint)acc + 2u);
+		}
+#line 254 "control.go"
+	} else if (x < 20) {
+#line 255 "control.go"
+		acc = (int)((uint)acc + 2u);
+#line 256 "control.go"
+	} else if (x < 30) {
+#line 257 "control.go"
+		acc = (int)((uint)acc + 4u);
+	}
+#line 259 "control.go"
+	out[i] = acc;
+}
+
 // Kernels left out: Metal cannot run them.
 // control.go:127:5: kernel FindFirst: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 // control.go:195:4: kernel Scan: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
