@@ -40,10 +40,6 @@ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-uint dc_sel_u32(uint v, const int* bad) {
-	return *bad ? (uint)0 : v;
-}
-
 typedef struct dc_ret_blackScholes {
 	float r0;
 	float r1;
@@ -979,12 +975,9 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-	__local int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	__global int (*dc_p9);
+	__global int (*dc_p6);
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -1003,22 +996,19 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -1032,7 +1022,7 @@ __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __gl
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1048,12 +1038,9 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-	__local int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	__global int (*dc_p9);
+	__global int (*dc_p6);
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -1072,22 +1059,19 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -1101,7 +1085,7 @@ __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __glo
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1156,11 +1140,11 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1177,29 +1161,29 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1210,7 +1194,7 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1222,21 +1206,21 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1301,7 +1285,7 @@ __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __glo
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1364,11 +1348,11 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1385,29 +1369,29 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1418,7 +1402,7 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1430,21 +1414,21 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1509,7 +1493,7 @@ __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __glob
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;

@@ -44,10 +44,6 @@ __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
-	return *bad ? (unsigned int)0 : v;
-}
-
 struct dc_ret_blackScholes {
 	float r0;
 	float r1;
@@ -983,12 +979,9 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-	int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	int (*dc_p9);
+	int (*dc_p6);
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1007,22 +1000,19 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1036,7 +1026,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
@@ -1052,12 +1042,9 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-	int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	int (*dc_p9);
+	int (*dc_p6);
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1076,22 +1063,19 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1105,7 +1089,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
@@ -1160,11 +1144,11 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1181,29 +1165,29 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1214,7 +1198,7 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1226,21 +1210,21 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1305,7 +1289,7 @@ extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long p
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1368,11 +1352,11 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1389,29 +1373,29 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1422,7 +1406,7 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1434,21 +1418,21 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1513,7 +1497,7 @@ extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;

@@ -236,18 +236,6 @@ var dcModule = &runtime.Module{
 			Line: 267,
 		},
 		{
-			Col:  20,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 270,
-		},
-		{
-			Col:  17,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 270,
-		},
-		{
 			Col:  5,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
@@ -424,10 +412,6 @@ __device__ float dc_sel_f32(float v, const int* bad) {
 
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
-}
-
-__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
-	return *bad ? (unsigned int)0 : v;
 }
 
 struct dc_ret_blackScholes {
@@ -1365,12 +1349,9 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-	int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	int (*dc_p9);
+	int (*dc_p6);
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1389,22 +1370,19 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ in, long l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1418,7 +1396,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ in, l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
@@ -1434,12 +1412,9 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-	int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	int (*dc_p9);
+	int (*dc_p6);
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1458,22 +1433,19 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* in, long long i
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomicAdd(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long long in_len, int* hist, long long hist_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__shared__ int sh1[256];
 #line 265 "cpubench.go"
@@ -1487,7 +1459,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* in, long l
 #line 269 "cpubench.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < in_len; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		atomicAdd(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	__syncthreads();
@@ -1542,11 +1514,11 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1563,29 +1535,29 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1596,7 +1568,7 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1608,21 +1580,21 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1687,7 +1659,7 @@ extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long p
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1750,11 +1722,11 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -1771,29 +1743,29 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 1ULL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 2ULL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long long)(4ULL * (unsigned long long)j + 3ULL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -1804,7 +1776,7 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1816,21 +1788,21 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -1895,7 +1867,7 @@ extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1956,10 +1928,6 @@ float dc_sel_f32(float v, const int* bad) {
 
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
-}
-
-uint dc_sel_u32(uint v, const int* bad) {
-	return *bad ? (uint)0 : v;
 }
 
 typedef struct dc_ret_blackScholes {
@@ -2897,12 +2865,9 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-	__local int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	__global int (*dc_p9);
+	__global int (*dc_p6);
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -2921,22 +2886,19 @@ __kernel void Histogram(__global const uint* restrict in, long in_len, __global 
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -2950,7 +2912,7 @@ __kernel void Histogram_fast(__global const uint* restrict in, long in_len, __gl
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -2966,12 +2928,9 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-	__local int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	__global int (*dc_p9);
+	__global int (*dc_p6);
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -2990,22 +2949,19 @@ __kernel void Histogram_aliased(__global const uint* in, long in_len, __global i
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8)]), dc_b8 ? (int)0 : atomic_add(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __global int* hist, long hist_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	__local int sh1[256];
 #line 265 "cpubench.go"
@@ -3019,7 +2975,7 @@ __kernel void Histogram_aliased_fast(__global const uint* in, long in_len, __glo
 #line 269 "cpubench.go"
 	for (long i = (long)get_global_id(0); i < in_len; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		atomic_add(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3074,11 +3030,11 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -3095,29 +3051,29 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -3128,7 +3084,7 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -3140,21 +3096,21 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -3219,7 +3175,7 @@ __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __glo
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -3282,11 +3238,11 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -3303,29 +3259,29 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -3336,7 +3292,7 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -3348,21 +3304,21 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -3427,7 +3383,7 @@ __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __glob
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -3509,10 +3465,6 @@ float dc_sel_f32(float v, const thread int* bad) {
 
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
-}
-
-uint dc_sel_u32(uint v, const thread int* bad) {
-	return *bad ? (uint)0 : v;
 }
 
 struct dc_ret_blackScholes {
@@ -4017,12 +3969,9 @@ kernel void Histogram(device const uint* in [[buffer(0)]], constant long& in_len
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-	threadgroup int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	device int (*dc_p9);
+	device int (*dc_p6);
 #line 265 "cpubench.go"
 	threadgroup int sh1[256];
 #line 265 "cpubench.go"
@@ -4041,22 +3990,19 @@ kernel void Histogram(device const uint* in [[buffer(0)]], constant long& in_len
 #line 269 "cpubench.go"
 	for (long i = (long)dc_gid.x; i < in_len; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p4, 1));
+		dc_atomic_add_i32_threadgroup(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b8 ? (int)0 : dc_atomic_add_i32_device(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 kernel void Histogram_fast(device const uint* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	threadgroup int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	threadgroup int sh1[256];
 #line 265 "cpubench.go"
@@ -4070,7 +4016,7 @@ kernel void Histogram_fast(device const uint* in [[buffer(0)]], constant long& i
 #line 269 "cpubench.go"
 	for (long i = (long)dc_gid.x; i < in_len; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
+		dc_atomic_add_i32_threadgroup(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4125,11 +4071,11 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -4146,29 +4092,29 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -4179,7 +4125,7 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -4191,21 +4137,21 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -4270,7 +4216,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -4562,10 +4508,9 @@ var dcKernelBlockScan = &runtime.Kernel{
 }
 
 var dcKernelHistogram = &runtime.Kernel{
-	Aliased:     "Histogram_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Histogram_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -5538,12 +5483,9 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
 					sh_2 := dc_sh1
 					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&(*cpu.Index(dc_f, 38, sh_2[:], int((*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						cpu.GroupAdd(&sh_2[in[i]%256], 1)
 					}
 				}
 			}
@@ -5591,8 +5533,8 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 						_, _, _ = dc_x, dc_y, dc_z
 						sh_3 := dc_sh1
 						l_2 := dc_lx
-						if (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 40, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 41, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+						if (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -5611,12 +5553,9 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
 					sh_2 := dc_sh1
 					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&(*cpu.Index(dc_f, 38, sh_2[:], int((*cpu.Index(dc_f, 37, in, int(i), dc_x, dc_y, dc_z))%256), dc_x, dc_y, dc_z)), 1)
+						cpu.GroupAdd(&sh_2[in[i]%256], 1)
 					}
 				}
 			}
@@ -5710,7 +5649,7 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					dc_lv_pz := dc_pt_pz[dc_tid]
 					tile_3 := dc_sh2
 					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 55, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 56, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 					}
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay
@@ -5765,9 +5704,9 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_lv_py = 0
 						dc_lv_pz = 0
 						if i < n {
-							dc_lv_px = (*cpu.Index(dc_f, 42, pos, int(4*i), dc_x, dc_y, dc_z))
-							dc_lv_py = (*cpu.Index(dc_f, 43, pos, int(4*i+1), dc_x, dc_y, dc_z))
-							dc_lv_pz = (*cpu.Index(dc_f, 44, pos, int(4*i+2), dc_x, dc_y, dc_z))
+							dc_lv_px = (*cpu.Index(dc_f, 40, pos, int(4*i), dc_x, dc_y, dc_z))
+							dc_lv_py = (*cpu.Index(dc_f, 41, pos, int(4*i+1), dc_x, dc_y, dc_z))
+							dc_lv_pz = (*cpu.Index(dc_f, 42, pos, int(4*i+2), dc_x, dc_y, dc_z))
 						}
 						dc_lv_ax = 0
 						dc_lv_ay = 0
@@ -5796,10 +5735,10 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 							{
 								j := base + l_2
 								if j < n {
-									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 46, pos, int(4*j), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 48, pos, int(4*j+1), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 50, pos, int(4*j+2), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 51, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 52, pos, int(4*j+3), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -5822,9 +5761,9 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 						dc_lv_az := dc_pt_az[dc_tid]
 						i_2 := dc_x
 						if i_2 < n {
-							(*cpu.Index(dc_f, 57, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
-							(*cpu.Index(dc_f, 58, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
-							(*cpu.Index(dc_f, 59, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+							(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+							(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+							(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
 						}
 					}
 				}
@@ -5855,7 +5794,7 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					dc_lv_pz := dc_pt_pz[dc_tid]
 					tile_3 := dc_sh2
 					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 55, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 56, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 					}
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay

@@ -61,10 +61,6 @@ int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-uint dc_sel_u32(uint v, const thread int* bad) {
-	return *bad ? (uint)0 : v;
-}
-
 struct dc_ret_blackScholes {
 	float r0;
 	float r1;
@@ -567,12 +563,9 @@ kernel void Histogram(device const uint* in [[buffer(0)]], constant long& in_len
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-	threadgroup int (*dc_p4);
+	int dc_b4 = 0;
 	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	int dc_b8 = 0;
-	device int (*dc_p9);
+	device int (*dc_p6);
 #line 265 "cpubench.go"
 	threadgroup int sh1[256];
 #line 265 "cpubench.go"
@@ -591,22 +584,19 @@ kernel void Histogram(device const uint* in [[buffer(0)]], constant long& in_len
 #line 269 "cpubench.go"
 	for (long i = (long)dc_gid.x; i < in_len; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 270 "cpubench.go"
-		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_u32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) % 256u, 256, dc_fault, dc_tag, 38, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p4, 1));
+		dc_atomic_add_i32_threadgroup(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 273 "cpubench.go"
-	if (dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) != 0) {
+	if (dc_sel_i32((dc_b3 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 37, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0) {
 #line 274 "cpubench.go"
-		((dc_b8 = 0, dc_p9 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 40, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b8 ? (int)0 : dc_atomic_add_i32_device(dc_p9, dc_sel_i32((dc_b7 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 41, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7)));
+		((dc_b5 = 0, dc_p6 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 38, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 256, dc_fault, dc_tag, 39, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
 	}
 }
 
 #line 264 "cpubench.go"
 kernel void Histogram_fast(device const uint* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	threadgroup int (*dc_p2);
-	int dc_b3 = 0;
 #line 265 "cpubench.go"
 	threadgroup int sh1[256];
 #line 265 "cpubench.go"
@@ -620,7 +610,7 @@ kernel void Histogram_fast(device const uint* in [[buffer(0)]], constant long& i
 #line 269 "cpubench.go"
 	for (long i = (long)dc_gid.x; i < in_len; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 270 "cpubench.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_u32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 37, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) % 256u, 256, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
+		dc_atomic_add_i32_threadgroup(&sh[in[i] % 256u], 1);
 	}
 #line 272 "cpubench.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -675,11 +665,11 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 305 "cpubench.go"
 	if (i < n) {
 #line 306 "cpubench.go"
-		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		px = dc_sel_f32((dc_b1 = 0, pos[dc_ix((long)(4UL * (ulong)i), pos_len, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 306 "cpubench.go"
-		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 43, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		py = dc_sel_f32((dc_b2 = 0, pos[dc_ix((long)(4UL * (ulong)i + 1UL), pos_len, dc_fault, dc_tag, 41, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 306 "cpubench.go"
-		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		pz = dc_sel_f32((dc_b3 = 0, pos[dc_ix((long)(4UL * (ulong)i + 2UL), pos_len, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	}
 #line 308 "cpubench.go"
 	float ax = 0.0f;
@@ -696,29 +686,29 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 			if (j < n) {
 #line 311 "cpubench.go"
 				dc_b4 = 0;
-				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
-				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 46, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+				dc_p5 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 43, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
+				float dc_t1 = dc_sel_f32((dc_b6 = 0, pos[dc_ix((long)(4UL * (ulong)j), pos_len, dc_fault, dc_tag, 44, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
 #line 311 "cpubench.go"
 				dc_b7 = 0;
-				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1];
-				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 48, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p8 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 45, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1];
+				float dc_t2 = dc_sel_f32((dc_b9 = 0, pos[dc_ix((long)(4UL * (ulong)j + 1UL), pos_len, dc_fault, dc_tag, 46, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
 #line 311 "cpubench.go"
 				dc_b10 = 0;
-				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2];
-				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 50, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+				dc_p11 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 47, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2];
+				float dc_t3 = dc_sel_f32((dc_b12 = 0, pos[dc_ix((long)(4UL * (ulong)j + 2UL), pos_len, dc_fault, dc_tag, 48, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
 				}
 #line 311 "cpubench.go"
 				dc_b13 = 0;
-				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 51, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3];
-				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 52, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				dc_p14 = &tile[dc_ix(l, 256, dc_fault, dc_tag, 49, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3];
+				float dc_t4 = dc_sel_f32((dc_b15 = 0, pos[dc_ix((long)(4UL * (ulong)j + 3UL), pos_len, dc_fault, dc_tag, 50, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 				if (!dc_b13) {
 					*dc_p14 = dc_t4;
 				}
@@ -729,7 +719,7 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -741,21 +731,21 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 	if (i < n) {
 #line 320 "cpubench.go"
 		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 57, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = ax;
 		if (!dc_b20) {
 			*dc_p21 = dc_t6;
 		}
 #line 320 "cpubench.go"
 		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 58, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = ay;
 		if (!dc_b22) {
 			*dc_p23 = dc_t7;
 		}
 #line 320 "cpubench.go"
 		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 59, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = az;
 		if (!dc_b24) {
 			*dc_p25 = dc_t8;
@@ -820,7 +810,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 55, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 56, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;

@@ -223,6 +223,9 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 			w.loopVars, w.nonneg = map[*ir.Var]bool{}, map[*ir.Var]bool{}
 		}
 		dir := stepDirection(s.Post, v)
+		if dir == 0 && w.noOverflowStep(s, v) {
+			dir = 1
+		}
 		switch {
 		case dir > 0:
 			w.loopVars[v] = true
@@ -307,6 +310,79 @@ func stepDirection(post ir.Stmt, v *ir.Var) int {
 		return -1
 	}
 	return 0
+}
+
+// noOverflowStep reports whether s steps its counter v up by a value
+// that is positive without being a constant (v += t.GridSizeX(), the
+// grid-stride loop), and whether s's condition v < n keeps v + step from
+// overflowing: n and the step both below 2^62. A counter that starts
+// non-negative then stays so.
+func (w *walker) noOverflowStep(s *ir.ForStmt, v *ir.Var) bool {
+	a, ok := s.Post.(*ir.AssignStmt)
+	if !ok {
+		return false
+	}
+	if r, ok := a.Target.(*ir.VarRef); !ok || r.Var != v {
+		return false
+	}
+	b, ok := a.Value.(*ir.Binary)
+	if !ok || b.Op != token.ADD {
+		return false
+	}
+	if r, ok := b.X.(*ir.VarRef); !ok || r.Var != v {
+		return false
+	}
+	if !w.positive(b.Y, 0) {
+		return false
+	}
+	step, ok := w.bits(b.Y, 0)
+	if !ok || step > 61 {
+		return false
+	}
+	c, ok := s.Cond.(*ir.Binary)
+	if !ok || c.Op != token.LSS {
+		return false
+	}
+	if r, ok := c.X.(*ir.VarRef); !ok || r.Var != v {
+		return false
+	}
+	n, ok := w.bits(c.Y, 0)
+	return ok && n <= 61
+}
+
+// positive reports whether integer e is at least 1: a positive constant,
+// a group or grid size or count of groups (never 0 in a launch), or sums
+// and products of those, also through variables never reassigned.
+func (w *walker) positive(e ir.Expr, depth int) bool {
+	if depth > 16 {
+		return false
+	}
+	switch e := e.(type) {
+	case *ir.Const:
+		c, ok := intConst(e)
+		return ok && c > 0
+	case *ir.BuiltinCall:
+		return e.Op >= ir.GroupSizeX && e.Op <= ir.GridSizeZ
+	case *ir.VarRef:
+		if def, ok := w.defs[e.Var]; ok && w.assigns[e.Var] == 0 {
+			return w.positive(def, depth+1)
+		}
+	case *ir.Convert:
+		if isInt(e.T) && isInt(e.X.Type()) && ir.BasicOf(e.T).Kind.Bits() >= 64 {
+			return w.positive(e.X, depth+1)
+		}
+	case *ir.Binary:
+		switch e.Op {
+		case token.MUL:
+			// Both at least 1 and the product below 2^62 (bits checks it).
+			_, ok := w.bits(e, depth+1)
+			return ok && w.positive(e.X, depth+1) && w.positive(e.Y, depth+1)
+		case token.ADD:
+			_, ok := w.bits(e, depth+1)
+			return ok && (w.positive(e.X, depth+1) || w.positive(e.Y, depth+1))
+		}
+	}
+	return false
 }
 
 // factsOf returns what holds where cond is true (or false, when truth
@@ -424,8 +500,21 @@ func (w *walker) nonNegative(e ir.Expr) bool {
 	return ok
 }
 
-// bits returns a bound b with 0 <= e < 2^b for b <= 62, or ok false.
+// bits returns a bound b with 0 <= e < 2^b for b <= 62, or ok false. A
+// value of an unsigned type narrower than 63 bits is always within its
+// type's range, whatever computed it (a uint32 loaded from memory, x % 256
+// of one).
 func (w *walker) bits(e ir.Expr, depth int) (b int, ok bool) {
+	b, ok = w.exprBits(e, depth)
+	if t := ir.BasicOf(e.Type()); t != nil && t.Kind.IsInteger() && t.Kind.IsUnsigned() && t.Kind.Bits() < 63 {
+		if !ok || t.Kind.Bits() < b {
+			return t.Kind.Bits(), true
+		}
+	}
+	return b, ok
+}
+
+func (w *walker) exprBits(e ir.Expr, depth int) (b int, ok bool) {
 	if depth > 16 {
 		return 0, false
 	}

@@ -178,6 +178,32 @@ func K(t dc.Thread, in []float32) {
 		t.Barrier()
 	}
 }`, []string{"5:2 index", "9:13 index"}},
+		{"grid-stride loop and unsigned remainder into an array", `
+//dc:kernel
+func K(t dc.Thread, in []uint32, hist []int32) {
+	sh := dc.Shared[[256]int32](t)
+	for i := t.GlobalX(); i < len(in); i += t.GridSizeX() {
+		sh[in[i]%256]++
+	}
+	stride := 2 * t.GroupSizeX()
+	for i := t.GlobalX(); i < len(hist); i += stride {
+		hist[i] = sh[uint8(i)]
+	}
+}`, nil},
+		{"stride that may be zero or negative, bound that may overflow, signed remainder", `
+//dc:kernel
+func K(t dc.Thread, in []int32, s, n int) {
+	sh := dc.Shared[[256]int32](t)
+	for i := t.GlobalX(); i < len(in); i += s {
+		sh[in[i]%256]++
+	}
+	for i := t.GlobalX(); i < n; i += t.GridSizeX() {
+		in[i] = 0
+	}
+	for i := t.GlobalX(); i <= len(in); i += t.GridSizeX() {
+		in[i] = 0
+	}
+}`, []string{"11:3 index", "5:3 index", "5:3 index", "5:6 index", "5:6 index", "8:3 index"}},
 		{"division", `
 //dc:kernel
 func K(t dc.Thread, x []int32, d int32) {
