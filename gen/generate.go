@@ -196,6 +196,9 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 		for _, s := range prog.Structs {
 			body = append(body, jen.Id("_").Op("=").Id("x").Index(jen.Qual("unsafe", "Sizeof").Call(jen.Id(s.Name).Values()).Op("-").Lit(int(s.Size))))
 			for _, fl := range s.Fields {
+				if fl.Name == "_" {
+					continue // padding: Go cannot name it; Sizeof and the next field's offset cover it
+				}
 				body = append(body, jen.Id("_").Op("=").Id("x").Index(jen.Qual("unsafe", "Offsetof").Call(jen.Id(s.Name).Values().Dot(fl.Name)).Op("-").Lit(int(fl.Offset))))
 			}
 		}

@@ -192,6 +192,9 @@ func (f *fnState) binary(e *ast.BinaryExpr) ir.Expr {
 	switch e.Op {
 	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 		if ir.BasicOf(x.Type()) == nil {
+			if e.Op == token.EQL || e.Op == token.NEQ {
+				return f.compareValues(e, x, y)
+			}
 			t.errorf(e.Pos(), "unsupported: comparing %s values; compare the fields", x.Type())
 			return badExpr
 		}
@@ -614,4 +617,78 @@ func (f *fnState) sliceExpr(e *ast.SliceExpr) ir.Expr {
 		*b.dst = v
 	}
 	return out
+}
+
+// maxCompareLeaves bounds the element and field comparisons one == of
+// arrays or structs becomes.
+const maxCompareLeaves = 256
+
+// compareValues lowers x == y (or x != y) of arrays or structs, as Go
+// compares them, to comparisons of their elements and fields joined by &&
+// (blank fields are not compared, as in Go). Operands with calls are
+// refused: the lowering reads each operand once per element.
+func (f *fnState) compareValues(e *ast.BinaryExpr, x, y ir.Expr) ir.Expr {
+	t := f.t
+	if ir.HasCall(x) || ir.HasCall(y) {
+		t.errorf(e.Pos(), "unsupported: comparing %s values computed by calls; assign them to variables first", x.Type())
+		return badExpr
+	}
+	if n := compareLeaves(x.Type()); n > maxCompareLeaves {
+		t.errorf(e.Pos(), "unsupported: comparing %s values (%d elements and fields, more than %d); compare them in a loop", x.Type(), n, maxCompareLeaves)
+		return badExpr
+	}
+	pos := t.pos(e.OpPos)
+	var eq ir.Expr
+	// Each comparison reads its own copy of the operands' expressions: no
+	// IR node has two parents.
+	cl := ir.NewCloner()
+	var walk func(x, y ir.Expr)
+	walk = func(x, y ir.Expr) {
+		switch tt := x.Type().(type) {
+		case *ir.Array:
+			for k := range tt.Len {
+				i := &ir.Const{T: ir.IntType, Value: constant.MakeInt64(k)}
+				walk(&ir.Index{X: x, Index: i, T: tt.Elem, Pos: pos}, &ir.Index{X: y, Index: i, T: tt.Elem, Pos: pos})
+			}
+		case *ir.Struct:
+			for k, fl := range tt.Fields {
+				if fl.Name == "_" {
+					continue
+				}
+				walk(&ir.FieldRef{X: x, Field: k, T: fl.Type}, &ir.FieldRef{X: y, Field: k, T: fl.Type})
+			}
+		default:
+			c := &ir.Binary{Op: token.EQL, X: cl.Expr(x), Y: cl.Expr(y), T: ir.BoolType, Pos: pos}
+			if eq == nil {
+				eq = c
+			} else {
+				eq = &ir.Binary{Op: token.LAND, X: eq, Y: c, T: ir.BoolType, Pos: pos}
+			}
+		}
+	}
+	walk(x, y)
+	if eq == nil { // no elements or fields: always equal
+		eq = &ir.Const{T: ir.BoolType, Value: constant.MakeBool(true)}
+	}
+	if e.Op == token.NEQ {
+		return &ir.Unary{Op: token.NOT, X: eq, T: ir.BoolType}
+	}
+	return eq
+}
+
+// compareLeaves counts the scalar comparisons == of t's values makes.
+func compareLeaves(t ir.Type) int64 {
+	switch t := t.(type) {
+	case *ir.Array:
+		return t.Len * compareLeaves(t.Elem)
+	case *ir.Struct:
+		var n int64
+		for _, fl := range t.Fields {
+			if fl.Name != "_" {
+				n += compareLeaves(fl.Type)
+			}
+		}
+		return n
+	}
+	return 1
 }

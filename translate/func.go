@@ -215,8 +215,6 @@ func (f *fnState) lowerParams(sig *types.Signature) {
 		r := sig.Results().At(i)
 		typ := f.t.irType(f.ctx, r.Type(), r.Pos(), false)
 		switch typ.(type) {
-		case *ir.Array:
-			f.t.errorf(r.Pos(), "unsupported: functions cannot return arrays; return a struct holding the array")
 		case *ir.Slice:
 			f.t.errorf(r.Pos(), "unsupported: device functions cannot return slices")
 		case *ir.Pointer:

@@ -247,12 +247,6 @@ func (f *fnState) store(pos token.Pos, lhs, rhs ast.Expr) []ir.Stmt {
 	if target == nil {
 		return nil
 	}
-	if _, ok := target.Type().(*ir.Array); ok {
-		if _, isVar := target.(*ir.VarRef); isVar {
-			f.t.errorf(pos, "unsupported: assigning whole arrays; copy the elements in a loop or wrap the array in a struct")
-			return nil
-		}
-	}
 	if r, ok := target.(*ir.VarRef); ok {
 		f.alias(r.Var, x)
 	}

@@ -412,7 +412,13 @@ func (f *fn) index(e *ir.Index) cexpr {
 		return primary(ptr + "[" + f.checkedIndex(e, i, n) + "]")
 	case *ir.Array, *ir.Pointer:
 		if c, ok := e.X.(*ir.Call); ok {
-			return f.bad("indexing the array result of %s", c.Func.Name)
+			// f(x)[i]: the array comes back in f's result struct.
+			if !wrapped(c.Func) || len(c.Func.Results) != 1 {
+				return f.bad("indexing the array result of %s", c.Func.Name)
+			}
+			a := t.(*ir.Array)
+			x := call(f.p.funcName(c.Func), f.args(c)...).s + ".r0"
+			return primary(x + "[" + f.checkedIndex(e, i, fmt.Sprint(a.Len)) + "]")
 		}
 		n := "0"
 		if a, ok := t.(*ir.Array); ok {
