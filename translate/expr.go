@@ -310,7 +310,7 @@ func (f *fnState) composite(e *ast.CompositeLit) ir.Expr {
 		if typ != nil {
 			switch typ.(type) {
 			case *ir.Array:
-				t.errorf(e.Pos(), "unsupported: array literals are only allowed as the initial value of a variable (w := [3]float32{1, 2, 1})")
+				t.errorf(e.Pos(), "unsupported: array literals are only allowed as a whole value: a variable's initial value, the right side of an assignment or a returned result (w := [3]float32{1, 2, 1})")
 			case *ir.Slice:
 				t.errorf(e.Pos(), "unsupported: slice literals allocate and cannot be used in kernels")
 			default:

@@ -243,7 +243,7 @@ func (f *fnState) store(pos token.Pos, lhs, rhs ast.Expr) []ir.Stmt {
 		return f.discard(pos, rhs)
 	}
 	target := f.lvalue(lhs)
-	x := f.expr(rhs)
+	x, lit := f.valueExpr(rhs)
 	if target == nil {
 		return nil
 	}
@@ -251,11 +251,13 @@ func (f *fnState) store(pos token.Pos, lhs, rhs ast.Expr) []ir.Stmt {
 		f.alias(r.Var, x)
 	}
 	var pre []ir.Stmt
-	if ir.HasEffects(x) && ir.HasEffects(target) {
+	if (ir.HasEffects(x) || len(lit) > 0) && ir.HasEffects(target) {
 		// Go evaluates the index operands on the left first; C++17 the
-		// right-hand side first.
+		// right-hand side first (and an array literal's temporary comes
+		// before the assignment).
 		target = f.hoistOperands(target, pos, nil, &pre)
 	}
+	pre = append(pre, lit...)
 	return append(pre, &ir.AssignStmt{Pos: f.t.pos(pos), Target: target, Value: x})
 }
 
@@ -918,11 +920,30 @@ func (f *fnState) returnStmt(s *ast.ReturnStmt) []ir.Stmt {
 		return out
 	}
 	r := &ir.ReturnStmt{Pos: pos}
+	var out []ir.Stmt
 	for _, e := range s.Results {
-		x := f.expr(e)
+		x, pre := f.valueExpr(e)
+		out = append(out, pre...)
 		r.Results = append(r.Results, x)
 	}
-	return []ir.Stmt{r}
+	return append(out, r)
+}
+
+// valueExpr lowers e where Go allows any value: an array literal, which
+// C can only hold in a declaration, goes to a temporary declared by the
+// statements pre, to run first.
+func (f *fnState) valueExpr(e ast.Expr) (x ir.Expr, pre []ir.Stmt) {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return f.expr(e), nil
+	}
+	at, ok := f.typeOf(lit).(*ir.Array)
+	if !ok {
+		return f.expr(e), nil
+	}
+	tmp := f.temp(at, lit.Pos())
+	d := &ir.DeclStmt{Pos: f.t.pos(lit.Pos()), Var: tmp, Init: f.arrayLit(lit, at)}
+	return &ir.VarRef{Var: tmp}, []ir.Stmt{d}
 }
 
 // pureCall reports whether a call has no effects that a tuple assignment

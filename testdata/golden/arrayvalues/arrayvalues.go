@@ -1,7 +1,8 @@
 // Package arrayvalues is a golden case: arrays as Go values — whole-array
 // assignment between locals, parameters, struct fields, rows of 2D arrays
 // and shared memory; device functions that return arrays (alone, with
-// another result, indexed directly); == and != of arrays and structs,
+// another result, indexed directly, from an array literal); array
+// literals assigned; == and != of arrays and structs,
 // blank padding fields left out as Go leaves them out.
 package arrayvalues
 
@@ -49,8 +50,7 @@ func Assign(t dc.Thread, x []float32) {
 }
 
 func mk(x float32) [4]float32 {
-	r := [4]float32{x, x + 1, x + 2, x + 3}
-	return r
+	return [4]float32{x, x + 1, x + 2, x + 3}
 }
 
 func twice(a [4]float32) (r [4]float32, s float32) {
@@ -80,7 +80,8 @@ func Returns(t dc.Thread, x []float32) {
 	var c [4]float32
 	c = mk(s)
 	g := grid(x[i] * 3)
-	x[i] = a[1] + b[2] + s + c[3] + float32(g[1][2]) + mk(1)[2] + float32(grid(5)[1][2])
+	g[0] = [3]int32{1, 2, int32(x[i])}
+	x[i] = float32(g[0][2]) - float32(int32(x[i])) + a[1] + b[2] + s + c[3] + float32(g[1][2]) + mk(1)[2] + float32(grid(5)[1][2])
 }
 
 // P has a blank padding field, which == leaves out.

@@ -83,35 +83,35 @@ typedef struct dc_ret_grid {
 	int r0[2][3];
 } dc_ret_grid;
 
-#line 11 "arrayvalues.go"
-float bump(dc_arr0 a, float d) {
 #line 12 "arrayvalues.go"
-	float c[4] = {0};
+float bump(dc_arr0 a, float d) {
 #line 13 "arrayvalues.go"
+	float c[4] = {0};
+#line 14 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = a.v[dc_i0];
 	}
-#line 14 "arrayvalues.go"
+#line 15 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a.v[dc_i0] = c[dc_i0];
 	}
-#line 15 "arrayvalues.go"
-	a.v[1] = a.v[1] + d;
 #line 16 "arrayvalues.go"
-	c[1] = a.v[1] * 2.0f;
+	a.v[1] = a.v[1] + d;
 #line 17 "arrayvalues.go"
+	c[1] = a.v[1] * 2.0f;
+#line 18 "arrayvalues.go"
 	return c[1] + a.v[0];
 }
 
-#line 51 "arrayvalues.go"
-dc_ret_mk mk(float x) {
 #line 52 "arrayvalues.go"
-	float r[4] = {x, x + 1.0f, x + 2.0f, x + 3.0f};
+dc_ret_mk mk(float x) {
+#line 53 "arrayvalues.go"
+	float tmp[4] = {x, x + 1.0f, x + 2.0f, x + 3.0f};
 #line 53 "arrayvalues.go"
 	{
 		dc_ret_mk dc_r;
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-			dc_r.r0[dc_i0] = r[dc_i0];
+			dc_r.r0[dc_i0] = tmp[dc_i0];
 		}
 		return dc_r;
 	}
@@ -159,86 +159,86 @@ dc_ret_grid grid(float x) {
 	}
 }
 
-#line 26 "arrayvalues.go"
+#line 27 "arrayvalues.go"
 __kernel void Assign(__global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	__local float sh0[4][4];
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	__local float (*sh)[4] = sh0;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long i = (long)get_global_id(0);
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long l = (long)get_local_id(0);
-#line 29 "arrayvalues.go"
-	float a[4] = {0};
-#line 29 "arrayvalues.go"
-	float b[4] = {0};
 #line 30 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 30 "arrayvalues.go"
+	float b[4] = {0};
 #line 31 "arrayvalues.go"
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+#line 32 "arrayvalues.go"
 		a[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) + (float)k;
 	}
-#line 33 "arrayvalues.go"
+#line 34 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = a[dc_i0];
 	}
-#line 34 "arrayvalues.go"
-	b[0] = -1.0f;
 #line 35 "arrayvalues.go"
-	float m[2][4] = {0};
+	b[0] = -1.0f;
 #line 36 "arrayvalues.go"
+	float m[2][4] = {0};
+#line 37 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[1][dc_i0] = b[dc_i0];
 	}
-#line 37 "arrayvalues.go"
+#line 38 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[0][dc_i0] = m[1][dc_i0];
 	}
-#line 38 "arrayvalues.go"
-	m[0][2] = 5.0f;
 #line 39 "arrayvalues.go"
-	Row r = (Row){{0.0f, 0.0f, 0.0f, 0.0f}};
+	m[0][2] = 5.0f;
 #line 40 "arrayvalues.go"
+	Row r = (Row){{0.0f, 0.0f, 0.0f, 0.0f}};
+#line 41 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		r.V[dc_i0] = m[0][dc_i0];
 	}
-#line 41 "arrayvalues.go"
-	if (l < 4L) {
 #line 42 "arrayvalues.go"
+	if (l < 4L) {
+#line 43 "arrayvalues.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			sh[l][dc_i0] = r.V[dc_i0];
 		}
 	}
-#line 44 "arrayvalues.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 45 "arrayvalues.go"
-	float c[4] = {0};
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "arrayvalues.go"
+	float c[4] = {0};
+#line 47 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = sh[(long)((ulong)l + 1UL) % 4L][dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp[dc_i0] = b[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp_1[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp_1[dc_i0] = a[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a[dc_i0] = tmp[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = tmp_1[dc_i0];
 	}
-#line 48 "arrayvalues.go"
+#line 49 "arrayvalues.go"
 	dc_b2 = 0;
 	dc_p3 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b2)];
 	float dc_t1 = a[0] + b[0] + m[0][2] + m[1][2] + r.V[1] + c[3] + bump(*(const dc_arr0*)(a), 1.0f) + a[1];
@@ -247,83 +247,83 @@ __kernel void Assign(__global float* x, long x_len, __global int* dc_fault, long
 	}
 }
 
-#line 26 "arrayvalues.go"
+#line 27 "arrayvalues.go"
 __kernel void Assign_fast(__global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	__local float sh0[4][4];
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	__local float (*sh)[4] = sh0;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long i = (long)get_global_id(0);
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long l = (long)get_local_id(0);
-#line 29 "arrayvalues.go"
-	float a[4] = {0};
-#line 29 "arrayvalues.go"
-	float b[4] = {0};
 #line 30 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 30 "arrayvalues.go"
+	float b[4] = {0};
 #line 31 "arrayvalues.go"
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+#line 32 "arrayvalues.go"
 		a[k] = x[i] + (float)k;
 	}
-#line 33 "arrayvalues.go"
+#line 34 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = a[dc_i0];
 	}
-#line 34 "arrayvalues.go"
-	b[0] = -1.0f;
 #line 35 "arrayvalues.go"
-	float m[2][4] = {0};
+	b[0] = -1.0f;
 #line 36 "arrayvalues.go"
+	float m[2][4] = {0};
+#line 37 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[1][dc_i0] = b[dc_i0];
 	}
-#line 37 "arrayvalues.go"
+#line 38 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[0][dc_i0] = m[1][dc_i0];
 	}
-#line 38 "arrayvalues.go"
-	m[0][2] = 5.0f;
 #line 39 "arrayvalues.go"
-	Row r = (Row){{0.0f, 0.0f, 0.0f, 0.0f}};
+	m[0][2] = 5.0f;
 #line 40 "arrayvalues.go"
+	Row r = (Row){{0.0f, 0.0f, 0.0f, 0.0f}};
+#line 41 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		r.V[dc_i0] = m[0][dc_i0];
 	}
-#line 41 "arrayvalues.go"
-	if (l < 4L) {
 #line 42 "arrayvalues.go"
+	if (l < 4L) {
+#line 43 "arrayvalues.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			sh[l][dc_i0] = r.V[dc_i0];
 		}
 	}
-#line 44 "arrayvalues.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 45 "arrayvalues.go"
-	float c[4] = {0};
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 46 "arrayvalues.go"
+	float c[4] = {0};
+#line 47 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = sh[(long)((ulong)l + 1UL) % 4L][dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp[dc_i0] = b[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp_1[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp_1[dc_i0] = a[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a[dc_i0] = tmp[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = tmp_1[dc_i0];
 	}
-#line 48 "arrayvalues.go"
+#line 49 "arrayvalues.go"
 	x[i] = a[0] + b[0] + m[0][2] + m[1][2] + r.V[1] + c[3] + bump(*(const dc_arr0*)(a), 1.0f) + a[1];
 }
 
@@ -368,74 +368,80 @@ __kernel void Returns(__global float* x, long x_len) {
 		}
 	}
 #line 83 "arrayvalues.go"
-	x[i] = a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
+	int tmp[3] = {1, 2, (int)x[i]};
+#line 83 "arrayvalues.go"
+	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+		g[0][dc_i0] = tmp[dc_i0];
+	}
+#line 84 "arrayvalues.go"
+	x[i] = (float)g[0][2] - (float)(int)x[i] + a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 __kernel void Compare(__global const float* restrict x, long x_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 97 "arrayvalues.go"
-	long i = (long)get_global_id(0);
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)get_global_id(0);
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {0};
-#line 101 "arrayvalues.go"
-	float b[4] = {0};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 102 "arrayvalues.go"
+	float b[4] = {0};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_sel_i64((dc_b2 = 0, dc_rem_i64((long)((ulong)i + 1UL), dc_nz_i64(x_len, dc_fault, dc_tag, 2, &dc_b2))), &dc_b2), x_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = (P){{1, 2, 0}, 0, x[i]};
+	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = (P){{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	dc_b3 = 0;
 	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 4, &dc_b3)];
 	int dc_t1 = r;
@@ -444,136 +450,136 @@ __kernel void Compare(__global const float* restrict x, long x_len, __global int
 	}
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 __kernel void Compare_fast(__global const float* restrict x, long x_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 97 "arrayvalues.go"
-	long i = (long)get_global_id(0);
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)get_global_id(0);
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {0};
-#line 101 "arrayvalues.go"
-	float b[4] = {0};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 102 "arrayvalues.go"
+	float b[4] = {0};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_rem_i64((long)((ulong)i + 1UL), x_len), x_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = (P){{1, 2, 0}, 0, x[i]};
+	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = (P){{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	out[i] = r;
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 __kernel void Compare_aliased(__global const float* x, long x_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 97 "arrayvalues.go"
-	long i = (long)get_global_id(0);
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)get_global_id(0);
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {0};
-#line 101 "arrayvalues.go"
-	float b[4] = {0};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 102 "arrayvalues.go"
+	float b[4] = {0};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_sel_i64((dc_b2 = 0, dc_rem_i64((long)((ulong)i + 1UL), dc_nz_i64(x_len, dc_fault, dc_tag, 2, &dc_b2))), &dc_b2), x_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = (P){{1, 2, 0}, 0, x[i]};
+	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = (P){{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	dc_b3 = 0;
 	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 4, &dc_b3)];
 	int dc_t1 = r;
@@ -582,67 +588,67 @@ __kernel void Compare_aliased(__global const float* x, long x_len, __global int*
 	}
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 __kernel void Compare_aliased_fast(__global const float* x, long x_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 97 "arrayvalues.go"
-	long i = (long)get_global_id(0);
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)get_global_id(0);
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {0};
-#line 101 "arrayvalues.go"
-	float b[4] = {0};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {0};
+#line 102 "arrayvalues.go"
+	float b[4] = {0};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_rem_i64((long)((ulong)i + 1UL), x_len), x_len, dc_fault, dc_tag, 3, &dc_b1)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = (P){{1, 2, 0}, 0, x[i]};
+	P p = (P){{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = (P){{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == ((P){{1, 2, 0}, 0, x[i]}).A[0] && q.A[1] == ((P){{1, 2, 0}, 0, x[i]}).A[1] && q.A[2] == ((P){{1, 2, 0}, 0, x[i]}).A[2] && q.F == ((P){{1, 2, 0}, 0, x[i]}).F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	out[i] = r;
 }

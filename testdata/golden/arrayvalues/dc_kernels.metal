@@ -96,35 +96,35 @@ struct dc_ret_grid {
 	int r0[2][3];
 };
 
-#line 11 "arrayvalues.go"
-float bump(dc_arr0 a, float d) {
 #line 12 "arrayvalues.go"
-	float c[4] = {};
+float bump(dc_arr0 a, float d) {
 #line 13 "arrayvalues.go"
+	float c[4] = {};
+#line 14 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = a.v[dc_i0];
 	}
-#line 14 "arrayvalues.go"
+#line 15 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a.v[dc_i0] = c[dc_i0];
 	}
-#line 15 "arrayvalues.go"
-	a.v[1] = a.v[1] + d;
 #line 16 "arrayvalues.go"
-	c[1] = a.v[1] * 2.0f;
+	a.v[1] = a.v[1] + d;
 #line 17 "arrayvalues.go"
+	c[1] = a.v[1] * 2.0f;
+#line 18 "arrayvalues.go"
 	return c[1] + a.v[0];
 }
 
-#line 51 "arrayvalues.go"
-dc_ret_mk mk(float x) {
 #line 52 "arrayvalues.go"
-	float r[4] = {x, x + 1.0f, x + 2.0f, x + 3.0f};
+dc_ret_mk mk(float x) {
+#line 53 "arrayvalues.go"
+	float tmp[4] = {x, x + 1.0f, x + 2.0f, x + 3.0f};
 #line 53 "arrayvalues.go"
 	{
 		dc_ret_mk dc_r;
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
-			dc_r.r0[dc_i0] = r[dc_i0];
+			dc_r.r0[dc_i0] = tmp[dc_i0];
 		}
 		return dc_r;
 	}
@@ -172,86 +172,86 @@ dc_ret_grid grid(float x) {
 	}
 }
 
-#line 26 "arrayvalues.go"
+#line 27 "arrayvalues.go"
 kernel void Assign(device float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	threadgroup float sh0[4][4];
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	threadgroup float (*sh)[4] = sh0;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long i = (long)dc_gid.x;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long l = (long)dc_lid.x;
-#line 29 "arrayvalues.go"
-	float a[4] = {};
-#line 29 "arrayvalues.go"
-	float b[4] = {};
 #line 30 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {};
+#line 30 "arrayvalues.go"
+	float b[4] = {};
 #line 31 "arrayvalues.go"
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+#line 32 "arrayvalues.go"
 		a[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) + (float)k;
 	}
-#line 33 "arrayvalues.go"
+#line 34 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = a[dc_i0];
 	}
-#line 34 "arrayvalues.go"
-	b[0] = -1.0f;
 #line 35 "arrayvalues.go"
-	float m[2][4] = {};
+	b[0] = -1.0f;
 #line 36 "arrayvalues.go"
+	float m[2][4] = {};
+#line 37 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[1][dc_i0] = b[dc_i0];
 	}
-#line 37 "arrayvalues.go"
+#line 38 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[0][dc_i0] = m[1][dc_i0];
 	}
-#line 38 "arrayvalues.go"
-	m[0][2] = 5.0f;
 #line 39 "arrayvalues.go"
-	Row r = Row{{0.0f, 0.0f, 0.0f, 0.0f}};
+	m[0][2] = 5.0f;
 #line 40 "arrayvalues.go"
+	Row r = Row{{0.0f, 0.0f, 0.0f, 0.0f}};
+#line 41 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		r.V[dc_i0] = m[0][dc_i0];
 	}
-#line 41 "arrayvalues.go"
-	if (l < 4L) {
 #line 42 "arrayvalues.go"
+	if (l < 4L) {
+#line 43 "arrayvalues.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			sh[l][dc_i0] = r.V[dc_i0];
 		}
 	}
-#line 44 "arrayvalues.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 45 "arrayvalues.go"
-	float c[4] = {};
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 46 "arrayvalues.go"
+	float c[4] = {};
+#line 47 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = sh[(long)((ulong)l + 1UL) % 4L][dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp[dc_i0] = b[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp_1[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp_1[dc_i0] = a[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a[dc_i0] = tmp[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = tmp_1[dc_i0];
 	}
-#line 48 "arrayvalues.go"
+#line 49 "arrayvalues.go"
 	dc_b2 = 0;
 	dc_p3 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = a[0] + b[0] + m[0][2] + m[1][2] + r.V[1] + c[3] + bump(*(const thread dc_arr0*)(a), 1.0f) + a[1];
@@ -260,83 +260,83 @@ kernel void Assign(device float* x [[buffer(0)]], constant long& x_len [[buffer(
 	}
 }
 
-#line 26 "arrayvalues.go"
+#line 27 "arrayvalues.go"
 kernel void Assign_fast(device float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	threadgroup float sh0[4][4];
-#line 27 "arrayvalues.go"
+#line 28 "arrayvalues.go"
 	threadgroup float (*sh)[4] = sh0;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long i = (long)dc_gid.x;
-#line 28 "arrayvalues.go"
+#line 29 "arrayvalues.go"
 	long l = (long)dc_lid.x;
-#line 29 "arrayvalues.go"
-	float a[4] = {};
-#line 29 "arrayvalues.go"
-	float b[4] = {};
 #line 30 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {};
+#line 30 "arrayvalues.go"
+	float b[4] = {};
 #line 31 "arrayvalues.go"
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+#line 32 "arrayvalues.go"
 		a[k] = x[i] + (float)k;
 	}
-#line 33 "arrayvalues.go"
+#line 34 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = a[dc_i0];
 	}
-#line 34 "arrayvalues.go"
-	b[0] = -1.0f;
 #line 35 "arrayvalues.go"
-	float m[2][4] = {};
+	b[0] = -1.0f;
 #line 36 "arrayvalues.go"
+	float m[2][4] = {};
+#line 37 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[1][dc_i0] = b[dc_i0];
 	}
-#line 37 "arrayvalues.go"
+#line 38 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		m[0][dc_i0] = m[1][dc_i0];
 	}
-#line 38 "arrayvalues.go"
-	m[0][2] = 5.0f;
 #line 39 "arrayvalues.go"
-	Row r = Row{{0.0f, 0.0f, 0.0f, 0.0f}};
+	m[0][2] = 5.0f;
 #line 40 "arrayvalues.go"
+	Row r = Row{{0.0f, 0.0f, 0.0f, 0.0f}};
+#line 41 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		r.V[dc_i0] = m[0][dc_i0];
 	}
-#line 41 "arrayvalues.go"
-	if (l < 4L) {
 #line 42 "arrayvalues.go"
+	if (l < 4L) {
+#line 43 "arrayvalues.go"
 		for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 			sh[l][dc_i0] = r.V[dc_i0];
 		}
 	}
-#line 44 "arrayvalues.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 45 "arrayvalues.go"
-	float c[4] = {};
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 46 "arrayvalues.go"
+	float c[4] = {};
+#line 47 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		c[dc_i0] = sh[(long)((ulong)l + 1UL) % 4L][dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp[dc_i0] = b[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	float tmp_1[4];
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		tmp_1[dc_i0] = a[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		a[dc_i0] = tmp[dc_i0];
 	}
-#line 47 "arrayvalues.go"
+#line 48 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 4; dc_i0++) {
 		b[dc_i0] = tmp_1[dc_i0];
 	}
-#line 48 "arrayvalues.go"
+#line 49 "arrayvalues.go"
 	x[i] = a[0] + b[0] + m[0][2] + m[1][2] + r.V[1] + c[3] + bump(*(const thread dc_arr0*)(a), 1.0f) + a[1];
 }
 
@@ -381,74 +381,80 @@ kernel void Returns(device float* x [[buffer(0)]], constant long& x_len [[buffer
 		}
 	}
 #line 83 "arrayvalues.go"
-	x[i] = a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
+	int tmp[3] = {1, 2, (int)x[i]};
+#line 83 "arrayvalues.go"
+	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
+		g[0][dc_i0] = tmp[dc_i0];
+	}
+#line 84 "arrayvalues.go"
+	x[i] = (float)g[0][2] - (float)(int)x[i] + a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 kernel void Compare(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device int (*dc_p4);
-#line 97 "arrayvalues.go"
-	long i = (long)dc_gid.x;
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)dc_gid.x;
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {};
-#line 101 "arrayvalues.go"
-	float b[4] = {};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {};
+#line 102 "arrayvalues.go"
+	float b[4] = {};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_sel_i64((dc_b2 = 0, dc_rem_i64((long)((ulong)i + 1UL), dc_nz_i64(x_len, dc_fault, dc_tag, 2, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2), x_len, dc_fault, dc_tag, 3, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = P{{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = P{{1, 2, 0}, 0, x[i]};
+	P p = P{{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = P{{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == P{{1, 2, 0}, 0, x[i]}.A[0] && q.A[1] == P{{1, 2, 0}, 0, x[i]}.A[1] && q.A[2] == P{{1, 2, 0}, 0, x[i]}.A[2] && q.F == P{{1, 2, 0}, 0, x[i]}.F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == P{{1, 2, 0}, 0, x[i]}.A[0] && q.A[1] == P{{1, 2, 0}, 0, x[i]}.A[1] && q.A[2] == P{{1, 2, 0}, 0, x[i]}.A[2] && q.F == P{{1, 2, 0}, 0, x[i]}.F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	dc_b3 = 0;
 	dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 4, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = r;
@@ -457,67 +463,67 @@ kernel void Compare(device const float* x [[buffer(0)]], constant long& x_len [[
 	}
 }
 
-#line 96 "arrayvalues.go"
+#line 97 "arrayvalues.go"
 kernel void Compare_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 97 "arrayvalues.go"
-	long i = (long)dc_gid.x;
 #line 98 "arrayvalues.go"
-	if (i >= x_len) {
+	long i = (long)dc_gid.x;
 #line 99 "arrayvalues.go"
+	if (i >= x_len) {
+#line 100 "arrayvalues.go"
 		return;
 	}
-#line 101 "arrayvalues.go"
-	float a[4] = {};
-#line 101 "arrayvalues.go"
-	float b[4] = {};
 #line 102 "arrayvalues.go"
-	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
+	float a[4] = {};
+#line 102 "arrayvalues.go"
+	float b[4] = {};
 #line 103 "arrayvalues.go"
-		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+	for (long k = 0L; k < 4L; k = (long)((ulong)k + 1UL)) {
 #line 104 "arrayvalues.go"
+		a[k] = x[i] * (float)(long)((ulong)k + 1UL);
+#line 105 "arrayvalues.go"
 		b[k] = dc_sel_f32((dc_b1 = 0, x[dc_ix(dc_rem_i64((long)((ulong)i + 1UL), x_len), x_len, dc_fault, dc_tag, 3, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (float)(long)((ulong)k + 1UL);
 	}
-#line 106 "arrayvalues.go"
-	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 107 "arrayvalues.go"
-	int n[2][2] = {{1, 2}, {3, 0}};
+	int m[2][2] = {{1, 2}, {3, (int)(i % 3L)}};
 #line 108 "arrayvalues.go"
-	P p = P{{1, 2, (int)(i % 2L)}, 0, x[i]};
+	int n[2][2] = {{1, 2}, {3, 0}};
 #line 109 "arrayvalues.go"
-	P q = P{{1, 2, 0}, 0, x[i]};
+	P p = P{{1, 2, (int)(i % 2L)}, 0, x[i]};
 #line 110 "arrayvalues.go"
-	int r = 0;
+	P q = P{{1, 2, 0}, 0, x[i]};
 #line 111 "arrayvalues.go"
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+	int r = 0;
 #line 112 "arrayvalues.go"
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3]) {
+#line 113 "arrayvalues.go"
 		r = r | 1;
 	}
-#line 114 "arrayvalues.go"
-	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
 #line 115 "arrayvalues.go"
+	if (!(a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3])) {
+#line 116 "arrayvalues.go"
 		r = r | 2;
 	}
-#line 117 "arrayvalues.go"
-	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
 #line 118 "arrayvalues.go"
+	if (m[0][0] == n[0][0] && m[0][1] == n[0][1] && m[1][0] == n[1][0] && m[1][1] == n[1][1]) {
+#line 119 "arrayvalues.go"
 		r = r | 4;
 	}
-#line 120 "arrayvalues.go"
-	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
 #line 121 "arrayvalues.go"
+	if (p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2] && p.F == q.F) {
+#line 122 "arrayvalues.go"
 		r = r | 8;
 	}
-#line 123 "arrayvalues.go"
-	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
 #line 124 "arrayvalues.go"
+	if (!(p.A[0] == q.A[0] && p.A[1] == q.A[1] && p.A[2] == q.A[2])) {
+#line 125 "arrayvalues.go"
 		r = r | 16;
 	}
-#line 126 "arrayvalues.go"
-	if (q.A[0] == P{{1, 2, 0}, 0, x[i]}.A[0] && q.A[1] == P{{1, 2, 0}, 0, x[i]}.A[1] && q.A[2] == P{{1, 2, 0}, 0, x[i]}.A[2] && q.F == P{{1, 2, 0}, 0, x[i]}.F) {
 #line 127 "arrayvalues.go"
+	if (q.A[0] == P{{1, 2, 0}, 0, x[i]}.A[0] && q.A[1] == P{{1, 2, 0}, 0, x[i]}.A[1] && q.A[2] == P{{1, 2, 0}, 0, x[i]}.A[2] && q.F == P{{1, 2, 0}, 0, x[i]}.F) {
+#line 128 "arrayvalues.go"
 		r = r | 32;
 	}
-#line 129 "arrayvalues.go"
+#line 130 "arrayvalues.go"
 	out[i] = r;
 }
