@@ -75,6 +75,9 @@ type Timing struct {
 
 // String formats t for the examples' tables.
 func (t Timing) String() string {
+	if t.First == 0 {
+		return "not run"
+	}
 	if t.Runs == 0 {
 		return fmt.Sprintf("first %9s", round(t.First))
 	}
@@ -114,11 +117,11 @@ func Time(runs int, f func() error) (Timing, error) {
 	return t, nil
 }
 
-// Report prints one line per device: its backend, name and timing.
+// Report prints one line per device: its backend, timing and name.
 func Report(what string, devs []*runtime.Device, ts []Timing) {
 	fmt.Printf("%s\n", what)
 	for i, dev := range devs {
-		fmt.Printf("  %-7s %-40.40s %s\n", dev.Backend(), dev.Info().Name, ts[i])
+		fmt.Printf("  %-7s %s   (%s)\n", dev.Backend(), ts[i], dev.Info().Name)
 	}
 }
 
