@@ -191,18 +191,22 @@ func Picture(frames []System, w, h int) image.Image {
 		for i, p := range s.Pos {
 			x := int(float64(w)/2 + float64(p.X)*scale)
 			y := int(float64(h)/2 - float64(p.Y)*scale)
-			if x < 0 || x >= w || y < 0 || y >= h {
-				continue
-			}
 			tint := tints[min(i/(len(s.Pos)/2), 1)]
-			for c := range 3 {
-				light[y*w+x][c] += tint[c]
+			// A star is a pixel and a dimmer cross around it.
+			for _, d := range [5]struct{ x, y, w int }{{0, 0, 4}, {-1, 0, 1}, {1, 0, 1}, {0, -1, 1}, {0, 1, 1}} {
+				x, y := x+d.x, y+d.y
+				if x < 0 || x >= w || y < 0 || y >= h {
+					continue
+				}
+				for c := range 3 {
+					light[y*w+x][c] += tint[c] * float64(d.w) / 4
+				}
 			}
 		}
 		for y := range h {
 			for x := range w {
 				l := light[y*w+x]
-				tone := func(v float64) uint8 { return uint8(255 * (1 - math.Exp(-2.5*v))) }
+				tone := func(v float64) uint8 { return uint8(255 * (1 - math.Exp(-2*v))) }
 				img.SetRGBA(f*(w+gap)+x, y, color.RGBA{tone(l[0]), tone(l[1]), tone(l[2]), 255})
 			}
 		}
