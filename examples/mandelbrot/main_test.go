@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
 	"github.com/dotcompute/dc/runtime"
 )
@@ -59,4 +60,26 @@ func TestRender(t *testing.T) {
 			kerneltest.Equal(t, "float64", got, Reference[float64](f))
 		}
 	})
+}
+
+// TestReference checks the serial reference against the kernel itself,
+// run by dc.Emulate, for both instantiations.
+func TestReference(t *testing.T) {
+	for _, f := range []Frame{overview, deep} {
+		x0, y0 := f.origin()
+		g := dc.Grid2D(f.Width, f.Height)
+		got := make([]int32, f.Width*f.Height)
+		if err := dc.Emulate(g, func(th dc.Thread) {
+			Mandelbrot(th, float32(x0), float32(y0), float32(f.Step), f.Width, f.MaxIter, got)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		kerneltest.Equal(t, "float32", got, Reference[float32](f))
+		if err := dc.Emulate(g, func(th dc.Thread) {
+			Mandelbrot(th, x0, y0, f.Step, f.Width, f.MaxIter, got)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		kerneltest.Equal(t, "float64", got, Reference[float64](f))
+	}
 }
