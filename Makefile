@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: deps build generate check-generated demo test test-simd bench gpu-check
+.PHONY: deps build generate check-generated demo images tidy test test-simd bench gpu-check
 
 # deps installs NVRTC and the CUDA driver library (Debian's libcuda1, which
 # loads without a GPU) into ${DC_DEPS_DIR:-$HOME/.cache/dc} (no root
@@ -15,16 +15,17 @@ build:
 	CGO_ENABLED=0 $(GO) build ./...
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
-# generate regenerates the standard kernel library (kernels/) and the
-# benchmark kernels.
+# generate regenerates the standard kernel library (kernels/), the
+# examples' kernels and the benchmark kernels.
 generate:
 	$(GO) generate $(GENERATED)
 
-# check-generated fails if a generated package (the kernel library and the
-# benchmark kernels) differs from what dckgen writes now.
-GENERATED = ./kernels ./internal/benchkernels ./internal/cpubench
+# check-generated fails if a generated package (the kernel library, the
+# examples and the benchmark kernels) differs from what its //go:generate
+# line writes now.
+GENERATED = ./kernels ./examples/mandelbrot ./examples/heat ./examples/nbody ./internal/benchkernels ./internal/cpubench
 check-generated:
-	@$(GO) run ./cmd/dckgen -emit=cuda,opencl,metal $(GENERATED)
+	@$(GO) generate $(GENERATED)
 	@git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "untracked generated files"; exit 1; }
 
@@ -32,12 +33,23 @@ check-generated:
 demo:
 	$(GO) run ./examples/demo
 
+# images runs the examples and writes the pictures the README shows.
+images:
+	$(GO) run ./examples/mandelbrot -o docs/images/mandelbrot.png
+	$(GO) run ./examples/heat -o docs/images/heat.png
+	$(GO) run ./examples/nbody -o docs/images/nbody.png
+
+# tidy fails if go.mod or go.sum differ from what go mod tidy writes.
+tidy:
+	$(GO) mod tidy -diff
+
 # test installs the dependencies first when run as root, then builds,
 # vets and runs every test, the golden cases' end-to-end tests included.
 test:
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory deps; \
 	else echo "make test: not root, skipping deps (run 'make deps' for NVRTC and the CUDA driver library; PoCL and clang-16 need root)"; fi
 	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory tidy
 	$(GO) vet ./... ./testdata/golden/...
 	$(MAKE) --no-print-directory check-generated
 	$(GO) test ./... ./testdata/golden/...

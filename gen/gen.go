@@ -1,8 +1,8 @@
 // Package gen is dckgen's engine: it loads Go packages with full type
 // information, finds their //dc:kernel functions, translates them (package
-// translate), prints every target (packages translate/cuda and
-// translate/gocpu) and writes one generated Go file per package, plus the
-// device sources on request.
+// translate), prints every target (packages translate/cuda,
+// translate/opencl, translate/msl and translate/gocpu) and writes one
+// generated Go file per package, plus the device sources on request.
 //
 // The package never prints or exits; errors are values, and diagnostics of
 // kernels come back as a translate.ErrorList.

@@ -4,12 +4,11 @@
 // # Opening a device
 //
 // Backends register themselves when their package is imported, like
-// database/sql drivers:
+// database/sql drivers. Package github.com/dotcompute/dc/backends/all
+// imports every backend that builds on the platform (generated launchers
+// import only the CPU backend):
 //
-//	import (
-//		_ "github.com/dotcompute/dc/backends/cpu"
-//		_ "github.com/dotcompute/dc/backends/cuda"
-//	)
+//	import _ "github.com/dotcompute/dc/backends/all"
 //
 //	dev, err := runtime.Open()
 //	if err != nil { ... }

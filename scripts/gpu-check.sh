@@ -59,13 +59,14 @@ mkdir -p "$stage/bin"
 
 # Packages whose tests run kernels on devices. Excluded although their tests
 # open backends: runtime (only the cpu backend and backends of its own
-# tests), backends/cpu (the CPU only) and backends/opencl (OpenCL only).
+# tests), backends/cpu (the CPU only), backends/opencl (OpenCL only) and
+# the module's root package (its TestTutorial needs the go command).
 opens='kerneltest\.(Devices|Run)\(|(runtime|dcrt|dcruntime)\.Open\('
 pkgs=()
 while IFS= read -r dir; do
 	rel=${dir#"$root"/}
 	case $rel in
-	runtime | backends/cpu | backends/opencl) continue ;;
+	"$root" | runtime | backends/cpu | backends/opencl) continue ;;
 	backends/cuda) pkgs+=("$rel") ;;
 	*) if grep -qE "$opens" "$dir"/*_test.go 2>/dev/null; then pkgs+=("$rel"); fi ;;
 	esac

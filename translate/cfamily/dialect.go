@@ -1,5 +1,5 @@
 // Package cfamily prints the kernel IR as C-family source: the printer core
-// that CUDA C++ (and later OpenCL C and the Metal Shading Language) share.
+// that CUDA C++, OpenCL C and the Metal Shading Language share.
 //
 // Everything that is the same in every C dialect lives here: Go's integer
 // semantics (wrapping arithmetic, shifts by any count, MinInt/-1), Go's
