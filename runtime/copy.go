@@ -127,17 +127,13 @@ func (d *Device) Precompile(modules ...*Module) error {
 	if d.closed {
 		return fmt.Errorf("runtime: Precompile: %w", ErrDeviceClosed)
 	}
-	p, ok := d.backend.(Precompiler)
-	if !ok {
-		return nil
-	}
 	var errs []error
 	for _, m := range modules {
 		if m == nil {
 			errs = append(errs, errors.New("runtime: Precompile: nil module"))
 			continue
 		}
-		if err := p.Precompile(m); err != nil {
+		if err := d.buildLocked(m); err != nil {
 			errs = append(errs, fmt.Errorf("runtime: Precompile %s: %w", m.Package, err))
 		}
 	}
