@@ -70,13 +70,19 @@ type Stats struct {
 	Allocs              int64 // device allocations (buffers on host-memory devices need none)
 }
 
-// Open opens a device. With WithBackend it opens that backend; otherwise,
-// if the DC_BACKEND environment variable names a backend, that one; otherwise
-// the registered backends are tried from the highest priority down
-// (cuda > metal > opencl > cpu) and the first that opens is used. A backend
-// is registered by importing its package, e.g.
+// Open opens a device. With WithDevice it opens that device, with
+// WithBackend that backend's default device; otherwise, if the DC_BACKEND
+// environment variable names a backend, that one; otherwise the registered
+// backends are tried from the highest priority down (cuda > metal > opencl
+// > cpu) and the first that opens is used. A backend named explicitly
+// never falls back: its failure is Open's error. A backend is registered
+// by importing its package, e.g.
 //
 //	import _ "github.com/dotcompute/dc/backends/cpu"
+//
+// Open logs through log/slog (see EnvLog) each backend it tries, why it
+// skipped one (a warning unless the backend is absent: ErrUnavailable) and
+// what it chose.
 func Open(opts ...Option) (*Device, error) {
 	var o options
 	for _, opt := range opts {

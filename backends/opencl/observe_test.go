@@ -181,3 +181,42 @@ func TestPrecompileAndProfile(t *testing.T) {
 		t.Errorf("Precompile of a module that does not build: %v, want a *BuildError", err)
 	}
 }
+
+// BenchmarkLaunchSync is a launch of a small kernel and a Sync through
+// the runtime: the host overhead of a launch, without and with timing.
+func BenchmarkLaunchSync(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		opts []runtime.Option
+	}{
+		{"counts", []runtime.Option{runtime.WithBackend("opencl")}},
+		{"timed", []runtime.Option{runtime.WithBackend("opencl"), runtime.WithProfiling()}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			dev, err := runtime.Open(tc.opts...)
+			if err != nil {
+				skipUnavailable(b, err)
+			}
+			defer dev.Close()
+			x, err := runtime.NewBuffer[int32](dev, 256)
+			if err != nil {
+				b.Fatal(err)
+			}
+			args := []runtime.Arg{x, runtime.Scalar(int32(1))}
+			// The first launch builds the program: not what is measured.
+			if err := dev.Launch(fillKernel, dc.Grid1D(256), args, nil); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := dev.Launch(fillKernel, dc.Grid1D(256), args, nil); err != nil {
+					b.Fatal(err)
+				}
+				if err := dev.Sync(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.ReportLaunches(b, int64(b.N))
+		})
+	}
+}
