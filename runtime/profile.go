@@ -144,11 +144,14 @@ type profiler struct {
 	lastMod  *Module           // the Module of the last launch, built already
 	h2d, d2h Transfers
 	syncWait time.Duration
-	timings  []LaunchTiming // reused by collect
-	start    time.Time      // of the launch in flight, when timed
-	region   *trace.Region  // of the launch in flight, when tracing
-	traceCtx context.Context
-	task     *trace.Task
+	timings  []LaunchTiming // reused by collectTimings
+	// uncollected counts the timed launches since the last
+	// collectTimings.
+	uncollected int
+	start       time.Time     // of the launch in flight, when timed
+	region      *trace.Region // of the launch in flight, when tracing
+	traceCtx    context.Context
+	task        *trace.Task
 }
 
 // startProfile sets up d's profile; with timed, it asks the backend to
@@ -248,8 +251,17 @@ func (d *Device) endBackendLaunch(c *Call) {
 			// A checked kernel's copy: the backend's timings name it.
 			p.kernels[c.Kernel] = p.current
 		}
+		// A program that never syncs still gets its timings, and the
+		// backend keeps a bounded number.
+		if p.uncollected++; p.uncollected >= collectEvery {
+			d.collectTimings()
+		}
 	}
 }
+
+// collectEvery is how many timed launches may pass without a Sync before
+// the runtime collects the timings of those that finished.
+const collectEvery = 1024
 
 // buildLocked builds module m for the device through the backend's
 // Precompiler, once per Device, timing it; a failed build is remembered
@@ -373,6 +385,7 @@ func (d *Device) collectTimings() {
 	if p.timer == nil {
 		return
 	}
+	p.uncollected = 0
 	p.timings = p.timer.Timings(p.timings[:0])
 	for _, t := range p.timings {
 		ks := p.kernels[t.Kernel]

@@ -25,9 +25,10 @@ type backend struct {
 	hot    driverScratch // for the launch path's native calls
 	live   int           // allocations not yet freed
 
-	timing     bool          // launches are timed (StartTiming)
-	timed      []timedLaunch // timed launches not yet in Timings
-	freeEvents []uintptr     // timing events to reuse
+	timing     bool                   // launches are timed (StartTiming)
+	timed      []timedLaunch          // timed launches not yet in Timings
+	finished   []runtime.LaunchTiming // timings of launches whose events were reused before Timings asked
+	freeEvents []uintptr              // timing events to reuse
 }
 
 // liveAllocs counts device allocations not yet freed, over every backend

@@ -127,9 +127,17 @@ func (b *backend) recordEnd(t timedLaunch, launched bool) error {
 		b.freeEvents = append(b.freeEvents, t.start, t.end)
 		return err
 	}
+	if len(b.timed) >= maxPendingLaunches {
+		b.reap()
+	}
 	b.timed = append(b.timed, t)
 	return nil
 }
+
+// maxPendingLaunches is how many timed launches the backend keeps the
+// events of before it reads those that finished, so that a program that
+// launches without ever syncing holds a bounded number of events.
+const maxPendingLaunches = 1024
 
 // Timings appends to dst the timings of the launches that finished since
 // the last call: the time between their events (cuEventElapsedTime, about
@@ -138,21 +146,30 @@ func (b *backend) recordEnd(t timedLaunch, launched bool) error {
 func (b *backend) Timings(dst []runtime.LaunchTiming) []runtime.LaunchTiming {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.timed) == 0 || b.usable("Timings") != nil {
-		return dst
+	if len(b.timed) > 0 && b.usable("Timings") == nil {
+		if err := b.dev.enter(&b.hot); err == nil {
+			b.reap()
+			leave()
+		}
 	}
+	dst = append(dst, b.finished...)
+	clear(b.finished)
+	b.finished = b.finished[:0]
+	return dst
+}
+
+// reap moves the timings of the finished launches from b.timed to
+// b.finished, keeping their events for reuse. The caller has entered the
+// context.
+func (b *backend) reap() {
 	d := b.dev
-	if err := d.enter(&b.hot); err != nil {
-		return dst
-	}
-	defer leave()
 	done := 0
 	for _, t := range b.timed {
 		if ok, err := d.api.eventQuery(t.end); err == nil && !ok {
 			break // still running, and so are those after it
 		}
 		if ms, err := d.api.eventElapsed(t.start, t.end); err == nil {
-			dst = append(dst, runtime.LaunchTiming{Kernel: t.kernel, Run: time.Duration(float64(ms) * float64(time.Millisecond))})
+			b.finished = append(b.finished, runtime.LaunchTiming{Kernel: t.kernel, Run: time.Duration(float64(ms) * float64(time.Millisecond))})
 		}
 		b.freeEvents = append(b.freeEvents, t.start, t.end)
 		done++
@@ -160,7 +177,6 @@ func (b *backend) Timings(dst []runtime.LaunchTiming) []runtime.LaunchTiming {
 	n := copy(b.timed, b.timed[done:])
 	clear(b.timed[n:])
 	b.timed = b.timed[:n]
-	return dst
 }
 
 // destroyEvents destroys the backend's timing events. The caller has

@@ -123,12 +123,27 @@ func (b *backend) StartTiming() error {
 	return errors.Join(errs...)
 }
 
+// maxPendingEvents is how many events of timed launches the backend keeps
+// before it reads the profiling info of those that finished, so that a
+// program that launches without ever syncing holds a bounded number.
+const maxPendingEvents = 1024
+
 // Timings appends to dst the timings of the launches that have finished
 // since the last call, from their events' profiling info: the run from
 // CL_PROFILING_COMMAND_START to _END, the wait from _QUEUED to _START.
 func (b *backend) Timings(dst []runtime.LaunchTiming) []runtime.LaunchTiming {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.reapEvents()
+	dst = append(dst, b.finished...)
+	clear(b.finished)
+	b.finished = b.finished[:0]
+	return dst
+}
+
+// reapEvents moves the timings of the finished launches from b.events to
+// b.finished, releasing their events. b.mu must be held.
+func (b *backend) reapEvents() {
 	a := b.dev.api
 	done := 0
 	for _, e := range b.events {
@@ -141,7 +156,7 @@ func (b *backend) Timings(dst []runtime.LaunchTiming) []runtime.LaunchTiming {
 			start, err2 := a.eventTime(e.ev, clProfilingStart)
 			end, err3 := a.eventTime(e.ev, clProfilingEnd)
 			if err1 == nil && err2 == nil && err3 == nil && start >= queued && end >= start {
-				dst = append(dst, runtime.LaunchTiming{Kernel: e.kernel,
+				b.finished = append(b.finished, runtime.LaunchTiming{Kernel: e.kernel,
 					Run: time.Duration(end - start), Wait: time.Duration(start - queued)})
 			}
 		}
@@ -151,7 +166,6 @@ func (b *backend) Timings(dst []runtime.LaunchTiming) []runtime.LaunchTiming {
 	n := copy(b.events, b.events[done:])
 	clear(b.events[n:])
 	b.events = b.events[:n]
-	return dst
 }
 
 // lastEvent returns the event of the last launch, 0 if none. b.mu must be

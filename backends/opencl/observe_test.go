@@ -220,3 +220,44 @@ func BenchmarkLaunchSync(b *testing.B) {
 		})
 	}
 }
+
+// TestTimingsBounded checks a timing backend keeps at most
+// maxPendingEvents events however many launches are not synced, and still
+// reports the timing of every launch.
+func TestTimingsBounded(t *testing.T) {
+	b := openBackendOrSkip(t)
+	if err := b.StartTiming(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := b.Alloc(4 * 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Free()
+	c := &runtime.Call{Kernel: fillKernel, Entry: "fill", Grid: dc.Grid1D(256),
+		Args: []runtime.CallArg{{Memory: m, Len: 256}, {Scalar: []byte{1, 0, 0, 0}}}}
+	const launches = maxPendingEvents + 200
+	for range launches {
+		if err := b.Launch(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(b.events); n > maxPendingEvents {
+		t.Errorf("%d events kept, want at most %d", n, maxPendingEvents)
+	}
+	if err := b.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	timings := b.Timings(nil)
+	if len(timings) != launches || len(b.events) != 0 {
+		t.Fatalf("%d timings, %d events left; want %d timings and no event", len(timings), len(b.events), launches)
+	}
+	for i, tm := range timings {
+		if tm.Kernel != fillKernel || tm.Run < 0 || tm.Wait < 0 {
+			t.Fatalf("timing %d = %+v", i, tm)
+		}
+	}
+	if more := b.Timings(nil); len(more) != 0 {
+		t.Errorf("a second Timings returned %d timings again", len(more))
+	}
+}

@@ -337,6 +337,9 @@ type backend struct {
 	last    uintptr      // event of the last launch, 0 if none or timing
 	timing  bool         // launches are timed (StartTiming): the queue profiles
 	events  []timedEvent // with timing, the events of the launches not yet in Timings
+	// finished are the timings of launches whose events were released
+	// before Timings asked for them.
+	finished []runtime.LaunchTiming
 }
 
 type kernelKey struct {
@@ -433,6 +436,9 @@ func (b *backend) Launch(c *runtime.Call) error {
 	b.releaseLast()
 	if b.timing {
 		// The event stays for Timings, which releases it.
+		if len(b.events) >= maxPendingEvents {
+			b.reapEvents()
+		}
 		b.events = append(b.events, timedEvent{kernel: c.Kernel, ev: ev})
 		return nil
 	}
