@@ -221,9 +221,9 @@ func BenchmarkLaunchSync(b *testing.B) {
 	}
 }
 
-// TestTimingsBounded checks a timing backend keeps at most
-// maxPendingEvents events however many launches are not synced, and still
-// reports the timing of every launch.
+// TestTimingsBounded checks a timing backend releases the events of
+// finished launches once maxPendingEvents are kept, even without Timings,
+// and still reports the timing of every launch.
 func TestTimingsBounded(t *testing.T) {
 	b := openBackendOrSkip(t)
 	if err := b.StartTiming(); err != nil {
@@ -236,21 +236,32 @@ func TestTimingsBounded(t *testing.T) {
 	defer m.Free()
 	c := &runtime.Call{Kernel: fillKernel, Entry: "fill", Grid: dc.Grid1D(256),
 		Args: []runtime.CallArg{{Memory: m, Len: 256}, {Scalar: []byte{1, 0, 0, 0}}}}
-	const launches = maxPendingEvents + 200
-	for range launches {
-		if err := b.Launch(c); err != nil {
-			t.Fatal(err)
+	launch := func(n int) {
+		t.Helper()
+		for range n {
+			if err := b.Launch(c); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	if n := len(b.events); n > maxPendingEvents {
-		t.Errorf("%d events kept, want at most %d", n, maxPendingEvents)
+	launch(maxPendingEvents)
+	if err := b.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(b.events); n != maxPendingEvents {
+		t.Fatalf("%d events kept, want %d", n, maxPendingEvents)
+	}
+	// The next launch finds them all finished.
+	launch(1)
+	if n := len(b.events); n != 1 {
+		t.Errorf("%d events kept after a launch with %d finished ones, want 1", n, maxPendingEvents)
 	}
 	if err := b.Sync(); err != nil {
 		t.Fatal(err)
 	}
 	timings := b.Timings(nil)
-	if len(timings) != launches || len(b.events) != 0 {
-		t.Fatalf("%d timings, %d events left; want %d timings and no event", len(timings), len(b.events), launches)
+	if len(timings) != maxPendingEvents+1 || len(b.events) != 0 {
+		t.Fatalf("%d timings, %d events left; want %d timings and no event", len(timings), len(b.events), maxPendingEvents+1)
 	}
 	for i, tm := range timings {
 		if tm.Kernel != fillKernel || tm.Run < 0 || tm.Wait < 0 {
