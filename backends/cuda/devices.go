@@ -135,8 +135,9 @@ func (b *backend) recordEnd(t timedLaunch, launched bool) error {
 }
 
 // maxPendingLaunches is how many timed launches the backend keeps the
-// events of before it reads those that finished, so that a program that
-// launches without ever syncing holds a bounded number of events.
+// events of before it reads those of the launches that finished and reuses
+// them, so that a program that launches without ever syncing does not pile
+// them up.
 const maxPendingLaunches = 1024
 
 // Timings appends to dst the timings of the launches that finished since

@@ -124,8 +124,8 @@ func (b *backend) StartTiming() error {
 }
 
 // maxPendingEvents is how many events of timed launches the backend keeps
-// before it reads the profiling info of those that finished, so that a
-// program that launches without ever syncing holds a bounded number.
+// before it reads and releases those of the launches that finished, so
+// that a program that launches without ever syncing does not pile them up.
 const maxPendingEvents = 1024
 
 // Timings appends to dst the timings of the launches that have finished
