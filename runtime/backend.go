@@ -116,6 +116,20 @@ type DeviceInfo struct {
 	// runtime refuses kernels whose Kernel.NotOnMetal is set before
 	// anything runs.
 	MSL bool
+
+	// Index is the device's position in its backend's list (see
+	// DeviceLister and Devices): what WithDevice opens.
+	Index int
+	// MemoryBytes is the device's memory (host memory on the CPU), 0 if
+	// unknown.
+	MemoryBytes int64
+	// ComputeUnits is the number of units that run groups in parallel:
+	// CUDA streaming multiprocessors, OpenCL compute units, CPU cores.
+	// 0 if unknown.
+	ComputeUnits int
+	// Driver names the driver or platform and its version, e.g. "CUDA
+	// 12.4" or "OpenCL 3.0 PoCL 5.0 (driver 5.0)"; "" if unknown.
+	Driver string
 }
 
 // Call is one kernel launch, as the runtime hands it to Backend.Launch after

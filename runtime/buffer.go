@@ -79,11 +79,9 @@ func (b *buffer) toDevice() error {
 		fallthrough
 	case HostDirty:
 		if len(b.host) > 0 {
-			if err := b.mem.Write(0, b.host); err != nil {
+			if err := d.writeMemory(b.mem, 0, b.host); err != nil {
 				return err
 			}
-			d.stats.HostToDevice++
-			d.stats.BytesHostToDevice += int64(len(b.host))
 		}
 		b.state = Synchronized
 	}
@@ -101,11 +99,9 @@ func (b *buffer) toHost() error {
 		return err
 	}
 	if len(b.host) > 0 {
-		if err := b.mem.Read(0, b.host); err != nil {
+		if err := d.readMemory(b.mem, 0, b.host); err != nil {
 			return fmt.Errorf("runtime: copy to host: %w", err)
 		}
-		d.stats.DeviceToHost++
-		d.stats.BytesDeviceToHost += int64(len(b.host))
 	}
 	b.state = Synchronized
 	return nil

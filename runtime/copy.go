@@ -17,7 +17,11 @@ type Copier interface {
 
 // Precompiler is implemented by a Backend that compiles modules: Precompile
 // compiles m (or takes it from a cache) and readies it for launches, so the
-// first launch of its kernels does not pay for it.
+// first launch of its kernels does not pay for it. The runtime calls it
+// once per Device and Module: from Device.Precompile, or right before the
+// first launch of one of the module's kernels, timing the build for
+// Device.Profile and the log; a failure is returned again by every later
+// launch of the module's kernels.
 type Precompiler interface {
 	Precompile(m *Module) error
 }
@@ -127,17 +131,13 @@ func (d *Device) Precompile(modules ...*Module) error {
 	if d.closed {
 		return fmt.Errorf("runtime: Precompile: %w", ErrDeviceClosed)
 	}
-	p, ok := d.backend.(Precompiler)
-	if !ok {
-		return nil
-	}
 	var errs []error
 	for _, m := range modules {
 		if m == nil {
 			errs = append(errs, errors.New("runtime: Precompile: nil module"))
 			continue
 		}
-		if err := p.Precompile(m); err != nil {
+		if err := d.buildLocked(m); err != nil {
 			errs = append(errs, fmt.Errorf("runtime: Precompile %s: %w", m.Package, err))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // EnvBackend is the environment variable Open reads to pick a backend by
@@ -17,7 +18,10 @@ const EnvBackend = "DC_BACKEND"
 type Option func(*options)
 
 type options struct {
-	backend string
+	backend   string
+	device    int  // with hasDevice: the index WithDevice asks for
+	hasDevice bool // WithDevice was given
+	profile   bool // WithProfiling was given
 }
 
 // WithBackend makes Open use the backend registered under name, and nothing
@@ -45,6 +49,7 @@ type Device struct {
 	buffers map[*buffer]struct{}
 	faults  faultState
 
+	prof      profiler
 	call      Call              // reused by every launch
 	scalars   []byte            // the scalar arguments' bytes of the launch in d.call
 	fastNames map[string]string // entry point -> its fast variant's name
@@ -65,32 +70,55 @@ type Stats struct {
 	Allocs              int64 // device allocations (buffers on host-memory devices need none)
 }
 
-// Open opens a device. With WithBackend it opens that backend; otherwise,
-// if the DC_BACKEND environment variable names a backend, that one; otherwise
-// the registered backends are tried from the highest priority down
-// (cuda > metal > opencl > cpu) and the first that opens is used. A backend
-// is registered by importing its package, e.g.
+// Open opens a device. With WithDevice it opens that device, with
+// WithBackend that backend's default device; otherwise, if the DC_BACKEND
+// environment variable names a backend, that one; otherwise the registered
+// backends are tried from the highest priority down (cuda > metal > opencl
+// > cpu) and the first that opens is used. A backend named explicitly
+// never falls back: its failure is Open's error. A backend is registered
+// by importing its package, e.g.
 //
 //	import _ "github.com/dotcompute/dc/backends/cpu"
+//
+// Open logs through log/slog (see EnvLog) each backend it tries, why it
+// skipped one (a warning unless the backend is absent: ErrUnavailable) and
+// what it chose.
 func Open(opts ...Option) (*Device, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	name := o.backend
+	name, why := o.backend, "WithBackend"
+	if o.hasDevice {
+		why = "WithDevice"
+		if name == "" {
+			return nil, errors.New("runtime: WithDevice: the DeviceInfo names no backend (use one that Devices returned)")
+		}
+	}
 	if name == "" {
-		name = os.Getenv(EnvBackend)
+		name, why = os.Getenv(EnvBackend), EnvBackend
 	}
 	if name != "" {
 		r, ok := lookup(name)
 		if !ok {
 			return nil, fmt.Errorf("runtime: unknown backend %q (registered: %s)", name, registeredList())
 		}
-		b, err := openDriver(r.driver)
+		logTry(name, why)
+		start := time.Now()
+		var b Backend
+		var err error
+		if o.hasDevice {
+			b, err = openIndex(r, o.device)
+		} else {
+			b, err = openDriver(r.driver)
+		}
 		if err != nil {
+			// Named explicitly: an error, never a fallback.
 			return nil, fmt.Errorf("runtime: open backend %s: %w", name, err)
 		}
-		return newDevice(name, b), nil
+		d := newDevice(name, b, &o)
+		logOpened(d, why, time.Since(start))
+		return d, nil
 	}
 	regs := byPriority()
 	if len(regs) == 0 {
@@ -98,10 +126,15 @@ func Open(opts ...Option) (*Device, error) {
 	}
 	var failed []error
 	for _, r := range regs {
+		logTry(r.name, "priority")
+		start := time.Now()
 		b, err := openDriver(r.driver)
 		if err == nil {
-			return newDevice(r.name, b), nil
+			d := newDevice(r.name, b, &o)
+			logOpened(d, "priority", time.Since(start))
+			return d, nil
 		}
+		logSkip(r.name, err)
 		failed = append(failed, &backendError{name: r.name, err: err})
 	}
 	return nil, &openError{failed: failed}
@@ -156,10 +189,12 @@ func (e *openError) Error() string {
 
 func (e *openError) Unwrap() []error { return e.failed }
 
-func newDevice(name string, b Backend) *Device {
+func newDevice(name string, b Backend, o *options) *Device {
 	info := b.Info()
 	info.Backend = name
-	return &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
+	d := &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
+	d.startProfile(o.profile || profileFromEnv())
+	return d
 }
 
 // usable reports why d cannot be used, when d is nil or a zero Device, or
@@ -247,7 +282,7 @@ func (d *Device) waitLocked() {
 		return
 	}
 	d.pending = false
-	d.recordLocked(d.backend.Sync())
+	d.recordLocked(d.backendSync())
 }
 
 // recordLocked keeps err, the failure of launched work, for the next
@@ -341,6 +376,7 @@ func (d *Device) syncContextLocked(ctx context.Context) error {
 		}
 		d.pending = false
 		d.recordLocked(err)
+		d.collectTimings()
 	}
 	err := d.syncErr
 	d.syncErr = nil
@@ -414,6 +450,7 @@ func (d *Device) Close() error {
 	if err := d.faults.free(); err != nil {
 		errs = append(errs, err)
 	}
+	d.endProfile()
 	if err := d.backend.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("runtime: close %s: %w", d.name, err))
 	}

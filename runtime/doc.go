@@ -20,6 +20,15 @@
 // device is missing is skipped; if none opens, the error lists why each
 // failed. Device.Info tells what the device can do (Float64, MaxGroupSize,
 // SharedMemoryBytes, ...), so callers and tests can skip what it cannot.
+// Devices lists every device of every backend, and WithDevice opens one.
+// Open logs its choice through log/slog; DC_LOG=debug shows it.
+//
+// # Profiling
+//
+// Device.Profile reports launches per kernel, module builds and transfers
+// with their times; a Device opened WithProfiling (or with DC_PROFILE=1)
+// also times each launch on the device. Launches, transfers and builds are
+// runtime/trace regions while a trace runs.
 //
 // # Buffers
 //

@@ -38,7 +38,18 @@ func init() {
 
 type failDriver struct{}
 
-func (failDriver) Open() (runtime.Backend, error) { return nil, errFakeMissing }
+func (failDriver) Open() (runtime.Backend, error) {
+	if e := failErr.Load(); e != nil {
+		return nil, e.err
+	}
+	return nil, errFakeMissing
+}
+
+// failErr, when set, is the error the fail-test driver returns instead of
+// errFakeMissing.
+var failErr atomic.Pointer[errorValue]
+
+type errorValue struct{ err error }
 
 type fakeDriver struct{}
 

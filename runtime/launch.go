@@ -326,6 +326,10 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		return fail("", fmt.Errorf("needs %d bytes of shared memory, the device has %d", k.SharedBytes, d.info.SharedMemoryBytes))
 	}
 
+	if err := d.beginLaunch(k); err != nil {
+		return fail("", err)
+	}
+	defer d.endLaunch()
 	for i, b := range bufs {
 		if b == nil {
 			continue
@@ -354,7 +358,9 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		call.Args = append(call.Args, rec, tag)
 	}
 	d.stats.Launches++
+	d.startBackendLaunch(call)
 	err := d.backend.Launch(call)
+	d.endBackendLaunch(call)
 	if !d.info.HostMemory {
 		// Even a failed launch may have written some of the memory.
 		d.pending = true

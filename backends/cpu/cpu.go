@@ -26,6 +26,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/runtime"
@@ -61,6 +62,8 @@ type backend struct {
 	idleCh  chan struct{} // closed when the queue runs empty, for SyncContext; made on demand
 	err     error         // the first failure since the last Sync
 	closed  bool
+	timing  bool                   // launches are timed (StartTiming)
+	timings []runtime.LaunchTiming // of the launches run since the last Timings
 }
 
 func newBackend() *backend {
@@ -76,7 +79,11 @@ func (b *backend) Idle() bool {
 	return !b.running
 }
 
-func (*backend) Info() runtime.DeviceInfo {
+// Info describes the CPU.
+func (*backend) Info() runtime.DeviceInfo { return info() }
+
+// baseInfo is what Info reports besides the machine's size.
+func baseInfo() runtime.DeviceInfo {
 	return runtime.DeviceInfo{
 		Name:              fmt.Sprintf("%s CPU, %d cores", goruntime.GOARCH, goruntime.NumCPU()),
 		Backend:           "cpu",
@@ -110,6 +117,9 @@ func (b *backend) Launch(c *runtime.Call) error {
 		l = new(launch)
 	}
 	l.copyFrom(c)
+	if b.timing {
+		l.queued = time.Now()
+	}
 	b.queue = append(b.queue, l)
 	start := !b.running
 	b.running = true
@@ -124,7 +134,8 @@ func (b *backend) Launch(c *runtime.Call) error {
 // runtime reuses once Launch returns, with its own argument storage.
 type launch struct {
 	call    runtime.Call
-	scalars []byte // the bytes of the scalar arguments, back to back
+	scalars []byte    // the bytes of the scalar arguments, back to back
+	queued  time.Time // when Launch queued it, if the backend times launches
 }
 
 // copyFrom makes l a copy of c, reusing l's storage.
@@ -165,9 +176,10 @@ func (b *backend) drain() {
 		l := b.queue[b.head]
 		b.queue[b.head] = nil
 		b.head++
+		timing := b.timing
 		b.mu.Unlock()
 
-		err := run(&l.call)
+		err := b.timed(l, timing)
 		b.mu.Lock()
 		if err != nil && b.err == nil {
 			b.err = err

@@ -24,6 +24,11 @@ type backend struct {
 	params params
 	hot    driverScratch // for the launch path's native calls
 	live   int           // allocations not yet freed
+
+	timing     bool                   // launches are timed (StartTiming)
+	timed      []timedLaunch          // timed launches not yet in Timings
+	finished   []runtime.LaunchTiming // timings of launches whose events were reused before Timings asked
+	freeEvents []uintptr              // timing events to reuse
 }
 
 // liveAllocs counts device allocations not yet freed, over every backend
@@ -83,7 +88,18 @@ func (b *backend) Launch(c *runtime.Call) error {
 	if err := b.params.pack(c); err != nil {
 		return err
 	}
+	var t timedLaunch
+	if b.timing {
+		if t, err = b.recordStart(c.Kernel); err != nil {
+			return d.fail(err)
+		}
+	}
 	err = d.api.launchKernel(&b.hot, f.fn, grid, block, 0, b.stream, b.params.pointers())
+	if b.timing {
+		if terr := b.recordEnd(t, err == nil); terr != nil && err == nil {
+			return d.fail(terr)
+		}
+	}
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Detail = "kernel " + c.Entry
@@ -254,6 +270,7 @@ func (b *backend) Close() error {
 			errs = append(errs, err)
 		} else {
 			errs = append(errs, d.fail(d.api.streamSynchronize(b.stream)))
+			errs = append(errs, b.destroyEvents())
 			errs = append(errs, d.api.streamDestroy(b.stream))
 			leave()
 		}

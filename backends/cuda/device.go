@@ -214,6 +214,10 @@ func deviceFor(a *driverAPI, desc DeviceDesc) (*device, error) {
 		Float64:           true,
 		MaxGroupSize:      desc.MaxThreadsPerBlock,
 		SharedMemoryBytes: desc.SharedMemoryPerBlock,
+		Index:             desc.Index,
+		MemoryBytes:       int64(min(desc.TotalMemory, 1<<63-1)),
+		ComputeUnits:      desc.SMs,
+		Driver:            driverString(a),
 	}
 	for _, q := range []struct {
 		attr deviceAttr
@@ -394,6 +398,16 @@ func init() {
 
 // Open opens the selected device with a stream of its own.
 func (cudaDriver) Open() (runtime.Backend, error) {
+	b, err := openIndex(-1)
+	if err != nil {
+		return nil, absent(err)
+	}
+	return b, nil
+}
+
+// openIndex opens device index in the driver's order, or, when index is
+// -1, the device DC_CUDA_DEVICE selects, with a stream of its own.
+func openIndex(index int) (*backend, error) {
 	a, err := initDriver()
 	if err != nil {
 		return nil, err
@@ -402,9 +416,13 @@ func (cudaDriver) Open() (runtime.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, err := choose(descs, os.Getenv(EnvDevice))
-	if err != nil {
-		return nil, err
+	i := index
+	if i == -1 {
+		if i, err = choose(descs, os.Getenv(EnvDevice)); err != nil {
+			return nil, err
+		}
+	} else if i < 0 || i >= len(descs) {
+		return nil, fmt.Errorf("cuda: there is no device %d: there are %d (Devices lists them)", index, len(descs))
 	}
 	d, err := deviceFor(a, descs[i])
 	if err != nil {

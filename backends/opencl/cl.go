@@ -71,6 +71,13 @@ const (
 	clKernelLocalMemSize     = 0x11B2
 	clEventExecutionStatus   = 0x11D3 // CL_EVENT_COMMAND_EXECUTION_STATUS
 	clComplete               = 0x0
+	clDeviceMaxComputeUnits  = 0x1002
+	clDriverVersion          = 0x102D
+	clDeviceVersion          = 0x102F
+	clQueueProfilingEnable   = 1 << 1
+	clProfilingQueued        = 0x1280 // CL_PROFILING_COMMAND_QUEUED
+	clProfilingStart         = 0x1282 // CL_PROFILING_COMMAND_START
+	clProfilingEnd           = 0x1283 // CL_PROFILING_COMMAND_END
 )
 
 // api is a loaded OpenCL library: the ICD loader, or a driver named by
@@ -110,6 +117,7 @@ type api struct {
 	enqueueMarkerWaitList   uintptr // optional: OpenCL 1.2
 	enqueueMarker           uintptr // optional: deprecated in OpenCL 1.2
 	getEventInfo            uintptr
+	getEventProfilingInfo   uintptr
 	releaseEvent            uintptr
 	releaseMemObject        uintptr
 	releaseKernel           uintptr
@@ -185,6 +193,7 @@ func bind(lib *dl.Library) (*api, error) {
 		enqueueMarkerWaitList:   lib.OptSym("clEnqueueMarkerWithWaitList"),
 		enqueueMarker:           lib.OptSym("clEnqueueMarker"),
 		getEventInfo:            lib.Sym("clGetEventInfo"),
+		getEventProfilingInfo:   lib.Sym("clGetEventProfilingInfo"),
 		releaseEvent:            lib.Sym("clReleaseEvent"),
 		releaseMemObject:        lib.Sym("clReleaseMemObject"),
 		releaseKernel:           lib.Sym("clReleaseKernel"),
@@ -341,9 +350,15 @@ func (a *api) newContext(d uintptr) (uintptr, error) {
 // newQueue creates an in-order command queue for device d.
 //
 // Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clCreateCommandQueue.html
-func (a *api) newQueue(ctx, d uintptr) (uintptr, error) {
+func (a *api) newQueue(ctx, d uintptr) (uintptr, error) { return a.newQueueProps(ctx, d, 0) }
+
+// newQueueProps creates an in-order command queue for device d with the
+// cl_command_queue_properties props (CL_QUEUE_PROFILING_ENABLE).
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clCreateCommandQueue.html
+func (a *api) newQueueProps(ctx, d uintptr, props uint64) (uintptr, error) {
 	var code int32
-	q, _, _ := purego.SyscallN(a.createCommandQueue, ctx, d, 0, uintptr(unsafe.Pointer(&code)))
+	q, _, _ := purego.SyscallN(a.createCommandQueue, ctx, d, uintptr(props), uintptr(unsafe.Pointer(&code)))
 	if err := check("clCreateCommandQueue", uintptr(code)); err != nil {
 		return 0, err
 	}
@@ -547,6 +562,17 @@ func (a *api) eventStatus(e uintptr) (int32, error) {
 	var status int32
 	r, _, _ := purego.SyscallN(a.getEventInfo, e, clEventExecutionStatus, unsafe.Sizeof(status), uintptr(unsafe.Pointer(&status)), 0)
 	return status, check("clGetEventInfo", r)
+}
+
+// eventTime returns the device time in nanoseconds of the profiling
+// point param (CL_PROFILING_COMMAND_QUEUED, _START or _END) of event e,
+// which must come from a queue created with CL_QUEUE_PROFILING_ENABLE.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clGetEventProfilingInfo.html
+func (a *api) eventTime(e uintptr, param uint32) (uint64, error) {
+	var t uint64
+	r, _, _ := purego.SyscallN(a.getEventProfilingInfo, e, uintptr(param), unsafe.Sizeof(t), uintptr(unsafe.Pointer(&t)), 0)
+	return t, check("clGetEventProfilingInfo", r)
 }
 
 // release calls the clRelease function fn (one of a's release fields),

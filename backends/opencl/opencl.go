@@ -78,13 +78,19 @@ type driver struct{}
 func (driver) Open() (runtime.Backend, error) {
 	b, err := open()
 	if err != nil {
-		return nil, err
+		return nil, absent(err)
 	}
 	return b, nil
 }
 
-// open loads OpenCL, picks a device and creates a command queue on it.
-func open() (*backend, error) {
+// open loads OpenCL, picks the device DC_OPENCL_DEVICE selects (index
+// -1), or device index, and creates a command queue on it.
+func open() (*backend, error) { return openIndex(-1) }
+
+// openIndex loads OpenCL and creates a command queue on device index of
+// the devices of every platform, or, when index is -1, on the device
+// DC_OPENCL_DEVICE selects.
+func openIndex(index int) (*backend, error) {
 	a, err := loadAPI()
 	if err != nil {
 		return nil, err
@@ -93,9 +99,13 @@ func open() (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, err := choose(descs)
-	if err != nil {
-		return nil, err
+	i := index
+	if i == -1 {
+		if i, err = choose(descs); err != nil {
+			return nil, err
+		}
+	} else if i < 0 || i >= len(descs) {
+		return nil, fmt.Errorf("opencl: there is no device %d: there are %d (Devices lists them)", index, len(descs))
 	}
 	dev, err := deviceFor(a, ids[i], descs[i])
 	if err != nil {
@@ -226,6 +236,10 @@ func (d *device) query(desc DeviceDesc) error {
 	if err != nil {
 		return err
 	}
+	units, err := a.deviceUint32(d.id, clDeviceMaxComputeUnits)
+	if err != nil {
+		return err
+	}
 	d.localMem = local
 	d.maxAlloc, d.global = maxAlloc, global
 	d.info = runtime.DeviceInfo{
@@ -235,6 +249,10 @@ func (d *device) query(desc DeviceDesc) error {
 		MaxGroupSize:      clampInt(uint64(maxGroup)),
 		MaxGroupDims:      dc.Dim3{X: clampInt(uint64(sizes[0])), Y: clampInt(uint64(sizes[1])), Z: clampInt(uint64(sizes[2]))},
 		SharedMemoryBytes: clampInt(local),
+		Index:             desc.Index,
+		MemoryBytes:       int64(min(global, 1<<63-1)),
+		ComputeUnits:      int(units),
+		Driver:            driverString(a, d.id),
 	}
 	d.options = buildOptions(cVersion, single)
 	if extra := strings.TrimSpace(os.Getenv(EnvBuildOptions)); extra != "" {
@@ -316,7 +334,12 @@ type backend struct {
 	mu      sync.Mutex
 	queue   uintptr // 0 once closed
 	kernels map[kernelKey]*kernel
-	last    uintptr // event of the last launch, 0 if none
+	last    uintptr      // event of the last launch, 0 if none or timing
+	timing  bool         // launches are timed (StartTiming): the queue profiles
+	events  []timedEvent // with timing, the events of the launches not yet in Timings
+	// finished are the timings of launches whose events were released
+	// before Timings asked for them.
+	finished []runtime.LaunchTiming
 }
 
 type kernelKey struct {
@@ -411,6 +434,14 @@ func (b *backend) Launch(c *runtime.Call) error {
 		return err
 	}
 	b.releaseLast()
+	if b.timing {
+		// The event stays for Timings, which releases it.
+		if len(b.events) >= maxPendingEvents {
+			b.reapEvents()
+		}
+		b.events = append(b.events, timedEvent{kernel: c.Kernel, ev: ev})
+		return nil
+	}
 	b.last = ev
 	return nil
 }
@@ -429,14 +460,15 @@ func (b *backend) releaseLast() {
 func (b *backend) Idle() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.queue == 0 || b.last == 0 {
+	last := b.lastEvent()
+	if b.queue == 0 || last == 0 {
 		return true
 	}
 	a := b.dev.api
 	if a.flushQueue(b.queue) != nil {
 		return true // Sync reports it
 	}
-	status, err := a.eventStatus(b.last)
+	status, err := a.eventStatus(last)
 	return err != nil || status <= clComplete
 }
 
@@ -622,6 +654,7 @@ func (b *backend) Close() error {
 	a := b.dev.api
 	errs := []error{a.finishQueue(b.queue)}
 	b.releaseLast()
+	b.releaseEvents()
 	for key, k := range b.kernels {
 		errs = append(errs, a.release("clReleaseKernel", a.releaseKernel, k.id))
 		delete(b.kernels, key)

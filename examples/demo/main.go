@@ -1,6 +1,9 @@
 // Demo launches dc's standard kernels on the best backend present (CUDA >
 // Metal > OpenCL > CPU, or DC_BACKEND), checks their results against plain
-// Go, and prints results and timings.
+// Go, and prints results and timings: for each kernel the time of the
+// whole step split into the module's build (the first launch of a package
+// compiles it), the kernel on the device and the transfers, then the
+// device's profile. DC_LOG=debug shows how the backend was chosen.
 package main
 
 import (
@@ -22,7 +25,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("demo: ")
-	dev, err := runtime.Open()
+	dev, err := runtime.Open(runtime.WithProfiling())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -34,19 +37,41 @@ func main() {
 	ok = saxpy(dev) && ok
 	ok = reduce(dev) && ok
 	ok = matmul(dev) && ok
+	fmt.Printf("\nprofile of %s\n", dev.Profile())
 	if !ok {
 		os.Exit(1)
 	}
 }
 
-func timed(name string, f func() error) (time.Duration, error) {
+// step is the time of one step of the demo (launches and the Read of the
+// result) and how the device's profile splits it.
+type step struct {
+	total     time.Duration
+	build     time.Duration // module builds: compiling, or the kernel cache
+	kernel    time.Duration // kernels on the device
+	transfers time.Duration // copies between host and device
+}
+
+// String formats s as "12.3ms (build 9.1ms, kernel 2.0ms, transfers 1.1ms)".
+func (s step) String() string {
+	r := func(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
+	return fmt.Sprintf("%v (build %v, kernel %v, transfers %v)", r(s.total), r(s.build), r(s.kernel), r(s.transfers))
+}
+
+// timed runs f, which launches kernels and reads their results, on dev.
+func timed(dev *runtime.Device, name string, f func() error) (step, error) {
+	before := dev.Profile()
 	start := time.Now()
 	err := f()
-	d := time.Since(start)
+	s := step{total: time.Since(start)}
 	if err != nil {
-		return d, fmt.Errorf("%s: %w", name, err)
+		return s, fmt.Errorf("%s: %w", name, err)
 	}
-	return d, nil
+	after := dev.Profile()
+	s.build = after.BuildTime() - before.BuildTime()
+	s.kernel = after.KernelTime() - before.KernelTime()
+	s.transfers = after.HostToDevice.Time + after.DeviceToHost.Time - before.HostToDevice.Time - before.DeviceToHost.Time
+	return s, nil
 }
 
 func check(name string, good bool, format string, args ...any) bool {
@@ -72,7 +97,7 @@ func saxpy(dev *runtime.Device) bool {
 	defer x.Close()
 	defer y.Close()
 	out := make([]float32, n)
-	d, err := timed("saxpy", func() error {
+	d, err := timed(dev, "saxpy", func() error {
 		if err := kernels.LaunchSaxpy(dev, dc.Grid1D(n), 2, x, y); err != nil {
 			return err
 		}
@@ -86,8 +111,7 @@ func saxpy(dev *runtime.Device) bool {
 			break
 		}
 	}
-	gbs := float64(3*4*n) / d.Seconds() / 1e9
-	return check("saxpy", good, "n=%d  y[7]=%.5f  %v (%.1f GB/s incl. transfers)", n, out[7], d.Round(time.Microsecond), gbs)
+	return check("saxpy", good, "n=%d  y[7]=%.5f  %v%s", n, out[7], d, rate(float64(3*4*n)/1e9, "GB/s", d.kernel))
 }
 
 func reduce(dev *runtime.Device) bool {
@@ -106,7 +130,7 @@ func reduce(dev *runtime.Device) bool {
 	defer in.Close()
 	defer partial.Close()
 	parts := make([]float64, g.Groups.X)
-	d, err := timed("reduce", func() error {
+	d, err := timed(dev, "reduce", func() error {
 		if err := kernels.LaunchReduceSum(dev, g, in, partial); err != nil {
 			return err
 		}
@@ -118,7 +142,7 @@ func reduce(dev *runtime.Device) bool {
 		got += p
 	}
 	rel := math.Abs(got-want) / want
-	return check("reduce", rel < 1e-12, "n=%d  sum=%.12f (plain Go %.12f, rel err %.1e)  %v", n, got, want, rel, d.Round(time.Microsecond))
+	return check("reduce", rel < 1e-12, "n=%d  sum=%.12f (plain Go %.12f, rel err %.1e)  %v", n, got, want, rel, d)
 }
 
 func matmul(dev *runtime.Device) bool {
@@ -141,7 +165,7 @@ func matmul(dev *runtime.Device) bool {
 	defer b.Close()
 	defer c.Close()
 	out := make([]float32, m*n)
-	d, err := timed("matmul", func() error {
+	d, err := timed(dev, "matmul", func() error {
 		if err := kernels.LaunchMatMul(dev, dc.Grid2D(n, m), a, b, c, m, n, k); err != nil {
 			return err
 		}
@@ -158,8 +182,16 @@ func matmul(dev *runtime.Device) bool {
 			maxErr = max(maxErr, math.Abs(s-float64(out[i*n+j])))
 		}
 	}
-	gflops := 2 * float64(m*n*k) / d.Seconds() / 1e9
-	return check("matmul", maxErr < 1e-4, "%dx%d·%dx%d  max abs err %.1e  %v (%.2f GFLOP/s)", m, k, k, n, maxErr, d.Round(time.Microsecond), gflops)
+	return check("matmul", maxErr < 1e-4, "%dx%d·%dx%d  max abs err %.1e  %v%s", m, k, k, n, maxErr, d, rate(2*float64(m*n*k)/1e9, "GFLOP/s", d.kernel))
+}
+
+// rate formats amount per second of the kernel's time, ", 5.2 GB/s of
+// kernel time", or "" when the kernel was not timed.
+func rate(amount float64, unit string, kernel time.Duration) string {
+	if kernel <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %.2f %s of kernel time", amount/kernel.Seconds(), unit)
 }
 
 func must(err error) {
