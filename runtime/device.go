@@ -18,6 +18,7 @@ type Option func(*options)
 
 type options struct {
 	backend string
+	mem     memOptions // the memory pool, validation and fallback (pool.go)
 }
 
 // WithBackend makes Open use the backend registered under name, and nothing
@@ -44,6 +45,7 @@ type Device struct {
 	stats   Stats
 	buffers map[*buffer]struct{}
 	faults  faultState
+	mem     memState // the memory pool, validation and fallback (pool.go)
 
 	call      Call              // reused by every launch
 	scalars   []byte            // the scalar arguments' bytes of the launch in d.call
@@ -90,7 +92,7 @@ func Open(opts ...Option) (*Device, error) {
 		if err != nil {
 			return nil, fmt.Errorf("runtime: open backend %s: %w", name, err)
 		}
-		return newDevice(name, b), nil
+		return newDevice(name, b, &o), nil
 	}
 	regs := byPriority()
 	if len(regs) == 0 {
@@ -100,7 +102,7 @@ func Open(opts ...Option) (*Device, error) {
 	for _, r := range regs {
 		b, err := openDriver(r.driver)
 		if err == nil {
-			return newDevice(r.name, b), nil
+			return newDevice(r.name, b, &o), nil
 		}
 		failed = append(failed, &backendError{name: r.name, err: err})
 	}
@@ -156,10 +158,12 @@ func (e *openError) Error() string {
 
 func (e *openError) Unwrap() []error { return e.failed }
 
-func newDevice(name string, b Backend) *Device {
+func newDevice(name string, b Backend, o *options) *Device {
 	info := b.Info()
 	info.Backend = name
-	return &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
+	d := &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
+	d.mem.setup(&o.mem)
+	return d
 }
 
 // usable reports why d cannot be used, when d is nil or a zero Device, or
@@ -411,6 +415,9 @@ func (d *Device) Close() error {
 		b.closed = true
 	}
 	d.buffers = nil
+	if err := d.trimLocked(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := d.faults.free(); err != nil {
 		errs = append(errs, err)
 	}

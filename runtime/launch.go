@@ -279,7 +279,7 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 				return fail(p.Name, errZeroBuffer)
 			case b.dev != d:
 				return fail(p.Name, ErrOtherDevice)
-			case b.closed:
+			case b.closed || b.root != nil && b.root.closed:
 				return fail(p.Name, ErrBufferClosed)
 			case b.elem != p.Size:
 				return fail(p.Name, fmt.Errorf("buffer elements have %d bytes, want %d", b.elem, p.Size))
@@ -330,14 +330,14 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		if b == nil {
 			continue
 		}
-		if err := b.toDevice(); err != nil {
+		m, host, err := b.launchArg()
+		if err != nil {
+			if d.mem.fallback && cpu != nil && errors.Is(err, ErrOutOfMemory) {
+				return d.launchOnHost(call, bufs, err) // WithFallback (fallback.go)
+			}
 			return fail(k.Params[i].Name, err)
 		}
-		if d.info.HostMemory {
-			call.Args[i].Host = b.host
-		} else {
-			call.Args[i].Memory = b.mem
-		}
+		call.Args[i].Memory, call.Args[i].Host = m, host
 	}
 	call.Entry = entry(k, bufs)
 	if fast(k, g, call.Args) {
@@ -353,6 +353,18 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		call.Kernel = d.checkedKernel(k)
 		call.Args = append(call.Args, rec, tag)
 	}
+	var ref *reference
+	if d.mem.validate && !d.info.HostMemory {
+		// DC_VALIDATE, WithValidation (validate.go).
+		if cpu == nil {
+			d.mem.vstats.Skipped++
+		} else {
+			var rerr error
+			if ref, rerr = d.newReference(call, bufs); rerr != nil {
+				return fail("", rerr)
+			}
+		}
+	}
 	d.stats.Launches++
 	err := d.backend.Launch(call)
 	if !d.info.HostMemory {
@@ -366,6 +378,9 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 	}
 	if err != nil {
 		return fail("", err)
+	}
+	if ref != nil {
+		return d.checkReference(ref)
 	}
 	return nil
 }
@@ -407,7 +422,8 @@ func dims(d dc.Dim3) string { return fmt.Sprintf("%dx%dx%d", d.X, d.Y, d.Z) }
 
 // entry returns the device entry point for a launch of k with these
 // buffers (nil for scalars): k.Aliased if a buffer passed to a read-only
-// parameter is also passed to a written one, else k.Name.
+// parameter shares memory with one passed to a written one (the same
+// buffer, or overlapping views), else k.Name.
 func entry(k *Kernel, bufs []*buffer) string {
 	if k.Aliased == "" {
 		return k.Name
@@ -417,7 +433,7 @@ func entry(k *Kernel, bufs []*buffer) string {
 			continue
 		}
 		for j, c := range bufs {
-			if c == b && k.Params[j].Written {
+			if c != nil && k.Params[j].Written && overlaps(c, b) {
 				return k.Aliased
 			}
 		}
