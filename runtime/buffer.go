@@ -51,7 +51,7 @@ type buffer struct {
 	// newHost makes the typed host copy (Buffer.ensureHost) where only
 	// the element type knows how.
 	newHost func() error
-	view               // set for a view of another buffer (bufops.go)
+	view    // set for a view of another buffer (bufops.go)
 }
 
 func (b *buffer) bytes() int64 { return int64(b.n) * b.elem }

@@ -27,10 +27,10 @@ var ErrNoViews = errors.New("backend cannot pass a view of a buffer to a kernel"
 // first buffer, so root is never a view itself. A buffer that views refer
 // to keeps them in views, to release their device memory with its own.
 type view struct {
-	root  *buffer             // nil unless a view
-	off   int64               // the first element's index in root
-	sub   Memory              // the device memory of a view, made by Viewer.View at its first launch
-	views map[*buffer]bool    // the open views of a root
+	root  *buffer          // nil unless a view
+	off   int64            // the first element's index in root
+	sub   Memory           // the device memory of a view, made by Viewer.View at its first launch
+	views map[*buffer]bool // the open views of a root
 }
 
 // base returns the buffer whose memory and state b uses: b's root for a

@@ -57,8 +57,8 @@ type Tolerance struct {
 // functions, CUDA's __expf) with relative errors near 2^-11 for float32,
 // and reassociates: its bounds are far wider.
 var (
-	Tolerance32         = Tolerance{ULPs: 16, Abs: 0x1p-20}  // float32: 16 ulps, or 9.5e-7
-	Tolerance64         = Tolerance{ULPs: 16, Abs: 0x1p-40}  // float64: 16 ulps, or 9.1e-13
+	Tolerance32         = Tolerance{ULPs: 16, Abs: 0x1p-20} // float32: 16 ulps, or 9.5e-7
+	Tolerance64         = Tolerance{ULPs: 16, Abs: 0x1p-40} // float64: 16 ulps, or 9.1e-13
 	Tolerance32FastMath = Tolerance{ULPs: 1 << 13, Abs: 0x1p-12}
 	Tolerance64FastMath = Tolerance{ULPs: 1 << 31, Abs: 0x1p-30}
 )
