@@ -541,3 +541,31 @@ func byteSizeName(n int) string {
 	}
 	return fmt.Sprintf("%dKiB", n>>10)
 }
+
+// BenchmarkPool allocates a buffer, launches a kernel writing it and
+// closes it, per iteration, on OpenCL with the memory pool and without.
+func BenchmarkPool(b *testing.B) {
+	for _, n := range []int{16 << 10, 1 << 20} {
+		for _, on := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/pool=%v", byteSizeName(4*n), on), func(b *testing.B) {
+				dev := openOpenCL(b, runtime.WithPool(on))
+				x, _ := runtime.BufferOf(dev, filled(n, 1))
+				g := dc.Grid1D(n)
+				for b.Loop() {
+					y, err := runtime.NewBuffer[float32](dev, n)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := kernels.LaunchSaxpy(dev, g, 2, x, y); err != nil {
+						b.Fatal(err)
+					}
+					if err := y.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				st := dev.PoolStats()
+				b.ReportMetric(float64(st.Hits)/float64(st.Hits+st.Misses), "hits/alloc")
+			})
+		}
+	}
+}

@@ -153,7 +153,9 @@ func (d *Device) allocLocked(size, zeroFrom int64) (Memory, int64, error) {
 			s.stats.BytesHeld -= block
 			if zeroFrom < size {
 				// NewBuffer promises zeros: a reused block is cleared,
-				// on the device when the backend can fill.
+				// on the device when the backend can fill. One zero
+				// byte is the pattern backends clear fastest (a
+				// memset; PoCL fills 4-byte patterns 3.5 times slower).
 				if err := d.fillLocked(m, zeroFrom, size-zeroFrom, []byte{0}); err != nil {
 					return nil, 0, errors.Join(fmt.Errorf("zero reused memory: %w", err), m.Free())
 				}
