@@ -86,6 +86,7 @@ type memState struct {
 	validate bool
 	fallback bool
 	vstats   ValidationStats
+	scratch  [][]byte // host memory validated launches reuse (validate.go)
 }
 
 // setup reads the options and environment variables of the memory
@@ -221,11 +222,13 @@ func (d *Device) trimLocked() error {
 		s.stats.BytesTrimmed += s.stats.BytesHeld
 	}
 	s.stats.Blocks, s.stats.BytesHeld = 0, 0
+	s.scratch = nil
 	return errors.Join(errs...)
 }
 
 // Trim frees the device memory the pool holds for reuse: the blocks of
-// closed buffers. Buffers in use keep theirs. An allocation that runs out
+// closed buffers (and the host memory validation keeps for its copies).
+// Buffers in use keep theirs. An allocation that runs out
 // of device memory trims the pool itself before it fails.
 func (d *Device) Trim() error {
 	if err := d.usable(); err != nil {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -142,7 +143,7 @@ func (d *Device) newReference(call *Call, bufs []*buffer) (*reference, error) {
 		if _, ok := ref.snaps[r]; ok {
 			continue
 		}
-		snap := make([]byte, r.bytes())
+		snap := d.mem.scratchBytes(r.bytes())
 		switch r.state {
 		case DeviceOnly, DeviceDirty:
 			if err := d.syncLocked(); err != nil {
@@ -196,12 +197,14 @@ func (d *Device) checkReference(ref *reference) error {
 			return &KernelError{Kernel: name, Err: fmt.Errorf("validation: the CPU reference faulted, %s did not: %w", d.name, f)}
 		}
 	}
+	defer d.mem.keepScratch(ref)
 	for i, b := range ref.bufs {
 		p := c.Kernel.Params[i]
 		if b == nil || !p.Written || b.n == 0 {
 			continue
 		}
-		got := make([]byte, b.bytes())
+		got := d.mem.scratchBytes(b.bytes())
+		defer d.mem.keepScratchBytes(got)
 		if err := b.base().mem.Read(b.off*b.elem, got); err != nil {
 			return &KernelError{Kernel: name, Arg: p.Name, Err: fmt.Errorf("validation: copy to host: %w", err)}
 		}
@@ -218,6 +221,36 @@ func (d *Device) checkReference(ref *reference) error {
 		}
 	}
 	return nil
+}
+
+// maxScratch is how many byte slices a Device keeps for the host copies
+// of validated launches.
+const maxScratch = 8
+
+// scratchBytes returns n bytes, with any contents, for a validated
+// launch's host copies: a slice an earlier one used, or a new one.
+func (s *memState) scratchBytes(n int64) []byte {
+	for i, b := range s.scratch {
+		if int64(cap(b)) >= n {
+			s.scratch = append(s.scratch[:i], s.scratch[i+1:]...)
+			return b[:n]
+		}
+	}
+	return make([]byte, n)
+}
+
+// keepScratchBytes keeps b for a later scratchBytes.
+func (s *memState) keepScratchBytes(b []byte) {
+	if len(s.scratch) < maxScratch && cap(b) > 0 {
+		s.scratch = append(s.scratch, b)
+	}
+}
+
+// keepScratch keeps the host copies of ref for later validated launches.
+func (s *memState) keepScratch(ref *reference) {
+	for _, b := range ref.snaps {
+		s.keepScratchBytes(b)
+	}
 }
 
 // runHost runs the Go body of c, turning a panic outside the body's own
@@ -281,9 +314,44 @@ func compareElems(t reflect.Type, got, want []byte, tol32, tol64 Tolerance) *Val
 	if size == 0 {
 		return nil
 	}
+	if bytes.Equal(got, want) {
+		return nil
+	}
 	ls := leavesOf(t)
-	// The absolute bounds scale with the largest finite value of each
-	// float type.
+	scaled := false
+	var first *ValidationError
+	differ := 0
+	for e := 0; e+size <= len(got) && e+size <= len(want); e += size {
+		if string(got[e:e+size]) == string(want[e:e+size]) {
+			continue
+		}
+		if !scaled {
+			tol32, tol64 = scaleTolerances(ls, size, want, tol32, tol64)
+			scaled = true
+		}
+		for _, l := range ls {
+			g, w := got[e+int(l.off):], want[e+int(l.off):]
+			var tol Tolerance
+			if !leafEqual(l.typ, g, w, tol32, tol64, &tol) {
+				differ++
+				if first == nil {
+					first = &ValidationError{Index: e / size, Field: l.path,
+						Got: leafValue(l.typ, g), Want: leafValue(l.typ, w), Tolerance: tol}
+				}
+				break
+			}
+		}
+	}
+	if first != nil {
+		first.Differ = differ
+	}
+	return first
+}
+
+// scaleTolerances returns the tolerances with their absolute bounds
+// scaled by the largest finite value of each float type in want, an array
+// of elements of size bytes with leaves ls.
+func scaleTolerances(ls []leaf, size int, want []byte, tol32, tol64 Tolerance) (Tolerance, Tolerance) {
 	var max32, max64 float64
 	for e := 0; e+size <= len(want); e += size {
 		for _, l := range ls {
@@ -302,26 +370,7 @@ func compareElems(t reflect.Type, got, want []byte, tol32, tol64 Tolerance) *Val
 	}
 	tol32.Abs *= max(1, max32)
 	tol64.Abs *= max(1, max64)
-	var first *ValidationError
-	differ := 0
-	for e := 0; e+size <= len(got) && e+size <= len(want); e += size {
-		for _, l := range ls {
-			g, w := got[e+int(l.off):], want[e+int(l.off):]
-			var tol Tolerance
-			if !leafEqual(l.typ, g, w, tol32, tol64, &tol) {
-				differ++
-				if first == nil {
-					first = &ValidationError{Index: e / size, Field: l.path,
-						Got: leafValue(l.typ, g), Want: leafValue(l.typ, w), Tolerance: tol}
-				}
-				break
-			}
-		}
-	}
-	if first != nil {
-		first.Differ = differ
-	}
-	return first
+	return tol32, tol64
 }
 
 // leafEqual compares the values of type t at the start of g and w; a
