@@ -41,7 +41,10 @@
 // running kernel (OpenCL cannot cancel one), and later Syncs wait for it.
 // Buffers larger than CL_DEVICE_MAX_MEM_ALLOC_SIZE or
 // CL_DEVICE_GLOBAL_MEM_SIZE, and OpenCL's out-of-memory codes, are errors
-// matching runtime.ErrOutOfMemory.
+// matching runtime.ErrOutOfMemory. Device memory copies on the device
+// (clEnqueueCopyBuffer), fills on it (clEnqueueFillBuffer, patterns of 1 to
+// 128 bytes) and makes the views of runtime.Buffer.Slice as sub-buffers,
+// which must start at a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN.
 //
 // Kernel ABI: the kernel's arguments are its runtime.Params in order; a
 // buffer is two arguments, its cl_mem and its length in elements as an
