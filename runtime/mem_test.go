@@ -473,14 +473,15 @@ func TestValidationOpenCL(t *testing.T) {
 	if err := kernels.LaunchReduceSum(dev, dc.Grid1D(in.Len()), in, partial); err != nil {
 		t.Fatal(err)
 	}
-	if st := dev.ValidationStats(); st.Launches != 7 || st.Mismatches != 0 {
+	// One buffer as both x and y: the aliased entry point, and a
+	// reference run on one host copy too.
+	if err := kernels.LaunchSaxpy(dev, dc.Grid1D(n), 0.5, y, y); err != nil {
+		t.Fatal(err)
+	}
+	if st := dev.ValidationStats(); st.Launches != 8 || st.Mismatches != 0 {
 		t.Errorf("%+v", st)
 	}
 	// Validation leaves the buffers as without it.
-	got := make([]float32, n)
-	if err := y.Read(got); err != nil {
-		t.Fatal(err)
-	}
 	ref := slices.Clone(ys)
 	for range 3 {
 		for i := range ref {
@@ -488,12 +489,28 @@ func TestValidationOpenCL(t *testing.T) {
 		}
 	}
 	for i := range ref {
+		ref[i] *= 1.5
+	}
+	got := make([]float32, n)
+	if err := y.Read(got); err != nil {
+		t.Fatal(err)
+	}
+	for i := range ref {
 		if d := math.Abs(float64(got[i] - ref[i])); d > 1e-4*math.Abs(float64(ref[i]))+1e-5 {
 			t.Fatalf("y[%d] = %v, want %v", i, got[i], ref[i])
 		}
 	}
 
-	err := dev.Launch(bumpKernel, dc.Grid1D(n), []runtime.Arg{x, y}, bumpCPU)
+	// A launch that faults on the device reports the fault, not a
+	// comparison.
+	short, _ := runtime.BufferOf(dev, xs[:10])
+	err := kernels.LaunchSaxpy(dev, dc.Grid1D(n), 1, short, y)
+	var fault *runtime.Fault
+	if !errors.As(err, &fault) || fault.Index != 10 || fault.Len != 10 {
+		t.Fatalf("faulting launch: %v, want the index fault", err)
+	}
+
+	err = dev.Launch(bumpKernel, dc.Grid1D(n), []runtime.Arg{x, y}, bumpCPU)
 	var ve *runtime.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("Bump: %v, want a *ValidationError", err)
