@@ -434,12 +434,9 @@ func (buf *Buffer[T]) Write(src []T) error {
 
 // HostSlice returns the host copy of the buffer's elements on a host-memory
 // device (the CPU backend), and nil on any other device, after Close, or
-// for a nil or zero Buffer. It is meant for generated CPU kernel bodies,
-// which call it when they run, on the CPU backend's worker goroutine: the
-// slice is valid, and its contents current, while a CPU launch runs.
-// Unlike Read, it does not wait for launched kernels (a kernel body would
-// wait for itself), so other code calls Device.Sync before using it, or
-// uses Read and Write.
+// for a nil or zero Buffer: the memory CPU kernels work on, without a
+// copy. Unlike Read, it does not wait for launched kernels, so callers
+// call Device.Sync before using it, or use Read and Write.
 func (buf *Buffer[T]) HostSlice() []T {
 	if buf == nil || buf.b.dev == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
 		return nil

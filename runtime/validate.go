@@ -22,7 +22,8 @@ const EnvValidate = "DC_VALIDATE"
 // host before it runs, waits for the device after it, runs the Go body on
 // the copies and reads every written buffer back to compare: it is
 // synchronous and costs at least a CPU launch and two transfers per
-// buffer. Validation is off by default, and costs nothing then. On a
+// buffer. Being synchronous, it returns a checked kernel's fault itself,
+// where without validation the next Sync or Read would. Validation is off by default, and costs nothing then. On a
 // host-memory device (the CPU backend, which runs the reference itself)
 // and for kernels without a Go body (hand-written Kernels launched with a
 // nil body) launches are not compared; ValidationStats counts them.
@@ -146,9 +147,10 @@ func (d *Device) newReference(call *Call, bufs []*buffer) (*reference, error) {
 		snap := d.mem.scratchBytes(r.bytes())
 		switch r.state {
 		case DeviceOnly, DeviceDirty:
-			if err := d.syncLocked(); err != nil {
-				return nil, err
-			}
+			// Wait for the work that writes it, keeping its failures
+			// (and faults, this launch's record included) for the
+			// sync after the launch.
+			d.waitLocked()
 			if len(snap) > 0 {
 				if err := r.mem.Read(0, snap); err != nil {
 					return nil, fmt.Errorf("validation: copy to host: %w", err)
