@@ -225,6 +225,11 @@ func TestBufferViews(t *testing.T) {
 			if v.State() != y.State() {
 				t.Errorf("view state %v, buffer %v", v.State(), y.State())
 			}
+			if hs := v.HostSlice(); dev.Info().HostMemory && (len(hs) != 64 || &hs[0] != &y.HostSlice()[64]) {
+				t.Errorf("HostSlice of view [64:128] does not share the buffer's memory")
+			} else if !dev.Info().HostMemory && hs != nil {
+				t.Errorf("HostSlice of a view on %s: %d elements, want nil", md.name, len(hs))
+			}
 
 			// A view of a view, written through: the buffer sees it.
 			w, err := v.Slice(2, 4)

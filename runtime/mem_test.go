@@ -270,6 +270,23 @@ func TestFallback(t *testing.T) {
 		t.Errorf("z: %v; log %q", z.State(), log.String())
 	}
 
+	// A generated, checked kernel: its Go body runs on the host copies,
+	// and its fault comes back from the launch.
+	big, _ := runtime.BufferOf(dev, filled(20000, 2))
+	if err := kernels.LaunchSaxpy(dev, dc.Grid1D(20000), 3, big, z); err != nil {
+		t.Fatal(err)
+	}
+	zs := make([]float32, 20000)
+	if err := z.Read(zs); err != nil || !slices.Equal(zs, filled(20000, 6)) {
+		t.Fatalf("Saxpy on the CPU: %v..., %v", zs[:4], err)
+	}
+	short, _ := runtime.BufferOf(dev, filled(10, 1))
+	err = kernels.LaunchSaxpy(dev, dc.Grid1D(20000), 3, short, z)
+	var fault *runtime.Fault
+	if !errors.As(err, &fault) || fault.Index != 10 || fault.Len != 10 {
+		t.Errorf("faulting Saxpy on the CPU: %v", err)
+	}
+
 	// Without WithFallback: errors.
 	plain := openLimited(t)
 	if _, err := runtime.NewBuffer[float32](plain, 20000); !errors.Is(err, runtime.ErrOutOfMemory) {
