@@ -206,6 +206,12 @@ func AddBuffer[T any](a *Args, b *Buffer[T]) { *a.add() = b.arg() }
 // with a fault (on a backend that can tell without waiting, an Idler),
 // Launch returns that fault, a *KernelError naming the earlier kernel,
 // and launches nothing.
+//
+// With validation on (WithValidation, DC_VALIDATE) Launch also runs cpu
+// on host copies of the arguments, waits for the device and returns a
+// *ValidationError when the results differ. With WithFallback, a launch
+// whose buffers cannot get device memory runs cpu on the host copies
+// instead.
 func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) error) error {
 	var arr [8]argValue
 	vals := arr[:0]
