@@ -148,8 +148,11 @@ type Call struct {
 	Args []CallArg
 	// CPU is the generated Go body of the kernel, nil if it has none, to
 	// be called with the Call itself. It reads and writes buffers through
-	// Buffer.HostSlice (and a checked kernel its fault record through the
-	// Call). Only host-memory backends call it.
+	// the Host memory of Args (and a checked kernel its fault record), so
+	// the runtime can run it on other memory than the buffers' own: the
+	// host copies of a validated launch (WithValidation) or of a launch
+	// that fell back to the CPU (WithFallback). Only host-memory backends
+	// call it.
 	CPU func(c *Call) error
 }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"unsafe"
@@ -44,6 +45,13 @@ type buffer struct {
 	mem    Memory // the device copy; nil while there is none (always on host-memory devices)
 	state  BufferState
 	closed bool
+
+	block int64        // the size of mem's allocation, which the pool takes back
+	typ   reflect.Type // the element type, for validation
+	// newHost makes the typed host copy (Buffer.ensureHost) where only
+	// the element type knows how.
+	newHost func() error
+	view    // set for a view of another buffer (bufops.go)
 }
 
 func (b *buffer) bytes() int64 { return int64(b.n) * b.elem }
@@ -53,7 +61,7 @@ func (b *buffer) checkLocked() error {
 	if b.dev.closed {
 		return ErrDeviceClosed
 	}
-	if b.closed {
+	if b.closed || b.root != nil && b.root.closed {
 		return ErrBufferClosed
 	}
 	return nil
@@ -69,12 +77,12 @@ func (b *buffer) toDevice() error {
 	switch b.state {
 	case HostOnly:
 		if b.mem == nil {
-			m, err := d.backend.Alloc(b.allocBytes())
+			// The host copy overwrites the first len(b.host) bytes.
+			m, block, err := d.allocLocked(b.allocBytes(), int64(len(b.host)))
 			if err != nil {
 				return err
 			}
-			d.stats.Allocs++
-			b.mem = m
+			b.mem, b.block = m, block
 		}
 		fallthrough
 	case HostDirty:
@@ -117,25 +125,28 @@ func (b *buffer) written() {
 
 // launched records that a kernel may have written the device copy.
 func (b *buffer) launched() {
+	b = b.base()
 	if b.state == Synchronized {
 		b.state = DeviceDirty
 	}
 }
 
-// free releases the device copy, waiting for launched work first.
+// free releases the device copy, and the device memory of views of it,
+// waiting for launched work first. The memory goes back to the pool.
 func (b *buffer) free() error {
+	verr := b.freeViews()
 	if b.mem == nil {
-		return nil
+		return verr
 	}
 	var err error
 	if b.dev.pending {
 		err = b.dev.syncLocked()
 	}
-	if ferr := b.mem.Free(); ferr != nil && err == nil {
+	if ferr := b.dev.releaseLocked(b.mem, b.block); ferr != nil && err == nil {
 		err = fmt.Errorf("runtime: free: %w", ferr)
 	}
 	b.mem = nil
-	return err
+	return errors.Join(verr, err)
 }
 
 // Buffer is an array of n elements of type T on a device, with a host copy
@@ -149,6 +160,7 @@ func (b *buffer) free() error {
 type Buffer[T any] struct {
 	b    buffer
 	host []T
+	root *Buffer[T] // the buffer a view (Slice) was made from; nil for others
 }
 
 // NewBuffer allocates a buffer of n zeroed elements on dev. On a device with
@@ -185,13 +197,24 @@ func NewBuffer[T any](dev *Device, n int) (*Buffer[T], error) {
 		buf.setHost(host)
 		buf.b.state = HostOnly
 	} else {
-		m, err := d.backend.Alloc(buf.b.allocBytes())
-		if err != nil {
+		m, block, err := d.allocLocked(buf.b.allocBytes(), 0)
+		switch {
+		case err == nil:
+			buf.b.mem, buf.b.block = m, block
+			buf.b.state = DeviceOnly
+		case d.mem.fallback && errors.Is(err, ErrOutOfMemory):
+			// WithFallback: the buffer lives on the host until a launch
+			// finds device memory for it (see fallback.go).
+			host, herr := makeHost[T]("NewBuffer", n)
+			if herr != nil {
+				return nil, errors.Join(fmt.Errorf("runtime: NewBuffer: %w", err), herr)
+			}
+			buf.setHost(host)
+			buf.b.state = HostOnly
+			d.logFallback("NewBuffer", "", err)
+		default:
 			return nil, fmt.Errorf("runtime: NewBuffer: %w", err)
 		}
-		d.stats.Allocs++
-		buf.b.mem = m
-		buf.b.state = DeviceOnly
 	}
 	d.buffers[&buf.b] = struct{}{}
 	return buf, nil
@@ -240,7 +263,9 @@ func newBuffer[T any](dev *Device, n int, op string) (*Buffer[T], error) {
 	if _, err := checkedSize(op, n, elem); err != nil {
 		return nil, err
 	}
-	return &Buffer[T]{b: buffer{dev: dev, n: n, elem: elem}}, nil
+	buf := &Buffer[T]{b: buffer{dev: dev, n: n, elem: elem, typ: t}}
+	buf.b.newHost = func() error { return buf.ensureHost("launch") }
+	return buf, nil
 }
 
 // plainData reports why values of t cannot be copied to a device as bytes,
@@ -301,7 +326,7 @@ func (buf *Buffer[T]) State() BufferState {
 	d := buf.b.dev
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return buf.b.state
+	return buf.b.base().state
 }
 
 // usable reports why buf cannot be used by op, when it is nil or a zero
@@ -327,6 +352,9 @@ func (buf *Buffer[T]) usable(op string) error {
 func (buf *Buffer[T]) Read(dst []T) error {
 	if err := buf.usable("Read"); err != nil {
 		return err
+	}
+	if buf.root != nil {
+		return buf.readView(dst)
 	}
 	d := buf.b.dev
 	d.mu.Lock()
@@ -371,6 +399,9 @@ func (buf *Buffer[T]) Write(src []T) error {
 	if err := buf.usable("Write"); err != nil {
 		return err
 	}
+	if buf.root != nil {
+		return buf.writeView(src)
+	}
 	d := buf.b.dev
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -399,15 +430,15 @@ func (buf *Buffer[T]) Write(src []T) error {
 
 // HostSlice returns the host copy of the buffer's elements on a host-memory
 // device (the CPU backend), and nil on any other device, after Close, or
-// for a nil or zero Buffer. It is meant for generated CPU kernel bodies,
-// which call it when they run, on the CPU backend's worker goroutine: the
-// slice is valid, and its contents current, while a CPU launch runs.
-// Unlike Read, it does not wait for launched kernels (a kernel body would
-// wait for itself), so other code calls Device.Sync before using it, or
-// uses Read and Write.
+// for a nil or zero Buffer: the memory CPU kernels work on, without a
+// copy. Unlike Read, it does not wait for launched kernels, so callers
+// call Device.Sync before using it, or use Read and Write.
 func (buf *Buffer[T]) HostSlice() []T {
 	if buf == nil || buf.b.dev == nil || !buf.b.dev.info.HostMemory || buf.b.closed {
 		return nil
+	}
+	if buf.root != nil {
+		return buf.viewHost()
 	}
 	return buf.host
 }
@@ -424,6 +455,9 @@ func (buf *Buffer[T]) Close() error {
 	defer d.mu.Unlock()
 	if buf.b.closed {
 		return nil
+	}
+	if buf.root != nil {
+		return buf.closeView()
 	}
 	if d.info.HostMemory && !d.closed {
 		// Launched CPU kernels may still use the host copy; their

@@ -35,7 +35,9 @@ type Precompiler interface {
 // are made current first if needed, and dst becomes device-dirty.
 // Otherwise (the CPU, a backend without Copier, or two buffers that exist
 // on the host only) the elements are copied through the host copies.
-// Copying a buffer onto itself copies nothing.
+// Copying a buffer onto itself copies nothing. Either may be a view
+// (Buffer.Slice); overlapping views of one buffer are copied through the
+// host copy, as Go's copy does, with memmove semantics.
 func Copy[T any](dst, src *Buffer[T]) (int, error) {
 	if err := dst.usable("Copy"); err != nil {
 		return 0, err
@@ -58,7 +60,9 @@ func Copy[T any](dst, src *Buffer[T]) (int, error) {
 		return 0, err
 	}
 	n := min(dst.b.n, src.b.n)
-	if n == 0 || dst == src {
+	dr, dlo := dst.rangeOf()
+	sr, slo := src.rangeOf()
+	if n == 0 || dr == sr && dlo == slo {
 		return n, nil
 	}
 	bytes := int64(n) * dst.b.elem
@@ -66,31 +70,33 @@ func Copy[T any](dst, src *Buffer[T]) (int, error) {
 		// Launched CPU kernels work on the host copies; their errors are
 		// left for Sync or Read.
 		d.waitLocked()
-		copy(dst.host[:n], src.host[:n])
+		copy(dr.host[dlo:dlo+n], sr.host[slo:slo+n])
 		return n, nil
 	}
 	// The backend copies on the device if its memory is a Copier. When
 	// neither buffer has device memory yet, the data is on the host only
-	// and is copied there.
-	_, dstCopies := dst.b.mem.(Copier)
-	_, srcCopies := src.b.mem.(Copier)
-	if dstCopies || srcCopies {
-		if err := src.b.toDevice(); err != nil {
+	// and is copied there, as are overlapping ranges of one buffer, which
+	// device copies refuse.
+	_, dstCopies := dr.b.mem.(Copier)
+	_, srcCopies := sr.b.mem.(Copier)
+	overlap := dr == sr && dlo < slo+n && slo < dlo+n
+	if (dstCopies || srcCopies) && !overlap {
+		if err := sr.b.toDevice(); err != nil {
 			return 0, fmt.Errorf("runtime: Copy: %w", err)
 		}
-		if err := dst.b.toDevice(); err != nil {
+		if err := dr.b.toDevice(); err != nil {
 			return 0, fmt.Errorf("runtime: Copy: %w", err)
 		}
-		c, ok := dst.b.mem.(Copier)
+		c, ok := dr.b.mem.(Copier)
 		if !ok {
-			return 0, fmt.Errorf("runtime: Copy: device memory %T cannot copy", dst.b.mem)
+			return 0, fmt.Errorf("runtime: Copy: device memory %T cannot copy", dr.b.mem)
 		}
-		err := c.Copy(0, src.b.mem, 0, bytes)
+		err := c.Copy(int64(dlo)*dst.b.elem, sr.b.mem, int64(slo)*src.b.elem, bytes)
 		d.pending = true
-		if dst.b.host == nil {
-			dst.b.state = DeviceOnly
+		if dr.b.host == nil {
+			dr.b.state = DeviceOnly
 		} else {
-			dst.b.state = DeviceDirty
+			dr.b.state = DeviceDirty
 		}
 		if err != nil {
 			return 0, fmt.Errorf("runtime: Copy: %w", err)
@@ -99,20 +105,16 @@ func Copy[T any](dst, src *Buffer[T]) (int, error) {
 		d.stats.BytesDeviceToDevice += bytes
 		return n, nil
 	}
-	for _, buf := range []*Buffer[T]{dst, src} {
-		if buf.host == nil {
-			host, err := makeHost[T]("Copy", buf.b.n)
-			if err != nil {
-				return 0, err
-			}
-			buf.setHost(host)
+	for _, buf := range []*Buffer[T]{dr, sr} {
+		if err := buf.ensureHost("Copy"); err != nil {
+			return 0, err
 		}
 		if err := buf.b.toHost(); err != nil {
 			return 0, err
 		}
 	}
-	copy(dst.host[:n], src.host[:n])
-	dst.b.written()
+	copy(dr.host[dlo:dlo+n], sr.host[slo:slo+n])
+	dr.b.written()
 	return n, nil
 }
 

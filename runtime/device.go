@@ -19,9 +19,10 @@ type Option func(*options)
 
 type options struct {
 	backend   string
-	device    int  // with hasDevice: the index WithDevice asks for
-	hasDevice bool // WithDevice was given
-	profile   bool // WithProfiling was given
+	device    int        // with hasDevice: the index WithDevice asks for
+	hasDevice bool       // WithDevice was given
+	profile   bool       // WithProfiling was given
+	mem       memOptions // the memory pool, validation and fallback (pool.go)
 }
 
 // WithBackend makes Open use the backend registered under name, and nothing
@@ -48,6 +49,7 @@ type Device struct {
 	stats   Stats
 	buffers map[*buffer]struct{}
 	faults  faultState
+	mem     memState // the memory pool, validation and fallback (pool.go)
 
 	prof      profiler
 	call      Call              // reused by every launch
@@ -194,6 +196,7 @@ func newDevice(name string, b Backend, o *options) *Device {
 	info.Backend = name
 	d := &Device{name: name, backend: b, info: info, buffers: map[*buffer]struct{}{}}
 	d.startProfile(o.profile || profileFromEnv())
+	d.mem.setup(&o.mem)
 	return d
 }
 
@@ -447,6 +450,9 @@ func (d *Device) Close() error {
 		b.closed = true
 	}
 	d.buffers = nil
+	if err := d.trimLocked(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := d.faults.free(); err != nil {
 		errs = append(errs, err)
 	}

@@ -53,6 +53,21 @@
 // device memory is the host memory: buffers stay HostOnly and nothing is
 // ever copied.
 //
+// Buffer.ReadAt, WriteAt and Fill work on part of a buffer, moving only
+// that part and keeping the state; Buffer.Slice makes a view of a range
+// that launches take without a copy; Copy copies on the device. The device
+// memory of closed buffers is kept in a pool and reused (Device.PoolStats,
+// Device.Trim, DC_POOL=off).
+//
+// # Validation
+//
+// DC_VALIDATE=1 or WithValidation runs every launch on the CPU reference
+// too, the kernel's generated Go body, and compares the written buffers: a
+// difference beyond the tolerances (Tolerance32, Tolerance64) is a
+// *ValidationError naming the kernel, the parameter, the first index and
+// both values. WithFallback runs a launch on the CPU when the device is out
+// of memory.
+//
 // # Launching
 //
 // Generated launchers (LaunchSaxpy above) are typed wrappers around
@@ -99,6 +114,7 @@
 // DeviceInfo.HostMemory; it then gets host bytes instead of device Memory,
 // and runs Call.CPU, the generated Go body. The runtime calls a Backend from
 // one goroutine at a time. A backend that can wait with cancellation also
-// implements ContextSyncer. See package github.com/dotcompute/dc/backends/cpu
+// implements ContextSyncer; device memory that can copy, fill or view a
+// range on the device implements Copier, Filler and Viewer. See package github.com/dotcompute/dc/backends/cpu
 // for a complete backend.
 package runtime

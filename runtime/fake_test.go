@@ -96,6 +96,7 @@ type fakeBackend struct {
 	copies      int      // Copy calls
 	precompiled []string // packages of the modules Precompile saw
 	discard     bool     // Launch accepts calls and runs nothing
+	limit       int64    // when > 0, the bytes Alloc may hand out in all (out of memory beyond)
 }
 
 var fakeInfo = runtime.DeviceInfo{
@@ -113,6 +114,17 @@ func (f *fakeBackend) Info() runtime.DeviceInfo { return fakeInfo }
 func (f *fakeBackend) Alloc(size int64) (runtime.Memory, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.limit > 0 {
+		used := int64(0)
+		for _, m := range f.mems {
+			if !m.freed {
+				used += int64(len(m.data))
+			}
+		}
+		if used+size > f.limit {
+			return nil, fmt.Errorf("fake: Alloc: %w: %d bytes requested, %d of %d in use", runtime.ErrOutOfMemory, size, used, f.limit)
+		}
+	}
 	m := &fakeMemory{f: f, data: make([]byte, size)}
 	f.mems = append(f.mems, m)
 	return m, nil
@@ -255,6 +267,15 @@ func (f *fakeBackend) Precompile(m *runtime.Module) error {
 	}
 	f.precompiled = append(f.precompiled, m.Package)
 	return nil
+}
+
+// View shares size bytes of m at off: a runtime.Viewer, as CUDA's and
+// OpenCL's memories are.
+func (m *fakeMemory) View(off, size int64) (runtime.Memory, error) {
+	if m.freed {
+		return nil, errors.New("fake: view of freed memory")
+	}
+	return &fakeMemory{f: m.f, data: m.data[off : off+size : off+size]}, nil
 }
 
 func (m *fakeMemory) Free() error {

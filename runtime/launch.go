@@ -206,6 +206,12 @@ func AddBuffer[T any](a *Args, b *Buffer[T]) { *a.add() = b.arg() }
 // with a fault (on a backend that can tell without waiting, an Idler),
 // Launch returns that fault, a *KernelError naming the earlier kernel,
 // and launches nothing.
+//
+// With validation on (WithValidation, DC_VALIDATE) Launch also runs cpu
+// on host copies of the arguments, waits for the device and returns a
+// *ValidationError when the results differ. With WithFallback, a launch
+// whose buffers cannot get device memory runs cpu on the host copies
+// instead.
 func (d *Device) Launch(k *Kernel, g dc.Grid, args []Arg, cpu func(c *Call) error) error {
 	var arr [8]argValue
 	vals := arr[:0]
@@ -279,7 +285,7 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 				return fail(p.Name, errZeroBuffer)
 			case b.dev != d:
 				return fail(p.Name, ErrOtherDevice)
-			case b.closed:
+			case b.closed || b.root != nil && b.root.closed:
 				return fail(p.Name, ErrBufferClosed)
 			case b.elem != p.Size:
 				return fail(p.Name, fmt.Errorf("buffer elements have %d bytes, want %d", b.elem, p.Size))
@@ -334,14 +340,14 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		if b == nil {
 			continue
 		}
-		if err := b.toDevice(); err != nil {
+		m, host, err := b.launchArg()
+		if err != nil {
+			if d.mem.fallback && cpu != nil && errors.Is(err, ErrOutOfMemory) {
+				return d.launchOnHost(call, bufs, err) // WithFallback (fallback.go)
+			}
 			return fail(k.Params[i].Name, err)
 		}
-		if d.info.HostMemory {
-			call.Args[i].Host = b.host
-		} else {
-			call.Args[i].Memory = b.mem
-		}
+		call.Args[i].Memory, call.Args[i].Host = m, host
 	}
 	call.Entry = entry(k, bufs)
 	if fast(k, g, call.Args) {
@@ -356,6 +362,18 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 		}
 		call.Kernel = d.checkedKernel(k)
 		call.Args = append(call.Args, rec, tag)
+	}
+	var ref *reference
+	if d.mem.validate && !d.info.HostMemory {
+		// DC_VALIDATE, WithValidation (validate.go).
+		if cpu == nil {
+			d.mem.vstats.Skipped++
+		} else {
+			var rerr error
+			if ref, rerr = d.newReference(call, bufs); rerr != nil {
+				return fail("", rerr)
+			}
+		}
 	}
 	d.stats.Launches++
 	d.startBackendLaunch(call)
@@ -372,6 +390,9 @@ func (d *Device) launch(k *Kernel, g dc.Grid, args []argValue, cpu func(c *Call)
 	}
 	if err != nil {
 		return fail("", err)
+	}
+	if ref != nil {
+		return d.checkReference(ref)
 	}
 	return nil
 }
@@ -413,7 +434,8 @@ func dims(d dc.Dim3) string { return fmt.Sprintf("%dx%dx%d", d.X, d.Y, d.Z) }
 
 // entry returns the device entry point for a launch of k with these
 // buffers (nil for scalars): k.Aliased if a buffer passed to a read-only
-// parameter is also passed to a written one, else k.Name.
+// parameter shares memory with one passed to a written one (the same
+// buffer, or overlapping views), else k.Name.
 func entry(k *Kernel, bufs []*buffer) string {
 	if k.Aliased == "" {
 		return k.Name
@@ -423,7 +445,7 @@ func entry(k *Kernel, bufs []*buffer) string {
 			continue
 		}
 		for j, c := range bufs {
-			if c == b && k.Params[j].Written {
+			if c != nil && k.Params[j].Written && overlaps(c, b) {
 				return k.Aliased
 			}
 		}

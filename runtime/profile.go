@@ -79,6 +79,8 @@ type Profile struct {
 	// SyncWait is how long the host waited for launched work in Sync,
 	// Read and Close (measured when Timed).
 	SyncWait time.Duration
+	// Pool is the device memory pool's state (Device.PoolStats).
+	Pool PoolStats
 }
 
 // KernelProfile is what one kernel did on a Device.
@@ -435,6 +437,7 @@ func (d *Device) Profile() Profile {
 		DeviceToHost:   p.d2h,
 		DeviceToDevice: Transfers{Count: d.stats.DeviceToDevice, Bytes: d.stats.BytesDeviceToDevice},
 		SyncWait:       p.syncWait,
+		Pool:           d.mem.stats,
 	}
 	for _, ks := range p.order {
 		out.Kernels = append(out.Kernels, *ks)
@@ -572,6 +575,13 @@ func (p Profile) String() string {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", tm, pct, calls, avg, r.what)
 	}
 	tw.Flush()
+	if m := p.Pool; m.Hits+m.Misses > 0 {
+		fmt.Fprintf(&sb, "memory pool: %d of %d allocations reused, %d blocks (%s) held", m.Hits, m.Hits+m.Misses, m.Blocks, formatBytes(m.BytesHeld))
+		if !m.Enabled {
+			sb.WriteString(" (pool off)")
+		}
+		sb.WriteString("\n")
+	}
 	return sb.String()
 }
 

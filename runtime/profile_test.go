@@ -77,7 +77,10 @@ func TestProfileCounts(t *testing.T) {
 	}
 	// Kernels without times come last, with "-" for their time.
 	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "-") || !strings.HasSuffix(last, "kernel Add") {
+	if pool := lines[len(lines)-1]; !strings.HasPrefix(pool, "memory pool: 0 of 2 allocations reused") {
+		t.Errorf("last line %q, want the memory pool's line", pool)
+	}
+	if last := lines[len(lines)-2]; !strings.HasPrefix(last, "-") || !strings.HasSuffix(last, "kernel Add") {
 		t.Errorf("last row %q, want the untimed kernel Add", last)
 	}
 }
@@ -192,6 +195,7 @@ func TestProfileString(t *testing.T) {
 		HostToDevice: runtime.Transfers{Count: 2, Bytes: 32 << 20, Time: 12 * time.Millisecond},
 		DeviceToHost: runtime.Transfers{Count: 1, Bytes: 1500, Time: 100 * time.Microsecond},
 		SyncWait:     4 * time.Millisecond,
+		Pool:         runtime.PoolStats{Enabled: true, Hits: 3, Misses: 2, Blocks: 1, BytesHeld: 4096},
 	}
 	want := `opencl: gpu, 3 launches, launches timed by device profiling info
 TIME    %     CALLS  AVG     WHAT
@@ -201,6 +205,7 @@ TIME    %     CALLS  AVG     WHAT
 3.00ms  0.2   2      1.50ms  kernel Saxpy (queue 20.0µs, launch 50.0µs, copied in 32 MiB)
 150µs   0.0   1      150µs   kernel Reduce (launch 9.00µs, 1 fast)
 100µs   0.0   1      100µs   device-to-host 1.5 KiB, 0.01 GB/s
+memory pool: 3 of 5 allocations reused, 1 blocks (4 KiB) held
 `
 	if got := p.String(); got != want {
 		t.Errorf("String():\n%s\nwant:\n%s", got, want)

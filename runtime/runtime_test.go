@@ -36,7 +36,7 @@ func errText(err error) string {
 
 func TestBackends(t *testing.T) {
 	got := runtime.Backends()
-	want := []string{"cpu", "entry-test", failName, mslName, noCopyName, fakeName}
+	want := []string{"cpu", "entry-test", failName, mslName, noCopyName, fakeName, "opencl"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Backends() mismatch (-want +got):\n%s", diff)
 	}
@@ -84,7 +84,7 @@ func TestOpenEnv(t *testing.T) {
 
 	t.Setenv(runtime.EnvBackend, "nosuch")
 	_, err = runtime.Open()
-	want := `runtime: unknown backend "nosuch" (registered: cpu, entry-test, fail-test, fake-msl-test, fake-nocopy-test, fake-test)`
+	want := `runtime: unknown backend "nosuch" (registered: cpu, entry-test, fail-test, fake-msl-test, fake-nocopy-test, fake-test, opencl)`
 	if diff := cmp.Diff(want, errText(err)); diff != "" {
 		t.Errorf("DC_BACKEND=nosuch: error mismatch (-want +got):\n%s", diff)
 	}
@@ -92,7 +92,7 @@ func TestOpenEnv(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	_, err := runtime.Open(runtime.WithBackend("cuda-nope"))
-	want := `runtime: unknown backend "cuda-nope" (registered: cpu, entry-test, fail-test, fake-msl-test, fake-nocopy-test, fake-test)`
+	want := `runtime: unknown backend "cuda-nope" (registered: cpu, entry-test, fail-test, fake-msl-test, fake-nocopy-test, fake-test, opencl)`
 	if diff := cmp.Diff(want, errText(err)); diff != "" {
 		t.Errorf("unknown backend: error mismatch (-want +got):\n%s", diff)
 	}

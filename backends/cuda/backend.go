@@ -321,12 +321,53 @@ func (b *backend) Alloc(size int64) (runtime.Memory, error) {
 
 var errFreed = errors.New("memory was freed")
 
-// memory is one allocation made by Alloc.
+// memory is one allocation made by Alloc, or a view of one made by View.
 type memory struct {
 	b     *backend
 	ptr   uintptr // CUdeviceptr
 	size  int64
 	freed bool
+	view  bool // made by View: Free releases nothing
+}
+
+// View returns size bytes of m at offset as a Memory of their own: the
+// same device pointer plus the offset. It shares m's memory; its Free
+// releases nothing, and it must not be used after m is freed.
+func (m *memory) View(offset, size int64) (runtime.Memory, error) {
+	b := m.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := m.check("View", offset, int(size)); err != nil {
+		return nil, err
+	}
+	return &memory{b: b, ptr: m.ptr + uintptr(offset), size: size, view: true}, nil
+}
+
+// Fill sets size bytes at offset to copies of pattern (cuMemsetD8Async),
+// in stream order. It fills patterns whose bytes are all equal (zero, say);
+// another is an error wrapping errors.ErrUnsupported, for the runtime to
+// write the bytes instead.
+func (m *memory) Fill(offset, size int64, pattern []byte) error {
+	b := m.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := m.check("Fill", offset, int(size)); err != nil || size == 0 {
+		return err
+	}
+	if len(pattern) == 0 {
+		return fmt.Errorf("cuda: Fill: empty pattern: %w", errors.ErrUnsupported)
+	}
+	for _, c := range pattern {
+		if c != pattern[0] {
+			return fmt.Errorf("cuda: Fill: a pattern of unequal bytes: %w", errors.ErrUnsupported)
+		}
+	}
+	d := b.dev
+	if err := d.enter(&b.hot); err != nil {
+		return d.fail(err)
+	}
+	defer leave()
+	return d.fail(d.api.memsetD8Async(m.ptr+uintptr(offset), pattern[0], uint64(size), b.stream))
 }
 
 // check reports why op cannot use n bytes of m at offset, or nil. m.b.mu
@@ -421,6 +462,9 @@ func (m *memory) Free() error {
 		return fmt.Errorf("cuda: Free: %w", errFreed)
 	}
 	m.freed = true
+	if m.view {
+		return nil
+	}
 	b.live--
 	liveAllocs.Add(-1)
 	d := b.dev

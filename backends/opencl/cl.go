@@ -66,6 +66,8 @@ const (
 	clDeviceOpenCLCVersion   = 0x103D
 	clFPCorrectlyRoundedDiv  = 1 << 7 // CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT
 	clMemReadWrite           = 1 << 0
+	clDeviceMemBaseAddrAlign = 0x1019
+	clBufferCreateTypeRegion = 0x1220
 	clProgramBuildLog        = 0x1183
 	clKernelWorkGroupSize    = 0x11B0
 	clKernelLocalMemSize     = 0x11B2
@@ -108,6 +110,7 @@ type api struct {
 	getKernelWorkGroupInfo  uintptr
 	enqueueNDRangeKernel    uintptr
 	createBuffer            uintptr
+	createSubBuffer         uintptr // optional: OpenCL 1.1
 	enqueueWriteBuffer      uintptr
 	enqueueCopyBuffer       uintptr
 	enqueueReadBuffer       uintptr
@@ -184,6 +187,7 @@ func bind(lib *dl.Library) (*api, error) {
 		getKernelWorkGroupInfo:  lib.Sym("clGetKernelWorkGroupInfo"),
 		enqueueNDRangeKernel:    lib.Sym("clEnqueueNDRangeKernel"),
 		createBuffer:            lib.Sym("clCreateBuffer"),
+		createSubBuffer:         lib.OptSym("clCreateSubBuffer"),
 		enqueueWriteBuffer:      lib.Sym("clEnqueueWriteBuffer"),
 		enqueueCopyBuffer:       lib.Sym("clEnqueueCopyBuffer"),
 		enqueueReadBuffer:       lib.Sym("clEnqueueReadBuffer"),
@@ -477,18 +481,39 @@ func (a *api) newBuffer(ctx uintptr, size uintptr) (uintptr, error) {
 	return m, nil
 }
 
-// fillZero enqueues setting size bytes of buffer m at offset to zero. The
-// pattern is copied before clEnqueueFillBuffer returns.
+// fillZero enqueues setting size bytes of buffer m to zero.
+func (a *api) fillZero(q, m uintptr, size uintptr) error {
+	return a.fill(q, m, []byte{0}, 0, size)
+}
+
+// fill enqueues setting size bytes of buffer m at offset to copies of
+// pattern. The pattern is copied before clEnqueueFillBuffer returns.
 //
 // Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clEnqueueFillBuffer.html
-func (a *api) fillZero(q, m uintptr, size uintptr) error {
+func (a *api) fill(q, m uintptr, pattern []byte, offset, size uintptr) error {
 	if a.enqueueFillBuffer == 0 {
-		return errors.New("opencl: clEnqueueFillBuffer is missing in " + a.path)
+		return fmt.Errorf("opencl: clEnqueueFillBuffer is missing in %s: %w", a.path, errors.ErrUnsupported)
 	}
-	pattern := []byte{0}
-	r, _, _ := purego.SyscallN(a.enqueueFillBuffer, q, m, uintptr(unsafe.Pointer(&pattern[0])), 1, 0, size, 0, 0, 0)
+	r, _, _ := purego.SyscallN(a.enqueueFillBuffer, q, m, uintptr(unsafe.Pointer(&pattern[0])), uintptr(len(pattern)), offset, size, 0, 0, 0)
 	runtime.KeepAlive(pattern)
 	return check("clEnqueueFillBuffer", r)
+}
+
+// newSubBuffer creates a sub-buffer of buffer m: size bytes at origin.
+//
+// Reference: https://registry.khronos.org/OpenCL/sdk/3.0/docs/man/html/clCreateSubBuffer.html
+func (a *api) newSubBuffer(m uintptr, origin, size uintptr) (uintptr, error) {
+	if a.createSubBuffer == 0 {
+		return 0, fmt.Errorf("opencl: clCreateSubBuffer is missing in %s: %w", a.path, errors.ErrUnsupported)
+	}
+	region := [2]uintptr{origin, size}
+	var code int32
+	sub, _, _ := purego.SyscallN(a.createSubBuffer, m, 0, clBufferCreateTypeRegion, uintptr(unsafe.Pointer(&region)), uintptr(unsafe.Pointer(&code)))
+	runtime.KeepAlive(&region)
+	if err := check("clCreateSubBuffer", uintptr(code)); err != nil {
+		return 0, err
+	}
+	return sub, nil
 }
 
 // write copies src to buffer m at offset, blocking until the copy is done.

@@ -41,7 +41,10 @@
 // running kernel (OpenCL cannot cancel one), and later Syncs wait for it.
 // Buffers larger than CL_DEVICE_MAX_MEM_ALLOC_SIZE or
 // CL_DEVICE_GLOBAL_MEM_SIZE, and OpenCL's out-of-memory codes, are errors
-// matching runtime.ErrOutOfMemory.
+// matching runtime.ErrOutOfMemory. Device memory copies on the device
+// (clEnqueueCopyBuffer), fills on it (clEnqueueFillBuffer, patterns of 1 to
+// 128 bytes) and makes the views of runtime.Buffer.Slice as sub-buffers,
+// which must start at a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN.
 //
 // Kernel ABI: the kernel's arguments are its runtime.Params in order; a
 // buffer is two arguments, its cl_mem and its length in elements as an
@@ -133,6 +136,7 @@ type device struct {
 	localMem uint64 // CL_DEVICE_LOCAL_MEM_SIZE
 	maxAlloc uint64 // CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer
 	global   uint64 // CL_DEVICE_GLOBAL_MEM_SIZE
+	align    uint64 // CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes: where sub-buffers may start
 	options  string // clBuildProgram options
 
 	mu       sync.Mutex
@@ -240,6 +244,11 @@ func (d *device) query(desc DeviceDesc) error {
 	if err != nil {
 		return err
 	}
+	alignBits, err := a.deviceUint32(d.id, clDeviceMemBaseAddrAlign)
+	if err != nil {
+		return err
+	}
+	d.align = max(uint64(alignBits)/8, 1)
 	d.localMem = local
 	d.maxAlloc, d.global = maxAlloc, global
 	d.info = runtime.DeviceInfo{
@@ -666,12 +675,59 @@ func (b *backend) Close() error {
 
 var errFreed = errors.New("memory was freed")
 
-// memory is one buffer made by Alloc.
+// memory is one buffer made by Alloc, or a sub-buffer of one made by View.
 type memory struct {
-	b     *backend
-	id    uintptr // cl_mem
-	size  int64
-	freed bool
+	b      *backend
+	id     uintptr // cl_mem
+	size   int64
+	freed  bool
+	parent *memory // the buffer a sub-buffer views; nil for others
+	off    int64   // where a sub-buffer starts in parent
+}
+
+// View returns a sub-buffer of m (clCreateSubBuffer): size bytes at
+// offset, sharing m's memory. OpenCL requires offset to be a multiple of
+// the device's CL_DEVICE_MEM_BASE_ADDR_ALIGN; another offset is an error
+// saying so, for the runtime to report (no copy is made behind the
+// caller's back). Free releases the sub-buffer, not m.
+func (m *memory) View(offset, size int64) (runtime.Memory, error) {
+	m.b.mu.Lock()
+	defer m.b.mu.Unlock()
+	if err := m.check("View", offset, int(size)); err != nil {
+		return nil, err
+	}
+	base := m
+	if m.parent != nil {
+		base, offset = m.parent, m.off+offset
+	}
+	if align := int64(m.b.dev.align); offset%align != 0 {
+		return nil, &Error{Call: "clCreateSubBuffer", Code: -13, // CL_MISALIGNED_SUB_BUFFER_OFFSET
+			Detail: fmt.Sprintf("offset %d bytes is not a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN, %d bytes on %s", offset, align, m.b.dev.info.Name)}
+	}
+	id, err := m.b.dev.api.newSubBuffer(base.id, uintptr(offset), uintptr(max(size, 1)))
+	if err != nil {
+		return nil, err
+	}
+	return &memory{b: m.b, id: id, size: size, parent: base, off: offset}, nil
+}
+
+// Fill sets size bytes at offset to copies of pattern on the device
+// (clEnqueueFillBuffer), in queue order. OpenCL fills patterns of 1, 2, 4,
+// 8, 16, 32, 64 or 128 bytes; another length is an error wrapping
+// errors.ErrUnsupported, as is a library without clEnqueueFillBuffer.
+func (m *memory) Fill(offset, size int64, pattern []byte) error {
+	m.b.mu.Lock()
+	defer m.b.mu.Unlock()
+	if err := m.check("Fill", offset, int(size)); err != nil || size == 0 {
+		return err
+	}
+	switch n := len(pattern); {
+	case n == 0 || n > 128 || n&(n-1) != 0:
+		return fmt.Errorf("opencl: Fill: a %d-byte pattern: %w", n, errors.ErrUnsupported)
+	case offset%int64(n) != 0 || size%int64(n) != 0:
+		return fmt.Errorf("opencl: Fill: %d bytes at offset %d are not whole %d-byte patterns", size, offset, n)
+	}
+	return m.b.dev.api.fill(m.b.queue, m.id, pattern, uintptr(offset), uintptr(size))
 }
 
 // check reports why op cannot use n bytes of m at offset, or nil.

@@ -56,7 +56,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("dcbench: ")
 	reps := flag.Int("reps", 15, "repetitions of each measurement")
-	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, cpu, gpu, nvrtc, cache")
+	only := flag.String("only", "", "run only these sections, comma-separated: translation, dckgen, saxpy, checks, cpu, gpu, pool, nvrtc, cache")
 	sizesName := flag.String("cpusizes", cpuSizeSets[0].name, "sizes of the cpu section's barrier rows: "+cpuSizeNames())
 	budget := flag.Duration("emulate-budget", 250*time.Millisecond, "cpu section: the longest estimated dc.Emulate run of a barrier row that is run at the row's size; a longer one is shown as the estimate")
 	flag.Parse()
@@ -92,6 +92,9 @@ func main() {
 	if want("gpu") {
 		ok = gpuSection(*reps) && ok
 	}
+	if want("pool") {
+		ok = poolSection(*reps) && ok
+	}
 	if want("nvrtc") {
 		ok = nvrtcCompile(*reps) && ok
 	}
@@ -110,7 +113,7 @@ func main() {
 }
 
 // sections are the names -only knows, in the order the report prints them.
-var sections = []string{"translation", "dckgen", "saxpy", "checks", "cpu", "gpu", "nvrtc", "cache"}
+var sections = []string{"translation", "dckgen", "saxpy", "checks", "cpu", "gpu", "pool", "nvrtc", "cache"}
 
 func verdict(good bool) string {
 	if good {

@@ -273,12 +273,14 @@ func (p *printer) threadKernel(k *ir.Kernel, params []jen.Code) jen.Code {
 // (runtime.Call.Aliased) where Kernel prints it. The per-thread form (see
 // Group) is the function literal
 //
-//	func(*runtime.Call) error { return cpu.RunGroups("<k.Name>", grid, func(dc_t dc.Thread) { dc_cpu_K(dc_t, ...) }) }
+//	func(dc_c *runtime.Call) error { return cpu.RunGroups("<k.Name>", grid, func(dc_t dc.Thread) { dc_cpu_K(dc_t, ...) }) }
 //
 // with grid the launcher's dc.Grid expression and args[i] the launcher's
-// parameter name for k.Params[i], a *runtime.Buffer[T] for a slice
-// parameter: its host slice is taken once, before the groups run. args
-// must have one name per parameter; a missing one prints as the undefined
+// parameter name for k.Params[i], passed as is for a scalar. A slice
+// parameter's slice comes from the Call (cpu.SliceArg), taken once before
+// the groups run, as in the other forms: the runtime may run the body on
+// other memory than the buffer's (validation, fallback). args must have
+// one name per parameter; a missing one prints as the undefined
 // dc_missing_argument_<i>, so that the mistake fails to build.
 func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 	if hasChunk(k) {
@@ -290,16 +292,19 @@ func Run(k *ir.Kernel, grid string, args []string) jen.Code {
 		if i < len(args) {
 			arg = jen.Id(args[i])
 		}
-		if _, ok := v.Type.(*ir.Slice); ok {
+		if t, ok := v.Type.(*ir.Slice); ok {
 			name := "dc_s" + strconv.Itoa(i)
-			stmts = append(stmts, jen.Id(name).Op(":=").Add(arg).Dot("HostSlice").Call())
+			val := jen.Qual(cpuPath, "SliceArg").Index(typeCode(t.Elem)).Call(jen.Id("dc_c"), jen.Lit(i))
+			if t.Name != "" {
+				val = jen.Id(t.Name).Parens(val)
+			}
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(val))
 			arg = jen.Id(name)
 		}
 		pass = append(pass, arg)
 	}
-	call := jen.Id("_").Op("*").Qual(runtimePath, "Call")
+	call := jen.Id("dc_c").Op("*").Qual(runtimePath, "Call")
 	if k.Checked {
-		call = jen.Id("dc_c").Op("*").Qual(runtimePath, "Call")
 		stmts = append(stmts, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
 	}

@@ -166,3 +166,31 @@ func TestTile2D(t *testing.T) {
 		}
 	}
 }
+
+// TestValidated runs the kernels on every device with validation on
+// (runtime.WithValidation): the per-thread form of Fallback, whose Go body
+// is a closure, must take its slices from the Call like the other forms,
+// or the CPU reference would run on the wrong memory.
+func TestValidated(t *testing.T) {
+	for _, d := range kerneltest.Devices(t) {
+		dev, err := runtime.Open(runtime.WithBackend(d.Backend()), runtime.WithValidation())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer dev.Close()
+		for ci, c := range intCases() {
+			if c.pocl != "" && strings.Contains(dev.Info().Name, "Portable Computing Language") {
+				continue
+			}
+			in := kerneltest.RandInts[int32](uint64(ci), c.n, -1000, 1000)
+			ib, _ := runtime.BufferOf(dev, in)
+			ob, _ := runtime.NewBuffer[int32](dev, c.n)
+			if err := c.launch(dev, kerneltest.Grid1D(c.n, group), ib, ob); err != nil {
+				t.Errorf("%s %s: %v", dev.Backend(), c.name, err)
+			}
+		}
+		if st := dev.ValidationStats(); !dev.Info().HostMemory && (st.Launches == 0 || st.Mismatches != 0) {
+			t.Errorf("%s: %+v", dev.Backend(), st)
+		}
+	}
+}

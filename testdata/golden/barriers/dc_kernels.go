@@ -6396,8 +6396,8 @@ func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], o
 	runtime.AddBuffer(&args, out)
 	runtime.AddScalar(&args, stop)
 	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
-		dc_s0 := in.HostSlice()
-		dc_s1 := out.HostSlice()
+		dc_s0 := cpu.SliceArg[int32](dc_c, 0)
+		dc_s1 := cpu.SliceArg[int32](dc_c, 1)
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
 			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
