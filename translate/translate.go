@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dotcompute/dc/translate/checks"
 	"github.com/dotcompute/dc/translate/ir"
@@ -137,6 +139,9 @@ type translator struct {
 	sharedLines map[string]token.Pos
 	decls       map[*types.Func]*ast.FuncDecl
 	files       map[string]bool
+	// kernel and fn say where diagnostics are found: the Go name of the
+	// kernel being lowered and the device function in it, if any.
+	kernel, fn string
 }
 
 func newTranslator(in *Input) *translator {
@@ -160,10 +165,23 @@ func newTranslator(in *Input) *translator {
 	return t
 }
 
+// errorf reports a diagnostic at pos. Inside a kernel, the message names
+// the kernel (and the device function it was found in), and a construct
+// is reported once per kernel: its first use, not every one.
 func (t *translator) errorf(pos token.Pos, format string, args ...any) {
 	p := t.in.Fset.Position(pos)
 	msg := fmt.Sprintf(format, args...)
 	key := p.String() + msg
+	if t.kernel != "" {
+		if !strings.HasPrefix(msg, "kernel ") {
+			prefix := "kernel " + t.kernel + ": "
+			if t.fn != "" {
+				prefix += "in " + t.fn + ": "
+			}
+			msg = prefix + msg
+		}
+		key = msg
+	}
 	if t.seen[key] {
 		return
 	}
@@ -224,6 +242,7 @@ func IsKernel(d *ast.FuncDecl) bool {
 }
 
 func (t *translator) run() {
+	t.directives()
 	var kernels []*ast.FuncDecl
 	for _, f := range t.in.Files {
 		for _, d := range f.Decls {
@@ -277,6 +296,10 @@ func (t *translator) run() {
 			t.errorf(fd.Pos(), "kernel %s: a kernel cannot be a method", fd.Name.Name)
 			continue
 		}
+		if !fd.Name.IsExported() {
+			t.errorf(fd.Name.Pos(), "kernel %s: a kernel's name must be exported (start with an upper-case letter), like its launcher Launch%s; rename it", fd.Name.Name, upperFirst(fd.Name.Name))
+			continue
+		}
 		tparams := sig.TypeParams()
 		switch {
 		case tparams.Len() == 0 && typeList != nil:
@@ -319,7 +342,10 @@ func (t *translator) run() {
 		t.reservedNames()
 	}
 	for _, k := range insts {
-		if kern := t.kernel(k.decl, k.typeArgs, k.name, k.fastmath); kern != nil {
+		t.kernel = k.decl.Name.Name
+		kern := t.lowerKernel(k.decl, k.typeArgs, k.name, k.fastmath)
+		t.kernel = ""
+		if kern != nil {
 			kern.Unchecked = k.unchecked
 			t.prog.Kernels = append(t.prog.Kernels, kern)
 		}
@@ -328,6 +354,12 @@ func (t *translator) run() {
 		t.prog.Files = append(t.prog.Files, f)
 	}
 	sort.Strings(t.prog.Files)
+}
+
+// upperFirst returns s with its first letter in upper case.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func mangle(s string) string {
