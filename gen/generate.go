@@ -78,6 +78,9 @@ func Generate(p *Package, emit []string) ([]File, error) {
 		}
 		files = append(files, File{Path: filepath.Join(p.Dir, base+emitExt[e]), Content: []byte(text)})
 	}
+	if err := checkNames(p, files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

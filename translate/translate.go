@@ -338,9 +338,6 @@ func (t *translator) run() {
 	for _, k := range insts {
 		t.names[k.name] = true
 	}
-	if len(insts) > 0 {
-		t.reservedNames()
-	}
 	for _, k := range insts {
 		t.kernel = k.decl.Name.Name
 		kern := t.lowerKernel(k.decl, k.typeArgs, k.name, k.fastmath)
@@ -398,35 +395,4 @@ func isDC(obj types.Object, name string) bool {
 func isThread(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && isDC(n.Obj(), "Thread")
-}
-
-// reservedNames reports package-level names of the translated files that
-// the generated Go file would redeclare: dc_*, dcModule, dcCUDA, dcKernel*
-// and Launch* of a kernel.
-func (t *translator) reservedNames() {
-	ours := map[string]bool{}
-	for _, f := range t.in.Files {
-		ours[t.in.Fset.Position(f.Pos()).Filename] = true
-	}
-	kernels := map[string]bool{}
-	for _, f := range t.in.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && IsKernel(fd) {
-				kernels["Launch"+fd.Name.Name] = true
-			}
-		}
-	}
-	scope := t.in.Pkg.Scope()
-	for _, name := range scope.Names() {
-		obj := scope.Lookup(name)
-		if !ours[t.in.Fset.Position(obj.Pos()).Filename] {
-			continue // declared in the generated file itself
-		}
-		switch {
-		case strings.HasPrefix(name, "dc_"), name == "dcModule", name == "dcCUDA", strings.HasPrefix(name, "dcKernel"):
-			t.errorf(obj.Pos(), "the name %s is reserved for the code dckgen generates; rename it", name)
-		case kernels[name]:
-			t.errorf(obj.Pos(), "%s is the name of a generated launcher; rename it", name)
-		}
-	}
 }
