@@ -2339,6 +2339,7 @@ kernel void Empty(uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[threa
 }
 `
 
+// dcKernelSaxpy describes kernel Saxpy; source hash 432907fffc4659f30995370142bdec15.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -2363,6 +2364,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSaxpyUnchecked describes kernel SaxpyUnchecked; source hash 073a8edc8e4b1420c1348af7aacb9f81.
 var dcKernelSaxpyUnchecked = &runtime.Kernel{
 	Aliased: "SaxpyUnchecked_aliased",
 	Module:  dcModule,
@@ -2383,6 +2385,7 @@ var dcKernelSaxpyUnchecked = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil describes kernel Stencil; source hash bf9b3342962372069bf87d4d8caaa405.
 var dcKernelStencil = &runtime.Kernel{
 	Aliased: "Stencil_aliased",
 	Checked: true,
@@ -2422,6 +2425,7 @@ var dcKernelStencil = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencilUnchecked describes kernel StencilUnchecked; source hash 11eab940a7ea9073183803f04039ed56.
 var dcKernelStencilUnchecked = &runtime.Kernel{
 	Aliased: "StencilUnchecked_aliased",
 	Module:  dcModule,
@@ -2446,6 +2450,7 @@ var dcKernelStencilUnchecked = &runtime.Kernel{
 	}},
 }
 
+// dcKernelReduce describes kernel Reduce; source hash 24cf2c22ce42f457bfa37255498c67ee.
 var dcKernelReduce = &runtime.Kernel{
 	Aliased: "Reduce_aliased",
 	Barrier: true,
@@ -2469,6 +2474,7 @@ var dcKernelReduce = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelReduceUnchecked describes kernel ReduceUnchecked; source hash ec06d5a14dc9a168d868934cf3dead87.
 var dcKernelReduceUnchecked = &runtime.Kernel{
 	Aliased: "ReduceUnchecked_aliased",
 	Barrier: true,
@@ -2487,6 +2493,7 @@ var dcKernelReduceUnchecked = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelMatMul describes kernel MatMul; source hash 20d8fc6429349ea6cd9ad69f214611a9.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,
@@ -2531,6 +2538,7 @@ var dcKernelMatMul = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelMatMulUnchecked describes kernel MatMulUnchecked; source hash e98dcc7ab1d561e0066d7fe4bf44d4f0.
 var dcKernelMatMulUnchecked = &runtime.Kernel{
 	Aliased: "MatMulUnchecked_aliased",
 	Barrier: true,
@@ -2565,6 +2573,7 @@ var dcKernelMatMulUnchecked = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelEmpty describes kernel Empty; source hash 2360868bbd870b3eef415ba43eb50d03.
 var dcKernelEmpty = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Empty",

@@ -4290,6 +4290,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 }
 `
 
+// dcKernelBlackScholes describes kernel BlackScholes; source hash 54afd6e160610d1c229d8cc8f80ada9b.
 var dcKernelBlackScholes = &runtime.Kernel{
 	Aliased: "BlackScholes_aliased",
 	Checked: true,
@@ -4334,6 +4335,7 @@ var dcKernelBlackScholes = &runtime.Kernel{
 	}},
 }
 
+// dcKernelQuadratic describes kernel Quadratic; source hash 60d06f0a5f677f3410a5a2dec2dadb03.
 var dcKernelQuadratic = &runtime.Kernel{
 	Aliased: "Quadratic_aliased",
 	Checked: true,
@@ -4370,6 +4372,7 @@ var dcKernelQuadratic = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil describes kernel Stencil; source hash 472abff5b5ae608fd1ea71242ac59f04.
 var dcKernelStencil = &runtime.Kernel{
 	Aliased: "Stencil_aliased",
 	Checked: true,
@@ -4409,6 +4412,7 @@ var dcKernelStencil = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGEMM describes kernel GEMM; source hash e4cb66d9257c588656f45dd962d13970.
 var dcKernelGEMM = &runtime.Kernel{
 	Aliased: "GEMM_aliased",
 	Checked: true,
@@ -4449,6 +4453,7 @@ var dcKernelGEMM = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMatVec describes kernel MatVec; source hash 36403161dd730fe6800e5bbef623a77a.
 var dcKernelMatVec = &runtime.Kernel{
 	Aliased: "MatVec_aliased",
 	Checked: true,
@@ -4484,6 +4489,7 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil3D describes kernel Stencil3D; source hash 942231aa20bafdf5356c108597cde61d.
 var dcKernelStencil3D = &runtime.Kernel{
 	Aliased: "Stencil3D_aliased",
 	Checked: true,
@@ -4533,6 +4539,7 @@ var dcKernelStencil3D = &runtime.Kernel{
 	}},
 }
 
+// dcKernelBlockScan describes kernel BlockScan; source hash 9584a0cd7fa4903396ea74819bd996c4.
 var dcKernelBlockScan = &runtime.Kernel{
 	Aliased:     "BlockScan_aliased",
 	Barrier:     true,
@@ -4561,6 +4568,7 @@ var dcKernelBlockScan = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelHistogram describes kernel Histogram; source hash 44a92e5fb42d2f1f356f261c2ccbb17d.
 var dcKernelHistogram = &runtime.Kernel{
 	Aliased:     "Histogram_aliased",
 	Barrier:     true,
@@ -4585,6 +4593,7 @@ var dcKernelHistogram = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelNBody describes kernel NBody; source hash 64ada3a68020df9615eccf9e256b468a.
 var dcKernelNBody = &runtime.Kernel{
 	Aliased:     "NBody_aliased",
 	Barrier:     true,

@@ -2962,6 +2962,7 @@ kernel void CappedSum_fast(device const int* xs [[buffer(0)]], constant long& xs
 // atomics.go:146:3: kernel MaxFloat: Metal has no float64
 `
 
+// dcKernelHistogram describes kernel Histogram; source hash 6e657461f40d443e98a22f340dbbc27f.
 var dcKernelHistogram = &runtime.Kernel{
 	Aliased:     "Histogram_aliased",
 	Barrier:     true,
@@ -2991,6 +2992,7 @@ var dcKernelHistogram = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelCompact describes kernel Compact; source hash e733461f07a8cd05c3df43d45b71d88d.
 var dcKernelCompact = &runtime.Kernel{
 	Aliased:     "Compact_aliased",
 	Checked:     true,
@@ -3017,6 +3019,7 @@ var dcKernelCompact = &runtime.Kernel{
 	}},
 }
 
+// dcKernelExtremes describes kernel Extremes; source hash 1073a8d031df341d9368fd544752e80c.
 var dcKernelExtremes = &runtime.Kernel{
 	Aliased: "Extremes_aliased",
 	Barrier: true,
@@ -3052,6 +3055,7 @@ var dcKernelExtremes = &runtime.Kernel{
 	SharedBytes: 8,
 }
 
+// dcKernelSumFloat describes kernel SumFloat; source hash 08eed83c1f1158c50610e6ccc2239a3f.
 var dcKernelSumFloat = &runtime.Kernel{
 	Aliased: "SumFloat_aliased",
 	Barrier: true,
@@ -3074,6 +3078,7 @@ var dcKernelSumFloat = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
+// dcKernelExchange describes kernel Exchange; source hash 54952135829e9459c0d3cba22bfaa892.
 var dcKernelExchange = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3125,6 +3130,7 @@ var dcKernelExchange = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
+// dcKernelCappedSum describes kernel CappedSum; source hash f669e92318a6023750d271f636028668.
 var dcKernelCappedSum = &runtime.Kernel{
 	Aliased: "CappedSum_aliased",
 	Checked: true,
@@ -3149,6 +3155,7 @@ var dcKernelCappedSum = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMaxFloat describes kernel MaxFloat; source hash dc09e32a8aea250a26cad061260c1d76.
 var dcKernelMaxFloat = &runtime.Kernel{
 	Aliased: "MaxFloat_aliased",
 	Barrier: true,

@@ -5275,6 +5275,7 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 // barriers.go:252:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
+// dcKernelGroupExit describes kernel GroupExit; source hash 8d8d561d1cfaa0e78cde8c748c1c7a2a.
 var dcKernelGroupExit = &runtime.Kernel{
 	Aliased:     "GroupExit_aliased",
 	Barrier:     true,
@@ -5305,6 +5306,7 @@ var dcKernelGroupExit = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelExitInIf describes kernel ExitInIf; source hash 5f8a2067dd17f0f2204369954f76850b.
 var dcKernelExitInIf = &runtime.Kernel{
 	Aliased: "ExitInIf_aliased",
 	Barrier: true,
@@ -5334,6 +5336,7 @@ var dcKernelExitInIf = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelRounds describes kernel Rounds; source hash ce2d5434b9a45e19ef718f30bf56a06e.
 var dcKernelRounds = &runtime.Kernel{
 	Aliased:     "Rounds_aliased",
 	Barrier:     true,
@@ -5368,6 +5371,7 @@ var dcKernelRounds = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelSwitch describes kernel Switch; source hash 9fce15d5c512ede06f5731ebd61a2372.
 var dcKernelSwitch = &runtime.Kernel{
 	Aliased:     "Switch_aliased",
 	Barrier:     true,
@@ -5399,6 +5403,7 @@ var dcKernelSwitch = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelEarlyReturn describes kernel EarlyReturn; source hash c73f0e016cfd59b4831a453f4880f723.
 var dcKernelEarlyReturn = &runtime.Kernel{
 	Aliased:     "EarlyReturn_aliased",
 	Barrier:     true,
@@ -5423,6 +5428,7 @@ var dcKernelEarlyReturn = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelStepped describes kernel Stepped; source hash f0701af200a53e1178f1b6e710bfea55.
 var dcKernelStepped = &runtime.Kernel{
 	Aliased:     "Stepped_aliased",
 	Barrier:     true,
@@ -5449,6 +5455,7 @@ var dcKernelStepped = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelInline describes kernel Inline; source hash 0ae0e14608b0835357ba7e6fc8de6d8e.
 var dcKernelInline = &runtime.Kernel{
 	Aliased:     "Inline_aliased",
 	Barrier:     true,
@@ -5473,6 +5480,7 @@ var dcKernelInline = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelCarry describes kernel Carry; source hash 890eceef09cc47a28b7cfba19f1c29a0.
 var dcKernelCarry = &runtime.Kernel{
 	Aliased:     "Carry_aliased",
 	Barrier:     true,
@@ -5503,6 +5511,7 @@ var dcKernelCarry = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelTile2D describes kernel Tile2D; source hash 94bce16006a0d6416ecb1ebc05c11a36.
 var dcKernelTile2D = &runtime.Kernel{
 	Aliased: "Tile2D_aliased",
 	Barrier: true,
@@ -5542,6 +5551,7 @@ var dcKernelTile2D = &runtime.Kernel{
 	SharedBytes: 288,
 }
 
+// dcKernelTwice describes kernel Twice; source hash c69b79bd5edd5d5d8fcc51b270688636.
 var dcKernelTwice = &runtime.Kernel{
 	Aliased:     "Twice_aliased",
 	Barrier:     true,
@@ -5568,6 +5578,7 @@ var dcKernelTwice = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelFallback describes kernel Fallback; source hash e728cf08f343cfa9714b4af5b83ae8ce.
 var dcKernelFallback = &runtime.Kernel{
 	Aliased:     "Fallback_aliased",
 	Barrier:     true,

@@ -792,6 +792,7 @@ kernel void TypeShadow_fast(device const long* a [[buffer(0)]], constant long& a
 }
 `
 
+// dcKernelLens describes kernel Lens; source hash 2129091693575eebeb9f86aad98f3b98.
 var dcKernelLens = &runtime.Kernel{
 	Aliased: "Lens_aliased",
 	Checked: true,
@@ -816,6 +817,7 @@ var dcKernelLens = &runtime.Kernel{
 	}},
 }
 
+// dcKernelTypeShadow describes kernel TypeShadow; source hash fa81ea3042b04d92bba9d0aa1f43d173.
 var dcKernelTypeShadow = &runtime.Kernel{
 	Aliased: "TypeShadow_aliased",
 	Checked: true,

@@ -4489,6 +4489,7 @@ kernel void Signed_fast(device const long* a [[buffer(0)]], constant long& a_len
 }
 `
 
+// dcKernelMid describes kernel Mid; source hash 60e40d34d327ad79a6d2566fae53c455.
 var dcKernelMid = &runtime.Kernel{
 	Aliased: "Mid_aliased",
 	Checked: true,
@@ -4506,6 +4507,7 @@ var dcKernelMid = &runtime.Kernel{
 	}},
 }
 
+// dcKernelConst describes kernel Const; source hash 853657efb32f802b943c36d8a04d0b01.
 var dcKernelConst = &runtime.Kernel{
 	Aliased: "Const_aliased",
 	Checked: true,
@@ -4523,6 +4525,7 @@ var dcKernelConst = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSigned describes kernel Signed; source hash 18d6adc6de08bb8c29a51e95365a6c60.
 var dcKernelSigned = &runtime.Kernel{
 	Aliased: "Signed_aliased",
 	Checked: true,

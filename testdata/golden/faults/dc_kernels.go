@@ -3002,6 +3002,7 @@ kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len 
 }
 `
 
+// dcKernelReadPast describes kernel ReadPast; source hash 6aebe7b654e8784f82c418de87364fea.
 var dcKernelReadPast = &runtime.Kernel{
 	Aliased: "ReadPast_aliased",
 	Checked: true,
@@ -3022,6 +3023,7 @@ var dcKernelReadPast = &runtime.Kernel{
 	}},
 }
 
+// dcKernelWritePast describes kernel WritePast; source hash 163e7a76c82a73058aab10b741013d4d.
 var dcKernelWritePast = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3041,6 +3043,7 @@ var dcKernelWritePast = &runtime.Kernel{
 	}},
 }
 
+// dcKernelOffset describes kernel Offset; source hash 0b7d540bb1c3269d04b914cece76adb8.
 var dcKernelOffset = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3067,6 +3070,7 @@ var dcKernelOffset = &runtime.Kernel{
 	}},
 }
 
+// dcKernelNegative describes kernel Negative; source hash 65ec413fb5b4c3bd68e5e0a15a6d8c51.
 var dcKernelNegative = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3088,6 +3092,7 @@ var dcKernelNegative = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSub describes kernel Sub; source hash 98daf729853f57ac4c62f822299e4c17.
 var dcKernelSub = &runtime.Kernel{
 	Checked: true,
 	Module:  dcModule,
@@ -3108,6 +3113,7 @@ var dcKernelSub = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int8 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_int8 = &runtime.Kernel{
 	Aliased: "Div_int8_aliased",
 	Checked: true,
@@ -3125,6 +3131,7 @@ var dcKernelDiv_int8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int16 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_int16 = &runtime.Kernel{
 	Aliased: "Div_int16_aliased",
 	Checked: true,
@@ -3142,6 +3149,7 @@ var dcKernelDiv_int16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int32 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_int32 = &runtime.Kernel{
 	Aliased: "Div_int32_aliased",
 	Checked: true,
@@ -3159,6 +3167,7 @@ var dcKernelDiv_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int64 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_int64 = &runtime.Kernel{
 	Aliased: "Div_int64_aliased",
 	Checked: true,
@@ -3176,6 +3185,7 @@ var dcKernelDiv_int64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_int = &runtime.Kernel{
 	Aliased: "Div_int_aliased",
 	Checked: true,
@@ -3193,6 +3203,7 @@ var dcKernelDiv_int = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint8 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_uint8 = &runtime.Kernel{
 	Aliased: "Div_uint8_aliased",
 	Checked: true,
@@ -3210,6 +3221,7 @@ var dcKernelDiv_uint8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint16 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_uint16 = &runtime.Kernel{
 	Aliased: "Div_uint16_aliased",
 	Checked: true,
@@ -3227,6 +3239,7 @@ var dcKernelDiv_uint16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint32 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_uint32 = &runtime.Kernel{
 	Aliased: "Div_uint32_aliased",
 	Checked: true,
@@ -3244,6 +3257,7 @@ var dcKernelDiv_uint32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint64 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_uint64 = &runtime.Kernel{
 	Aliased: "Div_uint64_aliased",
 	Checked: true,
@@ -3261,6 +3275,7 @@ var dcKernelDiv_uint64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
 var dcKernelDiv_uint = &runtime.Kernel{
 	Aliased: "Div_uint_aliased",
 	Checked: true,
@@ -3278,6 +3293,7 @@ var dcKernelDiv_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int8 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_int8 = &runtime.Kernel{
 	Aliased: "Mod_int8_aliased",
 	Checked: true,
@@ -3295,6 +3311,7 @@ var dcKernelMod_int8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int16 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_int16 = &runtime.Kernel{
 	Aliased: "Mod_int16_aliased",
 	Checked: true,
@@ -3312,6 +3329,7 @@ var dcKernelMod_int16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int32 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_int32 = &runtime.Kernel{
 	Aliased: "Mod_int32_aliased",
 	Checked: true,
@@ -3329,6 +3347,7 @@ var dcKernelMod_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int64 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_int64 = &runtime.Kernel{
 	Aliased: "Mod_int64_aliased",
 	Checked: true,
@@ -3346,6 +3365,7 @@ var dcKernelMod_int64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_int = &runtime.Kernel{
 	Aliased: "Mod_int_aliased",
 	Checked: true,
@@ -3363,6 +3383,7 @@ var dcKernelMod_int = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint8 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_uint8 = &runtime.Kernel{
 	Aliased: "Mod_uint8_aliased",
 	Checked: true,
@@ -3380,6 +3401,7 @@ var dcKernelMod_uint8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint16 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_uint16 = &runtime.Kernel{
 	Aliased: "Mod_uint16_aliased",
 	Checked: true,
@@ -3397,6 +3419,7 @@ var dcKernelMod_uint16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint32 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_uint32 = &runtime.Kernel{
 	Aliased: "Mod_uint32_aliased",
 	Checked: true,
@@ -3414,6 +3437,7 @@ var dcKernelMod_uint32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint64 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_uint64 = &runtime.Kernel{
 	Aliased: "Mod_uint64_aliased",
 	Checked: true,
@@ -3431,6 +3455,7 @@ var dcKernelMod_uint64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
 var dcKernelMod_uint = &runtime.Kernel{
 	Aliased: "Mod_uint_aliased",
 	Checked: true,
@@ -3448,6 +3473,7 @@ var dcKernelMod_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSharedIndex describes kernel SharedIndex; source hash a5403548fc3339f25c43470fc4b45ce0.
 var dcKernelSharedIndex = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3465,6 +3491,7 @@ var dcKernelSharedIndex = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelNeighbour describes kernel Neighbour; source hash fb4df5a08de2300f8f8f8418481f58f3.
 var dcKernelNeighbour = &runtime.Kernel{
 	Aliased: "Neighbour_aliased",
 	Checked: true,
@@ -3482,6 +3509,7 @@ var dcKernelNeighbour = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFill describes kernel Fill; source hash 8373f53313e9c5a2f37b72aff83cba38.
 var dcKernelFill = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Fill",
@@ -3497,6 +3525,7 @@ var dcKernelFill = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCopy describes kernel Copy; source hash 4476adbef9100cacd4fe5b4ec13e7294.
 var dcKernelCopy = &runtime.Kernel{
 	Aliased: "Copy_aliased",
 	Checked: true,

@@ -1581,6 +1581,7 @@ kernel void GroupStats_fast(device const float* xs [[buffer(0)]], constant long&
 // helpers.go:120:37: kernel Clamp: Metal has no float64
 `
 
+// dcKernelBlend describes kernel Blend; source hash 8c3a03ce9d5622ef5da0771d2864c330.
 var dcKernelBlend = &runtime.Kernel{
 	Aliased: "Blend_aliased",
 	Checked: true,
@@ -1620,6 +1621,7 @@ var dcKernelBlend = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGroupStats describes kernel GroupStats; source hash c01fa1e099fde6f66b0587b5e62578d3.
 var dcKernelGroupStats = &runtime.Kernel{
 	Aliased:     "GroupStats_aliased",
 	Barrier:     true,
@@ -1661,6 +1663,7 @@ var dcKernelGroupStats = &runtime.Kernel{
 	SharedBytes: 512,
 }
 
+// dcKernelClamp describes kernel Clamp; source hash 13798a2c67abf65fed154c1f02584ee3.
 var dcKernelClamp = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,

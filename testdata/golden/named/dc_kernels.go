@@ -1077,6 +1077,7 @@ kernel void Shift_Fahrenheit(device float* xs [[buffer(0)]], constant long& xs_l
 }
 `
 
+// dcKernelConvert describes kernel Convert; source hash 9802abd727d7f7f859f5f8e691391cad.
 var dcKernelConvert = &runtime.Kernel{
 	Aliased:     "Convert_aliased",
 	Checked:     true,
@@ -1127,6 +1128,7 @@ var dcKernelConvert = &runtime.Kernel{
 	}},
 }
 
+// dcKernelScale describes kernel Scale; source hash b70b2eee73621a32b1f936e86745bd3f.
 var dcKernelScale = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -1155,6 +1157,7 @@ var dcKernelScale = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShift_Celsius describes kernel Shift; source hash d991756e4e1adc51f41483386269fd83.
 var dcKernelShift_Celsius = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Shift_Celsius",
@@ -1170,6 +1173,7 @@ var dcKernelShift_Celsius = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShift_Fahrenheit describes kernel Shift; source hash d991756e4e1adc51f41483386269fd83.
 var dcKernelShift_Fahrenheit = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Shift_Fahrenheit",

@@ -1112,6 +1112,7 @@ kernel void Grouped_fast(constant int& dc_in_s [[buffer(0)]], constant P& dc_in_
 }
 `
 
+// dcKernelMutate describes kernel Mutate; source hash d1fa4bb0e81206bf50ff156e5a1fafef.
 var dcKernelMutate = &runtime.Kernel{
 	Aliased:     "Mutate_aliased",
 	Checked:     true,
@@ -1147,6 +1148,7 @@ var dcKernelMutate = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGrouped describes kernel Grouped; source hash f3171aaa4c8b5813b888c1edb3141346.
 var dcKernelGrouped = &runtime.Kernel{
 	Barrier:     true,
 	Checked:     true,

@@ -1473,6 +1473,7 @@ kernel void Moments_fast(device const Particle* ps [[buffer(0)]], constant long&
 }
 `
 
+// dcKernelStep describes kernel Step; source hash d889f4e25fbc41f78c51ceb9c557ea5d.
 var dcKernelStep = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Step",
@@ -1496,6 +1497,7 @@ var dcKernelStep = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMeasure describes kernel Measure; source hash c7c0ee6afddf7a9bfe6d4565f5c7675b.
 var dcKernelMeasure = &runtime.Kernel{
 	Aliased: "Measure_aliased",
 	Checked: true,
@@ -1516,6 +1518,7 @@ var dcKernelMeasure = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRespawn describes kernel Respawn; source hash 6999b7fa782834c6a120fa97bac7b346.
 var dcKernelRespawn = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Respawn",
@@ -1535,6 +1538,7 @@ var dcKernelRespawn = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMoments describes kernel Moments; source hash ff3aed59a37336280064820013d74056.
 var dcKernelMoments = &runtime.Kernel{
 	Aliased:     "Moments_aliased",
 	Barrier:     true,

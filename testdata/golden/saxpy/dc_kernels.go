@@ -393,6 +393,7 @@ kernel void SaxpyStride(constant float& a [[buffer(0)]], device const float* x [
 }
 `
 
+// dcKernelSaxpy describes kernel Saxpy; source hash d933fadae1dfa87f7de36af05e140c9d.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -417,6 +418,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSaxpyStride describes kernel SaxpyStride; source hash 191a098dad5a9574e235fabdec2ccf27.
 var dcKernelSaxpyStride = &runtime.Kernel{
 	Aliased: "SaxpyStride_aliased",
 	Checked: true,

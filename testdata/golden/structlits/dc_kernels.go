@@ -1216,6 +1216,7 @@ kernel void CountCells_fast(device Cell* cells [[buffer(0)]], constant long& cel
 }
 `
 
+// dcKernelLits describes kernel Lits; source hash 0fef15775a6a0ef4548fc128ad5df110.
 var dcKernelLits = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -1236,6 +1237,7 @@ var dcKernelLits = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCountCells describes kernel CountCells; source hash 1c24616b6d38d3a75902725807767617.
 var dcKernelCountCells = &runtime.Kernel{
 	Aliased:     "CountCells_aliased",
 	Barrier:     true,

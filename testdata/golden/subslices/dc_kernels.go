@@ -772,6 +772,7 @@ kernel void Window_fast(device const int* in [[buffer(0)]], constant long& in_le
 }
 `
 
+// dcKernelMatVec describes kernel MatVec; source hash 0f278a53ae2f483bd05e9b69052aa178.
 var dcKernelMatVec = &runtime.Kernel{
 	Aliased: "MatVec_aliased",
 	Checked: true,
@@ -797,6 +798,7 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRowScale describes kernel RowScale; source hash 71b6837c5d0d15450e83a71a26fd65fa.
 var dcKernelRowScale = &runtime.Kernel{
 	Aliased: "RowScale_aliased",
 	Checked: true,
@@ -818,6 +820,7 @@ var dcKernelRowScale = &runtime.Kernel{
 	}},
 }
 
+// dcKernelWindow describes kernel Window; source hash 8054d5b2c85f75544011517dd4a0518c.
 var dcKernelWindow = &runtime.Kernel{
 	Aliased:     "Window_aliased",
 	Checked:     true,

@@ -1162,6 +1162,7 @@ kernel void Digits_fast(device const uint* in [[buffer(0)]], constant long& in_l
 }
 `
 
+// dcKernelBlur3 describes kernel Blur3; source hash f9e991bec75fc5d42dd8cb54a8542579.
 var dcKernelBlur3 = &runtime.Kernel{
 	Aliased:     "Blur3_aliased",
 	Checked:     true,
@@ -1181,6 +1182,7 @@ var dcKernelBlur3 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSobel describes kernel Sobel; source hash 930ea94c4df227c36eb594ca16727244.
 var dcKernelSobel = &runtime.Kernel{
 	Aliased:     "Sobel_aliased",
 	Checked:     true,
@@ -1211,6 +1213,7 @@ var dcKernelSobel = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDigits describes kernel Digits; source hash f44e221b442d7d531d89c555be15c723.
 var dcKernelDigits = &runtime.Kernel{
 	Aliased:     "Digits_aliased",
 	Checked:     true,

@@ -814,6 +814,7 @@ kernel void TransposeInt_fast(device const int* in [[buffer(0)]], constant long&
 }
 `
 
+// dcKernelTranspose describes kernel Transpose; source hash 4c59245cf6a594e993b9fe3f559f9157.
 var dcKernelTranspose = &runtime.Kernel{
 	Aliased:     "Transpose_aliased",
 	Barrier:     true,
@@ -848,6 +849,7 @@ var dcKernelTranspose = &runtime.Kernel{
 	SharedBytes: 1088,
 }
 
+// dcKernelTransposeInt describes kernel TransposeInt; source hash 5e7ead0f69d4c78f55e8298f247e9e09.
 var dcKernelTransposeInt = &runtime.Kernel{
 	Aliased: "TransposeInt_aliased",
 	Checked: true,
