@@ -298,7 +298,6 @@ func (t *translator) run() {
 		}
 		if !fd.Name.IsExported() {
 			t.errorf(fd.Name.Pos(), "kernel %s: a kernel's name must be exported (start with an upper-case letter), like its launcher Launch%s; rename it", fd.Name.Name, upperFirst(fd.Name.Name))
-			continue
 		}
 		tparams := sig.TypeParams()
 		switch {

@@ -32,4 +32,8 @@ func Body(t dc.Thread, x []float32) {
 func Block(t dc.Thread, x []float32) {}
 
 //dc:kernel
-func lower(t dc.Thread, x []float32) {} // ERROR: kernel lower: a kernel's name must be exported (start with an upper-case letter), like its launcher LaunchLower
+func lower(t dc.Thread, x []float32) { // ERROR: kernel lower: a kernel's name must be exported (start with an upper-case letter), like its launcher LaunchLower
+	var m map[int]int // ERROR: kernel lower: unsupported: maps cannot be used in kernels
+	m[1] = 2
+	x[0] = float32(m[3])
+}
