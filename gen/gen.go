@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
@@ -145,9 +146,31 @@ func Check(cfg Config) (stale []string, err error) {
 			stale = append(stale, f.Path)
 		}
 	}
+	if cfg.Log != nil {
+		for _, p := range pkgs {
+			for _, why := range staleKernels(p) {
+				cfg.Log(fmt.Sprintf("%s: %s", filepath.Join(p.Dir, GoFile), why))
+			}
+		}
+	}
 	stale = append(stale, leftovers(pkgs, files)...)
 	sort.Strings(stale)
 	return stale, nil
+}
+
+// staleKernels says which kernels of p changed, are new or were removed
+// since its Go file was generated, by their source hashes.
+func staleKernels(p *Package) []string {
+	now, err := SourceHashes(p.Input, p.readFile)
+	if err != nil {
+		return nil
+	}
+	recorded := map[string]string{}
+	path := filepath.Join(p.Dir, GoFile)
+	if f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments); err == nil {
+		recorded = RecordedHashes(f)
+	}
+	return StaleKernels(now, recorded)
 }
 
 // generateAll loads the packages of cfg and generates their files. With

@@ -28,7 +28,8 @@
 //	             what dckgen would write now (a kernel or what it uses
 //	             changed, or dckgen did), one per line, and exit 1 if
 //	             there are any, like gofmt -l. It also checks the device
-//	             sources already there, so it needs no -emit.
+//	             sources already there, so it needs no -emit. With -v it
+//	             also says which kernels changed, by their source hashes.
 //	-emit list   also write the device sources beside the Go file, for
 //	             inspection and external tools: cuda (dc_kernels.cu),
 //	             opencl (dc_kernels.cl), metal (dc_kernels.metal)

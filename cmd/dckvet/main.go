@@ -15,8 +15,9 @@
 // //dc: directives, names the generated code would redeclare), each
 // kernel's source hash against the one dc_kernels.go records (a kernel
 // edited without running go generate), and kernels dckgen skips (those in
-// _test.go files). gopls runs the same analyzer when it is built in or
-// configured, so the diagnostics appear as the code is typed.
+// _test.go files). gopls loads no analyzers but its own; an editor that
+// runs go vet with -vettool on save shows these diagnostics as the code is
+// written (docs/dckvet.md).
 //
 // Exit status (run directly): 0 no diagnostics, 3 diagnostics, 1 errors
 // loading the packages; go vet reports them in its own way.

@@ -1,9 +1,9 @@
 // Package vet is the go/analysis analyzer of dc kernels: it runs, on every
 // package it is given, the very checks dckgen runs before it generates
 // (package gen and its one subset checker, package translate), so that
-// editors (gopls) and go vet (through cmd/dckvet) report the same
-// diagnostics as go generate, as the code is written. Besides those it
-// reports:
+// go vet (through cmd/dckvet), editors that run it on save, and any
+// driver of analyzers report the same diagnostics as go generate, as the
+// code is written. Besides those it reports:
 //
 //   - a kernel whose generated code is stale: each kernel's entry in
 //     dc_kernels.go records a hash of the source it was generated from
@@ -12,8 +12,8 @@
 //     longer exists;
 //   - a kernel in a _test.go file, which dckgen does not read: it gets no
 //     launcher and runs only under dc.Emulate;
-//   - where the driver runs analyzers on packages with type errors (gopls,
-//     singlechecker; not go vet), a type error in a call of package dc,
+//   - where the driver runs analyzers on packages with type errors
+//     (singlechecker, gopls-based drivers; not go vet), a type error in a call of package dc,
 //     explained in the dialect's terms (gen.DCHint).
 //
 // Misspelled and misplaced //dc: directives and names the generated code
