@@ -68,7 +68,7 @@ func run(pass *analysis.Pass) (any, error) {
 		case strings.HasSuffix(name, "_test.go"):
 			for _, d := range f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && translate.IsKernel(fd) {
-					pass.Reportf(fd.Name.Pos(), "kernel %s is in a _test.go file, which dckgen does not read: it gets no launcher (it runs only under dc.Emulate); move it to a non-test file", fd.Name.Name)
+					pass.Reportf(fd.Name.Pos(), "kernel %s is in a _test.go file, which dckgen does not read: it gets no launcher and runs only under dc.Emulate (move it to a non-test file to generate it)", fd.Name.Name)
 				}
 			}
 		default:
