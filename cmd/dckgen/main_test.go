@@ -352,14 +352,28 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-// TestNoPackage checks that a directory that does not exist is one clean
-// line, without go/packages' "-:" for a missing position.
-func TestNoPackage(t *testing.T) {
+// TestLoadErrors checks that errors without a position are one clean
+// line, without go/packages' "-:" for a missing position: a directory that
+// does not exist, and a function nested deeper than Go's parser allows,
+// which is reported once, without go list's follow-on "package ; expected
+// package" error.
+func TestLoadErrors(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t, map[string]string{"p/p.go": "package p\n"})
+	var deep strings.Builder
+	deep.WriteString("package d\n\nimport \"github.com/dotcompute/dc\"\n\n//dc:kernel\nfunc K(t dc.Thread, x []float32) {\n")
+	for range 2000 {
+		deep.WriteString("if x[0] > 0 {\n")
+	}
+	deep.WriteString("x[0] = 1\n" + strings.Repeat("}\n", 2000) + "}\n")
+	dir := newModule(t, map[string]string{"p/p.go": "package p\n", "d/d.go": deep.String()})
 	r := run(t, dir, "./nonexistent")
 	want := "dckgen: stat " + filepath.Join(dir, "nonexistent") + ": directory not found\n"
 	if r.code != 1 || r.stderr != want {
-		t.Errorf("exit %d, stderr %q; want 1, %q", r.code, r.stderr, want)
+		t.Errorf("./nonexistent: exit %d, stderr %q; want 1, %q", r.code, r.stderr, want)
+	}
+	r = run(t, dir, "./d")
+	re := regexp.MustCompile(`^dckgen: ` + regexp.QuoteMeta(filepath.Join(dir, "d", "d.go")) + `:\d+:\d+: exceeded max [^\n]*split the code into functions\)\n$`)
+	if r.code != 1 || !re.MatchString(r.stderr) {
+		t.Errorf("deep nesting: exit %d, stderr %q; want 1 and one line matching %s", r.code, r.stderr, re)
 	}
 }
