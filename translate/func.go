@@ -114,6 +114,7 @@ func (t *translator) lowerKernel(decl *ast.FuncDecl, typeArgs []types.Type, name
 	obj := t.in.Info.Defs[decl.Name].(*types.Func)
 	f := t.newFn(decl, obj, typeArgs, name)
 	f.kernel = true
+	t.kernelOf[decl] = decl.Name.Name
 	nerr := len(t.errs)
 	sig := obj.Type().(*types.Signature)
 	if sig.Results().Len() > 0 {
@@ -308,6 +309,9 @@ func (f *fnState) device(call ast.Node, obj *types.Func, typeArgs []types.Type) 
 	t.names[name] = true
 	g := t.newFn(decl, obj, typeArgs, name)
 	t.funcs[key] = g
+	if _, ok := t.kernelOf[decl]; !ok {
+		t.kernelOf[decl] = t.kernel
+	}
 	outer := t.fn
 	t.fn = obj.Name()
 	defer func() { t.fn = outer }()

@@ -115,8 +115,34 @@ func (t *translator) uniformity() {
 		if !ok {
 			name = d.Pos.File
 		}
-		t.errs = append(t.errs, &Error{Pos: token.Position{Filename: name, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: d.Msg})
+		t.errs = append(t.errs, &Error{Pos: token.Position{Filename: name, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: t.where(name, d.Pos.Line) + d.Msg})
 	}
+}
+
+// where returns the prefix that names the kernel (and the device function
+// in it) of a diagnostic at line of the named file: "kernel K: " or
+// "kernel K: in f: ".
+func (t *translator) where(file string, line int) string {
+	for _, f := range t.in.Files {
+		if t.in.Fset.Position(f.Pos()).Filename != file {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || t.in.Fset.Position(fd.Pos()).Line > line || t.in.Fset.Position(fd.End()).Line < line {
+				continue
+			}
+			k := t.kernelOf[fd]
+			switch {
+			case k == "":
+				return ""
+			case k == fd.Name.Name && IsKernel(fd):
+				return "kernel " + k + ": "
+			}
+			return "kernel " + k + ": in " + fd.Name.Name + ": "
+		}
+	}
+	return ""
 }
 
 // Kernel describes a //dc:kernel function found by Find.
@@ -142,6 +168,9 @@ type translator struct {
 	// kernel and fn say where diagnostics are found: the Go name of the
 	// kernel being lowered and the device function in it, if any.
 	kernel, fn string
+	// kernelOf maps each lowered function to the kernel it was first
+	// lowered for.
+	kernelOf map[*ast.FuncDecl]string
 }
 
 func newTranslator(in *Input) *translator {
@@ -159,6 +188,8 @@ func newTranslator(in *Input) *translator {
 		names:   map[string]bool{},
 		decls:   map[*types.Func]*ast.FuncDecl{},
 		files:   map[string]bool{},
+
+		kernelOf: map[*ast.FuncDecl]string{},
 
 		sharedLines: map[string]token.Pos{},
 	}
