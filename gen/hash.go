@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,17 +16,18 @@ import (
 
 // hashVersion names the definition of SourceHashes; it changes whenever
 // what goes into a hash does.
-const hashVersion = "dc source hash 1"
+const hashVersion = "dc source hash 2"
 
 // SourceHashes returns, for every //dc:kernel function of the package, a
 // hash of what its generated code is made from: the kernel's declaration
 // and //dc: directive lines, and the declarations of everything in the
 // package it uses, transitively: the device functions and methods it
 // calls, the types and constants it names. Each declaration counts with
-// its file name, its position and its exact source text, since the
-// generated code holds Go positions (of checks and of diagnostics). A
-// change anywhere else in the package (another kernel, a doc comment, a
-// function no kernel calls) leaves the hash as it is.
+// its exact source text. A change anywhere else in the package (another
+// kernel, a doc comment, a function no kernel calls) leaves the hash as it
+// is, and so does moving a declaration: the generated code then reports
+// faults at the old lines until go generate runs again, which dckgen
+// -check (a comparison of whole files) reports, but it runs the same code.
 //
 // readFile returns the content of a source file (os.ReadFile, or an
 // analysis pass's ReadFile). The keys are the kernels' Go names.
@@ -91,7 +91,7 @@ func SourceHashes(in *translate.Input, readFile func(string) ([]byte, error)) (m
 			if !ok || !translate.IsKernel(fd) {
 				continue
 			}
-			// Everything the kernel reaches, in source order.
+			// Everything the kernel reaches.
 			seen := map[ast.Node]bool{fd: true}
 			nodes := []ast.Node{fd}
 			for i := 0; i < len(nodes); i++ {
@@ -111,13 +111,17 @@ func SourceHashes(in *translate.Input, readFile func(string) ([]byte, error)) (m
 					return true
 				})
 			}
-			sort.Slice(nodes[1:], func(i, j int) bool {
-				a, b := in.Fset.Position(nodes[1+i].Pos()), in.Fset.Position(nodes[1+j].Pos())
-				if a.Filename != b.Filename {
-					return a.Filename < b.Filename
+			// The kernel first, then what it uses in an order that does not
+			// depend on where it is declared.
+			var srcs [][]byte
+			for _, n := range nodes {
+				src, err := source(n)
+				if err != nil {
+					return nil, err
 				}
-				return a.Offset < b.Offset
-			})
+				srcs = append(srcs, src)
+			}
+			sort.Slice(srcs[1:], func(i, j int) bool { return string(srcs[1+i]) < string(srcs[1+j]) })
 			h := sha256.New()
 			fmt.Fprintf(h, "%s\n", hashVersion)
 			for _, c := range fd.Doc.List {
@@ -125,13 +129,8 @@ func SourceHashes(in *translate.Input, readFile func(string) ([]byte, error)) (m
 					fmt.Fprintf(h, "%s\n", c.Text)
 				}
 			}
-			for _, n := range nodes {
-				src, err := source(n)
-				if err != nil {
-					return nil, err
-				}
-				p := in.Fset.Position(n.Pos())
-				fmt.Fprintf(h, "%s:%d:%d %d\n%s\n", filepath.Base(p.Filename), p.Line, p.Column, len(src), src)
+			for _, src := range srcs {
+				fmt.Fprintf(h, "%d\n%s\n", len(src), src)
 			}
 			hashes[fd.Name.Name] = hex.EncodeToString(h.Sum(nil)[:16])
 		}

@@ -2790,7 +2790,7 @@ kernel void MatMul_fast(device const float* a [[buffer(0)]], constant long& a_le
 // kernels.go:42:42: kernel ReduceSum_float64: Metal has no float64
 `
 
-// dcKernelSaxpy describes kernel Saxpy; source hash fe9f0c3d93c1c22cb68fdf2438170f32.
+// dcKernelSaxpy describes kernel Saxpy; source hash d27ee3216d5d467497a3254051aa4080.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -2815,7 +2815,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
-// dcKernelScale_float32 describes kernel Scale; source hash 4d05d2c49af8dd4c416395adc4911539.
+// dcKernelScale_float32 describes kernel Scale; source hash 49c96a697b470c08b2d4495649e40f62.
 var dcKernelScale_float32 = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Scale_float32",
@@ -2831,7 +2831,7 @@ var dcKernelScale_float32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelScale_float64 describes kernel Scale; source hash 4d05d2c49af8dd4c416395adc4911539.
+// dcKernelScale_float64 describes kernel Scale; source hash 49c96a697b470c08b2d4495649e40f62.
 var dcKernelScale_float64 = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
@@ -2849,7 +2849,7 @@ var dcKernelScale_float64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelReduceSum_float32 describes kernel ReduceSum; source hash a8afecf4362d635d4ffc4897c5ceac52.
+// dcKernelReduceSum_float32 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_float32 = &runtime.Kernel{
 	Aliased: "ReduceSum_float32_aliased",
 	Barrier: true,
@@ -2873,7 +2873,7 @@ var dcKernelReduceSum_float32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
-// dcKernelReduceSum_float64 describes kernel ReduceSum; source hash a8afecf4362d635d4ffc4897c5ceac52.
+// dcKernelReduceSum_float64 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_float64 = &runtime.Kernel{
 	Aliased: "ReduceSum_float64_aliased",
 	Barrier: true,
@@ -2899,7 +2899,7 @@ var dcKernelReduceSum_float64 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
-// dcKernelReduceSum_int32 describes kernel ReduceSum; source hash a8afecf4362d635d4ffc4897c5ceac52.
+// dcKernelReduceSum_int32 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_int32 = &runtime.Kernel{
 	Aliased: "ReduceSum_int32_aliased",
 	Barrier: true,
@@ -2923,7 +2923,7 @@ var dcKernelReduceSum_int32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
-// dcKernelReduceSum_int64 describes kernel ReduceSum; source hash a8afecf4362d635d4ffc4897c5ceac52.
+// dcKernelReduceSum_int64 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_int64 = &runtime.Kernel{
 	Aliased: "ReduceSum_int64_aliased",
 	Barrier: true,
@@ -2947,7 +2947,7 @@ var dcKernelReduceSum_int64 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
-// dcKernelMatMul describes kernel MatMul; source hash d1eb8290c79d17d9bdfab277c946d8ea.
+// dcKernelMatMul describes kernel MatMul; source hash bb52cdb54bb667ae23df76f5cd87df20.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,

@@ -19,7 +19,7 @@ import (
 // diagnostics with their // want comments. Package fresh is generated and
 // must get no diagnostic; package stale is generated, then edited: a
 // kernel's body changed, a kernel added and one removed, while kernel
-// Same, untouched, stays up to date.
+// Same, untouched but moved down by the added one, stays up to date.
 func TestAnalyzer(t *testing.T) {
 	dir := module(t)
 	if _, err := gen.Run(gen.Config{Dir: dir, Patterns: []string{"./fresh", "./stale"}}); err != nil {
@@ -29,7 +29,7 @@ func TestAnalyzer(t *testing.T) {
 	edit(t, staleGo,
 		"func Scale(t dc.Thread, a float32, x []float32) {\n", "func Scale(t dc.Thread, a float32, x []float32) { // want `kernel Scale changed since dc_kernels.go was generated \\(it would run the old code\\): run go generate`\n",
 		"x[i] *= a\n", "x[i] *= a + 1\n",
-		"\tx[0] = 1\n}\n", "\tx[0] = 1\n}\n\n//dc:kernel\nfunc Added(t dc.Thread, x []float32) { // want `kernel Added is not in dc_kernels.go: run go generate`\n}\n",
+		"//dc:kernel\nfunc Same(", "//dc:kernel\nfunc Added(t dc.Thread, x []float32) { // want `kernel Added is not in dc_kernels.go: run go generate`\n}\n\n//dc:kernel\nfunc Same(",
 	)
 	// Kernel Gone was generated and has been removed since.
 	edit(t, filepath.Join(dir, "stale", gen.GoFile),

@@ -1261,7 +1261,7 @@ kernel void Args_fast(device const P* ps [[buffer(0)]], constant long& ps_len [[
 }
 `
 
-// dcKernelArgs describes kernel Args; source hash c199b38f2cc90b7c3e5835d2c1573be0.
+// dcKernelArgs describes kernel Args; source hash 41cba8533d4857669f5c493164dadc58.
 var dcKernelArgs = &runtime.Kernel{
 	Aliased:     "Args_aliased",
 	Barrier:     true,

@@ -2962,7 +2962,7 @@ kernel void CappedSum_fast(device const int* xs [[buffer(0)]], constant long& xs
 // atomics.go:146:3: kernel MaxFloat: Metal has no float64
 `
 
-// dcKernelHistogram describes kernel Histogram; source hash 6e657461f40d443e98a22f340dbbc27f.
+// dcKernelHistogram describes kernel Histogram; source hash 7f34791ab4585cc28d05fbd463fbbd1e.
 var dcKernelHistogram = &runtime.Kernel{
 	Aliased:     "Histogram_aliased",
 	Barrier:     true,
@@ -2992,7 +2992,7 @@ var dcKernelHistogram = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelCompact describes kernel Compact; source hash e733461f07a8cd05c3df43d45b71d88d.
+// dcKernelCompact describes kernel Compact; source hash 44f69c4c2e8839bbcc74a68ec7e4084a.
 var dcKernelCompact = &runtime.Kernel{
 	Aliased:     "Compact_aliased",
 	Checked:     true,
@@ -3019,7 +3019,7 @@ var dcKernelCompact = &runtime.Kernel{
 	}},
 }
 
-// dcKernelExtremes describes kernel Extremes; source hash 1073a8d031df341d9368fd544752e80c.
+// dcKernelExtremes describes kernel Extremes; source hash 308d11346b0d0fe7200a48f23bc610b7.
 var dcKernelExtremes = &runtime.Kernel{
 	Aliased: "Extremes_aliased",
 	Barrier: true,
@@ -3055,7 +3055,7 @@ var dcKernelExtremes = &runtime.Kernel{
 	SharedBytes: 8,
 }
 
-// dcKernelSumFloat describes kernel SumFloat; source hash 08eed83c1f1158c50610e6ccc2239a3f.
+// dcKernelSumFloat describes kernel SumFloat; source hash 36ab2fa46093bd703dc3a5bb6773b6cd.
 var dcKernelSumFloat = &runtime.Kernel{
 	Aliased: "SumFloat_aliased",
 	Barrier: true,
@@ -3078,7 +3078,7 @@ var dcKernelSumFloat = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
-// dcKernelExchange describes kernel Exchange; source hash 54952135829e9459c0d3cba22bfaa892.
+// dcKernelExchange describes kernel Exchange; source hash 8bf0372489e56d28c82e5eb1f85d4897.
 var dcKernelExchange = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3130,7 +3130,7 @@ var dcKernelExchange = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
-// dcKernelCappedSum describes kernel CappedSum; source hash f669e92318a6023750d271f636028668.
+// dcKernelCappedSum describes kernel CappedSum; source hash 1459da3266737c0b29ff90bab0a577fc.
 var dcKernelCappedSum = &runtime.Kernel{
 	Aliased: "CappedSum_aliased",
 	Checked: true,
@@ -3155,7 +3155,7 @@ var dcKernelCappedSum = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMaxFloat describes kernel MaxFloat; source hash dc09e32a8aea250a26cad061260c1d76.
+// dcKernelMaxFloat describes kernel MaxFloat; source hash ae717eb47b831ec966d79c8280815e3a.
 var dcKernelMaxFloat = &runtime.Kernel{
 	Aliased: "MaxFloat_aliased",
 	Barrier: true,

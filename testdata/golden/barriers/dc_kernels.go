@@ -5275,7 +5275,7 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 // barriers.go:252:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
-// dcKernelGroupExit describes kernel GroupExit; source hash 8d8d561d1cfaa0e78cde8c748c1c7a2a.
+// dcKernelGroupExit describes kernel GroupExit; source hash 12ba9743ecfd9c90b28a72b83ad42571.
 var dcKernelGroupExit = &runtime.Kernel{
 	Aliased:     "GroupExit_aliased",
 	Barrier:     true,
@@ -5306,7 +5306,7 @@ var dcKernelGroupExit = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelExitInIf describes kernel ExitInIf; source hash 5f8a2067dd17f0f2204369954f76850b.
+// dcKernelExitInIf describes kernel ExitInIf; source hash 9cf88cec3c5977dea31a7a53438f40ec.
 var dcKernelExitInIf = &runtime.Kernel{
 	Aliased: "ExitInIf_aliased",
 	Barrier: true,
@@ -5336,7 +5336,7 @@ var dcKernelExitInIf = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelRounds describes kernel Rounds; source hash ce2d5434b9a45e19ef718f30bf56a06e.
+// dcKernelRounds describes kernel Rounds; source hash bed6060c6e2d01907e57610da406eae8.
 var dcKernelRounds = &runtime.Kernel{
 	Aliased:     "Rounds_aliased",
 	Barrier:     true,
@@ -5371,7 +5371,7 @@ var dcKernelRounds = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelSwitch describes kernel Switch; source hash 9fce15d5c512ede06f5731ebd61a2372.
+// dcKernelSwitch describes kernel Switch; source hash aa8e7d960782e1933a7ca1f0ef5ee581.
 var dcKernelSwitch = &runtime.Kernel{
 	Aliased:     "Switch_aliased",
 	Barrier:     true,
@@ -5403,7 +5403,7 @@ var dcKernelSwitch = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelEarlyReturn describes kernel EarlyReturn; source hash c73f0e016cfd59b4831a453f4880f723.
+// dcKernelEarlyReturn describes kernel EarlyReturn; source hash 30f847c44f78204a6124999832538ff7.
 var dcKernelEarlyReturn = &runtime.Kernel{
 	Aliased:     "EarlyReturn_aliased",
 	Barrier:     true,
@@ -5428,7 +5428,7 @@ var dcKernelEarlyReturn = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelStepped describes kernel Stepped; source hash f0701af200a53e1178f1b6e710bfea55.
+// dcKernelStepped describes kernel Stepped; source hash a45080759e8eb5dcfe7e8923bea02664.
 var dcKernelStepped = &runtime.Kernel{
 	Aliased:     "Stepped_aliased",
 	Barrier:     true,
@@ -5455,7 +5455,7 @@ var dcKernelStepped = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelInline describes kernel Inline; source hash 0ae0e14608b0835357ba7e6fc8de6d8e.
+// dcKernelInline describes kernel Inline; source hash 57fa548db8c6398fb17de082aa8bd2af.
 var dcKernelInline = &runtime.Kernel{
 	Aliased:     "Inline_aliased",
 	Barrier:     true,
@@ -5480,7 +5480,7 @@ var dcKernelInline = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelCarry describes kernel Carry; source hash 890eceef09cc47a28b7cfba19f1c29a0.
+// dcKernelCarry describes kernel Carry; source hash 3178ba642b49b6f95a4e5c067e878bfc.
 var dcKernelCarry = &runtime.Kernel{
 	Aliased:     "Carry_aliased",
 	Barrier:     true,
@@ -5511,7 +5511,7 @@ var dcKernelCarry = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelTile2D describes kernel Tile2D; source hash 94bce16006a0d6416ecb1ebc05c11a36.
+// dcKernelTile2D describes kernel Tile2D; source hash fac223a063155038eeb8c397c73c2fc6.
 var dcKernelTile2D = &runtime.Kernel{
 	Aliased: "Tile2D_aliased",
 	Barrier: true,
@@ -5551,7 +5551,7 @@ var dcKernelTile2D = &runtime.Kernel{
 	SharedBytes: 288,
 }
 
-// dcKernelTwice describes kernel Twice; source hash c69b79bd5edd5d5d8fcc51b270688636.
+// dcKernelTwice describes kernel Twice; source hash 5ce38c29698840dc6ef331bfaf09c1b9.
 var dcKernelTwice = &runtime.Kernel{
 	Aliased:     "Twice_aliased",
 	Barrier:     true,
@@ -5578,7 +5578,7 @@ var dcKernelTwice = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelFallback describes kernel Fallback; source hash e728cf08f343cfa9714b4af5b83ae8ce.
+// dcKernelFallback describes kernel Fallback; source hash 4a3fb76bb01914c7a6951af0565cf61e.
 var dcKernelFallback = &runtime.Kernel{
 	Aliased:     "Fallback_aliased",
 	Barrier:     true,

@@ -3504,7 +3504,7 @@ kernel void Poly_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 // control.go:195:4: kernel Scan: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
-// dcKernelCollatz describes kernel Collatz; source hash 158218b7945a6d8e8acf6deff878a4a7.
+// dcKernelCollatz describes kernel Collatz; source hash 2d1fc6fa4ae34c0565fea9604ac8a875.
 var dcKernelCollatz = &runtime.Kernel{
 	Aliased: "Collatz_aliased",
 	Checked: true,
@@ -3525,7 +3525,7 @@ var dcKernelCollatz = &runtime.Kernel{
 	}},
 }
 
-// dcKernelClassify describes kernel Classify; source hash 63a96e88a1fa4d722ba6695173926e77.
+// dcKernelClassify describes kernel Classify; source hash cb8ae44eb71aabd673a9dafc80e8fd37.
 var dcKernelClassify = &runtime.Kernel{
 	Aliased: "Classify_aliased",
 	Checked: true,
@@ -3552,7 +3552,7 @@ var dcKernelClassify = &runtime.Kernel{
 	}},
 }
 
-// dcKernelGrade describes kernel Grade; source hash cf8611e464a4a8834a35020f8fe6b87c.
+// dcKernelGrade describes kernel Grade; source hash 404b8ec51a32b28188dbd4197ac67bd1.
 var dcKernelGrade = &runtime.Kernel{
 	Aliased: "Grade_aliased",
 	Checked: true,
@@ -3573,7 +3573,7 @@ var dcKernelGrade = &runtime.Kernel{
 	}},
 }
 
-// dcKernelFindFirst describes kernel FindFirst; source hash be02560578cb19d78fc53b9ef10792f0.
+// dcKernelFindFirst describes kernel FindFirst; source hash 29a027e13395610c059da1e5735a003c.
 var dcKernelFindFirst = &runtime.Kernel{
 	Aliased: "FindFirst_aliased",
 	Checked: true,
@@ -3611,7 +3611,7 @@ var dcKernelFindFirst = &runtime.Kernel{
 	}},
 }
 
-// dcKernelPoly describes kernel Poly; source hash bfcdaebdccfbce2292dea2a1ca2d6558.
+// dcKernelPoly describes kernel Poly; source hash 508991eacefd228d0f0efcf853cb7564.
 var dcKernelPoly = &runtime.Kernel{
 	Aliased: "Poly_aliased",
 	Checked: true,
@@ -3642,7 +3642,7 @@ var dcKernelPoly = &runtime.Kernel{
 	}},
 }
 
-// dcKernelScan describes kernel Scan; source hash 6755eab0a0cebc2c4fea910bc4c8a2ba.
+// dcKernelScan describes kernel Scan; source hash c149255ae3e58e207cd814e254eb3e60.
 var dcKernelScan = &runtime.Kernel{
 	Aliased: "Scan_aliased",
 	Checked: true,

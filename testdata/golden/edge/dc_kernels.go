@@ -699,7 +699,7 @@ kernel void Shadow_fast(device const long* a [[buffer(0)]], constant long& a_len
 }
 `
 
-// dcKernelShadow describes kernel Shadow; source hash 7e516f2eccd96ea744b852bc20bf30c4.
+// dcKernelShadow describes kernel Shadow; source hash 8c6c2656803d4ef66239c15c291cb1df.
 var dcKernelShadow = &runtime.Kernel{
 	Aliased: "Shadow_aliased",
 	Checked: true,

@@ -4489,7 +4489,7 @@ kernel void Signed_fast(device const long* a [[buffer(0)]], constant long& a_len
 }
 `
 
-// dcKernelMid describes kernel Mid; source hash 60e40d34d327ad79a6d2566fae53c455.
+// dcKernelMid describes kernel Mid; source hash b9196fff063c0ea2eb6660cbc08e1591.
 var dcKernelMid = &runtime.Kernel{
 	Aliased: "Mid_aliased",
 	Checked: true,
@@ -4507,7 +4507,7 @@ var dcKernelMid = &runtime.Kernel{
 	}},
 }
 
-// dcKernelConst describes kernel Const; source hash 853657efb32f802b943c36d8a04d0b01.
+// dcKernelConst describes kernel Const; source hash 9d8d718f8be6bc962426f7082444a454.
 var dcKernelConst = &runtime.Kernel{
 	Aliased: "Const_aliased",
 	Checked: true,
@@ -4525,7 +4525,7 @@ var dcKernelConst = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSigned describes kernel Signed; source hash 18d6adc6de08bb8c29a51e95365a6c60.
+// dcKernelSigned describes kernel Signed; source hash 814764b5d4d32213bb66ca34938a1fa6.
 var dcKernelSigned = &runtime.Kernel{
 	Aliased: "Signed_aliased",
 	Checked: true,

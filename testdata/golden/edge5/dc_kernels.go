@@ -3003,7 +3003,7 @@ kernel void SharedB_fast(device const int* a [[buffer(0)]], constant long& a_len
 // edge5.go:70:54: kernel Floats: Metal has no float64
 `
 
-// dcKernelSwitchTag describes kernel SwitchTag; source hash dcdb2bf5810ef4756864484b3515ef54.
+// dcKernelSwitchTag describes kernel SwitchTag; source hash c918aa6b877b48287e8f21b1635646d9.
 var dcKernelSwitchTag = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3027,7 +3027,7 @@ var dcKernelSwitchTag = &runtime.Kernel{
 	}},
 }
 
-// dcKernelFloats describes kernel Floats; source hash 2322efdd9cfd89328778c07c3742caf3.
+// dcKernelFloats describes kernel Floats; source hash 8d6a62206ebc10f66143c355b1c03b1c.
 var dcKernelFloats = &runtime.Kernel{
 	Aliased: "Floats_aliased",
 	Checked: true,
@@ -3066,7 +3066,7 @@ var dcKernelFloats = &runtime.Kernel{
 	}},
 }
 
-// dcKernelStructs describes kernel Structs; source hash 0c31f7a1f6038cbd961d32c2bcfbf2c4.
+// dcKernelStructs describes kernel Structs; source hash e7bc3588831ec5d4f77cd376e695f59b.
 var dcKernelStructs = &runtime.Kernel{
 	Aliased: "Structs_aliased",
 	Checked: true,
@@ -3098,7 +3098,7 @@ var dcKernelStructs = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSharedA describes kernel SharedA; source hash 78ce4dcba00e65529b07155b450aaab0.
+// dcKernelSharedA describes kernel SharedA; source hash 7f01dbeecad34065022e2cd1f9e609cd.
 var dcKernelSharedA = &runtime.Kernel{
 	Aliased:     "SharedA_aliased",
 	Barrier:     true,
@@ -3123,7 +3123,7 @@ var dcKernelSharedA = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelSharedB describes kernel SharedB; source hash 359f522d320b8013185db2eea3fc4829.
+// dcKernelSharedB describes kernel SharedB; source hash 4152ec033440c186e57dd68376c3a3ac.
 var dcKernelSharedB = &runtime.Kernel{
 	Aliased:     "SharedB_aliased",
 	Barrier:     true,

@@ -1175,7 +1175,7 @@ kernel void RangeReassign(device const long* a [[buffer(0)]], constant long& a_l
 }
 `
 
-// dcKernelTupleIndex describes kernel TupleIndex; source hash 2f2c4cba14eadadbd4d6ffb05ec051a4.
+// dcKernelTupleIndex describes kernel TupleIndex; source hash 1be226c9fa42f0499246784ab39eaf00.
 var dcKernelTupleIndex = &runtime.Kernel{
 	Checked:     true,
 	FastChecked: true,
@@ -1197,7 +1197,7 @@ var dcKernelTupleIndex = &runtime.Kernel{
 	}},
 }
 
-// dcKernelRangeArray describes kernel RangeArray; source hash d7a5fded2bc0361a91964b5f3cdc43f1.
+// dcKernelRangeArray describes kernel RangeArray; source hash a8e6580a20444c04565315f95aa6f372.
 var dcKernelRangeArray = &runtime.Kernel{
 	Aliased: "RangeArray_aliased",
 	Checked: true,
@@ -1218,7 +1218,7 @@ var dcKernelRangeArray = &runtime.Kernel{
 	}},
 }
 
-// dcKernelRangeReassign describes kernel RangeReassign; source hash 4c297eecc50f334cc0651b06a8eeac47.
+// dcKernelRangeReassign describes kernel RangeReassign; source hash cdf4d6364dad503fbbf7566e749e9301.
 var dcKernelRangeReassign = &runtime.Kernel{
 	Aliased: "RangeReassign_aliased",
 	Module:  dcModule,

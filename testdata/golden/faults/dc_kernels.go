@@ -3002,7 +3002,7 @@ kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len 
 }
 `
 
-// dcKernelReadPast describes kernel ReadPast; source hash 6aebe7b654e8784f82c418de87364fea.
+// dcKernelReadPast describes kernel ReadPast; source hash 256a95de15d8d7265c94f12c00bb859c.
 var dcKernelReadPast = &runtime.Kernel{
 	Aliased: "ReadPast_aliased",
 	Checked: true,
@@ -3023,7 +3023,7 @@ var dcKernelReadPast = &runtime.Kernel{
 	}},
 }
 
-// dcKernelWritePast describes kernel WritePast; source hash 163e7a76c82a73058aab10b741013d4d.
+// dcKernelWritePast describes kernel WritePast; source hash 2e3a12f5c1589b3bfed49e17d164f424.
 var dcKernelWritePast = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3043,7 +3043,7 @@ var dcKernelWritePast = &runtime.Kernel{
 	}},
 }
 
-// dcKernelOffset describes kernel Offset; source hash 0b7d540bb1c3269d04b914cece76adb8.
+// dcKernelOffset describes kernel Offset; source hash da377f2f53d8f3f6ae0621cdd1bb9fd3.
 var dcKernelOffset = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3070,7 +3070,7 @@ var dcKernelOffset = &runtime.Kernel{
 	}},
 }
 
-// dcKernelNegative describes kernel Negative; source hash 65ec413fb5b4c3bd68e5e0a15a6d8c51.
+// dcKernelNegative describes kernel Negative; source hash ba9a1b8b3043d58285619dc277fe61eb.
 var dcKernelNegative = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3092,7 +3092,7 @@ var dcKernelNegative = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSub describes kernel Sub; source hash 98daf729853f57ac4c62f822299e4c17.
+// dcKernelSub describes kernel Sub; source hash 3d88fec08117a6945848db8d2562328c.
 var dcKernelSub = &runtime.Kernel{
 	Checked: true,
 	Module:  dcModule,
@@ -3113,7 +3113,7 @@ var dcKernelSub = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_int8 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_int8 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int8 = &runtime.Kernel{
 	Aliased: "Div_int8_aliased",
 	Checked: true,
@@ -3131,7 +3131,7 @@ var dcKernelDiv_int8 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_int16 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_int16 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int16 = &runtime.Kernel{
 	Aliased: "Div_int16_aliased",
 	Checked: true,
@@ -3149,7 +3149,7 @@ var dcKernelDiv_int16 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_int32 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_int32 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int32 = &runtime.Kernel{
 	Aliased: "Div_int32_aliased",
 	Checked: true,
@@ -3167,7 +3167,7 @@ var dcKernelDiv_int32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_int64 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_int64 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int64 = &runtime.Kernel{
 	Aliased: "Div_int64_aliased",
 	Checked: true,
@@ -3185,7 +3185,7 @@ var dcKernelDiv_int64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_int describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_int describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int = &runtime.Kernel{
 	Aliased: "Div_int_aliased",
 	Checked: true,
@@ -3203,7 +3203,7 @@ var dcKernelDiv_int = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_uint8 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_uint8 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint8 = &runtime.Kernel{
 	Aliased: "Div_uint8_aliased",
 	Checked: true,
@@ -3221,7 +3221,7 @@ var dcKernelDiv_uint8 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_uint16 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_uint16 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint16 = &runtime.Kernel{
 	Aliased: "Div_uint16_aliased",
 	Checked: true,
@@ -3239,7 +3239,7 @@ var dcKernelDiv_uint16 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_uint32 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_uint32 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint32 = &runtime.Kernel{
 	Aliased: "Div_uint32_aliased",
 	Checked: true,
@@ -3257,7 +3257,7 @@ var dcKernelDiv_uint32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_uint64 describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_uint64 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint64 = &runtime.Kernel{
 	Aliased: "Div_uint64_aliased",
 	Checked: true,
@@ -3275,7 +3275,7 @@ var dcKernelDiv_uint64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDiv_uint describes kernel Div; source hash 15b149ba0f885caed96f81ab5e1eafa9.
+// dcKernelDiv_uint describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint = &runtime.Kernel{
 	Aliased: "Div_uint_aliased",
 	Checked: true,
@@ -3293,7 +3293,7 @@ var dcKernelDiv_uint = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_int8 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_int8 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int8 = &runtime.Kernel{
 	Aliased: "Mod_int8_aliased",
 	Checked: true,
@@ -3311,7 +3311,7 @@ var dcKernelMod_int8 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_int16 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_int16 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int16 = &runtime.Kernel{
 	Aliased: "Mod_int16_aliased",
 	Checked: true,
@@ -3329,7 +3329,7 @@ var dcKernelMod_int16 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_int32 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_int32 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int32 = &runtime.Kernel{
 	Aliased: "Mod_int32_aliased",
 	Checked: true,
@@ -3347,7 +3347,7 @@ var dcKernelMod_int32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_int64 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_int64 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int64 = &runtime.Kernel{
 	Aliased: "Mod_int64_aliased",
 	Checked: true,
@@ -3365,7 +3365,7 @@ var dcKernelMod_int64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_int describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_int describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int = &runtime.Kernel{
 	Aliased: "Mod_int_aliased",
 	Checked: true,
@@ -3383,7 +3383,7 @@ var dcKernelMod_int = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_uint8 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_uint8 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint8 = &runtime.Kernel{
 	Aliased: "Mod_uint8_aliased",
 	Checked: true,
@@ -3401,7 +3401,7 @@ var dcKernelMod_uint8 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_uint16 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_uint16 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint16 = &runtime.Kernel{
 	Aliased: "Mod_uint16_aliased",
 	Checked: true,
@@ -3419,7 +3419,7 @@ var dcKernelMod_uint16 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_uint32 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_uint32 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint32 = &runtime.Kernel{
 	Aliased: "Mod_uint32_aliased",
 	Checked: true,
@@ -3437,7 +3437,7 @@ var dcKernelMod_uint32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_uint64 describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_uint64 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint64 = &runtime.Kernel{
 	Aliased: "Mod_uint64_aliased",
 	Checked: true,
@@ -3455,7 +3455,7 @@ var dcKernelMod_uint64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMod_uint describes kernel Mod; source hash dfe2d3691c34c6cf76ae8df4cb814ee0.
+// dcKernelMod_uint describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint = &runtime.Kernel{
 	Aliased: "Mod_uint_aliased",
 	Checked: true,
@@ -3473,7 +3473,7 @@ var dcKernelMod_uint = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSharedIndex describes kernel SharedIndex; source hash a5403548fc3339f25c43470fc4b45ce0.
+// dcKernelSharedIndex describes kernel SharedIndex; source hash a6199dd1f29fada0ff271a67f75f8c93.
 var dcKernelSharedIndex = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3491,7 +3491,7 @@ var dcKernelSharedIndex = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelNeighbour describes kernel Neighbour; source hash fb4df5a08de2300f8f8f8418481f58f3.
+// dcKernelNeighbour describes kernel Neighbour; source hash 03a17fdea96fa22bfc54557e1fcded63.
 var dcKernelNeighbour = &runtime.Kernel{
 	Aliased: "Neighbour_aliased",
 	Checked: true,
@@ -3509,7 +3509,7 @@ var dcKernelNeighbour = &runtime.Kernel{
 	}},
 }
 
-// dcKernelFill describes kernel Fill; source hash 8373f53313e9c5a2f37b72aff83cba38.
+// dcKernelFill describes kernel Fill; source hash 537633061b1c0a9ee629d5986009f081.
 var dcKernelFill = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Fill",
@@ -3525,7 +3525,7 @@ var dcKernelFill = &runtime.Kernel{
 	}},
 }
 
-// dcKernelCopy describes kernel Copy; source hash 4476adbef9100cacd4fe5b4ec13e7294.
+// dcKernelCopy describes kernel Copy; source hash 6e545cf1f280c1dcb321706df981dc00.
 var dcKernelCopy = &runtime.Kernel{
 	Aliased: "Copy_aliased",
 	Checked: true,

@@ -3183,7 +3183,7 @@ kernel void Softplus_fast(device const float* x [[buffer(0)]], constant long& x_
 // mathfn.go:109:30: kernel Geometry64: Metal has no float64
 `
 
-// dcKernelMath32 describes kernel Math32; source hash 9825a4f803d6e539e6db2ee77a47e149.
+// dcKernelMath32 describes kernel Math32; source hash 6c7ddd737da6ed6c79cad2d66364b2c0.
 var dcKernelMath32 = &runtime.Kernel{
 	Aliased: "Math32_aliased",
 	Checked: true,
@@ -3246,7 +3246,7 @@ var dcKernelMath32 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelMath64 describes kernel Math64; source hash 3a981dc9fa7a418961a1877e1df7be5a.
+// dcKernelMath64 describes kernel Math64; source hash 9c53e203736726180e42d6f71fe3cf85.
 var dcKernelMath64 = &runtime.Kernel{
 	Aliased: "Math64_aliased",
 	Checked: true,
@@ -3311,7 +3311,7 @@ var dcKernelMath64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelGeometry64 describes kernel Geometry64; source hash 031b95cdc8b412e93921026b5b1e9cd1.
+// dcKernelGeometry64 describes kernel Geometry64; source hash c4b2403595c3f5cd397368a1b16acee4.
 var dcKernelGeometry64 = &runtime.Kernel{
 	Aliased: "Geometry64_aliased",
 	Checked: true,
@@ -3347,7 +3347,7 @@ var dcKernelGeometry64 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSoftplus describes kernel Softplus; source hash 644d2ef90a0bdf9df33eb8e5e915a38c.
+// dcKernelSoftplus describes kernel Softplus; source hash cf3d4fbe01865382f7a8045469878a2b.
 var dcKernelSoftplus = &runtime.Kernel{
 	Aliased: "Softplus_aliased",
 	Checked: true,

@@ -967,7 +967,7 @@ kernel void MatMul_fast(device const float* a [[buffer(0)]], constant long& a_le
 }
 `
 
-// dcKernelMatMul describes kernel MatMul; source hash 681bff7b3d822e1d24a4d37b27d2c3dc.
+// dcKernelMatMul describes kernel MatMul; source hash 44b6aca8d66db1186977a966ff2eb8c8.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,

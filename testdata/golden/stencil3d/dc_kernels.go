@@ -1393,7 +1393,7 @@ kernel void Geometry_fast(device int* out [[buffer(0)]], constant long& out_len 
 }
 `
 
-// dcKernelStencil7 describes kernel Stencil7; source hash 253d2d55df7956569bf15f823e423cda.
+// dcKernelStencil7 describes kernel Stencil7; source hash bfacff4a7330bdd52a6383f40b2d8fac.
 var dcKernelStencil7 = &runtime.Kernel{
 	Aliased:     "Stencil7_aliased",
 	Checked:     true,
@@ -1446,7 +1446,7 @@ var dcKernelStencil7 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelGeometry describes kernel Geometry; source hash 0ef74f44197f71f91583c764b7981b21.
+// dcKernelGeometry describes kernel Geometry; source hash bb3a3bf5bc4401998581f55d5b39b779.
 var dcKernelGeometry = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{

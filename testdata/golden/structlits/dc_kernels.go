@@ -1216,7 +1216,7 @@ kernel void CountCells_fast(device Cell* cells [[buffer(0)]], constant long& cel
 }
 `
 
-// dcKernelLits describes kernel Lits; source hash 0fef15775a6a0ef4548fc128ad5df110.
+// dcKernelLits describes kernel Lits; source hash 2117c7224157924d094ed6d7876742f5.
 var dcKernelLits = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -1237,7 +1237,7 @@ var dcKernelLits = &runtime.Kernel{
 	}},
 }
 
-// dcKernelCountCells describes kernel CountCells; source hash 1c24616b6d38d3a75902725807767617.
+// dcKernelCountCells describes kernel CountCells; source hash e992067eb8c605e33bd872085d3b29dd.
 var dcKernelCountCells = &runtime.Kernel{
 	Aliased:     "CountCells_aliased",
 	Barrier:     true,

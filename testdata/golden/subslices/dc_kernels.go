@@ -772,7 +772,7 @@ kernel void Window_fast(device const int* in [[buffer(0)]], constant long& in_le
 }
 `
 
-// dcKernelMatVec describes kernel MatVec; source hash 0f278a53ae2f483bd05e9b69052aa178.
+// dcKernelMatVec describes kernel MatVec; source hash 50c730f74b47d43e030a3f4228c3e8d9.
 var dcKernelMatVec = &runtime.Kernel{
 	Aliased: "MatVec_aliased",
 	Checked: true,
@@ -798,7 +798,7 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
-// dcKernelRowScale describes kernel RowScale; source hash 71b6837c5d0d15450e83a71a26fd65fa.
+// dcKernelRowScale describes kernel RowScale; source hash bdc098fe5c6c70dc30f59aa8af5a1a38.
 var dcKernelRowScale = &runtime.Kernel{
 	Aliased: "RowScale_aliased",
 	Checked: true,
@@ -820,7 +820,7 @@ var dcKernelRowScale = &runtime.Kernel{
 	}},
 }
 
-// dcKernelWindow describes kernel Window; source hash 8054d5b2c85f75544011517dd4a0518c.
+// dcKernelWindow describes kernel Window; source hash 5e144a67b17d1c9432cc2a8097f72b79.
 var dcKernelWindow = &runtime.Kernel{
 	Aliased:     "Window_aliased",
 	Checked:     true,

@@ -1162,7 +1162,7 @@ kernel void Digits_fast(device const uint* in [[buffer(0)]], constant long& in_l
 }
 `
 
-// dcKernelBlur3 describes kernel Blur3; source hash f9e991bec75fc5d42dd8cb54a8542579.
+// dcKernelBlur3 describes kernel Blur3; source hash f78df89342a9185797347c56b3bf810d.
 var dcKernelBlur3 = &runtime.Kernel{
 	Aliased:     "Blur3_aliased",
 	Checked:     true,
@@ -1182,7 +1182,7 @@ var dcKernelBlur3 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelSobel describes kernel Sobel; source hash 930ea94c4df227c36eb594ca16727244.
+// dcKernelSobel describes kernel Sobel; source hash e3bda273c45cdd8cfb0c41cf0bdba2b3.
 var dcKernelSobel = &runtime.Kernel{
 	Aliased:     "Sobel_aliased",
 	Checked:     true,
@@ -1213,7 +1213,7 @@ var dcKernelSobel = &runtime.Kernel{
 	}},
 }
 
-// dcKernelDigits describes kernel Digits; source hash f44e221b442d7d531d89c555be15c723.
+// dcKernelDigits describes kernel Digits; source hash 554d70d111cd862d266bed681b0ba575.
 var dcKernelDigits = &runtime.Kernel{
 	Aliased:     "Digits_aliased",
 	Checked:     true,

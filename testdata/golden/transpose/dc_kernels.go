@@ -814,7 +814,7 @@ kernel void TransposeInt_fast(device const int* in [[buffer(0)]], constant long&
 }
 `
 
-// dcKernelTranspose describes kernel Transpose; source hash 4c59245cf6a594e993b9fe3f559f9157.
+// dcKernelTranspose describes kernel Transpose; source hash ef5cb230b783a8d01cf158a977b6c468.
 var dcKernelTranspose = &runtime.Kernel{
 	Aliased:     "Transpose_aliased",
 	Barrier:     true,
@@ -849,7 +849,7 @@ var dcKernelTranspose = &runtime.Kernel{
 	SharedBytes: 1088,
 }
 
-// dcKernelTransposeInt describes kernel TransposeInt; source hash 5e7ead0f69d4c78f55e8298f247e9e09.
+// dcKernelTransposeInt describes kernel TransposeInt; source hash 6b13d37caa1d823f943cd9fe575945ba.
 var dcKernelTransposeInt = &runtime.Kernel{
 	Aliased: "TransposeInt_aliased",
 	Checked: true,
