@@ -329,6 +329,10 @@ func TestGenerate(t *testing.T) {
 	if after, err := os.ReadFile(goFile); err != nil || !bytes.Equal(after, got) {
 		t.Errorf("-check changed %s (%v)", goFile, err)
 	}
+	r = run(t, dir, "-check", "-v", "-tags=special", "./k")
+	if want := goFile + ": kernel Zero changed\n"; r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("-check -v after an edit: exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
 }
 
 // TestHelpAndVersion checks that -h is a short manual (what dckgen does,
