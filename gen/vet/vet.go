@@ -12,9 +12,9 @@
 //     longer exists;
 //   - a kernel in a _test.go file, which dckgen does not read: it gets no
 //     launcher and runs only under dc.Emulate;
-//   - where the driver runs analyzers on packages with type errors
-//     (singlechecker, gopls-based drivers; not go vet), a type error in a call of package dc,
-//     explained in the dialect's terms (gen.DCHint).
+//   - where the driver runs analyzers on packages with type errors (dckvet
+//     run on its own does; go vet does not), a type error in a call of
+//     package dc, explained in the dialect's terms (gen.DCHint).
 //
 // Misspelled and misplaced //dc: directives and names the generated code
 // would redeclare are among the generator's own checks.
