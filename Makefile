@@ -21,10 +21,14 @@ generate:
 	$(GO) generate $(GENERATED)
 
 # check-generated fails if a generated package (the kernel library, the
-# examples and the benchmark kernels) differs from what its //go:generate
-# line writes now.
+# examples and the benchmark kernels) differs from what dckgen writes now:
+# dckgen -check compares every generated file there (device sources
+# included) without writing, then go generate runs the packages' own
+# //go:generate lines, so the check uses the same -emit, and git reports
+# any file that changed or is new.
 GENERATED = ./kernels ./examples/mandelbrot ./examples/heat ./examples/nbody ./internal/benchkernels ./internal/cpubench
 check-generated:
+	@$(GO) run ./cmd/dckgen -check $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 	@$(GO) generate $(GENERATED)
 	@git diff --exit-code -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "untracked generated files"; exit 1; }

@@ -7,9 +7,9 @@ import (
 )
 
 // Sum adds x into sum[0]: each group reduces its part in shared memory,
-// then one thread per group adds the group's total atomically.
-//
-//dc:kernel
+// then one thread per group adds the group's total atomically. In a
+// package of its own (not a _test.go file, which dckgen skips) it would be
+// marked //dc:kernel; dc.Emulate runs it as it is.
 func Sum(t dc.Thread, x []float32, sum []float32) {
 	s := dc.Shared[[256]float32](t)
 	i, l := t.GlobalX(), t.LocalX()

@@ -13,10 +13,14 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -73,6 +77,16 @@ type Package struct {
 	Name  string
 	Dir   string
 	Input *translate.Input
+	// ReadFile reads a source file of the package, for SourceHashes; nil
+	// means os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
+}
+
+func (p *Package) readFile(name string) ([]byte, error) {
+	if p.ReadFile != nil {
+		return p.ReadFile(name)
+	}
+	return os.ReadFile(name)
 }
 
 // File is one generated file.
@@ -87,39 +101,9 @@ type File struct {
 // overwrites a file that does not start with Header (one written by hand):
 // it fails before writing anything.
 func Run(cfg Config) (written []string, err error) {
-	for _, e := range cfg.Emit {
-		if _, ok := emitExt[e]; !ok {
-			return nil, fmt.Errorf("dckgen: unknown -emit target %q (available: %s)", e, strings.Join(EmitTargets(), ", "))
-		}
-	}
-	pkgs, err := Load(cfg)
+	pkgs, files, err := generateAll(cfg, false)
 	if err != nil {
 		return nil, err
-	}
-	var diags translate.ErrorList
-	var files []File
-	for _, p := range pkgs {
-		fs, err := Generate(p, cfg.Emit)
-		var list translate.ErrorList
-		if errors.As(err, &list) {
-			diags = append(diags, list...)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, fs...)
-		if cfg.Log != nil {
-			for _, n := range CPUNotes(p) {
-				cfg.Log(n)
-			}
-			for _, n := range MetalNotes(p) {
-				cfg.Log(n)
-			}
-		}
-	}
-	if len(diags) > 0 {
-		return nil, diags
 	}
 	// Never replace a file someone wrote by hand: Load did not blank it,
 	// and the package may need what it declares.
@@ -137,24 +121,125 @@ func Run(cfg Config) (written []string, err error) {
 			written = append(written, f.Path)
 		}
 	}
-	// A package without SIMD bodies must not keep stale files of them.
+	for _, path := range leftovers(pkgs, files) {
+		if err := os.Remove(path); err != nil {
+			return written, fmt.Errorf("dckgen: %w", err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+// Check is Run without writing: it returns the files Run would write or
+// remove, sorted, and writes nothing. Besides the targets of cfg.Emit it
+// checks every device source of an -emit target that is already there
+// (written by dckgen), so that it needs no flags to check what go generate
+// wrote.
+func Check(cfg Config) (stale []string, err error) {
+	pkgs, files, err := generateAll(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		old, err := os.ReadFile(f.Path)
+		if err != nil || !bytes.Equal(old, f.Content) {
+			stale = append(stale, f.Path)
+		}
+	}
+	if cfg.Log != nil {
+		for _, p := range pkgs {
+			for _, why := range staleKernels(p) {
+				cfg.Log(fmt.Sprintf("%s: %s", filepath.Join(p.Dir, GoFile), why))
+			}
+		}
+	}
+	stale = append(stale, leftovers(pkgs, files)...)
+	sort.Strings(stale)
+	return stale, nil
+}
+
+// staleKernels says which kernels of p changed, are new or were removed
+// since its Go file was generated, by their source hashes.
+func staleKernels(p *Package) []string {
+	now, err := SourceHashes(p.Input, p.readFile)
+	if err != nil {
+		return nil
+	}
+	recorded := map[string]string{}
+	path := filepath.Join(p.Dir, GoFile)
+	if f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments); err == nil {
+		recorded = RecordedHashes(f)
+	}
+	return StaleKernels(now, recorded)
+}
+
+// generateAll loads the packages of cfg and generates their files. With
+// present, it also generates each device source that a package directory
+// already holds (a file of an -emit target written by dckgen).
+func generateAll(cfg Config, present bool) ([]*Package, []File, error) {
+	for _, e := range cfg.Emit {
+		if _, ok := emitExt[e]; !ok {
+			return nil, nil, fmt.Errorf("dckgen: unknown -emit target %q (available: %s)", e, strings.Join(EmitTargets(), ", "))
+		}
+	}
+	pkgs, err := Load(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var diags translate.ErrorList
+	var files []File
+	for _, p := range pkgs {
+		emit := cfg.Emit
+		if present {
+			for _, e := range EmitTargets() {
+				name := strings.TrimSuffix(GoFile, ".go") + emitExt[e]
+				if !slices.Contains(emit, e) && isOurs(filepath.Join(p.Dir, name)) {
+					emit = append(slices.Clip(emit), e)
+				}
+			}
+		}
+		fs, err := Generate(p, emit)
+		var list translate.ErrorList
+		if errors.As(err, &list) {
+			diags = append(diags, list...)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, fs...)
+		if cfg.Log != nil {
+			for _, n := range CPUNotes(p) {
+				cfg.Log(n)
+			}
+			for _, n := range MetalNotes(p) {
+				cfg.Log(n)
+			}
+		}
+	}
+	if len(diags) > 0 {
+		return nil, nil, diags
+	}
+	return pkgs, files, nil
+}
+
+// leftovers returns the files of SIMD bodies and their stubs that dckgen
+// wrote in a package that no longer has SIMD bodies: Run removes them.
+func leftovers(pkgs []*Package, files []File) []string {
 	have := map[string]bool{}
 	for _, f := range files {
 		have[f.Path] = true
 	}
+	var out []string
 	for _, p := range pkgs {
 		for _, name := range []string{SIMDFile, NoSIMDFile} {
 			path := filepath.Join(p.Dir, name)
-			if have[path] || !isOurs(path) {
-				continue
+			if !have[path] && isOurs(path) {
+				out = append(out, path)
 			}
-			if err := os.Remove(path); err != nil {
-				return written, fmt.Errorf("dckgen: %w", err)
-			}
-			written = append(written, path)
 		}
 	}
-	return written, nil
+	return out
 }
 
 // WriteIfChanged writes content to path unless the file already holds
@@ -192,6 +277,9 @@ func Load(cfg Config) ([]*Package, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dckgen: %w", err)
 	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("dckgen: no packages match %s (is there a go.mod?)", strings.Join(patterns, " "))
+	}
 	if hasErrors(pkgs) {
 		overlay := map[string][]byte{}
 		for _, p := range pkgs {
@@ -211,9 +299,10 @@ func Load(cfg Config) ([]*Package, error) {
 	var msgs []string
 	var out []*Package
 	for _, p := range pkgs {
-		typeErrs := false
+		typeErrs, parseErrs := false, false
 		for _, e := range p.Errors {
 			typeErrs = typeErrs || e.Kind == packages.TypeError
+			parseErrs = parseErrs || e.Kind == packages.ParseError
 		}
 		for _, e := range p.Errors {
 			// For export data, go list compiles the package too and reports
@@ -223,7 +312,12 @@ func Load(cfg Config) ([]*Package, error) {
 			if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "+p.PkgPath+"\n") {
 				continue
 			}
-			msgs = append(msgs, e.Error())
+			// A file that does not parse has no package clause, which go
+			// list reports again as "package ; expected package p".
+			if parseErrs && strings.HasPrefix(e.Msg, "package ; expected package") {
+				continue
+			}
+			msgs = append(msgs, describe(p, e))
 		}
 		if len(p.Errors) > 0 || len(p.GoFiles) == 0 {
 			continue
@@ -248,11 +342,66 @@ func Load(cfg Config) ([]*Package, error) {
 			},
 		})
 	}
+	if len(msgs) == 1 && !strings.Contains(msgs[0], "\n") {
+		return nil, fmt.Errorf("dckgen: %s", msgs[0])
+	}
 	if len(msgs) > 0 {
 		return nil, fmt.Errorf("dckgen: packages have errors:\n%s", strings.Join(msgs, "\n"))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// describe formats an error of a loaded package in Go's file:line:col:
+// message form, without the "-" of an error that has no position, and
+// explains type errors in calls of package dc (DCHint) and the parser's
+// nesting limit.
+func describe(p *packages.Package, e packages.Error) string {
+	msg := e.Msg
+	if strings.HasPrefix(msg, "exceeded max") {
+		msg += " (Go's parser limits how deeply blocks and expressions nest: split the code into functions)"
+	}
+	if e.Kind == packages.TypeError && p.TypesInfo != nil {
+		if pos := tokenPos(p, e.Pos); pos.IsValid() {
+			if hint := DCHint(p.Syntax, p.TypesInfo, pos); hint != "" {
+				msg += ": " + hint
+			}
+		}
+	}
+	if e.Pos == "" || e.Pos == "-" {
+		return msg
+	}
+	return e.Pos + ": " + msg
+}
+
+// tokenPos returns the position in p's file set of a "file:line:col"
+// position, or token.NoPos.
+func tokenPos(p *packages.Package, pos string) token.Pos {
+	i := strings.LastIndex(pos, ":")
+	if i < 0 {
+		return token.NoPos
+	}
+	j := strings.LastIndex(pos[:i], ":")
+	if j < 0 {
+		return token.NoPos
+	}
+	line, err1 := strconv.Atoi(pos[j+1 : i])
+	col, err2 := strconv.Atoi(pos[i+1:])
+	if err1 != nil || err2 != nil || line < 1 || col < 1 {
+		return token.NoPos
+	}
+	var found token.Pos
+	p.Fset.Iterate(func(f *token.File) bool {
+		if f.Name() != pos[:j] || line > f.LineCount() {
+			return true
+		}
+		start := f.LineStart(line)
+		if off := f.Offset(start) + col - 1; off <= f.Size() {
+			found = f.Pos(off)
+		}
+		return false
+	})
+	return found
 }
 
 func hasErrors(pkgs []*packages.Package) bool {

@@ -78,6 +78,9 @@ func Generate(p *Package, emit []string) ([]File, error) {
 		}
 		files = append(files, File{Path: filepath.Join(p.Dir, base+emitExt[e]), Content: []byte(text)})
 	}
+	if err := checkNames(p, files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
@@ -148,8 +151,13 @@ func GoSource(p *Package, prog *ir.Program, src Sources) ([]byte, error) {
 	for _, o := range msl.Unsupported(prog) {
 		notOnMetal[o.Kernel] = metalReason(o)
 	}
+	hashes, err := SourceHashes(p.Input, p.readFile)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range prog.Kernels {
 		f.Line()
+		f.Comment(hashLine(kernelVar(k), k.GoName, hashes[k.GoName]))
 		d := kernelDict(k)
 		if why := notOnMetal[k.Name]; why != "" {
 			d[jen.Id("NotOnMetal")] = jen.Lit(why)

@@ -326,7 +326,8 @@ func K(t dc.Thread, x []float32) {
 
 // TestRunDiagnostics checks that the kernel diagnostics of two packages all
 // come back as one translate.ErrorList, sorted by position, each with its
-// file, line and column, and that nothing is written.
+// file, line and column and naming its kernel, a construct used three
+// times in one kernel (the map in M) once, and that nothing is written.
 func TestRunDiagnostics(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t, map[string]string{
@@ -355,7 +356,8 @@ import "github.com/dotcompute/dc"
 //dc:kernel
 func M(t dc.Thread, x []int) {
 	var m map[int]int
-	_ = m
+	m[1] = 2
+	x[0] = m[3]
 }
 `,
 		"b/b.go": `package b
@@ -379,11 +381,11 @@ func C(t dc.Thread, x []float32) {
 	}
 	a, z, b := filepath.Join(dir, "a", "a.go"), filepath.Join(dir, "a", "z.go"), filepath.Join(dir, "b", "b.go")
 	want := []string{
-		posOf(t, a, "go work") + ": unsupported: go statements (goroutines) cannot be used in kernels",
-		posOf(t, a, "defer work") + ": unsupported: defer cannot be used in kernels",
-		posOf(t, z, "m map[int]int") + ": unsupported: maps cannot be used in kernels",
-		posOf(t, b, "func(v float32)") + ": unsupported: closures (function literals) cannot be used in kernels",
-		posOf(t, b, "f(x[0])") + ": unsupported: calls of function values cannot be used in kernels",
+		posOf(t, a, "go work") + ": kernel G: unsupported: go statements (goroutines) cannot be used in kernels",
+		posOf(t, a, "defer work") + ": kernel D: unsupported: defer cannot be used in kernels",
+		posOf(t, z, "m map[int]int") + ": kernel M: unsupported: maps cannot be used in kernels",
+		posOf(t, b, "func(v float32)") + ": kernel C: unsupported: closures (function literals) cannot be used in kernels",
+		posOf(t, b, "f(x[0])") + ": kernel C: unsupported: calls of function values cannot be used in kernels",
 	}
 	var got []string
 	for _, e := range list {

@@ -2790,6 +2790,7 @@ kernel void MatMul_fast(device const float* a [[buffer(0)]], constant long& a_le
 // kernels.go:42:42: kernel ReduceSum_float64: Metal has no float64
 `
 
+// dcKernelSaxpy describes kernel Saxpy; source hash d27ee3216d5d467497a3254051aa4080.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -2814,6 +2815,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
+// dcKernelScale_float32 describes kernel Scale; source hash 49c96a697b470c08b2d4495649e40f62.
 var dcKernelScale_float32 = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Scale_float32",
@@ -2829,6 +2831,7 @@ var dcKernelScale_float32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelScale_float64 describes kernel Scale; source hash 49c96a697b470c08b2d4495649e40f62.
 var dcKernelScale_float64 = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
@@ -2846,6 +2849,7 @@ var dcKernelScale_float64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelReduceSum_float32 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_float32 = &runtime.Kernel{
 	Aliased: "ReduceSum_float32_aliased",
 	Barrier: true,
@@ -2869,6 +2873,7 @@ var dcKernelReduceSum_float32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelReduceSum_float64 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_float64 = &runtime.Kernel{
 	Aliased: "ReduceSum_float64_aliased",
 	Barrier: true,
@@ -2894,6 +2899,7 @@ var dcKernelReduceSum_float64 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelReduceSum_int32 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_int32 = &runtime.Kernel{
 	Aliased: "ReduceSum_int32_aliased",
 	Barrier: true,
@@ -2917,6 +2923,7 @@ var dcKernelReduceSum_int32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelReduceSum_int64 describes kernel ReduceSum; source hash 7bd1d347a7f52c1f7e68885e7ab51059.
 var dcKernelReduceSum_int64 = &runtime.Kernel{
 	Aliased: "ReduceSum_int64_aliased",
 	Barrier: true,
@@ -2940,6 +2947,7 @@ var dcKernelReduceSum_int64 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelMatMul describes kernel MatMul; source hash bb52cdb54bb667ae23df76f5cd87df20.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,

@@ -56,7 +56,7 @@ func TestExprDepth(t *testing.T) {
 			break
 		}
 	}
-	msg := regexp.MustCompile(`^k\.go:16:11: expression nested too deeply \(depth (\d+), at most (\d+)\): split it with temporary variables$`)
+	msg := regexp.MustCompile(`^k\.go:16:11: kernel K: expression nested too deeply \(depth (\d+), at most (\d+)\): split it with temporary variables$`)
 	for _, s := range shapes {
 		t.Run(s.tmpl, func(t *testing.T) {
 			e := "v"

@@ -109,11 +109,12 @@ func (f *fnState) temp(typ ir.Type, pos token.Pos) *ir.Var {
 	return &ir.Var{Name: f.varName("tmp"), Type: typ, Kind: ir.Local, Pos: f.t.pos(pos)}
 }
 
-// kernel lowers one kernel instance.
-func (t *translator) kernel(decl *ast.FuncDecl, typeArgs []types.Type, name string, fastmath bool) *ir.Kernel {
+// lowerKernel lowers one kernel instance.
+func (t *translator) lowerKernel(decl *ast.FuncDecl, typeArgs []types.Type, name string, fastmath bool) *ir.Kernel {
 	obj := t.in.Info.Defs[decl.Name].(*types.Func)
 	f := t.newFn(decl, obj, typeArgs, name)
 	f.kernel = true
+	t.kernelOf[decl] = decl.Name.Name
 	nerr := len(t.errs)
 	sig := obj.Type().(*types.Signature)
 	if sig.Results().Len() > 0 {
@@ -306,6 +307,12 @@ func (f *fnState) device(call ast.Node, obj *types.Func, typeArgs []types.Type) 
 	t.names[name] = true
 	g := t.newFn(decl, obj, typeArgs, name)
 	t.funcs[key] = g
+	if _, ok := t.kernelOf[decl]; !ok {
+		t.kernelOf[decl] = t.kernel
+	}
+	outer := t.fn
+	t.fn = obj.Name()
+	defer func() { t.fn = outer }()
 	g.lowerParams(sig)
 	g.inProgress = true
 	body := g.block(decl.Body.List, decl.Body.Pos())

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dotcompute/dc/translate/checks"
 	"github.com/dotcompute/dc/translate/ir"
@@ -113,8 +115,34 @@ func (t *translator) uniformity() {
 		if !ok {
 			name = d.Pos.File
 		}
-		t.errs = append(t.errs, &Error{Pos: token.Position{Filename: name, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: d.Msg})
+		t.errs = append(t.errs, &Error{Pos: token.Position{Filename: name, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: t.where(name, d.Pos.Line) + d.Msg})
 	}
+}
+
+// where returns the prefix that names the kernel (and the device function
+// in it) of a diagnostic at line of the named file: "kernel K: " or
+// "kernel K: in f: ".
+func (t *translator) where(file string, line int) string {
+	for _, f := range t.in.Files {
+		if t.in.Fset.Position(f.Pos()).Filename != file {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || t.in.Fset.Position(fd.Pos()).Line > line || t.in.Fset.Position(fd.End()).Line < line {
+				continue
+			}
+			k := t.kernelOf[fd]
+			switch {
+			case k == "":
+				return ""
+			case k == fd.Name.Name && IsKernel(fd):
+				return "kernel " + k + ": "
+			}
+			return "kernel " + k + ": in " + fd.Name.Name + ": "
+		}
+	}
+	return ""
 }
 
 // Kernel describes a //dc:kernel function found by Find.
@@ -137,6 +165,12 @@ type translator struct {
 	sharedLines map[string]token.Pos
 	decls       map[*types.Func]*ast.FuncDecl
 	files       map[string]bool
+	// kernel and fn say where diagnostics are found: the Go name of the
+	// kernel being lowered and the device function in it, if any.
+	kernel, fn string
+	// kernelOf maps each lowered function to the kernel it was first
+	// lowered for.
+	kernelOf map[*ast.FuncDecl]string
 }
 
 func newTranslator(in *Input) *translator {
@@ -155,15 +189,30 @@ func newTranslator(in *Input) *translator {
 		decls:   map[*types.Func]*ast.FuncDecl{},
 		files:   map[string]bool{},
 
+		kernelOf: map[*ast.FuncDecl]string{},
+
 		sharedLines: map[string]token.Pos{},
 	}
 	return t
 }
 
+// errorf reports a diagnostic at pos. Inside a kernel, the message names
+// the kernel (and the device function it was found in), and a construct
+// is reported once per kernel: its first use, not every one.
 func (t *translator) errorf(pos token.Pos, format string, args ...any) {
 	p := t.in.Fset.Position(pos)
 	msg := fmt.Sprintf(format, args...)
 	key := p.String() + msg
+	if t.kernel != "" {
+		if !strings.HasPrefix(msg, "kernel ") {
+			prefix := "kernel " + t.kernel + ": "
+			if t.fn != "" {
+				prefix += "in " + t.fn + ": "
+			}
+			msg = prefix + msg
+		}
+		key = msg
+	}
 	if t.seen[key] {
 		return
 	}
@@ -224,6 +273,7 @@ func IsKernel(d *ast.FuncDecl) bool {
 }
 
 func (t *translator) run() {
+	t.directives()
 	var kernels []*ast.FuncDecl
 	for _, f := range t.in.Files {
 		for _, d := range f.Decls {
@@ -277,6 +327,9 @@ func (t *translator) run() {
 			t.errorf(fd.Pos(), "kernel %s: a kernel cannot be a method", fd.Name.Name)
 			continue
 		}
+		if !fd.Name.IsExported() {
+			t.errorf(fd.Name.Pos(), "kernel %s: a kernel's name must be exported (start with an upper-case letter), like its launcher Launch%s; rename it", fd.Name.Name, upperFirst(fd.Name.Name))
+		}
 		tparams := sig.TypeParams()
 		switch {
 		case tparams.Len() == 0 && typeList != nil:
@@ -315,11 +368,11 @@ func (t *translator) run() {
 	for _, k := range insts {
 		t.names[k.name] = true
 	}
-	if len(insts) > 0 {
-		t.reservedNames()
-	}
 	for _, k := range insts {
-		if kern := t.kernel(k.decl, k.typeArgs, k.name, k.fastmath); kern != nil {
+		t.kernel = k.decl.Name.Name
+		kern := t.lowerKernel(k.decl, k.typeArgs, k.name, k.fastmath)
+		t.kernel = ""
+		if kern != nil {
 			kern.Unchecked = k.unchecked
 			t.prog.Kernels = append(t.prog.Kernels, kern)
 		}
@@ -328,6 +381,12 @@ func (t *translator) run() {
 		t.prog.Files = append(t.prog.Files, f)
 	}
 	sort.Strings(t.prog.Files)
+}
+
+// upperFirst returns s with its first letter in upper case.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func mangle(s string) string {
@@ -366,35 +425,4 @@ func isDC(obj types.Object, name string) bool {
 func isThread(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && isDC(n.Obj(), "Thread")
-}
-
-// reservedNames reports package-level names of the translated files that
-// the generated Go file would redeclare: dc_*, dcModule, dcCUDA, dcKernel*
-// and Launch* of a kernel.
-func (t *translator) reservedNames() {
-	ours := map[string]bool{}
-	for _, f := range t.in.Files {
-		ours[t.in.Fset.Position(f.Pos()).Filename] = true
-	}
-	kernels := map[string]bool{}
-	for _, f := range t.in.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && IsKernel(fd) {
-				kernels["Launch"+fd.Name.Name] = true
-			}
-		}
-	}
-	scope := t.in.Pkg.Scope()
-	for _, name := range scope.Names() {
-		obj := scope.Lookup(name)
-		if !ours[t.in.Fset.Position(obj.Pos()).Filename] {
-			continue // declared in the generated file itself
-		}
-		switch {
-		case strings.HasPrefix(name, "dc_"), name == "dcModule", name == "dcCUDA", strings.HasPrefix(name, "dcKernel"):
-			t.errorf(obj.Pos(), "the name %s is reserved for the code dckgen generates; rename it", name)
-		case kernels[name]:
-			t.errorf(obj.Pos(), "%s is the name of a generated launcher; rename it", name)
-		}
-	}
 }

@@ -192,9 +192,9 @@ func K(t dc.Thread, x []float32) {
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1", r.code)
 	}
-	want := posOf(t, file, "go work") + ": unsupported: go statements (goroutines) cannot be used in kernels\n" +
-		posOf(t, file, "defer work") + ": unsupported: defer cannot be used in kernels\n" +
-		posOf(t, file, "make(") + ": unsupported: built-in make: make allocates; kernels cannot allocate memory (use dc.Shared or a local array)\n"
+	want := posOf(t, file, "go work") + ": kernel K: unsupported: go statements (goroutines) cannot be used in kernels\n" +
+		posOf(t, file, "defer work") + ": kernel K: unsupported: defer cannot be used in kernels\n" +
+		posOf(t, file, "make(") + ": kernel K: unsupported: built-in make: make allocates; kernels cannot allocate memory (use dc.Shared or a local array)\n"
 	if diff := cmp.Diff(want, r.stderr); diff != "" {
 		t.Errorf("stderr mismatch (-want +got):\n%s", diff)
 	}
@@ -206,8 +206,10 @@ func K(t dc.Thread, x []float32) {
 	}
 }
 
-// TestTypeErrors runs dckgen on a package that does not type-check: exit
-// status 1 and the type error, with its position, after the dckgen prefix.
+// TestTypeErrors runs dckgen on packages that do not type-check: exit
+// status 1 and the type errors, with their positions, after the dckgen
+// prefix, one on the same line, several below it; a type error in a call
+// of package dc is explained in the dialect's terms.
 func TestTypeErrors(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t, map[string]string{"p/p.go": `package p
@@ -218,14 +220,32 @@ import "github.com/dotcompute/dc"
 func K(t dc.Thread, x []float32) {
 	x[0] = nosuch
 }
+`, "a/a.go": `package a
+
+import "github.com/dotcompute/dc"
+
+//dc:kernel
+func Count(t dc.Thread, n []uint64, x []float32) {
+	dc.AtomicAdd(&n[0], 1)
+	_ = dc.Sqrt(len(x))
+}
 `})
 	r := run(t, dir, "./p")
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1", r.code)
 	}
-	want := "dckgen: packages have errors:\n" + posOf(t, filepath.Join(dir, "p", "p.go"), "nosuch") + ": undefined: nosuch\n"
+	want := "dckgen: " + posOf(t, filepath.Join(dir, "p", "p.go"), "nosuch") + ": undefined: nosuch\n"
 	if diff := cmp.Diff(want, r.stderr); diff != "" {
 		t.Errorf("stderr mismatch (-want +got):\n%s", diff)
+	}
+	r = run(t, dir, "./a")
+	a := filepath.Join(dir, "a", "a.go")
+	want = "dckgen: packages have errors:\n" +
+		posOf(t, a, "dc.AtomicAdd") + ": uint64 does not satisfy int32 | uint32 | float32 (uint64 missing in int32 | uint32 | float32): " +
+		"dc.AtomicAdd works on int32, uint32 or float32 only: 64-bit atomics are not supported (not every backend has them); use a 32-bit type\n" +
+		posOf(t, a, "dc.Sqrt") + ": int does not satisfy dc.Float (int missing in ~float32 | ~float64): dc.Sqrt takes float32 or float64\n"
+	if diff := cmp.Diff(want, r.stderr); r.code != 1 || diff != "" {
+		t.Errorf("exit %d, stderr mismatch (-want +got):\n%s", r.code, diff)
 	}
 }
 
@@ -244,9 +264,9 @@ func TestGenerate(t *testing.T) {
 	pkg := filepath.Join(dir, "k")
 	goFile, cuFile := filepath.Join(pkg, "dc_kernels.go"), filepath.Join(pkg, "dc_kernels.cu")
 
-	check := func(what string, r result, stdout string) {
+	check := func(what string, r result, stdout string, stderr ...string) {
 		t.Helper()
-		if r.code != 0 || r.stderr != "" {
+		if r.code != 0 || r.stderr != strings.Join(stderr, "") {
 			t.Fatalf("%s: exit %d, want 0; stderr:\n%s", what, r.code, r.stderr)
 		}
 		if diff := cmp.Diff(stdout, r.stdout); diff != "" {
@@ -269,8 +289,8 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("%s: want LaunchZero and no Special:\n%s", goFile, first[goFile])
 	}
 
-	// Nothing changed: nothing written, nothing printed, same bytes.
-	check("second run in the package directory", run(t, pkg, "-v", "-emit=cuda"), "")
+	// Nothing changed: nothing written, "up to date", same bytes.
+	check("second run in the package directory", run(t, pkg, "-v", "-emit=cuda"), "", "dckgen: up to date\n")
 	for f, b := range first {
 		got, err := os.ReadFile(f)
 		if err != nil {
@@ -282,12 +302,82 @@ func TestGenerate(t *testing.T) {
 	}
 
 	// Without -v nothing is printed; the tag brings in Special.
-	check("run with -tags", run(t, dir, "-tags=other,special", "./k"), "")
+	check("run with -tags", run(t, dir, "-tags=other,special", "-emit=cuda", "./k"), "")
 	got, err := os.ReadFile(goFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(got, []byte("\nfunc LaunchSpecial(")) {
 		t.Errorf("-tags=other,special: %s has no LaunchSpecial:\n%s", goFile, got)
+	}
+
+	// -check: up to date, then stale after an edit of the kernel's body,
+	// listing the Go file and the CUDA source already there, writing nothing.
+	check("-check when up to date", run(t, dir, "-check", "-tags=special", "./k"), "")
+	src := filepath.Join(pkg, "k.go")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, bytes.Replace(b, []byte("x[i] = 0"), []byte("x[i] = 0 + 1"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, "-check", "-tags=special", "./k")
+	if r.code != 1 || r.stdout != cuFile+"\n"+goFile+"\n" {
+		t.Errorf("-check after an edit: exit %d, stdout %q; want 1 and %s, %s", r.code, r.stdout, goFile, cuFile)
+	}
+	if after, err := os.ReadFile(goFile); err != nil || !bytes.Equal(after, got) {
+		t.Errorf("-check changed %s (%v)", goFile, err)
+	}
+	r = run(t, dir, "-check", "-v", "-tags=special", "./k")
+	if want := goFile + ": kernel Zero changed\n"; r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("-check -v after an edit: exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+}
+
+// TestHelpAndVersion checks that -h is a short manual (what dckgen does,
+// every flag, the exit codes, a //go:generate line) and -version prints
+// the version.
+func TestHelpAndVersion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := run(t, dir, "-h")
+	if r.code != 0 {
+		t.Errorf("-h: exit %d, want 0", r.code)
+	}
+	for _, want := range []string{usage, "writes dc_kernels.go", "//go:generate go tool dckgen", "-check", "-emit", "-tags", "-v", "-version", "Exit status: 0 success"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("-h does not mention %q:\n%s", want, r.stderr)
+		}
+	}
+	r = run(t, dir, "-version")
+	if r.code != 0 || !regexp.MustCompile(`^dckgen \S.* go1\.\S+\n$`).MatchString(r.stdout) {
+		t.Errorf("-version: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+// TestLoadErrors checks that errors without a position are one clean
+// line, without go/packages' "-:" for a missing position: a directory that
+// does not exist, and a function nested deeper than Go's parser allows,
+// which is reported once, without go list's follow-on "package ; expected
+// package" error.
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	var deep strings.Builder
+	deep.WriteString("package d\n\nimport \"github.com/dotcompute/dc\"\n\n//dc:kernel\nfunc K(t dc.Thread, x []float32) {\n")
+	for range 2000 {
+		deep.WriteString("if x[0] > 0 {\n")
+	}
+	deep.WriteString("x[0] = 1\n" + strings.Repeat("}\n", 2000) + "}\n")
+	dir := newModule(t, map[string]string{"p/p.go": "package p\n", "d/d.go": deep.String()})
+	r := run(t, dir, "./nonexistent")
+	want := "dckgen: stat " + filepath.Join(dir, "nonexistent") + ": directory not found\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("./nonexistent: exit %d, stderr %q; want 1, %q", r.code, r.stderr, want)
+	}
+	r = run(t, dir, "./d")
+	re := regexp.MustCompile(`^dckgen: ` + regexp.QuoteMeta(filepath.Join(dir, "d", "d.go")) + `:\d+:\d+: exceeded max [^\n]*split the code into functions\)\n$`)
+	if r.code != 1 || !re.MatchString(r.stderr) {
+		t.Errorf("deep nesting: exit %d, stderr %q; want 1 and one line matching %s", r.code, r.stderr, re)
 	}
 }

@@ -737,6 +737,7 @@ kernel void Diffuse_fast(device const float* in [[buffer(0)]], constant long& in
 }
 `
 
+// dcKernelDiffuse describes kernel Diffuse; source hash d88fe215ebff0159f8dc9cd148112e62.
 var dcKernelDiffuse = &runtime.Kernel{
 	Aliased:     "Diffuse_aliased",
 	Barrier:     true,

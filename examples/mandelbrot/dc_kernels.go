@@ -637,6 +637,7 @@ kernel void Mandelbrot_float32_fast(constant float& x0 [[buffer(0)]], constant f
 // kernels.go:14:42: kernel Mandelbrot_float64: Metal has no float64
 `
 
+// dcKernelMandelbrot_float32 describes kernel Mandelbrot; source hash 779e50ad0908910614a9659f60e733b3.
 var dcKernelMandelbrot_float32 = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -674,6 +675,7 @@ var dcKernelMandelbrot_float32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMandelbrot_float64 describes kernel Mandelbrot; source hash 779e50ad0908910614a9659f60e733b3.
 var dcKernelMandelbrot_float64 = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{

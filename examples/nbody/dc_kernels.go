@@ -1233,6 +1233,7 @@ kernel void Step_fast(device const Body* pos [[buffer(0)]], constant long& pos_l
 }
 `
 
+// dcKernelStep describes kernel Step; source hash 858cb4b34b024da85407bb54f6429cf7.
 var dcKernelStep = &runtime.Kernel{
 	Aliased: "Step_aliased",
 	Barrier: true,

@@ -2339,6 +2339,7 @@ kernel void Empty(uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[threa
 }
 `
 
+// dcKernelSaxpy describes kernel Saxpy; source hash d27ee3216d5d467497a3254051aa4080.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -2363,6 +2364,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSaxpyUnchecked describes kernel SaxpyUnchecked; source hash b62924c9f652a6f400b10e76ba97e3bd.
 var dcKernelSaxpyUnchecked = &runtime.Kernel{
 	Aliased: "SaxpyUnchecked_aliased",
 	Module:  dcModule,
@@ -2383,6 +2385,7 @@ var dcKernelSaxpyUnchecked = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil describes kernel Stencil; source hash 70a93792ecb5f150d28fcdc4707c9969.
 var dcKernelStencil = &runtime.Kernel{
 	Aliased: "Stencil_aliased",
 	Checked: true,
@@ -2422,6 +2425,7 @@ var dcKernelStencil = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencilUnchecked describes kernel StencilUnchecked; source hash 004a8b0a38b2b273996d4812de469f73.
 var dcKernelStencilUnchecked = &runtime.Kernel{
 	Aliased: "StencilUnchecked_aliased",
 	Module:  dcModule,
@@ -2446,6 +2450,7 @@ var dcKernelStencilUnchecked = &runtime.Kernel{
 	}},
 }
 
+// dcKernelReduce describes kernel Reduce; source hash 2405d2bde30d9e5301b3c7c3dd3b05de.
 var dcKernelReduce = &runtime.Kernel{
 	Aliased: "Reduce_aliased",
 	Barrier: true,
@@ -2469,6 +2474,7 @@ var dcKernelReduce = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelReduceUnchecked describes kernel ReduceUnchecked; source hash 3f36cc80cdeb11fd0d6adb4390d1e030.
 var dcKernelReduceUnchecked = &runtime.Kernel{
 	Aliased: "ReduceUnchecked_aliased",
 	Barrier: true,
@@ -2487,6 +2493,7 @@ var dcKernelReduceUnchecked = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelMatMul describes kernel MatMul; source hash d093174c758444770a7b0db7b9a46b79.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,
@@ -2531,6 +2538,7 @@ var dcKernelMatMul = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelMatMulUnchecked describes kernel MatMulUnchecked; source hash e271ff858dc00443413dbd37b38f0a03.
 var dcKernelMatMulUnchecked = &runtime.Kernel{
 	Aliased: "MatMulUnchecked_aliased",
 	Barrier: true,
@@ -2565,6 +2573,7 @@ var dcKernelMatMulUnchecked = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelEmpty describes kernel Empty; source hash 4ea683403f185c594c4fbd5672a51f54.
 var dcKernelEmpty = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Empty",

@@ -4236,6 +4236,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 }
 `
 
+// dcKernelBlackScholes describes kernel BlackScholes; source hash 37464646fae19c7e52abab76d08fd8f0.
 var dcKernelBlackScholes = &runtime.Kernel{
 	Aliased: "BlackScholes_aliased",
 	Checked: true,
@@ -4280,6 +4281,7 @@ var dcKernelBlackScholes = &runtime.Kernel{
 	}},
 }
 
+// dcKernelQuadratic describes kernel Quadratic; source hash f25a4e55906dc21e30f482f8f3269b0b.
 var dcKernelQuadratic = &runtime.Kernel{
 	Aliased: "Quadratic_aliased",
 	Checked: true,
@@ -4316,6 +4318,7 @@ var dcKernelQuadratic = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil describes kernel Stencil; source hash 70a93792ecb5f150d28fcdc4707c9969.
 var dcKernelStencil = &runtime.Kernel{
 	Aliased: "Stencil_aliased",
 	Checked: true,
@@ -4355,6 +4358,7 @@ var dcKernelStencil = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGEMM describes kernel GEMM; source hash f22e3982f6e766742a02f9a86aebbd98.
 var dcKernelGEMM = &runtime.Kernel{
 	Aliased: "GEMM_aliased",
 	Checked: true,
@@ -4395,6 +4399,7 @@ var dcKernelGEMM = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMatVec describes kernel MatVec; source hash b6f5878cf4332109473b337ade96ba38.
 var dcKernelMatVec = &runtime.Kernel{
 	Aliased: "MatVec_aliased",
 	Checked: true,
@@ -4430,6 +4435,7 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStencil3D describes kernel Stencil3D; source hash fc18121daee3dda8c27a082c523acb29.
 var dcKernelStencil3D = &runtime.Kernel{
 	Aliased: "Stencil3D_aliased",
 	Checked: true,
@@ -4479,6 +4485,7 @@ var dcKernelStencil3D = &runtime.Kernel{
 	}},
 }
 
+// dcKernelBlockScan describes kernel BlockScan; source hash 6fa70bc91f9674d1b8760ea2e2c268dc.
 var dcKernelBlockScan = &runtime.Kernel{
 	Aliased:     "BlockScan_aliased",
 	Barrier:     true,
@@ -4507,6 +4514,7 @@ var dcKernelBlockScan = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelHistogram describes kernel Histogram; source hash ecbe9954dab65a48eff12f9f5d352495.
 var dcKernelHistogram = &runtime.Kernel{
 	Aliased: "Histogram_aliased",
 	Barrier: true,
@@ -4530,6 +4538,7 @@ var dcKernelHistogram = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelNBody describes kernel NBody; source hash 43efbc902f8393d29c326bf527d72cff.
 var dcKernelNBody = &runtime.Kernel{
 	Aliased:     "NBody_aliased",
 	Barrier:     true,

@@ -355,7 +355,7 @@ func K(t dc.Thread, xs []float32) {
 		t.Barrier()
 	}
 }`, []string{
-		"k.go:10:3: t.Barrier() is reached only by the threads where l < 100 (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:10:3: kernel K: t.Barrier() is reached only by the threads where l < 100 (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"early return before a barrier": {`
 //dc:kernel
@@ -369,7 +369,7 @@ func K(t dc.Thread, xs []float32, n int) {
 	t.Barrier()
 	xs[i] = s[0]
 }`, []string{
-		"k.go:14:2: t.Barrier() is not reached by the threads that returned where i >= n (k.go:10:3); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:14:2: kernel K: t.Barrier() is not reached by the threads that returned where i >= n (k.go:10:3); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"per-thread loop bound": {`
 //dc:kernel
@@ -379,7 +379,7 @@ func K(t dc.Thread, in []int) {
 		t.Barrier()
 	}
 }`, []string{
-		"k.go:10:3: t.Barrier() is reached only by the threads where j < in[i] (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:10:3: kernel K: t.Barrier() is reached only by the threads where j < in[i] (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"varying break in a loop with a barrier": {`
 //dc:kernel
@@ -392,7 +392,7 @@ func K(t dc.Thread, x []float32, n int) {
 		}
 	}
 }`, []string{
-		"k.go:10:3: t.Barrier() is not reached by the threads that left the loop where x[i] > 0 (k.go:12:4); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:10:3: kernel K: t.Barrier() is not reached by the threads that left the loop where x[i] > 0 (k.go:12:4); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"varying continue before a barrier": {`
 //dc:kernel
@@ -405,7 +405,7 @@ func K(t dc.Thread, x []float32, n int) {
 		t.Barrier()
 	}
 }`, []string{
-		"k.go:13:3: t.Barrier() is not reached by the threads that continued with the next iteration where x[i] > 0 (k.go:11:4); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:13:3: kernel K: t.Barrier() is not reached by the threads that continued with the next iteration where x[i] > 0 (k.go:11:4); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"switch on the local index": {`
 //dc:kernel
@@ -418,8 +418,8 @@ func K(t dc.Thread, x []float32) {
 		t.Barrier()
 	}
 }`, []string{
-		"k.go:10:3: t.Barrier() is reached only by the threads where t.LocalX() == 0 || t.LocalX() == 1 (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
-		"k.go:13:3: t.Barrier() is reached only by the threads where !(t.LocalX() == 0 || t.LocalX() == 1) (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:10:3: kernel K: t.Barrier() is reached only by the threads where t.LocalX() == 0 || t.LocalX() == 1 (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:13:3: kernel K: t.Barrier() is reached only by the threads where !(t.LocalX() == 0 || t.LocalX() == 1) (k.go:9:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"device function with a barrier under a varying condition": {`
 func sync(t dc.Thread) {
@@ -432,7 +432,7 @@ func K(t dc.Thread, x []float32) {
 		sync(t)
 	}
 }`, []string{
-		"k.go:13:3: call of sync (which calls t.Barrier()) is reached only by the threads where t.LocalX() == 0 (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:13:3: kernel K: call of sync (which calls t.Barrier()) is reached only by the threads where t.LocalX() == 0 (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"varying condition inside a device function": {`
 func f(t dc.Thread, s *[64]int32) int32 {
@@ -447,7 +447,7 @@ func K(t dc.Thread, x []int32) {
 	s := dc.Shared[[64]int32](t)
 	x[t.GlobalX()] = f(t, s)
 }`, []string{
-		"k.go:8:3: t.Barrier() is reached only by the threads where s[t.LocalX()] > 0 (k.go:7:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:8:3: kernel K: in f: t.Barrier() is reached only by the threads where s[t.LocalX()] > 0 (k.go:7:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"variable assigned under varying control": {`
 //dc:kernel
@@ -460,7 +460,7 @@ func K(t dc.Thread, x []int32, n int) {
 		t.Barrier()
 	}
 }`, []string{
-		"k.go:13:3: t.Barrier() is reached only by the threads where k < m (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:13:3: kernel K: t.Barrier() is reached only by the threads where k < m (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"device function result from a thread index": {`
 func lane(t dc.Thread) int { return t.LocalX() % 32 }
@@ -479,7 +479,7 @@ func K(t dc.Thread, x []int32, n int) {
 		x[1] = 2
 	}
 }`, []string{
-		"k.go:13:3: t.Barrier() is reached only by the threads where even(lane(t)) (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:13:3: kernel K: t.Barrier() is reached only by the threads where even(lane(t)) (k.go:12:2); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 	"varying return in a device function": {`
 func g(t dc.Thread, x []int32) {
@@ -493,7 +493,7 @@ func g(t dc.Thread, x []int32) {
 func K(t dc.Thread, x []int32) {
 	g(t, x)
 }`, []string{
-		"k.go:10:2: t.Barrier() is not reached by the threads that returned where x[t.GlobalX()] == 0 (k.go:8:3); every thread of a group must reach it: guard the work, not the barrier",
+		"k.go:10:2: kernel K: in g: t.Barrier() is not reached by the threads that returned where x[t.GlobalX()] == 0 (k.go:8:3); every thread of a group must reach it: guard the work, not the barrier",
 	}},
 }
 

@@ -793,6 +793,7 @@ kernel void Count_fast(device const int* x [[buffer(0)]], constant long& x_len [
 }
 `
 
+// dcKernelGEMM describes kernel GEMM; source hash f22e3982f6e766742a02f9a86aebbd98.
 var dcKernelGEMM = &runtime.Kernel{
 	Aliased: "GEMM_aliased",
 	Checked: true,
@@ -833,6 +834,7 @@ var dcKernelGEMM = &runtime.Kernel{
 	}},
 }
 
+// dcKernelAccum describes kernel Accum; source hash 6c7e8ac90fd50fa7c3eac39dfc289fcc.
 var dcKernelAccum = &runtime.Kernel{
 	Aliased: "Accum_aliased",
 	Checked: true,
@@ -857,6 +859,7 @@ var dcKernelAccum = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCount describes kernel Count; source hash 873c9335319540262f8323129cfa4803.
 var dcKernelCount = &runtime.Kernel{
 	Aliased: "Count_aliased",
 	Checked: true,

@@ -1261,6 +1261,7 @@ kernel void Args_fast(device const P* ps [[buffer(0)]], constant long& ps_len [[
 }
 `
 
+// dcKernelArgs describes kernel Args; source hash 41cba8533d4857669f5c493164dadc58.
 var dcKernelArgs = &runtime.Kernel{
 	Aliased:     "Args_aliased",
 	Barrier:     true,

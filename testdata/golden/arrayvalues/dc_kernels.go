@@ -1899,6 +1899,7 @@ kernel void Compare_fast(device const float* x [[buffer(0)]], constant long& x_l
 }
 `
 
+// dcKernelAssign describes kernel Assign; source hash 57a3636a8368d1722d8ed2cd11db1b76.
 var dcKernelAssign = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -1916,6 +1917,7 @@ var dcKernelAssign = &runtime.Kernel{
 	SharedBytes: 64,
 }
 
+// dcKernelReturns describes kernel Returns; source hash 6b495dd72b3967aa1bffa6a007510756.
 var dcKernelReturns = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Returns",
@@ -1927,6 +1929,7 @@ var dcKernelReturns = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCompare describes kernel Compare; source hash ab8d81365360f722ecda7e561fb9b14f.
 var dcKernelCompare = &runtime.Kernel{
 	Aliased:     "Compare_aliased",
 	Checked:     true,

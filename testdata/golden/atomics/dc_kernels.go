@@ -2962,6 +2962,7 @@ kernel void CappedSum_fast(device const int* xs [[buffer(0)]], constant long& xs
 // atomics.go:146:3: kernel MaxFloat: Metal has no float64
 `
 
+// dcKernelHistogram describes kernel Histogram; source hash 7f34791ab4585cc28d05fbd463fbbd1e.
 var dcKernelHistogram = &runtime.Kernel{
 	Aliased:     "Histogram_aliased",
 	Barrier:     true,
@@ -2991,6 +2992,7 @@ var dcKernelHistogram = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelCompact describes kernel Compact; source hash 44f69c4c2e8839bbcc74a68ec7e4084a.
 var dcKernelCompact = &runtime.Kernel{
 	Aliased:     "Compact_aliased",
 	Checked:     true,
@@ -3017,6 +3019,7 @@ var dcKernelCompact = &runtime.Kernel{
 	}},
 }
 
+// dcKernelExtremes describes kernel Extremes; source hash 308d11346b0d0fe7200a48f23bc610b7.
 var dcKernelExtremes = &runtime.Kernel{
 	Aliased: "Extremes_aliased",
 	Barrier: true,
@@ -3052,6 +3055,7 @@ var dcKernelExtremes = &runtime.Kernel{
 	SharedBytes: 8,
 }
 
+// dcKernelSumFloat describes kernel SumFloat; source hash 36ab2fa46093bd703dc3a5bb6773b6cd.
 var dcKernelSumFloat = &runtime.Kernel{
 	Aliased: "SumFloat_aliased",
 	Barrier: true,
@@ -3074,6 +3078,7 @@ var dcKernelSumFloat = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
+// dcKernelExchange describes kernel Exchange; source hash 8bf0372489e56d28c82e5eb1f85d4897.
 var dcKernelExchange = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3125,6 +3130,7 @@ var dcKernelExchange = &runtime.Kernel{
 	SharedBytes: 4,
 }
 
+// dcKernelCappedSum describes kernel CappedSum; source hash 1459da3266737c0b29ff90bab0a577fc.
 var dcKernelCappedSum = &runtime.Kernel{
 	Aliased: "CappedSum_aliased",
 	Checked: true,
@@ -3149,6 +3155,7 @@ var dcKernelCappedSum = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMaxFloat describes kernel MaxFloat; source hash ae717eb47b831ec966d79c8280815e3a.
 var dcKernelMaxFloat = &runtime.Kernel{
 	Aliased: "MaxFloat_aliased",
 	Barrier: true,

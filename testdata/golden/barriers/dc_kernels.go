@@ -5955,6 +5955,7 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 // barriers.go:262:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
+// dcKernelGroupExit describes kernel GroupExit; source hash 12ba9743ecfd9c90b28a72b83ad42571.
 var dcKernelGroupExit = &runtime.Kernel{
 	Aliased:     "GroupExit_aliased",
 	Barrier:     true,
@@ -5985,6 +5986,7 @@ var dcKernelGroupExit = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelExitInIf describes kernel ExitInIf; source hash 9cf88cec3c5977dea31a7a53438f40ec.
 var dcKernelExitInIf = &runtime.Kernel{
 	Aliased: "ExitInIf_aliased",
 	Barrier: true,
@@ -6014,6 +6016,7 @@ var dcKernelExitInIf = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelRounds describes kernel Rounds; source hash bed6060c6e2d01907e57610da406eae8.
 var dcKernelRounds = &runtime.Kernel{
 	Aliased:     "Rounds_aliased",
 	Barrier:     true,
@@ -6048,6 +6051,7 @@ var dcKernelRounds = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelSwitch describes kernel Switch; source hash 76f637b9bc0beda23b1fb6cb02205e0d.
 var dcKernelSwitch = &runtime.Kernel{
 	Aliased:     "Switch_aliased",
 	Barrier:     true,
@@ -6079,6 +6083,7 @@ var dcKernelSwitch = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelEarlyReturn describes kernel EarlyReturn; source hash 30f847c44f78204a6124999832538ff7.
 var dcKernelEarlyReturn = &runtime.Kernel{
 	Aliased:     "EarlyReturn_aliased",
 	Barrier:     true,
@@ -6103,6 +6108,7 @@ var dcKernelEarlyReturn = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelStepped describes kernel Stepped; source hash a45080759e8eb5dcfe7e8923bea02664.
 var dcKernelStepped = &runtime.Kernel{
 	Aliased:     "Stepped_aliased",
 	Barrier:     true,
@@ -6129,6 +6135,7 @@ var dcKernelStepped = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelInline describes kernel Inline; source hash 57fa548db8c6398fb17de082aa8bd2af.
 var dcKernelInline = &runtime.Kernel{
 	Aliased:     "Inline_aliased",
 	Barrier:     true,
@@ -6153,6 +6160,7 @@ var dcKernelInline = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelCarry describes kernel Carry; source hash 3178ba642b49b6f95a4e5c067e878bfc.
 var dcKernelCarry = &runtime.Kernel{
 	Aliased:     "Carry_aliased",
 	Barrier:     true,
@@ -6183,6 +6191,7 @@ var dcKernelCarry = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelTile2D describes kernel Tile2D; source hash fac223a063155038eeb8c397c73c2fc6.
 var dcKernelTile2D = &runtime.Kernel{
 	Aliased: "Tile2D_aliased",
 	Barrier: true,
@@ -6222,6 +6231,7 @@ var dcKernelTile2D = &runtime.Kernel{
 	SharedBytes: 288,
 }
 
+// dcKernelTwice describes kernel Twice; source hash 5ce38c29698840dc6ef331bfaf09c1b9.
 var dcKernelTwice = &runtime.Kernel{
 	Aliased:     "Twice_aliased",
 	Barrier:     true,
@@ -6248,6 +6258,7 @@ var dcKernelTwice = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelFallback describes kernel Fallback; source hash 4a3fb76bb01914c7a6951af0565cf61e.
 var dcKernelFallback = &runtime.Kernel{
 	Aliased:     "Fallback_aliased",
 	Barrier:     true,

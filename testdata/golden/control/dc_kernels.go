@@ -4925,6 +4925,7 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 // control.go:195:4: kernel Scan: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
+// dcKernelCollatz describes kernel Collatz; source hash 2d1fc6fa4ae34c0565fea9604ac8a875.
 var dcKernelCollatz = &runtime.Kernel{
 	Aliased: "Collatz_aliased",
 	Checked: true,
@@ -4945,6 +4946,7 @@ var dcKernelCollatz = &runtime.Kernel{
 	}},
 }
 
+// dcKernelClassify describes kernel Classify; source hash cb8ae44eb71aabd673a9dafc80e8fd37.
 var dcKernelClassify = &runtime.Kernel{
 	Aliased: "Classify_aliased",
 	Checked: true,
@@ -4971,6 +4973,7 @@ var dcKernelClassify = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGrade describes kernel Grade; source hash 404b8ec51a32b28188dbd4197ac67bd1.
 var dcKernelGrade = &runtime.Kernel{
 	Aliased: "Grade_aliased",
 	Checked: true,
@@ -4991,6 +4994,7 @@ var dcKernelGrade = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFindFirst describes kernel FindFirst; source hash 29a027e13395610c059da1e5735a003c.
 var dcKernelFindFirst = &runtime.Kernel{
 	Aliased: "FindFirst_aliased",
 	Checked: true,
@@ -5028,6 +5032,7 @@ var dcKernelFindFirst = &runtime.Kernel{
 	}},
 }
 
+// dcKernelPoly describes kernel Poly; source hash 508991eacefd228d0f0efcf853cb7564.
 var dcKernelPoly = &runtime.Kernel{
 	Aliased: "Poly_aliased",
 	Checked: true,
@@ -5058,6 +5063,7 @@ var dcKernelPoly = &runtime.Kernel{
 	}},
 }
 
+// dcKernelScan describes kernel Scan; source hash c149255ae3e58e207cd814e254eb3e60.
 var dcKernelScan = &runtime.Kernel{
 	Aliased: "Scan_aliased",
 	Checked: true,
@@ -5080,6 +5086,7 @@ var dcKernelScan = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFall describes kernel Fall; source hash 7a1a9f2ad6b77b4fc25e7d69f8be46d8.
 var dcKernelFall = &runtime.Kernel{
 	Aliased: "Fall_aliased",
 	Checked: true,

@@ -5104,6 +5104,7 @@ kernel void NBodyTile_fast(device const Float4* pos [[buffer(0)]], constant long
 }
 `
 
+// dcKernelBitonicShared describes kernel BitonicShared; source hash fe10e91abc8c92d86fad84ef5db9d0d6.
 var dcKernelBitonicShared = &runtime.Kernel{
 	Aliased:     "BitonicShared_aliased",
 	Barrier:     true,
@@ -5153,6 +5154,7 @@ var dcKernelBitonicShared = &runtime.Kernel{
 	SharedBytes: 4096,
 }
 
+// dcKernelBlackScholes describes kernel BlackScholes; source hash ecfcfc128226b0a3e7f3311a7d153203.
 var dcKernelBlackScholes = &runtime.Kernel{
 	Aliased: "BlackScholes_aliased",
 	Checked: true,
@@ -5195,6 +5197,7 @@ var dcKernelBlackScholes = &runtime.Kernel{
 	}},
 }
 
+// dcKernelReduce6 describes kernel Reduce6; source hash 516ea91433a64c70ede2e533d033d73d.
 var dcKernelReduce6 = &runtime.Kernel{
 	Aliased:     "Reduce6_aliased",
 	Barrier:     true,
@@ -5236,6 +5239,7 @@ var dcKernelReduce6 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelFWTBatch1 describes kernel FWTBatch1; source hash 178a1f0107bc337754cb1364b0b8c8f7.
 var dcKernelFWTBatch1 = &runtime.Kernel{
 	Aliased: "FWTBatch1_aliased",
 	Barrier: true,
@@ -5259,6 +5263,7 @@ var dcKernelFWTBatch1 = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelHistogram64 describes kernel Histogram64; source hash 696b2ba8a1a07ec5a6e3b49a75818b31.
 var dcKernelHistogram64 = &runtime.Kernel{
 	Aliased:     "Histogram64_aliased",
 	Barrier:     true,
@@ -5291,6 +5296,7 @@ var dcKernelHistogram64 = &runtime.Kernel{
 	SharedBytes: 4096,
 }
 
+// dcKernelNBodyTile describes kernel NBodyTile; source hash 50cb741a1d15a31cd84e80bd21ee793d.
 var dcKernelNBodyTile = &runtime.Kernel{
 	Aliased:     "NBodyTile_aliased",
 	Barrier:     true,
@@ -5371,8 +5377,8 @@ func LaunchFWTBatch1(dev *runtime.Device, g dc.Grid, dOutput *runtime.Buffer[flo
 	runtime.AddBuffer(&args, dInput)
 	runtime.AddScalar(&args, log2N)
 	return dev.LaunchArgs(dcKernelFWTBatch1, g, &args, func(dc_c *runtime.Call) error {
-		dc_s0 := dOutput.HostSlice()
-		dc_s1 := dInput.HostSlice()
+		dc_s0 := cpu.SliceArg[float32](dc_c, 0)
+		dc_s1 := cpu.SliceArg[float32](dc_c, 1)
 		dc_f := cpu.NewFaults(dc_c)
 		return cpu.RunGroups("FWTBatch1", g, func(dc_t dc.Thread) {
 			dc_cpu_FWTBatch1(dc_t, dc_s0, dc_s1, log2N, dc_f)

@@ -699,6 +699,7 @@ kernel void Shadow_fast(device const long* a [[buffer(0)]], constant long& a_len
 }
 `
 
+// dcKernelShadow describes kernel Shadow; source hash 8c6c2656803d4ef66239c15c291cb1df.
 var dcKernelShadow = &runtime.Kernel{
 	Aliased: "Shadow_aliased",
 	Checked: true,

@@ -1801,6 +1801,7 @@ kernel void Keywords_fast(device const long* a [[buffer(0)]], constant long& a_l
 // edge2.go:61:4: kernel SwitchLoop: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
+// dcKernelKeywords describes kernel Keywords; source hash 30bca8ccb79c87b033fd1ab708b8b503.
 var dcKernelKeywords = &runtime.Kernel{
 	Aliased: "Keywords_aliased",
 	Checked: true,
@@ -1821,6 +1822,7 @@ var dcKernelKeywords = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShadowed describes kernel Shadowed; source hash bd4bc777d0d346d267ff9c0d5a3ce2b7.
 var dcKernelShadowed = &runtime.Kernel{
 	Aliased: "Shadowed_aliased",
 	Checked: true,
@@ -1843,6 +1845,7 @@ var dcKernelShadowed = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSwitchLoop describes kernel SwitchLoop; source hash ce490a2ae41b33b394c8a85357170196.
 var dcKernelSwitchLoop = &runtime.Kernel{
 	Aliased: "SwitchLoop_aliased",
 	Checked: true,

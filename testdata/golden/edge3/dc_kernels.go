@@ -792,6 +792,7 @@ kernel void TypeShadow_fast(device const long* a [[buffer(0)]], constant long& a
 }
 `
 
+// dcKernelLens describes kernel Lens; source hash 408601f1261462bc4e81bf0cd771aabb.
 var dcKernelLens = &runtime.Kernel{
 	Aliased: "Lens_aliased",
 	Checked: true,
@@ -816,6 +817,7 @@ var dcKernelLens = &runtime.Kernel{
 	}},
 }
 
+// dcKernelTypeShadow describes kernel TypeShadow; source hash 2b04918dbfec440777edf6713ddbd4b3.
 var dcKernelTypeShadow = &runtime.Kernel{
 	Aliased: "TypeShadow_aliased",
 	Checked: true,

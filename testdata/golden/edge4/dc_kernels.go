@@ -4489,6 +4489,7 @@ kernel void Signed_fast(device const long* a [[buffer(0)]], constant long& a_len
 }
 `
 
+// dcKernelMid describes kernel Mid; source hash b9196fff063c0ea2eb6660cbc08e1591.
 var dcKernelMid = &runtime.Kernel{
 	Aliased: "Mid_aliased",
 	Checked: true,
@@ -4506,6 +4507,7 @@ var dcKernelMid = &runtime.Kernel{
 	}},
 }
 
+// dcKernelConst describes kernel Const; source hash 9d8d718f8be6bc962426f7082444a454.
 var dcKernelConst = &runtime.Kernel{
 	Aliased: "Const_aliased",
 	Checked: true,
@@ -4523,6 +4525,7 @@ var dcKernelConst = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSigned describes kernel Signed; source hash 814764b5d4d32213bb66ca34938a1fa6.
 var dcKernelSigned = &runtime.Kernel{
 	Aliased: "Signed_aliased",
 	Checked: true,

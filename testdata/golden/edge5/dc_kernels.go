@@ -3003,6 +3003,7 @@ kernel void SharedB_fast(device const int* a [[buffer(0)]], constant long& a_len
 // edge5.go:70:54: kernel Floats: Metal has no float64
 `
 
+// dcKernelSwitchTag describes kernel SwitchTag; source hash c918aa6b877b48287e8f21b1635646d9.
 var dcKernelSwitchTag = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3026,6 +3027,7 @@ var dcKernelSwitchTag = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFloats describes kernel Floats; source hash 8d6a62206ebc10f66143c355b1c03b1c.
 var dcKernelFloats = &runtime.Kernel{
 	Aliased: "Floats_aliased",
 	Checked: true,
@@ -3064,6 +3066,7 @@ var dcKernelFloats = &runtime.Kernel{
 	}},
 }
 
+// dcKernelStructs describes kernel Structs; source hash e7bc3588831ec5d4f77cd376e695f59b.
 var dcKernelStructs = &runtime.Kernel{
 	Aliased: "Structs_aliased",
 	Checked: true,
@@ -3095,6 +3098,7 @@ var dcKernelStructs = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSharedA describes kernel SharedA; source hash 7f01dbeecad34065022e2cd1f9e609cd.
 var dcKernelSharedA = &runtime.Kernel{
 	Aliased:     "SharedA_aliased",
 	Barrier:     true,
@@ -3119,6 +3123,7 @@ var dcKernelSharedA = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelSharedB describes kernel SharedB; source hash 4152ec033440c186e57dd68376c3a3ac.
 var dcKernelSharedB = &runtime.Kernel{
 	Aliased:     "SharedB_aliased",
 	Barrier:     true,

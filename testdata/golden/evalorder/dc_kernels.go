@@ -1175,6 +1175,7 @@ kernel void RangeReassign(device const long* a [[buffer(0)]], constant long& a_l
 }
 `
 
+// dcKernelTupleIndex describes kernel TupleIndex; source hash 1be226c9fa42f0499246784ab39eaf00.
 var dcKernelTupleIndex = &runtime.Kernel{
 	Checked:     true,
 	FastChecked: true,
@@ -1196,6 +1197,7 @@ var dcKernelTupleIndex = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRangeArray describes kernel RangeArray; source hash a8e6580a20444c04565315f95aa6f372.
 var dcKernelRangeArray = &runtime.Kernel{
 	Aliased: "RangeArray_aliased",
 	Checked: true,
@@ -1216,6 +1218,7 @@ var dcKernelRangeArray = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRangeReassign describes kernel RangeReassign; source hash cdf4d6364dad503fbbf7566e749e9301.
 var dcKernelRangeReassign = &runtime.Kernel{
 	Aliased: "RangeReassign_aliased",
 	Module:  dcModule,

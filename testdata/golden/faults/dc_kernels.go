@@ -3002,6 +3002,7 @@ kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len 
 }
 `
 
+// dcKernelReadPast describes kernel ReadPast; source hash 256a95de15d8d7265c94f12c00bb859c.
 var dcKernelReadPast = &runtime.Kernel{
 	Aliased: "ReadPast_aliased",
 	Checked: true,
@@ -3022,6 +3023,7 @@ var dcKernelReadPast = &runtime.Kernel{
 	}},
 }
 
+// dcKernelWritePast describes kernel WritePast; source hash 2e3a12f5c1589b3bfed49e17d164f424.
 var dcKernelWritePast = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3041,6 +3043,7 @@ var dcKernelWritePast = &runtime.Kernel{
 	}},
 }
 
+// dcKernelOffset describes kernel Offset; source hash da377f2f53d8f3f6ae0621cdd1bb9fd3.
 var dcKernelOffset = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3067,6 +3070,7 @@ var dcKernelOffset = &runtime.Kernel{
 	}},
 }
 
+// dcKernelNegative describes kernel Negative; source hash ba9a1b8b3043d58285619dc277fe61eb.
 var dcKernelNegative = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -3088,6 +3092,7 @@ var dcKernelNegative = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSub describes kernel Sub; source hash 3d88fec08117a6945848db8d2562328c.
 var dcKernelSub = &runtime.Kernel{
 	Checked: true,
 	Module:  dcModule,
@@ -3108,6 +3113,7 @@ var dcKernelSub = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int8 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int8 = &runtime.Kernel{
 	Aliased: "Div_int8_aliased",
 	Checked: true,
@@ -3125,6 +3131,7 @@ var dcKernelDiv_int8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int16 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int16 = &runtime.Kernel{
 	Aliased: "Div_int16_aliased",
 	Checked: true,
@@ -3142,6 +3149,7 @@ var dcKernelDiv_int16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int32 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int32 = &runtime.Kernel{
 	Aliased: "Div_int32_aliased",
 	Checked: true,
@@ -3159,6 +3167,7 @@ var dcKernelDiv_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int64 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int64 = &runtime.Kernel{
 	Aliased: "Div_int64_aliased",
 	Checked: true,
@@ -3176,6 +3185,7 @@ var dcKernelDiv_int64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_int describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_int = &runtime.Kernel{
 	Aliased: "Div_int_aliased",
 	Checked: true,
@@ -3193,6 +3203,7 @@ var dcKernelDiv_int = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint8 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint8 = &runtime.Kernel{
 	Aliased: "Div_uint8_aliased",
 	Checked: true,
@@ -3210,6 +3221,7 @@ var dcKernelDiv_uint8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint16 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint16 = &runtime.Kernel{
 	Aliased: "Div_uint16_aliased",
 	Checked: true,
@@ -3227,6 +3239,7 @@ var dcKernelDiv_uint16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint32 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint32 = &runtime.Kernel{
 	Aliased: "Div_uint32_aliased",
 	Checked: true,
@@ -3244,6 +3257,7 @@ var dcKernelDiv_uint32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint64 describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint64 = &runtime.Kernel{
 	Aliased: "Div_uint64_aliased",
 	Checked: true,
@@ -3261,6 +3275,7 @@ var dcKernelDiv_uint64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDiv_uint describes kernel Div; source hash 00205253d7d02e12e6397891b5cc83e6.
 var dcKernelDiv_uint = &runtime.Kernel{
 	Aliased: "Div_uint_aliased",
 	Checked: true,
@@ -3278,6 +3293,7 @@ var dcKernelDiv_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int8 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int8 = &runtime.Kernel{
 	Aliased: "Mod_int8_aliased",
 	Checked: true,
@@ -3295,6 +3311,7 @@ var dcKernelMod_int8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int16 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int16 = &runtime.Kernel{
 	Aliased: "Mod_int16_aliased",
 	Checked: true,
@@ -3312,6 +3329,7 @@ var dcKernelMod_int16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int32 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int32 = &runtime.Kernel{
 	Aliased: "Mod_int32_aliased",
 	Checked: true,
@@ -3329,6 +3347,7 @@ var dcKernelMod_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int64 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int64 = &runtime.Kernel{
 	Aliased: "Mod_int64_aliased",
 	Checked: true,
@@ -3346,6 +3365,7 @@ var dcKernelMod_int64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_int describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_int = &runtime.Kernel{
 	Aliased: "Mod_int_aliased",
 	Checked: true,
@@ -3363,6 +3383,7 @@ var dcKernelMod_int = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint8 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint8 = &runtime.Kernel{
 	Aliased: "Mod_uint8_aliased",
 	Checked: true,
@@ -3380,6 +3401,7 @@ var dcKernelMod_uint8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint16 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint16 = &runtime.Kernel{
 	Aliased: "Mod_uint16_aliased",
 	Checked: true,
@@ -3397,6 +3419,7 @@ var dcKernelMod_uint16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint32 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint32 = &runtime.Kernel{
 	Aliased: "Mod_uint32_aliased",
 	Checked: true,
@@ -3414,6 +3437,7 @@ var dcKernelMod_uint32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint64 describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint64 = &runtime.Kernel{
 	Aliased: "Mod_uint64_aliased",
 	Checked: true,
@@ -3431,6 +3455,7 @@ var dcKernelMod_uint64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMod_uint describes kernel Mod; source hash 16a321879a418323619f13b71752316c.
 var dcKernelMod_uint = &runtime.Kernel{
 	Aliased: "Mod_uint_aliased",
 	Checked: true,
@@ -3448,6 +3473,7 @@ var dcKernelMod_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSharedIndex describes kernel SharedIndex; source hash a6199dd1f29fada0ff271a67f75f8c93.
 var dcKernelSharedIndex = &runtime.Kernel{
 	Barrier: true,
 	Checked: true,
@@ -3465,6 +3491,7 @@ var dcKernelSharedIndex = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelNeighbour describes kernel Neighbour; source hash 03a17fdea96fa22bfc54557e1fcded63.
 var dcKernelNeighbour = &runtime.Kernel{
 	Aliased: "Neighbour_aliased",
 	Checked: true,
@@ -3482,6 +3509,7 @@ var dcKernelNeighbour = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFill describes kernel Fill; source hash 537633061b1c0a9ee629d5986009f081.
 var dcKernelFill = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Fill",
@@ -3497,6 +3525,7 @@ var dcKernelFill = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCopy describes kernel Copy; source hash 6e545cf1f280c1dcb321706df981dc00.
 var dcKernelCopy = &runtime.Kernel{
 	Aliased: "Copy_aliased",
 	Checked: true,

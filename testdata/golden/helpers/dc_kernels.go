@@ -1581,6 +1581,7 @@ kernel void GroupStats_fast(device const float* xs [[buffer(0)]], constant long&
 // helpers.go:120:37: kernel Clamp: Metal has no float64
 `
 
+// dcKernelBlend describes kernel Blend; source hash f1a496b95d8bb285758e8cf9f05e4ee1.
 var dcKernelBlend = &runtime.Kernel{
 	Aliased: "Blend_aliased",
 	Checked: true,
@@ -1620,6 +1621,7 @@ var dcKernelBlend = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGroupStats describes kernel GroupStats; source hash ee74167a1aa7082f10c5e56ffce2f3df.
 var dcKernelGroupStats = &runtime.Kernel{
 	Aliased:     "GroupStats_aliased",
 	Barrier:     true,
@@ -1661,6 +1663,7 @@ var dcKernelGroupStats = &runtime.Kernel{
 	SharedBytes: 512,
 }
 
+// dcKernelClamp describes kernel Clamp; source hash a91d9963673f0d873f7ba9dc450c56f2.
 var dcKernelClamp = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,

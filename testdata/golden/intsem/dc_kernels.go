@@ -16615,6 +16615,7 @@ kernel void Narrow_fast(device const long* xs [[buffer(0)]], constant long& xs_l
 // intsem.go:153:53: kernel IntFloat: Metal has no float64
 `
 
+// dcKernelArith_int8 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_int8 = &runtime.Kernel{
 	Aliased:     "Arith_int8_aliased",
 	Checked:     true,
@@ -16672,6 +16673,7 @@ var dcKernelArith_int8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_int16 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_int16 = &runtime.Kernel{
 	Aliased:     "Arith_int16_aliased",
 	Checked:     true,
@@ -16729,6 +16731,7 @@ var dcKernelArith_int16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_int32 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_int32 = &runtime.Kernel{
 	Aliased:     "Arith_int32_aliased",
 	Checked:     true,
@@ -16786,6 +16789,7 @@ var dcKernelArith_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_int64 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_int64 = &runtime.Kernel{
 	Aliased:     "Arith_int64_aliased",
 	Checked:     true,
@@ -16843,6 +16847,7 @@ var dcKernelArith_int64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_uint8 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_uint8 = &runtime.Kernel{
 	Aliased:     "Arith_uint8_aliased",
 	Checked:     true,
@@ -16900,6 +16905,7 @@ var dcKernelArith_uint8 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_uint16 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_uint16 = &runtime.Kernel{
 	Aliased:     "Arith_uint16_aliased",
 	Checked:     true,
@@ -16957,6 +16963,7 @@ var dcKernelArith_uint16 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_uint32 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_uint32 = &runtime.Kernel{
 	Aliased:     "Arith_uint32_aliased",
 	Checked:     true,
@@ -17014,6 +17021,7 @@ var dcKernelArith_uint32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_uint64 describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_uint64 = &runtime.Kernel{
 	Aliased:     "Arith_uint64_aliased",
 	Checked:     true,
@@ -17071,6 +17079,7 @@ var dcKernelArith_uint64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_int describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_int = &runtime.Kernel{
 	Aliased:     "Arith_int_aliased",
 	Checked:     true,
@@ -17128,6 +17137,7 @@ var dcKernelArith_int = &runtime.Kernel{
 	}},
 }
 
+// dcKernelArith_uint describes kernel Arith; source hash e8a2c0b8ca29943b5af9eca8b7283d8c.
 var dcKernelArith_uint = &runtime.Kernel{
 	Aliased:     "Arith_uint_aliased",
 	Checked:     true,
@@ -17185,6 +17195,7 @@ var dcKernelArith_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelEdges describes kernel Edges; source hash 20290066b3c7ae2505af840413dff821.
 var dcKernelEdges = &runtime.Kernel{
 	Aliased:     "Edges_aliased",
 	Checked:     true,
@@ -17239,6 +17250,7 @@ var dcKernelEdges = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShifts describes kernel Shifts; source hash 85593d450481a38e58b72dff5472ba78.
 var dcKernelShifts = &runtime.Kernel{
 	Aliased: "Shifts_aliased",
 	Checked: true,
@@ -17279,6 +17291,7 @@ var dcKernelShifts = &runtime.Kernel{
 	}},
 }
 
+// dcKernelNarrow describes kernel Narrow; source hash 269bb831277eb65611f237713b1cb73e.
 var dcKernelNarrow = &runtime.Kernel{
 	Aliased: "Narrow_aliased",
 	Checked: true,
@@ -17319,6 +17332,7 @@ var dcKernelNarrow = &runtime.Kernel{
 	}},
 }
 
+// dcKernelIntFloat describes kernel IntFloat; source hash 88c58569a74d8487b84d61ad0edfb78a.
 var dcKernelIntFloat = &runtime.Kernel{
 	Aliased: "IntFloat_aliased",
 	Checked: true,

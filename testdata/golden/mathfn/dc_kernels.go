@@ -3183,6 +3183,7 @@ kernel void Softplus_fast(device const float* x [[buffer(0)]], constant long& x_
 // mathfn.go:109:30: kernel Geometry64: Metal has no float64
 `
 
+// dcKernelMath32 describes kernel Math32; source hash 6c7ddd737da6ed6c79cad2d66364b2c0.
 var dcKernelMath32 = &runtime.Kernel{
 	Aliased: "Math32_aliased",
 	Checked: true,
@@ -3245,6 +3246,7 @@ var dcKernelMath32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMath64 describes kernel Math64; source hash 9c53e203736726180e42d6f71fe3cf85.
 var dcKernelMath64 = &runtime.Kernel{
 	Aliased: "Math64_aliased",
 	Checked: true,
@@ -3309,6 +3311,7 @@ var dcKernelMath64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGeometry64 describes kernel Geometry64; source hash c4b2403595c3f5cd397368a1b16acee4.
 var dcKernelGeometry64 = &runtime.Kernel{
 	Aliased: "Geometry64_aliased",
 	Checked: true,
@@ -3344,6 +3347,7 @@ var dcKernelGeometry64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSoftplus describes kernel Softplus; source hash cf3d4fbe01865382f7a8045469878a2b.
 var dcKernelSoftplus = &runtime.Kernel{
 	Aliased: "Softplus_aliased",
 	Checked: true,

@@ -967,6 +967,7 @@ kernel void MatMul_fast(device const float* a [[buffer(0)]], constant long& a_le
 }
 `
 
+// dcKernelMatMul describes kernel MatMul; source hash 44b6aca8d66db1186977a966ff2eb8c8.
 var dcKernelMatMul = &runtime.Kernel{
 	Aliased: "MatMul_aliased",
 	Barrier: true,

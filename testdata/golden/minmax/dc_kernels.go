@@ -2608,6 +2608,7 @@ kernel void Ints_fast(device const int* a [[buffer(0)]], constant long& a_len [[
 // minmax.go:38:27: kernel Float64: Metal has no float64
 `
 
+// dcKernelFloat32 describes kernel Float32; source hash bc5912d54e5015a45244311f9d67ae07.
 var dcKernelFloat32 = &runtime.Kernel{
 	Aliased: "Float32_aliased",
 	Checked: true,
@@ -2646,6 +2647,7 @@ var dcKernelFloat32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFloat64 describes kernel Float64; source hash 06749bf30727f17200059ac4936fb601.
 var dcKernelFloat64 = &runtime.Kernel{
 	Aliased: "Float64_aliased",
 	Checked: true,
@@ -2686,6 +2688,7 @@ var dcKernelFloat64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelInts describes kernel Ints; source hash c30f4a5ae90760a15ca497827d7d0b1b.
 var dcKernelInts = &runtime.Kernel{
 	Aliased: "Ints_aliased",
 	Checked: true,

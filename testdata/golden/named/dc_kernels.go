@@ -1077,6 +1077,7 @@ kernel void Shift_Fahrenheit(device float* xs [[buffer(0)]], constant long& xs_l
 }
 `
 
+// dcKernelConvert describes kernel Convert; source hash 4e2f5791960de66d2fdcfee1aa84d31d.
 var dcKernelConvert = &runtime.Kernel{
 	Aliased:     "Convert_aliased",
 	Checked:     true,
@@ -1127,6 +1128,7 @@ var dcKernelConvert = &runtime.Kernel{
 	}},
 }
 
+// dcKernelScale describes kernel Scale; source hash 1c003117d047b6eeffdfa7de72d13a62.
 var dcKernelScale = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -1155,6 +1157,7 @@ var dcKernelScale = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShift_Celsius describes kernel Shift; source hash 27f989fd7a653f8330ceb00f24b3a7b7.
 var dcKernelShift_Celsius = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Shift_Celsius",
@@ -1170,6 +1173,7 @@ var dcKernelShift_Celsius = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShift_Fahrenheit describes kernel Shift; source hash 27f989fd7a653f8330ceb00f24b3a7b7.
 var dcKernelShift_Fahrenheit = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Shift_Fahrenheit",

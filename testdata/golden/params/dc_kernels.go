@@ -1112,6 +1112,7 @@ kernel void Grouped_fast(constant int& dc_in_s [[buffer(0)]], constant P& dc_in_
 }
 `
 
+// dcKernelMutate describes kernel Mutate; source hash c3d39e8c57fd2aed96f25b91449bbdf1.
 var dcKernelMutate = &runtime.Kernel{
 	Aliased:     "Mutate_aliased",
 	Checked:     true,
@@ -1147,6 +1148,7 @@ var dcKernelMutate = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGrouped describes kernel Grouped; source hash cae5817ca0dfcf23a64eaf4acbbc3dcd.
 var dcKernelGrouped = &runtime.Kernel{
 	Barrier:     true,
 	Checked:     true,

@@ -1473,6 +1473,7 @@ kernel void Moments_fast(device const Particle* ps [[buffer(0)]], constant long&
 }
 `
 
+// dcKernelStep describes kernel Step; source hash e637ac6eb59dcdf2a40cc8d9ab1352c0.
 var dcKernelStep = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Step",
@@ -1496,6 +1497,7 @@ var dcKernelStep = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMeasure describes kernel Measure; source hash 85d31669def9d58c8d181ba9df578c31.
 var dcKernelMeasure = &runtime.Kernel{
 	Aliased: "Measure_aliased",
 	Checked: true,
@@ -1516,6 +1518,7 @@ var dcKernelMeasure = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRespawn describes kernel Respawn; source hash 0acf4a126d65f3c6222df2c900c94e96.
 var dcKernelRespawn = &runtime.Kernel{
 	Module: dcModule,
 	Name:   "Respawn",
@@ -1535,6 +1538,7 @@ var dcKernelRespawn = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMoments describes kernel Moments; source hash 3fbbfa51cd3c49e3961411f9ec9bf41b.
 var dcKernelMoments = &runtime.Kernel{
 	Aliased:     "Moments_aliased",
 	Barrier:     true,

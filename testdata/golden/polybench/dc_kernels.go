@@ -1607,6 +1607,7 @@ kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& sym
 // polybench.go:52:3: kernel CorrReduce: Metal has no float64
 `
 
+// dcKernelCorrMean describes kernel CorrMean; source hash 1af9fc20a2ebd604101db96405cf0c57.
 var dcKernelCorrMean = &runtime.Kernel{
 	Aliased: "CorrMean_aliased",
 	Checked: true,
@@ -1641,6 +1642,7 @@ var dcKernelCorrMean = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCorrStd describes kernel CorrStd; source hash 78756e1ceb38a24540e376c91bb2e5b6.
 var dcKernelCorrStd = &runtime.Kernel{
 	Aliased: "CorrStd_aliased",
 	Checked: true,
@@ -1686,6 +1688,7 @@ var dcKernelCorrStd = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCorrReduce describes kernel CorrReduce; source hash f47a7ed5b886c3a5fb3149c77df4ca4d.
 var dcKernelCorrReduce = &runtime.Kernel{
 	Aliased: "CorrReduce_aliased",
 	Checked: true,
@@ -1727,6 +1730,7 @@ var dcKernelCorrReduce = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCorrCorr describes kernel CorrCorr; source hash e375ee7aecd344d717a097b216098143.
 var dcKernelCorrCorr = &runtime.Kernel{
 	Aliased: "CorrCorr_aliased",
 	Checked: true,

@@ -1118,6 +1118,7 @@ kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant l
 // reduce.go:18:38: kernel Reduce_float64: Metal has no float64
 `
 
+// dcKernelReduce_float32 describes kernel Reduce; source hash 7e800ae2719aab81d4c9f916cab7ab4d.
 var dcKernelReduce_float32 = &runtime.Kernel{
 	Aliased:     "Reduce_float32_aliased",
 	Barrier:     true,
@@ -1146,6 +1147,7 @@ var dcKernelReduce_float32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelReduce_float64 describes kernel Reduce; source hash 7e800ae2719aab81d4c9f916cab7ab4d.
 var dcKernelReduce_float64 = &runtime.Kernel{
 	Aliased:     "Reduce_float64_aliased",
 	Barrier:     true,

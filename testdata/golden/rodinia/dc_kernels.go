@@ -7196,6 +7196,7 @@ kernel void KmeansPoint_fast(device const float* features [[buffer(0)]], constan
 // rodinia.go:252:3: kernel LayerForward: Metal has no float64
 `
 
+// dcKernelHotspot describes kernel Hotspot; source hash 00c5685bfdff8948b66f4f83897f8bba.
 var dcKernelHotspot = &runtime.Kernel{
 	Aliased:     "Hotspot_aliased",
 	Barrier:     true,
@@ -7272,6 +7273,7 @@ var dcKernelHotspot = &runtime.Kernel{
 	SharedBytes: 3072,
 }
 
+// dcKernelPathfinder describes kernel Pathfinder; source hash b41081cc7d431161306c3345e00e2dbd.
 var dcKernelPathfinder = &runtime.Kernel{
 	Aliased:     "Pathfinder_aliased",
 	Barrier:     true,
@@ -7328,6 +7330,7 @@ var dcKernelPathfinder = &runtime.Kernel{
 	SharedBytes: 2048,
 }
 
+// dcKernelNW1 describes kernel NW1; source hash 8399a3f064ccde07cac218c3e407d9e0.
 var dcKernelNW1 = &runtime.Kernel{
 	Aliased: "NW1_aliased",
 	Barrier: true,
@@ -7384,6 +7387,7 @@ var dcKernelNW1 = &runtime.Kernel{
 	SharedBytes: 2180,
 }
 
+// dcKernelLayerForward describes kernel LayerForward; source hash e0643cdbcb23516b76c9561a21ea126b.
 var dcKernelLayerForward = &runtime.Kernel{
 	Aliased:     "LayerForward_aliased",
 	Barrier:     true,
@@ -7434,6 +7438,7 @@ var dcKernelLayerForward = &runtime.Kernel{
 	SharedBytes: 1088,
 }
 
+// dcKernelLudDiagonal describes kernel LudDiagonal; source hash 40d96dcec77cc7989ca6ced1f94f5f52.
 var dcKernelLudDiagonal = &runtime.Kernel{
 	Barrier:     true,
 	Checked:     true,
@@ -7462,6 +7467,7 @@ var dcKernelLudDiagonal = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelFan1 describes kernel Fan1; source hash 3d6f57373f4f06c1ec01b27b2fb3c6af.
 var dcKernelFan1 = &runtime.Kernel{
 	Aliased: "Fan1_aliased",
 	Checked: true,
@@ -7497,6 +7503,7 @@ var dcKernelFan1 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelFan2 describes kernel Fan2; source hash 38aa13fb908f4856a0a4f5f5049f4a5a.
 var dcKernelFan2 = &runtime.Kernel{
 	Aliased: "Fan2_aliased",
 	Checked: true,
@@ -7544,6 +7551,7 @@ var dcKernelFan2 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelKmeansPoint describes kernel KmeansPoint; source hash 3d938449c498776e74194558dc046c9e.
 var dcKernelKmeansPoint = &runtime.Kernel{
 	Aliased: "KmeansPoint_aliased",
 	Checked: true,

@@ -1441,6 +1441,7 @@ using namespace metal;
 // rounding.go:60:26: kernel Shared: Metal has no float64
 `
 
+// dcKernelRound64 describes kernel Round64; source hash a2e3f31622ecdff05c19e7bd9ac35541.
 var dcKernelRound64 = &runtime.Kernel{
 	Aliased: "Round64_aliased",
 	Checked: true,
@@ -1467,6 +1468,7 @@ var dcKernelRound64 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRound32 describes kernel Round32; source hash 70947c3c1d95aa09409a8eed45b1519f.
 var dcKernelRound32 = &runtime.Kernel{
 	Aliased: "Round32_aliased",
 	Checked: true,
@@ -1492,6 +1494,7 @@ var dcKernelRound32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShared describes kernel Shared; source hash 7a408419f9226e37f5d5e7b8c0731d04.
 var dcKernelShared = &runtime.Kernel{
 	Aliased:     "Shared_aliased",
 	Barrier:     true,

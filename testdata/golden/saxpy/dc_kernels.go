@@ -393,6 +393,7 @@ kernel void SaxpyStride(constant float& a [[buffer(0)]], device const float* x [
 }
 `
 
+// dcKernelSaxpy describes kernel Saxpy; source hash d27ee3216d5d467497a3254051aa4080.
 var dcKernelSaxpy = &runtime.Kernel{
 	Aliased: "Saxpy_aliased",
 	Checked: true,
@@ -417,6 +418,7 @@ var dcKernelSaxpy = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSaxpyStride describes kernel SaxpyStride; source hash 9872ab5c14667c52973ce8c5d699f770.
 var dcKernelSaxpyStride = &runtime.Kernel{
 	Aliased: "SaxpyStride_aliased",
 	Checked: true,

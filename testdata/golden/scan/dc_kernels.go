@@ -2011,6 +2011,7 @@ kernel void AddOffsets_float32_fast(device float* out [[buffer(0)]], constant lo
 }
 `
 
+// dcKernelScan_int32 describes kernel Scan; source hash d5a560727211c98564577b13539646a5.
 var dcKernelScan_int32 = &runtime.Kernel{
 	Aliased:     "Scan_int32_aliased",
 	Barrier:     true,
@@ -2046,6 +2047,7 @@ var dcKernelScan_int32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelScan_float32 describes kernel Scan; source hash d5a560727211c98564577b13539646a5.
 var dcKernelScan_float32 = &runtime.Kernel{
 	Aliased:     "Scan_float32_aliased",
 	Barrier:     true,
@@ -2081,6 +2083,7 @@ var dcKernelScan_float32 = &runtime.Kernel{
 	SharedBytes: 1024,
 }
 
+// dcKernelAddOffsets_int32 describes kernel AddOffsets; source hash ca21426157100854bd29800f3ba04b89.
 var dcKernelAddOffsets_int32 = &runtime.Kernel{
 	Aliased: "AddOffsets_int32_aliased",
 	Checked: true,
@@ -2106,6 +2109,7 @@ var dcKernelAddOffsets_int32 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelAddOffsets_float32 describes kernel AddOffsets; source hash ca21426157100854bd29800f3ba04b89.
 var dcKernelAddOffsets_float32 = &runtime.Kernel{
 	Aliased: "AddOffsets_float32_aliased",
 	Checked: true,

@@ -1393,6 +1393,7 @@ kernel void Geometry_fast(device int* out [[buffer(0)]], constant long& out_len 
 }
 `
 
+// dcKernelStencil7 describes kernel Stencil7; source hash bfacff4a7330bdd52a6383f40b2d8fac.
 var dcKernelStencil7 = &runtime.Kernel{
 	Aliased:     "Stencil7_aliased",
 	Checked:     true,
@@ -1445,6 +1446,7 @@ var dcKernelStencil7 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelGeometry describes kernel Geometry; source hash bb3a3bf5bc4401998581f55d5b39b779.
 var dcKernelGeometry = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{

@@ -1216,6 +1216,7 @@ kernel void CountCells_fast(device Cell* cells [[buffer(0)]], constant long& cel
 }
 `
 
+// dcKernelLits describes kernel Lits; source hash 2117c7224157924d094ed6d7876742f5.
 var dcKernelLits = &runtime.Kernel{
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
@@ -1236,6 +1237,7 @@ var dcKernelLits = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCountCells describes kernel CountCells; source hash e992067eb8c605e33bd872085d3b29dd.
 var dcKernelCountCells = &runtime.Kernel{
 	Aliased:     "CountCells_aliased",
 	Barrier:     true,

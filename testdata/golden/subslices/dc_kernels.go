@@ -772,6 +772,7 @@ kernel void Window_fast(device const int* in [[buffer(0)]], constant long& in_le
 }
 `
 
+// dcKernelMatVec describes kernel MatVec; source hash 50c730f74b47d43e030a3f4228c3e8d9.
 var dcKernelMatVec = &runtime.Kernel{
 	Aliased: "MatVec_aliased",
 	Checked: true,
@@ -797,6 +798,7 @@ var dcKernelMatVec = &runtime.Kernel{
 	}},
 }
 
+// dcKernelRowScale describes kernel RowScale; source hash bdc098fe5c6c70dc30f59aa8af5a1a38.
 var dcKernelRowScale = &runtime.Kernel{
 	Aliased: "RowScale_aliased",
 	Checked: true,
@@ -818,6 +820,7 @@ var dcKernelRowScale = &runtime.Kernel{
 	}},
 }
 
+// dcKernelWindow describes kernel Window; source hash 5e144a67b17d1c9432cc2a8097f72b79.
 var dcKernelWindow = &runtime.Kernel{
 	Aliased:     "Window_aliased",
 	Checked:     true,

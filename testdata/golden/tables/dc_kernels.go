@@ -1162,6 +1162,7 @@ kernel void Digits_fast(device const uint* in [[buffer(0)]], constant long& in_l
 }
 `
 
+// dcKernelBlur3 describes kernel Blur3; source hash f78df89342a9185797347c56b3bf810d.
 var dcKernelBlur3 = &runtime.Kernel{
 	Aliased:     "Blur3_aliased",
 	Checked:     true,
@@ -1181,6 +1182,7 @@ var dcKernelBlur3 = &runtime.Kernel{
 	}},
 }
 
+// dcKernelSobel describes kernel Sobel; source hash e3bda273c45cdd8cfb0c41cf0bdba2b3.
 var dcKernelSobel = &runtime.Kernel{
 	Aliased:     "Sobel_aliased",
 	Checked:     true,
@@ -1211,6 +1213,7 @@ var dcKernelSobel = &runtime.Kernel{
 	}},
 }
 
+// dcKernelDigits describes kernel Digits; source hash 554d70d111cd862d266bed681b0ba575.
 var dcKernelDigits = &runtime.Kernel{
 	Aliased:     "Digits_aliased",
 	Checked:     true,

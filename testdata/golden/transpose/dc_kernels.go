@@ -814,6 +814,7 @@ kernel void TransposeInt_fast(device const int* in [[buffer(0)]], constant long&
 }
 `
 
+// dcKernelTranspose describes kernel Transpose; source hash ef5cb230b783a8d01cf158a977b6c468.
 var dcKernelTranspose = &runtime.Kernel{
 	Aliased:     "Transpose_aliased",
 	Barrier:     true,
@@ -848,6 +849,7 @@ var dcKernelTranspose = &runtime.Kernel{
 	SharedBytes: 1088,
 }
 
+// dcKernelTransposeInt describes kernel TransposeInt; source hash 6b13d37caa1d823f943cd9fe575945ba.
 var dcKernelTransposeInt = &runtime.Kernel{
 	Aliased: "TransposeInt_aliased",
 	Checked: true,

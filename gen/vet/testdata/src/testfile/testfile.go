@@ -1,0 +1,2 @@
+// Package testfile has a kernel only in a test file.
+package testfile
