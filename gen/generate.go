@@ -308,6 +308,7 @@ var checkKinds = map[ir.CheckKind]string{
 	ir.CheckIndex:  "IndexOutOfRange",
 	ir.CheckSlice:  "SliceOutOfRange",
 	ir.CheckDivide: "DivideByZero",
+	ir.CheckShift:  "NegativeShift",
 }
 
 // launcher returns LaunchK for a kernel and its instantiations.

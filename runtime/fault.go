@@ -15,6 +15,7 @@ const (
 	IndexOutOfRange FaultKind = iota + 1 // an index outside [0, len)
 	SliceOutOfRange                      // slice bounds outside 0 <= lo <= hi <= len
 	DivideByZero                         // an integer division or remainder by zero
+	NegativeShift                        // a shift by a negative count
 )
 
 // String returns the kind's name, as in "index out of range".
@@ -26,6 +27,8 @@ func (k FaultKind) String() string {
 		return "slice bounds out of range"
 	case DivideByZero:
 		return "integer divide by zero"
+	case NegativeShift:
+		return "negative shift amount"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -43,7 +46,7 @@ type CheckSite struct {
 // Fault is a failed run-time check of a checked kernel: what Go would have
 // panicked with. A launch records its first fault; the operation that
 // failed did not happen (a read gave the zero value, a write was dropped,
-// a division gave 0, a slice expression gave an empty slice) and the
+// a division or shift gave 0, a slice expression gave an empty slice) and the
 // kernel ran on, so its other results may be wrong. The fault comes back,
 // wrapped in a *KernelError, from the first Sync, Read or Close after the
 // launch completed (on the CPU, from the launch itself).

@@ -102,6 +102,26 @@ func Rem[T Integer](f *Faults, site int32, a, b T, x, y, z int) T {
 	return a % b
 }
 
+// Shl returns a << n, or 0 after recording the fault of check site when n
+// is negative.
+func Shl[T, N Integer](f *Faults, site int32, a T, n N, x, y, z int) T {
+	if n < 0 {
+		f.record(site, 0, 0, 0, x, y, z)
+		return 0
+	}
+	return a << n
+}
+
+// Shr returns a >> n, or 0 after recording the fault of check site when n
+// is negative.
+func Shr[T, N Integer](f *Faults, site int32, a T, n N, x, y, z int) T {
+	if n < 0 {
+		f.record(site, 0, 0, 0, x, y, z)
+		return 0
+	}
+	return a >> n
+}
+
 // Slice returns s[lo:hi], or s[:0] after recording the fault of check site
 // when the bounds are not 0 <= lo <= hi <= len(s).
 func Slice[T any](f *Faults, site int32, s []T, lo, hi, x, y, z int) []T {

@@ -169,6 +169,22 @@ func (p *printer) nzHelper(k ir.Kind) string {
 	return name
 }
 
+// scHelper returns the helper that checks a signed shift count of kind k:
+// it yields the count, or 0 after recording the fault and setting *bad.
+func (p *printer) scHelper(k ir.Kind) string {
+	name := "dc_sc_" + kindKey(k)
+	if _, ok := p.helpers[name]; !ok {
+		p.faultHelper()
+		t, i32 := p.d.Types[k], p.d.Types[ir.Int32]
+		tp, ta := p.helperThread()
+		p.helpers[name] = fmt.Sprintf("%s%s %s(%s y, %s%s* f, %s tag, %s site, %sint* bad%s) {\n"+
+			"\tif (y >= 0) {\n\t\treturn y;\n\t}\n"+
+			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0%s);\n\treturn 0;\n}\n",
+			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32, p.privQ(), tp, ta)
+	}
+	return name
+}
+
 // selHelper returns the helper that yields its value, or the zero value of
 // t when *bad is set.
 func (p *printer) selHelper(t ir.Type) string {

@@ -364,12 +364,23 @@ func (f *fn) shift(e *ir.Binary) cexpr {
 	}
 	p.need(name)
 	y := f.expr(e.Y)
+	var flag string
+	if f.active(e.Check) {
+		// A negative count: dc_sc records the fault, and the shift yields 0.
+		flag = f.newFlag()
+		yk := ir.BasicOf(e.Y.Type()).Kind
+		y = call(p.scHelper(yk), p.withThread(y.s, faultArgs, fmt.Sprint(e.Check.ID), "&"+flag)...)
+	}
 	if c, ok := e.Y.(*ir.Const); ok && constant.Sign(c.Value) >= 0 {
 		y = p.literal(&ir.Const{T: &ir.Basic{Kind: ir.Uint64}, Value: c.Value})
 	} else if yb := ir.BasicOf(e.Y.Type()); yb == nil || (yb.Kind != ir.Uint64 && yb.Kind != ir.Uint) {
 		y = castTo(p.d.Types[ir.Uint64], y)
 	}
-	return call(name, x.s, y.s)
+	r := call(name, x.s, y.s)
+	if flag != "" {
+		return call(p.selHelper(e.T), "("+flag+" = 0, "+r.s+")", "&"+flag)
+	}
+	return r
 }
 
 func (f *fn) convert(e *ir.Convert) cexpr {

@@ -1,8 +1,8 @@
 // Package checks is the IR pass that makes kernels as safe as Go: it puts
 // a run-time check (an *ir.Check) on every slice and array index, every
-// slice expression and every integer division and remainder of a checked
-// kernel, exactly where Go checks them, except where it can prove the
-// check cannot fail. Printers print every check they find; a kernel marked
+// slice expression, every integer division and remainder and every shift
+// by a signed count of a checked kernel, exactly where Go checks them,
+// except where it can prove the check cannot fail. Printers print every check they find; a kernel marked
 // //dc:kernel unchecked gets none.
 //
 // The proofs are deliberately simple and local, covering what kernels are
@@ -432,6 +432,12 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 	return nil
 }
 
+// isSigned reports whether t is a signed integer type.
+func isSigned(t ir.Type) bool {
+	b := ir.BasicOf(t)
+	return b != nil && b.Kind.IsInteger() && !b.Kind.IsUnsigned()
+}
+
 func isInt(t ir.Type) bool {
 	b := ir.BasicOf(t)
 	return b != nil && b.Kind.IsInteger()
@@ -661,6 +667,10 @@ func (w *walker) expr(e ir.Expr) {
 		if (e.Op == token.QUO || e.Op == token.REM) && isInt(e.T) && !w.nonZero(e.Y) {
 			e.Check = w.ins.newCheck(ir.CheckDivide, w.at(e.Pos))
 			e.Check.When = w.divideWhen(e.Y)
+		}
+		if (e.Op == token.SHL || e.Op == token.SHR) && isSigned(e.Y.Type()) && !w.nonNegative(e.Y) {
+			// Go panics on a negative count of a signed type.
+			e.Check = w.ins.newCheck(ir.CheckShift, w.at(e.Pos))
 		}
 	case *ir.Index:
 		if !w.inRange(e) {

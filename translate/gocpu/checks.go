@@ -9,7 +9,7 @@ import (
 )
 
 // Run-time checks (ir.Check) print as calls of the helpers of package cpu
-// (cpu.Index, cpu.Div, cpu.Rem, cpu.Slice), which record the first fault
+// (cpu.Index, cpu.Div, cpu.Rem, cpu.Shl, cpu.Shr, cpu.Slice), which record the first fault
 // of the launch in the fault record dc_f and make the failed operation
 // harmless, as device code does. They take the global index of the thread
 // (dc_x, dc_y, dc_z), from which the record's thread and group follow:
@@ -77,11 +77,17 @@ func addressable(e ir.Expr) bool {
 	return false
 }
 
-// checkedDiv prints the checked integer division or remainder e.
+// checkedDiv prints the checked integer division or remainder e, or the
+// checked shift.
 func (p *printer) checkedDiv(e *ir.Binary) *jen.Statement {
 	name := "Div"
-	if e.Op == token.REM {
+	switch e.Op {
+	case token.REM:
 		name = "Rem"
+	case token.SHL:
+		name = "Shl"
+	case token.SHR:
+		name = "Shr"
 	}
 	x := p.typed(e.X, false)
 	args := append([]jen.Code{jen.Id(faultName), jen.Lit(e.Check.ID), x, p.typed(e.Y, false)}, where()...)

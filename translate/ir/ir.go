@@ -40,14 +40,15 @@ const (
 	CheckIndex  CheckKind = iota + 1 // an index: 0 <= i < len
 	CheckSlice                       // slice bounds: 0 <= lo <= hi <= len
 	CheckDivide                      // an integer divisor: != 0
+	CheckShift                       // a signed shift count: >= 0
 )
 
 // Check is one run-time check of a checked kernel: an index, slice bounds
-// or a divisor that the program could not prove safe. A failed check
+// a divisor or a shift count that the program could not prove safe. A failed check
 // records the first fault of a launch (its ID names the check) and the
 // faulting operation does not happen: a read yields the zero value, a
-// write is dropped, a division yields 0, a slice expression yields an
-// empty slice. The check pass puts a *Check on the IR node it guards
+// write is dropped, a division or shift yields 0, a slice expression
+// yields an empty slice. The check pass puts a *Check on the IR node it guards
 // (Index.Check, SliceExpr.Check, Binary.Check); printers print every one.
 type Check struct {
 	ID   int // index in Program.Checks

@@ -368,7 +368,8 @@ func (v *verifier) expr(e Expr, pos Pos) {
 			pos = e.Pos
 		}
 		v.check(pos, e.Check)
-		if e.Check != nil && (e.Op != token.QUO && e.Op != token.REM || e.Check.Kind != CheckDivide) {
+		if e.Check != nil && !((e.Op == token.QUO || e.Op == token.REM) && e.Check.Kind == CheckDivide ||
+			(e.Op == token.SHL || e.Op == token.SHR) && e.Check.Kind == CheckShift) {
 			v.errorf(pos, "%s carries a check of kind %d", e.Op, e.Check.Kind)
 		}
 		if !v.required(pos, "left operand", e.X) || !v.required(pos, "right operand", e.Y) {

@@ -28,8 +28,21 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	return 0;
 }
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 uint dc_sel_u32(uint v, const int* bad) {
@@ -1006,14 +1019,14 @@ __kernel void Reduce6_aliased_fast(__global const float* gIdata, long gIdata_len
 #line 152 "cudasamples.go"
 __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global const float* restrict dInput, long dInput_len, long log2N, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	__local float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__local float (*dc_p11);
 	int dc_b12 = 0;
@@ -1021,36 +1034,38 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 	int dc_b14 = 0;
 	__local float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__local float (*dc_p17);
 	int dc_b18 = 0;
-	__local float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	__local float (*dc_p21);
 	int dc_b22 = 0;
-	__global float (*dc_p23);
+	__local float (*dc_p23);
 	int dc_b24 = 0;
+	__global float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__local float sh3[512];
 #line 153 "cudasamples.go"
-	long N = dc_shl_i64(1L, (ulong)log2N);
+	long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long base = dc_shl_i64((long)get_group_id(0), (ulong)log2N);
+	long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long)get_group_id(0), (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	__local float* sData = sh3;
 #line 156 "cudasamples.go"
-	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 157 "cudasamples.go"
-	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long pos = (long)get_local_id(0); pos < N; pos = (long)((ulong)pos + (ulong)(long)get_local_size(0))) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1070,13 +1085,13 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 168 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1094,34 +1109,34 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1133,22 +1148,22 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 187 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1156,11 +1171,11 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 193 "cudasamples.go"
 	for (long pos_1 = (long)get_local_id(0); pos_1 < N; pos_1 = (long)((ulong)pos_1 + (ulong)(long)get_local_size(0))) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1168,14 +1183,14 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 152 "cudasamples.go"
 __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __global const float* dInput, long dInput_len, long log2N, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	__local float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__local float (*dc_p11);
 	int dc_b12 = 0;
@@ -1183,36 +1198,38 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 	int dc_b14 = 0;
 	__local float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__local float (*dc_p17);
 	int dc_b18 = 0;
-	__local float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	__local float (*dc_p21);
 	int dc_b22 = 0;
-	__global float (*dc_p23);
+	__local float (*dc_p23);
 	int dc_b24 = 0;
+	__global float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__local float sh3[512];
 #line 153 "cudasamples.go"
-	long N = dc_shl_i64(1L, (ulong)log2N);
+	long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long base = dc_shl_i64((long)get_group_id(0), (ulong)log2N);
+	long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long)get_group_id(0), (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	__local float* sData = sh3;
 #line 156 "cudasamples.go"
-	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 157 "cudasamples.go"
-	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long pos = (long)get_local_id(0); pos < N; pos = (long)((ulong)pos + (ulong)(long)get_local_size(0))) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1232,13 +1249,13 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 168 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1256,34 +1273,34 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1295,22 +1312,22 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 187 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1318,11 +1335,11 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 193 "cudasamples.go"
 	for (long pos_1 = (long)get_local_id(0); pos_1 < N; pos_1 = (long)((ulong)pos_1 + (ulong)(long)get_local_size(0))) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1351,28 +1368,28 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		uchar dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		uchar dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		uchar dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		uchar dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1383,7 +1400,7 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1394,11 +1411,11 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 #line 237 "cudasamples.go"
 		for (long i_1 = 0L; i_1 < 64L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		uint dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -1431,7 +1448,7 @@ __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __glo
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1473,28 +1490,28 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		uchar dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		uchar dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		uchar dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		uchar dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1505,7 +1522,7 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1516,11 +1533,11 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 #line 237 "cudasamples.go"
 		for (long i_1 = 0L; i_1 < 64L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		uint dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -1553,7 +1570,7 @@ __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_le
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1592,7 +1609,7 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {0};
@@ -1604,15 +1621,15 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1632,7 +1649,7 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = (Float4){a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -1665,7 +1682,7 @@ __kernel void NBodyTile_fast(__global const Float4* restrict pos, long pos_len, 
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long)get_local_id(0)] = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
@@ -1708,7 +1725,7 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {0};
@@ -1720,15 +1737,15 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1748,7 +1765,7 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = (Float4){a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -1781,7 +1798,7 @@ __kernel void NBodyTile_aliased_fast(__global const Float4* pos, long pos_len, _
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long)get_local_id(0)] = (Float4){0.0f, 0.0f, 0.0f, 0.0f};

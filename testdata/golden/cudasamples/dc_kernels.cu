@@ -32,8 +32,21 @@ __device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, 
 	return 0;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 __device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
@@ -1010,14 +1023,14 @@ extern "C" __global__ void Reduce6_aliased_fast(const float* gIdata, long long g
 #line 152 "cudasamples.go"
 extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, const float* __restrict__ dInput, long long dInput_len, long long log2N, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
@@ -1025,36 +1038,38 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 	int dc_b14 = 0;
 	float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	float (*dc_p21);
 	int dc_b22 = 0;
 	float (*dc_p23);
 	int dc_b24 = 0;
+	float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__shared__ float sh3[512];
 #line 153 "cudasamples.go"
-	long long N = dc_shl_i64(1LL, (unsigned long long)log2N);
+	long long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long long base = dc_shl_i64((long long)blockIdx.x, (unsigned long long)log2N);
+	long long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long long)blockIdx.x, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	float* sData = sh3;
 #line 156 "cudasamples.go"
-	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 157 "cudasamples.go"
-	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long long pos = (long long)threadIdx.x; pos < N; pos = (long long)((unsigned long long)pos + (unsigned long long)(long long)blockDim.x)) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1074,13 +1089,13 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 168 "cudasamples.go"
 		__syncthreads();
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1098,34 +1113,34 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1137,22 +1152,22 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 187 "cudasamples.go"
 		__syncthreads();
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1160,11 +1175,11 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 193 "cudasamples.go"
 	for (long long pos_1 = (long long)threadIdx.x; pos_1 < N; pos_1 = (long long)((unsigned long long)pos_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1172,14 +1187,14 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 152 "cudasamples.go"
 extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_len, const float* dInput, long long dInput_len, long long log2N, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
@@ -1187,36 +1202,38 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 	int dc_b14 = 0;
 	float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	float (*dc_p21);
 	int dc_b22 = 0;
 	float (*dc_p23);
 	int dc_b24 = 0;
+	float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__shared__ float sh3[512];
 #line 153 "cudasamples.go"
-	long long N = dc_shl_i64(1LL, (unsigned long long)log2N);
+	long long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long long base = dc_shl_i64((long long)blockIdx.x, (unsigned long long)log2N);
+	long long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long long)blockIdx.x, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	float* sData = sh3;
 #line 156 "cudasamples.go"
-	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 157 "cudasamples.go"
-	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long long pos = (long long)threadIdx.x; pos < N; pos = (long long)((unsigned long long)pos + (unsigned long long)(long long)blockDim.x)) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1236,13 +1253,13 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 168 "cudasamples.go"
 		__syncthreads();
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1260,34 +1277,34 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1299,22 +1316,22 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 187 "cudasamples.go"
 		__syncthreads();
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1322,11 +1339,11 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 193 "cudasamples.go"
 	for (long long pos_1 = (long long)threadIdx.x; pos_1 < N; pos_1 = (long long)((unsigned long long)pos_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1355,28 +1372,28 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		unsigned char dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		unsigned char dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		unsigned char dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		unsigned char dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1387,7 +1404,7 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1398,11 +1415,11 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 #line 237 "cudasamples.go"
 		for (long long i_1 = 0LL; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		unsigned int dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -1435,7 +1452,7 @@ extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dP
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1477,28 +1494,28 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		unsigned char dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		unsigned char dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		unsigned char dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		unsigned char dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1509,7 +1526,7 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1520,11 +1537,11 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 #line 237 "cudasamples.go"
 		for (long long i_1 = 0LL; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		unsigned int dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -1557,7 +1574,7 @@ extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1596,7 +1613,7 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {};
@@ -1608,15 +1625,15 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = Float4{0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1636,7 +1653,7 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = Float4{a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -1669,7 +1686,7 @@ extern "C" __global__ void NBodyTile_fast(const Float4* __restrict__ pos, long l
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long long)threadIdx.x] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
@@ -1712,7 +1729,7 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {};
@@ -1724,15 +1741,15 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = Float4{0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -1752,7 +1769,7 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = Float4{a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -1785,7 +1802,7 @@ extern "C" __global__ void NBodyTile_aliased_fast(const Float4* pos, long long p
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long long)threadIdx.x] = Float4{0.0f, 0.0f, 0.0f, 0.0f};

@@ -261,6 +261,18 @@ var dcModule = &runtime.Module{
 			Line: 141,
 		},
 		{
+			Col:  9,
+			File: "cudasamples.go",
+			Kind: runtime.NegativeShift,
+			Line: 153,
+		},
+		{
+			Col:  21,
+			File: "cudasamples.go",
+			Kind: runtime.NegativeShift,
+			Line: 154,
+		},
+		{
 			Col:  10,
 			File: "cudasamples.go",
 			Kind: runtime.SliceOutOfRange,
@@ -481,8 +493,21 @@ __device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, 
 	return 0;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
 }
 
 __device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
@@ -1459,14 +1484,14 @@ extern "C" __global__ void Reduce6_aliased_fast(const float* gIdata, long long g
 #line 152 "cudasamples.go"
 extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, const float* __restrict__ dInput, long long dInput_len, long long log2N, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
@@ -1474,36 +1499,38 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 	int dc_b14 = 0;
 	float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	float (*dc_p21);
 	int dc_b22 = 0;
 	float (*dc_p23);
 	int dc_b24 = 0;
+	float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__shared__ float sh3[512];
 #line 153 "cudasamples.go"
-	long long N = dc_shl_i64(1LL, (unsigned long long)log2N);
+	long long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long long base = dc_shl_i64((long long)blockIdx.x, (unsigned long long)log2N);
+	long long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long long)blockIdx.x, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	float* sData = sh3;
 #line 156 "cudasamples.go"
-	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 157 "cudasamples.go"
-	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long long pos = (long long)threadIdx.x; pos < N; pos = (long long)((unsigned long long)pos + (unsigned long long)(long long)blockDim.x)) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1523,13 +1550,13 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 168 "cudasamples.go"
 		__syncthreads();
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1547,34 +1574,34 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1586,22 +1613,22 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 187 "cudasamples.go"
 		__syncthreads();
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1609,11 +1636,11 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 193 "cudasamples.go"
 	for (long long pos_1 = (long long)threadIdx.x; pos_1 < N; pos_1 = (long long)((unsigned long long)pos_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1621,14 +1648,14 @@ extern "C" __global__ void FWTBatch1(float* dOutput, long long dOutput_len, cons
 #line 152 "cudasamples.go"
 extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_len, const float* dInput, long long dInput_len, long long log2N, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
@@ -1636,36 +1663,38 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 	int dc_b14 = 0;
 	float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	float (*dc_p21);
 	int dc_b22 = 0;
 	float (*dc_p23);
 	int dc_b24 = 0;
+	float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__shared__ float sh3[512];
 #line 153 "cudasamples.go"
-	long long N = dc_shl_i64(1LL, (unsigned long long)log2N);
+	long long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long long base = dc_shl_i64((long long)blockIdx.x, (unsigned long long)log2N);
+	long long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long long)blockIdx.x, (unsigned long long)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	float* sData = sh3;
 #line 156 "cudasamples.go"
-	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dSrc = (float*)(dInput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long long dSrc_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 157 "cudasamples.go"
-	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
+	float* dDst = (dOutput + (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long long dDst_len = (dc_sok(base, ((long long)((unsigned long long)base + (unsigned long long)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long long)((unsigned long long)base + (unsigned long long)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long long pos = (long long)threadIdx.x; pos < N; pos = (long long)((unsigned long long)pos + (unsigned long long)(long long)blockDim.x)) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -1685,13 +1714,13 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 168 "cudasamples.go"
 		__syncthreads();
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -1709,34 +1738,34 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -1748,22 +1777,22 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 187 "cudasamples.go"
 		__syncthreads();
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -1771,11 +1800,11 @@ extern "C" __global__ void FWTBatch1_aliased(float* dOutput, long long dOutput_l
 #line 193 "cudasamples.go"
 	for (long long pos_1 = (long long)threadIdx.x; pos_1 < N; pos_1 = (long long)((unsigned long long)pos_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -1804,28 +1833,28 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		unsigned char dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		unsigned char dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		unsigned char dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		unsigned char dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1836,7 +1865,7 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1847,11 +1876,11 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 #line 237 "cudasamples.go"
 		for (long long i_1 = 0LL; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		unsigned int dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -1884,7 +1913,7 @@ extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dP
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1926,28 +1955,28 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		unsigned char dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 1ULL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		unsigned char dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 2ULL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		unsigned char dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long long)((unsigned long long)tid * 4ULL + (unsigned long long)i * 64ULL * 4ULL + 3ULL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		unsigned char dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -1958,7 +1987,7 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1969,11 +1998,11 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 #line 237 "cudasamples.go"
 		for (long long i_1 = 0LL; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (unsigned int)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long long)((unsigned long long)tid * 64ULL + (unsigned long long)((long long)((unsigned long long)i_1 + (unsigned long long)tid) % 64LL)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long long)((unsigned long long)(long long)blockIdx.x * 64ULL + (unsigned long long)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		unsigned int dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -2006,7 +2035,7 @@ extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -2045,7 +2074,7 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {};
@@ -2057,15 +2086,15 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = Float4{0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -2085,7 +2114,7 @@ extern "C" __global__ void NBodyTile(const Float4* __restrict__ pos, long long p
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = Float4{a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -2118,7 +2147,7 @@ extern "C" __global__ void NBodyTile_fast(const Float4* __restrict__ pos, long l
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long long)threadIdx.x] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
@@ -2161,7 +2190,7 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {};
@@ -2173,15 +2202,15 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = Float4{0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -2201,7 +2230,7 @@ extern "C" __global__ void NBodyTile_aliased(const Float4* pos, long long pos_le
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = Float4{a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -2234,7 +2263,7 @@ extern "C" __global__ void NBodyTile_aliased_fast(const Float4* pos, long long p
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long long)threadIdx.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long long)threadIdx.x] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
@@ -2288,8 +2317,21 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	return 0;
 }
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 uint dc_sel_u32(uint v, const int* bad) {
@@ -3266,14 +3308,14 @@ __kernel void Reduce6_aliased_fast(__global const float* gIdata, long gIdata_len
 #line 152 "cudasamples.go"
 __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global const float* restrict dInput, long dInput_len, long log2N, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	__local float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__local float (*dc_p11);
 	int dc_b12 = 0;
@@ -3281,36 +3323,38 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 	int dc_b14 = 0;
 	__local float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__local float (*dc_p17);
 	int dc_b18 = 0;
-	__local float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	__local float (*dc_p21);
 	int dc_b22 = 0;
-	__global float (*dc_p23);
+	__local float (*dc_p23);
 	int dc_b24 = 0;
+	__global float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__local float sh3[512];
 #line 153 "cudasamples.go"
-	long N = dc_shl_i64(1L, (ulong)log2N);
+	long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long base = dc_shl_i64((long)get_group_id(0), (ulong)log2N);
+	long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long)get_group_id(0), (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	__local float* sData = sh3;
 #line 156 "cudasamples.go"
-	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 157 "cudasamples.go"
-	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long pos = (long)get_local_id(0); pos < N; pos = (long)((ulong)pos + (ulong)(long)get_local_size(0))) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -3330,13 +3374,13 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 168 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -3354,34 +3398,34 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -3393,22 +3437,22 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 187 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -3416,11 +3460,11 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 193 "cudasamples.go"
 	for (long pos_1 = (long)get_local_id(0); pos_1 < N; pos_1 = (long)((ulong)pos_1 + (ulong)(long)get_local_size(0))) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -3428,14 +3472,14 @@ __kernel void FWTBatch1(__global float* dOutput, long dOutput_len, __global cons
 #line 152 "cudasamples.go"
 __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __global const float* dInput, long dInput_len, long log2N, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	__local float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	__local float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__local float (*dc_p11);
 	int dc_b12 = 0;
@@ -3443,36 +3487,38 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 	int dc_b14 = 0;
 	__local float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__local float (*dc_p17);
 	int dc_b18 = 0;
-	__local float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	__local float (*dc_p21);
 	int dc_b22 = 0;
-	__global float (*dc_p23);
+	__local float (*dc_p23);
 	int dc_b24 = 0;
+	__global float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	__local float sh3[512];
 #line 153 "cudasamples.go"
-	long N = dc_shl_i64(1L, (ulong)log2N);
+	long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1))), &dc_b1);
 #line 154 "cudasamples.go"
-	long base = dc_shl_i64((long)get_group_id(0), (ulong)log2N);
+	long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long)get_group_id(0), (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2))), &dc_b2);
 #line 155 "cudasamples.go"
 	__local float* sData = sh3;
 #line 156 "cudasamples.go"
-	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? base : 0));
-	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dSrc = (__global float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? base : 0));
+	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 157 "cudasamples.go"
-	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? base : 0));
-	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	__global float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? base : 0));
+	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long pos = (long)get_local_id(0); pos < N; pos = (long)((ulong)pos + (ulong)(long)get_local_size(0))) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -3492,13 +3538,13 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 168 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -3516,34 +3562,34 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -3555,22 +3601,22 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 187 "cudasamples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -3578,11 +3624,11 @@ __kernel void FWTBatch1_aliased(__global float* dOutput, long dOutput_len, __glo
 #line 193 "cudasamples.go"
 	for (long pos_1 = (long)get_local_id(0); pos_1 < N; pos_1 = (long)((ulong)pos_1 + (ulong)(long)get_local_size(0))) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -3611,28 +3657,28 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		uchar dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		uchar dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		uchar dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		uchar dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -3643,7 +3689,7 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3654,11 +3700,11 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 #line 237 "cudasamples.go"
 		for (long i_1 = 0L; i_1 < 64L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		uint dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -3691,7 +3737,7 @@ __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __glo
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3733,28 +3779,28 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 59, &dc_b1)];
+		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 61, &dc_b1)];
 		uchar dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 60, &dc_b3)];
+		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 62, &dc_b3)];
 		uchar dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 61, &dc_b5)];
+		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 63, &dc_b5)];
 		uchar dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 62, &dc_b7)];
+		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 64, &dc_b7)];
 		uchar dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -3765,7 +3811,7 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9)]), &dc_b9), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3776,11 +3822,11 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 #line 237 "cudasamples.go"
 		for (long i_1 = 0L; i_1 < 64L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 64, &dc_b10)]), &dc_b10);
+			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 66, &dc_b10)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11)];
+		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)get_group_id(0) * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11)];
 		uint dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -3813,7 +3859,7 @@ __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_le
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3852,7 +3898,7 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {0};
@@ -3864,15 +3910,15 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -3892,7 +3938,7 @@ __kernel void NBodyTile(__global const Float4* restrict pos, long pos_len, __glo
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = (Float4){a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -3925,7 +3971,7 @@ __kernel void NBodyTile_fast(__global const Float4* restrict pos, long pos_len, 
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long)get_local_id(0)] = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
@@ -3968,7 +4014,7 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {0};
@@ -3980,15 +4026,15 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 67, &dc_b2)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b2)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 69, &dc_b5)];
+			dc_p6 = &sh[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 71, &dc_b5)];
 			Float4 dc_t2 = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -4008,7 +4054,7 @@ __kernel void NBodyTile_aliased(__global const Float4* pos, long pos_len, __glob
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7)];
 		Float4 dc_t3 = (Float4){a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -4041,7 +4087,7 @@ __kernel void NBodyTile_aliased_fast(__global const Float4* pos, long pos_len, _
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+			sh[(long)get_local_id(0)] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long)get_local_id(0)] = (Float4){0.0f, 0.0f, 0.0f, 0.0f};
@@ -4108,8 +4154,21 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	return 0;
 }
 
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
+}
+
+long dc_sel_i64(long v, const thread int* bad) {
+	return *bad ? (long)0 : v;
 }
 
 uint dc_sel_u32(uint v, const thread int* bad) {
@@ -4706,14 +4765,14 @@ kernel void Reduce6_fast(device const float* gIdata [[buffer(0)]], constant long
 #line 152 "cudasamples.go"
 kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutput_len [[buffer(1)]], device const float* dInput [[buffer(2)]], constant long& dInput_len [[buffer(3)]], constant long& log2N [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	threadgroup float (*dc_p2);
+	int dc_b2 = 0;
 	int dc_b3 = 0;
-	int dc_b4 = 0;
+	threadgroup float (*dc_p4);
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-	threadgroup float (*dc_p9);
+	int dc_b9 = 0;
 	int dc_b10 = 0;
 	threadgroup float (*dc_p11);
 	int dc_b12 = 0;
@@ -4721,36 +4780,38 @@ kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	int dc_b14 = 0;
 	threadgroup float (*dc_p15);
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	threadgroup float (*dc_p17);
 	int dc_b18 = 0;
-	threadgroup float (*dc_p19);
+	int dc_b19 = 0;
 	int dc_b20 = 0;
 	threadgroup float (*dc_p21);
 	int dc_b22 = 0;
-	device float (*dc_p23);
+	threadgroup float (*dc_p23);
 	int dc_b24 = 0;
+	device float (*dc_p25);
+	int dc_b26 = 0;
 #line 155 "cudasamples.go"
 	threadgroup float sh3[512];
 #line 153 "cudasamples.go"
-	long N = dc_shl_i64(1L, (ulong)log2N);
+	long N = dc_sel_i64((dc_b1 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 154 "cudasamples.go"
-	long base = dc_shl_i64((long)dc_grp.x, (ulong)log2N);
+	long base = dc_sel_i64((dc_b2 = 0, dc_shl_i64((long)dc_grp.x, (ulong)dc_sc_i64(log2N, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 155 "cudasamples.go"
 	threadgroup float* sData = sh3;
 #line 156 "cudasamples.go"
-	device float* dSrc = (device float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? base : 0));
-	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	device float* dSrc = (device float*)(dInput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? base : 0));
+	long dSrc_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dInput_len, dc_fault, dc_tag, 43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 157 "cudasamples.go"
-	device float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? base : 0));
-	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)base + (ulong)N)) - base : 0);
+	device float* dDst = (dOutput + (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? base : 0));
+	long dDst_len = (dc_sok(base, ((long)((ulong)base + (ulong)N)), dOutput_len, dc_fault, dc_tag, 44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)base + (ulong)N)) - base : 0);
 #line 158 "cudasamples.go"
 	for (long pos = (long)dc_lid.x; pos < N; pos = (long)((ulong)pos + (ulong)(long)dc_gsz.x)) {
 #line 159 "cudasamples.go"
-		dc_b1 = 0;
-		dc_p2 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 43, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
+		dc_b3 = 0;
+		dc_p4 = &sData[dc_ix(pos, 512, dc_fault, dc_tag, 45, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b5 = 0, dSrc[dc_ix(pos, dSrc_len, dc_fault, dc_tag, 46, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
 		}
 	}
 #line 161 "cudasamples.go"
@@ -4770,13 +4831,13 @@ kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutpu
 #line 168 "cudasamples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 169 "cudasamples.go"
-		float D0 = dc_sel_f32((dc_b4 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 45, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		float D0 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i0, 512, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 #line 169 "cudasamples.go"
-		float D1 = dc_sel_f32((dc_b5 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 46, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		float D1 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i1, 512, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 #line 169 "cudasamples.go"
-		float D2 = dc_sel_f32((dc_b6 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		float D2 = dc_sel_f32((dc_b8 = 0, sData[dc_ix(i2, 512, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 169 "cudasamples.go"
-		float D3 = dc_sel_f32((dc_b7 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+		float D3 = dc_sel_f32((dc_b9 = 0, sData[dc_ix(i3, 512, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 170 "cudasamples.go"
 		float T = 0.0f;
 #line 171 "cudasamples.go"
@@ -4794,34 +4855,34 @@ kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutpu
 #line 177 "cudasamples.go"
 		T = D0;
 #line 178 "cudasamples.go"
-		dc_b8 = 0;
-		dc_p9 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b10 = 0;
+		dc_p11 = &sData[dc_ix(i0, 512, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = D0 + D1;
-		if (!dc_b8) {
-			*dc_p9 = dc_t2;
+		if (!dc_b10) {
+			*dc_p11 = dc_t2;
 		}
 #line 179 "cudasamples.go"
-		dc_b10 = 0;
-		dc_p11 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 50, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b12 = 0;
+		dc_p13 = &sData[dc_ix(i1, 512, dc_fault, dc_tag, 52, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = T - D1;
-		if (!dc_b10) {
-			*dc_p11 = dc_t3;
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
 		}
 #line 180 "cudasamples.go"
 		T = D2;
 #line 181 "cudasamples.go"
-		dc_b12 = 0;
-		dc_p13 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 51, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b14 = 0;
+		dc_p15 = &sData[dc_ix(i2, 512, dc_fault, dc_tag, 53, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = D2 + D3;
-		if (!dc_b12) {
-			*dc_p13 = dc_t4;
+		if (!dc_b14) {
+			*dc_p15 = dc_t4;
 		}
 #line 182 "cudasamples.go"
-		dc_b14 = 0;
-		dc_p15 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 52, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b16 = 0;
+		dc_p17 = &sData[dc_ix(i3, 512, dc_fault, dc_tag, 54, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = T - D3;
-		if (!dc_b14) {
-			*dc_p15 = dc_t5;
+		if (!dc_b16) {
+			*dc_p17 = dc_t5;
 		}
 	}
 #line 184 "cudasamples.go"
@@ -4833,22 +4894,22 @@ kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutpu
 #line 187 "cudasamples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 188 "cudasamples.go"
-		float D0_1 = dc_sel_f32((dc_b16 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 53, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+		float D0_1 = dc_sel_f32((dc_b18 = 0, sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 #line 188 "cudasamples.go"
-		float D1_1 = dc_sel_f32((dc_b17 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 54, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		float D1_1 = dc_sel_f32((dc_b19 = 0, sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 189 "cudasamples.go"
-		dc_b18 = 0;
-		dc_p19 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 55, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b20 = 0;
+		dc_p21 = &sData[dc_ix(i0_1, 512, dc_fault, dc_tag, 57, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = D0_1 + D1_1;
-		if (!dc_b18) {
-			*dc_p19 = dc_t6;
+		if (!dc_b20) {
+			*dc_p21 = dc_t6;
 		}
 #line 190 "cudasamples.go"
-		dc_b20 = 0;
-		dc_p21 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 56, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b22 = 0;
+		dc_p23 = &sData[dc_ix(i1_1, 512, dc_fault, dc_tag, 58, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = D0_1 - D1_1;
-		if (!dc_b20) {
-			*dc_p21 = dc_t7;
+		if (!dc_b22) {
+			*dc_p23 = dc_t7;
 		}
 	}
 #line 192 "cudasamples.go"
@@ -4856,11 +4917,11 @@ kernel void FWTBatch1(device float* dOutput [[buffer(0)]], constant long& dOutpu
 #line 193 "cudasamples.go"
 	for (long pos_1 = (long)dc_lid.x; pos_1 < N; pos_1 = (long)((ulong)pos_1 + (ulong)(long)dc_gsz.x)) {
 #line 194 "cudasamples.go"
-		dc_b22 = 0;
-		dc_p23 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 57, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 58, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
-		if (!dc_b22) {
-			*dc_p23 = dc_t8;
+		dc_b24 = 0;
+		dc_p25 = &dDst[dc_ix(pos_1, dDst_len, dc_fault, dc_tag, 59, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b26 = 0, sData[dc_ix(pos_1, 512, dc_fault, dc_tag, 60, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+		if (!dc_b24) {
+			*dc_p25 = dc_t8;
 		}
 	}
 }
@@ -4889,28 +4950,28 @@ kernel void Histogram64(device uint* dPartial [[buffer(0)]], constant long& dPar
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 225 "cudasamples.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 59, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL), 4096, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uchar dc_t1 = 0;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 226 "cudasamples.go"
 		dc_b3 = 0;
-		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 60, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 1UL), 4096, dc_fault, dc_tag, 62, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uchar dc_t2 = 0;
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 #line 227 "cudasamples.go"
 		dc_b5 = 0;
-		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 61, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 2UL), 4096, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uchar dc_t3 = 0;
 		if (!dc_b5) {
 			*dc_p6 = dc_t3;
 		}
 #line 228 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 62, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &sHist[dc_ix((long)((ulong)tid * 4UL + (ulong)i * 64UL * 4UL + 3UL), 4096, dc_fault, dc_tag, 64, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uchar dc_t4 = 0;
 		if (!dc_b7) {
 			*dc_p8 = dc_t4;
@@ -4921,7 +4982,7 @@ kernel void Histogram64(device uint* dPartial [[buffer(0)]], constant long& dPar
 #line 231 "cudasamples.go"
 	for (long pos = (long)dc_gid.x; pos < dataCount; pos = (long)((ulong)pos + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, dc_sel_u32((dc_b9 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 234 "cudasamples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4932,11 +4993,11 @@ kernel void Histogram64(device uint* dPartial [[buffer(0)]], constant long& dPar
 #line 237 "cudasamples.go"
 		for (long i_1 = 0L; i_1 < 64L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 238 "cudasamples.go"
-			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 64, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			sum = sum + (uint)dc_sel_u8((dc_b10 = 0, sHist[dc_ix((long)((ulong)tid * 64UL + (ulong)((long)((ulong)i_1 + (ulong)tid) % 64L)), 4096, dc_fault, dc_tag, 66, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 		}
 #line 240 "cudasamples.go"
 		dc_b11 = 0;
-		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)dc_grp.x * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 65, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &dPartial[dc_ix((long)((ulong)(long)dc_grp.x * 64UL + (ulong)tid), dPartial_len, dc_fault, dc_tag, 67, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t5 = sum;
 		if (!dc_b11) {
 			*dc_p12 = dc_t5;
@@ -4969,7 +5030,7 @@ kernel void Histogram64_fast(device uint* dPartial [[buffer(0)]], constant long&
 #line 231 "cudasamples.go"
 	for (long pos = (long)dc_gid.x; pos < dataCount; pos = (long)((ulong)pos + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 63, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 234 "cudasamples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -5008,7 +5069,7 @@ kernel void NBodyTile(device const Float4* pos [[buffer(0)]], constant long& pos
 #line 270 "cudasamples.go"
 	if (i < n) {
 #line 271 "cudasamples.go"
-		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 66, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		me = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(i, pos_len, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 273 "cudasamples.go"
 	Float3 a = {};
@@ -5020,15 +5081,15 @@ kernel void NBodyTile(device const Float4* pos [[buffer(0)]], constant long& pos
 		if (j < n) {
 #line 277 "cudasamples.go"
 			dc_b2 = 0;
-			dc_p3 = &sh[dc_ix((long)dc_lid.x, 128, dc_fault, dc_tag, 67, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			dc_p3 = &sh[dc_ix((long)dc_lid.x, 128, dc_fault, dc_tag, 69, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			Float4 dc_t1 = dc_sel_Float4((dc_b4 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		} else {
 #line 279 "cudasamples.go"
 			dc_b5 = 0;
-			dc_p6 = &sh[dc_ix((long)dc_lid.x, 128, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p6 = &sh[dc_ix((long)dc_lid.x, 128, dc_fault, dc_tag, 71, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			Float4 dc_t2 = Float4{0.0f, 0.0f, 0.0f, 0.0f};
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -5048,7 +5109,7 @@ kernel void NBodyTile(device const Float4* pos [[buffer(0)]], constant long& pos
 	if (i < n) {
 #line 288 "cudasamples.go"
 		dc_b7 = 0;
-		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 70, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &acc[dc_ix(i, acc_len, dc_fault, dc_tag, 72, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		Float4 dc_t3 = Float4{a.X, a.Y, a.Z, 0.0f};
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
@@ -5081,7 +5142,7 @@ kernel void NBodyTile_fast(device const Float4* pos [[buffer(0)]], constant long
 #line 276 "cudasamples.go"
 		if (j < n) {
 #line 277 "cudasamples.go"
-			sh[(long)dc_lid.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			sh[(long)dc_lid.x] = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(j, pos_len, dc_fault, dc_tag, 70, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		} else {
 #line 279 "cudasamples.go"
 			sh[(long)dc_lid.x] = Float4{0.0f, 0.0f, 0.0f, 0.0f};
@@ -6033,13 +6094,13 @@ func dc_cpu_FWTBatch1(dc_t dc.Thread, dOutput []float32, dInput []float32, log2N
 	dc_sh3 := dc.Shared[[512]float32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
-	N := int(1) << log2N
-	base := dc_t.GroupX() << log2N
+	N := cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
+	base := cpu.Shl(dc_f, 42, dc_t.GroupX(), log2N, dc_x, dc_y, dc_z)
 	sData := dc_sh3
-	dSrc := cpu.Slice(dc_f, 41, dInput, int(base), int(base+N), dc_x, dc_y, dc_z)
-	dDst := cpu.Slice(dc_f, 42, dOutput, int(base), int(base+N), dc_x, dc_y, dc_z)
+	dSrc := cpu.Slice(dc_f, 43, dInput, int(base), int(base+N), dc_x, dc_y, dc_z)
+	dDst := cpu.Slice(dc_f, 44, dOutput, int(base), int(base+N), dc_x, dc_y, dc_z)
 	for pos := dc_t.LocalX(); pos < N; pos += dc_t.GroupSizeX() {
-		(*cpu.Index(dc_f, 43, sData[:], int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, dSrc, int(pos), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 45, sData[:], int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dSrc, int(pos), dc_x, dc_y, dc_z))
 	}
 	stride := N
 	for ; stride >= 4; stride >>= 2 {
@@ -6049,10 +6110,10 @@ func dc_cpu_FWTBatch1(dc_t dc.Thread, dOutput []float32, dInput []float32, log2N
 		i2 := i1 + stride>>2
 		i3 := i2 + stride>>2
 		dc_t.Barrier()
-		D0 := (*cpu.Index(dc_f, 45, sData[:], int(i0), dc_x, dc_y, dc_z))
-		D1 := (*cpu.Index(dc_f, 46, sData[:], int(i1), dc_x, dc_y, dc_z))
-		D2 := (*cpu.Index(dc_f, 47, sData[:], int(i2), dc_x, dc_y, dc_z))
-		D3 := (*cpu.Index(dc_f, 48, sData[:], int(i3), dc_x, dc_y, dc_z))
+		D0 := (*cpu.Index(dc_f, 47, sData[:], int(i0), dc_x, dc_y, dc_z))
+		D1 := (*cpu.Index(dc_f, 48, sData[:], int(i1), dc_x, dc_y, dc_z))
+		D2 := (*cpu.Index(dc_f, 49, sData[:], int(i2), dc_x, dc_y, dc_z))
+		D3 := (*cpu.Index(dc_f, 50, sData[:], int(i3), dc_x, dc_y, dc_z))
 		var T float32
 		T = D0
 		D0 += D2
@@ -6061,24 +6122,24 @@ func dc_cpu_FWTBatch1(dc_t dc.Thread, dOutput []float32, dInput []float32, log2N
 		D1 += D3
 		D3 = T - D3
 		T = D0
-		(*cpu.Index(dc_f, 49, sData[:], int(i0), dc_x, dc_y, dc_z)) = D0 + D1
-		(*cpu.Index(dc_f, 50, sData[:], int(i1), dc_x, dc_y, dc_z)) = T - D1
+		(*cpu.Index(dc_f, 51, sData[:], int(i0), dc_x, dc_y, dc_z)) = D0 + D1
+		(*cpu.Index(dc_f, 52, sData[:], int(i1), dc_x, dc_y, dc_z)) = T - D1
 		T = D2
-		(*cpu.Index(dc_f, 51, sData[:], int(i2), dc_x, dc_y, dc_z)) = D2 + D3
-		(*cpu.Index(dc_f, 52, sData[:], int(i3), dc_x, dc_y, dc_z)) = T - D3
+		(*cpu.Index(dc_f, 53, sData[:], int(i2), dc_x, dc_y, dc_z)) = D2 + D3
+		(*cpu.Index(dc_f, 54, sData[:], int(i3), dc_x, dc_y, dc_z)) = T - D3
 	}
 	if stride == 2 {
 		i0_1 := dc_t.LocalX() << 1
 		i1_1 := i0_1 + 1
 		dc_t.Barrier()
-		D0_1 := (*cpu.Index(dc_f, 53, sData[:], int(i0_1), dc_x, dc_y, dc_z))
-		D1_1 := (*cpu.Index(dc_f, 54, sData[:], int(i1_1), dc_x, dc_y, dc_z))
-		(*cpu.Index(dc_f, 55, sData[:], int(i0_1), dc_x, dc_y, dc_z)) = D0_1 + D1_1
-		(*cpu.Index(dc_f, 56, sData[:], int(i1_1), dc_x, dc_y, dc_z)) = D0_1 - D1_1
+		D0_1 := (*cpu.Index(dc_f, 55, sData[:], int(i0_1), dc_x, dc_y, dc_z))
+		D1_1 := (*cpu.Index(dc_f, 56, sData[:], int(i1_1), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 57, sData[:], int(i0_1), dc_x, dc_y, dc_z)) = D0_1 + D1_1
+		(*cpu.Index(dc_f, 58, sData[:], int(i1_1), dc_x, dc_y, dc_z)) = D0_1 - D1_1
 	}
 	dc_t.Barrier()
 	for pos_1 := dc_t.LocalX(); pos_1 < N; pos_1 += dc_t.GroupSizeX() {
-		(*cpu.Index(dc_f, 57, dDst, int(pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 58, sData[:], int(pos_1), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 59, dDst, int(pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData[:], int(pos_1), dc_x, dc_y, dc_z))
 	}
 }
 
@@ -6101,10 +6162,10 @@ func dc_cpu_Histogram64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					sHist := dc_sh4
 					tid := dc_lx
 					for i := 0; i < 16; i++ {
-						(*cpu.Index(dc_f, 59, sHist[:], int(tid*4+i*64*4), dc_x, dc_y, dc_z)) = 0
-						(*cpu.Index(dc_f, 60, sHist[:], int(tid*4+i*64*4+1), dc_x, dc_y, dc_z)) = 0
-						(*cpu.Index(dc_f, 61, sHist[:], int(tid*4+i*64*4+2), dc_x, dc_y, dc_z)) = 0
-						(*cpu.Index(dc_f, 62, sHist[:], int(tid*4+i*64*4+3), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 61, sHist[:], int(tid*4+i*64*4), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 62, sHist[:], int(tid*4+i*64*4+1), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 63, sHist[:], int(tid*4+i*64*4+2), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 64, sHist[:], int(tid*4+i*64*4+3), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -6128,7 +6189,7 @@ func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					sHist_2 := dc_sh4
 					tid_2 := dc_lx
 					for pos := dc_x; pos < dataCount; pos += (dc_ng.X * dc_gs.X) {
-						dc_addWord(sHist_2, (*cpu.Index(dc_f, 63, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+						dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -6155,9 +6216,9 @@ func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					{
 						var sum uint32
 						for i_1 := 0; i_1 < 64; i_1++ {
-							sum += uint32((*cpu.Index(dc_f, 64, sHist_3[:], int(tid_3*64+(i_1+tid_3)%64), dc_x, dc_y, dc_z)))
+							sum += uint32((*cpu.Index(dc_f, 66, sHist_3[:], int(tid_3*64+(i_1+tid_3)%64), dc_x, dc_y, dc_z)))
 						}
-						(*cpu.Index(dc_f, 65, dPartial, int(dc_gx*64+tid_3), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 67, dPartial, int(dc_gx*64+tid_3), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -6224,7 +6285,7 @@ func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 					sHist_2 := dc_sh4
 					tid_2 := dc_lx
 					for pos := dc_x; pos < dataCount; pos += (dc_ng.X * dc_gs.X) {
-						dc_addWord(sHist_2, (*cpu.Index(dc_f, 63, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+						dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -6358,7 +6419,7 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 							dc_lv_me = dc_zero
 						}
 						if i < n {
-							dc_lv_me = (*cpu.Index(dc_f, 66, pos, int(i), dc_x, dc_y, dc_z))
+							dc_lv_me = (*cpu.Index(dc_f, 68, pos, int(i), dc_x, dc_y, dc_z))
 						}
 						{
 							var dc_zero_2 Float3
@@ -6382,9 +6443,9 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 							sh_2 := dc_sh5
 							j := tile*128 + dc_lx
 							if j < n {
-								(*cpu.Index(dc_f, 67, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 68, pos, int(j), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
 							} else {
-								(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
+								(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
 							}
 						}
 					}
@@ -6404,7 +6465,7 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 						dc_lv_a := dc_pt_a[dc_tid]
 						i_2 := dc_x
 						if i_2 < n {
-							(*cpu.Index(dc_f, 70, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+							(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
 						}
 					}
 				}
@@ -6492,7 +6553,7 @@ func dc_cpu_NBodyTile_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, po
 							sh_2 := dc_sh5
 							j := tile*128 + dc_lx
 							if j < n {
-								sh_2[dc_lx] = (*cpu.Index(dc_f, 68, pos, int(j), dc_x, dc_y, dc_z))
+								sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
 							} else {
 								sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
 							}

@@ -61,6 +61,44 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+char dc_sc_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+char dc_sel_i8(char v, const int* bad) {
+	return *bad ? (char)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+ulong dc_sel_u64(ulong v, const int* bad) {
+	return *bad ? (ulong)0 : v;
+}
+
 uchar dc_sel_u8(uchar v, const int* bad) {
 	return *bad ? (uchar)0 : v;
 }
@@ -1359,19 +1397,27 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 	int dc_b1 = 0;
 	__global long (*dc_p2);
 	int dc_b3 = 0;
-	__global long (*dc_p4);
-	int dc_b5 = 0;
-	__global long (*dc_p6);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global long (*dc_p8);
 	int dc_b9 = 0;
-	__global long (*dc_p10);
-	int dc_b11 = 0;
-	__global long (*dc_p12);
+	int dc_b10 = 0;
+	__global long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	__global long (*dc_p14);
 	int dc_b15 = 0;
-	__global long (*dc_p16);
+	int dc_b16 = 0;
+	__global long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1392,63 +1438,71 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long dc_t2 = dc_shr_i64(w, (ulong)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long dc_t3 = (long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long dc_t4 = (long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long dc_t5 = (long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long dc_t6 = (long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long dc_t7 = (long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 __kernel void Signed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1467,21 +1521,21 @@ __kernel void Signed_fast(__global const long* restrict a, long a_len, __global 
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 
 #line 170 "edge4.go"
@@ -1489,19 +1543,27 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 	int dc_b1 = 0;
 	__global long (*dc_p2);
 	int dc_b3 = 0;
-	__global long (*dc_p4);
-	int dc_b5 = 0;
-	__global long (*dc_p6);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global long (*dc_p8);
 	int dc_b9 = 0;
-	__global long (*dc_p10);
-	int dc_b11 = 0;
-	__global long (*dc_p12);
+	int dc_b10 = 0;
+	__global long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	__global long (*dc_p14);
 	int dc_b15 = 0;
-	__global long (*dc_p16);
+	int dc_b16 = 0;
+	__global long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1522,63 +1584,71 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long dc_t2 = dc_shr_i64(w, (ulong)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long dc_t3 = (long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long dc_t4 = (long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long dc_t5 = (long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long dc_t6 = (long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long dc_t7 = (long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 __kernel void Signed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -1597,19 +1667,19 @@ __kernel void Signed_aliased_fast(__global const long* a, long a_len, __global l
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }

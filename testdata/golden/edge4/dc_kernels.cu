@@ -65,6 +65,44 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ signed char dc_sc_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ signed char dc_sel_i8(signed char v, const int* bad) {
+	return *bad ? (signed char)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
+}
+
+__device__ unsigned long long dc_sel_u64(unsigned long long v, const int* bad) {
+	return *bad ? (unsigned long long)0 : v;
+}
+
 __device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
 	return *bad ? (unsigned char)0 : v;
 }
@@ -1363,19 +1401,27 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 	int dc_b1 = 0;
 	long long (*dc_p2);
 	int dc_b3 = 0;
-	long long (*dc_p4);
-	int dc_b5 = 0;
-	long long (*dc_p6);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	long long (*dc_p8);
 	int dc_b9 = 0;
-	long long (*dc_p10);
-	int dc_b11 = 0;
-	long long (*dc_p12);
+	int dc_b10 = 0;
+	long long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	long long (*dc_p14);
 	int dc_b15 = 0;
-	long long (*dc_p16);
+	int dc_b16 = 0;
+	long long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	long long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1396,63 +1442,71 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	long long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long long dc_t3 = (long long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long long dc_t4 = (long long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long long dc_t5 = (long long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long long dc_t6 = (long long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long long dc_t7 = (long long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1471,21 +1525,21 @@ extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long lon
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 
 #line 170 "edge4.go"
@@ -1493,19 +1547,27 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 	int dc_b1 = 0;
 	long long (*dc_p2);
 	int dc_b3 = 0;
-	long long (*dc_p4);
-	int dc_b5 = 0;
-	long long (*dc_p6);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	long long (*dc_p8);
 	int dc_b9 = 0;
-	long long (*dc_p10);
-	int dc_b11 = 0;
-	long long (*dc_p12);
+	int dc_b10 = 0;
+	long long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	long long (*dc_p14);
 	int dc_b15 = 0;
-	long long (*dc_p16);
+	int dc_b16 = 0;
+	long long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	long long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1526,63 +1588,71 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	long long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long long dc_t3 = (long long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long long dc_t4 = (long long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long long dc_t5 = (long long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long long dc_t6 = (long long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long long dc_t7 = (long long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1601,19 +1671,19 @@ extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }

@@ -326,9 +326,21 @@ var dcModule = &runtime.Module{
 			Line: 180,
 		},
 		{
+			Col:  17,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
+			Line: 180,
+		},
+		{
 			Col:  2,
 			File: "edge4.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 181,
+		},
+		{
+			Col:  17,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
 			Line: 181,
 		},
 		{
@@ -338,9 +350,21 @@ var dcModule = &runtime.Module{
 			Line: 182,
 		},
 		{
+			Col:  31,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
+			Line: 182,
+		},
+		{
 			Col:  2,
 			File: "edge4.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 183,
+		},
+		{
+			Col:  30,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
 			Line: 183,
 		},
 		{
@@ -350,9 +374,21 @@ var dcModule = &runtime.Module{
 			Line: 184,
 		},
 		{
+			Col:  31,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
+			Line: 184,
+		},
+		{
 			Col:  2,
 			File: "edge4.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 185,
+		},
+		{
+			Col:  29,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
 			Line: 185,
 		},
 		{
@@ -362,9 +398,21 @@ var dcModule = &runtime.Module{
 			Line: 186,
 		},
 		{
+			Col:  30,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
+			Line: 186,
+		},
+		{
 			Col:  2,
 			File: "edge4.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 187,
+		},
+		{
+			Col:  24,
+			File: "edge4.go",
+			Kind: runtime.NegativeShift,
 			Line: 187,
 		},
 	},
@@ -439,6 +487,44 @@ __device__ int dc_rem_i32(int a, int b) {
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ signed char dc_sc_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+__device__ long long dc_sel_i64(long long v, const int* bad) {
+	return *bad ? (long long)0 : v;
+}
+
+__device__ signed char dc_sel_i8(signed char v, const int* bad) {
+	return *bad ? (signed char)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
+}
+
+__device__ unsigned long long dc_sel_u64(unsigned long long v, const int* bad) {
+	return *bad ? (unsigned long long)0 : v;
 }
 
 __device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
@@ -1739,19 +1825,27 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 	int dc_b1 = 0;
 	long long (*dc_p2);
 	int dc_b3 = 0;
-	long long (*dc_p4);
-	int dc_b5 = 0;
-	long long (*dc_p6);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	long long (*dc_p8);
 	int dc_b9 = 0;
-	long long (*dc_p10);
-	int dc_b11 = 0;
-	long long (*dc_p12);
+	int dc_b10 = 0;
+	long long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	long long (*dc_p14);
 	int dc_b15 = 0;
-	long long (*dc_p16);
+	int dc_b16 = 0;
+	long long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	long long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1772,63 +1866,71 @@ extern "C" __global__ void Signed(const long long* __restrict__ a, long long a_l
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	long long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long long dc_t3 = (long long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long long dc_t4 = (long long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long long dc_t5 = (long long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long long dc_t6 = (long long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long long dc_t7 = (long long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1847,21 +1949,21 @@ extern "C" __global__ void Signed_fast(const long long* __restrict__ a, long lon
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 
 #line 170 "edge4.go"
@@ -1869,19 +1971,27 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 	int dc_b1 = 0;
 	long long (*dc_p2);
 	int dc_b3 = 0;
-	long long (*dc_p4);
-	int dc_b5 = 0;
-	long long (*dc_p6);
+	int dc_b4 = 0;
+	long long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	long long (*dc_p8);
 	int dc_b9 = 0;
-	long long (*dc_p10);
-	int dc_b11 = 0;
-	long long (*dc_p12);
+	int dc_b10 = 0;
+	long long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	long long (*dc_p14);
 	int dc_b15 = 0;
-	long long (*dc_p16);
+	int dc_b16 = 0;
+	long long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	long long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	long long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1902,63 +2012,71 @@ extern "C" __global__ void Signed_aliased(const long long* a, long long a_len, l
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long long dc_t1 = dc_shl_i64(w, (unsigned long long)c8);
+	long long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long long dc_t2 = dc_shr_i64(w, (unsigned long long)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long long dc_t3 = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long long dc_t3 = (long long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long long dc_t4 = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long long dc_t4 = (long long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long long dc_t5 = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long long dc_t5 = (long long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long long dc_t6 = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long long dc_t6 = (long long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long long dc_t7 = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long long dc_t7 = (long long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long long dc_t8 = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_len, long long* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 172 "edge4.go"
@@ -1977,21 +2095,21 @@ extern "C" __global__ void Signed_aliased_fast(const long long* a, long long a_l
 #line 179 "edge4.go"
 	long long c64 = w & 1023LL;
 #line 180 "edge4.go"
-	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(w, (unsigned long long)c8);
+	out[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shr_i64(w, (unsigned long long)c8);
+	out[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u64((unsigned long long)w, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((unsigned long long)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_i32((int)w, (unsigned long long)c64);
+	out[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_u16((unsigned short)w, (unsigned long long)c8);
+	out[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((unsigned short)w, (unsigned long long)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shr_i8((signed char)w, (unsigned long long)c);
+	out[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((signed char)w, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_shl_u8((unsigned char)w, (unsigned long long)c64);
+	out[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((unsigned char)w, (unsigned long long)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_shl_i64(1LL, (unsigned long long)(c & 63LL));
+	out[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1LL, (unsigned long long)dc_sc_i64(c & 63LL, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 `
 
@@ -2057,6 +2175,44 @@ int dc_rem_i32(int a, int b) {
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+char dc_sc_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+char dc_sel_i8(char v, const int* bad) {
+	return *bad ? (char)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+ulong dc_sel_u64(ulong v, const int* bad) {
+	return *bad ? (ulong)0 : v;
 }
 
 uchar dc_sel_u8(uchar v, const int* bad) {
@@ -3357,19 +3513,27 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 	int dc_b1 = 0;
 	__global long (*dc_p2);
 	int dc_b3 = 0;
-	__global long (*dc_p4);
-	int dc_b5 = 0;
-	__global long (*dc_p6);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global long (*dc_p8);
 	int dc_b9 = 0;
-	__global long (*dc_p10);
-	int dc_b11 = 0;
-	__global long (*dc_p12);
+	int dc_b10 = 0;
+	__global long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	__global long (*dc_p14);
 	int dc_b15 = 0;
-	__global long (*dc_p16);
+	int dc_b16 = 0;
+	__global long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -3390,63 +3554,71 @@ __kernel void Signed(__global const long* restrict a, long a_len, __global long*
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long dc_t2 = dc_shr_i64(w, (ulong)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long dc_t3 = (long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long dc_t4 = (long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long dc_t5 = (long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long dc_t6 = (long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long dc_t7 = (long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 __kernel void Signed_fast(__global const long* restrict a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -3465,21 +3637,21 @@ __kernel void Signed_fast(__global const long* restrict a, long a_len, __global 
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 
 #line 170 "edge4.go"
@@ -3487,19 +3659,27 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 	int dc_b1 = 0;
 	__global long (*dc_p2);
 	int dc_b3 = 0;
-	__global long (*dc_p4);
-	int dc_b5 = 0;
-	__global long (*dc_p6);
+	int dc_b4 = 0;
+	__global long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global long (*dc_p8);
 	int dc_b9 = 0;
-	__global long (*dc_p10);
-	int dc_b11 = 0;
-	__global long (*dc_p12);
+	int dc_b10 = 0;
+	__global long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	__global long (*dc_p14);
 	int dc_b15 = 0;
-	__global long (*dc_p16);
+	int dc_b16 = 0;
+	__global long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -3520,63 +3700,71 @@ __kernel void Signed_aliased(__global const long* a, long a_len, __global long* 
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1)];
-	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3)];
-	long dc_t2 = dc_shr_i64(w, (ulong)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b4)];
+	long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5)];
-	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b7)];
+	long dc_t3 = (long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7)];
-	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b10)];
+	long dc_t4 = (long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9)];
-	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b13)];
+	long dc_t5 = (long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11)];
-	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 61, &dc_b16)];
+	long dc_t6 = (long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13)];
-	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 63, &dc_b19)];
+	long dc_t7 = (long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15)];
-	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b22)];
+	long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b24))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 __kernel void Signed_aliased_fast(__global const long* a, long a_len, __global long* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long i = (long)get_global_id(0);
 #line 172 "edge4.go"
@@ -3595,21 +3783,21 @@ __kernel void Signed_aliased_fast(__global const long* a, long a_len, __global l
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b8))), &dc_b8);
 }
 `
 
@@ -3688,6 +3876,44 @@ int dc_rem_i32(int a, int b) {
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+char dc_sc_i8(char y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
+long dc_sel_i64(long v, const thread int* bad) {
+	return *bad ? (long)0 : v;
+}
+
+char dc_sel_i8(char v, const thread int* bad) {
+	return *bad ? (char)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const thread int* bad) {
+	return *bad ? (ushort)0 : v;
+}
+
+ulong dc_sel_u64(ulong v, const thread int* bad) {
+	return *bad ? (ulong)0 : v;
 }
 
 uchar dc_sel_u8(uchar v, const thread int* bad) {
@@ -4363,19 +4589,27 @@ kernel void Signed(device const long* a [[buffer(0)]], constant long& a_len [[bu
 	int dc_b1 = 0;
 	device long (*dc_p2);
 	int dc_b3 = 0;
-	device long (*dc_p4);
-	int dc_b5 = 0;
-	device long (*dc_p6);
+	int dc_b4 = 0;
+	device long (*dc_p5);
+	int dc_b6 = 0;
 	int dc_b7 = 0;
 	device long (*dc_p8);
 	int dc_b9 = 0;
-	device long (*dc_p10);
-	int dc_b11 = 0;
-	device long (*dc_p12);
+	int dc_b10 = 0;
+	device long (*dc_p11);
+	int dc_b12 = 0;
 	int dc_b13 = 0;
 	device long (*dc_p14);
 	int dc_b15 = 0;
-	device long (*dc_p16);
+	int dc_b16 = 0;
+	device long (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device long (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	device long (*dc_p23);
+	int dc_b24 = 0;
 #line 171 "edge4.go"
 	long i = (long)dc_gid.x;
 #line 172 "edge4.go"
@@ -4396,63 +4630,71 @@ kernel void Signed(device const long* a [[buffer(0)]], constant long& a_len [[bu
 #line 180 "edge4.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t1 = dc_shl_i64(w, (ulong)c8);
+	long dc_t1 = dc_sel_i64((dc_b3 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 181 "edge4.go"
-	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 52, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t2 = dc_shr_i64(w, (ulong)c8);
-	if (!dc_b3) {
-		*dc_p4 = dc_t2;
+	dc_b4 = 0;
+	dc_p5 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t2 = dc_sel_i64((dc_b6 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
 	}
 #line 182 "edge4.go"
-	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t3 = (long)dc_shr_u64((ulong)w, (ulong)c);
-	if (!dc_b5) {
-		*dc_p6 = dc_t3;
+	dc_b7 = 0;
+	dc_p8 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t3 = (long)dc_sel_u64((dc_b9 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
 	}
 #line 183 "edge4.go"
-	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 54, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t4 = (long)dc_shl_i32((int)w, (ulong)c64);
-	if (!dc_b7) {
-		*dc_p8 = dc_t4;
+	dc_b10 = 0;
+	dc_p11 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t4 = (long)dc_sel_i32((dc_b12 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
 	}
 #line 184 "edge4.go"
-	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 55, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t5 = (long)dc_shr_u16((ushort)w, (ulong)c8);
-	if (!dc_b9) {
-		*dc_p10 = dc_t5;
+	dc_b13 = 0;
+	dc_p14 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 59, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t5 = (long)dc_sel_u16((dc_b15 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
 	}
 #line 185 "edge4.go"
-	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 56, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t6 = (long)dc_shr_i8((char)w, (ulong)c);
-	if (!dc_b11) {
-		*dc_p12 = dc_t6;
+	dc_b16 = 0;
+	dc_p17 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 61, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t6 = (long)dc_sel_i8((dc_b18 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
 	}
 #line 186 "edge4.go"
-	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 57, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t7 = (long)dc_shl_u8((uchar)w, (ulong)c64);
-	if (!dc_b13) {
-		*dc_p14 = dc_t7;
+	dc_b19 = 0;
+	dc_p20 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 63, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t7 = (long)dc_sel_u8((dc_b21 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
 	}
 #line 187 "edge4.go"
-	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 58, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t8 = dc_shl_i64(1L, (ulong)(c & 63L));
-	if (!dc_b15) {
-		*dc_p16 = dc_t8;
+	dc_b22 = 0;
+	dc_p23 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 65, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t8 = dc_sel_i64((dc_b24 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
 	}
 }
 
 #line 170 "edge4.go"
 kernel void Signed_fast(device const long* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device long* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
 #line 171 "edge4.go"
 	long i = (long)dc_gid.x;
 #line 172 "edge4.go"
@@ -4471,21 +4713,21 @@ kernel void Signed_fast(device const long* a [[buffer(0)]], constant long& a_len
 #line 179 "edge4.go"
 	long c64 = w & 1023L;
 #line 180 "edge4.go"
-	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_shl_i64(w, (ulong)c8);
+	out[(long)(0UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 181 "edge4.go"
-	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_shr_i64(w, (ulong)c8);
+	out[(long)(1UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 54, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 182 "edge4.go"
-	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_shr_u64((ulong)w, (ulong)c);
+	out[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_sel_u64((dc_b3 = 0, dc_shr_u64((ulong)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 56, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3);
 #line 183 "edge4.go"
-	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_shl_i32((int)w, (ulong)c64);
+	out[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_sel_i32((dc_b4 = 0, dc_shl_i32((int)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 58, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 #line 184 "edge4.go"
-	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_shr_u16((ushort)w, (ulong)c8);
+	out[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_sel_u16((dc_b5 = 0, dc_shr_u16((ushort)w, (ulong)dc_sc_i8(c8, dc_fault, dc_tag, 60, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5);
 #line 185 "edge4.go"
-	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_shr_i8((char)w, (ulong)c);
+	out[(long)(5UL * (ulong)n + (ulong)i)] = (long)dc_sel_i8((dc_b6 = 0, dc_shr_i8((char)w, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 62, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6);
 #line 186 "edge4.go"
-	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_shl_u8((uchar)w, (ulong)c64);
+	out[(long)(6UL * (ulong)n + (ulong)i)] = (long)dc_sel_u8((dc_b7 = 0, dc_shl_u8((uchar)w, (ulong)dc_sc_i64(c64, dc_fault, dc_tag, 64, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7);
 #line 187 "edge4.go"
-	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_shl_i64(1L, (ulong)(c & 63L));
+	out[(long)(7UL * (ulong)n + (ulong)i)] = dc_sel_i64((dc_b8 = 0, dc_shl_i64(1L, (ulong)dc_sc_i64(c & 63L, dc_fault, dc_tag, 66, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b8);
 }
 `
 
@@ -4527,8 +4769,9 @@ var dcKernelConst = &runtime.Kernel{
 
 // dcKernelSigned describes kernel Signed; source hash 814764b5d4d32213bb66ca34938a1fa6.
 var dcKernelSigned = &runtime.Kernel{
-	Aliased: "Signed_aliased",
-	Checked: true,
+	Aliased:     "Signed_aliased",
+	Checked:     true,
+	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -4824,14 +5067,14 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 						c8 := int8(w & 127)
 						c := int(w & 255)
 						c64 := w & 1023
-						(*cpu.Index(dc_f, 51, out, int(0*n+i), dc_x, dc_y, dc_z)) = w << c8
-						(*cpu.Index(dc_f, 52, out, int(1*n+i), dc_x, dc_y, dc_z)) = w >> c8
-						(*cpu.Index(dc_f, 53, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(uint64(w) >> c)
-						(*cpu.Index(dc_f, 54, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int32(w) << c64)
-						(*cpu.Index(dc_f, 55, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(w) >> c8)
-						(*cpu.Index(dc_f, 56, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int8(w) >> c)
-						(*cpu.Index(dc_f, 57, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w) << c64)
-						(*cpu.Index(dc_f, 58, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(1) << (c & 63)
+						(*cpu.Index(dc_f, 51, out, int(0*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 53, out, int(1*n+i), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 55, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 57, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 59, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 61, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 63, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -4845,8 +5088,12 @@ func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -4861,14 +5108,14 @@ func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 						c8 := int8(w & 127)
 						c := int(w & 255)
 						c64 := w & 1023
-						out[0*n+i] = w << c8
-						out[1*n+i] = w >> c8
-						out[2*n+i] = int64(uint64(w) >> c)
-						out[3*n+i] = int64(int32(w) << c64)
-						out[4*n+i] = int64(uint16(w) >> c8)
-						out[5*n+i] = int64(int8(w) >> c)
-						out[6*n+i] = int64(uint8(w) << c64)
-						out[7*n+i] = int64(1) << (c & 63)
+						out[0*n+i] = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
+						out[1*n+i] = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
+						out[2*n+i] = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
+						out[3*n+i] = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
+						out[4*n+i] = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
+						out[5*n+i] = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
+						out[6*n+i] = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
+						out[7*n+i] = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
 					}
 				}
 			}

@@ -88,8 +88,21 @@ double dc_rmul_f64(double a, double b) {
 }
 #endif // cl_khr_fp64
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
 }
 
 ushort dc_shl_u16(ushort x, ulong n) {
@@ -174,9 +187,11 @@ dc_ret_twice_Bits twice_Bits(ushort x) {
 }
 
 #line 18 "edge5.go"
-ushort Bits_Rot(ushort b, long k) {
+ushort Bits_Rot(ushort b, long k, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (ulong)(k & 15L)) | dc_shr_u16(b, (ulong)(long)(16UL - (ulong)(k & 15L)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (ulong)dc_sc_i64(k & 15L, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (ulong)dc_sc_i64((long)(16UL - (ulong)(k & 15L)), dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -195,7 +210,7 @@ int share(int x, __local int* sh0, __global int* dc_fault, int dc_tag) {
 	long l = (long)get_local_id(0);
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -230,7 +245,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 #line 43 "edge5.go"
 	long c = (long)(4UL * (ulong)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -253,7 +268,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 4, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -270,11 +285,11 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 5, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((uint)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 6, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((uint)out[i] + 200u);
 		}
@@ -382,56 +397,56 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -440,28 +455,28 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -544,56 +559,56 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -602,28 +617,28 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -695,7 +710,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -704,7 +719,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -739,42 +754,42 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -829,7 +844,7 @@ __kernel void Structs_fast(__global const int* restrict a, long a_len, __global 
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -867,7 +882,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -876,7 +891,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -911,42 +926,42 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -1001,7 +1016,7 @@ __kernel void Structs_aliased_fast(__global const int* a, long a_len, __global V
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -1025,11 +1040,11 @@ __kernel void SharedA(__global const int* restrict a, long a_len, __global int* 
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1058,11 +1073,11 @@ __kernel void SharedA_aliased(__global const int* a, long a_len, __global int* o
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1091,8 +1106,8 @@ __kernel void SharedB(__global const int* restrict a, long a_len, __global int* 
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1119,8 +1134,8 @@ __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* o
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}

@@ -72,8 +72,21 @@ __device__ double dc_min_f64(double a, double b) {
 	return a < b ? a : b;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
 }
 
 __device__ unsigned short dc_shl_u16(unsigned short x, unsigned long long n) {
@@ -158,9 +171,11 @@ __device__ dc_ret_twice_Bits twice_Bits(unsigned short x) {
 }
 
 #line 18 "edge5.go"
-__device__ unsigned short Bits_Rot(unsigned short b, long long k) {
+__device__ unsigned short Bits_Rot(unsigned short b, long long k, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (unsigned long long)(k & 15LL)) | dc_shr_u16(b, (unsigned long long)(long long)(16ULL - (unsigned long long)(k & 15LL)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (unsigned long long)dc_sc_i64(k & 15LL, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (unsigned long long)dc_sc_i64((long long)(16ULL - (unsigned long long)(k & 15LL)), dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -179,7 +194,7 @@ __device__ int share(int x, int* sh0, int* dc_fault, int dc_tag) {
 	long long l = (long long)threadIdx.x;
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -214,7 +229,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 #line 43 "edge5.go"
 	long long c = (long long)(4ULL * (unsigned long long)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -237,7 +252,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long long)((unsigned long long)c + 1ULL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long long)((unsigned long long)c + 1ULL), ctr_len, dc_fault, dc_tag, 4, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -254,11 +269,11 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((unsigned int)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long long)((unsigned long long)c + 2ULL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((unsigned int)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long long)((unsigned long long)c + 2ULL), ctr_len, dc_fault, dc_tag, 5, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((unsigned int)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long long)((unsigned long long)c + 3ULL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((unsigned int)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long long)((unsigned long long)c + 3ULL), ctr_len, dc_fault, dc_tag, 6, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 200u);
 		}
@@ -365,56 +380,56 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -423,28 +438,28 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -527,56 +542,56 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -585,28 +600,28 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -677,7 +692,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -686,7 +701,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -721,42 +736,42 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -811,7 +826,7 @@ extern "C" __global__ void Structs_fast(const int* __restrict__ a, long long a_l
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 #line 114 "edge5.go"
@@ -849,7 +864,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -858,7 +873,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -893,42 +908,42 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -983,7 +998,7 @@ extern "C" __global__ void Structs_aliased_fast(const int* a, long long a_len, V
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 #line 114 "edge5.go"
@@ -1007,11 +1022,11 @@ extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, i
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1040,11 +1055,11 @@ extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* o
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1073,8 +1088,8 @@ extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, i
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1101,8 +1116,8 @@ extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* o
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}

@@ -15,6 +15,18 @@ var dcModule = &runtime.Module{
 	CUDA: dcCUDA,
 	Checks: []runtime.CheckSite{
 		{
+			Col:  41,
+			File: "edge5.go",
+			Kind: runtime.NegativeShift,
+			Line: 18,
+		},
+		{
+			Col:  53,
+			File: "edge5.go",
+			Kind: runtime.NegativeShift,
+			Line: 18,
+		},
+		{
 			Col:  2,
 			File: "edge5.go",
 			Kind: runtime.IndexOutOfRange,
@@ -275,8 +287,21 @@ __device__ double dc_min_f64(double a, double b) {
 	return a < b ? a : b;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+__device__ unsigned short dc_sel_u16(unsigned short v, const int* bad) {
+	return *bad ? (unsigned short)0 : v;
 }
 
 __device__ unsigned short dc_shl_u16(unsigned short x, unsigned long long n) {
@@ -361,9 +386,11 @@ __device__ dc_ret_twice_Bits twice_Bits(unsigned short x) {
 }
 
 #line 18 "edge5.go"
-__device__ unsigned short Bits_Rot(unsigned short b, long long k) {
+__device__ unsigned short Bits_Rot(unsigned short b, long long k, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (unsigned long long)(k & 15LL)) | dc_shr_u16(b, (unsigned long long)(long long)(16ULL - (unsigned long long)(k & 15LL)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (unsigned long long)dc_sc_i64(k & 15LL, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (unsigned long long)dc_sc_i64((long long)(16ULL - (unsigned long long)(k & 15LL)), dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -382,7 +409,7 @@ __device__ int share(int x, int* sh0, int* dc_fault, int dc_tag) {
 	long long l = (long long)threadIdx.x;
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -417,7 +444,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 #line 43 "edge5.go"
 	long long c = (long long)(4ULL * (unsigned long long)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -440,7 +467,7 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long long)((unsigned long long)c + 1ULL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long long)((unsigned long long)c + 1ULL), ctr_len, dc_fault, dc_tag, 4, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -457,11 +484,11 @@ extern "C" __global__ void SwitchTag(int* ctr, long long ctr_len, int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((unsigned int)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long long)((unsigned long long)c + 2ULL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((unsigned int)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long long)((unsigned long long)c + 2ULL), ctr_len, dc_fault, dc_tag, 5, &dc_b5)]), dc_b5 ? (int)0 : atomicAdd(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((unsigned int)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long long)((unsigned long long)c + 3ULL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((unsigned int)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long long)((unsigned long long)c + 3ULL), ctr_len, dc_fault, dc_tag, 6, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((unsigned int)out[i] + 200u);
 		}
@@ -568,56 +595,56 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -626,28 +653,28 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -730,56 +757,56 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(8ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = __fmul_rn(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)__dmul_rn((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 6ULL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -788,28 +815,28 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = __dmul_rn(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 1ULL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 3ULL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -880,7 +907,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -889,7 +916,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -924,42 +951,42 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -1014,7 +1041,7 @@ extern "C" __global__ void Structs_fast(const int* __restrict__ a, long long a_l
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 #line 114 "edge5.go"
@@ -1052,7 +1079,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -1061,7 +1088,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((unsigned int)u.V[0] + (unsigned int)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -1096,42 +1123,42 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long long)(6ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 2ULL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((unsigned int)s + (unsigned int)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 4ULL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 5ULL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((unsigned int)u.V[3] - (unsigned int)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -1186,7 +1213,7 @@ extern "C" __global__ void Structs_aliased_fast(const int* a, long long a_len, V
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long long)(6ULL * (unsigned long long)i)] = (int)((unsigned int)(int)Bits_Rot(b, 3LL, dc_fault, dc_tag) + (unsigned int)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 1ULL)] = (int)((unsigned int)w.V[0] + (unsigned int)u.V[0] + (unsigned int)u.N + (unsigned int)v.V[0] + (unsigned int)v.N);
 #line 114 "edge5.go"
@@ -1210,11 +1237,11 @@ extern "C" __global__ void SharedA(const int* __restrict__ a, long long a_len, i
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1243,11 +1270,11 @@ extern "C" __global__ void SharedA_aliased(const int* a, long long a_len, int* o
 #line 138 "edge5.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((unsigned int)first + (unsigned int)share((int)((unsigned int)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -1276,8 +1303,8 @@ extern "C" __global__ void SharedB(const int* __restrict__ a, long long a_len, i
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1304,8 +1331,8 @@ extern "C" __global__ void SharedB_aliased(const int* a, long long a_len, int* o
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(unsigned int)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1413,8 +1440,21 @@ double dc_rmul_f64(double a, double b) {
 }
 #endif // cl_khr_fp64
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const int* bad) {
+	return *bad ? (ushort)0 : v;
 }
 
 ushort dc_shl_u16(ushort x, ulong n) {
@@ -1499,9 +1539,11 @@ dc_ret_twice_Bits twice_Bits(ushort x) {
 }
 
 #line 18 "edge5.go"
-ushort Bits_Rot(ushort b, long k) {
+ushort Bits_Rot(ushort b, long k, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (ulong)(k & 15L)) | dc_shr_u16(b, (ulong)(long)(16UL - (ulong)(k & 15L)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (ulong)dc_sc_i64(k & 15L, dc_fault, dc_tag, 0, &dc_b1))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (ulong)dc_sc_i64((long)(16UL - (ulong)(k & 15L)), dc_fault, dc_tag, 1, &dc_b2))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -1520,7 +1562,7 @@ int share(int x, __local int* sh0, __global int* dc_fault, int dc_tag) {
 	long l = (long)get_local_id(0);
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -1555,7 +1597,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 #line 43 "edge5.go"
 	long c = (long)(4UL * (ulong)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -1578,7 +1620,7 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 4, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -1595,11 +1637,11 @@ __kernel void SwitchTag(__global int* ctr, long ctr_len, __global int* out, long
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 3, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 5, &dc_b5)]), dc_b5 ? (int)0 : atomic_add(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((uint)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 6, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((uint)out[i] + 200u);
 		}
@@ -1707,56 +1749,56 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -1765,28 +1807,28 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -1869,56 +1911,56 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 	float x = a[i];
 #line 77 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 5, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(8UL * (ulong)i), out_len, dc_fault, dc_tag, 7, &dc_b1)];
 	float dc_t1 = 0.3f + x * 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 78 "edge5.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 6, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(8UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 8, &dc_b3)];
 	float dc_t2 = dc_rmul_f32(x, 0.1f) + 0.2f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 79 "edge5.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 7, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(8UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 9, &dc_b5)];
 	float dc_t3 = dc_min_f32(dc_min_f32(x, 1.5f), -x);
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 80 "edge5.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 8, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(8UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 10, &dc_b7)];
 	float dc_t4 = dc_max_f32(x, 0.0f) + dc_min_f32(2.0f, x);
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 81 "edge5.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 9, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(8UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 11, &dc_b9)];
 	float dc_t5 = x * 4.611686e+18f;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 82 "edge5.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 10, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(8UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 12, &dc_b11)];
 	float dc_t6 = (float)dc_rmul_f64((double)x, 0.1);
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 83 "edge5.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 11, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(8UL * (ulong)i + 6UL), out_len, dc_fault, dc_tag, 13, &dc_b13)];
 	float dc_t7 = x / 3.0f * 3.0f;
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 84 "edge5.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 12, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
 	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
@@ -1927,28 +1969,28 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 	double d = (double)x;
 #line 86 "edge5.go"
 	dc_b17 = 0;
-	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 13, &dc_b17)];
+	dc_p18 = &out64[dc_ix((long)(4UL * (ulong)i), out64_len, dc_fault, dc_tag, 15, &dc_b17)];
 	double dc_t9 = dc_rmul_f64(d, 0.1) + 0.10000000149011612;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 87 "edge5.go"
 	dc_b19 = 0;
-	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 14, &dc_b19)];
+	dc_p20 = &out64[dc_ix((long)(4UL * (ulong)i + 1UL), out64_len, dc_fault, dc_tag, 16, &dc_b19)];
 	double dc_t10 = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 88 "edge5.go"
 	dc_b21 = 0;
-	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 15, &dc_b21)];
+	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
 	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
 #line 89 "edge5.go"
 	dc_b23 = 0;
-	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 16, &dc_b23)];
+	dc_p24 = &out64[dc_ix((long)(4UL * (ulong)i + 3UL), out64_len, dc_fault, dc_tag, 18, &dc_b23)];
 	double dc_t12 = (double)(x + 1e-08f) - d;
 	if (!dc_b23) {
 		*dc_p24 = dc_t12;
@@ -2020,7 +2062,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -2029,7 +2071,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2064,42 +2106,42 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -2154,7 +2196,7 @@ __kernel void Structs_fast(__global const int* restrict a, long a_len, __global 
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -2192,7 +2234,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -2201,7 +2243,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2236,42 +2278,42 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -2326,7 +2368,7 @@ __kernel void Structs_aliased_fast(__global const int* a, long a_len, __global V
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -2350,11 +2392,11 @@ __kernel void SharedA(__global const int* restrict a, long a_len, __global int* 
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -2383,11 +2425,11 @@ __kernel void SharedA_aliased(__global const int* a, long a_len, __global int* o
 #line 138 "edge5.go"
 	long i = (long)get_global_id(0);
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1), sh0, dc_fault, dc_tag);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -2416,8 +2458,8 @@ __kernel void SharedB(__global const int* restrict a, long a_len, __global int* 
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2444,8 +2486,8 @@ __kernel void SharedB_aliased(__global const int* a, long a_len, __global int* o
 	long i = (long)get_global_id(0);
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3)), sh0, dc_fault, dc_tag);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2510,8 +2552,21 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	return 0;
 }
 
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const thread int* bad) {
+	return *bad ? (ushort)0 : v;
 }
 
 ushort dc_shl_u16(ushort x, ulong n) {
@@ -2596,9 +2651,11 @@ dc_ret_twice_Bits twice_Bits(ushort x) {
 }
 
 #line 18 "edge5.go"
-ushort Bits_Rot(ushort b, long k) {
+ushort Bits_Rot(ushort b, long k, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (ulong)(k & 15L)) | dc_shr_u16(b, (ulong)(long)(16UL - (ulong)(k & 15L)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (ulong)dc_sc_i64(k & 15L, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (ulong)dc_sc_i64((long)(16UL - (ulong)(k & 15L)), dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -2617,7 +2674,7 @@ int share(int x, threadgroup int* sh0, device int* dc_fault, int dc_tag, uint3 d
 	long l = (long)dc_lid.x;
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2652,7 +2709,7 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 #line 43 "edge5.go"
 	long c = (long)(4UL * (ulong)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -2675,7 +2732,7 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_device(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 4, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_device(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -2692,11 +2749,11 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 3, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 5, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((uint)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 6, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((uint)out[i] + 200u);
 		}
@@ -2791,7 +2848,7 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -2800,7 +2857,7 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2835,42 +2892,42 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -2925,7 +2982,7 @@ kernel void Structs_fast(device const int* a [[buffer(0)]], constant long& a_len
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -2949,11 +3006,11 @@ kernel void SharedA(device const int* a [[buffer(0)]], constant long& a_len [[bu
 #line 138 "edge5.go"
 	long i = (long)dc_gid.x;
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -2982,8 +3039,8 @@ kernel void SharedB(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	long i = (long)dc_gid.x;
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -3068,8 +3125,9 @@ var dcKernelFloats = &runtime.Kernel{
 
 // dcKernelStructs describes kernel Structs; source hash e7bc3588831ec5d4f77cd376e695f59b.
 var dcKernelStructs = &runtime.Kernel{
-	Aliased: "Structs_aliased",
-	Checked: true,
+	Aliased:     "Structs_aliased",
+	Checked:     true,
+	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -3218,7 +3276,7 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
 						c := 4 * i
-						switch dc.AtomicAdd(&(*cpu.Index(dc_f, 1, ctr, int(c), dc_x, dc_y, dc_z)), 1) % 4 {
+						switch dc.AtomicAdd(&(*cpu.Index(dc_f, 3, ctr, int(c), dc_x, dc_y, dc_z)), 1) % 4 {
 						case 0:
 							out[i] = 10
 						case 1, 2:
@@ -3227,7 +3285,7 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 							out[i] = 30
 						}
 						{
-							old := dc.AtomicAdd(&(*cpu.Index(dc_f, 2, ctr, int(c+1), dc_x, dc_y, dc_z)), 2)
+							old := dc.AtomicAdd(&(*cpu.Index(dc_f, 4, ctr, int(c+1), dc_x, dc_y, dc_z)), 2)
 							switch {
 							case old < 0:
 								out[i] = out[i] + 1
@@ -3237,9 +3295,9 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 						}
 						v := int32(i % 5)
 						switch v {
-						case dc.AtomicAdd(&(*cpu.Index(dc_f, 3, ctr, int(c+2), dc_x, dc_y, dc_z)), 1) + 1, 3:
+						case dc.AtomicAdd(&(*cpu.Index(dc_f, 5, ctr, int(c+2), dc_x, dc_y, dc_z)), 1) + 1, 3:
 							out[i] = out[i] + 100
-						case dc.AtomicAdd(&(*cpu.Index(dc_f, 4, ctr, int(c+3), dc_x, dc_y, dc_z)), 1) * 0:
+						case dc.AtomicAdd(&(*cpu.Index(dc_f, 6, ctr, int(c+3), dc_x, dc_y, dc_z)), 1) * 0:
 							out[i] = out[i] + 200
 						}
 					}
@@ -3329,19 +3387,19 @@ func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, o
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
 						x := a[i]
-						(*cpu.Index(dc_f, 5, out, int(8*i), dc_x, dc_y, dc_z)) = 0.3 + x*0
-						(*cpu.Index(dc_f, 6, out, int(8*i+1), dc_x, dc_y, dc_z)) = float32(x*0.1) + 0.2
-						(*cpu.Index(dc_f, 7, out, int(8*i+2), dc_x, dc_y, dc_z)) = min(x, 1.5, -x)
-						(*cpu.Index(dc_f, 8, out, int(8*i+3), dc_x, dc_y, dc_z)) = max(x, 0) + min(2, x)
-						(*cpu.Index(dc_f, 9, out, int(8*i+4), dc_x, dc_y, dc_z)) = x * 4611686000000000000
-						(*cpu.Index(dc_f, 10, out, int(8*i+5), dc_x, dc_y, dc_z)) = float32(float64(x) * 0.1)
-						(*cpu.Index(dc_f, 11, out, int(8*i+6), dc_x, dc_y, dc_z)) = x / 3 * 3
-						(*cpu.Index(dc_f, 12, out, int(8*i+7), dc_x, dc_y, dc_z)) = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
+						(*cpu.Index(dc_f, 7, out, int(8*i), dc_x, dc_y, dc_z)) = 0.3 + x*0
+						(*cpu.Index(dc_f, 8, out, int(8*i+1), dc_x, dc_y, dc_z)) = float32(x*0.1) + 0.2
+						(*cpu.Index(dc_f, 9, out, int(8*i+2), dc_x, dc_y, dc_z)) = min(x, 1.5, -x)
+						(*cpu.Index(dc_f, 10, out, int(8*i+3), dc_x, dc_y, dc_z)) = max(x, 0) + min(2, x)
+						(*cpu.Index(dc_f, 11, out, int(8*i+4), dc_x, dc_y, dc_z)) = x * 4611686000000000000
+						(*cpu.Index(dc_f, 12, out, int(8*i+5), dc_x, dc_y, dc_z)) = float32(float64(x) * 0.1)
+						(*cpu.Index(dc_f, 13, out, int(8*i+6), dc_x, dc_y, dc_z)) = x / 3 * 3
+						(*cpu.Index(dc_f, 14, out, int(8*i+7), dc_x, dc_y, dc_z)) = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
 						d := float64(x)
-						(*cpu.Index(dc_f, 13, out64, int(4*i), dc_x, dc_y, dc_z)) = float64(d*0.1) + 0.10000000149011612
-						(*cpu.Index(dc_f, 14, out64, int(4*i+1), dc_x, dc_y, dc_z)) = min(d, 4611686018427388000, -1e+300)
-						(*cpu.Index(dc_f, 15, out64, int(4*i+2), dc_x, dc_y, dc_z)) = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
-						(*cpu.Index(dc_f, 16, out64, int(4*i+3), dc_x, dc_y, dc_z)) = float64(x+1e-08) - d
+						(*cpu.Index(dc_f, 15, out64, int(4*i), dc_x, dc_y, dc_z)) = float64(d*0.1) + 0.10000000149011612
+						(*cpu.Index(dc_f, 16, out64, int(4*i+1), dc_x, dc_y, dc_z)) = min(d, 4611686018427388000, -1e+300)
+						(*cpu.Index(dc_f, 17, out64, int(4*i+2), dc_x, dc_y, dc_z)) = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
+						(*cpu.Index(dc_f, 18, out64, int(4*i+3), dc_x, dc_y, dc_z)) = float64(x+1e-08) - d
 					}
 				}
 			}
@@ -3418,11 +3476,11 @@ func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []i
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						i := dc_x
-						v := (*cpu.Index(dc_f, 17, vs, int(i), dc_x, dc_y, dc_z))
+						v := (*cpu.Index(dc_f, 19, vs, int(i), dc_x, dc_y, dc_z))
 						w := v
 						w.V[0] = 99
 						u := dc_bump(w)
-						(*cpu.Index(dc_f, 18, vs, int(i), dc_x, dc_y, dc_z)).V[1] = u.V[0] + v.V[0]
+						(*cpu.Index(dc_f, 20, vs, int(i), dc_x, dc_y, dc_z)).V[1] = u.V[0] + v.V[0]
 						b := Bits(a[i])
 						var s int32
 						var p int32
@@ -3434,12 +3492,12 @@ func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []i
 						var bs Bits
 						var bp Bits
 						bs, bp = dc_twice_Bits(b)
-						(*cpu.Index(dc_f, 19, out, int(6*i), dc_x, dc_y, dc_z)) = int32(dc_Bits_Rot(b, 3)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i))
-						(*cpu.Index(dc_f, 20, out, int(6*i+1), dc_x, dc_y, dc_z)) = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
-						(*cpu.Index(dc_f, 21, out, int(6*i+2), dc_x, dc_y, dc_z)) = s + p
-						(*cpu.Index(dc_f, 22, out, int(6*i+3), dc_x, dc_y, dc_z)) = int32(f / 4)
-						(*cpu.Index(dc_f, 23, out, int(6*i+4), dc_x, dc_y, dc_z)) = int32(q) + int32(bs) + int32(bp)
-						(*cpu.Index(dc_f, 24, out, int(6*i+5), dc_x, dc_y, dc_z)) = u.V[3] - v.V[3]
+						(*cpu.Index(dc_f, 21, out, int(6*i), dc_x, dc_y, dc_z)) = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 22, out, int(6*i+1), dc_x, dc_y, dc_z)) = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
+						(*cpu.Index(dc_f, 23, out, int(6*i+2), dc_x, dc_y, dc_z)) = s + p
+						(*cpu.Index(dc_f, 24, out, int(6*i+3), dc_x, dc_y, dc_z)) = int32(f / 4)
+						(*cpu.Index(dc_f, 25, out, int(6*i+4), dc_x, dc_y, dc_z)) = int32(q) + int32(bs) + int32(bp)
+						(*cpu.Index(dc_f, 26, out, int(6*i+5), dc_x, dc_y, dc_z)) = u.V[3] - v.V[3]
 					}
 				}
 			}
@@ -3453,8 +3511,12 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
@@ -3476,7 +3538,7 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 						var bs Bits
 						var bp Bits
 						bs, bp = dc_twice_Bits(b)
-						out[6*i] = int32(dc_Bits_Rot(b, 3)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i))
+						out[6*i] = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
 						out[6*i+1] = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
 						out[6*i+2] = s + p
 						out[6*i+3] = int32(f / 4)
@@ -3553,10 +3615,10 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
-							x := (*cpu.Index(dc_f, 25, a, int(i_2), dc_x, dc_y, dc_z))
+							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
 							sh := dc_sh0
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 						}
 					}
 				}
@@ -3611,10 +3673,10 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							i_3 := dc_x
-							x_2 := (*cpu.Index(dc_f, 27, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
 							sh_3 := dc_sh0
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 0, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
 						}
 					}
 				}
@@ -3659,7 +3721,7 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 						dc_lv_first := dc_pt_first[dc_tid]
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						i_4 := dc_x
-						(*cpu.Index(dc_f, 26, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+						(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
 					}
 				}
 			}
@@ -3713,7 +3775,7 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 							x := a[i_2]
 							sh := dc_sh0
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 						}
 					}
 				}
@@ -3771,7 +3833,7 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 							x_2 := a[i_3] * 2
 							sh_3 := dc_sh0
 							l_3 := dc_lx
-							(*cpu.Index(dc_f, 0, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
 						}
 					}
 				}
@@ -3879,10 +3941,10 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
-							x := -(*cpu.Index(dc_f, 29, a, int(i_2), dc_x, dc_y, dc_z))
+							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
 							sh := dc_sh0
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 						}
 					}
 				}
@@ -3912,7 +3974,7 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_r := dc_pt_r[dc_tid]
 							i_3 := dc_x
-							(*cpu.Index(dc_f, 28, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+							(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
 						}
 					}
 				}
@@ -3960,7 +4022,7 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 							x := -a[i_2]
 							sh := dc_sh0
 							l := dc_lx
-							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 						}
 					}
 				}
@@ -4045,8 +4107,8 @@ func dc_twice_Bits(x Bits) (Bits, Bits) {
 }
 
 // dc_Bits_Rot is device function Bits_Rot.
-func dc_Bits_Rot(b Bits, k int) Bits {
-	return b<<(k&15) | b>>(16-k&15)
+func dc_Bits_Rot(b Bits, k int, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) Bits {
+	return cpu.Shl(dc_f, 0, b, k&15, dc_x, dc_y, dc_z) | cpu.Shr(dc_f, 1, b, 16-k&15, dc_x, dc_y, dc_z)
 }
 
 // dc_Bits_Flip is device function Bits_Flip.
@@ -4058,7 +4120,7 @@ func dc_Bits_Flip(b Bits) Bits {
 func dc_share(dc_t dc.Thread, x int32, dc_sh0 *[64]int32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) int32 {
 	sh := dc_sh0
 	l := dc_t.LocalX()
-	(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+	(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 	dc_t.Barrier()
 	r := sh[(l+1)%64]
 	dc_t.Barrier()

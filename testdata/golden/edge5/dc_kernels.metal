@@ -45,8 +45,21 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	return 0;
 }
 
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
+}
+
+ushort dc_sel_u16(ushort v, const thread int* bad) {
+	return *bad ? (ushort)0 : v;
 }
 
 ushort dc_shl_u16(ushort x, ulong n) {
@@ -131,9 +144,11 @@ dc_ret_twice_Bits twice_Bits(ushort x) {
 }
 
 #line 18 "edge5.go"
-ushort Bits_Rot(ushort b, long k) {
+ushort Bits_Rot(ushort b, long k, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
 #line 18 "edge5.go"
-	return dc_shl_u16(b, (ulong)(k & 15L)) | dc_shr_u16(b, (ulong)(long)(16UL - (ulong)(k & 15L)));
+	return dc_sel_u16((dc_b1 = 0, dc_shl_u16(b, (ulong)dc_sc_i64(k & 15L, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) | dc_sel_u16((dc_b2 = 0, dc_shr_u16(b, (ulong)dc_sc_i64((long)(16UL - (ulong)(k & 15L)), dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 }
 
 #line 21 "edge5.go"
@@ -152,7 +167,7 @@ int share(int x, threadgroup int* sh0, device int* dc_fault, int dc_tag, uint3 d
 	long l = (long)dc_lid.x;
 #line 127 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -187,7 +202,7 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 #line 43 "edge5.go"
 	long c = (long)(4UL * (ulong)i);
 #line 44 "edge5.go"
-	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 1, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1)) % 4) {
+	switch (((dc_b1 = 0, dc_p2 = &ctr[dc_ix(c, ctr_len, dc_fault, dc_tag, 3, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1)) % 4) {
 #line 45 "edge5.go"
 	case 0: {
 #line 46 "edge5.go"
@@ -210,7 +225,7 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 	}
 	{
 #line 52 "edge5.go"
-		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_device(dc_p4, 2));
+		int old = ((dc_b3 = 0, dc_p4 = &ctr[dc_ix((long)((ulong)c + 1UL), ctr_len, dc_fault, dc_tag, 4, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_device(dc_p4, 2));
 #line 53 "edge5.go"
 		if (old < 0) {
 #line 54 "edge5.go"
@@ -227,11 +242,11 @@ kernel void SwitchTag(device int* ctr [[buffer(0)]], constant long& ctr_len [[bu
 	{
 		int dc_tag_1 = v;
 #line 60 "edge5.go"
-		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 3, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
+		if (dc_tag_1 == (int)((uint)((dc_b5 = 0, dc_p6 = &ctr[dc_ix((long)((ulong)c + 2UL), ctr_len, dc_fault, dc_tag, 5, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_add_i32_device(dc_p6, 1)) + 1u) || dc_tag_1 == 3) {
 #line 61 "edge5.go"
 			out[i] = (int)((uint)out[i] + 100u);
 #line 62 "edge5.go"
-		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, 1)) * 0u)) {
+		} else if (dc_tag_1 == (int)((uint)((dc_b7 = 0, dc_p8 = &ctr[dc_ix((long)((ulong)c + 3UL), ctr_len, dc_fault, dc_tag, 6, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, 1)) * 0u)) {
 #line 63 "edge5.go"
 			out[i] = (int)((uint)out[i] + 200u);
 		}
@@ -326,7 +341,7 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 		return;
 	}
 #line 101 "edge5.go"
-	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	Vec v = dc_sel_Vec((dc_b1 = 0, vs[dc_ix(i, vs_len, dc_fault, dc_tag, 19, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 102 "edge5.go"
 	Vec w = v;
 #line 103 "edge5.go"
@@ -335,7 +350,7 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	Vec u = bump(w);
 #line 105 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 18, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].V[1];
+	dc_p3 = &vs[dc_ix(i, vs_len, dc_fault, dc_tag, 20, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].V[1];
 	int dc_t1 = (int)((uint)u.V[0] + (uint)v.V[0]);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -370,42 +385,42 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	bp = dc_t5.r1;
 #line 112 "edge5.go"
 	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	dc_p5 = &out[dc_ix((long)(6UL * (ulong)i), out_len, dc_fault, dc_tag, 21, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t6 = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 	if (!dc_b4) {
 		*dc_p5 = dc_t6;
 	}
 #line 113 "edge5.go"
 	dc_b6 = 0;
-	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 20, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &out[dc_ix((long)(6UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 22, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t7 = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 	if (!dc_b6) {
 		*dc_p7 = dc_t7;
 	}
 #line 114 "edge5.go"
 	dc_b8 = 0;
-	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 21, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p9 = &out[dc_ix((long)(6UL * (ulong)i + 2UL), out_len, dc_fault, dc_tag, 23, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t8 = (int)((uint)s + (uint)p);
 	if (!dc_b8) {
 		*dc_p9 = dc_t8;
 	}
 #line 115 "edge5.go"
 	dc_b10 = 0;
-	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 22, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t9 = (int)(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
 #line 116 "edge5.go"
 	dc_b12 = 0;
-	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 23, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p13 = &out[dc_ix((long)(6UL * (ulong)i + 4UL), out_len, dc_fault, dc_tag, 25, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t10 = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 	if (!dc_b12) {
 		*dc_p13 = dc_t10;
 	}
 #line 117 "edge5.go"
 	dc_b14 = 0;
-	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 24, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p15 = &out[dc_ix((long)(6UL * (ulong)i + 5UL), out_len, dc_fault, dc_tag, 26, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t11 = (int)((uint)u.V[3] - (uint)v.V[3]);
 	if (!dc_b14) {
 		*dc_p15 = dc_t11;
@@ -460,7 +475,7 @@ kernel void Structs_fast(device const int* a [[buffer(0)]], constant long& a_len
 	bs = dc_t4.r0;
 	bp = dc_t4.r1;
 #line 112 "edge5.go"
-	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L) + (uint)(int)Bits_Rot(Bits_Flip(b), i));
+	out[(long)(6UL * (ulong)i)] = (int)((uint)(int)Bits_Rot(b, 3L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + (uint)(int)Bits_Rot(Bits_Flip(b), i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 #line 113 "edge5.go"
 	out[(long)(6UL * (ulong)i + 1UL)] = (int)((uint)w.V[0] + (uint)u.V[0] + (uint)u.N + (uint)v.V[0] + (uint)v.N);
 #line 114 "edge5.go"
@@ -484,11 +499,11 @@ kernel void SharedA(device const int* a [[buffer(0)]], constant long& a_len [[bu
 #line 138 "edge5.go"
 	long i = (long)dc_gid.x;
 #line 139 "edge5.go"
-	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	int first = share(dc_sel_i32((dc_b1 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 140 "edge5.go"
 	dc_b2 = 0;
-	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 26, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
+	dc_p3 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = (int)((uint)first + (uint)share((int)((uint)dc_sel_i32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * 2u), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
@@ -517,8 +532,8 @@ kernel void SharedB(device const int* a [[buffer(0)]], constant long& a_len [[bu
 	long i = (long)dc_gid.x;
 #line 148 "edge5.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 29, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = share((int)(-(uint)dc_sel_i32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 31, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), sh0, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}

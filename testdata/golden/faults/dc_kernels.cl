@@ -116,6 +116,33 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+int dc_sc_i32(int y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+char dc_sc_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -152,6 +179,14 @@ uchar dc_sel_u8(uchar v, const int* bad) {
 	return *bad ? (uchar)0 : v;
 }
 
+int dc_shl_i32(int x, ulong n) {
+	return n >= 32 ? 0 : (int)((uint)x << n);
+}
+
+int dc_shr_i32(int x, ulong n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
 		return 1;
@@ -160,10 +195,10 @@ int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 float next(__global const float* s, long s_len, long i, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -893,146 +928,282 @@ __kernel void Mod_uint_aliased(__global ulong* x, long x_len, __global const ulo
 }
 
 #line 82 "faults.go"
-__kernel void SharedIndex(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Shift_int8(__global int* x, long x_len, __global int* y, long y_len, __global const char* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local int (*dc_p2);
-#line 83 "faults.go"
-	__local int sh0[64];
-#line 83 "faults.go"
-	__local int* sh = sh0;
-#line 84 "faults.go"
-	long l = (long)get_local_id(0);
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long i = (long)get_global_id(0);
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((uint)sh[l % 64L] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Shift_int8_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const char* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	__local int sh0[64];
+		long i = (long)get_global_id(0);
 #line 83 "faults.go"
-	__local int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long l = (long)get_local_id(0);
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int32(__global int* x, long x_len, __global int* y, long y_len, __global const int* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int32_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const int* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int64(__global int* x, long x_len, __global int* y, long y_len, __global const long* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int64_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const long* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int(__global int* x, long x_len, __global int* y, long y_len, __global const long* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const long* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+__kernel void SharedIndex(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+#line 94 "faults.go"
+	__local int sh0[64];
+#line 94 "faults.go"
+	__local int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)get_local_id(0);
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long i = (long)get_global_id(0);
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((uint)sh[l % 64L] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 94 "faults.go"
+	__local int sh0[64];
+#line 94 "faults.go"
+	__local int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)get_local_id(0);
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 98 "faults.go"
+		long i = (long)get_global_id(0);
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)get_global_id(0);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 111 "faults.go"
 __kernel void Neighbour_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)get_global_id(0);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 __kernel void Fill(__global float* out, long out_len, float v) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long i = (long)get_global_id(0);
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}

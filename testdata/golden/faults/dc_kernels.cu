@@ -120,6 +120,33 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ int dc_sc_i32(int y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ signed char dc_sc_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -156,6 +183,14 @@ __device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
 	return *bad ? (unsigned char)0 : v;
 }
 
+__device__ int dc_shl_i32(int x, unsigned long long n) {
+	return n >= 32 ? 0 : (int)((unsigned int)x << n);
+}
+
+__device__ int dc_shr_i32(int x, unsigned long long n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
 	if ((unsigned long long)hi <= (unsigned long long)n && (unsigned long long)lo <= (unsigned long long)hi) {
 		return 1;
@@ -164,10 +199,10 @@ __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, 
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 __device__ float next(const float* s, long long s_len, long long i, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)i + 1ULL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -897,146 +932,282 @@ extern "C" __global__ void Mod_uint_aliased(unsigned long long* x, long long x_l
 }
 
 #line 82 "faults.go"
-extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Shift_int8(int* x, long long x_len, int* y, long long y_len, const signed char* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-#line 83 "faults.go"
-	__shared__ int sh0[64];
-#line 83 "faults.go"
-	int* sh = sh0;
-#line 84 "faults.go"
-	long long l = (long long)threadIdx.x;
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	__syncthreads();
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Shift_int8_aliased(int* x, long long x_len, int* y, long long y_len, const signed char* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	__shared__ int sh0[64];
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 83 "faults.go"
-	int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long long l = (long long)threadIdx.x;
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int32(int* x, long long x_len, int* y, long long y_len, const int* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int32_aliased(int* x, long long x_len, int* y, long long y_len, const int* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int64(int* x, long long x_len, int* y, long long y_len, const long long* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int64_aliased(int* x, long long x_len, int* y, long long y_len, const long long* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int(int* x, long long x_len, int* y, long long y_len, const long long* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int_aliased(int* x, long long x_len, int* y, long long y_len, const long long* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 94 "faults.go"
+	__shared__ int sh0[64];
+#line 94 "faults.go"
+	int* sh = sh0;
+#line 95 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	__syncthreads();
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 94 "faults.go"
+	__shared__ int sh0[64];
+#line 94 "faults.go"
+	int* sh = sh0;
+#line 95 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	__syncthreads();
+	{
+#line 98 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 111 "faults.go"
 extern "C" __global__ void Neighbour_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}

@@ -18,7 +18,7 @@ var dcModule = &runtime.Module{
 			Col:  9,
 			File: "faults.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 93,
+			Line: 104,
 		},
 		{
 			Col:  12,
@@ -189,16 +189,64 @@ var dcModule = &runtime.Module{
 			Line: 74,
 		},
 		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 84,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 85,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 84,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 85,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 84,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 85,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 84,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.NegativeShift,
+			Line: 85,
+		},
+		{
 			Col:  2,
 			File: "faults.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 85,
+			Line: 96,
 		},
 		{
 			Col:  12,
 			File: "faults.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 121,
+			Line: 132,
 		},
 	},
 	MSL:     dcMSL,
@@ -329,6 +377,33 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ int dc_sc_i32(int y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+__device__ signed char dc_sc_i8(signed char y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -365,6 +440,14 @@ __device__ unsigned char dc_sel_u8(unsigned char v, const int* bad) {
 	return *bad ? (unsigned char)0 : v;
 }
 
+__device__ int dc_shl_i32(int x, unsigned long long n) {
+	return n >= 32 ? 0 : (int)((unsigned int)x << n);
+}
+
+__device__ int dc_shr_i32(int x, unsigned long long n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
 	if ((unsigned long long)hi <= (unsigned long long)n && (unsigned long long)lo <= (unsigned long long)hi) {
 		return 1;
@@ -373,10 +456,10 @@ __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, 
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 __device__ float next(const float* s, long long s_len, long long i, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)i + 1ULL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -1106,146 +1189,282 @@ extern "C" __global__ void Mod_uint_aliased(unsigned long long* x, long long x_l
 }
 
 #line 82 "faults.go"
-extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Shift_int8(int* x, long long x_len, int* y, long long y_len, const signed char* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int (*dc_p2);
-#line 83 "faults.go"
-	__shared__ int sh0[64];
-#line 83 "faults.go"
-	int* sh = sh0;
-#line 84 "faults.go"
-	long long l = (long long)threadIdx.x;
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	__syncthreads();
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void Shift_int8_aliased(int* x, long long x_len, int* y, long long y_len, const signed char* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	__shared__ int sh0[64];
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 83 "faults.go"
-	int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long long l = (long long)threadIdx.x;
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int32(int* x, long long x_len, int* y, long long y_len, const int* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int32_aliased(int* x, long long x_len, int* y, long long y_len, const int* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int64(int* x, long long x_len, int* y, long long y_len, const long long* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int64_aliased(int* x, long long x_len, int* y, long long y_len, const long long* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int(int* x, long long x_len, int* y, long long y_len, const long long* __restrict__ s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+extern "C" __global__ void Shift_int_aliased(int* x, long long x_len, int* y, long long y_len, const long long* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (unsigned long long)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+extern "C" __global__ void SharedIndex(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 94 "faults.go"
+	__shared__ int sh0[64];
+#line 94 "faults.go"
+	int* sh = sh0;
+#line 95 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	__syncthreads();
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 94 "faults.go"
+	__shared__ int sh0[64];
+#line 94 "faults.go"
+	int* sh = sh0;
+#line 95 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	__syncthreads();
+	{
+#line 98 "faults.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((unsigned int)sh[l % 64LL] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 111 "faults.go"
 extern "C" __global__ void Neighbour_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -1371,6 +1590,33 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+int dc_sc_i32(int y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
+char dc_sc_i8(char y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -1407,6 +1653,14 @@ uchar dc_sel_u8(uchar v, const int* bad) {
 	return *bad ? (uchar)0 : v;
 }
 
+int dc_shl_i32(int x, ulong n) {
+	return n >= 32 ? 0 : (int)((uint)x << n);
+}
+
+int dc_shr_i32(int x, ulong n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
 		return 1;
@@ -1415,10 +1669,10 @@ int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 float next(__global const float* s, long s_len, long i, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -2148,146 +2402,282 @@ __kernel void Mod_uint_aliased(__global ulong* x, long x_len, __global const ulo
 }
 
 #line 82 "faults.go"
-__kernel void SharedIndex(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Shift_int8(__global int* x, long x_len, __global int* y, long y_len, __global const char* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	__local int (*dc_p2);
-#line 83 "faults.go"
-	__local int sh0[64];
-#line 83 "faults.go"
-	__local int* sh = sh0;
-#line 84 "faults.go"
-	long l = (long)get_local_id(0);
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long i = (long)get_global_id(0);
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((uint)sh[l % 64L] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void Shift_int8_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const char* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	__local int sh0[64];
+		long i = (long)get_global_id(0);
 #line 83 "faults.go"
-	__local int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long l = (long)get_local_id(0);
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int32(__global int* x, long x_len, __global int* y, long y_len, __global const int* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int32_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const int* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int64(__global int* x, long x_len, __global int* y, long y_len, __global const long* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int64_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const long* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int(__global int* x, long x_len, __global int* y, long y_len, __global const long* restrict s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+__kernel void Shift_int_aliased(__global int* x, long x_len, __global int* y, long y_len, __global const long* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)get_global_id(0);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+__kernel void SharedIndex(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+#line 94 "faults.go"
+	__local int sh0[64];
+#line 94 "faults.go"
+	__local int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)get_local_id(0);
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long i = (long)get_global_id(0);
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((uint)sh[l % 64L] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+__kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 94 "faults.go"
+	__local int sh0[64];
+#line 94 "faults.go"
+	__local int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)get_local_id(0);
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	{
+#line 98 "faults.go"
+		long i = (long)get_global_id(0);
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)get_global_id(0);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 111 "faults.go"
 __kernel void Neighbour_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)get_global_id(0);
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 __kernel void Fill(__global float* out, long out_len, float v) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long i = (long)get_global_id(0);
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 __kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)get_global_id(0);
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -2426,6 +2816,33 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+int dc_sc_i32(int y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+char dc_sc_i8(char y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -2462,6 +2879,14 @@ uchar dc_sel_u8(uchar v, const thread int* bad) {
 	return *bad ? (uchar)0 : v;
 }
 
+int dc_shl_i32(int x, ulong n) {
+	return n >= 32 ? 0 : (int)((uint)x << n);
+}
+
+int dc_shr_i32(int x, ulong n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
 		return 1;
@@ -2470,10 +2895,10 @@ int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 float next(device const float* s, long s_len, long i, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 }
 
@@ -2896,106 +3321,174 @@ kernel void Mod_uint(device ulong* x [[buffer(0)]], constant long& x_len [[buffe
 }
 
 #line 82 "faults.go"
-kernel void SharedIndex(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void Shift_int8(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const char* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	threadgroup int (*dc_p2);
-#line 83 "faults.go"
-	threadgroup int sh0[64];
-#line 83 "faults.go"
-	threadgroup int* sh = sh0;
-#line 84 "faults.go"
-	long l = (long)dc_lid.x;
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long i = (long)dc_gid.x;
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((uint)sh[l % 64L] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void Shift_int32(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const int* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	threadgroup int sh0[64];
+		long i = (long)dc_gid.x;
 #line 83 "faults.go"
-	threadgroup int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long l = (long)dc_lid.x;
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+kernel void Shift_int64(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const long* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)dc_gid.x;
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+kernel void Shift_int(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const long* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)dc_gid.x;
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+kernel void SharedIndex(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup int (*dc_p2);
+#line 94 "faults.go"
+	threadgroup int sh0[64];
+#line 94 "faults.go"
+	threadgroup int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)dc_lid.x;
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long i = (long)dc_gid.x;
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((uint)sh[l % 64L] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 94 "faults.go"
+	threadgroup int sh0[64];
+#line 94 "faults.go"
+	threadgroup int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)dc_lid.x;
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	{
+#line 98 "faults.go"
+		long i = (long)dc_gid.x;
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 kernel void Neighbour(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)dc_gid.x;
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 kernel void Fill(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant float& v [[buffer(2)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long i = (long)dc_gid.x;
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 kernel void Copy(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)dc_gid.x;
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)dc_gid.x;
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -3473,6 +3966,98 @@ var dcKernelMod_uint = &runtime.Kernel{
 	}},
 }
 
+// dcKernelShift_int8 describes kernel Shift; source hash 3be1a3433f012527ffd6478b3c216dcd.
+var dcKernelShift_int8 = &runtime.Kernel{
+	Aliased: "Shift_int8_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Shift_int8",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "s",
+		Size: 1,
+	}},
+}
+
+// dcKernelShift_int32 describes kernel Shift; source hash 3be1a3433f012527ffd6478b3c216dcd.
+var dcKernelShift_int32 = &runtime.Kernel{
+	Aliased: "Shift_int32_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Shift_int32",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "s",
+		Size: 4,
+	}},
+}
+
+// dcKernelShift_int64 describes kernel Shift; source hash 3be1a3433f012527ffd6478b3c216dcd.
+var dcKernelShift_int64 = &runtime.Kernel{
+	Aliased: "Shift_int64_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Shift_int64",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "s",
+		Size: 8,
+	}},
+}
+
+// dcKernelShift_int describes kernel Shift; source hash 3be1a3433f012527ffd6478b3c216dcd.
+var dcKernelShift_int = &runtime.Kernel{
+	Aliased: "Shift_int_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Shift_int",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "s",
+		Size: 8,
+	}},
+}
+
 // dcKernelSharedIndex describes kernel SharedIndex; source hash a6199dd1f29fada0ff271a67f75f8c93.
 var dcKernelSharedIndex = &runtime.Kernel{
 	Barrier: true,
@@ -3755,6 +4340,44 @@ func LaunchMod[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | 
 		return dev.LaunchArgs(dcKernelMod_uint, g, &args, dc_run_Mod_uint)
 	default:
 		return fmt.Errorf("LaunchMod: no instantiation for type %T", *new(T))
+	}
+}
+
+// LaunchShift launches kernel Shift over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchShift[S int8 | int32 | int64 | int](dev *runtime.Device, g dc.Grid, x *runtime.Buffer[int32], y *runtime.Buffer[int32], s *runtime.Buffer[S]) error {
+	switch any(*new(S)).(type) {
+	case int8:
+		s := any(s).(*runtime.Buffer[int8])
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, y)
+		runtime.AddBuffer(&args, s)
+		return dev.LaunchArgs(dcKernelShift_int8, g, &args, dc_run_Shift_int8)
+	case int32:
+		s := any(s).(*runtime.Buffer[int32])
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, y)
+		runtime.AddBuffer(&args, s)
+		return dev.LaunchArgs(dcKernelShift_int32, g, &args, dc_run_Shift_int32)
+	case int64:
+		s := any(s).(*runtime.Buffer[int64])
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, y)
+		runtime.AddBuffer(&args, s)
+		return dev.LaunchArgs(dcKernelShift_int64, g, &args, dc_run_Shift_int64)
+	case int:
+		s := any(s).(*runtime.Buffer[int])
+		var args runtime.Args
+		runtime.AddBuffer(&args, x)
+		runtime.AddBuffer(&args, y)
+		runtime.AddBuffer(&args, s)
+		return dev.LaunchArgs(dcKernelShift_int, g, &args, dc_run_Shift_int)
+	default:
+		return fmt.Errorf("LaunchShift: no instantiation for type %T", *new(S))
 	}
 }
 
@@ -4955,6 +5578,182 @@ func dc_chunk_Mod_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Shift_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int8.
+func dc_cpu_Shift_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int8, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							{
+								x[i] = cpu.Shl(dc_f, 29, x[i], s[i], dc_x, dc_y, dc_z)
+								y[i] = cpu.Shr(dc_f, 30, y[i], s[i], dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Shift_int8 runs a launch of kernel Shift_int8 on the CPU.
+func dc_run_Shift_int8(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_int8)
+}
+
+// dc_chunk_Shift_int8 runs groups [dc_g0, dc_g1) of a launch of kernel Shift_int8 on the CPU.
+func dc_chunk_Shift_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int8](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Shift_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+}
+
+// dc_cpu_Shift_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int32.
+func dc_cpu_Shift_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							{
+								x[i] = cpu.Shl(dc_f, 31, x[i], s[i], dc_x, dc_y, dc_z)
+								y[i] = cpu.Shr(dc_f, 32, y[i], s[i], dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Shift_int32 runs a launch of kernel Shift_int32 on the CPU.
+func dc_run_Shift_int32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_int32)
+}
+
+// dc_chunk_Shift_int32 runs groups [dc_g0, dc_g1) of a launch of kernel Shift_int32 on the CPU.
+func dc_chunk_Shift_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Shift_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+}
+
+// dc_cpu_Shift_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int64.
+func dc_cpu_Shift_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							{
+								x[i] = cpu.Shl(dc_f, 33, x[i], s[i], dc_x, dc_y, dc_z)
+								y[i] = cpu.Shr(dc_f, 34, y[i], s[i], dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Shift_int64 runs a launch of kernel Shift_int64 on the CPU.
+func dc_run_Shift_int64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_int64)
+}
+
+// dc_chunk_Shift_int64 runs groups [dc_g0, dc_g1) of a launch of kernel Shift_int64 on the CPU.
+func dc_chunk_Shift_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int64](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Shift_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+}
+
+// dc_cpu_Shift_int runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int.
+func dc_cpu_Shift_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						{
+							i := dc_x
+							{
+								x[i] = cpu.Shl(dc_f, 35, x[i], s[i], dc_x, dc_y, dc_z)
+								y[i] = cpu.Shr(dc_f, 36, y[i], s[i], dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Shift_int runs a launch of kernel Shift_int on the CPU.
+func dc_run_Shift_int(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Shift_int)
+}
+
+// dc_chunk_Shift_int runs groups [dc_g0, dc_g1) of a launch of kernel Shift_int on the CPU.
+func dc_chunk_Shift_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_cpu_Shift_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+}
+
 // dc_scratch_SharedIndex holds the working memory of SharedIndex's groups.
 var dc_scratch_SharedIndex cpu.Scratches
 
@@ -4982,7 +5781,7 @@ func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out [
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh0
 						l := dc_lx
-						(*cpu.Index(dc_f, 29, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+						(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
 					}
 				}
 			}
@@ -5173,7 +5972,7 @@ func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 						{
 							i := dc_x
-							out[i] = (*cpu.Index(dc_f, 30, x, int(i), dc_x, dc_y, dc_z))
+							out[i] = (*cpu.Index(dc_f, 38, x, int(i), dc_x, dc_y, dc_z))
 						}
 					}
 				}

@@ -129,6 +129,33 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+int dc_sc_i32(int y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
+char dc_sc_i8(char y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -165,6 +192,14 @@ uchar dc_sel_u8(uchar v, const thread int* bad) {
 	return *bad ? (uchar)0 : v;
 }
 
+int dc_shl_i32(int x, ulong n) {
+	return n >= 32 ? 0 : (int)((uint)x << n);
+}
+
+int dc_shr_i32(int x, ulong n) {
+	return n >= 32 ? (x < 0 ? -1 : 0) : x >> n;
+}
+
 int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
 		return 1;
@@ -173,10 +208,10 @@ int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_
 	return 0;
 }
 
-#line 92 "faults.go"
+#line 103 "faults.go"
 float next(device const float* s, long s_len, long i, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
-#line 93 "faults.go"
+#line 104 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 }
 
@@ -599,106 +634,174 @@ kernel void Mod_uint(device ulong* x [[buffer(0)]], constant long& x_len [[buffe
 }
 
 #line 82 "faults.go"
-kernel void SharedIndex(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void Shift_int8(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const char* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	threadgroup int (*dc_p2);
-#line 83 "faults.go"
-	threadgroup int sh0[64];
-#line 83 "faults.go"
-	threadgroup int* sh = sh0;
-#line 84 "faults.go"
-	long l = (long)dc_lid.x;
-#line 85 "faults.go"
-	dc_b1 = 0;
-	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t1 = (int)l;
-	if (!dc_b1) {
-		*dc_p2 = dc_t1;
-	}
-#line 86 "faults.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	int dc_b2 = 0;
 	{
-#line 87 "faults.go"
+#line 83 "faults.go"
 		long i = (long)dc_gid.x;
-#line 87 "faults.go"
-		if (i < out_len) {
-#line 88 "faults.go"
-			out[i] = (int)((uint)sh[l % 64L] + 1u);
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i8(s[i], dc_fault, dc_tag, 30, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 		}
 	}
 }
 
 #line 82 "faults.go"
-kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void Shift_int32(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const int* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
 #line 83 "faults.go"
-	threadgroup int sh0[64];
+		long i = (long)dc_gid.x;
 #line 83 "faults.go"
-	threadgroup int* sh = sh0;
+		if (i < x_len && i < y_len && i < s_len) {
 #line 84 "faults.go"
-	long l = (long)dc_lid.x;
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 85 "faults.go"
-	sh[l] = (int)l;
-#line 86 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i32(s[i], dc_fault, dc_tag, 32, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+kernel void Shift_int64(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const long* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)dc_gid.x;
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 34, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 82 "faults.go"
+kernel void Shift_int(device int* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device int* y [[buffer(2)]], constant long& y_len [[buffer(3)]], device const long* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	{
+#line 83 "faults.go"
+		long i = (long)dc_gid.x;
+#line 83 "faults.go"
+		if (i < x_len && i < y_len && i < s_len) {
+#line 84 "faults.go"
+			x[i] = dc_sel_i32((dc_b1 = 0, dc_shl_i32(x[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 35, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 85 "faults.go"
+			y[i] = dc_sel_i32((dc_b2 = 0, dc_shr_i32(y[i], (ulong)dc_sc_i64(s[i], dc_fault, dc_tag, 36, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		}
+	}
+}
+
+#line 93 "faults.go"
+kernel void SharedIndex(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup int (*dc_p2);
+#line 94 "faults.go"
+	threadgroup int sh0[64];
+#line 94 "faults.go"
+	threadgroup int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)dc_lid.x;
+#line 96 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 37, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = (int)l;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 97 "faults.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 87 "faults.go"
+#line 98 "faults.go"
 		long i = (long)dc_gid.x;
-#line 87 "faults.go"
+#line 98 "faults.go"
 		if (i < out_len) {
-#line 88 "faults.go"
+#line 99 "faults.go"
 			out[i] = (int)((uint)sh[l % 64L] + 1u);
 		}
 	}
 }
 
-#line 100 "faults.go"
+#line 93 "faults.go"
+kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device int* dc_fault [[buffer(2)]], constant long& dc_fault_len [[buffer(3)]], constant int& dc_tag [[buffer(4)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 94 "faults.go"
+	threadgroup int sh0[64];
+#line 94 "faults.go"
+	threadgroup int* sh = sh0;
+#line 95 "faults.go"
+	long l = (long)dc_lid.x;
+#line 96 "faults.go"
+	sh[l] = (int)l;
+#line 97 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	{
+#line 98 "faults.go"
+		long i = (long)dc_gid.x;
+#line 98 "faults.go"
+		if (i < out_len) {
+#line 99 "faults.go"
+			out[i] = (int)((uint)sh[l % 64L] + 1u);
+		}
+	}
+}
+
+#line 111 "faults.go"
 kernel void Neighbour(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 101 "faults.go"
+#line 112 "faults.go"
 		long i = (long)dc_gid.x;
-#line 101 "faults.go"
+#line 112 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 102 "faults.go"
+#line 113 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
 	}
 }
 
-#line 109 "faults.go"
+#line 120 "faults.go"
 kernel void Fill(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant float& v [[buffer(2)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 110 "faults.go"
+#line 121 "faults.go"
 		long i = (long)dc_gid.x;
-#line 110 "faults.go"
+#line 121 "faults.go"
 		if (i < out_len) {
-#line 111 "faults.go"
+#line 122 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 kernel void Copy(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)dc_gid.x;
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 132 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 	}
 }
 
-#line 119 "faults.go"
+#line 130 "faults.go"
 kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 120 "faults.go"
+#line 131 "faults.go"
 		long i = (long)dc_gid.x;
-#line 120 "faults.go"
+#line 131 "faults.go"
 		if (i < out_len) {
-#line 121 "faults.go"
+#line 132 "faults.go"
 			out[i] = x[i];
 		}
 	}

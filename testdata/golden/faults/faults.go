@@ -75,6 +75,17 @@ func Mod[T dc.Integer](t dc.Thread, x, d []T) {
 	}
 }
 
+// Shift shifts x left and right by s element by element (s of any signed
+// integer type): a negative count panics in Go.
+//
+//dc:kernel types=int8,int32,int64,int
+func Shift[S dc.Integer](t dc.Thread, x, y []int32, s []S) {
+	if i := t.GlobalX(); i < len(x) && i < len(y) && i < len(s) {
+		x[i] = x[i] << s[i] // fault: shift left
+		y[i] = y[i] >> s[i] // fault: shift right
+	}
+}
+
 // SharedIndex stages the group in a shared array of 64 elements: a group
 // of more than 64 threads overflows it.
 //

@@ -254,6 +254,12 @@ func TestFaults(t *testing.T) {
 			divide[uint64](t, dev)
 			divide[uint](t, dev)
 		})
+		t.Run("negative shift", func(t *testing.T) {
+			shift[int8](t, dev)
+			shift[int32](t, dev)
+			shift[int64](t, dev)
+			shift[int](t, dev)
+		})
 		t.Run("shared index", func(t *testing.T) {
 			c, same := canary(t, dev)
 			defer c.Close()
@@ -372,4 +378,40 @@ func divide[T int8 | int16 | int32 | int64 | int | uint8 | uint16 | uint32 | uin
 			}
 		}
 	}
+}
+
+// shift launches Shift with a negative count for thread 5 only: the left
+// shift faults first, its result and the right shift's are 0 (the right
+// shift faults too, but only the first fault is kept), and every other
+// thread shifts as Go does.
+func shift[S int8 | int32 | int64 | int](t *testing.T, dev *runtime.Device) {
+	t.Helper()
+	const n = 8
+	xs, ys, ss := make([]int32, n), make([]int32, n), make([]S, n)
+	for i := range n {
+		xs[i], ys[i], ss[i] = int32(i+1), -int32(i+1)*64, S(i%4)
+	}
+	ss[5] = -1
+	x, _ := runtime.BufferOf(dev, xs)
+	y, _ := runtime.BufferOf(dev, ys)
+	s, _ := runtime.BufferOf(dev, ss)
+	if err := LaunchShift(dev, g64(n), x, y, s); err != nil {
+		t.Fatal(err)
+	}
+	f := fault(t, dev.Sync())
+	want{kind: runtime.NegativeShift, what: "shift left", expr: "<< s[i]", thread: dc.Dim3{X: 5}}.check(t, f)
+	if !strings.Contains(f.Error(), "negative shift amount (thread (5,0,0) of group (0,0,0))") {
+		t.Errorf("message %q", f.Error())
+	}
+	gx, gy := read(t, x), read(t, y)
+	for i := range n {
+		wx, wy := xs[i]<<(i%4), ys[i]>>(i%4)
+		if i == 5 {
+			wx, wy = 0, 0
+		}
+		if gx[i] != wx || gy[i] != wy {
+			t.Errorf("%T: x[%d], y[%d] = %d, %d, want %d, %d", ss[0], i, i, gx[i], gy[i], wx, wy)
+		}
+	}
+	usable(t, dev)
 }

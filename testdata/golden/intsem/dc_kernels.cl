@@ -120,6 +120,15 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -5170,15 +5179,21 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 	int dc_b2 = 0;
 	__global long (*dc_p3);
 	int dc_b4 = 0;
-	__global long (*dc_p5);
-	int dc_b6 = 0;
-	__global ulong (*dc_p7);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global ulong (*dc_p9);
 	int dc_b10 = 0;
-	__global uchar (*dc_p11);
-	int dc_b12 = 0;
-	__global uchar (*dc_p13);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -5195,53 +5210,59 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 __kernel void Shifts_fast(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -5256,21 +5277,21 @@ __kernel void Shifts_fast(__global const long* restrict a, long a_len, __global 
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 96 "intsem.go"
@@ -5279,15 +5300,21 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 	int dc_b2 = 0;
 	__global long (*dc_p3);
 	int dc_b4 = 0;
-	__global long (*dc_p5);
-	int dc_b6 = 0;
-	__global ulong (*dc_p7);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global ulong (*dc_p9);
 	int dc_b10 = 0;
-	__global uchar (*dc_p11);
-	int dc_b12 = 0;
-	__global uchar (*dc_p13);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -5304,53 +5331,59 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 __kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -5365,21 +5398,21 @@ __kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global c
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -5419,77 +5452,77 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -5570,77 +5603,77 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -5740,99 +5773,99 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -5934,99 +5967,99 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}

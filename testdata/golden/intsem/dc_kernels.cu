@@ -120,6 +120,15 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
+}
+
 __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
@@ -5168,15 +5177,21 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 	int dc_b2 = 0;
 	long long (*dc_p3);
 	int dc_b4 = 0;
-	long long (*dc_p5);
-	int dc_b6 = 0;
-	unsigned long long (*dc_p7);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned long long (*dc_p9);
 	int dc_b10 = 0;
-	unsigned char (*dc_p11);
-	int dc_b12 = 0;
-	unsigned char (*dc_p13);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -5193,53 +5208,59 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	long long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	unsigned long long dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	unsigned long long dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	unsigned char dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	unsigned char dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -5254,21 +5275,21 @@ extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long lon
 #line 102 "intsem.go"
 	long long c = s[i];
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 96 "intsem.go"
@@ -5277,15 +5298,21 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 	int dc_b2 = 0;
 	long long (*dc_p3);
 	int dc_b4 = 0;
-	long long (*dc_p5);
-	int dc_b6 = 0;
-	unsigned long long (*dc_p7);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned long long (*dc_p9);
 	int dc_b10 = 0;
-	unsigned char (*dc_p11);
-	int dc_b12 = 0;
-	unsigned char (*dc_p13);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -5302,53 +5329,59 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	long long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	unsigned long long dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	unsigned long long dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	unsigned char dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	unsigned char dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -5363,21 +5396,21 @@ extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_l
 #line 102 "intsem.go"
 	long long c = s[i];
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -5417,77 +5450,77 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 	long long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long long dc_t1 = (long long)(signed char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long long dc_t2 = (long long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long long dc_t3 = (long long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long long dc_t4 = (long long)(unsigned char)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long long dc_t5 = (long long)(unsigned short)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long long dc_t6 = (long long)(unsigned int)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long long dc_t7 = (long long)((unsigned long long)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long long dc_t8 = (long long)(signed char)(unsigned char)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long long dc_t9 = (long long)(unsigned int)(signed char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long long dc_t10 = (long long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -5568,77 +5601,77 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 	long long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long long dc_t1 = (long long)(signed char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long long dc_t2 = (long long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long long dc_t3 = (long long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long long dc_t4 = (long long)(unsigned char)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long long dc_t5 = (long long)(unsigned short)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long long dc_t6 = (long long)(unsigned int)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long long dc_t7 = (long long)((unsigned long long)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long long dc_t8 = (long long)(signed char)(unsigned char)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long long dc_t9 = (long long)(unsigned int)(signed char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long long dc_t10 = (long long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -5737,99 +5770,99 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -5931,99 +5964,99 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}

@@ -1233,9 +1233,21 @@ var dcModule = &runtime.Module{
 			Line: 103,
 		},
 		{
+			Col:  15,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
+			Line: 103,
+		},
+		{
 			Col:  2,
 			File: "intsem.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 104,
+		},
+		{
+			Col:  17,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
 			Line: 104,
 		},
 		{
@@ -1245,9 +1257,21 @@ var dcModule = &runtime.Module{
 			Line: 106,
 		},
 		{
+			Col:  16,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
+			Line: 106,
+		},
+		{
 			Col:  2,
 			File: "intsem.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 107,
+		},
+		{
+			Col:  18,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
 			Line: 107,
 		},
 		{
@@ -1257,9 +1281,21 @@ var dcModule = &runtime.Module{
 			Line: 109,
 		},
 		{
+			Col:  16,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
+			Line: 109,
+		},
+		{
 			Col:  2,
 			File: "intsem.go",
 			Kind: runtime.IndexOutOfRange,
+			Line: 110,
+		},
+		{
+			Col:  18,
+			File: "intsem.go",
+			Kind: runtime.NegativeShift,
 			Line: 110,
 		},
 		{
@@ -1623,6 +1659,15 @@ __device__ int dc_rem_i32(int a, int b) {
 
 __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+__device__ long long dc_sc_i64(long long y, int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
 }
 
 __device__ float dc_sel_f32(float v, const int* bad) {
@@ -6673,15 +6718,21 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 	int dc_b2 = 0;
 	long long (*dc_p3);
 	int dc_b4 = 0;
-	long long (*dc_p5);
-	int dc_b6 = 0;
-	unsigned long long (*dc_p7);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned long long (*dc_p9);
 	int dc_b10 = 0;
-	unsigned char (*dc_p11);
-	int dc_b12 = 0;
-	unsigned char (*dc_p13);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -6698,53 +6749,59 @@ extern "C" __global__ void Shifts(const long long* __restrict__ a, long long a_l
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	long long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	unsigned long long dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	unsigned long long dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	unsigned char dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	unsigned char dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long long a_len, const long long* __restrict__ s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -6759,21 +6816,21 @@ extern "C" __global__ void Shifts_fast(const long long* __restrict__ a, long lon
 #line 102 "intsem.go"
 	long long c = s[i];
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 96 "intsem.go"
@@ -6782,15 +6839,21 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 	int dc_b2 = 0;
 	long long (*dc_p3);
 	int dc_b4 = 0;
-	long long (*dc_p5);
-	int dc_b6 = 0;
-	unsigned long long (*dc_p7);
+	int dc_b5 = 0;
+	long long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned long long (*dc_p9);
 	int dc_b10 = 0;
-	unsigned char (*dc_p11);
-	int dc_b12 = 0;
-	unsigned char (*dc_p13);
+	int dc_b11 = 0;
+	unsigned long long (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	unsigned char (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned char (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -6807,53 +6870,59 @@ extern "C" __global__ void Shifts_aliased(const long long* a, long long a_len, c
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long long)(2ULL * (unsigned long long)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long long dc_t1 = dc_shl_i64(x, (unsigned long long)c);
+	long long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long long dc_t2 = dc_shr_i64(x, (unsigned long long)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	unsigned long long dc_t3 = dc_shl_u64(u, (unsigned long long)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	unsigned long long dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	unsigned long long dc_t4 = dc_shr_u64(u, (unsigned long long)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	unsigned long long dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	unsigned char dc_t5 = dc_shl_u8(b, (unsigned long long)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	unsigned char dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	unsigned char dc_t6 = dc_shr_u8(b, (unsigned long long)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long long)(2ULL * (unsigned long long)i + 1ULL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	unsigned char dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_len, const long long* s, long long s_len, long long* out, long long out_len, unsigned long long* uout, long long uout_len, unsigned char* bout, long long bout_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "intsem.go"
@@ -6868,21 +6937,21 @@ extern "C" __global__ void Shifts_aliased_fast(const long long* a, long long a_l
 #line 102 "intsem.go"
 	long long c = s[i];
 #line 103 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i)] = dc_shl_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_i64(x, (unsigned long long)c);
+	out[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	unsigned long long u = (unsigned long long)x;
 #line 106 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u64(u, (unsigned long long)c);
+	uout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	unsigned char b = (unsigned char)x;
 #line 109 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i)] = dc_shl_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_shr_u8(b, (unsigned long long)c);
+	bout[(long long)(2ULL * (unsigned long long)i + 1ULL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (unsigned long long)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -6922,77 +6991,77 @@ extern "C" __global__ void Narrow(const long long* __restrict__ xs, long long xs
 	long long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long long dc_t1 = (long long)(signed char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long long dc_t2 = (long long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long long dc_t3 = (long long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long long dc_t4 = (long long)(unsigned char)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long long dc_t5 = (long long)(unsigned short)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long long dc_t6 = (long long)(unsigned int)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long long dc_t7 = (long long)((unsigned long long)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long long dc_t8 = (long long)(signed char)(unsigned char)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long long dc_t9 = (long long)(unsigned int)(signed char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long long dc_t10 = (long long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -7073,77 +7142,77 @@ extern "C" __global__ void Narrow_aliased(const long long* xs, long long xs_len,
 	long long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long long dc_t1 = (long long)(signed char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long long dc_t2 = (long long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long long dc_t3 = (long long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long long dc_t4 = (long long)(unsigned char)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long long dc_t5 = (long long)(unsigned short)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long long dc_t6 = (long long)(unsigned int)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long long dc_t7 = (long long)((unsigned long long)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long long dc_t8 = (long long)(signed char)(unsigned char)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long long)(8ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long long dc_t9 = (long long)(unsigned int)(signed char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long long)(9ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long long dc_t10 = (long long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long long)(10ULL * (unsigned long long)n + (unsigned long long)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long long dc_t11 = (long long)((unsigned long long)(unsigned short)x + (unsigned long long)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -7242,99 +7311,99 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -7436,99 +7505,99 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -7697,6 +7766,15 @@ int dc_rem_i32(int a, int b) {
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+long dc_sc_i64(long y, __global int* f, int tag, int site, int* bad) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0);
+	return 0;
 }
 
 float dc_sel_f32(float v, const int* bad) {
@@ -12749,15 +12827,21 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 	int dc_b2 = 0;
 	__global long (*dc_p3);
 	int dc_b4 = 0;
-	__global long (*dc_p5);
-	int dc_b6 = 0;
-	__global ulong (*dc_p7);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global ulong (*dc_p9);
 	int dc_b10 = 0;
-	__global uchar (*dc_p11);
-	int dc_b12 = 0;
-	__global uchar (*dc_p13);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -12774,53 +12858,59 @@ __kernel void Shifts(__global const long* restrict a, long a_len, __global const
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 __kernel void Shifts_fast(__global const long* restrict a, long a_len, __global const long* restrict s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -12835,21 +12925,21 @@ __kernel void Shifts_fast(__global const long* restrict a, long a_len, __global 
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 96 "intsem.go"
@@ -12858,15 +12948,21 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 	int dc_b2 = 0;
 	__global long (*dc_p3);
 	int dc_b4 = 0;
-	__global long (*dc_p5);
-	int dc_b6 = 0;
-	__global ulong (*dc_p7);
+	int dc_b5 = 0;
+	__global long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global ulong (*dc_p9);
 	int dc_b10 = 0;
-	__global uchar (*dc_p11);
-	int dc_b12 = 0;
-	__global uchar (*dc_p13);
+	int dc_b11 = 0;
+	__global ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -12883,53 +12979,59 @@ __kernel void Shifts_aliased(__global const long* a, long a_len, __global const 
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 __kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global const long* s, long s_len, __global long* out, long out_len, __global ulong* uout, long uout_len, __global uchar* bout, long bout_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)get_global_id(0);
 #line 98 "intsem.go"
@@ -12944,21 +13046,21 @@ __kernel void Shifts_aliased_fast(__global const long* a, long a_len, __global c
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -12998,77 +13100,77 @@ __kernel void Narrow(__global const long* restrict xs, long xs_len, __global lon
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -13149,77 +13251,77 @@ __kernel void Narrow_aliased(__global const long* xs, long xs_len, __global long
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -13319,99 +13421,99 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -13513,99 +13615,99 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 	}
 #line 159 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 219, &dc_b1)];
+	dc_p2 = &toF[dc_ix((long)(0UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b1)];
 	double dc_t1 = (double)is[i];
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 160 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 220, &dc_b3)];
-	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 221, &dc_b5)]), &dc_b5);
+	dc_p4 = &toF[dc_ix((long)(1UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 226, &dc_b3)];
+	double dc_t2 = (double)dc_sel_u64((dc_b5 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 227, &dc_b5)]), &dc_b5);
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 161 "intsem.go"
 	dc_b6 = 0;
-	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 222, &dc_b6)];
+	dc_p7 = &toF[dc_ix((long)(2UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 228, &dc_b6)];
 	double dc_t3 = (double)(float)is[i];
 	if (!dc_b6) {
 		*dc_p7 = dc_t3;
 	}
 #line 162 "intsem.go"
 	dc_b8 = 0;
-	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 223, &dc_b8)];
-	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 224, &dc_b10)]), &dc_b10);
+	dc_p9 = &toF[dc_ix((long)(3UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b8)];
+	double dc_t4 = (double)(float)dc_sel_u64((dc_b10 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10);
 	if (!dc_b8) {
 		*dc_p9 = dc_t4;
 	}
 #line 163 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 225, &dc_b11)];
-	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13);
+	dc_p12 = &toF[dc_ix((long)(4UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b11)];
+	double dc_t5 = (double)(float)dc_sel_f64((dc_b13 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 232, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t5;
 	}
 #line 164 "intsem.go"
 	dc_b14 = 0;
-	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 227, &dc_b14)];
-	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 228, &dc_b16)]), &dc_b16);
+	dc_p15 = &toF[dc_ix((long)(5UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 233, &dc_b14)];
+	double dc_t6 = (double)dc_sel_f32((dc_b16 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 234, &dc_b16)]), &dc_b16);
 	if (!dc_b14) {
 		*dc_p15 = dc_t6;
 	}
 #line 165 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 229, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 230, &dc_b19)]), &dc_b19) / 2.0;
+	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
+	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
-	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 231, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 232, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 233, &dc_b23)]), &dc_b23) * 200.0f);
+	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
+	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
-	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 234, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 235, &dc_b26)]), &dc_b26);
+	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
+	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
-	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 236, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 237, &dc_b29)]), &dc_b29);
+	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
+	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
-	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 238, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 239, &dc_b32)]), &dc_b32);
+	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
+	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
-	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 241, &dc_b35)]), &dc_b35);
+	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
+	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
-	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 243, &dc_b38)]), &dc_b38) + 128.0f);
+	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
+	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
-	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 245, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 246, &dc_b42)]), &dc_b42));
+	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
+	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -13784,6 +13886,15 @@ int dc_rem_i32(int a, int b) {
 
 long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
+}
+
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
 }
 
 short dc_sel_i16(short v, const thread int* bad) {
@@ -16357,15 +16468,21 @@ kernel void Shifts(device const long* a [[buffer(0)]], constant long& a_len [[bu
 	int dc_b2 = 0;
 	device long (*dc_p3);
 	int dc_b4 = 0;
-	device long (*dc_p5);
-	int dc_b6 = 0;
-	device ulong (*dc_p7);
+	int dc_b5 = 0;
+	device long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device ulong (*dc_p9);
 	int dc_b10 = 0;
-	device uchar (*dc_p11);
-	int dc_b12 = 0;
-	device uchar (*dc_p13);
+	int dc_b11 = 0;
+	device ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	device uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	device uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)dc_gid.x;
 #line 98 "intsem.go"
@@ -16382,53 +16499,59 @@ kernel void Shifts(device const long* a [[buffer(0)]], constant long& a_len [[bu
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 kernel void Shifts_fast(device const long* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const long* s [[buffer(2)]], constant long& s_len [[buffer(3)]], device long* out [[buffer(4)]], constant long& out_len [[buffer(5)]], device ulong* uout [[buffer(6)]], constant long& uout_len [[buffer(7)]], device uchar* bout [[buffer(8)]], constant long& bout_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)dc_gid.x;
 #line 98 "intsem.go"
@@ -16443,21 +16566,21 @@ kernel void Shifts_fast(device const long* a [[buffer(0)]], constant long& a_len
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -16497,77 +16620,77 @@ kernel void Narrow(device const long* xs [[buffer(0)]], constant long& xs_len [[
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
@@ -17252,8 +17375,9 @@ var dcKernelEdges = &runtime.Kernel{
 
 // dcKernelShifts describes kernel Shifts; source hash 85593d450481a38e58b72dff5472ba78.
 var dcKernelShifts = &runtime.Kernel{
-	Aliased: "Shifts_aliased",
-	Checked: true,
+	Aliased:     "Shifts_aliased",
+	Checked:     true,
+	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -18971,14 +19095,14 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 						}
 						x := a[i]
 						c := (*cpu.Index(dc_f, 201, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 202, out, int(2*i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 203, out, int(2*i+1), dc_x, dc_y, dc_z)) = x >> c
+						(*cpu.Index(dc_f, 202, out, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 204, out, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
 						u := uint64(x)
-						(*cpu.Index(dc_f, 204, uout, int(2*i), dc_x, dc_y, dc_z)) = u << c
-						(*cpu.Index(dc_f, 205, uout, int(2*i+1), dc_x, dc_y, dc_z)) = u >> c
+						(*cpu.Index(dc_f, 206, uout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 208, uout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
 						b := uint8(x)
-						(*cpu.Index(dc_f, 206, bout, int(2*i), dc_x, dc_y, dc_z)) = b << c
-						(*cpu.Index(dc_f, 207, bout, int(2*i+1), dc_x, dc_y, dc_z)) = b >> c
+						(*cpu.Index(dc_f, 210, bout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 212, bout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -18992,8 +19116,12 @@ func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out 
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				{
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := dc_xa + dc_run*dc_gs.X
@@ -19006,14 +19134,14 @@ func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out 
 						}
 						x := a[i]
 						c := s[i]
-						out[2*i] = x << c
-						out[2*i+1] = x >> c
+						out[2*i] = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
+						out[2*i+1] = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
 						u := uint64(x)
-						uout[2*i] = u << c
-						uout[2*i+1] = u >> c
+						uout[2*i] = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
+						uout[2*i+1] = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
 						b := uint8(x)
-						bout[2*i] = b << c
-						bout[2*i+1] = b >> c
+						bout[2*i] = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
+						bout[2*i+1] = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -19064,17 +19192,17 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f
 							continue dc_thread
 						}
 						x := xs[i]
-						(*cpu.Index(dc_f, 208, out, int(0*n+i), dc_x, dc_y, dc_z)) = int64(int8(x))
-						(*cpu.Index(dc_f, 209, out, int(1*n+i), dc_x, dc_y, dc_z)) = int64(int16(x))
-						(*cpu.Index(dc_f, 210, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32(x))
-						(*cpu.Index(dc_f, 211, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(uint8(x))
-						(*cpu.Index(dc_f, 212, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x))
-						(*cpu.Index(dc_f, 213, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(uint32(x))
-						(*cpu.Index(dc_f, 214, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint64(x) >> 1)
-						(*cpu.Index(dc_f, 215, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(int8(uint8(x)))
-						(*cpu.Index(dc_f, 216, out, int(8*n+i), dc_x, dc_y, dc_z)) = int64(uint32(int8(x)))
-						(*cpu.Index(dc_f, 217, out, int(9*n+i), dc_x, dc_y, dc_z)) = int64(int(int32(x)))
-						(*cpu.Index(dc_f, 218, out, int(10*n+i), dc_x, dc_y, dc_z)) = int64(uint(uint16(x)) + uint(int16(x)))
+						(*cpu.Index(dc_f, 214, out, int(0*n+i), dc_x, dc_y, dc_z)) = int64(int8(x))
+						(*cpu.Index(dc_f, 215, out, int(1*n+i), dc_x, dc_y, dc_z)) = int64(int16(x))
+						(*cpu.Index(dc_f, 216, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32(x))
+						(*cpu.Index(dc_f, 217, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(uint8(x))
+						(*cpu.Index(dc_f, 218, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x))
+						(*cpu.Index(dc_f, 219, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(uint32(x))
+						(*cpu.Index(dc_f, 220, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint64(x) >> 1)
+						(*cpu.Index(dc_f, 221, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(int8(uint8(x)))
+						(*cpu.Index(dc_f, 222, out, int(8*n+i), dc_x, dc_y, dc_z)) = int64(uint32(int8(x)))
+						(*cpu.Index(dc_f, 223, out, int(9*n+i), dc_x, dc_y, dc_z)) = int64(int(int32(x)))
+						(*cpu.Index(dc_f, 224, out, int(10*n+i), dc_x, dc_y, dc_z)) = int64(uint(uint16(x)) + uint(int16(x)))
 					}
 				}
 			}
@@ -19158,20 +19286,20 @@ func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs
 						if i >= n {
 							continue dc_thread
 						}
-						(*cpu.Index(dc_f, 219, toF, int(0*n+i), dc_x, dc_y, dc_z)) = float64(is[i])
-						(*cpu.Index(dc_f, 220, toF, int(1*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 221, us, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 222, toF, int(2*n+i), dc_x, dc_y, dc_z)) = float64(float32(is[i]))
-						(*cpu.Index(dc_f, 223, toF, int(3*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 224, us, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 225, toF, int(4*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 226, fs, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 227, toF, int(5*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 228, f32s, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 229, toF, int(6*n+i), dc_x, dc_y, dc_z)) = float64(int((*cpu.Index(dc_f, 230, small, int(i), dc_x, dc_y, dc_z)))) / 2
-						(*cpu.Index(dc_f, 231, toF, int(7*n+i), dc_x, dc_y, dc_z)) = float64(uint32((*cpu.Index(dc_f, 232, ufs, int(i), dc_x, dc_y, dc_z))/10000000000)) + float64(int16((*cpu.Index(dc_f, 233, small, int(i), dc_x, dc_y, dc_z))*200))
-						(*cpu.Index(dc_f, 234, toI, int(0*n+i), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 235, fs, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 236, toI, int(1*n+i), dc_x, dc_y, dc_z)) = int64(uint64((*cpu.Index(dc_f, 237, ufs, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 238, toI, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32((*cpu.Index(dc_f, 239, f32s, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 240, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 241, small, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 242, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 243, small, int(i), dc_x, dc_y, dc_z)) + 128))
-						(*cpu.Index(dc_f, 244, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 245, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 246, f32s, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 225, toF, int(0*n+i), dc_x, dc_y, dc_z)) = float64(is[i])
+						(*cpu.Index(dc_f, 226, toF, int(1*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 227, us, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 228, toF, int(2*n+i), dc_x, dc_y, dc_z)) = float64(float32(is[i]))
+						(*cpu.Index(dc_f, 229, toF, int(3*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 230, us, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 231, toF, int(4*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 232, fs, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 233, toF, int(5*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 234, f32s, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 235, toF, int(6*n+i), dc_x, dc_y, dc_z)) = float64(int((*cpu.Index(dc_f, 236, small, int(i), dc_x, dc_y, dc_z)))) / 2
+						(*cpu.Index(dc_f, 237, toF, int(7*n+i), dc_x, dc_y, dc_z)) = float64(uint32((*cpu.Index(dc_f, 238, ufs, int(i), dc_x, dc_y, dc_z))/10000000000)) + float64(int16((*cpu.Index(dc_f, 239, small, int(i), dc_x, dc_y, dc_z))*200))
+						(*cpu.Index(dc_f, 240, toI, int(0*n+i), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 241, fs, int(i), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 242, toI, int(1*n+i), dc_x, dc_y, dc_z)) = int64(uint64((*cpu.Index(dc_f, 243, ufs, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 244, toI, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32((*cpu.Index(dc_f, 245, f32s, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 246, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 247, small, int(i), dc_x, dc_y, dc_z))))
+						(*cpu.Index(dc_f, 248, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 249, small, int(i), dc_x, dc_y, dc_z)) + 128))
+						(*cpu.Index(dc_f, 250, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 251, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 252, f32s, int(i), dc_x, dc_y, dc_z))))
 					}
 				}
 			}

@@ -129,6 +129,15 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+long dc_sc_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if (y >= 0) {
+		return y;
+	}
+	*bad = 1;
+	dc_fault(f, tag, site, 0, 0, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 short dc_sel_i16(short v, const thread int* bad) {
 	return *bad ? (short)0 : v;
 }
@@ -2700,15 +2709,21 @@ kernel void Shifts(device const long* a [[buffer(0)]], constant long& a_len [[bu
 	int dc_b2 = 0;
 	device long (*dc_p3);
 	int dc_b4 = 0;
-	device long (*dc_p5);
-	int dc_b6 = 0;
-	device ulong (*dc_p7);
+	int dc_b5 = 0;
+	device long (*dc_p6);
+	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device ulong (*dc_p9);
 	int dc_b10 = 0;
-	device uchar (*dc_p11);
-	int dc_b12 = 0;
-	device uchar (*dc_p13);
+	int dc_b11 = 0;
+	device ulong (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	device uchar (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	device uchar (*dc_p18);
+	int dc_b19 = 0;
 #line 97 "intsem.go"
 	long i = (long)dc_gid.x;
 #line 98 "intsem.go"
@@ -2725,53 +2740,59 @@ kernel void Shifts(device const long* a [[buffer(0)]], constant long& a_len [[bu
 #line 103 "intsem.go"
 	dc_b2 = 0;
 	dc_p3 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 202, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t1 = dc_shl_i64(x, (ulong)c);
+	long dc_t1 = dc_sel_i64((dc_b4 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
 #line 104 "intsem.go"
-	dc_b4 = 0;
-	dc_p5 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 203, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	long dc_t2 = dc_shr_i64(x, (ulong)c);
-	if (!dc_b4) {
-		*dc_p5 = dc_t2;
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 204, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t2 = dc_sel_i64((dc_b7 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7);
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
 	}
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	dc_b6 = 0;
-	dc_p7 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 204, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	ulong dc_t3 = dc_shl_u64(u, (ulong)c);
-	if (!dc_b6) {
-		*dc_p7 = dc_t3;
+	dc_b8 = 0;
+	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i), uout_len, dc_fault, dc_tag, 206, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	ulong dc_t3 = dc_sel_u64((dc_b10 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b10);
+	if (!dc_b8) {
+		*dc_p9 = dc_t3;
 	}
 #line 107 "intsem.go"
-	dc_b8 = 0;
-	dc_p9 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 205, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	ulong dc_t4 = dc_shr_u64(u, (ulong)c);
-	if (!dc_b8) {
-		*dc_p9 = dc_t4;
+	dc_b11 = 0;
+	dc_p12 = &uout[dc_ix((long)(2UL * (ulong)i + 1UL), uout_len, dc_fault, dc_tag, 208, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	ulong dc_t4 = dc_sel_u64((dc_b13 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b13);
+	if (!dc_b11) {
+		*dc_p12 = dc_t4;
 	}
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	dc_b10 = 0;
-	dc_p11 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 206, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uchar dc_t5 = dc_shl_u8(b, (ulong)c);
-	if (!dc_b10) {
-		*dc_p11 = dc_t5;
+	dc_b14 = 0;
+	dc_p15 = &bout[dc_ix((long)(2UL * (ulong)i), bout_len, dc_fault, dc_tag, 210, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uchar dc_t5 = dc_sel_u8((dc_b16 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b16);
+	if (!dc_b14) {
+		*dc_p15 = dc_t5;
 	}
 #line 110 "intsem.go"
-	dc_b12 = 0;
-	dc_p13 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 207, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uchar dc_t6 = dc_shr_u8(b, (ulong)c);
-	if (!dc_b12) {
-		*dc_p13 = dc_t6;
+	dc_b17 = 0;
+	dc_p18 = &bout[dc_ix((long)(2UL * (ulong)i + 1UL), bout_len, dc_fault, dc_tag, 212, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uchar dc_t6 = dc_sel_u8((dc_b19 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b19);
+	if (!dc_b17) {
+		*dc_p18 = dc_t6;
 	}
 }
 
 #line 96 "intsem.go"
 kernel void Shifts_fast(device const long* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const long* s [[buffer(2)]], constant long& s_len [[buffer(3)]], device long* out [[buffer(4)]], constant long& out_len [[buffer(5)]], device ulong* uout [[buffer(6)]], constant long& uout_len [[buffer(7)]], device uchar* bout [[buffer(8)]], constant long& bout_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
 #line 97 "intsem.go"
 	long i = (long)dc_gid.x;
 #line 98 "intsem.go"
@@ -2786,21 +2807,21 @@ kernel void Shifts_fast(device const long* a [[buffer(0)]], constant long& a_len
 #line 102 "intsem.go"
 	long c = s[i];
 #line 103 "intsem.go"
-	out[(long)(2UL * (ulong)i)] = dc_shl_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i)] = dc_sel_i64((dc_b1 = 0, dc_shl_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 203, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 104 "intsem.go"
-	out[(long)(2UL * (ulong)i + 1UL)] = dc_shr_i64(x, (ulong)c);
+	out[(long)(2UL * (ulong)i + 1UL)] = dc_sel_i64((dc_b2 = 0, dc_shr_i64(x, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 205, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 105 "intsem.go"
 	ulong u = (ulong)x;
 #line 106 "intsem.go"
-	uout[(long)(2UL * (ulong)i)] = dc_shl_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i)] = dc_sel_u64((dc_b3 = 0, dc_shl_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 207, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3);
 #line 107 "intsem.go"
-	uout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u64(u, (ulong)c);
+	uout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u64((dc_b4 = 0, dc_shr_u64(u, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 209, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 #line 108 "intsem.go"
 	uchar b = (uchar)x;
 #line 109 "intsem.go"
-	bout[(long)(2UL * (ulong)i)] = dc_shl_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i)] = dc_sel_u8((dc_b5 = 0, dc_shl_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 211, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5);
 #line 110 "intsem.go"
-	bout[(long)(2UL * (ulong)i + 1UL)] = dc_shr_u8(b, (ulong)c);
+	bout[(long)(2UL * (ulong)i + 1UL)] = dc_sel_u8((dc_b6 = 0, dc_shr_u8(b, (ulong)dc_sc_i64(c, dc_fault, dc_tag, 213, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6);
 }
 
 #line 120 "intsem.go"
@@ -2840,77 +2861,77 @@ kernel void Narrow(device const long* xs [[buffer(0)]], constant long& xs_len [[
 	long x = xs[i];
 #line 127 "intsem.go"
 	dc_b1 = 0;
-	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 208, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &out[dc_ix((long)(0UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t1 = (long)(char)x;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 128 "intsem.go"
 	dc_b3 = 0;
-	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 209, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &out[dc_ix((long)(1UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t2 = (long)(short)x;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
 #line 129 "intsem.go"
 	dc_b5 = 0;
-	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 210, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &out[dc_ix((long)(2UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t3 = (long)(int)x;
 	if (!dc_b5) {
 		*dc_p6 = dc_t3;
 	}
 #line 130 "intsem.go"
 	dc_b7 = 0;
-	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 211, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p8 = &out[dc_ix((long)(3UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t4 = (long)(uchar)x;
 	if (!dc_b7) {
 		*dc_p8 = dc_t4;
 	}
 #line 131 "intsem.go"
 	dc_b9 = 0;
-	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 212, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &out[dc_ix((long)(4UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t5 = (long)(ushort)x;
 	if (!dc_b9) {
 		*dc_p10 = dc_t5;
 	}
 #line 132 "intsem.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p12 = &out[dc_ix((long)(5UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 219, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t6 = (long)(uint)x;
 	if (!dc_b11) {
 		*dc_p12 = dc_t6;
 	}
 #line 133 "intsem.go"
 	dc_b13 = 0;
-	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 214, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p14 = &out[dc_ix((long)(6UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 220, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t7 = (long)((ulong)x >> 1);
 	if (!dc_b13) {
 		*dc_p14 = dc_t7;
 	}
 #line 134 "intsem.go"
 	dc_b15 = 0;
-	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 215, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p16 = &out[dc_ix((long)(7UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 221, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t8 = (long)(char)(uchar)x;
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
 #line 135 "intsem.go"
 	dc_b17 = 0;
-	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 216, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p18 = &out[dc_ix((long)(8UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 222, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t9 = (long)(uint)(char)x;
 	if (!dc_b17) {
 		*dc_p18 = dc_t9;
 	}
 #line 136 "intsem.go"
 	dc_b19 = 0;
-	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 217, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p20 = &out[dc_ix((long)(9UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 223, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t10 = (long)(int)x;
 	if (!dc_b19) {
 		*dc_p20 = dc_t10;
 	}
 #line 137 "intsem.go"
 	dc_b21 = 0;
-	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 218, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p22 = &out[dc_ix((long)(10UL * (ulong)n + (ulong)i), out_len, dc_fault, dc_tag, 224, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	long dc_t11 = (long)((ulong)(ushort)x + (ulong)(short)x);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
