@@ -41,6 +41,7 @@ import (
 	// Every backend package of the module, so that Devices tries them all.
 	_ "github.com/dotcompute/dc/backends/cpu"
 	_ "github.com/dotcompute/dc/backends/cuda"
+	_ "github.com/dotcompute/dc/backends/metal"
 	_ "github.com/dotcompute/dc/backends/opencl"
 )
 
