@@ -26,15 +26,7 @@ import (
 // requires the same outputs. The golden tests check the goto printing
 // against dc.Emulate.
 func TestNoGotoRunsLikeGoto(t *testing.T) {
-	dev, err := runtime.Open(runtime.WithBackend("opencl"))
-	if err != nil {
-		if errors.Is(err, oclbackend.ErrUnavailable) && os.Getenv("DC_REQUIRE_OPENCL") != "1" {
-			t.Skipf("no OpenCL platform (install pocl-opencl-icd ocl-icd-libopencl1): %v", err)
-		}
-		t.Fatal(err)
-	}
-	defer dev.Close()
-
+	dev := openOpenCL(t)
 	r := kerneltest.Rand(7)
 	ints32 := func(n int, lo, hi int32) []int32 {
 		xs := make([]int32, n)
@@ -106,6 +98,21 @@ func TestNoGotoRunsLikeGoto(t *testing.T) {
 			kerneltest.Equal(t, fmt.Sprintf("case %d, %s %s: buffer %d", ci, c.dir, c.kernel, i), got[i], want[i])
 		}
 	}
+}
+
+// openOpenCL opens the OpenCL device, closed when the test ends, or skips
+// the test when there is none, unless DC_REQUIRE_OPENCL=1.
+func openOpenCL(t *testing.T) *runtime.Device {
+	t.Helper()
+	dev, err := runtime.Open(runtime.WithBackend("opencl"))
+	if err != nil {
+		if errors.Is(err, oclbackend.ErrUnavailable) && os.Getenv("DC_REQUIRE_OPENCL") != "1" {
+			t.Skipf("no OpenCL platform (install pocl-opencl-icd ocl-icd-libopencl1): %v", err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dev.Close() })
+	return dev
 }
 
 // kernelText returns the OpenCL C definition of kernel name in src.
