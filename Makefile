@@ -10,10 +10,12 @@ GO ?= go
 deps:
 	bash scripts/install-deps.sh
 
-# build checks that everything builds without cgo, here and for macOS.
+# build checks that everything builds without cgo, here and for macOS, and
+# vets the macOS build (the Metal backend's darwin-only files).
 build:
 	CGO_ENABLED=0 $(GO) build ./...
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build ./...
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 
 # generate regenerates the standard kernel library (kernels/), the
 # examples' kernels and the benchmark kernels.

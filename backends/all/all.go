@@ -6,11 +6,12 @@
 //
 // It registers cpu, opencl and cuda, which build everywhere (without cgo:
 // their native libraries are loaded at run time, and a missing one only
-// makes runtime.Open go on to the next backend). runtime.Open then prefers
-// cuda, then opencl, then cpu, unless DC_BACKEND or runtime.WithBackend
-// names one. A backend that can run on one platform only is imported from
-// a file of this package named for that platform, so that other
-// platforms' programs leave it out.
+// makes runtime.Open go on to the next backend), and metal on macOS.
+// runtime.Open then prefers cuda, then metal, then opencl, then cpu,
+// unless DC_BACKEND or runtime.WithBackend names one. A backend that can
+// run on one platform only is imported from a file of this package named
+// for that platform (metal_darwin.go), so that other platforms' programs
+// leave it out.
 //
 // Importing the backend packages one by one instead keeps a program's
 // binary to the backends it names; the generated launchers import

@@ -16,7 +16,7 @@
 //
 // The # column is the device's index in its backend: what DC_OPENCL_DEVICE
 // and DC_CUDA_DEVICE select, and what runtime.WithDevice opens. Dcinfo
-// imports every backend dc ships. It exits with status 1 when no backend
+// imports backends/all: every backend that builds on the platform. It exits with status 1 when no backend
 // has a device.
 package main
 
@@ -27,9 +27,7 @@ import (
 	"os"
 	"text/tabwriter"
 
-	_ "github.com/dotcompute/dc/backends/cpu"
-	_ "github.com/dotcompute/dc/backends/cuda"
-	_ "github.com/dotcompute/dc/backends/opencl"
+	_ "github.com/dotcompute/dc/backends/all"
 	"github.com/dotcompute/dc/runtime"
 )
 

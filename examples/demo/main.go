@@ -17,6 +17,7 @@ import (
 	"github.com/dotcompute/dc"
 	_ "github.com/dotcompute/dc/backends/cpu"
 	_ "github.com/dotcompute/dc/backends/cuda"
+	_ "github.com/dotcompute/dc/backends/metal"
 	_ "github.com/dotcompute/dc/backends/opencl"
 	"github.com/dotcompute/dc/kernels"
 	"github.com/dotcompute/dc/runtime"

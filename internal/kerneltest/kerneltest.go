@@ -27,6 +27,7 @@
 package kerneltest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -41,6 +42,7 @@ import (
 	// Every backend package of the module, so that Devices tries them all.
 	_ "github.com/dotcompute/dc/backends/cpu"
 	_ "github.com/dotcompute/dc/backends/cuda"
+	_ "github.com/dotcompute/dc/backends/metal"
 	_ "github.com/dotcompute/dc/backends/opencl"
 )
 
@@ -142,6 +144,21 @@ func NeedFloat64(t testing.TB, dev *runtime.Device) {
 	if !dev.Info().Float64 {
 		t.Skipf("kerneltest: device %s has no float64 support", dev)
 	}
+}
+
+// CannotRun reports whether err, the error of a launch on dev, says that
+// dev cannot run the kernel at all: a float64 kernel on a device without
+// float64 (runtime.ErrNoFloat64), or on a Metal device a kernel that Metal
+// cannot run (runtime.ErrNotOnMetal). It then logs the error, so that the
+// caller leaves the device out of that test instead of failing it; any
+// other error, and nil, give false.
+func CannotRun(t testing.TB, dev *runtime.Device, err error) bool {
+	t.Helper()
+	if errors.Is(err, runtime.ErrNoFloat64) || errors.Is(err, runtime.ErrNotOnMetal) {
+		t.Logf("kerneltest: %s cannot run the kernel, not tested there: %v", dev, err)
+		return true
+	}
+	return false
 }
 
 // Grid1D returns the 1D grid of the fewest groups of group threads that

@@ -55,14 +55,51 @@ func runGen(root, pattern string) (err error) {
 			err = fmt.Errorf("dckgen panicked: %v\n%s", r, debug.Stack())
 		}
 	}()
-	_, err = dcgen.Run(dcgen.Config{Dir: root, Patterns: []string{pattern}})
+	_, err = dcgen.Run(dcgen.Config{Dir: root, Patterns: []string{pattern}, Emit: []string{"metal"}})
 	return err
 }
 
+// checkMSL compiles the dc_kernels.metal that dckgen wrote in dir with
+// clang as C++17 against the metal_stdlib shim of translate/msl, as the
+// golden cases' MSL is checked: an approximation of a Metal compile, which
+// here checks that the generated control flow (labelled break and continue
+// without goto) is well formed. It does nothing when clang is absent
+// (clang is "" then).
+func checkMSL(t *testing.T, clang, root, dir string) {
+	t.Helper()
+	if clang == "" {
+		return
+	}
+	shim := filepath.Join(root, "translate", "msl", "testdata", "shim")
+	out, err := exec.Command(clang, "-x", "c++", "-std=c++17", "-fsyntax-only", "-Wno-unknown-attributes",
+		"-I", shim, filepath.Join(dir, "dc_kernels.metal")).CombinedOutput()
+	if err != nil {
+		t.Errorf("clang with the metal_stdlib shim (an approximation of a Metal compile) rejects the MSL of %s: %v\n%s", dir, err, out)
+	}
+}
+
+// clangPath returns clang-16 (or clang) from PATH, or "" after logging
+// that the MSL is not checked; with DC_REQUIRE_CLANG=1 a missing clang
+// fails the test.
+func clangPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"clang-16", "clang"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("DC_REQUIRE_CLANG") == "1" {
+		t.Fatal("DC_REQUIRE_CLANG=1 but clang-16 is not installed")
+	}
+	t.Log("smith: clang-16 not installed: the MSL of the generated packages is not checked against the metal_stdlib shim")
+	return ""
+}
+
 // TestSmith generates packages of random kernels in a directory inside the
-// module (a dot directory, which ./... patterns skip), runs dckgen on each
-// and then `go test` on them: every kernel on every backend that opens
-// against dc.Emulate. The directory is removed unless the test fails.
+// module (a dot directory, which ./... patterns skip), runs dckgen on each,
+// compiles their MSL against the metal_stdlib shim (checkMSL) and then runs
+// `go test` on them: every kernel on every backend that opens against
+// dc.Emulate. The directory is removed unless the test fails.
 //
 // DC_SMITH_SEEDS=N runs N packages (default 3) with seeds from
 // DC_SMITH_SEED0 (default 1); DC_SMITH_KERNELS sets kernels per package
@@ -86,6 +123,7 @@ func smith(t *testing.T, faults bool, seedsVar string, defSeeds int) {
 	seed0 := envInt(t, "DC_SMITH_SEED0", 1)
 	kernels := envInt(t, "DC_SMITH_KERNELS", 8)
 	root := moduleRoot(t)
+	clang := clangPath(t)
 	dir, err := os.MkdirTemp(".", ".smith-run-")
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +165,7 @@ func smith(t *testing.T, faults bool, seedsVar string, defSeeds int) {
 			t.Errorf("seed %d: dckgen rejects or fails on %s: %v", seed, pdir, err)
 			continue
 		}
+		checkMSL(t, clang, root, pdir)
 		pkgs = append(pkgs, pattern)
 	}
 	// Test the packages in batches: one go command builds in parallel.

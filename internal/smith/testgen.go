@@ -71,6 +71,7 @@ func (g *gen) kernelTest(b *strings.Builder, cfg Config, k int, ki *kinfo) {
 			}
 		}
 		fmt.Fprintf(b, "\t\t\t\terr := Launch%s(dev, g, %s)\n", ki.name, strings.Join(devArgs, ", "))
+		b.WriteString("\t\t\t\tif kerneltest.CannotRun(t, dev, err) {\n\t\t\t\t\tcontinue\n\t\t\t\t}\n")
 		b.WriteString("\t\t\t\tif err == nil {\n\t\t\t\t\terr = dev.Sync()\n\t\t\t\t}\n")
 		b.WriteString("\t\t\t\tif !isFault(err) {\n\t\t\t\t\tt.Errorf(\"%s %s: got %v, want a *runtime.Fault like dc.Emulate's %v\", dev.Backend(), cname, err, ref)\n\t\t\t\t}\n")
 		b.WriteString("\t\t\t}\n\t\t\tt.Logf(\"%s: fault: %v\", cname, ref)\n\t\t\tcontinue\n\t\t}\n")
@@ -87,8 +88,10 @@ func (g *gen) kernelTest(b *strings.Builder, cfg Config, k int, ki *kinfo) {
 			fmt.Fprintf(b, "\t\t\tb_%s := buf(t, dev, %s)\n", p.name, p.name)
 		}
 	}
-	fmt.Fprintf(b, "\t\t\tif err := Launch%s(dev, g, %s); err != nil {\n", ki.name, strings.Join(devArgs, ", "))
-	b.WriteString("\t\t\t\tt.Errorf(\"%s: launch: %v\", name, err)\n\t\t\t\tcontinue\n\t\t\t}\n")
+	// A device that cannot run the kernel (float64 or a labelled
+	// branch on Metal) says so and is left out.
+	fmt.Fprintf(b, "\t\t\tif err := Launch%s(dev, g, %s); kerneltest.CannotRun(t, dev, err) {\n\t\t\t\tcontinue\n", ki.name, strings.Join(devArgs, ", "))
+	b.WriteString("\t\t\t} else if err != nil {\n\t\t\t\tt.Errorf(\"%s: launch: %v\", name, err)\n\t\t\t\tcontinue\n\t\t\t}\n")
 	if cfg.Faults {
 		b.WriteString("\t\t\tif err := dev.Sync(); err != nil {\n\t\t\t\tt.Errorf(\"%s: %v, but dc.Emulate ran without a run-time error\", name, err)\n\t\t\t\tcontinue\n\t\t\t}\n")
 	}

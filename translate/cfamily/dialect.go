@@ -88,6 +88,12 @@ type Dialect struct {
 	// AlignOf is the alignment operator ("alignof") the layout checks use.
 	AlignOf string
 
+	// NoGoto says the language has no goto (MSL): a break or continue that
+	// leaves more than the innermost C loop or switch then sets a flag and
+	// breaks out of each construct in between instead of jumping to a
+	// label (see nogoto.go).
+	NoGoto bool
+
 	// ZeroAggregate is the initialiser of a zero struct or array ("{}").
 	ZeroAggregate string
 

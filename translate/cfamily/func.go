@@ -25,6 +25,7 @@ type fn struct {
 	shared        map[*ir.Shared]bool     // the shared arrays in scope
 	plan          map[ir.Stmt]*targetPlan // loops and switches
 	plain         map[*ir.BranchStmt]bool // branches printed as plain break/continue
+	ng            *noGoto                 // how branches print in a dialect without goto; nil otherwise
 	labels        int
 	temps         int
 	tags          int

@@ -28,6 +28,10 @@ type frame struct {
 // planBranches decides, before printing, how every loop and switch
 // prints and which break/continue statements can be plain C ones.
 func (f *fn) planBranches(body *ir.Block) {
+	if f.p != nil && f.p.d.NoGoto {
+		f.planNoGoto(body)
+		return
+	}
 	f.plan = make(map[ir.Stmt]*targetPlan)
 	f.plain = make(map[*ir.BranchStmt]bool)
 	var stack []frame
@@ -103,25 +107,6 @@ func (f *fn) planBranches(body *ir.Block) {
 		}
 	}
 	walkBody(body)
-}
-
-// FirstGoto returns the position of the first break or continue in body
-// that prints as a goto: one that leaves more than the innermost C loop or
-// switch, or continues a loop whose post statement is printed at the end
-// of its body. ok is false if body has none. Calls are not followed.
-func FirstGoto(body *ir.Block) (pos ir.Pos, ok bool) {
-	f := &fn{}
-	f.planBranches(body)
-	ir.Inspect(body, func(n ir.Node) bool {
-		if ok {
-			return false
-		}
-		if b, isBranch := n.(*ir.BranchStmt); isBranch && f.plan[b.Target] != nil && !f.plain[b] {
-			pos, ok = b.Pos, true
-		}
-		return !ok
-	})
-	return pos, ok
 }
 
 // single reports whether s prints as one C statement, without its ';', so
@@ -507,6 +492,7 @@ func (f *fn) forStmt(s *ir.ForStmt) {
 	if tp == nil { // not planned: a statement outside the body walk
 		tp = &targetPlan{hoistInit: s.Init != nil && !f.single(s.Init), hoistPost: s.Post != nil && !f.single(s.Post)}
 	}
+	f.ngDeclare(s)
 	if tp.hoistInit {
 		f.linef("{")
 		f.depth++
@@ -531,7 +517,9 @@ func (f *fn) forStmt(s *ir.ForStmt) {
 		f.linef("for (%s; %s; %s) {", init, cond, post)
 	}
 	f.depth++
-	if tp.needCont {
+	if f.ng != nil {
+		f.ngLoopBody(s)
+	} else if tp.needCont {
 		// A goto to the continue label must not jump over declarations
 		// in the label's scope: the body gets a scope of its own.
 		f.linef("{")
@@ -550,6 +538,7 @@ func (f *fn) forStmt(s *ir.ForStmt) {
 		f.depth--
 		f.linef("}")
 	}
+	f.ngChecks(ngFrame{stmt: s})
 	f.breakLabel(tp)
 }
 
@@ -566,11 +555,21 @@ func (f *fn) switchStmt(s *ir.SwitchStmt) {
 	if tp == nil {
 		tp = &targetPlan{chain: !s.Simple || s.Tag == nil}
 	}
-	if !tp.chain {
+	f.ngDeclare(s)
+	switch {
+	case !tp.chain:
 		f.cSwitch(s)
-	} else {
+	case f.ng != nil && f.ng.wrapChain[s]:
+		// A do-while that the switch's breaks leave.
+		f.linef("do {")
+		f.depth++
+		f.chainSwitch(s)
+		f.depth--
+		f.linef("} while (0);")
+	default:
 		f.chainSwitch(s)
 	}
+	f.ngChecks(ngFrame{stmt: s})
 	f.breakLabel(tp)
 }
 
@@ -701,6 +700,10 @@ func (f *fn) branch(s *ir.BranchStmt) {
 	tp := f.plan[s.Target]
 	if tp == nil {
 		f.problemf("%s to a statement that does not enclose it", branchWord(s.Kind))
+		return
+	}
+	if f.ng != nil {
+		f.ngJumpStmt(s)
 		return
 	}
 	switch {

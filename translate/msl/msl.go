@@ -21,14 +21,17 @@
 //   - hypot and cbrt, which Metal does not have, are helpers;
 //   - a product under an explicit conversion, which Go says must round on
 //     its own, is a helper function, so it is never fused with an addition
-//     outside the conversion.
+//     outside the conversion;
+//   - MSL has no goto, which the C-family core prints elsewhere for a break
+//     or continue that leaves more than the innermost loop or switch: here
+//     such a branch sets a flag and breaks out of each construct in between
+//     (Dialect.NoGoto).
 //
-// Metal has neither float64 nor 64-bit atomics, and MSL has no goto, which
-// the C-family core prints for a break or continue that leaves more than
-// the innermost loop or switch. A kernel that needs them (itself or
-// through a function it calls) is left out of the source, with a comment
-// naming it; Unsupported lists such kernels with the position of the first
-// use, and the other kernels of the program still print.
+// Metal has neither float64 nor 64-bit atomics. A kernel that needs them
+// (itself or through a function it calls), or more buffer bindings than a
+// Metal function has, is left out of the source, with a comment naming it;
+// Unsupported lists such kernels with the position of the first use, and
+// the other kernels of the program still print.
 // #line directives map the compiler's messages to Go lines.
 package msl
 
@@ -78,6 +81,7 @@ var Dialect = &cfamily.Dialect{
 	PrivatePtr:       "thread",
 	ArrayArgsByValue: true,
 	StaticAssert:     "static_assert",
+	NoGoto:           true,
 	AlignOf:          "alignof",
 	ZeroAggregate:    "{}",
 	Thread:           thread,
@@ -129,7 +133,7 @@ func PrintChecked(p *ir.Program) (string, error) {
 type Omission struct {
 	Kernel string
 	Pos    ir.Pos // the first use of what Metal lacks
-	Reason string // what Metal lacks ("float64", "64-bit atomics", "goto (...)")
+	Reason string // what Metal lacks ("float64", "64-bit atomics", ...)
 	Via    string // the device function through which the kernel uses it, or ""
 }
 
@@ -146,9 +150,10 @@ func (o Omission) String() string {
 }
 
 // Unsupported returns the kernels of p that Metal cannot run, in program
-// order: those that compute with float64, use a 64-bit atomic, print a
-// goto or take more than 31 buffer bindings, directly or through a device function they call, each with the
-// position of the first such use in the kernel.
+// order: those that compute with float64 or use a 64-bit atomic, directly
+// or through a device function they call, and those that take more than 31
+// buffer bindings, each with the position of the first such use in the
+// kernel.
 func Unsupported(p *ir.Program) []Omission {
 	s := &scanner{funcs: make(map[*ir.Func]*use)}
 	var out []Omission
@@ -306,11 +311,6 @@ func (s *scanner) scan(params []*ir.Var, shared []*ir.Shared, body *ir.Block) *u
 		}
 		return found == nil
 	})
-	if found == nil {
-		if pos, ok := cfamily.FirstGoto(body); ok {
-			found = &use{pos: pos, reason: "goto (this break or continue leaves more than the innermost loop or switch)"}
-		}
-	}
 	return found
 }
 

@@ -33,8 +33,8 @@ func program(t *testing.T) *ir.Program {
 // renamed, scalars are constant references bound to buffer indexes, the
 // thread geometry is entry-point parameters handed on to the device
 // function that reads it, atomics pick their address space, fastmath uses
-// metal::fast:: functions, and the kernels that need float64 or a goto are
-// left out.
+// metal::fast:: functions, the kernels that need float64 are left out, and
+// a labelled break prints without goto.
 func TestDialect(t *testing.T) {
 	src, err := msl.PrintChecked(program(t))
 	if err != nil {
@@ -62,13 +62,15 @@ func TestDialect(t *testing.T) {
 		"// Kernels left out: Metal cannot run them.\n",
 		"// names.go:48:3: kernel Wide: Metal has no float64 (used through half)\n",
 		"// names.go:53:27: kernel Doubles: Metal has no float64\n",
-		"// names.go:69:5: kernel Search: Metal has no goto (this break or continue leaves more than the innermost loop or switch)\n",
+		// break outer: a flag, tested after the inner loop.
+		"\tbool dc_brk_1 = false;\n\tfor (long y = 0L; y < w; ",
+		"\t\t\t\tdc_brk_1 = true;\n\t\t\t\tbreak;\n\t\t\t}\n\t\t}\n\t\tif (dc_brk_1) break;\n\t}\n",
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"double", "kernel void Wide(", "kernel void Doubles(", " half(", "kernel void Search(", "goto dc_"} {
+	for _, bad := range []string{"double", "kernel void Wide(", "kernel void Doubles(", " half(", "goto ", "dc_break_", "dc_continue_"} {
 		if strings.Contains(src, bad) {
 			t.Errorf("output has %q, which only the left-out kernels use", bad)
 		}

@@ -5951,8 +5951,99 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 	out[i] = acc;
 }
 
-// Kernels left out: Metal cannot run them.
-// barriers.go:262:5: kernel Fallback: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
+#line 251 "barriers.go"
+kernel void Fallback(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device int (*dc_p7);
+#line 252 "barriers.go"
+	threadgroup int sh10[64];
+#line 252 "barriers.go"
+	threadgroup int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 253 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 254 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 76, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 256 "barriers.go"
+	bool dc_brk_1 = false;
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			dc_b2 = 0;
+			dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 77, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = acc;
+			if (!dc_b2) {
+				*dc_p3 = dc_t1;
+			}
+#line 259 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 78, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 79, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
+				dc_brk_1 = true;
+				break;
+			}
+#line 264 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		if (dc_brk_1) break;
+	}
+#line 267 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 80, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 251 "barriers.go"
+kernel void Fallback_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 252 "barriers.go"
+	threadgroup int sh10[64];
+#line 252 "barriers.go"
+	threadgroup int* sh = sh10;
+#line 253 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 253 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 254 "barriers.go"
+	int acc = in[i];
+#line 256 "barriers.go"
+	bool dc_brk_1 = false;
+	for (long a = 0L; a < 3L; a = (long)((ulong)a + 1UL)) {
+#line 257 "barriers.go"
+		for (long b = 0L; b < 2L; b = (long)((ulong)b + 1UL)) {
+#line 258 "barriers.go"
+			sh[l] = acc;
+#line 259 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 260 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)a + (ulong)b + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 79, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 261 "barriers.go"
+			if ((long)((ulong)a * 2UL + (ulong)b) == stop) {
+#line 262 "barriers.go"
+				dc_brk_1 = true;
+				break;
+			}
+#line 264 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+		if (dc_brk_1) break;
+	}
+#line 267 "barriers.go"
+	out[i] = acc;
+}
 `
 
 // dcKernelGroupExit describes kernel GroupExit; source hash 12ba9743ecfd9c90b28a72b83ad42571.
@@ -6270,9 +6361,8 @@ var dcKernelFallback = &runtime.Kernel{
 		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module:     dcModule,
-	Name:       "Fallback",
-	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at barriers.go:262:5",
+	Module: dcModule,
+	Name:   "Fallback",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",

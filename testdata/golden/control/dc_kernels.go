@@ -4181,6 +4181,10 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	return 0;
 }
 
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 #line 26 "control.go"
 kernel void Collatz(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* steps [[buffer(2)]], constant long& steps_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -4515,6 +4519,146 @@ kernel void Grade_fast(device const float* scores [[buffer(0)]], constant long& 
 	grades[i] = g;
 }
 
+#line 115 "control.go"
+kernel void FindFirst(device const int* grid [[buffer(0)]], constant long& grid_len [[buffer(1)]], constant long& w [[buffer(2)]], constant long& h [[buffer(3)]], constant int& target [[buffer(4)]], device int* found [[buffer(5)]], constant long& found_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device int (*dc_p4);
+	int dc_b5 = 0;
+	device int (*dc_p6);
+#line 116 "control.go"
+	long i = (long)dc_gid.x;
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	bool dc_brk_1 = false;
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (dc_sel_i32((dc_b1 = 0, grid[dc_ix((long)((ulong)base + (ulong)y * (ulong)w + (ulong)x), grid_len, dc_fault, dc_tag, 8, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				dc_brk_1 = true;
+				break;
+			}
+		}
+		if (dc_brk_1) break;
+	}
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		bool dc_cont_2 = false;
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			dc_cont_2 = false;
+			{
+#line 134 "control.go"
+				long tmp_1 = w;
+#line 134 "control.go"
+				for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+					if (dc_sel_i32((dc_b2 = 0, grid[dc_ix((long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1), grid_len, dc_fault, dc_tag, 9, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) < 0) {
+#line 136 "control.go"
+						dc_cont_2 = true;
+						break;
+					}
+				}
+				if (dc_cont_2) continue;
+			}
+#line 139 "control.go"
+			clean = (int)((uint)clean + 1u);
+		}
+	}
+#line 141 "control.go"
+	dc_b3 = 0;
+	dc_p4 = &found[dc_ix((long)(2UL * (ulong)i), found_len, dc_fault, dc_tag, 10, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = pos;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+#line 142 "control.go"
+	dc_b5 = 0;
+	dc_p6 = &found[dc_ix((long)(2UL * (ulong)i + 1UL), found_len, dc_fault, dc_tag, 11, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = clean;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 115 "control.go"
+kernel void FindFirst_fast(device const int* grid [[buffer(0)]], constant long& grid_len [[buffer(1)]], constant long& w [[buffer(2)]], constant long& h [[buffer(3)]], constant int& target [[buffer(4)]], device int* found [[buffer(5)]], constant long& found_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 116 "control.go"
+	long i = (long)dc_gid.x;
+#line 117 "control.go"
+	if ((long)((ulong)i * (ulong)w * (ulong)h) >= grid_len) {
+#line 118 "control.go"
+		return;
+	}
+#line 120 "control.go"
+	long base = (long)((ulong)i * (ulong)w * (ulong)h);
+#line 121 "control.go"
+	int pos = -1;
+#line 123 "control.go"
+	bool dc_brk_1 = false;
+	for (long y = 0L; y < h; y = (long)((ulong)y + 1UL)) {
+#line 124 "control.go"
+		for (long x = 0L; x < w; x = (long)((ulong)x + 1UL)) {
+#line 125 "control.go"
+			if (grid[(long)((ulong)base + (ulong)y * (ulong)w + (ulong)x)] == target) {
+#line 126 "control.go"
+				pos = (int)(long)((ulong)y * (ulong)w + (ulong)x);
+#line 127 "control.go"
+				dc_brk_1 = true;
+				break;
+			}
+		}
+		if (dc_brk_1) break;
+	}
+#line 131 "control.go"
+	int clean = 0;
+	{
+#line 133 "control.go"
+		long tmp = h;
+#line 133 "control.go"
+		bool dc_cont_2 = false;
+		for (long y_1 = 0L; y_1 < tmp; y_1 = (long)((ulong)y_1 + 1UL)) {
+			dc_cont_2 = false;
+			{
+#line 134 "control.go"
+				long tmp_1 = w;
+#line 134 "control.go"
+				for (long x_1 = 0L; x_1 < tmp_1; x_1 = (long)((ulong)x_1 + 1UL)) {
+#line 135 "control.go"
+					if (grid[(long)((ulong)base + (ulong)y_1 * (ulong)w + (ulong)x_1)] < 0) {
+#line 136 "control.go"
+						dc_cont_2 = true;
+						break;
+					}
+				}
+				if (dc_cont_2) continue;
+			}
+#line 139 "control.go"
+			clean = (int)((uint)clean + 1u);
+		}
+	}
+#line 141 "control.go"
+	found[(long)(2UL * (ulong)i)] = pos;
+#line 142 "control.go"
+	found[(long)(2UL * (ulong)i + 1UL)] = clean;
+}
+
 #line 150 "control.go"
 kernel void Poly(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device const int* coef [[buffer(2)]], constant long& coef_len [[buffer(3)]], device int* vals [[buffer(4)]], constant long& vals_len [[buffer(5)]], device int* digits [[buffer(6)]], constant long& digits_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -4635,6 +4779,126 @@ kernel void Poly_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 	}
 #line 176 "control.go"
 	digits[i] = sum;
+}
+
+#line 184 "control.go"
+kernel void Scan(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	device int (*dc_p4);
+#line 185 "control.go"
+	long i = (long)dc_gid.x;
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	bool dc_brk_1 = false;
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+		do {
+#line 194 "control.go"
+			if (v < 5) {
+#line 195 "control.go"
+				break;
+#line 196 "control.go"
+			} else if (v > 45) {
+#line 197 "control.go"
+				dc_brk_1 = true;
+				break;
+			} else {
+#line 199 "control.go"
+				total = (int)((uint)total + (uint)v);
+			}
+		} while (0);
+		if (dc_brk_1) break;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix((long)(2UL * (ulong)i), out_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = count;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 210 "control.go"
+	dc_b3 = 0;
+	dc_p4 = &out[dc_ix((long)(2UL * (ulong)i + 1UL), out_len, dc_fault, dc_tag, 15, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = total;
+	if (!dc_b3) {
+		*dc_p4 = dc_t2;
+	}
+}
+
+#line 184 "control.go"
+kernel void Scan_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 185 "control.go"
+	long i = (long)dc_gid.x;
+#line 186 "control.go"
+	if (i >= xs_len) {
+#line 187 "control.go"
+		return;
+	}
+#line 189 "control.go"
+	int count = 0;
+#line 189 "control.go"
+	int total = 0;
+#line 191 "control.go"
+	bool dc_brk_1 = false;
+	for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 192 "control.go"
+		int v = (int)((uint)xs[i] + (uint)(int)k * 7u) % 50;
+		do {
+#line 194 "control.go"
+			if (v < 5) {
+#line 195 "control.go"
+				break;
+#line 196 "control.go"
+			} else if (v > 45) {
+#line 197 "control.go"
+				dc_brk_1 = true;
+				break;
+			} else {
+#line 199 "control.go"
+				total = (int)((uint)total + (uint)v);
+			}
+		} while (0);
+		if (dc_brk_1) break;
+#line 201 "control.go"
+		count = (int)((uint)count + 1u);
+#line 202 "control.go"
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
+#line 203 "control.go"
+			if (j == (long)v % 3L) {
+#line 204 "control.go"
+				continue;
+			}
+#line 206 "control.go"
+			total = (int)((uint)total + 1u);
+		}
+	}
+#line 209 "control.go"
+	out[(long)(2UL * (ulong)i)] = count;
+#line 210 "control.go"
+	out[(long)(2UL * (ulong)i + 1UL)] = total;
 }
 
 #line 220 "control.go"
@@ -4919,10 +5183,6 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 #line 259 "control.go"
 	out[i] = acc;
 }
-
-// Kernels left out: Metal cannot run them.
-// control.go:127:5: kernel FindFirst: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
-// control.go:195:4: kernel Scan: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
 // dcKernelCollatz describes kernel Collatz; source hash 2d1fc6fa4ae34c0565fea9604ac8a875.
@@ -5005,9 +5265,8 @@ var dcKernelFindFirst = &runtime.Kernel{
 		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module:     dcModule,
-	Name:       "FindFirst",
-	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at control.go:127:5",
+	Module: dcModule,
+	Name:   "FindFirst",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "grid",
@@ -5071,9 +5330,8 @@ var dcKernelScan = &runtime.Kernel{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module:     dcModule,
-	Name:       "Scan",
-	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at control.go:195:4",
+	Module: dcModule,
+	Name:   "Scan",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",

@@ -1796,9 +1796,183 @@ kernel void Keywords_fast(device const long* a [[buffer(0)]], constant long& a_l
 	out[threadIdx] = (long)((ulong)this_ + (ulong)unsigned_ + (ulong)long_ + (ulong)short_ + (ulong)char_ + (ulong)double_ + (ulong)sqrt_ + (ulong)sqrtf_ + (ulong)printf_ + (ulong)assert_ + (ulong)isnan_ + (ulong)abs_ + (ulong)sh0 + (ulong)i_1 + (ulong)x_1 + (ulong)NULL_ + (ulong)main_);
 }
 
+#line 48 "edge2.go"
+kernel void SwitchLoop(device const long* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device long* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device long (*dc_p2);
+#line 49 "edge2.go"
+	long i = (long)dc_gid.x;
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	bool dc_brk_1 = false;
+	bool dc_cont_1 = false;
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		dc_cont_1 = false;
+		do {
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				dc_cont_1 = true;
+				break;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				break;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				dc_brk_1 = true;
+				break;
+			}
+		} while (0);
+		if (dc_cont_1) continue;
+		if (dc_brk_1) break;
+#line 72 "edge2.go"
+		for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+			long v_1 = a[j_1];
+#line 73 "edge2.go"
+			if (j_1 >= 5L) {
+#line 74 "edge2.go"
+				break;
+			}
+#line 76 "edge2.go"
+			switch (j_1) {
+#line 77 "edge2.go"
+			case 1L: {
+#line 78 "edge2.go"
+				continue;
+			}
+#line 79 "edge2.go"
+			case 3L: {
+#line 80 "edge2.go"
+				dc_cont_1 = true;
+				break;
+			}
+			}
+			if (dc_cont_1) break;
+#line 82 "edge2.go"
+			acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+		}
+		if (dc_cont_1) continue;
+	}
+#line 85 "edge2.go"
+	dc_b1 = 0;
+	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	long dc_t1 = acc;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 48 "edge2.go"
+kernel void SwitchLoop_fast(device const long* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device long* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 49 "edge2.go"
+	long i = (long)dc_gid.x;
+#line 50 "edge2.go"
+	if (i >= a_len) {
+#line 51 "edge2.go"
+		return;
+	}
+#line 53 "edge2.go"
+	long x = a[i];
+#line 54 "edge2.go"
+	long acc = 0;
+#line 56 "edge2.go"
+	bool dc_brk_1 = false;
+	bool dc_cont_1 = false;
+	for (long k = 0L; k < 10L; k = (long)((ulong)k + 1UL)) {
+		dc_cont_1 = false;
+		do {
+#line 58 "edge2.go"
+			if (k == 2L) {
+#line 59 "edge2.go"
+				dc_cont_1 = true;
+				break;
+#line 60 "edge2.go"
+			} else if (k == 3L && x < 0L) {
+#line 61 "edge2.go"
+				break;
+#line 62 "edge2.go"
+			} else if (k == 4L) {
+#line 63 "edge2.go"
+				for (long j = 0L; j < a_len; j = (long)((ulong)j + 1UL)) {
+#line 63 "edge2.go"
+					long v = a[j];
+#line 64 "edge2.go"
+					if (j > 2L) {
+#line 65 "edge2.go"
+						break;
+					}
+#line 67 "edge2.go"
+					acc = (long)((ulong)acc + (ulong)v);
+				}
+#line 69 "edge2.go"
+			} else if (k == 7L) {
+#line 70 "edge2.go"
+				dc_brk_1 = true;
+				break;
+			}
+		} while (0);
+		if (dc_cont_1) continue;
+		if (dc_brk_1) break;
+#line 72 "edge2.go"
+		for (long j_1 = 0L; j_1 < a_len; j_1 = (long)((ulong)j_1 + 1UL)) {
+#line 72 "edge2.go"
+			long v_1 = a[j_1];
+#line 73 "edge2.go"
+			if (j_1 >= 5L) {
+#line 74 "edge2.go"
+				break;
+			}
+#line 76 "edge2.go"
+			switch (j_1) {
+#line 77 "edge2.go"
+			case 1L: {
+#line 78 "edge2.go"
+				continue;
+			}
+#line 79 "edge2.go"
+			case 3L: {
+#line 80 "edge2.go"
+				dc_cont_1 = true;
+				break;
+			}
+			}
+			if (dc_cont_1) break;
+#line 82 "edge2.go"
+			acc = (long)((ulong)acc * 3UL + (ulong)k * (ulong)j_1 + (ulong)x + (ulong)v_1);
+		}
+		if (dc_cont_1) continue;
+	}
+#line 85 "edge2.go"
+	out[i] = acc;
+}
+
 // Kernels left out: Metal cannot run them.
 // edge2.go:35:2: kernel Shadowed: Metal has no float64
-// edge2.go:61:4: kernel SwitchLoop: Metal has no goto (this break or continue leaves more than the innermost loop or switch)
 `
 
 // dcKernelKeywords describes kernel Keywords; source hash 30bca8ccb79c87b033fd1ab708b8b503.
@@ -1852,9 +2026,8 @@ var dcKernelSwitchLoop = &runtime.Kernel{
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
-	Module:     dcModule,
-	Name:       "SwitchLoop",
-	NotOnMetal: "Metal has no goto (this break or continue leaves more than the innermost loop or switch) at edge2.go:61:4",
+	Module: dcModule,
+	Name:   "SwitchLoop",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "a",
