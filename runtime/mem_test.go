@@ -507,11 +507,12 @@ func TestValidationOpenCL(t *testing.T) {
 	}
 
 	// A launch that faults on the device reports the fault, not a
-	// comparison.
+	// comparison. Which thread's fault comes first depends on the order
+	// the device runs the groups in.
 	short, _ := runtime.BufferOf(dev, xs[:10])
 	err := kernels.LaunchSaxpy(dev, dc.Grid1D(n), 1, short, y)
 	var fault *runtime.Fault
-	if !errors.As(err, &fault) || fault.Index != 10 || fault.Len != 10 {
+	if !errors.As(err, &fault) || fault.Index < 10 || fault.Index >= int64(n) || fault.Len != 10 {
 		t.Fatalf("faulting launch: %v, want the index fault", err)
 	}
 

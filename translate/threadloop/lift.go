@@ -6,7 +6,8 @@ import "github.com/dotcompute/dc/translate/ir"
 // loop and used outside it: its declaration moves to the top of the group
 // body, and the declaration in the thread loop becomes an assignment of
 // its initial (or zero) value. A variable of the group code (a loop
-// variable of a loop with a barrier) must not be assigned by the threads.
+// variable of a loop with a barrier) must not be assigned by the threads,
+// but may be declared by them with a value every thread agrees on.
 func (t *pass) lift(group *ir.Block) {
 	declAt := map[*ir.Var]*ir.ThreadLoop{} // where each local is declared; nil: group code
 	declared := map[*ir.Var]bool{}
@@ -93,8 +94,17 @@ func (t *pass) lift(group *ir.Block) {
 			continue
 		}
 		if written[v][nil] {
-			t.fail(v.Pos, "%s is assigned outside the threads", v.Name)
-			return
+			// The group code steps a variable the threads declare
+			// (stride := n; for ; stride >= 4; stride >>= 2 { ...
+			// barrier ... }): when every thread gives it the same value,
+			// it is one variable of the group, which each thread's
+			// declaration assigns.
+			if t.info.Varying(v) || !t.redeclare(at.Body, v) {
+				t.fail(v.Pos, "%s is assigned outside the threads", v.Name)
+				return
+			}
+			decls = append(decls, &ir.DeclStmt{Pos: v.Pos, Var: v})
+			continue
 		}
 		if !t.redeclare(at.Body, v) {
 			t.fail(v.Pos, "variable %s lives across a barrier but is not declared at the level of the barrier", v.Name)

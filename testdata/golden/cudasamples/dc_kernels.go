@@ -5437,14 +5437,7 @@ func LaunchFWTBatch1(dev *runtime.Device, g dc.Grid, dOutput *runtime.Buffer[flo
 	runtime.AddBuffer(&args, dOutput)
 	runtime.AddBuffer(&args, dInput)
 	runtime.AddScalar(&args, log2N)
-	return dev.LaunchArgs(dcKernelFWTBatch1, g, &args, func(dc_c *runtime.Call) error {
-		dc_s0 := cpu.SliceArg[float32](dc_c, 0)
-		dc_s1 := cpu.SliceArg[float32](dc_c, 1)
-		dc_f := cpu.NewFaults(dc_c)
-		return cpu.RunGroups("FWTBatch1", g, func(dc_t dc.Thread) {
-			dc_cpu_FWTBatch1(dc_t, dc_s0, dc_s1, log2N, dc_f)
-		})
-	})
+	return dev.LaunchArgs(dcKernelFWTBatch1, g, &args, dc_run_FWTBatch1)
 }
 
 // LaunchHistogram64 launches kernel Histogram64 over the grid g on dev. Buffers stand for
@@ -6089,58 +6082,191 @@ func dc_chunk_Reduce6(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Reduce6.Put(dc_m)
 }
 
-// dc_cpu_FWTBatch1 runs one thread of kernel FWTBatch1.
-func dc_cpu_FWTBatch1(dc_t dc.Thread, dOutput []float32, dInput []float32, log2N int, dc_f *cpu.Faults) {
-	dc_sh3 := dc.Shared[[512]float32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	N := cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
-	base := cpu.Shl(dc_f, 42, dc_t.GroupX(), log2N, dc_x, dc_y, dc_z)
-	sData := dc_sh3
-	dSrc := cpu.Slice(dc_f, 43, dInput, int(base), int(base+N), dc_x, dc_y, dc_z)
-	dDst := cpu.Slice(dc_f, 44, dOutput, int(base), int(base+N), dc_x, dc_y, dc_z)
-	for pos := dc_t.LocalX(); pos < N; pos += dc_t.GroupSizeX() {
-		(*cpu.Index(dc_f, 45, sData[:], int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dSrc, int(pos), dc_x, dc_y, dc_z))
+// dc_scratch_FWTBatch1 holds the working memory of FWTBatch1's groups.
+var dc_scratch_FWTBatch1 cpu.Scratches
+
+// dc_cpu_FWTBatch1_tl1 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_dDst := dc_pt_dDst[dc_tid]
+					sData_4 := dc_sh3
+					for pos_1 := dc_lx; pos_1 < dc_lv_N; pos_1 += dc_gs.X {
+						(*cpu.Index(dc_f, 59, dc_lv_dDst, int(pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_4[:], int(pos_1), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
 	}
-	stride := N
-	for ; stride >= 4; stride >>= 2 {
-		lo := dc_t.LocalX() & (stride>>2 - 1)
-		i0 := (dc_t.LocalX()-lo)<<2 + lo
-		i1 := i0 + stride>>2
-		i2 := i1 + stride>>2
-		i3 := i2 + stride>>2
-		dc_t.Barrier()
-		D0 := (*cpu.Index(dc_f, 47, sData[:], int(i0), dc_x, dc_y, dc_z))
-		D1 := (*cpu.Index(dc_f, 48, sData[:], int(i1), dc_x, dc_y, dc_z))
-		D2 := (*cpu.Index(dc_f, 49, sData[:], int(i2), dc_x, dc_y, dc_z))
-		D3 := (*cpu.Index(dc_f, 50, sData[:], int(i3), dc_x, dc_y, dc_z))
-		var T float32
-		T = D0
-		D0 += D2
-		D2 = T - D2
-		T = D1
-		D1 += D3
-		D3 = T - D3
-		T = D0
-		(*cpu.Index(dc_f, 51, sData[:], int(i0), dc_x, dc_y, dc_z)) = D0 + D1
-		(*cpu.Index(dc_f, 52, sData[:], int(i1), dc_x, dc_y, dc_z)) = T - D1
-		T = D2
-		(*cpu.Index(dc_f, 53, sData[:], int(i2), dc_x, dc_y, dc_z)) = D2 + D3
-		(*cpu.Index(dc_f, 54, sData[:], int(i3), dc_x, dc_y, dc_z)) = T - D3
+}
+
+// dc_cpu_FWTBatch1 runs groups [dc_g0, dc_g1) of kernel FWTBatch1, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput []float32, dInput []float32, log2N int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh3 := cpu.Shared[[512]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh3 = [512]float32{}
+		dc_pt_N := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_dDst := cpu.PerThread[[]float32](dc_m, 2, dc_nt)
+		var stride int
+		dc_pt_i0 := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_pt_i1 := cpu.PerThread[int](dc_m, 4, dc_nt)
+		dc_pt_i2 := cpu.PerThread[int](dc_m, 5, dc_nt)
+		dc_pt_i3 := cpu.PerThread[int](dc_m, 6, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_N := dc_pt_N[dc_tid]
+						dc_lv_dDst := dc_pt_dDst[dc_tid]
+						dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
+						base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
+						sData := dc_sh3
+						dSrc := cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+						dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+						for pos := dc_lx; pos < dc_lv_N; pos += dc_gs.X {
+							(*cpu.Index(dc_f, 45, sData[:], int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dSrc, int(pos), dc_x, dc_y, dc_z))
+						}
+						stride = dc_lv_N
+						dc_pt_N[dc_tid] = dc_lv_N
+						dc_pt_dDst[dc_tid] = dc_lv_dDst
+					}
+				}
+			}
+		}
+		for ; stride >= 4; stride >>= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_i0 := dc_pt_i0[dc_tid]
+							dc_lv_i1 := dc_pt_i1[dc_tid]
+							dc_lv_i2 := dc_pt_i2[dc_tid]
+							dc_lv_i3 := dc_pt_i3[dc_tid]
+							lo := dc_lx & (stride>>2 - 1)
+							dc_lv_i0 = (dc_lx-lo)<<2 + lo
+							dc_lv_i1 = dc_lv_i0 + stride>>2
+							dc_lv_i2 = dc_lv_i1 + stride>>2
+							dc_lv_i3 = dc_lv_i2 + stride>>2
+							dc_pt_i0[dc_tid] = dc_lv_i0
+							dc_pt_i1[dc_tid] = dc_lv_i1
+							dc_pt_i2[dc_tid] = dc_lv_i2
+							dc_pt_i3[dc_tid] = dc_lv_i3
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i0 := dc_pt_i0[dc_tid]
+							dc_lv_i1 := dc_pt_i1[dc_tid]
+							dc_lv_i2 := dc_pt_i2[dc_tid]
+							dc_lv_i3 := dc_pt_i3[dc_tid]
+							sData_2 := dc_sh3
+							D0 := (*cpu.Index(dc_f, 47, sData_2[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
+							D1 := (*cpu.Index(dc_f, 48, sData_2[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
+							D2 := (*cpu.Index(dc_f, 49, sData_2[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
+							D3 := (*cpu.Index(dc_f, 50, sData_2[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
+							var T float32
+							T = D0
+							D0 += D2
+							D2 = T - D2
+							T = D1
+							D1 += D3
+							D3 = T - D3
+							T = D0
+							(*cpu.Index(dc_f, 51, sData_2[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
+							(*cpu.Index(dc_f, 52, sData_2[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
+							T = D2
+							(*cpu.Index(dc_f, 53, sData_2[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
+							(*cpu.Index(dc_f, 54, sData_2[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
+						}
+					}
+				}
+			}
+		}
+		if stride == 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							i0_1 := dc_lx << 1
+							i1_1 := i0_1 + 1
+							_ = i1_1
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							sData_3 := dc_sh3
+							i0_1_2 := dc_lx << 1
+							i1_1_2 := i0_1_2 + 1
+							D0_1 := (*cpu.Index(dc_f, 55, sData_3[:], int(i0_1_2), dc_x, dc_y, dc_z))
+							D1_1 := (*cpu.Index(dc_f, 56, sData_3[:], int(i1_1_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 57, sData_3[:], int(i0_1_2), dc_x, dc_y, dc_z)) = D0_1 + D1_1
+							(*cpu.Index(dc_f, 58, sData_3[:], int(i1_1_2), dc_x, dc_y, dc_z)) = D0_1 - D1_1
+						}
+					}
+				}
+			}
+		}
+		dc_cpu_FWTBatch1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_N, dc_pt_dDst, dc_f)
 	}
-	if stride == 2 {
-		i0_1 := dc_t.LocalX() << 1
-		i1_1 := i0_1 + 1
-		dc_t.Barrier()
-		D0_1 := (*cpu.Index(dc_f, 55, sData[:], int(i0_1), dc_x, dc_y, dc_z))
-		D1_1 := (*cpu.Index(dc_f, 56, sData[:], int(i1_1), dc_x, dc_y, dc_z))
-		(*cpu.Index(dc_f, 57, sData[:], int(i0_1), dc_x, dc_y, dc_z)) = D0_1 + D1_1
-		(*cpu.Index(dc_f, 58, sData[:], int(i1_1), dc_x, dc_y, dc_z)) = D0_1 - D1_1
-	}
-	dc_t.Barrier()
-	for pos_1 := dc_t.LocalX(); pos_1 < N; pos_1 += dc_t.GroupSizeX() {
-		(*cpu.Index(dc_f, 59, dDst, int(pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData[:], int(pos_1), dc_x, dc_y, dc_z))
-	}
+}
+
+// dc_run_FWTBatch1 runs a launch of kernel FWTBatch1 on the CPU.
+func dc_run_FWTBatch1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FWTBatch1)
+}
+
+// dc_chunk_FWTBatch1 runs groups [dc_g0, dc_g1) of a launch of kernel FWTBatch1 on the CPU.
+func dc_chunk_FWTBatch1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_FWTBatch1.Get()
+	dc_cpu_FWTBatch1(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	dc_scratch_FWTBatch1.Put(dc_m)
 }
 
 // dc_scratch_Histogram64 holds the working memory of Histogram64's groups.
