@@ -117,11 +117,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer func() {
-		for _, dev := range devs {
-			dev.Close()
-		}
-	}()
+	defer show.Close(devs)
 	p := Initial(*w, *h)
 	const timedSteps = 200
 	fmt.Printf("%d×%d plate, %d steps per run\n", *w, *h, timedSteps)

@@ -91,11 +91,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer func() {
-		for _, dev := range devs {
-			dev.Close()
-		}
-	}()
+	defer show.Close(devs)
 	fmt.Printf("%d×%d pixels, up to %d iterations, step %.0e\n", zoom.Width, zoom.Height, zoom.MaxIter, zoom.Step)
 	var img32, img64 []int32
 	var t32, t64 []show.Timing

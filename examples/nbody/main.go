@@ -143,11 +143,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer func() {
-		for _, dev := range devs {
-			dev.Close()
-		}
-	}()
+	defer show.Close(devs)
 	s := Galaxies(*n)
 	const timedSteps = 20
 	fmt.Printf("%d bodies, %d steps per run (%.1f M interactions)\n", *n, timedSteps, float64(timedSteps)*float64(*n)*float64(*n)/1e6)

@@ -155,32 +155,25 @@ func (p *printer) sokHelper() string {
 
 // nzHelper defines dc_nz_<kind>: the divisor y, or 1 after recording a
 // division by zero and setting *bad.
-func (p *printer) nzHelper(k ir.Kind) string {
-	name := "dc_nz_" + kindKey(k)
-	if _, ok := p.helpers[name]; !ok {
-		p.faultHelper()
-		t, i32 := p.d.Types[k], p.d.Types[ir.Int32]
-		tp, ta := p.helperThread()
-		p.helpers[name] = fmt.Sprintf("%s%s %s(%s y, %s%s* f, %s tag, %s site, %sint* bad%s) {\n"+
-			"\tif (y != 0) {\n\t\treturn y;\n\t}\n"+
-			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0%s);\n\treturn 1;\n}\n",
-			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32, p.privQ(), tp, ta)
-	}
-	return name
-}
+func (p *printer) nzHelper(k ir.Kind) string { return p.operandHelper("dc_nz_", k, "y != 0", "1") }
 
-// scHelper returns the helper that checks a signed shift count of kind k:
-// it yields the count, or 0 after recording the fault and setting *bad.
-func (p *printer) scHelper(k ir.Kind) string {
-	name := "dc_sc_" + kindKey(k)
-	if _, ok := p.helpers[name]; !ok {
+// scHelper defines dc_sc_<kind>: the signed shift count y, or 0 after
+// recording a negative count and setting *bad.
+func (p *printer) scHelper(k ir.Kind) string { return p.operandHelper("dc_sc_", k, "y >= 0", "0") }
+
+// operandHelper defines prefix<kind>: a checked operand y of kind k, or
+// fallback after recording the fault of its check when ok fails and
+// setting *bad.
+func (p *printer) operandHelper(prefix string, k ir.Kind, ok, fallback string) string {
+	name := prefix + kindKey(k)
+	if _, done := p.helpers[name]; !done {
 		p.faultHelper()
 		t, i32 := p.d.Types[k], p.d.Types[ir.Int32]
 		tp, ta := p.helperThread()
 		p.helpers[name] = fmt.Sprintf("%s%s %s(%s y, %s%s* f, %s tag, %s site, %sint* bad%s) {\n"+
-			"\tif (y >= 0) {\n\t\treturn y;\n\t}\n"+
-			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0%s);\n\treturn 0;\n}\n",
-			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32, p.privQ(), tp, ta)
+			"\tif (%s) {\n\t\treturn y;\n\t}\n"+
+			"\t*bad = 1;\n\tdc_fault(f, tag, site, 0, 0, 0%s);\n\treturn %s;\n}\n",
+			p.funcQualifier(), t, name, t, p.globalQ(), i32, i32, i32, p.privQ(), tp, ok, ta, fallback)
 	}
 	return name
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // BackendUsage is the help text of the examples' -backend flag.
-const BackendUsage = `backends to run on: "all" (every backend that opens, the best first), "best" (what runtime.Open picks: DC_BACKEND, else cuda > opencl > cpu), or a comma-separated list of names`
+const BackendUsage = `backends to run on: "all" (every backend that opens, the best first), "best" (what runtime.Open picks: DC_BACKEND, else cuda > metal > opencl > cpu), or a comma-separated list of names`
 
 // Devices opens the devices that a -backend flag value names (see
 // BackendUsage). With "all", backends that do not open are reported on
@@ -63,6 +63,13 @@ func Devices(spec string) ([]*runtime.Device, error) {
 		devs = append(devs, dev)
 	}
 	return devs, nil
+}
+
+// Close closes the devices Devices opened.
+func Close(devs []*runtime.Device) {
+	for _, dev := range devs {
+		dev.Close()
+	}
 }
 
 // Timing is how long a computation took on one device: its first run,
