@@ -25,6 +25,17 @@ const EnvLog = "DC_LOG"
 // misconfigured backend is never passed over silently.
 var ErrUnavailable = errors.New("backend unavailable")
 
+// Unavailable returns err made to match ErrUnavailable, with its message
+// and its own chain kept: what a backend returns when it finds itself
+// absent from the machine.
+func Unavailable(err error) error { return &unavailableError{err} }
+
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string        { return e.err.Error() }
+func (e *unavailableError) Unwrap() error        { return e.err }
+func (e *unavailableError) Is(target error) bool { return target == ErrUnavailable }
+
 // envLogger is the logger DC_LOG asks for, or nil when it is not set.
 var envLogger = sync.OnceValue(func() *slog.Logger {
 	v := strings.ToLower(strings.TrimSpace(os.Getenv(EnvLog)))

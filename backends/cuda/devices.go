@@ -49,17 +49,10 @@ func (cudaDriver) OpenDevice(index int) (runtime.Backend, error) {
 // that does not load, or another driver error, is one it warns about.
 func absent(err error) error {
 	if errors.Is(err, ErrNoDevice) || errors.Is(err, ErrDriverNotFound) && os.Getenv(driverLibraryEnv) == "" {
-		return &absentError{err}
+		return runtime.Unavailable(err)
 	}
 	return err
 }
-
-// absentError is an error matching runtime.ErrUnavailable.
-type absentError struct{ err error }
-
-func (e *absentError) Error() string        { return e.err.Error() }
-func (e *absentError) Unwrap() error        { return e.err }
-func (e *absentError) Is(target error) bool { return target == runtime.ErrUnavailable }
 
 // driverString names the CUDA version the driver supports, "CUDA 12.4".
 func driverString(a *driverAPI) string {

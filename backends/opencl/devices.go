@@ -49,17 +49,10 @@ func (driver) OpenDevice(index int) (runtime.Backend, error) {
 // that matches nothing, is a misconfiguration it warns about.
 func absent(err error) error {
 	if errors.Is(err, ErrUnavailable) && os.Getenv(EnvLibrary) == "" {
-		return &absentError{err}
+		return runtime.Unavailable(err)
 	}
 	return err
 }
-
-// absentError is an error matching runtime.ErrUnavailable.
-type absentError struct{ err error }
-
-func (e *absentError) Error() string        { return e.err.Error() }
-func (e *absentError) Unwrap() error        { return e.err }
-func (e *absentError) Is(target error) bool { return target == runtime.ErrUnavailable }
 
 // driverString returns the OpenCL version of device id and the version of
 // its driver, "OpenCL 3.0, driver 5.0+debian"; "" if they cannot be read.
