@@ -2,6 +2,7 @@ package threadloop
 
 import (
 	"go/token"
+	"slices"
 
 	"github.com/dotcompute/dc/translate/ir"
 )
@@ -38,6 +39,7 @@ func (t *pass) lowerExits(group *ir.Block) {
 		t.brk = newVar("dc_brk", ir.IntType)
 	}
 	usedBrk := false
+	var loops []*ir.ForStmt // the for statements of the group code around the walk
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
 		var out []ir.Stmt
@@ -46,21 +48,20 @@ func (t *pass) lowerExits(group *ir.Block) {
 			case *ir.ThreadLoop:
 				l := byLoop[s]
 				out = append(out, s)
-				kinds := t.lowerLoop(l, needDone)
+				exits := t.lowerLoop(l, loops, needDone)
 				if needDone && returns[s] {
 					// if dc_ndone == group size { return }
 					out = append(out, &ir.IfStmt{Pos: s.Pos, Cond: eq(ref(t.ndone), groupSize()),
 						Then: &ir.Block{Stmts: []ir.Stmt{&ir.ReturnStmt{Pos: s.Pos}}}})
 				}
-				for _, kind := range []ir.BranchKind{ir.Break, ir.Continue} {
-					if !kinds[kind] {
-						continue
-					}
+				for _, e := range exits {
+					// if dc_brk == code { dc_brk = 0; break (or continue) target }
 					usedBrk = true
-					out = append(out, &ir.IfStmt{Pos: s.Pos, Cond: eq(ref(t.brk), intConst(int64(kind)+1)),
+					inner := e.target == l.loop
+					out = append(out, &ir.IfStmt{Pos: s.Pos, Cond: eq(ref(t.brk), intConst(t.brkCode(e))),
 						Then: &ir.Block{Stmts: []ir.Stmt{
 							assign(s.Pos, t.brk, intConst(0)),
-							&ir.BranchStmt{Pos: s.Pos, Kind: kind, Target: l.loop, Innermost: true},
+							&ir.BranchStmt{Pos: s.Pos, Kind: e.kind, Target: e.target, Innermost: inner, Labelled: !inner},
 						}}})
 				}
 			case *ir.Block:
@@ -73,7 +74,9 @@ func (t *pass) lowerExits(group *ir.Block) {
 				}
 				out = append(out, s)
 			case *ir.ForStmt:
+				loops = append(loops, s)
 				walk(s.Body)
+				loops = loops[:len(loops)-1]
 				out = append(out, s)
 			default:
 				out = append(out, s)
@@ -109,9 +112,33 @@ func groupSize() ir.Expr {
 	return mul(mul(size(ir.GroupSizeX), size(ir.GroupSizeY)), size(ir.GroupSizeZ))
 }
 
-// lowerLoop rewrites the exits of thread loop l and reports which kinds
-// of branches of the group loop around it the loop's threads take.
-func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
+// exit is a branch of a group loop that threads take inside a thread
+// loop: every thread takes it (the uniformity analysis checks that), so
+// the group code takes it after the thread loop.
+type exit struct {
+	target *ir.ForStmt
+	kind   ir.BranchKind
+}
+
+// brkCode returns the value of dc_brk that asks the group code for exit e,
+// the same for every thread loop: 1 and 2 for a break and a continue of
+// the first loop seen, then 3 and 4, and so on.
+func (t *pass) brkCode(e exit) int64 {
+	if t.brkCodes == nil {
+		t.brkCodes = map[exit]int64{}
+	}
+	c, ok := t.brkCodes[e]
+	if !ok {
+		c = int64(len(t.brkCodes)) + 1
+		t.brkCodes[e] = c
+	}
+	return c
+}
+
+// lowerLoop rewrites the exits of thread loop l, inside the group loops
+// loops (outermost first), and returns the branches of those loops its
+// threads take, in the order they first appear.
+func (t *pass) lowerLoop(l *threadLoop, loops []*ir.ForStmt, needDone bool) []exit {
 	inside := map[ir.Stmt]bool{}
 	ir.InspectStmts(l.tl.Body, func(s ir.Stmt) {
 		switch s.(type) {
@@ -122,7 +149,8 @@ func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
 	next := func(pos ir.Pos) *ir.BranchStmt {
 		return &ir.BranchStmt{Pos: pos, Kind: ir.Continue, Target: l.tl, Labelled: true}
 	}
-	kinds := map[ir.BranchKind]bool{}
+	var exits []exit
+	taken := map[exit]bool{}
 	replaceStmts(l.tl.Body, func(s ir.Stmt) ir.Stmt {
 		switch s := s.(type) {
 		case *ir.ReturnStmt:
@@ -144,13 +172,18 @@ func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
 				// loop ends after this thread loop anyway.
 				return next(s.Pos)
 			}
-			if s.Target != l.loop || l.loop == nil {
-				t.fail(s.Pos, "a break or continue of an outer loop that holds a barrier")
+			f, ok := s.Target.(*ir.ForStmt)
+			if !ok || !slices.Contains(loops, f) {
+				t.fail(s.Pos, "a break or continue of a statement of the group code that is not a loop around it")
 				return nil
 			}
-			kinds[s.Kind] = true
+			e := exit{f, s.Kind}
+			if !taken[e] {
+				taken[e] = true
+				exits = append(exits, e)
+			}
 			return &ir.Block{Pos: s.Pos, Stmts: []ir.Stmt{
-				assign(s.Pos, t.brk, intConst(int64(s.Kind)+1)),
+				assign(s.Pos, t.brk, intConst(t.brkCode(e))),
 				next(s.Pos),
 			}}
 		}
@@ -161,5 +194,5 @@ func (t *pass) lowerLoop(l *threadLoop, needDone bool) map[ir.BranchKind]bool {
 		skip := &ir.IfStmt{Pos: l.tl.Pos, Cond: ref(t.done), Then: &ir.Block{Stmts: []ir.Stmt{next(l.tl.Pos)}}}
 		l.tl.Body.Stmts = append([]ir.Stmt{skip}, l.tl.Body.Stmts...)
 	}
-	return kinds
+	return exits
 }

@@ -79,6 +79,7 @@ func Transform(k *ir.Kernel) (*Group, error) {
 type pass struct {
 	k         *ir.Kernel
 	info      *uniform.Info
+	brkCodes  map[exit]int64 // the dc_brk value of each exit of a group loop
 	perThread map[*ir.Var]bool
 	params    map[*ir.Var]*ir.Var
 	err       *Unsupported

@@ -18,7 +18,7 @@ var patterns = []string{"./testdata/golden/...", "./kernels", "./internal/cpuben
 // unsupported lists the kernels expected to keep a goroutine per thread,
 // with a word of the reason.
 var unsupported = map[string]string{
-	"Fallback": "outer loop", // testdata/golden/barriers
+	"CallInCond": "calls a function", // testdata/golden/barriers
 }
 
 // TestTransform transforms every kernel with barriers or shared memory of

@@ -244,11 +244,11 @@ func Twice(t dc.Thread, in, out []int32) {
 	out[i] = acc
 }
 
-// Fallback breaks out of an outer loop from inside an inner one, both
-// holding barriers: the CPU backend runs it with a goroutine per thread.
+// OuterBreak breaks out of an outer loop from inside an inner one, both
+// holding barriers.
 //
 //dc:kernel
-func Fallback(t dc.Thread, in, out []int32, stop int) {
+func OuterBreak(t dc.Thread, in, out []int32, stop int) {
 	sh := dc.Shared[[group]int32](t)
 	i, l := t.GlobalX(), t.LocalX()
 	acc := in[i]
@@ -263,6 +263,28 @@ outer:
 			}
 			t.Barrier()
 		}
+	}
+	out[i] = acc
+}
+
+// rounds is the number of rounds CallInCond runs.
+func rounds(n int) int { return n%3 + 1 }
+
+// CallInCond waits at barriers in a loop whose condition calls a device
+// function: the CPU backend runs it with a goroutine per thread (dckgen -v
+// says so), the one form of barrier kernel its loops over a group's
+// threads do not express.
+//
+//dc:kernel
+func CallInCond(t dc.Thread, in, out []int32, n int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+	for r := 0; r < rounds(n); r++ {
+		sh[l] = acc
+		t.Barrier()
+		acc += sh[(l+r+1)%t.GroupSizeX()]
+		t.Barrier()
 	}
 	out[i] = acc
 }

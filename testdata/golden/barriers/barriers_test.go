@@ -67,11 +67,18 @@ func intCases() []intCase {
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
 			return LaunchTwice(dev, g, in, out)
 		}})
-	for _, stop := range []int{3, 9} {
-		cs = append(cs, intCase{fmt.Sprintf("Fallback stop=%d", stop), "", group * 4,
-			func(t dc.Thread, in, out []int32) { Fallback(t, in, out, stop) },
+	for _, n := range []int{0, 4} {
+		cs = append(cs, intCase{fmt.Sprintf("CallInCond n=%d", n), "", group * 4,
+			func(t dc.Thread, in, out []int32) { CallInCond(t, in, out, n) },
 			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
-				return LaunchFallback(dev, g, in, out, stop)
+				return LaunchCallInCond(dev, g, in, out, n)
+			}})
+	}
+	for _, stop := range []int{3, 9} {
+		cs = append(cs, intCase{fmt.Sprintf("OuterBreak stop=%d", stop), "", group * 4,
+			func(t dc.Thread, in, out []int32) { OuterBreak(t, in, out, stop) },
+			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+				return LaunchOuterBreak(dev, g, in, out, stop)
 			}})
 	}
 	cs = append(cs, intCase{"Carry", "", group * 3,
@@ -168,7 +175,7 @@ func TestTile2D(t *testing.T) {
 }
 
 // TestValidated runs the kernels on every device with validation on
-// (runtime.WithValidation): the per-thread form of Fallback, whose Go body
+// (runtime.WithValidation): the per-thread form of CallInCond, whose Go body
 // is a closure, must take its slices from the Call like the other forms,
 // or the CPU reference would run on the wrong memory.
 func TestValidated(t *testing.T) {

@@ -140,6 +140,12 @@ float swapSum(float a, float b) {
 	return a - b;
 }
 
+#line 271 "barriers.go"
+long rounds(long n) {
+#line 271 "barriers.go"
+	return (long)((ulong)(n % 3L) + 1UL);
+}
+
 #line 17 "barriers.go"
 __kernel void GroupExit(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1995,7 +2001,7 @@ __kernel void Twice_aliased_fast(__global const int* in, long in_len, __global i
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -2048,7 +2054,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__local int sh10[64];
@@ -2085,7 +2091,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -2138,7 +2144,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__local int sh10[64];
@@ -2171,5 +2177,149 @@ __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __globa
 	}
 dc_break_1:;
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }

@@ -144,6 +144,12 @@ __device__ float swapSum(float a, float b) {
 	return a - b;
 }
 
+#line 271 "barriers.go"
+__device__ long long rounds(long long n) {
+#line 271 "barriers.go"
+	return (long long)((unsigned long long)(n % 3LL) + 1ULL);
+}
+
 #line 17 "barriers.go"
 extern "C" __global__ void GroupExit(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1999,7 +2005,7 @@ extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, i
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2052,7 +2058,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__shared__ int sh10[64];
@@ -2089,7 +2095,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2142,7 +2148,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__shared__ int sh10[64];
@@ -2175,5 +2181,149 @@ extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len
 	}
 dc_break_1:;
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }

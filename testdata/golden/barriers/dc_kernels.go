@@ -500,6 +500,36 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 267,
 		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 282,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 284,
+		},
+		{
+			Col:  20,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 286,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 286,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 289,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -651,6 +681,12 @@ __device__ float swapSum(float a, float b) {
 	__syncthreads();
 #line 173 "barriers.go"
 	return a - b;
+}
+
+#line 271 "barriers.go"
+__device__ long long rounds(long long n) {
+#line 271 "barriers.go"
+	return (long long)((unsigned long long)(n % 3LL) + 1ULL);
 }
 
 #line 17 "barriers.go"
@@ -2508,7 +2544,7 @@ extern "C" __global__ void Twice_aliased_fast(const int* in, long long in_len, i
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2561,7 +2597,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__shared__ int sh10[64];
@@ -2598,7 +2634,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_aliased(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
@@ -2651,7 +2687,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
+extern "C" __global__ void OuterBreak_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long stop, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__shared__ int sh10[64];
@@ -2684,6 +2720,150 @@ extern "C" __global__ void Fallback_aliased_fast(const int* in, long long in_len
 	}
 dc_break_1:;
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int (*dc_p7);
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+extern "C" __global__ void CallInCond_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__shared__ int sh11[64];
+#line 280 "barriers.go"
+	int* sh = sh11;
+#line 281 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 281 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long long r = 0LL; r < rounds(n); r = (long long)((unsigned long long)r + 1ULL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		__syncthreads();
+#line 286 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)r + 1ULL), (long long)blockDim.x), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		__syncthreads();
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -2829,6 +3009,12 @@ float swapSum(float a, float b) {
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 173 "barriers.go"
 	return a - b;
+}
+
+#line 271 "barriers.go"
+long rounds(long n) {
+#line 271 "barriers.go"
+	return (long)((ulong)(n % 3L) + 1UL);
 }
 
 #line 17 "barriers.go"
@@ -4686,7 +4872,7 @@ __kernel void Twice_aliased_fast(__global const int* in, long in_len, __global i
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -4739,7 +4925,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__local int sh10[64];
@@ -4776,7 +4962,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_aliased(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
@@ -4829,7 +5015,7 @@ dc_break_1:;
 }
 
 #line 251 "barriers.go"
-__kernel void Fallback_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+__kernel void OuterBreak_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long stop, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	__local int sh10[64];
@@ -4862,6 +5048,150 @@ __kernel void Fallback_aliased_fast(__global const int* in, long in_len, __globa
 	}
 dc_break_1:;
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global int (*dc_p7);
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 83, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4)]), &dc_b4));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+__kernel void CallInCond_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	__local int sh11[64];
+#line 280 "barriers.go"
+	__local int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 281 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)get_local_size(0)), 64, dc_fault, dc_tag, 84, &dc_b1)]), &dc_b1));
+#line 287 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -5020,6 +5350,12 @@ float swapSum(float a, float b) {
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 173 "barriers.go"
 	return a - b;
+}
+
+#line 271 "barriers.go"
+long rounds(long n) {
+#line 271 "barriers.go"
+	return (long)((ulong)(n % 3L) + 1UL);
 }
 
 #line 17 "barriers.go"
@@ -5952,7 +6288,7 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 }
 
 #line 251 "barriers.go"
-kernel void Fallback(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void OuterBreak(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup int (*dc_p3);
@@ -6007,7 +6343,7 @@ kernel void Fallback(device const int* in [[buffer(0)]], constant long& in_len [
 }
 
 #line 251 "barriers.go"
-kernel void Fallback_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void OuterBreak_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	threadgroup int sh10[64];
@@ -6042,6 +6378,78 @@ kernel void Fallback_fast(device const int* in [[buffer(0)]], constant long& in_
 		if (dc_brk_1) break;
 	}
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+kernel void CallInCond(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device int (*dc_p7);
+#line 280 "barriers.go"
+	threadgroup int sh11[64];
+#line 280 "barriers.go"
+	threadgroup int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 281 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 287 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+kernel void CallInCond_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	threadgroup int sh11[64];
+#line 280 "barriers.go"
+	threadgroup int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 281 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 84, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 287 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }
 `
@@ -6349,9 +6757,9 @@ var dcKernelTwice = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
-// dcKernelFallback describes kernel Fallback; source hash 4a3fb76bb01914c7a6951af0565cf61e.
-var dcKernelFallback = &runtime.Kernel{
-	Aliased:     "Fallback_aliased",
+// dcKernelOuterBreak describes kernel OuterBreak; source hash 8bb3ae06d1281aee32519c4371dafc65.
+var dcKernelOuterBreak = &runtime.Kernel{
+	Aliased:     "OuterBreak_aliased",
 	Barrier:     true,
 	Checked:     true,
 	FastChecked: true,
@@ -6362,7 +6770,7 @@ var dcKernelFallback = &runtime.Kernel{
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
-	Name:   "Fallback",
+	Name:   "OuterBreak",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -6375,6 +6783,37 @@ var dcKernelFallback = &runtime.Kernel{
 	}, {
 		Kind: runtime.ScalarParam,
 		Name: "stop",
+		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
+// dcKernelCallInCond describes kernel CallInCond; source hash 8cf2db070b65065c78b8447ef4f5a72d.
+var dcKernelCallInCond = &runtime.Kernel{
+	Aliased:     "CallInCond_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CallInCond",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
 		Size: 8,
 	}},
 	SharedBytes: 256,
@@ -6488,25 +6927,36 @@ func LaunchTwice(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out 
 	return dev.LaunchArgs(dcKernelTwice, g, &args, dc_run_Twice)
 }
 
-// LaunchFallback launches kernel Fallback over the grid g on dev. Buffers stand for
+// LaunchOuterBreak launches kernel OuterBreak over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
-func LaunchFallback(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], stop int) error {
+func LaunchOuterBreak(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], stop int) error {
 	var args runtime.Args
 	runtime.AddBuffer(&args, in)
 	runtime.AddBuffer(&args, out)
 	runtime.AddScalar(&args, stop)
-	return dev.LaunchArgs(dcKernelFallback, g, &args, func(dc_c *runtime.Call) error {
+	return dev.LaunchArgs(dcKernelOuterBreak, g, &args, dc_run_OuterBreak)
+}
+
+// LaunchCallInCond launches kernel CallInCond over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCallInCond(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelCallInCond, g, &args, func(dc_c *runtime.Call) error {
 		dc_s0 := cpu.SliceArg[int32](dc_c, 0)
 		dc_s1 := cpu.SliceArg[int32](dc_c, 1)
 		dc_f := cpu.NewFaults(dc_c)
 		if dc_c.Fast {
-			return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-				dc_cpu_Fallback_fast(dc_t, dc_s0, dc_s1, stop, dc_f)
+			return cpu.RunGroups("CallInCond", g, func(dc_t dc.Thread) {
+				dc_cpu_CallInCond_fast(dc_t, dc_s0, dc_s1, n, dc_f)
 			})
 		}
-		return cpu.RunGroups("Fallback", g, func(dc_t dc.Thread) {
-			dc_cpu_Fallback(dc_t, dc_s0, dc_s1, stop, dc_f)
+		return cpu.RunGroups("CallInCond", g, func(dc_t dc.Thread) {
+			dc_cpu_CallInCond(dc_t, dc_s0, dc_s1, n, dc_f)
 		})
 	})
 }
@@ -9380,50 +9830,269 @@ func dc_chunk_Twice(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Twice.Put(dc_m)
 }
 
-// dc_cpu_Fallback runs one thread of kernel Fallback.
-func dc_cpu_Fallback(dc_t dc.Thread, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
-	dc_sh10 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh10
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	acc := (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
-outer:
-	for a := 0; a < 3; a++ {
-		for b := 0; b < 2; b++ {
-			(*cpu.Index(dc_f, 77, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
-			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 79, sh[:], int(cpu.Rem(dc_f, 78, l+a+b+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-			if a*2+b == stop {
-				break outer
+// dc_scratch_OuterBreak holds the working memory of OuterBreak's groups.
+var dc_scratch_OuterBreak cpu.Scratches
+
+// dc_cpu_OuterBreak runs groups [dc_g0, dc_g1) of kernel OuterBreak, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh10 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh10 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_brk := 0
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						sh := dc_sh10
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+						dc_pt_acc[dc_tid] = dc_lv_acc
+					}
+				}
 			}
-			dc_t.Barrier()
+		}
+	outer:
+		for a := 0; a < 3; a++ {
+			for b := 0; b < 2; b++ {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pt_acc[dc_tid]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pt_acc[dc_tid]
+								{
+									sh_3 := dc_sh10
+									l_3 := dc_lx
+									dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int(cpu.Rem(dc_f, 78, l_3+a+b+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+									if a*2+b == stop {
+										{
+											dc_brk = 1
+											goto dc_next1
+										}
+									}
+								}
+							dc_next1:
+								dc_pt_acc[dc_tid] = dc_lv_acc
+							}
+						}
+					}
+				}
+				if dc_brk == 1 {
+					dc_brk = 0
+					break outer
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
+				}
+			}
 		}
 	}
-	(*cpu.Index(dc_f, 80, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
-// dc_cpu_Fallback_fast runs one thread of kernel Fallback.
-func dc_cpu_Fallback_fast(dc_t dc.Thread, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
-	dc_sh10 := dc.Shared[[64]int32](dc_t)
+// dc_cpu_OuterBreak_fast runs groups [dc_g0, dc_g1) of kernel OuterBreak, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh10 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh10 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_brk := 0
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						sh := dc_sh10
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = in[i]
+						dc_pt_acc[dc_tid] = dc_lv_acc
+					}
+				}
+			}
+		}
+	outer:
+		for a := 0; a < 3; a++ {
+			for b := 0; b < 2; b++ {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_lv_acc := dc_pt_acc[dc_tid]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								sh_2[l_2] = dc_lv_acc
+							}
+						}
+					}
+				}
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pt_acc[dc_tid]
+								{
+									sh_3 := dc_sh10
+									l_3 := dc_lx
+									dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int((l_3+a+b+1)%dc_gs.X), dc_x, dc_y, dc_z))
+									if a*2+b == stop {
+										{
+											dc_brk = 1
+											goto dc_next1
+										}
+									}
+								}
+							dc_next1:
+								dc_pt_acc[dc_tid] = dc_lv_acc
+							}
+						}
+					}
+				}
+				if dc_brk == 1 {
+					dc_brk = 0
+					break outer
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_acc := dc_pt_acc[dc_tid]
+						i_2 := dc_x
+						out[i_2] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_OuterBreak runs a launch of kernel OuterBreak on the CPU.
+func dc_run_OuterBreak(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_OuterBreak)
+}
+
+// dc_chunk_OuterBreak runs groups [dc_g0, dc_g1) of a launch of kernel OuterBreak on the CPU.
+func dc_chunk_OuterBreak(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_OuterBreak.Get()
+	if dc_c.Fast {
+		dc_cpu_OuterBreak_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_OuterBreak(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_OuterBreak.Put(dc_m)
+}
+
+// dc_cpu_CallInCond runs one thread of kernel CallInCond.
+func dc_cpu_CallInCond(dc_t dc.Thread, in []int32, out []int32, n int, dc_f *cpu.Faults) {
+	dc_sh11 := dc.Shared[[64]int32](dc_t)
 	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
 	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh10
+	sh := dc_sh11
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	acc := (*cpu.Index(dc_f, 81, in, int(i), dc_x, dc_y, dc_z))
+	for r := 0; r < dc_rounds(n); r++ {
+		(*cpu.Index(dc_f, 82, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 84, sh[:], int(cpu.Rem(dc_f, 83, l+r+1, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+	}
+	(*cpu.Index(dc_f, 85, out, int(i), dc_x, dc_y, dc_z)) = acc
+}
+
+// dc_cpu_CallInCond_fast runs one thread of kernel CallInCond.
+func dc_cpu_CallInCond_fast(dc_t dc.Thread, in []int32, out []int32, n int, dc_f *cpu.Faults) {
+	dc_sh11 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh11
 	i := dc_t.GlobalX()
 	l := dc_t.LocalX()
 	acc := in[i]
-outer:
-	for a := 0; a < 3; a++ {
-		for b := 0; b < 2; b++ {
-			sh[l] = acc
-			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 79, sh[:], int((l+a+b+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
-			if a*2+b == stop {
-				break outer
-			}
-			dc_t.Barrier()
-		}
+	for r := 0; r < dc_rounds(n); r++ {
+		sh[l] = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 84, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
 	}
 	out[i] = acc
 }
@@ -9461,6 +10130,11 @@ func dc_groupSum(dc_t dc.Thread, v float32, dc_sh6 *[64]float32, dc_f *cpu.Fault
 func dc_swapSum(dc_t dc.Thread, a float32, b float32) float32 {
 	dc_t.Barrier()
 	return a - b
+}
+
+// dc_rounds is device function rounds.
+func dc_rounds(n int) int {
+	return n%3 + 1
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer

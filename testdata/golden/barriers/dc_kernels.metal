@@ -153,6 +153,12 @@ float swapSum(float a, float b) {
 	return a - b;
 }
 
+#line 271 "barriers.go"
+long rounds(long n) {
+#line 271 "barriers.go"
+	return (long)((ulong)(n % 3L) + 1UL);
+}
+
 #line 17 "barriers.go"
 kernel void GroupExit(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -1083,7 +1089,7 @@ kernel void Twice_fast(device const int* in [[buffer(0)]], constant long& in_len
 }
 
 #line 251 "barriers.go"
-kernel void Fallback(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void OuterBreak(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup int (*dc_p3);
@@ -1138,7 +1144,7 @@ kernel void Fallback(device const int* in [[buffer(0)]], constant long& in_len [
 }
 
 #line 251 "barriers.go"
-kernel void Fallback_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void OuterBreak_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& stop [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 #line 252 "barriers.go"
 	threadgroup int sh10[64];
@@ -1173,5 +1179,77 @@ kernel void Fallback_fast(device const int* in [[buffer(0)]], constant long& in_
 		if (dc_brk_1) break;
 	}
 #line 267 "barriers.go"
+	out[i] = acc;
+}
+
+#line 279 "barriers.go"
+kernel void CallInCond(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device int (*dc_p7);
+#line 280 "barriers.go"
+	threadgroup int sh11[64];
+#line 280 "barriers.go"
+	threadgroup int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 281 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 282 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 82, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 285 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 84, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 287 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 289 "barriers.go"
+	dc_b6 = 0;
+	dc_p7 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = acc;
+	if (!dc_b6) {
+		*dc_p7 = dc_t2;
+	}
+}
+
+#line 279 "barriers.go"
+kernel void CallInCond_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 280 "barriers.go"
+	threadgroup int sh11[64];
+#line 280 "barriers.go"
+	threadgroup int* sh = sh11;
+#line 281 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 281 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 282 "barriers.go"
+	int acc = in[i];
+#line 283 "barriers.go"
+	for (long r = 0L; r < rounds(n); r = (long)((ulong)r + 1UL)) {
+#line 284 "barriers.go"
+		sh[l] = acc;
+#line 285 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 286 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)r + 1UL), (long)dc_gsz.x), 64, dc_fault, dc_tag, 84, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 287 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 289 "barriers.go"
 	out[i] = acc;
 }
