@@ -13,12 +13,13 @@ import (
 
 // fnState is one kernel or device function instance being lowered.
 type fnState struct {
-	t      *translator
-	ctx    *typeCtx
-	decl   *ast.FuncDecl
-	obj    *types.Func
-	kernel bool
-	name   string
+	labelCopies int // labels made for copies of labelled statements (fallThrough)
+	t           *translator
+	ctx         *typeCtx
+	decl        *ast.FuncDecl
+	obj         *types.Func
+	kernel      bool
+	name        string
 
 	vars    map[types.Object]*ir.Var
 	used    map[string]bool

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -799,7 +800,7 @@ func (f *fnState) switchStmt(s *ast.SwitchStmt, label string) []ir.Stmt {
 		fall = append(fall, falls)
 	}
 	f.pop()
-	fallThrough(st, fall)
+	f.fallThrough(st, fall)
 	st.Simple = simple
 	if pre != nil {
 		return []ir.Stmt{&ir.Block{Pos: pos, Stmts: append(pre, st)}}
@@ -816,14 +817,35 @@ func (f *fnState) switchStmt(s *ast.SwitchStmt, label string) []ir.Stmt {
 // sees switches whose cases do not fall through, as ir.SwitchStmt promises;
 // the type checker has already rejected a fallthrough out of place or in
 // the last case.
-func fallThrough(st *ir.SwitchStmt, fall []bool) {
+func (f *fnState) fallThrough(st *ir.SwitchStmt, fall []bool) {
 	for i := len(st.Cases) - 2; i >= 0; i-- {
 		if !fall[i] {
 			continue
 		}
 		k, next := st.Cases[i], st.Cases[i+1]
-		k.Body = &ir.Block{Pos: k.Body.Pos, Stmts: []ir.Stmt{k.Body, ir.NewCloner().Block(next.Body)}}
+		c := ir.NewCloner().Block(next.Body)
+		// Labels name one statement of the function: the copies of
+		// labelled loops and switches get labels of their own.
+		ir.InspectStmts(c, func(s ir.Stmt) {
+			switch s := s.(type) {
+			case *ir.ForStmt:
+				s.Label = f.copyLabel(s.Label)
+			case *ir.SwitchStmt:
+				s.Label = f.copyLabel(s.Label)
+			}
+		})
+		k.Body = &ir.Block{Pos: k.Body.Pos, Stmts: []ir.Stmt{k.Body, c}}
 	}
+}
+
+// copyLabel returns a new label for a copy of a statement labelled l, ""
+// for none.
+func (f *fnState) copyLabel(l string) string {
+	if l == "" {
+		return ""
+	}
+	f.labelCopies++
+	return fmt.Sprintf("%s_dc%d", l, f.labelCopies)
 }
 
 func typeOrNil(x ir.Expr) ir.Type {

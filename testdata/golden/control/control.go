@@ -213,8 +213,8 @@ loop:
 // Fall accumulates through cases that fall through: a tagged switch whose
 // cases fall into the next one (into and out of a default in the middle), a
 // case that declares a name the next case's body uses from outside, a break
-// in a case that is also fallen into, and a tagless switch that falls
-// through.
+// in a case that is also fallen into, a labelled loop in a case fallen
+// into, and a tagless switch that falls through.
 //
 //dc:kernel
 func Fall(t dc.Thread, xs, out []int32) {
@@ -246,6 +246,13 @@ func Fall(t dc.Thread, xs, out []int32) {
 		fallthrough
 	case 5:
 		acc *= 3
+	steps:
+		for s := range 4 { // a labelled loop, copied into case 4
+			if s == 2 {
+				continue steps
+			}
+			acc += int32(s)
+		}
 	}
 	switch {
 	case x < 10:

@@ -1543,6 +1543,16 @@ __kernel void Fall(__global const int* restrict xs, long xs_len, __global int* o
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -1550,29 +1560,39 @@ __kernel void Fall(__global const int* restrict xs, long xs_len, __global int* o
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -1686,6 +1706,16 @@ __kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global i
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -1693,29 +1723,39 @@ __kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global i
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 
@@ -1826,6 +1866,16 @@ __kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* ou
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -1833,29 +1883,39 @@ __kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* ou
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -1969,6 +2029,16 @@ __kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global in
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -1976,28 +2046,38 @@ __kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }

@@ -1547,6 +1547,16 @@ extern "C" __global__ void Fall(const int* __restrict__ xs, long long xs_len, in
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1554,29 +1564,39 @@ extern "C" __global__ void Fall(const int* __restrict__ xs, long long xs_len, in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -1690,6 +1710,16 @@ extern "C" __global__ void Fall_fast(const int* __restrict__ xs, long long xs_le
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1697,29 +1727,39 @@ extern "C" __global__ void Fall_fast(const int* __restrict__ xs, long long xs_le
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 
@@ -1830,6 +1870,16 @@ extern "C" __global__ void Fall_aliased(const int* xs, long long xs_len, int* ou
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1837,29 +1887,39 @@ extern "C" __global__ void Fall_aliased(const int* xs, long long xs_len, int* ou
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -1973,6 +2033,16 @@ extern "C" __global__ void Fall_aliased_fast(const int* xs, long long xs_len, in
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1980,28 +2050,38 @@ extern "C" __global__ void Fall_aliased_fast(const int* xs, long long xs_len, in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }

@@ -113,7 +113,7 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "control.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 259,
+			Line: 266,
 		},
 	},
 	MSL:     dcMSL,
@@ -1671,6 +1671,16 @@ extern "C" __global__ void Fall(const int* __restrict__ xs, long long xs_len, in
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1678,29 +1688,39 @@ extern "C" __global__ void Fall(const int* __restrict__ xs, long long xs_len, in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -1814,6 +1834,16 @@ extern "C" __global__ void Fall_fast(const int* __restrict__ xs, long long xs_le
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1821,29 +1851,39 @@ extern "C" __global__ void Fall_fast(const int* __restrict__ xs, long long xs_le
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 
@@ -1954,6 +1994,16 @@ extern "C" __global__ void Fall_aliased(const int* xs, long long xs_len, int* ou
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -1961,29 +2011,39 @@ extern "C" __global__ void Fall_aliased(const int* xs, long long xs_len, int* ou
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -2097,6 +2157,16 @@ extern "C" __global__ void Fall_aliased_fast(const int* xs, long long xs_len, in
 		{
 #line 248 "control.go"
 			acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+			for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+				if (s == 2LL) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+			}
 		}
 		break;
 	}
@@ -2104,29 +2174,39 @@ extern "C" __global__ void Fall_aliased_fast(const int* xs, long long xs_len, in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((unsigned int)acc * 3u);
+#line 250 "control.go"
+		for (long long s = 0LL; s < 4LL; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 251 "control.go"
+			if (s == 2LL) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((unsigned int)acc + (unsigned int)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((unsigned int)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((unsigned int)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((unsigned int)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((unsigned int)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 `
@@ -3677,6 +3757,16 @@ __kernel void Fall(__global const int* restrict xs, long xs_len, __global int* o
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -3684,29 +3774,39 @@ __kernel void Fall(__global const int* restrict xs, long xs_len, __global int* o
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -3820,6 +3920,16 @@ __kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global i
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -3827,29 +3937,39 @@ __kernel void Fall_fast(__global const int* restrict xs, long xs_len, __global i
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 
@@ -3960,6 +4080,16 @@ __kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* ou
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -3967,29 +4097,39 @@ __kernel void Fall_aliased(__global const int* xs, long xs_len, __global int* ou
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1)];
 	int dc_t1 = acc;
@@ -4103,6 +4243,16 @@ __kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global in
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -4110,29 +4260,39 @@ __kernel void Fall_aliased_fast(__global const int* xs, long xs_len, __global in
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 `
@@ -5008,6 +5168,16 @@ kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buf
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -5015,29 +5185,39 @@ kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buf
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = acc;
@@ -5151,6 +5331,16 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -5158,29 +5348,39 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
 `
@@ -5344,7 +5544,7 @@ var dcKernelScan = &runtime.Kernel{
 	}},
 }
 
-// dcKernelFall describes kernel Fall; source hash 7a1a9f2ad6b77b4fc25e7d69f8be46d8.
+// dcKernelFall describes kernel Fall; source hash 592a631beff1b0100197caba791236a4.
 var dcKernelFall = &runtime.Kernel{
 	Aliased: "Fall_aliased",
 	Checked: true,
@@ -6135,6 +6335,104 @@ func dc_chunk_Scan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Fall_thread runs one thread of dc_cpu_Fall.
+//
+//go:noinline
+func dc_cpu_Fall_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	acc := int32(0)
+	k := x % 6
+	switch k {
+	case 0:
+		{
+			acc++
+		}
+		{
+			{
+				k_1 := int32(100)
+				acc += k_1
+			}
+			{
+				{
+					acc += k * 10
+					if x > 50 {
+						break
+					}
+				}
+				{
+					acc += 1000
+				}
+			}
+		}
+	case 1:
+		{
+			k_1 := int32(100)
+			acc += k_1
+		}
+		{
+			{
+				acc += k * 10
+				if x > 50 {
+					break
+				}
+			}
+			{
+				acc += 1000
+			}
+		}
+	default:
+		{
+			acc += k * 10
+			if x > 50 {
+				break
+			}
+		}
+		{
+			acc += 1000
+		}
+	case 3:
+		acc += 1000
+	case 4:
+		{
+			acc -= 7
+		}
+		{
+			acc *= 3
+		steps_dc1:
+			for s := 0; s < 4; s++ {
+				if s == 2 {
+					continue steps_dc1
+				}
+				acc += int32(s)
+			}
+		}
+	case 5:
+		acc *= 3
+	steps:
+		for s := 0; s < 4; s++ {
+			if s == 2 {
+				continue steps
+			}
+			acc += int32(s)
+		}
+	}
+	switch {
+	case x < 10:
+		{
+			acc++
+		}
+		{
+			acc += 2
+		}
+	case x < 20:
+		acc += 2
+	case x < 30:
+		acc += 4
+	}
+	(*cpu.Index(dc_f, 16, out, int(i), dc_x, dc_y, dc_z)) = acc
+}
+
 // dc_cpu_Fall runs every thread of groups [dc_g0, dc_g1) of kernel Fall.
 func dc_cpu_Fall(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6151,89 +6449,110 @@ func dc_cpu_Fall(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, dc_f *
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						acc := int32(0)
-						k := x % 6
-						switch k {
-						case 0:
-							{
-								acc++
-							}
-							{
-								{
-									k_1 := int32(100)
-									acc += k_1
-								}
-								{
-									{
-										acc += k * 10
-										if x > 50 {
-											break
-										}
-									}
-									{
-										acc += 1000
-									}
-								}
-							}
-						case 1:
-							{
-								k_1 := int32(100)
-								acc += k_1
-							}
-							{
-								{
-									acc += k * 10
-									if x > 50 {
-										break
-									}
-								}
-								{
-									acc += 1000
-								}
-							}
-						default:
-							{
-								acc += k * 10
-								if x > 50 {
-									break
-								}
-							}
-							{
-								acc += 1000
-							}
-						case 3:
-							acc += 1000
-						case 4:
-							{
-								acc -= 7
-							}
-							{
-								acc *= 3
-							}
-						case 5:
-							acc *= 3
-						}
-						switch {
-						case x < 10:
-							{
-								acc++
-							}
-							{
-								acc += 2
-							}
-						case x < 20:
-							acc += 2
-						case x < 30:
-							acc += 4
-						}
-						(*cpu.Index(dc_f, 16, out, int(i), dc_x, dc_y, dc_z)) = acc
+						dc_cpu_Fall_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, xs, out, dc_f)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dc_cpu_Fall_fast_thread runs one thread of dc_cpu_Fall_fast.
+//
+//go:noinline
+func dc_cpu_Fall_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, xs []int32, out []int32, dc_f *cpu.Faults) {
+	i := dc_x
+	x := xs[i]
+	acc := int32(0)
+	k := x % 6
+	switch k {
+	case 0:
+		{
+			acc++
+		}
+		{
+			{
+				k_1 := int32(100)
+				acc += k_1
+			}
+			{
+				{
+					acc += k * 10
+					if x > 50 {
+						break
+					}
+				}
+				{
+					acc += 1000
+				}
+			}
+		}
+	case 1:
+		{
+			k_1 := int32(100)
+			acc += k_1
+		}
+		{
+			{
+				acc += k * 10
+				if x > 50 {
+					break
+				}
+			}
+			{
+				acc += 1000
+			}
+		}
+	default:
+		{
+			acc += k * 10
+			if x > 50 {
+				break
+			}
+		}
+		{
+			acc += 1000
+		}
+	case 3:
+		acc += 1000
+	case 4:
+		{
+			acc -= 7
+		}
+		{
+			acc *= 3
+		steps_dc1:
+			for s := 0; s < 4; s++ {
+				if s == 2 {
+					continue steps_dc1
+				}
+				acc += int32(s)
+			}
+		}
+	case 5:
+		acc *= 3
+	steps:
+		for s := 0; s < 4; s++ {
+			if s == 2 {
+				continue steps
+			}
+			acc += int32(s)
+		}
+	}
+	switch {
+	case x < 10:
+		{
+			acc++
+		}
+		{
+			acc += 2
+		}
+	case x < 20:
+		acc += 2
+	case x < 30:
+		acc += 4
+	}
+	out[i] = acc
 }
 
 // dc_cpu_Fall_fast runs every thread of groups [dc_g0, dc_g1) of kernel Fall.
@@ -6248,84 +6567,7 @@ func dc_cpu_Fall_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, d
 					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						acc := int32(0)
-						k := x % 6
-						switch k {
-						case 0:
-							{
-								acc++
-							}
-							{
-								{
-									k_1 := int32(100)
-									acc += k_1
-								}
-								{
-									{
-										acc += k * 10
-										if x > 50 {
-											break
-										}
-									}
-									{
-										acc += 1000
-									}
-								}
-							}
-						case 1:
-							{
-								k_1 := int32(100)
-								acc += k_1
-							}
-							{
-								{
-									acc += k * 10
-									if x > 50 {
-										break
-									}
-								}
-								{
-									acc += 1000
-								}
-							}
-						default:
-							{
-								acc += k * 10
-								if x > 50 {
-									break
-								}
-							}
-							{
-								acc += 1000
-							}
-						case 3:
-							acc += 1000
-						case 4:
-							{
-								acc -= 7
-							}
-							{
-								acc *= 3
-							}
-						case 5:
-							acc *= 3
-						}
-						switch {
-						case x < 10:
-							{
-								acc++
-							}
-							{
-								acc += 2
-							}
-						case x < 20:
-							acc += 2
-						case x < 30:
-							acc += 4
-						}
-						out[i] = acc
+						dc_cpu_Fall_fast_thread(dc_gs, dc_ng, dc_x, xs, out, dc_f)
 					}
 				}
 			}

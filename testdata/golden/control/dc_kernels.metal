@@ -868,6 +868,16 @@ kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buf
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -875,29 +885,39 @@ kernel void Fall(device const int* xs [[buffer(0)]], constant long& xs_len [[buf
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = acc;
@@ -1011,6 +1031,16 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 		{
 #line 248 "control.go"
 			acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+			for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+				if (s == 2L) {
+#line 252 "control.go"
+					continue;
+				}
+#line 254 "control.go"
+				acc = (int)((uint)acc + (uint)(int)s);
+			}
 		}
 		break;
 	}
@@ -1018,28 +1048,38 @@ kernel void Fall_fast(device const int* xs [[buffer(0)]], constant long& xs_len 
 	case 5: {
 #line 248 "control.go"
 		acc = (int)((uint)acc * 3u);
+#line 250 "control.go"
+		for (long s = 0L; s < 4L; s = (long)((ulong)s + 1UL)) {
+#line 251 "control.go"
+			if (s == 2L) {
+#line 252 "control.go"
+				continue;
+			}
+#line 254 "control.go"
+			acc = (int)((uint)acc + (uint)(int)s);
+		}
 		break;
 	}
 	}
-#line 251 "control.go"
+#line 258 "control.go"
 	if (x < 10) {
 		{
-#line 252 "control.go"
+#line 259 "control.go"
 			acc = (int)((uint)acc + 1u);
 		}
 		{
-#line 255 "control.go"
+#line 262 "control.go"
 			acc = (int)((uint)acc + 2u);
 		}
-#line 254 "control.go"
+#line 261 "control.go"
 	} else if (x < 20) {
-#line 255 "control.go"
+#line 262 "control.go"
 		acc = (int)((uint)acc + 2u);
-#line 256 "control.go"
+#line 263 "control.go"
 	} else if (x < 30) {
-#line 257 "control.go"
+#line 264 "control.go"
 		acc = (int)((uint)acc + 4u);
 	}
-#line 259 "control.go"
+#line 266 "control.go"
 	out[i] = acc;
 }
