@@ -51,8 +51,8 @@ func TestNoGotoRunsLikeGoto(t *testing.T) {
 		{"control", "FindFirst", []any{ints32(threads*12, -2, 5), 3, 4, int32(3), make([]int32, 2*threads)}},
 		{"control", "Scan", []any{ints32(threads, -100, 100), make([]int32, 2*threads)}},
 		{"edge2", "SwitchLoop", []any{ints64(threads, -20, 20), make([]int64, threads)}},
-		{"barriers", "Fallback", []any{ints32(threads, -1000, 1000), make([]int32, threads), 3}},
-		{"barriers", "Fallback", []any{ints32(threads, -1000, 1000), make([]int32, threads), -1}},
+		{"barriers", "OuterBreak", []any{ints32(threads, -1000, 1000), make([]int32, threads), 3}},
+		{"barriers", "OuterBreak", []any{ints32(threads, -1000, 1000), make([]int32, threads), -1}},
 	}
 	progs := map[string]*ir.Program{}
 	for ci, c := range cases {
