@@ -46,7 +46,7 @@ func chosenDevice(a *api) (*device, error) {
 			// but still list one.
 			devs := a.allDevices()
 			if len(devs) == 0 {
-				return nil, fmt.Errorf("%w (MTLCreateSystemDefaultDevice returned nil)", ErrNoDevice)
+				return nil, runtime.Unavailable(fmt.Errorf("%w (MTLCreateSystemDefaultDevice returned nil)", ErrNoDevice))
 			}
 			for _, o := range devs[1:] {
 				o.release()

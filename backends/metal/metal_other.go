@@ -11,5 +11,5 @@ import (
 
 // open fails: Metal exists on macOS only.
 func open() (runtime.Backend, error) {
-	return nil, fmt.Errorf("%w (this is %s/%s)", ErrNeedsMacOS, goruntime.GOOS, goruntime.GOARCH)
+	return nil, runtime.Unavailable(fmt.Errorf("%w (this is %s/%s)", ErrNeedsMacOS, goruntime.GOOS, goruntime.GOARCH))
 }

@@ -297,4 +297,9 @@ func TestOpenOffMacOS(t *testing.T) {
 	if !errors.Is(err, ErrNeedsMacOS) || !strings.Contains(err.Error(), "metal: Metal needs macOS (this is "+goruntime.GOOS+"/") {
 		t.Errorf("got %v, want an error matching ErrNeedsMacOS", err)
 	}
+	// Absent, not misconfigured: runtime.Open passes it over without a
+	// warning.
+	if !errors.Is(err, runtime.ErrUnavailable) {
+		t.Errorf("got %v, want an error matching runtime.ErrUnavailable", err)
+	}
 }

@@ -14,8 +14,9 @@ func init() {
 type driver struct{}
 
 // Open opens the selected device with a command queue of its own. Off
-// macOS it returns an error matching ErrNeedsMacOS, and runtime.Open goes
-// on to the next backend.
+// macOS it returns an error matching ErrNeedsMacOS and
+// runtime.ErrUnavailable, and runtime.Open goes on to the next backend
+// quietly (a debug message of its selection log).
 func (driver) Open() (runtime.Backend, error) {
 	return open()
 }
