@@ -264,11 +264,9 @@ func (buf *Buffer[T]) readAt(op string, dst []T, off int) error {
 			return err
 		}
 		if len(dst) > 0 {
-			if err := r.mem.Read(int64(lo)*r.elem, bytesOf(dst)); err != nil {
+			if err := d.readMemory(r.mem, int64(lo)*r.elem, bytesOf(dst)); err != nil {
 				return fmt.Errorf("runtime: %s: copy to host: %w", op, err)
 			}
-			d.stats.DeviceToHost++
-			d.stats.BytesDeviceToHost += int64(len(dst)) * r.elem
 		}
 	default:
 		copy(dst, root.host[lo:])
@@ -309,11 +307,9 @@ func (buf *Buffer[T]) writeAt(op string, src []T, off int) error {
 	if r.state == HostOnly || r.state == HostDirty {
 		return nil
 	}
-	if err := r.mem.Write(int64(lo)*r.elem, bytesOf(src)); err != nil {
+	if err := d.writeMemory(r.mem, int64(lo)*r.elem, bytesOf(src)); err != nil {
 		return fmt.Errorf("runtime: %s: copy to device: %w", op, err)
 	}
-	d.stats.HostToDevice++
-	d.stats.BytesHostToDevice += int64(len(src)) * r.elem
 	return nil
 }
 

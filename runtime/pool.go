@@ -275,11 +275,9 @@ func (d *Device) fillLocked(m Memory, offset, size int64, pattern []byte) error 
 	fillBytes(chunk, pattern)
 	for off := int64(0); off < size; off += int64(len(chunk)) {
 		n := min(int64(len(chunk)), size-off)
-		if err := m.Write(offset+off, chunk[:n]); err != nil {
+		if err := d.writeMemory(m, offset+off, chunk[:n]); err != nil {
 			return err
 		}
-		d.stats.HostToDevice++
-		d.stats.BytesHostToDevice += n
 	}
 	return nil
 }

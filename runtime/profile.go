@@ -298,13 +298,7 @@ func (d *Device) buildLocked(m *Module) error {
 // writeMemory copies src to device memory m at offset, counting it in the
 // Stats and the profile. d.mu must be held.
 func (d *Device) writeMemory(m Memory, offset int64, src []byte) error {
-	region := d.transferRegion("dc.host-to-device", len(src))
-	start := time.Now()
-	err := m.Write(offset, src)
-	took := time.Since(start)
-	if region != nil {
-		region.End()
-	}
+	took, err := d.transfer("dc.host-to-device", len(src), func() error { return m.Write(offset, src) })
 	if err != nil {
 		return err
 	}
@@ -321,13 +315,7 @@ func (d *Device) writeMemory(m Memory, offset int64, src []byte) error {
 // readMemory copies device memory m at offset into dst, counting it in the
 // Stats and the profile. d.mu must be held.
 func (d *Device) readMemory(m Memory, offset int64, dst []byte) error {
-	region := d.transferRegion("dc.device-to-host", len(dst))
-	start := time.Now()
-	err := m.Read(offset, dst)
-	took := time.Since(start)
-	if region != nil {
-		region.End()
-	}
+	took, err := d.transfer("dc.device-to-host", len(dst), func() error { return m.Read(offset, dst) })
 	if err != nil {
 		return err
 	}
@@ -336,6 +324,19 @@ func (d *Device) readMemory(m Memory, offset int64, dst []byte) error {
 	d.stats.BytesDeviceToHost += n
 	d.prof.d2h.add(n, took)
 	return nil
+}
+
+// transfer runs copy, a transfer of n bytes, as a trace region named
+// region, and returns how long it took.
+func (d *Device) transfer(region string, n int, copy func() error) (time.Duration, error) {
+	r := d.transferRegion(region, n)
+	start := time.Now()
+	err := copy()
+	took := time.Since(start)
+	if r != nil {
+		r.End()
+	}
+	return took, err
 }
 
 // transferRegion starts a trace region for a copy of n bytes when tracing,

@@ -152,11 +152,9 @@ func (d *Device) newReference(call *Call, bufs []*buffer) (*reference, error) {
 			// sync after the launch.
 			d.waitLocked()
 			if len(snap) > 0 {
-				if err := r.mem.Read(0, snap); err != nil {
+				if err := d.readMemory(r.mem, 0, snap); err != nil {
 					return nil, fmt.Errorf("validation: copy to host: %w", err)
 				}
-				d.stats.DeviceToHost++
-				d.stats.BytesDeviceToHost += int64(len(snap))
 			}
 		default:
 			copy(snap, r.host)
@@ -207,11 +205,9 @@ func (d *Device) checkReference(ref *reference) error {
 		}
 		got := d.mem.scratchBytes(b.bytes())
 		defer d.mem.keepScratchBytes(got)
-		if err := b.base().mem.Read(b.off*b.elem, got); err != nil {
+		if err := d.readMemory(b.base().mem, b.off*b.elem, got); err != nil {
 			return &KernelError{Kernel: name, Arg: p.Name, Err: fmt.Errorf("validation: copy to host: %w", err)}
 		}
-		d.stats.DeviceToHost++
-		d.stats.BytesDeviceToHost += int64(len(got))
 		tol32, tol64 := Tolerance32, Tolerance64
 		if c.Kernel.FastMath {
 			tol32, tol64 = Tolerance32FastMath, Tolerance64FastMath
