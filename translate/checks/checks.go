@@ -277,18 +277,8 @@ func loopCounter(s *ir.ForStmt) (*ir.Var, ir.Expr) {
 // constant), -1 if it is v = v / c, v = v >> c (c > 0) or v = v - c, and 0
 // otherwise.
 func stepDirection(post ir.Stmt, v *ir.Var) int {
-	a, ok := post.(*ir.AssignStmt)
-	if !ok {
-		return 0
-	}
-	if r, ok := a.Target.(*ir.VarRef); !ok || r.Var != v {
-		return 0
-	}
-	b, ok := a.Value.(*ir.Binary)
-	if !ok {
-		return 0
-	}
-	if r, ok := b.X.(*ir.VarRef); !ok || r.Var != v {
+	b := selfUpdate(post, v)
+	if b == nil {
 		return 0
 	}
 	c, ok := intConst(b.Y)
@@ -312,27 +302,33 @@ func stepDirection(post ir.Stmt, v *ir.Var) int {
 	return 0
 }
 
+// selfUpdate returns v op y when post is v = v op y, nil otherwise.
+func selfUpdate(post ir.Stmt, v *ir.Var) *ir.Binary {
+	a, ok := post.(*ir.AssignStmt)
+	if !ok {
+		return nil
+	}
+	if r, ok := a.Target.(*ir.VarRef); !ok || r.Var != v {
+		return nil
+	}
+	b, ok := a.Value.(*ir.Binary)
+	if !ok {
+		return nil
+	}
+	if r, ok := b.X.(*ir.VarRef); !ok || r.Var != v {
+		return nil
+	}
+	return b
+}
+
 // noOverflowStep reports whether s steps its counter v up by a value
 // that is positive without being a constant (v += t.GridSizeX(), the
 // grid-stride loop), and whether s's condition v < n keeps v + step from
 // overflowing: n and the step both below 2^62. A counter that starts
 // non-negative then stays so.
 func (w *walker) noOverflowStep(s *ir.ForStmt, v *ir.Var) bool {
-	a, ok := s.Post.(*ir.AssignStmt)
-	if !ok {
-		return false
-	}
-	if r, ok := a.Target.(*ir.VarRef); !ok || r.Var != v {
-		return false
-	}
-	b, ok := a.Value.(*ir.Binary)
-	if !ok || b.Op != token.ADD {
-		return false
-	}
-	if r, ok := b.X.(*ir.VarRef); !ok || r.Var != v {
-		return false
-	}
-	if !w.positive(b.Y, 0) {
+	b := selfUpdate(s.Post, v)
+	if b == nil || b.Op != token.ADD || !w.positive(b.Y, 0) {
 		return false
 	}
 	step, ok := w.bits(b.Y, 0)
