@@ -77,9 +77,9 @@ func addressable(e ir.Expr) bool {
 	return false
 }
 
-// checkedDiv prints the checked integer division or remainder e, or the
+// checkedBinary prints the checked integer division or remainder e, or the
 // checked shift.
-func (p *printer) checkedDiv(e *ir.Binary) *jen.Statement {
+func (p *printer) checkedBinary(e *ir.Binary) *jen.Statement {
 	name := "Div"
 	switch e.Op {
 	case token.REM:

@@ -110,7 +110,7 @@ func (p *printer) unary(e *ir.Unary) *jen.Statement {
 
 func (p *printer) binary(e *ir.Binary) *jen.Statement {
 	if p.active(e.Check) {
-		return p.checkedDiv(e)
+		return p.checkedBinary(e)
 	}
 	prec := e.Op.Precedence()
 	_, xConst := p.constOf(e.X)
