@@ -403,6 +403,14 @@ func (f *fn) convert(e *ir.Convert) cexpr {
 	if f.p.basic(to) == f.p.basic(from) {
 		return x
 	}
+	if from.Kind.IsFloat() && to.Kind.IsInteger() {
+		// C leaves the conversion of a NaN or of a value out of the
+		// target's range undefined; the helper gives what Go gives on
+		// amd64 (see floatToIntDef).
+		name := "dc_cvt" + kindKey(from.Kind) + "_" + kindKey(to.Kind)
+		f.p.need(name)
+		return call(name, x.s)
+	}
 	return castTo(f.p.basic(to), x)
 }
 

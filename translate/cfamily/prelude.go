@@ -2,8 +2,10 @@ package cfamily
 
 import (
 	"fmt"
+	"go/constant"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dotcompute/dc/translate/ir"
@@ -58,6 +60,9 @@ func (p *printer) helperDef(name string) (string, bool) {
 	k, ok := keyKinds[key]
 	if !ok {
 		return "", false
+	}
+	if from, ok := keyKinds[strings.TrimPrefix(op, "cvt")]; ok && op != "cvt" && from.IsFloat() && k.IsInteger() {
+		return p.floatToIntDef(name, from, k), true
 	}
 	d := p.d
 	t := d.Types[k]
@@ -261,4 +266,49 @@ func (p *printer) arrayCopy(b *strings.Builder, t *ir.Array, x, y string, depth 
 		fmt.Fprintf(b, "%s\t%s = %s;\n", ind, x, y)
 	}
 	fmt.Fprintf(b, "%s}\n", ind)
+}
+
+// floatToIntDef returns the definition of helper name, which converts a
+// float of kind from to the integer kind to as Go does on amd64, where
+// the conversion truncates toward zero and a NaN or a value out of range
+// gives what the SSE conversions give: int8, int16, int32, uint8 and
+// uint16 convert through a 32-bit conversion whose out-of-range result is
+// MinInt32 (so 0 for the narrow kinds), int64 and uint32 through a 64-bit
+// one whose out-of-range result is MinInt64 (so 0 for uint32), and uint64
+// converts x - 2⁶³ (and sets the top bit) from 2⁶³ up or for a NaN. Go's
+// specification leaves these values to the implementation; C leaves the
+// conversion undefined, and GPUs saturate.
+func (p *printer) floatToIntDef(name string, from, to ir.Kind) string {
+	d := p.d
+	ft, t := d.Types[from], d.Types[to]
+	fc := func(v float64) string {
+		return p.literal(&ir.Const{T: &ir.Basic{Kind: from}, Value: constant.MakeFloat64(v)}).s
+	}
+	ic := func(k ir.Kind, v int64) string {
+		return p.literal(&ir.Const{T: &ir.Basic{Kind: k}, Value: constant.MakeInt64(v)}).s
+	}
+	i32, i64, u64 := d.Types[ir.Int32], d.Types[ir.Int64], d.Types[ir.Uint64]
+	in32 := fmt.Sprintf("x >= %s && x < %s", fc(-(1 << 31)), fc(1<<31))
+	in64 := fmt.Sprintf("x >= %s && x < %s", fc(-(1 << 63)), fc(1<<63))
+	top := strconv.FormatUint(1<<63, 10) + d.IntSuffix[ir.Uint64]
+	var body string
+	switch to {
+	case ir.Int8, ir.Int16, ir.Uint8, ir.Uint16:
+		body = fmt.Sprintf("\treturn %s ? (%s)(%s)x : 0;\n", in32, t, i32)
+	case ir.Int32:
+		body = fmt.Sprintf("\treturn %s ? (%s)x : %s;\n", in32, t, ic(ir.Int32, math.MinInt32))
+	case ir.Int64, ir.Int:
+		body = fmt.Sprintf("\treturn %s ? (%s)x : %s;\n", in64, t, ic(ir.Int64, math.MinInt64))
+	case ir.Uint32:
+		body = fmt.Sprintf("\treturn %s ? (%s)(%s)x : 0;\n", in64, t, i64)
+	default: // uint64, uint
+		body = fmt.Sprintf("\tif (x < %s) {\n\t\treturn %s ? (%s)(%s)x : %s;\n\t}\n", fc(1<<63), in64, u64, i64, top) +
+			fmt.Sprintf("\tx = x - %s;\n", fc(1<<63)) +
+			fmt.Sprintf("\treturn x < %s ? ((%s)(%s)x | %s) : %s;\n", fc(1<<63), u64, i64, top, top)
+	}
+	fq := ""
+	if d.Func != "" {
+		fq = d.Func + " "
+	}
+	return fmt.Sprintf("%s%s %s(%s x) {\n", fq, t, name, ft) + body + "}\n"
 }

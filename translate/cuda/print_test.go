@@ -307,6 +307,10 @@ extern "C" __global__ void Ints(int a32, int b32, long long a64, long long b64, 
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 __device__ bool dc_isinf_f64(double x, long long sign) {
 	return sign > 0 ? x > 1.7976931348623157e+308 : sign < 0 ? x < -1.7976931348623157e+308 : (x > 1.7976931348623157e+308 || x < -1.7976931348623157e+308);
 }
@@ -378,7 +382,7 @@ extern "C" __global__ void Floats(float x, double y, int n, unsigned char u, uns
 #line 19 "k.go"
 	od[5] = __longlong_as_double((long long)(bits));
 #line 20 "k.go"
-	oi[2] = (int)x;
+	oi[2] = dc_cvtf32_i32(x);
 #line 21 "k.go"
 	of[6] = (float)atan2(y, (double)x);
 }

@@ -13,6 +13,10 @@ int dc_atomic_cas_i32_device(device int* p, int cmp, int v) {
 	return seen;
 }
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (dc_atomic_cas_i32_device(&f[0], 0, tag) != 0) {
 		return;
@@ -159,7 +163,7 @@ dc_ret_grid grid(float x) {
 #line 65 "arrayvalues.go"
 	int g[2][3] = {};
 #line 66 "arrayvalues.go"
-	g[1][2] = (int)x;
+	g[1][2] = dc_cvtf32_i32(x);
 #line 67 "arrayvalues.go"
 	{
 		dc_ret_grid dc_r;
@@ -381,13 +385,13 @@ kernel void Returns(device float* x [[buffer(0)]], constant long& x_len [[buffer
 		}
 	}
 #line 83 "arrayvalues.go"
-	int tmp[3] = {1, 2, (int)x[i]};
+	int tmp[3] = {1, 2, dc_cvtf32_i32(x[i])};
 #line 83 "arrayvalues.go"
 	for (int dc_i0 = 0; dc_i0 < 3; dc_i0++) {
 		g[0][dc_i0] = tmp[dc_i0];
 	}
 #line 84 "arrayvalues.go"
-	x[i] = (float)g[0][2] - (float)(int)x[i] + a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
+	x[i] = (float)g[0][2] - (float)dc_cvtf32_i32(x[i]) + a[1] + b[2] + s + c[3] + (float)g[1][2] + mk(1.0f).r0[2] + (float)grid(5.0f).r0[1][2];
 }
 
 #line 97 "arrayvalues.go"

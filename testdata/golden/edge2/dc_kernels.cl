@@ -4,6 +4,16 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+long dc_cvtf32_i64(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (long)x : (-9223372036854775807L - 1);
+}
+
+#ifdef cl_khr_fp64
+long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
+}
+#endif // cl_khr_fp64
+
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
@@ -361,7 +371,7 @@ __kernel void Shadowed(__global const long* restrict a, long a_len, __global lon
 #line 41 "edge2.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
-	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)dc_cvtf32_i64(f) + (ulong)dc_cvtf64_i64(g));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -393,7 +403,7 @@ __kernel void Shadowed_fast(__global const long* restrict a, long a_len, __globa
 #line 40 "edge2.go"
 	long max_ = (long)((ulong)len + 1UL);
 #line 41 "edge2.go"
-	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)dc_cvtf32_i64(f) + (ulong)dc_cvtf64_i64(g));
 }
 
 #line 29 "edge2.go"
@@ -426,7 +436,7 @@ __kernel void Shadowed_aliased(__global const long* a, long a_len, __global long
 #line 41 "edge2.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
-	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	long dc_t1 = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)dc_cvtf32_i64(f) + (ulong)dc_cvtf64_i64(g));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -458,7 +468,7 @@ __kernel void Shadowed_aliased_fast(__global const long* a, long a_len, __global
 #line 40 "edge2.go"
 	long max_ = (long)((ulong)len + 1UL);
 #line 41 "edge2.go"
-	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)(long)f + (ulong)(long)g);
+	out[i] = (long)((ulong)int_ + (ulong)float32 + (ulong)float64 + (ulong)len + (ulong)min_ + (ulong)max_ + (ulong)dc_cvtf32_i64(f) + (ulong)dc_cvtf64_i64(g));
 }
 #endif // cl_khr_fp64
 

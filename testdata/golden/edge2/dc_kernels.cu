@@ -4,6 +4,14 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ long long dc_cvtf32_i64(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (long long)x : (-9223372036854775807LL - 1);
+}
+
+__device__ long long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
+}
+
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
 	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
@@ -360,7 +368,7 @@ extern "C" __global__ void Shadowed(const long long* __restrict__ a, long long a
 #line 41 "edge2.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
-	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)dc_cvtf32_i64(f) + (unsigned long long)dc_cvtf64_i64(g));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -392,7 +400,7 @@ extern "C" __global__ void Shadowed_fast(const long long* __restrict__ a, long l
 #line 40 "edge2.go"
 	long long max_ = (long long)((unsigned long long)len + 1ULL);
 #line 41 "edge2.go"
-	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)dc_cvtf32_i64(f) + (unsigned long long)dc_cvtf64_i64(g));
 }
 
 #line 29 "edge2.go"
@@ -425,7 +433,7 @@ extern "C" __global__ void Shadowed_aliased(const long long* a, long long a_len,
 #line 41 "edge2.go"
 	dc_b1 = 0;
 	dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 1, &dc_b1)];
-	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	long long dc_t1 = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)dc_cvtf32_i64(f) + (unsigned long long)dc_cvtf64_i64(g));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -457,7 +465,7 @@ extern "C" __global__ void Shadowed_aliased_fast(const long long* a, long long a
 #line 40 "edge2.go"
 	long long max_ = (long long)((unsigned long long)len + 1ULL);
 #line 41 "edge2.go"
-	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)(long long)f + (unsigned long long)(long long)g);
+	out[i] = (long long)((unsigned long long)int_ + (unsigned long long)float32 + (unsigned long long)float64 + (unsigned long long)len + (unsigned long long)min_ + (unsigned long long)max_ + (unsigned long long)dc_cvtf32_i64(f) + (unsigned long long)dc_cvtf64_i64(g));
 }
 
 #line 48 "edge2.go"

@@ -4,6 +4,28 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
+uchar dc_cvtf32_u8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (uchar)(int)x : 0;
+}
+
+#ifdef cl_khr_fp64
+long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
+}
+
+ulong dc_cvtf64_u64(double x) {
+	if (x < 9.223372036854776e+18) {
+		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
+	}
+	x = x - 9.223372036854776e+18;
+	return x < 9.223372036854776e+18 ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
+}
+#endif // cl_khr_fp64
+
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
@@ -447,7 +469,7 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 #line 84 "edge5.go"
 	dc_b15 = 0;
 	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
-	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	float dc_t8 = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
@@ -470,7 +492,7 @@ __kernel void Floats(__global const float* restrict a, long a_len, __global floa
 #line 88 "edge5.go"
 	dc_b21 = 0;
 	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
-	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	double dc_t11 = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
@@ -509,7 +531,7 @@ __kernel void Floats_fast(__global const float* restrict a, long a_len, __global
 #line 83 "edge5.go"
 	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
 #line 84 "edge5.go"
-	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
@@ -517,7 +539,7 @@ __kernel void Floats_fast(__global const float* restrict a, long a_len, __global
 #line 87 "edge5.go"
 	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 #line 88 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 #line 89 "edge5.go"
 	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
 }
@@ -609,7 +631,7 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 #line 84 "edge5.go"
 	dc_b15 = 0;
 	dc_p16 = &out[dc_ix((long)(8UL * (ulong)i + 7UL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
-	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	float dc_t8 = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
@@ -632,7 +654,7 @@ __kernel void Floats_aliased(__global const float* a, long a_len, __global float
 #line 88 "edge5.go"
 	dc_b21 = 0;
 	dc_p22 = &out64[dc_ix((long)(4UL * (ulong)i + 2UL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
-	double dc_t11 = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	double dc_t11 = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
@@ -671,7 +693,7 @@ __kernel void Floats_aliased_fast(__global const float* a, long a_len, __global 
 #line 83 "edge5.go"
 	out[(long)(8UL * (ulong)i + 6UL)] = x / 3.0f * 3.0f;
 #line 84 "edge5.go"
-	out[(long)(8UL * (ulong)i + 7UL)] = (float)(int)(x * (-7.5f)) + (float)(uchar)dc_max_f32(x, 0.0f);
+	out[(long)(8UL * (ulong)i + 7UL)] = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
@@ -679,7 +701,7 @@ __kernel void Floats_aliased_fast(__global const float* a, long a_len, __global 
 #line 87 "edge5.go"
 	out64[(long)(4UL * (ulong)i + 1UL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 #line 88 "edge5.go"
-	out64[(long)(4UL * (ulong)i + 2UL)] = (double)(long)(d * (-1e+10)) + (double)(ulong)(dc_max_f64(d, 0.0) * 1e+06);
+	out64[(long)(4UL * (ulong)i + 2UL)] = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 #line 89 "edge5.go"
 	out64[(long)(4UL * (ulong)i + 3UL)] = (double)(x + 1e-08f) - d;
 }
@@ -776,7 +798,7 @@ __kernel void Structs(__global const int* restrict a, long a_len, __global Vec* 
 #line 115 "edge5.go"
 	dc_b10 = 0;
 	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
-	int dc_t9 = (int)(f / 4.0f);
+	int dc_t9 = dc_cvtf32_i32(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
@@ -850,7 +872,7 @@ __kernel void Structs_fast(__global const int* restrict a, long a_len, __global 
 #line 114 "edge5.go"
 	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
 #line 115 "edge5.go"
-	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+	out[(long)(6UL * (ulong)i + 3UL)] = dc_cvtf32_i32(f / 4.0f);
 #line 116 "edge5.go"
 	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 #line 117 "edge5.go"
@@ -948,7 +970,7 @@ __kernel void Structs_aliased(__global const int* a, long a_len, __global Vec* v
 #line 115 "edge5.go"
 	dc_b10 = 0;
 	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
-	int dc_t9 = (int)(f / 4.0f);
+	int dc_t9 = dc_cvtf32_i32(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
@@ -1022,7 +1044,7 @@ __kernel void Structs_aliased_fast(__global const int* a, long a_len, __global V
 #line 114 "edge5.go"
 	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
 #line 115 "edge5.go"
-	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+	out[(long)(6UL * (ulong)i + 3UL)] = dc_cvtf32_i32(f / 4.0f);
 #line 116 "edge5.go"
 	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 #line 117 "edge5.go"

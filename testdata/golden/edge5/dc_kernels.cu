@@ -4,6 +4,26 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
+__device__ unsigned char dc_cvtf32_u8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (unsigned char)(int)x : 0;
+}
+
+__device__ long long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
+}
+
+__device__ unsigned long long dc_cvtf64_u64(double x) {
+	if (x < 9.223372036854776e+18) {
+		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+	}
+	x = x - 9.223372036854776e+18;
+	return x < 9.223372036854776e+18 ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;
+}
+
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
 	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
@@ -430,7 +450,7 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 #line 84 "edge5.go"
 	dc_b15 = 0;
 	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
-	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	float dc_t8 = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
@@ -453,7 +473,7 @@ extern "C" __global__ void Floats(const float* __restrict__ a, long long a_len, 
 #line 88 "edge5.go"
 	dc_b21 = 0;
 	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
-	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	double dc_t11 = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
@@ -492,7 +512,7 @@ extern "C" __global__ void Floats_fast(const float* __restrict__ a, long long a_
 #line 83 "edge5.go"
 	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
 #line 84 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
@@ -500,7 +520,7 @@ extern "C" __global__ void Floats_fast(const float* __restrict__ a, long long a_
 #line 87 "edge5.go"
 	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 #line 88 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 #line 89 "edge5.go"
 	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
 }
@@ -592,7 +612,7 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 #line 84 "edge5.go"
 	dc_b15 = 0;
 	dc_p16 = &out[dc_ix((long long)(8ULL * (unsigned long long)i + 7ULL), out_len, dc_fault, dc_tag, 14, &dc_b15)];
-	float dc_t8 = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	float dc_t8 = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 	if (!dc_b15) {
 		*dc_p16 = dc_t8;
 	}
@@ -615,7 +635,7 @@ extern "C" __global__ void Floats_aliased(const float* a, long long a_len, float
 #line 88 "edge5.go"
 	dc_b21 = 0;
 	dc_p22 = &out64[dc_ix((long long)(4ULL * (unsigned long long)i + 2ULL), out64_len, dc_fault, dc_tag, 17, &dc_b21)];
-	double dc_t11 = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	double dc_t11 = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 	if (!dc_b21) {
 		*dc_p22 = dc_t11;
 	}
@@ -654,7 +674,7 @@ extern "C" __global__ void Floats_aliased_fast(const float* a, long long a_len, 
 #line 83 "edge5.go"
 	out[(long long)(8ULL * (unsigned long long)i + 6ULL)] = x / 3.0f * 3.0f;
 #line 84 "edge5.go"
-	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)(int)(x * (-7.5f)) + (float)(unsigned char)dc_max_f32(x, 0.0f);
+	out[(long long)(8ULL * (unsigned long long)i + 7ULL)] = (float)dc_cvtf32_i32(x * (-7.5f)) + (float)dc_cvtf32_u8(dc_max_f32(x, 0.0f));
 #line 85 "edge5.go"
 	double d = (double)x;
 #line 86 "edge5.go"
@@ -662,7 +682,7 @@ extern "C" __global__ void Floats_aliased_fast(const float* a, long long a_len, 
 #line 87 "edge5.go"
 	out64[(long long)(4ULL * (unsigned long long)i + 1ULL)] = dc_min_f64(dc_min_f64(d, 4.611686018427388e+18), -1e+300);
 #line 88 "edge5.go"
-	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)(long long)(d * (-1e+10)) + (double)(unsigned long long)(dc_max_f64(d, 0.0) * 1e+06);
+	out64[(long long)(4ULL * (unsigned long long)i + 2ULL)] = (double)dc_cvtf64_i64(d * (-1e+10)) + (double)dc_cvtf64_u64(dc_max_f64(d, 0.0) * 1e+06);
 #line 89 "edge5.go"
 	out64[(long long)(4ULL * (unsigned long long)i + 3ULL)] = (double)(x + 1e-08f) - d;
 }
@@ -758,7 +778,7 @@ extern "C" __global__ void Structs(const int* __restrict__ a, long long a_len, V
 #line 115 "edge5.go"
 	dc_b10 = 0;
 	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
-	int dc_t9 = (int)(f / 4.0f);
+	int dc_t9 = dc_cvtf32_i32(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
@@ -832,7 +852,7 @@ extern "C" __global__ void Structs_fast(const int* __restrict__ a, long long a_l
 #line 114 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
 #line 115 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = dc_cvtf32_i32(f / 4.0f);
 #line 116 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 #line 117 "edge5.go"
@@ -930,7 +950,7 @@ extern "C" __global__ void Structs_aliased(const int* a, long long a_len, Vec* v
 #line 115 "edge5.go"
 	dc_b10 = 0;
 	dc_p11 = &out[dc_ix((long long)(6ULL * (unsigned long long)i + 3ULL), out_len, dc_fault, dc_tag, 24, &dc_b10)];
-	int dc_t9 = (int)(f / 4.0f);
+	int dc_t9 = dc_cvtf32_i32(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
@@ -1004,7 +1024,7 @@ extern "C" __global__ void Structs_aliased_fast(const int* a, long long a_len, V
 #line 114 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 2ULL)] = (int)((unsigned int)s + (unsigned int)p);
 #line 115 "edge5.go"
-	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = (int)(f / 4.0f);
+	out[(long long)(6ULL * (unsigned long long)i + 3ULL)] = dc_cvtf32_i32(f / 4.0f);
 #line 116 "edge5.go"
 	out[(long long)(6ULL * (unsigned long long)i + 4ULL)] = (int)((unsigned int)(int)q + (unsigned int)(int)bs + (unsigned int)(int)bp);
 #line 117 "edge5.go"

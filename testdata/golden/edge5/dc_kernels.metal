@@ -17,6 +17,10 @@ int dc_atomic_cas_i32_device(device int* p, int cmp, int v) {
 	return seen;
 }
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (dc_atomic_cas_i32_device(&f[0], 0, tag) != 0) {
 		return;
@@ -407,7 +411,7 @@ kernel void Structs(device const int* a [[buffer(0)]], constant long& a_len [[bu
 #line 115 "edge5.go"
 	dc_b10 = 0;
 	dc_p11 = &out[dc_ix((long)(6UL * (ulong)i + 3UL), out_len, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t9 = (int)(f / 4.0f);
+	int dc_t9 = dc_cvtf32_i32(f / 4.0f);
 	if (!dc_b10) {
 		*dc_p11 = dc_t9;
 	}
@@ -481,7 +485,7 @@ kernel void Structs_fast(device const int* a [[buffer(0)]], constant long& a_len
 #line 114 "edge5.go"
 	out[(long)(6UL * (ulong)i + 2UL)] = (int)((uint)s + (uint)p);
 #line 115 "edge5.go"
-	out[(long)(6UL * (ulong)i + 3UL)] = (int)(f / 4.0f);
+	out[(long)(6UL * (ulong)i + 3UL)] = dc_cvtf32_i32(f / 4.0f);
 #line 116 "edge5.go"
 	out[(long)(6UL * (ulong)i + 4UL)] = (int)((uint)(int)q + (uint)(int)bs + (uint)(int)bp);
 #line 117 "edge5.go"

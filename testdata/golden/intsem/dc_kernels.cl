@@ -4,6 +4,44 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+short dc_cvtf32_i16(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (short)(int)x : 0;
+}
+
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
+long dc_cvtf32_i64(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (long)x : (-9223372036854775807L - 1);
+}
+
+char dc_cvtf32_i8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (char)(int)x : 0;
+}
+
+uchar dc_cvtf32_u8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (uchar)(int)x : 0;
+}
+
+#ifdef cl_khr_fp64
+long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
+}
+
+uint dc_cvtf64_u32(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (uint)(long)x : 0;
+}
+
+ulong dc_cvtf64_u64(double x) {
+	if (x < 9.223372036854776e+18) {
+		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
+	}
+	x = x - 9.223372036854776e+18;
+	return x < 9.223372036854776e+18 ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
+}
+#endif // cl_khr_fp64
+
 int dc_div_i32(int a, int b) {
 	return b == -1 ? (int)(0u - (uint)a) : a / b;
 }
@@ -5816,56 +5854,56 @@ __kernel void IntFloat(__global const long* restrict is, long is_len, __global c
 #line 165 "intsem.go"
 	dc_b17 = 0;
 	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
+	double dc_t7 = (double)dc_cvtf32_i64(dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19)) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
 	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
+	double dc_t8 = (double)dc_cvtf64_u32(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)dc_cvtf32_i16(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
 	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
+	long dc_t9 = dc_cvtf64_i64(dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26));
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
 	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
+	long dc_t10 = (long)dc_cvtf64_u64(dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29));
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
 	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
+	long dc_t11 = (long)dc_cvtf32_i32(dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32));
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
 	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
+	long dc_t12 = (long)dc_cvtf32_i8(dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35));
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
 	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
+	long dc_t13 = (long)dc_cvtf32_u8(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
 	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
+	long dc_t14 = (long)((ulong)dc_cvtf64_i64(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)dc_cvtf32_i64(dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42)));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -5895,21 +5933,21 @@ __kernel void IntFloat_fast(__global const long* restrict is, long is_len, __glo
 #line 164 "intsem.go"
 	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)dc_cvtf32_i64(small[i]) / 2.0;
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)dc_cvtf64_u32(ufs[i] / 1e+10) + (double)dc_cvtf32_i16(small[i] * 200.0f);
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = dc_cvtf64_i64(fs[i]);
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)dc_cvtf64_u64(ufs[i]);
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_i32(f32s[i]);
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_i8(small[i]);
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_u8(small[i] + 128.0f);
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)dc_cvtf64_i64(fs[i] / 3.0) - (ulong)dc_cvtf32_i64(f32s[i]));
 }
 
 #line 153 "intsem.go"
@@ -6010,56 +6048,56 @@ __kernel void IntFloat_aliased(__global const long* is, long is_len, __global co
 #line 165 "intsem.go"
 	dc_b17 = 0;
 	dc_p18 = &toF[dc_ix((long)(6UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
-	double dc_t7 = (double)(long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
+	double dc_t7 = (double)dc_cvtf32_i64(dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19)) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
 	dc_p21 = &toF[dc_ix((long)(7UL * (ulong)n + (ulong)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
-	double dc_t8 = (double)(uint)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
+	double dc_t8 = (double)dc_cvtf64_u32(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)dc_cvtf32_i16(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
 	dc_p25 = &toI[dc_ix((long)(0UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
-	long dc_t9 = (long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
+	long dc_t9 = dc_cvtf64_i64(dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26));
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
 	dc_p28 = &toI[dc_ix((long)(1UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
-	long dc_t10 = (long)(ulong)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
+	long dc_t10 = (long)dc_cvtf64_u64(dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29));
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
 	dc_p31 = &toI[dc_ix((long)(2UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
-	long dc_t11 = (long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
+	long dc_t11 = (long)dc_cvtf32_i32(dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32));
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
 	dc_p34 = &toI[dc_ix((long)(3UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
-	long dc_t12 = (long)(char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
+	long dc_t12 = (long)dc_cvtf32_i8(dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35));
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
 	dc_p37 = &toI[dc_ix((long)(4UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
-	long dc_t13 = (long)(uchar)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
+	long dc_t13 = (long)dc_cvtf32_u8(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
 	dc_p40 = &toI[dc_ix((long)(5UL * (ulong)n + (ulong)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
-	long dc_t14 = (long)((ulong)(long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)(long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
+	long dc_t14 = (long)((ulong)dc_cvtf64_i64(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (ulong)dc_cvtf32_i64(dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42)));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -6089,20 +6127,20 @@ __kernel void IntFloat_aliased_fast(__global const long* is, long is_len, __glob
 #line 164 "intsem.go"
 	toF[(long)(5UL * (ulong)n + (ulong)i)] = (double)f32s[i];
 #line 165 "intsem.go"
-	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)(long)small[i] / 2.0;
+	toF[(long)(6UL * (ulong)n + (ulong)i)] = (double)dc_cvtf32_i64(small[i]) / 2.0;
 #line 166 "intsem.go"
-	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)(uint)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	toF[(long)(7UL * (ulong)n + (ulong)i)] = (double)dc_cvtf64_u32(ufs[i] / 1e+10) + (double)dc_cvtf32_i16(small[i] * 200.0f);
 #line 167 "intsem.go"
-	toI[(long)(0UL * (ulong)n + (ulong)i)] = (long)fs[i];
+	toI[(long)(0UL * (ulong)n + (ulong)i)] = dc_cvtf64_i64(fs[i]);
 #line 168 "intsem.go"
-	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)(ulong)ufs[i];
+	toI[(long)(1UL * (ulong)n + (ulong)i)] = (long)dc_cvtf64_u64(ufs[i]);
 #line 169 "intsem.go"
-	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)(int)f32s[i];
+	toI[(long)(2UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_i32(f32s[i]);
 #line 170 "intsem.go"
-	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)(char)small[i];
+	toI[(long)(3UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_i8(small[i]);
 #line 171 "intsem.go"
-	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)(uchar)(small[i] + 128.0f);
+	toI[(long)(4UL * (ulong)n + (ulong)i)] = (long)dc_cvtf32_u8(small[i] + 128.0f);
 #line 172 "intsem.go"
-	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)(long)(fs[i] / 3.0) - (ulong)(long)f32s[i]);
+	toI[(long)(5UL * (ulong)n + (ulong)i)] = (long)((ulong)dc_cvtf64_i64(fs[i] / 3.0) - (ulong)dc_cvtf32_i64(f32s[i]));
 }
 #endif // cl_khr_fp64

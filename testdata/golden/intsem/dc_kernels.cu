@@ -4,6 +4,42 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ short dc_cvtf32_i16(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (short)(int)x : 0;
+}
+
+__device__ int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
+__device__ long long dc_cvtf32_i64(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (long long)x : (-9223372036854775807LL - 1);
+}
+
+__device__ signed char dc_cvtf32_i8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (signed char)(int)x : 0;
+}
+
+__device__ unsigned char dc_cvtf32_u8(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (unsigned char)(int)x : 0;
+}
+
+__device__ long long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
+}
+
+__device__ unsigned int dc_cvtf64_u32(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned int)(long long)x : 0;
+}
+
+__device__ unsigned long long dc_cvtf64_u64(double x) {
+	if (x < 9.223372036854776e+18) {
+		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+	}
+	x = x - 9.223372036854776e+18;
+	return x < 9.223372036854776e+18 ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;
+}
+
 __device__ int dc_div_i32(int a, int b) {
 	return b == -1 ? (int)(0u - (unsigned int)a) : a / b;
 }
@@ -5813,56 +5849,56 @@ extern "C" __global__ void IntFloat(const long long* __restrict__ is, long long 
 #line 165 "intsem.go"
 	dc_b17 = 0;
 	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
+	double dc_t7 = (double)dc_cvtf32_i64(dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19)) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
 	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
+	double dc_t8 = (double)dc_cvtf64_u32(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)dc_cvtf32_i16(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
 	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
+	long long dc_t9 = dc_cvtf64_i64(dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26));
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
 	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
+	long long dc_t10 = (long long)dc_cvtf64_u64(dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29));
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
 	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
+	long long dc_t11 = (long long)dc_cvtf32_i32(dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32));
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
 	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
+	long long dc_t12 = (long long)dc_cvtf32_i8(dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35));
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
 	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
+	long long dc_t13 = (long long)dc_cvtf32_u8(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
 	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
+	long long dc_t14 = (long long)((unsigned long long)dc_cvtf64_i64(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)dc_cvtf32_i64(dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42)));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -5892,21 +5928,21 @@ extern "C" __global__ void IntFloat_fast(const long long* __restrict__ is, long 
 #line 164 "intsem.go"
 	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)dc_cvtf32_i64(small[i]) / 2.0;
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)dc_cvtf64_u32(ufs[i] / 1e+10) + (double)dc_cvtf32_i16(small[i] * 200.0f);
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_cvtf64_i64(fs[i]);
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf64_u64(ufs[i]);
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_i32(f32s[i]);
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_i8(small[i]);
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_u8(small[i] + 128.0f);
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)dc_cvtf64_i64(fs[i] / 3.0) - (unsigned long long)dc_cvtf32_i64(f32s[i]));
 }
 
 #line 153 "intsem.go"
@@ -6007,56 +6043,56 @@ extern "C" __global__ void IntFloat_aliased(const long long* is, long long is_le
 #line 165 "intsem.go"
 	dc_b17 = 0;
 	dc_p18 = &toF[dc_ix((long long)(6ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 235, &dc_b17)];
-	double dc_t7 = (double)(long long)dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19) / 2.0;
+	double dc_t7 = (double)dc_cvtf32_i64(dc_sel_f32((dc_b19 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 236, &dc_b19)]), &dc_b19)) / 2.0;
 	if (!dc_b17) {
 		*dc_p18 = dc_t7;
 	}
 #line 166 "intsem.go"
 	dc_b20 = 0;
 	dc_p21 = &toF[dc_ix((long long)(7ULL * (unsigned long long)n + (unsigned long long)i), toF_len, dc_fault, dc_tag, 237, &dc_b20)];
-	double dc_t8 = (double)(unsigned int)(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)(short)(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
+	double dc_t8 = (double)dc_cvtf64_u32(dc_sel_f64((dc_b22 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 238, &dc_b22)]), &dc_b22) / 1e+10) + (double)dc_cvtf32_i16(dc_sel_f32((dc_b23 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 239, &dc_b23)]), &dc_b23) * 200.0f);
 	if (!dc_b20) {
 		*dc_p21 = dc_t8;
 	}
 #line 167 "intsem.go"
 	dc_b24 = 0;
 	dc_p25 = &toI[dc_ix((long long)(0ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 240, &dc_b24)];
-	long long dc_t9 = (long long)dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26);
+	long long dc_t9 = dc_cvtf64_i64(dc_sel_f64((dc_b26 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 241, &dc_b26)]), &dc_b26));
 	if (!dc_b24) {
 		*dc_p25 = dc_t9;
 	}
 #line 168 "intsem.go"
 	dc_b27 = 0;
 	dc_p28 = &toI[dc_ix((long long)(1ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 242, &dc_b27)];
-	long long dc_t10 = (long long)(unsigned long long)dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29);
+	long long dc_t10 = (long long)dc_cvtf64_u64(dc_sel_f64((dc_b29 = 0, ufs[dc_ix(i, ufs_len, dc_fault, dc_tag, 243, &dc_b29)]), &dc_b29));
 	if (!dc_b27) {
 		*dc_p28 = dc_t10;
 	}
 #line 169 "intsem.go"
 	dc_b30 = 0;
 	dc_p31 = &toI[dc_ix((long long)(2ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 244, &dc_b30)];
-	long long dc_t11 = (long long)(int)dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32);
+	long long dc_t11 = (long long)dc_cvtf32_i32(dc_sel_f32((dc_b32 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 245, &dc_b32)]), &dc_b32));
 	if (!dc_b30) {
 		*dc_p31 = dc_t11;
 	}
 #line 170 "intsem.go"
 	dc_b33 = 0;
 	dc_p34 = &toI[dc_ix((long long)(3ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 246, &dc_b33)];
-	long long dc_t12 = (long long)(signed char)dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35);
+	long long dc_t12 = (long long)dc_cvtf32_i8(dc_sel_f32((dc_b35 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 247, &dc_b35)]), &dc_b35));
 	if (!dc_b33) {
 		*dc_p34 = dc_t12;
 	}
 #line 171 "intsem.go"
 	dc_b36 = 0;
 	dc_p37 = &toI[dc_ix((long long)(4ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 248, &dc_b36)];
-	long long dc_t13 = (long long)(unsigned char)(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
+	long long dc_t13 = (long long)dc_cvtf32_u8(dc_sel_f32((dc_b38 = 0, small[dc_ix(i, small_len, dc_fault, dc_tag, 249, &dc_b38)]), &dc_b38) + 128.0f);
 	if (!dc_b36) {
 		*dc_p37 = dc_t13;
 	}
 #line 172 "intsem.go"
 	dc_b39 = 0;
 	dc_p40 = &toI[dc_ix((long long)(5ULL * (unsigned long long)n + (unsigned long long)i), toI_len, dc_fault, dc_tag, 250, &dc_b39)];
-	long long dc_t14 = (long long)((unsigned long long)(long long)(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)(long long)dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42));
+	long long dc_t14 = (long long)((unsigned long long)dc_cvtf64_i64(dc_sel_f64((dc_b41 = 0, fs[dc_ix(i, fs_len, dc_fault, dc_tag, 251, &dc_b41)]), &dc_b41) / 3.0) - (unsigned long long)dc_cvtf32_i64(dc_sel_f32((dc_b42 = 0, f32s[dc_ix(i, f32s_len, dc_fault, dc_tag, 252, &dc_b42)]), &dc_b42)));
 	if (!dc_b39) {
 		*dc_p40 = dc_t14;
 	}
@@ -6086,19 +6122,19 @@ extern "C" __global__ void IntFloat_aliased_fast(const long long* is, long long 
 #line 164 "intsem.go"
 	toF[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (double)f32s[i];
 #line 165 "intsem.go"
-	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(long long)small[i] / 2.0;
+	toF[(long long)(6ULL * (unsigned long long)n + (unsigned long long)i)] = (double)dc_cvtf32_i64(small[i]) / 2.0;
 #line 166 "intsem.go"
-	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)(unsigned int)(ufs[i] / 1e+10) + (double)(short)(small[i] * 200.0f);
+	toF[(long long)(7ULL * (unsigned long long)n + (unsigned long long)i)] = (double)dc_cvtf64_u32(ufs[i] / 1e+10) + (double)dc_cvtf32_i16(small[i] * 200.0f);
 #line 167 "intsem.go"
-	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)fs[i];
+	toI[(long long)(0ULL * (unsigned long long)n + (unsigned long long)i)] = dc_cvtf64_i64(fs[i]);
 #line 168 "intsem.go"
-	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned long long)ufs[i];
+	toI[(long long)(1ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf64_u64(ufs[i]);
 #line 169 "intsem.go"
-	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(int)f32s[i];
+	toI[(long long)(2ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_i32(f32s[i]);
 #line 170 "intsem.go"
-	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(signed char)small[i];
+	toI[(long long)(3ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_i8(small[i]);
 #line 171 "intsem.go"
-	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)(unsigned char)(small[i] + 128.0f);
+	toI[(long long)(4ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)dc_cvtf32_u8(small[i] + 128.0f);
 #line 172 "intsem.go"
-	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)(long long)(fs[i] / 3.0) - (unsigned long long)(long long)f32s[i]);
+	toI[(long long)(5ULL * (unsigned long long)n + (unsigned long long)i)] = (long long)((unsigned long long)dc_cvtf64_i64(fs[i] / 3.0) - (unsigned long long)dc_cvtf32_i64(f32s[i]));
 }

@@ -4,6 +4,12 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+#ifdef cl_khr_fp64
+long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
+}
+#endif // cl_khr_fp64
+
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
@@ -1778,7 +1784,7 @@ __kernel void LayerForward(__global const float* restrict input, long input_len,
 #line 251 "rodinia.go"
 	for (long i = 1L; i <= 4L; i = (long)((ulong)i + 1UL)) {
 #line 252 "rodinia.go"
-		long powerTwo = (long)pow(2.0, (double)i);
+		long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b11 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b11))), &dc_b11) == 0L) {
 #line 254 "rodinia.go"
@@ -1853,7 +1859,7 @@ __kernel void LayerForward_fast(__global const float* restrict input, long input
 #line 251 "rodinia.go"
 	for (long i = 1L; i <= 4L; i = (long)((ulong)i + 1UL)) {
 #line 252 "rodinia.go"
-		long powerTwo = (long)pow(2.0, (double)i);
+		long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b1 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b1))), &dc_b1) == 0L) {
 #line 254 "rodinia.go"
@@ -1947,7 +1953,7 @@ __kernel void LayerForward_aliased(__global const float* input, long input_len, 
 #line 251 "rodinia.go"
 	for (long i = 1L; i <= 4L; i = (long)((ulong)i + 1UL)) {
 #line 252 "rodinia.go"
-		long powerTwo = (long)pow(2.0, (double)i);
+		long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b11 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b11))), &dc_b11) == 0L) {
 #line 254 "rodinia.go"
@@ -2022,7 +2028,7 @@ __kernel void LayerForward_aliased_fast(__global const float* input, long input_
 #line 251 "rodinia.go"
 	for (long i = 1L; i <= 4L; i = (long)((ulong)i + 1UL)) {
 #line 252 "rodinia.go"
-		long powerTwo = (long)pow(2.0, (double)i);
+		long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b1 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b1))), &dc_b1) == 0L) {
 #line 254 "rodinia.go"

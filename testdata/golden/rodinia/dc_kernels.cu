@@ -4,6 +4,10 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ long long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
+}
+
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
 	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
@@ -1777,7 +1781,7 @@ extern "C" __global__ void LayerForward(const float* __restrict__ input, long lo
 #line 251 "rodinia.go"
 	for (long long i = 1LL; i <= 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 252 "rodinia.go"
-		long long powerTwo = (long long)pow(2.0, (double)i);
+		long long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b11 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b11))), &dc_b11) == 0LL) {
 #line 254 "rodinia.go"
@@ -1852,7 +1856,7 @@ extern "C" __global__ void LayerForward_fast(const float* __restrict__ input, lo
 #line 251 "rodinia.go"
 	for (long long i = 1LL; i <= 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 252 "rodinia.go"
-		long long powerTwo = (long long)pow(2.0, (double)i);
+		long long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b1 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b1))), &dc_b1) == 0LL) {
 #line 254 "rodinia.go"
@@ -1946,7 +1950,7 @@ extern "C" __global__ void LayerForward_aliased(const float* input, long long in
 #line 251 "rodinia.go"
 	for (long long i = 1LL; i <= 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 252 "rodinia.go"
-		long long powerTwo = (long long)pow(2.0, (double)i);
+		long long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b11 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b11))), &dc_b11) == 0LL) {
 #line 254 "rodinia.go"
@@ -2021,7 +2025,7 @@ extern "C" __global__ void LayerForward_aliased_fast(const float* input, long lo
 #line 251 "rodinia.go"
 	for (long long i = 1LL; i <= 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 252 "rodinia.go"
-		long long powerTwo = (long long)pow(2.0, (double)i);
+		long long powerTwo = dc_cvtf64_i64(pow(2.0, (double)i));
 #line 253 "rodinia.go"
 		if (dc_sel_i64((dc_b1 = 0, dc_rem_i64(ty, dc_nz_i64(powerTwo, dc_fault, dc_tag, 85, &dc_b1))), &dc_b1) == 0LL) {
 #line 254 "rodinia.go"

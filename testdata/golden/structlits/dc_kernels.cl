@@ -22,6 +22,10 @@ float dc_atomic_add_f32_local(volatile __local float* p, float v) {
 	return as_float(old);
 }
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
@@ -268,7 +272,7 @@ __kernel void CountCells(__global Cell* cells, long cells_len, __global const fl
 #line 74 "structlits.go"
 		atomic_max(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomic_add(&cells[0].N, (int)s[0].Sum);
+		atomic_add(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -317,7 +321,7 @@ __kernel void CountCells_fast(__global Cell* cells, long cells_len, __global con
 #line 74 "structlits.go"
 		atomic_max(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomic_add(&cells[0].N, (int)s[0].Sum);
+		atomic_add(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -367,7 +371,7 @@ __kernel void CountCells_aliased(__global Cell* cells, long cells_len, __global 
 #line 74 "structlits.go"
 		atomic_max(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomic_add(&cells[0].N, (int)s[0].Sum);
+		atomic_add(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -416,6 +420,6 @@ __kernel void CountCells_aliased_fast(__global Cell* cells, long cells_len, __gl
 #line 74 "structlits.go"
 		atomic_max(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomic_add(&cells[0].N, (int)s[0].Sum);
+		atomic_add(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }

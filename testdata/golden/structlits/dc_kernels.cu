@@ -4,6 +4,10 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
 	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
@@ -240,7 +244,7 @@ extern "C" __global__ void CountCells(Cell* cells, long long cells_len, const fl
 #line 74 "structlits.go"
 		atomicMax(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomicAdd(&cells[0].N, (int)s[0].Sum);
+		atomicAdd(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -289,7 +293,7 @@ extern "C" __global__ void CountCells_fast(Cell* cells, long long cells_len, con
 #line 74 "structlits.go"
 		atomicMax(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomicAdd(&cells[0].N, (int)s[0].Sum);
+		atomicAdd(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -339,7 +343,7 @@ extern "C" __global__ void CountCells_aliased(Cell* cells, long long cells_len, 
 #line 74 "structlits.go"
 		atomicMax(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomicAdd(&cells[0].N, (int)s[0].Sum);
+		atomicAdd(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -388,6 +392,6 @@ extern "C" __global__ void CountCells_aliased_fast(Cell* cells, long long cells_
 #line 74 "structlits.go"
 		atomicMax(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		atomicAdd(&cells[0].N, (int)s[0].Sum);
+		atomicAdd(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }

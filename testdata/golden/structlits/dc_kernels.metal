@@ -37,6 +37,10 @@ uint dc_atomic_max_u32_threadgroup(threadgroup uint* p, uint v) {
 	return atomic_fetch_max_explicit((threadgroup atomic_uint*)p, v, memory_order_relaxed);
 }
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (dc_atomic_cas_i32_device(&f[0], 0, tag) != 0) {
 		return;
@@ -283,7 +287,7 @@ kernel void CountCells(device Cell* cells [[buffer(0)]], constant long& cells_le
 #line 74 "structlits.go"
 		dc_atomic_max_u32_device(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		dc_atomic_add_i32_device(&cells[0].N, (int)s[0].Sum);
+		dc_atomic_add_i32_device(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
 
@@ -332,6 +336,6 @@ kernel void CountCells_fast(device Cell* cells [[buffer(0)]], constant long& cel
 #line 74 "structlits.go"
 		dc_atomic_max_u32_device(&cells[0].Max[0], s[0].Max[0]);
 #line 75 "structlits.go"
-		dc_atomic_add_i32_device(&cells[0].N, (int)s[0].Sum);
+		dc_atomic_add_i32_device(&cells[0].N, dc_cvtf32_i32(s[0].Sum));
 	}
 }
