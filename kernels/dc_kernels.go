@@ -3079,6 +3079,20 @@ func LaunchMatMul(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[float32], b 
 	return dev.LaunchArgs(dcKernelMatMul, g, &args, dc_run_MatMul)
 }
 
+// dc_cpu_Saxpy_row runs one row of threads of dc_cpu_Saxpy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+		}
+	}
+}
+
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -3095,17 +3109,22 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, x, y, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast_row runs one row of threads of dc_cpu_Saxpy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*x[i] + y[i]
 		}
 	}
 }
@@ -3122,16 +3141,7 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*x[i] + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, x, y, dc_f)
 			}
 		}
 	}
@@ -3155,6 +3165,20 @@ func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Scale_float32_row runs one row of threads of dc_cpu_Scale_float32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Scale_float32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float32, x []float32) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x[i] = x[i] * a
+		}
+	}
+}
+
 // dc_cpu_Scale_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float32.
 func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -3167,16 +3191,7 @@ func dc_cpu_Scale_float32(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x[i] = x[i] * a
-						}
-					}
-				}
+				dc_cpu_Scale_float32_row(dc_gs, dc_ng, dc_gi, dc_run, a, x)
 			}
 		}
 	}
@@ -3194,6 +3209,20 @@ func dc_chunk_Scale_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Scale_float32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
 }
 
+// dc_cpu_Scale_float64_row runs one row of threads of dc_cpu_Scale_float64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Scale_float64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float64, x []float64) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x[i] = x[i] * a
+		}
+	}
+}
+
 // dc_cpu_Scale_float64 runs every thread of groups [dc_g0, dc_g1) of kernel Scale_float64.
 func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3202,16 +3231,7 @@ func dc_cpu_Scale_float64(dc_g dc.Grid, dc_g0, dc_g1 int, a float64, x []float64
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x[i] = x[i] * a
-						}
-					}
-				}
+				dc_cpu_Scale_float64_row(dc_gs, dc_ng, dc_gi, dc_run, a, x)
 			}
 		}
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 // TestCPUBarrierRows runs every column of the barrier rows but OpenCL at
-// the probe sizes and checks each against serial Go, as the table does.
+// the probe sizes and checks each against serial Go, as the table does;
+// every barrier row, and no other, has a per-group column.
 func TestCPUBarrierRows(t *testing.T) {
 	dev, err := dcrt.Open(dcrt.WithBackend("cpu"))
 	if err != nil {
@@ -17,11 +18,18 @@ func TestCPUBarrierRows(t *testing.T) {
 	n := 0
 	for _, r := range cpuRows(cpuProbeSizes) {
 		if !r.barrier {
+			if r.perGroup != nil {
+				t.Errorf("%s %s: barrier-free row with a per-group column", r.kernel, r.size)
+			}
 			continue
 		}
 		n++
+		if r.perGroup == nil {
+			t.Errorf("%s %s: no per-group column", r.kernel, r.size)
+			continue
+		}
 		want := cpuWant(r)
-		for i, impl := range []cpuImpl{r.device(dev), r.parallel(), r.emulate()} {
+		for i, impl := range []cpuImpl{r.device(dev), r.parallel(), r.perGroup(), r.emulate()} {
 			if err := impl.run(); err != nil {
 				t.Fatalf("%s %s, column %d: %v", r.kernel, r.size, i, err)
 			}

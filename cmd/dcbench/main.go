@@ -10,8 +10,9 @@
 //     reduction and a tiled matmul, checked against unchecked, on every
 //     backend that opens;
 //   - the CPU table (section cpu): kernels as the cpu backend's generated
-//     fallback, hand-written serial and parallel Go, dc.Emulate and
-//     OpenCL, checked against serial Go;
+//     fallback, hand-written serial and parallel Go, for kernels with
+//     barriers the kernel's own algorithm in hand-written per-group loops,
+//     dc.Emulate and OpenCL, checked against serial Go;
 //   - on a CUDA GPU (section gpu): the host time of a launch, Saxpy's
 //     bandwidth against a device-to-device copy, and the tiled matmul's
 //     GFLOP/s;

@@ -2682,6 +2682,20 @@ func LaunchEmpty(dev *runtime.Device, g dc.Grid) error {
 	return dev.LaunchArgs(dcKernelEmpty, g, &args, dc_run_Empty)
 }
 
+// dc_cpu_Saxpy_row runs one row of threads of dc_cpu_Saxpy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+		}
+	}
+}
+
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -2698,17 +2712,22 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, x, y, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast_row runs one row of threads of dc_cpu_Saxpy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*x[i] + y[i]
 		}
 	}
 }
@@ -2725,16 +2744,7 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*x[i] + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, x, y, dc_f)
 			}
 		}
 	}
@@ -2758,6 +2768,20 @@ func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_SaxpyUnchecked_row runs one row of threads of dc_cpu_SaxpyUnchecked across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_SaxpyUnchecked_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float32, x []float32, y []float32) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*x[i] + y[i]
+		}
+	}
+}
+
 // dc_cpu_SaxpyUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyUnchecked.
 func dc_cpu_SaxpyUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -2770,16 +2794,7 @@ func dc_cpu_SaxpyUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float3
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*x[i] + y[i]
-						}
-					}
-				}
+				dc_cpu_SaxpyUnchecked_row(dc_gs, dc_ng, dc_gi, dc_run, a, x, y)
 			}
 		}
 	}
@@ -2798,6 +2813,22 @@ func dc_chunk_SaxpyUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_SaxpyUnchecked(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2)
 }
 
+// dc_cpu_Stencil_row runs one row of threads of dc_cpu_Stencil across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			c := y*w + x
+			(*cpu.Index(dc_f, 1, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 2, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(c+w), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
 // dc_cpu_Stencil runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
 func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2811,20 +2842,25 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < h-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								c := y*w + x
-								(*cpu.Index(dc_f, 1, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 2, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(c+w), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
+					dc_cpu_Stencil_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, w, h, dc_f)
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Stencil_fast_row runs one row of threads of dc_cpu_Stencil_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			c := y*w + x
+			out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
 		}
 	}
 }
@@ -2840,18 +2876,7 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < h-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								c := y*w + x
-								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
-							}
-						}
-					}
+					dc_cpu_Stencil_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, in, out, w, h, dc_f)
 				}
 			}
 		}
@@ -2877,6 +2902,22 @@ func dc_chunk_Stencil(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_StencilUnchecked_row runs one row of threads of dc_cpu_StencilUnchecked across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_StencilUnchecked_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, in []float32, out []float32, w int, h int) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			c := y*w + x
+			out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
+		}
+	}
+}
+
 // dc_cpu_StencilUnchecked runs every thread of groups [dc_g0, dc_g1) of kernel StencilUnchecked.
 func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2888,18 +2929,7 @@ func dc_cpu_StencilUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out [
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < h-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								c := y*w + x
-								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
-							}
-						}
-					}
+					dc_cpu_StencilUnchecked_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, in, out, w, h)
 				}
 			}
 		}
@@ -3566,6 +3596,16 @@ func dc_chunk_MatMulUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_MatMulUnchecked.Put(dc_m)
 }
 
+// dc_cpu_Empty_row runs one row of threads of dc_cpu_Empty across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Empty_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+	}
+}
+
 // dc_cpu_Empty runs every thread of groups [dc_g0, dc_g1) of kernel Empty.
 func dc_cpu_Empty(dc_g dc.Grid, dc_g0, dc_g1 int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3574,12 +3614,7 @@ func dc_cpu_Empty(dc_g dc.Grid, dc_g0, dc_g1 int) {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-					}
-				}
+				dc_cpu_Empty_row(dc_gs, dc_ng, dc_gi, dc_run)
 			}
 		}
 	}

@@ -4688,6 +4688,20 @@ func LaunchNBody(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[float32], a
 	return dev.LaunchArgs(dcKernelNBody, g, &args, dc_run_NBody)
 }
 
+// dc_cpu_BlackScholes_row runs one row of threads of dc_cpu_BlackScholes across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_BlackScholes_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, price []float32, strike []float32, years []float32, rate float32, vol float32, call []float32, put []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			call[i], (*cpu.Index(dc_f, 0, put, int(i), dc_x, dc_y, dc_z)) = dc_blackScholes((*cpu.Index(dc_f, 1, price, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 2, strike, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 3, years, int(i), dc_x, dc_y, dc_z)), rate, vol)
+		}
+	}
+}
+
 // dc_cpu_BlackScholes runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.
 func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, strike []float32, years []float32, rate float32, vol float32, call []float32, put []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4700,17 +4714,22 @@ func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, strike
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							call[i], (*cpu.Index(dc_f, 0, put, int(i), dc_x, dc_y, dc_z)) = dc_blackScholes((*cpu.Index(dc_f, 1, price, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 2, strike, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 3, years, int(i), dc_x, dc_y, dc_z)), rate, vol)
-						}
-					}
-				}
+				dc_cpu_BlackScholes_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, price, strike, years, rate, vol, call, put, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_fast_row runs one row of threads of dc_cpu_BlackScholes_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_BlackScholes_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, price []float32, strike []float32, years []float32, rate float32, vol float32, call []float32, put []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			call[i], put[i] = dc_blackScholes(price[i], strike[i], years[i], rate, vol)
 		}
 	}
 }
@@ -4723,16 +4742,7 @@ func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, s
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(call))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							call[i], put[i] = dc_blackScholes(price[i], strike[i], years[i], rate, vol)
-						}
-					}
-				}
+				dc_cpu_BlackScholes_fast_row(dc_gs, dc_ng, dc_gi, dc_run, price, strike, years, rate, vol, call, put, dc_f)
 			}
 		}
 	}
@@ -4760,6 +4770,29 @@ func dc_chunk_BlackScholes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Quadratic_row runs one row of threads of dc_cpu_Quadratic across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Quadratic_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			ai := (*cpu.Index(dc_f, 4, a, int(i), dc_x, dc_y, dc_z))
+			bi := (*cpu.Index(dc_f, 5, b, int(i), dc_x, dc_y, dc_z))
+			ci := (*cpu.Index(dc_f, 6, c, int(i), dc_x, dc_y, dc_z))
+			d := dc.Sqrt(bi*bi - 4*ai*ci)
+			x1 := (-bi + d) / (2 * ai)
+			x2 := (-bi - d) / (2 * ai)
+			x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+			x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+			r1[i] = x1
+			(*cpu.Index(dc_f, 7, r2, int(i), dc_x, dc_y, dc_z)) = x2
+		}
+	}
+}
+
 // dc_cpu_Quadratic runs every thread of groups [dc_g0, dc_g1) of kernel Quadratic.
 func dc_cpu_Quadratic(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -4776,26 +4809,31 @@ func dc_cpu_Quadratic(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							ai := (*cpu.Index(dc_f, 4, a, int(i), dc_x, dc_y, dc_z))
-							bi := (*cpu.Index(dc_f, 5, b, int(i), dc_x, dc_y, dc_z))
-							ci := (*cpu.Index(dc_f, 6, c, int(i), dc_x, dc_y, dc_z))
-							d := dc.Sqrt(bi*bi - 4*ai*ci)
-							x1 := (-bi + d) / (2 * ai)
-							x2 := (-bi - d) / (2 * ai)
-							x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
-							x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
-							r1[i] = x1
-							(*cpu.Index(dc_f, 7, r2, int(i), dc_x, dc_y, dc_z)) = x2
-						}
-					}
-				}
+				dc_cpu_Quadratic_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, c, r1, r2, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Quadratic_fast_row runs one row of threads of dc_cpu_Quadratic_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Quadratic_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []float32, b []float32, c []float32, r1 []float32, r2 []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			ai := a[i]
+			bi := b[i]
+			ci := c[i]
+			d := dc.Sqrt(bi*bi - 4*ai*ci)
+			x1 := (-bi + d) / (2 * ai)
+			x2 := (-bi - d) / (2 * ai)
+			x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
+			x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
+			r1[i] = x1
+			r2[i] = x2
 		}
 	}
 }
@@ -4812,25 +4850,7 @@ func dc_cpu_Quadratic_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []floa
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(r1))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							ai := a[i]
-							bi := b[i]
-							ci := c[i]
-							d := dc.Sqrt(bi*bi - 4*ai*ci)
-							x1 := (-bi + d) / (2 * ai)
-							x2 := (-bi - d) / (2 * ai)
-							x1 -= (ai*x1*x1 + bi*x1 + ci) / (2*ai*x1 + bi)
-							x2 -= (ai*x2*x2 + bi*x2 + ci) / (2*ai*x2 + bi)
-							r1[i] = x1
-							r2[i] = x2
-						}
-					}
-				}
+				dc_cpu_Quadratic_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, b, c, r1, r2, dc_f)
 			}
 		}
 	}
@@ -4856,6 +4876,22 @@ func dc_chunk_Quadratic(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Stencil_row runs one row of threads of dc_cpu_Stencil across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			c := y*w + x
+			(*cpu.Index(dc_f, 8, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 9, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 12, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, in, int(c+w), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
 // dc_cpu_Stencil runs every thread of groups [dc_g0, dc_g1) of kernel Stencil.
 func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4869,20 +4905,25 @@ func dc_cpu_Stencil(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < h-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								c := y*w + x
-								(*cpu.Index(dc_f, 8, out, int(c), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 9, in, int(c), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 12, in, int(c-w), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 13, in, int(c+w), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
+					dc_cpu_Stencil_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, w, h, dc_f)
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Stencil_fast_row runs one row of threads of dc_cpu_Stencil_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			c := y*w + x
+			out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
 		}
 	}
 }
@@ -4898,18 +4939,7 @@ func dc_cpu_Stencil_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []flo
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < h-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, w-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								c := y*w + x
-								out[c] = 0.2 * (in[c] + in[c-1] + in[c+1] + in[c-w] + in[c+w])
-							}
-						}
-					}
+					dc_cpu_Stencil_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, in, out, w, h, dc_f)
 				}
 			}
 		}
@@ -5182,6 +5212,24 @@ func dc_chunk_MatVec(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Stencil3D_row runs one row of threads of dc_cpu_Stencil3D across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil3D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		{
+			p := nx * ny
+			c := z*p + y*nx + x
+			(*cpu.Index(dc_f, 22, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 25, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 26, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 27, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 28, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 29, in, int(c), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_Stencil3D runs every thread of groups [dc_g0, dc_g1) of kernel Stencil3D.
 func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5195,22 +5243,27 @@ func dc_cpu_Stencil3D(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float3
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < ny-1 && dc_z >= 1 && dc_z < nz-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							z := dc_z
-							{
-								p := nx * ny
-								c := z*p + y*nx + x
-								(*cpu.Index(dc_f, 22, out, int(c), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(c-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, in, int(c+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 25, in, int(c-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 26, in, int(c+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 27, in, int(c-p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 28, in, int(c+p), dc_x, dc_y, dc_z)) - 6*(*cpu.Index(dc_f, 29, in, int(c), dc_x, dc_y, dc_z))
-							}
-						}
-					}
+					dc_cpu_Stencil3D_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, nx, ny, nz, dc_f)
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_Stencil3D_fast_row runs one row of threads of dc_cpu_Stencil3D_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil3D_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, nx int, ny int, nz int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		{
+			p := nx * ny
+			c := z*p + y*nx + x
+			out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
 		}
 	}
 }
@@ -5228,20 +5281,7 @@ func dc_cpu_Stencil3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []f
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y >= 1 && dc_y < ny-1 && dc_z >= 1 && dc_z < nz-1 {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
-						dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nx-1)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							z := dc_z
-							{
-								p := nx * ny
-								c := z*p + y*nx + x
-								out[c] = in[c-1] + in[c+1] + in[c-nx] + in[c+nx] + in[c-p] + in[c+p] - 6*in[c]
-							}
-						}
-					}
+					dc_cpu_Stencil3D_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, nx, ny, nz, dc_f)
 				}
 			}
 		}

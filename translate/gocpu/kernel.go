@@ -13,7 +13,11 @@ import (
 // row of groups, so that 2-D and 3-D launches walk row-major data in
 // order, and a 1-D launch walks its whole chunk in one tight loop. The
 // grid's dimensions are copied into
-// dc.Dim3 locals first so the loops keep them in registers.
+// dc.Dim3 locals first so the loops keep them in registers. The innermost
+// loop runs in a function of its own, <kernel>_row, or, when a thread
+// loops itself, each thread does, <kernel>_thread: either way the Go
+// compiler keeps the hot loop's values in registers instead of spilling
+// and reloading the chunk loops' values on every iteration.
 func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, rows *rowGuard, params []jen.Code) jen.Code {
 	p.loop = true
 	p.thread = threadName
@@ -95,11 +99,16 @@ func (p *printer) loopKernel(k *ir.Kernel, body *ir.Block, bound ir.Expr, rows *
 	// dc_xa is never negative; max with 0 tells the Go compiler so. Then
 	// 0 <= dc_x < len(s) when the guard bounds the loop by len(s), and
 	// the compiler drops the bounds checks of s[dc_x].
-	st = jen.Block(
+	run := []jen.Code{
 		jen.Id("dc_xa").Op(":=").Max(xa...),
 		jen.Id("dc_xb").Op(":=").Add(end),
 		st,
-	)
+	}
+	if outlined == nil {
+		outlined, st = p.outlineRow(k, run, params, has, threadAt)
+	} else {
+		st = jen.Block(run...)
+	}
 	if rows != nil && rows.row != nil {
 		// The row guard's test of the row, once per row.
 		st = jen.If(p.expr(rows.row)).Block(st)
@@ -183,6 +192,60 @@ func hasLoop(b *ir.Block) bool {
 	return found
 }
 
+// outlineRow returns the function running one run of threads of
+// loop-form kernel k, <kernel>_row, and its call: run computes the run's
+// x bounds from its first group, dc_gi, and its length in groups, dc_run,
+// and loops over them. The bounds are computed in the function, so that
+// the Go compiler knows them there and drops the bounds checks they
+// prove. The function takes the grid's sizes, dc_gi and dc_run, the y and
+// z thread builtins the loop uses, the kernel's parameters and its fault
+// record. has and threadAt are loopKernel's.
+func (p *printer) outlineRow(k *ir.Kernel, run []jen.Code, params []jen.Code, has func(ir.Builtin, int) bool, threadAt bool) (fn, call jen.Code) {
+	ints := []jen.Code{jen.Id("dc_gi"), jen.Id("dc_run")}
+	for d := 1; d < 3; d++ {
+		if has(ir.GlobalX, d) {
+			ints = append(ints, jen.Id(globalVar[d]))
+		}
+		if p.in.uses.Has(ir.LocalX+ir.Builtin(d)) || threadAt {
+			ints = append(ints, jen.Id(localVar[d]))
+		}
+		if p.in.uses.Has(ir.GroupX+ir.Builtin(d)) || threadAt {
+			ints = append(ints, jen.Id(groupVar[d]))
+		}
+	}
+	name := p.kernelName(k) + "_row"
+	fparams, args := p.outlineSignature(k, params, ints, threadAt)
+	fn = jen.Commentf("%s runs one row of threads of %s across groups [dc_gi, dc_gi+dc_run) of one row of groups.", name, p.kernelName(k)).Line().
+		Comment("").Line().Comment("//go:noinline").Line().
+		Func().Id(name).Params(fparams...).Block(run...)
+	return fn, jen.Id(name).Call(args...)
+}
+
+// outlineSignature returns the parameters of a function outlined from
+// loop-form kernel k, and the arguments of its call: the grid's sizes, the
+// grid itself if threadAt, ints (int variables of the caller, passed by
+// name), the kernel's parameters and its fault record.
+func (p *printer) outlineSignature(k *ir.Kernel, params, ints []jen.Code, threadAt bool) (fparams, args []jen.Code) {
+	fparams = []jen.Code{jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Qual(dcPath, "Dim3")}
+	args = []jen.Code{jen.Id("dc_gs"), jen.Id("dc_ng")}
+	if threadAt {
+		fparams = append(fparams, jen.Id(gridName).Qual(dcPath, "Grid"))
+		args = append(args, jen.Id(gridName))
+	}
+	if len(ints) > 0 {
+		fparams = append(fparams, jen.List(ints...).Int())
+		args = append(args, ints...)
+	}
+	fparams = append(fparams, params...)
+	for _, v := range k.Params {
+		args = append(args, jen.Id(p.name(v)))
+	}
+	if k.Checked {
+		args = append(args, jen.Id(faultName))
+	}
+	return fparams, args
+}
+
 // outline returns the function running one thread of loop-form kernel k,
 // <kernel>_thread, and its call: it takes the grid's sizes, the thread
 // builtins body uses, the kernel's parameters and its fault record.
@@ -190,12 +253,6 @@ func hasLoop(b *ir.Block) bool {
 // fault record needs).
 func (p *printer) outline(k *ir.Kernel, body *ir.Block, params []jen.Code, has func(ir.Builtin, int) bool, threadAt bool) (fn, call jen.Code) {
 	name := p.kernelName(k) + "_thread"
-	fparams := []jen.Code{jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Qual(dcPath, "Dim3")}
-	args := []jen.Code{jen.Id("dc_gs"), jen.Id("dc_ng")}
-	if threadAt {
-		fparams = append(fparams, jen.Id(gridName).Qual(dcPath, "Grid"))
-		args = append(args, jen.Id(gridName))
-	}
 	var ints []jen.Code
 	for d := range 3 {
 		if has(ir.GlobalX, d) {
@@ -212,17 +269,7 @@ func (p *printer) outline(k *ir.Kernel, body *ir.Block, params []jen.Code, has f
 			ints = append(ints, jen.Id(groupVar[d]))
 		}
 	}
-	if len(ints) > 0 {
-		fparams = append(fparams, jen.List(ints...).Int())
-		args = append(args, ints...)
-	}
-	fparams = append(fparams, params...)
-	for _, v := range k.Params {
-		args = append(args, jen.Id(p.name(v)))
-	}
-	if k.Checked {
-		args = append(args, jen.Id(faultName))
-	}
+	fparams, args := p.outlineSignature(k, params, ints, threadAt)
 	var stmts []jen.Code
 	if threadAt {
 		stmts = append(stmts, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(

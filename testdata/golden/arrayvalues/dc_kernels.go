@@ -2221,6 +2221,27 @@ func dc_chunk_Assign(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Assign.Put(dc_m)
 }
 
+// dc_cpu_Returns_row runs one row of threads of dc_cpu_Returns across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Returns_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		a := dc_mk(x[i])
+		var b [4]float32
+		var s float32
+		b, s = dc_twice(a)
+		var c [4]float32
+		c = dc_mk(s)
+		g := dc_grid(x[i] * 3)
+		tmp := [3]int32{1, 2, int32(x[i])}
+		g[0] = tmp
+		x[i] = float32(g[0][2]) - float32(int32(x[i])) + a[1] + b[2] + s + c[3] + float32(g[1][2]) + dc_mk(1)[2] + float32(dc_grid(5)[1][2])
+	}
+}
+
 // dc_cpu_Returns runs every thread of groups [dc_g0, dc_g1) of kernel Returns.
 func dc_cpu_Returns(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2229,23 +2250,7 @@ func dc_cpu_Returns(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32) {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						a := dc_mk(x[i])
-						var b [4]float32
-						var s float32
-						b, s = dc_twice(a)
-						var c [4]float32
-						c = dc_mk(s)
-						g := dc_grid(x[i] * 3)
-						tmp := [3]int32{1, 2, int32(x[i])}
-						g[0] = tmp
-						x[i] = float32(g[0][2]) - float32(int32(x[i])) + a[1] + b[2] + s + c[3] + float32(g[1][2]) + dc_mk(1)[2] + float32(dc_grid(5)[1][2])
-					}
-				}
+				dc_cpu_Returns_row(dc_gs, dc_ng, dc_gi, dc_run, x)
 			}
 		}
 	}

@@ -3463,6 +3463,23 @@ func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Histogram.Put(dc_m)
 }
 
+// dc_cpu_Compact_row runs one row of threads of dc_cpu_Compact across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Compact_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			if xs[i] > 0 {
+				slot := dc.AtomicAdd(&(*cpu.Index(dc_f, 6, count, int(0), dc_x, dc_y, dc_z)), 1)
+				(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
+			}
+		}
+	}
+}
+
 // dc_cpu_Compact runs every thread of groups [dc_g0, dc_g1) of kernel Compact.
 func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3475,19 +3492,24 @@ func dc_cpu_Compact(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32, cou
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							if xs[i] > 0 {
-								slot := dc.AtomicAdd(&(*cpu.Index(dc_f, 6, count, int(0), dc_x, dc_y, dc_z)), 1)
-								(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
-							}
-						}
-					}
-				}
+				dc_cpu_Compact_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, count, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Compact_fast_row runs one row of threads of dc_cpu_Compact_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Compact_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []int32, out []int32, count []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			if xs[i] > 0 {
+				slot := dc.AtomicAdd(&count[0], 1)
+				(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
 			}
 		}
 	}
@@ -3505,19 +3527,7 @@ func dc_cpu_Compact_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, out []int32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							if xs[i] > 0 {
-								slot := dc.AtomicAdd(&count[0], 1)
-								(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
-							}
-						}
-					}
-				}
+				dc_cpu_Compact_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, count, dc_f)
 			}
 		}
 	}

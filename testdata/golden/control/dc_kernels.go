@@ -5746,6 +5746,42 @@ func dc_chunk_Collatz(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Classify_row runs one row of threads of dc_cpu_Classify across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Classify_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []int32, kinds []int32, codes []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		x := xs[i]
+		var kind int32
+		switch {
+		case x == 0:
+			kind = 0
+		case x > -10 && x < 10:
+			kind = 1
+		case x > 1000000 || x < -1000000:
+			kind = 4
+		case x%2 == 0:
+			kind = 2
+		default:
+			kind = 3
+		}
+		(*cpu.Index(dc_f, 2, kinds, int(i), dc_x, dc_y, dc_z)) = kind
+		switch kind {
+		case 0:
+			(*cpu.Index(dc_f, 3, codes, int(i), dc_x, dc_y, dc_z)) = 100
+		case 1, 4:
+			(*cpu.Index(dc_f, 4, codes, int(i), dc_x, dc_y, dc_z)) = 200 + x%7
+		case 2:
+			(*cpu.Index(dc_f, 5, codes, int(i), dc_x, dc_y, dc_z)) = x / 2
+		default:
+			(*cpu.Index(dc_f, 6, codes, int(i), dc_x, dc_y, dc_z)) = -x
+		}
+	}
+}
+
 // dc_cpu_Classify runs every thread of groups [dc_g0, dc_g1) of kernel Classify.
 func dc_cpu_Classify(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []int32, codes []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5758,39 +5794,44 @@ func dc_cpu_Classify(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []int32, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						var kind int32
-						switch {
-						case x == 0:
-							kind = 0
-						case x > -10 && x < 10:
-							kind = 1
-						case x > 1000000 || x < -1000000:
-							kind = 4
-						case x%2 == 0:
-							kind = 2
-						default:
-							kind = 3
-						}
-						(*cpu.Index(dc_f, 2, kinds, int(i), dc_x, dc_y, dc_z)) = kind
-						switch kind {
-						case 0:
-							(*cpu.Index(dc_f, 3, codes, int(i), dc_x, dc_y, dc_z)) = 100
-						case 1, 4:
-							(*cpu.Index(dc_f, 4, codes, int(i), dc_x, dc_y, dc_z)) = 200 + x%7
-						case 2:
-							(*cpu.Index(dc_f, 5, codes, int(i), dc_x, dc_y, dc_z)) = x / 2
-						default:
-							(*cpu.Index(dc_f, 6, codes, int(i), dc_x, dc_y, dc_z)) = -x
-						}
-					}
-				}
+				dc_cpu_Classify_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, kinds, codes, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Classify_fast_row runs one row of threads of dc_cpu_Classify_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Classify_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []int32, kinds []int32, codes []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		x := xs[i]
+		var kind int32
+		switch {
+		case x == 0:
+			kind = 0
+		case x > -10 && x < 10:
+			kind = 1
+		case x > 1000000 || x < -1000000:
+			kind = 4
+		case x%2 == 0:
+			kind = 2
+		default:
+			kind = 3
+		}
+		kinds[i] = kind
+		switch kind {
+		case 0:
+			codes[i] = 100
+		case 1, 4:
+			codes[i] = 200 + x%7
+		case 2:
+			codes[i] = x / 2
+		default:
+			codes[i] = -x
 		}
 	}
 }
@@ -5803,38 +5844,7 @@ func dc_cpu_Classify_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, kinds []in
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := xs[i]
-						var kind int32
-						switch {
-						case x == 0:
-							kind = 0
-						case x > -10 && x < 10:
-							kind = 1
-						case x > 1000000 || x < -1000000:
-							kind = 4
-						case x%2 == 0:
-							kind = 2
-						default:
-							kind = 3
-						}
-						kinds[i] = kind
-						switch kind {
-						case 0:
-							codes[i] = 100
-						case 1, 4:
-							codes[i] = 200 + x%7
-						case 2:
-							codes[i] = x / 2
-						default:
-							codes[i] = -x
-						}
-					}
-				}
+				dc_cpu_Classify_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, kinds, codes, dc_f)
 			}
 		}
 	}
@@ -5858,6 +5868,31 @@ func dc_chunk_Classify(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Grade_row runs one row of threads of dc_cpu_Grade across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Grade_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, scores []float32, grades []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		s := scores[i]
+		var g int32
+		if s >= 90 {
+			g = 4
+		} else if s >= 80 {
+			g = 3
+		} else if s >= 70 {
+			g = 2
+		} else if s >= 60 {
+			g = 1
+		} else {
+			g = 0
+		}
+		(*cpu.Index(dc_f, 7, grades, int(i), dc_x, dc_y, dc_z)) = g
+	}
+}
+
 // dc_cpu_Grade runs every thread of groups [dc_g0, dc_g1) of kernel Grade.
 func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5870,29 +5905,34 @@ func dc_cpu_Grade(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades []int
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						s := scores[i]
-						var g int32
-						if s >= 90 {
-							g = 4
-						} else if s >= 80 {
-							g = 3
-						} else if s >= 70 {
-							g = 2
-						} else if s >= 60 {
-							g = 1
-						} else {
-							g = 0
-						}
-						(*cpu.Index(dc_f, 7, grades, int(i), dc_x, dc_y, dc_z)) = g
-					}
-				}
+				dc_cpu_Grade_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, scores, grades, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Grade_fast_row runs one row of threads of dc_cpu_Grade_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Grade_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, scores []float32, grades []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		s := scores[i]
+		var g int32
+		if s >= 90 {
+			g = 4
+		} else if s >= 80 {
+			g = 3
+		} else if s >= 70 {
+			g = 2
+		} else if s >= 60 {
+			g = 1
+		} else {
+			g = 0
+		}
+		grades[i] = g
 	}
 }
 
@@ -5904,27 +5944,7 @@ func dc_cpu_Grade_fast(dc_g dc.Grid, dc_g0, dc_g1 int, scores []float32, grades 
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(scores))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						s := scores[i]
-						var g int32
-						if s >= 90 {
-							g = 4
-						} else if s >= 80 {
-							g = 3
-						} else if s >= 70 {
-							g = 2
-						} else if s >= 60 {
-							g = 1
-						} else {
-							g = 0
-						}
-						grades[i] = g
-					}
-				}
+				dc_cpu_Grade_fast_row(dc_gs, dc_ng, dc_gi, dc_run, scores, grades, dc_f)
 			}
 		}
 	}

@@ -2088,6 +2088,47 @@ func LaunchSwitchLoop(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 	return dev.LaunchArgs(dcKernelSwitchLoop, g, &args, dc_run_SwitchLoop)
 }
 
+// dc_cpu_Keywords_row runs one row of threads of dc_cpu_Keywords across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Keywords_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		threadIdx := dc_x
+		blockIdx := a[threadIdx]
+		blockDim := int64(2)
+		gridDim := int64(3)
+		warpSize := int64(4)
+		signed := blockIdx + 1
+		auto := blockDim * 2
+		restrict := gridDim * 3
+		register := warpSize * 4
+		dc_v_new := signed * auto
+		dc_v_delete := restrict - register
+		class := int64(5)
+		template := int64(6)
+		this := dc_v_new + dc_v_delete
+		unsigned := class * template
+		long := int64(1)
+		short := int64(2)
+		char := int64(3)
+		double := int64(4)
+		sqrt := int64(7)
+		sqrtf := int64(8)
+		printf := int64(9)
+		assert := int64(10)
+		isnan := int64(11)
+		abs := int64(12)
+		sh0 := int64(13)
+		i_1 := int64(14)
+		x_1 := int64(15)
+		NULL := int64(16)
+		main := int64(17)
+		(*cpu.Index(dc_f, 0, out, int(threadIdx), dc_x, dc_y, dc_z)) = this + unsigned + long + short + char + double + sqrt + sqrtf + printf + assert + isnan + abs + sh0 + i_1 + x_1 + NULL + main
+	}
+}
+
 // dc_cpu_Keywords runs every thread of groups [dc_g0, dc_g1) of kernel Keywords.
 func dc_cpu_Keywords(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2100,45 +2141,50 @@ func dc_cpu_Keywords(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						threadIdx := dc_x
-						blockIdx := a[threadIdx]
-						blockDim := int64(2)
-						gridDim := int64(3)
-						warpSize := int64(4)
-						signed := blockIdx + 1
-						auto := blockDim * 2
-						restrict := gridDim * 3
-						register := warpSize * 4
-						dc_v_new := signed * auto
-						dc_v_delete := restrict - register
-						class := int64(5)
-						template := int64(6)
-						this := dc_v_new + dc_v_delete
-						unsigned := class * template
-						long := int64(1)
-						short := int64(2)
-						char := int64(3)
-						double := int64(4)
-						sqrt := int64(7)
-						sqrtf := int64(8)
-						printf := int64(9)
-						assert := int64(10)
-						isnan := int64(11)
-						abs := int64(12)
-						sh0 := int64(13)
-						i_1 := int64(14)
-						x_1 := int64(15)
-						NULL := int64(16)
-						main := int64(17)
-						(*cpu.Index(dc_f, 0, out, int(threadIdx), dc_x, dc_y, dc_z)) = this + unsigned + long + short + char + double + sqrt + sqrtf + printf + assert + isnan + abs + sh0 + i_1 + x_1 + NULL + main
-					}
-				}
+				dc_cpu_Keywords_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Keywords_fast_row runs one row of threads of dc_cpu_Keywords_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Keywords_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		threadIdx := dc_x
+		blockIdx := a[threadIdx]
+		blockDim := int64(2)
+		gridDim := int64(3)
+		warpSize := int64(4)
+		signed := blockIdx + 1
+		auto := blockDim * 2
+		restrict := gridDim * 3
+		register := warpSize * 4
+		dc_v_new := signed * auto
+		dc_v_delete := restrict - register
+		class := int64(5)
+		template := int64(6)
+		this := dc_v_new + dc_v_delete
+		unsigned := class * template
+		long := int64(1)
+		short := int64(2)
+		char := int64(3)
+		double := int64(4)
+		sqrt := int64(7)
+		sqrtf := int64(8)
+		printf := int64(9)
+		assert := int64(10)
+		isnan := int64(11)
+		abs := int64(12)
+		sh0 := int64(13)
+		i_1 := int64(14)
+		x_1 := int64(15)
+		NULL := int64(16)
+		main := int64(17)
+		out[threadIdx] = this + unsigned + long + short + char + double + sqrt + sqrtf + printf + assert + isnan + abs + sh0 + i_1 + x_1 + NULL + main
 	}
 }
 
@@ -2150,43 +2196,7 @@ func dc_cpu_Keywords_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						threadIdx := dc_x
-						blockIdx := a[threadIdx]
-						blockDim := int64(2)
-						gridDim := int64(3)
-						warpSize := int64(4)
-						signed := blockIdx + 1
-						auto := blockDim * 2
-						restrict := gridDim * 3
-						register := warpSize * 4
-						dc_v_new := signed * auto
-						dc_v_delete := restrict - register
-						class := int64(5)
-						template := int64(6)
-						this := dc_v_new + dc_v_delete
-						unsigned := class * template
-						long := int64(1)
-						short := int64(2)
-						char := int64(3)
-						double := int64(4)
-						sqrt := int64(7)
-						sqrtf := int64(8)
-						printf := int64(9)
-						assert := int64(10)
-						isnan := int64(11)
-						abs := int64(12)
-						sh0 := int64(13)
-						i_1 := int64(14)
-						x_1 := int64(15)
-						NULL := int64(16)
-						main := int64(17)
-						out[threadIdx] = this + unsigned + long + short + char + double + sqrt + sqrtf + printf + assert + isnan + abs + sh0 + i_1 + x_1 + NULL + main
-					}
-				}
+				dc_cpu_Keywords_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, out, dc_f)
 			}
 		}
 	}
@@ -2209,6 +2219,26 @@ func dc_chunk_Keywords(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Shadowed_row runs one row of threads of dc_cpu_Shadowed across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shadowed_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		f := float32(a[i]) * 0.5
+		g := float64(a[i]) / 3
+		dc_v_int := a[i] * 2
+		dc_v_float32 := dc_v_int + 1
+		dc_v_float64 := dc_v_float32 * 2
+		dc_v_len := dc_v_float64 + 1
+		dc_v_min := dc_v_len - 1
+		dc_v_max := dc_v_len + 1
+		(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
+	}
+}
+
 // dc_cpu_Shadowed runs every thread of groups [dc_g0, dc_g1) of kernel Shadowed.
 func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2221,24 +2251,29 @@ func dc_cpu_Shadowed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						f := float32(a[i]) * 0.5
-						g := float64(a[i]) / 3
-						dc_v_int := a[i] * 2
-						dc_v_float32 := dc_v_int + 1
-						dc_v_float64 := dc_v_float32 * 2
-						dc_v_len := dc_v_float64 + 1
-						dc_v_min := dc_v_len - 1
-						dc_v_max := dc_v_len + 1
-						(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
-					}
-				}
+				dc_cpu_Shadowed_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Shadowed_fast_row runs one row of threads of dc_cpu_Shadowed_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shadowed_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		f := float32(a[i]) * 0.5
+		g := float64(a[i]) / 3
+		dc_v_int := a[i] * 2
+		dc_v_float32 := dc_v_int + 1
+		dc_v_float64 := dc_v_float32 * 2
+		dc_v_len := dc_v_float64 + 1
+		dc_v_min := dc_v_len - 1
+		dc_v_max := dc_v_len + 1
+		out[i] = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
 	}
 }
 
@@ -2250,22 +2285,7 @@ func dc_cpu_Shadowed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						f := float32(a[i]) * 0.5
-						g := float64(a[i]) / 3
-						dc_v_int := a[i] * 2
-						dc_v_float32 := dc_v_int + 1
-						dc_v_float64 := dc_v_float32 * 2
-						dc_v_len := dc_v_float64 + 1
-						dc_v_min := dc_v_len - 1
-						dc_v_max := dc_v_len + 1
-						out[i] = dc_v_int + dc_v_float32 + dc_v_float64 + dc_v_len + dc_v_min + dc_v_max + int64(f) + int64(g)
-					}
-				}
+				dc_cpu_Shadowed_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, out, dc_f)
 			}
 		}
 	}

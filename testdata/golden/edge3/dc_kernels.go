@@ -859,6 +859,19 @@ func LaunchTypeShadow(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], 
 	return dev.LaunchArgs(dcKernelTypeShadow, g, &args, dc_run_TypeShadow)
 }
 
+// dc_cpu_Lens_row runs one row of threads of dc_cpu_Lens across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Lens_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, a_len int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		out_len := int64(len(out))
+		(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = a[i] + a_len*1000 + out_len*1000000
+	}
+}
+
 // dc_cpu_Lens runs every thread of groups [dc_g0, dc_g1) of kernel Lens.
 func dc_cpu_Lens(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -871,17 +884,22 @@ func dc_cpu_Lens(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, out []i
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						out_len := int64(len(out))
-						(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = a[i] + a_len*1000 + out_len*1000000
-					}
-				}
+				dc_cpu_Lens_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, a_len, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Lens_fast_row runs one row of threads of dc_cpu_Lens_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Lens_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []int64, a_len int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		out_len := int64(len(out))
+		out[i] = a[i] + a_len*1000 + out_len*1000000
 	}
 }
 
@@ -893,15 +911,7 @@ func dc_cpu_Lens_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, a_len int64, ou
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						out_len := int64(len(out))
-						out[i] = a[i] + a_len*1000 + out_len*1000000
-					}
-				}
+				dc_cpu_Lens_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, a_len, out, dc_f)
 			}
 		}
 	}
@@ -925,6 +935,27 @@ func dc_chunk_Lens(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_TypeShadow_row runs one row of threads of dc_cpu_TypeShadow across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TypeShadow_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		var p float3
+		p.class = a[i]
+		p.new = 2
+		p.delete = 3
+		p.this[0] = dc_abs(a[i])
+		dc_v_float3 := int64(7)
+		q := p
+		q = dc_template(q)
+		abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
+		(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = abs
+	}
+}
+
 // dc_cpu_TypeShadow runs every thread of groups [dc_g0, dc_g1) of kernel TypeShadow.
 func dc_cpu_TypeShadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -937,25 +968,30 @@ func dc_cpu_TypeShadow(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var p float3
-						p.class = a[i]
-						p.new = 2
-						p.delete = 3
-						p.this[0] = dc_abs(a[i])
-						dc_v_float3 := int64(7)
-						q := p
-						q = dc_template(q)
-						abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
-						(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = abs
-					}
-				}
+				dc_cpu_TypeShadow_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_TypeShadow_fast_row runs one row of threads of dc_cpu_TypeShadow_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TypeShadow_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		var p float3
+		p.class = a[i]
+		p.new = 2
+		p.delete = 3
+		p.this[0] = dc_abs(a[i])
+		dc_v_float3 := int64(7)
+		q := p
+		q = dc_template(q)
+		abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
+		out[i] = abs
 	}
 }
 
@@ -967,23 +1003,7 @@ func dc_cpu_TypeShadow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						var p float3
-						p.class = a[i]
-						p.new = 2
-						p.delete = 3
-						p.this[0] = dc_abs(a[i])
-						dc_v_float3 := int64(7)
-						q := p
-						q = dc_template(q)
-						abs := q.class + q.new*10 + q.delete*100 + q.this[0]*1000 + q.this[1]*100000 + dc_v_float3
-						out[i] = abs
-					}
-				}
+				dc_cpu_TypeShadow_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, out, dc_f)
 			}
 		}
 	}

@@ -4833,6 +4833,100 @@ func LaunchSigned(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64], out 
 	return dev.LaunchArgs(dcKernelSigned, g, &args, dc_run_Signed)
 }
 
+// dc_cpu_Mid_row runs one row of threads of dc_cpu_Mid across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mid_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		w := a[i]
+		x := uint8(w)
+		y := uint8(w >> 8)
+		s8 := int8(w)
+		t8 := int8(w >> 8)
+		u16 := uint16(w)
+		v16 := uint16(w >> 16)
+		s16 := int16(w)
+		t16 := int16(w >> 16)
+		u32 := uint32(w)
+		v32 := uint32(w >> 32)
+		s32 := int32(w)
+		t32 := int32(w >> 32)
+		k := 0
+		(*cpu.Index(dc_f, 0, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x * y / 3)
+		k++
+		(*cpu.Index(dc_f, 1, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((x + y) >> 1)
+		k++
+		(*cpu.Index(dc_f, 2, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x*y > 200)
+		k++
+		(*cpu.Index(dc_f, 3, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^x >> 4)
+		k++
+		(*cpu.Index(dc_f, 4, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-x / 2)
+		k++
+		(*cpu.Index(dc_f, 5, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x+y < x)
+		k++
+		(*cpu.Index(dc_f, 6, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8*t8) + int64(s8*t8/3)
+		k++
+		(*cpu.Index(dc_f, 7, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((s8 + t8) >> 1)
+		k++
+		(*cpu.Index(dc_f, 8, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(-s8 < 0)
+		k++
+		(*cpu.Index(dc_f, 9, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16)
+		k++
+		(*cpu.Index(dc_f, 10, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16 >> 8)
+		k++
+		(*cpu.Index(dc_f, 11, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 >> 8)
+		k++
+		(*cpu.Index(dc_f, 12, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 / 3)
+		k++
+		(*cpu.Index(dc_f, 13, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 / 7)
+		k++
+		(*cpu.Index(dc_f, 14, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 % 5)
+		k++
+		(*cpu.Index(dc_f, 15, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-s16 >> 1)
+		k++
+		(*cpu.Index(dc_f, 16, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s16*t16 > 0)
+		k++
+		(*cpu.Index(dc_f, 17, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u32 * v32 >> 3)
+		k++
+		(*cpu.Index(dc_f, 18, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((u32 + v32) / 7)
+		k++
+		(*cpu.Index(dc_f, 19, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 * t32 >> 3)
+		k++
+		(*cpu.Index(dc_f, 20, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s32+t32 < s32)
+		k++
+		(*cpu.Index(dc_f, 21, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x<<4) + int64(u16<<12) + int64(s8<<3)
+		k++
+		(*cpu.Index(dc_f, 22, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Rem(dc_f, 23, x, y|1, dc_x, dc_y, dc_z))
+		k++
+		(*cpu.Index(dc_f, 24, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x) * uint16(y) * 3)
+		k++
+		z := x
+		z += 200
+		z *= 3
+		(*cpu.Index(dc_f, 25, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(z / 2)
+		k++
+		x++
+		(*cpu.Index(dc_f, 26, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x == 0)
+		k++
+		(*cpu.Index(dc_f, 27, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x*x) * int64(y-x)
+		k++
+		(*cpu.Index(dc_f, 28, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)<<7>>7) + int64(int8(w)<<7>>7)
+		k++
+		(*cpu.Index(dc_f, 29, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)>>1<<1) + int64(^uint8(w)) + int64(^int8(w))
+		k++
+		(*cpu.Index(dc_f, 30, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(min(x*y, 100)) + int64(max(s8*t8, -100))
+		k++
+	}
+}
+
 // dc_cpu_Mid runs every thread of groups [dc_g0, dc_g1) of kernel Mid.
 func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4845,96 +4939,7 @@ func dc_cpu_Mid(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cp
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						w := a[i]
-						x := uint8(w)
-						y := uint8(w >> 8)
-						s8 := int8(w)
-						t8 := int8(w >> 8)
-						u16 := uint16(w)
-						v16 := uint16(w >> 16)
-						s16 := int16(w)
-						t16 := int16(w >> 16)
-						u32 := uint32(w)
-						v32 := uint32(w >> 32)
-						s32 := int32(w)
-						t32 := int32(w >> 32)
-						k := 0
-						(*cpu.Index(dc_f, 0, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x * y / 3)
-						k++
-						(*cpu.Index(dc_f, 1, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((x + y) >> 1)
-						k++
-						(*cpu.Index(dc_f, 2, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x*y > 200)
-						k++
-						(*cpu.Index(dc_f, 3, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^x >> 4)
-						k++
-						(*cpu.Index(dc_f, 4, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-x / 2)
-						k++
-						(*cpu.Index(dc_f, 5, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x+y < x)
-						k++
-						(*cpu.Index(dc_f, 6, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8*t8) + int64(s8*t8/3)
-						k++
-						(*cpu.Index(dc_f, 7, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((s8 + t8) >> 1)
-						k++
-						(*cpu.Index(dc_f, 8, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(-s8 < 0)
-						k++
-						(*cpu.Index(dc_f, 9, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16)
-						k++
-						(*cpu.Index(dc_f, 10, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u16 * v16 >> 8)
-						k++
-						(*cpu.Index(dc_f, 11, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 >> 8)
-						k++
-						(*cpu.Index(dc_f, 12, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(^u16 / 3)
-						k++
-						(*cpu.Index(dc_f, 13, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 / 7)
-						k++
-						(*cpu.Index(dc_f, 14, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s16 * t16 % 5)
-						k++
-						(*cpu.Index(dc_f, 15, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(-s16 >> 1)
-						k++
-						(*cpu.Index(dc_f, 16, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s16*t16 > 0)
-						k++
-						(*cpu.Index(dc_f, 17, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u32 * v32 >> 3)
-						k++
-						(*cpu.Index(dc_f, 18, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64((u32 + v32) / 7)
-						k++
-						(*cpu.Index(dc_f, 19, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 * t32 >> 3)
-						k++
-						(*cpu.Index(dc_f, 20, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(s32+t32 < s32)
-						k++
-						(*cpu.Index(dc_f, 21, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x<<4) + int64(u16<<12) + int64(s8<<3)
-						k++
-						(*cpu.Index(dc_f, 22, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Rem(dc_f, 23, x, y|1, dc_x, dc_y, dc_z))
-						k++
-						(*cpu.Index(dc_f, 24, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x) * uint16(y) * 3)
-						k++
-						z := x
-						z += 200
-						z *= 3
-						(*cpu.Index(dc_f, 25, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(z / 2)
-						k++
-						x++
-						(*cpu.Index(dc_f, 26, out, int(k*n+i), dc_x, dc_y, dc_z)) = dc_b2i(x == 0)
-						k++
-						(*cpu.Index(dc_f, 27, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(x*x) * int64(y-x)
-						k++
-						(*cpu.Index(dc_f, 28, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)<<7>>7) + int64(int8(w)<<7>>7)
-						k++
-						(*cpu.Index(dc_f, 29, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(uint8(w)>>1<<1) + int64(^uint8(w)) + int64(^int8(w))
-						k++
-						(*cpu.Index(dc_f, 30, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(min(x*y, 100)) + int64(max(s8*t8, -100))
-						k++
-					}
-				}
+				dc_cpu_Mid_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
 	}
@@ -4953,6 +4958,68 @@ func dc_chunk_Mid(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mid(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Const_row runs one row of threads of dc_cpu_Const across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Const_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		w := a[i]
+		u := uint64(w)
+		s32 := int32(w)
+		s8 := int8(w)
+		u8 := uint8(w)
+		k := 0
+		(*cpu.Index(dc_f, 31, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u << 63)
+		k++
+		(*cpu.Index(dc_f, 32, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u >> 63)
+		k++
+		(*cpu.Index(dc_f, 33, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 63
+		k++
+		(*cpu.Index(dc_f, 34, out, int(k*n+i), dc_x, dc_y, dc_z)) = w << 63
+		k++
+		(*cpu.Index(dc_f, 35, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 62
+		k++
+		(*cpu.Index(dc_f, 36, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u8 << 7)
+		k++
+		(*cpu.Index(dc_f, 37, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 >> 7)
+		k++
+		(*cpu.Index(dc_f, 38, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 << 31)
+		k++
+		(*cpu.Index(dc_f, 39, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -1
+		k++
+		(*cpu.Index(dc_f, 40, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % -1
+		k++
+		(*cpu.Index(dc_f, 41, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 / -1)
+		k++
+		(*cpu.Index(dc_f, 42, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 % -1)
+		k++
+		(*cpu.Index(dc_f, 43, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 / -1)
+		k++
+		(*cpu.Index(dc_f, 44, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 % -1)
+		k++
+		(*cpu.Index(dc_f, 45, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / 8
+		k++
+		(*cpu.Index(dc_f, 46, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % 8
+		k++
+		(*cpu.Index(dc_f, 47, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -8
+		k++
+		(*cpu.Index(dc_f, 48, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u / 3)
+		k++
+		(*cpu.Index(dc_f, 49, out, int(k*n+i), dc_x, dc_y, dc_z)) = -w * -1
+		k++
+		(*cpu.Index(dc_f, 50, out, int(k*n+i), dc_x, dc_y, dc_z)) = 4611686018427387904 * (w & 3)
+		k++
+	}
+}
+
 // dc_cpu_Const runs every thread of groups [dc_g0, dc_g1) of kernel Const.
 func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4965,64 +5032,7 @@ func dc_cpu_Const(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						w := a[i]
-						u := uint64(w)
-						s32 := int32(w)
-						s8 := int8(w)
-						u8 := uint8(w)
-						k := 0
-						(*cpu.Index(dc_f, 31, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u << 63)
-						k++
-						(*cpu.Index(dc_f, 32, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u >> 63)
-						k++
-						(*cpu.Index(dc_f, 33, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 63
-						k++
-						(*cpu.Index(dc_f, 34, out, int(k*n+i), dc_x, dc_y, dc_z)) = w << 63
-						k++
-						(*cpu.Index(dc_f, 35, out, int(k*n+i), dc_x, dc_y, dc_z)) = w >> 62
-						k++
-						(*cpu.Index(dc_f, 36, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u8 << 7)
-						k++
-						(*cpu.Index(dc_f, 37, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 >> 7)
-						k++
-						(*cpu.Index(dc_f, 38, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 << 31)
-						k++
-						(*cpu.Index(dc_f, 39, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -1
-						k++
-						(*cpu.Index(dc_f, 40, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % -1
-						k++
-						(*cpu.Index(dc_f, 41, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 / -1)
-						k++
-						(*cpu.Index(dc_f, 42, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s32 % -1)
-						k++
-						(*cpu.Index(dc_f, 43, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 / -1)
-						k++
-						(*cpu.Index(dc_f, 44, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(s8 % -1)
-						k++
-						(*cpu.Index(dc_f, 45, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / 8
-						k++
-						(*cpu.Index(dc_f, 46, out, int(k*n+i), dc_x, dc_y, dc_z)) = w % 8
-						k++
-						(*cpu.Index(dc_f, 47, out, int(k*n+i), dc_x, dc_y, dc_z)) = w / -8
-						k++
-						(*cpu.Index(dc_f, 48, out, int(k*n+i), dc_x, dc_y, dc_z)) = int64(u / 3)
-						k++
-						(*cpu.Index(dc_f, 49, out, int(k*n+i), dc_x, dc_y, dc_z)) = -w * -1
-						k++
-						(*cpu.Index(dc_f, 50, out, int(k*n+i), dc_x, dc_y, dc_z)) = 4611686018427387904 * (w & 3)
-						k++
-					}
-				}
+				dc_cpu_Const_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
 	}
@@ -5041,6 +5051,34 @@ func dc_chunk_Const(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Const(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Signed_row runs one row of threads of dc_cpu_Signed across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Signed_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		w := a[i]
+		c8 := int8(w & 127)
+		c := int(w & 255)
+		c64 := w & 1023
+		(*cpu.Index(dc_f, 51, out, int(0*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 53, out, int(1*n+i), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 55, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 57, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 59, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 61, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 63, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
+	}
+}
+
 // dc_cpu_Signed runs every thread of groups [dc_g0, dc_g1) of kernel Signed.
 func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5053,32 +5091,37 @@ func dc_cpu_Signed(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, dc_f 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						w := a[i]
-						c8 := int8(w & 127)
-						c := int(w & 255)
-						c64 := w & 1023
-						(*cpu.Index(dc_f, 51, out, int(0*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 53, out, int(1*n+i), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 55, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 57, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 59, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 61, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 63, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_Signed_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Signed_fast_row runs one row of threads of dc_cpu_Signed_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Signed_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		w := a[i]
+		c8 := int8(w & 127)
+		c := int(w & 255)
+		c64 := w & 1023
+		out[0*n+i] = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
+		out[1*n+i] = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
+		out[2*n+i] = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
+		out[3*n+i] = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
+		out[4*n+i] = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
+		out[5*n+i] = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
+		out[6*n+i] = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
+		out[7*n+i] = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
 	}
 }
 
@@ -5094,30 +5137,7 @@ func dc_cpu_Signed_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, out []int64, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						w := a[i]
-						c8 := int8(w & 127)
-						c := int(w & 255)
-						c64 := w & 1023
-						out[0*n+i] = cpu.Shl(dc_f, 52, w, c8, dc_x, dc_y, dc_z)
-						out[1*n+i] = cpu.Shr(dc_f, 54, w, c8, dc_x, dc_y, dc_z)
-						out[2*n+i] = int64(cpu.Shr(dc_f, 56, uint64(w), c, dc_x, dc_y, dc_z))
-						out[3*n+i] = int64(cpu.Shl(dc_f, 58, int32(w), c64, dc_x, dc_y, dc_z))
-						out[4*n+i] = int64(cpu.Shr(dc_f, 60, uint16(w), c8, dc_x, dc_y, dc_z))
-						out[5*n+i] = int64(cpu.Shr(dc_f, 62, int8(w), c, dc_x, dc_y, dc_z))
-						out[6*n+i] = int64(cpu.Shl(dc_f, 64, uint8(w), c64, dc_x, dc_y, dc_z))
-						out[7*n+i] = cpu.Shl(dc_f, 66, int64(1), c&63, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_Signed_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, dc_f)
 			}
 		}
 	}

@@ -3304,6 +3304,42 @@ func LaunchSharedB(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], out
 	return dev.LaunchArgs(dcKernelSharedB, g, &args, dc_run_SharedB)
 }
 
+// dc_cpu_SwitchTag_row runs one row of threads of dc_cpu_SwitchTag across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_SwitchTag_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, ctr []int32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		c := 4 * i
+		switch dc.AtomicAdd(&(*cpu.Index(dc_f, 3, ctr, int(c), dc_x, dc_y, dc_z)), 1) % 4 {
+		case 0:
+			out[i] = 10
+		case 1, 2:
+			out[i] = 20
+		default:
+			out[i] = 30
+		}
+		{
+			old := dc.AtomicAdd(&(*cpu.Index(dc_f, 4, ctr, int(c+1), dc_x, dc_y, dc_z)), 2)
+			switch {
+			case old < 0:
+				out[i] = out[i] + 1
+			case old%4 == 0:
+				out[i] = out[i] + 2
+			}
+		}
+		v := int32(i % 5)
+		switch v {
+		case dc.AtomicAdd(&(*cpu.Index(dc_f, 5, ctr, int(c+2), dc_x, dc_y, dc_z)), 1) + 1, 3:
+			out[i] = out[i] + 100
+		case dc.AtomicAdd(&(*cpu.Index(dc_f, 6, ctr, int(c+3), dc_x, dc_y, dc_z)), 1) * 0:
+			out[i] = out[i] + 200
+		}
+	}
+}
+
 // dc_cpu_SwitchTag runs every thread of groups [dc_g0, dc_g1) of kernel SwitchTag.
 func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3316,39 +3352,44 @@ func dc_cpu_SwitchTag(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []int32, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						c := 4 * i
-						switch dc.AtomicAdd(&(*cpu.Index(dc_f, 3, ctr, int(c), dc_x, dc_y, dc_z)), 1) % 4 {
-						case 0:
-							out[i] = 10
-						case 1, 2:
-							out[i] = 20
-						default:
-							out[i] = 30
-						}
-						{
-							old := dc.AtomicAdd(&(*cpu.Index(dc_f, 4, ctr, int(c+1), dc_x, dc_y, dc_z)), 2)
-							switch {
-							case old < 0:
-								out[i] = out[i] + 1
-							case old%4 == 0:
-								out[i] = out[i] + 2
-							}
-						}
-						v := int32(i % 5)
-						switch v {
-						case dc.AtomicAdd(&(*cpu.Index(dc_f, 5, ctr, int(c+2), dc_x, dc_y, dc_z)), 1) + 1, 3:
-							out[i] = out[i] + 100
-						case dc.AtomicAdd(&(*cpu.Index(dc_f, 6, ctr, int(c+3), dc_x, dc_y, dc_z)), 1) * 0:
-							out[i] = out[i] + 200
-						}
-					}
-				}
+				dc_cpu_SwitchTag_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, ctr, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_SwitchTag_fast_row runs one row of threads of dc_cpu_SwitchTag_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_SwitchTag_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, ctr []int32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		c := 4 * i
+		switch dc.AtomicAdd(&ctr[c], 1) % 4 {
+		case 0:
+			out[i] = 10
+		case 1, 2:
+			out[i] = 20
+		default:
+			out[i] = 30
+		}
+		{
+			old := dc.AtomicAdd(&ctr[c+1], 2)
+			switch {
+			case old < 0:
+				out[i] = out[i] + 1
+			case old%4 == 0:
+				out[i] = out[i] + 2
+			}
+		}
+		v := int32(i % 5)
+		switch v {
+		case dc.AtomicAdd(&ctr[c+2], 1) + 1, 3:
+			out[i] = out[i] + 100
+		case dc.AtomicAdd(&ctr[c+3], 1) * 0:
+			out[i] = out[i] + 200
 		}
 	}
 }
@@ -3361,38 +3402,7 @@ func dc_cpu_SwitchTag_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ctr []int32, out []in
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						c := 4 * i
-						switch dc.AtomicAdd(&ctr[c], 1) % 4 {
-						case 0:
-							out[i] = 10
-						case 1, 2:
-							out[i] = 20
-						default:
-							out[i] = 30
-						}
-						{
-							old := dc.AtomicAdd(&ctr[c+1], 2)
-							switch {
-							case old < 0:
-								out[i] = out[i] + 1
-							case old%4 == 0:
-								out[i] = out[i] + 2
-							}
-						}
-						v := int32(i % 5)
-						switch v {
-						case dc.AtomicAdd(&ctr[c+2], 1) + 1, 3:
-							out[i] = out[i] + 100
-						case dc.AtomicAdd(&ctr[c+3], 1) * 0:
-							out[i] = out[i] + 200
-						}
-					}
-				}
+				dc_cpu_SwitchTag_fast_row(dc_gs, dc_ng, dc_gi, dc_run, ctr, out, dc_f)
 			}
 		}
 	}
@@ -3415,6 +3425,31 @@ func dc_chunk_SwitchTag(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Floats_row runs one row of threads of dc_cpu_Floats across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Floats_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		x := a[i]
+		(*cpu.Index(dc_f, 7, out, int(8*i), dc_x, dc_y, dc_z)) = 0.3 + x*0
+		(*cpu.Index(dc_f, 8, out, int(8*i+1), dc_x, dc_y, dc_z)) = float32(x*0.1) + 0.2
+		(*cpu.Index(dc_f, 9, out, int(8*i+2), dc_x, dc_y, dc_z)) = min(x, 1.5, -x)
+		(*cpu.Index(dc_f, 10, out, int(8*i+3), dc_x, dc_y, dc_z)) = max(x, 0) + min(2, x)
+		(*cpu.Index(dc_f, 11, out, int(8*i+4), dc_x, dc_y, dc_z)) = x * 4611686000000000000
+		(*cpu.Index(dc_f, 12, out, int(8*i+5), dc_x, dc_y, dc_z)) = float32(float64(x) * 0.1)
+		(*cpu.Index(dc_f, 13, out, int(8*i+6), dc_x, dc_y, dc_z)) = x / 3 * 3
+		(*cpu.Index(dc_f, 14, out, int(8*i+7), dc_x, dc_y, dc_z)) = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
+		d := float64(x)
+		(*cpu.Index(dc_f, 15, out64, int(4*i), dc_x, dc_y, dc_z)) = float64(d*0.1) + 0.10000000149011612
+		(*cpu.Index(dc_f, 16, out64, int(4*i+1), dc_x, dc_y, dc_z)) = min(d, 4611686018427388000, -1e+300)
+		(*cpu.Index(dc_f, 17, out64, int(4*i+2), dc_x, dc_y, dc_z)) = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
+		(*cpu.Index(dc_f, 18, out64, int(4*i+3), dc_x, dc_y, dc_z)) = float64(x+1e-08) - d
+	}
+}
+
 // dc_cpu_Floats runs every thread of groups [dc_g0, dc_g1) of kernel Floats.
 func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3427,29 +3462,34 @@ func dc_cpu_Floats(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float32, o
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						(*cpu.Index(dc_f, 7, out, int(8*i), dc_x, dc_y, dc_z)) = 0.3 + x*0
-						(*cpu.Index(dc_f, 8, out, int(8*i+1), dc_x, dc_y, dc_z)) = float32(x*0.1) + 0.2
-						(*cpu.Index(dc_f, 9, out, int(8*i+2), dc_x, dc_y, dc_z)) = min(x, 1.5, -x)
-						(*cpu.Index(dc_f, 10, out, int(8*i+3), dc_x, dc_y, dc_z)) = max(x, 0) + min(2, x)
-						(*cpu.Index(dc_f, 11, out, int(8*i+4), dc_x, dc_y, dc_z)) = x * 4611686000000000000
-						(*cpu.Index(dc_f, 12, out, int(8*i+5), dc_x, dc_y, dc_z)) = float32(float64(x) * 0.1)
-						(*cpu.Index(dc_f, 13, out, int(8*i+6), dc_x, dc_y, dc_z)) = x / 3 * 3
-						(*cpu.Index(dc_f, 14, out, int(8*i+7), dc_x, dc_y, dc_z)) = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
-						d := float64(x)
-						(*cpu.Index(dc_f, 15, out64, int(4*i), dc_x, dc_y, dc_z)) = float64(d*0.1) + 0.10000000149011612
-						(*cpu.Index(dc_f, 16, out64, int(4*i+1), dc_x, dc_y, dc_z)) = min(d, 4611686018427388000, -1e+300)
-						(*cpu.Index(dc_f, 17, out64, int(4*i+2), dc_x, dc_y, dc_z)) = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
-						(*cpu.Index(dc_f, 18, out64, int(4*i+3), dc_x, dc_y, dc_z)) = float64(x+1e-08) - d
-					}
-				}
+				dc_cpu_Floats_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, out, out64, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Floats_fast_row runs one row of threads of dc_cpu_Floats_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Floats_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []float32, out []float32, out64 []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		x := a[i]
+		out[8*i] = 0.3 + x*0
+		out[8*i+1] = float32(x*0.1) + 0.2
+		out[8*i+2] = min(x, 1.5, -x)
+		out[8*i+3] = max(x, 0) + min(2, x)
+		out[8*i+4] = x * 4611686000000000000
+		out[8*i+5] = float32(float64(x) * 0.1)
+		out[8*i+6] = x / 3 * 3
+		out[8*i+7] = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
+		d := float64(x)
+		out64[4*i] = float64(d*0.1) + 0.10000000149011612
+		out64[4*i+1] = min(d, 4611686018427388000, -1e+300)
+		out64[4*i+2] = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
+		out64[4*i+3] = float64(x+1e-08) - d
 	}
 }
 
@@ -3461,27 +3501,7 @@ func dc_cpu_Floats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, out []float
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						x := a[i]
-						out[8*i] = 0.3 + x*0
-						out[8*i+1] = float32(x*0.1) + 0.2
-						out[8*i+2] = min(x, 1.5, -x)
-						out[8*i+3] = max(x, 0) + min(2, x)
-						out[8*i+4] = x * 4611686000000000000
-						out[8*i+5] = float32(float64(x) * 0.1)
-						out[8*i+6] = x / 3 * 3
-						out[8*i+7] = float32(int32(x*-7.5)) + float32(uint8(max(x, 0)))
-						d := float64(x)
-						out64[4*i] = float64(d*0.1) + 0.10000000149011612
-						out64[4*i+1] = min(d, 4611686018427388000, -1e+300)
-						out64[4*i+2] = float64(int64(d*-10000000000)) + float64(uint64(max(d, 0)*1000000))
-						out64[4*i+3] = float64(x+1e-08) - d
-					}
-				}
+				dc_cpu_Floats_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, out, out64, dc_f)
 			}
 		}
 	}
@@ -3505,6 +3525,39 @@ func dc_chunk_Floats(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Structs_row runs one row of threads of dc_cpu_Structs across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Structs_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int32, vs []Vec, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		v := (*cpu.Index(dc_f, 19, vs, int(i), dc_x, dc_y, dc_z))
+		w := v
+		w.V[0] = 99
+		u := dc_bump(w)
+		(*cpu.Index(dc_f, 20, vs, int(i), dc_x, dc_y, dc_z)).V[1] = u.V[0] + v.V[0]
+		b := Bits(a[i])
+		var s int32
+		var p int32
+		s, p = dc_twice_int32(a[i])
+		var f float32
+		f, _ = dc_twice_float32(float32(a[i]) / 2)
+		var q uint8
+		_, q = dc_twice_uint8(uint8(a[i]))
+		var bs Bits
+		var bp Bits
+		bs, bp = dc_twice_Bits(b)
+		(*cpu.Index(dc_f, 21, out, int(6*i), dc_x, dc_y, dc_z)) = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 22, out, int(6*i+1), dc_x, dc_y, dc_z)) = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
+		(*cpu.Index(dc_f, 23, out, int(6*i+2), dc_x, dc_y, dc_z)) = s + p
+		(*cpu.Index(dc_f, 24, out, int(6*i+3), dc_x, dc_y, dc_z)) = int32(f / 4)
+		(*cpu.Index(dc_f, 25, out, int(6*i+4), dc_x, dc_y, dc_z)) = int32(q) + int32(bs) + int32(bp)
+		(*cpu.Index(dc_f, 26, out, int(6*i+5), dc_x, dc_y, dc_z)) = u.V[3] - v.V[3]
+	}
+}
+
 // dc_cpu_Structs runs every thread of groups [dc_g0, dc_g1) of kernel Structs.
 func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3517,37 +3570,42 @@ func dc_cpu_Structs(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, out []i
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						v := (*cpu.Index(dc_f, 19, vs, int(i), dc_x, dc_y, dc_z))
-						w := v
-						w.V[0] = 99
-						u := dc_bump(w)
-						(*cpu.Index(dc_f, 20, vs, int(i), dc_x, dc_y, dc_z)).V[1] = u.V[0] + v.V[0]
-						b := Bits(a[i])
-						var s int32
-						var p int32
-						s, p = dc_twice_int32(a[i])
-						var f float32
-						f, _ = dc_twice_float32(float32(a[i]) / 2)
-						var q uint8
-						_, q = dc_twice_uint8(uint8(a[i]))
-						var bs Bits
-						var bp Bits
-						bs, bp = dc_twice_Bits(b)
-						(*cpu.Index(dc_f, 21, out, int(6*i), dc_x, dc_y, dc_z)) = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 22, out, int(6*i+1), dc_x, dc_y, dc_z)) = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
-						(*cpu.Index(dc_f, 23, out, int(6*i+2), dc_x, dc_y, dc_z)) = s + p
-						(*cpu.Index(dc_f, 24, out, int(6*i+3), dc_x, dc_y, dc_z)) = int32(f / 4)
-						(*cpu.Index(dc_f, 25, out, int(6*i+4), dc_x, dc_y, dc_z)) = int32(q) + int32(bs) + int32(bp)
-						(*cpu.Index(dc_f, 26, out, int(6*i+5), dc_x, dc_y, dc_z)) = u.V[3] - v.V[3]
-					}
-				}
+				dc_cpu_Structs_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, vs, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Structs_fast_row runs one row of threads of dc_cpu_Structs_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Structs_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int32, vs []Vec, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		v := vs[i]
+		w := v
+		w.V[0] = 99
+		u := dc_bump(w)
+		vs[i].V[1] = u.V[0] + v.V[0]
+		b := Bits(a[i])
+		var s int32
+		var p int32
+		s, p = dc_twice_int32(a[i])
+		var f float32
+		f, _ = dc_twice_float32(float32(a[i]) / 2)
+		var q uint8
+		_, q = dc_twice_uint8(uint8(a[i]))
+		var bs Bits
+		var bp Bits
+		bs, bp = dc_twice_Bits(b)
+		out[6*i] = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
+		out[6*i+1] = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
+		out[6*i+2] = s + p
+		out[6*i+3] = int32(f / 4)
+		out[6*i+4] = int32(q) + int32(bs) + int32(bp)
+		out[6*i+5] = u.V[3] - v.V[3]
 	}
 }
 
@@ -3563,35 +3621,7 @@ func dc_cpu_Structs_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, vs []Vec, ou
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(a))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						v := vs[i]
-						w := v
-						w.V[0] = 99
-						u := dc_bump(w)
-						vs[i].V[1] = u.V[0] + v.V[0]
-						b := Bits(a[i])
-						var s int32
-						var p int32
-						s, p = dc_twice_int32(a[i])
-						var f float32
-						f, _ = dc_twice_float32(float32(a[i]) / 2)
-						var q uint8
-						_, q = dc_twice_uint8(uint8(a[i]))
-						var bs Bits
-						var bp Bits
-						bs, bp = dc_twice_Bits(b)
-						out[6*i] = int32(dc_Bits_Rot(b, 3, dc_f, dc_x, dc_y, dc_z)) + int32(dc_Bits_Rot(dc_Bits_Flip(b), i, dc_f, dc_x, dc_y, dc_z))
-						out[6*i+1] = w.V[0] + u.V[0] + u.N + v.V[0] + v.N
-						out[6*i+2] = s + p
-						out[6*i+3] = int32(f / 4)
-						out[6*i+4] = int32(q) + int32(bs) + int32(bp)
-						out[6*i+5] = u.V[3] - v.V[3]
-					}
-				}
+				dc_cpu_Structs_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, vs, out, dc_f)
 			}
 		}
 	}

@@ -1270,6 +1270,34 @@ func LaunchRangeReassign(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int64
 	return dev.LaunchArgs(dcKernelRangeReassign, g, &args, dc_run_RangeReassign)
 }
 
+// dc_cpu_TupleIndex_row runs one row of threads of dc_cpu_TupleIndex across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TupleIndex_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []int64, other []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x != 0 {
+			continue dc_thread
+		}
+		j := 0
+		tmp := j
+		tmp_1 := 1
+		tmp_2 := int64(7)
+		j = tmp_1
+		(*cpu.Index(dc_f, 0, out, int(tmp), dc_x, dc_y, dc_z)) = tmp_2
+		(*cpu.Index(dc_f, 1, out, int(2), dc_x, dc_y, dc_z)) = int64(j)
+		s := out
+		tmp_3 := s
+		tmp_4 := other
+		tmp_5 := int64(9)
+		s = tmp_4
+		(*cpu.Index(dc_f, 2, tmp_3, int(1), dc_x, dc_y, dc_z)) = tmp_5
+		(*cpu.Index(dc_f, 3, s, int(0), dc_x, dc_y, dc_z)) = 5
+	}
+}
+
 // dc_cpu_TupleIndex runs every thread of groups [dc_g0, dc_g1) of kernel TupleIndex.
 func dc_cpu_TupleIndex(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1282,32 +1310,37 @@ func dc_cpu_TupleIndex(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other []int6
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x != 0 {
-							continue dc_thread
-						}
-						j := 0
-						tmp := j
-						tmp_1 := 1
-						tmp_2 := int64(7)
-						j = tmp_1
-						(*cpu.Index(dc_f, 0, out, int(tmp), dc_x, dc_y, dc_z)) = tmp_2
-						(*cpu.Index(dc_f, 1, out, int(2), dc_x, dc_y, dc_z)) = int64(j)
-						s := out
-						tmp_3 := s
-						tmp_4 := other
-						tmp_5 := int64(9)
-						s = tmp_4
-						(*cpu.Index(dc_f, 2, tmp_3, int(1), dc_x, dc_y, dc_z)) = tmp_5
-						(*cpu.Index(dc_f, 3, s, int(0), dc_x, dc_y, dc_z)) = 5
-					}
-				}
+				dc_cpu_TupleIndex_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, other, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_TupleIndex_fast_row runs one row of threads of dc_cpu_TupleIndex_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TupleIndex_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []int64, other []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x != 0 {
+			continue dc_thread
+		}
+		j := 0
+		tmp := j
+		tmp_1 := 1
+		tmp_2 := int64(7)
+		j = tmp_1
+		(*cpu.Index(dc_f, 0, out, int(tmp), dc_x, dc_y, dc_z)) = tmp_2
+		out[2] = int64(j)
+		s := out
+		tmp_3 := s
+		tmp_4 := other
+		tmp_5 := int64(9)
+		s = tmp_4
+		(*cpu.Index(dc_f, 2, tmp_3, int(1), dc_x, dc_y, dc_z)) = tmp_5
+		(*cpu.Index(dc_f, 3, s, int(0), dc_x, dc_y, dc_z)) = 5
 	}
 }
 
@@ -1323,30 +1356,7 @@ func dc_cpu_TupleIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int64, other [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x != 0 {
-							continue dc_thread
-						}
-						j := 0
-						tmp := j
-						tmp_1 := 1
-						tmp_2 := int64(7)
-						j = tmp_1
-						(*cpu.Index(dc_f, 0, out, int(tmp), dc_x, dc_y, dc_z)) = tmp_2
-						out[2] = int64(j)
-						s := out
-						tmp_3 := s
-						tmp_4 := other
-						tmp_5 := int64(9)
-						s = tmp_4
-						(*cpu.Index(dc_f, 2, tmp_3, int(1), dc_x, dc_y, dc_z)) = tmp_5
-						(*cpu.Index(dc_f, 3, s, int(0), dc_x, dc_y, dc_z)) = 5
-					}
-				}
+				dc_cpu_TupleIndex_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, other, dc_f)
 			}
 		}
 	}

@@ -4420,6 +4420,20 @@ func LaunchCopy(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out 
 	return dev.LaunchArgs(dcKernelCopy, g, &args, dc_run_Copy)
 }
 
+// dc_cpu_ReadPast_row runs one row of threads of dc_cpu_ReadPast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_ReadPast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = (*cpu.Index(dc_f, 1, x, int(i), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_ReadPast runs every thread of groups [dc_g0, dc_g1) of kernel ReadPast.
 func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -4436,17 +4450,22 @@ func dc_cpu_ReadPast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = (*cpu.Index(dc_f, 1, x, int(i), dc_x, dc_y, dc_z))
-						}
-					}
-				}
+				dc_cpu_ReadPast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_ReadPast_fast_row runs one row of threads of dc_cpu_ReadPast_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_ReadPast_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = x[i]
 		}
 	}
 }
@@ -4463,16 +4482,7 @@ func dc_cpu_ReadPast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = x[i]
-						}
-					}
-				}
+				dc_cpu_ReadPast_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, out, dc_f)
 			}
 		}
 	}
@@ -4495,6 +4505,20 @@ func dc_chunk_ReadPast(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_WritePast_row runs one row of threads of dc_cpu_WritePast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_WritePast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			(*cpu.Index(dc_f, 2, out, int(i), dc_x, dc_y, dc_z)) = float32(i)
+		}
+	}
+}
+
 // dc_cpu_WritePast runs every thread of groups [dc_g0, dc_g1) of kernel WritePast.
 func dc_cpu_WritePast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4507,17 +4531,22 @@ func dc_cpu_WritePast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							(*cpu.Index(dc_f, 2, out, int(i), dc_x, dc_y, dc_z)) = float32(i)
-						}
-					}
-				}
+				dc_cpu_WritePast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, n, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_WritePast_fast_row runs one row of threads of dc_cpu_WritePast_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_WritePast_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, out []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = float32(i)
 		}
 	}
 }
@@ -4530,16 +4559,7 @@ func dc_cpu_WritePast_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, n int,
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = float32(i)
-						}
-					}
-				}
+				dc_cpu_WritePast_fast_row(dc_gs, dc_ng, dc_gi, dc_run, out, n, dc_f)
 			}
 		}
 	}
@@ -4562,6 +4582,20 @@ func dc_chunk_WritePast(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Offset_row runs one row of threads of dc_cpu_Offset across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Offset_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []float32, b []float32, off int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x == 0 {
+			(*cpu.Index(dc_f, 3, b, int(0), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, a, int(off), dc_x, dc_y, dc_z)) + 1
+			(*cpu.Index(dc_f, 5, a, int(off), dc_x, dc_y, dc_z)) = 7
+		}
+	}
+}
+
 // dc_cpu_Offset runs every thread of groups [dc_g0, dc_g1) of kernel Offset.
 func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4574,17 +4608,22 @@ func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, off
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x == 0 {
-							(*cpu.Index(dc_f, 3, b, int(0), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, a, int(off), dc_x, dc_y, dc_z)) + 1
-							(*cpu.Index(dc_f, 5, a, int(off), dc_x, dc_y, dc_z)) = 7
-						}
-					}
-				}
+				dc_cpu_Offset_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, off, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Offset_fast_row runs one row of threads of dc_cpu_Offset_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Offset_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []float32, b []float32, off int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x == 0 {
+			b[0] = a[off] + 1
+			a[off] = 7
 		}
 	}
 }
@@ -4597,16 +4636,7 @@ func dc_cpu_Offset_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x == 0 {
-							b[0] = a[off] + 1
-							a[off] = 7
-						}
-					}
-				}
+				dc_cpu_Offset_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, b, off, dc_f)
 			}
 		}
 	}
@@ -4630,6 +4660,19 @@ func dc_chunk_Offset(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Negative_row runs one row of threads of dc_cpu_Negative across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Negative_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x == 0 {
+			(*cpu.Index(dc_f, 6, x, int(0), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, x, int(k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_Negative runs every thread of groups [dc_g0, dc_g1) of kernel Negative.
 func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4642,16 +4685,21 @@ func dc_cpu_Negative(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f *cpu
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x == 0 {
-							(*cpu.Index(dc_f, 6, x, int(0), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, x, int(k), dc_x, dc_y, dc_z))
-						}
-					}
-				}
+				dc_cpu_Negative_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, k, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Negative_fast_row runs one row of threads of dc_cpu_Negative_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Negative_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []int32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x == 0 {
+			x[0] = x[k]
 		}
 	}
 }
@@ -4664,15 +4712,7 @@ func dc_cpu_Negative_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, k int, dc_f
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x == 0 {
-							x[0] = x[k]
-						}
-					}
-				}
+				dc_cpu_Negative_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, k, dc_f)
 			}
 		}
 	}
@@ -4695,6 +4735,22 @@ func dc_chunk_Negative(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Sub_row runs one row of threads of dc_cpu_Sub across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Sub_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, lo int, hi int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x == 0 {
+			s := cpu.Slice(dc_f, 8, x, int(lo), int(hi), dc_x, dc_y, dc_z)
+			if len(s) > 0 {
+				s[0] = 1
+			}
+		}
+	}
+}
+
 // dc_cpu_Sub runs every thread of groups [dc_g0, dc_g1) of kernel Sub.
 func dc_cpu_Sub(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo int, hi int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4707,18 +4763,7 @@ func dc_cpu_Sub(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo int, hi int, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x == 0 {
-							s := cpu.Slice(dc_f, 8, x, int(lo), int(hi), dc_x, dc_y, dc_z)
-							if len(s) > 0 {
-								s[0] = 1
-							}
-						}
-					}
-				}
+				dc_cpu_Sub_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, lo, hi, dc_f)
 			}
 		}
 	}
@@ -4738,6 +4783,22 @@ func dc_chunk_Sub(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Sub(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
+// dc_cpu_Div_int8_row runs one row of threads of dc_cpu_Div_int8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_int8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int8, d []int8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 9, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int8.
 func dc_cpu_Div_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4750,18 +4811,7 @@ func dc_cpu_Div_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 9, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_int8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4780,6 +4830,22 @@ func dc_chunk_Div_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_int16_row runs one row of threads of dc_cpu_Div_int16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_int16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int16, d []int16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 10, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int16.
 func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4792,18 +4858,7 @@ func dc_cpu_Div_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 10, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_int16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4822,6 +4877,22 @@ func dc_chunk_Div_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_int16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_int32_row runs one row of threads of dc_cpu_Div_int32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_int32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, d []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 11, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int32.
 func dc_cpu_Div_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4834,18 +4905,7 @@ func dc_cpu_Div_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 11, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_int32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4864,6 +4924,22 @@ func dc_chunk_Div_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_int64_row runs one row of threads of dc_cpu_Div_int64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_int64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int64, d []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 12, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Div_int64.
 func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4876,18 +4952,7 @@ func dc_cpu_Div_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 12, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_int64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4906,6 +4971,22 @@ func dc_chunk_Div_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_int_row runs one row of threads of dc_cpu_Div_int across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_int_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int, d []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 13, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_int runs every thread of groups [dc_g0, dc_g1) of kernel Div_int.
 func dc_cpu_Div_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4918,18 +4999,7 @@ func dc_cpu_Div_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 13, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_int_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4948,6 +5018,22 @@ func dc_chunk_Div_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_uint8_row runs one row of threads of dc_cpu_Div_uint8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_uint8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint8, d []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 14, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint8.
 func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4960,18 +5046,7 @@ func dc_cpu_Div_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 14, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_uint8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -4990,6 +5065,22 @@ func dc_chunk_Div_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_uint8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_uint16_row runs one row of threads of dc_cpu_Div_uint16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_uint16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint16, d []uint16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 15, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint16.
 func dc_cpu_Div_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5002,18 +5093,7 @@ func dc_cpu_Div_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 15, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_uint16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5032,6 +5112,22 @@ func dc_chunk_Div_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_uint16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_uint32_row runs one row of threads of dc_cpu_Div_uint32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_uint32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint32, d []uint32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 16, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint32.
 func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5044,18 +5140,7 @@ func dc_cpu_Div_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 16, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_uint32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5074,6 +5159,22 @@ func dc_chunk_Div_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_uint32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_uint64_row runs one row of threads of dc_cpu_Div_uint64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_uint64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint64, d []uint64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 17, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint64.
 func dc_cpu_Div_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5086,18 +5187,7 @@ func dc_cpu_Div_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 17, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_uint64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5116,6 +5206,22 @@ func dc_chunk_Div_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_uint64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Div_uint_row runs one row of threads of dc_cpu_Div_uint across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Div_uint_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint, d []uint, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Div(dc_f, 18, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Div_uint runs every thread of groups [dc_g0, dc_g1) of kernel Div_uint.
 func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5128,18 +5234,7 @@ func dc_cpu_Div_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Div(dc_f, 18, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Div_uint_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5158,6 +5253,22 @@ func dc_chunk_Div_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Div_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_int8_row runs one row of threads of dc_cpu_Mod_int8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_int8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int8, d []int8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 19, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int8.
 func dc_cpu_Mod_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5170,18 +5281,7 @@ func dc_cpu_Mod_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int8, d []int8, dc_f *c
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 19, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_int8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5200,6 +5300,22 @@ func dc_chunk_Mod_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_int16_row runs one row of threads of dc_cpu_Mod_int16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_int16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int16, d []int16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 20, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int16.
 func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5212,18 +5328,7 @@ func dc_cpu_Mod_int16(dc_g dc.Grid, dc_g0, dc_g1 int, x []int16, d []int16, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 20, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_int16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5242,6 +5347,22 @@ func dc_chunk_Mod_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_int16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_int32_row runs one row of threads of dc_cpu_Mod_int32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_int32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, d []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 21, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int32.
 func dc_cpu_Mod_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5254,18 +5375,7 @@ func dc_cpu_Mod_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, d []int32, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 21, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_int32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5284,6 +5394,22 @@ func dc_chunk_Mod_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_int64_row runs one row of threads of dc_cpu_Mod_int64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_int64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int64, d []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 22, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int64.
 func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5296,18 +5422,7 @@ func dc_cpu_Mod_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int64, d []int64, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 22, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_int64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5326,6 +5441,22 @@ func dc_chunk_Mod_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_int_row runs one row of threads of dc_cpu_Mod_int across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_int_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int, d []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 23, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_int runs every thread of groups [dc_g0, dc_g1) of kernel Mod_int.
 func dc_cpu_Mod_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5338,18 +5469,7 @@ func dc_cpu_Mod_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int, d []int, dc_f *cpu.
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 23, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_int_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5368,6 +5488,22 @@ func dc_chunk_Mod_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_int(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_uint8_row runs one row of threads of dc_cpu_Mod_uint8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_uint8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint8, d []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 24, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint8.
 func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5380,18 +5516,7 @@ func dc_cpu_Mod_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint8, d []uint8, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 24, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_uint8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5410,6 +5535,22 @@ func dc_chunk_Mod_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_uint16_row runs one row of threads of dc_cpu_Mod_uint16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_uint16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint16, d []uint16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 25, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint16.
 func dc_cpu_Mod_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5422,18 +5563,7 @@ func dc_cpu_Mod_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint16, d []uint16, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 25, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_uint16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5452,6 +5582,22 @@ func dc_chunk_Mod_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint16(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_uint32_row runs one row of threads of dc_cpu_Mod_uint32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_uint32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint32, d []uint32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 26, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint32.
 func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5464,18 +5610,7 @@ func dc_cpu_Mod_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint32, d []uint32, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 26, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_uint32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5494,6 +5629,22 @@ func dc_chunk_Mod_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_uint64_row runs one row of threads of dc_cpu_Mod_uint64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_uint64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint64, d []uint64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 27, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint64.
 func dc_cpu_Mod_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5506,18 +5657,7 @@ func dc_cpu_Mod_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint64, d []uint64, d
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 27, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_uint64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5536,6 +5676,22 @@ func dc_chunk_Mod_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Mod_uint_row runs one row of threads of dc_cpu_Mod_uint across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mod_uint_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []uint, d []uint, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Rem(dc_f, 28, x[i], d[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Mod_uint runs every thread of groups [dc_g0, dc_g1) of kernel Mod_uint.
 func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5548,18 +5704,7 @@ func dc_cpu_Mod_uint(dc_g dc.Grid, dc_g0, dc_g1 int, x []uint, d []uint, dc_f *c
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(d))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Rem(dc_f, 28, x[i], d[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Mod_uint_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, d, dc_f)
 			}
 		}
 	}
@@ -5578,6 +5723,23 @@ func dc_chunk_Mod_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Mod_uint(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Shift_int8_row runs one row of threads of dc_cpu_Shift_int8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_int8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, y []int32, s []int8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Shl(dc_f, 29, x[i], s[i], dc_x, dc_y, dc_z)
+				y[i] = cpu.Shr(dc_f, 30, y[i], s[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Shift_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int8.
 func dc_cpu_Shift_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5590,19 +5752,7 @@ func dc_cpu_Shift_int8(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Shl(dc_f, 29, x[i], s[i], dc_x, dc_y, dc_z)
-								y[i] = cpu.Shr(dc_f, 30, y[i], s[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Shift_int8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, s, dc_f)
 			}
 		}
 	}
@@ -5622,6 +5772,23 @@ func dc_chunk_Shift_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Shift_int8(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
+// dc_cpu_Shift_int32_row runs one row of threads of dc_cpu_Shift_int32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_int32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, y []int32, s []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Shl(dc_f, 31, x[i], s[i], dc_x, dc_y, dc_z)
+				y[i] = cpu.Shr(dc_f, 32, y[i], s[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Shift_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int32.
 func dc_cpu_Shift_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5634,19 +5801,7 @@ func dc_cpu_Shift_int32(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Shl(dc_f, 31, x[i], s[i], dc_x, dc_y, dc_z)
-								y[i] = cpu.Shr(dc_f, 32, y[i], s[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Shift_int32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, s, dc_f)
 			}
 		}
 	}
@@ -5666,6 +5821,23 @@ func dc_chunk_Shift_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Shift_int32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
+// dc_cpu_Shift_int64_row runs one row of threads of dc_cpu_Shift_int64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_int64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, y []int32, s []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Shl(dc_f, 33, x[i], s[i], dc_x, dc_y, dc_z)
+				y[i] = cpu.Shr(dc_f, 34, y[i], s[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Shift_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int64.
 func dc_cpu_Shift_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5678,19 +5850,7 @@ func dc_cpu_Shift_int64(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Shl(dc_f, 33, x[i], s[i], dc_x, dc_y, dc_z)
-								y[i] = cpu.Shr(dc_f, 34, y[i], s[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Shift_int64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, s, dc_f)
 			}
 		}
 	}
@@ -5710,6 +5870,23 @@ func dc_chunk_Shift_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Shift_int64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
+// dc_cpu_Shift_int_row runs one row of threads of dc_cpu_Shift_int across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_int_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []int32, y []int32, s []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				x[i] = cpu.Shl(dc_f, 35, x[i], s[i], dc_x, dc_y, dc_z)
+				y[i] = cpu.Shr(dc_f, 36, y[i], s[i], dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Shift_int runs every thread of groups [dc_g0, dc_g1) of kernel Shift_int.
 func dc_cpu_Shift_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5722,19 +5899,7 @@ func dc_cpu_Shift_int(dc_g dc.Grid, dc_g0, dc_g1 int, x []int32, y []int32, s []
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(y), len(s))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								x[i] = cpu.Shl(dc_f, 35, x[i], s[i], dc_x, dc_y, dc_z)
-								y[i] = cpu.Shr(dc_f, 36, y[i], s[i], dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Shift_int_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, s, dc_f)
 			}
 		}
 	}
@@ -5869,6 +6034,22 @@ func dc_chunk_SharedIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_SharedIndex.Put(dc_m)
 }
 
+// dc_cpu_Neighbour_row runs one row of threads of dc_cpu_Neighbour across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Neighbour_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			{
+				out[i] = dc_next(x, i, dc_f, dc_x, dc_y, dc_z)
+			}
+		}
+	}
+}
+
 // dc_cpu_Neighbour runs every thread of groups [dc_g0, dc_g1) of kernel Neighbour.
 func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5881,18 +6062,7 @@ func dc_cpu_Neighbour(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x), len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							{
-								out[i] = dc_next(x, i, dc_f, dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_Neighbour_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, out, dc_f)
 			}
 		}
 	}
@@ -5911,6 +6081,20 @@ func dc_chunk_Neighbour(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Neighbour(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
 }
 
+// dc_cpu_Fill_row runs one row of threads of dc_cpu_Fill across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Fill_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, out []float32, v float32) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = v
+		}
+	}
+}
+
 // dc_cpu_Fill runs every thread of groups [dc_g0, dc_g1) of kernel Fill.
 func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -5923,16 +6107,7 @@ func dc_cpu_Fill(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, v float32) {
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = v
-						}
-					}
-				}
+				dc_cpu_Fill_row(dc_gs, dc_ng, dc_gi, dc_run, out, v)
 			}
 		}
 	}
@@ -5948,6 +6123,20 @@ func dc_chunk_Fill(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
 	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
 	dc_cpu_Fill(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
+}
+
+// dc_cpu_Copy_row runs one row of threads of dc_cpu_Copy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Copy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = (*cpu.Index(dc_f, 38, x, int(i), dc_x, dc_y, dc_z))
+		}
+	}
 }
 
 // dc_cpu_Copy runs every thread of groups [dc_g0, dc_g1) of kernel Copy.
@@ -5966,17 +6155,22 @@ func dc_cpu_Copy(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = (*cpu.Index(dc_f, 38, x, int(i), dc_x, dc_y, dc_z))
-						}
-					}
-				}
+				dc_cpu_Copy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Copy_fast_row runs one row of threads of dc_cpu_Copy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Copy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = x[i]
 		}
 	}
 }
@@ -5993,16 +6187,7 @@ func dc_cpu_Copy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = x[i]
-						}
-					}
-				}
+				dc_cpu_Copy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, out, dc_f)
 			}
 		}
 	}

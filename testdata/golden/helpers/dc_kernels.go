@@ -1730,6 +1730,30 @@ func LaunchClamp(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[int32], ys *
 	return dev.LaunchArgs(dcKernelClamp, g, &args, dc_run_Clamp)
 }
 
+// dc_cpu_Blend_row runs one row of threads of dc_cpu_Blend across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Blend_row(dc_gs, dc_ng dc.Dim3, dc_g dc.Grid, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz int, a []float32, b []float32, lo []float32, hi []float32, out []float32, width int, height int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_lx := dc_x % dc_gs.X
+		dc_gx := dc_x / dc_gs.X
+		dc_t := dc.ThreadAt(dc_g, dc.Dim3{X: dc_gx, Y: dc_gy, Z: dc_gz}, dc.Dim3{X: dc_lx, Y: dc_ly, Z: dc_lz})
+		if dc_x >= width || dc_y >= height {
+			continue dc_thread
+		}
+		i := dc_index(dc_t, width)
+		var l float32
+		var h float32
+		l, h = dc_order((*cpu.Index(dc_f, 6, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 8, lo, int(i), dc_x, dc_y, dc_z)) = l
+		(*cpu.Index(dc_f, 9, hi, int(i), dc_x, dc_y, dc_z)) = h
+		(*cpu.Index(dc_f, 10, out, int(i), dc_x, dc_y, dc_z)) = dc_smoothstep(l, h+1, dc_lerp((*cpu.Index(dc_f, 11, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 12, b, int(i), dc_x, dc_y, dc_z)), 0.25))
+	}
+}
+
 // dc_cpu_Blend runs every thread of groups [dc_g0, dc_g1) of kernel Blend.
 func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo []float32, hi []float32, out []float32, width int, height int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1742,26 +1766,7 @@ func dc_cpu_Blend(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, lo [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						dc_t := dc.ThreadAt(dc_g, dc.Dim3{X: dc_gx, Y: dc_gy, Z: dc_gz}, dc.Dim3{X: dc_lx, Y: dc_ly, Z: dc_lz})
-						if dc_x >= width || dc_y >= height {
-							continue dc_thread
-						}
-						i := dc_index(dc_t, width)
-						var l float32
-						var h float32
-						l, h = dc_order((*cpu.Index(dc_f, 6, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 8, lo, int(i), dc_x, dc_y, dc_z)) = l
-						(*cpu.Index(dc_f, 9, hi, int(i), dc_x, dc_y, dc_z)) = h
-						(*cpu.Index(dc_f, 10, out, int(i), dc_x, dc_y, dc_z)) = dc_smoothstep(l, h+1, dc_lerp((*cpu.Index(dc_f, 11, a, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 12, b, int(i), dc_x, dc_y, dc_z)), 0.25))
-					}
-				}
+				dc_cpu_Blend_row(dc_gs, dc_ng, dc_g, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz, a, b, lo, hi, out, width, height, dc_f)
 			}
 		}
 	}
@@ -2304,6 +2309,23 @@ func dc_chunk_GroupStats(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_GroupStats.Put(dc_m)
 }
 
+// dc_cpu_Clamp_row runs one row of threads of dc_cpu_Clamp across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Clamp_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []int32, ys []float64, lo int32, hi int32) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		if i < len(xs) {
+			xs[i] = dc_clamp_int32(xs[i], lo, hi)
+		}
+		if i < len(ys) {
+			ys[i] = dc_clamp_float64(ys[i], float64(lo), float64(hi))
+		}
+	}
+}
+
 // dc_cpu_Clamp runs every thread of groups [dc_g0, dc_g1) of kernel Clamp.
 func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo int32, hi int32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2312,19 +2334,7 @@ func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int32, ys []float64, lo i
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i < len(xs) {
-							xs[i] = dc_clamp_int32(xs[i], lo, hi)
-						}
-						if i < len(ys) {
-							ys[i] = dc_clamp_float64(ys[i], float64(lo), float64(hi))
-						}
-					}
-				}
+				dc_cpu_Clamp_row(dc_gs, dc_ng, dc_gi, dc_run, xs, ys, lo, hi)
 			}
 		}
 	}

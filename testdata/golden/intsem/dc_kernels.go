@@ -17766,6 +17766,47 @@ func LaunchIntFloat(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[int64], u
 	return dev.LaunchArgs(dcKernelIntFloat, g, &args, dc_run_IntFloat)
 }
 
+// dc_cpu_Arith_int8_row runs one row of threads of dc_cpu_Arith_int8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int8, b []int8, s []uint32, out []int8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 1, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 8, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 10, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 11, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 12, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 13, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 14, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 15, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 16, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 17, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_int8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int8.
 func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []uint32, out []int8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -17778,45 +17819,50 @@ func dc_cpu_Arith_int8(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, s []u
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 1, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 8, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 10, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 11, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 12, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 13, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 14, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 15, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 16, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 17, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_int8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_int8_fast_row runs one row of threads of dc_cpu_Arith_int8_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int8_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int8, b []int8, s []uint32, out []int8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -17832,43 +17878,7 @@ func dc_cpu_Arith_int8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int8, b []int8, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 7, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 9, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_int8_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -17893,6 +17903,47 @@ func dc_chunk_Arith_int8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_int16_row runs one row of threads of dc_cpu_Arith_int16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int16, b []int16, s []uint32, out []int16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 18, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 19, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 20, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 21, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 22, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 23, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 26, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 28, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 29, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 30, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 31, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 32, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 33, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 34, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 35, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_int16 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int16.
 func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s []uint32, out []int16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -17905,45 +17956,50 @@ func dc_cpu_Arith_int16(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int16, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 18, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 19, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 20, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 21, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 22, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 23, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 26, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 28, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 29, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 30, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 31, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 32, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 33, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 34, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 35, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_int16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_int16_fast_row runs one row of threads of dc_cpu_Arith_int16_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int16_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int16, b []int16, s []uint32, out []int16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -17959,43 +18015,7 @@ func dc_cpu_Arith_int16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int16, b []int1
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 25, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 27, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_int16_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18020,6 +18040,47 @@ func dc_chunk_Arith_int16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_int32_row runs one row of threads of dc_cpu_Arith_int32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 36, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 37, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 38, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 39, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 40, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 41, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 42, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 44, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 46, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 47, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 48, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 49, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 50, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 51, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 52, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 53, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_int32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int32.
 func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18032,45 +18093,50 @@ func dc_cpu_Arith_int32(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 36, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 37, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 38, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 39, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 40, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 41, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 42, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 44, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 46, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 47, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 48, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 49, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 50, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 51, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 52, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 53, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_int32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_int32_fast_row runs one row of threads of dc_cpu_Arith_int32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int32, b []int32, s []uint32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18086,43 +18152,7 @@ func dc_cpu_Arith_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int3
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 43, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 45, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_int32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18147,6 +18177,47 @@ func dc_chunk_Arith_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_int64_row runs one row of threads of dc_cpu_Arith_int64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, b []int64, s []uint32, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 54, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 55, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 56, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 57, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 58, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 59, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 60, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 62, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 64, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 66, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 67, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 68, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 69, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 70, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 71, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_int64 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int64.
 func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s []uint32, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18159,45 +18230,50 @@ func dc_cpu_Arith_int64(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int64, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 54, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 55, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 56, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 57, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 58, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 59, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 60, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 62, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 64, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 65, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 66, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 67, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 68, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 69, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 70, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 71, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_int64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_int64_fast_row runs one row of threads of dc_cpu_Arith_int64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, b []int64, s []uint32, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18213,43 +18289,7 @@ func dc_cpu_Arith_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, b []int6
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 61, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 63, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_int64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18274,6 +18314,47 @@ func dc_chunk_Arith_int64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_uint8_row runs one row of threads of dc_cpu_Arith_uint8 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint8_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 72, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 73, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 74, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 75, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 76, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 77, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 78, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 80, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 82, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 83, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 84, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 85, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 86, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 87, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 88, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 89, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_uint8 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint8.
 func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18286,45 +18367,50 @@ func dc_cpu_Arith_uint8(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint8, s 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 72, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 73, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 74, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 75, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 76, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 77, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 78, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 80, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 82, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 83, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 84, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 85, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 86, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 87, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 88, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 89, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_uint8_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_uint8_fast_row runs one row of threads of dc_cpu_Arith_uint8_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint8_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint8, b []uint8, s []uint32, out []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18340,43 +18426,7 @@ func dc_cpu_Arith_uint8_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint8, b []uint
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 79, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 81, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_uint8_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18401,6 +18451,47 @@ func dc_chunk_Arith_uint8(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_uint16_row runs one row of threads of dc_cpu_Arith_uint16 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint16_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint16, b []uint16, s []uint32, out []uint16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 90, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 91, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 92, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 93, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 94, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 95, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 96, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 98, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 100, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 101, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 102, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 103, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 104, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 105, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 106, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 107, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_uint16 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint16.
 func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16, s []uint32, out []uint16, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18413,45 +18504,50 @@ func dc_cpu_Arith_uint16(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []uint16,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 90, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 91, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 92, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 93, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 94, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 95, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 96, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 98, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 100, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 101, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 102, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 103, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 104, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 105, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 106, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 107, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_uint16_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_uint16_fast_row runs one row of threads of dc_cpu_Arith_uint16_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint16_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint16, b []uint16, s []uint32, out []uint16, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18467,43 +18563,7 @@ func dc_cpu_Arith_uint16_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint16, b []ui
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 97, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 99, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_uint16_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18528,6 +18588,47 @@ func dc_chunk_Arith_uint16(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_uint32_row runs one row of threads of dc_cpu_Arith_uint32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 108, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 109, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 110, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 111, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 112, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 113, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 114, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 116, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 118, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 119, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 120, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 121, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 122, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 123, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 124, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 125, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_uint32 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint32.
 func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18540,45 +18641,50 @@ func dc_cpu_Arith_uint32(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []uint32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 108, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 109, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 110, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 111, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 112, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 113, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 114, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 116, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 118, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 119, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 120, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 121, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 122, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 123, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 124, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 125, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_uint32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_uint32_fast_row runs one row of threads of dc_cpu_Arith_uint32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint32, b []uint32, s []uint32, out []uint32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18594,43 +18700,7 @@ func dc_cpu_Arith_uint32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint32, b []ui
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 115, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 117, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_uint32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18655,6 +18725,47 @@ func dc_chunk_Arith_uint32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_uint64_row runs one row of threads of dc_cpu_Arith_uint64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint64, b []uint64, s []uint32, out []uint64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 126, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 127, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 128, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 129, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 130, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 131, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 132, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 134, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 136, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 137, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 138, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 139, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 140, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 141, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 142, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 143, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_uint64 runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint64.
 func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64, s []uint32, out []uint64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18667,45 +18778,50 @@ func dc_cpu_Arith_uint64(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []uint64,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 126, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 127, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 128, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 129, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 130, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 131, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 132, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 134, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 136, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 137, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 138, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 139, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 140, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 141, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 142, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 143, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_uint64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_uint64_fast_row runs one row of threads of dc_cpu_Arith_uint64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint64, b []uint64, s []uint32, out []uint64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18721,43 +18837,7 @@ func dc_cpu_Arith_uint64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint64, b []ui
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 133, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 135, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_uint64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18782,6 +18862,47 @@ func dc_chunk_Arith_uint64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_int_row runs one row of threads of dc_cpu_Arith_int across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 144, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 145, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 146, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 147, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 148, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 149, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 150, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 152, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 154, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 155, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 156, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 157, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 158, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 159, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 160, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 161, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_int runs every thread of groups [dc_g0, dc_g1) of kernel Arith_int.
 func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18794,45 +18915,50 @@ func dc_cpu_Arith_int(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s []uint
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 144, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 145, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 146, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 147, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 148, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 149, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 150, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 152, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 154, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 155, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 156, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 157, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 158, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 159, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 160, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 161, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_int_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_int_fast_row runs one row of threads of dc_cpu_Arith_int_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_int_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int, b []int, s []uint32, out []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18848,43 +18974,7 @@ func dc_cpu_Arith_int_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int, b []int, s [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 151, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 153, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_int_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -18909,6 +18999,47 @@ func dc_chunk_Arith_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Arith_uint_row runs one row of threads of dc_cpu_Arith_uint across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint, b []uint, s []uint32, out []uint, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 162, b, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 163, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 164, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
+		(*cpu.Index(dc_f, 165, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
+		(*cpu.Index(dc_f, 166, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
+		(*cpu.Index(dc_f, 167, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
+		if y != 0 {
+			(*cpu.Index(dc_f, 168, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
+			(*cpu.Index(dc_f, 170, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 172, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
+		(*cpu.Index(dc_f, 173, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
+		(*cpu.Index(dc_f, 174, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
+		(*cpu.Index(dc_f, 175, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
+		(*cpu.Index(dc_f, 176, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
+		(*cpu.Index(dc_f, 177, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
+		(*cpu.Index(dc_f, 178, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		(*cpu.Index(dc_f, 179, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
+	}
+}
+
 // dc_cpu_Arith_uint runs every thread of groups [dc_g0, dc_g1) of kernel Arith_uint.
 func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []uint32, out []uint, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -18921,45 +19052,50 @@ func dc_cpu_Arith_uint(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, s []u
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 162, b, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 163, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 164, out, int(0*n+i), dc_x, dc_y, dc_z)) = x + y
-						(*cpu.Index(dc_f, 165, out, int(1*n+i), dc_x, dc_y, dc_z)) = x - y
-						(*cpu.Index(dc_f, 166, out, int(2*n+i), dc_x, dc_y, dc_z)) = x * y
-						(*cpu.Index(dc_f, 167, out, int(3*n+i), dc_x, dc_y, dc_z)) = -x
-						if y != 0 {
-							(*cpu.Index(dc_f, 168, out, int(4*n+i), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 170, out, int(5*n+i), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 172, out, int(6*n+i), dc_x, dc_y, dc_z)) = x & y
-						(*cpu.Index(dc_f, 173, out, int(7*n+i), dc_x, dc_y, dc_z)) = x | y
-						(*cpu.Index(dc_f, 174, out, int(8*n+i), dc_x, dc_y, dc_z)) = x ^ y
-						(*cpu.Index(dc_f, 175, out, int(9*n+i), dc_x, dc_y, dc_z)) = x &^ y
-						(*cpu.Index(dc_f, 176, out, int(10*n+i), dc_x, dc_y, dc_z)) = ^x
-						(*cpu.Index(dc_f, 177, out, int(11*n+i), dc_x, dc_y, dc_z)) = x << c
-						(*cpu.Index(dc_f, 178, out, int(12*n+i), dc_x, dc_y, dc_z)) = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						(*cpu.Index(dc_f, 179, out, int(13*n+i), dc_x, dc_y, dc_z)) = z
-					}
-				}
+				dc_cpu_Arith_uint_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Arith_uint_fast_row runs one row of threads of dc_cpu_Arith_uint_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Arith_uint_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []uint, b []uint, s []uint32, out []uint, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		c := s[i]
+		out[0*n+i] = x + y
+		out[1*n+i] = x - y
+		out[2*n+i] = x * y
+		out[3*n+i] = -x
+		if y != 0 {
+			out[4*n+i] = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
+			out[5*n+i] = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
+		}
+		out[6*n+i] = x & y
+		out[7*n+i] = x | y
+		out[8*n+i] = x ^ y
+		out[9*n+i] = x &^ y
+		out[10*n+i] = ^x
+		out[11*n+i] = x << c
+		out[12*n+i] = x >> c
+		z := x
+		z++
+		z += y
+		z *= 3
+		z -= x << 1
+		z <<= c % 8
+		out[13*n+i] = z
 	}
 }
 
@@ -18975,43 +19111,7 @@ func dc_cpu_Arith_uint_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []uint, b []uint, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						c := s[i]
-						out[0*n+i] = x + y
-						out[1*n+i] = x - y
-						out[2*n+i] = x * y
-						out[3*n+i] = -x
-						if y != 0 {
-							out[4*n+i] = cpu.Div(dc_f, 169, x, y, dc_x, dc_y, dc_z)
-							out[5*n+i] = cpu.Rem(dc_f, 171, x, y, dc_x, dc_y, dc_z)
-						}
-						out[6*n+i] = x & y
-						out[7*n+i] = x | y
-						out[8*n+i] = x ^ y
-						out[9*n+i] = x &^ y
-						out[10*n+i] = ^x
-						out[11*n+i] = x << c
-						out[12*n+i] = x >> c
-						z := x
-						z++
-						z += y
-						z *= 3
-						z -= x << 1
-						z <<= c % 8
-						out[13*n+i] = z
-					}
-				}
+				dc_cpu_Arith_uint_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, s, out, dc_f)
 			}
 		}
 	}
@@ -19036,6 +19136,37 @@ func dc_chunk_Arith_uint(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Edges_row runs one row of threads of dc_cpu_Edges across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Edges_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x != 0 {
+			continue dc_thread
+		}
+		m := (*cpu.Index(dc_f, 180, m32, int(0), dc_x, dc_y, dc_z))
+		d := (*cpu.Index(dc_f, 181, d32, int(0), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 182, out32, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 184, out32, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 186, out32, int(2), dc_x, dc_y, dc_z)) = -m
+		(*cpu.Index(dc_f, 187, out32, int(3), dc_x, dc_y, dc_z)) = m - 1
+		(*cpu.Index(dc_f, 188, out32, int(4), dc_x, dc_y, dc_z)) = m * d
+		(*cpu.Index(dc_f, 189, out32, int(5), dc_x, dc_y, dc_z)) = m - 1 + 2
+		(*cpu.Index(dc_f, 190, out32, int(6), dc_x, dc_y, dc_z)) = 2147483647 + d*m
+		mm := (*cpu.Index(dc_f, 191, m64, int(0), dc_x, dc_y, dc_z))
+		dd := (*cpu.Index(dc_f, 192, d64, int(0), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 193, out64, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 195, out64, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 197, out64, int(2), dc_x, dc_y, dc_z)) = -mm
+		(*cpu.Index(dc_f, 198, out64, int(3), dc_x, dc_y, dc_z)) = mm - 1
+		(*cpu.Index(dc_f, 199, out64, int(4), dc_x, dc_y, dc_z)) = mm * dd
+		(*cpu.Index(dc_f, 200, out64, int(5), dc_x, dc_y, dc_z)) = 9223372036854775807 + dd*mm
+	}
+}
+
 // dc_cpu_Edges runs every thread of groups [dc_g0, dc_g1) of kernel Edges.
 func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -19048,35 +19179,40 @@ func dc_cpu_Edges(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32, m64 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x != 0 {
-							continue dc_thread
-						}
-						m := (*cpu.Index(dc_f, 180, m32, int(0), dc_x, dc_y, dc_z))
-						d := (*cpu.Index(dc_f, 181, d32, int(0), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 182, out32, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 184, out32, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 186, out32, int(2), dc_x, dc_y, dc_z)) = -m
-						(*cpu.Index(dc_f, 187, out32, int(3), dc_x, dc_y, dc_z)) = m - 1
-						(*cpu.Index(dc_f, 188, out32, int(4), dc_x, dc_y, dc_z)) = m * d
-						(*cpu.Index(dc_f, 189, out32, int(5), dc_x, dc_y, dc_z)) = m - 1 + 2
-						(*cpu.Index(dc_f, 190, out32, int(6), dc_x, dc_y, dc_z)) = 2147483647 + d*m
-						mm := (*cpu.Index(dc_f, 191, m64, int(0), dc_x, dc_y, dc_z))
-						dd := (*cpu.Index(dc_f, 192, d64, int(0), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 193, out64, int(0), dc_x, dc_y, dc_z)) = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 195, out64, int(1), dc_x, dc_y, dc_z)) = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 197, out64, int(2), dc_x, dc_y, dc_z)) = -mm
-						(*cpu.Index(dc_f, 198, out64, int(3), dc_x, dc_y, dc_z)) = mm - 1
-						(*cpu.Index(dc_f, 199, out64, int(4), dc_x, dc_y, dc_z)) = mm * dd
-						(*cpu.Index(dc_f, 200, out64, int(5), dc_x, dc_y, dc_z)) = 9223372036854775807 + dd*mm
-					}
-				}
+				dc_cpu_Edges_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, m32, d32, m64, d64, out32, out64, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Edges_fast_row runs one row of threads of dc_cpu_Edges_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Edges_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, m32 []int32, d32 []int32, m64 []int64, d64 []int64, out32 []int32, out64 []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		if dc_x != 0 {
+			continue dc_thread
+		}
+		m := m32[0]
+		d := d32[0]
+		out32[0] = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
+		out32[1] = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
+		out32[2] = -m
+		out32[3] = m - 1
+		out32[4] = m * d
+		out32[5] = m - 1 + 2
+		out32[6] = 2147483647 + d*m
+		mm := m64[0]
+		dd := d64[0]
+		out64[0] = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
+		out64[1] = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
+		out64[2] = -mm
+		out64[3] = mm - 1
+		out64[4] = mm * dd
+		out64[5] = 9223372036854775807 + dd*mm
 	}
 }
 
@@ -19092,33 +19228,7 @@ func dc_cpu_Edges_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m32 []int32, d32 []int32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						if dc_x != 0 {
-							continue dc_thread
-						}
-						m := m32[0]
-						d := d32[0]
-						out32[0] = cpu.Div(dc_f, 183, m, d, dc_x, dc_y, dc_z)
-						out32[1] = cpu.Rem(dc_f, 185, m, d, dc_x, dc_y, dc_z)
-						out32[2] = -m
-						out32[3] = m - 1
-						out32[4] = m * d
-						out32[5] = m - 1 + 2
-						out32[6] = 2147483647 + d*m
-						mm := m64[0]
-						dd := d64[0]
-						out64[0] = cpu.Div(dc_f, 194, mm, dd, dc_x, dc_y, dc_z)
-						out64[1] = cpu.Rem(dc_f, 196, mm, dd, dc_x, dc_y, dc_z)
-						out64[2] = -mm
-						out64[3] = mm - 1
-						out64[4] = mm * dd
-						out64[5] = 9223372036854775807 + dd*mm
-					}
-				}
+				dc_cpu_Edges_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, m32, d32, m64, d64, out32, out64, dc_f)
 			}
 		}
 	}
@@ -19145,6 +19255,32 @@ func dc_chunk_Edges(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Shifts_row runs one row of threads of dc_cpu_Shifts across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shifts_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		c := (*cpu.Index(dc_f, 201, s, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 202, out, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 204, out, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
+		u := uint64(x)
+		(*cpu.Index(dc_f, 206, uout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 208, uout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
+		b := uint8(x)
+		(*cpu.Index(dc_f, 210, bout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
+		(*cpu.Index(dc_f, 212, bout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
+	}
+}
+
 // dc_cpu_Shifts runs every thread of groups [dc_g0, dc_g1) of kernel Shifts.
 func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -19157,30 +19293,35 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out []int
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						c := (*cpu.Index(dc_f, 201, s, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 202, out, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 204, out, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
-						u := uint64(x)
-						(*cpu.Index(dc_f, 206, uout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 208, uout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
-						b := uint8(x)
-						(*cpu.Index(dc_f, 210, bout, int(2*i), dc_x, dc_y, dc_z)) = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 212, bout, int(2*i+1), dc_x, dc_y, dc_z)) = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_Shifts_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, s, out, uout, bout, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Shifts_fast_row runs one row of threads of dc_cpu_Shifts_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shifts_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int64, s []int, out []int64, uout []uint64, bout []uint8, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		c := s[i]
+		out[2*i] = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
+		out[2*i+1] = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
+		u := uint64(x)
+		uout[2*i] = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
+		uout[2*i+1] = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
+		b := uint8(x)
+		bout[2*i] = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
+		bout[2*i+1] = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
 	}
 }
 
@@ -19196,28 +19337,7 @@ func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int64, s []int, out 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						c := s[i]
-						out[2*i] = cpu.Shl(dc_f, 203, x, c, dc_x, dc_y, dc_z)
-						out[2*i+1] = cpu.Shr(dc_f, 205, x, c, dc_x, dc_y, dc_z)
-						u := uint64(x)
-						uout[2*i] = cpu.Shl(dc_f, 207, u, c, dc_x, dc_y, dc_z)
-						uout[2*i+1] = cpu.Shr(dc_f, 209, u, c, dc_x, dc_y, dc_z)
-						b := uint8(x)
-						bout[2*i] = cpu.Shl(dc_f, 211, b, c, dc_x, dc_y, dc_z)
-						bout[2*i+1] = cpu.Shr(dc_f, 213, b, c, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_Shifts_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, s, out, uout, bout, dc_f)
 			}
 		}
 	}
@@ -19243,6 +19363,34 @@ func dc_chunk_Shifts(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Narrow_row runs one row of threads of dc_cpu_Narrow across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Narrow_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(xs)
+		if i >= n {
+			continue dc_thread
+		}
+		x := xs[i]
+		(*cpu.Index(dc_f, 214, out, int(0*n+i), dc_x, dc_y, dc_z)) = int64(int8(x))
+		(*cpu.Index(dc_f, 215, out, int(1*n+i), dc_x, dc_y, dc_z)) = int64(int16(x))
+		(*cpu.Index(dc_f, 216, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32(x))
+		(*cpu.Index(dc_f, 217, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(uint8(x))
+		(*cpu.Index(dc_f, 218, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x))
+		(*cpu.Index(dc_f, 219, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(uint32(x))
+		(*cpu.Index(dc_f, 220, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint64(x) >> 1)
+		(*cpu.Index(dc_f, 221, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(int8(uint8(x)))
+		(*cpu.Index(dc_f, 222, out, int(8*n+i), dc_x, dc_y, dc_z)) = int64(uint32(int8(x)))
+		(*cpu.Index(dc_f, 223, out, int(9*n+i), dc_x, dc_y, dc_z)) = int64(int(int32(x)))
+		(*cpu.Index(dc_f, 224, out, int(10*n+i), dc_x, dc_y, dc_z)) = int64(uint(uint16(x)) + uint(int16(x)))
+	}
+}
+
 // dc_cpu_Narrow runs every thread of groups [dc_g0, dc_g1) of kernel Narrow.
 func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -19255,32 +19403,37 @@ func dc_cpu_Narrow(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64, dc_f
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(xs)
-						if i >= n {
-							continue dc_thread
-						}
-						x := xs[i]
-						(*cpu.Index(dc_f, 214, out, int(0*n+i), dc_x, dc_y, dc_z)) = int64(int8(x))
-						(*cpu.Index(dc_f, 215, out, int(1*n+i), dc_x, dc_y, dc_z)) = int64(int16(x))
-						(*cpu.Index(dc_f, 216, out, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32(x))
-						(*cpu.Index(dc_f, 217, out, int(3*n+i), dc_x, dc_y, dc_z)) = int64(uint8(x))
-						(*cpu.Index(dc_f, 218, out, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint16(x))
-						(*cpu.Index(dc_f, 219, out, int(5*n+i), dc_x, dc_y, dc_z)) = int64(uint32(x))
-						(*cpu.Index(dc_f, 220, out, int(6*n+i), dc_x, dc_y, dc_z)) = int64(uint64(x) >> 1)
-						(*cpu.Index(dc_f, 221, out, int(7*n+i), dc_x, dc_y, dc_z)) = int64(int8(uint8(x)))
-						(*cpu.Index(dc_f, 222, out, int(8*n+i), dc_x, dc_y, dc_z)) = int64(uint32(int8(x)))
-						(*cpu.Index(dc_f, 223, out, int(9*n+i), dc_x, dc_y, dc_z)) = int64(int(int32(x)))
-						(*cpu.Index(dc_f, 224, out, int(10*n+i), dc_x, dc_y, dc_z)) = int64(uint(uint16(x)) + uint(int16(x)))
-					}
-				}
+				dc_cpu_Narrow_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Narrow_fast_row runs one row of threads of dc_cpu_Narrow_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Narrow_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []int64, out []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(xs)
+		if i >= n {
+			continue dc_thread
+		}
+		x := xs[i]
+		out[0*n+i] = int64(int8(x))
+		out[1*n+i] = int64(int16(x))
+		out[2*n+i] = int64(int32(x))
+		out[3*n+i] = int64(uint8(x))
+		out[4*n+i] = int64(uint16(x))
+		out[5*n+i] = int64(uint32(x))
+		out[6*n+i] = int64(uint64(x) >> 1)
+		out[7*n+i] = int64(int8(uint8(x)))
+		out[8*n+i] = int64(uint32(int8(x)))
+		out[9*n+i] = int64(int(int32(x)))
+		out[10*n+i] = int64(uint(uint16(x)) + uint(int16(x)))
 	}
 }
 
@@ -19292,30 +19445,7 @@ func dc_cpu_Narrow_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []int64, out []int64,
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(xs)
-						if i >= n {
-							continue dc_thread
-						}
-						x := xs[i]
-						out[0*n+i] = int64(int8(x))
-						out[1*n+i] = int64(int16(x))
-						out[2*n+i] = int64(int32(x))
-						out[3*n+i] = int64(uint8(x))
-						out[4*n+i] = int64(uint16(x))
-						out[5*n+i] = int64(uint32(x))
-						out[6*n+i] = int64(uint64(x) >> 1)
-						out[7*n+i] = int64(int8(uint8(x)))
-						out[8*n+i] = int64(uint32(int8(x)))
-						out[9*n+i] = int64(int(int32(x)))
-						out[10*n+i] = int64(uint(uint16(x)) + uint(int16(x)))
-					}
-				}
+				dc_cpu_Narrow_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, out, dc_f)
 			}
 		}
 	}
@@ -19338,6 +19468,36 @@ func dc_chunk_Narrow(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_IntFloat_row runs one row of threads of dc_cpu_IntFloat across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_IntFloat_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(is)
+		if i >= n {
+			continue dc_thread
+		}
+		(*cpu.Index(dc_f, 225, toF, int(0*n+i), dc_x, dc_y, dc_z)) = float64(is[i])
+		(*cpu.Index(dc_f, 226, toF, int(1*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 227, us, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 228, toF, int(2*n+i), dc_x, dc_y, dc_z)) = float64(float32(is[i]))
+		(*cpu.Index(dc_f, 229, toF, int(3*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 230, us, int(i), dc_x, dc_y, dc_z))))
+		(*cpu.Index(dc_f, 231, toF, int(4*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 232, fs, int(i), dc_x, dc_y, dc_z))))
+		(*cpu.Index(dc_f, 233, toF, int(5*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 234, f32s, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 235, toF, int(6*n+i), dc_x, dc_y, dc_z)) = float64(int((*cpu.Index(dc_f, 236, small, int(i), dc_x, dc_y, dc_z)))) / 2
+		(*cpu.Index(dc_f, 237, toF, int(7*n+i), dc_x, dc_y, dc_z)) = float64(uint32((*cpu.Index(dc_f, 238, ufs, int(i), dc_x, dc_y, dc_z))/10000000000)) + float64(int16((*cpu.Index(dc_f, 239, small, int(i), dc_x, dc_y, dc_z))*200))
+		(*cpu.Index(dc_f, 240, toI, int(0*n+i), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 241, fs, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 242, toI, int(1*n+i), dc_x, dc_y, dc_z)) = int64(uint64((*cpu.Index(dc_f, 243, ufs, int(i), dc_x, dc_y, dc_z))))
+		(*cpu.Index(dc_f, 244, toI, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32((*cpu.Index(dc_f, 245, f32s, int(i), dc_x, dc_y, dc_z))))
+		(*cpu.Index(dc_f, 246, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 247, small, int(i), dc_x, dc_y, dc_z))))
+		(*cpu.Index(dc_f, 248, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 249, small, int(i), dc_x, dc_y, dc_z)) + 128))
+		(*cpu.Index(dc_f, 250, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 251, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 252, f32s, int(i), dc_x, dc_y, dc_z))))
+	}
+}
+
 // dc_cpu_IntFloat runs every thread of groups [dc_g0, dc_g1) of kernel IntFloat.
 func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -19350,34 +19510,39 @@ func dc_cpu_IntFloat(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint64, fs
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(is)
-						if i >= n {
-							continue dc_thread
-						}
-						(*cpu.Index(dc_f, 225, toF, int(0*n+i), dc_x, dc_y, dc_z)) = float64(is[i])
-						(*cpu.Index(dc_f, 226, toF, int(1*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 227, us, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 228, toF, int(2*n+i), dc_x, dc_y, dc_z)) = float64(float32(is[i]))
-						(*cpu.Index(dc_f, 229, toF, int(3*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 230, us, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 231, toF, int(4*n+i), dc_x, dc_y, dc_z)) = float64(float32((*cpu.Index(dc_f, 232, fs, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 233, toF, int(5*n+i), dc_x, dc_y, dc_z)) = float64((*cpu.Index(dc_f, 234, f32s, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 235, toF, int(6*n+i), dc_x, dc_y, dc_z)) = float64(int((*cpu.Index(dc_f, 236, small, int(i), dc_x, dc_y, dc_z)))) / 2
-						(*cpu.Index(dc_f, 237, toF, int(7*n+i), dc_x, dc_y, dc_z)) = float64(uint32((*cpu.Index(dc_f, 238, ufs, int(i), dc_x, dc_y, dc_z))/10000000000)) + float64(int16((*cpu.Index(dc_f, 239, small, int(i), dc_x, dc_y, dc_z))*200))
-						(*cpu.Index(dc_f, 240, toI, int(0*n+i), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 241, fs, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 242, toI, int(1*n+i), dc_x, dc_y, dc_z)) = int64(uint64((*cpu.Index(dc_f, 243, ufs, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 244, toI, int(2*n+i), dc_x, dc_y, dc_z)) = int64(int32((*cpu.Index(dc_f, 245, f32s, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 246, toI, int(3*n+i), dc_x, dc_y, dc_z)) = int64(int8((*cpu.Index(dc_f, 247, small, int(i), dc_x, dc_y, dc_z))))
-						(*cpu.Index(dc_f, 248, toI, int(4*n+i), dc_x, dc_y, dc_z)) = int64(uint8((*cpu.Index(dc_f, 249, small, int(i), dc_x, dc_y, dc_z)) + 128))
-						(*cpu.Index(dc_f, 250, toI, int(5*n+i), dc_x, dc_y, dc_z)) = int64(int((*cpu.Index(dc_f, 251, fs, int(i), dc_x, dc_y, dc_z))/3) - int((*cpu.Index(dc_f, 252, f32s, int(i), dc_x, dc_y, dc_z))))
-					}
-				}
+				dc_cpu_IntFloat_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, is, us, fs, ufs, f32s, small, toF, toI, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_IntFloat_fast_row runs one row of threads of dc_cpu_IntFloat_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_IntFloat_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, is []int64, us []uint64, fs []float64, ufs []float64, f32s []float32, small []float32, toF []float64, toI []int64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(is)
+		if i >= n {
+			continue dc_thread
+		}
+		toF[0*n+i] = float64(is[i])
+		toF[1*n+i] = float64(us[i])
+		toF[2*n+i] = float64(float32(is[i]))
+		toF[3*n+i] = float64(float32(us[i]))
+		toF[4*n+i] = float64(float32(fs[i]))
+		toF[5*n+i] = float64(f32s[i])
+		toF[6*n+i] = float64(int(small[i])) / 2
+		toF[7*n+i] = float64(uint32(ufs[i]/10000000000)) + float64(int16(small[i]*200))
+		toI[0*n+i] = int64(fs[i])
+		toI[1*n+i] = int64(uint64(ufs[i]))
+		toI[2*n+i] = int64(int32(f32s[i]))
+		toI[3*n+i] = int64(int8(small[i]))
+		toI[4*n+i] = int64(uint8(small[i] + 128))
+		toI[5*n+i] = int64(int(fs[i]/3) - int(f32s[i]))
 	}
 }
 
@@ -19389,32 +19554,7 @@ func dc_cpu_IntFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, is []int64, us []uint6
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(is)
-						if i >= n {
-							continue dc_thread
-						}
-						toF[0*n+i] = float64(is[i])
-						toF[1*n+i] = float64(us[i])
-						toF[2*n+i] = float64(float32(is[i]))
-						toF[3*n+i] = float64(float32(us[i]))
-						toF[4*n+i] = float64(float32(fs[i]))
-						toF[5*n+i] = float64(f32s[i])
-						toF[6*n+i] = float64(int(small[i])) / 2
-						toF[7*n+i] = float64(uint32(ufs[i]/10000000000)) + float64(int16(small[i]*200))
-						toI[0*n+i] = int64(fs[i])
-						toI[1*n+i] = int64(uint64(ufs[i]))
-						toI[2*n+i] = int64(int32(f32s[i]))
-						toI[3*n+i] = int64(int8(small[i]))
-						toI[4*n+i] = int64(uint8(small[i] + 128))
-						toI[5*n+i] = int64(int(fs[i]/3) - int(f32s[i]))
-					}
-				}
+				dc_cpu_IntFloat_fast_row(dc_gs, dc_ng, dc_gi, dc_run, is, us, fs, ufs, f32s, small, toF, toI, dc_f)
 			}
 		}
 	}

@@ -3415,6 +3415,42 @@ func LaunchSoftplus(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], 
 	return dev.LaunchArgs(dcKernelSoftplus, g, &args, dc_run_Softplus)
 }
 
+// dc_cpu_Math32_row runs one row of threads of dc_cpu_Math32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Math32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(x)
+		if i >= n {
+			continue dc_thread
+		}
+		a := x[i]
+		b := (*cpu.Index(dc_f, 0, y, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 1, z, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = dc.Sqrt(a)
+		(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = dc.Rsqrt(a)
+		(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = dc.Exp(b)
+		(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = dc.Exp2(b)
+		(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = dc.Log(a)
+		(*cpu.Index(dc_f, 7, out, int(5*n+i), dc_x, dc_y, dc_z)) = dc.Log2(a)
+		(*cpu.Index(dc_f, 8, out, int(6*n+i), dc_x, dc_y, dc_z)) = dc.Sin(b)
+		(*cpu.Index(dc_f, 9, out, int(7*n+i), dc_x, dc_y, dc_z)) = dc.Cos(b)
+		(*cpu.Index(dc_f, 10, out, int(8*n+i), dc_x, dc_y, dc_z)) = dc.Tan(c)
+		(*cpu.Index(dc_f, 11, out, int(9*n+i), dc_x, dc_y, dc_z)) = dc.Tanh(b)
+		(*cpu.Index(dc_f, 12, out, int(10*n+i), dc_x, dc_y, dc_z)) = dc.Atan2(b, c)
+		(*cpu.Index(dc_f, 13, out, int(11*n+i), dc_x, dc_y, dc_z)) = dc.Pow(a, b)
+		(*cpu.Index(dc_f, 14, out, int(12*n+i), dc_x, dc_y, dc_z)) = dc.Abs(b)
+		(*cpu.Index(dc_f, 15, out, int(13*n+i), dc_x, dc_y, dc_z)) = dc.Floor(b)
+		(*cpu.Index(dc_f, 16, out, int(14*n+i), dc_x, dc_y, dc_z)) = dc.Ceil(b)
+		(*cpu.Index(dc_f, 17, out, int(15*n+i), dc_x, dc_y, dc_z)) = dc.Trunc(b)
+		(*cpu.Index(dc_f, 18, out, int(16*n+i), dc_x, dc_y, dc_z)) = dc.FMA(a, b, c)
+	}
+}
+
 // dc_cpu_Math32 runs every thread of groups [dc_g0, dc_g1) of kernel Math32.
 func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3427,40 +3463,45 @@ func dc_cpu_Math32(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, z [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(x)
-						if i >= n {
-							continue dc_thread
-						}
-						a := x[i]
-						b := (*cpu.Index(dc_f, 0, y, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 1, z, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = dc.Sqrt(a)
-						(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = dc.Rsqrt(a)
-						(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = dc.Exp(b)
-						(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = dc.Exp2(b)
-						(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = dc.Log(a)
-						(*cpu.Index(dc_f, 7, out, int(5*n+i), dc_x, dc_y, dc_z)) = dc.Log2(a)
-						(*cpu.Index(dc_f, 8, out, int(6*n+i), dc_x, dc_y, dc_z)) = dc.Sin(b)
-						(*cpu.Index(dc_f, 9, out, int(7*n+i), dc_x, dc_y, dc_z)) = dc.Cos(b)
-						(*cpu.Index(dc_f, 10, out, int(8*n+i), dc_x, dc_y, dc_z)) = dc.Tan(c)
-						(*cpu.Index(dc_f, 11, out, int(9*n+i), dc_x, dc_y, dc_z)) = dc.Tanh(b)
-						(*cpu.Index(dc_f, 12, out, int(10*n+i), dc_x, dc_y, dc_z)) = dc.Atan2(b, c)
-						(*cpu.Index(dc_f, 13, out, int(11*n+i), dc_x, dc_y, dc_z)) = dc.Pow(a, b)
-						(*cpu.Index(dc_f, 14, out, int(12*n+i), dc_x, dc_y, dc_z)) = dc.Abs(b)
-						(*cpu.Index(dc_f, 15, out, int(13*n+i), dc_x, dc_y, dc_z)) = dc.Floor(b)
-						(*cpu.Index(dc_f, 16, out, int(14*n+i), dc_x, dc_y, dc_z)) = dc.Ceil(b)
-						(*cpu.Index(dc_f, 17, out, int(15*n+i), dc_x, dc_y, dc_z)) = dc.Trunc(b)
-						(*cpu.Index(dc_f, 18, out, int(16*n+i), dc_x, dc_y, dc_z)) = dc.FMA(a, b, c)
-					}
-				}
+				dc_cpu_Math32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, z, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Math32_fast_row runs one row of threads of dc_cpu_Math32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Math32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, y []float32, z []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(x)
+		if i >= n {
+			continue dc_thread
+		}
+		a := x[i]
+		b := y[i]
+		c := z[i]
+		out[0*n+i] = dc.Sqrt(a)
+		out[1*n+i] = dc.Rsqrt(a)
+		out[2*n+i] = dc.Exp(b)
+		out[3*n+i] = dc.Exp2(b)
+		out[4*n+i] = dc.Log(a)
+		out[5*n+i] = dc.Log2(a)
+		out[6*n+i] = dc.Sin(b)
+		out[7*n+i] = dc.Cos(b)
+		out[8*n+i] = dc.Tan(c)
+		out[9*n+i] = dc.Tanh(b)
+		out[10*n+i] = dc.Atan2(b, c)
+		out[11*n+i] = dc.Pow(a, b)
+		out[12*n+i] = dc.Abs(b)
+		out[13*n+i] = dc.Floor(b)
+		out[14*n+i] = dc.Ceil(b)
+		out[15*n+i] = dc.Trunc(b)
+		out[16*n+i] = dc.FMA(a, b, c)
 	}
 }
 
@@ -3472,38 +3513,7 @@ func dc_cpu_Math32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(x)
-						if i >= n {
-							continue dc_thread
-						}
-						a := x[i]
-						b := y[i]
-						c := z[i]
-						out[0*n+i] = dc.Sqrt(a)
-						out[1*n+i] = dc.Rsqrt(a)
-						out[2*n+i] = dc.Exp(b)
-						out[3*n+i] = dc.Exp2(b)
-						out[4*n+i] = dc.Log(a)
-						out[5*n+i] = dc.Log2(a)
-						out[6*n+i] = dc.Sin(b)
-						out[7*n+i] = dc.Cos(b)
-						out[8*n+i] = dc.Tan(c)
-						out[9*n+i] = dc.Tanh(b)
-						out[10*n+i] = dc.Atan2(b, c)
-						out[11*n+i] = dc.Pow(a, b)
-						out[12*n+i] = dc.Abs(b)
-						out[13*n+i] = dc.Floor(b)
-						out[14*n+i] = dc.Ceil(b)
-						out[15*n+i] = dc.Trunc(b)
-						out[16*n+i] = dc.FMA(a, b, c)
-					}
-				}
+				dc_cpu_Math32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, y, z, out, dc_f)
 			}
 		}
 	}
@@ -3528,6 +3538,42 @@ func dc_chunk_Math32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Math64_row runs one row of threads of dc_cpu_Math64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Math64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(x)
+		if i >= n {
+			continue dc_thread
+		}
+		a := x[i]
+		b := (*cpu.Index(dc_f, 19, y, int(i), dc_x, dc_y, dc_z))
+		c := (*cpu.Index(dc_f, 20, z, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 21, out, int(0*n+i), dc_x, dc_y, dc_z)) = math.Sqrt(a)
+		(*cpu.Index(dc_f, 22, out, int(1*n+i), dc_x, dc_y, dc_z)) = dc.Rsqrt(a)
+		(*cpu.Index(dc_f, 23, out, int(2*n+i), dc_x, dc_y, dc_z)) = math.Exp(b)
+		(*cpu.Index(dc_f, 24, out, int(3*n+i), dc_x, dc_y, dc_z)) = math.Exp2(b)
+		(*cpu.Index(dc_f, 25, out, int(4*n+i), dc_x, dc_y, dc_z)) = math.Log(a)
+		(*cpu.Index(dc_f, 26, out, int(5*n+i), dc_x, dc_y, dc_z)) = math.Log2(a)
+		(*cpu.Index(dc_f, 27, out, int(6*n+i), dc_x, dc_y, dc_z)) = math.Sin(b)
+		(*cpu.Index(dc_f, 28, out, int(7*n+i), dc_x, dc_y, dc_z)) = math.Cos(b)
+		(*cpu.Index(dc_f, 29, out, int(8*n+i), dc_x, dc_y, dc_z)) = math.Tan(c)
+		(*cpu.Index(dc_f, 30, out, int(9*n+i), dc_x, dc_y, dc_z)) = math.Tanh(b)
+		(*cpu.Index(dc_f, 31, out, int(10*n+i), dc_x, dc_y, dc_z)) = math.Atan2(b, c)
+		(*cpu.Index(dc_f, 32, out, int(11*n+i), dc_x, dc_y, dc_z)) = math.Pow(a, b)
+		(*cpu.Index(dc_f, 33, out, int(12*n+i), dc_x, dc_y, dc_z)) = math.Abs(b)
+		(*cpu.Index(dc_f, 34, out, int(13*n+i), dc_x, dc_y, dc_z)) = math.Floor(b)
+		(*cpu.Index(dc_f, 35, out, int(14*n+i), dc_x, dc_y, dc_z)) = math.Ceil(b)
+		(*cpu.Index(dc_f, 36, out, int(15*n+i), dc_x, dc_y, dc_z)) = math.Trunc(b)
+		(*cpu.Index(dc_f, 37, out, int(16*n+i), dc_x, dc_y, dc_z)) = math.FMA(a, b, c)
+	}
+}
+
 // dc_cpu_Math64 runs every thread of groups [dc_g0, dc_g1) of kernel Math64.
 func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3540,40 +3586,45 @@ func dc_cpu_Math64(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64, z [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(x)
-						if i >= n {
-							continue dc_thread
-						}
-						a := x[i]
-						b := (*cpu.Index(dc_f, 19, y, int(i), dc_x, dc_y, dc_z))
-						c := (*cpu.Index(dc_f, 20, z, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 21, out, int(0*n+i), dc_x, dc_y, dc_z)) = math.Sqrt(a)
-						(*cpu.Index(dc_f, 22, out, int(1*n+i), dc_x, dc_y, dc_z)) = dc.Rsqrt(a)
-						(*cpu.Index(dc_f, 23, out, int(2*n+i), dc_x, dc_y, dc_z)) = math.Exp(b)
-						(*cpu.Index(dc_f, 24, out, int(3*n+i), dc_x, dc_y, dc_z)) = math.Exp2(b)
-						(*cpu.Index(dc_f, 25, out, int(4*n+i), dc_x, dc_y, dc_z)) = math.Log(a)
-						(*cpu.Index(dc_f, 26, out, int(5*n+i), dc_x, dc_y, dc_z)) = math.Log2(a)
-						(*cpu.Index(dc_f, 27, out, int(6*n+i), dc_x, dc_y, dc_z)) = math.Sin(b)
-						(*cpu.Index(dc_f, 28, out, int(7*n+i), dc_x, dc_y, dc_z)) = math.Cos(b)
-						(*cpu.Index(dc_f, 29, out, int(8*n+i), dc_x, dc_y, dc_z)) = math.Tan(c)
-						(*cpu.Index(dc_f, 30, out, int(9*n+i), dc_x, dc_y, dc_z)) = math.Tanh(b)
-						(*cpu.Index(dc_f, 31, out, int(10*n+i), dc_x, dc_y, dc_z)) = math.Atan2(b, c)
-						(*cpu.Index(dc_f, 32, out, int(11*n+i), dc_x, dc_y, dc_z)) = math.Pow(a, b)
-						(*cpu.Index(dc_f, 33, out, int(12*n+i), dc_x, dc_y, dc_z)) = math.Abs(b)
-						(*cpu.Index(dc_f, 34, out, int(13*n+i), dc_x, dc_y, dc_z)) = math.Floor(b)
-						(*cpu.Index(dc_f, 35, out, int(14*n+i), dc_x, dc_y, dc_z)) = math.Ceil(b)
-						(*cpu.Index(dc_f, 36, out, int(15*n+i), dc_x, dc_y, dc_z)) = math.Trunc(b)
-						(*cpu.Index(dc_f, 37, out, int(16*n+i), dc_x, dc_y, dc_z)) = math.FMA(a, b, c)
-					}
-				}
+				dc_cpu_Math64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, z, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Math64_fast_row runs one row of threads of dc_cpu_Math64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Math64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float64, y []float64, z []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(x)
+		if i >= n {
+			continue dc_thread
+		}
+		a := x[i]
+		b := y[i]
+		c := z[i]
+		out[0*n+i] = math.Sqrt(a)
+		out[1*n+i] = dc.Rsqrt(a)
+		out[2*n+i] = math.Exp(b)
+		out[3*n+i] = math.Exp2(b)
+		out[4*n+i] = math.Log(a)
+		out[5*n+i] = math.Log2(a)
+		out[6*n+i] = math.Sin(b)
+		out[7*n+i] = math.Cos(b)
+		out[8*n+i] = math.Tan(c)
+		out[9*n+i] = math.Tanh(b)
+		out[10*n+i] = math.Atan2(b, c)
+		out[11*n+i] = math.Pow(a, b)
+		out[12*n+i] = math.Abs(b)
+		out[13*n+i] = math.Floor(b)
+		out[14*n+i] = math.Ceil(b)
+		out[15*n+i] = math.Trunc(b)
+		out[16*n+i] = math.FMA(a, b, c)
 	}
 }
 
@@ -3585,38 +3636,7 @@ func dc_cpu_Math64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float64, y []float64
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(x)
-						if i >= n {
-							continue dc_thread
-						}
-						a := x[i]
-						b := y[i]
-						c := z[i]
-						out[0*n+i] = math.Sqrt(a)
-						out[1*n+i] = dc.Rsqrt(a)
-						out[2*n+i] = math.Exp(b)
-						out[3*n+i] = math.Exp2(b)
-						out[4*n+i] = math.Log(a)
-						out[5*n+i] = math.Log2(a)
-						out[6*n+i] = math.Sin(b)
-						out[7*n+i] = math.Cos(b)
-						out[8*n+i] = math.Tan(c)
-						out[9*n+i] = math.Tanh(b)
-						out[10*n+i] = math.Atan2(b, c)
-						out[11*n+i] = math.Pow(a, b)
-						out[12*n+i] = math.Abs(b)
-						out[13*n+i] = math.Floor(b)
-						out[14*n+i] = math.Ceil(b)
-						out[15*n+i] = math.Trunc(b)
-						out[16*n+i] = math.FMA(a, b, c)
-					}
-				}
+				dc_cpu_Math64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, y, z, out, dc_f)
 			}
 		}
 	}
@@ -3752,6 +3772,20 @@ func dc_chunk_Geometry64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Softplus_row runs one row of threads of dc_cpu_Softplus across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Softplus_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			(*cpu.Index(dc_f, 44, out, int(i), dc_x, dc_y, dc_z)) = dc.Log(1 + dc.Exp(x[i]))
+		}
+	}
+}
+
 // dc_cpu_Softplus runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3764,17 +3798,22 @@ func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							(*cpu.Index(dc_f, 44, out, int(i), dc_x, dc_y, dc_z)) = dc.Log(1 + dc.Exp(x[i]))
-						}
-					}
-				}
+				dc_cpu_Softplus_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Softplus_fast_row runs one row of threads of dc_cpu_Softplus_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Softplus_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			out[i] = dc.Log(1 + dc.Exp(x[i]))
 		}
 	}
 }
@@ -3787,16 +3826,7 @@ func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []flo
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(x))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							out[i] = dc.Log(1 + dc.Exp(x[i]))
-						}
-					}
-				}
+				dc_cpu_Softplus_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, out, dc_f)
 			}
 		}
 	}

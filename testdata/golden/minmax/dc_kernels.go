@@ -2815,6 +2815,30 @@ func LaunchInts(dev *runtime.Device, g dc.Grid, a *runtime.Buffer[int32], b *run
 	return dev.LaunchArgs(dcKernelInts, g, &args, dc_run_Ints)
 }
 
+// dc_cpu_Float32_row runs one row of threads of dc_cpu_Float32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Float32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []float32, b []float32, c []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
+		z := (*cpu.Index(dc_f, 1, c, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+		(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+		(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
+		(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
+		(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
+	}
+}
+
 // dc_cpu_Float32 runs every thread of groups [dc_g0, dc_g1) of kernel Float32.
 func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2827,28 +2851,33 @@ func dc_cpu_Float32(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float32, c 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 0, b, int(i), dc_x, dc_y, dc_z))
-						z := (*cpu.Index(dc_f, 1, c, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 2, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
-						(*cpu.Index(dc_f, 3, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
-						(*cpu.Index(dc_f, 4, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
-						(*cpu.Index(dc_f, 5, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
-						(*cpu.Index(dc_f, 6, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
-					}
-				}
+				dc_cpu_Float32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, c, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Float32_fast_row runs one row of threads of dc_cpu_Float32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Float32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []float32, b []float32, c []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		z := c[i]
+		out[0*n+i] = min(x, y)
+		out[1*n+i] = max(x, y)
+		out[2*n+i] = min(x, y, z)
+		out[3*n+i] = max(x, y, z)
+		out[4*n+i] = max(min(x, 0.5), -0.25)
 	}
 }
 
@@ -2860,26 +2889,7 @@ func dc_cpu_Float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float32, b []float3
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						z := c[i]
-						out[0*n+i] = min(x, y)
-						out[1*n+i] = max(x, y)
-						out[2*n+i] = min(x, y, z)
-						out[3*n+i] = max(x, y, z)
-						out[4*n+i] = max(min(x, 0.5), -0.25)
-					}
-				}
+				dc_cpu_Float32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, b, c, out, dc_f)
 			}
 		}
 	}
@@ -2904,6 +2914,30 @@ func dc_chunk_Float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Float64_row runs one row of threads of dc_cpu_Float64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Float64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z))
+		z := (*cpu.Index(dc_f, 8, c, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 9, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+		(*cpu.Index(dc_f, 10, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+		(*cpu.Index(dc_f, 11, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
+		(*cpu.Index(dc_f, 12, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
+		(*cpu.Index(dc_f, 13, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
+	}
+}
+
 // dc_cpu_Float64 runs every thread of groups [dc_g0, dc_g1) of kernel Float64.
 func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2916,28 +2950,33 @@ func dc_cpu_Float64(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float64, c 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := (*cpu.Index(dc_f, 7, b, int(i), dc_x, dc_y, dc_z))
-						z := (*cpu.Index(dc_f, 8, c, int(i), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 9, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
-						(*cpu.Index(dc_f, 10, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
-						(*cpu.Index(dc_f, 11, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, z)
-						(*cpu.Index(dc_f, 12, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, z)
-						(*cpu.Index(dc_f, 13, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(x, 0.5), -0.25)
-					}
-				}
+				dc_cpu_Float64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, c, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Float64_fast_row runs one row of threads of dc_cpu_Float64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Float64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []float64, b []float64, c []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		x := a[i]
+		y := b[i]
+		z := c[i]
+		out[0*n+i] = min(x, y)
+		out[1*n+i] = max(x, y)
+		out[2*n+i] = min(x, y, z)
+		out[3*n+i] = max(x, y, z)
+		out[4*n+i] = max(min(x, 0.5), -0.25)
 	}
 }
 
@@ -2949,26 +2988,7 @@ func dc_cpu_Float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []float64, b []float6
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						x := a[i]
-						y := b[i]
-						z := c[i]
-						out[0*n+i] = min(x, y)
-						out[1*n+i] = max(x, y)
-						out[2*n+i] = min(x, y, z)
-						out[3*n+i] = max(x, y, z)
-						out[4*n+i] = max(min(x, 0.5), -0.25)
-					}
-				}
+				dc_cpu_Float64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, b, c, out, dc_f)
 			}
 		}
 	}
@@ -2993,6 +3013,39 @@ func dc_chunk_Float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Ints_row runs one row of threads of dc_cpu_Ints across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Ints_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		(*cpu.Index(dc_f, 14, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 15, b, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 16, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 17, b, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 18, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 19, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 20, c, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 21, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 22, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 23, c, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(a[i], 100), -100)
+		(*cpu.Index(dc_f, 25, uout, int(0*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 26, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 27, ub, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 28, uout, int(1*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 29, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 30, ub, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 31, uout, int(2*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 32, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 33, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 34, uc, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 35, uout, int(3*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 36, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 38, uc, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 39, uout, int(4*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 40, ua, int(i), dc_x, dc_y, dc_z)), 200)
+		x := int((*cpu.Index(dc_f, 41, la, int(i), dc_x, dc_y, dc_z)))
+		y := int((*cpu.Index(dc_f, 42, lb, int(i), dc_x, dc_y, dc_z)))
+		(*cpu.Index(dc_f, 43, lout, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
+		(*cpu.Index(dc_f, 44, lout, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
+		(*cpu.Index(dc_f, 45, lout, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, 0)
+		(*cpu.Index(dc_f, 46, lout, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, 0)
+		(*cpu.Index(dc_f, 47, lout, int(4*n+i), dc_x, dc_y, dc_z)) = min(max(x, -1000), 1000)
+	}
+}
+
 // dc_cpu_Ints runs every thread of groups [dc_g0, dc_g1) of kernel Ints.
 func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3005,37 +3058,42 @@ func dc_cpu_Ints(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []int32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						(*cpu.Index(dc_f, 14, out, int(0*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 15, b, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 16, out, int(1*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 17, b, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 18, out, int(2*n+i), dc_x, dc_y, dc_z)) = min(a[i], (*cpu.Index(dc_f, 19, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 20, c, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 21, out, int(3*n+i), dc_x, dc_y, dc_z)) = max(a[i], (*cpu.Index(dc_f, 22, b, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 23, c, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 24, out, int(4*n+i), dc_x, dc_y, dc_z)) = max(min(a[i], 100), -100)
-						(*cpu.Index(dc_f, 25, uout, int(0*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 26, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 27, ub, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 28, uout, int(1*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 29, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 30, ub, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 31, uout, int(2*n+i), dc_x, dc_y, dc_z)) = min((*cpu.Index(dc_f, 32, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 33, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 34, uc, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 35, uout, int(3*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 36, ua, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 37, ub, int(i), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 38, uc, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 39, uout, int(4*n+i), dc_x, dc_y, dc_z)) = max((*cpu.Index(dc_f, 40, ua, int(i), dc_x, dc_y, dc_z)), 200)
-						x := int((*cpu.Index(dc_f, 41, la, int(i), dc_x, dc_y, dc_z)))
-						y := int((*cpu.Index(dc_f, 42, lb, int(i), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 43, lout, int(0*n+i), dc_x, dc_y, dc_z)) = min(x, y)
-						(*cpu.Index(dc_f, 44, lout, int(1*n+i), dc_x, dc_y, dc_z)) = max(x, y)
-						(*cpu.Index(dc_f, 45, lout, int(2*n+i), dc_x, dc_y, dc_z)) = min(x, y, 0)
-						(*cpu.Index(dc_f, 46, lout, int(3*n+i), dc_x, dc_y, dc_z)) = max(x, y, 0)
-						(*cpu.Index(dc_f, 47, lout, int(4*n+i), dc_x, dc_y, dc_z)) = min(max(x, -1000), 1000)
-					}
-				}
+				dc_cpu_Ints_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, b, c, ua, ub, uc, la, lb, out, uout, lout, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Ints_fast_row runs one row of threads of dc_cpu_Ints_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Ints_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a []int32, b []int32, c []int32, ua []uint8, ub []uint8, uc []uint8, la []int64, lb []int64, out []int32, uout []uint8, lout []int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		n := len(a)
+		if i >= n {
+			continue dc_thread
+		}
+		out[0*n+i] = min(a[i], b[i])
+		out[1*n+i] = max(a[i], b[i])
+		out[2*n+i] = min(a[i], b[i], c[i])
+		out[3*n+i] = max(a[i], b[i], c[i])
+		out[4*n+i] = max(min(a[i], 100), -100)
+		uout[0*n+i] = min(ua[i], ub[i])
+		uout[1*n+i] = max(ua[i], ub[i])
+		uout[2*n+i] = min(ua[i], ub[i], uc[i])
+		uout[3*n+i] = max(ua[i], ub[i], uc[i])
+		uout[4*n+i] = max(ua[i], 200)
+		x := int(la[i])
+		y := int(lb[i])
+		lout[0*n+i] = min(x, y)
+		lout[1*n+i] = max(x, y)
+		lout[2*n+i] = min(x, y, 0)
+		lout[3*n+i] = max(x, y, 0)
+		lout[4*n+i] = min(max(x, -1000), 1000)
 	}
 }
 
@@ -3047,35 +3105,7 @@ func dc_cpu_Ints_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a []int32, b []int32, c []
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						n := len(a)
-						if i >= n {
-							continue dc_thread
-						}
-						out[0*n+i] = min(a[i], b[i])
-						out[1*n+i] = max(a[i], b[i])
-						out[2*n+i] = min(a[i], b[i], c[i])
-						out[3*n+i] = max(a[i], b[i], c[i])
-						out[4*n+i] = max(min(a[i], 100), -100)
-						uout[0*n+i] = min(ua[i], ub[i])
-						uout[1*n+i] = max(ua[i], ub[i])
-						uout[2*n+i] = min(ua[i], ub[i], uc[i])
-						uout[3*n+i] = max(ua[i], ub[i], uc[i])
-						uout[4*n+i] = max(ua[i], 200)
-						x := int(la[i])
-						y := int(lb[i])
-						lout[0*n+i] = min(x, y)
-						lout[1*n+i] = max(x, y)
-						lout[2*n+i] = min(x, y, 0)
-						lout[3*n+i] = max(x, y, 0)
-						lout[4*n+i] = min(max(x, -1000), 1000)
-					}
-				}
+				dc_cpu_Ints_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, b, c, ua, ub, uc, la, lb, out, uout, lout, dc_f)
 			}
 		}
 	}

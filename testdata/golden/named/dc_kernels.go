@@ -1356,6 +1356,19 @@ func dc_chunk_Convert(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Scale_row runs one row of threads of dc_cpu_Scale across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Scale_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		ts[i] = ts[i]*factor + offset
+		(*cpu.Index(dc_f, 7, levels, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, levels, int(i), dc_x, dc_y, dc_z))*3 - 2
+	}
+}
+
 // dc_cpu_Scale runs every thread of groups [dc_g0, dc_g1) of kernel Scale.
 func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1368,17 +1381,22 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level, fact
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						ts[i] = ts[i]*factor + offset
-						(*cpu.Index(dc_f, 7, levels, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, levels, int(i), dc_x, dc_y, dc_z))*3 - 2
-					}
-				}
+				dc_cpu_Scale_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, ts, levels, factor, offset, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Scale_fast_row runs one row of threads of dc_cpu_Scale_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Scale_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, ts Temps, levels []Level, factor Celsius, offset Celsius, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		ts[i] = ts[i]*factor + offset
+		levels[i] = levels[i]*3 - 2
 	}
 }
 
@@ -1390,15 +1408,7 @@ func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ts Temps, levels []Level,
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(ts))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						ts[i] = ts[i]*factor + offset
-						levels[i] = levels[i]*3 - 2
-					}
-				}
+				dc_cpu_Scale_fast_row(dc_gs, dc_ng, dc_gi, dc_run, ts, levels, factor, offset, dc_f)
 			}
 		}
 	}
@@ -1423,6 +1433,20 @@ func dc_chunk_Scale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Shift_Celsius_row runs one row of threads of dc_cpu_Shift_Celsius across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_Celsius_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []Celsius, delta Celsius) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			xs[i] = xs[i] + delta
+		}
+	}
+}
+
 // dc_cpu_Shift_Celsius runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Celsius.
 func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Celsius) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1431,16 +1455,7 @@ func dc_cpu_Shift_Celsius(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Celsius, delta Ce
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							xs[i] = xs[i] + delta
-						}
-					}
-				}
+				dc_cpu_Shift_Celsius_row(dc_gs, dc_ng, dc_gi, dc_run, xs, delta)
 			}
 		}
 	}
@@ -1458,6 +1473,20 @@ func dc_chunk_Shift_Celsius(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_Shift_Celsius(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1)
 }
 
+// dc_cpu_Shift_Fahrenheit_row runs one row of threads of dc_cpu_Shift_Fahrenheit across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Shift_Fahrenheit_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []Fahrenheit, delta Fahrenheit) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			xs[i] = xs[i] + delta
+		}
+	}
+}
+
 // dc_cpu_Shift_Fahrenheit runs every thread of groups [dc_g0, dc_g1) of kernel Shift_Fahrenheit.
 func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, delta Fahrenheit) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1466,16 +1495,7 @@ func dc_cpu_Shift_Fahrenheit(dc_g dc.Grid, dc_g0, dc_g1 int, xs []Fahrenheit, de
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							xs[i] = xs[i] + delta
-						}
-					}
-				}
+				dc_cpu_Shift_Fahrenheit_row(dc_gs, dc_ng, dc_gi, dc_run, xs, delta)
 			}
 		}
 	}

@@ -1199,6 +1199,39 @@ func LaunchGrouped(dev *runtime.Device, g dc.Grid, s int32, p P, out *runtime.Bu
 	return dev.LaunchArgs(dcKernelGrouped, g, &args, dc_run_Grouped)
 }
 
+// dc_cpu_Mutate_row runs one row of threads of dc_cpu_Mutate across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mutate_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, s int32, p P, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		s := s
+		_ = s
+		p := p
+		_ = p
+		xs := xs
+		_ = xs
+		i := dc_x
+		if i >= len(out)/6 {
+			continue dc_thread
+		}
+		if i%2 == 1 {
+			s = 100 + int32(i)
+			p.A[1] = 200
+			p.N = p.N + 1
+			xs = cpu.Slice(dc_f, 0, xs, int(1), len(xs), dc_x, dc_y, dc_z)
+		}
+		(*cpu.Index(dc_f, 1, out, int(6*i), dc_x, dc_y, dc_z)) = s
+		(*cpu.Index(dc_f, 2, out, int(6*i+1), dc_x, dc_y, dc_z)) = p.A[1]
+		(*cpu.Index(dc_f, 3, out, int(6*i+2), dc_x, dc_y, dc_z)) = p.N
+		(*cpu.Index(dc_f, 4, out, int(6*i+3), dc_x, dc_y, dc_z)) = p.A[0]
+		(*cpu.Index(dc_f, 5, out, int(6*i+4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, xs, int(0), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 7, out, int(6*i+5), dc_x, dc_y, dc_z)) = int32(len(xs))
+	}
+}
+
 // dc_cpu_Mutate runs every thread of groups [dc_g0, dc_g1) of kernel Mutate.
 func dc_cpu_Mutate(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1211,37 +1244,42 @@ func dc_cpu_Mutate(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32, out
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						s := s
-						_ = s
-						p := p
-						_ = p
-						xs := xs
-						_ = xs
-						i := dc_x
-						if i >= len(out)/6 {
-							continue dc_thread
-						}
-						if i%2 == 1 {
-							s = 100 + int32(i)
-							p.A[1] = 200
-							p.N = p.N + 1
-							xs = cpu.Slice(dc_f, 0, xs, int(1), len(xs), dc_x, dc_y, dc_z)
-						}
-						(*cpu.Index(dc_f, 1, out, int(6*i), dc_x, dc_y, dc_z)) = s
-						(*cpu.Index(dc_f, 2, out, int(6*i+1), dc_x, dc_y, dc_z)) = p.A[1]
-						(*cpu.Index(dc_f, 3, out, int(6*i+2), dc_x, dc_y, dc_z)) = p.N
-						(*cpu.Index(dc_f, 4, out, int(6*i+3), dc_x, dc_y, dc_z)) = p.A[0]
-						(*cpu.Index(dc_f, 5, out, int(6*i+4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, xs, int(0), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 7, out, int(6*i+5), dc_x, dc_y, dc_z)) = int32(len(xs))
-					}
-				}
+				dc_cpu_Mutate_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, s, p, xs, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Mutate_fast_row runs one row of threads of dc_cpu_Mutate_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Mutate_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, s int32, p P, xs []int32, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		s := s
+		_ = s
+		p := p
+		_ = p
+		xs := xs
+		_ = xs
+		i := dc_x
+		if i >= len(out)/6 {
+			continue dc_thread
+		}
+		if i%2 == 1 {
+			s = 100 + int32(i)
+			p.A[1] = 200
+			p.N = p.N + 1
+			xs = cpu.Slice(dc_f, 0, xs, int(1), len(xs), dc_x, dc_y, dc_z)
+		}
+		out[6*i] = s
+		out[6*i+1] = p.A[1]
+		out[6*i+2] = p.N
+		out[6*i+3] = p.A[0]
+		out[6*i+4] = (*cpu.Index(dc_f, 6, xs, int(0), dc_x, dc_y, dc_z))
+		out[6*i+5] = int32(len(xs))
 	}
 }
 
@@ -1257,35 +1295,7 @@ func dc_cpu_Mutate_fast(dc_g dc.Grid, dc_g0, dc_g1 int, s int32, p P, xs []int32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						s := s
-						_ = s
-						p := p
-						_ = p
-						xs := xs
-						_ = xs
-						i := dc_x
-						if i >= len(out)/6 {
-							continue dc_thread
-						}
-						if i%2 == 1 {
-							s = 100 + int32(i)
-							p.A[1] = 200
-							p.N = p.N + 1
-							xs = cpu.Slice(dc_f, 0, xs, int(1), len(xs), dc_x, dc_y, dc_z)
-						}
-						out[6*i] = s
-						out[6*i+1] = p.A[1]
-						out[6*i+2] = p.N
-						out[6*i+3] = p.A[0]
-						out[6*i+4] = (*cpu.Index(dc_f, 6, xs, int(0), dc_x, dc_y, dc_z))
-						out[6*i+5] = int32(len(xs))
-					}
-				}
+				dc_cpu_Mutate_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, s, p, xs, out, dc_f)
 			}
 		}
 	}

@@ -1758,6 +1758,24 @@ func dc_chunk_Measure(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Respawn_row runs one row of threads of dc_cpu_Respawn across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Respawn_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, ps []Particle, origin Vec3, dir Vec3) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		if i >= len(ps) || ps[i].Alive {
+			continue dc_thread
+		}
+		old := ps[i]
+		ps[i] = Particle{Pos: origin, Vel: dc_Vec3_Scale(dir, float32(i%7)+1), Color: old.Color, Mass: 1, Age: 0, Alive: true}
+		ps[i].Color[0] = 1
+	}
+}
+
 // dc_cpu_Respawn runs every thread of groups [dc_g0, dc_g1) of kernel Respawn.
 func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, dir Vec3) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1766,20 +1784,7 @@ func dc_cpu_Respawn(dc_g dc.Grid, dc_g0, dc_g1 int, ps []Particle, origin Vec3, 
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i >= len(ps) || ps[i].Alive {
-							continue dc_thread
-						}
-						old := ps[i]
-						ps[i] = Particle{Pos: origin, Vel: dc_Vec3_Scale(dir, float32(i%7)+1), Color: old.Color, Mass: 1, Age: 0, Alive: true}
-						ps[i].Color[0] = 1
-					}
-				}
+				dc_cpu_Respawn_row(dc_gs, dc_ng, dc_gi, dc_run, ps, origin, dir)
 			}
 		}
 	}

@@ -2106,6 +2106,22 @@ func dc_chunk_CorrStd(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_CorrReduce_row runs one row of threads of dc_cpu_CorrReduce across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CorrReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 21, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 24, std, int(j), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
 // dc_cpu_CorrReduce runs every thread of groups [dc_g0, dc_g1) of kernel CorrReduce.
 func dc_cpu_CorrReduce(dc_g dc.Grid, dc_g0, dc_g1 int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2119,20 +2135,25 @@ func dc_cpu_CorrReduce(dc_g dc.Grid, dc_g0, dc_g1 int, mean []float32, std []flo
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y < n {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-						dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							j := dc_x
-							i := dc_y
-							{
-								(*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 21, mean, int(j), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 24, std, int(j), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
+					dc_cpu_CorrReduce_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, mean, std, data, m, n, floatN, dc_f)
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_CorrReduce_fast_row runs one row of threads of dc_cpu_CorrReduce_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CorrReduce_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			data[i*m+j] = data[i*m+j] - mean[j]
+			data[i*m+j] = data[i*m+j] / (float32(math.Sqrt(float64(floatN))) * std[j])
 		}
 	}
 }
@@ -2148,18 +2169,7 @@ func dc_cpu_CorrReduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, mean []float32, std 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y < n {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-						dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							j := dc_x
-							i := dc_y
-							{
-								data[i*m+j] = data[i*m+j] - mean[j]
-								data[i*m+j] = data[i*m+j] / (float32(math.Sqrt(float64(floatN))) * std[j])
-							}
-						}
-					}
+					dc_cpu_CorrReduce_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, mean, std, data, m, n, floatN, dc_f)
 				}
 			}
 		}

@@ -9506,6 +9506,22 @@ func dc_chunk_LudDiagonal(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_LudDiagonal.Put(dc_m)
 }
 
+// dc_cpu_Fan1_row runs one row of threads of dc_cpu_Fan1 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Fan1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, mCuda []float32, aCuda []float32, size int, tt int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		if i >= size-1-tt {
+			continue dc_thread
+		}
+		(*cpu.Index(dc_f, 115, mCuda, int(size*(i+tt+1)+tt), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 116, aCuda, int(size*(i+tt+1)+tt), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 117, aCuda, int(size*tt+tt), dc_x, dc_y, dc_z))
+	}
+}
+
 // dc_cpu_Fan1 runs every thread of groups [dc_g0, dc_g1) of kernel Fan1.
 func dc_cpu_Fan1(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []float32, size int, tt int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -9518,20 +9534,25 @@ func dc_cpu_Fan1(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []float3
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i >= size-1-tt {
-							continue dc_thread
-						}
-						(*cpu.Index(dc_f, 115, mCuda, int(size*(i+tt+1)+tt), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 116, aCuda, int(size*(i+tt+1)+tt), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 117, aCuda, int(size*tt+tt), dc_x, dc_y, dc_z))
-					}
-				}
+				dc_cpu_Fan1_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, mCuda, aCuda, size, tt, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Fan1_fast_row runs one row of threads of dc_cpu_Fan1_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Fan1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, mCuda []float32, aCuda []float32, size int, tt int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		if i >= size-1-tt {
+			continue dc_thread
+		}
+		mCuda[size*(i+tt+1)+tt] = aCuda[size*(i+tt+1)+tt] / aCuda[size*tt+tt]
 	}
 }
 
@@ -9543,18 +9564,7 @@ func dc_cpu_Fan1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []f
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						i := dc_x
-						if i >= size-1-tt {
-							continue dc_thread
-						}
-						mCuda[size*(i+tt+1)+tt] = aCuda[size*(i+tt+1)+tt] / aCuda[size*tt+tt]
-					}
-				}
+				dc_cpu_Fan1_fast_row(dc_gs, dc_ng, dc_gi, dc_run, mCuda, aCuda, size, tt, dc_f)
 			}
 		}
 	}
@@ -9579,6 +9589,29 @@ func dc_chunk_Fan1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Fan2_row runs one row of threads of dc_cpu_Fan2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Fan2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, mCuda []float32, aCuda []float32, bCuda []float32, size int, j1 int, tt int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		xidx := dc_x
+		yidx := dc_y
+		if xidx >= size-1-tt {
+			continue dc_thread
+		}
+		if yidx >= size-tt {
+			continue dc_thread
+		}
+		(*cpu.Index(dc_f, 119, aCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 119, aCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 120, mCuda, int(size*(xidx+1+tt)+tt), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 121, aCuda, int(size*tt+(yidx+tt)), dc_x, dc_y, dc_z))
+		if yidx == 0 {
+			(*cpu.Index(dc_f, 123, bCuda, int(xidx+1+tt), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, bCuda, int(xidx+1+tt), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 124, mCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 125, bCuda, int(tt), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_Fan2 runs every thread of groups [dc_g0, dc_g1) of kernel Fan2.
 func dc_cpu_Fan2(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []float32, bCuda []float32, size int, j1 int, tt int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -9591,26 +9624,31 @@ func dc_cpu_Fan2(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []float3
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						xidx := dc_x
-						yidx := dc_y
-						if xidx >= size-1-tt {
-							continue dc_thread
-						}
-						if yidx >= size-tt {
-							continue dc_thread
-						}
-						(*cpu.Index(dc_f, 119, aCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 119, aCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 120, mCuda, int(size*(xidx+1+tt)+tt), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 121, aCuda, int(size*tt+(yidx+tt)), dc_x, dc_y, dc_z))
-						if yidx == 0 {
-							(*cpu.Index(dc_f, 123, bCuda, int(xidx+1+tt), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, bCuda, int(xidx+1+tt), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 124, mCuda, int(size*(xidx+1+tt)+(yidx+tt)), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 125, bCuda, int(tt), dc_x, dc_y, dc_z))
-						}
-					}
-				}
+				dc_cpu_Fan2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, mCuda, aCuda, bCuda, size, j1, tt, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Fan2_fast_row runs one row of threads of dc_cpu_Fan2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Fan2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, mCuda []float32, aCuda []float32, bCuda []float32, size int, j1 int, tt int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		xidx := dc_x
+		yidx := dc_y
+		if xidx >= size-1-tt {
+			continue dc_thread
+		}
+		if yidx >= size-tt {
+			continue dc_thread
+		}
+		aCuda[size*(xidx+1+tt)+(yidx+tt)] = aCuda[size*(xidx+1+tt)+(yidx+tt)] - mCuda[size*(xidx+1+tt)+tt]*aCuda[size*tt+(yidx+tt)]
+		if yidx == 0 {
+			bCuda[xidx+1+tt] = bCuda[xidx+1+tt] - mCuda[size*(xidx+1+tt)+(yidx+tt)]*bCuda[tt]
 		}
 	}
 }
@@ -9625,25 +9663,7 @@ func dc_cpu_Fan2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, mCuda []float32, aCuda []f
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						xidx := dc_x
-						yidx := dc_y
-						if xidx >= size-1-tt {
-							continue dc_thread
-						}
-						if yidx >= size-tt {
-							continue dc_thread
-						}
-						aCuda[size*(xidx+1+tt)+(yidx+tt)] = aCuda[size*(xidx+1+tt)+(yidx+tt)] - mCuda[size*(xidx+1+tt)+tt]*aCuda[size*tt+(yidx+tt)]
-						if yidx == 0 {
-							bCuda[xidx+1+tt] = bCuda[xidx+1+tt] - mCuda[size*(xidx+1+tt)+(yidx+tt)]*bCuda[tt]
-						}
-					}
-				}
+				dc_cpu_Fan2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, mCuda, aCuda, bCuda, size, j1, tt, dc_f)
 			}
 		}
 	}

@@ -1551,6 +1551,25 @@ func LaunchShared(dev *runtime.Device, g dc.Grid, is *runtime.Buffer[S], out *ru
 	return dev.LaunchArgs(dcKernelShared, g, &args, dc_run_Shared)
 }
 
+// dc_cpu_Round64_row runs one row of threads of dc_cpu_Round64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Round64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			(*cpu.Index(dc_f, 0, out, int(5*i), dc_x, dc_y, dc_z)) = math.Floor(x)
+			(*cpu.Index(dc_f, 1, out, int(5*i+1), dc_x, dc_y, dc_z)) = math.Ceil(x)
+			(*cpu.Index(dc_f, 2, out, int(5*i+2), dc_x, dc_y, dc_z)) = math.Trunc(x)
+			(*cpu.Index(dc_f, 3, out, int(5*i+3), dc_x, dc_y, dc_z)) = math.Round(x)
+			(*cpu.Index(dc_f, 4, out, int(5*i+4), dc_x, dc_y, dc_z)) = math.RoundToEven(x)
+		}
+	}
+}
+
 // dc_cpu_Round64 runs every thread of groups [dc_g0, dc_g1) of kernel Round64.
 func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1563,22 +1582,27 @@ func dc_cpu_Round64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []float64,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							(*cpu.Index(dc_f, 0, out, int(5*i), dc_x, dc_y, dc_z)) = math.Floor(x)
-							(*cpu.Index(dc_f, 1, out, int(5*i+1), dc_x, dc_y, dc_z)) = math.Ceil(x)
-							(*cpu.Index(dc_f, 2, out, int(5*i+2), dc_x, dc_y, dc_z)) = math.Trunc(x)
-							(*cpu.Index(dc_f, 3, out, int(5*i+3), dc_x, dc_y, dc_z)) = math.Round(x)
-							(*cpu.Index(dc_f, 4, out, int(5*i+4), dc_x, dc_y, dc_z)) = math.RoundToEven(x)
-						}
-					}
-				}
+				dc_cpu_Round64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Round64_fast_row runs one row of threads of dc_cpu_Round64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Round64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []float64, out []float64, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			out[5*i] = math.Floor(x)
+			out[5*i+1] = math.Ceil(x)
+			out[5*i+2] = math.Trunc(x)
+			out[5*i+3] = math.Round(x)
+			out[5*i+4] = math.RoundToEven(x)
 		}
 	}
 }
@@ -1591,21 +1615,7 @@ func dc_cpu_Round64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []flo
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							out[5*i] = math.Floor(x)
-							out[5*i+1] = math.Ceil(x)
-							out[5*i+2] = math.Trunc(x)
-							out[5*i+3] = math.Round(x)
-							out[5*i+4] = math.RoundToEven(x)
-						}
-					}
-				}
+				dc_cpu_Round64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, out, dc_f)
 			}
 		}
 	}
@@ -1628,6 +1638,24 @@ func dc_chunk_Round64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Round32_row runs one row of threads of dc_cpu_Round32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Round32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			(*cpu.Index(dc_f, 5, out, int(4*i), dc_x, dc_y, dc_z)) = dc.Floor(x)
+			(*cpu.Index(dc_f, 6, out, int(4*i+1), dc_x, dc_y, dc_z)) = dc.Ceil(x)
+			(*cpu.Index(dc_f, 7, out, int(4*i+2), dc_x, dc_y, dc_z)) = dc.Trunc(x)
+			(*cpu.Index(dc_f, 8, out, int(4*i+3), dc_x, dc_y, dc_z)) = float32(math.RoundToEven(float64(x)))
+		}
+	}
+}
+
 // dc_cpu_Round32 runs every thread of groups [dc_g0, dc_g1) of kernel Round32.
 func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1640,21 +1668,26 @@ func dc_cpu_Round32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							(*cpu.Index(dc_f, 5, out, int(4*i), dc_x, dc_y, dc_z)) = dc.Floor(x)
-							(*cpu.Index(dc_f, 6, out, int(4*i+1), dc_x, dc_y, dc_z)) = dc.Ceil(x)
-							(*cpu.Index(dc_f, 7, out, int(4*i+2), dc_x, dc_y, dc_z)) = dc.Trunc(x)
-							(*cpu.Index(dc_f, 8, out, int(4*i+3), dc_x, dc_y, dc_z)) = float32(math.RoundToEven(float64(x)))
-						}
-					}
-				}
+				dc_cpu_Round32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Round32_fast_row runs one row of threads of dc_cpu_Round32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Round32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []float32, out []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			out[4*i] = dc.Floor(x)
+			out[4*i+1] = dc.Ceil(x)
+			out[4*i+2] = dc.Trunc(x)
+			out[4*i+3] = float32(math.RoundToEven(float64(x)))
 		}
 	}
 }
@@ -1667,20 +1700,7 @@ func dc_cpu_Round32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []flo
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							out[4*i] = dc.Floor(x)
-							out[4*i+1] = dc.Ceil(x)
-							out[4*i+2] = dc.Trunc(x)
-							out[4*i+3] = float32(math.RoundToEven(float64(x)))
-						}
-					}
-				}
+				dc_cpu_Round32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, out, dc_f)
 			}
 		}
 	}

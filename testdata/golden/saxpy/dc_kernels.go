@@ -467,6 +467,20 @@ func LaunchSaxpyStride(dev *runtime.Device, g dc.Grid, a float32, x *runtime.Buf
 	return dev.LaunchArgs(dcKernelSaxpyStride, g, &args, dc_run_SaxpyStride)
 }
 
+// dc_cpu_Saxpy_row runs one row of threads of dc_cpu_Saxpy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
+		}
+	}
+}
+
 // dc_cpu_Saxpy runs every thread of groups [dc_g0, dc_g1) of kernel Saxpy.
 func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -483,17 +497,22 @@ func dc_cpu_Saxpy(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []fl
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*(*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, a, x, y, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Saxpy_fast_row runs one row of threads of dc_cpu_Saxpy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Saxpy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, a float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			y[i] = a*x[i] + y[i]
 		}
 	}
 }
@@ -510,16 +529,7 @@ func dc_cpu_Saxpy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							y[i] = a*x[i] + y[i]
-						}
-					}
-				}
+				dc_cpu_Saxpy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, a, x, y, dc_f)
 			}
 		}
 	}

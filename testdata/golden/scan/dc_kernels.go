@@ -2615,6 +2615,24 @@ func dc_chunk_Scan_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Scan_float32.Put(dc_m)
 }
 
+// dc_cpu_AddOffsets_int32_row runs one row of threads of dc_cpu_AddOffsets_int32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AddOffsets_int32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []int32, offsets []int32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_gx := dc_x / dc_gs.X
+		i := dc_x
+		{
+			g := dc_gx
+			if i < n && g > 0 {
+				(*cpu.Index(dc_f, 19, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, out, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 20, offsets, int(g-1), dc_x, dc_y, dc_z))
+			}
+		}
+	}
+}
+
 // dc_cpu_AddOffsets_int32 runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_int32.
 func dc_cpu_AddOffsets_int32(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offsets []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2627,20 +2645,25 @@ func dc_cpu_AddOffsets_int32(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, offset
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_gx := dc_x / dc_gs.X
-						i := dc_x
-						{
-							g := dc_gx
-							if i < n && g > 0 {
-								(*cpu.Index(dc_f, 19, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, out, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 20, offsets, int(g-1), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_AddOffsets_int32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, offsets, n, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AddOffsets_int32_fast_row runs one row of threads of dc_cpu_AddOffsets_int32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AddOffsets_int32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, out []int32, offsets []int32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_gx := dc_x / dc_gs.X
+		i := dc_x
+		{
+			g := dc_gx
+			if i < n && g > 0 {
+				out[i] = out[i] + offsets[g-1]
 			}
 		}
 	}
@@ -2654,20 +2677,7 @@ func dc_cpu_AddOffsets_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, o
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_gx := dc_x / dc_gs.X
-						i := dc_x
-						{
-							g := dc_gx
-							if i < n && g > 0 {
-								out[i] = out[i] + offsets[g-1]
-							}
-						}
-					}
-				}
+				dc_cpu_AddOffsets_int32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, out, offsets, n, dc_f)
 			}
 		}
 	}
@@ -2691,6 +2701,24 @@ func dc_chunk_AddOffsets_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_AddOffsets_float32_row runs one row of threads of dc_cpu_AddOffsets_float32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AddOffsets_float32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_gx := dc_x / dc_gs.X
+		i := dc_x
+		{
+			g := dc_gx
+			if i < n && g > 0 {
+				(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 23, offsets, int(g-1), dc_x, dc_y, dc_z))
+			}
+		}
+	}
+}
+
 // dc_cpu_AddOffsets_float32 runs every thread of groups [dc_g0, dc_g1) of kernel AddOffsets_float32.
 func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2703,20 +2731,25 @@ func dc_cpu_AddOffsets_float32(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, of
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_gx := dc_x / dc_gs.X
-						i := dc_x
-						{
-							g := dc_gx
-							if i < n && g > 0 {
-								(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 23, offsets, int(g-1), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_AddOffsets_float32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, offsets, n, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AddOffsets_float32_fast_row runs one row of threads of dc_cpu_AddOffsets_float32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AddOffsets_float32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, out []float32, offsets []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_gx := dc_x / dc_gs.X
+		i := dc_x
+		{
+			g := dc_gx
+			if i < n && g > 0 {
+				out[i] = out[i] + offsets[g-1]
 			}
 		}
 	}
@@ -2730,20 +2763,7 @@ func dc_cpu_AddOffsets_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float3
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_gx := dc_x / dc_gs.X
-						i := dc_x
-						{
-							g := dc_gx
-							if i < n && g > 0 {
-								out[i] = out[i] + offsets[g-1]
-							}
-						}
-					}
-				}
+				dc_cpu_AddOffsets_float32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, out, offsets, n, dc_f)
 			}
 		}
 	}

@@ -1505,6 +1505,31 @@ func LaunchGeometry(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32]) 
 	return dev.LaunchArgs(dcKernelGeometry, g, &args, dc_run_Geometry)
 }
 
+// dc_cpu_Stencil7_row runs one row of threads of dc_cpu_Stencil7 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil7_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		if x >= nx || y >= ny || z >= nz {
+			continue dc_thread
+		}
+		i := (z*ny+y)*nx + x
+		if x == 0 || y == 0 || z == 0 || x == nx-1 || y == ny-1 || z == nz-1 {
+			(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))
+			continue dc_thread
+		}
+		plane := nx * ny
+		nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(i+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(i-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(i+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(i-plane), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 7, in, int(i+plane), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = c0*(*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z)) + c1*nb
+	}
+}
+
 // dc_cpu_Stencil7 runs every thread of groups [dc_g0, dc_g1) of kernel Stencil7.
 func dc_cpu_Stencil7(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1517,29 +1542,34 @@ func dc_cpu_Stencil7(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []float32
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						if x >= nx || y >= ny || z >= nz {
-							continue dc_thread
-						}
-						i := (z*ny+y)*nx + x
-						if x == 0 || y == 0 || z == 0 || x == nx-1 || y == ny-1 || z == nz-1 {
-							(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))
-							continue dc_thread
-						}
-						plane := nx * ny
-						nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, in, int(i+1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, in, int(i-nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, in, int(i+nx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 6, in, int(i-plane), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 7, in, int(i+plane), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 8, out, int(i), dc_x, dc_y, dc_z)) = c0*(*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z)) + c1*nb
-					}
-				}
+				dc_cpu_Stencil7_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, nx, ny, nz, c0, c1, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Stencil7_fast_row runs one row of threads of dc_cpu_Stencil7_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Stencil7_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []float32, out []float32, nx int, ny int, nz int, c0 float32, c1 float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		if x >= nx || y >= ny || z >= nz {
+			continue dc_thread
+		}
+		i := (z*ny+y)*nx + x
+		if x == 0 || y == 0 || z == 0 || x == nx-1 || y == ny-1 || z == nz-1 {
+			out[i] = in[i]
+			continue dc_thread
+		}
+		plane := nx * ny
+		nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + in[i+1] + in[i-nx] + in[i+nx] + in[i-plane] + in[i+plane]
+		out[i] = c0*in[i] + c1*nb
 	}
 }
 
@@ -1555,27 +1585,7 @@ func dc_cpu_Stencil7_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []float32, out []fl
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						if x >= nx || y >= ny || z >= nz {
-							continue dc_thread
-						}
-						i := (z*ny+y)*nx + x
-						if x == 0 || y == 0 || z == 0 || x == nx-1 || y == ny-1 || z == nz-1 {
-							out[i] = in[i]
-							continue dc_thread
-						}
-						plane := nx * ny
-						nb := (*cpu.Index(dc_f, 2, in, int(i-1), dc_x, dc_y, dc_z)) + in[i+1] + in[i-nx] + in[i+nx] + in[i-plane] + in[i+plane]
-						out[i] = c0*in[i] + c1*nb
-					}
-				}
+				dc_cpu_Stencil7_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, nx, ny, nz, c0, c1, dc_f)
 			}
 		}
 	}
@@ -1603,6 +1613,40 @@ func dc_chunk_Stencil7(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Geometry_row runs one row of threads of dc_cpu_Geometry across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Geometry_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz int, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_lx := dc_x % dc_gs.X
+		dc_gx := dc_x / dc_gs.X
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		i := ((z*(dc_ng.Y*dc_gs.Y)+y)*(dc_ng.X*dc_gs.X) + x) * 18
+		(*cpu.Index(dc_f, 10, out, int(i+0), dc_x, dc_y, dc_z)) = int32(x)
+		(*cpu.Index(dc_f, 11, out, int(i+1), dc_x, dc_y, dc_z)) = int32(y)
+		(*cpu.Index(dc_f, 12, out, int(i+2), dc_x, dc_y, dc_z)) = int32(z)
+		(*cpu.Index(dc_f, 13, out, int(i+3), dc_x, dc_y, dc_z)) = int32(dc_lx)
+		(*cpu.Index(dc_f, 14, out, int(i+4), dc_x, dc_y, dc_z)) = int32(dc_ly)
+		(*cpu.Index(dc_f, 15, out, int(i+5), dc_x, dc_y, dc_z)) = int32(dc_lz)
+		(*cpu.Index(dc_f, 16, out, int(i+6), dc_x, dc_y, dc_z)) = int32(dc_gx)
+		(*cpu.Index(dc_f, 17, out, int(i+7), dc_x, dc_y, dc_z)) = int32(dc_gy)
+		(*cpu.Index(dc_f, 18, out, int(i+8), dc_x, dc_y, dc_z)) = int32(dc_gz)
+		(*cpu.Index(dc_f, 19, out, int(i+9), dc_x, dc_y, dc_z)) = int32(dc_gs.X)
+		(*cpu.Index(dc_f, 20, out, int(i+10), dc_x, dc_y, dc_z)) = int32(dc_gs.Y)
+		(*cpu.Index(dc_f, 21, out, int(i+11), dc_x, dc_y, dc_z)) = int32(dc_gs.Z)
+		(*cpu.Index(dc_f, 22, out, int(i+12), dc_x, dc_y, dc_z)) = int32(dc_ng.X)
+		(*cpu.Index(dc_f, 23, out, int(i+13), dc_x, dc_y, dc_z)) = int32(dc_ng.Y)
+		(*cpu.Index(dc_f, 24, out, int(i+14), dc_x, dc_y, dc_z)) = int32(dc_ng.Z)
+		(*cpu.Index(dc_f, 25, out, int(i+15), dc_x, dc_y, dc_z)) = int32((dc_ng.X * dc_gs.X))
+		(*cpu.Index(dc_f, 26, out, int(i+16), dc_x, dc_y, dc_z)) = int32((dc_ng.Y * dc_gs.Y))
+		(*cpu.Index(dc_f, 27, out, int(i+17), dc_x, dc_y, dc_z)) = int32((dc_ng.Z * dc_gs.Z))
+	}
+}
+
 // dc_cpu_Geometry runs every thread of groups [dc_g0, dc_g1) of kernel Geometry.
 func dc_cpu_Geometry(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1615,38 +1659,43 @@ func dc_cpu_Geometry(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu.Faul
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						i := ((z*(dc_ng.Y*dc_gs.Y)+y)*(dc_ng.X*dc_gs.X) + x) * 18
-						(*cpu.Index(dc_f, 10, out, int(i+0), dc_x, dc_y, dc_z)) = int32(x)
-						(*cpu.Index(dc_f, 11, out, int(i+1), dc_x, dc_y, dc_z)) = int32(y)
-						(*cpu.Index(dc_f, 12, out, int(i+2), dc_x, dc_y, dc_z)) = int32(z)
-						(*cpu.Index(dc_f, 13, out, int(i+3), dc_x, dc_y, dc_z)) = int32(dc_lx)
-						(*cpu.Index(dc_f, 14, out, int(i+4), dc_x, dc_y, dc_z)) = int32(dc_ly)
-						(*cpu.Index(dc_f, 15, out, int(i+5), dc_x, dc_y, dc_z)) = int32(dc_lz)
-						(*cpu.Index(dc_f, 16, out, int(i+6), dc_x, dc_y, dc_z)) = int32(dc_gx)
-						(*cpu.Index(dc_f, 17, out, int(i+7), dc_x, dc_y, dc_z)) = int32(dc_gy)
-						(*cpu.Index(dc_f, 18, out, int(i+8), dc_x, dc_y, dc_z)) = int32(dc_gz)
-						(*cpu.Index(dc_f, 19, out, int(i+9), dc_x, dc_y, dc_z)) = int32(dc_gs.X)
-						(*cpu.Index(dc_f, 20, out, int(i+10), dc_x, dc_y, dc_z)) = int32(dc_gs.Y)
-						(*cpu.Index(dc_f, 21, out, int(i+11), dc_x, dc_y, dc_z)) = int32(dc_gs.Z)
-						(*cpu.Index(dc_f, 22, out, int(i+12), dc_x, dc_y, dc_z)) = int32(dc_ng.X)
-						(*cpu.Index(dc_f, 23, out, int(i+13), dc_x, dc_y, dc_z)) = int32(dc_ng.Y)
-						(*cpu.Index(dc_f, 24, out, int(i+14), dc_x, dc_y, dc_z)) = int32(dc_ng.Z)
-						(*cpu.Index(dc_f, 25, out, int(i+15), dc_x, dc_y, dc_z)) = int32((dc_ng.X * dc_gs.X))
-						(*cpu.Index(dc_f, 26, out, int(i+16), dc_x, dc_y, dc_z)) = int32((dc_ng.Y * dc_gs.Y))
-						(*cpu.Index(dc_f, 27, out, int(i+17), dc_x, dc_y, dc_z)) = int32((dc_ng.Z * dc_gs.Z))
-					}
-				}
+				dc_cpu_Geometry_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz, out, dc_f)
 			}
 		}
+	}
+}
+
+// dc_cpu_Geometry_fast_row runs one row of threads of dc_cpu_Geometry_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Geometry_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz int, out []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		dc_lx := dc_x % dc_gs.X
+		dc_gx := dc_x / dc_gs.X
+		x := dc_x
+		y := dc_y
+		z := dc_z
+		i := ((z*(dc_ng.Y*dc_gs.Y)+y)*(dc_ng.X*dc_gs.X) + x) * 18
+		out[i+0] = int32(x)
+		out[i+1] = int32(y)
+		out[i+2] = int32(z)
+		out[i+3] = int32(dc_lx)
+		out[i+4] = int32(dc_ly)
+		out[i+5] = int32(dc_lz)
+		out[i+6] = int32(dc_gx)
+		out[i+7] = int32(dc_gy)
+		out[i+8] = int32(dc_gz)
+		out[i+9] = int32(dc_gs.X)
+		out[i+10] = int32(dc_gs.Y)
+		out[i+11] = int32(dc_gs.Z)
+		out[i+12] = int32(dc_ng.X)
+		out[i+13] = int32(dc_ng.Y)
+		out[i+14] = int32(dc_ng.Z)
+		out[i+15] = int32((dc_ng.X * dc_gs.X))
+		out[i+16] = int32((dc_ng.Y * dc_gs.Y))
+		out[i+17] = int32((dc_ng.Z * dc_gs.Z))
 	}
 }
 
@@ -1662,36 +1711,7 @@ func dc_cpu_Geometry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []int32, dc_f *cpu
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						x := dc_x
-						y := dc_y
-						z := dc_z
-						i := ((z*(dc_ng.Y*dc_gs.Y)+y)*(dc_ng.X*dc_gs.X) + x) * 18
-						out[i+0] = int32(x)
-						out[i+1] = int32(y)
-						out[i+2] = int32(z)
-						out[i+3] = int32(dc_lx)
-						out[i+4] = int32(dc_ly)
-						out[i+5] = int32(dc_lz)
-						out[i+6] = int32(dc_gx)
-						out[i+7] = int32(dc_gy)
-						out[i+8] = int32(dc_gz)
-						out[i+9] = int32(dc_gs.X)
-						out[i+10] = int32(dc_gs.Y)
-						out[i+11] = int32(dc_gs.Z)
-						out[i+12] = int32(dc_ng.X)
-						out[i+13] = int32(dc_ng.Y)
-						out[i+14] = int32(dc_ng.Z)
-						out[i+15] = int32((dc_ng.X * dc_gs.X))
-						out[i+16] = int32((dc_ng.Y * dc_gs.Y))
-						out[i+17] = int32((dc_ng.Z * dc_gs.Z))
-					}
-				}
+				dc_cpu_Geometry_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_ly, dc_gy, dc_z, dc_lz, dc_gz, out, dc_f)
 			}
 		}
 	}

@@ -880,6 +880,18 @@ func LaunchWindow(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 	return dev.LaunchArgs(dcKernelWindow, g, &args, dc_run_Window)
 }
 
+// dc_cpu_MatVec_row runs one row of threads of dc_cpu_MatVec across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_MatVec_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, m []float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		r := dc_x
+		y[r] = dc_dot(cpu.Slice(dc_f, 2, m, int(r*n), int((r+1)*n), dc_x, dc_y, dc_z), x, dc_f, dc_x, dc_y, dc_z)
+	}
+}
+
 // dc_cpu_MatVec runs every thread of groups [dc_g0, dc_g1) of kernel MatVec.
 func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -892,14 +904,7 @@ func dc_cpu_MatVec(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, x []float32, y [
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(y))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						r := dc_x
-						y[r] = dc_dot(cpu.Slice(dc_f, 2, m, int(r*n), int((r+1)*n), dc_x, dc_y, dc_z), x, dc_f, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_MatVec_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, m, x, y, n, dc_f)
 			}
 		}
 	}
@@ -920,6 +925,23 @@ func dc_chunk_MatVec(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_MatVec(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 }
 
+// dc_cpu_RowScale_row runs one row of threads of dc_cpu_RowScale across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_RowScale_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, m []float32, out []float32, n int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+dc_thread:
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		r := dc_x
+		if (r+1)*n > len(m) {
+			continue dc_thread
+		}
+		row := cpu.Slice(dc_f, 3, out, int(r*n), len(out), dc_x, dc_y, dc_z)
+		dc_scaleInto(cpu.Slice(dc_f, 4, row, 0, int(n), dc_x, dc_y, dc_z), cpu.Slice(dc_f, 5, m, int(r*n), int((r+1)*n), dc_x, dc_y, dc_z), float32(r+1), dc_f, dc_x, dc_y, dc_z)
+	}
+}
+
 // dc_cpu_RowScale runs every thread of groups [dc_g0, dc_g1) of kernel RowScale.
 func dc_cpu_RowScale(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, out []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -932,19 +954,7 @@ func dc_cpu_RowScale(dc_g dc.Grid, dc_g0, dc_g1 int, m []float32, out []float32,
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-				dc_thread:
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						r := dc_x
-						if (r+1)*n > len(m) {
-							continue dc_thread
-						}
-						row := cpu.Slice(dc_f, 3, out, int(r*n), len(out), dc_x, dc_y, dc_z)
-						dc_scaleInto(cpu.Slice(dc_f, 4, row, 0, int(n), dc_x, dc_y, dc_z), cpu.Slice(dc_f, 5, m, int(r*n), int((r+1)*n), dc_x, dc_y, dc_z), float32(r+1), dc_f, dc_x, dc_y, dc_z)
-					}
-				}
+				dc_cpu_RowScale_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, m, out, n, dc_f)
 			}
 		}
 	}

@@ -1067,6 +1067,21 @@ func dc_chunk_Transpose(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_Transpose.Put(dc_m)
 }
 
+// dc_cpu_TransposeInt_row runs one row of threads of dc_cpu_TransposeInt across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TransposeInt_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			(*cpu.Index(dc_f, 6, out, int(x*h+y), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, in, int(y*w+x), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
 // dc_cpu_TransposeInt runs every thread of groups [dc_g0, dc_g1) of kernel TransposeInt.
 func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1080,19 +1095,24 @@ func dc_cpu_TransposeInt(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []int32
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y < h {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-						dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								(*cpu.Index(dc_f, 6, out, int(x*h+y), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, in, int(y*w+x), dc_x, dc_y, dc_z))
-							}
-						}
-					}
+					dc_cpu_TransposeInt_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, in, out, w, h, dc_f)
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_TransposeInt_fast_row runs one row of threads of dc_cpu_TransposeInt_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_TransposeInt_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, in []int32, out []int32, w int, h int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		x := dc_x
+		y := dc_y
+		{
+			out[x*h+y] = in[y*w+x]
 		}
 	}
 }
@@ -1108,17 +1128,7 @@ func dc_cpu_TransposeInt_fast(dc_g dc.Grid, dc_g0, dc_g1 int, in []int32, out []
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				if dc_y < h {
-					{
-						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-						dc_xb := min(dc_xa+dc_run*dc_gs.X, w)
-						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							x := dc_x
-							y := dc_y
-							{
-								out[x*h+y] = in[y*w+x]
-							}
-						}
-					}
+					dc_cpu_TransposeInt_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, in, out, w, h, dc_f)
 				}
 			}
 		}
