@@ -923,6 +923,21 @@ func LaunchIndex(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32], sc
 	return dev.LaunchArgs(dcKernelIndex, g, &args, dc_run_Index)
 }
 
+// dc_cpu_From32_row runs one row of threads of dc_cpu_From32 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_From32_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float32, out []Ints, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
+		}
+	}
+}
+
 // dc_cpu_From32 runs every thread of groups [dc_g0, dc_g1) of kernel From32.
 func dc_cpu_From32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []Ints, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -935,18 +950,23 @@ func dc_cpu_From32(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []Ints, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							(*cpu.Index(dc_f, 0, out, int(i), dc_x, dc_y, dc_z)) = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
-						}
-					}
-				}
+				dc_cpu_From32_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_From32_fast_row runs one row of threads of dc_cpu_From32_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_From32_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []float32, out []Ints, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			out[i] = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
 		}
 	}
 }
@@ -959,17 +979,7 @@ func dc_cpu_From32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, out []Ints
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							out[i] = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
-						}
-					}
-				}
+				dc_cpu_From32_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, out, dc_f)
 			}
 		}
 	}
@@ -992,6 +1002,21 @@ func dc_chunk_From32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_From64_row runs one row of threads of dc_cpu_From64 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_From64_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float64, out []Ints, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
+		}
+	}
+}
+
 // dc_cpu_From64 runs every thread of groups [dc_g0, dc_g1) of kernel From64.
 func dc_cpu_From64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []Ints, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1004,18 +1029,23 @@ func dc_cpu_From64(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []Ints, dc_
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							(*cpu.Index(dc_f, 1, out, int(i), dc_x, dc_y, dc_z)) = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
-						}
-					}
-				}
+				dc_cpu_From64_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, out, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_From64_fast_row runs one row of threads of dc_cpu_From64_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_From64_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, xs []float64, out []Ints, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			x := xs[i]
+			out[i] = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
 		}
 	}
 }
@@ -1028,17 +1058,7 @@ func dc_cpu_From64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float64, out []Ints
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							x := xs[i]
-							out[i] = Ints{I8: int8(x), I16: int16(x), I32: int32(x), I64: int64(x), I: int(x), U8: uint8(x), U16: uint16(x), U32: uint32(x), U64: uint64(x), U: uint(x)}
-						}
-					}
-				}
+				dc_cpu_From64_fast_row(dc_gs, dc_ng, dc_gi, dc_run, xs, out, dc_f)
 			}
 		}
 	}
@@ -1061,6 +1081,20 @@ func dc_chunk_From64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Index_row runs one row of threads of dc_cpu_Index across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Index_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, hist, int(int(xs[i]*scale)), dc_x, dc_y, dc_z)), 1)
+		}
+	}
+}
+
 // dc_cpu_Index runs every thread of groups [dc_g0, dc_g1) of kernel Index.
 func dc_cpu_Index(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1073,16 +1107,7 @@ func dc_cpu_Index(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, scale float32, h
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 2, hist, int(int(xs[i]*scale)), dc_x, dc_y, dc_z)), 1)
-						}
-					}
-				}
+				dc_cpu_Index_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, scale, hist, dc_f)
 			}
 		}
 	}
