@@ -805,7 +805,6 @@ __kernel void BlockScan(__global const int* restrict in, long in_len, __global i
 
 #line 214 "cpubench.go"
 __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__local int sh0[256];
 #line 215 "cpubench.go"
@@ -832,7 +831,7 @@ __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __glo
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -922,7 +921,6 @@ __kernel void BlockScan_aliased(__global const int* in, long in_len, __global in
 
 #line 214 "cpubench.go"
 __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__local int sh0[256];
 #line 215 "cpubench.go"
@@ -949,7 +947,7 @@ __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __glob
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

@@ -809,7 +809,6 @@ extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_le
 
 #line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__shared__ int sh0[256];
 #line 215 "cpubench.go"
@@ -836,7 +835,7 @@ extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long 
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long long)((unsigned long long)l - (unsigned long long)s)];
 		}
 #line 228 "cpubench.go"
 		__syncthreads();
@@ -926,7 +925,6 @@ extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, in
 
 #line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__shared__ int sh0[256];
 #line 215 "cpubench.go"
@@ -953,7 +951,7 @@ extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_le
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long long)((unsigned long long)l - (unsigned long long)s)];
 		}
 #line 228 "cpubench.go"
 		__syncthreads();

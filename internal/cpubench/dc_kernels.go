@@ -1179,7 +1179,6 @@ extern "C" __global__ void BlockScan(const int* __restrict__ in, long long in_le
 
 #line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__shared__ int sh0[256];
 #line 215 "cpubench.go"
@@ -1206,7 +1205,7 @@ extern "C" __global__ void BlockScan_fast(const int* __restrict__ in, long long 
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long long)((unsigned long long)l - (unsigned long long)s)];
 		}
 #line 228 "cpubench.go"
 		__syncthreads();
@@ -1296,7 +1295,6 @@ extern "C" __global__ void BlockScan_aliased(const int* in, long long in_len, in
 
 #line 214 "cpubench.go"
 extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__shared__ int sh0[256];
 #line 215 "cpubench.go"
@@ -1323,7 +1321,7 @@ extern "C" __global__ void BlockScan_aliased_fast(const int* in, long long in_le
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l - (unsigned long long)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long long)((unsigned long long)l - (unsigned long long)s)];
 		}
 #line 228 "cpubench.go"
 		__syncthreads();
@@ -2695,7 +2693,6 @@ __kernel void BlockScan(__global const int* restrict in, long in_len, __global i
 
 #line 214 "cpubench.go"
 __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__local int sh0[256];
 #line 215 "cpubench.go"
@@ -2722,7 +2719,7 @@ __kernel void BlockScan_fast(__global const int* restrict in, long in_len, __glo
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -2812,7 +2809,6 @@ __kernel void BlockScan_aliased(__global const int* in, long in_len, __global in
 
 #line 214 "cpubench.go"
 __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	__local int sh0[256];
 #line 215 "cpubench.go"
@@ -2839,7 +2835,7 @@ __kernel void BlockScan_aliased_fast(__global const int* in, long in_len, __glob
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3916,7 +3912,6 @@ kernel void BlockScan(device const int* in [[buffer(0)]], constant long& in_len 
 
 #line 214 "cpubench.go"
 kernel void BlockScan_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	threadgroup int sh0[256];
 #line 215 "cpubench.go"
@@ -3943,7 +3938,7 @@ kernel void BlockScan_fast(device const int* in [[buffer(0)]], constant long& in
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4487,12 +4482,13 @@ var dcKernelStencil3D = &runtime.Kernel{
 
 // dcKernelBlockScan describes kernel BlockScan; source hash 6fa70bc91f9674d1b8760ea2e2c268dc.
 var dcKernelBlockScan = &runtime.Kernel{
-	Aliased:     "BlockScan_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "BlockScan_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "BlockScan",
@@ -5448,16 +5444,12 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
 							dc_lv_add = 0
 							if l_2 >= s {
-								dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								dc_lv_add = sh_2[l_2-s]
 							}
 							dc_pt_add[dc_tid] = dc_lv_add
 						}

@@ -510,7 +510,6 @@ kernel void BlockScan(device const int* in [[buffer(0)]], constant long& in_len 
 
 #line 214 "cpubench.go"
 kernel void BlockScan_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 215 "cpubench.go"
 	threadgroup int sh0[256];
 #line 215 "cpubench.go"
@@ -537,7 +536,7 @@ kernel void BlockScan_fast(device const int* in [[buffer(0)]], constant long& in
 #line 225 "cpubench.go"
 		if (l >= s) {
 #line 226 "cpubench.go"
-			add = dc_sel_i32((dc_b1 = 0, sh[dc_ix((long)((ulong)l - (ulong)s), 256, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = sh[(long)((ulong)l - (ulong)s)];
 		}
 #line 228 "cpubench.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);

@@ -99,11 +99,13 @@ func (ins *inserter) function(params []*ir.Var, body *ir.Block, kernel bool) {
 	w.block(body, nil)
 }
 
-// fact is "x < y" for two terms (canonical texts of invariant
-// expressions), with the expressions when they are not constants.
+// fact is "x < y" (or "x <= y" when le is set) for two terms (canonical
+// texts of invariant expressions), with the expressions when they are not
+// constants.
 type fact struct {
 	lt, of   string
 	ltE, ofE ir.Expr
+	le       bool
 }
 
 // walker walks one body, keeping the facts that hold at each point.
@@ -223,7 +225,7 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 			w.loopVars, w.nonneg = map[*ir.Var]bool{}, map[*ir.Var]bool{}
 		}
 		dir := stepDirection(s.Post, v)
-		if dir == 0 && w.noOverflowStep(s, v) {
+		if dir == 0 && (w.noOverflowStep(s, v) || w.noOverflowScale(s, v, init)) {
 			dir = 1
 		}
 		switch {
@@ -246,7 +248,7 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 				extra = append(extra, fs...)
 				extra = append(extra, fact{lt: w.term(&ir.VarRef{Var: v}), of: fmt.Sprint(c + 1), ltE: &ir.VarRef{Var: v}})
 				for _, f := range fs {
-					if f.lt == "0" && f.of == w.term(&ir.VarRef{Var: v}) {
+					if !f.le && f.lt == "0" && f.of == w.term(&ir.VarRef{Var: v}) {
 						w.nonneg[v] = true
 					}
 				}
@@ -346,6 +348,30 @@ func (w *walker) noOverflowStep(s *ir.ForStmt, v *ir.Var) bool {
 	return ok && n <= 61
 }
 
+// noOverflowScale reports whether s multiplies its counter v by a
+// constant c >= 2 (for s := 1; s < n; s *= 2, the step of a scan) from a
+// positive initial value init, and whether s's condition v < n keeps v*c
+// from overflowing: n*c below 2^62. The counter then only grows.
+func (w *walker) noOverflowScale(s *ir.ForStmt, v *ir.Var, init ir.Expr) bool {
+	b := selfUpdate(s.Post, v)
+	if b == nil || b.Op != token.MUL || !w.positive(init, 0) {
+		return false
+	}
+	c, ok := intConst(b.Y)
+	if !ok || c < 2 || c > 1<<20 {
+		return false
+	}
+	cond, ok := s.Cond.(*ir.Binary)
+	if !ok || cond.Op != token.LSS {
+		return false
+	}
+	if r, ok := cond.X.(*ir.VarRef); !ok || r.Var != v {
+		return false
+	}
+	n, ok := w.bits(cond.Y, 0)
+	return ok && n+bitsOf(c) <= 62
+}
+
 // positive reports whether integer e is at least 1: a positive constant,
 // a group or grid size or count of groups (never 0 in a launch), or sums
 // and products of those, also through variables never reassigned.
@@ -408,6 +434,7 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 					return []fact{{lt: t, of: fmt.Sprint(c + 1), ltE: e.X}}
 				}
 			}
+			return w.leFact(e.X, e.Y)
 		case e.Op == token.GEQ && truth, e.Op == token.LSS && !truth:
 			// x >= c is c-1 < x.
 			if c, ok := intConst(e.Y); ok {
@@ -415,6 +442,7 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 					return []fact{{lt: fmt.Sprint(c - 1), of: t, ofE: e.X}}
 				}
 			}
+			return w.leFact(e.Y, e.X)
 		}
 		if lo == nil || !isInt(lo.Type()) || !isInt(hi.Type()) {
 			return nil
@@ -426,6 +454,30 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 		return []fact{{lt: l, of: h, ltE: lo, ofE: hi}}
 	}
 	return nil
+}
+
+// leFact returns the fact lo <= hi, or nil when they are not integer
+// terms.
+func (w *walker) leFact(lo, hi ir.Expr) []fact {
+	if !isInt(lo.Type()) || !isInt(hi.Type()) {
+		return nil
+	}
+	l, h := w.term(lo), w.term(hi)
+	if l == "" || h == "" {
+		return nil
+	}
+	return []fact{{lt: l, of: h, ltE: lo, ofE: hi, le: true}}
+}
+
+// ordered reports whether the facts prove term x <= term y (strict: x <
+// y when strict is set).
+func (w *walker) ordered(x, y string) (ok, strict bool) {
+	for _, f := range w.facts {
+		if f.lt == x && f.of == y {
+			ok, strict = true, strict || !f.le
+		}
+	}
+	return ok, strict
 }
 
 // isSigned reports whether t is a signed integer type.
@@ -601,7 +653,7 @@ func (w *walker) upper(t string, depth int) (int64, bool) {
 	}
 	best, found := int64(0), false
 	for _, f := range w.facts {
-		if f.lt != t {
+		if f.lt != t || f.le {
 			continue
 		}
 		var u int64
@@ -622,7 +674,7 @@ func (w *walker) upper(t string, depth int) (int64, bool) {
 // below reports whether the facts prove term t < term n.
 func (w *walker) below(t, n string) bool {
 	for _, f := range w.facts {
-		if f.lt == t && f.of == n {
+		if f.lt == t && f.of == n && !f.le {
 			return true
 		}
 	}
@@ -698,7 +750,7 @@ func (w *walker) nonZero(y ir.Expr) bool {
 	}
 	for _, f := range w.facts {
 		// c < y with c >= 0.
-		if c, ok := constOf(f.lt); ok && c >= 0 && f.of == t {
+		if c, ok := constOf(f.lt); ok && c >= 0 && f.of == t && !f.le {
 			return true
 		}
 	}

@@ -339,6 +339,29 @@ func K(t dc.Thread, x []int32, d int32) {
 		x[i] = x[i] / d
 	}
 }`, []string{"(p1 - 1)"}},
+		{"a scan step: l >= s makes l-s non-negative, s *= 2 only grows", `
+//dc:kernel
+func K(t dc.Thread, out []int32) {
+	sh := dc.Shared[[256]int32](t)
+	l := t.LocalX()
+	for s := 1; s < 256; s *= 2 {
+		var add int32
+		if l >= s {
+			add = sh[l-s]
+		}
+		t.Barrier()
+		sh[l] += add
+		t.Barrier()
+	}
+}`, []string{"max((1 - min(255, (GroupSizeX - 1))), 0) && (255 - ((GroupSizeX - 1) - 1))", "(255 - (GroupSizeX - 1))", "(255 - (GroupSizeX - 1))"}},
+		{"l > s: l-s is positive, and s's sign does not matter", `
+//dc:kernel
+func K(t dc.Thread, x []int32, s int) {
+	l := t.GlobalX()
+	if l > s && l < len(x) {
+		x[l-s-1] = 1
+	}
+}`, []string{"(max((max(0, (p1 + 1)) - p1), 1) - 1) && ((len(p0) - 1) - ((min((GridSizeX - 1), (len(p0) - 1)) - p1) - 1))"}},
 		{"an index read from memory has no condition", `
 //dc:kernel
 func K(t dc.Thread, x, idx []int32) {

@@ -184,14 +184,18 @@ func (b *bounder) varBounds(e *ir.VarRef) (lo, hi *sym, ok bool) {
 	}
 	t := w.term(e)
 	for _, f := range w.facts {
+		step := num(1)
+		if f.le {
+			step = num(0)
+		}
 		switch t {
 		case f.lt:
 			if h, ok := b.factSide(f.of, f.ofE, true); ok {
-				his = append(his, op(ir.LaunchSub, h, num(1)))
+				his = append(his, op(ir.LaunchSub, h, step))
 			}
 		case f.of:
 			if l, ok := b.factSide(f.lt, f.ltE, false); ok {
-				los = append(los, op(ir.LaunchAdd, l, num(1)))
+				los = append(los, op(ir.LaunchAdd, l, step))
 			}
 		}
 	}
@@ -259,6 +263,14 @@ func (b *bounder) binary(e *ir.Binary) (lo, hi *sym, ok bool) {
 		lo, hi = op(ir.LaunchAdd, xl, yl), b.sumFacts(e, op(ir.LaunchAdd, xh, yh))
 	case token.SUB:
 		lo, hi = op(ir.LaunchSub, xl, yh), op(ir.LaunchSub, xh, yl)
+		// Where y <= x holds (if l >= s { sh[l-s] }), x-y >= 0.
+		if le, strict := b.w.ordered(b.w.term(e.Y), b.w.term(e.X)); le && b.w.term(e.Y) != "" {
+			least := num(0)
+			if strict {
+				least = num(1)
+			}
+			lo = op(ir.LaunchMax, lo, least)
+		}
 	case token.MUL:
 		b.guards = append(b.guards, xl, yl)
 		lo, hi = op(ir.LaunchMul, xl, yl), op(ir.LaunchMul, xh, yh)
@@ -281,7 +293,7 @@ func (b *bounder) sumFacts(e *ir.Binary, hi *sym) *sym {
 	}
 	for _, f := range w.facts {
 		fe, ok := f.ltE.(*ir.Binary)
-		if !ok || fe.Op != token.ADD {
+		if !ok || fe.Op != token.ADD || f.le {
 			continue
 		}
 		rest := append([]string(nil), keys...)

@@ -120,7 +120,6 @@ __kernel void Scan_int32(__global const int* restrict in, long in_len, __global 
 
 #line 16 "scan.go"
 __kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local int sh0[256];
 #line 17 "scan.go"
@@ -147,7 +146,7 @@ __kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __gl
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -252,7 +251,6 @@ __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global i
 
 #line 16 "scan.go"
 __kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local int sh0[256];
 #line 17 "scan.go"
@@ -279,7 +277,7 @@ __kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __glo
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -384,7 +382,6 @@ __kernel void Scan_float32(__global const float* restrict in, long in_len, __glo
 
 #line 16 "scan.go"
 __kernel void Scan_float32_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local float sh1[256];
 #line 17 "scan.go"
@@ -411,7 +408,7 @@ __kernel void Scan_float32_fast(__global const float* restrict in, long in_len, 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -516,7 +513,6 @@ __kernel void Scan_float32_aliased(__global const float* in, long in_len, __glob
 
 #line 16 "scan.go"
 __kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local float sh1[256];
 #line 17 "scan.go"
@@ -543,7 +539,7 @@ __kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, _
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

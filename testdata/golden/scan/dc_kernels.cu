@@ -124,7 +124,6 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -151,7 +150,7 @@ extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -256,7 +255,6 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -283,7 +281,7 @@ extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_l
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -388,7 +386,6 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -415,7 +412,7 @@ extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -520,7 +517,6 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -547,7 +543,7 @@ extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();

@@ -291,7 +291,6 @@ extern "C" __global__ void Scan_int32(const int* __restrict__ in, long long in_l
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -318,7 +317,7 @@ extern "C" __global__ void Scan_int32_fast(const int* __restrict__ in, long long
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -423,7 +422,6 @@ extern "C" __global__ void Scan_int32_aliased(const int* in, long long in_len, i
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ int sh0[256];
 #line 17 "scan.go"
@@ -450,7 +448,7 @@ extern "C" __global__ void Scan_int32_aliased_fast(const int* in, long long in_l
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -555,7 +553,6 @@ extern "C" __global__ void Scan_float32(const float* __restrict__ in, long long 
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -582,7 +579,7 @@ extern "C" __global__ void Scan_float32_fast(const float* __restrict__ in, long 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -687,7 +684,6 @@ extern "C" __global__ void Scan_float32_aliased(const float* in, long long in_le
 
 #line 16 "scan.go"
 extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long in_len, float* out, long long out_len, float* sums, long long sums_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__shared__ float sh1[256];
 #line 17 "scan.go"
@@ -714,7 +710,7 @@ extern "C" __global__ void Scan_float32_aliased_fast(const float* in, long long 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx - (unsigned long long)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long long)((unsigned long long)lx - (unsigned long long)off)];
 		}
 #line 30 "scan.go"
 		__syncthreads();
@@ -1015,7 +1011,6 @@ __kernel void Scan_int32(__global const int* restrict in, long in_len, __global 
 
 #line 16 "scan.go"
 __kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local int sh0[256];
 #line 17 "scan.go"
@@ -1042,7 +1037,7 @@ __kernel void Scan_int32_fast(__global const int* restrict in, long in_len, __gl
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1147,7 +1142,6 @@ __kernel void Scan_int32_aliased(__global const int* in, long in_len, __global i
 
 #line 16 "scan.go"
 __kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local int sh0[256];
 #line 17 "scan.go"
@@ -1174,7 +1168,7 @@ __kernel void Scan_int32_aliased_fast(__global const int* in, long in_len, __glo
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1279,7 +1273,6 @@ __kernel void Scan_float32(__global const float* restrict in, long in_len, __glo
 
 #line 16 "scan.go"
 __kernel void Scan_float32_fast(__global const float* restrict in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local float sh1[256];
 #line 17 "scan.go"
@@ -1306,7 +1299,7 @@ __kernel void Scan_float32_fast(__global const float* restrict in, long in_len, 
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1411,7 +1404,6 @@ __kernel void Scan_float32_aliased(__global const float* in, long in_len, __glob
 
 #line 16 "scan.go"
 __kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, __global float* out, long out_len, __global float* sums, long sums_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	__local float sh1[256];
 #line 17 "scan.go"
@@ -1438,7 +1430,7 @@ __kernel void Scan_float32_aliased_fast(__global const float* in, long in_len, _
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1752,7 +1744,6 @@ kernel void Scan_int32(device const int* in [[buffer(0)]], constant long& in_len
 
 #line 16 "scan.go"
 kernel void Scan_int32_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	threadgroup int sh0[256];
 #line 17 "scan.go"
@@ -1779,7 +1770,7 @@ kernel void Scan_int32_fast(device const int* in [[buffer(0)]], constant long& i
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -1884,7 +1875,6 @@ kernel void Scan_float32(device const float* in [[buffer(0)]], constant long& in
 
 #line 16 "scan.go"
 kernel void Scan_float32_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device float* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	threadgroup float sh1[256];
 #line 17 "scan.go"
@@ -1911,7 +1901,7 @@ kernel void Scan_float32_fast(device const float* in [[buffer(0)]], constant lon
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -2013,13 +2003,14 @@ kernel void AddOffsets_float32_fast(device float* out [[buffer(0)]], constant lo
 
 // dcKernelScan_int32 describes kernel Scan; source hash d5a560727211c98564577b13539646a5.
 var dcKernelScan_int32 = &runtime.Kernel{
-	Aliased:     "Scan_int32_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Scan_int32_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -2049,13 +2040,14 @@ var dcKernelScan_int32 = &runtime.Kernel{
 
 // dcKernelScan_float32 describes kernel Scan; source hash d5a560727211c98564577b13539646a5.
 var dcKernelScan_float32 = &runtime.Kernel{
-	Aliased:     "Scan_float32_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Scan_float32_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -2331,16 +2323,12 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh0
 							lx_2 := dc_lx
 							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = s_2[lx_2-off]
 							}
 							dc_pt_add[dc_tid] = dc_lv_add
 						}
@@ -2543,16 +2531,12 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_add := dc_pt_add[dc_tid]
 							s_2 := dc_sh1
 							lx_2 := dc_lx
 							dc_lv_add = 0
 							if lx_2 >= off {
-								dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								dc_lv_add = s_2[lx_2-off]
 							}
 							dc_pt_add[dc_tid] = dc_lv_add
 						}

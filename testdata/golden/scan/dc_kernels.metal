@@ -133,7 +133,6 @@ kernel void Scan_int32(device const int* in [[buffer(0)]], constant long& in_len
 
 #line 16 "scan.go"
 kernel void Scan_int32_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	threadgroup int sh0[256];
 #line 17 "scan.go"
@@ -160,7 +159,7 @@ kernel void Scan_int32_fast(device const int* in [[buffer(0)]], constant long& i
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_i32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -265,7 +264,6 @@ kernel void Scan_float32(device const float* in [[buffer(0)]], constant long& in
 
 #line 16 "scan.go"
 kernel void Scan_float32_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device float* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 17 "scan.go"
 	threadgroup float sh1[256];
 #line 17 "scan.go"
@@ -292,7 +290,7 @@ kernel void Scan_float32_fast(device const float* in [[buffer(0)]], constant lon
 #line 27 "scan.go"
 		if (lx >= off) {
 #line 28 "scan.go"
-			add = dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx - (ulong)off), 256, dc_fault, dc_tag, 11, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			add = s[(long)((ulong)lx - (ulong)off)];
 		}
 #line 30 "scan.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
