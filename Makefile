@@ -67,7 +67,7 @@ test:
 # have SIMD bodies end to end. Plain `go test` does not compile these
 # tests: they need the experiment, whose first build recompiles the
 # standard library (over a minute), so make test leaves them out.
-SIMD_PACKAGES = ./kernels ./internal/cpubench ./backends/cpu/vmath ./testdata/golden/saxpy ./testdata/golden/faults ./testdata/golden/mathfn
+SIMD_PACKAGES = ./kernels ./internal/cpubench ./backends/cpu/vmath ./testdata/golden/saxpy ./testdata/golden/faults ./testdata/golden/mathfn ./testdata/golden/selects
 test-simd:
 	GOEXPERIMENT=simd $(GO) vet $(SIMD_PACKAGES)
 	GOEXPERIMENT=simd $(GO) test -v -run SIMD ./kernels ./internal/cpubench

@@ -203,6 +203,51 @@ func TestSIMDMath(t *testing.T) {
 	}
 }
 
+// TestSIMDConstructs checks the vector code printed for calls of device
+// functions, ifs and Exp, Log and Abs.
+func TestSIMDConstructs(t *testing.T) {
+	k := bsLike()
+	code, ok := SIMD(k)
+	if !ok {
+		t.Fatalf("BSLike does not qualify: %v", SIMDCheck(k))
+	}
+	text := fmt.Sprintf("%#v", code)
+	for _, want := range []string{
+		// Exp, Log and Abs call package vmath at the body's width.
+		"vmath.Exp32x16(archsimd.LoadFloat32x16Slice(dc_p_x[dc_i:]))",
+		"vmath.Exp32x8(archsimd.LoadFloat32x8SlicePart(dc_p_x[dc_i:dc_hi]))",
+		"vmath.Log32x16(", "vmath.Abs32x16(", "vmath.Log32x8(", "vmath.Abs32x8(",
+		// Calls are inlined: the arguments, the body, the results.
+		"// polar, inlined\n",
+		"dc_v_x := dc_v_e\n",
+		"dc_r_polar := vmath.Log32x16(dc_v_r)\n",
+		"dc_r_polar_1 := dc_v_x\n",
+		"dc_v_l = dc_r_polar\n",
+		// A call in an expression: nested calls come first.
+		"// softsign, inlined\n",
+		"dc_v_n := dc_r_softsign_1.Add(dc_b_a)\n",
+		// The condition is a mask; || and ! combine masks.
+		"dc_m := dc_v_x.Less(dc_c0).Or(dc_v_y.NotEqual(dc_v_y).ToInt32x16().Equal(archsimd.Int32x16{}))",
+		// An assignment in a branch merges by the branch's mask.
+		"dc_v_r = dc_v_r.AsUint32x16().Xor(dc_sign).AsFloat32x16().Merge(dc_v_r, dc_m)",
+		// The else branch, with a nested if: masks are and-ed.
+		"dc_m_1 := dc_m.ToInt32x16().Equal(archsimd.Int32x16{})",
+		"dc_m_3 := dc_m_1.And(dc_m_2)",
+		"dc_v_x = dc_v_r.Merge(dc_v_x, dc_m_3)",
+		// A local declared in the branch is assigned without a merge.
+		"dc_v_e_1 := dc_v_l\n",
+		"dc_v_n = dc_v_e_1.Mul(dc_v_n).Merge(dc_v_n, dc_m_",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	// One store of out per width: the second result is discarded.
+	if n := strings.Count(text, "StoreSlice(dc_p_out[dc_i:])"); n != 2 {
+		t.Errorf("%d full stores to out, want 2:\n%s", n, text)
+	}
+}
+
 // TestSIMDDoesNotQualify checks kernels the SIMD printer must leave alone,
 // with the reason SIMDCheck gives.
 func TestSIMDDoesNotQualify(t *testing.T) {
