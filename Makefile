@@ -62,11 +62,12 @@ test:
 
 # test-simd builds with GOEXPERIMENT=simd and compares the SIMD bodies of
 # the elementwise float32 kernels (dc_kernels_simd.go) bit for bit with
-# their scalar CPU bodies and dc.Emulate, and runs the golden cases that
+# their scalar CPU bodies and dc.Emulate, the vector Exp and Log of
+# backends/cpu/vmath with package math's, and runs the golden cases that
 # have SIMD bodies end to end. Plain `go test` does not compile these
 # tests: they need the experiment, whose first build recompiles the
 # standard library (over a minute), so make test leaves them out.
-SIMD_PACKAGES = ./kernels ./internal/cpubench ./testdata/golden/saxpy ./testdata/golden/faults
+SIMD_PACKAGES = ./kernels ./internal/cpubench ./backends/cpu/vmath ./testdata/golden/saxpy ./testdata/golden/faults ./testdata/golden/mathfn ./testdata/golden/selects
 test-simd:
 	GOEXPERIMENT=simd $(GO) vet $(SIMD_PACKAGES)
 	GOEXPERIMENT=simd $(GO) test -v -run SIMD ./kernels ./internal/cpubench

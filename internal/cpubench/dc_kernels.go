@@ -4700,6 +4700,10 @@ func dc_cpu_BlackScholes_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 
 // dc_cpu_BlackScholes runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.
 func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, strike []float32, years []float32, rate float32, vol float32, call []float32, put []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_BlackScholes(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(call)), price, strike, years, rate, vol, call, put) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -4732,6 +4736,10 @@ func dc_cpu_BlackScholes_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, price
 
 // dc_cpu_BlackScholes_fast runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.
 func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, price []float32, strike []float32, years []float32, rate float32, vol float32, call []float32, put []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_BlackScholes(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(call)), price, strike, years, rate, vol, call, put) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {

@@ -3,6 +3,12 @@
 
 package cpubench
 
+// dc_simd_BlackScholes has no SIMD body to run in this build (see the file built with
+// GOEXPERIMENT=simd on amd64).
+func dc_simd_BlackScholes(int, int, []float32, []float32, []float32, float32, float32, []float32, []float32) bool {
+	return false
+}
+
 // dc_simd_Quadratic has no SIMD body to run in this build (see the file built with
 // GOEXPERIMENT=simd on amd64).
 func dc_simd_Quadratic(int, int, []float32, []float32, []float32, []float32, []float32) bool {

@@ -3,7 +3,354 @@
 
 package cpubench
 
-import "simd/archsimd"
+import (
+	vmath "github.com/dotcompute/dc/backends/cpu/vmath"
+	"simd/archsimd"
+)
+
+// dc_simd16_BlackScholes runs threads [dc_lo, dc_hi) of a 1-D launch of kernel BlackScholes
+// with AVX-512 vectors of 16 float32s, the last one partial; it returns false,
+// having done nothing, if a slice is shorter than dc_hi.
+func dc_simd16_BlackScholes(dc_lo, dc_hi int, dc_p_price []float32, dc_p_strike []float32, dc_p_years []float32, dc_p_rate float32, dc_p_vol float32, dc_p_call []float32, dc_p_put []float32) bool {
+	if dc_hi <= dc_lo {
+		return true
+	}
+	// The scalar body reports what a short slice does.
+	if len(dc_p_price) < dc_hi || len(dc_p_strike) < dc_hi || len(dc_p_years) < dc_hi || len(dc_p_call) < dc_hi || len(dc_p_put) < dc_hi {
+		return false
+	}
+	dc_b_rate := archsimd.BroadcastFloat32x16(dc_p_rate)
+	dc_b_vol := archsimd.BroadcastFloat32x16(dc_p_vol)
+	dc_c0 := archsimd.BroadcastFloat32x16(float32(0.5))
+	dc_c1 := archsimd.BroadcastFloat32x16(float32(1))
+	dc_c2 := archsimd.BroadcastFloat32x16(float32(0.2316419))
+	dc_c3 := archsimd.BroadcastFloat32x16(float32(0.3989423))
+	dc_c4 := archsimd.BroadcastFloat32x16(float32(-0.5))
+	dc_c5 := archsimd.BroadcastFloat32x16(float32(0.31938154))
+	dc_c6 := archsimd.BroadcastFloat32x16(float32(-0.35656378))
+	dc_c7 := archsimd.BroadcastFloat32x16(float32(1.7814779))
+	dc_c8 := archsimd.BroadcastFloat32x16(float32(-1.8212559))
+	dc_c9 := archsimd.BroadcastFloat32x16(float32(1.3302745))
+	dc_c10 := archsimd.BroadcastFloat32x16(float32(0))
+	dc_sign := archsimd.BroadcastUint32x16(0x80000000)
+	dc_i := dc_lo
+	for ; dc_i+16 <= dc_hi; dc_i += 16 {
+		{
+			// blackScholes, inlined
+			dc_v_s := archsimd.LoadFloat32x16Slice(dc_p_price[dc_i:])
+			_ = dc_v_s
+			dc_v_x := archsimd.LoadFloat32x16Slice(dc_p_strike[dc_i:])
+			_ = dc_v_x
+			dc_v_years := archsimd.LoadFloat32x16Slice(dc_p_years[dc_i:])
+			_ = dc_v_years
+			dc_v_rate := dc_b_rate
+			_ = dc_v_rate
+			dc_v_vol := dc_b_vol
+			_ = dc_v_vol
+			dc_v_sq := dc_v_years.Sqrt()
+			_ = dc_v_sq
+			dc_v_d1 := vmath.Log32x16(dc_v_s.Div(dc_v_x)).Add(dc_v_rate.Add(dc_c0.Mul(dc_v_vol).Mul(dc_v_vol)).Mul(dc_v_years)).Div(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d1
+			dc_v_d2 := dc_v_d1.Sub(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d2
+			dc_v_e := dc_v_x.Mul(vmath.Exp32x16(dc_v_rate.AsUint32x16().Xor(dc_sign).AsFloat32x16().Mul(dc_v_years)))
+			_ = dc_v_e
+			// cnd, inlined
+			dc_v_d := dc_v_d1
+			_ = dc_v_d
+			dc_v_k := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x16(dc_v_d))))
+			_ = dc_v_k
+			dc_v_c := dc_c3.Mul(vmath.Exp32x16(dc_c4.Mul(dc_v_d).Mul(dc_v_d))).Mul(dc_v_k.Mul(dc_c5.Add(dc_v_k.Mul(dc_c6.Add(dc_v_k.Mul(dc_c7.Add(dc_v_k.Mul(dc_c8.Add(dc_v_k.Mul(dc_c9))))))))))
+			_ = dc_v_c
+			dc_m := dc_v_d.Greater(dc_c10)
+			_ = dc_m
+			{
+				dc_v_c = dc_c1.Sub(dc_v_c).Merge(dc_v_c, dc_m)
+			}
+			dc_r_cnd := dc_v_c
+			_ = dc_r_cnd
+			dc_v_tmp := dc_r_cnd
+			_ = dc_v_tmp
+			// cnd, inlined
+			dc_v_d_1 := dc_v_d2
+			_ = dc_v_d_1
+			dc_v_k_1 := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x16(dc_v_d_1))))
+			_ = dc_v_k_1
+			dc_v_c_1 := dc_c3.Mul(vmath.Exp32x16(dc_c4.Mul(dc_v_d_1).Mul(dc_v_d_1))).Mul(dc_v_k_1.Mul(dc_c5.Add(dc_v_k_1.Mul(dc_c6.Add(dc_v_k_1.Mul(dc_c7.Add(dc_v_k_1.Mul(dc_c8.Add(dc_v_k_1.Mul(dc_c9))))))))))
+			_ = dc_v_c_1
+			dc_m_1 := dc_v_d_1.Greater(dc_c10)
+			_ = dc_m_1
+			{
+				dc_v_c_1 = dc_c1.Sub(dc_v_c_1).Merge(dc_v_c_1, dc_m_1)
+			}
+			dc_r_cnd_1 := dc_v_c_1
+			_ = dc_r_cnd_1
+			dc_v_tmp_1 := dc_r_cnd_1
+			_ = dc_v_tmp_1
+			dc_v_c1 := dc_v_tmp
+			_ = dc_v_c1
+			dc_v_c2 := dc_v_tmp_1
+			_ = dc_v_c2
+			dc_r_blackScholes := dc_v_s.Mul(dc_v_c1).Sub(dc_v_e.Mul(dc_v_c2))
+			_ = dc_r_blackScholes
+			dc_r_blackScholes_1 := dc_v_e.Mul(dc_c1.Sub(dc_v_c2)).Sub(dc_v_s.Mul(dc_c1.Sub(dc_v_c1)))
+			_ = dc_r_blackScholes_1
+			dc_r_blackScholes.StoreSlice(dc_p_call[dc_i:])
+			dc_r_blackScholes_1.StoreSlice(dc_p_put[dc_i:])
+		}
+	}
+	if dc_i < dc_hi {
+		{
+			// blackScholes, inlined
+			dc_v_s := archsimd.LoadFloat32x16SlicePart(dc_p_price[dc_i:dc_hi])
+			_ = dc_v_s
+			dc_v_x := archsimd.LoadFloat32x16SlicePart(dc_p_strike[dc_i:dc_hi])
+			_ = dc_v_x
+			dc_v_years := archsimd.LoadFloat32x16SlicePart(dc_p_years[dc_i:dc_hi])
+			_ = dc_v_years
+			dc_v_rate := dc_b_rate
+			_ = dc_v_rate
+			dc_v_vol := dc_b_vol
+			_ = dc_v_vol
+			dc_v_sq := dc_v_years.Sqrt()
+			_ = dc_v_sq
+			dc_v_d1 := vmath.Log32x16(dc_v_s.Div(dc_v_x)).Add(dc_v_rate.Add(dc_c0.Mul(dc_v_vol).Mul(dc_v_vol)).Mul(dc_v_years)).Div(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d1
+			dc_v_d2 := dc_v_d1.Sub(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d2
+			dc_v_e := dc_v_x.Mul(vmath.Exp32x16(dc_v_rate.AsUint32x16().Xor(dc_sign).AsFloat32x16().Mul(dc_v_years)))
+			_ = dc_v_e
+			// cnd, inlined
+			dc_v_d := dc_v_d1
+			_ = dc_v_d
+			dc_v_k := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x16(dc_v_d))))
+			_ = dc_v_k
+			dc_v_c := dc_c3.Mul(vmath.Exp32x16(dc_c4.Mul(dc_v_d).Mul(dc_v_d))).Mul(dc_v_k.Mul(dc_c5.Add(dc_v_k.Mul(dc_c6.Add(dc_v_k.Mul(dc_c7.Add(dc_v_k.Mul(dc_c8.Add(dc_v_k.Mul(dc_c9))))))))))
+			_ = dc_v_c
+			dc_m := dc_v_d.Greater(dc_c10)
+			_ = dc_m
+			{
+				dc_v_c = dc_c1.Sub(dc_v_c).Merge(dc_v_c, dc_m)
+			}
+			dc_r_cnd := dc_v_c
+			_ = dc_r_cnd
+			dc_v_tmp := dc_r_cnd
+			_ = dc_v_tmp
+			// cnd, inlined
+			dc_v_d_1 := dc_v_d2
+			_ = dc_v_d_1
+			dc_v_k_1 := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x16(dc_v_d_1))))
+			_ = dc_v_k_1
+			dc_v_c_1 := dc_c3.Mul(vmath.Exp32x16(dc_c4.Mul(dc_v_d_1).Mul(dc_v_d_1))).Mul(dc_v_k_1.Mul(dc_c5.Add(dc_v_k_1.Mul(dc_c6.Add(dc_v_k_1.Mul(dc_c7.Add(dc_v_k_1.Mul(dc_c8.Add(dc_v_k_1.Mul(dc_c9))))))))))
+			_ = dc_v_c_1
+			dc_m_1 := dc_v_d_1.Greater(dc_c10)
+			_ = dc_m_1
+			{
+				dc_v_c_1 = dc_c1.Sub(dc_v_c_1).Merge(dc_v_c_1, dc_m_1)
+			}
+			dc_r_cnd_1 := dc_v_c_1
+			_ = dc_r_cnd_1
+			dc_v_tmp_1 := dc_r_cnd_1
+			_ = dc_v_tmp_1
+			dc_v_c1 := dc_v_tmp
+			_ = dc_v_c1
+			dc_v_c2 := dc_v_tmp_1
+			_ = dc_v_c2
+			dc_r_blackScholes := dc_v_s.Mul(dc_v_c1).Sub(dc_v_e.Mul(dc_v_c2))
+			_ = dc_r_blackScholes
+			dc_r_blackScholes_1 := dc_v_e.Mul(dc_c1.Sub(dc_v_c2)).Sub(dc_v_s.Mul(dc_c1.Sub(dc_v_c1)))
+			_ = dc_r_blackScholes_1
+			dc_r_blackScholes.StoreSlicePart(dc_p_call[dc_i:dc_hi])
+			dc_r_blackScholes_1.StoreSlicePart(dc_p_put[dc_i:dc_hi])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
+}
+
+// dc_simd8_BlackScholes runs threads [dc_lo, dc_hi) of a 1-D launch of kernel BlackScholes
+// with AVX2 vectors of 8 float32s, the last one partial; it returns false,
+// having done nothing, if a slice is shorter than dc_hi.
+func dc_simd8_BlackScholes(dc_lo, dc_hi int, dc_p_price []float32, dc_p_strike []float32, dc_p_years []float32, dc_p_rate float32, dc_p_vol float32, dc_p_call []float32, dc_p_put []float32) bool {
+	if dc_hi <= dc_lo {
+		return true
+	}
+	// The scalar body reports what a short slice does.
+	if len(dc_p_price) < dc_hi || len(dc_p_strike) < dc_hi || len(dc_p_years) < dc_hi || len(dc_p_call) < dc_hi || len(dc_p_put) < dc_hi {
+		return false
+	}
+	dc_b_rate := archsimd.BroadcastFloat32x8(dc_p_rate)
+	dc_b_vol := archsimd.BroadcastFloat32x8(dc_p_vol)
+	dc_c0 := archsimd.BroadcastFloat32x8(float32(0.5))
+	dc_c1 := archsimd.BroadcastFloat32x8(float32(1))
+	dc_c2 := archsimd.BroadcastFloat32x8(float32(0.2316419))
+	dc_c3 := archsimd.BroadcastFloat32x8(float32(0.3989423))
+	dc_c4 := archsimd.BroadcastFloat32x8(float32(-0.5))
+	dc_c5 := archsimd.BroadcastFloat32x8(float32(0.31938154))
+	dc_c6 := archsimd.BroadcastFloat32x8(float32(-0.35656378))
+	dc_c7 := archsimd.BroadcastFloat32x8(float32(1.7814779))
+	dc_c8 := archsimd.BroadcastFloat32x8(float32(-1.8212559))
+	dc_c9 := archsimd.BroadcastFloat32x8(float32(1.3302745))
+	dc_c10 := archsimd.BroadcastFloat32x8(float32(0))
+	dc_sign := archsimd.BroadcastUint32x8(0x80000000)
+	dc_i := dc_lo
+	for ; dc_i+8 <= dc_hi; dc_i += 8 {
+		{
+			// blackScholes, inlined
+			dc_v_s := archsimd.LoadFloat32x8Slice(dc_p_price[dc_i:])
+			_ = dc_v_s
+			dc_v_x := archsimd.LoadFloat32x8Slice(dc_p_strike[dc_i:])
+			_ = dc_v_x
+			dc_v_years := archsimd.LoadFloat32x8Slice(dc_p_years[dc_i:])
+			_ = dc_v_years
+			dc_v_rate := dc_b_rate
+			_ = dc_v_rate
+			dc_v_vol := dc_b_vol
+			_ = dc_v_vol
+			dc_v_sq := dc_v_years.Sqrt()
+			_ = dc_v_sq
+			dc_v_d1 := vmath.Log32x8(dc_v_s.Div(dc_v_x)).Add(dc_v_rate.Add(dc_c0.Mul(dc_v_vol).Mul(dc_v_vol)).Mul(dc_v_years)).Div(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d1
+			dc_v_d2 := dc_v_d1.Sub(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d2
+			dc_v_e := dc_v_x.Mul(vmath.Exp32x8(dc_v_rate.AsUint32x8().Xor(dc_sign).AsFloat32x8().Mul(dc_v_years)))
+			_ = dc_v_e
+			// cnd, inlined
+			dc_v_d := dc_v_d1
+			_ = dc_v_d
+			dc_v_k := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x8(dc_v_d))))
+			_ = dc_v_k
+			dc_v_c := dc_c3.Mul(vmath.Exp32x8(dc_c4.Mul(dc_v_d).Mul(dc_v_d))).Mul(dc_v_k.Mul(dc_c5.Add(dc_v_k.Mul(dc_c6.Add(dc_v_k.Mul(dc_c7.Add(dc_v_k.Mul(dc_c8.Add(dc_v_k.Mul(dc_c9))))))))))
+			_ = dc_v_c
+			dc_m := dc_v_d.Greater(dc_c10)
+			_ = dc_m
+			{
+				dc_v_c = dc_c1.Sub(dc_v_c).Merge(dc_v_c, dc_m)
+			}
+			dc_r_cnd := dc_v_c
+			_ = dc_r_cnd
+			dc_v_tmp := dc_r_cnd
+			_ = dc_v_tmp
+			// cnd, inlined
+			dc_v_d_1 := dc_v_d2
+			_ = dc_v_d_1
+			dc_v_k_1 := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x8(dc_v_d_1))))
+			_ = dc_v_k_1
+			dc_v_c_1 := dc_c3.Mul(vmath.Exp32x8(dc_c4.Mul(dc_v_d_1).Mul(dc_v_d_1))).Mul(dc_v_k_1.Mul(dc_c5.Add(dc_v_k_1.Mul(dc_c6.Add(dc_v_k_1.Mul(dc_c7.Add(dc_v_k_1.Mul(dc_c8.Add(dc_v_k_1.Mul(dc_c9))))))))))
+			_ = dc_v_c_1
+			dc_m_1 := dc_v_d_1.Greater(dc_c10)
+			_ = dc_m_1
+			{
+				dc_v_c_1 = dc_c1.Sub(dc_v_c_1).Merge(dc_v_c_1, dc_m_1)
+			}
+			dc_r_cnd_1 := dc_v_c_1
+			_ = dc_r_cnd_1
+			dc_v_tmp_1 := dc_r_cnd_1
+			_ = dc_v_tmp_1
+			dc_v_c1 := dc_v_tmp
+			_ = dc_v_c1
+			dc_v_c2 := dc_v_tmp_1
+			_ = dc_v_c2
+			dc_r_blackScholes := dc_v_s.Mul(dc_v_c1).Sub(dc_v_e.Mul(dc_v_c2))
+			_ = dc_r_blackScholes
+			dc_r_blackScholes_1 := dc_v_e.Mul(dc_c1.Sub(dc_v_c2)).Sub(dc_v_s.Mul(dc_c1.Sub(dc_v_c1)))
+			_ = dc_r_blackScholes_1
+			dc_r_blackScholes.StoreSlice(dc_p_call[dc_i:])
+			dc_r_blackScholes_1.StoreSlice(dc_p_put[dc_i:])
+		}
+	}
+	if dc_i < dc_hi {
+		{
+			// blackScholes, inlined
+			dc_v_s := archsimd.LoadFloat32x8SlicePart(dc_p_price[dc_i:dc_hi])
+			_ = dc_v_s
+			dc_v_x := archsimd.LoadFloat32x8SlicePart(dc_p_strike[dc_i:dc_hi])
+			_ = dc_v_x
+			dc_v_years := archsimd.LoadFloat32x8SlicePart(dc_p_years[dc_i:dc_hi])
+			_ = dc_v_years
+			dc_v_rate := dc_b_rate
+			_ = dc_v_rate
+			dc_v_vol := dc_b_vol
+			_ = dc_v_vol
+			dc_v_sq := dc_v_years.Sqrt()
+			_ = dc_v_sq
+			dc_v_d1 := vmath.Log32x8(dc_v_s.Div(dc_v_x)).Add(dc_v_rate.Add(dc_c0.Mul(dc_v_vol).Mul(dc_v_vol)).Mul(dc_v_years)).Div(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d1
+			dc_v_d2 := dc_v_d1.Sub(dc_v_vol.Mul(dc_v_sq))
+			_ = dc_v_d2
+			dc_v_e := dc_v_x.Mul(vmath.Exp32x8(dc_v_rate.AsUint32x8().Xor(dc_sign).AsFloat32x8().Mul(dc_v_years)))
+			_ = dc_v_e
+			// cnd, inlined
+			dc_v_d := dc_v_d1
+			_ = dc_v_d
+			dc_v_k := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x8(dc_v_d))))
+			_ = dc_v_k
+			dc_v_c := dc_c3.Mul(vmath.Exp32x8(dc_c4.Mul(dc_v_d).Mul(dc_v_d))).Mul(dc_v_k.Mul(dc_c5.Add(dc_v_k.Mul(dc_c6.Add(dc_v_k.Mul(dc_c7.Add(dc_v_k.Mul(dc_c8.Add(dc_v_k.Mul(dc_c9))))))))))
+			_ = dc_v_c
+			dc_m := dc_v_d.Greater(dc_c10)
+			_ = dc_m
+			{
+				dc_v_c = dc_c1.Sub(dc_v_c).Merge(dc_v_c, dc_m)
+			}
+			dc_r_cnd := dc_v_c
+			_ = dc_r_cnd
+			dc_v_tmp := dc_r_cnd
+			_ = dc_v_tmp
+			// cnd, inlined
+			dc_v_d_1 := dc_v_d2
+			_ = dc_v_d_1
+			dc_v_k_1 := dc_c1.Div(dc_c1.Add(dc_c2.Mul(vmath.Abs32x8(dc_v_d_1))))
+			_ = dc_v_k_1
+			dc_v_c_1 := dc_c3.Mul(vmath.Exp32x8(dc_c4.Mul(dc_v_d_1).Mul(dc_v_d_1))).Mul(dc_v_k_1.Mul(dc_c5.Add(dc_v_k_1.Mul(dc_c6.Add(dc_v_k_1.Mul(dc_c7.Add(dc_v_k_1.Mul(dc_c8.Add(dc_v_k_1.Mul(dc_c9))))))))))
+			_ = dc_v_c_1
+			dc_m_1 := dc_v_d_1.Greater(dc_c10)
+			_ = dc_m_1
+			{
+				dc_v_c_1 = dc_c1.Sub(dc_v_c_1).Merge(dc_v_c_1, dc_m_1)
+			}
+			dc_r_cnd_1 := dc_v_c_1
+			_ = dc_r_cnd_1
+			dc_v_tmp_1 := dc_r_cnd_1
+			_ = dc_v_tmp_1
+			dc_v_c1 := dc_v_tmp
+			_ = dc_v_c1
+			dc_v_c2 := dc_v_tmp_1
+			_ = dc_v_c2
+			dc_r_blackScholes := dc_v_s.Mul(dc_v_c1).Sub(dc_v_e.Mul(dc_v_c2))
+			_ = dc_r_blackScholes
+			dc_r_blackScholes_1 := dc_v_e.Mul(dc_c1.Sub(dc_v_c2)).Sub(dc_v_s.Mul(dc_c1.Sub(dc_v_c1)))
+			_ = dc_r_blackScholes_1
+			dc_r_blackScholes.StoreSlicePart(dc_p_call[dc_i:dc_hi])
+			dc_r_blackScholes_1.StoreSlicePart(dc_p_put[dc_i:dc_hi])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
+}
+
+// dc_simdw_BlackScholes is the vector width dc_simd_BlackScholes runs, 0 where the CPU has no AVX2.
+var dc_simdw_BlackScholes int
+
+// dc_simd_BlackScholes runs threads [dc_lo, dc_hi) of a 1-D launch of kernel BlackScholes with the
+// widest vectors the CPU has; it returns false, having done nothing, where it
+// cannot (no AVX2, or a slice shorter than dc_hi).
+func dc_simd_BlackScholes(dc_lo, dc_hi int, dc_p_price []float32, dc_p_strike []float32, dc_p_years []float32, dc_p_rate float32, dc_p_vol float32, dc_p_call []float32, dc_p_put []float32) bool {
+	switch dc_simdw_BlackScholes {
+	case 16:
+		return dc_simd16_BlackScholes(dc_lo, dc_hi, dc_p_price, dc_p_strike, dc_p_years, dc_p_rate, dc_p_vol, dc_p_call, dc_p_put)
+	case 8:
+		return dc_simd8_BlackScholes(dc_lo, dc_hi, dc_p_price, dc_p_strike, dc_p_years, dc_p_rate, dc_p_vol, dc_p_call, dc_p_put)
+	}
+	return false
+}
+
+func init() {
+	if archsimd.X86.AVX512() {
+		dc_simdw_BlackScholes = 16
+	} else if archsimd.X86.AVX2() {
+		dc_simdw_BlackScholes = 8
+	}
+}
 
 // dc_simd16_Quadratic runs threads [dc_lo, dc_hi) of a 1-D launch of kernel Quadratic
 // with AVX-512 vectors of 16 float32s, the last one partial; it returns false,

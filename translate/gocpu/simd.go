@@ -1,6 +1,7 @@
 package gocpu
 
 import (
+	"errors"
 	"fmt"
 	"go/constant"
 	"go/token"
@@ -14,8 +15,8 @@ import (
 
 // SIMD bodies. An elementwise float32 kernel — an x guard, then
 // straight-line code where every slice access is s[i] with i the guarded
-// global x index and every value a float32 — also prints as vector code
-// (package simd/archsimd, which exists only in builds with
+// global x index and every value a float32 (see SIMDCheck) — also prints
+// as vector code (package simd/archsimd, which exists only in builds with
 // GOEXPERIMENT=simd on amd64). Its loop-form body hands a 1-D launch's
 // chunk to the function SIMDFuncName(k), which two files define: the file
 // of SIMD bodies (SIMD), built with the experiment, and a stub that does
@@ -26,11 +27,22 @@ import (
 // The vector code computes bit for bit what the scalar code does: + - * /
 // and sqrt are correctly rounded in both (Go on amd64 never fuses a
 // multiply and an add, and neither does this code), negation flips the
-// sign bit as Go does, and each vector statement runs the threads' same
-// statement in the same order, so a thread still reads what it wrote.
+// sign bit as Go does, Exp, Log and Abs call package vmath, whose
+// functions give lane by lane what dc.Exp, dc.Log and dc.Abs give, and
+// each vector statement runs the threads' same statement in the same
+// order, so a thread still reads what it wrote. A call of a device
+// function is inlined: its arguments, then its body, run in every lane.
+// An if runs both branches in every lane: the condition is a mask (x86's
+// ordered comparisons are false for NaN as Go's are, and != is true), and
+// an assignment in a branch keeps the new value only in the lanes that
+// take it (Merge). Branches only compute and assign float32 locals, which
+// cannot fault, so running them in the other lanes changes nothing.
 
 // simdArch is the import path of the vector package.
 const simdArch = "simd/archsimd"
+
+// simdMath is the import path of the package of vector math functions.
+const simdMath = "github.com/dotcompute/dc/backends/cpu/vmath"
 
 // Vector widths the SIMD bodies are printed for: AVX-512, then AVX2.
 var simdWidths = []int{16, 8}
@@ -61,13 +73,25 @@ type simdKernel struct {
 
 // SIMDCheck returns nil if kernel k qualifies for a SIMD body, else an
 // error saying why not. A kernel qualifies when it prints in loop form,
-// starts with an x guard (see xGuard), and after it has only declarations,
-// assignments and blocks over float32 values (the predeclared type, not a
-// named one): float32 locals and parameters, s[i] of []float32 parameters
-// with i the guarded index, float32 constants, unary + and -, binary + - *
-// /, conversions to float32 of float32 values and dc.Sqrt or math.Sqrt of
-// float32. min and max do not qualify: x86's minimum and maximum treat NaN
-// and -0 otherwise than Go does.
+// starts with an x guard (see xGuard), and after it has only
+// declarations, assignments, calls, ifs and blocks over float32 values
+// (the predeclared type, not a named one):
+//
+//   - values: float32 locals and parameters, s[i] of []float32 parameters
+//     with i the guarded index, float32 constants, unary + and -, the
+//     binary operators + - * /, conversions to float32 of float32 values,
+//     dc.Sqrt or math.Sqrt, dc.Exp, dc.Log and dc.Abs of float32, and
+//     calls of qualifying device functions;
+//   - a device function qualifies when it takes float32s (and not the
+//     thread), returns one float32 or more, ends with its only return
+//     and before it has only what a kernel body may have, without s[i];
+//   - an if qualifies when its condition compares float32 values (< <=
+//     > >= == !=, combined with && || !) and its branches only declare
+//     and assign float32 locals (no stores to slices, no returns), call
+//     qualifying device functions and nest such ifs.
+//
+// min and max do not qualify: x86's minimum and maximum treat NaN and -0
+// otherwise than Go does. Neither do other math functions.
 func SIMDCheck(k *ir.Kernel) error {
 	_, err := simdOf(k)
 	return err
@@ -84,8 +108,8 @@ func simdOf(k *ir.Kernel) (*simdKernel, error) {
 		return nil, fmt.Errorf("kernel %s does not start with an x guard", k.Name)
 	}
 	s := &simdKernel{k: k, body: body, bound: bound}
-	c := &simdChecker{s: s, used: map[*ir.Var]bool{}, indexed: map[*ir.Var]bool{}}
-	if err := c.block(body); err != nil {
+	c := &simdChecker{s: s, used: map[*ir.Var]bool{}, indexed: map[*ir.Var]bool{}, funcs: map[*ir.Func]error{}}
+	if err := c.block(body, simdContext{}); err != nil {
 		return nil, fmt.Errorf("kernel %s: %w", k.Name, err)
 	}
 	if s.index == nil {
@@ -110,6 +134,20 @@ type simdChecker struct {
 	s       *simdKernel
 	used    map[*ir.Var]bool // parameters the body uses
 	indexed map[*ir.Var]bool // slice parameters the body indexes
+	// funcs holds the device functions checked, with nil for those that
+	// qualify; a function whose check is under way maps to
+	// errSIMDRecursive.
+	funcs map[*ir.Func]error
+}
+
+// errSIMDRecursive is what simdChecker.funcs holds for a function whose
+// check is under way: a call of it then is recursive.
+var errSIMDRecursive = errors.New("a recursive call")
+
+// simdContext is where a statement of a SIMD body is.
+type simdContext struct {
+	masked bool     // in a branch of an if
+	fn     *ir.Func // in the body of device function fn, nil in the kernel's
 }
 
 // isFloat32 reports whether t is the predeclared float32.
@@ -124,21 +162,21 @@ func isFloat32Slice(t ir.Type) bool {
 	return ok && s.Name == "" && isFloat32(s.Elem)
 }
 
-func (c *simdChecker) block(b *ir.Block) error {
+func (c *simdChecker) block(b *ir.Block, ctx simdContext) error {
 	for _, st := range b.Stmts {
-		if err := c.stmt(st); err != nil {
+		if err := c.stmt(st, ctx); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *simdChecker) stmt(st ir.Stmt) error {
+func (c *simdChecker) stmt(st ir.Stmt, ctx simdContext) error {
 	switch st := st.(type) {
 	case *ir.Block:
-		return c.block(st)
+		return c.block(st, ctx)
 	case *ir.DeclStmt:
-		if decl, v := globalXDecl(st); decl != nil && c.s.index == nil {
+		if decl, v := globalXDecl(st); decl != nil && c.s.index == nil && ctx == (simdContext{}) {
 			c.s.index = v
 			return nil
 		}
@@ -150,27 +188,166 @@ func (c *simdChecker) stmt(st ir.Stmt) error {
 		}
 		return c.expr(st.Init)
 	case *ir.AssignStmt:
-		switch t := st.Target.(type) {
-		case *ir.VarRef:
-			if t.Var == c.s.index {
-				return fmt.Errorf("the global x index %s is assigned", t.Var.Name)
-			}
-			if !isFloat32(t.Var.Type) {
-				return fmt.Errorf("%s is a %s, not a float32", t.Var.Name, t.Var.Type)
-			}
-			if t.Var.Kind == ir.Param {
-				c.used[t.Var] = true
-			}
-		case *ir.Index:
-			if err := c.index(t); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("an assignment to something other than a variable or s[i]")
+		if err := c.target(st.Target, ctx); err != nil {
+			return err
 		}
 		return c.expr(st.Value)
+	case *ir.CallStmt:
+		if err := c.call(st.Call); err != nil {
+			return err
+		}
+		for _, t := range st.Targets {
+			if t == nil {
+				continue
+			}
+			if err := c.target(t, ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *ir.IfStmt:
+		if err := c.cond(st.Cond); err != nil {
+			return err
+		}
+		in := simdContext{masked: true, fn: ctx.fn}
+		if err := c.block(st.Then, in); err != nil {
+			return err
+		}
+		if st.Else != nil {
+			return c.block(st.Else, in)
+		}
+		return nil
+	case *ir.ReturnStmt:
+		if ctx.fn != nil {
+			return fmt.Errorf("device function %s returns before its end", ctx.fn.Name)
+		}
 	}
-	return fmt.Errorf("a statement other than a declaration or an assignment")
+	return fmt.Errorf("a statement other than a declaration, an assignment, a call or an if")
+}
+
+// target checks the target of an assignment: a float32 local or
+// parameter, or s[i] outside ifs and device functions.
+func (c *simdChecker) target(e ir.Expr, ctx simdContext) error {
+	switch t := e.(type) {
+	case *ir.VarRef:
+		if t.Var == c.s.index {
+			return fmt.Errorf("the global x index %s is assigned", t.Var.Name)
+		}
+		if !isFloat32(t.Var.Type) {
+			return fmt.Errorf("%s is a %s, not a float32", t.Var.Name, t.Var.Type)
+		}
+		if t.Var.Kind == ir.Param && ctx.fn == nil {
+			c.used[t.Var] = true
+		}
+		return nil
+	case *ir.Index:
+		if ctx.masked {
+			return fmt.Errorf("a store to an element of a slice in a branch of an if")
+		}
+		if ctx.fn != nil {
+			return fmt.Errorf("device function %s stores to an element of a slice", ctx.fn.Name)
+		}
+		return c.index(t)
+	}
+	return fmt.Errorf("an assignment to something other than a variable or s[i]")
+}
+
+// cond checks the condition of an if: comparisons of float32 values,
+// combined with && || !.
+func (c *simdChecker) cond(e ir.Expr) error {
+	switch e := e.(type) {
+	case *ir.Binary:
+		switch e.Op {
+		case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL, token.NEQ:
+			if !isFloat32(e.X.Type()) {
+				return fmt.Errorf("an if condition compares %s values, not float32 ones", e.X.Type())
+			}
+			if err := c.expr(e.X); err != nil {
+				return err
+			}
+			return c.expr(e.Y)
+		case token.LAND, token.LOR:
+			if err := c.cond(e.X); err != nil {
+				return err
+			}
+			return c.cond(e.Y)
+		}
+	case *ir.Unary:
+		if e.Op == token.NOT {
+			return c.cond(e.X)
+		}
+	}
+	return fmt.Errorf("an if condition other than comparisons of float32 values")
+}
+
+// call checks a call of a device function: the function and its
+// arguments.
+func (c *simdChecker) call(e *ir.Call) error {
+	if err := c.fn(e.Func); err != nil {
+		return err
+	}
+	for _, a := range e.Args {
+		if err := c.expr(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fn checks that device function f qualifies (see SIMDCheck).
+func (c *simdChecker) fn(f *ir.Func) error {
+	if err, ok := c.funcs[f]; ok {
+		if err == errSIMDRecursive {
+			return fmt.Errorf("device function %s calls itself", f.Name)
+		}
+		return err
+	}
+	c.funcs[f] = errSIMDRecursive
+	err := c.fnBody(f)
+	if err != nil {
+		err = fmt.Errorf("device function %s: %w", f.Name, err)
+	}
+	c.funcs[f] = err
+	return err
+}
+
+func (c *simdChecker) fnBody(f *ir.Func) error {
+	if f.Thread != nil || len(f.Shared) > 0 || f.Barrier {
+		return fmt.Errorf("it takes the thread or shared memory")
+	}
+	for _, v := range f.Params {
+		if !isFloat32(v.Type) {
+			return fmt.Errorf("parameter %s is a %s, not a float32", v.Name, v.Type)
+		}
+	}
+	if len(f.Results) == 0 {
+		return fmt.Errorf("it returns nothing")
+	}
+	for _, t := range f.Results {
+		if !isFloat32(t) {
+			return fmt.Errorf("it returns a %s, not a float32", t)
+		}
+	}
+	n := len(f.Body.Stmts)
+	if n == 0 {
+		return fmt.Errorf("it does not end with a return")
+	}
+	ret, ok := f.Body.Stmts[n-1].(*ir.ReturnStmt)
+	if !ok || len(ret.Results) != len(f.Results) {
+		return fmt.Errorf("it does not end with a return of its results")
+	}
+	ctx := simdContext{fn: f}
+	for _, st := range f.Body.Stmts[:n-1] {
+		if err := c.stmt(st, ctx); err != nil {
+			return err
+		}
+	}
+	for _, r := range ret.Results {
+		if err := c.expr(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // index checks that e is s[i] of a []float32 parameter s and the guarded
@@ -221,10 +398,14 @@ func (c *simdChecker) expr(e ir.Expr) error {
 	case *ir.Convert:
 		return c.expr(e.X)
 	case *ir.BuiltinCall:
-		if e.Op != ir.Sqrt {
+		switch e.Op {
+		case ir.Sqrt, ir.Exp, ir.Log, ir.Abs:
+		default:
 			return fmt.Errorf("a call of %s", e.Op)
 		}
 		return c.expr(e.Args[0])
+	case *ir.Call:
+		return c.call(e)
 	}
 	return fmt.Errorf("an expression of kind %T", e)
 }
@@ -344,6 +525,14 @@ type simdPrinter struct {
 	consts   map[uint32]string
 	constVal []float32
 	sign     bool // the loop needs the sign mask
+	// pre holds the statements the statement being printed needs first:
+	// the inlined calls of its expressions.
+	pre []jen.Code
+	// mask names the mask of the lanes that run the statement being
+	// printed (in a branch of an if), "" where all do; declMask holds the
+	// mask in effect where each local was declared.
+	mask     string
+	declMask map[*ir.Var]string
 }
 
 // vec returns the archsimd name of the vector type of the body's width
@@ -407,6 +596,7 @@ func broadcastName(v *ir.Var) string { return "dc_b_" + v.Name }
 
 // iteration returns the statements of one vector of threads at dc_i.
 func (p *simdPrinter) iteration() []jen.Code {
+	p.declMask = map[*ir.Var]string{}
 	var out []jen.Code
 	for _, v := range p.s.params {
 		if isFloat32(v.Type) && v.Assigned {
@@ -420,13 +610,25 @@ func (p *simdPrinter) iteration() []jen.Code {
 
 // local names the vector of local v (or of an assigned parameter).
 func (p *simdPrinter) local(v *ir.Var) string {
-	n := "dc_v_" + v.Name
+	n := p.fresh("dc_v_" + v.Name)
+	p.names[v] = n
+	p.declMask[v] = p.mask
+	return n
+}
+
+// fresh returns a name starting with base that the body does not use yet.
+func (p *simdPrinter) fresh(base string) string {
+	n := base
 	for i := 1; p.used[n]; i++ {
-		n = "dc_v_" + v.Name + "_" + strconv.Itoa(i)
+		n = base + "_" + strconv.Itoa(i)
 	}
 	p.used[n] = true
-	p.names[v] = n
 	return n
+}
+
+// declare returns the statements declaring a vector named n, set to val.
+func declare(n string, val jen.Code) []jen.Code {
+	return []jen.Code{jen.Id(n).Op(":=").Add(val), jen.Id("_").Op("=").Id(n)}
 }
 
 func (p *simdPrinter) block(b *ir.Block) []jen.Code {
@@ -437,7 +639,20 @@ func (p *simdPrinter) block(b *ir.Block) []jen.Code {
 	return out
 }
 
+// stmt returns the vector code of st, after the code its expressions
+// need first.
 func (p *simdPrinter) stmt(st ir.Stmt) []jen.Code {
+	saved := p.pre
+	p.pre = nil
+	code := p.stmtOnly(st)
+	out := append(p.pre, code...)
+	p.pre = saved
+	return out
+}
+
+// stmtOnly returns the vector code of st, leaving in p.pre what it needs
+// first.
+func (p *simdPrinter) stmtOnly(st ir.Stmt) []jen.Code {
 	switch st := st.(type) {
 	case *ir.Block:
 		return []jen.Code{jen.Block(p.block(st)...)}
@@ -451,21 +666,140 @@ func (p *simdPrinter) stmt(st ir.Stmt) []jen.Code {
 		} else {
 			init = jen.Qual(simdArch, p.vec("Float32")).Values()
 		}
-		n := p.local(st.Var)
-		return []jen.Code{jen.Id(n).Op(":=").Add(init), jen.Id("_").Op("=").Id(n)}
+		return declare(p.local(st.Var), init)
 	case *ir.AssignStmt:
 		switch t := st.Target.(type) {
 		case *ir.VarRef:
-			return []jen.Code{jen.Id(p.names[t.Var]).Op("=").Add(p.expr(st.Value))}
+			return []jen.Code{p.assign(t.Var, p.expr(st.Value))}
 		case *ir.Index:
-			store := "StoreSlice"
-			if p.tail {
-				store = "StoreSlicePart"
-			}
-			return []jen.Code{p.expr(st.Value).Dot(store).Call(p.at(t))}
+			return []jen.Code{p.expr(st.Value).Dot(p.store()).Call(p.at(t))}
 		}
+	case *ir.CallStmt:
+		res := p.inline(st.Call)
+		var out []jen.Code
+		for i, t := range st.Targets {
+			switch t := t.(type) {
+			case *ir.VarRef:
+				out = append(out, p.assign(t.Var, jen.Id(res[i])))
+			case *ir.Index:
+				out = append(out, jen.Id(res[i]).Dot(p.store()).Call(p.at(t)))
+			}
+		}
+		return out
+	case *ir.IfStmt:
+		return p.ifStmt(st)
 	}
 	panic(fmt.Sprintf("gocpu: SIMD body: unexpected %T", st))
+}
+
+// store returns the name of the method storing a vector into a slice.
+func (p *simdPrinter) store() string {
+	if p.tail {
+		return "StoreSlicePart"
+	}
+	return "StoreSlice"
+}
+
+// assign returns the assignment of val to local v: in a branch of an if,
+// only in the lanes that run it, unless v was declared there.
+func (p *simdPrinter) assign(v *ir.Var, val *jen.Statement) jen.Code {
+	n := p.names[v]
+	if p.mask != "" && p.declMask[v] != p.mask {
+		val = val.Dot("Merge").Call(jen.Id(n), jen.Id(p.mask))
+	}
+	return jen.Id(n).Op("=").Add(val)
+}
+
+// ifStmt returns the vector code of an if: both branches, each with the
+// mask of the lanes that take it.
+func (p *simdPrinter) ifStmt(st *ir.IfStmt) []jen.Code {
+	parent := p.mask
+	cond := p.fresh("dc_m")
+	out := declare(cond, p.cond(st.Cond))
+	// branch prints b with the mask of its lanes, lanes among the
+	// parent's.
+	branch := func(lanes *jen.Statement, b *ir.Block) {
+		if parent != "" {
+			lanes = jen.Id(parent).Dot("And").Call(lanes)
+		}
+		p.mask = p.fresh("dc_m")
+		out = append(out, declare(p.mask, lanes)...)
+		out = append(out, jen.Block(p.block(b)...))
+		p.mask = parent
+	}
+	if parent == "" {
+		p.mask = cond
+		out = append(out, jen.Block(p.block(st.Then)...))
+		p.mask = parent
+	} else {
+		branch(jen.Id(cond), st.Then)
+	}
+	if st.Else != nil {
+		branch(p.not(jen.Id(cond)), st.Else)
+	}
+	return out
+}
+
+// not returns the mask that is true where m is false.
+func (p *simdPrinter) not(m *jen.Statement) *jen.Statement {
+	return m.Dot("To" + p.vec("Int32")).Call().Dot("Equal").Call(jen.Qual(simdArch, p.vec("Int32")).Values())
+}
+
+// cond returns the mask of an if condition.
+func (p *simdPrinter) cond(e ir.Expr) *jen.Statement {
+	switch e := e.(type) {
+	case *ir.Binary:
+		switch e.Op {
+		case token.LAND:
+			return p.cond(e.X).Dot("And").Call(p.cond(e.Y))
+		case token.LOR:
+			return p.cond(e.X).Dot("Or").Call(p.cond(e.Y))
+		}
+		// x86's ordered comparisons, and its unordered !=, give what
+		// Go's do for NaN.
+		op := map[token.Token]string{
+			token.LSS: "Less", token.LEQ: "LessEqual", token.GTR: "Greater", token.GEQ: "GreaterEqual",
+			token.EQL: "Equal", token.NEQ: "NotEqual",
+		}[e.Op]
+		return p.expr(e.X).Dot(op).Call(p.expr(e.Y))
+	case *ir.Unary:
+		return p.not(p.cond(e.X))
+	}
+	panic(fmt.Sprintf("gocpu: SIMD body: unexpected condition %T", e))
+}
+
+// inline prints a call of device function e.Func into p.pre: its
+// arguments, its body and its results, in every lane, and returns the
+// names of the results.
+func (p *simdPrinter) inline(e *ir.Call) []string {
+	f := e.Func
+	var args []*jen.Statement
+	for _, a := range e.Args {
+		args = append(args, p.expr(a))
+	}
+	mask, pre := p.mask, p.pre
+	p.mask, p.pre = "", nil
+	code := []jen.Code{jen.Commentf("%s, inlined", f.GoName)}
+	for i, v := range f.Params {
+		code = append(code, declare(p.local(v), args[i])...)
+	}
+	n := len(f.Body.Stmts)
+	for _, st := range f.Body.Stmts[:n-1] {
+		code = append(code, p.stmt(st)...)
+	}
+	var vals []jen.Code
+	for _, r := range f.Body.Stmts[n-1].(*ir.ReturnStmt).Results {
+		vals = append(vals, p.expr(r))
+	}
+	code = append(code, p.pre...)
+	var res []string
+	for _, val := range vals {
+		r := p.fresh("dc_r_" + f.Name)
+		res = append(res, r)
+		code = append(code, declare(r, val)...)
+	}
+	p.mask, p.pre = mask, append(pre, code...)
+	return res
 }
 
 // at returns the slice of the lanes' elements of s[i].
@@ -515,7 +849,15 @@ func (p *simdPrinter) expr(e ir.Expr) *jen.Statement {
 	case *ir.Convert:
 		return p.expr(e.X)
 	case *ir.BuiltinCall:
-		return p.expr(e.Args[0]).Dot("Sqrt").Call()
+		x := p.expr(e.Args[0])
+		switch e.Op {
+		case ir.Exp, ir.Log, ir.Abs:
+			// vmath's functions give what dc's give, lane by lane.
+			return jen.Qual(simdMath, e.Op.String()+"32x"+strconv.Itoa(p.width)).Call(x)
+		}
+		return x.Dot("Sqrt").Call()
+	case *ir.Call:
+		return jen.Id(p.inline(e)[0])
 	}
 	panic(fmt.Sprintf("gocpu: SIMD body: unexpected %T", e))
 }

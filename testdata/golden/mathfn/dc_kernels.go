@@ -3788,6 +3788,10 @@ func dc_cpu_Softplus_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x 
 
 // dc_cpu_Softplus runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Softplus(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(x)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -3820,6 +3824,10 @@ func dc_cpu_Softplus_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float
 
 // dc_cpu_Softplus_fast runs every thread of groups [dc_g0, dc_g1) of kernel Softplus.
 func dc_cpu_Softplus_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, out []float32, dc_f *cpu.Faults) {
+	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
+	if dc_g.Groups.Y == 1 && dc_g.Groups.Z == 1 && dc_g.GroupSize.Y == 1 && dc_g.GroupSize.Z == 1 && dc_simd_Softplus(dc_g0*dc_g.GroupSize.X, min(dc_g1*dc_g.GroupSize.X, len(x)), x, out) {
+		return
+	}
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
