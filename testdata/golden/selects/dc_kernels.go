@@ -1119,6 +1119,28 @@ func LaunchPiecewise(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32],
 	return dev.LaunchArgs(dcKernelPiecewise, g, &args, dc_run_Piecewise)
 }
 
+// dc_cpu_Clamp_row runs one row of threads of dc_cpu_Clamp across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Clamp_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, lo []float32, out []float32, hi float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			v := (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z))
+			if v < (*cpu.Index(dc_f, 1, lo, int(i), dc_x, dc_y, dc_z)) {
+				v = (*cpu.Index(dc_f, 2, lo, int(i), dc_x, dc_y, dc_z))
+			} else if v > hi || v != v {
+				v = hi
+			} else if !(v > 0) {
+				v = -v
+			}
+			out[i] = v
+		}
+	}
+}
+
 // dc_cpu_Clamp runs every thread of groups [dc_g0, dc_g1) of kernel Clamp.
 func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo []float32, out []float32, hi float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -1135,25 +1157,30 @@ func dc_cpu_Clamp(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo []float32, out
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							v := (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z))
-							if v < (*cpu.Index(dc_f, 1, lo, int(i), dc_x, dc_y, dc_z)) {
-								v = (*cpu.Index(dc_f, 2, lo, int(i), dc_x, dc_y, dc_z))
-							} else if v > hi || v != v {
-								v = hi
-							} else if !(v > 0) {
-								v = -v
-							}
-							out[i] = v
-						}
-					}
-				}
+				dc_cpu_Clamp_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, lo, out, hi, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Clamp_fast_row runs one row of threads of dc_cpu_Clamp_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Clamp_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, lo []float32, out []float32, hi float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			v := x[i]
+			if v < lo[i] {
+				v = lo[i]
+			} else if v > hi || v != v {
+				v = hi
+			} else if !(v > 0) {
+				v = -v
+			}
+			out[i] = v
 		}
 	}
 }
@@ -1170,24 +1197,7 @@ func dc_cpu_Clamp_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, lo []float32
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							v := x[i]
-							if v < lo[i] {
-								v = lo[i]
-							} else if v > hi || v != v {
-								v = hi
-							} else if !(v > 0) {
-								v = -v
-							}
-							out[i] = v
-						}
-					}
-				}
+				dc_cpu_Clamp_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, lo, out, hi, dc_f)
 			}
 		}
 	}
@@ -1212,6 +1222,36 @@ func dc_chunk_Clamp(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_Piecewise_row runs one row of threads of dc_cpu_Piecewise across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Piecewise_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []float32, y []float32, out []float32, aux []float32, s float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			a := (*cpu.Index(dc_f, 3, x, int(i), dc_x, dc_y, dc_z))
+			b := (*cpu.Index(dc_f, 4, y, int(i), dc_x, dc_y, dc_z))
+			r := float32(0)
+			if a > 0 && !(b <= a) {
+				if b == 2*a {
+					r = dc.Exp(a)
+				} else {
+					var p float32
+					var q float32
+					p, q = dc_split(a, b)
+					r = p - q
+				}
+			} else {
+				r = dc.Log(dc.Abs(a)) * s
+			}
+			out[i] = r
+			(*cpu.Index(dc_f, 5, aux, int(i), dc_x, dc_y, dc_z)) = dc_soft(r)
+		}
+	}
+}
+
 // dc_cpu_Piecewise runs every thread of groups [dc_g0, dc_g1) of kernel Piecewise.
 func dc_cpu_Piecewise(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, out []float32, aux []float32, s float32, dc_f *cpu.Faults) {
 	// A 1-D launch runs in the SIMD body when the build has one (GOEXPERIMENT=simd).
@@ -1228,33 +1268,38 @@ func dc_cpu_Piecewise(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []float32, 
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							a := (*cpu.Index(dc_f, 3, x, int(i), dc_x, dc_y, dc_z))
-							b := (*cpu.Index(dc_f, 4, y, int(i), dc_x, dc_y, dc_z))
-							r := float32(0)
-							if a > 0 && !(b <= a) {
-								if b == 2*a {
-									r = dc.Exp(a)
-								} else {
-									var p float32
-									var q float32
-									p, q = dc_split(a, b)
-									r = p - q
-								}
-							} else {
-								r = dc.Log(dc.Abs(a)) * s
-							}
-							out[i] = r
-							(*cpu.Index(dc_f, 5, aux, int(i), dc_x, dc_y, dc_z)) = dc_soft(r)
-						}
-					}
-				}
+				dc_cpu_Piecewise_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, x, y, out, aux, s, dc_f)
 			}
+		}
+	}
+}
+
+// dc_cpu_Piecewise_fast_row runs one row of threads of dc_cpu_Piecewise_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Piecewise_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, x []float32, y []float32, out []float32, aux []float32, s float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			a := x[i]
+			b := y[i]
+			r := float32(0)
+			if a > 0 && !(b <= a) {
+				if b == 2*a {
+					r = dc.Exp(a)
+				} else {
+					var p float32
+					var q float32
+					p, q = dc_split(a, b)
+					r = p - q
+				}
+			} else {
+				r = dc.Log(dc.Abs(a)) * s
+			}
+			out[i] = r
+			aux[i] = dc_soft(r)
 		}
 	}
 }
@@ -1271,32 +1316,7 @@ func dc_cpu_Piecewise_fast(dc_g dc.Grid, dc_g0, dc_g1 int, x []float32, y []floa
 		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						{
-							i := dc_x
-							a := x[i]
-							b := y[i]
-							r := float32(0)
-							if a > 0 && !(b <= a) {
-								if b == 2*a {
-									r = dc.Exp(a)
-								} else {
-									var p float32
-									var q float32
-									p, q = dc_split(a, b)
-									r = p - q
-								}
-							} else {
-								r = dc.Log(dc.Abs(a)) * s
-							}
-							out[i] = r
-							aux[i] = dc_soft(r)
-						}
-					}
-				}
+				dc_cpu_Piecewise_fast_row(dc_gs, dc_ng, dc_gi, dc_run, x, y, out, aux, s, dc_f)
 			}
 		}
 	}
