@@ -49,6 +49,19 @@ func (t *pass) interchange(group *ir.Block) {
 	for _, l := range t.loops {
 		byLoop[l.tl] = l
 	}
+	// The values of the variables declared with a value and never
+	// assigned.
+	t.defs = map[*ir.Var]ir.Expr{}
+	assigned := map[*ir.Var]bool{}
+	ir.InspectStmts(group, func(s ir.Stmt) {
+		if d, ok := s.(*ir.DeclStmt); ok && d.Init != nil {
+			t.defs[d.Var] = d.Init
+		}
+		ir.Assigns(s, func(v *ir.Var) { assigned[v] = true })
+	})
+	for v := range assigned {
+		delete(t.defs, v)
+	}
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
 		if b == nil {
@@ -104,7 +117,7 @@ func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
 	stmts := tl.Body.Stmts
 	for j, s := range stmts {
 		f, ok := s.(*ir.ForStmt)
-		if !ok || !t.gridStride(f, stmts[:j], tl) {
+		if !ok || !t.gridStride(f) {
 			continue
 		}
 		init := f.Init.(*ir.DeclStmt)
@@ -157,18 +170,18 @@ func leavesLoop(tl *ir.ThreadLoop) bool {
 	return leaves
 }
 
-// gridStride reports whether f, a statement of thread loop tl after the
-// statements pre, is a grid-stride loop the pass interchanges:
+// gridStride reports whether f, a statement of a thread loop, is a
+// grid-stride loop the pass interchanges:
 //
 //	for i := start; i < bound; i += step { body }  // or i <= bound
 //
 // where i is an integer, start is the thread's x index in the grid or
-// the group (t.GlobalX(), t.LocalX(), directly or through a variable
-// declared before the loop) plus or minus values every thread of the
+// the group (t.GlobalX(), t.LocalX(), directly or through variables
+// never assigned after their declaration) plus or minus values every thread of the
 // group agrees on, bound and step are such values, step is at least 1,
 // and body neither assigns i or a variable bound or step read, nor
 // returns, nor breaks or continues a statement outside itself.
-func (t *pass) gridStride(f *ir.ForStmt, pre []ir.Stmt, tl *ir.ThreadLoop) bool {
+func (t *pass) gridStride(f *ir.ForStmt) bool {
 	d, ok := f.Init.(*ir.DeclStmt)
 	if !ok || d.Init == nil || !isInt(d.Var.Type) {
 		return false
@@ -186,15 +199,7 @@ func (t *pass) gridStride(f *ir.ForStmt, pre []ir.Stmt, tl *ir.ThreadLoop) bool 
 	if !ok || step.Op != token.ADD || !isRef(step.X, i) {
 		return false
 	}
-	// The values of the variables declared before the loop and never
-	// assigned in the thread loop.
-	defs := map[*ir.Var]ir.Expr{}
-	for _, s := range pre {
-		if d, ok := s.(*ir.DeclStmt); ok && d.Init != nil && !assignsVar(tl.Body, d.Var) {
-			defs[d.Var] = d.Init
-		}
-	}
-	if !t.groupValue(c.Y) || !t.groupValue(step.Y) || !positive(step.Y, defs, 0) || !t.strided(d.Init, defs, 0) {
+	if !t.groupValue(c.Y) || !t.groupValue(step.Y) || !t.positive(step.Y, 0) || !t.strided(d.Init, 0) {
 		return false
 	}
 	reads := map[*ir.Var]bool{i: true}
@@ -250,9 +255,8 @@ func (t *pass) groupValue(e ir.Expr) bool {
 
 // strided reports whether e is the thread's x index in the grid or the
 // group plus or minus values the group agrees on (see groupValue), so
-// that consecutive threads start at consecutive values. defs holds the
-// values of the variables declared before the loop.
-func (t *pass) strided(e ir.Expr, defs map[*ir.Var]ir.Expr, depth int) bool {
+// that consecutive threads start at consecutive values.
+func (t *pass) strided(e ir.Expr, depth int) bool {
 	if depth > 8 {
 		return false
 	}
@@ -260,16 +264,16 @@ func (t *pass) strided(e ir.Expr, defs map[*ir.Var]ir.Expr, depth int) bool {
 	case *ir.BuiltinCall:
 		return e.Op == ir.GlobalX || e.Op == ir.LocalX
 	case *ir.VarRef:
-		if def, ok := defs[e.Var]; ok {
-			return t.strided(def, defs, depth+1)
+		if def, ok := t.defs[e.Var]; ok {
+			return t.strided(def, depth+1)
 		}
 	case *ir.Binary:
 		switch e.Op {
 		case token.ADD:
-			return t.strided(e.X, defs, depth+1) && t.groupValue(e.Y) ||
-				t.groupValue(e.X) && t.strided(e.Y, defs, depth+1)
+			return t.strided(e.X, depth+1) && t.groupValue(e.Y) ||
+				t.groupValue(e.X) && t.strided(e.Y, depth+1)
 		case token.SUB:
-			return t.strided(e.X, defs, depth+1) && t.groupValue(e.Y)
+			return t.strided(e.X, depth+1) && t.groupValue(e.Y)
 		}
 	}
 	return false
@@ -277,9 +281,9 @@ func (t *pass) strided(e ir.Expr, defs map[*ir.Var]ir.Expr, depth int) bool {
 
 // positive reports whether the integer e is at least 1: a positive
 // constant, a size of the group or grid or a count of groups (never 0 in
-// a launch), a variable of defs holding one, or a sum or product of
-// such values.
-func positive(e ir.Expr, defs map[*ir.Var]ir.Expr, depth int) bool {
+// a launch), a variable never assigned after its declaration that holds
+// one, or a sum or product of such values.
+func (t *pass) positive(e ir.Expr, depth int) bool {
 	if depth > 8 {
 		return false
 	}
@@ -289,12 +293,12 @@ func positive(e ir.Expr, defs map[*ir.Var]ir.Expr, depth int) bool {
 	case *ir.BuiltinCall:
 		return e.Op >= ir.GroupSizeX && e.Op <= ir.GridSizeZ
 	case *ir.VarRef:
-		if def, ok := defs[e.Var]; ok {
-			return positive(def, defs, depth+1)
+		if def, ok := t.defs[e.Var]; ok {
+			return t.positive(def, depth+1)
 		}
 	case *ir.Binary:
 		if e.Op == token.ADD || e.Op == token.MUL {
-			return positive(e.X, defs, depth+1) && positive(e.Y, defs, depth+1)
+			return t.positive(e.X, depth+1) && t.positive(e.Y, depth+1)
 		}
 	}
 	return false

@@ -96,6 +96,9 @@ type pass struct {
 	// flags are variables of the group code its thread loops set, like
 	// the dc_any of an interchanged loop (see interchange).
 	flags map[*ir.Var]bool
+	// defs maps the variables declared with a value and never assigned
+	// to that value (see interchange).
+	defs map[*ir.Var]ir.Expr
 }
 
 // threadLoop is one ThreadLoop the pass made, with what its lowering

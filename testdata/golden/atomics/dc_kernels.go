@@ -3263,33 +3263,6 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
-// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
-//
-//go:noinline
-func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h_4 := dc_sh0
-					lx_2 := dc_lx
-					gs_3 := dc_gs.X
-					for b_1 := lx_2; b_1 < nbins; b_1 += gs_3 {
-						if (*cpu.Index(dc_f, 3, h_4[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(b_1), dc_x, dc_y, dc_z)))
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3305,6 +3278,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3368,29 +3342,43 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 				}
 			}
 		}
-		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
-	}
-}
-
-// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
-//
-//go:noinline
-func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h_4 := dc_sh0
-					lx_2 := dc_lx
-					gs_3 := dc_gs.X
-					for b_1 := lx_2; b_1 < nbins; b_1 += gs_3 {
-						if (*cpu.Index(dc_f, 3, h_4[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(b_1), dc_x, dc_y, dc_z)))
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b_1 := dc_pt_b_1[dc_tid]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pt_b_1[dc_tid] = dc_lv_b_1
+					}
+				}
+			}
+		}
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b_1 := dc_pt_b_1[dc_tid]
+							h_4 := dc_sh0
+							gs_3 := dc_gs.X
+							if dc_lv_b_1 < nbins {
+								dc_any_2 = true
+								{
+									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+									}
+								}
+								dc_lv_b_1 += gs_3
+							}
+							dc_pt_b_1[dc_tid] = dc_lv_b_1
 						}
 					}
 				}
@@ -3414,6 +3402,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3477,7 +3466,48 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 				}
 			}
 		}
-		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b_1 := dc_pt_b_1[dc_tid]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pt_b_1[dc_tid] = dc_lv_b_1
+					}
+				}
+			}
+		}
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b_1 := dc_pt_b_1[dc_tid]
+							h_4 := dc_sh0
+							gs_3 := dc_gs.X
+							if dc_lv_b_1 < nbins {
+								dc_any_2 = true
+								{
+									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+									}
+								}
+								dc_lv_b_1 += gs_3
+							}
+							dc_pt_b_1[dc_tid] = dc_lv_b_1
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
