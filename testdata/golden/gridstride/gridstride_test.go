@@ -27,7 +27,9 @@ func launches() []launch {
 	for _, c := range []struct{ n, threads int }{{0, 256}, {100, 256}, {1000, 256}, {4097, 256}, {1000, 64}} {
 		n := c.n
 		ls = append(ls, launch{fmt.Sprintf("Hist n=%d threads=%d", n, c.threads), c.threads,
-			func() [][]int32 { return [][]int32{kerneltest.RandInts[int32](uint64(n), max(n, 1), 0, 1000), make([]int32, group)} },
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), max(n, 1), 0, 1000), make([]int32, group)}
+			},
 			func(t dc.Thread, b [][]int32) { Hist(t, b[0], b[1], n) },
 			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
 				return LaunchHist(dev, g, b[0], b[1], n)
@@ -35,7 +37,9 @@ func launches() []launch {
 	}
 	for _, n := range []int{1, 50, 1000, 3001} {
 		ls = append(ls, launch{fmt.Sprintf("Sums n=%d", n), 3 * group,
-			func() [][]int32 { return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, 3)} },
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, 3)}
+			},
 			func(t dc.Thread, b [][]int32) { Sums(t, b[0], b[1], n) },
 			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
 				return LaunchSums(dev, g, b[0], b[1], n)
@@ -54,14 +58,18 @@ func launches() []launch {
 	for _, c := range [][2]int{{100, -1}, {1000, 5}, {1000, -1}} {
 		n, skip := c[0], c[1]
 		ls = append(ls, launch{fmt.Sprintf("Tail n=%d skip=%d", n, skip), 3 * group,
-			func() [][]int32 { return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n)} },
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n)}
+			},
 			func(t dc.Thread, b [][]int32) { Tail(t, b[0], b[1], n, skip) },
 			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
 				return LaunchTail(dev, g, b[0], b[1], n, skip)
 			}})
 	}
 	ls = append(ls, launch{"Kept", 2 * group,
-		func() [][]int32 { return [][]int32{kerneltest.RandInts[int32](7, 1000, -100, 100), make([]int32, 2*group)} },
+		func() [][]int32 {
+			return [][]int32{kerneltest.RandInts[int32](7, 1000, -100, 100), make([]int32, 2*group)}
+		},
 		func(t dc.Thread, b [][]int32) { Kept(t, b[0], b[1], 1000, 5) },
 		func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
 			return LaunchKept(dev, g, b[0], b[1], 1000, 5)
