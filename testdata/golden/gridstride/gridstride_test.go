@@ -154,3 +154,22 @@ func TestWrapOverflow(t *testing.T) {
 		t.Fatalf("cpu: got error %v, want one saying %q", err, want)
 	}
 }
+
+// TestHist2D runs Hist with groups of 8×8 threads, in which eight
+// threads share each x index and so each start of the loop.
+func TestHist2D(t *testing.T) {
+	g := dc.Grid{Groups: dc.Dim3{X: 3, Y: 2, Z: 1}, GroupSize: dc.Dim3{X: 8, Y: 8, Z: 1}}
+	in := kerneltest.RandInts[int32](9, 500, 0, 1000)
+	want := make([]int32, group)
+	if err := dc.Emulate(g, func(t dc.Thread) { Hist(t, in, want, 500) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, dev := range kerneltest.Devices(t) {
+		ib, _ := runtime.BufferOf(dev, in)
+		hb, _ := runtime.NewBuffer[int32](dev, group)
+		if err := LaunchHist(dev, g, ib, hb, 500); err != nil {
+			t.Fatalf("%s: %v", dev.Backend(), err)
+		}
+		kerneltest.Equal(t, dev.Backend()+" Hist 8×8", kerneltest.Read(t, hb), want)
+	}
+}
