@@ -5522,26 +5522,6 @@ func dc_chunk_BlockScan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
-// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
-//
-//go:noinline
-func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					sh_2 := dc_sh1
-					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&sh_2[in[i]%256], 1)
-					}
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5556,6 +5536,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
+		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5571,7 +5552,41 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 				}
 			}
 		}
-		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_i := dc_pt_i[dc_tid]
+						dc_lv_i = dc_x
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_i := dc_pt_i[dc_tid]
+							sh_2 := dc_sh1
+							if dc_lv_i < len(in) {
+								dc_any = true
+								{
+									cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+						}
+					}
+				}
+			}
+		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5585,26 +5600,6 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 						if (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
 							dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
 						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
-//
-//go:noinline
-func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					sh_2 := dc_sh1
-					for i := dc_x; i < len(in); i += (dc_ng.X * dc_gs.X) {
-						cpu.GroupAdd(&sh_2[in[i]%256], 1)
 					}
 				}
 			}
@@ -5626,6 +5621,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
+		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5637,7 +5633,41 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 				}
 			}
 		}
-		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_i := dc_pt_i[dc_tid]
+						dc_lv_i = dc_x
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_lv_i := dc_pt_i[dc_tid]
+							sh_2 := dc_sh1
+							if dc_lv_i < len(in) {
+								dc_any = true
+								{
+									cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+						}
+					}
+				}
+			}
+		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

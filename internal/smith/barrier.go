@@ -320,3 +320,31 @@ func (f *fgen) varyingExit() {
 	w.WriteString("}\n")
 	f.stmts(1+f.g.intn(2), 2)
 }
+
+// gridStride writes a grid-stride loop between barriers, the shape the
+// CPU backend runs in lockstep (every thread's first iteration, then
+// every thread's second, and so on): it starts at the thread's x index in
+// the grid or the group, its bound and step are the same in every thread
+// of the group (a step that is not a multiple of the group size too, and
+// a bound some threads start past), and its body carries an accumulator
+// across the iterations besides random statements.
+func (f *fgen) gridStride() {
+	w := f.out
+	acc := f.newName("acc")
+	fmt.Fprintf(w, "%s := int32(%d)\n", acc, f.g.intn(5))
+	f.declare(acc, tI32, true)
+	k := f.newName("k")
+	start := pick(f.g, []string{"t.GlobalX()", "t.GlobalX()", "i", "l", "t.LocalX() + t.GroupX()*gs",
+		fmt.Sprintf("t.GlobalX() + %d", 1+f.g.intn(5))})
+	bound := pick(f.g, []string{"len(hash)", fmt.Sprintf("len(hash) + %d", 1+f.g.intn(70)), "2 * len(hash)",
+		fmt.Sprintf("len(hash) - %d", 1+f.g.intn(40)), fmt.Sprint(f.g.intn(300))})
+	step := pick(f.g, []string{"t.GridSizeX()", "t.GridSizeX()", "gs", fmt.Sprint(1 + f.g.intn(40)),
+		fmt.Sprintf("t.GridSizeX() + %d", 1+f.g.intn(5)), "2 * gs"})
+	fmt.Fprintf(w, "for %s := %s; %s %s %s; %s += %s {\n", k, start, k, pick(f.g, []string{"<", "<="}), bound, k, step)
+	f.pushScope()
+	f.declare(k, tInt, false)
+	fmt.Fprintf(w, "%s = %s*%d + int32(%s)\n", acc, acc, 3+2*f.g.intn(4), k)
+	f.stmts(1+f.g.intn(3), 1)
+	f.popScope()
+	w.WriteString("}\n")
+}

@@ -526,8 +526,9 @@ func (g *gen) kernel(cfg Config, k int) {
 // barriers: segments of random statements (every thread runs all of them,
 // reading inputs at the clamped index j) between uniform barrier phases,
 // and sometimes the constructs of barrier.go: barriers in uniform ifs and
-// loops, groups that return early, device functions with barriers inside
-// expressions, and threads that return after the last barrier.
+// loops, grid-stride loops, groups that return early, device functions
+// with barriers inside expressions, and threads that return after the
+// last barrier.
 func (f *fgen) barrierBody() {
 	w := f.out
 	f.stmts(2+f.g.intn(4), 2)
@@ -578,6 +579,10 @@ func (f *fgen) barrierBody() {
 			x()
 			f.stmts(f.g.intn(2), 2)
 		}
+	}
+	if f.g.chance(0.5) {
+		f.gridStride()
+		f.stmts(f.g.intn(2), 2)
 	}
 	if f.g.chance(0.1) {
 		f.groupExit()

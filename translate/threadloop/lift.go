@@ -65,7 +65,7 @@ func (t *pass) lift(group *ir.Block) {
 
 	var decls []ir.Stmt
 	for _, v := range order {
-		if v == t.brk || v == t.ndone || v == t.done {
+		if v == t.brk || v == t.ndone || v == t.done || t.flags[v] {
 			continue
 		}
 		at := declAt[v]

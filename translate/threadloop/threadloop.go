@@ -67,7 +67,7 @@ func (e *Unsupported) Error() string {
 // body is a copy, with fresh local variables.
 func Transform(k *ir.Kernel) (*Group, error) {
 	t := &pass{k: k, perThread: map[*ir.Var]bool{}, params: map[*ir.Var]*ir.Var{},
-		once: map[*ir.ForStmt]bool{}, lastIn: map[*ir.ThreadLoop]*ir.ForStmt{}}
+		once: map[*ir.ForStmt]bool{}, lastIn: map[*ir.ThreadLoop]*ir.ForStmt{}, flags: map[*ir.Var]bool{}}
 	body, err := t.run()
 	if err != nil {
 		return nil, err
@@ -93,6 +93,12 @@ type pass struct {
 	done   *ir.Var // per thread: the thread has returned
 	ndone  *ir.Var // threads of the group that have returned
 	loops  []*threadLoop
+	// flags are variables of the group code its thread loops set, like
+	// the dc_any of an interchanged loop (see interchange).
+	flags map[*ir.Var]bool
+	// defs maps the variables declared with a value and never assigned
+	// to that value (see interchange).
+	defs map[*ir.Var]ir.Expr
 }
 
 // threadLoop is one ThreadLoop the pass made, with what its lowering
@@ -142,6 +148,7 @@ func (t *pass) run() (*ir.Block, error) {
 		return nil, t.err
 	}
 	group := &ir.Block{Pos: body.Pos, Stmts: stmts}
+	t.interchange(group)
 	t.lowerExits(group)
 	if t.err != nil {
 		return nil, t.err

@@ -1,6 +1,7 @@
 package threadloop_test
 
 import (
+	"path"
 	"strings"
 	"testing"
 
@@ -21,6 +22,56 @@ var unsupported = map[string]string{
 	"CallInCond": "calls a function", // testdata/golden/barriers
 }
 
+// lockstep maps the kernels (package name and kernel name) whose group
+// form runs grid-stride loops in lockstep to the number of such loops;
+// every other kernel's has none. The loops of gridstride.Kept continue
+// themselves or step by a parameter, which the group form cannot prove
+// positive.
+var lockstep = map[string]int{
+	"gridstride.Hist":         1,
+	"gridstride.Sums":         1,
+	"gridstride.Strides":      2,
+	"gridstride.Tail":         1,
+	"gridstride.Wrap":         1,
+	"faults.StrideSum":        1,
+	"cpubench.Histogram":      1,
+	"atomics.Histogram":       2,
+	"reduce.Reduce_float32":   1,
+	"reduce.Reduce_float64":   1,
+	"cudasamples.Histogram64": 1,
+	"cudasamples.FWTBatch1":   2,
+}
+
+// lockstepLoops returns the number of loops of group code b that run
+// rounds of a thread loop until no thread runs an iteration: for v :=
+// true; v; { ...; ThreadLoop{ ... v = true ... } }.
+func lockstepLoops(b *ir.Block) int {
+	n := 0
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		f, ok := s.(*ir.ForStmt)
+		if !ok {
+			return
+		}
+		r, ok := f.Cond.(*ir.VarRef)
+		if b := ir.BasicOf(f.Cond.Type()); !ok || b == nil || b.Kind != ir.Bool {
+			return
+		}
+		for _, s := range f.Body.Stmts {
+			if tl, ok := s.(*ir.ThreadLoop); ok {
+				sets := false
+				ir.InspectStmts(tl.Body, func(s ir.Stmt) {
+					ir.Assigns(s, func(v *ir.Var) { sets = sets || v == r.Var })
+				})
+				if sets {
+					n++
+					return
+				}
+			}
+		}
+	})
+	return n
+}
+
 // TestTransform transforms every kernel with barriers or shared memory of
 // the repository's packages, verifies the group body with ir.Verify and
 // checks the invariants of the group form.
@@ -30,6 +81,7 @@ func TestTransform(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	seen := map[string]bool{}
 	for _, p := range pkgs {
 		prog, err := translate.Translate(p.Input)
 		if err != nil {
@@ -52,6 +104,16 @@ func TestTransform(t *testing.T) {
 			}
 			n++
 			checkGroup(t, prog, g)
+			key := path.Base(p.Path) + "." + k.Name
+			if got, want := lockstepLoops(g.Body), lockstep[key]; got != want {
+				t.Errorf("%s: %d loops run in lockstep, want %d", key, got, want)
+			}
+			seen[key] = true
+		}
+	}
+	for key := range lockstep {
+		if !seen[key] {
+			t.Errorf("%s: no such kernel with a group form", key)
 		}
 	}
 	if n < 20 {

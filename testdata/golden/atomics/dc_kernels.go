@@ -3263,58 +3263,6 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
-// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
-//
-//go:noinline
-func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h := dc_sh0
-					lx := dc_lx
-					gs := dc_gs.X
-					for b := lx; b < nbins; b += gs {
-						(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
-//
-//go:noinline
-func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h_3 := dc_sh0
-					lx_2 := dc_lx
-					gs_2 := dc_gs.X
-					for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
-						if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3329,7 +3277,52 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
-		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b := dc_pt_b[dc_tid]
+						h := dc_sh0
+						_ = h
+						lx := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						dc_lv_b = lx
+						dc_pt_b[dc_tid] = dc_lv_b
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b := dc_pt_b[dc_tid]
+							h_2 := dc_sh0
+							gs_2 := dc_gs.X
+							if dc_lv_b < nbins {
+								dc_any = true
+								{
+									(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+								}
+								dc_lv_b += gs_2
+							}
+							dc_pt_b[dc_tid] = dc_lv_b
+						}
+					}
+				}
+			}
+		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3338,65 +3331,54 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						h_2 := dc_sh0
+						h_3 := dc_sh0
 						{
 							i := dc_x
 							if i < len(data) {
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
 							}
 						}
 					}
 				}
 			}
 		}
-		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
-	}
-}
-
-// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
-//
-//go:noinline
-func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h := dc_sh0
-					lx := dc_lx
-					gs := dc_gs.X
-					for b := lx; b < nbins; b += gs {
-						(*cpu.Index(dc_f, 0, h[:], int(b), dc_x, dc_y, dc_z)) = 0
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b_1 := dc_pt_b_1[dc_tid]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pt_b_1[dc_tid] = dc_lv_b_1
 					}
 				}
 			}
 		}
-	}
-}
-
-// dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
-//
-//go:noinline
-func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					h_3 := dc_sh0
-					lx_2 := dc_lx
-					gs_2 := dc_gs.X
-					for b_1 := lx_2; b_1 < nbins; b_1 += gs_2 {
-						if (*cpu.Index(dc_f, 3, h_3[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_3[:], int(b_1), dc_x, dc_y, dc_z)))
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b_1 := dc_pt_b_1[dc_tid]
+							h_4 := dc_sh0
+							gs_3 := dc_gs.X
+							if dc_lv_b_1 < nbins {
+								dc_any_2 = true
+								{
+									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+									}
+								}
+								dc_lv_b_1 += gs_3
+							}
+							dc_pt_b_1[dc_tid] = dc_lv_b_1
 						}
 					}
 				}
@@ -3419,7 +3401,52 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]uint32{}
-		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b := dc_pt_b[dc_tid]
+						h := dc_sh0
+						_ = h
+						lx := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						dc_lv_b = lx
+						dc_pt_b[dc_tid] = dc_lv_b
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b := dc_pt_b[dc_tid]
+							h_2 := dc_sh0
+							gs_2 := dc_gs.X
+							if dc_lv_b < nbins {
+								dc_any = true
+								{
+									(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+								}
+								dc_lv_b += gs_2
+							}
+							dc_pt_b[dc_tid] = dc_lv_b
+						}
+					}
+				}
+			}
+		}
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3428,18 +3455,59 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						h_2 := dc_sh0
+						h_3 := dc_sh0
 						{
 							i := dc_x
 							if i < len(data) {
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_2[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
 							}
 						}
 					}
 				}
 			}
 		}
-		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_b_1 := dc_pt_b_1[dc_tid]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pt_b_1[dc_tid] = dc_lv_b_1
+					}
+				}
+			}
+		}
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b_1 := dc_pt_b_1[dc_tid]
+							h_4 := dc_sh0
+							gs_3 := dc_gs.X
+							if dc_lv_b_1 < nbins {
+								dc_any_2 = true
+								{
+									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+									}
+								}
+								dc_lv_b_1 += gs_3
+							}
+							dc_pt_b_1[dc_tid] = dc_lv_b_1
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

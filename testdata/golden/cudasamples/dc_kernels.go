@@ -6085,32 +6085,6 @@ func dc_chunk_Reduce6(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_FWTBatch1 holds the working memory of FWTBatch1's groups.
 var dc_scratch_FWTBatch1 cpu.Scratches
 
-// dc_cpu_FWTBatch1_tl1 runs a thread loop of dc_cpu_FWTBatch1.
-//
-//go:noinline
-func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_dDst := dc_pt_dDst[dc_tid]
-					sData_4 := dc_sh3
-					for pos_1 := dc_lx; pos_1 < dc_lv_N; pos_1 += dc_gs.X {
-						(*cpu.Index(dc_f, 59, dc_lv_dDst, int(pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_4[:], int(pos_1), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_FWTBatch1 runs groups [dc_g0, dc_g1) of kernel FWTBatch1, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput []float32, dInput []float32, log2N int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6126,12 +6100,15 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [512]float32{}
 		dc_pt_N := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_pt_dDst := cpu.PerThread[[]float32](dc_m, 2, dc_nt)
+		dc_pt_dSrc := cpu.PerThread[[]float32](dc_m, 2, dc_nt)
+		dc_pt_dDst := cpu.PerThread[[]float32](dc_m, 3, dc_nt)
+		dc_pt_pos := cpu.PerThread[int](dc_m, 4, dc_nt)
 		var stride int
-		dc_pt_i0 := cpu.PerThread[int](dc_m, 3, dc_nt)
-		dc_pt_i1 := cpu.PerThread[int](dc_m, 4, dc_nt)
-		dc_pt_i2 := cpu.PerThread[int](dc_m, 5, dc_nt)
-		dc_pt_i3 := cpu.PerThread[int](dc_m, 6, dc_nt)
+		dc_pt_i0 := cpu.PerThread[int](dc_m, 5, dc_nt)
+		dc_pt_i1 := cpu.PerThread[int](dc_m, 6, dc_nt)
+		dc_pt_i2 := cpu.PerThread[int](dc_m, 7, dc_nt)
+		dc_pt_i3 := cpu.PerThread[int](dc_m, 8, dc_nt)
+		dc_pt_pos_1 := cpu.PerThread[int](dc_m, 9, dc_nt)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6142,18 +6119,59 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_N := dc_pt_N[dc_tid]
+						dc_lv_dSrc := dc_pt_dSrc[dc_tid]
 						dc_lv_dDst := dc_pt_dDst[dc_tid]
+						dc_lv_pos := dc_pt_pos[dc_tid]
 						dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
 						base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
 						sData := dc_sh3
-						dSrc := cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+						_ = sData
+						dc_lv_dSrc = cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
 						dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
-						for pos := dc_lx; pos < dc_lv_N; pos += dc_gs.X {
-							(*cpu.Index(dc_f, 45, sData[:], int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dSrc, int(pos), dc_x, dc_y, dc_z))
-						}
-						stride = dc_lv_N
+						dc_lv_pos = dc_lx
 						dc_pt_N[dc_tid] = dc_lv_N
+						dc_pt_dSrc[dc_tid] = dc_lv_dSrc
 						dc_pt_dDst[dc_tid] = dc_lv_dDst
+						dc_pt_pos[dc_tid] = dc_lv_pos
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pos := dc_pt_pos[dc_tid]
+							dc_lv_N := dc_pt_N[dc_tid]
+							dc_lv_dSrc := dc_pt_dSrc[dc_tid]
+							sData_2 := dc_sh3
+							if dc_lv_pos < dc_lv_N {
+								dc_any = true
+								{
+									(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+								}
+								dc_lv_pos += dc_gs.X
+							}
+							dc_pt_pos[dc_tid] = dc_lv_pos
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_N := dc_pt_N[dc_tid]
+						stride = dc_lv_N
 					}
 				}
 			}
@@ -6194,11 +6212,11 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 							dc_lv_i1 := dc_pt_i1[dc_tid]
 							dc_lv_i2 := dc_pt_i2[dc_tid]
 							dc_lv_i3 := dc_pt_i3[dc_tid]
-							sData_2 := dc_sh3
-							D0 := (*cpu.Index(dc_f, 47, sData_2[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
-							D1 := (*cpu.Index(dc_f, 48, sData_2[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
-							D2 := (*cpu.Index(dc_f, 49, sData_2[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
-							D3 := (*cpu.Index(dc_f, 50, sData_2[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
+							sData_3 := dc_sh3
+							D0 := (*cpu.Index(dc_f, 47, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
+							D1 := (*cpu.Index(dc_f, 48, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
+							D2 := (*cpu.Index(dc_f, 49, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
+							D3 := (*cpu.Index(dc_f, 50, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
 							var T float32
 							T = D0
 							D0 += D2
@@ -6207,11 +6225,11 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 							D1 += D3
 							D3 = T - D3
 							T = D0
-							(*cpu.Index(dc_f, 51, sData_2[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
-							(*cpu.Index(dc_f, 52, sData_2[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
+							(*cpu.Index(dc_f, 51, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
+							(*cpu.Index(dc_f, 52, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
 							T = D2
-							(*cpu.Index(dc_f, 53, sData_2[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
-							(*cpu.Index(dc_f, 54, sData_2[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
+							(*cpu.Index(dc_f, 53, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
+							(*cpu.Index(dc_f, 54, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
 						}
 					}
 				}
@@ -6237,19 +6255,58 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							sData_3 := dc_sh3
+							sData_4 := dc_sh3
 							i0_1_2 := dc_lx << 1
 							i1_1_2 := i0_1_2 + 1
-							D0_1 := (*cpu.Index(dc_f, 55, sData_3[:], int(i0_1_2), dc_x, dc_y, dc_z))
-							D1_1 := (*cpu.Index(dc_f, 56, sData_3[:], int(i1_1_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 57, sData_3[:], int(i0_1_2), dc_x, dc_y, dc_z)) = D0_1 + D1_1
-							(*cpu.Index(dc_f, 58, sData_3[:], int(i1_1_2), dc_x, dc_y, dc_z)) = D0_1 - D1_1
+							D0_1 := (*cpu.Index(dc_f, 55, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z))
+							D1_1 := (*cpu.Index(dc_f, 56, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 57, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z)) = D0_1 + D1_1
+							(*cpu.Index(dc_f, 58, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z)) = D0_1 - D1_1
 						}
 					}
 				}
 			}
 		}
-		dc_cpu_FWTBatch1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_N, dc_pt_dDst, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
+						dc_lv_pos_1 = dc_lx
+						dc_pt_pos_1[dc_tid] = dc_lv_pos_1
+					}
+				}
+			}
+		}
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
+							dc_lv_N := dc_pt_N[dc_tid]
+							dc_lv_dDst := dc_pt_dDst[dc_tid]
+							sData_5 := dc_sh3
+							if dc_lv_pos_1 < dc_lv_N {
+								dc_any_2 = true
+								{
+									(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+								}
+								dc_lv_pos_1 += dc_gs.X
+							}
+							dc_pt_pos_1[dc_tid] = dc_lv_pos_1
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -6302,31 +6359,7 @@ func dc_cpu_Histogram64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Histogram64_tl2 runs a thread loop of dc_cpu_Histogram64.
 //
 //go:noinline
-func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dataCount int, dData []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					sHist_2 := dc_sh4
-					tid_2 := dc_lx
-					for pos := dc_x; pos < dataCount; pos += (dc_ng.X * dc_gs.X) {
-						dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Histogram64_tl3 runs a thread loop of dc_cpu_Histogram64.
-//
-//go:noinline
-func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6366,9 +6399,49 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [4096]uint8{}
+		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dataCount, dData, dc_f)
-		dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_pos := dc_pt_pos[dc_tid]
+						dc_lv_pos = dc_x
+						dc_pt_pos[dc_tid] = dc_lv_pos
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pos := dc_pt_pos[dc_tid]
+							sHist_2 := dc_sh4
+							tid_2 := dc_lx
+							if dc_lv_pos < dataCount {
+								dc_any = true
+								{
+									dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+								}
+								dc_lv_pos += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_pos[dc_tid] = dc_lv_pos
+						}
+					}
+				}
+			}
+		}
+		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6398,31 +6471,7 @@ func dc_cpu_Histogram64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_Histogram64_fast_tl2 runs a thread loop of dc_cpu_Histogram64_fast.
 //
 //go:noinline
-func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dataCount int, dData []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					sHist_2 := dc_sh4
-					tid_2 := dc_lx
-					for pos := dc_x; pos < dataCount; pos += (dc_ng.X * dc_gs.X) {
-						dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Histogram64_fast_tl3 runs a thread loop of dc_cpu_Histogram64_fast.
-//
-//go:noinline
-func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6458,9 +6507,49 @@ func dc_cpu_Histogram64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [4096]uint8{}
+		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dataCount, dData, dc_f)
-		dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_pos := dc_pt_pos[dc_tid]
+						dc_lv_pos = dc_x
+						dc_pt_pos[dc_tid] = dc_lv_pos
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pos := dc_pt_pos[dc_tid]
+							sHist_2 := dc_sh4
+							tid_2 := dc_lx
+							if dc_lv_pos < dataCount {
+								dc_any = true
+								{
+									dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+								}
+								dc_lv_pos += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_pos[dc_tid] = dc_lv_pos
+						}
+					}
+				}
+			}
+		}
+		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 

@@ -195,10 +195,10 @@ int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 float next(__global const float* s, long s_len, long i, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -1116,94 +1116,220 @@ __kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc
 	}
 }
 
+#line 108 "faults.go"
+__kernel void StrideSum(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)get_global_id(0), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)get_global_id(0)] = s;
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_aliased(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)get_global_id(0), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)get_global_id(0)] = s;
+}
+
+#line 128 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)get_global_id(0);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 111 "faults.go"
+#line 128 "faults.go"
 __kernel void Neighbour_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)get_global_id(0);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 __kernel void Fill(__global float* out, long out_len, float v) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long i = (long)get_global_id(0);
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}

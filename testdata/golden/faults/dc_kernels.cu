@@ -199,10 +199,10 @@ __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, 
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 __device__ float next(const float* s, long long s_len, long long i, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)i + 1ULL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -1120,94 +1120,220 @@ extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc
 	}
 }
 
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix(((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_aliased(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix(((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
+}
+
+#line 128 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 111 "faults.go"
+#line 128 "faults.go"
 extern "C" __global__ void Neighbour_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}

@@ -18,7 +18,7 @@ var dcModule = &runtime.Module{
 			Col:  9,
 			File: "faults.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 104,
+			Line: 121,
 		},
 		{
 			Col:  12,
@@ -243,10 +243,34 @@ var dcModule = &runtime.Module{
 			Line: 96,
 		},
 		{
+			Col:  2,
+			File: "faults.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 111,
+		},
+		{
+			Col:  8,
+			File: "faults.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  15,
+			File: "faults.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  2,
+			File: "faults.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 117,
+		},
+		{
 			Col:  12,
 			File: "faults.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 132,
+			Line: 149,
 		},
 	},
 	MSL:     dcMSL,
@@ -456,10 +480,10 @@ __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, 
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 __device__ float next(const float* s, long long s_len, long long i, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)i + 1ULL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -1377,94 +1401,220 @@ extern "C" __global__ void SharedIndex_fast(int* out, long long out_len, int* dc
 	}
 }
 
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix(((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_aliased(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix(((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__shared__ float sh1[64];
+#line 109 "faults.go"
+	float* sh = sh1;
+#line 110 "faults.go"
+	long long l = (long long)threadIdx.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	__syncthreads();
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
+}
+
+#line 128 "faults.go"
 extern "C" __global__ void Neighbour(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 111 "faults.go"
+#line 128 "faults.go"
 extern "C" __global__ void Neighbour_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 extern "C" __global__ void Fill(float* out, long long out_len, float v) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_aliased(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 extern "C" __global__ void Copy_aliased_fast(const float* x, long long x_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -1669,10 +1819,10 @@ int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 float next(__global const float* s, long s_len, long i, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 }
 
@@ -2590,94 +2740,220 @@ __kernel void SharedIndex_fast(__global int* out, long out_len, __global int* dc
 	}
 }
 
+#line 108 "faults.go"
+__kernel void StrideSum(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)get_global_id(0), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)get_global_id(0)] = s;
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_aliased(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)get_global_id(0), out_len, dc_fault, dc_tag, 41, &dc_b5)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+__kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	__local float sh1[64];
+#line 109 "faults.go"
+	__local float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)get_local_id(0);
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)get_global_id(0)] = s;
+}
+
+#line 128 "faults.go"
 __kernel void Neighbour(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)get_global_id(0);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 111 "faults.go"
+#line 128 "faults.go"
 __kernel void Neighbour_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)get_global_id(0);
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 __kernel void Fill(__global float* out, long out_len, float v) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long i = (long)get_global_id(0);
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_aliased(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 __kernel void Copy_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)get_global_id(0);
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -2895,10 +3171,10 @@ int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 float next(device const float* s, long s_len, long i, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 }
 
@@ -3441,54 +3717,117 @@ kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_l
 	}
 }
 
+#line 108 "faults.go"
+kernel void StrideSum(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device float (*dc_p6);
+#line 109 "faults.go"
+	threadgroup float sh1[64];
+#line 109 "faults.go"
+	threadgroup float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)dc_lid.x;
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)dc_gid.x, out_len, dc_fault, dc_tag, 41, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	threadgroup float sh1[64];
+#line 109 "faults.go"
+	threadgroup float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)dc_lid.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)dc_gid.x] = s;
+}
+
+#line 128 "faults.go"
 kernel void Neighbour(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)dc_gid.x;
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 kernel void Fill(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant float& v [[buffer(2)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long i = (long)dc_gid.x;
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 kernel void Copy(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)dc_gid.x;
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)dc_gid.x;
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}
@@ -4076,6 +4415,35 @@ var dcKernelSharedIndex = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelStrideSum describes kernel StrideSum; source hash 4251395cd377ed5e189e998314017fd5.
+var dcKernelStrideSum = &runtime.Kernel{
+	Aliased:     "StrideSum_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "StrideSum",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "x",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
 // dcKernelNeighbour describes kernel Neighbour; source hash 03a17fdea96fa22bfc54557e1fcded63.
 var dcKernelNeighbour = &runtime.Kernel{
 	Aliased: "Neighbour_aliased",
@@ -4388,6 +4756,17 @@ func LaunchSharedIndex(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[int32
 	var args runtime.Args
 	runtime.AddBuffer(&args, out)
 	return dev.LaunchArgs(dcKernelSharedIndex, g, &args, dc_run_SharedIndex)
+}
+
+// LaunchStrideSum launches kernel StrideSum over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchStrideSum(dev *runtime.Device, g dc.Grid, x *runtime.Buffer[float32], out *runtime.Buffer[float32], n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelStrideSum, g, &args, dc_run_StrideSum)
 }
 
 // LaunchNeighbour launches kernel Neighbour over the grid g on dev. Buffers stand for
@@ -6034,6 +6413,210 @@ func dc_chunk_SharedIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_SharedIndex.Put(dc_m)
 }
 
+// dc_scratch_StrideSum holds the working memory of StrideSum's groups.
+var dc_scratch_StrideSum cpu.Scratches
+
+// dc_cpu_StrideSum runs groups [dc_g0, dc_g1) of kernel StrideSum, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float32, out []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [64]float32{}
+		dc_pt_s := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh1
+						l := dc_lx
+						(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_s := dc_pt_s[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pt_s[dc_tid] = dc_lv_s
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_s := dc_pt_s[dc_tid]
+							sh_2 := dc_sh1
+							l_2 := dc_lx
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_s[dc_tid] = dc_lv_s
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s := dc_pt_s[dc_tid]
+						(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_fast runs groups [dc_g0, dc_g1) of kernel StrideSum, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float32, out []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh1 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh1 = [64]float32{}
+		dc_pt_s := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh1
+						l := dc_lx
+						sh[l] = 1
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_s := dc_pt_s[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pt_s[dc_tid] = dc_lv_s
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_s := dc_pt_s[dc_tid]
+							sh_2 := dc_sh1
+							l_2 := dc_lx
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_2[l_2]
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_s[dc_tid] = dc_lv_s
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_s := dc_pt_s[dc_tid]
+						out[dc_x] = dc_lv_s
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_StrideSum runs a launch of kernel StrideSum on the CPU.
+func dc_run_StrideSum(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_StrideSum)
+}
+
+// dc_chunk_StrideSum runs groups [dc_g0, dc_g1) of a launch of kernel StrideSum on the CPU.
+func dc_chunk_StrideSum(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_StrideSum.Get()
+	if dc_c.Fast {
+		dc_cpu_StrideSum_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_StrideSum(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_StrideSum.Put(dc_m)
+}
+
 // dc_cpu_Neighbour_row runs one row of threads of dc_cpu_Neighbour across groups [dc_gi, dc_gi+dc_run) of one row of groups.
 //
 //go:noinline
@@ -6134,7 +6717,7 @@ func dc_cpu_Copy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, x []fl
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		{
 			i := dc_x
-			out[i] = (*cpu.Index(dc_f, 38, x, int(i), dc_x, dc_y, dc_z))
+			out[i] = (*cpu.Index(dc_f, 42, x, int(i), dc_x, dc_y, dc_z))
 		}
 	}
 }

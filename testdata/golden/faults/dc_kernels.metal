@@ -208,10 +208,10 @@ int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_
 	return 0;
 }
 
-#line 103 "faults.go"
+#line 120 "faults.go"
 float next(device const float* s, long s_len, long i, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
-#line 104 "faults.go"
+#line 121 "faults.go"
 	return dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)i + 1UL), s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 }
 
@@ -754,54 +754,117 @@ kernel void SharedIndex_fast(device int* out [[buffer(0)]], constant long& out_l
 	}
 }
 
+#line 108 "faults.go"
+kernel void StrideSum(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device float (*dc_p6);
+#line 109 "faults.go"
+	threadgroup float sh1[64];
+#line 109 "faults.go"
+	threadgroup float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)dc_lid.x;
 #line 111 "faults.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = 1.0f;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 112 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+	}
+#line 117 "faults.go"
+	dc_b5 = 0;
+	dc_p6 = &out[dc_ix((long)dc_gid.x, out_len, dc_fault, dc_tag, 41, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+}
+
+#line 108 "faults.go"
+kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 109 "faults.go"
+	threadgroup float sh1[64];
+#line 109 "faults.go"
+	threadgroup float* sh = sh1;
+#line 110 "faults.go"
+	long l = (long)dc_lid.x;
+#line 111 "faults.go"
+	sh[l] = 1.0f;
+#line 112 "faults.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 113 "faults.go"
+	float s = 0.0f;
+#line 114 "faults.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 115 "faults.go"
+		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * sh[l];
+	}
+#line 117 "faults.go"
+	out[(long)dc_gid.x] = s;
+}
+
+#line 128 "faults.go"
 kernel void Neighbour(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 112 "faults.go"
+#line 129 "faults.go"
 		long i = (long)dc_gid.x;
-#line 112 "faults.go"
+#line 129 "faults.go"
 		if (i < x_len && i < out_len) {
-#line 113 "faults.go"
+#line 130 "faults.go"
 			out[i] = next(x, x_len, i, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
 	}
 }
 
-#line 120 "faults.go"
+#line 137 "faults.go"
 kernel void Fill(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant float& v [[buffer(2)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 121 "faults.go"
+#line 138 "faults.go"
 		long i = (long)dc_gid.x;
-#line 121 "faults.go"
+#line 138 "faults.go"
 		if (i < out_len) {
-#line 122 "faults.go"
+#line 139 "faults.go"
 			out[i] = v;
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 kernel void Copy(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)dc_gid.x;
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
-			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 149 "faults.go"
+			out[i] = dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 	}
 }
 
-#line 130 "faults.go"
+#line 147 "faults.go"
 kernel void Copy_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 131 "faults.go"
+#line 148 "faults.go"
 		long i = (long)dc_gid.x;
-#line 131 "faults.go"
+#line 148 "faults.go"
 		if (i < out_len) {
-#line 132 "faults.go"
+#line 149 "faults.go"
 			out[i] = x[i];
 		}
 	}

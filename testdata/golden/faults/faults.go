@@ -100,6 +100,23 @@ func SharedIndex(t dc.Thread, out []int32) {
 	}
 }
 
+// StrideSum sums x[:n] grid-stride after a barrier, each thread into its
+// element of out: a launch with n past len(x) reads past x in the thread
+// whose stride reaches len(x).
+//
+//dc:kernel
+func StrideSum(t dc.Thread, x, out []float32, n int) {
+	sh := dc.Shared[[64]float32](t)
+	l := t.LocalX()
+	sh[l] = 1
+	t.Barrier()
+	var s float32
+	for i := t.GlobalX(); i < n; i += t.GridSizeX() {
+		s += x[i] * sh[l] // fault: grid stride
+	}
+	out[t.GlobalX()] = s
+}
+
 func next(s []float32, i int) float32 {
 	return s[i+1] // fault: device function
 }

@@ -278,6 +278,28 @@ func TestFaults(t *testing.T) {
 			same()
 			usable(t, dev)
 		})
+		t.Run("grid stride", func(t *testing.T) {
+			// 4 groups of 64 threads, 4 values each: only thread 232's
+			// last read (x[1000], its fourth) is past x.
+			xs := make([]float32, 1000)
+			for i := range xs {
+				xs[i] = float32(i%7 + 1)
+			}
+			wantOut := make([]float32, 256)
+			for i, v := range xs {
+				wantOut[i%256] += v
+			}
+			x, _ := runtime.BufferOf(dev, xs)
+			out, _ := runtime.NewBuffer[float32](dev, 256)
+			if err := LaunchStrideSum(dev, g64(256), x, out, 1001); err != nil {
+				t.Fatal(err)
+			}
+			f := fault(t, dev.Sync())
+			want{kind: runtime.IndexOutOfRange, what: "grid stride", expr: "x[i]", index: 1000, len: 1000,
+				thread: dc.Dim3{X: 232 % 64}, group: dc.Dim3{X: 232 / 64}}.check(t, f)
+			kerneltest.Equal(t, "out", read(t, out), wantOut)
+			usable(t, dev)
+		})
 		t.Run("device function", func(t *testing.T) {
 			x, _ := runtime.BufferOf(dev, []float32{1, 2, 3, 4, 5})
 			out, _ := runtime.NewBuffer[float32](dev, 5)

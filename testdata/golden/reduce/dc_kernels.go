@@ -1207,32 +1207,6 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 // dc_scratch_Reduce_float32 holds the working memory of Reduce_float32's groups.
 var dc_scratch_Reduce_float32 cpu.Scratches
 
-// dc_cpu_Reduce_float32_tl1 runs a thread loop of dc_cpu_Reduce_float32.
-//
-//go:noinline
-func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh0
-					lx := dc_lx
-					var v float32
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-					}
-					(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_Reduce_float32 runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1247,7 +1221,72 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		dc_cpu_Reduce_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						s := dc_sh0
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_v[dc_tid] = dc_lv_v
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pt_v[dc_tid]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+					}
+				}
+			}
+		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1258,10 +1297,10 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh0
-							lx_2 := dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
 							{
-								(*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -1278,39 +1317,13 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh0
-						lx_3 := dc_lx
-						_ = lx_3
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						_ = lx_4
 						{
-							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
 						}
 					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Reduce_float32_fast_tl1 runs a thread loop of dc_cpu_Reduce_float32_fast.
-//
-//go:noinline
-func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh0
-					lx := dc_lx
-					var v float32
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-					}
-					s[lx] = v
 				}
 			}
 		}
@@ -1331,7 +1344,68 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		dc_cpu_Reduce_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						s := dc_sh0
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_v[dc_tid] = dc_lv_v
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						s_2[lx_2] = dc_lv_v
+					}
+				}
+			}
+		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1342,10 +1416,10 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh0
-							lx_2 := dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
 							{
-								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -1358,11 +1432,11 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh0
-						lx_3 := dc_lx
-						_ = lx_3
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						_ = lx_4
 						{
-							partial[dc_gx] = s_3[0]
+							partial[dc_gx] = s_4[0]
 						}
 					}
 				}
@@ -1394,32 +1468,6 @@ func dc_chunk_Reduce_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Reduce_float64 holds the working memory of Reduce_float64's groups.
 var dc_scratch_Reduce_float64 cpu.Scratches
 
-// dc_cpu_Reduce_float64_tl1 runs a thread loop of dc_cpu_Reduce_float64.
-//
-//go:noinline
-func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, in []float64, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh1
-					lx := dc_lx
-					var v float64
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-					}
-					(*cpu.Index(dc_f, 7, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-				}
-			}
-		}
-	}
-}
-
 // dc_cpu_Reduce_float64 runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1434,7 +1482,72 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		dc_cpu_Reduce_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
+		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						s := dc_sh1
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_v[dc_tid] = dc_lv_v
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pt_v[dc_tid]
+						s_2 := dc_sh1
+						lx_2 := dc_lx
+						(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+					}
+				}
+			}
+		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1445,10 +1558,10 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh1
-							lx_2 := dc_lx
+							s_3 := dc_sh1
+							lx_3 := dc_lx
 							{
-								(*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -1465,39 +1578,13 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh1
-						lx_3 := dc_lx
-						_ = lx_3
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						_ = lx_4
 						{
-							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
 						}
 					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Reduce_float64_fast_tl1 runs a thread loop of dc_cpu_Reduce_float64_fast.
-//
-//go:noinline
-func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, in []float64, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh1
-					lx := dc_lx
-					var v float64
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-					}
-					s[lx] = v
 				}
 			}
 		}
@@ -1518,7 +1605,68 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		dc_cpu_Reduce_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
+		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						dc_lv_i := dc_pt_i[dc_tid]
+						s := dc_sh1
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pt_v[dc_tid] = dc_lv_v
+						dc_pt_i[dc_tid] = dc_lv_i
+					}
+				}
+			}
+		}
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_i := dc_pt_i[dc_tid]
+							dc_lv_v := dc_pt_v[dc_tid]
+							if dc_lv_i < n {
+								dc_any = true
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+								}
+								dc_lv_i += (dc_ng.X * dc_gs.X)
+							}
+							dc_pt_i[dc_tid] = dc_lv_i
+							dc_pt_v[dc_tid] = dc_lv_v
+						}
+					}
+				}
+			}
+		}
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_lv_v := dc_pt_v[dc_tid]
+						s_2 := dc_sh1
+						lx_2 := dc_lx
+						s_2[lx_2] = dc_lv_v
+					}
+				}
+			}
+		}
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
 				dc_xhi := min(stride, dc_gs.X)
@@ -1529,10 +1677,10 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh1
-							lx_2 := dc_lx
+							s_3 := dc_sh1
+							lx_3 := dc_lx
 							{
-								s_2[lx_2] = s_2[lx_2] + (*cpu.Index(dc_f, 10, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -1545,11 +1693,11 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh1
-						lx_3 := dc_lx
-						_ = lx_3
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						_ = lx_4
 						{
-							partial[dc_gx] = s_3[0]
+							partial[dc_gx] = s_4[0]
 						}
 					}
 				}

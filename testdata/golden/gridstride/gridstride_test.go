@@ -1,0 +1,175 @@
+package gridstride
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/internal/kerneltest"
+	"github.com/dotcompute/dc/runtime"
+)
+
+// launch is one launch of a kernel on int32 buffers: bufs holds the
+// inputs (and zeroed outputs), which emulate and run use in the same
+// order.
+type launch struct {
+	name    string
+	threads int // the grid is 1-D, groups of group threads
+	bufs    func() [][]int32
+	emulate func(t dc.Thread, bufs [][]int32)
+	run     func(dev *runtime.Device, g dc.Grid, bufs []*runtime.Buffer[int32]) error
+}
+
+func launches() []launch {
+	var ls []launch
+	for _, c := range []struct{ n, threads int }{{0, 256}, {100, 256}, {1000, 256}, {4097, 256}, {1000, 64}} {
+		n := c.n
+		ls = append(ls, launch{fmt.Sprintf("Hist n=%d threads=%d", n, c.threads), c.threads,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), max(n, 1), 0, 1000), make([]int32, group)}
+			},
+			func(t dc.Thread, b [][]int32) { Hist(t, b[0], b[1], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchHist(dev, g, b[0], b[1], n)
+			}})
+	}
+	for _, n := range []int{1, 50, 1000, 3001} {
+		ls = append(ls, launch{fmt.Sprintf("Sums n=%d", n), 3 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, 3)}
+			},
+			func(t dc.Thread, b [][]int32) { Sums(t, b[0], b[1], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchSums(dev, g, b[0], b[1], n)
+			}})
+	}
+	for _, n := range []int{10, 300, 1001} {
+		ls = append(ls, launch{fmt.Sprintf("Strides n=%d", n), 4 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, 4*group), make([]int32, n)}
+			},
+			func(t dc.Thread, b [][]int32) { Strides(t, b[0], b[1], b[2], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchStrides(dev, g, b[0], b[1], b[2], n)
+			}})
+	}
+	for _, c := range [][2]int{{100, -1}, {1000, 5}, {1000, -1}} {
+		n, skip := c[0], c[1]
+		ls = append(ls, launch{fmt.Sprintf("Tail n=%d skip=%d", n, skip), 3 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n)}
+			},
+			func(t dc.Thread, b [][]int32) { Tail(t, b[0], b[1], n, skip) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchTail(dev, g, b[0], b[1], n, skip)
+			}})
+	}
+	ls = append(ls, launch{"Kept", 2 * group,
+		func() [][]int32 {
+			return [][]int32{kerneltest.RandInts[int32](7, 1000, -100, 100), make([]int32, 2*group)}
+		},
+		func(t dc.Thread, b [][]int32) { Kept(t, b[0], b[1], 1000, 5) },
+		func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+			return LaunchKept(dev, g, b[0], b[1], 1000, 5)
+		}})
+	// Near the largest int without wrapping around: 500 iterations in all.
+	ls = append(ls, launch{"Wrap no overflow", 2 * group,
+		func() [][]int32 { return [][]int32{make([]int32, 128)} },
+		func(t dc.Thread, b [][]int32) { Wrap(t, b[0], math.MaxInt-1000, math.MaxInt-500) },
+		func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+			return LaunchWrap(dev, g, b[0], math.MaxInt-1000, math.MaxInt-500)
+		}})
+	return ls
+}
+
+// TestLaunches runs every launch on every device and compares its
+// buffers with dc.Emulate's, exactly.
+func TestLaunches(t *testing.T) {
+	for _, dev := range kerneltest.Devices(t) {
+		for _, l := range launches() {
+			name := dev.Backend() + " " + l.name
+			g := kerneltest.Grid1D(l.threads, group)
+			want := l.bufs()
+			if err := dc.Emulate(g, func(t dc.Thread) { l.emulate(t, want) }); err != nil {
+				t.Fatalf("%s: Emulate: %v", name, err)
+			}
+			var bufs []*runtime.Buffer[int32]
+			for _, b := range l.bufs() {
+				buf, err := runtime.BufferOf(dev, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bufs = append(bufs, buf)
+			}
+			if err := l.run(dev, g, bufs); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for i, b := range bufs {
+				kerneltest.Equal(t, fmt.Sprintf("%s: buffer %d", name, i), kerneltest.Read(t, b), want[i])
+			}
+		}
+	}
+}
+
+// TestWrapNoOverflow checks the count of Wrap's launch that stays below
+// the largest int, against the arithmetic.
+func TestWrapNoOverflow(t *testing.T) {
+	count := make([]int32, 128)
+	if err := dc.Emulate(kerneltest.Grid1D(2*group, group), func(t dc.Thread) { Wrap(t, count, math.MaxInt-1000, math.MaxInt-500) }); err != nil {
+		t.Fatal(err)
+	}
+	if count[127] != 500 {
+		t.Errorf("count[127] = %d, want 500", count[127])
+	}
+}
+
+// TestWrapOverflow launches Wrap where i + step wraps around in some
+// threads: their next iteration indexes count at -128, and the launch
+// fails as Go does, on the CPU as under dc.Emulate. PoCL is not run: an
+// unchecked index out of range is undefined in OpenCL C.
+func TestWrapOverflow(t *testing.T) {
+	const want = "index out of range [-128]"
+	g := kerneltest.Grid1D(2*group, group)
+	base, n := math.MaxInt-200, math.MaxInt
+	err := dc.Emulate(g, func(t dc.Thread) { Wrap(t, make([]int32, 128), base, n) })
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Emulate: got error %v, want one saying %q", err, want)
+	}
+	dev, err := runtime.Open(runtime.WithBackend("cpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	count, err := runtime.NewBuffer[int32](dev, 128)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = LaunchWrap(dev, g, count, base, n)
+	if err == nil {
+		err = dev.Sync()
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("cpu: got error %v, want one saying %q", err, want)
+	}
+}
+
+// TestHist2D runs Hist with groups of 8×8 threads, in which eight
+// threads share each x index and so each start of the loop.
+func TestHist2D(t *testing.T) {
+	g := dc.Grid{Groups: dc.Dim3{X: 3, Y: 2, Z: 1}, GroupSize: dc.Dim3{X: 8, Y: 8, Z: 1}}
+	in := kerneltest.RandInts[int32](9, 500, 0, 1000)
+	want := make([]int32, group)
+	if err := dc.Emulate(g, func(t dc.Thread) { Hist(t, in, want, 500) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, dev := range kerneltest.Devices(t) {
+		ib, _ := runtime.BufferOf(dev, in)
+		hb, _ := runtime.NewBuffer[int32](dev, group)
+		if err := LaunchHist(dev, g, ib, hb, 500); err != nil {
+			t.Fatalf("%s: %v", dev.Backend(), err)
+		}
+		kerneltest.Equal(t, dev.Backend()+" Hist 8×8", kerneltest.Read(t, hb), want)
+	}
+}

@@ -1,0 +1,317 @@
+package threadloop
+
+import (
+	"go/constant"
+	"go/token"
+	"slices"
+
+	"github.com/dotcompute/dc/translate/ir"
+)
+
+// interchange runs the grid-stride loops of the thread loops in lockstep.
+// A thread loop runs one thread's whole loop
+//
+//	for i := t.GlobalX(); i < n; i += t.GridSizeX() { body }
+//
+// before the next thread's, so it walks the memory the loop indexes
+// column by column: one thread's accesses lie a grid apart. Interchanged,
+// the group runs every thread's first iteration, then every thread's
+// second, and so on, walking the same memory row by row, as a GPU does:
+//
+//	ThreadLoop { ...; i := t.GlobalX() }  // the statements before the loop
+//	for dc_any := true; dc_any; {
+//		dc_any = false
+//		ThreadLoop { if i < n { dc_any = true; body; i += t.GridSizeX() } }
+//	}
+//	ThreadLoop { ... }                    // the statements after it
+//
+// Each thread keeps its own i (lift gives it one value per thread, as it
+// does every variable that now lives across the split, like a sum the
+// body accumulates), tests its own condition and steps its own i exactly
+// as the loop did: every thread runs the same iterations with the same
+// values in the same order, whatever the bound, the step or an overflow
+// of i. The group loop ends after the first round in which no thread ran
+// an iteration, and a thread that has finished stays finished, as its i
+// is no longer stepped. What changes is only the order of the effects of
+// different threads between two barriers, which the dialect leaves open:
+// such accesses are racy or atomic.
+//
+// The pass interchanges a for statement at the top level of a thread
+// loop whose threads leave the loop only by running it to its end (no
+// break or continue of a statement outside it, no return inside it;
+// statements before or after the loop may return) and whose loop is a
+// grid-stride loop (see gridStride): where the threads step their
+// indices by a group-wide stride from consecutive starts, a round reads
+// consecutive memory.
+func (t *pass) interchange(group *ir.Block) {
+	repl := map[*ir.ThreadLoop][]*threadLoop{}
+	byLoop := map[*ir.ThreadLoop]*threadLoop{}
+	for _, l := range t.loops {
+		byLoop[l.tl] = l
+	}
+	// The values of the variables declared with a value and never
+	// assigned.
+	t.defs = map[*ir.Var]ir.Expr{}
+	assigned := map[*ir.Var]bool{}
+	ir.InspectStmts(group, func(s ir.Stmt) {
+		if d, ok := s.(*ir.DeclStmt); ok && d.Init != nil {
+			t.defs[d.Var] = d.Init
+		}
+		ir.Assigns(s, func(v *ir.Var) { assigned[v] = true })
+	})
+	for v := range assigned {
+		delete(t.defs, v)
+	}
+	var walk func(b *ir.Block)
+	walk = func(b *ir.Block) {
+		if b == nil {
+			return
+		}
+		var out []ir.Stmt
+		for _, s := range b.Stmts {
+			switch s := s.(type) {
+			case *ir.ThreadLoop:
+				if l := byLoop[s]; l != nil {
+					stmts, loops := t.interchangeLoop(l)
+					if len(loops) > 1 {
+						repl[s] = loops
+					}
+					out = append(out, stmts...)
+					continue
+				}
+			case *ir.Block:
+				walk(s)
+			case *ir.IfStmt:
+				walk(s.Then)
+				walk(s.Else)
+			case *ir.ForStmt:
+				walk(s.Body)
+			}
+			out = append(out, s)
+		}
+		b.Stmts = out
+	}
+	walk(group)
+	if len(repl) == 0 {
+		return
+	}
+	var loops []*threadLoop
+	for _, l := range t.loops {
+		if r, ok := repl[l.tl]; ok {
+			loops = append(loops, r...)
+			continue
+		}
+		loops = append(loops, l)
+	}
+	t.loops = loops
+}
+
+// interchangeLoop returns the statements that replace thread loop l,
+// with the thread loops among them: l itself if it has no grid-stride
+// loop to interchange.
+func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
+	tl := l.tl
+	if leavesLoop(tl) {
+		return []ir.Stmt{tl}, []*threadLoop{l}
+	}
+	stmts := tl.Body.Stmts
+	for j, s := range stmts {
+		f, ok := s.(*ir.ForStmt)
+		if !ok || !t.gridStride(f) {
+			continue
+		}
+		init := f.Init.(*ir.DeclStmt)
+		before := &ir.ThreadLoop{Pos: tl.Pos, Body: &ir.Block{Pos: tl.Body.Pos, Stmts: append(slices.Clip(stmts[:j]), init)}}
+		anyVar := newVar("dc_any", ir.BoolType)
+		t.flags[anyVar] = true
+		round := &ir.ThreadLoop{Pos: f.Pos, Body: &ir.Block{Pos: f.Pos, Stmts: []ir.Stmt{
+			&ir.IfStmt{Pos: f.Pos, Cond: f.Cond, Then: &ir.Block{Pos: f.Body.Pos, Stmts: []ir.Stmt{
+				assign(f.Pos, anyVar, boolConst(true)),
+				f.Body,
+				f.Post,
+			}}},
+		}}}
+		lock := &ir.ForStmt{Pos: f.Pos,
+			Init: &ir.DeclStmt{Pos: f.Pos, Var: anyVar, Init: boolConst(true)},
+			Cond: ref(anyVar),
+			Body: &ir.Block{Pos: f.Body.Pos, Stmts: []ir.Stmt{assign(f.Pos, anyVar, boolConst(false)), round}},
+		}
+		out := []ir.Stmt{before, lock}
+		loops := []*threadLoop{{tl: before, loop: l.loop}, {tl: round, loop: lock}}
+		if rest := stmts[j+1:]; len(rest) > 0 {
+			after := &threadLoop{tl: &ir.ThreadLoop{Pos: rest[0].StmtPos(), Body: &ir.Block{Pos: rest[0].StmtPos(), Stmts: rest}}, loop: l.loop}
+			s2, l2 := t.interchangeLoop(after)
+			out = append(out, s2...)
+			loops = append(loops, l2...)
+		}
+		if f, ok := t.lastIn[tl]; ok {
+			delete(t.lastIn, tl)
+			if last, ok := out[len(out)-1].(*ir.ThreadLoop); ok {
+				t.lastIn[last] = f
+			}
+		}
+		return out, loops
+	}
+	return []ir.Stmt{tl}, []*threadLoop{l}
+}
+
+// leavesLoop reports whether a branch in thread loop tl leaves it: a
+// break or continue of the group code (lowerExits turns them into flags
+// that assume the thread loop is not split).
+func leavesLoop(tl *ir.ThreadLoop) bool {
+	inside := map[ir.Stmt]bool{}
+	ir.InspectStmts(tl.Body, func(s ir.Stmt) { inside[s] = true })
+	leaves := false
+	ir.InspectStmts(tl.Body, func(s ir.Stmt) {
+		if b, ok := s.(*ir.BranchStmt); ok && !inside[b.Target] {
+			leaves = true
+		}
+	})
+	return leaves
+}
+
+// gridStride reports whether f, a statement of a thread loop, is a
+// grid-stride loop the pass interchanges:
+//
+//	for i := start; i < bound; i += step { body }  // or i <= bound
+//
+// where i is an integer, start is the thread's x index in the grid or
+// the group (t.GlobalX(), t.LocalX(), directly or through variables
+// never assigned after their declaration) plus or minus values every thread of the
+// group agrees on, bound and step are such values, step is at least 1,
+// and body neither assigns i or a variable bound or step read, nor
+// returns, nor breaks or continues a statement outside itself.
+func (t *pass) gridStride(f *ir.ForStmt) bool {
+	d, ok := f.Init.(*ir.DeclStmt)
+	if !ok || d.Init == nil || !isInt(d.Var.Type) {
+		return false
+	}
+	i := d.Var
+	c, ok := f.Cond.(*ir.Binary)
+	if !ok || c.Op != token.LSS && c.Op != token.LEQ || !isRef(c.X, i) {
+		return false
+	}
+	a, ok := f.Post.(*ir.AssignStmt)
+	if !ok || !isRef(a.Target, i) {
+		return false
+	}
+	step, ok := a.Value.(*ir.Binary)
+	if !ok || step.Op != token.ADD || !isRef(step.X, i) {
+		return false
+	}
+	if !t.groupValue(c.Y) || !t.groupValue(step.Y) || !t.positive(step.Y, 0) || !t.strided(d.Init, 0) {
+		return false
+	}
+	reads := map[*ir.Var]bool{i: true}
+	for _, e := range []ir.Expr{c.Y, step.Y} {
+		ir.InspectExprs(e, func(e ir.Expr) {
+			if r, ok := e.(*ir.VarRef); ok {
+				reads[r.Var] = true
+			}
+		})
+	}
+	inside := map[ir.Stmt]bool{}
+	ir.InspectStmts(f.Body, func(s ir.Stmt) { inside[s] = true })
+	ok = true
+	ir.InspectStmts(f.Body, func(s ir.Stmt) {
+		switch s := s.(type) {
+		case *ir.ReturnStmt:
+			ok = false
+		case *ir.BranchStmt:
+			ok = ok && inside[s.Target]
+		}
+		ir.Assigns(s, func(v *ir.Var) { ok = ok && !reads[v] })
+	})
+	return ok && !hasBarrier(f.Body)
+}
+
+// groupValue reports whether e is the same in every thread of the group
+// wherever a thread evaluates it, and cannot fail: constants, parameters
+// the kernel never assigns and their lengths, the group's index and the
+// sizes of the group and the grid, uniform variables, and arithmetic on
+// these without run-time checks.
+func (t *pass) groupValue(e ir.Expr) bool {
+	ok := true
+	ir.Inspect(e, func(n ir.Node) bool {
+		switch n := n.(type) {
+		case *ir.Const, *ir.Unary, *ir.Convert, *ir.Len:
+		case *ir.VarRef:
+			if n.Var.Kind == ir.Param {
+				ok = ok && !n.Var.Assigned
+			} else {
+				ok = ok && !t.info.Varying(n.Var)
+			}
+		case *ir.Binary:
+			ok = ok && n.Check == nil
+		case *ir.BuiltinCall:
+			ok = ok && n.Op >= ir.GroupX && n.Op <= ir.GridSizeZ
+		default:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// strided reports whether e is the thread's x index in the grid or the
+// group plus or minus values the group agrees on (see groupValue), so
+// that consecutive threads start at consecutive values.
+func (t *pass) strided(e ir.Expr, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch e := e.(type) {
+	case *ir.BuiltinCall:
+		return e.Op == ir.GlobalX || e.Op == ir.LocalX
+	case *ir.VarRef:
+		if def, ok := t.defs[e.Var]; ok {
+			return t.strided(def, depth+1)
+		}
+	case *ir.Binary:
+		switch e.Op {
+		case token.ADD:
+			return t.strided(e.X, depth+1) && t.groupValue(e.Y) ||
+				t.groupValue(e.X) && t.strided(e.Y, depth+1)
+		case token.SUB:
+			return t.strided(e.X, depth+1) && t.groupValue(e.Y)
+		}
+	}
+	return false
+}
+
+// positive reports whether the integer e is at least 1: a positive
+// constant, a size of the group or grid or a count of groups (never 0 in
+// a launch), a variable never assigned after its declaration that holds
+// one, or a sum or product of such values.
+func (t *pass) positive(e ir.Expr, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch e := e.(type) {
+	case *ir.Const:
+		return e.Value.Kind() == constant.Int && constant.Sign(e.Value) > 0
+	case *ir.BuiltinCall:
+		return e.Op >= ir.GroupSizeX && e.Op <= ir.GridSizeZ
+	case *ir.VarRef:
+		if def, ok := t.defs[e.Var]; ok {
+			return t.positive(def, depth+1)
+		}
+	case *ir.Binary:
+		if e.Op == token.ADD || e.Op == token.MUL {
+			return t.positive(e.X, depth+1) && t.positive(e.Y, depth+1)
+		}
+	}
+	return false
+}
+
+// isRef reports whether e reads or names v.
+func isRef(e ir.Expr, v *ir.Var) bool {
+	r, ok := e.(*ir.VarRef)
+	return ok && r.Var == v
+}
+
+// isInt reports whether t is an integer type.
+func isInt(t ir.Type) bool {
+	b := ir.BasicOf(t)
+	return b != nil && b.Kind.IsInteger()
+}
