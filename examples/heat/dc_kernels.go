@@ -806,10 +806,11 @@ func dc_cpu_Diffuse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
 					sh := dc_sh0
 					x0 := dc_gx*16 - 1
@@ -843,10 +844,11 @@ func dc_cpu_Diffuse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []floa
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh_2 := dc_sh0
 						x_1 := dc_x
@@ -872,10 +874,11 @@ func dc_cpu_Diffuse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
 					sh := dc_sh0
 					x0 := dc_gx*16 - 1
@@ -909,9 +912,10 @@ func dc_cpu_Diffuse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_x := dc_x0 + dc_lx
 						sh_2 := dc_sh0
 						x_1 := dc_x
 						y_1 := dc_y

@@ -1296,8 +1296,9 @@ func dc_cpu_Step_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_tid := dc_t0 + dc_lx
 					dc_lv_p := dc_pt_p[dc_tid]
 					dc_lv_ax := dc_pt_ax[dc_tid]
 					dc_lv_ay := dc_pt_ay[dc_tid]
@@ -1344,9 +1345,11 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
@@ -1378,10 +1381,11 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							tile_2 := dc_sh0
 							l_2 := dc_lx
@@ -1402,11 +1406,13 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
@@ -1436,8 +1442,9 @@ func dc_cpu_Step_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+					dc_tid := dc_t0 + dc_lx
 					dc_lv_p := dc_pt_p[dc_tid]
 					dc_lv_ax := dc_pt_ax[dc_tid]
 					dc_lv_ay := dc_pt_ay[dc_tid]
@@ -1484,9 +1491,11 @@ func dc_cpu_Step_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []B
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
@@ -1538,9 +1547,11 @@ func dc_cpu_Step_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []B
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
 						dc_lv_az := dc_pt_az[dc_tid]

@@ -5333,10 +5333,11 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh0
 						i := dc_x
@@ -5354,11 +5355,13 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_2 := dc_sh0
@@ -5375,11 +5378,13 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_3 := dc_sh0
@@ -5393,10 +5398,11 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh_4 := dc_sh0
 						i_2 := dc_x
@@ -5432,8 +5438,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh := dc_sh0
 						i := dc_x
 						l := dc_lx
@@ -5450,8 +5457,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
@@ -5467,8 +5475,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_add := dc_pt_add[dc_tid]
 							sh_3 := dc_sh0
 							l_3 := dc_lx
@@ -5481,8 +5490,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh_4 := dc_sh0
 						i_2 := dc_x
 						l_4 := dc_lx
@@ -5540,10 +5550,11 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh1
 						l := dc_lx
@@ -5555,9 +5566,11 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_i := dc_pt_i[dc_tid]
 						dc_lv_i = dc_x
 						dc_pt_i[dc_tid] = dc_lv_i
@@ -5570,8 +5583,9 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_i := dc_pt_i[dc_tid]
 							sh_2 := dc_sh1
 							if dc_lv_i < len(in) {
@@ -5590,10 +5604,11 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh_3 := dc_sh1
 						l_2 := dc_lx
@@ -5636,9 +5651,11 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_i := dc_pt_i[dc_tid]
 						dc_lv_i = dc_x
 						dc_pt_i[dc_tid] = dc_lv_i
@@ -5651,8 +5668,9 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_i := dc_pt_i[dc_tid]
 							sh_2 := dc_sh1
 							if dc_lv_i < len(in) {
@@ -5714,11 +5732,13 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
 					dc_lv_ax := dc_pt_ax[dc_tid]
 					dc_lv_ay := dc_pt_ay[dc_tid]
@@ -5762,11 +5782,13 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_px := dc_pt_px[dc_tid]
 						dc_lv_py := dc_pt_py[dc_tid]
@@ -5804,10 +5826,11 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							tile_2 := dc_sh2
 							l_2 := dc_lx
@@ -5829,11 +5852,13 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
@@ -5859,11 +5884,13 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-					dc_x := dc_gx*dc_gs.X + dc_lx
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
 					dc_lv_ax := dc_pt_ax[dc_tid]
 					dc_lv_ay := dc_pt_ay[dc_tid]
@@ -5907,9 +5934,11 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_px := dc_pt_px[dc_tid]
 						dc_lv_py := dc_pt_py[dc_tid]
 						dc_lv_pz := dc_pt_pz[dc_tid]
@@ -5967,9 +5996,11 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_ax := dc_pt_ax[dc_tid]
 						dc_lv_ay := dc_pt_ay[dc_tid]
 						dc_lv_az := dc_pt_az[dc_tid]

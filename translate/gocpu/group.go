@@ -211,10 +211,17 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	in := analyze(s.Body)
 	uses := in.uses
 	where := p.usesFaults(s.Body)
-	var inner []jen.Code
-	for d := range 3 {
+	// What does not depend on the x index is computed once per row of
+	// threads (the Go compiler does not hoist it): the global y and z
+	// indices, the row's first thread number, the group's first x.
+	var inner, row []jen.Code
+	if uses.Has(ir.GlobalX) || where {
+		row = append(row, jen.Id("dc_x0").Op(":=").Id(groupVar[0]).Op("*").Add(gridField("GroupSize", 0)))
+		inner = append(inner, jen.Id(globalVar[0]).Op(":=").Id("dc_x0").Op("+").Id(localVar[0]))
+	}
+	for d := 1; d < 3; d++ {
 		if uses.Has(ir.GlobalX+ir.Builtin(d)) || where {
-			inner = append(inner, globalIndex(d))
+			row = append(row, globalIndex(d))
 		}
 	}
 	if where {
@@ -292,9 +299,9 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 		}
 	})
 	if usesTid {
-		tid := jen.Id(tidName).Op(":=").Parens(jen.Id(localVar[2]).Op("*").Add(gridField("GroupSize", 1)).Op("+").Id(localVar[1])).
-			Op("*").Add(gridField("GroupSize", 0)).Op("+").Id(localVar[0])
-		inner = append([]jen.Code{tid}, inner...)
+		row = append(row, jen.Id("dc_t0").Op(":=").Parens(jen.Id(localVar[2]).Op("*").Add(gridField("GroupSize", 1)).Op("+").Id(localVar[1])).
+			Op("*").Add(gridField("GroupSize", 0)))
+		inner = append([]jen.Code{jen.Id(tidName).Op(":=").Id("dc_t0").Op("+").Id(localVar[0])}, inner...)
 	}
 	lx := jen.Id(localVar[0])
 	st := jen.For(
@@ -305,7 +312,7 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	if l, ok := p.in.labels[s]; ok && p.group.next[s] == "" {
 		st = jen.Id(l).Op(":").Add(st)
 	}
-	return jen.Block(append(pre, threadFor(2, []jen.Code{threadFor(1, []jen.Code{st})}))...)
+	return jen.Block(append(pre, threadFor(2, []jen.Code{threadFor(1, append(row, st))}))...)
 }
 
 // where3 returns the global index variables.

@@ -3282,8 +3282,9 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_b := dc_pt_b[dc_tid]
 						h := dc_sh0
 						_ = h
@@ -3301,11 +3302,13 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							h_2 := dc_sh0
@@ -3326,10 +3329,11 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						h_3 := dc_sh0
 						{
@@ -3345,8 +3349,9 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_b_1 := dc_pt_b_1[dc_tid]
 						lx_2 := dc_lx
 						dc_lv_b_1 = lx_2
@@ -3360,11 +3365,13 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b_1 := dc_pt_b_1[dc_tid]
 							h_4 := dc_sh0
@@ -3406,8 +3413,9 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_b := dc_pt_b[dc_tid]
 						h := dc_sh0
 						_ = h
@@ -3425,11 +3433,13 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							h_2 := dc_sh0
@@ -3450,10 +3460,11 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						h_3 := dc_sh0
 						{
@@ -3469,8 +3480,9 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_b_1 := dc_pt_b_1[dc_tid]
 						lx_2 := dc_lx
 						dc_lv_b_1 = lx_2
@@ -3484,11 +3496,13 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b_1 := dc_pt_b_1[dc_tid]
 							h_4 := dc_sh0
@@ -3654,10 +3668,11 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_2 := dc_sh1
 						{
@@ -3678,10 +3693,11 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh1
 						{
@@ -3727,8 +3743,9 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						s_2 := dc_sh1
 						{
 							i := dc_x
@@ -3816,8 +3833,9 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						s_2 := dc_sh2
 						{
 							i := dc_x
@@ -3834,10 +3852,11 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh2
 						{
@@ -3881,8 +3900,9 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						s_2 := dc_sh2
 						{
 							i := dc_x
@@ -3966,10 +3986,11 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_2 := dc_sh3
 						lx_2 := dc_lx
@@ -3990,10 +4011,11 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh3
 						lx_3 := dc_lx
@@ -4041,8 +4063,9 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						s_2 := dc_sh3
 						lx_2 := dc_lx
 						{
@@ -4207,8 +4230,9 @@ func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_x := dc_x0 + dc_lx
 					s_2 := dc_sh4
 					{
 						i := dc_x
@@ -4264,10 +4288,11 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh4
 						{
@@ -4288,8 +4313,9 @@ func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_gx*dc_gs.X + dc_lx
+					dc_x := dc_x0 + dc_lx
 					s_2 := dc_sh4
 					{
 						i := dc_x

@@ -6984,8 +6984,9 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_dc_done = false
 						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
@@ -6996,11 +6997,13 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						{
@@ -7035,11 +7038,13 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						{
@@ -7090,8 +7095,9 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_dc_done = false
 						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
@@ -7102,9 +7108,11 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						{
 							if dc_lv_dc_done {
@@ -7138,11 +7146,13 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						{
@@ -7217,8 +7227,9 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_dc_done = false
 						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
@@ -7229,11 +7240,13 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_v := dc_pt_v[dc_tid]
@@ -7258,12 +7271,14 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					dc_L2:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
@@ -7280,11 +7295,13 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
@@ -7319,12 +7336,14 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				dc_L4:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_v := dc_pt_v[dc_tid]
@@ -7361,8 +7380,9 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_dc_done = false
 						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
@@ -7373,9 +7393,11 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_v := dc_pt_v[dc_tid]
 						{
@@ -7399,9 +7421,10 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					dc_L2:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							sh_2 := dc_sh1
@@ -7417,9 +7440,11 @@ dc_group:
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							{
@@ -7453,10 +7478,12 @@ dc_group:
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				dc_L4:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
 						dc_lv_v := dc_pt_v[dc_tid]
 						i_3 := dc_x
@@ -7513,11 +7540,13 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh2
@@ -7535,12 +7564,14 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					dc_L1:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh2
@@ -7573,11 +7604,13 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_3 := dc_sh2
@@ -7592,11 +7625,13 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
@@ -7627,9 +7662,11 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh2
 						_ = sh
@@ -7646,9 +7683,10 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					dc_L1:
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh2
 							l_2 := dc_lx
@@ -7680,11 +7718,13 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_3 := dc_sh2
@@ -7699,9 +7739,11 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
 						out[i_2] = dc_lv_acc
@@ -7754,8 +7796,9 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh := dc_sh3
 						_ = sh
 						i := dc_x
@@ -7772,10 +7815,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_2 := dc_sh3
 								i_2 := dc_x
@@ -7788,11 +7832,12 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_L1:
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_3 := dc_sh3
 								i_3 := dc_x
@@ -7817,10 +7862,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_4 := dc_sh3
 								i_4 := dc_x
@@ -7833,10 +7879,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_5 := dc_sh3
 								i_5 := dc_x
@@ -7851,10 +7898,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_6 := dc_sh3
 									i_6 := dc_x
@@ -7867,10 +7915,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_7 := dc_sh3
 									i_7 := dc_x
@@ -7885,10 +7934,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_8 := dc_sh3
 									i_8 := dc_x
@@ -7901,10 +7951,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_9 := dc_sh3
 									i_9 := dc_x
@@ -7919,10 +7970,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_10 := dc_sh3
 								i_10 := dc_x
@@ -7935,10 +7987,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_11 := dc_sh3
 								i_11 := dc_x
@@ -7952,10 +8005,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								i_12 := dc_x
 								(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
@@ -7986,8 +8040,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh := dc_sh3
 						_ = sh
 						i := dc_x
@@ -8004,8 +8059,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_x := dc_x0 + dc_lx
 								sh_2 := dc_sh3
 								i_2 := dc_x
 								l_2 := dc_lx
@@ -8017,9 +8073,10 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
 						dc_L1:
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_x := dc_x0 + dc_lx
 								sh_3 := dc_sh3
 								i_3 := dc_x
 								l_3 := dc_lx
@@ -8043,8 +8100,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_x := dc_x0 + dc_lx
 								sh_4 := dc_sh3
 								i_4 := dc_x
 								l_4 := dc_lx
@@ -8056,10 +8114,11 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_5 := dc_sh3
 								i_5 := dc_x
@@ -8074,8 +8133,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_x := dc_x0 + dc_lx
 									sh_6 := dc_sh3
 									i_6 := dc_x
 									l_6 := dc_lx
@@ -8087,10 +8147,11 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_7 := dc_sh3
 									i_7 := dc_x
@@ -8105,8 +8166,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
+									dc_x := dc_x0 + dc_lx
 									sh_8 := dc_sh3
 									i_8 := dc_x
 									l_8 := dc_lx
@@ -8118,10 +8180,11 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					{
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									sh_9 := dc_sh3
 									i_9 := dc_x
@@ -8136,8 +8199,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_x := dc_x0 + dc_lx
 								sh_10 := dc_sh3
 								i_10 := dc_x
 								l_10 := dc_lx
@@ -8149,10 +8213,11 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_11 := dc_sh3
 								i_11 := dc_x
@@ -8166,8 +8231,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
+								dc_x := dc_x0 + dc_lx
 								i_12 := dc_x
 								out[i_12] = in[i_12]
 							}
@@ -8221,8 +8287,9 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						i := dc_x
 						_ = i
 					}
@@ -8233,11 +8300,13 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
@@ -8254,11 +8323,13 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_v := dc_pt_v[dc_tid]
 								sh := dc_sh4
@@ -8271,11 +8342,13 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 								{
@@ -8302,11 +8375,13 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 							i_3 := dc_x
@@ -8338,8 +8413,9 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						i := dc_x
 						_ = i
 					}
@@ -8350,9 +8426,11 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 							i_2 := dc_x
@@ -8368,11 +8446,13 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_v := dc_pt_v[dc_tid]
 								sh := dc_sh4
@@ -8385,11 +8465,13 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 								{
@@ -8416,9 +8498,11 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
 							i_3 := dc_x
 							out[i_3] = dc_lv_dc_res0
@@ -8471,11 +8555,13 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_r := dc_pt_r[dc_tid]
@@ -8496,11 +8582,13 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh5
@@ -8513,11 +8601,13 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
@@ -8532,8 +8622,9 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -8545,11 +8636,13 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
@@ -8580,9 +8673,11 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_r := dc_pt_r[dc_tid]
 						sh := dc_sh5
@@ -8602,8 +8697,9 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh5
 							l_2 := dc_lx
@@ -8615,11 +8711,13 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
@@ -8634,8 +8732,9 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -8647,9 +8746,11 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
 						out[i_2] = dc_lv_acc
@@ -8708,11 +8809,13 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_a := dc_pt_a[dc_tid]
 						dc_lv_b := dc_pt_b[dc_tid]
@@ -8732,11 +8835,13 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_a := dc_pt_a[dc_tid]
 							v := dc_lv_a
@@ -8752,10 +8857,11 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					dc_xhi := min(s, dc_gs.X)
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_2 := dc_sh6
 								l_2 := dc_lx
@@ -8770,8 +8876,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh6
 							dc_lv_r = sh_3[0]
@@ -8783,8 +8890,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_total := dc_pt_total[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_total = dc_lv_r
@@ -8797,8 +8905,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_d := dc_pt_d[dc_tid]
 						dc_lv_d = 0
 						dc_pt_d[dc_tid] = dc_lv_d
@@ -8810,8 +8919,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_a_2 := dc_pt_a_2[dc_tid]
 							dc_lv_b := dc_pt_b[dc_tid]
 							dc_lv_b_2 := dc_pt_b_2[dc_tid]
@@ -8827,8 +8937,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_d := dc_pt_d[dc_tid]
 							dc_lv_a_2 := dc_pt_a_2[dc_tid]
 							dc_lv_b_2 := dc_pt_b_2[dc_tid]
@@ -8842,8 +8953,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_dc_r = 0
 						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
@@ -8855,11 +8967,13 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							v_2 := dc_lv_b
@@ -8875,10 +8989,11 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 					dc_xhi := min(s_2, dc_gs.X)
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_5 := dc_sh6
 								l_4 := dc_lx
@@ -8893,8 +9008,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_6 := dc_sh6
 							dc_lv_r_2 = sh_6[0]
@@ -8906,8 +9022,9 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							dc_lv_dc_r = dc_lv_r_2
@@ -8920,11 +9037,13 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_total := dc_pt_total[dc_tid]
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
@@ -8964,9 +9083,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_a := dc_pt_a[dc_tid]
 						dc_lv_b := dc_pt_b[dc_tid]
 						dc_lv_total := dc_pt_total[dc_tid]
@@ -8985,11 +9106,13 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_a := dc_pt_a[dc_tid]
 							v := dc_lv_a
@@ -9005,10 +9128,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					dc_xhi := min(s, dc_gs.X)
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_2 := dc_sh6
 								l_2 := dc_lx
@@ -9023,8 +9147,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_3 := dc_sh6
 							dc_lv_r = sh_3[0]
@@ -9036,8 +9161,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_total := dc_pt_total[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_total = dc_lv_r
@@ -9050,8 +9176,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_d := dc_pt_d[dc_tid]
 						dc_lv_d = 0
 						dc_pt_d[dc_tid] = dc_lv_d
@@ -9063,8 +9190,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_a_2 := dc_pt_a_2[dc_tid]
 							dc_lv_b := dc_pt_b[dc_tid]
 							dc_lv_b_2 := dc_pt_b_2[dc_tid]
@@ -9080,8 +9208,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_d := dc_pt_d[dc_tid]
 							dc_lv_a_2 := dc_pt_a_2[dc_tid]
 							dc_lv_b_2 := dc_pt_b_2[dc_tid]
@@ -9095,8 +9224,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_dc_r = 0
 						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
@@ -9108,11 +9238,13 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_b := dc_pt_b[dc_tid]
 							v_2 := dc_lv_b
@@ -9128,10 +9260,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					dc_xhi := min(s_2, dc_gs.X)
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								sh_5 := dc_sh6
 								l_4 := dc_lx
@@ -9146,8 +9279,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_6 := dc_sh6
 							dc_lv_r_2 = sh_6[0]
@@ -9159,8 +9293,9 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							dc_lv_dc_r = dc_lv_r_2
@@ -9173,9 +9308,11 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_total := dc_pt_total[dc_tid]
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_d := dc_pt_d[dc_tid]
@@ -9230,9 +9367,11 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_k := dc_pt_k[dc_tid]
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
@@ -9262,10 +9401,11 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							sh_2 := dc_sh7
 							i_2 := dc_x
@@ -9278,11 +9418,13 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_p := dc_pt_p[dc_tid]
@@ -9301,11 +9443,13 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
@@ -9339,9 +9483,11 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_k := dc_pt_k[dc_tid]
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
@@ -9371,8 +9517,9 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_x := dc_x0 + dc_lx
 							sh_2 := dc_sh7
 							i_2 := dc_x
 							l_2 := dc_lx
@@ -9384,11 +9531,13 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_p := dc_pt_p[dc_tid]
@@ -9407,9 +9556,11 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_p := dc_pt_p[dc_tid]
 						dc_lv_k := dc_pt_k[dc_tid]
@@ -9462,10 +9613,11 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						tile := dc_sh8
 						x := dc_x
@@ -9482,10 +9634,11 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						tile_2 := dc_sh8
 						lx_2 := dc_lx
@@ -9519,9 +9672,10 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_x := dc_x0 + dc_lx
 						tile := dc_sh8
 						x := dc_x
 						y := dc_y
@@ -9596,11 +9750,13 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_r := dc_pt_r[dc_tid]
@@ -9621,8 +9777,9 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -9634,11 +9791,13 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh9
@@ -9651,11 +9810,13 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
@@ -9670,8 +9831,9 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -9683,11 +9845,13 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
@@ -9718,9 +9882,11 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						dc_lv_r := dc_pt_r[dc_tid]
 						sh := dc_sh9
@@ -9740,8 +9906,9 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -9753,8 +9920,9 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							sh_2 := dc_sh9
 							l_2 := dc_lx
@@ -9766,11 +9934,13 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_acc := dc_pt_acc[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
@@ -9785,8 +9955,9 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_r++
 							dc_pt_r[dc_tid] = dc_lv_r
@@ -9798,9 +9969,11 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
 						out[i_2] = dc_lv_acc
@@ -9852,11 +10025,13 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh10
@@ -9876,11 +10051,13 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_acc := dc_pt_acc[dc_tid]
 								sh_2 := dc_sh10
@@ -9893,11 +10070,13 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_acc := dc_pt_acc[dc_tid]
 								{
@@ -9926,11 +10105,13 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
@@ -9961,9 +10142,11 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						sh := dc_sh10
 						_ = sh
@@ -9982,8 +10165,9 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_tid := dc_t0 + dc_lx
 								dc_lv_acc := dc_pt_acc[dc_tid]
 								sh_2 := dc_sh10
 								l_2 := dc_lx
@@ -9995,11 +10179,13 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-								dc_x := dc_gx*dc_gs.X + dc_lx
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
+								dc_tid := dc_t0 + dc_lx
+								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_acc := dc_pt_acc[dc_tid]
 								{
@@ -10028,9 +10214,11 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_acc := dc_pt_acc[dc_tid]
 						i_2 := dc_x
 						out[i_2] = dc_lv_acc

@@ -3669,9 +3669,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_first := dc_pt_first[dc_tid]
 						i := dc_x
 						_ = i
@@ -3685,10 +3687,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
 							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
@@ -3702,8 +3705,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
@@ -3716,8 +3720,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_first := dc_pt_first[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_first = dc_lv_r
@@ -3730,8 +3735,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_dc_r = 0
 						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
@@ -3743,10 +3749,11 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_3 := dc_x
 							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
@@ -3760,8 +3767,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_4 := dc_sh0
 							l_4 := dc_lx
@@ -3774,8 +3782,9 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							dc_lv_dc_r = dc_lv_r_2
@@ -3788,11 +3797,13 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_first := dc_pt_first[dc_tid]
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
@@ -3826,9 +3837,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_first := dc_pt_first[dc_tid]
 						i := dc_x
 						_ = i
@@ -3842,10 +3855,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
 							x := a[i_2]
@@ -3859,8 +3873,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
@@ -3873,8 +3888,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_first := dc_pt_first[dc_tid]
 							dc_lv_r := dc_pt_r[dc_tid]
 							dc_lv_first = dc_lv_r
@@ -3887,8 +3903,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						dc_lv_dc_r = 0
 						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
@@ -3900,10 +3917,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_3 := dc_x
 							x_2 := a[i_3] * 2
@@ -3917,8 +3935,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							sh_4 := dc_sh0
 							l_4 := dc_lx
@@ -3931,8 +3950,9 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 							dc_lv_r_2 := dc_pt_r_2[dc_tid]
 							dc_lv_dc_r = dc_lv_r_2
@@ -3945,9 +3965,11 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_first := dc_pt_first[dc_tid]
 						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
 						i_4 := dc_x
@@ -3999,8 +4021,9 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						i := dc_x
 						_ = i
 					}
@@ -4011,10 +4034,11 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
 							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
@@ -4028,8 +4052,9 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
@@ -4042,11 +4067,13 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_r := dc_pt_r[dc_tid]
 							i_3 := dc_x
@@ -4077,8 +4104,9 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						i := dc_x
 						_ = i
 					}
@@ -4089,10 +4117,11 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							i_2 := dc_x
 							x := -a[i_2]
@@ -4106,8 +4135,9 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							sh_2 := dc_sh0
 							l_2 := dc_lx
@@ -4120,9 +4150,11 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							dc_lv_r := dc_pt_r[dc_tid]
 							i_3 := dc_x
 							out[i_3] = dc_lv_r

@@ -6318,10 +6318,11 @@ func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh0
 						l := dc_lx
@@ -6333,8 +6334,9 @@ func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh_2 := dc_sh0
 						l_2 := dc_lx
 						{
@@ -6378,8 +6380,9 @@ func dc_cpu_SharedIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						sh_2 := dc_sh0
 						l_2 := dc_lx
 						{
@@ -6435,10 +6438,11 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						sh := dc_sh1
 						l := dc_lx
@@ -6450,9 +6454,11 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_s := dc_pt_s[dc_tid]
 						dc_lv_i := dc_pt_i[dc_tid]
 						dc_lv_s = 0
@@ -6468,11 +6474,13 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_i := dc_pt_i[dc_tid]
 							dc_lv_s := dc_pt_s[dc_tid]
@@ -6495,11 +6503,13 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_s := dc_pt_s[dc_tid]
 						(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
@@ -6540,9 +6550,11 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_s := dc_pt_s[dc_tid]
 						dc_lv_i := dc_pt_i[dc_tid]
 						dc_lv_s = 0
@@ -6558,11 +6570,13 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_i := dc_pt_i[dc_tid]
 							dc_lv_s := dc_pt_s[dc_tid]
@@ -6585,9 +6599,11 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						dc_lv_s := dc_pt_s[dc_tid]
 						out[dc_x] = dc_lv_s
 					}

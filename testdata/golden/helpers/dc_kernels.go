@@ -1815,11 +1815,13 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_v := dc_pt_v[dc_tid]
 						dc_lv_s1 := dc_pt_s1[dc_tid]
@@ -1844,8 +1846,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_v_2 = dc_lv_v
@@ -1859,11 +1862,13 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							s_2 := dc_sh0
@@ -1891,10 +1896,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						dc_xhi := min(stride, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									s_5 := dc_sh0
 									s_6 := s_5
@@ -1910,8 +1916,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_tid := dc_t0 + dc_lx
 								dc_lv_s1 := dc_pt_s1[dc_tid]
 								s_7 := dc_sh0
 								s_8 := s_7
@@ -1926,8 +1933,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_s2 := dc_pt_s2[dc_tid]
 						dc_lv_s2 = 0
 						dc_pt_s2[dc_tid] = dc_lv_s2
@@ -1939,8 +1947,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_v_3 = dc_lv_v * dc_lv_v
@@ -1954,11 +1963,13 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							s_10 := dc_sh0
@@ -1986,10 +1997,11 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 						dc_xhi := min(stride_2, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									s_13 := dc_sh0
 									s_14 := s_13
@@ -2005,8 +2017,9 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_tid := dc_t0 + dc_lx
 								dc_lv_s2 := dc_pt_s2[dc_tid]
 								s_15 := dc_sh0
 								s_16 := s_15
@@ -2023,11 +2036,13 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_s1 := dc_pt_s1[dc_tid]
 						dc_lv_s2 := dc_pt_s2[dc_tid]
@@ -2064,11 +2079,13 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_v := dc_pt_v[dc_tid]
 						dc_lv_s1 := dc_pt_s1[dc_tid]
@@ -2093,8 +2110,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_v_2 = dc_lv_v
@@ -2108,11 +2126,13 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_v_2 := dc_pt_v_2[dc_tid]
 							s_2 := dc_sh0
@@ -2140,10 +2160,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 						dc_xhi := min(stride, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									s_5 := dc_sh0
 									s_6 := s_5
@@ -2159,8 +2180,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_tid := dc_t0 + dc_lx
 								dc_lv_s1 := dc_pt_s1[dc_tid]
 								s_7 := dc_sh0
 								s_8 := s_7
@@ -2175,8 +2197,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_s2 := dc_pt_s2[dc_tid]
 						dc_lv_s2 = 0
 						dc_pt_s2[dc_tid] = dc_lv_s2
@@ -2188,8 +2211,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+							dc_tid := dc_t0 + dc_lx
 							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							dc_lv_v := dc_pt_v[dc_tid]
 							dc_lv_v_3 = dc_lv_v * dc_lv_v
@@ -2203,11 +2227,13 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_tid := dc_t0 + dc_lx
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							dc_lv_v_3 := dc_pt_v_3[dc_tid]
 							s_10 := dc_sh0
@@ -2235,10 +2261,11 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 						dc_xhi := min(stride_2, dc_gs.X)
 						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+								dc_x0 := dc_gx * dc_gs.X
+								dc_y := dc_gy*dc_gs.Y + dc_ly
+								dc_z := dc_gz*dc_gs.Z + dc_lz
 								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_gx*dc_gs.X + dc_lx
-									dc_y := dc_gy*dc_gs.Y + dc_ly
-									dc_z := dc_gz*dc_gs.Z + dc_lz
+									dc_x := dc_x0 + dc_lx
 									_, _, _ = dc_x, dc_y, dc_z
 									s_13 := dc_sh0
 									s_14 := s_13
@@ -2254,8 +2281,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+								dc_tid := dc_t0 + dc_lx
 								dc_lv_s2 := dc_pt_s2[dc_tid]
 								s_15 := dc_sh0
 								s_16 := s_15
@@ -2272,8 +2300,9 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
+						dc_tid := dc_t0 + dc_lx
 						dc_lv_s1 := dc_pt_s1[dc_tid]
 						dc_lv_s2 := dc_pt_s2[dc_tid]
 						{

@@ -1823,10 +1823,11 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s := dc_sh0
 						lx := dc_lx
@@ -1847,10 +1848,11 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx
@@ -1867,10 +1869,11 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
 					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						s_3 := dc_sh0
 						lx_3 := dc_lx
@@ -1902,8 +1905,9 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_gx*dc_gs.X + dc_lx
+						dc_x := dc_x0 + dc_lx
 						s := dc_sh0
 						lx := dc_lx
 						var v Vec3
@@ -1923,10 +1927,11 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 				dc_xhi := min(stride, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
 						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_gx*dc_gs.X + dc_lx
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_x := dc_x0 + dc_lx
 							_, _, _ = dc_x, dc_y, dc_z
 							s_2 := dc_sh0
 							lx_2 := dc_lx

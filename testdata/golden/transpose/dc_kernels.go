@@ -927,11 +927,13 @@ func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []fl
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_x := dc_pt_x[dc_tid]
 						dc_lv_y := dc_pt_y[dc_tid]
@@ -952,11 +954,13 @@ func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []fl
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_x := dc_pt_x[dc_tid]
 						dc_lv_y := dc_pt_y[dc_tid]
@@ -996,11 +1000,13 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_x := dc_pt_x[dc_tid]
 						dc_lv_y := dc_pt_y[dc_tid]
@@ -1021,11 +1027,13 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_y := dc_gy*dc_gs.Y + dc_ly
+					dc_z := dc_gz*dc_gs.Z + dc_lz
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := (dc_lz*dc_gs.Y+dc_ly)*dc_gs.X + dc_lx
-						dc_x := dc_gx*dc_gs.X + dc_lx
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_tid := dc_t0 + dc_lx
+						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_x := dc_pt_x[dc_tid]
 						dc_lv_y := dc_pt_y[dc_tid]
