@@ -337,15 +337,21 @@ func (w *walker) noOverflowStep(s *ir.ForStmt, v *ir.Var) bool {
 	if !ok || step > 61 {
 		return false
 	}
+	n, ok := w.boundBits(s, v)
+	return ok && n <= 61
+}
+
+// boundBits returns b with 0 <= n < 2^b when s's condition is v < n, or
+// ok false.
+func (w *walker) boundBits(s *ir.ForStmt, v *ir.Var) (b int, ok bool) {
 	c, ok := s.Cond.(*ir.Binary)
 	if !ok || c.Op != token.LSS {
-		return false
+		return 0, false
 	}
 	if r, ok := c.X.(*ir.VarRef); !ok || r.Var != v {
-		return false
+		return 0, false
 	}
-	n, ok := w.bits(c.Y, 0)
-	return ok && n <= 61
+	return w.bits(c.Y, 0)
 }
 
 // noOverflowScale reports whether s multiplies its counter v by a
@@ -361,14 +367,7 @@ func (w *walker) noOverflowScale(s *ir.ForStmt, v *ir.Var, init ir.Expr) bool {
 	if !ok || c < 2 || c > 1<<20 {
 		return false
 	}
-	cond, ok := s.Cond.(*ir.Binary)
-	if !ok || cond.Op != token.LSS {
-		return false
-	}
-	if r, ok := cond.X.(*ir.VarRef); !ok || r.Var != v {
-		return false
-	}
-	n, ok := w.bits(cond.Y, 0)
+	n, ok := w.boundBits(s, v)
 	return ok && n+bitsOf(c) <= 62
 }
 

@@ -48,22 +48,9 @@ func (t *pass) narrowLoop(tl *ir.ThreadLoop) {
 		return false
 	}
 	invariant := func(e ir.Expr) bool {
-		ok := true
-		ir.Inspect(e, func(n ir.Node) bool {
-			switch n := n.(type) {
-			case *ir.Const, *ir.Unary, *ir.Convert, *ir.Len:
-			case *ir.VarRef:
-				ok = ok && !inLoop[n.Var] && !t.perThread[n.Var] && (n.Var.Kind != ir.Param || !n.Var.Assigned)
-			case *ir.Binary:
-				ok = ok && n.Check == nil
-			case *ir.BuiltinCall:
-				ok = ok && n.Op >= ir.GroupX && n.Op <= ir.GridSizeZ
-			default:
-				ok = false
-			}
-			return ok
+		return pureOver(e, func(v *ir.Var) bool {
+			return !inLoop[v] && !t.perThread[v] && (v.Kind != ir.Param || !v.Assigned)
 		})
-		return ok
 	}
 	conj := ir.Conjuncts(ifs.Cond)
 	var lo, hi []ir.Expr

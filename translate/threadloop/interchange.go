@@ -231,16 +231,25 @@ func (t *pass) gridStride(f *ir.ForStmt) bool {
 // sizes of the group and the grid, uniform variables, and arithmetic on
 // these without run-time checks.
 func (t *pass) groupValue(e ir.Expr) bool {
+	return pureOver(e, func(v *ir.Var) bool {
+		if v.Kind == ir.Param {
+			return !v.Assigned
+		}
+		return !t.info.Varying(v)
+	})
+}
+
+// pureOver reports whether e is built from constants, lengths,
+// conversions, the group's index and the sizes of the group and the grid,
+// arithmetic without run-time checks, and variables for which varOK
+// holds: an expression that cannot fail and whose value varOK decides.
+func pureOver(e ir.Expr, varOK func(*ir.Var) bool) bool {
 	ok := true
 	ir.Inspect(e, func(n ir.Node) bool {
 		switch n := n.(type) {
 		case *ir.Const, *ir.Unary, *ir.Convert, *ir.Len:
 		case *ir.VarRef:
-			if n.Var.Kind == ir.Param {
-				ok = ok && !n.Var.Assigned
-			} else {
-				ok = ok && !t.info.Varying(n.Var)
-			}
+			ok = ok && varOK(n.Var)
 		case *ir.Binary:
 			ok = ok && n.Check == nil
 		case *ir.BuiltinCall:
